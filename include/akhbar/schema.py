@@ -1,0 +1,176 @@
+"""Arrow schemas: the contract between the stages of the nightly run.
+
+Every stage reads and writes tables of exactly these schemas. Changing a field
+here is a contract change: optional (nullable) additions are compatible with old
+lake partitions; anything else is refused by :func:`akhbar.lake.check_compatible`.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+
+# One fetched item, unchanged: a feed item + its page, a WARC response, a dump row.
+RAW_RECORD = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),  # stable: hash(source_id, locator)
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # rss, sitemap, pages, warc, jsonl, csv, parquet, trec
+        pa.field("locator", pa.string(), nullable=False),  # url, or path[#offset|:line] inside a file
+        pa.field("url", pa.string()),  # the article's URL as announced
+        pa.field("final_url", pa.string()),  # after redirects
+        pa.field("http_status", pa.int32()),
+        pa.field("headers", pa.string()),  # JSON object of response headers
+        pa.field("fetched_at", TS, nullable=False),
+        pa.field("content_type", pa.string()),  # "text/html", "text/plain" (already-extracted text)
+        pa.field("body", pa.binary()),  # bytes exactly as received
+        pa.field("content_hash", pa.string()),  # sha256 of body
+        # What the container (feed, sitemap, dump, TREC file) said about the item.
+        pa.field("meta_title", pa.string()),
+        pa.field("meta_summary", pa.string()),
+        pa.field("meta_published", pa.string()),  # as written by the source, parsed later
+        pa.field("meta_author", pa.string()),
+        pa.field("meta_category", pa.string()),
+        pa.field("lang_hint", pa.string()),
+        pa.field("tz_hint", pa.string()),
+        pa.field("error", pa.string()),  # set when fetching failed: the record goes to quarantine
+    ]
+)
+
+# A raw record turned into text by extraction (HTML) or taken as is (dumps).
+DOCUMENT = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("canonical_url", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("authors", pa.string()),
+        pa.field("category_raw", pa.string()),
+        pa.field("published_raw", pa.string()),
+        pa.field("published_at", TS),  # UTC, source timezone applied
+        pa.field("date_source", pa.string()),  # metadata, jsonld, time_tag, feed, text, url, dump, none
+        pa.field("fetched_at", TS, nullable=False),
+        pa.field("lang_hint", pa.string()),
+        pa.field("tz_hint", pa.string()),
+    ]
+)
+
+# The article as it lands in the lake and the warehouse.
+ARTICLE = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("canonical_url", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("text_search", pa.string(), nullable=False),
+        pa.field("authors", pa.string()),
+        pa.field("lang", pa.string(), nullable=False),
+        pa.field("lang_score", pa.float32()),
+        pa.field("title_lang", pa.string()),
+        pa.field("title_lang_score", pa.float32()),
+        pa.field("published_at", TS),
+        pa.field("date_source", pa.string()),
+        pa.field("fetched_at", TS, nullable=False),
+        pa.field("dt", pa.date32(), nullable=False),  # the night the article was processed
+        pa.field("content_hash", pa.string(), nullable=False),  # sha256 of text_search
+        pa.field("category_raw", pa.string()),
+        pa.field("category", pa.string()),
+        pa.field("main_country", pa.string()),
+        pa.field("n_chars", pa.int32()),
+        pa.field("n_words", pa.int32()),
+        pa.field("n_sentences", pa.int32()),
+        pa.field("reading_minutes", pa.float32()),
+        # Quality measurements: values kept so thresholds can change without reprocessing.
+        pa.field("letter_ratio", pa.float32()),
+        pa.field("repeated_line_ratio", pa.float32()),
+        pa.field("is_fragment", pa.bool_()),
+        pa.field("is_short", pa.bool_()),
+        pa.field("is_mostly_nonletters", pa.bool_()),
+        pa.field("is_repetitive", pa.bool_()),
+        # Deduplication.
+        pa.field("cluster_id", pa.string()),
+        pa.field("duplicate_of", pa.string()),  # null for the first article of its cluster
+        pa.field("duplicate_kind", pa.string()),  # exact_url, exact_text, near
+        pa.field("similarity", pa.float32()),
+    ]
+)
+
+QUARANTINE = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("stage", pa.string(), nullable=False),  # fetch, extract, clean, enrich
+        pa.field("reason", pa.string(), nullable=False),  # short machine-readable code
+        pa.field("detail", pa.string()),  # human-readable explanation
+        pa.field("locator", pa.string()),
+        pa.field("body", pa.binary()),  # raw bytes kept for inspection
+        pa.field("dt", pa.date32(), nullable=False),
+    ]
+)
+
+ARTICLE_PLACES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("place_id", pa.string(), nullable=False),  # gazetteer id
+        pa.field("name", pa.string(), nullable=False),  # canonical English name
+        pa.field("country_code", pa.string(), nullable=False),  # ISO 3166-1 alpha-2
+        pa.field("place_type", pa.string(), nullable=False),  # country, capital, city, region
+        pa.field("mentions", pa.int32(), nullable=False),
+        pa.field("dt", pa.date32(), nullable=False),
+    ]
+)
+
+ARTICLE_DATES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("mention", pa.string(), nullable=False),  # text as written
+        pa.field("date", pa.date32(), nullable=False),  # resolved Gregorian date
+        pa.field("granularity", pa.string(), nullable=False),  # day, month, year
+        pa.field("calendar", pa.string(), nullable=False),  # gregorian, hijri
+        pa.field("is_relative", pa.bool_(), nullable=False),
+        pa.field("char_offset", pa.int32(), nullable=False),
+        pa.field("dt", pa.date32(), nullable=False),
+    ]
+)
+
+ARTICLE_KEYWORDS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("keyword", pa.string(), nullable=False),
+        pa.field("score", pa.float32(), nullable=False),
+        pa.field("rank", pa.int16(), nullable=False),
+        pa.field("dt", pa.date32(), nullable=False),
+    ]
+)
+
+DUPLICATES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),  # the duplicate
+        pa.field("duplicate_of", pa.string(), nullable=False),  # first article of its cluster
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # exact_url, exact_text, near
+        pa.field("similarity", pa.float32()),
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("dt", pa.date32(), nullable=False),
+    ]
+)
+
+LAKE_TABLES = {
+    "articles": ARTICLE,
+    "quarantine": QUARANTINE,
+    "article_places": ARTICLE_PLACES,
+    "article_dates": ARTICLE_DATES,
+    "article_keywords": ARTICLE_KEYWORDS,
+}
+
+
+def empty(schema: pa.Schema) -> pa.Table:
+    return schema.empty_table()

@@ -58,6 +58,21 @@ DOCUMENT = pa.schema(
     ]
 )
 
+# A document after cleaning: display text, search key and quality measures.
+CLEANED_DOCUMENT = pa.schema(
+    list(DOCUMENT)
+    + [
+        pa.field("text_search", pa.string(), nullable=False),
+        pa.field("content_hash", pa.string(), nullable=False),  # sha256 of text_search
+        pa.field("letter_ratio", pa.float32()),
+        pa.field("repeated_line_ratio", pa.float32()),
+        pa.field("is_fragment", pa.bool_()),
+        pa.field("is_short", pa.bool_()),
+        pa.field("is_mostly_nonletters", pa.bool_()),
+        pa.field("is_repetitive", pa.bool_()),
+    ]
+)
+
 # The article as it lands in the lake and the warehouse.
 ARTICLE = pa.schema(
     [

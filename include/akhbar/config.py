@@ -145,8 +145,11 @@ def load_registry(path: str | os.PathLike) -> Registry:
                     where = f"sources[{abs_path[1]}] (id {item['id']!r})" + (f".{rest}" if rest else "")
             line = _locate(doc, abs_path, loader.lines)
             detail = err.message
-            if err.validator == "additionalProperties":
-                detail = f"unknown key: {err.message}"
+            if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+                allowed = set(err.schema.get("properties", {}))
+                unknown = sorted(k for k in err.instance if k not in allowed)
+                line = _locate(doc, abs_path + unknown[:1], loader.lines) or line
+                detail = f"unknown key {', '.join(map(repr, unknown))} (allowed: {', '.join(sorted(allowed))})"
             elif err.validator == "oneOf":
                 detail = "give exactly one of 'url', 'urls' or 'path'"
             messages.append(f"{path}:{line or '?'}: {where}: {detail}")

@@ -1,0 +1,154 @@
+"""The Parquet lake: one Hive partition per night and table, replaced atomically.
+
+Layout: ``<lake>/<table>/dt=YYYY-MM-DD/part-0.parquet``. A partition is exactly one
+file, written under a temporary name and moved into place, so a reader sees the old
+night or the new one, never half of one; a rerun replaces that night and no other.
+(DuckDB's ``COPY ... PARTITION_BY (OVERWRITE)`` would wipe every other night too.)
+
+The lake root may be a local folder or any URI pyarrow's filesystems understand
+(``s3://bucket/prefix``), so the lake can live on object storage.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from akhbar.schema import LAKE_TABLES
+
+# Row groups of ~64k rows: large enough for DuckDB's parallel scan, small enough
+# that a reader of one column does not pull megabytes it does not need.
+ROW_GROUP_SIZE = 65_536
+COMPRESSION = "zstd"
+
+
+class SchemaChangeError(ValueError):
+    """A partition whose schema would break readers of the lake."""
+
+
+def _fs_and_path(root: str | Path) -> tuple[pafs.FileSystem, str]:
+    root = str(root)
+    if "://" in root:
+        fs, path = pafs.FileSystem.from_uri(root)
+        return fs, path.rstrip("/")
+    local = Path(root).resolve()
+    local.mkdir(parents=True, exist_ok=True)
+    return pafs.LocalFileSystem(), str(local)
+
+
+def partition_path(root: str | Path, table: str, dt: _dt.date) -> str:
+    return f"{str(root).rstrip('/')}/{table}/dt={dt.isoformat()}/part-0.parquet"
+
+
+def check_compatible(table_name: str, schema: pa.Schema) -> pa.Schema:
+    """Refuse a breaking change against the contract; allow new optional columns.
+
+    Returns the schema to write (the contract's fields first, extra optional fields after).
+    """
+    contract = LAKE_TABLES.get(table_name)
+    if contract is None:
+        return schema
+    for field in contract:
+        if field.name not in schema.names:
+            if not field.nullable:
+                raise SchemaChangeError(
+                    f"lake table {table_name!r}: required column {field.name!r} is missing"
+                )
+            continue
+        got = schema.field(field.name)
+        if got.type != field.type:
+            raise SchemaChangeError(
+                f"lake table {table_name!r}: column {field.name!r} has type {got.type}, "
+                f"the lake contract says {field.type}"
+            )
+    extra = [f for f in schema if f.name not in contract.names]
+    for f in extra:
+        if not f.nullable:
+            raise SchemaChangeError(
+                f"lake table {table_name!r}: new column {f.name!r} must be nullable "
+                "so that older partitions stay readable"
+            )
+    return pa.schema(list(contract) + extra)
+
+
+def conform(table_name: str, table: pa.Table) -> pa.Table:
+    """Cast a table to the contract's schema (column order, nullability), checking compatibility."""
+    target = check_compatible(table_name, table.schema)
+    columns = []
+    for field in target:
+        if field.name in table.column_names:
+            columns.append(table.column(field.name).cast(field.type))
+        else:
+            columns.append(pa.nulls(len(table), field.type))
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def write_partition(root: str | Path, table_name: str, dt: _dt.date, table: pa.Table) -> str:
+    """Write one night of one table; atomic replace of that night only. Returns the final path."""
+    table = conform(table_name, table)
+    fs, base = _fs_and_path(root)
+    directory = f"{base}/{table_name}/dt={dt.isoformat()}"
+    final = f"{directory}/part-0.parquet"
+    # The temporary file sits outside the partition folder so no glob ever sees it.
+    staging_dir = f"{base}/_staging"
+    fs.create_dir(staging_dir, recursive=True)
+    fs.create_dir(directory, recursive=True)
+    tmp = f"{staging_dir}/{table_name}-{dt.isoformat()}-{uuid.uuid4().hex}.parquet"
+    with fs.open_output_stream(tmp) as sink:
+        pq.write_table(
+            table,
+            sink,
+            compression=COMPRESSION,
+            row_group_size=ROW_GROUP_SIZE,
+            write_statistics=True,
+        )
+    fs.move(tmp, final)
+    return final if "://" not in str(root) else partition_path(root, table_name, dt)
+
+
+def read_partition(root: str | Path, table_name: str, dt: _dt.date) -> pa.Table:
+    """One night of one table, conformed to the current contract (older partitions get null columns)."""
+    fs, base = _fs_and_path(root)
+    path = f"{base}/{table_name}/dt={dt.isoformat()}/part-0.parquet"
+    info = fs.get_file_info(path)
+    contract = LAKE_TABLES.get(table_name)
+    if info.type == pafs.FileType.NotFound:
+        if contract is None:
+            raise FileNotFoundError(path)
+        return contract.empty_table()
+    table = pq.read_table(path, filesystem=fs)
+    return conform(table_name, table) if contract is not None else table
+
+
+def list_partitions(root: str | Path, table_name: str) -> list[_dt.date]:
+    fs, base = _fs_and_path(root)
+    selector = pafs.FileSelector(f"{base}/{table_name}", allow_not_found=True)
+    dates = []
+    for info in fs.get_file_info(selector):
+        name = info.base_name
+        if info.type == pafs.FileType.Directory and name.startswith("dt="):
+            try:
+                dates.append(_dt.date.fromisoformat(name[3:]))
+            except ValueError:
+                continue
+    return sorted(dates)
+
+
+def dataset(root: str | Path, table_name: str) -> ds.Dataset:
+    """All nights of a table as one dataset, with the contract's schema (for scans over many nights)."""
+    fs, base = _fs_and_path(root)
+    schema = LAKE_TABLES.get(table_name)
+    # The night is also a column inside each file, so no partition key is inferred from paths.
+    return ds.dataset(
+        f"{base}/{table_name}",
+        filesystem=fs,
+        format="parquet",
+        schema=schema,
+        exclude_invalid_files=True,
+    )

@@ -1,0 +1,461 @@
+"""The nightly stages as plain functions of a RunContext.
+
+Airflow tasks (dags/akhbar_nightly.py) and ``akhbar run`` call exactly these functions,
+so a night runs the same way with or without Airflow. Stages hand over through files
+under ``<data_dir>/work/dt=<night>/`` (no bulk data through XCom); each returns the small
+dict of its StageCounts, which is also saved for the report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from akhbar import lake
+from akhbar.config import Registry, default_data_dir, default_sources_path, load_registry
+from akhbar.hashing import sha256_hex, stable_id
+from akhbar.progress import track
+from akhbar.schema import QUARANTINE, RAW_RECORD
+from akhbar.stats import StageCounts, Timer
+
+log = logging.getLogger(__name__)
+
+# Records per batch between stages: bounded memory whatever the size of a night.
+BATCH_ROWS = 2_000
+
+STAGES = ("fetch", "extract_clean", "enrich", "dedup", "write_lake", "validate", "load_warehouse", "report")
+
+
+class AccountingError(RuntimeError):
+    """Raw records that did not end as an article, a duplicate or in the quarantine (or ended twice)."""
+
+
+@dataclass(frozen=True)
+class RunContext:
+    dt: _dt.date
+    data_dir: Path = field(default_factory=default_data_dir)
+    sources_path: Path = field(default_factory=default_sources_path)
+    run_id: str = ""
+    reprocess: bool = False  # rebuild the night from the raw zone; never fetch
+    lake_root: str = ""  # a folder or s3://bucket/prefix; defaults to <data_dir>/lake
+
+    def __post_init__(self):
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        object.__setattr__(self, "sources_path", Path(self.sources_path).resolve())
+        if not self.run_id:
+            object.__setattr__(self, "run_id", f"manual__{self.dt.isoformat()}__{uuid.uuid4().hex[:8]}")
+        if not self.lake_root:
+            object.__setattr__(self, "lake_root", os.environ.get("AKHBAR_LAKE_ROOT") or str(self.data_dir / "lake"))
+
+    # Where things live under the data dir.
+    def raw_path(self, source_id: str) -> Path:
+        return self.data_dir / "raw" / f"dt={self.dt.isoformat()}" / f"source={source_id}" / "records.parquet"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "work" / f"dt={self.dt.isoformat()}"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def quality_dir(self) -> Path:
+        return self.data_dir / "quality"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "state"
+
+    @property
+    def dedup_dir(self) -> Path:
+        return self.data_dir / "dedup"
+
+    def registry(self) -> Registry:
+        return load_registry(self.sources_path)
+
+
+# --------------------------------------------------------------------------- helpers
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _read(path: Path, schema: pa.Schema | None = None) -> pa.Table:
+    if not path.exists():
+        if schema is None:
+            raise FileNotFoundError(path)
+        return schema.empty_table()
+    return pq.read_table(path)
+
+
+def _save_counts(ctx: RunContext, counts: StageCounts, name: str | None = None) -> dict:
+    data = counts.as_dict()
+    out = ctx.work_dir / "counts" / f"{name or counts.stage}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, out)
+    log.info("%s: in=%d out=%d rejected=%d duplicates=%d (%.2fs)", counts.stage, counts.records_in,
+             counts.records_out, counts.rejected, counts.duplicates, counts.seconds)
+    return data
+
+
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    tables = [t for t in tables if t is not None and t.num_rows]
+    if not tables:
+        return schema.empty_table()
+    return pa.concat_tables([t.cast(schema) if t.schema != schema else t for t in tables])
+
+
+# --------------------------------------------------------------------------- stages
+def list_sources(ctx: RunContext) -> list[str]:
+    """Ids of the enabled sources: one fetch task each."""
+    return [s.id for s in ctx.registry().enabled()]
+
+
+def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
+    """Fetch one source into the immutable raw zone.
+
+    A night already in the raw zone is not fetched again (the raw zone is immutable and a
+    conditional re-request would find nothing new); ``refetch`` forces it. In reprocess
+    mode nothing is fetched at all.
+    """
+    from akhbar.sources import fetch_source
+
+    counts = StageCounts(stage=f"fetch:{source_id}")
+    path = ctx.raw_path(source_id)
+    with Timer(counts):
+        if path.exists() and (ctx.reprocess or not refetch):
+            n = pq.ParquetFile(path).metadata.num_rows
+            counts.records_in = counts.records_out = n
+            counts.extra["reused_raw"] = True
+            return _save_counts(ctx, counts)
+        if ctx.reprocess:
+            counts.extra["missing_raw"] = True
+            log.warning("reprocess: no raw records for source %s on %s", source_id, ctx.dt)
+            return _save_counts(ctx, counts)
+        source = ctx.registry().get(source_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".records.{uuid.uuid4().hex}.tmp")
+        errors = 0
+        failure: BaseException | None = None
+        with pq.ParquetWriter(tmp, RAW_RECORD, compression="zstd") as writer:
+            try:
+                batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch")
+                for batch in track(batches, stage=f"fetch {source_id}"):
+                    writer.write_batch(batch)
+                    counts.records_out += batch.num_rows
+                    errors += batch.num_rows - batch.column("error").null_count
+            except Exception as exc:  # one failing source must not stop the night
+                failure = exc
+                log.exception("source %s failed", source_id)
+                now = _dt.datetime.now(_dt.timezone.utc)
+                locator = source.url or (str(source.path) if source.path else ",".join(source.urls))
+                row = {name: None for name in RAW_RECORD.names}
+                row.update(record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()),
+                           source_id=source.id, kind=source.kind, locator=locator, fetched_at=now,
+                           content_hash=sha256_hex(b""),
+                           error=f"source_failed: {type(exc).__name__}: {exc}")
+                writer.write_table(pa.Table.from_pylist([row], schema=RAW_RECORD))
+                counts.records_out += 1
+                errors += 1
+        os.replace(tmp, path)
+        counts.records_in = counts.records_out
+        counts.extra["fetch_errors"] = errors
+    result = _save_counts(ctx, counts)
+    if failure is not None:
+        raise RuntimeError(f"source {source_id} failed: {failure}") from failure
+    return result
+
+
+def _raw_files(ctx: RunContext) -> list[Path]:
+    enabled = set(list_sources(ctx))
+    night = ctx.data_dir / "raw" / f"dt={ctx.dt.isoformat()}"
+    files = []
+    for path in sorted(night.glob("source=*/records.parquet")):
+        if path.parent.name.removeprefix("source=") in enabled:
+            files.append(path)
+    return files
+
+
+def extract_clean(ctx: RunContext) -> dict:
+    """Raw records -> documents (HTML main text, dates) -> cleaned text, by batches."""
+    from akhbar.cleaning import clean_documents
+    from akhbar.extraction import extract_records
+    from akhbar.quarantine import QuarantineBuilder
+
+    extract_counts = StageCounts(stage="extract")
+    clean_counts = StageCounts(stage="clean")
+    cleaned_parts, quarantined = [], []
+    seen: set[str] = set()
+    repeated = QuarantineBuilder("extract", ctx.dt)
+    for path in _raw_files(ctx):
+        pf = pq.ParquetFile(path)
+        for batch in track(pf.iter_batches(batch_size=BATCH_ROWS), stage=f"extract+clean {path.parent.name}",
+                           total=pf.metadata.num_rows):
+            raw = pa.Table.from_batches([batch])
+            # The same record fetched twice in one night (a feed listing an item twice) is kept once.
+            ids = raw.column("record_id").to_pylist()
+            keep = []
+            for i, rid in enumerate(ids):
+                if rid in seen:
+                    repeated.reject(record_id=rid, source_id=raw.column("source_id")[i].as_py(),
+                                    reason="repeated_record", detail="record already fetched this night",
+                                    locator=raw.column("locator")[i].as_py())
+                else:
+                    seen.add(rid)
+                    keep.append(i)
+            if len(keep) < len(ids):
+                raw = raw.take(keep)
+            docs, q1, c1 = extract_records(raw, dt=ctx.dt)
+            cleaned, q2, c2 = clean_documents(docs, dt=ctx.dt)
+            extract_counts.merge(c1)
+            clean_counts.merge(c2)
+            cleaned_parts.append(cleaned)
+            quarantined += [q1, q2]
+    if len(repeated):
+        quarantined.append(repeated.table())
+        extract_counts.records_in += len(repeated)
+        extract_counts.rejected += len(repeated)
+    from akhbar.schema import CLEANED_DOCUMENT
+
+    _atomic_write(_concat(cleaned_parts, CLEANED_DOCUMENT), ctx.work_dir / "cleaned.parquet")
+    _atomic_write(_concat(quarantined, QUARANTINE), ctx.work_dir / "quarantine_extract_clean.parquet")
+    _save_counts(ctx, extract_counts)
+    return _save_counts(ctx, clean_counts)
+
+
+def _docfreq_dir(ctx: RunContext) -> Path:
+    return ctx.state_dir / "docfreq"
+
+
+def enrich(ctx: RunContext) -> dict:
+    """Language, dates, places, keywords, categories and counts."""
+    from akhbar.enrichment import enrich as enrich_table
+    from akhbar.enrichment.keywords import DocFreq
+    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+
+    cleaned = _read(ctx.work_dir / "cleaned.parquet")
+    registry = ctx.registry()
+    categories = {s.id: s.categories for s in registry.sources if s.categories}
+    # Document frequencies of the nights before this one, plus this night's own documents.
+    doc_freq = DocFreq.load_nights(_docfreq_dir(ctx), before=ctx.dt)
+    tonight = DocFreq.from_texts(cleaned.column("text_search").to_pylist(),
+                                 langs=None)
+    tonight.save(_docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet")
+    doc_freq = doc_freq.merged(tonight)
+    counts = StageCounts(stage="enrich")
+    parts = {"articles": [], "places": [], "dates": [], "keywords": []}
+    for offset in track(range(0, cleaned.num_rows, BATCH_ROWS), stage="enrich", unit="batches"):
+        result = enrich_table(cleaned.slice(offset, BATCH_ROWS), dt=ctx.dt, doc_freq=doc_freq,
+                              categories=categories)
+        counts.merge(result.counts)
+        parts["articles"].append(result.articles)
+        parts["places"].append(result.places)
+        parts["dates"].append(result.dates)
+        parts["keywords"].append(result.keywords)
+    _atomic_write(_concat(parts["articles"], ARTICLE), ctx.work_dir / "enriched.parquet")
+    _atomic_write(_concat(parts["places"], ARTICLE_PLACES), ctx.work_dir / "article_places.parquet")
+    _atomic_write(_concat(parts["dates"], ARTICLE_DATES), ctx.work_dir / "article_dates.parquet")
+    _atomic_write(_concat(parts["keywords"], ARTICLE_KEYWORDS), ctx.work_dir / "article_keywords.parquet")
+    return _save_counts(ctx, counts)
+
+
+def dedup(ctx: RunContext) -> dict:
+    """Exact and near duplicates, against tonight and every night already indexed."""
+    from akhbar.dedup import deduplicate
+    from akhbar.schema import DUPLICATES
+
+    articles = _read(ctx.work_dir / "enriched.parquet")
+    result = deduplicate(articles, index_dir=ctx.dedup_dir, dt=ctx.dt)
+    _atomic_write(result.articles, ctx.work_dir / "articles.parquet")
+    _atomic_write(_concat([result.demoted], DUPLICATES), ctx.work_dir / "demoted.parquet")
+    return _save_counts(ctx, result.counts)
+
+
+def write_lake(ctx: RunContext) -> dict:
+    """Write the night's partitions; each replaces that night only, atomically."""
+    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+
+    counts = StageCounts(stage="write_lake")
+    with Timer(counts):
+        articles = _read(ctx.work_dir / "articles.parquet")
+        quarantine = _read(ctx.work_dir / "quarantine_extract_clean.parquet", QUARANTINE)
+        tables = {
+            "articles": articles,
+            "quarantine": quarantine,
+            "article_places": _read(ctx.work_dir / "article_places.parquet", ARTICLE_PLACES),
+            "article_dates": _read(ctx.work_dir / "article_dates.parquet", ARTICLE_DATES),
+            "article_keywords": _read(ctx.work_dir / "article_keywords.parquet", ARTICLE_KEYWORDS),
+        }
+        for name, table in tables.items():
+            lake.write_partition(ctx.lake_root, name, ctx.dt, table)
+            counts.extra[name] = table.num_rows
+        counts.records_in = counts.records_out = articles.num_rows + quarantine.num_rows
+    return _save_counts(ctx, counts)
+
+
+def _history(ctx: RunContext) -> pa.Table:
+    """Articles per source on each of the seven nights before this one (for volume checks)."""
+    import pyarrow.compute as pc
+
+    start = ctx.dt - _dt.timedelta(days=7)
+    try:
+        data = lake.dataset(ctx.lake_root, "articles")
+        table = data.to_table(columns=["dt", "source_id"],
+                              filter=(pc.field("dt") >= start) & (pc.field("dt") < ctx.dt))
+    except (FileNotFoundError, pa.ArrowInvalid):
+        return pa.table({"dt": pa.array([], pa.date32()), "source_id": pa.array([], pa.string()),
+                         "n_articles": pa.array([], pa.int64())})
+    grouped = table.group_by(["dt", "source_id"]).aggregate([("source_id", "count")])
+    return grouped.rename_columns(["dt", "source_id", "n_articles"])
+
+
+def validate(ctx: RunContext) -> dict:
+    """Great Expectations over the night's lake partitions; a critical failure stops the run."""
+    from akhbar.quality import QualityGateFailed, validate_night
+
+    counts = StageCounts(stage="validate")
+    with Timer(counts):
+        raw_count = sum(pq.ParquetFile(p).metadata.num_rows for p in _raw_files(ctx))
+        articles = lake.read_partition(ctx.lake_root, "articles", ctx.dt)
+        report = validate_night(
+            dt=ctx.dt,
+            run_id=ctx.run_id,
+            articles=articles,
+            raw_count=raw_count,
+            quarantine=lake.read_partition(ctx.lake_root, "quarantine", ctx.dt),
+            places=lake.read_partition(ctx.lake_root, "article_places", ctx.dt),
+            dates=lake.read_partition(ctx.lake_root, "article_dates", ctx.dt),
+            keywords=lake.read_partition(ctx.lake_root, "article_keywords", ctx.dt),
+            history=_history(ctx),
+            quality_dir=ctx.quality_dir,
+        )
+        _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
+        counts.records_in = counts.records_out = articles.num_rows
+        counts.extra.update(critical_failures=report.critical_failures,
+                            warning_failures=report.warning_failures,
+                            data_docs=str(report.data_docs_index) if report.data_docs_index else None)
+    _save_counts(ctx, counts)
+    if not report.passed:
+        failed = [r for r in report.results.to_pylist() if not r["success"] and r["severity"] == "critical"]
+        names = "; ".join(f"{r['suite']}: {r['expectation']}({r.get('column') or ''})" for r in failed)
+        raise QualityGateFailed(f"night {ctx.dt}: {report.critical_failures} critical expectation(s) failed: "
+                                f"{names}. The warehouse was not loaded. Data Docs: {report.data_docs_index}")
+    return counts.as_dict()
+
+
+def load_warehouse(ctx: RunContext) -> dict:
+    """Merge the night into DuckDB in one transaction (the single writer)."""
+    from akhbar import warehouse
+
+    counts = StageCounts(stage="load_warehouse")
+    with Timer(counts):
+        dq_path = ctx.work_dir / "dq_results.parquet"
+        figures = warehouse.load_night(
+            ctx.warehouse_path,
+            lake_root=ctx.lake_root,
+            dt=ctx.dt,
+            demoted=_read(ctx.work_dir / "demoted.parquet") if (ctx.work_dir / "demoted.parquet").exists() else None,
+            dq_results=_read(dq_path) if dq_path.exists() else None,
+            sources=ctx.registry().sources,
+        )
+        counts.records_in = figures["articles"] + figures["duplicates"] + figures["quarantine"]
+        counts.records_out = figures["articles"]
+        counts.duplicates = figures["duplicates"]
+        counts.rejected = figures["quarantine"]
+        counts.extra.update(figures)
+    return _save_counts(ctx, counts)
+
+
+def check_accounting(ctx: RunContext) -> dict:
+    """Every raw record ends in exactly one place: article, duplicate, or quarantine."""
+    raw_ids: list[str] = []
+    for path in _raw_files(ctx):
+        raw_ids += pq.read_table(path, columns=["record_id"]).column("record_id").to_pylist()
+    articles = lake.read_partition(ctx.lake_root, "articles", ctx.dt)
+    quarantine = lake.read_partition(ctx.lake_root, "quarantine", ctx.dt)
+    article_ids = articles.column("record_id").to_pylist()
+    quarantine_ids = quarantine.column("record_id").to_pylist()
+    n_duplicates = articles.num_rows - articles.column("duplicate_of").null_count
+    figures = {
+        "raw": len(raw_ids),
+        "articles": articles.num_rows - n_duplicates,
+        "duplicates": n_duplicates,
+        "quarantined": len(quarantine_ids),
+    }
+    problems = []
+    raw_set = set(raw_ids)
+    # A record repeated in the raw zone is quarantined once as "repeated_record" on top of its first copy.
+    landed = article_ids + quarantine_ids
+    from collections import Counter
+
+    landed_counts = Counter(landed)
+    raw_counts = Counter(raw_ids)
+    lost = sorted(raw_set - set(landed))
+    unknown = sorted(set(landed) - raw_set)
+    twice = sorted(rid for rid, n in landed_counts.items() if n > raw_counts.get(rid, 0))
+    if lost:
+        problems.append(f"{len(lost)} raw record(s) ended nowhere, e.g. {lost[:3]}")
+    if unknown:
+        problems.append(f"{len(unknown)} landed record(s) are not in the raw zone, e.g. {unknown[:3]}")
+    if twice:
+        problems.append(f"{len(twice)} record(s) ended in more than one place, e.g. {twice[:3]}")
+    if len(landed) != len(raw_ids):
+        problems.append(f"{len(raw_ids)} raw records but {len(landed)} landed")
+    figures["balanced"] = not problems
+    if problems:
+        raise AccountingError(f"night {ctx.dt}: counts do not add up: " + "; ".join(problems))
+    return figures
+
+
+def report(ctx: RunContext) -> dict:
+    """Check the accounting, record the run's figures in `runs`, and summarise the night."""
+    from akhbar import warehouse
+    from akhbar.report import summarize
+
+    counts = StageCounts(stage="report")
+    with Timer(counts):
+        figures = check_accounting(ctx)
+        counts.records_in = figures["raw"]
+        counts.records_out = figures["articles"]
+        counts.duplicates = figures["duplicates"]
+        counts.rejected = figures["quarantined"]
+        counts.extra.update(figures)
+    _save_counts(ctx, counts)
+    rows = []
+    for path in sorted((ctx.work_dir / "counts").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows.append({**data, "run_id": ctx.run_id, "dt": ctx.dt})
+    warehouse.record_runs(ctx.warehouse_path, rows)
+    return summarize(ctx, figures)
+
+
+def run_night(ctx: RunContext, *, refetch: bool = False) -> dict:
+    """All stages in-process, in order (``akhbar run``)."""
+    failures = []
+    for source_id in list_sources(ctx):
+        try:
+            fetch(ctx, source_id, refetch=refetch)
+        except RuntimeError as exc:
+            failures.append(str(exc))
+    extract_clean(ctx)
+    enrich(ctx)
+    dedup(ctx)
+    write_lake(ctx)
+    validate(ctx)
+    load_warehouse(ctx)
+    summary = report(ctx)
+    summary["failed_sources"] = failures
+    return summary

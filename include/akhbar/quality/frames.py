@@ -1,0 +1,256 @@
+"""The pandas frames handed to Great Expectations: only the columns the suites read.
+
+Built with pyarrow compute, then converted once; long texts become lengths and
+foreign keys become booleans (see :mod:`akhbar.quality.suites`). A column missing
+from its table (a schema break, reported by the ``schema`` suite) is replaced by
+nulls so the other checks still run and fail where they should.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from akhbar import schema as S
+from akhbar.quality import suites as Q
+
+_DAY = datetime.timedelta(days=1)
+
+
+@dataclass
+class Frames:
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Per frame: the column naming a row in reports (for samples of failing rows).
+    row_keys: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)  # figures of the night, for details
+
+
+def _column(table: pa.Table, name: str, schema: pa.Schema) -> pa.ChunkedArray:
+    """The column cast to its schema type, or nulls when missing or uncastable."""
+    typ = schema.field(name).type
+    if name in table.column_names:
+        col = table.column(name)
+        if col.type == typ:
+            return col
+        try:
+            return pc.cast(col, typ)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pa.chunked_array([pa.nulls(table.num_rows, typ)], type=typ)
+
+
+def _found(keys: pa.ChunkedArray, universe: pa.ChunkedArray) -> pa.ChunkedArray:
+    """True where the key is in universe, False where not, null where the key is null."""
+    hit = pc.is_in(keys, value_set=pc.unique(universe).drop_null())
+    return pc.if_else(pc.is_null(keys), pa.scalar(None, pa.bool_()), hit)
+
+
+def _pandas(columns: dict[str, pa.ChunkedArray | pa.Array]) -> pd.DataFrame:
+    table = pa.table(columns)
+    # Plain numpy/object dtypes: the GX pandas engine is written and tested against those.
+    return table.to_pandas(types_mapper=None, split_blocks=True, self_destruct=True)
+
+
+def schema_frame(tables: dict[str, tuple[pa.Table, pa.Schema]]) -> pd.DataFrame:
+    rows = []
+    for table_name, (table, expected) in tables.items():
+        actual = {f.name: f.type for f in table.schema}
+        for f in expected:
+            rows.append(
+                {
+                    "table": table_name,
+                    "field": f.name,
+                    "expected_type": str(f.type),
+                    "actual_type": str(actual[f.name]) if f.name in actual else None,
+                }
+            )
+    return pd.DataFrame(rows, columns=["table", "field", "expected_type", "actual_type"], dtype=object)
+
+
+def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Table:
+    """Articles per source for one night (duplicates included): rows of a volume ``history``.
+
+    The pipeline keeps these figures night after night and passes the previous
+    nights back as ``history`` so the measure compared is always the same one.
+    """
+    counts = articles.group_by("source_id").aggregate([("source_id", "count")])
+    counts = counts.rename_columns(["source_id", "n_articles"])
+    day = dt if dt is not None else (articles.column("dt")[0].as_py() if articles.num_rows else None)
+    return pa.table(
+        {
+            "dt": pa.array([day] * counts.num_rows, pa.date32()),
+            "source_id": counts.column("source_id").cast(pa.string()),
+            "n_articles": counts.column("n_articles").cast(pa.int64()),
+        }
+    )
+
+
+def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None) -> pd.DataFrame:
+    """One row per source seen tonight or in the trailing window, with the bounds it must keep."""
+    tonight = volume_counts(articles, dt).to_pandas()[["source_id", "n_articles"]]
+    hist = pd.DataFrame(columns=["dt", "source_id", "n_articles"])
+    if history is not None and history.num_rows:
+        hist = history.select(["dt", "source_id", "n_articles"]).to_pandas()
+        hist["dt"] = pd.to_datetime(hist["dt"]).dt.date
+        start = dt - Q.VOLUME_WINDOW_NIGHTS * _DAY
+        hist = hist[(hist["dt"] >= start) & (hist["dt"] < dt)]
+    nights = sorted(set(hist["dt"]))
+    sources = sorted(set(tonight["source_id"].dropna()) | set(hist["source_id"].dropna()))
+    if nights:
+        grid = hist.pivot_table(
+            index="source_id", columns="dt", values="n_articles", aggfunc="sum", fill_value=0
+        )
+        grid = grid.reindex(index=sources, columns=nights, fill_value=0)
+        median = grid.median(axis=1)
+    else:
+        median = pd.Series(float("nan"), index=sources)
+    frame = pd.DataFrame({"source_id": sources})
+    frame["n_articles"] = (
+        frame["source_id"].map(tonight.set_index("source_id")["n_articles"]).fillna(0).astype("int64")
+    )
+    frame["median_n"] = frame["source_id"].map(median).astype("float64")
+    frame["history_nights"] = len(nights)
+    judged = len(nights) >= Q.VOLUME_MIN_HISTORY_NIGHTS
+    # Bounds as floats with NaN for "not judged" (GX ignores the row then).
+    frame["min_expected"] = [
+        (1.0 if m >= Q.VOLUME_ZERO_MIN_MEDIAN else 0.0) if judged else float("nan") for m in frame["median_n"]
+    ]
+    # A silent source (median 0) may bring up to VOLUME_MAX_FACTOR articles before it is flagged.
+    frame["max_expected"] = [
+        Q.VOLUME_MAX_FACTOR * max(m, 1.0) if judged else float("nan") for m in frame["median_n"]
+    ]
+    frame["n_articles"] = frame["n_articles"].astype("float64")
+    return frame
+
+
+def build(
+    *,
+    dt: datetime.date,
+    articles: pa.Table,
+    raw_count: int,
+    quarantine: pa.Table,
+    places: pa.Table,
+    dates: pa.Table,
+    keywords: pa.Table,
+    history: pa.Table | None,
+    raw: pa.Table | None,
+) -> Frames:
+    out = Frames()
+    tables = {"articles": (articles, S.ARTICLE), "quarantine": (quarantine, S.QUARANTINE)}
+    tables |= {
+        "article_places": (places, S.ARTICLE_PLACES),
+        "article_dates": (dates, S.ARTICLE_DATES),
+        "article_keywords": (keywords, S.ARTICLE_KEYWORDS),
+    }
+    if raw is not None:
+        tables = {"raw_records": (raw, S.RAW_RECORD)} | tables
+    out.frames["schema"] = schema_frame(tables)
+    out.row_keys["schema"] = "field"
+
+    if raw is not None:
+        out.frames["raw"] = _pandas(
+            {c: _column(raw, c, S.RAW_RECORD) for c in ("record_id", "source_id")}
+        )
+        out.row_keys["raw"] = "record_id"
+
+    A = S.ARTICLE
+    ids = _column(articles, "article_id", A)
+    dup = _column(articles, "duplicate_of", A)
+    text = _column(articles, "text", A)
+    text_search = _column(articles, "text_search", A)
+    out.frames["articles"] = _pandas(
+        {
+            "article_id": ids,
+            "source_id": _column(articles, "source_id", A),
+            "lang": _column(articles, "lang", A),
+            "content_hash": _column(articles, "content_hash", A),
+            "dt_iso": pc.cast(_column(articles, "dt", A), pa.string()),
+            "text_chars": pc.utf8_length(text),
+            "text_search_chars": pc.utf8_length(text_search),
+            "n_chars": _column(articles, "n_chars", A),
+            "published_at": _column(articles, "published_at", A),
+            "duplicate_of": dup,
+            "duplicate_of_found": _found(dup, ids),
+        }
+    )
+    out.row_keys["articles"] = "article_id"
+
+    n_quarantined = quarantine.num_rows
+    if raw_count > 0:
+        share = n_quarantined / raw_count
+    else:
+        share = 0.0 if n_quarantined == 0 else 1.0
+    n_dup = articles.num_rows - dup.null_count
+    out.frames["night"] = pd.DataFrame(
+        {
+            "raw_count": [raw_count],
+            "n_articles": [articles.num_rows],
+            "n_duplicates": [n_dup],
+            "n_quarantined": [n_quarantined],
+            "quarantine_share": [float(share)],
+        }
+    )
+    out.row_keys["night"] = "raw_count"
+    out.facts |= {"raw_count": raw_count, "n_quarantined": n_quarantined, "n_articles": articles.num_rows}
+
+    Qs = S.QUARANTINE
+    out.frames["quarantine"] = _pandas(
+        {c: _column(quarantine, c, Qs) for c in ("record_id", "source_id", "reason")}
+    )
+    out.row_keys["quarantine"] = "record_id"
+
+    out.frames["volume"] = volume_frame(dt, articles, history)
+    out.row_keys["volume"] = "source_id"
+
+    P = S.ARTICLE_PLACES
+    place_ids = _column(places, "article_id", P)
+    out.frames["places"] = _pandas(
+        {
+            "article_id": place_ids,
+            "article_id_found": _found(place_ids, ids),
+            "place_id": _column(places, "place_id", P),
+            "country_code": _column(places, "country_code", P),
+        }
+    )
+    out.row_keys["places"] = "article_id"
+
+    D = S.ARTICLE_DATES
+    date_ids = _column(dates, "article_id", D)
+    out.frames["dates"] = _pandas(
+        {
+            "article_id": date_ids,
+            "article_id_found": _found(date_ids, ids),
+            "char_offset": _column(dates, "char_offset", D),
+            "year": pc.year(_column(dates, "date", D)),
+        }
+    )
+    out.row_keys["dates"] = "article_id"
+
+    K = S.ARTICLE_KEYWORDS
+    kw_ids = _column(keywords, "article_id", K)
+    out.frames["keywords"] = _pandas(
+        {
+            "article_id": kw_ids,
+            "article_id_found": _found(kw_ids, ids),
+            "keyword": _column(keywords, "keyword", K),
+            "score": _column(keywords, "score", K),
+            "rank": _column(keywords, "rank", K),
+        }
+    )
+    out.row_keys["keywords"] = "article_id"
+
+    start = datetime.datetime.combine(dt - Q.PUBLISHED_DAYS_BEFORE * _DAY, datetime.time(), datetime.UTC)
+    end = datetime.datetime.combine(
+        dt + (Q.PUBLISHED_DAYS_AFTER + 1) * _DAY, datetime.time(), datetime.UTC
+    ) - datetime.timedelta(microseconds=1)
+    out.parameters = {
+        "run_date_set": [dt.isoformat()],
+        "published_min": start,
+        "published_max": end,
+    }
+    return out

@@ -1,0 +1,94 @@
+"""The end-of-night summary: what landed, by stage, language and source, plus example queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+EXAMPLE_QUERIES = [
+    ("Articles by language", "SELECT lang, count(*) AS articles FROM articles GROUP BY lang ORDER BY articles DESC"),
+    ("Top places last night",
+     "SELECT country_code, name, sum(articles) AS articles FROM top_places_by_day "
+     "WHERE dt = (SELECT max(dt) FROM articles) GROUP BY ALL ORDER BY articles DESC, name LIMIT 5"),
+    ("Duplicate rate by source",
+     "SELECT source_id, articles, duplicates, duplicate_rate FROM duplicate_rate_by_source ORDER BY source_id"),
+    ("Search: تونس", "SELECT article_id, title, round(score, 3) AS score FROM search_articles('تونس') LIMIT 3"),
+]
+
+
+def _table(names: list[str], rows: list[tuple], width: int = 60) -> str:
+    cells = [[str(v) if v is not None else "" for v in row] for row in rows]
+    cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in cells]
+    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join(out)
+
+
+def summarize(ctx, figures: dict) -> dict:
+    """A small dict (fit for XCom) with the night's figures by stage, language and source."""
+    from akhbar import warehouse
+
+    stages = {}
+    for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        stages[data["stage"]] = {k: data[k] for k in ("records_in", "records_out", "rejected", "duplicates")}
+    db = ctx.warehouse_path
+    _, by_lang = warehouse.query(db, "SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
+                                 [ctx.dt])
+    _, by_source = warehouse.query(
+        db,
+        """SELECT s.source_id,
+                  (SELECT count(*) FROM articles a WHERE a.source_id = s.source_id AND a.dt = ?),
+                  (SELECT count(*) FROM duplicates d WHERE d.source_id = s.source_id AND d.dt = ?),
+                  (SELECT count(*) FROM quarantine q WHERE q.source_id = s.source_id AND q.dt = ?)
+           FROM sources s ORDER BY 1""",
+        [ctx.dt, ctx.dt, ctx.dt],
+    )
+    _, reasons = warehouse.query(db, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
+                                 [ctx.dt])
+    return {
+        "dt": ctx.dt.isoformat(),
+        "run_id": ctx.run_id,
+        "accounting": figures,
+        "stages": stages,
+        "by_lang": {lang: n for lang, n in by_lang},
+        "by_source": {sid: {"articles": a, "duplicates": d, "quarantined": q} for sid, a, d, q in by_source},
+        "quarantine_reasons": {r: n for r, n in reasons},
+        "warehouse": str(db),
+    }
+
+
+def render(summary: dict, *, db_path=None, examples: bool = True) -> str:
+    """Human-readable version of the summary, with a few example queries and their results."""
+    from akhbar import warehouse
+
+    acc = summary["accounting"]
+    out = [
+        f"akhbar night {summary['dt']} (run {summary['run_id']})",
+        f"  raw records {acc['raw']} -> articles {acc['articles']}, duplicates {acc['duplicates']}, "
+        f"quarantined {acc['quarantined']}  [{'balanced' if acc.get('balanced') else 'NOT BALANCED'}]",
+        "",
+        "By stage:",
+        _table(["stage", "in", "out", "rejected", "duplicates"],
+               [(s, v["records_in"], v["records_out"], v["rejected"], v["duplicates"])
+                for s, v in summary["stages"].items()]),
+        "",
+        "By language:",
+        _table(["lang", "articles"], list(summary["by_lang"].items())),
+        "",
+        "By source:",
+        _table(["source", "articles", "duplicates", "quarantined"],
+               [(s, v["articles"], v["duplicates"], v["quarantined"]) for s, v in summary["by_source"].items()]),
+    ]
+    if summary.get("quarantine_reasons"):
+        out += ["", "Quarantine reasons:", _table(["reason", "records"], list(summary["quarantine_reasons"].items()))]
+    if summary.get("failed_sources"):
+        out += ["", "Failed sources:"] + [f"  {f}" for f in summary["failed_sources"]]
+    if examples:
+        db = db_path or summary["warehouse"]
+        for title, sql in EXAMPLE_QUERIES:
+            names, rows = warehouse.query(db, sql)
+            out += ["", f"-- {title}", f"akhbar sql \"{sql}\"", _table(names, rows)]
+    return "\n".join(out)

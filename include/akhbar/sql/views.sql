@@ -1,0 +1,45 @@
+-- Views for the questions analysts ask most. Recreated after every load.
+
+CREATE OR REPLACE VIEW daily_volume AS
+SELECT dt, source_id, lang, count(*) AS articles
+FROM articles
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW top_places_by_day AS
+SELECT p.dt, p.country_code, p.name, p.place_type,
+       count(DISTINCT p.article_id) AS articles, sum(p.mentions) AS mentions
+FROM article_places p
+JOIN articles a USING (article_id)
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW duplicate_rate_by_source AS
+WITH per_source AS (
+    SELECT source_id, count(*) AS articles, 0 AS duplicates FROM articles GROUP BY source_id
+    UNION ALL
+    SELECT source_id, 0, count(*) FROM duplicates GROUP BY source_id
+)
+SELECT source_id,
+       sum(articles) AS articles,
+       sum(duplicates) AS duplicates,
+       round(sum(duplicates) / nullif(sum(articles) + sum(duplicates), 0), 4) AS duplicate_rate
+FROM per_source
+GROUP BY source_id;
+
+CREATE OR REPLACE VIEW source_freshness AS
+SELECT s.source_id, s.kind, s.enabled,
+       max(a.dt) AS last_night_with_articles,
+       max(a.published_at) AS latest_published_at,
+       count(a.article_id) AS articles
+FROM sources s
+LEFT JOIN articles a USING (source_id)
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW quarantine_by_reason AS
+SELECT dt, source_id, stage, reason, count(*) AS records
+FROM quarantine
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW nightly_summary AS
+SELECT r.dt, r.run_id, r.stage, r.records_in, r.records_out, r.rejected, r.duplicates, r.seconds
+FROM runs r
+QUALIFY r.recorded_at = max(r.recorded_at) OVER (PARTITION BY r.dt, r.stage);

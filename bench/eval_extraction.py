@@ -229,7 +229,7 @@ def main(argv=None):
             r = results[label][i]
             s = score_text(r["text"], p)
             print(f"  {p['name']:<28} {label:<12} snippets TP/FN/FP/TN={s} title_ok="
-                  f"{norm(r['title']).casefold() == norm(p['title']).casefold()} date={r['date']} "
+                  f"{(norm(r['title']).casefold() == norm(p['title']).casefold()) if p['title'] else 'n/a'} date={r['date']} "
                   f"{r['date_source']} canonical_ok={r['canonical'] == p.get('canonical', r['canonical'])}")  # fmt: skip
     if args.verbose:
         print("\nmisses (akhbar):")

@@ -300,6 +300,7 @@ def _is_boilerplate(line: str) -> bool:
 
 def _clean_once(text: str) -> tuple[str, bool]:
     """One cleaning pass; also says whether a removal may have exposed new damage."""
+    original = text
     text = _repair_surrogates(text)
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
@@ -307,11 +308,12 @@ def _clean_once(text: str) -> tuple[str, bool]:
         text = _repair_mojibake(text)
     # Removal comes before NFC: a control between a letter and its accent would
     # otherwise block composition on this pass and allow it on the next.
-    removed = _REMOVE_RE.sub("", text)
-    if _ZWNJ in removed or _ZWJ in removed:
-        removed = _STRAY_JOINER_RE.sub("", removed)
-    exposed = removed != text
-    text = unicodedata.normalize("NFC", removed)
+    text = _REMOVE_RE.sub("", text)
+    if _ZWNJ in text or _ZWJ in text:
+        text = _STRAY_JOINER_RE.sub("", text)
+    # Any repair or removal may have brought new damage together ("&amp;amp;" -> "&amp;").
+    exposed = text != original
+    text = unicodedata.normalize("NFC", text)
     return "\n".join(_normalise_lines(text)), exposed
 
 
@@ -468,6 +470,21 @@ def _column_as_str(table: pa.Table, name: str) -> tuple[list[str | None], int]:
         return values, bad
 
 
+def _safe(value: str | None) -> str | None:
+    """A str that Arrow can store (no lone surrogates)."""
+    return None if value is None else _repair_surrogates(value)
+
+
+def _raw_bytes(value: str | None) -> bytes | None:
+    """The bytes a text came from: invalid UTF-8 read with surrogateescape goes back as it was."""
+    if value is None:
+        return None
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
+
+
 def _reject_reason(raw: str | None, cleaned: str) -> tuple[str, str] | None:
     if not cleaned:
         what = "no text" if not raw else f"{len(raw)} characters, nothing left after cleaning"
@@ -487,14 +504,15 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
 
     Every input row ends in exactly one of the two tables.
     """
-    docs = docs.select(DOCUMENT.names).cast(DOCUMENT)
+    if docs.schema != DOCUMENT:
+        docs = docs.select(DOCUMENT.names).cast(DOCUMENT)
     quarantine = QuarantineBuilder("clean", dt)
     counts = StageCounts(stage="clean", records_in=docs.num_rows)
     texts, bad_text = _column_as_str(docs, "text")
     titles, bad_title = _column_as_str(docs, "title")
-    record_ids = docs.column("record_id").to_pylist()
-    source_ids = docs.column("source_id").to_pylist()
-    urls = docs.column("url").to_pylist() if not bad_text else [None] * docs.num_rows
+    record_ids = [_safe(v) for v in _column_as_str(docs, "record_id")[0]]
+    source_ids = [_safe(v) for v in _column_as_str(docs, "source_id")[0]]
+    urls = [_safe(v) for v in _column_as_str(docs, "url")[0]]
 
     kept: list[int] = []
     out_text: list[str] = []
@@ -512,7 +530,7 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
         if raw is not None and len(raw) > MAX_CHARS:
             quarantine.reject(
                 record_id=record_ids[i], source_id=source_ids[i], reason="too_large",
-                detail=f"{len(raw)} characters, limit {MAX_CHARS}", locator=urls[i], body=raw,
+                detail=f"{len(raw)} characters, limit {MAX_CHARS}", locator=urls[i], body=_raw_bytes(raw),
             )
             continue
         cleaned = clean_text(raw)
@@ -521,7 +539,7 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
             reason, detail = rejected
             quarantine.reject(
                 record_id=record_ids[i], source_id=source_ids[i], reason=reason,
-                detail=detail, locator=urls[i], body=raw,
+                detail=detail, locator=urls[i], body=_raw_bytes(raw),
             )
             continue
         if cleaned != raw:

@@ -90,7 +90,7 @@ _UTF8_AS_LATIN = re.compile(
 )
 _LATIN1_RUN = re.compile("[\u00c0-\u00ff]{3,}")  # Arabic single-byte text read as Latin-1
 _MIXED_WORD = re.compile(
-    "[\u0621-\u064a][A-Za-z\u00c0-\u00ff]|[A-Za-z\u00c0-\u00ff][\u0621-\u064a]"
+    "[\u0621-\u064a][\u00c0-\u00ff]|[\u00c0-\u00ff][\u0621-\u064a]"
 )  # Arabic and Latin letters glued in one word: ISO-8859-6 read as windows-1256 and the like
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _TA_ZA = re.compile("[\u0637\u0638]")  # ط ظ: every UTF-8 Arabic letter read as windows-1256 starts with one
@@ -119,18 +119,28 @@ def _header(headers: dict | None, name: str) -> str | None:
     return None
 
 
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
+
+
 def mojibake_score(text: str) -> float:
-    """Share of the non-ASCII characters that look like a wrong decoding (0 = clean)."""
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    """Share of the non-ASCII characters that look like a wrong decoding (0 = clean).
+
+    Only the non-ASCII runs are examined (every sign of mojibake lives there), which keeps this
+    to one fast scan of a page.
+    """
+    if text.isascii():
+        return 0.0
+    sample = " ".join(_NON_ASCII_RUN.findall(text, 0, 400_000))
+    non_ascii = len(sample) - sample.count(" ")
     if non_ascii == 0:
         return 0.0
-    bad = len(_C1_OR_REPLACEMENT.findall(text))
-    bad += 2 * len(_UTF8_AS_LATIN.findall(text))
-    bad += sum(len(m) for m in _LATIN1_RUN.findall(text))
-    bad += 2 * len(_MIXED_WORD.findall(text))
-    arabic = len(_ARABIC_LETTER.findall(text))
+    bad = len(_C1_OR_REPLACEMENT.findall(sample))
+    bad += 2 * len(_UTF8_AS_LATIN.findall(sample))
+    bad += sum(len(m) for m in _LATIN1_RUN.findall(sample))
+    bad += 2 * len(_MIXED_WORD.findall(sample))
+    arabic = len(_ARABIC_LETTER.findall(sample))
     if arabic >= 20:
-        ta_za = len(_TA_ZA.findall(text))
+        ta_za = len(_TA_ZA.findall(sample))
         if ta_za > 0.25 * arabic:  # ~1.5% in real Arabic, ~50% in UTF-8 read as windows-1256
             bad += 2 * ta_za
     return min(1.0, bad / non_ascii)
@@ -413,11 +423,12 @@ def _read_metadata(tree) -> _Meta:
     return meta
 
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»«]\s+|\s+[|–—·]\s*|\s*[|–—·]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·]\s+|\s+[|–—·]\s*|\s*[|–—·]\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
 
 
 def _norm_title(s: str) -> str:
-    return " ".join(s.casefold().split())
+    return " ".join(s.translate(_QUOTES).casefold().split())
 
 
 def _choose_title(meta: _Meta) -> str | None:
@@ -534,9 +545,7 @@ def _prune(tree) -> None:
                 node.decompose()
             except Exception:  # a node already removed with its ancestor
                 continue
-    for node in body.css("p, em, div, span"):
-        if node.tag in ("div", "span") and node.css_first("p, div, span, br") is not None:
-            continue
+    for node in body.css("p, em, small"):
         value = node.text(deep=True, separator=" ", strip=True)
         if value and len(value) < 160 and _BOILER_PARAGRAPH.match(value):
             node.decompose()

@@ -592,3 +592,68 @@ class Expect:
         if note:
             rec["note"] = note
         self.records.append({k: v for k, v in rec.items() if v is not None})
+
+
+def near_copy(a: Article, key: str, *, lead: str, drop: int, swap: tuple[str, str], hour: int, tz, title: str,
+              night: str | None = None) -> Article:
+    """The same story republished with small edits: a new lead line, one sentence dropped, one figure changed."""
+    paragraphs = [p for p in a.paragraphs]
+    sentences = [s for p in paragraphs for s in _split_sentences(p)]
+    del sentences[drop]
+    sentences.insert(0, lead)
+    text = " ".join(sentences).replace(swap[0], swap[1], 1)
+    parts = _split_sentences(text)
+    paragraphs = [" ".join(parts[i:i + 3]) for i in range(0, len(parts), 3)]
+    night = night or a.night
+    day = dt.date.fromisoformat(night)
+    published = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz)
+    return Article(key, night, a.lang, a.topic, title, paragraphs, published, a.city, list(a.mentions))
+
+
+def _split_sentences(p: str) -> list[str]:
+    out, cur = [], ""
+    for i, ch in enumerate(p):
+        cur += ch
+        if ch in ".!?؟" and (i + 1 == len(p) or p[i + 1] == " ") and not (ch == "." and i > 0 and p[i - 1].isdigit()):
+            out.append(cur.strip())
+            cur = ""
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def tatweel(text: str, words: dict[str, str]) -> str:
+    for plain, stretched in words.items():
+        text = text.replace(plain, stretched)
+    return text
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 bytes read as Windows-1252 (bytes it leaves undefined read as Latin-1): 'Ø§Ù„...'."""
+    out = []
+    for b in text.encode("utf-8"):
+        try:
+            out.append(bytes([b]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"\x00\xff\xff\xff"
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+SPANISH = (
+    "El ayuntamiento ha presentado esta mañana el plan de renovación del mercado central, que incluye nuevas "
+    "cubiertas, puestos más amplios y un aparcamiento para bicicletas. Según los técnicos municipales, las obras "
+    "comenzarán en enero y durarán unos ocho meses, durante los cuales los comerciantes se trasladarán a una carpa "
+    "provisional en la plaza vecina. Los vecinos del barrio han recibido la noticia con satisfacción, aunque piden "
+    "que se mantenga el horario de apertura de los sábados. El presupuesto total asciende a cuatro millones de "
+    "euros y se financiará con fondos regionales. La próxima reunión informativa se celebrará el martes en la "
+    "biblioteca del distrito."
+)

@@ -10,11 +10,12 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, AsyncCallback, DeadlineAlert, DeadlineReference, Param, dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 SCHEDULE = os.environ.get("AKHBAR_SCHEDULE", "30 2 * * *")  # 02:30, after the press has published the day
 TIMEZONE = os.environ.get("AKHBAR_TIMEZONE", "Africa/Tunis")
+DEADLINE_MINUTES = int(os.environ.get("AKHBAR_DEADLINE_MINUTES", "240"))  # alert if not finished by then
 HTTP_POOL = "akhbar_http"
 WAREHOUSE_POOL = "akhbar_warehouse"  # one slot: DuckDB allows a single writer
 
@@ -36,6 +37,12 @@ was; read the Data Docs under `AKHBAR_DATA_DIR/quality/data_docs/`. Fix, then cl
 """
 
 
+def _on_failure(context):
+    from akhbar.alerts import on_task_failure
+
+    on_task_failure(context)
+
+
 @dag(
     dag_id="akhbar_nightly",
     schedule=CronDataIntervalTimetable(SCHEDULE, timezone=TIMEZONE),
@@ -50,7 +57,14 @@ was; read the Data Docs under `AKHBAR_DATA_DIR/quality/data_docs/`. Fix, then cl
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=30),
+        "on_failure_callback": _on_failure,
     },
+    deadline=DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_QUEUED_AT,
+        interval=timedelta(minutes=DEADLINE_MINUTES),
+        callback=AsyncCallback("akhbar.alerts.on_deadline_missed",
+                               kwargs={"deadline": f"within {DEADLINE_MINUTES} minutes of being queued"}),
+    ),
     params={
         "reprocess": Param(False, type="boolean", description="Rebuild the night from the raw zone; fetch nothing."),
         "night": Param(None, type=["null", "string"], format="date",

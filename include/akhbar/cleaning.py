@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
-import sys
 import unicodedata
 from collections import Counter
 
@@ -112,7 +111,7 @@ def _as_class(codepoints: list[int]) -> str:
 def _build_classes() -> dict[str, list[int]]:
     out: dict[str, list[int]] = {k: [] for k in ("remove", "search_delete", "search_space", "nonletter", "other_script", "digits", "ws")}
     latin_arabic = _latin_or_arabic
-    for cp in range(sys.maxunicode + 1):
+    for cp in _assigned_range():
         ch = chr(cp)
         cat = unicodedata.category(ch)
         major = cat[0]
@@ -141,7 +140,26 @@ def _build_classes() -> dict[str, list[int]]:
             out["nonletter"].append(cp)
         if major == "L" and not latin_arabic(cp):
             out["other_script"].append(cp)
+    # Planes 4-16 hold no assigned letters, marks or punctuation, only noncharacters
+    # (removed) and the private use planes 15-16 (spaces in the search key).
+    for plane in range(4, 17):
+        base = plane << 16
+        out["remove"] += [base + 0xFFFE, base + 0xFFFF]
+        out["search_delete"] += [base + 0xFFFE, base + 0xFFFF]
+        if plane == 14:
+            continue
+        if plane >= 15:
+            out["search_space"] += range(base, base + 0xFFFE)
+            out["nonletter"] += range(base, base + 0xFFFE)
+    for key in out:
+        out[key] = sorted(set(out[key]))
     return out
+
+
+def _assigned_range():
+    """Code points worth asking unicodedata about: planes 0-3 and the tags/selectors of plane 14."""
+    yield from range(0x40000)
+    yield from range(0xE0000, 0xE1000)
 
 
 def _latin_or_arabic(cp: int) -> bool:
@@ -163,12 +181,29 @@ def _latin_or_arabic(cp: int) -> bool:
 
 _CLASSES = _build_classes()
 
-_REMOVE_RE = re.compile("[" + _as_class(_CLASSES["remove"]) + "]+")
-_SEARCH_DELETE_RE = re.compile("[" + _as_class(_CLASSES["search_delete"]) + "]+")
-_SEARCH_SPACE_RE = re.compile("[" + _as_class(_CLASSES["search_space"]) + "]+")
-_NONLETTER_RE = re.compile("[" + _as_class(_CLASSES["nonletter"]) + "]")
-_OTHER_SCRIPT_RE = re.compile("[" + _as_class(_CLASSES["other_script"]) + "]")
-_DIGIT_RE = re.compile("[" + _as_class(_CLASSES["digits"]) + "]")
+class _CharClass:
+    """A character class compiled twice.
+
+    Python's re turns a class with hundreds of ranges into a bitmap only when every
+    range is below U+10000; otherwise it tests the ranges one by one (about 100 times
+    slower). Texts without astral characters (nearly all news) use the bitmap version.
+    """
+
+    def __init__(self, codepoints: list[int], repeat: str = ""):
+        self.bmp = re.compile("[" + _as_class([cp for cp in codepoints if cp < 0x10000]) + "]" + repeat)
+        self.full = re.compile("[" + _as_class(codepoints) + "]" + repeat)
+
+    def pick(self, astral: bool) -> re.Pattern:
+        return self.full if astral else self.bmp
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+_REMOVE = _CharClass(_CLASSES["remove"], "+")
+_SEARCH_DELETE = _CharClass(_CLASSES["search_delete"], "+")
+_SEARCH_SPACE = _CharClass(_CLASSES["search_space"], "+")
+_NONLETTER = _CharClass(_CLASSES["nonletter"])
+_OTHER_SCRIPT = _CharClass(_CLASSES["other_script"])
+_DIGIT = _CharClass(_CLASSES["digits"])
 _DIGIT_VALUE = {chr(cp): str(unicodedata.decimal(chr(cp))) for cp in _CLASSES["digits"]}
 del _CLASSES
 
@@ -308,7 +343,8 @@ def _clean_once(text: str) -> tuple[str, bool]:
         text = _repair_mojibake(text)
     # Removal comes before NFC: a control between a letter and its accent would
     # otherwise block composition on this pass and allow it on the next.
-    text = _REMOVE_RE.sub("", text)
+    astral = _ASTRAL_RE.search(text) is not None
+    text = _REMOVE.pick(astral).sub("", text)
     if _ZWNJ in text or _ZWJ in text:
         text = _STRAY_JOINER_RE.sub("", text)
     # Any repair or removal may have brought new damage together ("&amp;amp;" -> "&amp;").
@@ -369,18 +405,20 @@ def search_key(text: str | None) -> str:
     # NFKD: compatibility forms (presentation forms, ligatures, full width) to plain
     # letters, accents and harakat split off their letters. casefold can bring back
     # composed or compatibility characters (İ, ß), hence the second NFKD.
+    astral = _ASTRAL_RE.search(text) is not None
     text = unicodedata.normalize("NFKD", text).casefold()
     text = unicodedata.normalize("NFKD", text)
-    text = _SEARCH_DELETE_RE.sub("", text)
+    text = _SEARCH_DELETE.pick(astral).sub("", text)
     # NFC rebuilds ؤ ئ أ from the hamza marks kept above; stray hamzas go.
     text = unicodedata.normalize("NFC", text)
     text = _LEFT_HAMZA_RE.sub("", text)
     for src, dst in _ARABIC_FOLDS:
         if src in text:
             text = text.replace(src, dst)
-    if _DIGIT_RE.search(text):
-        text = _DIGIT_RE.sub(lambda m: _DIGIT_VALUE[m.group()], text)
-    text = _SEARCH_SPACE_RE.sub(" ", text)
+    digits = _DIGIT.pick(astral)
+    if digits.search(text):
+        text = digits.sub(lambda m: _DIGIT_VALUE[m.group()], text)
+    text = _SEARCH_SPACE.pick(astral).sub(" ", text)
     return " ".join(text.split())
 
 
@@ -392,7 +430,7 @@ def search_key(text: str | None) -> str:
 def _counts(text: str) -> tuple[int, int]:
     """(letters with their marks, non-space characters) of a cleaned text."""
     nonspace = len(text) - text.count(" ") - text.count("\n")
-    nonletters = len(_NONLETTER_RE.findall(text))
+    nonletters = len(_NONLETTER.pick(_ASTRAL_RE.search(text) is not None).findall(text))
     return max(nonspace - nonletters, 0), nonspace
 
 
@@ -493,7 +531,7 @@ def _reject_reason(raw: str | None, cleaned: str) -> tuple[str, str] | None:
     ratio = letters / nonspace if nonspace else 0.0
     if letters < NOT_TEXT_MIN_LETTERS and ratio < NOT_TEXT_LETTER_RATIO:
         return "not_text", f"{letters} letters, letter ratio {ratio:.3f}"
-    other = len(_OTHER_SCRIPT_RE.findall(cleaned))
+    other = len(_OTHER_SCRIPT.pick(_ASTRAL_RE.search(cleaned) is not None).findall(cleaned))
     if letters and other / letters > MAX_OTHER_SCRIPT_SHARE:
         return "unexpected_script", f"{other} of {letters} letters outside the Arabic and Latin scripts"
     return None

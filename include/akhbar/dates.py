@@ -79,7 +79,7 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     if _SLOW_CHARS.search(text) is None:
         return text.replace("أ", "ا").replace("إ", "ا").replace("ة", "ه").replace("ى", "ي"), None, None
     if _STRIP.search(text) is None:
-        return text.translate(_TRANS), None, None
+        return _replace_rare(text), None, None
     parts: list[str] = []
     bps: list[int] = []
     cum: list[int] = []
@@ -92,7 +92,18 @@ def _normalise(text: str) -> tuple[str, list[int] | None, list[int] | None]:
         cum.append(removed)
         pos = m.end()
     parts.append(text[pos:])
-    return "".join(parts).translate(_TRANS), bps, cum
+    return _replace_rare("".join(parts)), bps, cum
+
+
+_RARE = {chr(k): v for k, v in _TRANS.items() if chr(k) not in "أإةى"}
+_RARE_RX = re.compile("[" + re.escape("".join(_RARE)) + "]")
+
+
+def _replace_rare(s: str) -> str:
+    s = s.replace("أ", "ا").replace("إ", "ا").replace("ة", "ه").replace("ى", "ي")
+    for ch in set(_RARE_RX.findall(s)):
+        s = s.replace(ch, _RARE[ch])
+    return s
 
 
 def _orig(p: int, bps: list[int] | None, cum: list[int] | None) -> int:
@@ -345,30 +356,37 @@ def _trie(words) -> str:
     return emit(root)
 
 
-_REL_PHRASES = ["امس", "الامس", "اليوم", "غدا", "غد", "الغد"] + [
-    f"{a} {q}" for a in ("الاسبوع", "الاسابيع", "الشهر", "العام", "السنه") for q in _PAST | _CURRENT | _FUTURE
-] + ["هذا العام", "هذه السنه"]
-_LAT_WORDS = (
-    list(_FR_MONTHS) + list(_FR_WEEKDAYS) + [m.lower() for m in _EN_MONTHS] + [w.lower() for w in _EN_WEEKDAYS]
-    + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine", "mois",
-       "l'an", "l’an", "yesterday", "today", "tomorrow", "last", "next", "this"]
+_AR_KEYS = ["امس", "اليوم", "غدا", "غد", "شهر", "غره", "هذا العام", "هذه السنه"] + list(_AR_WEEKDAYS) + list(
+    _PAST | _CURRENT | _FUTURE
 )
-_ANCHOR = re.compile(
-    r"(?P<a_num>\d+)"
-    f"|(?P<a_mon>{_trie(_AR_MONTHS)})"
-    f"|(?P<a_hmon>{_trie(_HIJRI_MONTHS)})"
-    f"|(?P<a_kw>{_trie(list(_AR_WEEKDAYS) + _REL_PHRASES)})"
-    f"|\\b(?i:(?P<a_lmon>{_trie([w for w in _LAT_WORDS if w in _FR_MONTHS or w.capitalize() in _EN_MONTHS])})"
-    f"|(?P<a_lkw>{_trie([w for w in _LAT_WORDS if not (w in _FR_MONTHS or w.capitalize() in _EN_MONTHS)])}))\\b"
+_LAT_KEYS = (
+    list(_FR_MONTHS) + list(_FR_WEEKDAYS) + list(_EN_MONTHS) + list(_EN_WEEKDAYS)
+    + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine",
+       "mois", "l'an", "l’an", "yesterday", "today", "tomorrow", "last", "next", "this", "day"]
 )
+_LAT_KEYS = _LAT_KEYS + [w.capitalize() for w in _LAT_KEYS] + [w.lower() for w in _LAT_KEYS]
+# One pass finds the anchors: digit runs, a few Arabic keywords, Latin month/relative words.
+# (separate passes: Python's re loses its first-character prefilter on a combined alternation)
+_ANCHOR_NUM = re.compile(r"\d+")
+_ANCHOR_AR = re.compile(_trie(_AR_KEYS))
+_ANCHOR_LAT = re.compile(_trie(_LAT_KEYS))
 _PREFIX_LETTERS = frozenset("وبلفك")
 _AR_LETTER = re.compile(f"[{_AL}]")
+_LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
 _DAYWORD_BEFORE = re.compile(
     rf"(?<![{_AL}])(?:[وبلف]?(?:غره|اول)|{_ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
 )
 _CUE_BEFORE = re.compile(
     rf"(?:(?<![{_AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{_AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه)"
     r"|\b(?:[Ii]n|[Ss]ince|[Ee]n|[Dd]epuis)\b)\s*$"
+)
+_MONTH_BEFORE_YEAR = re.compile(
+    rf"{_LB}(?:(?:شهر|شهري)\s+)?{_PFX}(?:{_MON}|{_HMON}){_RB}(?:\s*(?:/|\\|\(|-)?\s*{_MON}{_RB}\s*\)?)?"
+    rf"\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?$"
+)
+_MONTH_BEFORE_QUAL = re.compile(
+    rf"{_LB}(?:(?:شهر|شهري)\s+)?{_PFX}{_MON}{_RB}(?:\s*(?:/|\\|\(|-)?\s*{_MON}{_RB}\s*\)?)?\s+(?:من\s+(?:العام|السنه)\s+)?$"
+    rf"|{_LB}{_PFX}(?:الاسبوع|الاسابيع|الشهر|العام|السنه)\s+$"
 )
 _YEAR_RX = re.compile(f"(?P<ar_year>{_AR_YEAR})|(?P<fr>{_FR_RX})|(?P<en>{_EN_RX})")
 _HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{_AL}])")
@@ -641,6 +659,13 @@ def _latin_rel(r: str, s: int, e: int, ref: _dt.date, out: list, *, fr: bool) ->
             out.append((s, e, _weekday(ref, wd, qual), "day", "gregorian", True, False))
 
 
+_KINDS = ("a_num", "a_kw", "a_lat")
+
+
+def _first(t: tuple) -> int:
+    return t[0]
+
+
 def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = None) -> list[DateMention]:
     """Dates written in ``text``, resolved against ``reference`` (usually the publication date).
 
@@ -654,60 +679,63 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
     want_lat = lang != "ar"
     norm, bps, cum = _normalise(text)
     found: list = []
-    hits = list(_ANCHOR.finditer(norm))
-    n = len(hits)
     covered = 0
-    for i in range(n):
-        h = hits[i]
-        s = h.start()
+    anchors = [(h.start(), 0, h) for h in _ANCHOR_NUM.finditer(norm)]
+    if want_ar:
+        anchors += [(h.start(), 1, h) for h in _ANCHOR_AR.finditer(norm)]
+    if want_lat:
+        anchors += [(h.start(), 2, h) for h in _ANCHOR_LAT.finditer(norm)]
+    anchors.sort(key=_first)
+    for s, k, h in anchors:
         if s < covered:
             continue
-        kind = h.lastgroup
+        kind = _KINDS[k]
         m = None
         if kind == "a_num":
             e = h.end()
-            lim = e + 32
-            j = i + 1
-            while j < n and hits[j].start() < lim:
-                k = hits[j].lastgroup
-                if k == "a_mon" or k == "a_hmon":
-                    if want_ar:
-                        m = _AR_RX.match(norm, s)
-                    break
-                if k == "a_lmon":
+            if e - s <= 2:
+                if _LATIN_NEXT.match(norm, e):
                     if want_lat:
                         m = _LATIN_RX.match(norm, s)
-                    break
-                if k != "a_num":
-                    break
-                j += 1
-            if m is None and want_ar and norm[e : e + 1] in ("/", ".", "-") and norm[e + 1 : e + 2].isdigit():
-                m = _AR_RX.match(norm, s)
-            if m is None and e - s == 4:
-                if want_ar and _HIJRI_MARK.match(norm, e):
+                elif want_ar:
                     m = _AR_RX.match(norm, s)
-                else:
-                    cue = _CUE_BEFORE.search(norm, max(0, s - 12), s)
+                    if m is not None and m.lastgroup == "ar_rel":
+                        m = None
+            elif e - s == 4:
+                if want_ar:
+                    mb = _MONTH_BEFORE_YEAR.search(norm, max(covered, s - 48), s)
+                    if mb is not None:
+                        start = mb.start()
+                        dw = _DAYWORD_BEFORE.search(norm, max(covered, start - 28), start)
+                        m = _AR_RX.match(norm, dw.start() if dw is not None else start)
+                    elif _HIJRI_MARK.match(norm, e) or norm[e : e + 1] in ("-", "/"):
+                        m = _AR_RX.match(norm, s)
+                if m is None:
+                    cue = _CUE_BEFORE.search(norm, max(covered, s - 12), s)
                     if cue is not None:
                         m = _YEAR_RX.match(norm, cue.start())
-        elif kind == "a_lmon" or kind == "a_lkw":
-            if want_lat:
+                    elif want_lat and s >= 2 and norm[s - 2].isascii() and norm[s - 2].isalpha():
+                        m = _LATIN_RX.search(norm, max(covered, s - 16), e + 1)
+                        if m is not None and m.end() < e:
+                            m = None
+        elif kind == "a_lat":
+            if want_lat and (s == 0 or not norm[s - 1].isalpha()):
                 m = _LATIN_RX.match(norm, s)
         elif want_ar:
-            start = s
-            if s and norm[s - 1] in _PREFIX_LETTERS:
+            if s and _AR_LETTER.match(norm, s - 1):
                 start = s - 1
                 if start and norm[start - 1] in _PREFIX_LETTERS:
                     start -= 1
-                if start and _AR_LETTER.match(norm, start - 1):
-                    start = s
-            if kind != "a_kw":
-                dw = _DAYWORD_BEFORE.search(norm, max(covered, s - 28), start)
-                if dw is not None:
-                    start = dw.start()
-            if start > 0 and _AR_LETTER.match(norm, start - 1):
-                continue  # inside a word (e.g. "اليوم" in "واليومية" is rejected by the right boundary; this is the left one)
-            m = _AR_RX.match(norm, start)
+                if norm[s - 1] not in _PREFIX_LETTERS or (start and _AR_LETTER.match(norm, start - 1)):
+                    continue  # inside a longer word
+                s = start
+            word = h.group()
+            if word in _PAST or word in _CURRENT or word in _FUTURE:
+                mb = _MONTH_BEFORE_QUAL.search(norm, max(covered, s - 40), s)
+                if mb is None:
+                    continue
+                s = mb.start()
+            m = _AR_RX.match(norm, s)
         if m is None or m.end() <= m.start():
             continue
         covered = m.end()

@@ -684,10 +684,14 @@ def _date_in_text(text: str | None, reference: _dt.date, tz: str | None, lang: s
     if dates is None:
         return None
     window = text[:500]
-    try:
-        mentions = dates.find_date_mentions(window, reference=reference, lang=lang)
-    except Exception:
-        return None
+    mentions = []
+    for hint in dict.fromkeys((lang, None)):  # with the page language, then without any
+        try:
+            mentions = dates.find_date_mentions(window, reference=reference, lang=hint)
+        except Exception:
+            mentions = []
+        if mentions:
+            break
     for m in sorted(mentions, key=lambda m: m.char_offset):
         if m.granularity != "day" or m.is_relative:
             continue

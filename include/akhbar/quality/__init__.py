@@ -124,9 +124,16 @@ def _import_gx():
 def _open_context(gx, quality_dir: pathlib.Path):
     quality_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(quality_dir))
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     changed = False
-    if context.config.analytics_enabled is not False:
-        context.config.analytics_enabled = False
+    if context.variables.analytics_enabled is not False:
+        context.variables.analytics_enabled = False
+        changed = True
+    bars = context.variables.progress_bars
+    if not bars or bars.get("globally", True) or bars.get("metric_calculations", True):
+        # No tqdm bars in the task logs.
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         changed = True
     sites = dict(context.config.data_docs_sites or {})
     site = {
@@ -228,8 +235,15 @@ def _column_of(kwargs: dict) -> str | None:
     return None
 
 
-def _details(check: Q.Check, ok: bool, result: dict, exception: str | None, extra: str) -> str:
-    kw = ", ".join(f"{k}={v!r}" for k, v in check.kwargs.items() if k != "column")
+def _details(
+    check: Q.Check, ok: bool, result: dict, exception: str | None, extra: str, parameters: dict
+) -> str:
+    def show(v: Any) -> str:
+        if _is_param(v):
+            v = parameters.get(v["$PARAMETER"], v)
+        return str(v.isoformat()) if isinstance(v, (datetime.date, datetime.datetime)) else repr(v)
+
+    kw = ", ".join(f"{k}={show(v)}" for k, v in check.kwargs.items() if k != "column")
     head = f"{'ok' if ok else 'FAILED'} [{check.severity}] {check.notes}"
     if exception:
         return f"{head} Error while checking: {exception}"
@@ -323,6 +337,7 @@ def validate_night(
     )
     gx = _import_gx()
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     context = _open_context(gx, quality_dir)
     checked_at = datetime.datetime.now(datetime.UTC)
@@ -357,11 +372,14 @@ def validate_night(
             expectation_parameters=built.parameters,
             run_id=gx_run,
         )
+        docs_ids.append(ExpectationSuiteIdentifier(name=suite.full_name))
         for key, validation in outcome.run_results.items():
             docs_ids.append(key)
             by_config = list(validation.results)
             for check, res in zip(suite.checks, _align(suite, by_config)):
-                rows.append(_row(run_id, dt, suite, check, res, frame, row_key, checked_at))
+                rows.append(
+                    _row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters)
+                )
     docs_index: pathlib.Path | None = None
     try:
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=docs_ids)
@@ -429,7 +447,7 @@ def _snake(name: str) -> str:
     return "".join(out)
 
 
-def _row(run_id, dt, suite, check, res, frame, row_key, checked_at) -> dict:
+def _row(run_id, dt, suite, check, res, frame, row_key, checked_at, parameters) -> dict:
     result = dict(res.result or {})
     exception = None
     info = res.exception_info or {}
@@ -454,6 +472,6 @@ def _row(run_id, dt, suite, check, res, frame, row_key, checked_at) -> dict:
         "severity": check.severity,
         "success": ok,
         "observed": json.dumps(_jsonable(observed), ensure_ascii=False, sort_keys=True),
-        "details": _details(check, ok, result, exception, extra),
+        "details": _details(check, ok, result, exception, extra, parameters),
         "checked_at": checked_at,
     }

@@ -576,9 +576,12 @@ class Expect:
     def __init__(self):
         self.records: list[dict] = []
         self.skipped: list[dict] = []
+        self.texts: dict[str, str] = {}  # locator -> article text as written (for similarity checks, not shipped)
 
     def add(self, night, source, locator, outcome, *, id=None, url=None, title=None, lang=None, reason=None,
-            stage=None, duplicate_of=None, duplicate_kind=None, checks=None, note=None):
+            stage=None, duplicate_of=None, duplicate_kind=None, checks=None, note=None, text=None):
+        if text:
+            self.texts[locator] = text
         rec = {"night": night, "source_id": source, "locator": locator, "id": id, "url": url, "title": title,
                "outcome": outcome}
         if lang:
@@ -657,3 +660,478 @@ SPANISH = (
     "euros y se financiará con fondos regionales. La próxima reunión informativa se celebrará el martes en la "
     "biblioteca del distrito."
 )
+
+
+def build() -> tuple[dict[str, bytes], dict]:
+    """All sample files (path relative to sample/ -> bytes) and the expected outcomes."""
+    c = Composer()
+    files: dict[str, bytes] = {}
+    ex = Expect()
+    n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
+
+    # ---- (1) tunis-akhbar: RSS 2.0, relative links to pages next to the feed -------------------
+    sid, tz = "tunis-akhbar", TZ["tunis-akhbar"]
+    host = SITE[sid]["host"]
+    items = []  # (article, slug, options)
+    plan = [(n28, "works", "صفاقس"), (n28, "weather", "سوسة"), (n28, "sport", "تونس"), (n28, "economy", "نابل"),
+            (n28, "transport", "تونس"), (n28, "culture", "المنستير"),
+            (n27, "weather", "بنزرت"), (n27, "sport", "سوسة"), (n27, "works", "قابس"), (n27, "economy", "صفاقس"),
+            (n26, "culture", "تونس"), (n26, "transport", "صفاقس"), (n26, "sport", "القيروان")]
+    extra_tn = {0: ["وستفتح التسجيلات لانتداب عمال الحضائر من 15 جانفي إلى 20 فيفري 2027 بمقر المعتمدية."]}
+    for n, (night, topic, city) in enumerate(plan):
+        a = c.article(f"{sid}-{night}-{n:02d}", night, "ar", topic, country="TN", city=city, hour=7 + n % 9,
+                      minute=5 * (n % 11), tz=tz, extra=extra_tn.get(n))
+        if n in extra_tn:
+            a.mentions += ["2027-01-15", "2027-02-20"]
+        items.append((a, f"{night}-{n:02d}-{topic}", {}))
+    # No metadata: the date is only in the visible text; a "© 2024" footer must not become the date.
+    a = c.article(f"{sid}-{n28}-nometa", n28, "ar", "culture", country="TN", city="القيروان", hour=11, minute=40, tz=tz,
+                  extra=["وكانت الجمعية قد أعلنت عن هذا البرنامج يوم 12 جويلية 2026 خلال ندوة صحفية، قبل أن تؤجله "
+                         "بسبب أشغال صيانة امتدت من جوان إلى أوت.",
+                         "ويذكر أن الدورة الأولى انتظمت في 4 أفريل 2019 بإمكانيات متواضعة، وأن الدورة القادمة "
+                         "ستقام في ماي 2027."])
+    a.mentions += ["2026-07-12", "2019-04-04"]
+    items.append((a, f"{n28}-nometa-culture", {"meta": False, "visible_date": "السبت 28 نوفمبر 2026 - 11:40",
+                                                 "no_pubdate": True}))
+    a = c.article(f"{sid}-{n28}-cp1256", n28, "ar", "economy", country="TN", city="بنزرت", hour=13, minute=20, tz=tz)
+    items.append((a, f"{n28}-cp1256-economy", {"charset": "windows-1256"}))
+    a = Article(f"{sid}-{n28}-empty", n28, "ar", "works", "تحديث: تفاصيل لاحقة", [], 
+                dt.datetime(2026, 11, 28, 14, 0, tzinfo=tz), "تونس")
+    items.append((a, f"{n28}-empty-body", {"empty_body": True}))
+    a = Article(f"{sid}-{n28}-missing", n28, "ar", "sport", "ملخص الجولة الرياضية", [],
+                dt.datetime(2026, 11, 28, 15, 30, tzinfo=tz), "تونس")
+    items.append((a, f"{n28}-missing-page", {"missing": True}))
+
+    rss_items = []
+    for a, slug, opt in items:
+        url = f"{host}/{a.published:%Y/%m/%d}/{slug}"
+        rel = f"articles/{slug}.html"
+        loc = f"sites/{sid}/{rel}"
+        if not opt.get("missing"):
+            files[loc] = page_html(sid, a, url, meta=opt.get("meta", True), charset=opt.get("charset", "utf-8"),
+                                   empty_body=opt.get("empty_body", False), visible_date=opt.get("visible_date"))
+        summary = a.paragraphs[0][:140] if a.paragraphs else ""
+        pub = "" if opt.get("no_pubdate") else f"      <pubDate>{rfc822(a.published)}</pubDate>\n"
+        rss_items.append(
+            "    <item>\n"
+            f"      <title>{escape(a.title)}</title>\n      <link>{rel}</link>\n"
+            f'      <guid isPermaLink="false">{a.key}</guid>\n{pub}'
+            f"      <category>{SITE[sid]['cats'][a.topic]}</category>\n"
+            f"      <dc:creator>{'مراسلنا في ' + a.city}</dc:creator>\n"
+            f"      <description>{escape(summary)}</description>\n    </item>\n")
+        common = dict(id=a.key, url=url, title=a.title, lang="ar")
+        if opt.get("missing"):
+            ex.add(a.night, sid, loc, "quarantined", reason="not_found", stage="fetch",
+                   note="the feed links to a page that does not exist", **common)
+        elif opt.get("empty_body"):
+            ex.add(a.night, sid, loc, "quarantined", reason="no_main_text", stage="extract",
+                   note="page with navigation, share buttons and footer only", **common)
+        else:
+            checks = {"published_date": a.night, "published_local": a.published.isoformat(), "category": a.topic,
+                      "canonical_url": url, "date_mentions_include": sorted(set(a.mentions))}
+            if not opt.get("meta", True):
+                checks.pop("canonical_url")
+                checks["date_source"] = ["text"]
+                checks["published_year_not"] = 2024
+            else:
+                checks["date_source"] = ["metadata"]
+            if opt.get("charset"):
+                checks["text_contains"] = [a.city, a.paragraphs[0].split()[1]]
+            ex.add(a.night, sid, loc, "article", checks=checks, text=a.text, **common)
+    files[f"sites/{sid}/feed.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">\n  <channel>\n'
+        f"    <title>{SITE[sid]['name']}</title>\n    <link>{host}/</link>\n"
+        "    <description>أخبار تونس والجهات</description>\n    <language>ar-TN</language>\n"
+        + "".join(rss_items) + "  </channel>\n</rss>\n").encode("utf-8")
+
+    # ---- (2) courrier-maghreb: Atom, French ---------------------------------------------------
+    sid, tz = "courrier-maghreb", TZ["courrier-maghreb"]
+    host = SITE[sid]["host"]
+    fplan = [(n28, "works", "Tunis"), (n28, "sport", "Oran"), (n28, "economy", "Sfax"), (n28, "culture", "Alger"),
+             (n28, "weather", "Lyon"), (n27, "weather", "Marseille"), (n27, "sport", "Casablanca"),
+             (n26, "economy", "Paris"), (n26, "culture", "Toulouse")]
+    fitems = []
+    for n, (night, topic, city) in enumerate(fplan):
+        extra = ["Le conseil municipal avait validé le projet lors de sa séance du 27 novembre 2026, à l'unanimité."] if n == 0 else None
+        a = c.article(f"{sid}-{night}-{n:02d}", night, "fr", topic, city=city, hour=8 + n, minute=15, tz=tz, extra=extra)
+        if n == 0:
+            a.mentions.append("2026-11-27")
+        fitems.append((a, f"{night}-{n:02d}-{topic}"))
+    orig = fitems[5][0]  # 2026-11-27 weather story, updated the next morning
+    upd = near_copy(orig, f"{sid}-{n28}-update", night=n28, hour=10, tz=tz, drop=2,
+                    lead="Mise à jour samedi matin : la vigilance orange est maintenue sur le littoral.",
+                    swap=("degrés", "degrés environ"), title=orig.title + " (mise à jour)")
+    fitems.append((upd, f"{n28}-update-weather"))
+    entries = []
+    urls = {}
+    for a, slug in fitems:
+        url = f"{host}/{a.published:%Y/%m/%d}/{slug}"
+        urls[a.key] = f"sites/{sid}/articles/{slug}.html"
+        rel = f"articles/{slug}.html"
+        visible = f"Publié le {a.published.day} {MONTHS['fr'][a.published.month - 1]} {a.published.year} à {a.published:%H:%M}"
+        files[f"sites/{sid}/{rel}"] = page_html(sid, a, url, visible_date=visible)
+        entries.append(
+            "  <entry>\n"
+            f"    <title>{escape(a.title)}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{rel}\"/>\n"
+            f"    <id>tag:courrier-maghreb.example,2026:{slug}</id>\n"
+            f"    <published>{a.published.isoformat()}</published>\n    <updated>{a.published.isoformat()}</updated>\n"
+            f"    <author><name>Rédaction {a.city}</name></author>\n"
+            f"    <category term=\"{SITE[sid]['cats'][a.topic]}\"/>\n"
+            f"    <summary>{escape(a.paragraphs[0][:160])}</summary>\n  </entry>\n")
+        common = dict(id=f"tag:courrier-maghreb.example,2026:{slug}", url=url, title=a.title, lang="fr")
+        checks = {"published_date": a.night, "published_local": a.published.isoformat(), "category": a.topic,
+                  "canonical_url": url, "date_source": ["metadata"], "date_mentions_include": sorted(set(a.mentions))}
+        if a is upd:
+            ex.add(a.night, sid, urls[a.key], "duplicate", duplicate_of=urls[orig.key], duplicate_kind="near", text=a.text,
+                   checks=checks, note="update of the 2026-11-27 story: near duplicate only when the 2026-11-27 night "
+                   "was processed before (persistent index); in a fresh run of 2026-11-28 alone it is an article",
+                   **common)
+        else:
+            ex.add(a.night, sid, urls[a.key], "article", checks=checks, text=a.text, **common)
+    files[f"sites/{sid}/atom.xml"] = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">\n'
+        f"  <title>{SITE[sid]['name']}</title>\n  <id>tag:courrier-maghreb.example,2026:feed</id>\n"
+        f'  <link rel="self" href="atom.xml"/>\n  <updated>2026-11-28T18:00:00+01:00</updated>\n'
+        + "".join(entries) + "</feed>\n").encode("utf-8")
+
+    _build_dumps(c, files, ex)
+    return files, {"records": ex.records, "skipped": ex.skipped, "texts": ex.texts}
+
+
+def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
+    n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
+
+    # ---- (3) mashriq-wire: JSON lines, one file per night ----------------------------------------
+    sid, tz = "mashriq-wire", TZ["mashriq-wire"]
+    rows: dict[str, list] = {n26: [], n27: [], n28: []}
+
+    def row(a: Article, outlet: str, *, pub: str | None = None, content: str | None = None, lang: str = "ar",
+            doc_id: str | None = None, link: str | None = None):
+        night_rows = rows[a.night]
+        doc_id = doc_id or f"mw-{a.night.replace('-', '')}-{len(night_rows) + 1:03d}"
+        link = link or f"https://{outlet}.example/news/{doc_id}"
+        rec = {"doc_id": doc_id, "link": link, "headline": a.title,
+               "content": a.text if content is None else content,
+               "pub_date": pub or a.published.isoformat(), "writer": None, "section": a.topic,
+               "language": lang, "outlet": outlet}
+        night_rows.append(json.dumps(rec, ensure_ascii=False))
+        return rec, f"dumps/{sid}/{a.night}.jsonl:{len(night_rows)}"
+
+    def art(key, night, topic, country, city, months, *, lang="ar", indic=False, hour=9, extra=None, n_topic=None):
+        return c.article(key, night, lang, topic, country=country, city=city, months=months if lang == "ar" else None,
+                         indic=indic, hour=hour, tz=tz, extra=extra, n_topic=n_topic)
+
+    def ok(rec, loc, a, checks=None, lang="ar"):
+        base = {"published_date": a.night, "date_mentions_include": sorted(set(a.mentions))}
+        base.update(checks or {})
+        ex.add(a.night, sid, loc, "article", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang=lang,
+               checks=base, text=a.text)
+
+    # m1: Egyptian months, Arabic-Indic digits, the date field written in Arabic.
+    a = art("m1", n28, "economy", "EG", "القاهرة", "egypt", indic=True, hour=10)
+    rec, loc = row(a, "nile-daily", pub="٢٨ نوفمبر ٢٠٢٦")
+    ok(rec, loc, a, {"date_source": ["dump"]})
+    # m2: Levantine months.
+    a = art("m2", n28, "culture", "LB", "بيروت", "levant", hour=11,
+            extra=["وكانت بلدية المدينة قد خصصت في ٣ أيار ٢٠٢٦ منحة لترميم مسرح الحي القديم."])
+    a.mentions.append("2026-05-03")
+    ok(*row(a, "cedar-post"), a)
+    # m3: Iraqi works with tatweel.
+    a = art("m3", n28, "works", "IQ", "بغداد", "levant", hour=8,
+            extra=["وتعد هذه الورشة من أكبر مشاريع البنية التحتية في العراق هذا العام."])
+    text = tatweel(a.text, {"العراق": "الـــعـراق", "بغداد": "بـغـــداد", "الأشغال": "الأشـــغـال"})
+    rec, loc = row(a, "tigris-news", content=text)
+    ok(rec, loc, a, {"text_search_contains": ["العراق", "بغداد"], "text_not_contains": ["ـــ"]})
+    # m4: Syrian sport with full diacritics in two sentences.
+    a = art("m4", n28, "sport", "SY", "دمشق", "levant", hour=12,
+            extra=["وَقَالَ رَئِيسُ النَّادِي إِنَّ الفَرِيقَ سَيُوَاصِلُ تَحْضِيرَاتِهِ فِي دِمَشْقَ اسْتِعْدَادًا لِلْجَوْلَةِ المُقْبِلَةِ.",
+                   "وَأَضَافَ أَنَّ الجُمْهُورَ كَانَ «اللَّاعِبَ الثَّانِي عَشَرَ» طِيلَةَ المُبَارَاةِ."])
+    ok(*row(a, "qasioun-sport"), a, {"text_search_contains": ["دمشق", "اللاعب الثاني عشر"]})
+    # m5: Gulf transport with a Hijri date (26 Jumada al-Ula 1448 = 2026-11-06, Umm al-Qura).
+    a = art("m5", n28, "transport", "SA", "الرياض", "egypt", indic=True, hour=13,
+            extra=["وكانت الهيئة قد وقعت عقد تشغيل الخط في ٢٦ جمادى الأولى ١٤٤٨ هـ بحضور ممثلين عن شركات النقل."])
+    rec, loc = row(a, "gulf-courier")
+    ok(rec, loc, a, {"hijri_mentions_include": ["2026-11-06"]})
+    # m6: a count that is not a date.
+    a = art("m6", n28, "works", "JO", "عمّان", "levant", hour=9,
+            extra=["وشارك 3000 جندي ومتطوع في حملة تشجير المنحدرات المحيطة بالمدينة، وزرعوا 12500 شجرة خلال يومين."])
+    ok(*row(a, "amman-today"), a, {"date_mentions_exclude_years": [3000, 12500]})
+    # m7 + m8: a story and its republication by another outlet with small edits (near duplicate).
+    m7 = art("m7", n28, "weather", "EG", "الإسكندرية", "egypt", hour=8)
+    rec7, loc7 = row(m7, "nile-daily")
+    ok(rec7, loc7, m7)
+    m8 = near_copy(m7, "m8", hour=15, tz=tz, drop=3, lead="نقلا عن مراسلنا في الإسكندرية:",
+                   swap=("درجة", "درجة مئوية"), title=m7.title + " (تحديث)")
+    rec, loc = row(m8, "gulf-courier")
+    ex.add(n28, sid, loc, "duplicate", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang="ar",
+           duplicate_of=loc7, duplicate_kind="near", text=m8.text, note="same story republished with small edits by another outlet")
+    # m9 + m10: exact duplicate (same text, another id and url).
+    m9 = art("m9", n28, "economy", "LB", "بيروت", "levant", hour=7)
+    rec9, loc9 = row(m9, "cedar-post")
+    ok(rec9, loc9, m9)
+    m10 = Article("m10", n28, "ar", m9.topic, m9.title, m9.paragraphs, m9.published.replace(hour=11), m9.city)
+    rec, loc = row(m10, "levant-digest")
+    ex.add(n28, sid, loc, "duplicate", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang="ar",
+           duplicate_of=loc9, duplicate_kind="exact_text", text=m10.text, note="identical text under another id and url")
+    # m11: empty text.
+    m11 = Article("m11", n28, "ar", "works", "بيان صحفي", [], dt.datetime(2026, 11, 28, 16, 0, tzinfo=tz), "القاهرة")
+    rec, loc = row(m11, "nile-daily", content="")
+    ex.add(n28, sid, loc, "quarantined", id=rec["doc_id"], url=rec["link"], title=rec["headline"],
+           reason="empty_text", stage="extract")
+    # m12: UTF-8 Arabic read as Windows-1252 (mojibake), which cleaning must repair.
+    m12 = art("m12", n28, "culture", "AE", "دبي", "egypt", hour=17)
+    rec, loc = row(m12, "gulf-courier", content=mojibake(m12.text))
+    ok(rec, loc, m12, {"text_contains": ["دبي", m12.paragraphs[0].split()[0]], "text_not_contains": ["Ø", "Ù"]})
+    # m13: a malformed JSON line (cut short).
+    rows[n28].append('{"doc_id": "mw-20261128-013", "link": "https://nile-daily.example/news/mw-20261128-013", '
+                     '"headline": "خبر مقطوع", "content": "انقطع الإرسال قبل نهاية')
+    ex.add(n28, sid, f"dumps/{sid}/{n28}.jsonl:{len(rows[n28])}", "quarantined", id="mw-20261128-013",
+           reason="malformed_json", stage="fetch", note="truncated JSON line; its night is the file's date")
+    # m14, m15: English rows.
+    for key, topic, city, hour in (("m14", "economy", "Dubai", 14), ("m15", "culture", "Cairo", 18)):
+        a = art(key, n28, topic, "AE", city, None, lang="en", hour=hour)
+        ok(*row(a, "gulf-courier" if city == "Dubai" else "nile-daily", lang="en"), a, lang="en")
+    for night, spec in ((n27, [("transport", "JO", "عمّان", "levant"), ("culture", "IQ", "البصرة", "levant"),
+                               ("sport", "LB", "Beirut", None)]),
+                        (n26, [("sport", "EG", "الإسكندرية", "egypt"), ("economy", "SY", "حلب", "levant"),
+                               ("weather", "JO", "Amman", None)])):
+        for i, (topic, country, city, months) in enumerate(spec):
+            lang = "ar" if months else "en"
+            a = art(f"{night}-{i}", night, topic, country, city, months, lang=lang, hour=9 + 3 * i)
+            ok(*row(a, "cedar-post" if country in ("LB", "SY") else "amman-today", lang=lang), a, lang=lang)
+    for night, lines in rows.items():
+        files[f"dumps/{sid}/{night}.jsonl"] = ("\n".join(lines) + "\n").encode("utf-8")
+
+    # ---- (5) harbour-gazette: CSV of English articles ------------------------------------------
+    sid, tz = "harbour-gazette", ZoneInfo("Europe/London")
+    crow: dict[str, list] = {n26: [], n27: [], n28: []}
+    cplan = [(n28, "sport", "Manchester"), (n28, "weather", "Bristol"), (n28, "works", "London"),
+             (n28, "culture", "Leeds"), (n27, "economy", "London"), (n26, "works", "Leeds"), (n26, "culture", "Bristol")]
+    shared_url = None
+    for n, (night, topic, city) in enumerate(cplan):
+        a = c.article(f"hg-{n}", night, "en", topic, city=city, hour=8 + n, minute=10, tz=ZoneInfo("Europe/London"))
+        url = f"https://harbour-gazette.example/{night.replace('-', '/')}/{topic}-{city.lower()}"
+        rid = f"HG-{night.replace('-', '')}-{len(crow[night]) + 1:02d}"
+        crow[night].append([rid, url, a.title, a.text, a.published.strftime("%d/%m/%Y %H:%M"), f"{city} desk",
+                            topic.capitalize()])
+        loc = f"dumps/{sid}/{night}.csv:{len(crow[night])}"
+        ex.add(night, sid, loc, "article", id=rid, url=url, title=a.title, lang="en", text=a.text,
+               checks={"published_date": night, "published_local": a.published.isoformat(), "date_source": ["dump"],
+                       "category": topic, "date_mentions_include": sorted(set(a.mentions))})
+        if night == n28 and topic == "works":
+            shared_url, shared_art, shared_loc = url, a, loc
+    for night, lines in crow.items():
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["id", "url", "headline", "body", "date", "byline", "section"])
+        w.writerows(lines)
+        files[f"dumps/{sid}/{night}.csv"] = buf.getvalue().encode("utf-8")
+
+    _build_warc(c, files, ex, shared_url, shared_art, shared_loc)
+    _build_trec(c, files, ex)
+
+
+def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article, shared_loc) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    sid, tz = "web-archive", dt.timezone.utc
+    n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
+    ar_site = {**SITE["tunis-akhbar"], "name": "وهران نيوز", "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة."}
+    en_site = {**SITE["web-archive"], "name": "City Ledger"}
+    w1 = c.article("w1", n28, "en", "economy", city="London", hour=9, tz=tz)
+    w2 = c.article("w2", n28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers"))
+    w3 = Article("w3", n28, "en", shared_art.topic, shared_art.title,
+                 [p for p in shared_art.paragraphs[:-1]] + [shared_art.paragraphs[-1] + " This story was corrected."],
+                 shared_art.published, shared_art.city)
+    es = Article("w4", n28, "es", "works", "El mercado central se renueva", [SPANISH],
+                 dt.datetime(2026, 11, 28, 12, 0, tzinfo=tz), "Valencia")
+    w5 = c.article("w5", n27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers"))
+    w6 = c.article("w6", n26, "en", "weather", city="Bristol", hour=7, tz=tz)
+    plan = {
+        n28: [("https://city-ledger.example/business/2026/11/28/regional-exports", w1, en_site, "article", None),
+              ("https://wahran-news.example/2026/11/28/transport", w2, ar_site, "article", None),
+              ("IMAGE", None, None, None, None),
+              (shared_url, w3, en_site, "duplicate", None),
+              ("https://mercado-hoy.example/2026/11/28/mercado-central", es, en_site, "quarantined", None)],
+        n27: [("https://wahran-news.example/2026/11/27/culture", w5, ar_site, "article", None)],
+        n26: [("https://city-ledger.example/weather/2026/11/26/storms", w6, en_site, "article", None)],
+    }
+    for night, entries in plan.items():
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=True, warc_version="1.0")
+        counter = 0
+
+        def hdr(kind: str, at: dt.datetime, extra: dict | None = None) -> dict:
+            nonlocal counter
+            counter += 1
+            d = {"WARC-Record-ID": f"<urn:uuid:{night.replace('-', '')}-0000-4000-8000-{counter:012d}>",
+                 "WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            d.update(extra or {})
+            return d
+
+        base = dt.datetime.fromisoformat(night + "T20:00:00+00:00")
+        info = "software: akhbar.sample.generate\r\nformat: WARC File Format 1.0\r\nrobots: obey\r\n".encode()
+        writer.write_record(writer.create_warc_record("", "warcinfo", payload=io.BytesIO(info), length=len(info),
+                                                      warc_content_type="application/warc-fields",
+                                                      warc_headers_dict=hdr("warcinfo", base)))
+        meta = []  # (record id, url, article, outcome)
+        for i, (url, a, site, outcome, _) in enumerate(entries):
+            at = base + dt.timedelta(minutes=5 * (i + 1))
+            if url == "IMAGE":
+                png = tiny_png()
+                h = StatusAndHeaders("200 OK", [("Content-Type", "image/png"), ("Content-Length", str(len(png)))],
+                                     protocol="HTTP/1.1")
+                rid = hdr("response", at)
+                writer.write_record(writer.create_warc_record("https://city-ledger.example/img/logo.png", "response",
+                                                              payload=io.BytesIO(png), length=len(png),
+                                                              http_headers=h, warc_headers_dict=rid))
+                meta.append((rid["WARC-Record-ID"], "https://city-ledger.example/img/logo.png", None, "skipped"))
+                continue
+            if i == 0:
+                req = (f"GET {url.split('.example', 1)[1]} HTTP/1.1\r\nHost: {url.split('/')[2]}\r\n"
+                       "User-Agent: akhbar-sample\r\n\r\n").encode()
+                rid = hdr("request", at - dt.timedelta(seconds=1))
+                writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(req), length=len(req),
+                                                              warc_headers_dict=rid))
+                meta.append((rid["WARC-Record-ID"], url, None, "skipped-request"))
+            lang = a.lang
+            body = page_html("web-archive", a, url, lang=lang, site=site,
+                             visible_date=a.published.strftime("%d/%m/%Y %H:%M"))
+            h = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                            ("Content-Length", str(len(body))),
+                                            ("Last-Modified", a.published.astimezone(dt.timezone.utc).strftime(
+                                                "%a, %d %b %Y %H:%M:%S GMT"))], protocol="HTTP/1.1")
+            rid = hdr("response", at)
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                          http_headers=h, warc_headers_dict=rid))
+            meta.append((rid["WARC-Record-ID"], url, a, outcome))
+        data = buf.getvalue()
+        name = f"warc/{sid}/{night}.warc.gz"
+        files[name] = data
+        offsets = {}
+        it = ArchiveIterator(io.BytesIO(data))
+        for record in it:
+            offsets[record.rec_headers.get_header("WARC-Record-ID")] = it.get_record_offset()
+        for rid, url, a, outcome in meta:
+            loc = f"{name}#{offsets[rid]}"
+            if outcome.startswith("skipped"):
+                ex.skipped.append({"night": night, "source_id": sid, "locator": loc, "id": rid, "url": url,
+                                   "why": "request record" if outcome == "skipped-request" else "non-HTML response (image/png)"})
+                continue
+            common = dict(id=rid, url=url, title=a.title, lang=a.lang)
+            if outcome == "article":
+                ex.add(night, sid, loc, "article", text=a.text, checks={"published_date": night, "date_source": ["metadata"],
+                                                            "canonical_url": url,
+                                                            "date_mentions_include": sorted(set(a.mentions))}, **common)
+            elif outcome == "duplicate":
+                ex.add(night, sid, loc, "duplicate", duplicate_of=shared_loc, duplicate_kind="exact_url", text=a.text,
+                       note="web capture of the harbour-gazette page also delivered in its CSV dump", **common)
+            else:
+                ex.add(night, sid, loc, "quarantined", reason="unsupported_lang", stage="enrich",
+                       note="Spanish page: not one of ar, fr, en", **common)
+
+
+def _build_trec(c: Composer, files, ex: Expect) -> None:
+    sid, tz = "morocco-press", TZ["morocco-press"]
+    n28, n27 = "2026-11-28", "2026-11-27"
+    plan = {n28: [("culture", "الرباط", ["وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
+                                          "في ساحة المدينة العتيقة.",
+                                          "وستنظم ورشات الخط العربي طيلة شهري غشت وشتنبر من السنة المقبلة."],
+                   ["2019-07-14"]),
+                  ("economy", "الدار البيضاء", ["وتراجعت أسعار الحبوب في أسواق الجملة منذ 3 نونبر 2026، على أن "
+                                                 "تصدر الحصيلة النهائية في 15 دجنبر 2026."],
+                   ["2026-11-03", "2026-12-15"])],
+            n27: [("transport", "طنجة", None, [])]}
+    for night, docs in plan.items():
+        out = []
+        for i, (topic, city, extra, mentions) in enumerate(docs, start=1):
+            a = c.article(f"r-{night}-{i}", night, "ar", topic, country="MA", city=city, months="morocco",
+                          hour=9 + 4 * i, tz=tz, extra=extra)
+            a.mentions += mentions
+            docno = f"MAP-{night.replace('-', '')}-{i:04d}"
+            out.append(f"<DOC>\n<DOCNO>{docno}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
+                       f"<HEADLINE>{escape(a.title)}</HEADLINE>\n<TEXT>\n" + "\n\n".join(escape(p) for p in a.paragraphs)
+                       + "\n</TEXT>\n</DOC>\n")
+            ex.add(night, sid, f"trec/{sid}/{night}.trec#{docno}", "article", id=docno, title=a.title, lang="ar", text=a.text,
+                   checks={"published_date": night, "published_local": a.published.isoformat(),
+                           "date_source": ["dump"], "date_mentions_include": sorted(set(a.mentions))})
+        files[f"trec/{sid}/{night}.trec"] = "".join(out).encode("utf-8")
+
+
+def expected_document(found: dict) -> dict:
+    records = found["records"]
+    nights = {}
+    for night in NIGHTS:
+        recs = [r for r in records if r["night"] == night]
+        per_source: dict[str, int] = {}
+        for r in recs:
+            per_source[r["source_id"]] = per_source.get(r["source_id"], 0) + 1
+        nights[night] = {
+            "raw_records": len(recs),
+            "raw_records_per_source": dict(sorted(per_source.items())),
+            "articles": [r["locator"] for r in recs if r["outcome"] == "article"],
+            "duplicates": [{"locator": r["locator"], "duplicate_of": r["duplicate_of"], "kind": r["duplicate_kind"]}
+                           for r in recs if r["outcome"] == "duplicate"],
+            "quarantined": [{"locator": r["locator"], "reason": r["reason"], "stage": r["stage"]}
+                            for r in recs if r["outcome"] == "quarantined"],
+            "skipped_not_raw": [s["locator"] for s in found["skipped"] if s["night"] == night],
+        }
+    return {
+        "about": "Expected outcome of every record of the sample corpus; see sample/README.md. Locators are "
+                 "relative to sample/: a page file, FILE:N for the N-th line of a .jsonl or N-th data row of a "
+                 ".csv (1-based, header not counted), FILE#OFFSET for a WARC record's byte offset, FILE#DOCNO "
+                 "for a TREC document. 'id' is the item's own identifier (guid, Atom id, doc_id, CSV id, "
+                 "WARC-Record-ID, DOCNO). Night expectations assume the nights are processed in order "
+                 "(backfill 2026-11-26..28); see 'standalone' for a fresh run of the run date alone.",
+        "run_date": RUN_DATE,
+        "nights": nights,
+        "standalone": {RUN_DATE: {"articles_extra": [r["locator"] for r in records if r["night"] == RUN_DATE
+                                                     and r.get("duplicate_kind") == "near"
+                                                     and not r["duplicate_of"].startswith("dumps/")
+                                                     and r["source_id"] == "courrier-maghreb"],
+                                  "note": "without the 2026-11-27 night in the persistent index, the "
+                                          "cross-night update is an article, not a duplicate"}},
+        "reason_codes": {"not_found": "fetch: the page a feed links to does not exist",
+                         "malformed_json": "fetch: a JSON-lines row that does not parse",
+                         "no_main_text": "extract: an HTML page with boilerplate only",
+                         "empty_text": "extract: a dump row whose text is empty",
+                         "unsupported_lang": "enrich: text in a language the corpus does not keep (ar, fr, en)"},
+        "records": records,
+        "skipped": found["skipped"],
+    }
+
+
+def render() -> dict[str, bytes]:
+    files, found = build()
+    doc = expected_document(found)
+    files["EXPECTED.json"] = (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def generate(out: str | Path) -> list[Path]:
+    """Write the sample corpus under ``out``; returns the written paths."""
+    out = Path(out)
+    written = []
+    for rel, data in render().items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the akhbar sample corpus (deterministic).")
+    parser.add_argument("--out", default="sample", help="target folder (default: sample/)")
+    args = parser.parse_args(argv)
+    paths = generate(args.out)
+    total = sum(p.stat().st_size for p in paths)
+    print(f"wrote {len(paths)} files, {total} bytes, under {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

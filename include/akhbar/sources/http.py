@@ -241,16 +241,22 @@ class _StreamReader(io.RawIOBase):
         return True
 
     def readinto(self, target) -> int:
+        # Failures surface as OSError: readers of files (warcio, gzip) expect that.
         while not self._buffer and not self._done:
-            if time.monotonic() > self._deadline:
-                raise _Failure("timeout", "stream exceeded max_response_seconds")
             try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                self._done = True
-                self._decoder.finish()
-                break
-            self._buffer = self._decoder.feed(chunk)
+                if time.monotonic() > self._deadline:
+                    raise _Failure("timeout", "stream exceeded its deadline")
+                try:
+                    chunk = next(self._chunks)
+                except StopIteration:
+                    self._done = True
+                    self._decoder.finish()
+                    break
+                self._buffer = self._decoder.feed(chunk)
+            except _Failure as failure:
+                raise OSError(str(failure)) from failure
+            except (httpx.TransportError, httpx.StreamError, httpcore.ProtocolError) as exc:
+                raise OSError(f"network_error: {type(exc).__name__}: {exc}") from exc
         n = min(len(target), len(self._buffer))
         target[:n] = self._buffer[:n]
         self._buffer = self._buffer[n:]

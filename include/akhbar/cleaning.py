@@ -84,7 +84,10 @@ MAX_OTHER_SCRIPT_SHARE = 0.5
 _ARABIC_PREPENDED = {0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD}
 _ZWNJ, _ZWJ = "\u200c", "\u200d"
 _TATWEEL = "\u0640"
-_HAMZA_MARKS = {0x0653, 0x0654, 0x0655}  # kept through NFKD so that NFC can rebuild ؤ ئ
+_HAMZA_MARKS = {0x0653, 0x0654, 0x0655}  # madda and hamza marks: kept until ؤ ئ are rebuilt
+# Letters whose decomposition is a base + one of those marks: folded (أ إ آ -> ا) or
+# rebuilt (ؤ ئ ۀ ۂ ۓ) by hand, so Arabic text needs no NFKD/NFC round trip (slow).
+_HAMZA_LETTERS = {0x0622, 0x0623, 0x0624, 0x0625, 0x0626, 0x06C0, 0x06C2, 0x06D3}
 
 
 def _is_noncharacter(cp: int) -> bool:
@@ -109,7 +112,9 @@ def _as_class(codepoints: list[int]) -> str:
 
 
 def _build_classes() -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {k: [] for k in ("remove", "search_delete", "search_space", "nonletter", "other_script", "digits", "ws")}
+    out: dict[str, list[int]] = {
+        k: [] for k in ("remove", "search_delete", "search_space", "nonletter", "other_script", "digits", "decomposable")
+    }
     latin_arabic = _latin_or_arabic
     for cp in _assigned_range():
         ch = chr(cp)
@@ -130,9 +135,11 @@ def _build_classes() -> dict[str, list[int]]:
         # symbols, separators and controls become spaces.
         if (major == "M" and cp not in _HAMZA_MARKS and cat != "Mc") or cat in ("Cf", "Cs") or cp == 0x0640 or _is_noncharacter(cp):
             out["search_delete"].append(cp)
-        elif major in "PS" or cat in ("Zs", "Zl", "Zp", "Cc", "Co"):
-            if ch not in " \n":  # plain spaces are left to str.split: matching them is slow
-                out["search_space"].append(cp)
+        elif (major in "PS" or cat in ("Zs", "Zl", "Zp", "Cc", "Co")) and ch != " ":
+            # Plain spaces are not matched: there are too many of them to match one by one.
+            out["search_space"].append(cp)
+        if cp not in _HAMZA_LETTERS and unicodedata.normalize("NFKD", ch) != ch:
+            out["decomposable"].append(cp)
         if cat == "Nd" and not ("0" <= ch <= "9"):
             out["digits"].append(cp)
         # Measures: non-letters are what is neither a letter, a mark nor whitespace.
@@ -200,10 +207,11 @@ class _CharClass:
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 _REMOVE = _CharClass(_CLASSES["remove"], "+")
 _SEARCH_DELETE = _CharClass(_CLASSES["search_delete"], "+")
-_SEARCH_SPACE = _CharClass(_CLASSES["search_space"], "+")
+_SEARCH_SPACE = _CharClass(_CLASSES["search_space"], "[ " + _as_class(_CLASSES["search_space"]) + "]*")
 _NONLETTER = _CharClass(_CLASSES["nonletter"])
 _OTHER_SCRIPT = _CharClass(_CLASSES["other_script"])
 _DIGIT = _CharClass(_CLASSES["digits"])
+_DECOMPOSABLE = _CharClass(_CLASSES["decomposable"])
 _DIGIT_VALUE = {chr(cp): str(unicodedata.decimal(chr(cp))) for cp in _CLASSES["digits"]}
 del _CLASSES
 
@@ -232,9 +240,15 @@ _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?"
 _ODD_BREAK_RE = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 _ARABIC_FOLDS = (("\u0623", "\u0627"), ("\u0625", "\u0627"), ("\u0622", "\u0627"), ("\u0671", "\u0627"), ("\u0649", "\u064a"), ("\u0629", "\u0647"))
+# A base letter followed by a madda/hamza mark, as NFKD or a careless keyboard writes it.
+_HAMZA_PAIRS = (
+    ("\u0627\u0653", "\u0627"), ("\u0627\u0654", "\u0627"), ("\u0627\u0655", "\u0627"),
+    ("\u0648\u0654", "\u0624"), ("\u064a\u0654", "\u0626"), ("\u06d5\u0654", "\u06c0"),
+    ("\u06c1\u0654", "\u06c2"), ("\u06d2\u0654", "\u06d3"),
+)
 _LEFT_HAMZA_RE = re.compile("[\u0653-\u0655]+")
 # ASCII fast path of the search key: punctuation and controls to spaces.
-_ASCII_FOLD = {cp: " " for cp in range(128) if not chr(cp).isalnum() and chr(cp) not in " \n"}
+_ASCII_FOLD = {cp: " " for cp in range(128) if not chr(cp).isalnum()}
 
 _MAX_PASSES = 6
 
@@ -266,6 +280,14 @@ _SHARE_FILLERS = frozenset(
     " الصفحه الالكتروني e x in et and و".split()
 )
 _SHARE_MAX_TOKENS = 12
+# Cheap test on the raw line: a stem of one of the words above must be present before
+# the line is folded and matched (folding every short line would cost more than all
+# the rest of cleaning).
+_BOILERPLATE_HINT = re.compile(
+    "قر|طلع|شاهد|طالع|صل|مزيد|محفوظ|حقوق|شارك|مشارك|طباع|نشر|فيس|تويتر|واتس|تلغرام|تيليغرام|تليغرام|تابع|بريد|رابط"
+    "|(?i:lire|voir|sujet|read|see|related|continue|more|rights|droits|copyright|share|partag|tweet|facebook|twitter"
+    "|whatsapp|linkedin|telegram|mail|print|imprim|pinterest|messenger|reddit|copy|copier|lien|link|follow|suivez)"
+)
 
 # Words that cannot open an Arabic sentence: a text starting with them was cut.
 _ARABIC_MID_SENTENCE = frozenset("الذي التي الذين اللذان اللتان اللذين اللتين اللواتي اللاتي اللائي".split())
@@ -320,6 +342,8 @@ def _normalise_lines(text: str) -> list[str]:
 def _is_boilerplate(line: str) -> bool:
     if "©" in line:
         return True
+    if not _BOILERPLATE_HINT.search(line):
+        return False
     key = search_key(line)
     if not key:
         return False
@@ -402,24 +426,31 @@ def search_key(text: str | None) -> str:
     text = _repair_surrogates(text)
     if text.isascii():
         return " ".join(text.lower().translate(_ASCII_FOLD).split())
-    # NFKD: compatibility forms (presentation forms, ligatures, full width) to plain
-    # letters, accents and harakat split off their letters. casefold can bring back
-    # composed or compatibility characters (İ, ß), hence the second NFKD.
     astral = _ASTRAL_RE.search(text) is not None
-    text = unicodedata.normalize("NFKD", text).casefold()
-    text = unicodedata.normalize("NFKD", text)
+    if _DECOMPOSABLE.pick(astral).search(text):
+        # Compatibility forms (presentation forms, ligatures, full width) to plain
+        # letters, accents split off their letters. casefold can bring back composed
+        # or compatibility characters (İ, ß), hence the second NFKD.
+        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    else:
+        text = text.casefold()
     text = _SEARCH_DELETE.pick(astral).sub("", text)
-    # NFC rebuilds ؤ ئ أ from the hamza marks kept above; stray hamzas go.
-    text = unicodedata.normalize("NFC", text)
-    text = _LEFT_HAMZA_RE.sub("", text)
     for src, dst in _ARABIC_FOLDS:
         if src in text:
             text = text.replace(src, dst)
+    if _LEFT_HAMZA_RE.search(text):
+        for src, dst in _HAMZA_PAIRS:
+            text = text.replace(src, dst)
+        text = _LEFT_HAMZA_RE.sub("", text)
     digits = _DIGIT.pick(astral)
     if digits.search(text):
         text = digits.sub(lambda m: _DIGIT_VALUE[m.group()], text)
+    # Runs of punctuation, symbols and separators (with the spaces around them) become
+    # one space; deleted marks can leave double spaces behind.
     text = _SEARCH_SPACE.pick(astral).sub(" ", text)
-    return " ".join(text.split())
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
 
 
 # ---------------------------------------------------------------------------

@@ -510,6 +510,7 @@ def _is_boilerplate_attr(value: str) -> bool:
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _KEEP_TAGS = {"html", "body", "article", "main"}
+_MIN_LETTERS = 20  # fewer letters than this in the main text: quarantined as no_main_text
 _MIN_TEXT = 200  # characters below which a result counts as "no main text" and falls back
 
 
@@ -598,8 +599,8 @@ def _main_text(tree, html_text: str, meta: _Meta, url: str | None) -> str:
     fragment = container.html or ""
     if container.tag != "body":
         fragment = f"<html><body>{fragment}</body></html>"
-    text = _trafilatura_text(fragment, url) if fragment else ""
     available = _text_len(container)
+    text = _trafilatura_text(fragment, url) if available else ""
     if available > 2000 and len(text) < 0.15 * available:
         # the fast pass missed the body of a text-rich page: let trafilatura's full
         # algorithm (with its fallbacks) look at the same pruned fragment
@@ -611,8 +612,9 @@ def _main_text(tree, html_text: str, meta: _Meta, url: str | None) -> str:
         if len(body_text) > len(text):
             text = body_text
     if len(text) < _MIN_TEXT:
+        # pruning may have removed the text (unusual markup): the whole page, if it gives more
         whole = _trafilatura_text(html_text, url)
-        if len(whole) > len(text):
+        if len(whole) > len(text) and len(whole) >= _MIN_TEXT // 2:
             text = whole
     return _drop_title_line(text, meta)
 
@@ -959,8 +961,9 @@ def _extract_one(rec: dict, dt: _dt.date) -> tuple[dict | None, str | None, str 
         )
     except UnknownEncodingError as exc:
         return None, "unknown_encoding", str(exc)
-    if not page.text or len(page.text.strip()) < 1:
-        return None, "no_main_text", f"no main text found ({page.encoding})"
+    letters = sum(ch.isalpha() for ch in page.text[:200]) if page.text else 0
+    if letters < _MIN_LETTERS:
+        return None, "no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})"
     doc.update(
         canonical_url=page.canonical_url,
         title=page.title or doc["title"],

@@ -14,8 +14,10 @@ Ambiguity rules (documented in docs of the gazetteer header too):
 
 * a name marked ``*`` in the gazetteer is also a common word or a person's name
   (مالي "financial", قبلي "tribal", بشار "Bashar", الحمامات "the baths", جدة
-  "grandmother"...): it counts only right after a place word (في، ولاية، مدينة،
-  معتمدية، شمال...) or when glued to ب or ل ("بقبلي", "لمالي");
+  "grandmother", سورية "Syrian"...): it counts only right after a place word (في،
+  ولاية، مدينة، معتمدية، شمال...), never glued to ب or ل alone ("لجده" is "to his
+  grandfather", "بالبيض" "with eggs", "لمعسكر البقاء" "for the Remain camp");
+* no name counts right after حي ("حي الرياض" is a neighbourhood of Sousse);
 * عمان is the country Oman unless الأردن / الأردنية stands within the three tokens
   before it, then it is Amman. The two names are written with the same letters;
 * تونس and الجزائر alone are the countries; "تونس العاصمة", "ولاية تونس", "الجزائر
@@ -69,6 +71,7 @@ _LATIN_FUNCTION = frozenset(
 _NOT_PLACE_NEXT = {fold("المغرب"): {fold("العربي"), fold("الكبير")}, fold("تونس"): {fold("افريقيا"), fold("إفريقيا")}}
 _NOT_PLACE_PREV = {fold("المغرب"): {fold("دول"), fold("بلدان")}, fold("تونس"): {fold("مشروع")}, fold("الجزائر"): {fold("أمل")}}
 _OMAN = fold("عمان")
+_HAY = fold("حي")
 _JORDAN_CONTEXT = frozenset(fold(w) for w in ("الأردن", "الأردنية", "الاردنية", "الأردني", "الأردنيه"))
 
 
@@ -212,9 +215,9 @@ class Gazetteer:
                 return False
             if prev in _NOT_PLACE_PREV.get(key, ()):
                 return False
+        if prev == _HAY:  # حي الرياض: a neighbourhood named after a city
+            return False
         if e.ambiguous:
-            if "ب" in e.prefix or "ل" in e.prefix:
-                return True
             if prev in TRIGGERS or (prev[:1] in ("و", "ف") and prev[1:] in TRIGGERS):
                 return True
             return False

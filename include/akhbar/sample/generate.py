@@ -358,6 +358,9 @@ EN_TITLES = {
 }
 
 POOLS = {"ar": AR, "fr": FR, "en": EN}
+# A second topic whose sentences fit beside the first one (Arabic articles take two of them).
+SECOND = {"works": "transport", "transport": "works", "weather": "transport", "sport": "culture",
+          "culture": "economy", "economy": "transport"}
 TITLES = {"ar": AR_TITLES, "fr": FR_TITLES, "en": EN_TITLES}
 
 # --------------------------------------------------------------------------------------
@@ -402,15 +405,28 @@ class Composer:
     def __init__(self, seed: int = SEED):
         self.rng = random.Random(seed)
         self.used: dict[tuple[str, str, int], int] = {}
+        self.chosen: dict[str, list[set]] = {}
 
-    def _pick(self, lang: str, pool: str, k: int) -> list[int]:
-        sentences = POOLS[lang][pool]
-        order = list(range(len(sentences)))
-        self.rng.shuffle(order)
-        order.sort(key=lambda i: self.used.get((lang, pool, i), 0))
-        chosen = sorted(order[:k])
-        for i in chosen:
-            self.used[(lang, pool, i)] = self.used.get((lang, pool, i), 0) + 1
+    def _pick(self, lang: str, wanted: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Choose sentences so that the new article shares as few as possible with any earlier one."""
+        chosen: list[tuple[str, int]] = []
+        earlier = self.chosen.setdefault(lang, [])
+        for pool, k in wanted:
+            for _ in range(k):
+                candidates = [(pool, i) for i in range(len(POOLS[lang][pool])) if (pool, i) not in chosen]
+                self.rng.shuffle(candidates)
+                trial = set(chosen)
+
+                def cost(c):
+                    worst = max((len(prev & (trial | {c})) for prev in earlier), default=0)
+                    return (worst, self.used.get((lang, *c), 0))
+
+                best = min(candidates, key=cost)
+                chosen.append(best)
+                trial.add(best)
+        for c in chosen:
+            self.used[(lang, *c)] = self.used.get((lang, *c), 0) + 1
+        earlier.append(set(chosen))
         return chosen
 
     def slots(self, lang: str, country: str, city: str, months: str, indic: bool) -> tuple[dict, list[str]]:
@@ -467,10 +483,13 @@ class Composer:
         if city is None:
             city = r.choice(CITIES[country] if lang == "ar" else (FR_CITIES if lang == "fr" else EN_CITIES))
         values, iso = self.slots(lang, country, city, months, indic)
-        n_topic = n_topic or (r.randint(7, 10) if lang == "ar" else r.randint(5, 7))
-        n_general = n_general if n_general is not None else r.randint(1, 3)
-        topic_s = [POOLS[lang][topic][i] for i in self._pick(lang, topic, n_topic)]
-        general_s = [POOLS[lang]["general"][i] for i in self._pick(lang, "general", n_general)]
+        n_topic = n_topic or (r.randint(5, 6) if lang == "ar" else r.randint(4, 5))
+        n_general = n_general if n_general is not None else 2
+        second = SECOND.get(topic)
+        wanted = [(topic, n_topic)] + ([(second, 2)] if lang == "ar" and second else []) + [("general", n_general)]
+        picked = self._pick(lang, wanted)
+        topic_s = [POOLS[lang][p][i] for p, i in picked if p != "general"]
+        general_s = [POOLS[lang][p][i] for p, i in picked if p == "general"]
         sentences = topic_s[:1] + (extra or []) + topic_s[1:]
         for g in general_s:
             sentences.insert(r.randint(2, len(sentences)), g)

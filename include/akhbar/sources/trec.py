@@ -26,6 +26,9 @@ TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 # news-credibility names: "<YYYY-MM-DD HH:MM:SS>#<uuid>.txt"
 TEXT_NAME_RE = re.compile(r"(\d{4}-\d{2}-\d{2}[ T_]\d{2}[:\-]\d{2}[:\-]\d{2})#([^/]+)\.txt$")
 
+# Documentation shipped beside the data (README examples contain <DOC>s too).
+DOC_FILE_RE = re.compile(r"^(readme|license|licence|copying|notice|changelog)([._-].*)?$|\.(md|rst)$", re.I)
+
 FileHandler = Callable[[Context, str, bytes], Iterator[dict]]
 
 
@@ -117,6 +120,9 @@ def _walk_tar(ctx: Context, path: Path, name: str, handle: FileHandler) -> Itera
                 if not member.isfile():
                     ctx.counts.skipped["tar_link_or_device"] += 1
                     continue
+                if DOC_FILE_RE.search(member.name.rsplit("/", 1)[-1]):
+                    ctx.counts.skipped["documentation"] += 1
+                    continue
                 fh = tar.extractfile(member)
                 if fh is None:
                     continue
@@ -140,6 +146,9 @@ def _walk(ctx: Context, handle: FileHandler) -> Iterator[dict]:
         name = display_name(path, root)
         if path.name.endswith(TAR_SUFFIXES):
             yield from _walk_tar(ctx, path, name, handle)
+            continue
+        if DOC_FILE_RE.search(path.name) and len(files) > 1:
+            ctx.counts.skipped["documentation"] += 1
             continue
         if path.is_symlink():
             ctx.counts.skipped["symlink"] += 1

@@ -196,18 +196,18 @@ class _CharClass:
     slower). Texts without astral characters (nearly all news) use the bitmap version.
     """
 
-    def __init__(self, codepoints: list[int], repeat: str = ""):
-        self.bmp = re.compile("[" + _as_class([cp for cp in codepoints if cp < 0x10000]) + "]" + repeat)
-        self.full = re.compile("[" + _as_class(codepoints) + "]" + repeat)
+    def __init__(self, codepoints: list[int], template: str = "[{0}]"):
+        self.bmp = re.compile(template.format(_as_class([cp for cp in codepoints if cp < 0x10000])))
+        self.full = re.compile(template.format(_as_class(codepoints)))
 
     def pick(self, astral: bool) -> re.Pattern:
         return self.full if astral else self.bmp
 
 
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
-_REMOVE = _CharClass(_CLASSES["remove"], "+")
-_SEARCH_DELETE = _CharClass(_CLASSES["search_delete"], "+")
-_SEARCH_SPACE = _CharClass(_CLASSES["search_space"], "[ " + _as_class(_CLASSES["search_space"]) + "]*")
+_REMOVE = _CharClass(_CLASSES["remove"], "[{0}]+")
+_SEARCH_DELETE = _CharClass(_CLASSES["search_delete"], "[{0}]+")
+_SEARCH_SPACE = _CharClass(_CLASSES["search_space"], "[{0}][ {0}]*")
 _NONLETTER = _CharClass(_CLASSES["nonletter"])
 _OTHER_SCRIPT = _CharClass(_CLASSES["other_script"])
 _DIGIT = _CharClass(_CLASSES["digits"])
@@ -251,6 +251,7 @@ _LEFT_HAMZA_RE = re.compile("[\u0653-\u0655]+")
 _ASCII_FOLD = {cp: " " for cp in range(128) if not chr(cp).isalnum()}
 
 _MAX_PASSES = 6
+_HAS_ALNUM_RE = re.compile(r"[^\W_]")
 
 # ---------------------------------------------------------------------------
 # Boilerplate lines, matched on the search key of the line so that alef forms,
@@ -280,13 +281,12 @@ _SHARE_FILLERS = frozenset(
     " الصفحه الالكتروني e x in et and و".split()
 )
 _SHARE_MAX_TOKENS = 12
-# Cheap test on the raw line: a stem of one of the words above must be present before
-# the line is folded and matched (folding every short line would cost more than all
-# the rest of cleaning).
-_BOILERPLATE_HINT = re.compile(
-    "قر|طلع|شاهد|طالع|صل|مزيد|محفوظ|حقوق|شارك|مشارك|طباع|نشر|فيس|تويتر|واتس|تلغرام|تيليغرام|تليغرام|تابع|بريد|رابط"
-    "|(?i:lire|voir|sujet|read|see|related|continue|more|rights|droits|copyright|share|partag|tweet|facebook|twitter"
-    "|whatsapp|linkedin|telegram|mail|print|imprim|pinterest|messenger|reddit|copy|copier|lien|link|follow|suivez)"
+_SHARE_MAX_CHARS = 80
+# How the "read also" family starts on the raw line (before folding): an anchored
+# match fails on the first letters of ordinary lines, so it costs next to nothing.
+_READ_ALSO_HEAD = re.compile(
+    r"[\W_]*(?:[اإأآ]قر|اطلع|شاهد|طالع|[أا]خبار|مواضيع|مقالات|مواد|للمزيد"
+    r"|(?i:(?:[àa] )?lire|(?:[àa] )?voir|sur le m|read|also|see|related|continue|more on))"
 )
 
 # Words that cannot open an Arabic sentence: a text starting with them was cut.
@@ -328,25 +328,33 @@ def _repair_mojibake(text: str) -> str:
     )
 
 
-def _normalise_lines(text: str) -> list[str]:
+def _normalise_lines(text: str, drop_boilerplate: bool = True) -> list[str]:
     """Lines with single inner spaces, no blank line, boilerplate lines removed."""
     raw_lines = text.splitlines() if _ODD_BREAK_RE.search(text) else text.split("\n")
     lines = []
     for raw in raw_lines:
         line = " ".join(raw.split())
-        if line and not (len(line) <= BOILERPLATE_MAX_CHARS and _is_boilerplate(line)):
+        if line and not (drop_boilerplate and len(line) <= BOILERPLATE_MAX_CHARS and _is_boilerplate(line)):
             lines.append(line)
     return lines
 
 
 def _is_boilerplate(line: str) -> bool:
+    # Cheap tests on the raw line first: folding every short line would cost more than
+    # all the rest of cleaning. Only candidates are folded and matched exactly.
     if "©" in line:
         return True
-    if not _BOILERPLATE_HINT.search(line):
+    candidate = (
+        _READ_ALSO_HEAD.match(line) is not None
+        or len(line) <= _SHARE_MAX_CHARS
+        or "محفوظ" in line
+        or "opyright" in line
+        or "ights reserved" in line
+        or "roits r" in line
+    )
+    if not candidate:
         return False
     key = search_key(line)
-    if not key:
-        return False
     if _READ_ALSO_RE.search(key) or _COPYRIGHT_RE.search(key):
         return True
     tokens = key.split()
@@ -357,7 +365,7 @@ def _is_boilerplate(line: str) -> bool:
     )
 
 
-def _clean_once(text: str) -> tuple[str, bool]:
+def _clean_once(text: str, drop_boilerplate: bool = True) -> tuple[str, bool]:
     """One cleaning pass; also says whether a removal may have exposed new damage."""
     original = text
     text = _repair_surrogates(text)
@@ -374,7 +382,7 @@ def _clean_once(text: str) -> tuple[str, bool]:
     # Any repair or removal may have brought new damage together ("&amp;amp;" -> "&amp;").
     exposed = text != original
     text = unicodedata.normalize("NFC", text)
-    return "\n".join(_normalise_lines(text)), exposed
+    return "\n".join(_normalise_lines(text, drop_boilerplate)), exposed
 
 
 def _looks_damaged(text: str) -> bool:
@@ -383,19 +391,15 @@ def _looks_damaged(text: str) -> bool:
     )
 
 
-def clean_text(text: str | None) -> str:
-    """Faithful display text: repaired, invisible junk and boilerplate lines removed.
-
-    Paragraphs are separated by a single "\\n"; never raises on any str.
-    """
+def _clean(text: str | None, drop_boilerplate: bool) -> str:
     if not text:
         return ""
-    out, exposed = _clean_once(text)
+    out, exposed = _clean_once(text, drop_boilerplate)
     # Removing characters can bring "&am" and "p;" (or "Ã" and "©") together. Those
     # rare texts take more passes until nothing changes, so that cleaning is idempotent.
     passes = 1
     while exposed and passes < _MAX_PASSES and _looks_damaged(out):
-        again, exposed = _clean_once(out)
+        again, exposed = _clean_once(out, drop_boilerplate)
         passes += 1
         if again == out:
             break
@@ -403,13 +407,24 @@ def clean_text(text: str | None) -> str:
     return out
 
 
+def clean_text(text: str | None) -> str:
+    """Faithful display text: repaired, invisible junk and boilerplate lines removed.
+
+    Paragraphs are separated by a single "\\n"; never raises on any str.
+    """
+    return _clean(text, drop_boilerplate=True)
+
+
 def clean_title(title: str | None) -> str | None:
-    """A title on one line, cleaned like the text; None when no letter or digit is left."""
-    cleaned = clean_text(title)
+    """A title on one line, cleaned like the text; None when no letter or digit is left.
+
+    Boilerplate rules are not applied: a title is one line, "Read more" there is a title.
+    """
+    cleaned = _clean(title, drop_boilerplate=False)
     if not cleaned:
         return None
     line = cleaned.replace("\n", " ")
-    if not any(ch.isalnum() for ch in line):
+    if not _HAS_ALNUM_RE.search(line):
         return None
     return line
 
@@ -438,7 +453,7 @@ def search_key(text: str | None) -> str:
     for src, dst in _ARABIC_FOLDS:
         if src in text:
             text = text.replace(src, dst)
-    if _LEFT_HAMZA_RE.search(text):
+    if "\u0653" in text or "\u0654" in text or "\u0655" in text:
         for src, dst in _HAMZA_PAIRS:
             text = text.replace(src, dst)
         text = _LEFT_HAMZA_RE.sub("", text)
@@ -490,10 +505,7 @@ def _is_fragment(text: str, lines: list[str]) -> bool:
     return len(last) >= FRAGMENT_LAST_LINE_CHARS
 
 
-def measure(text: str) -> dict:
-    """Quality measures of a cleaned text (only " " and "\\n" are taken as whitespace)."""
-    text = text or ""
-    letters, nonspace = _counts(text)
+def _measures(text: str, letters: int, nonspace: int) -> dict:
     letter_ratio = letters / nonspace if nonspace else 0.0
     lines = text.split("\n") if text else []
     repeated = _repeated_line_ratio(lines)
@@ -506,6 +518,17 @@ def measure(text: str) -> dict:
         "is_mostly_nonletters": letter_ratio < MIN_LETTER_RATIO,
         "is_repetitive": repeated > MAX_REPEATED_LINE_RATIO,
     }
+
+
+def measure(text: str) -> dict:
+    """Quality measures of a cleaned text (only " " and "\\n" are taken as whitespace).
+
+    letter_ratio: letters and their marks / non-space characters; repeated_line_ratio:
+    share of lines equal to an earlier line; the flags compare them (and the word count,
+    the first and last characters) with the module's thresholds.
+    """
+    text = text or ""
+    return _measures(text, *_counts(text))
 
 
 # ---------------------------------------------------------------------------
@@ -554,11 +577,10 @@ def _raw_bytes(value: str | None) -> bytes | None:
         return value.encode("utf-8", "surrogatepass")
 
 
-def _reject_reason(raw: str | None, cleaned: str) -> tuple[str, str] | None:
+def _reject_reason(raw: str | None, cleaned: str, letters: int, nonspace: int) -> tuple[str, str] | None:
     if not cleaned:
         what = "no text" if not raw else f"{len(raw)} characters, nothing left after cleaning"
         return "empty_text", what
-    letters, nonspace = _counts(cleaned)
     ratio = letters / nonspace if nonspace else 0.0
     if letters < NOT_TEXT_MIN_LETTERS and ratio < NOT_TEXT_LETTER_RATIO:
         return "not_text", f"{letters} letters, letter ratio {ratio:.3f}"
@@ -603,7 +625,8 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
             )
             continue
         cleaned = clean_text(raw)
-        rejected = _reject_reason(raw, cleaned)
+        letters, nonspace = _counts(cleaned)
+        rejected = _reject_reason(raw, cleaned, letters, nonspace)
         if rejected:
             reason, detail = rejected
             quarantine.reject(
@@ -619,7 +642,7 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
         if title is None and titles[i]:
             repairs["title_removed"] += 1
         key = search_key(cleaned)
-        values = measure(cleaned)
+        values = _measures(cleaned, letters, nonspace)
         kept.append(i)
         out_text.append(cleaned)
         out_title.append(title)

@@ -71,7 +71,7 @@ _LATIN_FUNCTION = frozenset(
 _NOT_PLACE_NEXT = {fold("المغرب"): {fold("العربي"), fold("الكبير")}, fold("تونس"): {fold("افريقيا"), fold("إفريقيا")}}
 _NOT_PLACE_PREV = {fold("المغرب"): {fold("دول"), fold("بلدان")}, fold("تونس"): {fold("مشروع")}, fold("الجزائر"): {fold("أمل")}}
 _OMAN = fold("عمان")
-_HAY = fold("حي")
+_HAY = frozenset(p + fold("حي") for p in ("", "و", "ف", "ب", "ل"))
 _JORDAN_CONTEXT = frozenset(fold(w) for w in ("الأردن", "الأردنية", "الاردنية", "الأردني", "الأردنيه"))
 
 
@@ -215,7 +215,7 @@ class Gazetteer:
                 return False
             if prev in _NOT_PLACE_PREV.get(key, ()):
                 return False
-        if prev == _HAY:  # حي الرياض: a neighbourhood named after a city
+        if prev in _HAY:  # حي الرياض: a neighbourhood named after a city
             return False
         if e.ambiguous:
             if prev in TRIGGERS or (prev[:1] in ("و", "ف") and prev[1:] in TRIGGERS):

@@ -87,7 +87,9 @@ def test_expected_is_consistent(expected):
 def test_every_edge_case_is_present(expected):
     records = expected["records"]
     reasons = {r["reason"] for r in records if r["outcome"] == "quarantined"}
-    assert reasons == {"not_found", "malformed_json", "no_main_text", "empty_text", "unsupported_lang"}
+    assert reasons == {"not_found", "malformed_json", "no_main_text", "empty_text"}
+    # A language beside ar, fr and en is kept and labelled, not rejected.
+    assert {r["lang"] for r in records if r["outcome"] == "article"} == {"ar", "fr", "en", "es"}
     kinds = {r["duplicate_kind"] for r in records if r["outcome"] == "duplicate"}
     assert kinds == {"exact_text", "exact_url", "near"}
     assert {r["source_id"] for r in records} == {s.id for s in load_registry(REGISTRY).enabled()}

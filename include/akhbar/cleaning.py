@@ -277,7 +277,7 @@ _SHARE_WORDS = frozenset(
     " واتساب تلغرام تيليغرام تليغرام البريد ارسل نسخ الرابط follow suivez تابعونا تابعنا".split()
 )
 _SHARE_FILLERS = frozenset(
-    "on sur via this cet cette article story the le la l us nous nous sur the page على عبر هذا هذه المقال الخبر"
+    "on sur via this cet cette article story the le la l us nous page علي عبر هذا هذه المقال الخبر"
     " الصفحه الالكتروني e x in et and و".split()
 )
 _SHARE_MAX_TOKENS = 12

@@ -238,24 +238,28 @@ _LEAD = rf"(?:(?:اليوم|امس|غدا|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{_
 
 _AR_DAY_DATE = (
     rf"(?:{_LB}{_PFX}{_LEAD})?(?:(?P<d0>{_DAYNUM}){_CONN})?"
-    rf"(?:(?P<day>{_DAYNUM})|{_LB}(?P<dayw>غره|اول|{_ORD}(?=\s+من\s)))"
+    rf"(?:(?P<day>{_DAYNUM})|{_LB}(?P<dayw>غره|اول|فاتح|{_ORD}(?=\s+من\s)))"
     rf"\s*(?:من\s+)?(?:شهر\s+)?{_LB}{_PFX}(?P<mon>{_MON}){_RB}"
-    rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{_MON}){_RB}\s*\)?)?"
+    rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{_MON}){_RB}(?:\s*\))?)?"
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?(?P<year>{_YEAR})(?:\s*م{_RB})?"
     rf"|\s+(?P<qual>{_QUAL}){_RB}"
-    rf"|\s+من\s+(?:العام|السنه)\s+(?P<yqual>{_QUAL}){_RB})?"
+    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<yqual>{_QUAL}){_RB})?"
 )
 _AR_MONTH_DATE = (
     rf"{_LB}(?:(?P<shahr>{_PFX}(?:شهر|شهري))\s+)?{_PFX}(?P<mmon>{_MON}){_RB}"
-    rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mmon2>{_MON}){_RB}\s*\)?)?"
+    rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mmon2>{_MON}){_RB}(?:\s*\))?)?"
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?(?P<myear>{_YEAR})(?:\s*م{_RB})?"
     rf"|\s+(?P<mqual>{_QUAL}){_RB}"
-    rf"|\s+من\s+(?:العام|السنه)\s+(?P<myqual>{_QUAL}){_RB})?"
+    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<myqual>{_QUAL}){_RB})?"
 )
+_HMARK = r"(?:ه|هجريه|هجري|للهجره)"
 _AR_HIJRI = (
-    rf"(?:(?P<hday>{_DAYNUM})\s*(?:من\s+)?)?{_LB}{_PFX}(?P<hmon>{_HMON}){_RB}\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?"
-    rf"(?P<hyear>1[34]\d\d)(?!\d)(?:\s*(?:ه|هجريه|هجري|للهجره){_RB})?"
-    rf"|{_LB}(?:{_PFX}(?:العام|عام|سنه|السنه)\s+)?(?P<hyonly>1[34]\d\d)\s*(?:ه|هجريه|هجري|للهجره){_RB}"
+    rf"(?:{_LB}{_PFX}{_LEAD})?(?:(?P<hday>{_DAYNUM})|{_LB}(?P<hdayw>غره|اول|فاتح|{_ORD}(?=\s+من\s)))?\s*(?:من\s+)?(?:شهر\s+)?"
+    rf"{_LB}{_PFX}(?P<hmon>{_HMON}){_RB}(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*"
+    rf"(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|من|(?:ال|ل)?(?:عام|سنه))\s*)?"
+    rf"(?:(?P<hyear>1[34]\d\d)(?!\d)(?:\s*{_HMARK}{_RB})?)?"
+    rf"|(?<![\d/])(?P<hnd>[0-3]?\d)/(?P<hnm>[01]?\d)/(?P<hny>1[34]\d\d)\s*{_HMARK}{_RB}"
+    rf"|{_LB}(?:{_PFX}(?:العام|عام|سنه|السنه)\s+)?(?P<hyonly>1[34]\d\d)\s*{_HMARK}{_RB}"
 )
 _AR_YEAR = (
     rf"{_LB}{_PFX}(?:ال)?(?:عام|سنه)\s*(?P<yr>{_YEAR})(?!\s*[-/]\s*\d)"
@@ -268,7 +272,7 @@ _AR_REL = (
     rf"|(?P<rel_p2>بعد\s+غد)"
     rf"|(?P<rel_m1>امس|الامس)(?:\s+{_WD})?"
     rf"|(?P<rel_p1>غدا|يوم\s+غد|الغد(?=\s+{_WD}))(?:\s+{_WD})?"
-    rf"|(?P<rel_week>الاسبوع|الاسابيع)\s+(?P<rel_wq>{_QUAL})"
+    rf"|(?P<rel_week>الاسبوع)\s+(?P<rel_wq>{_QUAL})"
     rf"|(?P<rel_month>الشهر)\s+(?P<rel_mq>{_QUAL})"
     rf"|(?:العام|السنه)\s+(?P<rel_yq>{_QUAL})"
     rf"|(?P<rel_thisy>هذا\s+العام|هذه\s+السنه)"
@@ -289,9 +293,9 @@ _AR_RX = re.compile(
 _FRM = f"(?:{_alt(_FR_MONTHS)})"
 _FRW = f"(?:{_alt(_FR_WEEKDAYS)})"
 _FR_RX = (
-    rf"(?i:(?:(?:le|du|au)\s+)?(?:{_FRW}\s+)?(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{_FRM})\b(?:\s+(?P<fr_year>\d{{4}})(?!\d))?"
+    rf"(?i:(?:(?:le|du|au)\s+)?(?:{_FRW}\s+)?(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{_FRM})\b(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{_FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
-    rf"|\ben\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
+    rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
     rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
     rf"|(?:la\s+)?semaine\s+(?:dernière|derniere|passée|passee|prochaine)"
     rf"|(?:le\s+)?mois\s+(?:dernier|prochain)"
@@ -325,10 +329,10 @@ _PRECHECK_LATIN = re.compile(
 
 # Words before a date-like phrase that make it a name, not a date.
 _NAME_BEFORE = re.compile(
-    r"(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان)\s*$"
+    rf"(?<![{_AL}])(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان)\s*$"
 )
 _RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
-_RX_BEFORE_TODAY = re.compile(r"(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج)\s+$")
+_RX_BEFORE_TODAY = re.compile(r"(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك)\s+$")
 _RX_AFTER_TODAY = re.compile(rf"\s+ال(?!{_WD}{_RB})[{_AL}]")
 _RX_YEAR_BORROW = re.compile(r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + _WD + r"\s*)?(?:غايه\s+)?$")
 
@@ -374,18 +378,18 @@ _PREFIX_LETTERS = frozenset("وبلفك")
 _AR_LETTER = re.compile(f"[{_AL}]")
 _LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
 _DAYWORD_BEFORE = re.compile(
-    rf"(?<![{_AL}])(?:[وبلف]?(?:غره|اول)|{_ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
+    rf"(?<![{_AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{_ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
 )
 _CUE_BEFORE = re.compile(
     rf"(?:(?<![{_AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{_AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه)"
     r"|\b(?:[Ii]n|[Ss]ince|[Ee]n|[Dd]epuis)\b)\s*$"
 )
 _MONTH_BEFORE_YEAR = re.compile(
-    rf"{_LB}(?:(?:شهر|شهري)\s+)?{_PFX}(?:{_MON}|{_HMON}){_RB}(?:\s*(?:/|\\|\(|-)?\s*{_MON}{_RB}\s*\)?)?"
-    rf"\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?$"
+    rf"{_LB}(?:(?:شهر|شهري)\s+)?{_PFX}(?:{_MON}|{_HMON}){_RB}(?:\s*(?:/|\\|\(|-)?\s*{_MON}{_RB}(?:\s*\))?)?"
+    rf"(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|من|(?:ال|ل)?(?:عام|سنه))\s*)?$"
 )
 _MONTH_BEFORE_QUAL = re.compile(
-    rf"{_LB}(?:(?:شهر|شهري)\s+)?{_PFX}{_MON}{_RB}(?:\s*(?:/|\\|\(|-)?\s*{_MON}{_RB}\s*\)?)?\s+(?:من\s+(?:العام|السنه)\s+)?$"
+    rf"{_LB}(?:(?:شهر|شهري)\s+)?{_PFX}{_MON}{_RB}(?:\s*(?:/|\\|\(|-)?\s*{_MON}{_RB}(?:\s*\))?)?\s+(?:(?:من\s+)?(?:العام|السنه)\s+)?$"
     rf"|{_LB}{_PFX}(?:الاسبوع|الاسابيع|الشهر|العام|السنه)\s+$"
 )
 _YEAR_RX = re.compile(f"(?P<ar_year>{_AR_YEAR})|(?P<fr>{_FR_RX})|(?P<en>{_EN_RX})")
@@ -464,6 +468,17 @@ def _hijri_to_greg(y: int, m: int, d: int) -> _dt.date | None:
         return None
 
 
+def _nearest_hijri(ref: _dt.date, month: int, day: int) -> _dt.date | None:
+    try:
+        from hijridate import Gregorian
+
+        hy = Gregorian(ref.year, ref.month, ref.day).to_hijri().year
+    except (ValueError, OverflowError, ImportError):
+        return None
+    cands = [d for d in (_hijri_to_greg(y, month, day) for y in (hy - 1, hy, hy + 1)) if d is not None]
+    return min(cands, key=lambda d: abs((d - ref).days)) if cands else None
+
+
 def _ok_year(y: int) -> bool:
     return 1800 <= y <= 2100
 
@@ -485,7 +500,7 @@ def _resolve_ar(m: re.Match, norm: str, ref: _dt.date, out: list) -> None:
             ds = m.start("day")
         else:
             w = g("dayw")
-            day = 1 if w in ("غره", "اول") else _AR_ORDINALS[re.sub(r"\s+", " ", w)]
+            day = 1 if w in ("غره", "اول", "فاتح") else _AR_ORDINALS[re.sub(r"\s+", " ", w)]
             ds = m.start("dayw")
         year = g("year")
         if year is not None:
@@ -530,16 +545,30 @@ def _resolve_ar(m: re.Match, norm: str, ref: _dt.date, out: list) -> None:
             if d is not None:
                 out.append((s, e, d, "year", "hijri", False, True))
             return
+        if g("hnd") is not None:
+            d = _hijri_to_greg(int(g("hny")), int(g("hnm")), int(g("hnd")))
+            if d is not None:
+                out.append((s, e, d, "day", "hijri", False, True))
+            return
         hm = _HIJRI_MONTHS[re.sub(r"\s+", " ", g("hmon"))]
-        hy = int(g("hyear"))
         if g("hday") is not None:
-            d = _hijri_to_greg(hy, hm, int(g("hday")))
-            gran = "day"
+            hd = int(g("hday"))
+        elif g("hdayw") is not None:
+            w = g("hdayw")
+            hd = 1 if w in ("غره", "اول", "فاتح") else _AR_ORDINALS[re.sub(r"\s+", " ", w)]
         else:
-            d = _hijri_to_greg(hy, hm, 1)
-            gran = "month"
+            hd = None
+        if g("hyear") is not None:
+            hy = int(g("hyear"))
+            d = _hijri_to_greg(hy, hm, hd or 1)
+            rel = False
+        elif hd is not None and hm != 2:  # a day of a Hijri month without its year: the nearest one
+            d = _nearest_hijri(ref, hm, hd)
+            rel = True
+        else:
+            return
         if d is not None:
-            out.append((s, e, d, gran, "hijri", False, True))
+            out.append((s, e, d, "day" if hd else "month", "hijri", rel, not rel))
     elif kind == "ar_year":
         y = int(g("yr") or g("yr2"))
         if 1800 <= y <= 2100:
@@ -582,6 +611,10 @@ def _resolve_ar(m: re.Match, norm: str, ref: _dt.date, out: list) -> None:
             out.append((s, e, d, "day", "gregorian", False, True))
 
 
+_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|War|Revolution|Road)\b")
+_EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
+
+
 def _resolve_latin(m: re.Match, ref: _dt.date, out: list) -> None:
     g = m.group
     s, e = m.span()
@@ -595,7 +628,9 @@ def _resolve_latin(m: re.Match, ref: _dt.date, out: list) -> None:
                 date = _valid(y, month, day) if _ok_year(y) else None
                 explicit = True
             else:
-                date, explicit = _nearest(ref, month, day), False
+                q = g("fr_qual")
+                q = None if q is None else "الماضي" if q.lower() == "dernier" else "المقبل"
+                date, explicit = _day_with_qual(ref, month, day, q), False
             if date is not None:
                 out.append((s, e, date, "day", "gregorian", not explicit, explicit))
         elif g("fr_mmon") is not None:
@@ -609,6 +644,8 @@ def _resolve_latin(m: re.Match, ref: _dt.date, out: list) -> None:
             _latin_rel(r, s, e, ref, out, fr=True)
         return
     if g("en_mon") is not None or g("en_mon2") is not None:
+        if _EN_NAME_AFTER.match(m.string, e):
+            return
         mon = (g("en_mon") or g("en_mon2")).rstrip(".")
         day = int(g("en_day") or g("en_day2"))
         year = g("en_year") or g("en_year2")
@@ -627,6 +664,8 @@ def _resolve_latin(m: re.Match, ref: _dt.date, out: list) -> None:
     elif g("en_yr") is not None:
         out.append((s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True))
     elif g("en_rel") is not None:
+        if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
+            return  # "over the last year" is a period, not a date
         _latin_rel(re.sub(r"\s+", " ", g("en_rel").lower()), s, e, ref, out, fr=False)
 
 
@@ -730,11 +769,18 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
                     continue  # inside a longer word
                 s = start
             word = h.group()
+            if word == "امس" and s != h.start() and norm[s] not in "وف":
+                continue  # "لامس" (touched) is not "ل + أمس"
             if word in _PAST or word in _CURRENT or word in _FUTURE:
                 mb = _MONTH_BEFORE_QUAL.search(norm, max(covered, s - 40), s)
                 if mb is None:
                     continue
                 s = mb.start()
+                word = "شهر"
+            if word == "شهر":
+                dw = _DAYWORD_BEFORE.search(norm, max(covered, s - 28), s)
+                if dw is not None:
+                    s = dw.start()
             m = _AR_RX.match(norm, s)
         if m is None or m.end() <= m.start():
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MAX_CHARS = 1000
+MAX_CHARS = 300
 UND = "und"
 # Arabic varieties the model labels apart; the corpus treats them as Arabic.
 _ALIASES = {"arz": "ar", "ary": "ar", "acm": "ar", "apc": "ar", "ajp": "ar", "aeb": "ar", "arq": "ar"}

@@ -53,7 +53,11 @@ def night(
     distinct = pa.array([_SNIPPETS[lang] * r for lang in lang_codes for r in range(max_reps + 1)])
     lang_idx = np.searchsorted(np.array(lang_codes), langs, sorter=np.argsort(lang_codes))
     lang_idx = np.argsort(lang_codes)[lang_idx]
-    text = pc.take(distinct, pa.array(lang_idx * (max_reps + 1) + reps))
+    pick = lang_idx * (max_reps + 1) + reps
+    step = 100_000  # chunks stay below the 2 GiB offsets of pa.string()
+    text = pa.chunked_array(
+        [pc.take(distinct, pa.array(pick[i : i + step])) for i in range(0, max(n, 1), step)], pa.string()
+    )
     n_chars = pc.utf8_length(text).cast(pa.int32())
     article_id = _ids("a", n)
     record_id = _ids("r", n)

@@ -231,7 +231,7 @@ class _StreamReader(io.RawIOBase):
     """File-like view of a streaming response body (decoded), for warcio."""
 
     def __init__(self, response: httpx.Response, decoder: _Decoder, deadline: float):
-        self._chunks = response.iter_raw(CHUNK)
+        self._chunks = response.iter_raw()
         self._decoder = decoder
         self._deadline = deadline
         self._buffer = b""
@@ -564,7 +564,7 @@ class HttpClient:
         parts: list[bytes] = []
         kept = 0
         try:
-            for chunk in raw.iter_raw(CHUNK):
+            for chunk in raw.iter_raw():
                 try:
                     out = decoder.feed(chunk)
                 except _Failure as failure:

@@ -128,6 +128,10 @@ def fetch_rss(ctx: Context) -> Iterator[dict]:
             remember_container(ctx, container)
         return
     errors_before = sum(ctx.counts.errors.values())
+    if problem:
+        # Read leniently: the items found are fetched, and the feed itself goes to the
+        # quarantine so that what may have been lost can be seen.
+        yield _feed_error(ctx, container, "malformed_xml", f"{problem} ({len(items)} items read leniently)")
     yield from fetch_items(ctx, container, items)
     if sum(ctx.counts.errors.values()) == errors_before:
         remember_container(ctx, container)  # only then may tomorrow's 304 skip these items

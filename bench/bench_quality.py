@@ -30,7 +30,7 @@ def _peak_mib() -> float:
 
 def child(n: int, keep: bool) -> dict:
     t0 = time.perf_counter()
-    import great_expectations  # noqa: F401 - timed apart: it costs seconds on its own
+    import great_expectations  # noqa: F401 - imported first and timed apart: it costs seconds
 
     import_s = time.perf_counter() - t0
     from akhbar.quality import synthetic, validate_night

@@ -408,7 +408,12 @@ def eval_exact(params: DedupParams = PARAMS) -> None:
         if g in seen:
             gold_dup.add(rec["article_id"])
         seen.add(g)
-    pred_dup = {a for a, row in rows.items() if row["duplicate_kind"] == "exact_text"}
+    seen, pred_dup = set(), set()  # predicted: an earlier article of its cluster has the same content_hash
+    for rec in sorted(recs, key=lambda r: (r["dt"], r["published_at"], r["article_id"])):
+        k = pred[rec["article_id"]]
+        if k in seen:
+            pred_dup.add(rec["article_id"])
+        seen.add(k)
     kinds = collections.Counter(row["duplicate_kind"] for row in rows.values())
     print(f"[exact] news-credibility: {len(recs)} files, {len(set(gold.values()))} distinct contents, "
           f"{len({r['dt'] for r in recs})} nights")

@@ -17,7 +17,7 @@ SCHEDULE = os.environ.get("AKHBAR_SCHEDULE", "30 2 * * *")  # 02:30, after the p
 TIMEZONE = os.environ.get("AKHBAR_TIMEZONE", "Africa/Tunis")
 DEADLINE_MINUTES = int(os.environ.get("AKHBAR_DEADLINE_MINUTES", "240"))  # alert if not finished by then
 HTTP_POOL = "akhbar_http"
-WAREHOUSE_POOL = "akhbar_warehouse"  # one slot: DuckDB allows a single writer
+WAREHOUSE_POOL = "akhbar_warehouse"  # one slot: DuckDB and the dedup index each allow a single writer
 
 LAKE = Asset(name="akhbar_lake", uri="file://akhbar/lake")
 WAREHOUSE = Asset(name="akhbar_warehouse", uri="file://akhbar/warehouse.duckdb")
@@ -104,7 +104,9 @@ def akhbar_nightly():
 
         return pipeline.enrich(ctx())
 
-    @task(doc_md="Exact and near duplicates against this night and the persisted index of earlier nights.")
+    # The dedup index is shared state across nights: one writer at a time, like the warehouse.
+    @task(pool=WAREHOUSE_POOL,
+          doc_md="Exact and near duplicates against this night and the persisted index of earlier nights.")
     def deduplicate() -> dict:
         from akhbar import pipeline
 

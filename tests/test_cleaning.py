@@ -383,7 +383,7 @@ _ALPHABET = st.characters(codec=None, exclude_categories=())
 # Pieces of news text and of the damage cleaning repairs, glued in any order.
 _NEWS_PIECES = list("ابتثجحخدذرسشصضطظعغفقكلمنهوي أإآٱىةؤئءـًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹«»،؛؟.!&;#amplt ÃØÙ©€‚„…") + [
     "\u200b", "\u200c", "\u200d", "\u00a0", "\n", "\r", "\t", "\x00", "\ud800", "é", "e\u0301", "İ", "ß", "ﻻ", "😀",
-    "&amp;", "Ø§Ù„", "Ã©", "اقرأ أيضا", "Read more", "©", "\u0654", "ا\u0654",
+    "&amp;", "Ø§Ù„", "Ã©", "\xa0Ø¤", "اقرأ أيضا", "Read more", "©", "\u0654", "ا\u0654",
 ]
 _NEWS_LIKE = st.lists(st.sampled_from(_NEWS_PIECES), max_size=60).map("".join)
 _PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

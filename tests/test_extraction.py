@@ -361,3 +361,19 @@ def test_cnn_arabic_real_page(folder):
     assert "© 2013" not in page.text and "Cable News Network" not in page.text
     assert page.published_at is None or page.published_at.year == 2013
     assert page.published_at is None or (page.published_at.month, page.published_at.day) != (1, 1)
+
+
+def test_page_with_only_navigation_and_lists_has_no_main_text():
+    html = """<html lang="ar"><head><meta charset="utf-8"><title>تحديث | موقع</title></head><body>
+    <header><nav><ul><li><a href="/0">الرئيسية</a></li><li><a href="/1">وطنية</a></li><li><a href="/2">جهات</a></li>
+    <li><a href="/3">اقتصاد</a></li><li><a href="/4">رياضة</a></li></ul></nav></header>
+    <main><article><div class="article-body"></div><div class="share">شارك المقال: فيسبوك | تويتر</div></article>
+    <aside><h3>الأكثر قراءة</h3><ul><li><a href="/p/0">جدول مباريات الأسبوع</a></li><li><a href="/p/1">أسعار المحروقات</a></li>
+    <li><a href="/p/2">مواعيد القطارات</a></li></ul></aside></main>
+    <footer><p>© 2024 موقع. جميع الحقوق محفوظة.</p></footer></body></html>""".encode("utf-8")
+    page = extract_html(html, url="https://x.example/a")
+    # At most a share line is left, which cleaning removes as boilerplate: nothing is an article.
+    from akhbar.cleaning import clean_text
+
+    assert "الرئيسية" not in (page.text or "") and "مواعيد القطارات" not in (page.text or "")
+    assert clean_text(page.text) == ""

@@ -87,7 +87,7 @@ def test_expected_is_consistent(expected):
 def test_every_edge_case_is_present(expected):
     records = expected["records"]
     reasons = {r["reason"] for r in records if r["outcome"] == "quarantined"}
-    assert reasons == {"not_found", "malformed_json", "no_main_text", "empty_text"}
+    assert reasons == {"not_found", "malformed_json", "missing_text", "empty_text"}
     # A language beside ar, fr and en is kept and labelled, not rejected.
     assert {r["lang"] for r in records if r["outcome"] == "article"} == {"ar", "fr", "en", "es"}
     kinds = {r["duplicate_kind"] for r in records if r["outcome"] == "duplicate"}

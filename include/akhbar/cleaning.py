@@ -365,9 +365,8 @@ def _is_boilerplate(line: str) -> bool:
     )
 
 
-def _clean_once(text: str, drop_boilerplate: bool = True) -> tuple[str, bool]:
-    """One cleaning pass; also says whether a removal may have exposed new damage."""
-    original = text
+def _clean_once(text: str, drop_boilerplate: bool = True) -> str:
+    """One cleaning pass."""
     text = _repair_surrogates(text)
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
@@ -379,10 +378,8 @@ def _clean_once(text: str, drop_boilerplate: bool = True) -> tuple[str, bool]:
     text = _REMOVE.pick(astral).sub("", text)
     if _ZWNJ in text or _ZWJ in text:
         text = _STRAY_JOINER_RE.sub("", text)
-    # Any repair or removal may have brought new damage together ("&amp;amp;" -> "&amp;").
-    exposed = text != original
     text = unicodedata.normalize("NFC", text)
-    return "\n".join(_normalise_lines(text, drop_boilerplate)), exposed
+    return "\n".join(_normalise_lines(text, drop_boilerplate))
 
 
 def _looks_damaged(text: str) -> bool:
@@ -394,16 +391,14 @@ def _looks_damaged(text: str) -> bool:
 def _clean(text: str | None, drop_boilerplate: bool) -> str:
     if not text:
         return ""
-    out, exposed = _clean_once(text, drop_boilerplate)
-    # Removing characters can bring "&am" and "p;" (or "Ã" and "©") together. Those
-    # rare texts take more passes until nothing changes, so that cleaning is idempotent.
+    previous, out = text, _clean_once(text, drop_boilerplate)
+    # A removal can bring "&am" and "p;" together, dropping a no-break space can turn
+    # "\xa0Ø¤" into "Ø¤" that ftfy now recognises. Those rare texts take more passes
+    # until nothing changes, so that cleaning is idempotent.
     passes = 1
-    while exposed and passes < _MAX_PASSES and _looks_damaged(out):
-        again, exposed = _clean_once(out, drop_boilerplate)
+    while out != previous and passes < _MAX_PASSES and _looks_damaged(out):
+        previous, out = out, _clean_once(out, drop_boilerplate)
         passes += 1
-        if again == out:
-            break
-        out = again
     return out
 
 

@@ -25,7 +25,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "robots": True,
     "allow_private": False,
     "max_items": 5000,
-    "window_days": 2,
+    "window_days": 1,
 }
 
 

@@ -234,7 +234,7 @@ _DAYNUM = r"(?<![\d.,/:])(?:[0-3]?\d)(?![\d.,/:]\d|\d)"
 _YEAR = r"(?<!\d)\d{4}(?!\d)"
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
 _CONN = rf"\s*(?:-|–|/|و|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي)\s*(?:(?:يوم\s+)?(?:ال)?{_WD}\s*[،,]?\s*)?"
-_LEAD = rf"(?:(?:اليوم|امس|غدا|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{_WD}{_RB}\s*[،,]?\s*)?"
+_LEAD = rf"(?:(?:اليوم|امس|غدا|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{_WD}{_RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
 _AR_DAY_DATE = (
     rf"(?:{_LB}{_PFX}{_LEAD})?(?:(?P<d0>{_DAYNUM}){_CONN})?"
@@ -329,7 +329,7 @@ _PRECHECK_LATIN = re.compile(
 
 # Words before a date-like phrase that make it a name, not a date.
 _NAME_BEFORE = re.compile(
-    rf"(?<![{_AL}])(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان)\s*$"
+    rf"(?<![{_AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان)\s*$"
 )
 _RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
 _RX_BEFORE_TODAY = re.compile(r"(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك)\s+$")
@@ -393,6 +393,13 @@ _MONTH_BEFORE_QUAL = re.compile(
     rf"|{_LB}{_PFX}(?:الاسبوع|الاسابيع|الشهر|العام|السنه)\s+$"
 )
 _YEAR_RX = re.compile(f"(?P<ar_year>{_AR_YEAR})|(?P<fr>{_FR_RX})|(?P<en>{_EN_RX})")
+# Cheap test run after a 1-2 digit number before trying the full expression: a month follows,
+# or a range / numeric date continues.
+_AFTER_DAY = re.compile(
+    rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{_trie(list(_AR_MONTHS) + list(_HIJRI_MONTHS))})"
+    rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي)\s*(?:(?:يوم\s+)?(?:ال)?{_WD}\s*[،,]?\s*)?\d)"
+)
+_REL_LEAD_BEFORE = re.compile(rf"(?<![{_AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
 _HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{_AL}])")
 
 
@@ -736,7 +743,7 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
                 if _LATIN_NEXT.match(norm, e):
                     if want_lat:
                         m = _LATIN_RX.match(norm, s)
-                elif want_ar:
+                elif want_ar and _AFTER_DAY.match(norm, e):
                     m = _AR_RX.match(norm, s)
                     if m is not None and m.lastgroup == "ar_rel":
                         m = None
@@ -769,8 +776,12 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
                     continue  # inside a longer word
                 s = start
             word = h.group()
-            if word == "امس" and s != h.start() and norm[s] not in "وف":
+            if word == "امس" and (h.start() - s == 2 or (h.start() - s == 1 and norm[s] not in "وفب")):
                 continue  # "لامس" (touched) is not "ل + أمس"
+            if word == "امس" or word == "غد":
+                rb = _REL_LEAD_BEFORE.search(norm, max(covered, s - 10), s)
+                if rb is not None:
+                    s = rb.start()
             if word in _PAST or word in _CURRENT or word in _FUTURE:
                 mb = _MONTH_BEFORE_QUAL.search(norm, max(covered, s - 40), s)
                 if mb is None:

@@ -612,9 +612,18 @@ def _main_text(tree, html_text: str, meta: _Meta, url: str | None) -> str:
     if len(text) < _MIN_TEXT:
         # pruning may have removed the text (unusual markup): the whole page, if it gives more
         whole = _trafilatura_text(html_text, url)
-        if len(whole) > len(text) and len(whole) >= _MIN_TEXT // 2:
+        if len(whole) > len(text) and len(whole) >= _MIN_TEXT // 2 and _has_prose(whole):
             text = whole
     return _drop_title_line(text, meta)
+
+
+_PROSE_LINE_CHARS = 60  # a sentence, not a menu entry or a list of links
+
+
+def _has_prose(text: str) -> bool:
+    """Whole-page text is only kept when it has a line long enough to be prose: menus,
+    "most read" lists and footers are made of short lines."""
+    return any(len(line) >= _PROSE_LINE_CHARS for line in text.split("\n"))
 
 
 def _drop_title_line(text: str, meta: _Meta) -> str:

@@ -41,8 +41,11 @@ def test_schemas_and_row_accounting():
     assert res.counts.stage == "enrich"
     assert res.counts.records_in == res.counts.records_out == res.articles.num_rows == 3
     a = res.articles.to_pylist()
-    assert a[0]["article_id"] == stable_id("src", "https://x.tn/a")
-    assert a[1]["article_id"] == stable_id("src", "r1")
+    # One id per record and night: the same record on another night gets another id.
+    assert a[0]["article_id"] == stable_id("r0", "2024-07-13")
+    assert a[1]["article_id"] == stable_id("r1", "2024-07-13")
+    other_night = enrich(_table(), dt=dt.date(2024, 7, 14)).articles.column("article_id").to_pylist()
+    assert len(set(other_night) | {r["article_id"] for r in a}) == 6
     assert [r["lang"] for r in a] == ["ar", "fr", "und"]
     assert a[0]["title_lang"] == "ar" and a[2]["title_lang"] is None
     assert [r["category"] for r in a] == ["national", "health", "other"]

@@ -221,11 +221,13 @@ def test_conditional_requests_across_nights(server, tmp_path):
     again = collect(source, dt=DT, state_dir=state_dir)
     assert len(again) == 3
 
-    # Next night, feed unchanged: one 304, nothing new.
+    # Next night, feed unchanged: the feed is read again (items are what is incremental),
+    # every page answers 304 or is unchanged: nothing new.
     counts = StageCounts("fetch")
     night2 = collect(source, dt=DT + _dt.timedelta(days=1), state_dir=state_dir, counts=counts)
-    assert night2 == [] and counts.extra["not_modified"] == 1
-    assert server.log[-1][2].get("If-None-Match") == '"f1"'
+    assert night2 == [] and counts.extra["not_modified"] == 2 and counts.extra["unchanged"] == 1
+    feed_requests = [h for _, p, h in server.log if p == "/feed.xml"]
+    assert "If-None-Match" not in feed_requests[-1]
 
     # The feed changes (new ETag, one new item); old pages answer 304 or are unchanged.
     server.static("/a/3.html", page(3))
@@ -354,3 +356,35 @@ def test_unknown_kind_is_a_programming_error():
         list(fetch_source(make_source(kind="ftp", url="http://127.0.0.1/"), dt=DT))
     with pytest.raises(ValueError):
         list(fetch_source(make_source(id="../etc", url="http://127.0.0.1/"), dt=DT))
+
+
+def test_feed_items_and_dated_exports_outside_the_night_are_skipped(tmp_path):
+    """window_days 0: an item belongs to the night it was published on (source timezone)."""
+    import datetime as dt
+
+    from akhbar.stats import StageCounts
+
+    feed = tmp_path / "feed.xml"
+    items = "".join(
+        f"<item><title>t{i}</title><link>p{i}.html</link><pubDate>{when}</pubDate></item>"
+        for i, when in enumerate(["Fri, 27 Nov 2026 22:30:00 +0000",  # 23:30 in Tunis: the 27th
+                                  "Fri, 27 Nov 2026 23:30:00 +0000",  # 00:30 in Tunis: the 28th
+                                  "Sat, 28 Nov 2026 10:00:00 +0100"]))
+    feed.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>{items}</channel></rss>",
+                    encoding="utf-8")
+    for i in range(3):
+        (tmp_path / f"p{i}.html").write_text(f"<html><body><p>page {i}</p></body></html>", encoding="utf-8")
+    counts = StageCounts(stage="fetch")
+    rows = collect(make_source(path=feed, settings=settings(window_days=0)), dt=dt.date(2026, 11, 28),
+                   counts=counts)
+    assert sorted(r["meta_title"] for r in rows) == ["t1", "t2"]
+    assert counts.extra["fetch_skipped"]["outside_window"] == 1
+
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    for night in ("2026-11-27", "2026-11-28"):
+        (dumps / f"{night}.jsonl").write_text(json.dumps({"text": f"نص {night}", "url": f"u{night}"}) + "\n",
+                                              encoding="utf-8")
+    rows = collect(make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)),
+                   dt=dt.date(2026, 11, 28))
+    assert [r["url"] for r in rows] == ["u2026-11-28"]

@@ -92,7 +92,10 @@ def enrich(
         source_id = cols["source_id"][i]
         text = cols["text"][i] or ""
         title = cols["title"][i]
-        article_id = stable_id(source_id, cols["canonical_url"][i] or cols["url"][i] or cols["record_id"][i])
+        # One id per raw record and night: unique within a night and across nights, stable on
+        # reruns. The same story under the same URL on another night is found by dedup
+        # (exact_url) and points to the first one, rather than clashing on the id.
+        article_id = stable_id(cols["record_id"][i], dt.isoformat())
         lang, lang_score = _langid.detect(text)
         if title:
             title_lang, title_score = _langid.detect(title)

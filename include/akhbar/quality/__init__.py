@@ -14,6 +14,7 @@ package at parse time and ``import great_expectations`` takes seconds.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import logging
 import math
@@ -42,6 +43,7 @@ DATASOURCE = "akhbar_night"
 DOCS_SITE = "akhbar"
 BATCH_DEFINITION = "whole_night"
 SAMPLE_SIZE = 10  # failing values/rows quoted in details
+VALIDATION_RESULTS_IN_INDEX = 100 * len(Q.SUITES)
 
 DQ_RESULTS_SCHEMA = pa.schema(
     [
@@ -70,12 +72,19 @@ def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Tab
 
 
 class QualityGateFailed(RuntimeError):
-    """A critical expectation failed: the warehouse must not be loaded."""
+    """A critical expectation failed: the warehouse must not be loaded.
 
-    def __init__(self, report: "QualityReport"):
+    Built from a report (``QualityGateFailed(report)``) or a message (unpickling);
+    ``.report`` is the report when there is one.
+    """
+
+    def __init__(self, report: "QualityReport | str"):
+        if isinstance(report, str):
+            self.report = None
+            super().__init__(report)
+            return
         self.report = report
-        failed = [r for r in report.results.to_pylist() if r["severity"] == Q.CRITICAL and not r["success"]]
-        lines = [f"{r['suite']}: {r['details']}" for r in failed]
+        lines = [f"{r['suite']}: {r['details']}" for r in report.failures(Q.CRITICAL)]
         where = f"; Data Docs: {report.data_docs_index}" if report.data_docs_index else ""
         super().__init__(
             f"quality gate failed for {report.dt} (run {report.run_id}): "
@@ -144,7 +153,11 @@ def _open_context(gx, quality_dir: pathlib.Path):
             # Relative to quality_dir/gx: the data dir can move.
             "base_directory": "../data_docs/",
         },
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        # The index lists the latest results only (each is read to build it): ~100 nights.
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "validation_results_limit": VALIDATION_RESULTS_IN_INDEX,
+        },
     }
     if list(sites) != [DOCS_SITE] or sites.get(DOCS_SITE) != site:
         context.variables.data_docs_sites = {DOCS_SITE: site}
@@ -336,6 +349,37 @@ def validate_night(
         raw=raw,
     )
     gx = _import_gx()
+    quality_dir.mkdir(parents=True, exist_ok=True)
+    # One writer at a time per quality dir (two nights validated at once, e.g. a backfill):
+    # the GX file stores and the Data Docs index are plain files rewritten in place.
+    with open(quality_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rows, docs_index = _validate(gx, quality_dir, dt, run_id, built)
+    results = pa.Table.from_pylist(rows, schema=DQ_RESULTS_SCHEMA)
+    critical = sum(1 for r in rows if not r["success"] and r["severity"] == Q.CRITICAL)
+    warning = sum(1 for r in rows if not r["success"] and r["severity"] == Q.WARNING)
+    report = QualityReport(
+        dt=dt,
+        run_id=run_id,
+        results=results,
+        critical_failures=critical,
+        warning_failures=warning,
+        data_docs_index=docs_index,
+        seconds=time.perf_counter() - started,
+    )
+    log.info(
+        "quality %s: %d expectations, %d critical and %d warning failures, %.1f s",
+        dt,
+        len(rows),
+        critical,
+        warning,
+        report.seconds,
+    )
+    return report
+
+
+def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built) -> tuple:
+    """Run every suite's checkpoint on its frame, then build Data Docs once for all results."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
@@ -387,27 +431,7 @@ def validate_night(
         docs_index = index if index.exists() else None
     except Exception:  # noqa: BLE001 - the HTML is a view: its failure must not hide the results
         log.exception("building Data Docs failed")
-    results = pa.Table.from_pylist(rows, schema=DQ_RESULTS_SCHEMA)
-    critical = sum(1 for r in rows if not r["success"] and r["severity"] == Q.CRITICAL)
-    warning = sum(1 for r in rows if not r["success"] and r["severity"] == Q.WARNING)
-    report = QualityReport(
-        dt=dt,
-        run_id=run_id,
-        results=results,
-        critical_failures=critical,
-        warning_failures=warning,
-        data_docs_index=docs_index,
-        seconds=time.perf_counter() - started,
-    )
-    log.info(
-        "quality %s: %d expectations, %d critical and %d warning failures, %.1f s",
-        dt,
-        len(rows),
-        critical,
-        warning,
-        report.seconds,
-    )
-    return report
+    return rows, docs_index
 
 
 def _align(suite: Q.Suite, results: list) -> list:

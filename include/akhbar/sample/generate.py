@@ -747,8 +747,9 @@ def build() -> tuple[dict[str, bytes], dict]:
             ex.add(a.night, sid, loc, "quarantined", reason="not_found", stage="fetch",
                    note="the feed links to a page that does not exist", **common)
         elif opt.get("empty_body"):
-            ex.add(a.night, sid, loc, "quarantined", reason="no_main_text", stage="extract",
-                   note="page with navigation, share buttons and footer only", **common)
+            ex.add(a.night, sid, loc, "quarantined", reason="empty_text", stage="clean",
+                   note="page with navigation, share buttons and footer only: nothing left after cleaning",
+                   **common)
         else:
             checks = {"published_date": a.night, "published_local": a.published.isoformat(), "category": TOPIC_CATEGORY[a.topic],
                       "canonical_url": url, "date_mentions_include": sorted(set(a.mentions))}
@@ -901,7 +902,7 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
     m11 = Article("m11", n28, "ar", "works", "بيان صحفي", [], dt.datetime(2026, 11, 28, 16, 0, tzinfo=tz), "القاهرة")
     rec, loc = row(m11, "nile-daily", content="")
     ex.add(n28, sid, loc, "quarantined", id=rec["doc_id"], url=rec["link"], title=rec["headline"],
-           reason="empty_text", stage="extract")
+           reason="missing_text", stage="extract")
     # m12: UTF-8 Arabic read as Windows-1252 (mojibake), which cleaning must repair.
     m12 = art("m12", n28, "culture", "AE", "دبي", "egypt", hour=17)
     rec, loc = row(m12, "gulf-courier", content=mojibake(m12.text))
@@ -1120,8 +1121,8 @@ def expected_document(found: dict) -> dict:
                                           "cross-night update is an article, not a duplicate"}},
         "reason_codes": {"not_found": "fetch: the page a feed links to does not exist",
                          "malformed_json": "fetch: a JSON-lines row that does not parse",
-                         "no_main_text": "extract: an HTML page with boilerplate only",
-                         "empty_text": "extract: a dump row whose text is empty"},
+                         "empty_text": "clean: an HTML page with boilerplate only, nothing left after cleaning",
+                         "missing_text": "fetch: a dump row whose text is empty (quarantined at extract)"},
         "records": records,
         "skipped": found["skipped"],
     }

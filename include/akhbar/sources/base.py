@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import glob
 import gzip
 import io
 import mimetypes
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +81,62 @@ class Container:
     state_key: str | None = None
 
 
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.")  # a whole-night export, not a timestamped file
+
+
+def window(ctx: "Context") -> tuple[_dt.date, _dt.date]:
+    """The nights a run takes items from: [dt - window_days, dt].
+
+    With window_days 0 every item belongs to exactly one night (the one it was published
+    on), so nights can be fetched or backfilled in any order with the same result.
+    """
+    days = int(ctx.settings.get("window_days", 0))
+    return ctx.dt - _dt.timedelta(days=days), ctx.dt
+
+
+def in_window(ctx: "Context", day: _dt.date | None) -> bool:
+    if day is None:  # undated items are kept: better fetched twice than never
+        return True
+    lo, hi = window(ctx)
+    return lo <= day <= hi
+
+
+def night_of_file(path: Path) -> _dt.date | None:
+    """A file named YYYY-MM-DD.* (a nightly export) holds that night's records."""
+    match = _DATED_NAME.match(path.name)
+    if not match:
+        return None
+    try:
+        return _dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def files_for_night(ctx: "Context", path: Path, patterns: tuple[str, ...] = ("*",)) -> list[Path]:
+    """The source's files, less the dated ones outside the run window (counted as skipped)."""
+    kept = []
+    for file in expand_paths(path, patterns):
+        if in_window(ctx, night_of_file(file)):
+            kept.append(file)
+        else:
+            ctx.counts.skipped["file_outside_window"] += 1
+    return kept
+
+
+def item_day(ctx: "Context", published: str | None) -> _dt.date | None:
+    """The local calendar day an item was published on, in the source's timezone."""
+    if not published:
+        return None
+    from zoneinfo import ZoneInfo
+
+    from akhbar.dates import parse_published
+
+    when = parse_published(published, tz=ctx.source.timezone or "UTC", lang=ctx.source.lang)
+    if when is None:
+        return None
+    return when.astimezone(ZoneInfo(ctx.source.timezone or "UTC")).date()
+
+
 def expand_paths(path: Path, patterns: tuple[str, ...] = ("*",)) -> list[Path]:
     """A file, a directory (recursive, files matching ``patterns``) or a glob, sorted."""
     text = str(path)
@@ -143,19 +201,13 @@ def load_container(ctx: Context, *, locator_url: str | None = None) -> Iterator[
     source = ctx.source
     if source.url or locator_url:
         url = locator_url or source.url
-        response = ctx.http().get(url, headers=ctx.state.conditional_headers(url))
-        if response.not_modified:
-            ctx.counts.not_modified += 1
-            ctx.state.touch(url)
-            return None
+        # The container (feed, sitemap) is always read whole: which of its items are new is
+        # decided per item, so nights processed in any order each find their own items.
+        response = ctx.http().get(url)
         if response.error:
             yield http_error_row(ctx, url, response)
             return None
         body = response.body or b""
-        if ctx.state.is_unchanged(url, sha256_hex(body)):
-            ctx.counts.unchanged += 1
-            ctx.state.touch(url)
-            return None
         return Container(body, url, base_url=response.final_url or url, response=response, state_key=url)
     path: Path = source.path
     locator = path.name
@@ -167,12 +219,7 @@ def load_container(ctx: Context, *, locator_url: str | None = None) -> Iterator[
     if too_big:
         yield ctx.factory.error(locator, "too_large", f"{path.name} is larger than max_bytes={ctx.max_bytes}", body=body)
         return None
-    key = f"file:{locator}"
-    if ctx.state.is_unchanged(key, sha256_hex(body)):
-        ctx.counts.unchanged += 1
-        ctx.state.touch(key)
-        return None
-    return Container(body, locator, base_dir=path.parent, state_key=key)
+    return Container(body, locator, base_dir=path.parent, state_key=f"file:{locator}")
 
 
 def remember_container(ctx: Context, container: Container) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from akhbar.sources.base import BoundedLines, Context, display_name, expand_paths, open_maybe_gzip
+from akhbar.sources.base import BoundedLines, Context, display_name, files_for_night, open_maybe_gzip
 
 KEYS = ("id", "url", "title", "text", "html", "published", "author", "category", "summary", "lang")
 PATTERNS = {
@@ -96,7 +96,7 @@ def row_record(ctx: Context, mapping: dict, row: dict, locator: str, raw: bytes 
 
 def _files(ctx: Context) -> Iterator[tuple[Path, str] | dict]:
     path = Path(ctx.source.path)
-    files = expand_paths(path, PATTERNS[ctx.source.kind])
+    files = files_for_night(ctx, path, PATTERNS[ctx.source.kind])
     if not files or not files[0].exists():
         yield ctx.factory.error(path.name, "not_found", f"no {ctx.source.kind} file at {path.name}")
         return

@@ -13,7 +13,16 @@ from typing import Any, Iterator
 
 import feedparser
 
-from akhbar.sources.base import Container, Context, Item, fetch_items, load_container, remember_container
+from akhbar.sources.base import (
+    Container,
+    Context,
+    Item,
+    fetch_items,
+    in_window,
+    item_day,
+    load_container,
+    remember_container,
+)
 from akhbar.sources.safety import Refused, check_xml
 
 
@@ -132,7 +141,13 @@ def fetch_rss(ctx: Context) -> Iterator[dict]:
         # Read leniently: the items found are fetched, and the feed itself goes to the
         # quarantine so that what may have been lost can be seen.
         yield _feed_error(ctx, container, "malformed_xml", f"{problem} ({len(items)} items read leniently)")
-    yield from fetch_items(ctx, container, items)
+    night_items = []
+    for item in items:
+        if in_window(ctx, item_day(ctx, item.meta.get("published"))):
+            night_items.append(item)
+        else:
+            ctx.counts.skipped["outside_window"] += 1
+    yield from fetch_items(ctx, container, night_items)
     if sum(ctx.counts.errors.values()) == errors_before:
         remember_container(ctx, container)  # only then may tomorrow's 304 skip these items
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from akhbar.sources.base import Context, display_name, expand_paths, http_error_row
+from akhbar.sources.base import Context, display_name, files_for_night, http_error_row
 from akhbar.sources.records import headers_json
 
 WARC_PATTERNS = ("*.warc", "*.warc.gz", "*.warc.wet", "*.arc", "*.arc.gz")
@@ -82,6 +82,20 @@ def _is_html(content_type: str | None, head: bytes) -> bool:
     return any(sniff.startswith(tag) for tag in SNIFF)
 
 
+def _split_http(data: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+    """(status line, header pairs, payload) of a raw HTTP response head + body."""
+    head, sep, payload = data.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, payload = data.partition(b"\n\n")
+    lines = head.decode("iso-8859-1").splitlines()
+    pairs = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            pairs.append((name.strip(), value.strip()))
+    return (lines[0] if lines else ""), pairs, payload
+
+
 def iter_warc(ctx: Context, stream: BinaryIO, name: str) -> Iterator[dict]:
     """Rows of one WARC stream; ``name`` prefixes the locators (name#offset)."""
     skipped = ctx.counts.skipped
@@ -102,6 +116,12 @@ def iter_warc(ctx: Context, stream: BinaryIO, name: str) -> Iterator[dict]:
                 body = record.content_stream().read(limit + 1)
             except (zlib.error, ValueError, OSError, EOFError) as exc:
                 body, error = None, ("bad_encoding", f"cannot decode the HTTP payload: {exc}")
+            if http is None and body is not None and body.startswith((b"HTTP/1.", b"HTTP/2")):
+                # warcio leaves the HTTP head unparsed when the target URI is not http(s).
+                status_line, http_pairs, body = _split_http(body)
+                content_type = next((v for k, v in http_pairs if k.lower() == "content-type"), None)
+            else:
+                status_line, http_pairs = None, None
             if body is not None and not _is_html(content_type, body):
                 it.get_record_offset()
                 skipped["warc_non_html"] += 1
@@ -120,15 +140,18 @@ def iter_warc(ctx: Context, stream: BinaryIO, name: str) -> Iterator[dict]:
             if bad_uri and error is None:
                 error = ("bad_target_uri", bad_uri)
             status = None
-            if http is not None:
-                try:
-                    status = int((http.get_statuscode() or "").strip())
-                except ValueError:
-                    status = None
+            code_text = http.get_statuscode() if http is not None else (status_line or "").split(" ")[1:2]
+            if isinstance(code_text, list):
+                code_text = code_text[0] if code_text else ""
+            try:
+                status = int((code_text or "").strip())
+            except ValueError:
+                status = None
+            pairs = http.headers if http is not None else http_pairs
             fields = dict(
                 url=uri,
                 http_status=status,
-                headers=headers_json(http.headers) if http is not None else None,
+                headers=headers_json(pairs) if pairs is not None else None,
                 content_type=content_type,
                 fetched_at=_warc_date(record),
             )
@@ -159,7 +182,7 @@ def fetch_warc(ctx: Context) -> Iterator[dict]:
                 continue
             yield from iter_warc(ctx, reader, url)
     if source.path is not None:
-        files = expand_paths(Path(source.path), WARC_PATTERNS)
+        files = files_for_night(ctx, Path(source.path), WARC_PATTERNS)
         if not files or not files[0].exists():
             yield ctx.factory.error(Path(source.path).name, "not_found", f"no WARC file at {Path(source.path).name}")
             return

@@ -1,0 +1,276 @@
+"""Read-only figures for the Corpus page of the Airflow UI plugin (plugins/akhbar_corpus).
+
+Plain functions over a warehouse path, usable without Airflow. Each call opens the DuckDB
+file read-only and closes it before returning, so the nightly writer (one process, one
+transaction) is never kept waiting by the page for longer than one short query batch.
+
+Every chart query filters ``dt`` to the window first and aggregates with GROUP BY, so the cost
+depends on the window's rows, not on the whole warehouse. The search goes through the
+warehouse's ``search_articles`` macro with the term as a bound parameter, and is capped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+
+from akhbar import config
+
+DEFAULT_NIGHTS = 30
+MAX_NIGHTS = 366
+SEARCH_LIMIT = 20
+MAX_QUERY_CHARS = 200
+LATEST_QUALITY_ROWS = 200
+
+TABLES = ("articles", "duplicates", "quarantine", "runs", "dq_results", "sources")
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse cannot be read right now; ``reason`` is 'missing' or 'busy'."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def warehouse_path(data_dir: str | Path | None = None) -> Path:
+    return Path(data_dir or config.default_data_dir()) / "warehouse.duckdb"
+
+
+def data_docs_dir(data_dir: str | Path | None = None) -> Path:
+    return Path(data_dir or config.default_data_dir()) / "quality" / "data_docs"
+
+
+@contextmanager
+def reader(db_path: str | Path, *, search: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit. ``search=True`` also loads the bundled fts extension."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise WarehouseUnavailable(
+            "missing", f"No warehouse yet at {db_path}: it appears after the first successful akhbar_nightly run."
+        )
+    try:
+        if search:
+            from akhbar import warehouse
+
+            con = warehouse.connect(db_path, read_only=True)
+        else:
+            con = duckdb.connect(str(db_path), read_only=True,
+                                 config={"autoinstall_known_extensions": False,
+                                         "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseUnavailable(
+                "busy", "The nightly load is writing the warehouse right now; try again in a minute."
+            ) from exc
+        raise
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _tables(con) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _records(cur) -> list[dict]:
+    names = [d[0] for d in cur.description]
+    return [{n: _iso(v) for n, v in zip(names, row)} for row in cur.fetchall()]
+
+
+def latest_night(con, present: set[str] | None = None) -> _dt.date | None:
+    """The most recent night found in any of the nightly tables."""
+    present = _tables(con) if present is None else present
+    parts = [f"SELECT max(dt) AS dt FROM {t}" for t in ("articles", "duplicates", "quarantine", "runs", "dq_results")
+             if t in present]
+    if not parts:
+        return None
+    return con.execute(f"SELECT max(dt) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
+
+
+def window(end: _dt.date, nights: int) -> tuple[_dt.date, _dt.date, list[str]]:
+    start = end - _dt.timedelta(days=nights - 1)
+    return start, end, [(start + _dt.timedelta(days=i)).isoformat() for i in range(nights)]
+
+
+def corpus_stats(db_path: str | Path, *, end: _dt.date | None = None, nights: int = DEFAULT_NIGHTS) -> dict:
+    """Every figure of the page for the ``nights`` nights ending at ``end`` (default: the latest night).
+
+    Raises :class:`WarehouseUnavailable` when the file does not exist or is locked by the writer.
+    """
+    nights = max(1, min(int(nights), MAX_NIGHTS))
+    with reader(db_path) as con:
+        present = _tables(con)
+        missing = [t for t in TABLES if t not in present]
+        if "articles" in missing:
+            raise WarehouseUnavailable("missing", "The warehouse has no articles table yet: run akhbar_nightly.")
+        last = latest_night(con, present)
+        if end is None:
+            end = last
+        if end is None:
+            return {"available": True, "empty": True, "latest_night": None, "window": None,
+                    "totals": _totals(con, present), "message": "The warehouse holds no night yet."}
+        start, end, days = window(end, nights)
+        params = [start, end]
+        out: dict[str, Any] = {
+            "available": True,
+            "empty": False,
+            "latest_night": _iso(last),
+            "window": {"start": start.isoformat(), "end": end.isoformat(), "nights": days},
+            "totals": _totals(con, present),
+        }
+        out["articles_by_source"] = _records(con.execute(
+            """SELECT dt, source_id, count(*) AS articles FROM articles
+               WHERE dt BETWEEN ? AND ? GROUP BY dt, source_id ORDER BY dt, source_id""", params))
+        out["articles_by_lang"] = _records(con.execute(
+            """SELECT dt, lang, count(*) AS articles FROM articles
+               WHERE dt BETWEEN ? AND ? GROUP BY dt, lang ORDER BY dt, lang""", params))
+        dup = "SELECT dt, count(*) AS n FROM duplicates WHERE dt BETWEEN ? AND ? GROUP BY dt" \
+            if "duplicates" in present else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
+        qua = "SELECT dt, count(*) AS n FROM quarantine WHERE dt BETWEEN ? AND ? GROUP BY dt" \
+            if "quarantine" in present else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
+        dup_params = params if "duplicates" in present else []
+        qua_params = params if "quarantine" in present else []
+        rows = _records(con.execute(
+            f"""WITH a AS (SELECT dt, count(*) AS n FROM articles WHERE dt BETWEEN ? AND ? GROUP BY dt),
+                    d AS ({dup}), q AS ({qua}),
+                    nights AS (SELECT dt FROM a UNION SELECT dt FROM d UNION SELECT dt FROM q)
+                SELECT n.dt,
+                       coalesce(a.n, 0) AS articles,
+                       coalesce(d.n, 0) AS duplicates,
+                       coalesce(q.n, 0) AS quarantined
+                FROM nights n LEFT JOIN a USING (dt) LEFT JOIN d USING (dt) LEFT JOIN q USING (dt)
+                ORDER BY n.dt""",
+            params + dup_params + qua_params))
+        for r in rows:
+            kept = r["articles"] + r["duplicates"]
+            landed = kept + r["quarantined"]
+            r["duplicate_rate"] = round(r["duplicates"] / kept, 4) if kept else None
+            r["quarantine_rate"] = round(r["quarantined"] / landed, 4) if landed else None
+        out["nightly_rates"] = rows
+        if "dq_results" in present:
+            out["quality_failures"] = _records(con.execute(
+                """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
+                   FROM dq_results WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
+                params))
+            out["latest_quality"] = _latest_quality(con)
+        else:
+            out["quality_failures"] = []
+            out["latest_quality"] = None
+        if "runs" in present:
+            out["runs"] = _records(con.execute(
+                """SELECT run_id, dt, sum(seconds) AS seconds, count(*) AS stages,
+                          min(recorded_at) AS first_recorded_at, max(recorded_at) AS recorded_at
+                   FROM runs WHERE dt BETWEEN ? AND ?
+                   GROUP BY run_id, dt ORDER BY dt, max(recorded_at), run_id""",
+                params))
+            for r in out["runs"]:
+                r["seconds"] = round(r["seconds"], 3)
+        else:
+            out["runs"] = []
+        return out
+
+
+def _totals(con, present: set[str]) -> dict:
+    def count(table: str) -> int:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table in present else 0
+
+    return {
+        "articles": count("articles"),
+        "duplicates": count("duplicates"),
+        "quarantined": count("quarantine"),
+        "sources": count("sources"),
+    }
+
+
+def _latest_quality(con) -> dict | None:
+    """The results of the most recent validation: latest night, and its latest run."""
+    head = con.execute(
+        """SELECT dt, run_id, max(checked_at) AS checked_at FROM dq_results
+           WHERE dt = (SELECT max(dt) FROM dq_results)
+           GROUP BY dt, run_id ORDER BY checked_at DESC, run_id LIMIT 1"""
+    ).fetchone()
+    if head is None:
+        return None
+    dt, run_id, checked_at = head
+    results = _records(con.execute(
+        """SELECT suite, expectation, "column", severity, success, observed, details
+           FROM dq_results WHERE dt = ? AND run_id = ?
+           ORDER BY success, severity = 'critical' DESC, suite, expectation, "column" NULLS FIRST
+           LIMIT ?""",
+        [dt, run_id, LATEST_QUALITY_ROWS]))
+    failed = con.execute(
+        """SELECT severity, count(*) FROM dq_results WHERE dt = ? AND run_id = ? AND NOT success
+           GROUP BY severity ORDER BY severity""", [dt, run_id]).fetchall()
+    total = con.execute("SELECT count(*) FROM dq_results WHERE dt = ? AND run_id = ?", [dt, run_id]).fetchone()[0]
+    return {"dt": _iso(dt), "run_id": run_id, "checked_at": _iso(checked_at), "checked": total,
+            "failed": {sev: n for sev, n in failed}, "results": results}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_query(q: str | None) -> str:
+    """The search term as the macro will receive it: NFC, no control characters, bounded length."""
+    if not q:
+        return ""
+    q = q.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from a bad URL
+    q = unicodedata.normalize("NFC", _CONTROL.sub(" ", q))
+    return " ".join(q.split())[:MAX_QUERY_CHARS]
+
+
+def search(db_path: str | Path, q: str | None, *, limit: int = SEARCH_LIMIT) -> dict:
+    """Top articles for ``q`` through ``search_articles`` (term bound as a parameter, at most ``limit``)."""
+    term = clean_query(q)
+    limit = max(1, min(int(limit), SEARCH_LIMIT))
+    if not term:
+        return {"query": term, "count": 0, "limit": limit, "results": []}
+    with reader(db_path, search=True) as con:
+        cur = con.execute(
+            """SELECT s.article_id, s.title, s.published_at, s.dt, s.source_id, s.lang,
+                      round(s.score, 4) AS score, a.url, left(a.text, 240) AS snippet
+               FROM (SELECT * FROM search_articles(?) LIMIT ?) s
+               JOIN articles a USING (article_id)
+               ORDER BY s.score DESC, s.article_id""",
+            [term, limit],
+        )
+        results = _records(cur)
+    return {"query": term, "count": len(results), "limit": limit, "results": results}
+
+
+def data_docs_links(docs_dir: str | Path, latest_quality: dict | None) -> dict:
+    """Paths (relative to the Data Docs root) of the index and of each suite's page for the latest run."""
+    docs_dir = Path(docs_dir)
+    links: dict[str, Any] = {"index": "index.html" if (docs_dir / "index.html").is_file() else None, "suites": {}}
+    if not latest_quality or not links["index"]:
+        return links
+    run_id = latest_quality["run_id"]
+    for suite in sorted({r["suite"] for r in latest_quality["results"]}):
+        run_dir = docs_dir / "validations" / suite / run_id
+        # Names come from the warehouse: keep only paths that stay under the Data Docs root.
+        try:
+            if not run_dir.resolve().is_relative_to(docs_dir.resolve()) or not run_dir.is_dir():
+                continue
+        except OSError:
+            continue
+        pages = sorted(run_dir.glob("*/*.html"))
+        if pages:
+            links["suites"][suite] = pages[-1].relative_to(docs_dir).as_posix()
+    return links

@@ -1,0 +1,197 @@
+"""The FastAPI app of the Corpus page, mounted by Airflow's API server under ``/akhbar``.
+
+Auth: the app-wide dependencies are Airflow's own ``requires_access_dag(method="GET",
+access_entity=RUN)`` (a valid session cookie or bearer token of a user allowed to read DAG
+runs); nothing is served without it. A browser without a session that asks for a page is sent
+to Airflow's login page, which brings it back afterwards.
+
+Reads: the warehouse is opened read-only per request (stats are kept at most ``STATS_TTL``
+seconds, and never across a change of the file), so the nightly writer is not kept waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
+from airflow.api_fastapi.core_api.security import requires_access_dag
+
+from akhbar import config, corpus_stats
+
+from . import page
+
+STATS_TTL = 15.0
+RETRY_AFTER = "30"
+
+PAGE_CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'")
+# Data Docs pages name CDN scripts and styles: the policy keeps the browser from fetching any of them.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+                  "Cache-Control": "no-store"}
+
+
+def _one_scope(request: Request) -> None:
+    """Airflow's DAG check reads ``dag_id`` from the query; this app has one fixed scope, so refuse it."""
+    if "dag_id" in request.query_params:
+        raise HTTPException(status_code=400, detail="dag_id is not a parameter of this API")
+
+
+AUTH = [Depends(_one_scope), Depends(requires_access_dag(method="GET", access_entity=DagAccessEntity.RUN))]
+
+
+class _StatsCache:
+    """Figures of one (file state, end, nights) for a few seconds; a new load changes the file state."""
+
+    def __init__(self, ttl: float):
+        self.ttl = ttl
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _state(db: Path) -> tuple:
+        out = []
+        for p in (db, db.with_name(db.name + ".wal")):
+            try:
+                st = p.stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    def get(self, db: Path, end: _dt.date | None, nights: int) -> dict:
+        key = (str(db), end, nights)
+        state = self._state(db)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and hit[0] == state and now - hit[1] < self.ttl:
+                return hit[2]
+        stats = corpus_stats.corpus_stats(db, end=end, nights=nights)
+        with self._lock:
+            if len(self._items) > 64:
+                self._items.clear()
+            self._items[key] = (state, now, stats)
+        return stats
+
+
+def _parse_end(end: str | None) -> _dt.date | None:
+    if not end:
+        return None
+    try:
+        return _dt.date.fromisoformat(end)
+    except ValueError:
+        raise HTTPException(status_code=422, detail="end must be a date YYYY-MM-DD") from None
+
+
+def _unavailable_json(exc: corpus_stats.WarehouseUnavailable, **extra) -> JSONResponse:
+    body = {"available": False, "reason": exc.reason, "message": exc.message, **extra}
+    if exc.reason == "busy":
+        return JSONResponse(body, status_code=503, headers={**COMMON_HEADERS, "Retry-After": RETRY_AFTER})
+    return JSONResponse(body, headers=COMMON_HEADERS)
+
+
+def _safe_file(root: Path, rel: str) -> Path | None:
+    """``root/rel`` if it is a file inside ``root`` (a directory means its index.html); else None."""
+    try:
+        root = root.resolve()
+        target = (root / rel).resolve()
+    except (OSError, ValueError):
+        return None
+    if not target.is_relative_to(root):
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def create_app(data_dir: str | Path | None = None) -> FastAPI:
+    """The app; ``data_dir`` defaults to ``AKHBAR_DATA_DIR`` read at each request."""
+
+    def root() -> Path:
+        return Path(data_dir) if data_dir else config.default_data_dir()
+
+    cache = _StatsCache(STATS_TTL)
+    app = FastAPI(title="akhbar corpus", dependencies=AUTH, docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _to_login(request: Request, exc: StarletteHTTPException):
+        path = request.scope["path"][len(request.scope.get("root_path", "")):]
+        not_logged_in = exc.status_code == 401 or (exc.status_code == 403 and exc.detail == "Invalid JWT token")
+        if (not_logged_in and request.method in ("GET", "HEAD") and not path.startswith("/api/")
+                and "text/html" in request.headers.get("accept", "")):
+            from airflow.api_fastapi.app import get_auth_manager
+
+            return RedirectResponse(get_auth_manager().get_url_login(next_url=str(request.url)), status_code=303)
+        return await http_exception_handler(request, exc)
+
+    @app.get("/", include_in_schema=False)
+    def index(request: Request):
+        return RedirectResponse(request.scope.get("root_path", "") + "/corpus", status_code=307)
+
+    @app.get("/corpus", response_class=HTMLResponse)
+    def corpus_page(q: str = Query("", max_length=2000), end: str | None = None,
+                    nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS)):
+        nonce = secrets.token_urlsafe(16)
+        headers = {**COMMON_HEADERS, "Content-Security-Policy": PAGE_CSP.format(nonce=nonce)}
+        end_date = _parse_end(end)
+        db = corpus_stats.warehouse_path(root())
+        try:
+            stats = cache.get(db, end_date, nights)
+            found = corpus_stats.search(db, q) if corpus_stats.clean_query(q) else None
+        except corpus_stats.WarehouseUnavailable as exc:
+            html = page.render(None, unavailable=exc, nonce=nonce)
+            return HTMLResponse(html, status_code=503 if exc.reason == "busy" else 200, headers=headers)
+        docs = corpus_stats.data_docs_dir(root())
+        links = corpus_stats.data_docs_links(docs, stats.get("latest_quality"))
+        html = page.render(stats, search=found, q=corpus_stats.clean_query(q), links=links, nonce=nonce,
+                           end=end_date.isoformat() if end_date else "", nights=nights)
+        return HTMLResponse(html, headers=headers)
+
+    @app.get("/api/stats")
+    def api_stats(end: str | None = None,
+                  nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS)):
+        db = corpus_stats.warehouse_path(root())
+        try:
+            stats = cache.get(db, _parse_end(end), nights)
+        except corpus_stats.WarehouseUnavailable as exc:
+            return _unavailable_json(exc)
+        links = corpus_stats.data_docs_links(corpus_stats.data_docs_dir(root()), stats.get("latest_quality"))
+        return JSONResponse({**stats, "data_docs": links}, headers=COMMON_HEADERS)
+
+    @app.get("/api/search")
+    def api_search(q: str = Query("", max_length=2000),
+                   limit: int = Query(corpus_stats.SEARCH_LIMIT, ge=1, le=corpus_stats.SEARCH_LIMIT)):
+        db = corpus_stats.warehouse_path(root())
+        try:
+            found = corpus_stats.search(db, q, limit=limit)
+        except corpus_stats.WarehouseUnavailable as exc:
+            return _unavailable_json(exc, query=corpus_stats.clean_query(q), count=0, results=[])
+        return JSONResponse({"available": True, **found}, headers=COMMON_HEADERS)
+
+    @app.get("/data-docs", include_in_schema=False)
+    def data_docs_root(request: Request):
+        return RedirectResponse(request.scope.get("root_path", "") + "/data-docs/index.html", status_code=307)
+
+    @app.get("/data-docs/{path:path}")
+    def data_docs(path: str):
+        docs = corpus_stats.data_docs_dir(root())
+        target = _safe_file(docs, path or "index.html")
+        if target is None:
+            detail = "no such Data Docs file" if docs.is_dir() else \
+                "no Data Docs yet: they are written by the validate task of akhbar_nightly"
+            raise HTTPException(status_code=404, detail=detail)
+        return FileResponse(target, headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": DOCS_CSP,
+                                             "Cache-Control": "no-cache"})
+
+    return app

@@ -1,0 +1,344 @@
+"""Tests for akhbar.dates: date mentions (all month-name families, Hijri, relative, fr/en), publication dates, URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from akhbar.dates import DateMention, date_from_url, find_date_mentions, parse_published
+
+D = dt.date
+ROOT = Path(__file__).resolve().parents[1]
+REF = D(2022, 7, 14)  # a Thursday
+
+
+def one(text, ref=REF, **kw) -> DateMention:
+    found = find_date_mentions(text, reference=ref, **kw)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def dates(text, ref=REF, **kw):
+    return [(m.date, m.granularity) for m in find_date_mentions(text, reference=ref, **kw)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # Maghreb
+        ("اجتمع المجلس يوم 12 جانفي 2022 بتونس", D(2022, 1, 12)),
+        ("صدر القرار في 3 فيفري 2021", D(2021, 2, 3)),
+        ("الموعد 9 أفريل 2019", D(2019, 4, 9)),
+        ("الموعد 9 افريل 2019", D(2019, 4, 9)),
+        ("انطلقت يوم 5 ماي 2016", D(2016, 5, 5)),
+        ("في 21 جوان 2016", D(2016, 6, 21)),
+        ("يوم 25 جويلية 2013", D(2013, 7, 25)),
+        ("يوم 25 جويليه 2013", D(2013, 7, 25)),
+        ("في 15 أوت 2016", D(2016, 8, 15)),
+        # Levantine / Iraqi
+        ("في 4 آب 2020 انفجر المرفأ", D(2020, 8, 4)),
+        ("في 7 كانون الثاني 2015", D(2015, 1, 7)),
+        ("في 7 كانون ثاني 2015", D(2015, 1, 7)),
+        ("في 2 شباط 2019", D(2019, 2, 2)),
+        ("في 15 آذار 2011", D(2011, 3, 15)),
+        ("في 15 اذار 2011", D(2011, 3, 15)),
+        ("في 17 نيسان 2018", D(2018, 4, 17)),
+        ("في 9 أيار 2018", D(2018, 5, 9)),
+        ("في 5 حزيران 1967", D(1967, 6, 5)),
+        ("في 14 تموز 1958", D(1958, 7, 14)),
+        ("في 20 أيلول 2019", D(2019, 9, 20)),
+        ("في 6 تشرين الأول 1973", D(1973, 10, 6)),
+        ("في 17 تشرين الثاني 2019", D(2019, 11, 17)),
+        ("في 25 كانون الأول 2020", D(2020, 12, 25)),
+        # Egyptian / Gulf
+        ("في 25 يناير 2011", D(2011, 1, 25)),
+        ("في 11 فبراير 2011", D(2011, 2, 11)),
+        ("في 6 أبريل 2008", D(2008, 4, 6)),
+        ("في 6 ابريل 2008", D(2008, 4, 6)),
+        ("في 6 إبريل 2008", D(2008, 4, 6)),
+        ("في 1 مايو 2020", D(2020, 5, 1)),
+        ("في 30 يونيو 2013", D(2013, 6, 30)),
+        ("في 30 يونيه 2013", D(2013, 6, 30)),
+        ("في 23 يوليو 1952", D(1952, 7, 23)),
+        ("في 23 يوليه 1952", D(1952, 7, 23)),
+        ("في 14 أغسطس 2013", D(2013, 8, 14)),
+        ("في 14 اغسطس 2013", D(2013, 8, 14)),
+        ("في 11 سبتمبر 2001", D(2001, 9, 11)),
+        ("في 6 أكتوبر 1973", D(1973, 10, 6)),
+        ("في 4 نوفمبر 2020", D(2020, 11, 4)),
+        ("في 31 ديسمبر 2019", D(2019, 12, 31)),
+        # Moroccan
+        ("في 30 يوليوز 2022", D(2022, 7, 30)),
+        ("في 20 غشت 1953", D(1953, 8, 20)),
+        ("في 8 شتنبر 2021", D(2021, 9, 8)),
+        ("في 3 نونبر 2023", D(2023, 11, 3)),
+        ("في 22 دجنبر 2022", D(2022, 12, 22)),
+        ("إلى غاية فاتح أكتوبر 2021", D(2021, 10, 1)),
+        # spelling variants, doubled agency forms, attached prefixes, digits
+        ("حدث ذلك في 15 آذار/مارس 2018", D(2018, 3, 15)),
+        ("في 23 يناير/ كانون الثاني 2018", D(2018, 1, 23)),
+        ("في 30 مارس آذار 2018", D(2018, 3, 30)),
+        ("وفي 25 حزيران (يونيو) 2018", D(2018, 6, 25)),
+        ("في ١٢ يوليو ٢٠٢٢", D(2022, 7, 12)),
+        ("في ۱۲ يوليو ۲۰۲۲", D(2022, 7, 12)),
+        ("وقع يوم28 يناير2011 في القاهرة", D(2011, 1, 28)),
+        ("يوم غرّة فيفري 2017", D(2017, 2, 1)),
+        ("في الخامس من أيار/مايو 2018", D(2018, 5, 5)),
+        ("في الحادي والعشرين من مارس 2019", D(2019, 3, 21)),
+    ],
+)
+def test_gregorian_families(text, expected):
+    m = one(text)
+    assert (m.date, m.granularity, m.calendar, m.is_relative) == (expected, "day", "gregorian", False)
+    assert text[m.char_offset : m.char_offset + len(m.mention)] == m.mention
+
+
+def test_mention_offsets_survive_diacritics_and_tatweel():
+    text = "وقد أُعلِن يوم الثّلاثاء ١٥ أكتـوبر ٢٠١٩ عن النتائج"
+    m = one(text)
+    assert m.date == D(2019, 10, 15)
+    assert text[m.char_offset : m.char_offset + len(m.mention)] == m.mention
+    assert "١٥" in m.mention and "٢٠١٩" in m.mention
+
+
+def test_month_and_year_granularity():
+    assert dates("تأسس التنظيم في مارس 2012") == [(D(2012, 3, 1), "month")]
+    assert dates("في حزيران/يونيو 2016 توفي") == [(D(2016, 6, 1), "month")]
+    assert dates("منتصف شهر جوان 2017") == [(D(2017, 6, 1), "month")]
+    assert dates("تحقق النمو عام 2021 وسنة 2019") == [(D(2021, 1, 1), "year"), (D(2019, 1, 1), "year")]
+    assert dates("منذ العام 1993، ") == [(D(1993, 1, 1), "year")]
+    assert dates("أوقف في 2014، وحكم عليه") == [(D(2014, 1, 1), "year")]
+
+
+def test_days_without_year_resolve_against_the_reference():
+    ref = D(2016, 12, 12)
+    assert dates("حكمت عليه في 11 جويلية", ref) == [(D(2016, 7, 11), "day")]
+    # "الماضي": the most recent past one; "المقبل": the next one; "الجاري": this month
+    assert dates("26 جويلية الماضي", D(2017, 3, 1)) == [(D(2016, 7, 26), "day")]
+    assert dates("26 جويلية الماضي", D(2017, 8, 1)) == [(D(2017, 7, 26), "day")]
+    assert dates("في 9 مارس المقبل", D(2013, 2, 8)) == [(D(2013, 3, 9), "day")]
+    assert dates("في 5 جانفي المقبل", D(2013, 2, 8)) == [(D(2014, 1, 5), "day")]
+    assert dates("يوم 26 فيفري الجاري", D(2017, 2, 11)) == [(D(2017, 2, 26), "day")]
+    assert dates("في 28 أكتوبر العام الماضي", D(2015, 8, 12)) == [(D(2014, 10, 28), "day")]
+    assert dates("في نوفمبر من العام الماضي", D(2015, 8, 12)) == [(D(2014, 11, 1), "month")]
+    assert dates("في آذار/مارس الماضي", D(2018, 5, 29)) == [(D(2018, 3, 1), "month")]
+    assert dates("في مايو الماضي", D(2018, 5, 29)) == [(D(2017, 5, 1), "month")]
+
+
+def test_ranges_and_year_borrowing():
+    assert dates("يومي 26 و27 مارس 2016") == [(D(2016, 3, 26), "day"), (D(2016, 3, 27), "day")]
+    assert dates("يومي الجمعة 6 والسبت 7 جانفي 2017") == [(D(2017, 1, 6), "day"), (D(2017, 1, 7), "day")]
+    got = dates("من 15 جويلية إلى 15 أوت 2016 بتونس", D(2017, 6, 1))
+    assert got == [(D(2016, 7, 15), "day"), (D(2016, 8, 15), "day")]
+
+
+def test_relative_expressions():
+    ref = D(2022, 7, 14)  # Thursday
+    cases = {
+        "قال أمس إن": D(2022, 7, 13),
+        "وقع أول أمس": D(2022, 7, 12),
+        "قال اليوم إن": D(2022, 7, 14),
+        "سيجتمع غدا": D(2022, 7, 15),
+        "سيجتمع غداً": D(2022, 7, 15),
+        "هبطت الأسبوع الماضي": D(2022, 7, 7),
+        "يوم الاثنين الماضي": D(2022, 7, 11),
+        "الاثنين المقبل": D(2022, 7, 18),
+        "أعلن مساء الثلاثاء": D(2022, 7, 12),
+        "أعلن الخميس": D(2022, 7, 14),
+        "أمس الأربعاء": D(2022, 7, 13),
+    }
+    for text, expected in cases.items():
+        m = one(text, ref)
+        assert (m.date, m.granularity, m.is_relative) == (expected, "day", True), text
+    assert dates("الشهر الماضي", ref) == [(D(2022, 6, 1), "month")]
+    assert dates("الشهر المقبل", D(2022, 12, 5)) == [(D(2023, 1, 1), "month")]
+    assert dates("العام الماضي", ref) == [(D(2021, 1, 1), "year")]
+    assert dates("العام المنصرم", ref) == [(D(2021, 1, 1), "year")]
+    assert dates("السنة الماضية", ref) == [(D(2021, 1, 1), "year")]
+
+
+def test_today_followed_by_explicit_date_is_one_mention():
+    found = find_date_mentions("استقبل اليوم الأربعاء غرة فيفري 2017 الوزير", reference=D(2017, 2, 1))
+    assert [(m.date, m.is_relative) for m in found] == [(D(2017, 2, 1), False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نشرت الوزارة 3000 جندي على الحدود",
+        "وأجلت 2022 شخصا من المنطقة",
+        "فاز الفريق 3-1 على منافسه",
+        "للاتصال: 71234567 أو 98123456",
+        "وبلغ عدد الإصابات 1450 حالة",
+        "تقع الشركة في شارع 14 جانفي",
+        "ذكرى ثورة 25 يناير",
+        "دعت حركة 6 أبريل إلى التظاهر",
+        "لهجمات 11 سبتمبر/أيلول",
+        "بمناسبة اليوم العالمي للمرأة",
+        "قالت تيريزا ماي إن",
+        "صلاة الجمعة في المسجد",
+        "وذكرت قناة روسيا اليوم",
+        "مرتين في نفس اليوم",
+        "ولامس المعدن الأصفر 1330.02 دولار",
+        "سجل 12 هدفا في 9 مباريات",
+        "دراما رمضان 1587 زيارة",
+        "a microbus in 6 October City",
+        "over the last year",
+        "",
+        "نص بلا أرقام ولا تواريخ",
+    ],
+)
+def test_non_dates(text):
+    assert find_date_mentions(text, reference=REF) == []
+
+
+def test_hijri():
+    m = one("بدأ الصيام في 1 رمضان 1445 هـ")
+    assert (m.date, m.calendar, m.granularity) == (D(2024, 3, 11), "hijri", "day")
+    assert one("15 رمضان 1445 هـ").date == D(2024, 3, 25)
+    assert one("١٢ ربيع الأول ١٤٠٠ هـ").date == D(1980, 1, 30)
+    m = one("صدر المرسوم في محرم 1441 هـ")
+    assert (m.date, m.granularity) == (D(2019, 8, 31), "month")
+    m = one("تأسست عام ١٤٢٠ هـ في الرياض")
+    assert (m.date, m.granularity, m.calendar) == (D(1999, 4, 17), "year", "hijri")
+    assert one("في 3 ذي القعدة 1444هـ").date == D(2023, 5, 23)
+    assert one("في 8 ذو الحجة 1444 هـ").date == D(2023, 6, 26)
+    # numeric Hijri date, and a day of a Hijri month without year (nearest one)
+    assert any(m.date == D(2018, 6, 10) and m.calendar == "hijri" for m in find_date_mentions("يوم 26/9/1439هـ", reference=D(2018, 6, 9)))
+    m = one("مساء التاسع والعشرين من شهر شعبان", D(2018, 5, 13))
+    assert (m.date, m.calendar, m.is_relative) == (D(2018, 5, 15), "hijri", True)
+
+
+def test_french():
+    ref = D(2022, 3, 5)  # Saturday
+    assert dates("Le ministre a annoncé le 12 juillet 2022 la fin", ref) == [(D(2022, 7, 12), "day")]
+    assert dates("La réunion s'est tenue le 1er mars à Tunis.", ref) == [(D(2022, 3, 1), "day")]
+    assert dates("Il s'est exprimé hier soir.", ref) == [(D(2022, 3, 4), "day")]
+    assert dates("Aujourd'hui, la situation reste tendue.", ref) == [(D(2022, 3, 5), "day")]
+    assert dates("Le décret du 3 août 2021", ref) == [(D(2021, 8, 3), "day")]
+    assert dates("Les prix en février 2022", ref) == [(D(2022, 2, 1), "month")]
+    assert dates("La loi adoptée en 2019 mais", ref) == [(D(2019, 1, 1), "year")]
+    assert dates("lundi prochain", ref) == [(D(2022, 3, 7), "day")]
+    assert dates("La semaine dernière, 3000 manifestants", ref) == [(D(2022, 2, 26), "day")]
+    assert dates("Les élections du 17 décembre prochain", ref) == [(D(2022, 12, 17), "day")]
+
+
+def test_english():
+    ref = D(2022, 7, 14)
+    assert dates("signed on July 12, 2022 in Cairo", ref) == [(D(2022, 7, 12), "day")]
+    assert dates("held on 12 July 2022, officials said", ref) == [(D(2022, 7, 12), "day")]
+    assert dates("resigned yesterday after", ref) == [(D(2022, 7, 13), "day")]
+    assert dates("Last week, 3000 soldiers were deployed", ref) == [(D(2022, 7, 7), "day")]
+    assert dates("rose in June 2022.", ref) == [(D(2022, 6, 1), "month")]
+    assert dates("said on Monday", ref) == [(D(2022, 7, 11), "day")]
+    assert dates("You may go", ref) == []
+
+
+def test_lang_narrows_the_search():
+    text = "قال أمس إن 12 juillet 2022"
+    assert [m.date for m in find_date_mentions(text, reference=REF, lang="ar")] == [D(2022, 7, 13)]
+    assert [m.date for m in find_date_mentions(text, reference=REF, lang="fr")] == [D(2022, 7, 12)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="0123456789 ٠١٢٣٤٥٦٧٨٩جانفيمارسشخصاعامسنةفي/-:.،", max_size=60))
+def test_never_raises_and_mentions_are_substrings(text):
+    for m in find_date_mentions(text, reference=REF):
+        assert text[m.char_offset : m.char_offset + len(m.mention)] == m.mention
+        assert m.granularity in ("day", "month", "year")
+
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    "raw,tz,expected",
+    [
+        ("2017-01-26T08:31:00+01:00", "UTC", dt.datetime(2017, 1, 26, 7, 31, tzinfo=UTC)),
+        ("2017-01-26T08:31:00Z", "Africa/Tunis", dt.datetime(2017, 1, 26, 8, 31, tzinfo=UTC)),
+        ("2017-01-26T08:31:00", "Africa/Tunis", dt.datetime(2017, 1, 26, 7, 31, tzinfo=UTC)),
+        ("2017-01-26 08:31", "Asia/Riyadh", dt.datetime(2017, 1, 26, 5, 31, tzinfo=UTC)),
+        ("2017-01-22T185600", "Africa/Tunis", dt.datetime(2017, 1, 22, 17, 56, tzinfo=UTC)),
+        ("01/07/2016", "Africa/Tunis", dt.datetime(2016, 6, 30, 23, 0, tzinfo=UTC)),
+        ("01/07/2016", "UTC", dt.datetime(2016, 7, 1, tzinfo=UTC)),
+        ("25-12-2015", "UTC", dt.datetime(2015, 12, 25, tzinfo=UTC)),
+        ("Tue, 12 Jul 2022 10:00:00 +0100", "UTC", dt.datetime(2022, 7, 12, 9, 0, tzinfo=UTC)),
+        ("Sun, 18 Feb 2018 21:35:43 +0400", "UTC", dt.datetime(2018, 2, 18, 17, 35, 43, tzinfo=UTC)),
+        ("Wed, 02 May 2018 10:00:00 GMT", "Africa/Cairo", dt.datetime(2018, 5, 2, 10, 0, tzinfo=UTC)),
+        ("1657620000", "UTC", dt.datetime(2022, 7, 12, 10, 0, tzinfo=UTC)),
+        ("1657620000000", "UTC", dt.datetime(2022, 7, 12, 10, 0, tzinfo=UTC)),
+        ("12 جويلية 2022 - 14:30", "Africa/Tunis", dt.datetime(2022, 7, 12, 13, 30, tzinfo=UTC)),
+        ("١٢ يوليو ٢٠٢٢", "UTC", dt.datetime(2022, 7, 12, tzinfo=UTC)),
+        ("12 juillet 2022 à 14h30", "Europe/Paris", dt.datetime(2022, 7, 12, 12, 30, tzinfo=UTC)),
+        ("July 12, 2022 10:00 PM", "UTC", dt.datetime(2022, 7, 12, 22, 0, tzinfo=UTC)),
+        ("2022-07-12T10:00:00", "Not/AZone", dt.datetime(2022, 7, 12, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_parse_published(raw, tz, expected):
+    got = parse_published(raw, tz=tz)
+    assert got == expected
+    assert got.tzinfo is not None and got.utcoffset() == dt.timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "", "   ", "garbage", "2017-13-45", "31/02/2016", "hier", "أمس", "3000 جندي", "12 جويلية", "99999", "Tue, 99 Foo 2022"],
+)
+def test_parse_published_none(raw):
+    assert parse_published(raw) is None
+
+
+def test_date_from_url():
+    assert date_from_url("https://x.com/news/2022/07/12/title") == D(2022, 7, 12)
+    assert date_from_url("https://x.com/20220712/title") == D(2022, 7, 12)
+    assert date_from_url("https://x.com/a-2022-07-12.html") == D(2022, 7, 12)
+    assert date_from_url("http://www.alarabiya.net/ar/culture-and-art/2018/02/18/x.html") == D(2018, 2, 18)
+    assert date_from_url("https://x.com/article/12345678") is None
+    assert date_from_url("https://x.com/2022/13/45/") is None
+    assert date_from_url("https://2022-07-12.example.com/a") is None  # the host is not the path
+    assert date_from_url("") is None
+
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not (CORPUS / "ant" / "ant-v1.1.tar.gz").exists(), reason="real corpus ../shared/corpus/ant absent")
+def test_real_ant_time_fields_sample():
+    import re
+    import tarfile
+
+    shapes = set()
+    n = 0
+    with tarfile.open(CORPUS / "ant" / "ant-v1.1.tar.gz", "r:gz") as tar:
+        for member in tar:
+            if not member.isfile() or not member.name.endswith(".txt"):
+                continue
+            raw = tar.extractfile(member).read().decode("utf-8", "replace")
+            t = re.search(r"<TIME>(.*?)</TIME>", raw)
+            if not t:
+                continue
+            got = parse_published(t.group(1), tz="Africa/Tunis")
+            assert got is not None and 2013 <= got.year <= 2017, t.group(1)
+            shapes.add(re.sub(r"\d", "9", t.group(1)))
+            n += 1
+            if n >= 400:
+                break
+    assert n == 400
+
+
+def test_label_file_is_large_enough_and_well_formed():
+    path = ROOT / "bench" / "labels" / "date_mentions.jsonl"
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert sum(len(c["expected"]) for c in cases) >= 300
+    fams = {c["family"] for c in cases}
+    assert {"maghreb", "levantine", "egyptian_gulf", "moroccan", "hijri", "relative", "french", "english", "negative"} <= fams
+    for c in cases:
+        D.fromisoformat(c["reference"])
+        for e in c["expected"]:
+            assert e["mention"] in c["text"]
+            assert e["granularity"] in ("day", "month", "year")

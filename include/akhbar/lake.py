@@ -109,7 +109,10 @@ def write_partition(root: str | Path, table_name: str, dt: _dt.date, table: pa.T
             write_statistics=True,
         )
     fs.move(tmp, final)
-    return final if "://" not in str(root) else partition_path(root, table_name, dt)
+    if "://" not in str(root):
+        return final
+    base_uri, _, query = str(root).partition("?")
+    return partition_path(base_uri, table_name, dt) + (f"?{query}" if query else "")
 
 
 def read_partition(root: str | Path, table_name: str, dt: _dt.date) -> pa.Table:

@@ -249,12 +249,11 @@ def enrich(ctx: RunContext) -> dict:
     cleaned = _read(ctx.work_dir / "cleaned.parquet")
     registry = ctx.registry()
     categories = {s.id: s.categories for s in registry.sources if s.categories}
-    # Document frequencies of the nights before this one, plus this night's own documents.
-    doc_freq = DocFreq.load_nights(_docfreq_dir(ctx), before=ctx.dt)
-    tonight = DocFreq.from_texts(cleaned.column("text_search").to_pylist(),
-                                 langs=None)
-    tonight.save(_docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet")
-    doc_freq = doc_freq.merged(tonight)
+    # Keywords are weighed against the night's own documents: a night's keywords then depend
+    # on that night alone, so backfills in any order give the same result as running in order.
+    # The frequencies are kept (lake state and warehouse table keyword_doc_freq).
+    doc_freq = DocFreq.from_texts(cleaned.column("text_search").to_pylist())
+    doc_freq.save(_docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet")
     counts = StageCounts(stage="enrich")
     parts = {"articles": [], "places": [], "dates": [], "keywords": []}
     for offset in track(range(0, cleaned.num_rows, BATCH_ROWS), stage="enrich", unit="batches"):
@@ -328,7 +327,13 @@ def validate(ctx: RunContext) -> dict:
 
     counts = StageCounts(stage="validate")
     with Timer(counts):
-        raw_count = sum(pq.ParquetFile(p).metadata.num_rows for p in _raw_files(ctx))
+        raw_files = _raw_files(ctx)
+        # Everything but the page bodies: the raw suite checks the stored schema, keys and sources,
+        # and bodies would cost memory for nothing (an all-null body column keeps the file's type).
+        light = [n for n in RAW_RECORD.names if n != "body"]
+        raw = _concat([pq.read_table(p, columns=light) for p in raw_files], pa.schema([RAW_RECORD.field(n) for n in light]))
+        raw = raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
+        raw_count = raw.num_rows
         articles = lake.read_partition(ctx.lake_root, "articles", ctx.dt)
         report = validate_night(
             dt=ctx.dt,
@@ -341,6 +346,7 @@ def validate(ctx: RunContext) -> dict:
             keywords=lake.read_partition(ctx.lake_root, "article_keywords", ctx.dt),
             history=_history(ctx),
             quality_dir=ctx.quality_dir,
+            raw=raw,
         )
         _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
         counts.records_in = counts.records_out = articles.num_rows
@@ -349,6 +355,10 @@ def validate(ctx: RunContext) -> dict:
                             data_docs=str(report.data_docs_index) if report.data_docs_index else None)
     _save_counts(ctx, counts)
     if not report.passed:
+        from akhbar import warehouse
+
+        # The night is not loaded, but its quality results are: they say why.
+        warehouse.record_dq_results(ctx.warehouse_path, ctx.dt, report.results)
         failed = [r for r in report.results.to_pylist() if not r["success"] and r["severity"] == "critical"]
         names = "; ".join(f"{r['suite']}: {r['expectation']}({r.get('column') or ''})" for r in failed)
         raise QualityGateFailed(f"night {ctx.dt}: {report.critical_failures} critical expectation(s) failed: "
@@ -370,6 +380,8 @@ def load_warehouse(ctx: RunContext) -> dict:
             demoted=_read(ctx.work_dir / "demoted.parquet") if (ctx.work_dir / "demoted.parquet").exists() else None,
             dq_results=_read(dq_path) if dq_path.exists() else None,
             sources=ctx.registry().sources,
+            doc_freq=_read(df_path) if (df_path := _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet").exists()
+            else None,
         )
         counts.records_in = figures["articles"] + figures["duplicates"] + figures["quarantine"]
         counts.records_out = figures["articles"]

@@ -88,6 +88,7 @@ def load_night(
     demoted: pa.Table | None = None,
     dq_results: pa.Table | None = None,
     sources=(),
+    doc_freq: pa.Table | None = None,
 ) -> dict:
     """Replace one night in the warehouse from the lake, in one transaction.
 
@@ -163,6 +164,11 @@ def load_night(
                 """INSERT INTO dq_results SELECT run_id, dt, suite, expectation, "column", severity, success,
                    observed, details, checked_at FROM night_dq"""
             )
+        if doc_freq is not None:
+            con.execute("DELETE FROM keyword_doc_freq WHERE dt = ?", [dt])
+            n_docs = int((doc_freq.schema.metadata or {}).get(b"n_docs", b"0"))
+            _register(con, "night_df", doc_freq)
+            con.execute("INSERT INTO keyword_doc_freq SELECT ?, term, df, ? FROM night_df", [dt, n_docs])
         if sources:
             upsert_sources(con, sources)
         con.execute("COMMIT")
@@ -202,6 +208,23 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
                 ignore='{_FTS_TOKEN_SEPARATORS}', overwrite=1)"""
         )
     con.execute(sql_text("search.sql"))
+
+
+def record_dq_results(db_path: str | Path, dt: _dt.date, results: pa.Table) -> None:
+    """Keep a night's quality results even when its gate failed and nothing else is loaded."""
+    con = connect(db_path)
+    try:
+        ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM dq_results WHERE dt = ?", [dt])
+        con.register("night_dq", results)
+        con.execute(
+            """INSERT INTO dq_results SELECT run_id, dt, suite, expectation, "column", severity, success,
+               observed, details, checked_at FROM night_dq"""
+        )
+        con.execute("COMMIT")
+    finally:
+        con.close()
 
 
 def record_runs(db_path: str | Path, rows: list[dict]) -> None:

@@ -51,7 +51,8 @@ def _axis(ymax: float, kind: str, nights: list[str]) -> list[str]:
     every = max(1, math.ceil(n / 8))
     step = plot_w / n
     for i, night in enumerate(nights):
-        if i % every and i != n - 1:
+        # Every `every`-th night from the last one backwards, so the latest night is always labelled.
+        if (n - 1 - i) % every:
             continue
         x = LEFT + step * (i + 0.5)
         out.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" class="tick">'

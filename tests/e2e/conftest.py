@@ -80,7 +80,8 @@ class ProcessGroup:
     def check_alive(self) -> None:
         dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
         if dead:
-            details = "\n".join(f"--- {n} exited with {rc}:\n{self.log_text(n)[-3000:]}" for n, rc in dead.items())
+            details = "\n".join(f"--- {n} exited with {rc}:\n{self.log_text(n)[-3000:]}"
+                                for n, rc in dead.items())
             raise RuntimeError(f"processes exited early: {sorted(dead)}\n{details}")
 
     def tails(self, n_chars: int = 2500) -> str:

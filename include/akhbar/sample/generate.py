@@ -969,7 +969,8 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
     w2 = c.article("w2", n28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers"))
     w3 = Article("w3", n28, "en", shared_art.topic, shared_art.title,
                  [p for p in shared_art.paragraphs[:-1]] + [shared_art.paragraphs[-1] + " This story was corrected."],
-                 shared_art.published, shared_art.city)
+                 # the corrected copy carries its own, later time: the dump's row stays the first
+                 shared_art.published + dt.timedelta(minutes=45), shared_art.city)
     es = Article("w4", n28, "es", "works", "El mercado central se renueva", [SPANISH],
                  dt.datetime(2026, 11, 28, 12, 0, tzinfo=tz), "Valencia")
     w5 = c.article("w5", n27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers"))

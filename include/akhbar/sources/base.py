@@ -137,6 +137,24 @@ def item_day(ctx: "Context", published: str | None) -> _dt.date | None:
     return when.astimezone(ZoneInfo(ctx.source.timezone or "UTC")).date()
 
 
+def page_day(ctx: "Context", row: dict) -> _dt.date | None:
+    """The local publication day of a fetched page (metadata, then visible text, then URL)."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from akhbar.extraction import UnknownEncodingError, extract_html
+
+    try:
+        headers = json.loads(row["headers"]) if row.get("headers") else None
+        page = extract_html(row["body"], url=row.get("final_url") or row.get("url"), headers=headers,
+                            tz=ctx.source.timezone, lang_hint=ctx.source.lang, reference=ctx.dt)
+    except (UnknownEncodingError, ValueError):
+        return None
+    if page.published_at is None:
+        return None
+    return page.published_at.astimezone(ZoneInfo(ctx.source.timezone or "UTC")).date()
+
+
 def expand_paths(path: Path, patterns: tuple[str, ...] = ("*",)) -> list[Path]:
     """A file, a directory (recursive, files matching ``patterns``) or a glob, sorted."""
     text = str(path)

@@ -97,6 +97,8 @@ def row_record(ctx: Context, mapping: dict, row: dict, locator: str, raw: bytes 
 def _files(ctx: Context) -> Iterator[tuple[Path, str] | dict]:
     path = Path(ctx.source.path)
     files = files_for_night(ctx, path, PATTERNS[ctx.source.kind])
+    if not files and ctx.counts.skipped.get("file_outside_window"):
+        return  # nightly exports exist, none for this night: nothing was published
     if not files or not files[0].exists():
         yield ctx.factory.error(path.name, "not_found", f"no {ctx.source.kind} file at {path.name}")
         return

@@ -21,6 +21,7 @@ from akhbar.sources.base import (
     in_window,
     item_day,
     load_container,
+    page_day,
     remember_container,
 )
 from akhbar.sources.safety import Refused, check_xml
@@ -147,7 +148,17 @@ def fetch_rss(ctx: Context) -> Iterator[dict]:
             night_items.append(item)
         else:
             ctx.counts.skipped["outside_window"] += 1
-    yield from fetch_items(ctx, container, night_items)
+    for row in fetch_items(ctx, container, night_items):
+        if row.get("error") is None and not row.get("meta_published") and row.get("body"):
+            # An item the feed does not date belongs to the night its page says it was published.
+            day = page_day(ctx, row)
+            if day is not None and not in_window(ctx, day):
+                ctx.counts.records -= 1  # made, but not this night's
+                ctx.counts.skipped["outside_window"] += 1
+                locator = row["locator"]
+                ctx.state.forget(locator if "://" in locator else f"file:{locator}")
+                continue
+        yield row
     if sum(ctx.counts.errors.values()) == errors_before:
         remember_container(ctx, container)  # only then may tomorrow's 304 skip these items
 

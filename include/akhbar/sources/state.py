@@ -49,6 +49,7 @@ class FetchState:
         self.dt = dt
         self.entries: dict[str, Entry] = {}
         self.dirty = False
+        self._before: dict[str, Entry | None] = {}  # entries as loaded, for forget()
 
     @classmethod
     def load(cls, state_dir: Path | None, source_id: str, dt: _dt.date) -> "FetchState":
@@ -96,7 +97,19 @@ class FetchState:
         old = self.entries.get(url)
         if old is not None and old.dt > self.dt:
             return  # a backfill of an older night does not overwrite a newer entry
+        self._before.setdefault(url, old)
         self.entries[url] = Entry(url, etag, last_modified, content_hash, self.dt)
+        self.dirty = True
+
+    def forget(self, url: str) -> None:
+        """Undo tonight's update of ``url``: it was fetched but turned out not to be this night's."""
+        if url not in self._before:
+            return
+        old = self._before.pop(url)
+        if old is None:
+            self.entries.pop(url, None)
+        else:
+            self.entries[url] = old
         self.dirty = True
 
     def save(self) -> None:

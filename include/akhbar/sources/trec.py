@@ -139,6 +139,8 @@ def _walk_tar(ctx: Context, path: Path, name: str, handle: FileHandler) -> Itera
 def _walk(ctx: Context, handle: FileHandler) -> Iterator[dict]:
     root = Path(ctx.source.path)
     files = files_for_night(ctx, root)
+    if not files and ctx.counts.skipped.get("file_outside_window"):
+        return  # nightly exports exist, none for this night: nothing was published
     if not files or not files[0].exists():
         yield ctx.factory.error(root.name, "not_found", f"nothing at {root.name}")
         return

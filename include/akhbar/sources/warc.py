@@ -183,6 +183,8 @@ def fetch_warc(ctx: Context) -> Iterator[dict]:
             yield from iter_warc(ctx, reader, url)
     if source.path is not None:
         files = files_for_night(ctx, Path(source.path), WARC_PATTERNS)
+        if not files and ctx.counts.skipped.get("file_outside_window"):
+            return  # nightly exports exist, none for this night: nothing was published
         if not files or not files[0].exists():
             yield ctx.factory.error(Path(source.path).name, "not_found", f"no WARC file at {Path(source.path).name}")
             return

@@ -130,3 +130,12 @@ CREATE TABLE IF NOT EXISTS dq_results (
     details       VARCHAR,
     checked_at    TIMESTAMPTZ NOT NULL
 );
+
+-- Document frequencies behind each night's keywords (TF-IDF against that night's articles).
+CREATE TABLE IF NOT EXISTS keyword_doc_freq (
+    dt            DATE NOT NULL,
+    term          VARCHAR NOT NULL,
+    df            BIGINT NOT NULL,
+    n_docs        BIGINT NOT NULL,
+    PRIMARY KEY (dt, term)
+);

@@ -40,6 +40,6 @@ FROM quarantine
 GROUP BY ALL;
 
 CREATE OR REPLACE VIEW nightly_summary AS
-SELECT r.dt, r.run_id, r.stage, r.records_in, r.records_out, r.rejected, r.duplicates, r.seconds
+SELECT r.dt, r.run_id, r.stage, r.records_in, r.records_out, r.rejected, r.duplicates, r.seconds, r.details
 FROM runs r
 QUALIFY r.recorded_at = max(r.recorded_at) OVER (PARTITION BY r.dt, r.stage);

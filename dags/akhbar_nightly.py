@@ -96,11 +96,13 @@ def akhbar_nightly():
 
         return pipeline.fetch(ctx(), source_id)
 
-    @task(trigger_rule="all_done", doc_md="HTML extraction and text cleaning of every raw record of the night.")
-    def extract_clean() -> dict:
+    @task(trigger_rule="all_done", map_index_template="{{ task.op_kwargs['source_id'] }}",
+          doc_md="HTML extraction and text cleaning of one source's raw records (one task per source, so "
+                 "the costliest step spreads over workers). Runs even when some fetches failed.")
+    def extract_clean(source_id: str) -> dict:
         from akhbar import pipeline
 
-        return pipeline.extract_clean(ctx())
+        return pipeline.extract_clean(ctx(), source_id)
 
     @task(doc_md="Language, dates, places, keywords, categories, counts.")
     def enrich() -> dict:
@@ -143,8 +145,10 @@ def akhbar_nightly():
 
         return pipeline.report(ctx())
 
-    fetched = fetch.expand(source_id=list_sources())
-    fetched >> extract_clean() >> enrich() >> deduplicate() >> write_lake() >> validate() >> load_warehouse() >> report()
+    sources = list_sources()
+    fetched = fetch.expand(source_id=sources)
+    cleaned = extract_clean.expand(source_id=sources)
+    fetched >> cleaned >> enrich() >> deduplicate() >> write_lake() >> validate() >> load_warehouse() >> report()
 
 
 akhbar_nightly()

@@ -54,8 +54,15 @@ def cmd_summary(args) -> int:
     from akhbar.pipeline import RunContext
     from akhbar.report import render, summarize
 
-    ctx = RunContext(dt=args.date, data_dir=args.data_dir, sources_path=args.sources)
+    from akhbar import warehouse
     from akhbar.pipeline import check_accounting
+
+    db = Path(args.data_dir) / "warehouse.duckdb"
+    _, last = warehouse.query(db, "SELECT run_id FROM runs WHERE dt = ? AND stage = 'report' "
+                                  "ORDER BY recorded_at DESC LIMIT 1", [args.date])
+    if not last:
+        raise FileNotFoundError(f"night {args.date} has not been processed into {db}")
+    ctx = RunContext(dt=args.date, data_dir=args.data_dir, sources_path=args.sources, run_id=last[0][0])
 
     print(render(summarize(ctx, check_accounting(ctx))))
     return 0

@@ -189,51 +189,84 @@ def _raw_files(ctx: RunContext) -> list[Path]:
     return files
 
 
-def extract_clean(ctx: RunContext) -> dict:
-    """Raw records -> documents (HTML main text, dates) -> cleaned text, by batches."""
+def _source_of(raw_file: Path) -> str:
+    return raw_file.parent.name.removeprefix("source=")
+
+
+def _cleaned_path(ctx: RunContext, source_id: str) -> Path:
+    return ctx.work_dir / "cleaned" / f"source={source_id}.parquet"
+
+
+def _quarantine_path(ctx: RunContext, source_id: str) -> Path:
+    return ctx.work_dir / "quarantine" / f"source={source_id}.parquet"
+
+
+def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
+    """Raw records -> documents (HTML main text, dates) -> cleaned text, by batches.
+
+    One source at a time (``source_id``), so that the costliest step of the night spreads
+    over workers as one mapped task per source; without ``source_id``, every source.
+    """
     from akhbar.cleaning import clean_documents
     from akhbar.extraction import extract_records
     from akhbar.quarantine import QuarantineBuilder
-
-    extract_counts = StageCounts(stage="extract")
-    clean_counts = StageCounts(stage="clean")
-    cleaned_parts, quarantined = [], []
-    seen: set[str] = set()
-    repeated = QuarantineBuilder("extract", ctx.dt)
-    for path in _raw_files(ctx):
-        pf = pq.ParquetFile(path)
-        for batch in track(pf.iter_batches(batch_size=BATCH_ROWS), stage=f"extract+clean {path.parent.name}",
-                           total=pf.metadata.num_rows):
-            raw = pa.Table.from_batches([batch])
-            # The same record fetched twice in one night (a feed listing an item twice) is kept once.
-            ids = raw.column("record_id").to_pylist()
-            keep = []
-            for i, rid in enumerate(ids):
-                if rid in seen:
-                    repeated.reject(record_id=rid, source_id=raw.column("source_id")[i].as_py(),
-                                    reason="repeated_record", detail="record already fetched this night",
-                                    locator=raw.column("locator")[i].as_py())
-                else:
-                    seen.add(rid)
-                    keep.append(i)
-            if len(keep) < len(ids):
-                raw = raw.take(keep)
-            docs, q1, c1 = extract_records(raw, dt=ctx.dt)
-            cleaned, q2, c2 = clean_documents(docs, dt=ctx.dt)
-            extract_counts.merge(c1)
-            clean_counts.merge(c2)
-            cleaned_parts.append(cleaned)
-            quarantined += [q1, q2]
-    if len(repeated):
-        quarantined.append(repeated.table())
-        extract_counts.records_in += len(repeated)
-        extract_counts.rejected += len(repeated)
     from akhbar.schema import CLEANED_DOCUMENT
 
-    _atomic_write(_concat(cleaned_parts, CLEANED_DOCUMENT), ctx.work_dir / "cleaned.parquet")
-    _atomic_write(_concat(quarantined, QUARANTINE), ctx.work_dir / "quarantine_extract_clean.parquet")
-    _save_counts(ctx, extract_counts)
-    return _save_counts(ctx, clean_counts)
+    files = [f for f in _raw_files(ctx) if source_id is None or _source_of(f) == source_id]
+    total_extract, total_clean = StageCounts(stage="extract"), StageCounts(stage="clean")
+    for path in files:
+        sid = _source_of(path)
+        extract_counts, clean_counts = StageCounts(stage=f"extract:{sid}"), StageCounts(stage=f"clean:{sid}")
+        seen: set[str] = set()
+        repeated = QuarantineBuilder("extract", ctx.dt)
+        out, qout = _cleaned_path(ctx, sid), _quarantine_path(ctx, sid)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        qout.parent.mkdir(parents=True, exist_ok=True)
+        tmp, qtmp = out.with_suffix(f".{uuid.uuid4().hex}.tmp"), qout.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        # Streamed to disk batch by batch: memory stays flat whatever the size of the night.
+        with pq.ParquetWriter(tmp, CLEANED_DOCUMENT, compression="zstd") as writer, \
+                pq.ParquetWriter(qtmp, QUARANTINE, compression="zstd") as qwriter:
+            pf = pq.ParquetFile(path)
+            for batch in track(pf.iter_batches(batch_size=BATCH_ROWS), stage=f"extract+clean {sid}",
+                               total=pf.metadata.num_rows):
+                raw = pa.Table.from_batches([batch])
+                # The same record fetched twice in one night (a feed listing an item twice) is kept once.
+                keep = []
+                for i, rid in enumerate(raw.column("record_id").to_pylist()):
+                    if rid in seen:
+                        repeated.reject(record_id=rid, source_id=sid, reason="repeated_record",
+                                        detail="record already fetched this night",
+                                        locator=raw.column("locator")[i].as_py())
+                    else:
+                        seen.add(rid)
+                        keep.append(i)
+                if len(keep) < raw.num_rows:
+                    raw = raw.take(keep)
+                docs, q1, c1 = extract_records(raw, dt=ctx.dt)
+                cleaned, q2, c2 = clean_documents(docs, dt=ctx.dt)
+                extract_counts.merge(c1)
+                clean_counts.merge(c2)
+                writer.write_table(cleaned.cast(CLEANED_DOCUMENT))
+                for q in (q1, q2):
+                    if q.num_rows:
+                        qwriter.write_table(q.cast(QUARANTINE))
+            if len(repeated):
+                qwriter.write_table(repeated.table())
+                extract_counts.records_in += len(repeated)
+                extract_counts.rejected += len(repeated)
+        os.replace(tmp, out)
+        os.replace(qtmp, qout)
+        _save_counts(ctx, extract_counts)
+        _save_counts(ctx, clean_counts)
+        total_extract.merge(extract_counts)
+        total_clean.merge(clean_counts)
+    return {"extract": total_extract.as_dict(), "clean": total_clean.as_dict()}
+
+
+def _night_parts(ctx: RunContext, kind: str) -> list[Path]:
+    """This night's per-source hand-over files, for the sources of this night's raw zone only."""
+    path_of = _cleaned_path if kind == "cleaned" else _quarantine_path
+    return [p for f in _raw_files(ctx) if (p := path_of(ctx, _source_of(f))).exists()]
 
 
 def _docfreq_dir(ctx: RunContext) -> Path:
@@ -246,7 +279,9 @@ def enrich(ctx: RunContext) -> dict:
     from akhbar.enrichment.keywords import DocFreq
     from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
-    cleaned = _read(ctx.work_dir / "cleaned.parquet")
+    from akhbar.schema import CLEANED_DOCUMENT
+
+    cleaned = _concat([pq.read_table(p) for p in _night_parts(ctx, "cleaned")], CLEANED_DOCUMENT)
     registry = ctx.registry()
     categories = {s.id: s.categories for s in registry.sources if s.categories}
     # Keywords are weighed against the night's own documents: a night's keywords then depend
@@ -290,7 +325,7 @@ def write_lake(ctx: RunContext) -> dict:
     counts = StageCounts(stage="write_lake")
     with Timer(counts):
         articles = _read(ctx.work_dir / "articles.parquet")
-        quarantine = _read(ctx.work_dir / "quarantine_extract_clean.parquet", QUARANTINE)
+        quarantine = _concat([pq.read_table(p) for p in _night_parts(ctx, "quarantine")], QUARANTINE)
         tables = {
             "articles": articles,
             "quarantine": quarantine,
@@ -432,6 +467,21 @@ def check_accounting(ctx: RunContext) -> dict:
     return figures
 
 
+def _aggregate_counts(ctx: RunContext) -> None:
+    """Per-source figures (fetch:ID, extract:ID, clean:ID) summed into one row per stage."""
+    enabled = set(list_sources(ctx))
+    totals: dict[str, StageCounts] = {}
+    for path in sorted((ctx.work_dir / "counts").glob("*:*.json")):
+        stage, _, sid = path.stem.partition(":")
+        if sid not in enabled:
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("stage", None)
+        totals.setdefault(stage, StageCounts(stage=stage)).merge(StageCounts(stage=stage, **data))
+    for counts in totals.values():
+        _save_counts(ctx, counts)
+
+
 def report(ctx: RunContext) -> dict:
     """Check the accounting, record the run's figures in `runs`, and summarise the night."""
     from akhbar import warehouse
@@ -446,6 +496,7 @@ def report(ctx: RunContext) -> dict:
         counts.rejected = figures["quarantined"]
         counts.extra.update(figures)
     _save_counts(ctx, counts)
+    _aggregate_counts(ctx)
     rows = []
     for path in sorted((ctx.work_dir / "counts").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -30,8 +30,12 @@ def summarize(ctx, figures: dict) -> dict:
     """A small dict (fit for XCom) with the night's figures by stage, language and source."""
     from akhbar import warehouse
 
+    order = ["fetch", "extract", "clean", "enrich", "dedup", "write_lake", "validate", "load_warehouse", "report"]
     stages = {}
-    for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json")):
+    for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json"),
+                       key=lambda p: order.index(p.stem) if p.stem in order else len(order)):
+        if ":" in path.stem:  # per-source rows stay in the `runs` table; the summary shows stages
+            continue
         data = json.loads(path.read_text(encoding="utf-8"))
         stages[data["stage"]] = {k: data[k] for k in ("records_in", "records_out", "rejected", "duplicates")}
     db = ctx.warehouse_path

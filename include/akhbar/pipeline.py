@@ -356,6 +356,15 @@ def _history(ctx: RunContext) -> pa.Table:
     return grouped.rename_columns(["dt", "source_id", "n_articles"])
 
 
+def _indexed_article_ids(ctx: RunContext) -> pa.Array | None:
+    """Article ids of the other nights in the dedup index: where cross-night duplicates point."""
+    files = [p for p in sorted(ctx.dedup_dir.glob("dt=*.parquet")) if p.stem != f"dt={ctx.dt.isoformat()}"]
+    if not files:
+        return None
+    return pa.concat_arrays([pq.read_table(p, columns=["article_id"]).column("article_id").combine_chunks()
+                             for p in files])
+
+
 def validate(ctx: RunContext) -> dict:
     """Great Expectations over the night's lake partitions; a critical failure stops the run."""
     from akhbar.quality import QualityGateFailed, validate_night
@@ -382,6 +391,7 @@ def validate(ctx: RunContext) -> dict:
             history=_history(ctx),
             quality_dir=ctx.quality_dir,
             raw=raw,
+            known_article_ids=_indexed_article_ids(ctx),
         )
         _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
         counts.records_in = counts.records_out = articles.num_rows

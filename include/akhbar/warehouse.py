@@ -193,21 +193,183 @@ def load_night(
 # Tokens are runs of letters and digits in any script (the extension's default keeps only a-z).
 _FTS_TOKEN_SEPARATORS = r"(\.|[^\p{L}\p{N}])+"
 
+# Full-text index: for each language, four tables with the layout of the fts extension's own
+# (fts_main_<t>.docs/.dict/.terms/.stats), built with the same tokeniser (lower-case, accents
+# stripped, runs of letters and digits), the same Snowball stemmer (the extension's stem()),
+# no stop words, over title and text. Differences, all for speed:
+#   * terms holds one row per (term, document) with its count tf, not one row per occurrence,
+#     and is stored ordered by termid within each batch, so a query reads only the row groups
+#     of its own terms (zone maps) instead of the whole table;
+#   * the index follows `articles` incrementally: documents whose (title, text) fingerprint
+#     changed or that left `articles` are removed, new ones are tokenised and appended, df and
+#     the stats are updated. A full rebuild gives the same scores (see tests/test_search.py).
+# search.sql scores with these tables exactly as the extension's match_bm25 does (k=1.2, b=0.75).
+SEARCH_INDEX_BATCH = 100_000  # documents tokenised per step: bounds the memory of a first load
+SEARCH_INDEX_COMPACT_SHARE = 0.25  # more documents removed than this share: rebuild that language
+_RUN = r"[^\p{L}\p{N}\p{M}]+"  # runs of letters, digits and marks: accents are stripped per run
+_TOKEN_SPLIT = r"[^\p{L}\p{N}]+"
 
-def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """One fts index per language, each with its own stemmer; the search macro unions them."""
-    for lang, stemmer in SEARCH_LANGUAGES.items():
+
+def _search_tables(lang: str) -> dict[str, str]:
+    return {t: f"search_{lang}_{t}" for t in ("docs", "dict", "terms", "stats")}
+
+
+def _create_search_tables(con, lang: str) -> None:
+    t = _search_tables(lang)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {t['docs']} (docid BIGINT, article_id VARCHAR, len INTEGER, fp UBIGINT)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {t['dict']} (termid INTEGER, term VARCHAR, df BIGINT)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {t['terms']} (termid INTEGER, docid BIGINT, tf INTEGER)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {t['stats']} (num_docs BIGINT, avgdl DOUBLE)")
+
+
+def _drop_search_tables(con, lang: str) -> None:
+    for table in _search_tables(lang).values():
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _index_batch(con, lang: str, stemmer: str) -> int:
+    """Tokenise the documents of temp table _fts_batch (docid, title, text) into the index."""
+    t = _search_tables(lang)
+    # Split into raw runs, then fold and stem each distinct run once (not each occurrence): the
+    # same tokens as the extension's lower(strip_accents(text)) split on non-letters, for a
+    # fraction of the work. Counting is done on integer keys (termid, docid).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fts_runs AS
+            SELECT docid, unnest(regexp_split_to_array(title, '{_RUN}')) AS r FROM _fts_batch
+            UNION ALL
+            SELECT docid, unnest(regexp_split_to_array(text, '{_RUN}')) AS r FROM _fts_batch"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fts_map AS
+            SELECT r, stem(tok, '{stemmer}') AS term, count(*)::INTEGER AS n FROM (
+                SELECT r, unnest(regexp_split_to_array(lower(strip_accents(r)), '{_TOKEN_SPLIT}')) AS tok
+                FROM (SELECT DISTINCT r FROM _fts_runs WHERE r <> '')
+            ) WHERE tok <> '' GROUP BY ALL"""
+    )
+    con.execute(
+        f"""INSERT INTO {t['dict']}
+            SELECT (SELECT coalesce(max(termid), -1) FROM {t['dict']}) + row_number() OVER (ORDER BY term), term, 0
+            FROM (SELECT DISTINCT term FROM _fts_map) p
+            WHERE NOT EXISTS (SELECT 1 FROM {t['dict']} d WHERE d.term = p.term)"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fts_rmap AS
+            SELECT m.r, d.termid, m.n FROM _fts_map m JOIN {t['dict']} d USING (term)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _fts_post AS
+           SELECT m.termid, x.docid, sum(m.n)::INTEGER AS tf
+           FROM _fts_runs x JOIN _fts_rmap m USING (r) GROUP BY m.termid, x.docid"""
+    )
+    con.execute(f"INSERT INTO {t['terms']} SELECT termid, docid, tf FROM _fts_post ORDER BY termid, docid")
+    con.execute(
+        f"""UPDATE {t['dict']} AS d SET df = d.df + b.n
+            FROM (SELECT termid, count(*) AS n FROM _fts_post GROUP BY termid) b WHERE d.termid = b.termid"""
+    )
+    con.execute(
+        f"""UPDATE {t['docs']} AS d SET len = l.len
+            FROM (SELECT docid, sum(tf)::INTEGER AS len FROM _fts_post GROUP BY docid) l WHERE d.docid = l.docid"""
+    )
+    n = con.execute("SELECT count(*) FROM _fts_batch").fetchone()[0]
+    for temp in ("_fts_runs", "_fts_map", "_fts_rmap", "_fts_post"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    return n
+
+
+def _sync_search_language(con, lang: str, stemmer: str, *, full: bool) -> dict:
+    """Bring one language's index in line with `articles`; returns what changed."""
+    t = _search_tables(lang)
+    if full:
+        _drop_search_tables(con, lang)
+    _create_search_tables(con, lang)
+    # What the index should hold: every article of the language, fingerprinted by what is indexed.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _fts_want AS
+           SELECT article_id, hash(coalesce(title, ''), text) AS fp FROM articles WHERE lang = ?""",
+        [lang],
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fts_gone AS
+            SELECT d.docid FROM {t['docs']} d ANTI JOIN _fts_want w ON d.article_id = w.article_id AND d.fp = w.fp"""
+    )
+    n_gone = con.execute("SELECT count(*) FROM _fts_gone").fetchone()[0]
+    n_docs = con.execute(f"SELECT count(*) FROM {t['docs']}").fetchone()[0]
+    if n_gone and n_gone > SEARCH_INDEX_COMPACT_SHARE * n_docs:
+        # Most of the index is stale: rebuilding is cheaper than deleting, and leaves it compact.
+        _drop_search_tables(con, lang)
+        _create_search_tables(con, lang)
+        con.execute("DELETE FROM _fts_gone")
+        full, n_gone = True, 0
+    if n_gone:
         con.execute(
-            f"""CREATE OR REPLACE TABLE search_{lang} AS
-                SELECT article_id, coalesce(title, '') AS title, text FROM articles WHERE lang = ?""",
-            [lang],
+            f"""UPDATE {t['dict']} AS d SET df = d.df - g.n FROM (
+                    SELECT termid, count(*) AS n FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)
+                    GROUP BY termid) g
+                WHERE d.termid = g.termid"""
         )
+        con.execute(f"DELETE FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)")
+        con.execute(f"DELETE FROM {t['docs']} WHERE docid IN (SELECT docid FROM _fts_gone)")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fts_new AS
+            SELECT (SELECT coalesce(max(docid), -1) FROM {t['docs']}) + row_number() OVER (ORDER BY w.article_id)
+                   AS docid, w.article_id, w.fp
+            FROM _fts_want w ANTI JOIN {t['docs']} d ON d.article_id = w.article_id AND d.fp = w.fp"""
+    )
+    n_new = con.execute("SELECT count(*) FROM _fts_new").fetchone()[0]
+    con.execute(f"INSERT INTO {t['docs']} SELECT docid, article_id, 0, fp FROM _fts_new")
+    lo = con.execute("SELECT min(docid) FROM _fts_new").fetchone()[0]
+    done = 0
+    while done < n_new:
         con.execute(
-            f"""PRAGMA create_fts_index('search_{lang}', 'article_id', 'title', 'text',
-                stemmer='{stemmer}', stopwords='none', strip_accents=1, lower=1,
-                ignore='{_FTS_TOKEN_SEPARATORS}', overwrite=1)"""
+            """CREATE OR REPLACE TEMP TABLE _fts_batch AS
+               SELECT n.docid, coalesce(a.title, '') AS title, a.text
+               FROM _fts_new n JOIN articles a USING (article_id)
+               WHERE n.docid >= ? AND n.docid < ?""",
+            [lo + done, lo + done + SEARCH_INDEX_BATCH],
         )
-    con.execute(sql_text("search.sql"))
+        _index_batch(con, lang, stemmer)
+        done += SEARCH_INDEX_BATCH
+    con.execute(f"DELETE FROM {t['stats']}")
+    con.execute(
+        f"INSERT INTO {t['stats']} SELECT count(*), coalesce(sum(len) / nullif(count(len), 0), 0) FROM {t['docs']}"
+    )
+    for temp in ("_fts_want", "_fts_gone", "_fts_new", "_fts_batch"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    return {"removed": n_gone, "added": n_new, "rebuilt": full}
+
+
+def rebuild_search_index(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> dict:
+    """Bring the per-language full-text indexes in line with `articles`; (re)create search.sql.
+
+    Incremental by default: only documents added, changed or removed since the last call are
+    (un)indexed, so a night costs the tokenising of that night; ``full`` rebuilds from scratch
+    (the results are the same). Runs in one transaction: a crash leaves the previous index,
+    which the next call brings up to date. Returns per language the documents removed and added.
+    """
+    try:
+        con.execute("BEGIN TRANSACTION")
+        own = True
+    except duckdb.TransactionException:
+        own = False  # the caller's transaction
+    try:
+        changes = {}
+        for lang, stemmer in SEARCH_LANGUAGES.items():
+            # The extension-built tables of earlier versions of the warehouse.
+            con.execute(f"DROP SCHEMA IF EXISTS fts_main_search_{lang} CASCADE")
+            con.execute(f"DROP TABLE IF EXISTS search_{lang}")
+            changes[lang] = _sync_search_language(con, lang, stemmer, full=full)
+        con.execute(sql_text("search.sql"))
+        if own:
+            con.execute("COMMIT")
+    except BaseException:
+        if own:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+        raise
+    log.info("search index: %s", changes)
+    return changes
 
 
 def record_dq_results(db_path: str | Path, dt: _dt.date, results: pa.Table) -> None:

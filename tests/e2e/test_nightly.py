@@ -114,3 +114,17 @@ def test_running_the_same_night_twice_changes_nothing(nightly):
     _, (first, second) = nightly
     assert first["articles"], "the first run loaded nothing"
     assert first == second
+
+
+def test_the_readme_queries_answer_on_the_nights_warehouse(nightly):
+    """Every analyst query documented in the README runs, and most find rows after one night."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render_queries", ROOT / "docs" / "render_queries.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    data_dir, _ = nightly
+    queries = render.queries()
+    assert len(queries) >= 10
+    answered = [q for _, q in queries if query(data_dir / "warehouse.duckdb", q.rstrip(";"))]
+    assert len(answered) >= 9, [name for name, q in queries if q not in answered]

@@ -304,3 +304,13 @@ def test_accepted_local_links_stay_inside(tmp_path_factory, parts):
     except Refused:
         return
     assert target == base.resolve() or base.resolve() in target.parents
+
+
+def test_trec_tags_follow_the_registry_mapping(tmp_path):
+    doc = ("<DOC><DOCNO>MAP-1</DOCNO><DATE>2026-11-28 13:00</DATE><HEADLINE>عنوان</HEADLINE>"
+           "<TEXT>نص الخبر</TEXT></DOC>")
+    (tmp_path / "a.trec").write_text(doc, encoding="utf-8")
+    rows = collect(make_source(kind="trec", path=tmp_path,
+                               mapping={"title": "HEADLINE", "published": "DATE", "id": "DOCNO"}))
+    assert rows[0]["meta_title"] == "عنوان" and rows[0]["meta_published"] == "2026-11-28 13:00"
+    assert rows[0]["body"] == "نص الخبر".encode()

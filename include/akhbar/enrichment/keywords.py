@@ -68,10 +68,16 @@ class DocFreq:
     def update(self, texts: Iterable[str | None]) -> "DocFreq":
         """Add documents (search keys). Returns self."""
         df = self.df
+        stop = stopwords()
         for text in texts:
             self.n_docs += 1
-            for t in set(terms(text)):
-                df[t] = df.get(t, 0) + 1
+            if not text:
+                continue
+            # The same terms as set(terms(text)), filtered once per distinct token (set
+            # difference in C first): this runs over every document of the night.
+            for t in set(text.split()) - stop:
+                if len(t) >= MIN_LEN and not t.isdigit():
+                    df[t] = df.get(t, 0) + 1
         return self
 
     @classmethod
@@ -138,13 +144,19 @@ class DocFreq:
 
 def top_keywords(text_search: str | None, doc_freq: DocFreq, k: int = TOP_K) -> list[tuple[str, float]]:
     """The ``k`` terms with the highest tf * idf (tf normalised by the document's term count)."""
-    ts = terms(text_search)
-    if not ts:
+    if not text_search:
         return []
-    counts = Counter(ts)
-    n = len(ts)
+    # Same as Counter(terms(text_search)): count every token in C, then filter the distinct
+    # tokens only (about half as many as tokens).
+    stop = stopwords()
+    counts = [(t, c) for t, c in Counter(text_search.split()).items()
+              if len(t) >= MIN_LEN and t not in stop and not t.isdigit()]
+    if not counts:
+        return []
+    n = sum(c for _t, c in counts)
     get = doc_freq.df.get
     logn = math.log(1 + doc_freq.n_docs)
-    scored = [(t, c / n * (logn - math.log(1 + get(t, 0)) + 1.0)) for t, c in counts.items()]
-    scored.sort(key=lambda x: (-x[1], x[0]))
-    return scored[:k]
+    # (-score, term) tuples sort without a key function; terms are distinct, so the order is
+    # the documented one (highest score first, ties by term).
+    ranked = sorted((-(c / n * (logn - math.log(1 + get(t, 0)) + 1.0)), t) for t, c in counts)
+    return [(t, -neg) for neg, t in ranked[:k]]

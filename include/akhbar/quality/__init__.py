@@ -326,11 +326,13 @@ def validate_night(
     history: pa.Table | None,
     quality_dir: pathlib.Path,
     raw: pa.Table | None = None,
+    known_article_ids: pa.Array | None = None,
 ) -> QualityReport:
     """Validate one night's tables; keep the results in GX stores and Data Docs.
 
     ``articles`` is the night's ARTICLE table including duplicates; ``history`` has
-    columns ``dt, source_id, n_articles`` for previous nights (see :func:`volume_counts`).
+    columns ``dt, source_id, n_articles`` for previous nights (see :func:`volume_counts`);
+    ``known_article_ids`` are articles of other nights a duplicate may point to.
     Never raises for failed expectations: check ``report.passed``.
     """
     from akhbar.quality import frames as F
@@ -347,6 +349,7 @@ def validate_night(
         keywords=keywords,
         history=history,
         raw=raw,
+        known_article_ids=known_article_ids,
     )
     gx = _import_gx()
     quality_dir.mkdir(parents=True, exist_ok=True)

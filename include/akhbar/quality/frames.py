@@ -161,6 +161,7 @@ def build(
     keywords: pa.Table,
     history: pa.Table | None,
     raw: pa.Table | None,
+    known_article_ids: pa.Array | None = None,
 ) -> Frames:
     out = Frames()
     tables = {"articles": (articles, S.ARTICLE), "quarantine": (quarantine, S.QUARANTINE)}
@@ -197,7 +198,10 @@ def build(
             "n_chars": _column(articles, "n_chars", A),
             "published_at": _column(articles, "published_at", A),
             "duplicate_of": dup,
-            "duplicate_of_found": _found(dup, ids),
+            # A duplicate may point to the first article of its cluster on an earlier night.
+            "duplicate_of_found": _found(dup, pa.chunked_array(
+                [*ids.chunks, *([known_article_ids.cast(pa.string())] if known_article_ids is not None else [])],
+                type=pa.string())),
         }
     )
     out.row_keys["articles"] = "article_id"

@@ -182,7 +182,7 @@ ARTICLES = Suite(
             WARNING,
             f"At most {FOREIGN_LANG_MAX_SHARE:.0%} of articles outside the corpus languages.",
         ),
-        _found("duplicate_of", "this night", WARNING),
+        _found("duplicate_of", "this night or an earlier indexed night", WARNING),
         Check(
             "ExpectColumnProportionOfNonNullValuesToBeBetween",
             {"column": "duplicate_of", "max_value": DUPLICATE_MAX_SHARE},

@@ -32,12 +32,27 @@ DOC_FILE_RE = re.compile(r"^(readme|license|licence|copying|notice|changelog)([.
 FileHandler = Callable[[Context, str, bytes], Iterator[dict]]
 
 
+def _tag_re(tag: str) -> re.Pattern:
+    pattern = _TAG_RE.get(tag)
+    if pattern is None:  # a tag named in a source's mapping
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,63}", tag):
+            raise ValueError(f"not a TREC tag name: {tag!r}")
+        pattern = _TAG_RE[tag] = re.compile(rf"<{tag}>(.*?)</{tag}>".encode(), re.S | re.I)
+    return pattern
+
+
 def _field(doc: bytes, tag: str) -> str | None:
-    match = _TAG_RE[tag].search(doc)
+    match = _tag_re(tag).search(doc)
     if match is None:
         return None
     value = match.group(1).decode("utf-8", "replace").strip()
     return value or None
+
+
+# Registry mapping keys -> the TREC tag read by default.
+_DEFAULT_TAGS = {"id": "DOCNO", "url": "URL", "title": "TITLE", "published": "TIME", "author": "AUTHOR",
+                 "category": "CAT", "summary": "ABSTRACT", "text": "TEXT"}
+_FIELD_OF = {tag: field for field, tag in _DEFAULT_TAGS.items()}
 
 
 def trec_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
@@ -54,9 +69,12 @@ def trec_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
         else:
             ctx.counts.skipped["not_trec"] += 1
         return
+    # The registry's `mapping` names other tags (e.g. title: HEADLINE, published: DATE);
+    # unmapped fields keep the ANT corpus's tag names.
+    tag_of = {field: (ctx.source.mapping or {}).get(field, default) for field, default in _DEFAULT_TAGS.items()}
     for index, doc in enumerate(docs):
         locator = f"{name}#{index}"
-        values = {tag: _field(doc, tag) for tag in TAGS}
+        values = {tag: _field(doc, tag_of.get(_FIELD_OF.get(tag, ""), tag)) for tag in TAGS}
         container = {k: values[k] for k in ("DOCNO", "SRC") if values[k] is not None}
         fields = dict(
             url=values["URL"],

@@ -1,0 +1,337 @@
+"""Lake write, quality gate, warehouse load and full-text search at 100,000 and 1,000,000 articles.
+
+Run from the project root:
+
+    .venv/bin/python bench/bench_warehouse.py [N ...]          # default: 100000 1000000
+    .venv/bin/python bench/bench_warehouse.py 100000 --queries 80 --keep /tmp/akhbar-bench
+
+Articles are made from the real corpora in ../shared/corpus: Arabic from ANT v1.1 (Jawhara FM
+and others, TREC-like files with <TITLE> and <TEXT>) and from the BBC Arabic / CNN Arabic feeds
+of the news-credibility subset, English from its English Ahram feed. The few thousand texts are
+replicated with new article ids, record ids, URLs, sources and publication dates spread over the
+30 days before the night, so 1,000,000 rows carry real Arabic and English text (the vocabulary is
+that of the originals: replication adds documents, not words).
+
+Each phase runs in its own subprocess so that its peak RSS (ru_maxrss) is its own:
+
+  write      akhbar.lake.write_partition of the night's five tables (one night of N articles)
+  validate   akhbar.quality.validate_night of that night in one call (every suite, Data Docs)
+  load       akhbar.warehouse.load_night of that night into an empty warehouse
+             (the transaction, then the search index rebuild, timed apart)
+  nightly    one more night of N/30 articles loaded on top (the steady nightly case:
+             only that night's documents are tokenised)
+  search     search_articles(q) for real words drawn from the corpus, p50/p95 per query kind,
+             and the extension's own match_bm25 on the same index for comparison
+
+Targets on the 2-core machine: load of 1,000,000 articles within 2 minutes, validation within
+1 minute, full-text queries within 200 ms at the 95th percentile, memory under 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("AKHBAR_CORPUS", ROOT.parent / "shared" / "corpus"))
+ANT = CORPUS / "ant" / "ant-v1.1.tar.gz"
+CREDIBILITY = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
+NIGHT = dt.date(2026, 11, 28)
+NEXT_NIGHT = NIGHT + dt.timedelta(days=1)
+
+_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.S)
+_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+# --------------------------------------------------------------------------- corpus
+def load_texts() -> list[tuple[str, str, str, str]]:
+    """(lang, source, title, text) of every usable real article."""
+    out = []
+    with tarfile.open(ANT) as tar:
+        for member in tar:
+            if not (member.isfile() and member.name.endswith(".txt")):
+                continue
+            doc = tar.extractfile(member).read().decode("utf-8", "replace")
+            text, title = _TEXT.search(doc), _TITLE.search(doc)
+            if text and len(text.group(1).strip()) >= 200:
+                source = "ant-" + Path(member.name).name.split("-")[0].lower()
+                out.append(("ar", source, (title.group(1) if title else "").strip(), text.group(1).strip()))
+    if CREDIBILITY.exists():
+        with tarfile.open(CREDIBILITY) as tar:
+            for member in tar:
+                if not (member.isfile() and member.name.endswith(".txt")):
+                    continue
+                feed = member.name.split("/")[6]
+                lang = "en" if feed.startswith("english") else "ar"
+                lines = tar.extractfile(member).read().decode("utf-8", "replace").strip().split("\n", 1)
+                if len(lines) == 2 and len(lines[1].strip()) >= 200:
+                    out.append((lang, feed.lower().replace(".", "-"), lines[0].strip(), lines[1].strip()))
+    return out
+
+
+def make_night(texts, n: int, night: dt.date, offset: int = 0):
+    """A night of ``n`` ARTICLE rows (no duplicates) and its empty child tables."""
+    import hashlib
+
+    import pyarrow as pa
+
+    from akhbar.schema import ARTICLE
+
+    rng = random.Random(offset * 7919 + n)
+    fetched = dt.datetime.combine(night, dt.time(3, 0), dt.timezone.utc)
+    start = dt.datetime.combine(night - dt.timedelta(days=29), dt.time(0, 0), dt.timezone.utc)
+    cols: dict[str, list] = {name: [] for name in ARTICLE.names}
+    picks = [texts[rng.randrange(len(texts))] for _ in range(n)]
+    for i, (lang, source, title, text) in enumerate(picks):
+        k = offset + i
+        aid = hashlib.blake2b(f"bench:{k}".encode(), digest_size=8).hexdigest()
+        src = f"{source}-{k % 7}"
+        published = start + dt.timedelta(seconds=rng.randrange(30 * 86400))
+        row = {
+            "article_id": aid, "record_id": "r" + aid, "source_id": src,
+            "url": f"https://{src}.example/{night:%Y/%m/%d}/{aid}", "canonical_url": None,
+            "title": title, "text": text, "text_search": text, "authors": None, "lang": lang,
+            "lang_score": 0.99, "title_lang": lang, "title_lang_score": 0.95, "published_at": published,
+            "date_source": "metadata", "fetched_at": fetched, "dt": night, "content_hash": aid * 4,
+            "category_raw": None, "category": None, "main_country": None, "n_chars": len(text),
+            "n_words": text.count(" ") + 1, "n_sentences": text.count(".") + 1,
+            "reading_minutes": (text.count(" ") + 1) / 200.0, "letter_ratio": 0.8, "repeated_line_ratio": 0.0,
+            "is_fragment": False, "is_short": False, "is_mostly_nonletters": False, "is_repetitive": False,
+            "cluster_id": aid, "duplicate_of": None, "duplicate_kind": None, "similarity": None,
+        }
+        for name, value in row.items():
+            cols[name].append(value)
+    return pa.Table.from_pydict(cols, schema=ARTICLE)
+
+
+def query_words(texts, count: int, seed: int = 5) -> list[tuple[str, str]]:
+    """(kind, query) pairs: single real words of various frequencies, and two-word queries."""
+    from collections import Counter
+
+    rng = random.Random(seed)
+    freq: dict[str, Counter] = {"ar": Counter(), "en": Counter()}
+    for lang, _, _, text in texts[:: max(1, len(texts) // 4000)]:
+        freq.setdefault(lang, Counter()).update(w.lower() for w in _WORD.findall(text))
+    queries = []
+    for lang in ("ar", "en"):
+        ranked = [w for w, c in freq[lang].most_common() if c >= 2]
+        if not ranked:
+            continue
+        common, rare = ranked[: max(1, len(ranked) // 50)], ranked[len(ranked) // 50:]
+        share = count // 2 if lang == "ar" else count // 4
+        for i in range(share):
+            r = i % 3
+            if r == 0:
+                queries.append((f"{lang} common word", rng.choice(common)))
+            elif r == 1:
+                queries.append((f"{lang} rare word", rng.choice(rare)))
+            else:
+                queries.append((f"{lang} two words", f"{rng.choice(common)} {rng.choice(rare)}"))
+    return queries
+
+
+# --------------------------------------------------------------------------- phases (one per subprocess)
+def _lake(work: Path) -> Path:
+    return work / "lake"
+
+
+def phase_write(work: Path, n: int) -> dict:
+    import pyarrow as pa
+
+    from akhbar import lake
+    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES, QUARANTINE
+
+    t0 = time.perf_counter()
+    texts = load_texts()
+    articles = make_night(texts, n, NIGHT)
+    nightly = make_night(texts, max(1, n // 30), NEXT_NIGHT, offset=n)
+    made = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lake.write_partition(_lake(work), "articles", NIGHT, articles)
+    for name, schema in (("quarantine", QUARANTINE), ("article_places", ARTICLE_PLACES),
+                         ("article_dates", ARTICLE_DATES), ("article_keywords", ARTICLE_KEYWORDS)):
+        lake.write_partition(_lake(work), name, NIGHT, schema.empty_table())
+    seconds = time.perf_counter() - t0
+    size = sum(p.stat().st_size for p in (_lake(work) / "articles").rglob("*.parquet"))
+    # The next night is written here too (not timed): the `nightly` phase loads it.
+    lake.write_partition(_lake(work), "articles", NEXT_NIGHT, nightly)
+    langs = dict(zip(*[c.to_pylist() for c in pa.table({"l": articles.column("lang")}).group_by("l")
+                       .aggregate([("l", "count")]).columns[::-1]]))
+    return {"seconds": seconds, "rows": articles.num_rows, "lake_mb": size / 2**20, "make_seconds": made,
+            "distinct_texts": len(texts), "langs": langs}
+
+
+def phase_validate(work: Path, n: int) -> dict:
+    from akhbar import lake
+    from akhbar.quality import validate_night
+
+    t0 = time.perf_counter()
+    articles = lake.read_partition(_lake(work), "articles", NIGHT)
+    read = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = validate_night(
+        dt=NIGHT, run_id="bench", articles=articles, raw_count=articles.num_rows,
+        quarantine=lake.read_partition(_lake(work), "quarantine", NIGHT),
+        places=lake.read_partition(_lake(work), "article_places", NIGHT),
+        dates=lake.read_partition(_lake(work), "article_dates", NIGHT),
+        keywords=lake.read_partition(_lake(work), "article_keywords", NIGHT),
+        history=None, quality_dir=work / "quality",
+    )
+    return {"seconds": time.perf_counter() - t0, "read_seconds": read, "passed": report.passed,
+            "critical_failures": report.critical_failures, "warning_failures": report.warning_failures,
+            "failed": [r["expectation"] + ":" + str(r["column"]) for r in report.failures()]}
+
+
+def _timed_load(work: Path, night: dt.date) -> dict:
+    from akhbar import warehouse
+
+    spent = {"rebuild_seconds": 0.0}
+    original = warehouse.rebuild_search_index
+
+    def timed(con, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return original(con, *args, **kwargs)
+        finally:
+            spent["rebuild_seconds"] += time.perf_counter() - t
+
+    warehouse.rebuild_search_index = timed
+    t0 = time.perf_counter()
+    figures = warehouse.load_night(work / "warehouse.duckdb", lake_root=_lake(work), dt=night)
+    total = time.perf_counter() - t0
+    warehouse.rebuild_search_index = original
+    return {"seconds": total, "transaction_seconds": total - spent["rebuild_seconds"], **spent,
+            "articles": figures["articles"],
+            "db_mb": (work / "warehouse.duckdb").stat().st_size / 2**20}
+
+
+def phase_load(work: Path, n: int) -> dict:
+    return _timed_load(work, NIGHT)
+
+
+def phase_nightly(work: Path, n: int) -> dict:
+    return _timed_load(work, NEXT_NIGHT)
+
+
+def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
+    from akhbar import warehouse
+
+    texts = load_texts()
+    queries = query_words(texts, n_queries)
+    con = warehouse.connect(work / "warehouse.duckdb", read_only=True)
+    by_kind: dict[str, list[float]] = {}
+    hits = []
+    con.execute("SELECT * FROM search_articles(?)", ["warm up"]).fetchall()
+    for kind, q in queries:
+        t0 = time.perf_counter()
+        rows = con.execute("SELECT article_id, score FROM search_articles(?, k := 20)", [q]).fetchall()
+        elapsed = time.perf_counter() - t0
+        by_kind.setdefault(kind, []).append(elapsed)
+        by_kind.setdefault("all", []).append(elapsed)
+        hits.append(len(rows))
+    out = {"queries": len(queries), "with_hits": sum(1 for h in hits if h)}
+    for kind, values in sorted(by_kind.items()):
+        values.sort()
+        out[kind] = {"n": len(values), "p50_ms": 1000 * statistics.median(values),
+                     "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))],
+                     "max_ms": 1000 * values[-1]}
+    # The documented query of the extension over the same index, on a few of the queries.
+    has_fts = con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'fts_main_search_ar' "
+                          "AND function_name = 'match_bm25'").fetchone()[0]
+    if has_fts:
+        ext = []
+        for _, q in queries[:: max(1, len(queries) // 10)]:
+            t0 = time.perf_counter()
+            con.execute(
+                """SELECT article_id, score FROM (SELECT article_id,
+                   fts_main_search_ar.match_bm25(article_id, akhbar_fold(?)) AS score FROM search_ar)
+                   WHERE score IS NOT NULL ORDER BY score DESC LIMIT 20""", [q]).fetchall()
+            ext.append(time.perf_counter() - t0)
+        ext.sort()
+        out["match_bm25_ar_only"] = {"n": len(ext), "p50_ms": 1000 * statistics.median(ext),
+                                     "max_ms": 1000 * ext[-1]}
+    con.close()
+    return out
+
+
+PHASES = {"write": phase_write, "validate": phase_validate, "load": phase_load, "nightly": phase_nightly,
+          "search": phase_search}
+
+
+def child(phase: str, work: Path, n: int, extra: dict) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    result = PHASES[phase](work, n, **extra)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result, default=str), flush=True)
+
+
+def run_phase(phase: str, work: Path, n: int, extra: dict | None = None) -> dict:
+    cmd = [sys.executable, __file__, "--child", phase, "--work", str(work), str(n),
+           "--extra", json.dumps(extra or {})]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "include")})
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"phase {phase} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def bench(n: int, keep: Path | None, n_queries: int) -> None:
+    work = keep / f"n{n}" if keep else Path(tempfile.mkdtemp(prefix=f"akhbar-bench-{n}-"))
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    print(f"\n=== {n:,} articles in one night ({NIGHT}), then a night of {max(1, n // 30):,} "
+          f"(work dir {work}; load average {load_average()} on {os.cpu_count()} cores)", flush=True)
+    try:
+        for phase in ("write", "validate", "load", "nightly", "search"):
+            result = run_phase(phase, work, n, {"n_queries": n_queries} if phase == "search" else None)
+            print(f"{phase:<9} {json.dumps(result, default=str)}  [load avg {load_average()}]", flush=True)
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--keep", type=Path, help="keep the work dirs under this folder")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--extra", default="{}", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.work, args.sizes[0], json.loads(args.extra))
+        return
+    if not ANT.exists():
+        print(f"skipped: ANT corpus not found at {ANT}")
+        return
+    for n in args.sizes:
+        bench(n, args.keep, args.queries)
+
+
+if __name__ == "__main__":
+    main()

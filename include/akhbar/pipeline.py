@@ -530,5 +530,6 @@ def run_night(ctx: RunContext, *, refetch: bool = False) -> dict:
     validate(ctx)
     load_warehouse(ctx)
     summary = report(ctx)
-    summary["failed_sources"] = failures
+    if failures and not summary["failed_sources"]:
+        summary["failed_sources"] = failures
     return summary

@@ -52,7 +52,10 @@ def summarize(ctx, figures: dict) -> dict:
     )
     _, reasons = warehouse.query(db, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
                                  [ctx.dt])
+    _, failed = warehouse.query(db, "SELECT source_id, detail FROM quarantine WHERE dt = ? AND reason = 'source_failed' "
+                                    "ORDER BY source_id", [ctx.dt])
     return {
+        "failed_sources": [f"{sid}: {detail}" for sid, detail in failed],
         "dt": ctx.dt.isoformat(),
         "run_id": ctx.run_id,
         "accounting": figures,

@@ -235,15 +235,17 @@ def _index_batch(con, lang: str, stemmer: str) -> int:
     # fraction of the work. Counting is done on integer keys (termid, docid).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _fts_runs AS
-            SELECT docid, unnest(regexp_split_to_array(title, '{_RUN}')) AS r FROM _fts_batch
-            UNION ALL
-            SELECT docid, unnest(regexp_split_to_array(text, '{_RUN}')) AS r FROM _fts_batch"""
+            SELECT docid, r, count(*)::INTEGER AS c FROM (
+                SELECT docid, unnest(regexp_split_to_array(title, '{_RUN}')) AS r FROM _fts_batch
+                UNION ALL
+                SELECT docid, unnest(regexp_split_to_array(text, '{_RUN}')) AS r FROM _fts_batch
+            ) WHERE r <> '' GROUP BY docid, r"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _fts_map AS
             SELECT r, stem(tok, '{stemmer}') AS term, count(*)::INTEGER AS n FROM (
                 SELECT r, unnest(regexp_split_to_array(lower(strip_accents(r)), '{_TOKEN_SPLIT}')) AS tok
-                FROM (SELECT DISTINCT r FROM _fts_runs WHERE r <> '')
+                FROM (SELECT DISTINCT r FROM _fts_runs)
             ) WHERE tok <> '' GROUP BY ALL"""
     )
     con.execute(
@@ -258,10 +260,10 @@ def _index_batch(con, lang: str, stemmer: str) -> int:
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _fts_post AS
-           SELECT m.termid, x.docid, sum(m.n)::INTEGER AS tf
-           FROM _fts_runs x JOIN _fts_rmap m USING (r) GROUP BY m.termid, x.docid"""
+           SELECT m.termid, x.docid, sum(x.c * m.n)::INTEGER AS tf
+           FROM _fts_runs x JOIN _fts_rmap m USING (r) GROUP BY m.termid, x.docid ORDER BY m.termid, x.docid"""
     )
-    con.execute(f"INSERT INTO {t['terms']} SELECT termid, docid, tf FROM _fts_post ORDER BY termid, docid")
+    con.execute(f"INSERT INTO {t['terms']} SELECT termid, docid, tf FROM _fts_post")
     con.execute(
         f"""UPDATE {t['dict']} AS d SET df = d.df + b.n
             FROM (SELECT termid, count(*) AS n FROM _fts_post GROUP BY termid) b WHERE d.termid = b.termid"""

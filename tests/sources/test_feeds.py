@@ -388,3 +388,11 @@ def test_feed_items_and_dated_exports_outside_the_night_are_skipped(tmp_path):
     rows = collect(make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)),
                    dt=dt.date(2026, 11, 28))
     assert [r["url"] for r in rows] == ["u2026-11-28"]
+    # Exports exist but none for this night: nothing was published, which is not an error.
+    rows = collect(make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)),
+                   dt=dt.date(2026, 11, 30))
+    assert rows == []
+    # No file at all is an error record.
+    rows = collect(make_source(kind="jsonl", path=tmp_path / "nothing-here", settings=settings(window_days=0)),
+                   dt=dt.date(2026, 11, 30))
+    assert [r["error"].split(":")[0] for r in rows] == ["not_found"]

@@ -70,57 +70,53 @@ def enrich(
     """
     start = time.perf_counter()
     counts = StageCounts(stage="enrich", records_in=cleaned.num_rows)
-    cols = {name: cleaned.column(name).to_pylist() for name in _COPIED + ("text",)}
+    cols = {name: cleaned.column(name).to_pylist()
+            for name in ("record_id", "source_id", "title", "text", "category_raw", "published_at")}
     n = cleaned.num_rows
     if doc_freq is None:
-        doc_freq = DocFreq.from_texts(cols["text_search"])
+        doc_freq = DocFreq.from_texts(cleaned.column("text_search"))
     categories = categories or {}
     find_dates = _date_finder()
+    night = dt.isoformat()
 
-    out = {name: [] for name in ("article_id", "text", "lang", "lang_score", "title_lang", "title_lang_score",
-                                 "dt", "category", "main_country", "n_chars", "n_words", "n_sentences",
-                                 "reading_minutes")}
-    places = {f.name: [] for f in ARTICLE_PLACES}
-    dates = {f.name: [] for f in ARTICLE_DATES}
-    kws = {f.name: [] for f in ARTICLE_KEYWORDS}
-    by_lang: dict[str, int] = {}
-    by_category: dict[str, int] = {}
+    texts = [t or "" for t in cols["text"]]
+    titles = cols["title"]
+    # One id per raw record and night: unique within a night and across nights, stable on
+    # reruns. The same story under the same URL on another night is found by dedup
+    # (exact_url) and points to the first one, rather than clashing on the id.
+    article_ids = [stable_id(rid, night) for rid in cols["record_id"]]
+    detect = _langid.detect
+    langs, lang_scores = zip(*map(detect, texts)) if n else ((), ())
+    title_langs = [None] * n
+    title_scores = [None] * n
+    for i, title in enumerate(titles):
+        if title:
+            title_langs[i], title_scores[i] = detect(title)
+    # Counts and keywords: batch-wide, the same values as text_stats / top_keywords per text.
+    stats = _textstats.text_stats_batch(texts, list(langs))
+    kw = _keywords.top_keywords_batch(cleaned.column("text_search"), doc_freq)
+
+    # A source's raw label maps to the same category every time: map each pair once.
+    category_of: dict[tuple, str] = {}
+    category = []
+    for source_id, raw in zip(cols["source_id"], cols["category_raw"]):
+        key = (source_id, raw)
+        cat = category_of.get(key)
+        if cat is None:
+            cat = category_of[key] = _categories.map_category(raw, categories.get(source_id))
+        category.append(cat)
+    main_country = []
+    places = {f.name: [] for f in ARTICLE_PLACES if f.name != "dt"}
+    dates = {f.name: [] for f in ARTICLE_DATES if f.name != "dt"}
     with_places = 0
     date_errors = 0
-
+    find_places = _places.find_places
     for i in range(n):
-        source_id = cols["source_id"][i]
-        text = cols["text"][i] or ""
-        title = cols["title"][i]
-        # One id per raw record and night: unique within a night and across nights, stable on
-        # reruns. The same story under the same URL on another night is found by dedup
-        # (exact_url) and points to the first one, rather than clashing on the id.
-        article_id = stable_id(cols["record_id"][i], dt.isoformat())
-        lang, lang_score = _langid.detect(text)
-        if title:
-            title_lang, title_score = _langid.detect(title)
-        else:
-            title_lang, title_score = None, None
-        stats = _textstats.text_stats(text, lang)
-        hits = _places.find_places(f"{title}\n{text}" if title else text)
-        category = _categories.map_category(cols["category_raw"][i], categories.get(source_id))
-
-        out["article_id"].append(article_id)
-        out["text"].append(text)
-        out["lang"].append(lang)
-        out["lang_score"].append(lang_score)
-        out["title_lang"].append(title_lang)
-        out["title_lang_score"].append(title_score)
-        out["dt"].append(dt)
-        out["category"].append(category)
-        out["main_country"].append(_places.main_country(hits))
-        out["n_chars"].append(stats.n_chars)
-        out["n_words"].append(stats.n_words)
-        out["n_sentences"].append(stats.n_sentences)
-        out["reading_minutes"].append(stats.reading_minutes)
-        by_lang[lang] = by_lang.get(lang, 0) + 1
-        by_category[category] = by_category.get(category, 0) + 1
-
+        article_id = article_ids[i]
+        text = texts[i]
+        title = titles[i]
+        hits = find_places(f"{title}\n{text}" if title else text)
+        main_country.append(_places.main_country(hits))
         if hits:
             with_places += 1
         for h in hits:
@@ -130,9 +126,9 @@ def enrich(
             places["country_code"].append(h.place.country_code)
             places["place_type"].append(h.place.place_type)
             places["mentions"].append(h.mentions)
-            places["dt"].append(dt)
 
         if find_dates is not None and text:
+            lang = langs[i]
             published = cols["published_at"][i]
             reference = published.date() if published is not None else dt
             try:
@@ -149,24 +145,38 @@ def enrich(
                 dates["calendar"].append(m.calendar)
                 dates["is_relative"].append(m.is_relative)
                 dates["char_offset"].append(m.char_offset)
-                dates["dt"].append(dt)
 
-        for rank, (term, score) in enumerate(_keywords.top_keywords(cols["text_search"][i], doc_freq), 1):
-            kws["article_id"].append(article_id)
-            kws["keyword"].append(term)
-            kws["score"].append(score)
-            kws["rank"].append(rank)
-            kws["dt"].append(dt)
-
+    by_lang: dict[str, int] = {}
+    for lang in langs:
+        by_lang[lang] = by_lang.get(lang, 0) + 1
+    by_category: dict[str, int] = {}
+    for cat in category:
+        by_category[cat] = by_category.get(cat, 0) + 1
+    ids_arr = pa.array(article_ids, pa.string())
+    out = {
+        "article_id": ids_arr, "text": pa.array(texts, pa.string()), "lang": pa.array(langs, pa.string()),
+        "lang_score": lang_scores, "title_lang": title_langs, "title_lang_score": title_scores,
+        "dt": pa.array([dt] * n, pa.date32()), "category": category, "main_country": main_country,
+        "n_chars": stats.n_chars, "n_words": stats.n_words, "n_sentences": stats.n_sentences,
+        "reading_minutes": stats.reading_minutes,
+    }
     arrays = []
     for f in ARTICLE:
         if f.name in out:
-            arrays.append(pa.array(out[f.name], f.type))
+            values = out[f.name]
+            arrays.append(values.cast(f.type) if isinstance(values, pa.Array) else pa.array(values, f.type))
         elif f.name in _COPIED:
             arrays.append(cleaned.column(f.name).cast(f.type).combine_chunks() if n else pa.array([], f.type))
         else:  # dedup columns: filled by the dedup stage
             arrays.append(pa.nulls(n, f.type))
     articles = pa.Table.from_arrays(arrays, schema=ARTICLE)
+    n_kw = len(kw.doc)
+    keywords = pa.Table.from_arrays([
+        ids_arr.take(pa.array(kw.doc, pa.int64())), kw.keyword, pa.array(kw.score, pa.float32()),
+        pa.array(kw.rank, pa.int16()), pa.array([dt] * n_kw, pa.date32()),
+    ], schema=ARTICLE_KEYWORDS)
+    places["dt"] = [dt] * len(places["article_id"])
+    dates["dt"] = [dt] * len(dates["article_id"])
 
     counts.records_out = n
     counts.changed = n
@@ -176,7 +186,7 @@ def enrich(
         "with_places": with_places,
         "place_rows": len(places["article_id"]),
         "date_rows": len(dates["article_id"]),
-        "keyword_rows": len(kws["article_id"]),
+        "keyword_rows": n_kw,
         "date_errors": date_errors,
     }
     counts.seconds = time.perf_counter() - start
@@ -184,6 +194,6 @@ def enrich(
         articles=articles,
         places=pa.Table.from_pydict(places, schema=ARTICLE_PLACES),
         dates=pa.Table.from_pydict(dates, schema=ARTICLE_DATES),
-        keywords=pa.Table.from_pydict(kws, schema=ARTICLE_KEYWORDS),
+        keywords=keywords,
         counts=counts,
     )

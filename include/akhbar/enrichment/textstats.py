@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 # Arabic harakat, superscript alef, Quranic marks and tatweel: dropped before matching.
 _AR_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -75,3 +78,82 @@ def text_stats(text: str | None, lang: str | None = None) -> TextStats:
         n_sentences=count_sentences(text),
         reading_minutes=round(reading_minutes(n_words, lang), 3),
     )
+
+
+# --------------------------------------------------------------------------- batches
+# The batch version works on the code points of all texts at once (one UTF-32 array) with
+# lookup tables built from Python's own ``re`` classes, so it counts exactly what the
+# regular expressions above match (Arrow's RE2 has ASCII-only \w and \s and no look-ahead,
+# and its regex counting measured no faster than ``re``).
+
+_SENT_MARKS = ".!?؟؛…"  # the class of _SENT_END_RE
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point: (a word character ``[^\W_]``, whitespace ``\s``, a sentence mark)."""
+    every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    tables = []
+    for pattern in (r"[^\W_]", r"\s"):
+        table = np.zeros(0x110000, bool)
+        for m in re.finditer(pattern + "+", every):
+            table[m.start():m.end()] = True  # one character per code point: positions are code points
+        tables.append(table)
+    marks = np.zeros(0x110000, bool)
+    marks[[ord(c) for c in _SENT_MARKS]] = True
+    return tables[0], tables[1], marks
+
+
+@dataclass(frozen=True)
+class BatchStats:
+    n_chars: np.ndarray  # int64
+    n_words: np.ndarray  # int64
+    n_sentences: np.ndarray  # int64
+    reading_minutes: list[float]
+
+
+def text_stats_batch(texts: list[str | None], langs: list[str | None]) -> BatchStats:
+    """:func:`text_stats` of every text of a batch (None counts as ""), vectorised with numpy.
+
+    Words are maximal runs of word characters; a sentence end is a maximal run of sentence
+    marks followed by whitespace or the end of the text, or a line break; a sentence is a
+    piece between ends that holds a word character. The same counts as the scalar functions.
+    """
+    n = len(texts)
+    if n != len(langs):
+        raise ValueError(f"{n} texts but {len(langs)} languages")
+    texts = [t or "" for t in texts]
+    lengths = np.fromiter(map(len, texts), np.int64, n)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    total = int(ends[-1]) if n else 0
+    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+    word_t, space_t, mark_t = _tables()
+    first = np.zeros(total + 1, bool)  # a text starts here (index total: the end sentinel)
+    first[starts] = True
+    first[total] = True
+    is_word = word_t[cp]
+    # Words: word characters not preceded by one in the same text.
+    word_start = is_word.copy()
+    word_start[1:] &= ~is_word[:-1] | first[1:total]
+    ws = np.flatnonzero(word_start)
+    # Sentence ends: the last mark of a run, followed by whitespace or the text's end; line breaks.
+    is_mark = mark_t[cp]
+    last = first[1:]  # the next position starts another text, or is the end
+    sent_end = cp == 10
+    sent_end[:-1] |= is_mark[:-1] & space_t[cp[1:]]  # a space after a mark: a run's last mark
+    sent_end |= is_mark & last
+    # Pieces start at every text start and after every sentence end. A sentence is a piece
+    # holding a word; a word cannot straddle a piece boundary (the character before one is a
+    # text's last or a sentence end), so count the word starts opening a new piece.
+    boundary = first[:total].copy()
+    boundary[1:] |= sent_end[:-1]
+    piece = np.searchsorted(np.flatnonzero(boundary), ws, side="right")
+    opens = np.ones(len(ws), bool)
+    opens[1:] = piece[1:] != piece[:-1]
+    ss = ws[opens]
+    n_words = np.searchsorted(ws, ends) - np.searchsorted(ws, starts)
+    n_sentences = np.searchsorted(ss, ends) - np.searchsorted(ss, starts)
+    wpm = [WPM.get(lang or "", DEFAULT_WPM) for lang in langs]
+    minutes = [round(w / s, 3) for w, s in zip(n_words.tolist(), wpm)]
+    return BatchStats(n_chars=lengths, n_words=n_words, n_sentences=n_sentences, reading_minutes=minutes)

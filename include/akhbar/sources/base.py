@@ -123,6 +123,18 @@ def files_for_night(ctx: "Context", path: Path, patterns: tuple[str, ...] = ("*"
     return kept
 
 
+def missing_files(ctx: "Context", files: list[Path], root: Path, what: str) -> Iterator[dict]:
+    """The error record for a source with no file at all (generator: yields it, returns True
+    when there is nothing to read). Dated exports with none for this night are not an error:
+    nothing was published that night."""
+    if not files and ctx.counts.skipped.get("file_outside_window"):
+        return True
+    if not files or not files[0].exists():
+        yield ctx.factory.error(root.name, "not_found", f"no {what} at {root.name}")
+        return True
+    return False
+
+
 def item_day(ctx: "Context", published: str | None) -> _dt.date | None:
     """The local calendar day an item was published on, in the source's timezone."""
     if not published:

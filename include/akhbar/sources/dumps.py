@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from akhbar.sources.base import BoundedLines, Context, display_name, files_for_night, open_maybe_gzip
+from akhbar.sources.base import BoundedLines, Context, display_name, files_for_night, missing_files, open_maybe_gzip
 
 KEYS = ("id", "url", "title", "text", "html", "published", "author", "category", "summary", "lang")
 PATTERNS = {
@@ -97,10 +97,7 @@ def row_record(ctx: Context, mapping: dict, row: dict, locator: str, raw: bytes 
 def _files(ctx: Context) -> Iterator[tuple[Path, str] | dict]:
     path = Path(ctx.source.path)
     files = files_for_night(ctx, path, PATTERNS[ctx.source.kind])
-    if not files and ctx.counts.skipped.get("file_outside_window"):
-        return  # nightly exports exist, none for this night: nothing was published
-    if not files or not files[0].exists():
-        yield ctx.factory.error(path.name, "not_found", f"no {ctx.source.kind} file at {path.name}")
+    if (yield from missing_files(ctx, files, path, f"{ctx.source.kind} file")):
         return
     for file in files:
         yield file, display_name(file, path)

@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 from typing import Callable, Iterator
 
-from akhbar.sources.base import Context, display_name, files_for_night
+from akhbar.sources.base import Context, display_name, files_for_night, missing_files
 from akhbar.sources.safety import Refused, safe_member_name
 
 DOC_RE = re.compile(rb"<DOC>(.*?)</DOC>", re.S | re.I)
@@ -157,10 +157,7 @@ def _walk_tar(ctx: Context, path: Path, name: str, handle: FileHandler) -> Itera
 def _walk(ctx: Context, handle: FileHandler) -> Iterator[dict]:
     root = Path(ctx.source.path)
     files = files_for_night(ctx, root)
-    if not files and ctx.counts.skipped.get("file_outside_window"):
-        return  # nightly exports exist, none for this night: nothing was published
-    if not files or not files[0].exists():
-        yield ctx.factory.error(root.name, "not_found", f"nothing at {root.name}")
+    if (yield from missing_files(ctx, files, root, "TREC file")):
         return
     for path in files:
         name = display_name(path, root)

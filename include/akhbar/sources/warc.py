@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from akhbar.sources.base import Context, display_name, files_for_night, http_error_row
+from akhbar.sources.base import Context, display_name, files_for_night, missing_files, http_error_row
 from akhbar.sources.records import headers_json
 
 WARC_PATTERNS = ("*.warc", "*.warc.gz", "*.warc.wet", "*.arc", "*.arc.gz")
@@ -183,10 +183,7 @@ def fetch_warc(ctx: Context) -> Iterator[dict]:
             yield from iter_warc(ctx, reader, url)
     if source.path is not None:
         files = files_for_night(ctx, Path(source.path), WARC_PATTERNS)
-        if not files and ctx.counts.skipped.get("file_outside_window"):
-            return  # nightly exports exist, none for this night: nothing was published
-        if not files or not files[0].exists():
-            yield ctx.factory.error(Path(source.path).name, "not_found", f"no WARC file at {Path(source.path).name}")
+        if (yield from missing_files(ctx, files, Path(source.path), "WARC file")):
             return
         for path in files:
             name = display_name(path, Path(source.path))

@@ -11,21 +11,25 @@
 -- Semantics: the same as match_bm25 with its defaults (k1 = 1.2, b = 0.75, disjunctive): a
 -- document matches when it contains at least one query term, and its score is the sum over the
 -- distinct query terms it contains of idf(term) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl)),
--- idf = ln((num_docs - df + 0.5) / (df + 0.5) + 1). A word repeated in the query counts once.
+-- idf = log10((num_docs - df + 0.5) / (df + 0.5) + 1) (the extension uses log, i.e. base 10).
+-- A word repeated in the query counts once.
 -- The query is only data: it is split into tokens inside SQL, never spliced into SQL text;
--- an empty query or one without letters or digits returns no rows.
+-- an empty query or one without letters or digits returns no rows. (match_bm25 keeps the empty
+-- token a leading or trailing separator leaves, which matches the rare document where a word stems
+-- to the empty string; search_articles drops empty tokens.)
 --
 -- The indexes hold the display text: the Snowball stemmers do their own Arabic normalisation
 -- (alef forms, teh marbuta) and stem better on unfolded words than on the dedup key
 -- text_search (stem('العراقية') = stem('العراق') but not stem('العراقيه')). The query only
--- loses diacritics and tatweel, and its Arabic-Indic and Persian digits become ASCII.
+-- loses diacritics (U+064B-U+065F, U+0670) and tatweel, and its Arabic-Indic and Persian digits
+-- become ASCII (the diacritic range stops before the digits U+0660-U+0669).
 --
 -- search_articles(q) returns every match; search_articles(q, k := 20) only the best 20
 -- (computed per language, then merged: cheap), ordered by score desc, then article_id.
 
 CREATE OR REPLACE MACRO akhbar_fold(q) AS
     translate(
-        regexp_replace(lower(q), '[ً-ٰٟـ]', '', 'g'),
+        regexp_replace(lower(q), '[ً-ٰٟـ]', '', 'g'),
         '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹',
         '01234567890123456789'
     );
@@ -47,7 +51,7 @@ ar_terms AS (
 ),
 ar_hits AS (
     SELECT t.docid,
-           sum(ln((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
+           sum(log((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
                * (t.tf * (1.2 + 1)) / (t.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
     FROM search_ar_terms t
     JOIN ar_terms q ON t.termid = q.termid
@@ -66,7 +70,7 @@ fr_terms AS (
 ),
 fr_hits AS (
     SELECT t.docid,
-           sum(ln((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
+           sum(log((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
                * (t.tf * (1.2 + 1)) / (t.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
     FROM search_fr_terms t
     JOIN fr_terms q ON t.termid = q.termid
@@ -85,7 +89,7 @@ en_terms AS (
 ),
 en_hits AS (
     SELECT t.docid,
-           sum(ln((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
+           sum(log((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
                * (t.tf * (1.2 + 1)) / (t.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
     FROM search_en_terms t
     JOIN en_terms q ON t.termid = q.termid

@@ -3,23 +3,26 @@
     .venv/bin/python bench/bench_processing.py [--replicate 3] [--no-reference] [--repeat 1]
 
 Reads the 10,161 ANT v1.1 articles (../shared/corpus/ant/ant-v1.1.tar.gz, TREC files:
-<TITLE> <TEXT> <TIME> <URL> <CAT>) straight into DOCUMENT-schema batches of 2,000 rows,
-the pipeline's BATCH_ROWS. Reading the tarball is not timed (HTML extraction is not part
-of this benchmark: ANT's texts are already plain text). The process is pinned to one core.
+<TITLE> <TEXT> <TIME> <URL> <CAT>) straight into DOCUMENT-schema tables and cuts them, in the
+tarball's order, into 5 consecutive nights of ~2,030 articles (``NIGHTS_PER_CORPUS``), each
+night into batches of at most 2,000 rows, the pipeline's BATCH_ROWS. Reading the tarball is
+not timed (HTML extraction is not part of this benchmark: ANT's texts are already plain text).
+The process is pinned to one core.
 
-Ours, per batch, timed stage by stage:
-  1. ``cleaning.clean_documents``; the cleaned batch is handed over through a Parquet work
-     file, as the pipeline does, and the night's keyword document frequencies are counted
-     (``DocFreq.update``, what ``pipeline.enrich`` builds with ``DocFreq.from_texts``);
-  2. ``enrichment.enrich`` with that DocFreq (language, places, dates, keywords, counts);
-  3. ``dedup.deduplicate`` into a fresh temporary index. The index's unit is a night and a
-     night's file is replaced when the night is processed again, so each batch is given its
-     own day: batch k is deduplicated against batches 0..k-1 through the persistent index,
-     exactly as a night is against earlier nights.
-Nothing but the current batch and the DocFreq is held in memory, so memory stays flat as
-the input grows: the run is repeated on the corpus replicated ``--replicate`` times (copies
-get new record ids and come out as exact duplicates) and the peak RSS and the RSS growth
-between the first and the last batch are printed for both runs.
+Ours, night by night, timed stage by stage as the pipeline runs a night:
+  1. ``cleaning.clean_documents`` per batch; each cleaned batch is handed over through a
+     Parquet work file, as the pipeline does, and the night's keyword document frequencies
+     are counted (``DocFreq.update``, what ``pipeline.enrich`` builds with
+     ``DocFreq.from_texts`` from the night's cleaned documents);
+  2. ``enrichment.enrich`` per batch with that DocFreq (language, places, dates, keywords,
+     counts);
+  3. one ``dedup.deduplicate(articles, index_dir=..., dt=night)`` call for the whole night,
+     against the persistent index of the previous nights (one folder for the run, as the
+     pipeline's ``dedup_dir``): night k is deduplicated against nights 0..k-1.
+Nothing but the current night and its DocFreq is held in memory, so memory stays flat as the
+input grows: the run is repeated on the corpus replicated ``--replicate`` times (15 nights at
+3x; copies get new record ids and come out as exact duplicates of the earlier nights) and the
+peak RSS and the RSS growth between the first and the last night are printed for both runs.
 
 The reference, in the same run on the same documents: datatrove 0.10.1 with FineWeb-2's
 settings for Modern Standard Arabic (fineweb-2 ``configs/arb_Arab.yml`` and
@@ -64,6 +67,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARBALL = ROOT.parent / "shared" / "corpus" / "ant" / "ant-v1.1.tar.gz"
 BENCH_VENV_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 BATCH_ROWS = 2_000
+NIGHTS_PER_CORPUS = 5  # ~2,000 articles a night
 TARGET_PER_SECOND = 2_000
 
 _TAGS = ("DOCNO", "URL", "CAT", "TITLE", "TIME", "TEXT")
@@ -101,9 +105,26 @@ def ant_records():
             yield values  # an empty <TEXT> too: cleaning quarantines it, as a night would
 
 
-def document_batches(replicate: int = 1, batch_rows: int = BATCH_ROWS):
-    """DOCUMENT tables of ``batch_rows`` rows; copy r > 0 of the corpus gets record ids suffixed ``#r``."""
+def count_records() -> int:
+    """Articles in the tarball (the nights are cut from this count; not timed)."""
+    return sum(1 for _ in ant_records())
+
+
+def night_sizes(n_records: int, nights: int) -> list[int]:
+    """``nights`` night sizes as equal as possible summing to ``n_records``."""
+    base, extra = divmod(n_records, nights)
+    return [base + (k < extra) for k in range(nights)]
+
+
+def document_nights(replicate: int = 1, nights_per_corpus: int = NIGHTS_PER_CORPUS,
+                    batch_rows: int = BATCH_ROWS):
+    """(night number, DOCUMENT tables of at most ``batch_rows`` rows) for every night.
+
+    Each copy of the corpus is cut into ``nights_per_corpus`` consecutive nights, in the
+    tarball's order; copy r > 0 gets record ids suffixed ``#r``.
+    """
     import datetime as dt
+    from itertools import islice
 
     import pyarrow as pa
 
@@ -112,25 +133,27 @@ def document_batches(replicate: int = 1, batch_rows: int = BATCH_ROWS):
 
     fetched = dt.datetime(2017, 6, 1, tzinfo=dt.timezone.utc)
     published_cache: dict[str, object] = {}
-    rows: list[dict] = []
+    sizes = night_sizes(count_records(), nights_per_corpus)
+    night = 0
     for copy in range(replicate):
-        for rec in ant_records():
-            raw_time = rec["TIME"] or None
-            if raw_time not in published_cache:
-                published_cache[raw_time] = parse_published(raw_time, tz="Africa/Tunis")
-            suffix = f"#{copy}" if copy else ""
-            rows.append({
-                "record_id": f"ant:{rec['DOCNO']}{suffix}", "source_id": "ant", "url": rec["URL"] or None,
-                "canonical_url": None, "title": rec["TITLE"] or None, "text": rec["TEXT"] or None, "authors": None,
-                "category_raw": rec["CAT"] or None, "published_raw": raw_time,
-                "published_at": published_cache[raw_time], "date_source": "dump", "fetched_at": fetched,
-                "lang_hint": "ar", "tz_hint": "Africa/Tunis",
-            })
-            if len(rows) == batch_rows:
-                yield pa.Table.from_pylist(rows, schema=DOCUMENT)
-                rows = []
-    if rows:
-        yield pa.Table.from_pylist(rows, schema=DOCUMENT)
+        records = ant_records()
+        suffix = f"#{copy}" if copy else ""
+        for size in sizes:
+            rows: list[dict] = []
+            for rec in islice(records, size):
+                raw_time = rec["TIME"] or None
+                if raw_time not in published_cache:
+                    published_cache[raw_time] = parse_published(raw_time, tz="Africa/Tunis")
+                rows.append({
+                    "record_id": f"ant:{rec['DOCNO']}{suffix}", "source_id": "ant", "url": rec["URL"] or None,
+                    "canonical_url": None, "title": rec["TITLE"] or None, "text": rec["TEXT"] or None,
+                    "authors": None, "category_raw": rec["CAT"] or None, "published_raw": raw_time,
+                    "published_at": published_cache[raw_time], "date_source": "dump", "fetched_at": fetched,
+                    "lang_hint": "ar", "tz_hint": "Africa/Tunis",
+                })
+            yield night, [pa.Table.from_pylist(rows[i:i + batch_rows], schema=DOCUMENT)
+                          for i in range(0, len(rows), batch_rows)]
+            night += 1
 
 
 # --------------------------------------------------------------------------- measures
@@ -166,9 +189,10 @@ def pin_to_one_core() -> None:
 
 # --------------------------------------------------------------------------- ours
 def run_ours(replicate: int, keep_jsonl: Path | None = None) -> dict:
-    """Clean -> enrich -> dedup over the corpus (``replicate`` copies), batch by batch; figures."""
+    """Clean -> enrich -> dedup over the corpus (``replicate`` copies), night by night; figures."""
     import datetime as dt
 
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from akhbar.cleaning import clean_documents
@@ -176,75 +200,86 @@ def run_ours(replicate: int, keep_jsonl: Path | None = None) -> dict:
     from akhbar.enrichment import enrich
     from akhbar.enrichment.keywords import DocFreq
 
-    night = dt.date(2017, 6, 1)
+    first_night = dt.date(2017, 6, 1)
     timings = {"clean": 0.0, "docfreq": 0.0, "enrich": 0.0, "dedup": 0.0, "handover": 0.0}
-    n_in = n_clean = n_dups = 0
-    rss_batches: list[float] = []
-    doc_freq = DocFreq()
+    n_in = n_clean = n_dups = n_batches = n_nights = 0
+    rss_nights: list[float] = []
     jsonl = keep_jsonl.open("w", encoding="utf-8") if keep_jsonl else None
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-") as tmp:
         tmp = Path(tmp)
-        work: list[Path] = []
-        # Pass 1: clean every batch, hand it over through Parquet, count the night's document frequencies.
-        for k, docs in enumerate(document_batches(replicate)):
-            if jsonl is not None:
-                for rid, text in zip(docs.column("record_id").to_pylist(), docs.column("text").to_pylist()):
-                    jsonl.write(json.dumps({"id": rid, "text": text or ""}, ensure_ascii=False) + "\n")
-            n_in += docs.num_rows
+        index_dir = tmp / "dedup"  # persists from night to night, as the pipeline's
+        for k, batches in document_nights(replicate):
+            night = first_night + dt.timedelta(days=k)
+            n_nights += 1
+            # Cleaning, batch by batch, each handed over through a Parquet work file; the
+            # night's keyword document frequencies (pipeline.enrich: DocFreq.from_texts).
+            work: list[Path] = []
+            doc_freq = DocFreq()
+            for b, docs in enumerate(batches):
+                if jsonl is not None:
+                    for rid, text in zip(docs.column("record_id").to_pylist(), docs.column("text").to_pylist()):
+                        jsonl.write(json.dumps({"id": rid, "text": text or ""}, ensure_ascii=False) + "\n")
+                n_in += docs.num_rows
+                n_batches += 1
+                t0 = time.perf_counter()
+                cleaned, _quarantine, _counts = clean_documents(docs, dt=night)
+                t1 = time.perf_counter()
+                doc_freq.update(cleaned.column("text_search"))
+                t2 = time.perf_counter()
+                path = tmp / f"cleaned-{b:04d}.parquet"
+                pq.write_table(cleaned, path)
+                t3 = time.perf_counter()
+                timings["clean"] += t1 - t0
+                timings["docfreq"] += t2 - t1
+                timings["handover"] += t3 - t2
+                n_clean += cleaned.num_rows
+                work.append(path)
+                del cleaned
+            del batches
+            # Enrichment batch by batch with the night's frequencies, then one dedup call for
+            # the night against the index of the previous nights (pipeline.dedup).
+            enriched = []
+            for path in work:
+                t0 = time.perf_counter()
+                cleaned = pq.read_table(path)
+                t1 = time.perf_counter()
+                enriched.append(enrich(cleaned, dt=night, doc_freq=doc_freq).articles)
+                t2 = time.perf_counter()
+                timings["handover"] += t1 - t0
+                timings["enrich"] += t2 - t1
+                path.unlink()
+                del cleaned
             t0 = time.perf_counter()
-            cleaned, _quarantine, _counts = clean_documents(docs, dt=night)
-            t1 = time.perf_counter()
-            doc_freq.update(cleaned.column("text_search").to_pylist())
-            t2 = time.perf_counter()
-            path = tmp / f"cleaned-{k:04d}.parquet"
-            pq.write_table(cleaned, path)
-            t3 = time.perf_counter()
-            timings["clean"] += t1 - t0
-            timings["docfreq"] += t2 - t1
-            timings["handover"] += t3 - t2
-            n_clean += cleaned.num_rows
-            work.append(path)
-            del docs, cleaned
+            articles = pa.concat_tables(enriched) if len(enriched) > 1 else enriched[0]
+            deduped = deduplicate(articles, index_dir=index_dir, dt=night)
+            timings["dedup"] += time.perf_counter() - t0
+            n_dups += deduped.counts.duplicates
+            rss_nights.append(rss_mib())
+            del enriched, articles, deduped, doc_freq
         if jsonl is not None:
             jsonl.close()
-        # Pass 2: enrich and deduplicate batch by batch (each batch its own day in the index).
-        index_dir = tmp / "dedup"
-        for k, path in enumerate(work):
-            t0 = time.perf_counter()
-            cleaned = pq.read_table(path)
-            t1 = time.perf_counter()
-            result = enrich(cleaned, dt=night, doc_freq=doc_freq)
-            t2 = time.perf_counter()
-            deduped = deduplicate(result.articles, index_dir=index_dir, dt=night + dt.timedelta(days=k))
-            t3 = time.perf_counter()
-            timings["handover"] += t1 - t0
-            timings["enrich"] += t2 - t1
-            timings["dedup"] += t3 - t2
-            n_dups += deduped.counts.duplicates
-            rss_batches.append(rss_mib())
-            del cleaned, result, deduped
     total = sum(timings.values())
     return {
         "replicate": replicate, "articles": n_in, "cleaned": n_clean, "duplicates": n_dups,
         "seconds": timings, "total_seconds": total, "per_second": n_in / total,
-        "rss_first_batch_mib": rss_batches[0], "rss_last_batch_mib": rss_batches[-1],
-        "peak_rss_mib": peak_rss_mib(), "batches": len(work),
+        "rss_first_night_mib": rss_nights[0], "rss_last_night_mib": rss_nights[-1],
+        "peak_rss_mib": peak_rss_mib(), "batches": n_batches, "nights": n_nights, "rss_nights_mib": rss_nights,
     }
 
 
 def print_ours(r: dict) -> None:
     s = r["seconds"]
     n = r["articles"]
-    print(f"ours, {n:,} articles ({r['replicate']}x corpus, {r['batches']} batches of {BATCH_ROWS}); "
-          f"{r['cleaned']:,} kept by cleaning, {r['duplicates']:,} duplicates")
+    print(f"ours, {n:,} articles ({r['replicate']}x corpus, {r['nights']} nights, {r['batches']} batches of at most "
+          f"{BATCH_ROWS}); {r['cleaned']:,} kept by cleaning, {r['duplicates']:,} duplicates")
     rows = [("cleaning", s["clean"]), ("keyword doc freq", s["docfreq"]), ("enrichment", s["enrich"]),
-            ("dedup", s["dedup"]), ("Parquet hand-over", s["handover"])]
+            ("dedup (per night)", s["dedup"]), ("Parquet hand-over", s["handover"])]
     for label, sec in rows:
         print(f"  {label:<18} {sec:7.2f} s  {sec / n * 1e6:7.1f} us/article  {n / sec if sec else 0:>9,.0f} articles/s")
     print(f"  {'overall':<18} {r['total_seconds']:7.2f} s  {r['total_seconds'] / n * 1e6:7.1f} us/article  "
           f"{r['per_second']:>9,.0f} articles/s per core")
-    print(f"  RSS after first batch {r['rss_first_batch_mib']:.0f} MiB, after last batch "
-          f"{r['rss_last_batch_mib']:.0f} MiB (growth {r['rss_last_batch_mib'] - r['rss_first_batch_mib']:+.0f} MiB); "
+    print(f"  RSS after first night {r['rss_first_night_mib']:.0f} MiB, after last night "
+          f"{r['rss_last_night_mib']:.0f} MiB (growth {r['rss_last_night_mib'] - r['rss_first_night_mib']:+.0f} MiB); "
           f"peak RSS of the process so far {r['peak_rss_mib']:.0f} MiB")
 
 
@@ -252,7 +287,7 @@ def warm_up() -> None:
     """Load models, gazetteer, stop words and Unicode tables before timing (a night pays this once)."""
     import datetime as dt
 
-    from akhbar.enrichment import keywords, langid, places
+    from akhbar.enrichment import keywords, langid, places, textstats
 
     from akhbar.cleaning import clean_text
     from akhbar.dates import find_date_mentions
@@ -260,6 +295,7 @@ def warm_up() -> None:
     langid.detect("warm up")
     places.gazetteer()
     keywords.stopwords()
+    textstats.text_stats_batch(["تجربة."], ["ar"])  # its code point tables
     clean_text("تجربة")
     find_date_mentions("12 جويلية 2022", reference=dt.date(2022, 7, 13))
 

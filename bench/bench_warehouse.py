@@ -14,6 +14,7 @@ that of the originals: replication adds documents, not words).
 
 Each phase runs in its own subprocess so that its peak RSS (ru_maxrss) is its own:
 
+  make       (not a pipeline figure) the rows, saved to Parquet for the write phase
   write      akhbar.lake.write_partition of the night's five tables (one night of N articles)
   validate   akhbar.quality.validate_night of that night in one call (every suite, Data Docs)
   load       akhbar.warehouse.load_night of that night into an empty warehouse
@@ -153,17 +154,25 @@ def _lake(work: Path) -> Path:
     return work / "lake"
 
 
-def phase_write(work: Path, n: int) -> dict:
-    import pyarrow as pa
-
-    from akhbar import lake
-    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES, QUARANTINE
+def phase_make(work: Path, n: int) -> dict:
+    """Not timed as a pipeline figure: the night's rows, saved for the write phase."""
+    import pyarrow.parquet as pq
 
     t0 = time.perf_counter()
     texts = load_texts()
-    articles = make_night(texts, n, NIGHT)
-    nightly = make_night(texts, max(1, n // 30), NEXT_NIGHT, offset=n)
-    made = time.perf_counter() - t0
+    pq.write_table(make_night(texts, n, NIGHT), work / "night.parquet")
+    pq.write_table(make_night(texts, max(1, n // 30), NEXT_NIGHT, offset=n), work / "next_night.parquet")
+    return {"seconds": time.perf_counter() - t0, "distinct_texts": len(texts)}
+
+
+def phase_write(work: Path, n: int) -> dict:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from akhbar import lake
+    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES, QUARANTINE
+
+    articles = pq.read_table(work / "night.parquet").cast(ARTICLE)
     t0 = time.perf_counter()
     lake.write_partition(_lake(work), "articles", NIGHT, articles)
     for name, schema in (("quarantine", QUARANTINE), ("article_places", ARTICLE_PLACES),
@@ -172,11 +181,10 @@ def phase_write(work: Path, n: int) -> dict:
     seconds = time.perf_counter() - t0
     size = sum(p.stat().st_size for p in (_lake(work) / "articles").rglob("*.parquet"))
     # The next night is written here too (not timed): the `nightly` phase loads it.
-    lake.write_partition(_lake(work), "articles", NEXT_NIGHT, nightly)
+    lake.write_partition(_lake(work), "articles", NEXT_NIGHT, pq.read_table(work / "next_night.parquet").cast(ARTICLE))
     by_lang = pa.table({"l": articles.column("lang")}).group_by("l").aggregate([("l", "count")])
     langs = dict(zip(by_lang.column("l").to_pylist(), by_lang.column("l_count").to_pylist()))
-    return {"seconds": seconds, "rows": articles.num_rows, "lake_mb": size / 2**20, "make_seconds": made,
-            "distinct_texts": len(texts), "langs": langs}
+    return {"seconds": seconds, "rows": articles.num_rows, "lake_mb": size / 2**20, "langs": langs}
 
 
 def phase_validate(work: Path, n: int) -> dict:
@@ -200,8 +208,26 @@ def phase_validate(work: Path, n: int) -> dict:
             "failed": [r["expectation"] + ":" + str(r["column"]) for r in report.failures()]}
 
 
-def _timed_load(work: Path, night: dt.date) -> dict:
+def _cap_duckdb_memory(limit: str | None) -> None:
+    """--duckdb-memory-limit: what setting memory_limit in warehouse.connect would give."""
     from akhbar import warehouse
+
+    if not limit:
+        return
+    connect = warehouse.connect
+
+    def capped(*args, **kwargs):
+        con = connect(*args, **kwargs)
+        con.execute("SET memory_limit = ?", [limit])
+        return con
+
+    warehouse.connect = capped
+
+
+def _timed_load(work: Path, night: dt.date, memory_limit: str | None = None) -> dict:
+    from akhbar import warehouse
+
+    _cap_duckdb_memory(memory_limit)
 
     spent = {"rebuild_seconds": 0.0}
     original = warehouse.rebuild_search_index
@@ -223,12 +249,12 @@ def _timed_load(work: Path, night: dt.date) -> dict:
             "db_mb": (work / "warehouse.duckdb").stat().st_size / 2**20}
 
 
-def phase_load(work: Path, n: int) -> dict:
-    return _timed_load(work, NIGHT)
+def phase_load(work: Path, n: int, memory_limit: str | None = None) -> dict:
+    return _timed_load(work, NIGHT, memory_limit)
 
 
-def phase_nightly(work: Path, n: int) -> dict:
-    return _timed_load(work, NEXT_NIGHT)
+def phase_nightly(work: Path, n: int, memory_limit: str | None = None) -> dict:
+    return _timed_load(work, NEXT_NIGHT, memory_limit)
 
 
 def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
@@ -272,7 +298,7 @@ def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
     return out
 
 
-PHASES = {"write": phase_write, "validate": phase_validate, "load": phase_load, "nightly": phase_nightly,
+PHASES = {"make": phase_make, "write": phase_write, "validate": phase_validate, "load": phase_load, "nightly": phase_nightly,
           "search": phase_search}
 
 
@@ -302,7 +328,7 @@ def load_average() -> str:
         return "?"
 
 
-def bench(n: int, keep: Path | None, n_queries: int) -> None:
+def bench(n: int, keep: Path | None, n_queries: int, memory_limit: str | None) -> None:
     work = keep / f"n{n}" if keep else Path(tempfile.mkdtemp(prefix=f"akhbar-bench-{n}-"))
     if work.exists():
         shutil.rmtree(work)
@@ -310,8 +336,11 @@ def bench(n: int, keep: Path | None, n_queries: int) -> None:
     print(f"\n=== {n:,} articles in one night ({NIGHT}), then a night of {max(1, n // 30):,} "
           f"(work dir {work}; load average {load_average()} on {os.cpu_count()} cores)", flush=True)
     try:
-        for phase in ("write", "validate", "load", "nightly", "search"):
-            result = run_phase(phase, work, n, {"n_queries": n_queries} if phase == "search" else None)
+        for phase in ("make", "write", "validate", "load", "nightly", "search"):
+            extra = {"n_queries": n_queries} if phase == "search" else {}
+            if phase in ("load", "nightly"):
+                extra["memory_limit"] = memory_limit
+            result = run_phase(phase, work, n, extra)
             print(f"{phase:<9} {json.dumps(result, default=str)}  [load avg {load_average()}]", flush=True)
     finally:
         if keep is None:
@@ -323,6 +352,8 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--keep", type=Path, help="keep the work dirs under this folder")
+    parser.add_argument("--duckdb-memory-limit", help="SET memory_limit on the warehouse connections of the load "
+                        "phases (what a memory_limit in warehouse.connect would give), e.g. 3GB")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--extra", default="{}", help=argparse.SUPPRESS)
@@ -334,7 +365,7 @@ def main() -> None:
         print(f"skipped: ANT corpus not found at {ANT}")
         return
     for n in args.sizes:
-        bench(n, args.keep, args.queries)
+        bench(n, args.keep, args.queries, args.duckdb_memory_limit)
 
 
 if __name__ == "__main__":

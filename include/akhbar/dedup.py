@@ -322,12 +322,13 @@ def _drop_source_boilerplate(shingles, counts, groups, params: DedupParams):
     ks, kt = in_source[order], in_text[order]
     new_text = np.ones(len(ks), bool)
     new_text[1:] = (ks[1:] != ks[:-1]) | (kt[1:] != kt[:-1])
-    starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1])))
-    keys = ks[starts]
+    new_key = np.concatenate(([True], ks[1:] != ks[:-1]))
+    starts = np.flatnonzero(new_key)
     df = np.add.reduceat(new_text.astype(np.int64), starts)  # texts of the source holding it
     texts_per_src = np.bincount(groups, minlength=int(groups.max()) + 1)
     limit = np.maximum(params.boilerplate_min_texts, params.boilerplate_share * texts_per_src[groups[doc]])
-    hit = df[np.searchsorted(keys, in_source)] >= limit
+    hit = np.empty(len(ks), bool)  # each shingle's key group, through the sort order (no search)
+    hit[order] = df[np.cumsum(new_key) - 1] >= limit[order]
     if not hit.any():
         return shingles, counts, 0
     keep = ~hit
@@ -375,10 +376,28 @@ def estimate_similarity(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|at_medium|at_campaign|xtor)$", re.I)
 
 
+# scheme://host/path with a plain host (no user, port or IPv6 brackets) and a path without query,
+# fragment, percent escapes or the tab and line breaks urlsplit deletes: urlsplit, unquote and
+# parse_qsl then leave the parts as they are, so the key is computed without them (the same key).
+_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([A-Za-z0-9.\-]+)(/[^?#%\t\r\n]*)?")
+
+
 def url_key(url: str | None) -> str | None:
     """A comparison key for a canonical URL, or None when it cannot identify an article."""
     if not url:
         return None
+    m = _PLAIN_URL.fullmatch(url.strip())
+    if m is not None:
+        host = m.group(1).lower().rstrip(".")
+        if not host:
+            return None
+        if host.startswith("www."):
+            host = host[4:]
+        path = m.group(2) or ""
+        if "//" in path:
+            path = re.sub(r"/{2,}", "/", path)
+        path = path.rstrip("/")
+        return host + path if path else None
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower().rstrip(".")
@@ -421,9 +440,10 @@ def _index_schema(params: DedupParams) -> pa.Schema:
 
 
 _LIGHT_COLUMNS = [
-    "article_id", "dt", "published_at", "source_id", "url", "title", "url_key",
-    "content_hash", "near_ok", "band_keys", "cluster_id", "links",
+    "article_id", "dt", "published_at", "url_key", "content_hash", "near_ok", "band_keys", "cluster_id", "links",
 ]
+# Only the DUPLICATES rows of demoted articles need these: read from their files when needed.
+_DEMOTED_COLUMNS = ["source_id", "url", "title"]
 
 
 def _night_path(index_dir: pathlib.Path, dt: datetime.date) -> pathlib.Path:
@@ -473,9 +493,15 @@ def _atomic_write_text(path: pathlib.Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+_RANDOM_COLUMNS = ("signature", "band_keys")
+
+
 def _atomic_write_table(table: pa.Table, path: pathlib.Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    # No dictionary for signatures and band keys: random numbers, whose dictionary only costs
+    # time (and space) before Parquet falls back to plain pages.
+    dictionary = [c for c in table.column_names if c not in _RANDOM_COLUMNS]
+    pq.write_table(table, tmp, compression="zstd", use_dictionary=dictionary)
     os.replace(tmp, path)
 
 
@@ -511,6 +537,26 @@ def _load_index(index_dir: pathlib.Path, exclude: datetime.date, params: DedupPa
         np.concatenate(file_of_row),
         list(files.values()),
     )
+
+
+def _index_rows(files, file_of_row: np.ndarray, rows: np.ndarray, columns: list[str]) -> dict[str, list]:
+    """``columns`` of the given index rows (positions in the loaded index), read from their files only."""
+    rows = np.asarray(rows, np.int64)
+    out = {c: [None] * len(rows) for c in columns}
+    if len(rows) == 0:
+        return out
+    row_start = np.zeros(len(files) + 1, np.int64)  # rows are loaded file after file
+    np.cumsum(np.bincount(file_of_row, minlength=len(files)), out=row_start[1:])
+    files_of = file_of_row[rows]
+    for f in np.unique(files_of).tolist():
+        sel = np.flatnonzero(files_of == f)
+        t = pq.read_table(files[f], columns=columns).take(pa.array(rows[sel] - row_start[f], pa.int64()))
+        for c in columns:
+            values = t.column(c).to_pylist()
+            col = out[c]
+            for j, pos in enumerate(sel.tolist()):
+                col[pos] = values[j]
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -552,9 +598,9 @@ def _group_edges(keys: np.ndarray, valid: np.ndarray, rank: np.ndarray) -> tuple
     return order[keep], first[keep]
 
 
-def _as_codes(values: list) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes for hashable values (None -> invalid)."""
-    arr = pa.array(values, pa.string())
+def _as_codes(values: list | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes for strings (None -> invalid)."""
+    arr = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
     enc = pc.dictionary_encode(arr)
     codes = np.asarray(enc.indices.fill_null(-1), dtype=np.int64)
     return codes, codes >= 0
@@ -564,8 +610,8 @@ def _as_codes(values: list) -> tuple[np.ndarray, np.ndarray]:
 # The stage
 # --------------------------------------------------------------------------------------------
 
-def _order_rank(dt_days: np.ndarray, published_us: np.ndarray, ids: list[str]) -> np.ndarray:
-    t = pa.table({"d": dt_days, "p": published_us, "a": pa.array(ids, pa.string())})
+def _order_rank(dt_days: np.ndarray, published_us: np.ndarray, ids: list[str] | pa.Array) -> np.ndarray:
+    t = pa.table({"d": dt_days, "p": published_us, "a": ids if isinstance(ids, pa.Array) else pa.array(ids, pa.string())})
     order = np.asarray(pc.sort_indices(t, sort_keys=[("d", "ascending"), ("p", "ascending"), ("a", "ascending")]))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -579,7 +625,9 @@ def _published_us(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 def _candidate_pairs(keys_t, nodes_t, keys_i, nodes_i, rank, window):
     """Pairs of nodes sharing a band key, at least one from tonight; unique, as (u, v) with u < v."""
-    in_tonight = np.isin(keys_i, keys_t)
+    # A hash set (Arrow) rather than np.isin's sorts: the index holds bands x nights x articles keys.
+    in_tonight = (np.asarray(pc.is_in(pa.array(keys_i), value_set=pa.array(keys_t)), dtype=bool)
+                  if len(keys_i) and len(keys_t) else np.zeros(len(keys_i), bool))
     keys = np.concatenate([keys_t, keys_i[in_tonight]])
     nodes = np.concatenate([nodes_t, nodes_i[in_tonight]])
     tonight = np.concatenate([np.ones(len(keys_t), bool), np.zeros(int(in_tonight.sum()), bool)])
@@ -674,8 +722,13 @@ def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
         old_ids_d = set(pq.read_table(night_file, columns=["article_id"]).column("article_id").to_pylist())
     idx, file_of_row, files = _load_index(index_dir, dt, params)
     N = idx.num_rows
-    ids_i = idx.column("article_id").to_pylist()
-    clash = set(ids_i).intersection(ids_t)
+    # Node ids stay in Arrow: the index side grows with every night, tonight's side does not.
+    ids_i_arr = idx.column("article_id").combine_chunks().cast(pa.string()) if N else pa.array([], pa.string())
+    ids_t_arr = pa.array(ids_t, pa.string())
+    ids_arr = pa.concat_arrays([ids_i_arr, ids_t_arr])
+    clash = set()
+    if N and n and pc.any(pc.is_in(ids_t_arr, value_set=ids_i_arr)).as_py():
+        clash = set(ids_i_arr.to_pylist()).intersection(ids_t)
     if clash:
         raise ValueError(
             f"deduplicate: {len(clash)} article_id(s) of night {dt} are already indexed under another night "
@@ -684,17 +737,17 @@ def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
 
     # All nodes: index rows 0..N-1, tonight N..N+n-1.
     total = N + n
-    ids = ids_i + ids_t
-    node_of_id = {a: i for i, a in enumerate(ids)}
     dt_days = np.concatenate([
         np.asarray(idx.column("dt").cast(pa.int32()), dtype=np.int64),
         np.full(n, (dt - datetime.date(1970, 1, 1)).days, dtype=np.int64),
     ])
     pub = np.concatenate([_published_us(idx.column("published_at")), _published_us(articles.column("published_at"))])
-    rank = _order_rank(dt_days, pub, ids)
-    content_codes, content_ok = _as_codes(idx.column("content_hash").to_pylist() + content_t)
-    url_all = idx.column("url_key").to_pylist() + url_t
-    url_codes, url_ok = _as_codes(url_all)
+    rank = _order_rank(dt_days, pub, ids_arr)
+    content_codes, content_ok = _as_codes(pa.concat_arrays([
+        idx.column("content_hash").combine_chunks().cast(pa.string()),
+        articles.column("content_hash").combine_chunks().cast(pa.string())]))
+    url_codes, url_ok = _as_codes(pa.concat_arrays([
+        idx.column("url_key").combine_chunks().cast(pa.string()), pa.array(url_t, pa.string())]))
     if url_ok.any():  # a URL key carried by many different texts does not identify an article
         pairs = np.unique(np.stack([url_codes[url_ok], content_codes[url_ok]]), axis=1)
         texts_per_url = np.bincount(pairs[0], minlength=int(url_codes.max()) + 1)
@@ -708,7 +761,6 @@ def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
         ev.append(b)
     stale_set = old_ids_d | set(ids_t)
     stale = pa.array(sorted(stale_set), pa.string())
-    ids_arr = pa.array(ids, pa.string())
     links_col = idx.column("links").combine_chunks() if N else pa.array([], pa.list_(pa.string()))
     link_parent = np.asarray(pc.list_parent_indices(links_col), dtype=np.int64)
     link_values = pc.list_flatten(links_col)
@@ -727,10 +779,15 @@ def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
     rep_t = np.zeros(n, bool)
     rep_t[first_pos] = True
     use_t = np.nonzero(near_ok_t & rep_t)[0]
-    use_i = np.nonzero(near_ok_i)[0]
+    # Index entries sharing a band key with tonight, found on the flat (N x bands) keys without
+    # expanding them: the index side grows with every night.
+    keys_t = bands_t[use_t].ravel()
+    flat_i = bands_i.reshape(-1)
+    hit_i = np.flatnonzero(np.asarray(pc.is_in(pa.array(flat_i), value_set=pa.array(keys_t)), dtype=bool)
+                           if len(flat_i) and len(keys_t) else np.zeros(len(flat_i), bool))
+    hit_i = hit_i[near_ok_i[hit_i // params.bands]]
     cu, cv = _candidate_pairs(
-        bands_t[use_t].ravel(), np.repeat(use_t + N, params.bands),
-        bands_i[use_i].ravel(), np.repeat(use_i, params.bands),
+        keys_t, np.repeat(use_t + N, params.bands), flat_i[hit_i], hit_i // params.bands,
         rank, params.bucket_window,
     )
     same_text = content_codes[cu] == content_codes[cv]
@@ -748,7 +805,7 @@ def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
     # Tonight's articles.
     head_t = head[N:]
     is_dup = head_t != np.arange(N, total)
-    head_ids = [ids[h] for h in head_t]
+    head_ids = ids_arr.take(pa.array(head_t, pa.int64())).to_pylist()
     kinds, sims = _kinds(np.arange(N, total)[is_dup], head_t[is_dup], content_codes, url_codes, url_ok,
                          sig_cache, np.concatenate([near_ok_i, near_ok_t]))
     dup_of = [None] * n
@@ -778,24 +835,26 @@ def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
     new_head_i = ids_arr.take(pa.array(head[:N], pa.int64()))
     changed = ~np.asarray(pc.equal(stored_head, new_head_i), dtype=bool) if N else np.zeros(0, bool)
     demoted_pos = np.nonzero(changed & (head[:N] != np.arange(N)))[0]
-    promoted = [ids_i[p] for p in np.nonzero(changed & (head[:N] == np.arange(N)))[0]]
+    promoted = ids_i_arr.take(pa.array(np.nonzero(changed & (head[:N] == np.arange(N)))[0], pa.int64())).to_pylist()
     d_kinds, d_sims = _kinds(demoted_pos, head[demoted_pos], content_codes, url_codes, url_ok, sig_cache,
                              np.concatenate([near_ok_i, near_ok_t]))
     take = pa.array(demoted_pos, pa.int64())
+    extra = _index_rows(files, file_of_row, demoted_pos, _DEMOTED_COLUMNS)
     demoted = _duplicates_table(
-        ids=[ids_i[p] for p in demoted_pos], dup_of=[ids[head[p]] for p in demoted_pos], kinds=d_kinds,
-        sims=d_sims, source=idx.column("source_id").take(take).to_pylist(),
-        url=idx.column("url").take(take).to_pylist(), title=idx.column("title").take(take).to_pylist(),
+        ids=ids_i_arr.take(take).to_pylist(), dup_of=ids_arr.take(pa.array(head[demoted_pos], pa.int64())).to_pylist(),
+        kinds=d_kinds,
+        sims=d_sims, source=extra["source_id"], url=extra["url"], title=extra["title"],
         dts=idx.column("dt").take(take).to_pylist(),
     )
 
     # Persist: this night's file, then other nights' files whose heads or links changed.
     links_t: list[list[str]] = [[] for _ in range(n)]
-    for a, b in zip(nu.tolist(), nv.tolist()):
+    link_ids = ids_arr.take(pa.array(np.concatenate([nu, nv]), pa.int64())).to_pylist()
+    for a, b, id_a, id_b in zip(nu.tolist(), nv.tolist(), link_ids[:len(nu)], link_ids[len(nu):]):
         if a >= N:
-            links_t[a - N].append(ids[b])
+            links_t[a - N].append(id_b)
         else:
-            links_t[b - N].append(ids[a])
+            links_t[b - N].append(id_a)
     if n:
         night = pa.table(
             {
@@ -900,7 +959,12 @@ def _kinds(nodes, heads, content_codes, url_codes, url_ok, sigs: _SignatureStore
     same_text = content_codes[nodes] == content_codes[heads]
     same_url = url_ok[nodes] & url_ok[heads] & (url_codes[nodes] == url_codes[heads])
     both_ok = near_ok[nodes] & near_ok[heads]
-    est = estimate_similarity(sigs.get(nodes), sigs.get(heads))
+    # Signatures only where the estimate is reported: identical texts say 1.0 and short texts
+    # nothing, and their heads' night files need not be read.
+    need = np.flatnonzero(~same_text & both_ok)
+    est = np.zeros(len(nodes))
+    if len(need):
+        est[need] = estimate_similarity(sigs.get(nodes[need]), sigs.get(heads[need]))
     kinds, sims = [], []
     for i in range(len(nodes)):
         if same_text[i]:

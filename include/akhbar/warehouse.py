@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -206,6 +207,9 @@ _FTS_TOKEN_SEPARATORS = r"(\.|[^\p{L}\p{N}])+"
 # search.sql scores with these tables exactly as the extension's match_bm25 does (k=1.2, b=0.75).
 SEARCH_INDEX_BATCH = 100_000  # documents tokenised per step: bounds the memory of a first load
 SEARCH_INDEX_COMPACT_SHARE = 0.25  # more documents removed than this share: rebuild that language
+# DuckDB's own default is 80% of the RAM, and it keeps what it may: the rebuild runs under this
+# cap (lowered only, restored after), spilling to the temp directory beyond it.
+SEARCH_INDEX_MEMORY_LIMIT_BYTES = 2 * 1024**3
 _RUN = r"[^\p{L}\p{N}\p{M}]+"  # runs of letters, digits and marks: accents are stripped per run
 _TOKEN_SPLIT = r"[^\p{L}\p{N}]+"
 
@@ -348,6 +352,31 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection, *, full: bool = False) 
     (the results are the same). Runs in one transaction: a crash leaves the previous index,
     which the next call brings up to date. Returns per language the documents removed and added.
     """
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    limit_bytes = _size_bytes(limit)
+    capped = limit_bytes is None or limit_bytes > SEARCH_INDEX_MEMORY_LIMIT_BYTES
+    if capped:
+        con.execute("SET memory_limit = ?", [f"{SEARCH_INDEX_MEMORY_LIMIT_BYTES // 1024**2}MiB"])
+    try:
+        return _rebuild_search_index(con, full=full)
+    finally:
+        if capped:
+            con.execute("SET memory_limit = ?", [limit])
+
+
+_SIZE_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+               "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+
+
+def _size_bytes(text: str) -> float | None:
+    """DuckDB's way of showing a size ('18.8 GiB', '500.0 MiB') in bytes; None if unlimited/unknown."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]+)\s*", text or "")
+    if not match or match.group(2).lower() not in _SIZE_UNITS:
+        return None
+    return float(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
+
+
+def _rebuild_search_index(con: duckdb.DuckDBPyConnection, *, full: bool) -> dict:
     try:
         con.execute("BEGIN TRANSACTION")
         own = True

@@ -137,12 +137,11 @@ def text_stats_batch(texts: list[str | None], langs: list[str | None]) -> BatchS
     word_start = is_word.copy()
     word_start[1:] &= ~is_word[:-1] | first[1:total]
     ws = np.flatnonzero(word_start)
-    # Sentence ends: the last mark of a run, followed by whitespace or the text's end; line breaks.
+    # Sentence ends inside a text: a line break, or the last mark of a run when whitespace
+    # follows (a run at the very end of a text needs no boundary: the next text starts one).
     is_mark = mark_t[cp]
-    last = first[1:]  # the next position starts another text, or is the end
     sent_end = cp == 10
-    sent_end[:-1] |= is_mark[:-1] & space_t[cp[1:]]  # a space after a mark: a run's last mark
-    sent_end |= is_mark & last
+    sent_end[:-1] |= is_mark[:-1] & space_t[cp[1:]]
     # Pieces start at every text start and after every sentence end. A sentence is a piece
     # holding a word; a word cannot straddle a piece boundary (the character before one is a
     # text's last or a sentence end), so count the word starts opening a new piece.

@@ -165,6 +165,14 @@ def rss_mib() -> float:
 
 
 def peak_rss_mib() -> float:
+    """Peak RSS of this process image. /proc's VmHWM restarts at exec; ru_maxrss does not, so in
+    the reference subprocess it would report the parent's peak whenever that one is larger."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # KiB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -224,7 +232,7 @@ def run_ours(replicate: int, keep_jsonl: Path | None = None) -> dict:
                 t0 = time.perf_counter()
                 cleaned, _quarantine, _counts = clean_documents(docs, dt=night)
                 t1 = time.perf_counter()
-                doc_freq.update(cleaned.column("text_search"))
+                doc_freq.update(cleaned.column("text_search").to_pylist())  # as pipeline.enrich passes it
                 t2 = time.perf_counter()
                 path = tmp / f"cleaned-{b:04d}.parquet"
                 pq.write_table(cleaned, path)

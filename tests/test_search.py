@@ -233,7 +233,8 @@ def dump_index_answers(con, queries) -> dict:
     return {q: ours(con, q) for q in queries}
 
 
-def test_incremental_index_equals_a_full_rebuild_and_the_extension(tmp_path):
+def test_incremental_index_equals_a_full_rebuild_and_the_extension(tmp_path, monkeypatch):
+    monkeypatch.setattr(warehouse, "SEARCH_INDEX_BATCH", 37)  # several batches per night
     root, path = tmp_path / "lake", tmp_path / "w.duckdb"
     nights = {D1: synthetic(D1, 120, seed=11, prefix="n1-"), D2: synthetic(D2, 120, seed=12, prefix="n2-"),
               D3: synthetic(D3, 60, seed=13, prefix="n3-")}

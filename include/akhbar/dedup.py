@@ -75,8 +75,8 @@ words per article; the edited pairs and hard negatives are documented in
   lines) collide: such texts are deduplicated exactly only (``counts.extra["near_skipped_short"]``).
 Measured results (``bench/eval_dedup.py``, one core): exact duplicates on news-credibility (65
 nights through one index) pairwise precision 0.9997, recall 1.0000; near duplicates precision
-0.998, recall 0.984; deduplicate() on 10,161 ANT articles 107-135 us per article (index of 976
-bytes per article on disk).
+0.998, recall 0.984; deduplicate() on 10,161 ANT articles as one fresh night 113 us per article,
+best of 3 on a loaded 2-core machine (index of 884 bytes per article on disk).
 
 * ``bucket_window = 64``: in a band bucket (texts sharing a band key) every text is compared with
   the 64 following ones in head order; larger buckets only come from mass-templated texts.

@@ -287,7 +287,7 @@ def enrich(ctx: RunContext) -> dict:
     # Keywords are weighed against the night's own documents: a night's keywords then depend
     # on that night alone, so backfills in any order give the same result as running in order.
     # The frequencies are kept (lake state and warehouse table keyword_doc_freq).
-    doc_freq = DocFreq.from_texts(cleaned.column("text_search").to_pylist())
+    doc_freq = DocFreq.from_texts(cleaned.column("text_search"))
     doc_freq.save(_docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet")
     counts = StageCounts(stage="enrich")
     parts = {"articles": [], "places": [], "dates": [], "keywords": []}

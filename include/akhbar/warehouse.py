@@ -291,7 +291,7 @@ def _sync_search_language(con, lang: str, stemmer: str, *, full: bool) -> dict:
     # What the index should hold: every article of the language, fingerprinted by what is indexed.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _fts_want AS
-           SELECT article_id, hash(coalesce(title, ''), text) AS fp FROM articles WHERE lang = ?""",
+           SELECT article_id, hash(coalesce(title, ''), text) AS fp, rowid AS rid FROM articles WHERE lang = ?""",
         [lang],
     )
     con.execute(
@@ -315,26 +315,32 @@ def _sync_search_language(con, lang: str, stemmer: str, *, full: bool) -> dict:
         )
         con.execute(f"DELETE FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)")
         con.execute(f"DELETE FROM {t['docs']} WHERE docid IN (SELECT docid FROM _fts_gone)")
+    # New documents get docids in the order of their rows in `articles`, and are tokenised in
+    # batches of consecutive rows: each batch reads only its own row groups (rowid range), not
+    # every text of the table; a night's new articles are the last rows, read once.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _fts_new AS
-            SELECT (SELECT coalesce(max(docid), -1) FROM {t['docs']}) + row_number() OVER (ORDER BY w.article_id)
-                   AS docid, w.article_id, w.fp
+            SELECT (SELECT coalesce(max(docid), -1) FROM {t['docs']}) + row_number() OVER (ORDER BY w.rid)
+                   AS docid, w.article_id, w.fp, w.rid
             FROM _fts_want w ANTI JOIN {t['docs']} d ON d.article_id = w.article_id AND d.fp = w.fp"""
     )
-    n_new = con.execute("SELECT count(*) FROM _fts_new").fetchone()[0]
     con.execute(f"INSERT INTO {t['docs']} SELECT docid, article_id, 0, fp FROM _fts_new")
-    lo = con.execute("SELECT min(docid) FROM _fts_new").fetchone()[0]
-    done = 0
-    while done < n_new:
+    batches = con.execute(
+        """SELECT min(docid), max(docid), min(rid), max(rid) FROM _fts_new
+           GROUP BY (docid - (SELECT min(docid) FROM _fts_new)) // ? ORDER BY 1""",
+        [SEARCH_INDEX_BATCH],
+    ).fetchall()
+    n_new = 0
+    for lo_doc, hi_doc, lo_rid, hi_rid in batches:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _fts_batch AS
                SELECT n.docid, coalesce(a.title, '') AS title, a.text
-               FROM _fts_new n JOIN articles a USING (article_id)
-               WHERE n.docid >= ? AND n.docid < ?""",
-            [lo + done, lo + done + SEARCH_INDEX_BATCH],
+               FROM (SELECT rowid AS rid, title, text FROM articles WHERE rowid BETWEEN ? AND ?) a
+               JOIN _fts_new n ON n.rid = a.rid
+               WHERE n.docid BETWEEN ? AND ?""",
+            [lo_rid, hi_rid, lo_doc, hi_doc],
         )
-        _index_batch(con, lang, stemmer)
-        done += SEARCH_INDEX_BATCH
+        n_new += _index_batch(con, lang, stemmer)
     con.execute(f"DELETE FROM {t['stats']}")
     con.execute(
         f"INSERT INTO {t['stats']} SELECT count(*), coalesce(sum(len) / nullif(count(len), 0), 0) FROM {t['docs']}"

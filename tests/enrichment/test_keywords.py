@@ -105,7 +105,12 @@ def test_top_keywords_batch_accepts_lists_and_chunks():
 
 def test_docfreq_update_from_arrow_equals_from_strings():
     texts = _synthetic_texts(300, seed=3)
-    by_text = DocFreq().update(texts)
+    by_text = DocFreq().update(iter(texts))  # any iterable: text by text
     by_batch = DocFreq().update(pa.array(texts[:100], pa.string())).update(pa.array(texts[100:], pa.large_string()))
     assert by_batch.df == by_text.df and by_batch.n_docs == by_text.n_docs == 300
-    assert by_text.df == DocFreq().update(iter(texts)).df  # generators keep working
+    by_list = DocFreq.from_texts(texts)  # lists go through Arrow
+    assert by_list.df == by_text.df and by_list.n_docs == 300
+    assert set(by_text.df) == {t for x in texts for t in terms(x)}
+    # A string Arrow cannot hold (a lone surrogate) falls back to the text-by-text count.
+    odd = DocFreq().update(["ab \ud800cd ab", None, "ab"])
+    assert odd.df == {"ab": 2, "\ud800cd": 1} and odd.n_docs == 3

@@ -154,7 +154,8 @@ def enrich(
         by_category[cat] = by_category.get(cat, 0) + 1
     ids_arr = pa.array(article_ids, pa.string())
     out = {
-        "article_id": ids_arr, "text": pa.array(texts, pa.string()), "lang": pa.array(langs, pa.string()),
+        "article_id": ids_arr, "text": cleaned.column("text").combine_chunks().fill_null(""),
+        "lang": pa.array(langs, pa.string()),
         "lang_score": lang_scores, "title_lang": title_langs, "title_lang_score": title_scores,
         "dt": pa.array([dt] * n, pa.date32()), "category": category, "main_country": main_country,
         "n_chars": stats.n_chars, "n_words": stats.n_words, "n_sentences": stats.n_sentences,

@@ -71,10 +71,16 @@ class DocFreq:
     def update(self, texts: "Iterable[str | None] | pa.Array | pa.ChunkedArray") -> "DocFreq":
         """Add documents (search keys). Returns self.
 
-        An Arrow string column is counted per batch (tokens split and dictionary-encoded in
-        Arrow, each distinct token filtered once); any other iterable text by text. Both count
-        the same terms as ``set(terms(text))`` for every text.
+        An Arrow string column, or a list of strings, is counted per batch (tokens split and
+        dictionary-encoded in Arrow, each distinct token filtered once: about twice as fast);
+        any other iterable text by text. Both count the same terms as ``set(terms(text))`` for
+        every text.
         """
+        if isinstance(texts, (list, tuple)):
+            try:
+                texts = pa.array(texts, pa.large_string())
+            except (pa.ArrowException, UnicodeError, TypeError):  # e.g. lone surrogates: text by text
+                pass
         if isinstance(texts, (pa.Array, pa.ChunkedArray)):
             return self._update_arrow(texts)
         df = self.df
@@ -100,11 +106,13 @@ class DocFreq:
         # One (document, term) pair per document holding the term.
         _doc, codes, _count = _doc_term_counts(tok, keep, np.arange(n_vocab))
         per_code = np.bincount(codes, minlength=n_vocab)
+        present = np.flatnonzero(per_code)
         df = self.df
         get = df.get
-        for code in np.flatnonzero(per_code).tolist():
-            t = tok.vocab[code]
-            df[t] = get(t, 0) + int(per_code[code])
+        vocab = tok.vocab
+        for code, count in zip(present.tolist(), per_code[present].tolist()):
+            t = vocab[code]
+            df[t] = get(t, 0) + count
         return self
 
     @classmethod

@@ -90,8 +90,12 @@ def conform(table_name: str, table: pa.Table) -> pa.Table:
 
 
 def write_partition(root: str | Path, table_name: str, dt: _dt.date, table: pa.Table) -> str:
-    """Write one night of one table; atomic replace of that night only. Returns the final path."""
-    table = conform(table_name, table)
+    """Write one night of one table; atomic replace of that night only. Returns the final path.
+
+    Written row group by row group, each conformed to the contract on its own, so memory
+    holds the input and one row group, not a second copy of the night.
+    """
+    target = check_compatible(table_name, table.schema)
     fs, base = _fs_and_path(root)
     directory = f"{base}/{table_name}/dt={dt.isoformat()}"
     final = f"{directory}/part-0.parquet"
@@ -100,19 +104,28 @@ def write_partition(root: str | Path, table_name: str, dt: _dt.date, table: pa.T
     fs.create_dir(staging_dir, recursive=True)
     fs.create_dir(directory, recursive=True)
     tmp = f"{staging_dir}/{table_name}-{dt.isoformat()}-{uuid.uuid4().hex}.parquet"
-    with fs.open_output_stream(tmp) as sink:
-        pq.write_table(
-            table,
-            sink,
-            compression=COMPRESSION,
-            row_group_size=ROW_GROUP_SIZE,
-            write_statistics=True,
-        )
+    with fs.open_output_stream(tmp) as sink, pq.ParquetWriter(
+        sink, target, compression=COMPRESSION, write_statistics=True
+    ) as writer:
+        for offset in range(0, table.num_rows, ROW_GROUP_SIZE):
+            writer.write_table(conform(table_name, table.slice(offset, ROW_GROUP_SIZE)),
+                               row_group_size=ROW_GROUP_SIZE)
     fs.move(tmp, final)
     if "://" not in str(root):
         return final
     base_uri, _, query = str(root).partition("?")
     return partition_path(base_uri, table_name, dt) + (f"?{query}" if query else "")
+
+
+def scan_partition(root: str | Path, table_name: str, dt: _dt.date) -> ds.Dataset:
+    """One night of one table as a lazy dataset with the contract's schema (older partitions
+    read with null columns), for streaming readers such as DuckDB: nothing is loaded up front."""
+    fs, base = _fs_and_path(root)
+    path = f"{base}/{table_name}/dt={dt.isoformat()}/part-0.parquet"
+    schema = LAKE_TABLES[table_name]
+    if fs.get_file_info(path).type == pafs.FileType.NotFound:
+        return ds.dataset(schema.empty_table())
+    return ds.dataset(path, filesystem=fs, format="parquet", schema=schema)
 
 
 def read_partition(root: str | Path, table_name: str, dt: _dt.date) -> pa.Table:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import logging
 import re
 from importlib import resources
@@ -55,8 +56,12 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
     if read_only and not db_path.exists():
         raise FileNotFoundError(f"warehouse not found: {db_path} (run the nightly pipeline first)")
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path), read_only=read_only, config={"autoinstall_known_extensions": False,
-                                                                     "autoload_known_extensions": False})
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if not read_only:
+        # A bounded writer spills to disk instead of taking the machine (a 1M-article first
+        # load went past 20 GB unbounded); readers keep DuckDB's default.
+        config["memory_limit"] = os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "4GB")
+    con = duckdb.connect(str(db_path), read_only=read_only, config=config)
     con.execute(f"LOAD '{fts_extension_path()}'")
     return con
 
@@ -96,11 +101,12 @@ def load_night(
     The night's rows are deleted and inserted again by key, so a rerun or a backfill in any
     order leaves the same contents; a crash before COMMIT leaves the previous state.
     """
-    articles = lake.read_partition(lake_root, "articles", dt)
-    quarantine = lake.read_partition(lake_root, "quarantine", dt).drop_columns(["body"])
-    places = lake.read_partition(lake_root, "article_places", dt)
-    dates = lake.read_partition(lake_root, "article_dates", dt)
-    keywords = lake.read_partition(lake_root, "article_keywords", dt)
+    # Lazy scans: DuckDB streams the night's files with only the columns each statement needs.
+    articles = lake.scan_partition(lake_root, "articles", dt)
+    quarantine = lake.scan_partition(lake_root, "quarantine", dt)
+    places = lake.scan_partition(lake_root, "article_places", dt)
+    dates = lake.scan_partition(lake_root, "article_dates", dt)
+    keywords = lake.scan_partition(lake_root, "article_keywords", dt)
 
     con = connect(db_path)
     try:
@@ -115,16 +121,9 @@ def load_night(
                       "quarantine"):
             con.execute(f"DELETE FROM {table} WHERE dt = ?", [dt])
         cols = ", ".join(ARTICLE_COLUMNS)
-        # An article already loaded from an earlier night (same id, same URL) keeps its first night.
-        con.execute(
-            f"""
-            INSERT INTO articles ({cols})
-            SELECT {cols} FROM night_articles n
-            WHERE n.duplicate_of IS NULL
-              AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = n.article_id AND a.dt < n.dt)
-            ON CONFLICT (article_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS[1:])}
-            """
-        )
+        # Article ids are per record and night (see enrichment), so tonight's ids are only ever
+        # tonight's: the night's rows deleted above, a plain insert puts them back.
+        con.execute(f"INSERT INTO articles ({cols}) SELECT {cols} FROM night_articles WHERE duplicate_of IS NULL")
         con.execute(
             """
             INSERT OR REPLACE INTO duplicates

@@ -128,6 +128,22 @@ def scan_partition(root: str | Path, table_name: str, dt: _dt.date) -> ds.Datase
     return ds.dataset(path, filesystem=fs, format="parquet", schema=schema)
 
 
+def local_partition(root: str | Path, table_name: str, dt: _dt.date) -> tuple[Path | None, list[str]]:
+    """For a lake on the local disk: the night's file (None if the night has no such partition)
+    and the contract's columns that file holds. Raises ValueError for a remote lake.
+
+    DuckDB reads a local file with its own Parquet reader, inside its memory limit; rows handed
+    over as Arrow batches stay referenced until the transaction commits (a 1M-article night took
+    9 GB that way against 2.8 GB read natively)."""
+    if "://" in str(root):
+        raise ValueError(f"not a local lake: {root}")
+    path = Path(partition_path(Path(root).resolve(), table_name, dt))
+    if not path.exists():
+        return None, []
+    present = set(pq.read_schema(path).names)
+    return path, [name for name in LAKE_TABLES[table_name].names if name in present]
+
+
 def read_partition(root: str | Path, table_name: str, dt: _dt.date) -> pa.Table:
     """One night of one table, conformed to the current contract (older partitions get null columns)."""
     fs, base = _fs_and_path(root)

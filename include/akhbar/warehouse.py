@@ -86,6 +86,22 @@ def _register(con, name: str, table: pa.Table) -> None:
     con.register(name, table)
 
 
+def _attach_night(con, name: str, lake_root: str | Path, table_name: str, dt: _dt.date) -> None:
+    """Make one night of one lake table readable as ``name``, with the contract's columns in order
+    (a column an older partition lacks reads as NULL)."""
+    if "://" in str(lake_root):
+        # Object storage: pyarrow's filesystems read it, DuckDB streams the batches.
+        _register(con, name, lake.scan_partition(lake_root, table_name, dt))
+        return
+    path, present = lake.local_partition(lake_root, table_name, dt)
+    if path is None:
+        _register(con, name, lake.LAKE_TABLES[table_name].empty_table())
+        return
+    select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in lake.LAKE_TABLES[table_name].names)
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {select} FROM read_parquet({quoted})")
+
+
 def load_night(
     db_path: str | Path,
     *,
@@ -101,22 +117,15 @@ def load_night(
     The night's rows are deleted and inserted again by key, so a rerun or a backfill in any
     order leaves the same contents; a crash before COMMIT leaves the previous state.
     """
-    # Lazy scans: DuckDB streams the night's files with only the columns each statement needs.
-    articles = lake.scan_partition(lake_root, "articles", dt)
-    quarantine = lake.scan_partition(lake_root, "quarantine", dt)
-    places = lake.scan_partition(lake_root, "article_places", dt)
-    dates = lake.scan_partition(lake_root, "article_dates", dt)
-    keywords = lake.scan_partition(lake_root, "article_keywords", dt)
-
     con = connect(db_path)
     try:
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
-        _register(con, "night_articles", articles)
-        _register(con, "night_quarantine", quarantine)
-        _register(con, "night_places", places)
-        _register(con, "night_dates", dates)
-        _register(con, "night_keywords", keywords)
+        # Lazy scans: DuckDB streams the night's files with only the columns each statement needs.
+        for name, table_name in (("night_articles", "articles"), ("night_quarantine", "quarantine"),
+                                 ("night_places", "article_places"), ("night_dates", "article_dates"),
+                                 ("night_keywords", "article_keywords")):
+            _attach_night(con, name, lake_root, table_name, dt)
         for table in ("article_places", "article_dates", "article_keywords", "duplicates", "articles",
                       "quarantine"):
             con.execute(f"DELETE FROM {table} WHERE dt = ?", [dt])
@@ -209,7 +218,6 @@ SEARCH_INDEX_COMPACT_SHARE = 0.25  # more documents removed than this share: reb
 # DuckDB's own default is 80% of the RAM, and it keeps what it may: the rebuild runs under this
 # cap (lowered only, restored after), spilling to the temp directory beyond it.
 SEARCH_INDEX_MEMORY_LIMIT_BYTES = 2 * 1024**3
-_RUN = r"[^\p{L}\p{N}\p{M}]+"  # runs of letters, digits and marks: accents are stripped per run
 _TOKEN_SPLIT = r"[^\p{L}\p{N}]+"
 
 
@@ -230,25 +238,31 @@ def _drop_search_tables(con, lang: str) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _index_batch(con, lang: str, stemmer: str) -> int:
-    """Tokenise the documents of temp table _fts_batch (docid, title, text) into the index."""
+def _index_batch(con, lang: str, stemmer: str, rids: tuple[int, int], docids: tuple[int, int]) -> int:
+    """Tokenise the new documents with rowids and docids in these ranges into the index."""
     t = _search_tables(lang)
-    # Split into raw runs, then fold and stem each distinct run once (not each occurrence): the
-    # same tokens as the extension's lower(strip_accents(text)) split on non-letters, for a
-    # fraction of the work. Counting is done on integer keys (termid, docid).
+    # Split on spaces first (a plain byte split, ten times cheaper than a regular expression over
+    # every text), then fold, split on non-letters and stem each distinct piece once: the same
+    # tokens as the extension's lower(strip_accents(text)) split on non-letters, since a space is
+    # one of its separators. A piece may hold several tokens ("word,word") or none ("--").
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _fts_runs AS
-            SELECT docid, r, count(*)::INTEGER AS c FROM (
-                SELECT docid, unnest(regexp_split_to_array(title, '{_RUN}')) AS r FROM _fts_batch
-                UNION ALL
-                SELECT docid, unnest(regexp_split_to_array(text, '{_RUN}')) AS r FROM _fts_batch
-            ) WHERE r <> '' GROUP BY docid, r"""
+        """CREATE OR REPLACE TEMP TABLE _fts_pieces AS
+           WITH batch AS (
+               SELECT n.docid, a.title, a.text
+               FROM (SELECT rowid AS rid, title, text FROM articles WHERE rowid BETWEEN ? AND ?) a
+               JOIN _fts_new n ON n.rid = a.rid
+               WHERE n.docid BETWEEN ? AND ?
+           )
+           SELECT docid, unnest(string_split(coalesce(title, ''), ' ')) AS r FROM batch
+           UNION ALL
+           SELECT docid, unnest(string_split(text, ' ')) AS r FROM batch""",
+        [*rids, *docids],
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _fts_map AS
             SELECT r, stem(tok, '{stemmer}') AS term, count(*)::INTEGER AS n FROM (
                 SELECT r, unnest(regexp_split_to_array(lower(strip_accents(r)), '{_TOKEN_SPLIT}')) AS tok
-                FROM (SELECT DISTINCT r FROM _fts_runs)
+                FROM (SELECT DISTINCT r FROM _fts_pieces)
             ) WHERE tok <> '' GROUP BY ALL"""
     )
     con.execute(
@@ -261,10 +275,12 @@ def _index_batch(con, lang: str, stemmer: str) -> int:
         f"""CREATE OR REPLACE TEMP TABLE _fts_rmap AS
             SELECT m.r, d.termid, m.n FROM _fts_map m JOIN {t['dict']} d USING (term)"""
     )
+    # One row per piece occurrence joined to its terms, counted per (term, document): the
+    # high-cardinality aggregate is the bulk of the work, on integer keys.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _fts_post AS
-           SELECT m.termid, x.docid, sum(x.c * m.n)::INTEGER AS tf
-           FROM _fts_runs x JOIN _fts_rmap m USING (r) GROUP BY m.termid, x.docid ORDER BY m.termid, x.docid"""
+           SELECT m.termid, x.docid, sum(m.n)::INTEGER AS tf
+           FROM _fts_pieces x JOIN _fts_rmap m USING (r) GROUP BY m.termid, x.docid ORDER BY m.termid, x.docid"""
     )
     con.execute(f"INSERT INTO {t['terms']} SELECT termid, docid, tf FROM _fts_post")
     con.execute(
@@ -275,8 +291,8 @@ def _index_batch(con, lang: str, stemmer: str) -> int:
         f"""UPDATE {t['docs']} AS d SET len = l.len
             FROM (SELECT docid, sum(tf)::INTEGER AS len FROM _fts_post GROUP BY docid) l WHERE d.docid = l.docid"""
     )
-    n = con.execute("SELECT count(*) FROM _fts_batch").fetchone()[0]
-    for temp in ("_fts_runs", "_fts_map", "_fts_rmap", "_fts_post"):
+    n = con.execute("SELECT count(*) FROM _fts_new WHERE docid BETWEEN ? AND ?", list(docids)).fetchone()[0]
+    for temp in ("_fts_pieces", "_fts_map", "_fts_rmap", "_fts_post"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     return n
 
@@ -331,20 +347,12 @@ def _sync_search_language(con, lang: str, stemmer: str, *, full: bool) -> dict:
     ).fetchall()
     n_new = 0
     for lo_doc, hi_doc, lo_rid, hi_rid in batches:
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _fts_batch AS
-               SELECT n.docid, coalesce(a.title, '') AS title, a.text
-               FROM (SELECT rowid AS rid, title, text FROM articles WHERE rowid BETWEEN ? AND ?) a
-               JOIN _fts_new n ON n.rid = a.rid
-               WHERE n.docid BETWEEN ? AND ?""",
-            [lo_rid, hi_rid, lo_doc, hi_doc],
-        )
-        n_new += _index_batch(con, lang, stemmer)
+        n_new += _index_batch(con, lang, stemmer, (lo_rid, hi_rid), (lo_doc, hi_doc))
     con.execute(f"DELETE FROM {t['stats']}")
     con.execute(
         f"INSERT INTO {t['stats']} SELECT count(*), coalesce(sum(len) / nullif(count(len), 0), 0) FROM {t['docs']}"
     )
-    for temp in ("_fts_want", "_fts_gone", "_fts_new", "_fts_batch"):
+    for temp in ("_fts_want", "_fts_gone", "_fts_new"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     return {"removed": n_gone, "added": n_new, "rebuilt": full}
 

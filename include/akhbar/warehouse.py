@@ -6,6 +6,7 @@ DuckDB allows one writer process per file: every write goes through :func:`load_
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -265,12 +266,17 @@ def _index_batch(con, lang: str, stemmer: str, rids: tuple[int, int], docids: tu
                 FROM (SELECT DISTINCT r FROM _fts_pieces)
             ) WHERE tok <> '' GROUP BY ALL"""
     )
-    con.execute(
-        f"""INSERT INTO {t['dict']}
-            SELECT (SELECT coalesce(max(termid), -1) FROM {t['dict']}) + row_number() OVER (ORDER BY term), term, 0
-            FROM (SELECT DISTINCT term FROM _fts_map) p
-            WHERE NOT EXISTS (SELECT 1 FROM {t['dict']} d WHERE d.term = p.term)"""
-    )
+    # New terms enter the dictionary with df 0 (ignored by searches) in a step of their own; the
+    # heavy temporary tables are built between steps, outside any transaction, so their memory is
+    # freed as soon as they are dropped.
+    with _step(con):
+        con.execute(
+            f"""INSERT INTO {t['dict']}
+                SELECT (SELECT coalesce(max(termid), -1) FROM {t['dict']}) + row_number() OVER (ORDER BY term),
+                       term, 0
+                FROM (SELECT DISTINCT term FROM _fts_map) p
+                WHERE NOT EXISTS (SELECT 1 FROM {t['dict']} d WHERE d.term = p.term)"""
+        )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _fts_rmap AS
             SELECT m.r, d.termid, m.n FROM _fts_map m JOIN {t['dict']} d USING (term)"""
@@ -282,76 +288,115 @@ def _index_batch(con, lang: str, stemmer: str, rids: tuple[int, int], docids: tu
            SELECT m.termid, x.docid, sum(m.n)::INTEGER AS tf
            FROM _fts_pieces x JOIN _fts_rmap m USING (r) GROUP BY m.termid, x.docid ORDER BY m.termid, x.docid"""
     )
-    con.execute(f"INSERT INTO {t['terms']} SELECT termid, docid, tf FROM _fts_post")
-    con.execute(
-        f"""UPDATE {t['dict']} AS d SET df = d.df + b.n
-            FROM (SELECT termid, count(*) AS n FROM _fts_post GROUP BY termid) b WHERE d.termid = b.termid"""
-    )
-    con.execute(
-        f"""UPDATE {t['docs']} AS d SET len = l.len
-            FROM (SELECT docid, sum(tf)::INTEGER AS len FROM _fts_post GROUP BY docid) l WHERE d.docid = l.docid"""
-    )
+    # The batch's postings, its documents with their lengths, df and the stats: one step.
+    with _step(con):
+        con.execute(f"INSERT INTO {t['terms']} SELECT termid, docid, tf FROM _fts_post")
+        con.execute(
+            f"""UPDATE {t['dict']} AS d SET df = d.df + b.n
+                FROM (SELECT termid, count(*) AS n FROM _fts_post GROUP BY termid) b WHERE d.termid = b.termid"""
+        )
+        con.execute(
+            f"""INSERT INTO {t['docs']}
+                SELECT n.docid, n.article_id, coalesce(l.len, 0), n.fp FROM _fts_new n
+                LEFT JOIN (SELECT docid, sum(tf)::INTEGER AS len FROM _fts_post GROUP BY docid) l USING (docid)
+                WHERE n.docid BETWEEN ? AND ?""",
+            list(docids),
+        )
+        _refresh_stats(con, lang)
     n = con.execute("SELECT count(*) FROM _fts_new WHERE docid BETWEEN ? AND ?", list(docids)).fetchone()[0]
     for temp in ("_fts_pieces", "_fts_map", "_fts_rmap", "_fts_post"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     return n
 
 
-def _sync_search_language(con, lang: str, stemmer: str, *, full: bool) -> dict:
-    """Bring one language's index in line with `articles`; returns what changed."""
+def _refresh_stats(con, lang: str) -> None:
     t = _search_tables(lang)
-    if full:
-        _drop_search_tables(con, lang)
-    _create_search_tables(con, lang)
-    # What the index should hold: every article of the language, fingerprinted by what is indexed.
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE _fts_want AS
-           SELECT article_id, hash(coalesce(title, ''), text) AS fp, rowid AS rid FROM articles WHERE lang = ?""",
-        [lang],
-    )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _fts_gone AS
-            SELECT d.docid FROM {t['docs']} d ANTI JOIN _fts_want w ON d.article_id = w.article_id AND d.fp = w.fp"""
-    )
-    n_gone = con.execute("SELECT count(*) FROM _fts_gone").fetchone()[0]
-    n_docs = con.execute(f"SELECT count(*) FROM {t['docs']}").fetchone()[0]
-    if n_gone and n_gone > SEARCH_INDEX_COMPACT_SHARE * n_docs:
-        # Most of the index is stale: rebuilding is cheaper than deleting, and leaves it compact.
-        _drop_search_tables(con, lang)
-        _create_search_tables(con, lang)
-        con.execute("DELETE FROM _fts_gone")
-        full, n_gone = True, 0
-    if n_gone:
-        con.execute(
-            f"""UPDATE {t['dict']} AS d SET df = d.df - g.n FROM (
-                    SELECT termid, count(*) AS n FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)
-                    GROUP BY termid) g
-                WHERE d.termid = g.termid"""
-        )
-        con.execute(f"DELETE FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)")
-        con.execute(f"DELETE FROM {t['docs']} WHERE docid IN (SELECT docid FROM _fts_gone)")
-    # New documents get docids in the order of their rows in `articles`, and are tokenised in
-    # batches of consecutive rows: each batch reads only its own row groups (rowid range), not
-    # every text of the table; a night's new articles are the last rows, read once.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _fts_new AS
-            SELECT (SELECT coalesce(max(docid), -1) FROM {t['docs']}) + row_number() OVER (ORDER BY w.rid)
-                   AS docid, w.article_id, w.fp, w.rid
-            FROM _fts_want w ANTI JOIN {t['docs']} d ON d.article_id = w.article_id AND d.fp = w.fp"""
-    )
-    con.execute(f"INSERT INTO {t['docs']} SELECT docid, article_id, 0, fp FROM _fts_new")
-    batches = con.execute(
-        """SELECT min(docid), max(docid), min(rid), max(rid) FROM _fts_new
-           GROUP BY (docid - (SELECT min(docid) FROM _fts_new)) // ? ORDER BY 1""",
-        [SEARCH_INDEX_BATCH],
-    ).fetchall()
-    n_new = 0
-    for lo_doc, hi_doc, lo_rid, hi_rid in batches:
-        n_new += _index_batch(con, lang, stemmer, (lo_rid, hi_rid), (lo_doc, hi_doc))
     con.execute(f"DELETE FROM {t['stats']}")
     con.execute(
         f"INSERT INTO {t['stats']} SELECT count(*), coalesce(sum(len) / nullif(count(len), 0), 0) FROM {t['docs']}"
     )
+
+
+@contextlib.contextmanager
+def _step(con):
+    """One step of the index in its own transaction (or inside the caller's, when one is open)."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        own = False
+    else:
+        own = True
+    try:
+        yield
+    except BaseException:
+        if own:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+        raise
+    if own:
+        con.execute("COMMIT")
+
+
+def _sync_search_language(con, lang: str, stemmer: str, *, full: bool) -> dict:
+    """Bring one language's index in line with `articles`; returns what changed.
+
+    The removals commit as one step, then each batch of new documents in two (its new terms,
+    then its docs, terms, df and stats together): the index is consistent after every step,
+    and the temporary tables of a batch live outside transactions instead of piling up in one
+    long transaction (which made the first 1M-article build 1.6 times slower).
+    """
+    t = _search_tables(lang)
+    with _step(con):
+        if full:
+            _drop_search_tables(con, lang)
+        _create_search_tables(con, lang)
+        # What the index should hold: every article of the language, fingerprinted by what is indexed.
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _fts_want AS
+               SELECT article_id, hash(coalesce(title, ''), text) AS fp, rowid AS rid FROM articles WHERE lang = ?""",
+            [lang],
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _fts_gone AS
+                SELECT d.docid FROM {t['docs']} d ANTI JOIN _fts_want w ON d.article_id = w.article_id AND d.fp = w.fp"""
+        )
+        n_gone = con.execute("SELECT count(*) FROM _fts_gone").fetchone()[0]
+        n_docs = con.execute(f"SELECT count(*) FROM {t['docs']}").fetchone()[0]
+        if n_gone and n_gone > SEARCH_INDEX_COMPACT_SHARE * n_docs:
+            # Most of the index is stale: rebuilding is cheaper than deleting, and leaves it compact.
+            _drop_search_tables(con, lang)
+            _create_search_tables(con, lang)
+            con.execute("DELETE FROM _fts_gone")
+            full, n_gone = True, 0
+        if n_gone:
+            con.execute(
+                f"""UPDATE {t['dict']} AS d SET df = d.df - g.n FROM (
+                        SELECT termid, count(*) AS n FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)
+                        GROUP BY termid) g
+                    WHERE d.termid = g.termid"""
+            )
+            con.execute(f"DELETE FROM {t['terms']} WHERE docid IN (SELECT docid FROM _fts_gone)")
+            con.execute(f"DELETE FROM {t['docs']} WHERE docid IN (SELECT docid FROM _fts_gone)")
+        # New documents get docids in the order of their rows in `articles`, and are tokenised in
+        # batches of consecutive rows: each batch reads only its own row groups (rowid range), not
+        # every text of the table; a night's new articles are the last rows, read once.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _fts_new AS
+                SELECT (SELECT coalesce(max(docid), -1) FROM {t['docs']}) + row_number() OVER (ORDER BY w.rid)
+                       AS docid, w.article_id, w.fp, w.rid
+                FROM _fts_want w ANTI JOIN {t['docs']} d ON d.article_id = w.article_id AND d.fp = w.fp"""
+        )
+        batches = con.execute(
+            """SELECT min(docid), max(docid), min(rid), max(rid) FROM _fts_new
+               GROUP BY (docid - (SELECT min(docid) FROM _fts_new)) // ? ORDER BY 1""",
+            [SEARCH_INDEX_BATCH],
+        ).fetchall()
+        _refresh_stats(con, lang)
+    n_new = 0
+    for lo_doc, hi_doc, lo_rid, hi_rid in batches:
+        n_new += _index_batch(con, lang, stemmer, (lo_rid, hi_rid), (lo_doc, hi_doc))
     for temp in ("_fts_want", "_fts_gone", "_fts_new"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     return {"removed": n_gone, "added": n_new, "rebuilt": full}
@@ -362,8 +407,11 @@ def rebuild_search_index(con: duckdb.DuckDBPyConnection, *, full: bool = False) 
 
     Incremental by default: only documents added, changed or removed since the last call are
     (un)indexed, so a night costs the tokenising of that night; ``full`` rebuilds from scratch
-    (the results are the same). Runs in one transaction: a crash leaves the previous index,
-    which the next call brings up to date. Returns per language the documents removed and added.
+    (the results are the same). Commits in steps, each leaving a consistent index (removals,
+    then each batch of new documents): while it runs, readers see the night's documents
+    arrive batch by batch; a crash keeps the steps done, and the next call indexes the rest.
+    Inside a caller's open transaction it all runs in that one. Returns per language the
+    documents removed and added.
     """
     limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     limit_bytes = _size_bytes(limit)
@@ -390,28 +438,15 @@ def _size_bytes(text: str) -> float | None:
 
 
 def _rebuild_search_index(con: duckdb.DuckDBPyConnection, *, full: bool) -> dict:
-    try:
-        con.execute("BEGIN TRANSACTION")
-        own = True
-    except duckdb.TransactionException:
-        own = False  # the caller's transaction
-    try:
-        changes = {}
-        for lang, stemmer in SEARCH_LANGUAGES.items():
+    changes = {}
+    for lang, stemmer in SEARCH_LANGUAGES.items():
+        with _step(con):
             # The extension-built tables of earlier versions of the warehouse.
             con.execute(f"DROP SCHEMA IF EXISTS fts_main_search_{lang} CASCADE")
             con.execute(f"DROP TABLE IF EXISTS search_{lang}")
-            changes[lang] = _sync_search_language(con, lang, stemmer, full=full)
+        changes[lang] = _sync_search_language(con, lang, stemmer, full=full)
+    with _step(con):
         con.execute(sql_text("search.sql"))
-        if own:
-            con.execute("COMMIT")
-    except BaseException:
-        if own:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-        raise
     log.info("search index: %s", changes)
     return changes
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -89,13 +90,44 @@ def conform(table_name: str, table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=target)
 
 
-def write_partition(root: str | Path, table_name: str, dt: _dt.date, table: pa.Table) -> str:
-    """Write one night of one table; atomic replace of that night only. Returns the final path.
+def _row_groups(data: pa.Table | ds.Dataset | pa.RecordBatchReader) -> Iterator[pa.Table]:
+    """The rows in slices of ROW_GROUP_SIZE; a dataset or a reader is read batch by batch."""
+    if isinstance(data, pa.Table):
+        for offset in range(0, data.num_rows, ROW_GROUP_SIZE):
+            yield data.slice(offset, ROW_GROUP_SIZE)
+        return
+    if isinstance(data, ds.Dataset):
+        batches = data.to_batches(
+            batch_size=16_384, batch_readahead=1, fragment_readahead=1,
+            fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False),
+        )
+    else:
+        batches = data
+    pending: list[pa.RecordBatch] = []
+    n_pending = 0
+    for batch in batches:
+        while batch.num_rows:
+            take = min(batch.num_rows, ROW_GROUP_SIZE - n_pending)
+            pending.append(batch.slice(0, take))
+            n_pending += take
+            batch = batch.slice(take)
+            if n_pending == ROW_GROUP_SIZE:
+                yield pa.Table.from_batches(pending)
+                pending, n_pending = [], 0
+    if n_pending:
+        yield pa.Table.from_batches(pending)
 
-    Written row group by row group, each conformed to the contract on its own, so memory
-    holds the input and one row group, not a second copy of the night.
+
+def write_partition(
+    root: str | Path, table_name: str, dt: _dt.date, data: pa.Table | ds.Dataset | pa.RecordBatchReader
+) -> str:
+    """Write one night of one table; atomic replace of that night only.
+
+    ``data`` is a table, or a dataset or batch reader streamed row group by row group (a night
+    of 1M articles then takes one row group of memory, not the whole night). Each row group is
+    conformed to the contract on its own. Returns the final path.
     """
-    target = check_compatible(table_name, table.schema)
+    target = check_compatible(table_name, data.schema)
     fs, base = _fs_and_path(root)
     directory = f"{base}/{table_name}/dt={dt.isoformat()}"
     final = f"{directory}/part-0.parquet"
@@ -107,9 +139,8 @@ def write_partition(root: str | Path, table_name: str, dt: _dt.date, table: pa.T
     with fs.open_output_stream(tmp) as sink, pq.ParquetWriter(
         sink, target, compression=COMPRESSION, write_statistics=True
     ) as writer:
-        for offset in range(0, table.num_rows, ROW_GROUP_SIZE):
-            writer.write_table(conform(table_name, table.slice(offset, ROW_GROUP_SIZE)),
-                               row_group_size=ROW_GROUP_SIZE)
+        for group in _row_groups(data):
+            writer.write_table(conform(table_name, group), row_group_size=ROW_GROUP_SIZE)
     fs.move(tmp, final)
     if "://" not in str(root):
         return final

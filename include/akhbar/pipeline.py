@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from akhbar import lake
@@ -87,7 +88,8 @@ class RunContext:
 def _atomic_write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    # Row groups of the lake's size, so a later stage can stream the file group by group.
+    pq.write_table(table, tmp, compression="zstd", row_group_size=lake.ROW_GROUP_SIZE)
     os.replace(tmp, path)
 
 
@@ -324,7 +326,10 @@ def write_lake(ctx: RunContext) -> dict:
 
     counts = StageCounts(stage="write_lake")
     with Timer(counts):
-        articles = _read(ctx.work_dir / "articles.parquet")
+        # Streamed from the work file: the night's texts are not held in memory again.
+        articles_path = ctx.work_dir / "articles.parquet"
+        articles = ds.dataset(articles_path, format="parquet")
+        n_articles = pq.ParquetFile(articles_path).metadata.num_rows
         quarantine = _concat([pq.read_table(p) for p in _night_parts(ctx, "quarantine")], QUARANTINE)
         tables = {
             "articles": articles,
@@ -335,8 +340,8 @@ def write_lake(ctx: RunContext) -> dict:
         }
         for name, table in tables.items():
             lake.write_partition(ctx.lake_root, name, ctx.dt, table)
-            counts.extra[name] = table.num_rows
-        counts.records_in = counts.records_out = articles.num_rows + quarantine.num_rows
+            counts.extra[name] = n_articles if name == "articles" else table.num_rows
+        counts.records_in = counts.records_out = n_articles + quarantine.num_rows
     return _save_counts(ctx, counts)
 
 
@@ -378,7 +383,8 @@ def validate(ctx: RunContext) -> dict:
         raw = _concat([pq.read_table(p, columns=light) for p in raw_files], pa.schema([RAW_RECORD.field(n) for n in light]))
         raw = raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
         raw_count = raw.num_rows
-        articles = lake.read_partition(ctx.lake_root, "articles", ctx.dt)
+        # A lazy scan: the suites read the texts only as lengths, batch by batch.
+        articles = lake.scan_partition(ctx.lake_root, "articles", ctx.dt)
         report = validate_night(
             dt=ctx.dt,
             run_id=ctx.run_id,
@@ -394,7 +400,7 @@ def validate(ctx: RunContext) -> dict:
             known_article_ids=_indexed_article_ids(ctx),
         )
         _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
-        counts.records_in = counts.records_out = articles.num_rows
+        counts.records_in = counts.records_out = articles.count_rows()
         counts.extra.update(critical_failures=report.critical_failures,
                             warning_failures=report.warning_failures,
                             data_docs=str(report.data_docs_index) if report.data_docs_index else None)

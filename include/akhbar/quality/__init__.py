@@ -317,7 +317,7 @@ def validate_night(
     *,
     dt: datetime.date,
     run_id: str,
-    articles: pa.Table,
+    articles: pa.Table | pyarrow.dataset.Dataset,
     raw_count: int,
     quarantine: pa.Table,
     places: pa.Table,
@@ -330,7 +330,8 @@ def validate_night(
 ) -> QualityReport:
     """Validate one night's tables; keep the results in GX stores and Data Docs.
 
-    ``articles`` is the night's ARTICLE table including duplicates; ``history`` has
+    ``articles`` is the night's ARTICLE table including duplicates, or a dataset of it (a lake
+    partition: scanned without holding the texts, see :func:`frames.slim_articles`); ``history`` has
     columns ``dt, source_id, n_articles`` for previous nights (see :func:`volume_counts`);
     ``known_article_ids`` are articles of other nights a duplicate may point to.
     Never raises for failed expectations: check ``report.passed``.

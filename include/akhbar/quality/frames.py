@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from akhbar import schema as S
 from akhbar.quality import suites as Q
@@ -80,10 +81,44 @@ def _pandas(columns: dict[str, pa.ChunkedArray | pa.Array]) -> pd.DataFrame:
     return table.to_pandas(types_mapper=None, split_blocks=True, self_destruct=True)
 
 
-def schema_frame(tables: dict[str, tuple[pa.Table, pa.Schema]]) -> pd.DataFrame:
+# Article columns the suites read only as lengths (text_chars, text_search_chars).
+LONG_TEXT_COLUMNS = ("text", "text_search")
+
+
+def slim_articles(articles: pa.Table | ds.Dataset) -> tuple[pa.Table, pa.Schema]:
+    """The articles as the suites read them, and the schema they are stored with.
+
+    A dataset (a lake partition) is scanned batch by batch with each long text replaced by its
+    length, so a night of 1M articles is checked without holding its texts. A table is
+    returned as it is; the lengths are computed from it.
+    """
+    if isinstance(articles, pa.Table):
+        return articles, articles.schema
+    schema = articles.schema
+    columns = {name: pc.field(name) for name in schema.names if name not in LONG_TEXT_COLUMNS}
+    for name in LONG_TEXT_COLUMNS:
+        if name in schema.names and pa.types.is_string(schema.field(name).type):
+            columns[f"{name}_chars"] = pc.utf8_length(pc.field(name))
+    # Little read-ahead, and no pre-buffering of whole row groups: with the defaults the scan of
+    # a 1M-article night peaked at 6 GB, with these at 0.8 GB.
+    scanner = articles.scanner(
+        columns=columns, batch_size=16_384, batch_readahead=1, fragment_readahead=1,
+        fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False),
+    )
+    return scanner.to_table(), schema
+
+
+def _text_chars(articles: pa.Table, name: str) -> pa.ChunkedArray:
+    if f"{name}_chars" in articles.column_names:
+        return articles.column(f"{name}_chars")
+    return pc.utf8_length(_column(articles, name, S.ARTICLE))
+
+
+def schema_frame(tables: dict[str, tuple[pa.Table | pa.Schema, pa.Schema]]) -> pd.DataFrame:
     rows = []
     for table_name, (table, expected) in tables.items():
-        actual = {f.name: f.type for f in table.schema}
+        stored = table if isinstance(table, pa.Schema) else table.schema
+        actual = {f.name: f.type for f in stored}
         for f in expected:
             rows.append(
                 {
@@ -155,7 +190,7 @@ def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None
 def build(
     *,
     dt: datetime.date,
-    articles: pa.Table,
+    articles: pa.Table | ds.Dataset,
     raw_count: int,
     quarantine: pa.Table,
     places: pa.Table,
@@ -166,7 +201,8 @@ def build(
     known_article_ids: pa.Array | None = None,
 ) -> Frames:
     out = Frames()
-    tables = {"articles": (articles, S.ARTICLE), "quarantine": (quarantine, S.QUARANTINE)}
+    articles, articles_schema = slim_articles(articles)
+    tables = {"articles": (articles_schema, S.ARTICLE), "quarantine": (quarantine, S.QUARANTINE)}
     tables |= {
         "article_places": (places, S.ARTICLE_PLACES),
         "article_dates": (dates, S.ARTICLE_DATES),
@@ -186,8 +222,6 @@ def build(
     A = S.ARTICLE
     ids = _column(articles, "article_id", A)
     dup = _column(articles, "duplicate_of", A)
-    text = _column(articles, "text", A)
-    text_search = _column(articles, "text_search", A)
     out.frames["articles"] = _pandas(
         {
             "article_id": ids,
@@ -195,8 +229,8 @@ def build(
             "lang": _column(articles, "lang", A),
             "content_hash": _column(articles, "content_hash", A),
             "dt_iso": pc.cast(_column(articles, "dt", A), pa.string()),
-            "text_chars": pc.utf8_length(text),
-            "text_search_chars": pc.utf8_length(text_search),
+            "text_chars": _text_chars(articles, "text"),
+            "text_search_chars": _text_chars(articles, "text_search"),
             "n_chars": _column(articles, "n_chars", A),
             "published_at": _column(articles, "published_at", A),
             "duplicate_of": dup,

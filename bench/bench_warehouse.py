@@ -14,8 +14,11 @@ that of the originals: replication adds documents, not words).
 
 Each phase runs in its own subprocess so that its peak RSS (ru_maxrss) is its own:
 
-  make       (not a pipeline figure) the rows, saved to Parquet for the write phase
-  write      akhbar.lake.write_partition of the night's five tables (one night of N articles)
+  make       (not a pipeline figure) the rows, saved to Parquet for the write phase; the child
+             tables (places, dates, keywords) are those the project's enrichment finds in each
+             real text, repeated for every article made from it
+  write      akhbar.lake.write_partition of the night's five tables (one night of N articles),
+             streamed from the files
   validate   akhbar.quality.validate_night of that night in one call (every suite, Data Docs)
   load       akhbar.warehouse.load_night of that night into an empty warehouse
              (the transaction, then the search index rebuild, timed apart)
@@ -85,8 +88,54 @@ def load_texts() -> list[tuple[str, str, str, str]]:
     return out
 
 
+def enrich_texts(texts, night: dt.date) -> dict:
+    """The child rows (places, dates, keywords) of each distinct text, by the project's own
+    enrichment; column ``text_index`` says which text a row belongs to."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from akhbar.cleaning import search_key
+    from akhbar.enrichment import enrich
+    from akhbar.enrichment.keywords import DocFreq
+    from akhbar.schema import CLEANED_DOCUMENT
+
+    when = dt.datetime.combine(night, dt.time(3, 0), dt.timezone.utc)
+    rows = [{"record_id": f"text-{i}", "source_id": source, "url": None, "canonical_url": None, "title": title,
+             "text": text, "authors": None, "category_raw": None, "published_raw": None, "published_at": when,
+             "date_source": "dump", "fetched_at": when, "lang_hint": lang, "tz_hint": None,
+             "text_search": search_key(text), "content_hash": f"h{i}", "letter_ratio": 0.9,
+             "repeated_line_ratio": 0.0, "is_fragment": False, "is_short": False, "is_mostly_nonletters": False,
+             "is_repetitive": False} for i, (lang, source, title, text) in enumerate(texts)]
+    cleaned = pa.Table.from_pylist(rows, schema=CLEANED_DOCUMENT)
+    result = enrich(cleaned, dt=night, doc_freq=DocFreq.from_texts(cleaned.column("text_search")))
+    # enrich keeps the input order: the i-th article is the i-th text.
+    ids = result.articles.column("article_id")
+    return {name: table.append_column("text_index", pc.index_in(table.column("article_id"), value_set=ids))
+            for name, table in (("article_places", result.places), ("article_dates", result.dates),
+                                ("article_keywords", result.keywords))}
+
+
+def children_of(night_table, picks: list[int], children: dict) -> dict:
+    """Each article's child rows: those of the text it was made from, under its own id."""
+    import pyarrow as pa
+
+    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+
+    schemas = {"article_places": ARTICLE_PLACES, "article_dates": ARTICLE_DATES, "article_keywords": ARTICLE_KEYWORDS}
+    articles = pa.table({"new_id": night_table.column("article_id"), "text_index": pa.array(picks, pa.int32()),
+                         "night": night_table.column("dt")})
+    out = {}
+    for name, table in children.items():
+        joined = table.join(articles, "text_index", join_type="inner", use_threads=True)
+        joined = joined.drop_columns(["article_id", "dt"]).rename_columns(
+            ["article_id" if c == "new_id" else "dt" if c == "night" else c for c in joined.drop_columns(
+                ["article_id", "dt"]).column_names])
+        out[name] = joined.select(schemas[name].names).cast(schemas[name])
+    return out
+
+
 def make_night(texts, n: int, night: dt.date, offset: int = 0):
-    """A night of ``n`` ARTICLE rows (no duplicates) and its empty child tables."""
+    """A night of ``n`` ARTICLE rows (no duplicates), and the index of the text of each."""
     import hashlib
 
     import pyarrow as pa
@@ -100,6 +149,7 @@ def make_night(texts, n: int, night: dt.date, offset: int = 0):
     pools = {"ar": [t for t in texts if t[0] == "ar"], "en": [t for t in texts if t[0] == "en"]}
     pools = {lang: pool for lang, pool in pools.items() if pool}
     # Mostly Arabic: 88% ar, 12% en (when the English Ahram texts are there).
+    index = {id(t): i for i, t in enumerate(texts)}
     picks = [rng.choice(pools["en"] if "en" in pools and rng.random() < EN_SHARE else pools["ar"]) for _ in range(n)]
     for i, (lang, source, title, text) in enumerate(picks):
         k = offset + i
@@ -120,7 +170,7 @@ def make_night(texts, n: int, night: dt.date, offset: int = 0):
         }
         for name, value in row.items():
             cols[name].append(value)
-    return pa.Table.from_pydict(cols, schema=ARTICLE)
+    return pa.Table.from_pydict(cols, schema=ARTICLE), [index[id(t)] for t in picks]
 
 
 def query_words(texts, count: int, seed: int = 5) -> list[tuple[str, str]]:
@@ -160,32 +210,40 @@ def phase_make(work: Path, n: int) -> dict:
 
     t0 = time.perf_counter()
     texts = load_texts()
-    # Row groups of the lake's size, as the pipeline's own work files (pipeline._atomic_write).
-    pq.write_table(make_night(texts, n, NIGHT), work / "night.parquet", row_group_size=65_536)
-    pq.write_table(make_night(texts, max(1, n // 30), NEXT_NIGHT, offset=n), work / "next_night.parquet",
-                   row_group_size=65_536)
-    return {"seconds": time.perf_counter() - t0, "distinct_texts": len(texts)}
+    children = enrich_texts(texts, NIGHT)
+    out = {"distinct_texts": len(texts)}
+    for night, size, offset in ((NIGHT, n, 0), (NEXT_NIGHT, max(1, n // 30), n)):
+        table, picks = make_night(texts, size, night, offset=offset)
+        # Row groups of the lake's size, as the pipeline's own work files (pipeline._atomic_write).
+        pq.write_table(table, work / f"night-{night}.parquet", row_group_size=65_536)
+        for name, rows in children_of(table, picks, children).items():
+            pq.write_table(rows, work / f"{name}-{night}.parquet", row_group_size=65_536)
+            out[f"{name}_rows" + ("" if night == NIGHT else "_next")] = rows.num_rows
+    return {"seconds": time.perf_counter() - t0, **out}
 
 
 def phase_write(work: Path, n: int) -> dict:
-    import pyarrow as pa
     import pyarrow.dataset as ds
-    import pyarrow.parquet as pq
 
     from akhbar import lake
-    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES, QUARANTINE
+    from akhbar.schema import ARTICLE, LAKE_TABLES
 
-    # Streamed from the file, as pipeline.write_lake streams the dedup stage's work file.
-    articles = ds.dataset(work / "night.parquet", format="parquet", schema=ARTICLE)
+    def night_files(night):
+        # Streamed from the files, as pipeline.write_lake streams the dedup stage's work file.
+        yield "articles", ds.dataset(work / f"night-{night}.parquet", format="parquet", schema=ARTICLE)
+        yield "quarantine", LAKE_TABLES["quarantine"].empty_table()
+        for name in ("article_places", "article_dates", "article_keywords"):
+            yield name, ds.dataset(work / f"{name}-{night}.parquet", format="parquet", schema=LAKE_TABLES[name])
+
     t0 = time.perf_counter()
-    lake.write_partition(_lake(work), "articles", NIGHT, articles)
-    for name, schema in (("quarantine", QUARANTINE), ("article_places", ARTICLE_PLACES),
-                         ("article_dates", ARTICLE_DATES), ("article_keywords", ARTICLE_KEYWORDS)):
-        lake.write_partition(_lake(work), name, NIGHT, schema.empty_table())
+    for name, data in night_files(NIGHT):
+        lake.write_partition(_lake(work), name, NIGHT, data)
     seconds = time.perf_counter() - t0
-    size = sum(p.stat().st_size for p in (_lake(work) / "articles").rglob("*.parquet"))
+    size = sum(p.stat().st_size for p in _lake(work).rglob("*.parquet"))
     # The next night is written here too (not timed): the `nightly` phase loads it.
-    lake.write_partition(_lake(work), "articles", NEXT_NIGHT, pq.read_table(work / "next_night.parquet").cast(ARTICLE))
+    for name, data in night_files(NEXT_NIGHT):
+        lake.write_partition(_lake(work), name, NEXT_NIGHT, data)
+    articles = lake.scan_partition(_lake(work), "articles", NIGHT)
     by_lang = articles.to_table(columns=["lang"]).group_by("lang").aggregate([("lang", "count")])
     langs = dict(zip(by_lang.column("lang").to_pylist(), by_lang.column("lang_count").to_pylist()))
     return {"seconds": seconds, "rows": articles.count_rows(), "lake_mb": size / 2**20, "langs": langs}

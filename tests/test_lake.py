@@ -62,3 +62,20 @@ def test_breaking_change_is_refused_naming_the_column(tmp_path, change, message)
 def test_missing_partition_reads_as_empty_contract_table(tmp_path):
     table = lake.read_partition(tmp_path, "article_keywords", D1)
     assert table.num_rows == 0 and table.schema.equals(ARTICLE_KEYWORDS)
+
+
+def test_a_dataset_or_a_batch_reader_is_streamed_into_full_row_groups(tmp_path, monkeypatch):
+    import pyarrow.dataset as ds
+
+    monkeypatch.setattr(lake, "ROW_GROUP_SIZE", 7)
+    source = tmp_path / "work.parquet"
+    table = keywords("a", D1, 30)
+    pq.write_table(table, source, row_group_size=4)  # batches that straddle the lake's row groups
+    from_dataset = lake.write_partition(tmp_path / "l1", "article_keywords", D1, ds.dataset(source))
+    reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=5))
+    from_reader = lake.write_partition(tmp_path / "l2", "article_keywords", D1, reader)
+    for path in (from_dataset, from_reader):
+        meta = pq.ParquetFile(path).metadata
+        assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [7, 7, 7, 7, 2]
+        assert pq.read_table(path).equals(pq.read_table(lake.write_partition(tmp_path / "l3", "article_keywords",
+                                                                              D1, table)))

@@ -127,3 +127,17 @@ def test_read_only_connection_refuses_writes(tmp_path):
     load(tmp_path, db, D1)
     with pytest.raises(duckdb.Error):
         warehouse.query(db, "DELETE FROM articles")
+
+
+def test_an_older_partition_without_a_newer_optional_column_loads_with_nulls(tmp_path):
+    import pyarrow.parquet as pq
+
+    rows = [article("old1", D1, "نص قديم من أرشيف الموقع")]
+    night(tmp_path, D1, rows)
+    # A partition written before `category` existed: the column is absent from the file.
+    path = lake.partition_path(tmp_path / "lake", "articles", D1)
+    pq.write_table(pq.read_table(path).drop_columns(["category", "main_country"]), path)
+    figures = warehouse.load_night(tmp_path / "w.duckdb", lake_root=tmp_path / "lake", dt=D1)
+    assert figures["articles"] == 1
+    got = warehouse.query(tmp_path / "w.duckdb", "SELECT article_id, category, main_country, text FROM articles")[1]
+    assert got == [("old1", None, None, "نص قديم من أرشيف الموقع")]

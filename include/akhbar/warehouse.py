@@ -61,7 +61,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
     if not read_only:
         # A bounded writer spills to disk instead of taking the machine (a 1M-article first
         # load went past 20 GB unbounded); readers keep DuckDB's default.
-        config["memory_limit"] = os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "4GB")
+        config["memory_limit"] = os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB")
     con = duckdb.connect(str(db_path), read_only=read_only, config=config)
     con.execute(f"LOAD '{fts_extension_path()}'")
     return con
@@ -155,14 +155,15 @@ def load_night(
             for child in ("article_places", "article_dates", "article_keywords"):
                 con.execute(f"DELETE FROM {child} WHERE article_id IN (SELECT article_id FROM night_demoted)")
             con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM night_demoted)")
-        kept = "SELECT article_id FROM articles"
-        con.execute(f"INSERT OR REPLACE INTO article_places SELECT * FROM night_places WHERE article_id IN ({kept})")
-        con.execute(
-            f"INSERT OR REPLACE INTO article_dates SELECT * FROM night_dates WHERE article_id IN ({kept})"
-        )
-        con.execute(
-            f"INSERT OR REPLACE INTO article_keywords SELECT * FROM night_keywords WHERE article_id IN ({kept})"
-        )
+        # The children of tonight's kept articles (not of its duplicates). Their rows of this night
+        # were deleted above, and their keys checked by the quality gate: a plain insert.
+        for child, night_rows in (("article_places", "night_places"), ("article_dates", "night_dates"),
+                                  ("article_keywords", "night_keywords")):
+            con.execute(
+                f"""INSERT INTO {child} SELECT * FROM {night_rows}
+                    WHERE article_id IN (SELECT article_id FROM articles WHERE dt = ?)""",
+                [dt],
+            )
         con.execute(
             """INSERT OR REPLACE INTO quarantine
                SELECT record_id, source_id, stage, reason, detail, locator, dt FROM night_quarantine"""

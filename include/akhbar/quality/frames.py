@@ -64,13 +64,11 @@ def _wide(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
         # Repetitive strings (languages, sources, keys of child tables) as pandas categoricals:
         # GX hashes every batch it is given, and hashing categories + codes is several
         # times cheaper than hashing each string.
-        encoded = pc.dictionary_encode(col)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries()
-            distinct = max((len(c.dictionary) for c in encoded.chunks), default=0)
-        else:
-            distinct = len(encoded.dictionary)
-        if distinct <= len(col) // 2:
+        # One chunk, one dictionary: unifying the per-chunk dictionaries of a 10M-row column
+        # read in 150 row groups took 38 s, encoding it whole takes a second.
+        whole = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        encoded = pc.dictionary_encode(whole)
+        if len(encoded.dictionary) <= len(col) // 2:
             return encoded
     return col
 

@@ -185,7 +185,10 @@ def read_partition(root: str | Path, table_name: str, dt: _dt.date) -> pa.Table:
         if contract is None:
             raise FileNotFoundError(path)
         return contract.empty_table()
-    table = pq.read_table(path, filesystem=fs)
+    # One open file for the footer and the pages: pq.read_table(path) opens the file twice, and a
+    # rerun swapping the night in between would pair the old footer with the new pages.
+    with fs.open_input_file(path) as source:
+        table = pq.read_table(source)
     return conform(table_name, table) if contract is not None else table
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from akhbar import lake, warehouse
 from akhbar.schema import ARTICLE

@@ -133,7 +133,15 @@ def load_night(
         cols = ", ".join(ARTICLE_COLUMNS)
         # Article ids are per record and night (see enrichment), so tonight's ids are only ever
         # tonight's: the night's rows deleted above, a plain insert puts them back.
-        con.execute(f"INSERT INTO articles ({cols}) SELECT {cols} FROM night_articles WHERE duplicate_of IS NULL")
+        # Row order within a night means nothing (every reader orders, the night's rows still go
+        # after the earlier nights'), and keeping it made a 1M-article insert take twice as long.
+        con.execute("SET preserve_insertion_order = false")
+        try:
+            con.execute(
+                f"INSERT INTO articles ({cols}) SELECT {cols} FROM night_articles WHERE duplicate_of IS NULL"
+            )
+        finally:
+            con.execute("RESET preserve_insertion_order")
         con.execute(
             """
             INSERT OR REPLACE INTO duplicates

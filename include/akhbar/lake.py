@@ -12,6 +12,7 @@ The lake root may be a local folder or any URI pyarrow's filesystems understand
 from __future__ import annotations
 
 import datetime as _dt
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,18 +160,30 @@ def scan_partition(root: str | Path, table_name: str, dt: _dt.date) -> ds.Datase
     return ds.dataset(path, filesystem=fs, format="parquet", schema=schema)
 
 
-def local_partition(root: str | Path, table_name: str, dt: _dt.date) -> tuple[Path | None, list[str]]:
-    """For a lake on the local disk: the night's file (None if the night has no such partition)
-    and the contract's columns that file holds. Raises ValueError for a remote lake.
+def local_partition(
+    root: str | Path, table_name: str, dt: _dt.date, *, copy_dir: str | Path | None = None
+) -> tuple[Path | None, list[str]]:
+    """The night's file on the local disk (None if the night has no such partition) and the
+    contract's columns that file holds. A lake on object storage is first copied, streamed, into
+    ``copy_dir`` (required then).
 
     DuckDB reads a local file with its own Parquet reader, inside its memory limit; rows handed
     over as Arrow batches stay referenced until the transaction commits (a 1M-article night took
     9 GB that way against 2.8 GB read natively)."""
     if "://" in str(root):
-        raise ValueError(f"not a local lake: {root}")
-    path = Path(partition_path(Path(root).resolve(), table_name, dt))
-    if not path.exists():
-        return None, []
+        if copy_dir is None:
+            raise ValueError(f"a lake on object storage ({root}) is read from a local copy: give copy_dir")
+        fs, base = _fs_and_path(root)
+        remote = f"{base}/{table_name}/dt={dt.isoformat()}/part-0.parquet"
+        if fs.get_file_info(remote).type == pafs.FileType.NotFound:
+            return None, []
+        path = Path(copy_dir) / f"{table_name}-{dt.isoformat()}.parquet"
+        with fs.open_input_stream(remote) as source, open(path, "wb") as sink:
+            shutil.copyfileobj(source, sink, length=8 * 1024 * 1024)
+    else:
+        path = Path(partition_path(Path(root).resolve(), table_name, dt))
+        if not path.exists():
+            return None, []
     present = set(pq.read_schema(path).names)
     return path, [name for name in LAKE_TABLES[table_name].names if name in present]
 

@@ -210,9 +210,6 @@ def load_night(
         copies.cleanup()
 
 
-# Tokens are runs of letters and digits in any script (the extension's default keeps only a-z).
-_FTS_TOKEN_SEPARATORS = r"(\.|[^\p{L}\p{N}])+"
-
 # Full-text index: for each language, four tables with the layout of the fts extension's own
 # (fts_main_<t>.docs/.dict/.terms/.stats), built with the same tokeniser (lower-case, accents
 # stripped, runs of letters and digits), the same Snowball stemmer (the extension's stem()),

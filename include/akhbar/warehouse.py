@@ -210,6 +210,10 @@ def load_night(
         copies.cleanup()
 
 
+# The extension's tokeniser with letters and digits of any script as the token characters (its
+# default keeps only a-z): the reference index of tests/test_search.py is built with it.
+_FTS_TOKEN_SEPARATORS = r"(\.|[^\p{L}\p{N}])+"
+
 # Full-text index: for each language, four tables with the layout of the fts extension's own
 # (fts_main_<t>.docs/.dict/.terms/.stats), built with the same tokeniser (lower-case, accents
 # stripped, runs of letters and digits), the same Snowball stemmer (the extension's stem()),

@@ -126,11 +126,9 @@ def children_of(night_table, picks: list[int], children: dict) -> dict:
                          "night": night_table.column("dt")})
     out = {}
     for name, table in children.items():
-        joined = table.join(articles, "text_index", join_type="inner", use_threads=True)
-        joined = joined.drop_columns(["article_id", "dt"]).rename_columns(
-            ["article_id" if c == "new_id" else "dt" if c == "night" else c for c in joined.drop_columns(
-                ["article_id", "dt"]).column_names])
-        out[name] = joined.select(schemas[name].names).cast(schemas[name])
+        joined = table.drop_columns(["article_id", "dt"]).join(articles, "text_index", join_type="inner")
+        renamed = joined.rename_columns({"new_id": "article_id", "night": "dt"})
+        out[name] = renamed.select(schemas[name].names).cast(schemas[name])
     return out
 
 

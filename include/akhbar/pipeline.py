@@ -329,7 +329,7 @@ def write_lake(ctx: RunContext) -> dict:
         # Streamed from the work file: the night's texts are not held in memory again.
         articles_path = ctx.work_dir / "articles.parquet"
         articles = ds.dataset(articles_path, format="parquet")
-        n_articles = pq.ParquetFile(articles_path).metadata.num_rows
+        n_articles = articles.count_rows()  # from the file's footer
         quarantine = _concat([pq.read_table(p) for p in _night_parts(ctx, "quarantine")], QUARANTINE)
         tables = {
             "articles": articles,

@@ -7,30 +7,23 @@ Reads ../shared/corpus/ant/ant-v1.1.tar.gz; exits with a message when it is abse
 from __future__ import annotations
 
 import datetime as dt
-import re
 import statistics
 import sys
-import tarfile
 import time
 from pathlib import Path
 
-ANT = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "ant" / "ant-v1.1.tar.gz"
-_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.S)
-_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import TARBALL as ANT, ant_docs  # noqa: E402
 
 
 def load(limit: int) -> list[tuple[str, str]]:
+    """(title, text) of the first ``limit`` ANT articles with a text."""
     out = []
-    with tarfile.open(ANT) as tar:
-        for member in tar:
-            if not (member.isfile() and member.name.endswith(".txt")):
-                continue
-            doc = tar.extractfile(member).read().decode("utf-8", "replace")
-            text, title = _TEXT.search(doc), _TITLE.search(doc)
-            if text:
-                out.append((title.group(1) if title else "", text.group(1)))
-            if len(out) >= limit:
-                break
+    for _, _, title, text in ant_docs():
+        if text:
+            out.append((title, text))
+        if len(out) >= limit:
+            break
     return out
 
 

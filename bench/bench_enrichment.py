@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_places import TARBALL, ant_docs  # noqa: E402
+from corpus import TARBALL, ant_docs  # noqa: E402
 
 
 def main() -> int:

@@ -50,15 +50,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("AKHBAR_CORPUS", ROOT.parent / "shared" / "corpus"))
-ANT = CORPUS / "ant" / "ant-v1.1.tar.gz"
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import CORPUS, TARBALL as ANT, ant_docs  # noqa: E402
 CREDIBILITY = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 NIGHT = dt.date(2026, 11, 28)
 NEXT_NIGHT = NIGHT + dt.timedelta(days=1)
 EN_SHARE = 0.12
 
-_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.S)
-_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -66,15 +64,9 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 def load_texts() -> list[tuple[str, str, str, str]]:
     """(lang, source, title, text) of every usable real article."""
     out = []
-    with tarfile.open(ANT) as tar:
-        for member in tar:
-            if not (member.isfile() and member.name.endswith(".txt")):
-                continue
-            doc = tar.extractfile(member).read().decode("utf-8", "replace")
-            text, title = _TEXT.search(doc), _TITLE.search(doc)
-            if text and len(text.group(1).strip()) >= 200:
-                source = "ant-" + Path(member.name).name.split("-")[0].lower()
-                out.append(("ar", source, (title.group(1) if title else "").strip(), text.group(1).strip()))
+    for docno, _, title, text in ant_docs():
+        if len(text) >= 200:
+            out.append(("ar", "ant-" + docno.split("-")[0].lower(), title, text))
     if CREDIBILITY.exists():
         with tarfile.open(CREDIBILITY) as tar:
             for member in tar:

@@ -11,35 +11,15 @@ positives as min(predicted mentions, gold mentions of that place).
 from __future__ import annotations
 
 import json
-import re
 import sys
-import tarfile
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARBALL = ROOT.parent / "shared" / "corpus" / "ant" / "ant-v1.1.tar.gz"
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import TARBALL, ant_docs  # noqa: E402
+
 LABELS = ROOT / "bench" / "labels" / "places_ant.jsonl"
-
-
-def _field(doc: str, tag: str) -> str:
-    m = re.search(rf"<{tag}>(.*?)</{tag}>", doc, re.S)
-    return m.group(1).strip() if m else ""
-
-
-def ant_docs(wanted: set[str] | None = None):
-    """(docno, category, title, text) from the ANT v1.1 tarball, read in place."""
-    with tarfile.open(TARBALL) as tar:
-        for member in tar:
-            if not member.isfile() or not member.name.endswith(".txt") or "/" not in member.name:
-                continue
-            docno = Path(member.name).stem
-            if wanted is not None and docno not in wanted:
-                continue
-            doc = tar.extractfile(member).read().decode("utf-8", "replace")
-            if "<DOC>" not in doc:
-                continue
-            yield docno, _field(doc, "CAT"), _field(doc, "TITLE"), _field(doc, "TEXT")
 
 
 def main() -> int:

@@ -45,7 +45,7 @@ $(AIRFLOW_HOME)/.ready: $(VENV)/.installed
 	mkdir -p $(AIRFLOW_HOME)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 	$(BIN)/airflow pools set akhbar_http 4 "concurrent HTTP fetches" > /dev/null
-	$(BIN)/airflow pools set akhbar_warehouse 1 "single DuckDB writer" > /dev/null
+	$(BIN)/airflow pools set akhbar_catalog 1 "one catalog writer at a time" > /dev/null
 	touch $@
 
 airflow-home: $(AIRFLOW_HOME)/.ready

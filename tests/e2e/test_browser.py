@@ -78,7 +78,7 @@ class Standalone:
 
     def start(self) -> None:
         for cmd in (["db", "migrate"], ["pools", "set", "akhbar_http", "4", "concurrent HTTP fetches"],
-                    ["pools", "set", "akhbar_warehouse", "1", "single DuckDB writer"]):
+                    ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"]):
             proc = airflow(cmd, self.env)
             assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
         self.log = open(self.log_path, "w")

@@ -113,7 +113,7 @@ def test_nightly_dag_on_celery_topology(services, pg_database, process_group, tm
     # The init service of docker-compose: migrate the metadata DB, create the pools.
     _airflow(["db", "migrate"], env, timeout=900)
     _airflow(["pools", "set", "akhbar_http", "4", "concurrent HTTP fetches"], env)
-    _airflow(["pools", "set", "akhbar_warehouse", "1", "single DuckDB writer"], env)
+    _airflow(["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"], env)
     timings["migrate"] = round(time.monotonic() - t0, 1)
 
     airflow_bin = str(VENV_BIN / "airflow")

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 from akhbar.quality import suites as Q
-from akhbar.schema import TS
+from akhbar.schema import DQ_RESULTS
 
 __all__ = [
     "DQ_RESULTS_SCHEMA",
@@ -45,20 +45,7 @@ BATCH_DEFINITION = "whole_night"
 SAMPLE_SIZE = 10  # failing values/rows quoted in details
 VALIDATION_RESULTS_IN_INDEX = 100 * len(Q.SUITES)
 
-DQ_RESULTS_SCHEMA = pa.schema(
-    [
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("dt", pa.date32(), nullable=False),
-        pa.field("suite", pa.string(), nullable=False),
-        pa.field("expectation", pa.string(), nullable=False),
-        pa.field("column", pa.string()),
-        pa.field("severity", pa.string(), nullable=False),
-        pa.field("success", pa.bool_(), nullable=False),
-        pa.field("observed", pa.string()),  # JSON object: GX's result (counts, observed value, samples)
-        pa.field("details", pa.string()),  # human-readable: what was expected, what failed
-        pa.field("checked_at", TS, nullable=False),
-    ]
-)
+DQ_RESULTS_SCHEMA = DQ_RESULTS  # the catalog table dq_results (akhbar.schema)
 
 
 def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Table:
@@ -72,7 +59,7 @@ def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Tab
 
 
 class QualityGateFailed(RuntimeError):
-    """A critical expectation failed: the warehouse must not be loaded.
+    """A critical expectation failed: the night must not be published.
 
     Built from a report (``QualityGateFailed(report)``) or a message (unpickling);
     ``.report`` is the report when there is one.

@@ -1,4 +1,5 @@
--- Views for the questions analysts ask most. Recreated after every load.
+-- Views for the questions analysts ask most, stored in the catalog (any DuckDB session that
+-- attaches it has them). Recreated when this file changes (akhbar.lakehouse.tables.ensure_catalog).
 
 CREATE OR REPLACE VIEW daily_volume AS
 SELECT dt, source_id, lang, count(*) AS articles

@@ -324,17 +324,13 @@ def dedup(ctx: RunContext) -> dict:
     return _save_counts(ctx, result.counts)
 
 
-def _staged_night(ctx: RunContext) -> "StagedNight":
-    """The night as the stages left it in the work dir: what the audit checks and the publish moves."""
-    from akhbar.lakehouse.search_index import StagedIndex
-    from akhbar.lakehouse.staging import StagedNight
+def _work_files(ctx: RunContext) -> "WorkFiles":
+    """The night as the stages up to dedup left it in the work dir."""
+    from akhbar.lakehouse.staging import WorkFiles
 
-    index_dir = ctx.staged_dir
     demoted = ctx.work_dir / "demoted.parquet"
     doc_freq = _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet"
-    return StagedNight(
-        night=ctx.dt,
-        run_id=ctx.run_id,
+    return WorkFiles(
         articles=ctx.work_dir / "articles.parquet",
         places=ctx.work_dir / "article_places.parquet",
         dates=ctx.work_dir / "article_dates.parquet",
@@ -342,24 +338,35 @@ def _staged_night(ctx: RunContext) -> "StagedNight":
         quarantine=tuple(_night_parts(ctx, "quarantine")),
         demoted=demoted if demoted.exists() else None,
         doc_freq=doc_freq if doc_freq.exists() else None,
-        search=StagedIndex(docs=index_dir / "search_docs.parquet",
-                           postings=sorted(index_dir.glob("search_postings-*.parquet")), documents=0,
-                           postings_rows=0),
     )
 
 
+def _staged_manifest(ctx: RunContext) -> Path:
+    return ctx.work_dir / "staged.json"
+
+
+def _staged_night(ctx: RunContext) -> "StagedNight":
+    from akhbar.lakehouse.staging import StagedNight
+
+    path = _staged_manifest(ctx)
+    if not path.exists():
+        raise FileNotFoundError(f"night {ctx.dt} has not been staged ({path} is missing): run the stage task first")
+    return StagedNight.load(path)
+
+
 def stage(ctx: RunContext) -> dict:
-    """Stage the night for publishing: its full-text index, tokenised and stemmed outside the
-    publish transaction. The other staged tables are the work files of the earlier stages."""
-    from akhbar.lakehouse.search_index import stage_night
+    """Stage the night for publishing: its rows as Parquet files shaped like the catalog's tables
+    (its full-text index too), under the catalog's data path but not yet in the catalog."""
+    from akhbar.lakehouse.staging import stage_night
 
     counts = StageCounts(stage="stage")
     with Timer(counts):
-        index = stage_night(ctx.work_dir / "articles.parquet", ctx.dt, ctx.staged_dir,
-                            memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"))
-        counts.records_in = counts.records_out = index.documents
-        counts.extra.update(search_documents=index.documents, search_postings=index.postings_rows,
-                            search_files=len(index.postings))
+        staged = stage_night(ctx.catalog, _work_files(ctx), night=ctx.dt, run_id=ctx.run_id,
+                             temp_dir=ctx.work_dir / "duckdb-tmp",
+                             memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"))
+        staged.save(_staged_manifest(ctx))
+        counts.records_in = counts.records_out = staged.rows.get("articles", 0) + staged.rows.get("duplicates", 0)
+        counts.extra.update(rows=staged.rows, location=staged.location)
     return _save_counts(ctx, counts)
 
 
@@ -405,19 +412,20 @@ def _raw_light(ctx: RunContext) -> pa.Table:
     return raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
 
 
-def _audit(ctx: RunContext, staged) -> "QualityReport":
-    """Great Expectations over the staged night (nothing of it is published yet)."""
+def _audit(ctx: RunContext, work) -> "QualityReport":
+    """Great Expectations over the night's work files, from which the staged files were made
+    (nothing of the night is published yet)."""
     from akhbar.quality import validate_night
     from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
     raw = _raw_light(ctx)
     # A lazy scan: the suites read the texts only as lengths, batch by batch.
-    articles = ds.dataset(staged.articles, format="parquet")
+    articles = ds.dataset(work.articles, format="parquet")
     return validate_night(
         dt=ctx.dt, run_id=ctx.run_id, articles=articles, raw_count=raw.num_rows,
-        quarantine=_concat([pq.read_table(p) for p in staged.quarantine], QUARANTINE),
-        places=_read(staged.places, ARTICLE_PLACES), dates=_read(staged.dates, ARTICLE_DATES),
-        keywords=_read(staged.keywords, ARTICLE_KEYWORDS), history=_history(ctx), quality_dir=ctx.quality_dir,
+        quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
+        places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
+        keywords=_read(work.keywords, ARTICLE_KEYWORDS), history=_history(ctx), quality_dir=ctx.quality_dir,
         raw=raw, known_article_ids=_indexed_article_ids(ctx),
     )
 
@@ -442,9 +450,8 @@ def validate(ctx: RunContext) -> dict:
 
     counts = StageCounts(stage="validate")
     with Timer(counts):
-        staged = _staged_night(ctx)
         accounting = check_accounting(ctx)  # raises AccountingError: nothing published
-        report = _audit(ctx, staged)
+        report = _audit(ctx, _work_files(ctx))
         _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
         _record_dq_results(ctx, report.results)
         counts.records_in = counts.records_out = accounting["articles"] + accounting["duplicates"]
@@ -498,6 +505,27 @@ def publish(ctx: RunContext) -> dict:
     return _save_counts(ctx, counts)
 
 
+def _staged_record_ids(ctx: RunContext) -> dict[str, list[str]]:
+    """Record ids of the staged night's articles, duplicates and quarantined records."""
+    import duckdb
+
+    from akhbar.lakehouse.staging import staging_session
+
+    staged = _staged_night(ctx)
+    out = {}
+    con = staging_session(ctx.catalog, memory_limit="1GB", temp_dir=ctx.work_dir / "duckdb-tmp")
+    try:
+        for table in ("articles", "duplicates", "quarantine"):
+            files = staged.files.get(table) or []
+            out[table] = [r[0] for r in con.execute(
+                "SELECT record_id FROM read_parquet(?)", [files]).fetchall()] if files else []
+    except duckdb.Error:
+        con.close()
+        raise
+    con.close()
+    return out
+
+
 def check_accounting(ctx: RunContext) -> dict:
     """Every raw record of the staged night ends in exactly one place: article, duplicate, or quarantine."""
     from collections import Counter
@@ -505,22 +533,11 @@ def check_accounting(ctx: RunContext) -> dict:
     raw_ids: list[str] = []
     for path in _raw_files(ctx):
         raw_ids += pq.read_table(path, columns=["record_id"]).column("record_id").to_pylist()
-    staged = _staged_night(ctx)
-    articles = _read(staged.articles).select(["record_id", "duplicate_of"]) if staged.articles.exists() \
-        else pa.table({"record_id": pa.array([], pa.string()), "duplicate_of": pa.array([], pa.string())})
-    article_ids = articles.column("record_id").to_pylist()
-    quarantine_ids: list[str] = []
-    for path in staged.quarantine:
-        quarantine_ids += pq.read_table(path, columns=["record_id"]).column("record_id").to_pylist()
-    n_duplicates = articles.num_rows - articles.column("duplicate_of").null_count
-    figures = {
-        "raw": len(raw_ids),
-        "articles": articles.num_rows - n_duplicates,
-        "duplicates": n_duplicates,
-        "quarantined": len(quarantine_ids),
-    }
+    staged = _staged_record_ids(ctx)
+    figures = {"raw": len(raw_ids), "articles": len(staged["articles"]), "duplicates": len(staged["duplicates"]),
+               "quarantined": len(staged["quarantine"])}
     # A record repeated in the raw zone is quarantined once as "repeated_record" on top of its first copy.
-    landed = article_ids + quarantine_ids
+    landed = staged["articles"] + staged["duplicates"] + staged["quarantine"]
     landed_counts, raw_counts = Counter(landed), Counter(raw_ids)
     lost = sorted(set(raw_ids) - set(landed))
     unknown = sorted(set(landed) - set(raw_ids))

@@ -244,15 +244,20 @@ DQ_RESULTS = pa.schema(
 )
 
 # The full-text index (akhbar.lakehouse.search_index): a document per kept article of a language
-# with a stemmer, and one posting per (stemmed term, document) with its count. Terms are stored as
-# the 64-bit md5 of the stem (md5_number_lower), so no dictionary has to be shared between nights
-# or writers; docids are (day number << 24) + the article's rank by id within its night.
+# with a stemmer, one posting per (stemmed term, document) with its count, and per night and
+# language the documents and their total length (BM25's num_docs and avgdl). Terms are stored as the
+# 64-bit md5 of the stem (md5_number_lower), so no dictionary has to be shared between nights,
+# shards or writers; docids are (day number << 32) + the article's rank by id within its night.
+# A document carries what a search result shows, so a search reads the index only.
 SEARCH_DOCS = pa.schema(
     [
         pa.field("lang", pa.string(), nullable=False),
         pa.field("docid", pa.int64(), nullable=False),
         pa.field("article_id", pa.string(), nullable=False),
         pa.field("len", pa.int32(), nullable=False),  # tokens in title and text
+        pa.field("title", pa.string()),
+        pa.field("published_at", TS),
+        pa.field("source_id", pa.string(), nullable=False),
         pa.field("dt", pa.date32(), nullable=False),
     ]
 )
@@ -262,7 +267,16 @@ SEARCH_POSTINGS = pa.schema(
         pa.field("term", pa.uint64(), nullable=False),
         pa.field("docid", pa.int64(), nullable=False),
         pa.field("tf", pa.int32(), nullable=False),
+        pa.field("len", pa.int32(), nullable=False),  # the document's length, for BM25 without a join
         pa.field("dt", pa.date32(), nullable=False),
+    ]
+)
+SEARCH_STATS = pa.schema(
+    [
+        pa.field("dt", pa.date32(), nullable=False),
+        pa.field("lang", pa.string(), nullable=False),
+        pa.field("n_docs", pa.int64(), nullable=False),
+        pa.field("total_len", pa.int64(), nullable=False),
     ]
 )
 
@@ -315,9 +329,10 @@ CATALOG_TABLES: dict[str, CatalogTable] = {t.name: t for t in (
     CatalogTable("dq_results", DQ_RESULTS, nightly=True),
     CatalogTable("sources", SOURCES, nightly=False),
     # Read by term across all nights: not split by night, files sorted by term.
-    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid")),
+    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=8_192),
     CatalogTable("search_postings", SEARCH_POSTINGS, nightly=True, sorted_by=("lang", "term", "docid"),
                  row_group_rows=20_480),
+    CatalogTable("search_stats", SEARCH_STATS, nightly=True),
     CatalogTable("exports", EXPORTS, nightly=False),
     CatalogTable("schema_changes", SCHEMA_CHANGES, nightly=False),
 )}

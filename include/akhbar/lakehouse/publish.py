@@ -5,8 +5,9 @@ new one; a crash before the commit leaves the previous snapshot, and a rerun sta
 
 1. clear the night: delete its rows from every nightly table (articles, duplicates, child tables,
    quarantine, keyword document frequencies, search index);
-2. insert the staged rows: the kept articles, the duplicates as links to their first article, the
-   child rows of kept articles, the quarantine, the document frequencies, the search index;
+2. register the staged files (akhbar.lakehouse.staging) in their tables with
+   ``ducklake_add_data_files``: the files were written and audited before, so the publish copies
+   nothing and its cost does not grow with the night's size;
 3. apply demotions: articles of other nights that this night's articles now precede move to
    ``duplicates`` with their new head, and leave ``articles``, the child tables and the index;
 4. replace ``sources`` with the registry's;
@@ -25,13 +26,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from akhbar.lakehouse.staging import StagedNight
+from akhbar.lakehouse.staging import StagedNight, contract_select
 from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES, DUPLICATES, SOURCES
 
 log = logging.getLogger(__name__)
 
 PUBLISH_MESSAGE = "publish night "  # + YYYY-MM-DD: how `akhbar versions` finds published nights
-KEPT = "(duplicate_of IS NULL OR duplicate_of = article_id)"
 
 
 @dataclass(frozen=True)
@@ -53,26 +53,6 @@ def _columns(table: str) -> list[str]:
     return CATALOG_TABLES[table].schema.names
 
 
-def _select_from_file(paths, table: str, *, defaults: dict | None = None) -> str:
-    """SELECT of the contract's columns from staged files; a column a file lacks reads as NULL (or
-    its default), so files staged before an optional column was added still publish."""
-    paths = [p for p in paths if p is not None]
-    present = set()
-    for path in paths:
-        present |= set(pq.read_schema(path).names)
-    defaults = defaults or {}
-    cols = []
-    for name in _columns(table):
-        if name in defaults:
-            cols.append(f"{defaults[name]} AS \"{name}\"")
-        elif name in present:
-            cols.append(f'"{name}"')
-        else:
-            cols.append(f'NULL AS "{name}"')
-    files = "[" + ", ".join(_quote(p) for p in paths) + "]"
-    return f"SELECT {', '.join(cols)} FROM read_parquet({files}, union_by_name = true)"
-
-
 def _insert(con, table: str, select_sql: str, params=None) -> None:
     cols = ", ".join(f'"{c}"' for c in _columns(table))
     con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or [])
@@ -84,39 +64,21 @@ def _clear_night(con, staged: StagedNight) -> None:
             con.execute(f"DELETE FROM {name} WHERE dt = ?", [staged.night])
 
 
-def _insert_articles(con, staged: StagedNight) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _staged_articles AS SELECT * FROM read_parquet({_quote(staged.articles)})")
-    _insert(con, "articles", _select_from_file([staged.articles], "articles") + f" WHERE {KEPT}")
-    dup_defaults = {"duplicate_of": "duplicate_of", "cluster_id": "coalesce(cluster_id, duplicate_of)",
-                    "kind": "duplicate_kind"}
-    _insert(con, "duplicates", _select_from_file([staged.articles], "duplicates", defaults=dup_defaults)
-            + f" WHERE NOT {KEPT}")
-    kept = f"article_id IN (SELECT article_id FROM _staged_articles WHERE {KEPT})"
-    for table, path in zip(ARTICLE_CHILD_TABLES, (staged.places, staged.dates, staged.keywords)):
-        _insert(con, table, _select_from_file([path], table) + f" WHERE {kept}")
-
-
-def _insert_side_tables(con, staged: StagedNight) -> None:
-    if staged.quarantine:
-        _insert(con, "quarantine", _select_from_file(staged.quarantine, "quarantine"))
-    if staged.doc_freq is not None:
-        n_docs = int((pq.read_schema(staged.doc_freq).metadata or {}).get(b"n_docs", b"0"))
-        _insert(con, "keyword_doc_freq", _select_from_file(
-            [staged.doc_freq], "keyword_doc_freq", defaults={"dt": f"DATE '{staged.night.isoformat()}'",
-                                                             "n_docs": str(n_docs)}))
-    _insert(con, "search_docs", _select_from_file([staged.search.docs], "search_docs"))
-    # One insert per staged file, in order: each is sorted by term, and so are the row groups it makes.
-    for path in staged.search.postings:
-        _insert(con, "search_postings", _select_from_file([path], "search_postings"))
+def _register_files(con, staged: StagedNight) -> None:
+    for table, files in staged.files.items():
+        for path in files:
+            con.execute("CALL ducklake_add_data_files('akhbar', ?, ?)", [table, path])
 
 
 def _apply_demotions(con, staged: StagedNight) -> int:
     if staged.demoted is None or pq.ParquetFile(staged.demoted).metadata.num_rows == 0:
         return 0
+    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)})",
+                              set(pq.read_schema(staged.demoted).names))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _demoted AS
             SELECT d.* EXCLUDE (record_id), coalesce(d.record_id, a.record_id) AS record_id
-            FROM ({_select_from_file([staged.demoted], "duplicates")}) d
+            FROM ({demoted}) d
             LEFT JOIN (SELECT article_id, record_id FROM articles
                        WHERE dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}))) a
             USING (article_id)"""
@@ -130,6 +92,10 @@ def _apply_demotions(con, staged: StagedNight) -> int:
     con.execute(f"DELETE FROM search_postings WHERE {nights} AND docid IN "
                 f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})")
     con.execute(f"DELETE FROM search_docs WHERE {nights} AND {ids}")
+    # The index's per-night figures of the nights that lost documents, counted again.
+    con.execute(f"DELETE FROM search_stats WHERE {nights}")
+    _insert(con, "search_stats", f"""SELECT dt, lang, count(*), sum(len) FROM search_docs WHERE {nights}
+                                     GROUP BY dt, lang""")
     con.execute(f"DELETE FROM articles WHERE {nights} AND {ids}")
     return con.execute("SELECT count(*) FROM _demoted").fetchone()[0]
 
@@ -158,12 +124,10 @@ def _figures(con, staged: StagedNight, demoted: int) -> PublishFigures:
 def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, sources=(),
                   extra_info: dict | None = None) -> PublishFigures:
     """Replace ``staged.night`` in the catalog in one transaction; returns its published figures."""
-    con.execute("SET preserve_insertion_order = true")  # the staged postings keep their term order
     con.execute("BEGIN TRANSACTION")
     try:
         _clear_night(con, staged)
-        _insert_articles(con, staged)
-        _insert_side_tables(con, staged)
+        _register_files(con, staged)
         demoted = _apply_demotions(con, staged)
         if sources:
             replace_sources(con, sources)

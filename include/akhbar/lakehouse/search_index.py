@@ -9,18 +9,15 @@ only inserts the staged files.
 
 Cost: texts are split on spaces first (a byte split), and each distinct piece is folded, split and
 stemmed once per batch, which is about ten times cheaper than a regular expression over every text.
-Memory: batches of ``BATCH_DOCS`` documents per language, in a DuckDB session bounded by its
-memory limit (it spills to disk beyond).
+Memory: batches of ``BATCH_DOCS`` documents, in the staging session bounded by its memory limit
+(it spills to disk beyond).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
 
 from akhbar.lakehouse import extensions
 
@@ -28,29 +25,12 @@ log = logging.getLogger(__name__)
 
 STEMMERS = {"ar": "arabic", "fr": "french", "en": "english"}
 BATCH_DOCS = 100_000
-ROW_GROUP_ROWS = 20_480  # postings of one term sit in one or two row groups: reads stay small
 _TOKEN_SPLIT = r"[^\p{L}\p{N}]+"
 
 
 def docid_base(night: _dt.date) -> int:
     """Docids of a night start at (day number << 32): unique across nights without coordination."""
     return (night - _dt.date(1970, 1, 1)).days << 32
-
-
-@dataclass(frozen=True)
-class StagedIndex:
-    docs: Path
-    postings: list[Path]
-    documents: int
-    postings_rows: int
-
-
-def _session(memory_limit: str, temp_dir: Path) -> duckdb.DuckDBPyConnection:
-    temp_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={**extensions.OFFLINE_CONFIG, "memory_limit": memory_limit,
-                                 "temp_directory": str(temp_dir), "preserve_insertion_order": False})
-    extensions.load(con, "fts")
-    return con
 
 
 def _quote(path: Path | str) -> str:
@@ -63,11 +43,11 @@ def _stage_docs(con, articles: Path, night: _dt.date) -> None:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _docs AS
             WITH ranked AS (
-                SELECT article_id, lang, duplicate_of,
+                SELECT article_id, lang, duplicate_of, title, published_at, source_id,
                        {docid_base(night)} + row_number() OVER (ORDER BY article_id) - 1 AS docid
                 FROM read_parquet({_quote(articles)})
             )
-            SELECT docid, article_id, lang FROM ranked
+            SELECT docid, article_id, lang, title, published_at, source_id FROM ranked
             WHERE duplicate_of IS NULL AND lang IN ({", ".join(f"'{lang}'" for lang in STEMMERS)})"""
     )
 
@@ -103,55 +83,57 @@ def _tokenise_batch(con, batch, lang: str) -> int:
     return con.execute("SELECT count(DISTINCT docid) FROM _pieces").fetchone()[0]
 
 
-def _write_postings(con, path: Path, lang: str, night: _dt.date) -> int:
-    con.execute(
-        f"""COPY (SELECT '{lang}' AS lang, term, docid, tf, DATE '{night.isoformat()}' AS dt
-                  FROM _post ORDER BY term, docid)
-            TO {_quote(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"""
-    )
-    con.execute("INSERT INTO _lens SELECT docid, sum(tf)::INTEGER FROM _post GROUP BY docid")
-    return con.execute("SELECT count(*) FROM _post").fetchone()[0]
+def _postings_sql(lang: str, night: _dt.date) -> str:
+    # A document's postings are all in one batch and language: its length is known here.
+    return (f"""SELECT '{lang}' AS lang, p.term, p.docid, p.tf, l.len, DATE '{night.isoformat()}' AS dt
+                FROM _post p JOIN (SELECT docid, sum(tf)::INTEGER AS len FROM _post GROUP BY docid) l
+                USING (docid) ORDER BY p.term, p.docid""")
 
 
-def _write_docs(con, path: Path, night: _dt.date) -> int:
+_DOCS = """SELECT d.lang, d.docid, d.article_id, coalesce(l.len, 0)::INTEGER AS len, d.title,
+                  d.published_at::TIMESTAMPTZ AS published_at, d.source_id, DATE '{night}' AS dt
+           FROM _docs d LEFT JOIN (SELECT docid, sum(len)::INTEGER AS len FROM _lens GROUP BY docid) l
+           USING (docid)"""
+
+
+def _docs_sql(night: _dt.date) -> str:
     # A document without any token (an empty title and a text of punctuation) still counts in
     # num_docs and avgdl, with length 0, as in the extension's index.
-    con.execute(
-        f"""COPY (SELECT d.lang, d.docid, d.article_id, coalesce(l.len, 0)::INTEGER AS len,
-                         DATE '{night.isoformat()}' AS dt
-                  FROM _docs d LEFT JOIN _lens l USING (docid) ORDER BY d.lang, d.docid)
-            TO {_quote(path)} (FORMAT parquet, COMPRESSION zstd)"""
-    )
-    return con.execute("SELECT count(*) FROM _docs").fetchone()[0]
+    return _DOCS.format(night=night.isoformat()) + " ORDER BY d.lang, d.docid"
 
 
-def stage_night(articles: Path, night: _dt.date, out_dir: Path, *, memory_limit: str = "2GB",
-                batch_docs: int = BATCH_DOCS) -> StagedIndex:
-    """Write ``out_dir/search_docs.parquet`` and ``out_dir/search_postings-<lang>-<n>.parquet`` for the
-    kept articles of ``articles`` (the night's ARTICLE work file, duplicates included)."""
+def _stats_sql(night: _dt.date) -> str:
+    return (f"SELECT DATE '{night.isoformat()}' AS dt, lang, count(*)::BIGINT AS n_docs, "
+            f"sum(len)::BIGINT AS total_len FROM ({_DOCS.format(night=night.isoformat())}) GROUP BY lang ORDER BY lang")
+
+
+def stage_search_index(con, articles: Path, night: _dt.date, writer) -> dict[str, list[str]]:
+    """Stage ``search_docs`` and ``search_postings`` for the kept articles of ``articles`` (the night's
+    ARTICLE work file, duplicates included) through ``writer`` (akhbar.lakehouse.staging._Writer).
+
+    The work file is read once, batch by batch: only a batch's texts are in memory. Each batch and
+    language makes one postings file, sorted by term: the row groups of the published files each cover
+    a narrow range of terms.
+    """
     import pyarrow.parquet as pq
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("search_*.parquet"):
-        old.unlink()
-    con = _session(memory_limit, out_dir.parent / "duckdb-tmp")
-    try:
-        _stage_docs(con, articles, night)
-        con.execute("CREATE OR REPLACE TEMP TABLE _lens (docid BIGINT, len INTEGER)")
-        postings: list[Path] = []
-        n_postings = 0
-        # The work file is read once, batch by batch: only a batch's texts are in memory.
-        source = pq.ParquetFile(articles)
-        for batch in source.iter_batches(batch_size=batch_docs, columns=["article_id", "title", "text"]):
-            for lang in STEMMERS:
-                if not _tokenise_batch(con, batch, lang):
-                    continue
-                path = out_dir / f"search_postings-{len(postings):05d}-{lang}.parquet"
-                n_postings += _write_postings(con, path, lang, night)
-                postings.append(path)
-        docs_path = out_dir / "search_docs.parquet"
-        documents = _write_docs(con, docs_path, night)
-    finally:
-        con.close()
-    log.info("search index of %s: %d documents, %d postings in %d files", night, documents, n_postings, len(postings))
-    return StagedIndex(docs=docs_path, postings=postings, documents=documents, postings_rows=n_postings)
+    extensions.load(con, "fts")
+    _stage_docs(con, articles, night)
+    con.execute("CREATE OR REPLACE TEMP TABLE _lens (docid BIGINT, len INTEGER)")
+    postings: list[str] = []
+    n_batches = 0
+    source = pq.ParquetFile(articles)
+    for batch in source.iter_batches(batch_size=BATCH_DOCS, columns=["article_id", "title", "text"]):
+        for lang in STEMMERS:
+            if not _tokenise_batch(con, batch, lang):
+                continue
+            postings += writer.write("search_postings", _postings_sql(lang, night),
+                                     name=f"part-{n_batches:05d}-{lang}")
+            con.execute("INSERT INTO _lens SELECT docid, sum(tf)::INTEGER FROM _post GROUP BY docid")
+            n_batches += 1
+    docs = writer.write("search_docs", _docs_sql(night))
+    stats = writer.write("search_stats", _stats_sql(night))
+    for temp in ("_docs", "_lens", "_pieces", "_piece_terms", "_post"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    log.info("search index of %s: %d postings files", night, len(postings))
+    return {"search_docs": docs, "search_postings": postings, "search_stats": stats}

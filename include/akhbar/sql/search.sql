@@ -1,11 +1,13 @@
 -- Full-text search over the three languages, each with its own Snowball stemmer (BM25).
 --
--- The index (akhbar.lakehouse.search_index) is two catalog tables: search_docs (lang, docid,
--- article_id, len, dt), one row per kept article of a language with a stemmer, and search_postings
--- (lang, term, docid, tf, dt), one row per (stemmed term, document) with its count. Terms are the
--- 64-bit md5 of the stem (md5_number_lower(stem(token, stemmer))), the same function at indexing and
--- at query time, so no term dictionary is shared between nights. Each night's postings are written
--- sorted by (lang, term): a query reads only the row groups whose term range holds its terms.
+-- The index (akhbar.lakehouse.search_index) is three catalog tables: search_postings (lang, term,
+-- docid, tf, len, dt), one row per (stemmed term, document) with its count and the document's
+-- length; search_docs (lang, docid, article_id, len, title, published_at, source_id, dt), one row
+-- per kept article of a language with a stemmer; search_stats (dt, lang, n_docs, total_len). Terms
+-- are the 64-bit md5 of the stem (md5_number_lower(stem(token, stemmer))), the same function at
+-- indexing and at query time, so no term dictionary is shared between nights. Each night's postings
+-- are written sorted by (lang, term): a query reads only the row groups whose term range holds its
+-- terms, scores from the postings alone, and reads search_docs only for its best documents.
 --
 -- Tokens are those of the fts extension: lower-case, accents stripped, runs of letters and digits of
 -- any script; stems are the extension's stem(). Scores are the extension's match_bm25 with its
@@ -35,7 +37,7 @@ CREATE OR REPLACE MACRO akhbar_fold(q) AS
 CREATE OR REPLACE MACRO akhbar_tokens(s) AS
     list_filter(
         string_split_regex(regexp_replace(lower(strip_accents(CAST(s AS VARCHAR))), '(\.|[^\p{L}\p{N}])+', ' ', 'g'), '\s+'),
-        t -> t <> ''
+        lambda t: t <> ''
     );
 
 CREATE OR REPLACE MACRO search_articles(q, k := 0) AS TABLE
@@ -49,28 +51,33 @@ qterms AS (
         UNION ALL SELECT 'en', md5_number_lower(stem(tok, 'english')) FROM qtokens
     )
 ),
-postings AS (
-    SELECT p.lang, p.term, p.docid, p.tf
+postings AS MATERIALIZED (
+    SELECT p.lang, p.term, p.docid, p.tf, p.len
     FROM search_postings p SEMI JOIN qterms q ON p.lang = q.lang AND p.term = q.term
 ),
 df AS (
     SELECT lang, term, count(*) AS df FROM postings GROUP BY lang, term
 ),
 stats AS (
-    SELECT lang, count(*) AS num_docs, avg(len) AS avgdl FROM search_docs GROUP BY lang
+    SELECT lang, sum(n_docs) AS num_docs, sum(total_len) / sum(n_docs) AS avgdl
+    FROM search_stats GROUP BY lang HAVING sum(n_docs) > 0
 ),
-hits AS (
-    SELECT d.article_id,
+scored AS (
+    SELECT p.lang, p.docid,
            sum(log((s.num_docs - f.df + 0.5) / (f.df + 0.5) + 1)
-               * (p.tf * (1.2 + 1)) / (p.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
+               * (p.tf * (1.2 + 1)) / (p.tf + 1.2 * (1 - 0.75 + 0.75 * (p.len / s.avgdl)))) AS score
     FROM postings p
     JOIN df f ON f.lang = p.lang AND f.term = p.term
-    JOIN search_docs d ON d.lang = p.lang AND d.docid = p.docid
     JOIN stats s ON s.lang = p.lang
-    GROUP BY d.article_id
-    ORDER BY score DESC, d.article_id
-    LIMIT CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END
+    GROUP BY p.lang, p.docid
+),
+-- The best k scores with every document tied with the last of them: the final order breaks ties by
+-- article_id, which only search_docs knows.
+best AS (
+    SELECT lang, docid, score FROM scored
+    QUALIFY rank() OVER (ORDER BY score DESC) <= CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END
 )
-SELECT a.article_id, a.title, a.published_at, a.dt, a.source_id, a.lang, h.score
-FROM hits h JOIN articles a USING (article_id)
-ORDER BY h.score DESC, a.article_id;
+SELECT d.article_id, d.title, d.published_at, d.dt, d.source_id, d.lang, b.score
+FROM best b JOIN search_docs d ON d.lang = b.lang AND d.docid = b.docid
+ORDER BY b.score DESC, d.article_id
+LIMIT CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END;

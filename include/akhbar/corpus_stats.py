@@ -165,7 +165,7 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
         if "dq_results" in present:
             out["quality_failures"] = _records(con.execute(
                 """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
-                   FROM dq_results WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
+                   FROM dq_latest WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
                 params))
             out["latest_quality"] = _latest_quality(con)
         else:

@@ -12,6 +12,7 @@ in SQLite's default journal mode a reader's open transaction makes the writer's 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,30 @@ from akhbar.lakehouse.settings import CATALOG_NAME, CatalogSettings
 
 class CatalogMissing(FileNotFoundError):
     """No catalog at the configured place yet (the first night creates it)."""
+
+
+class CatalogUnavailable(RuntimeError):
+    """The catalog could not be attached; the message names where, never a password."""
+
+
+_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)|(://[^:/@\s]+:)[^@\s]+(@)", re.I)
+
+
+def redact(text: str) -> str:
+    """``text`` without the passwords a connection string in it may hold."""
+    return _PASSWORD.sub(lambda m: (m.group(1) + "***") if m.group(1) else (m.group(3) + "***" + m.group(4)), text)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, statements: list[str]) -> None:
+    for statement in statements:
+        try:
+            con.execute(statement)
+        except duckdb.Error as exc:
+            message = redact(str(exc))
+            if statement.startswith("ATTACH") and "does not exist" in message:
+                raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first "
+                                     "akhbar_nightly run (or `akhbar run`)") from None
+            raise CatalogUnavailable(f"cannot open the catalog ({settings.describe()}): {message}") from None
 
 
 def _sql_string(value: str) -> str:
@@ -102,8 +127,7 @@ def open_writer(settings: CatalogSettings, *, temp_dir: str | Path | None = None
         config["temp_directory"] = str(temp_dir)
     con = duckdb.connect(config=config)
     try:
-        for statement in attach_statements(settings, read_only=False, data_path=True):
-            con.execute(statement)
+        _attach(con, settings, attach_statements(settings, read_only=False, data_path=True))
     except BaseException:
         con.close()
         raise
@@ -122,8 +146,7 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
                              "run (or `akhbar run`)")
     con = duckdb.connect(config=dict(extensions.OFFLINE_CONFIG))
     try:
-        for statement in attach_statements(settings, read_only=True):
-            con.execute(statement)
+        _attach(con, settings, attach_statements(settings, read_only=True))
         if sandbox:
             allowed = [settings.data_path]
             if settings.kind == "sqlite":

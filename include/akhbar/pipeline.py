@@ -518,7 +518,7 @@ def _staged_record_ids(ctx: RunContext) -> dict[str, list[str]]:
         for table in ("articles", "duplicates", "quarantine"):
             files = staged.files.get(table) or []
             out[table] = [r[0] for r in con.execute(
-                "SELECT record_id FROM read_parquet(?)", [files]).fetchall()] if files else []
+                "SELECT record_id FROM read_parquet(?, hive_partitioning = false)", [files]).fetchall()] if files else []
     except duckdb.Error:
         con.close()
         raise

@@ -98,11 +98,11 @@ def _source_select(con, table: str, lake: Path) -> str:
     if table == "duplicates" and "record_id" not in shared and (files := _lake_glob(lake, "articles")):
         cols = ", ".join(p.replace('NULL AS "record_id"', 'l.record_id AS "record_id"') for p in parts)
         select = (f"SELECT {cols} FROM old.duplicates o LEFT JOIN (SELECT article_id, record_id FROM "
-                  f"read_parquet({files}, union_by_name = true)) l USING (article_id)")
+                  f"read_parquet({files}, union_by_name = true, hive_partitioning = false)) l USING (article_id)")
     if table == "quarantine" and "body" not in shared and (files := _lake_glob(lake, "quarantine")):
         cols = ", ".join(p.replace('NULL AS "body"', 'l.body AS "body"') for p in parts)
         select = (f"SELECT {cols} FROM old.quarantine o LEFT JOIN (SELECT dt, record_id, any_value(body) AS body "
-                  f"FROM read_parquet({files}, union_by_name = true) GROUP BY dt, record_id) l USING (dt, record_id)")
+                  f"FROM read_parquet({files}, union_by_name = true, hive_partitioning = false) GROUP BY dt, record_id) l USING (dt, record_id)")
     return select
 
 
@@ -117,9 +117,9 @@ def _rebuild_index(con, temp: Path) -> int:
         con.execute(f"COPY (SELECT *, NULL::VARCHAR AS duplicate_of FROM articles WHERE dt = ?) "
                     f"TO {_quote(articles)} (FORMAT parquet)", [night])
         index = stage_night(articles, night, temp / f"index-{night}")
-        con.execute(f"INSERT INTO search_docs SELECT * FROM read_parquet({_quote(index.docs)})")
+        con.execute(f"INSERT INTO search_docs SELECT * FROM read_parquet({_quote(index.docs)}, hive_partitioning = false)")
         for path in index.postings:
-            con.execute(f"INSERT INTO search_postings SELECT * FROM read_parquet({_quote(path)})")
+            con.execute(f"INSERT INTO search_postings SELECT * FROM read_parquet({_quote(path)}, hive_partitioning = false)")
     con.execute("COMMIT")
     return len(nights)
 

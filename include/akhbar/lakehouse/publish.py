@@ -73,14 +73,14 @@ def _register_files(con, staged: StagedNight) -> None:
 def _apply_demotions(con, staged: StagedNight) -> int:
     if staged.demoted is None or pq.ParquetFile(staged.demoted).metadata.num_rows == 0:
         return 0
-    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)})",
+    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
                               set(pq.read_schema(staged.demoted).names))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _demoted AS
             SELECT d.* EXCLUDE (record_id), coalesce(d.record_id, a.record_id) AS record_id
             FROM ({demoted}) d
             LEFT JOIN (SELECT article_id, record_id FROM articles
-                       WHERE dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}))) a
+                       WHERE dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, hive_partitioning = false))) a
             USING (article_id)"""
     )
     nights = "dt IN (SELECT DISTINCT dt FROM _demoted)"

@@ -54,13 +54,15 @@ def data_docs_dir(data_dir: str | Path | None = None) -> Path:
 def reader(catalog: CatalogSettings, *, sandbox: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only session on the latest snapshot, closed on exit (sandboxed: the page's queries
     are fixed, but its search term comes from a URL)."""
-    from akhbar.lakehouse.connect import open_reader
+    from akhbar.lakehouse.connect import CatalogUnavailable, open_reader
 
     try:
         con = open_reader(catalog, sandbox=sandbox)
     except CatalogMissing as exc:
         raise WarehouseUnavailable("missing", "No catalog yet: it appears after the first successful "
                                               "akhbar_nightly run.") from exc
+    except CatalogUnavailable as exc:
+        raise WarehouseUnavailable("error", str(exc)) from exc
     try:
         yield con
     finally:

@@ -329,7 +329,7 @@ CATALOG_TABLES: dict[str, CatalogTable] = {t.name: t for t in (
     CatalogTable("dq_results", DQ_RESULTS, nightly=True),
     CatalogTable("sources", SOURCES, nightly=False),
     # Read by term across all nights: not split by night, files sorted by term.
-    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=8_192),
+    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=1_024),
     CatalogTable("search_postings", SEARCH_POSTINGS, nightly=True, sorted_by=("lang", "term", "docid"),
                  row_group_rows=20_480),
     CatalogTable("search_stats", SEARCH_STATS, nightly=True),

@@ -146,7 +146,7 @@ def test_running_the_same_night_twice_changes_nothing(nightly):
     assert first == second
 
 
-def test_the_readme_queries_answer_on_the_nights_warehouse(nightly):
+def test_the_readme_queries_answer_on_the_nights_catalog(nightly):
     """Every analyst query documented in the README runs, and most find rows after one night."""
     import importlib.util
 

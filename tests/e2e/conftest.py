@@ -45,6 +45,8 @@ def wait_until(check, *, timeout: float, interval: float = 0.5, what: str = "con
             value = check()
             if value:
                 return value
+        except AssertionError:
+            raise  # a definite failure (a task failed): waiting longer cannot help
         except Exception as exc:  # not ready yet
             last_error = exc
         time.sleep(interval)

@@ -90,7 +90,7 @@ class CatalogSettings:
         spec = env.get("AKHBAR_CATALOG", "").strip()
         conn_id = env.get("AKHBAR_CATALOG_CONN_ID", "").strip()
         if conn_id and not spec:
-            spec = _postgres_from_airflow(conn_id, env)
+            return cls("postgres", _postgres_from_airflow(conn_id, env), data_path, s3)
         if not spec:
             return cls("sqlite", str(data_dir / "catalog.sqlite"), data_path, s3)
         if spec.startswith("sqlite:"):
@@ -100,8 +100,8 @@ class CatalogSettings:
         if spec.startswith(("postgresql://", "postgres://")):
             return cls("postgres", _libpq_from_url(spec), data_path, s3)
         raise CatalogConfigError(
-            f"AKHBAR_CATALOG={spec.split(':')[0]}:...: expected sqlite:/path, postgres:<libpq keywords> "
-            "or postgresql://user:password@host:port/dbname"
+            f"AKHBAR_CATALOG starts with {spec.split(':')[0][:20]!r}: expected sqlite:/path, "
+            "postgres:<libpq keywords> or postgresql://user:password@host:port/dbname"
         )
 
 

@@ -331,13 +331,15 @@ def phase_publish(work: Path, n: int) -> dict:
     with writer_session(_settings(work), "bench: create the catalog", temp_dir=work / "duckdb-tmp"):
         pass
     reader = _reader(work, 3600, queries)
-    time.sleep(3)
+    seen = []
+    while len([line for line in seen if line.startswith("Q ")]) < 3:  # the reader is up and answering
+        seen.append(reader.stdout.readline())
     start = time.time()
     result = _publish(work, NIGHT)
     end = time.time()
     time.sleep(2)
     reader.terminate()
-    during_out = reader.communicate()[0]
+    during_out = "".join(seen) + reader.communicate()[0]
     idle = _reader(work, 25, queries)
     idle_out = idle.communicate()[0]
     result["reader_during_publish"] = _latencies(during_out, start, end)

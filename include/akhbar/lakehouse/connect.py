@@ -145,8 +145,11 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
     if not exists(settings):
         raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first akhbar_nightly "
                              "run (or `akhbar run`)")
+    # Parquet footers kept between queries: a search reads the footers of every postings file, and
+    # parsing them again each time cost more than the search itself.
     con = duckdb.connect(config=dict(extensions.OFFLINE_CONFIG))
     try:
+        con.execute("SET parquet_metadata_cache = true")
         _attach(con, settings, attach_statements(settings, read_only=True))
         if sandbox:
             allowed = [settings.data_path]

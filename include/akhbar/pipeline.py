@@ -218,6 +218,8 @@ def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
     from akhbar.quarantine import QuarantineBuilder
     from akhbar.schema import CLEANED_DOCUMENT
 
+    # A new extraction starts the night's audit afresh: sources set aside by an earlier audit come back.
+    _set_aside_file(ctx).unlink(missing_ok=True)
     files = [f for f in _raw_files(ctx) if source_id is None or _source_of(f) == source_id]
     total_extract, total_clean = StageCounts(stage="extract"), StageCounts(stage="clean")
     for path in files:
@@ -270,9 +272,46 @@ def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
 
 
 def _night_parts(ctx: RunContext, kind: str) -> list[Path]:
-    """This night's per-source hand-over files, for the sources of this night's raw zone only."""
-    path_of = _cleaned_path if kind == "cleaned" else _quarantine_path
-    return [p for f in _raw_files(ctx) if (p := path_of(ctx, _source_of(f))).exists()]
+    """This night's per-source hand-over files, for the sources of this night's raw zone only. A
+    source set aside by the quality gate has no cleaned documents, and all its records quarantined."""
+    excluded = _set_aside(ctx)
+    parts = []
+    for raw_file in _raw_files(ctx):
+        sid = _source_of(raw_file)
+        if sid in excluded:
+            path = _set_aside_quarantine_path(ctx, sid) if kind == "quarantine" else None
+        else:
+            path = (_cleaned_path if kind == "cleaned" else _quarantine_path)(ctx, sid)
+        if path is not None and path.exists():
+            parts.append(path)
+    return parts
+
+
+def _set_aside_file(ctx: RunContext) -> Path:
+    return ctx.work_dir / "set_aside_sources.json"
+
+
+def _set_aside(ctx: RunContext) -> dict[str, str]:
+    """Sources the quality gate set aside tonight, with the reason."""
+    path = _set_aside_file(ctx)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _set_aside_quarantine_path(ctx: RunContext, source_id: str) -> Path:
+    return ctx.work_dir / "quarantine" / f"source={source_id}.set-aside.parquet"
+
+
+def _quarantine_whole_source(ctx: RunContext, source_id: str, reason: str) -> None:
+    """Every raw record of a source into the quarantine, with its bytes and the gate's reason."""
+    raw_file = next(f for f in _raw_files(ctx) if _source_of(f) == source_id)
+    raw = pq.read_table(raw_file, columns=["record_id", "source_id", "locator", "body"])
+    n = raw.num_rows
+    table = pa.table({
+        "record_id": raw.column("record_id"), "source_id": raw.column("source_id"),
+        "stage": pa.array(["validate"] * n), "reason": pa.array(["source_failed_quality"] * n),
+        "detail": pa.array([reason[:2000]] * n), "locator": raw.column("locator"), "body": raw.column("body"),
+        "dt": pa.array([ctx.dt] * n, pa.date32())}).cast(QUARANTINE)
+    _atomic_write(table, _set_aside_quarantine_path(ctx, source_id))
 
 
 def _docfreq_dir(ctx: RunContext) -> Path:
@@ -418,26 +457,37 @@ def _audit(ctx: RunContext, work) -> "QualityReport":
     from akhbar.quality import validate_night
     from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
-    raw = _raw_light(ctx)
+    raw = _without_set_aside(ctx, _raw_light(ctx))
     # A lazy scan: the suites read the texts only as lengths, batch by batch.
     articles = ds.dataset(work.articles, format="parquet")
     return validate_night(
         dt=ctx.dt, run_id=ctx.run_id, articles=articles, raw_count=raw.num_rows,
-        quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
+        quarantine=_without_set_aside(ctx, _concat([pq.read_table(p) for p in work.quarantine], QUARANTINE)),
         places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
         keywords=_read(work.keywords, ARTICLE_KEYWORDS), history=_history(ctx), quality_dir=ctx.quality_dir,
         raw=raw, known_article_ids=_indexed_article_ids(ctx),
     )
 
 
+def _without_set_aside(ctx: RunContext, table: pa.Table) -> pa.Table:
+    """The rows of sources the gate has not set aside: a set-aside source is quarantined whole for a
+    failure already recorded, and the night's audit is of the rest (the accounting still counts it)."""
+    import pyarrow.compute as pc
+
+    set_aside = list(_set_aside(ctx))
+    if not set_aside or not table.num_rows:
+        return table
+    return table.filter(pc.invert(pc.is_in(table.column("source_id"), value_set=pa.array(set_aside))))
+
+
 def _record_dq_results(ctx: RunContext, results: pa.Table) -> None:
-    """Append the night's quality results to dq_results (kept for every run, failed nights included)."""
+    """Append a validation's results to dq_results: every validation is kept, failed nights and
+    audits repeated after a source was set aside included (dq_latest shows the latest of a night)."""
     from akhbar.lakehouse.session import writer_session
 
     with writer_session(ctx.catalog, f"quality results of {ctx.dt} ({ctx.run_id})",
                         temp_dir=ctx.work_dir / "duckdb-tmp") as con:
         con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM dq_results WHERE run_id = ? AND dt = ?", [ctx.run_id, ctx.dt])
         con.register("_night_dq", results)
         con.execute("INSERT INTO dq_results SELECT * FROM _night_dq")
         con.execute("COMMIT")
@@ -452,8 +502,13 @@ def validate(ctx: RunContext) -> dict:
     with Timer(counts):
         accounting = check_accounting(ctx)  # raises AccountingError: nothing published
         report = _audit(ctx, _work_files(ctx))
-        _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
         _record_dq_results(ctx, report.results)
+        if not report.passed and _set_aside_failing_sources(ctx, report):
+            counts.extra["set_aside_sources"] = _set_aside(ctx)
+            accounting = check_accounting(ctx)
+            report = _audit(ctx, _work_files(ctx))
+            _record_dq_results(ctx, report.results)
+        _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
         counts.records_in = counts.records_out = accounting["articles"] + accounting["duplicates"]
         counts.extra.update(critical_failures=report.critical_failures,
                             warning_failures=report.warning_failures,
@@ -466,6 +521,41 @@ def validate(ctx: RunContext) -> dict:
                                 f"{names}. Nothing was published; the staged night is in {ctx.work_dir}. "
                                 f"Data Docs: {report.data_docs_index}")
     return counts.as_dict()
+
+
+def _night_tables(ctx: RunContext) -> "NightTables":
+    from akhbar.quality.isolation import NightTables
+    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+
+    work = _work_files(ctx)
+    return NightTables(articles=_read(work.articles, ARTICLE),
+                       quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
+                       places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
+                       keywords=_read(work.keywords, ARTICLE_KEYWORDS), raw=_raw_light(ctx), history=_history(ctx),
+                       known_article_ids=_indexed_article_ids(ctx))
+
+
+def _set_aside_failing_sources(ctx: RunContext, report) -> bool:
+    """A source that fails the gate alone is set aside (all its records quarantined with the reason)
+    and the rest of the night is enriched, deduplicated and staged again, so that one broken source
+    does not cost the others their night. False when no source, or every source, fails alone."""
+    from akhbar.quality.isolation import failing_sources
+
+    night = _night_tables(ctx)
+    with_records = set(night.raw.column("source_id").to_pylist())
+    failing = failing_sources(night, dt=ctx.dt, run_id=ctx.run_id, quality_dir=ctx.work_dir / "quality-by-source")
+    if not failing or {f.source_id for f in failing} >= with_records:
+        return False
+    set_aside = {**_set_aside(ctx), **{f.source_id: f.reason for f in failing}}
+    for source_id, reason in set_aside.items():
+        _quarantine_whole_source(ctx, source_id, reason)
+    path = _set_aside_file(ctx)
+    path.write_text(json.dumps(set_aside, ensure_ascii=False, indent=1), encoding="utf-8")
+    log.warning("night %s: sources set aside by the quality gate: %s", ctx.dt, set_aside)
+    enrich(ctx)
+    dedup(ctx)
+    stage(ctx)
+    return True
 
 
 def _dedup_is_stale(ctx: RunContext) -> bool:

@@ -314,6 +314,7 @@ def validate_night(
     quality_dir: pathlib.Path,
     raw: pa.Table | None = None,
     known_article_ids: pa.Array | None = None,
+    data_docs: bool = True,
 ) -> QualityReport:
     """Validate one night's tables; keep the results in GX stores and Data Docs.
 
@@ -345,7 +346,7 @@ def validate_night(
     # the GX file stores and the Data Docs index are plain files rewritten in place.
     with open(quality_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        rows, docs_index = _validate(gx, quality_dir, dt, run_id, built)
+        rows, docs_index = _validate(gx, quality_dir, dt, run_id, built, data_docs)
     results = pa.Table.from_pylist(rows, schema=DQ_RESULTS_SCHEMA)
     critical = sum(1 for r in rows if not r["success"] and r["severity"] == Q.CRITICAL)
     warning = sum(1 for r in rows if not r["success"] and r["severity"] == Q.WARNING)
@@ -369,7 +370,7 @@ def validate_night(
     return report
 
 
-def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built) -> tuple:
+def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built, data_docs: bool = True) -> tuple:
     """Run every suite's checkpoint on its frame, then build Data Docs once for all results."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
@@ -416,6 +417,8 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
                     _row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters)
                 )
     docs_index: pathlib.Path | None = None
+    if not data_docs:
+        return rows, docs_index
     try:
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=docs_ids)
         index = quality_dir / "data_docs" / "index.html"

@@ -33,7 +33,7 @@ def cmd_run(args) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
         print(render(summary, examples=not args.no_examples))
-    return 0
+    return 1 if summary.get("failed_sources") else 0  # a failed source fails the run (like its Airflow task)
 
 
 def cmd_sql(args) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,16 @@ class Container:
 class Target:
     where: str  # "http" or "file"
     location: str  # absolute URL, or path relative to the mirror
+
+
+def raw_elements(body: bytes, tag: str, expected: int) -> list[bytes | None]:
+    """The bytes of each ``<tag>…</tag>`` element of a container as written (any namespace
+    prefix), for the quarantine of a bad item. Parsers do not give them back; when the count
+    differs from the ``expected`` number of items, None each (the caller says what it read)."""
+    pattern = re.compile(rb"<(?:[\w.-]+:)?" + tag.encode() + rb"\b[^>]*(?<!/)>.*?</(?:[\w.-]+:)?" + tag.encode()
+                         + rb"\s*>", re.S | re.I)
+    found = [m.group(0) for m in pattern.finditer(body)]
+    return found if len(found) == expected else [None] * expected
 
 
 def load_container(ctx: Context, *, locator_url: str | None = None) -> Iterator[dict]:

@@ -23,6 +23,7 @@ from akhbar.sources.links import (
     container_error,
     fetch_items,
     load_container,
+    raw_elements,
     remember_container,
 )
 from akhbar.sources.page_dates import find_page_date, mark_page_date
@@ -103,8 +104,10 @@ def xml_feed_items(body: bytes) -> tuple[list[Item], str | None]:
     # file name as something to open. No response headers: a wrong HTTP charset must not
     # override the XML declaration.
     parsed = feedparser.parse(io.BytesIO(body), resolve_relative_uris=False, sanitize_html=False)
+    entries = parsed.entries
+    tag = "entry" if b"<entry" in body or b":entry" in body else "item"
     items = []
-    for entry in parsed.entries:
+    for entry, raw in zip(entries, raw_elements(body, tag, len(entries))):
         authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
         items.append(
             Item(
@@ -116,6 +119,7 @@ def xml_feed_items(body: bytes) -> tuple[list[Item], str | None]:
                     "author": entry.get("author") or _join(authors),
                     "category": _join(t.get("term") for t in entry.get("tags") or []),
                 },
+                raw=raw,
             )
         )
     if problem is None and parsed.get("bozo") and not items:

@@ -30,6 +30,7 @@ from akhbar.sources.links import (
     container_error,
     fetch_items,
     load_container,
+    raw_elements,
     resolve_link,
 )
 from akhbar.sources.safety import Refused
@@ -84,6 +85,8 @@ def parse_sitemap(body: bytes) -> tuple[str, list[dict]]:
         raise Refused("malformed_xml", f"root element <{kind[:50]}> is neither <urlset> nor <sitemapindex>")
     child_name = "url" if kind == "urlset" else "sitemap"
     entries = [_entry(node) for node in root if _local(node.tag) == child_name]
+    for entry, raw in zip(entries, raw_elements(body, child_name, len(entries))):
+        entry["raw"] = raw or entry["raw"]
     return kind, [e for e in entries if e.get("loc")]
 
 

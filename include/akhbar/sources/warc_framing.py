@@ -164,7 +164,11 @@ class WarcFramer:
         return Frame(offset, total, "record", data, fields, complete=False)
 
     def _followed_by_record(self, ahead: int) -> bool:
-        """Whether only blank lines lie between ``ahead`` bytes from here and the next record (or the end)."""
+        """Whether the block ending ``ahead`` bytes from here is followed by the record
+        separator, or by blank lines only up to the next record (or the end)."""
+        self._fill(ahead + 4)
+        if self.buf.startswith(b"\r\n\r\n", self.pos + ahead):
+            return True
         while True:
             self._fill(ahead + 64)  # may compact the buffer: positions are kept relative
             start = self.pos + ahead

@@ -180,6 +180,8 @@ class DecompressedStream(io.RawIOBase):
         # (inflated start, compressed start) of the latest members; queries only look near the end
         self._members: deque[tuple[int, int]] = deque([(0, 0)], maxlen=4096)
         self._done = False
+        # What is there, not a full chunk: a slow download is read as it comes.
+        self._read = getattr(fh, "read1", fh.read)
 
     def readable(self) -> bool:
         return True
@@ -200,7 +202,7 @@ class DecompressedStream(io.RawIOBase):
         while not self._done:
             room = min(len(target), READ_CHUNK)
             if not self._pending:
-                self._pending = self._fh.read(READ_CHUNK)
+                self._pending = self._read(READ_CHUNK)
                 if not self._pending:
                     self._end_of_file()
                     break

@@ -68,7 +68,7 @@ def raw_elements(body: bytes, tag: str, expected: int) -> list[bytes | None]:
     prefix), for the quarantine of a bad item. Parsers do not give them back; when the count
     differs from the ``expected`` number of items, None each (the caller says what it read)."""
     pattern = re.compile(rb"<(?:[\w.-]+:)?" + tag.encode() + rb"\b[^>]*(?<!/)>.*?</(?:[\w.-]+:)?" + tag.encode()
-                         + rb"\s*>", re.S | re.I)
+                         + rb"\s*>", re.DOTALL | re.IGNORECASE)
     found = [m.group(0) for m in pattern.finditer(body)]
     return found if len(found) == expected else [None] * expected
 

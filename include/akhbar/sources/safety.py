@@ -177,10 +177,10 @@ def safe_local_path(base_dir: Path, relative: str) -> Path:
         raise Refused("path_traversal", f"empty or NUL path {relative[:200]!r}")
     rel = rel.lstrip("/")  # a site-absolute link (/a/b.html) is relative to the mirror's root
     base = base_dir.resolve()
-    target = (base / rel).resolve()
+    target = Path(os.path.normpath(base / rel))
     if target != base and base not in target.parents:
         raise Refused("path_traversal", f"{relative[:200]!r} points outside {base.name}/")
-    if Path(os.path.normpath(base / rel)) != target:
+    if target.resolve() != target:
         raise Refused("refused_symlink", f"{relative[:200]!r} goes through a symbolic link (not followed)")
     return target
 

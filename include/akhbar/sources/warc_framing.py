@@ -76,8 +76,9 @@ class WarcFramer:
             del self.buf[: self.pos]
             self.base += self.pos
             self.pos = 0
+        read = getattr(self.stream, "read1", self.stream.read)  # what is there: a slow download is not waited for
         while self._avail() < size and not self.eof:
-            chunk = self.stream.read(max(READ_SIZE, size - self._avail()))
+            chunk = read(max(READ_SIZE, size - self._avail()))
             if chunk:
                 self.buf += chunk
             else:
@@ -118,12 +119,20 @@ class WarcFramer:
             size += run
         return Frame(offset, size, "blank") if size else None
 
+    def _header_end(self) -> re.Match | None:
+        """The blank line ending the header block that starts here (reading only as far as needed)."""
+        while True:
+            end = _HEADER_END.search(self.buf, self.pos, self.pos + HEADER_LIMIT)
+            if end is not None or self._avail() >= HEADER_LIMIT or self.eof:
+                return end
+            self._fill(self._avail() + 1)
+
     def _record(self) -> Frame:
         offset = self.offset
-        self._fill(HEADER_LIMIT)
+        self._fill(5)
         if not self.buf.startswith(b"WARC/", self.pos):
             return self._damaged(offset, "bad_warc", f"bytes at offset {offset} are not a WARC record")
-        end = _HEADER_END.search(self.buf, self.pos, self.pos + HEADER_LIMIT)
+        end = self._header_end()
         fields = _fields(bytes(self.buf[self.pos: end.start()])) if end else None
         if end is None or fields is None:
             if self.eof:

@@ -295,9 +295,8 @@ def _csv_rows(ctx: Context, mapping: dict, file: LocalFile, lines: _Lines, ledge
             needed = [mapping[k] for k in ("text", "html") if k in (ctx.source.mapping or {})]
             if needed and not any(c in header for c in needed):
                 ledger.separators -= len(raw)
-                ledger.quarantined += len(raw)
-                yield ctx.factory.error(f"{file.name}:1", "missing_column",
-                                        f"{file.name} has no column {needed} (header {header[:20]})", body=raw)
+                yield _unusable_file(ctx, file, lines, ledger, raw, "missing_column",
+                                     f"{file.name} has no column {needed} (header {header[:20]})")
                 return
             continue
         if lines.count > ctx.settings.max_lines:
@@ -311,6 +310,20 @@ def _csv_rows(ctx: Context, mapping: dict, file: LocalFile, lines: _Lines, ledge
         row = _csv_row(ctx, mapping, header, values, raw, f"{file.name}:{start}")
         _book(ledger, row, len(raw))
         yield row
+
+
+def _unusable_file(ctx: Context, file: LocalFile, lines: _Lines, ledger: FileLedger, head: bytes, code: str,
+                   detail: str) -> dict:
+    """The whole file as one error record (its first max_bytes; every byte counted)."""
+    kept = bytearray(head)
+    size = len(head)
+    for _ in lines:
+        raw = lines.take()
+        size += len(raw)
+        kept += raw[: max(0, ctx.settings.max_bytes - len(kept))]
+    ledger.size += size - len(head)
+    ledger.quarantined += size
+    return ctx.factory.error(f"{file.name}:1", code, detail, body=bytes(kept))
 
 
 def _csv_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:

@@ -130,13 +130,15 @@ def container_error(ctx: Context, container: Container, code: str, detail: str) 
     )
 
 
-def http_error_row(ctx: Context, locator: str, response: Response, **meta) -> dict:
+def http_error_row(ctx: Context, locator: str, response: Response, *, fallback_body: bytes | None = None,
+                   **meta) -> dict:
+    """The error record of a failed GET: what the server sent, or (nothing received) ``fallback_body``."""
     code, _, detail = (response.error or "error: unknown").partition(": ")
     return ctx.factory.error(
         locator,
         code,
         detail,
-        body=response.body,
+        body=response.body if response.body is not None else fallback_body,
         url=response.url,
         final_url=response.final_url,
         http_status=response.status,
@@ -262,8 +264,8 @@ def _page_row(ctx: Context, url: str, item: Item, response: Response) -> Iterato
         ctx.counts.not_modified += 1
         ctx.state.touch(url)
         return
-    if response.error:
-        yield http_error_row(ctx, url, response, **meta_fields(item.meta))
+    if response.error:  # nothing received (DNS, refused address...): the item is what is kept
+        yield http_error_row(ctx, url, response, fallback_body=_item_bytes(item), **meta_fields(item.meta))
         return
     body = response.body or b""
     digest = sha256_hex(body)
@@ -293,8 +295,9 @@ def _local_page_row(ctx: Context, container: Container, relative: str, item: Ite
     limit = ctx.settings.max_bytes
     try:
         body, too_big = read_local(path, limit)
-    except OSError as exc:
-        yield ctx.factory.error(relative, "not_found", f"{relative}: {exc.strerror or exc}", **common)
+    except OSError as exc:  # the item named a file that is not there: the item is what is kept
+        yield ctx.factory.error(relative, "not_found", f"{relative}: {exc.strerror or exc}", body=_item_bytes(item),
+                                **common)
         return
     if too_big:
         yield ctx.factory.error(relative, "too_large", f"{relative} is larger than max_bytes={limit}", body=body,

@@ -115,6 +115,8 @@ class FetchCounts:
             "http_requests": self.http_requests,
             "bytes_read": sum(f.size for f in self.files.values()),
             "bytes_quarantined": sum(f.quarantined for f in self.files.values()),
+            # Bytes of input files that ended in no record and no count: 0, or a reader is wrong.
+            "bytes_unaccounted": sum(f.size - f.accounted for f in self.files.values()),
         }
 
 

@@ -128,19 +128,19 @@ def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
     error: tuple[str, str] | None = None
     try:
         body = record.content_stream().read(limit + 1)
-    except (ValueError, OSError, EOFError) as exc:  # zlib.error is an Exception of its own
-        body, error = None, ("bad_encoding", f"cannot decode the HTTP payload: {exc}")
-    except Exception as exc:  # noqa: BLE001 - brotli and friends raise their own types
-        body, error = None, ("bad_encoding", f"cannot decode the HTTP payload: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - zlib, brotli and friends raise their own types
+        # The record's own bytes go to the quarantine: the payload could not be decoded.
+        return ctx.factory.error(locator, "bad_encoding", f"cannot decode the HTTP payload: {type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())[:300]}", body=frame.data, url=_target(record))
     status_line, http_pairs = None, None
-    if http is None and body is not None and body.startswith((b"HTTP/1.", b"HTTP/2")):
+    if http is None and body.startswith((b"HTTP/1.", b"HTTP/2")):
         # warcio leaves the HTTP head unparsed when the target URI is not http(s).
         status_line, http_pairs, body = _split_http(body)
         content_type = next((v for k, v in http_pairs if k.lower() == "content-type"), None)
-    if body is not None and not _is_html(content_type, body):
+    if not _is_html(content_type, body):
         ctx.counts.skipped["warc_non_html"] += 1
         return None
-    if body is not None and (len(body) > limit or not frame.complete):
+    if len(body) > limit or not frame.complete:
         body, error = body[:limit], ("too_large", f"payload larger than max_bytes={limit}")
     uri = _target(record)
     bad_uri = _check_target(uri)
@@ -148,7 +148,7 @@ def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
         error = ("bad_target_uri", bad_uri)
     pairs = http.headers if http is not None else http_pairs
     fields = {"url": uri, "http_status": _status(http, status_line), "content_type": content_type,
-                  "headers": headers_json(pairs) if pairs is not None else None, "fetched_at": _warc_date(record)}
+              "headers": headers_json(pairs) if pairs is not None else None, "fetched_at": _warc_date(record)}
     if error:
         return ctx.factory.error(locator, error[0], error[1], body=body, **fields)
     return ctx.factory.make(locator, body=body, **fields)

@@ -17,8 +17,10 @@ appends how many inputs it tried.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
+import re
 import shutil
 import tarfile
 import zlib
@@ -230,9 +232,9 @@ def test_fuzz_warc(tmp_path_factory, name, mutations, layout):
         if layout == "one_stream":
             data = gzip.compress(data)
         elif layout == "members":
-            cut = [i for i in range(len(data)) if data.startswith(b"WARC/1.", i)] or [0]
+            cut = [m.start() for m in re.finditer(rb"WARC/1\.", data)] or [0]
             bounds = [*cut, len(data)] if cut[0] == 0 else [0, *cut, len(data)]
-            data = b"".join(gzip.compress(data[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+            data = b"".join(gzip.compress(data[a:b]) for a, b in itertools.pairwise(bounds))
     run("warc", folder / ("crawl.warc.gz" if data[:2] == b"\x1f\x8b" else "crawl.warc"), data)
     report("warc")
 

@@ -97,15 +97,20 @@ def fetch_source(
         ctx.state.save()
     finally:
         ctx.close()
-        extra = fetch_counts.as_extra()
         if counts is not None:
-            counts.records_out += fetch_counts.records
-            counts.rejected += sum(fetch_counts.errors.values())
-            for key, value in extra.items():
-                if isinstance(value, dict):
-                    bucket = counts.extra.setdefault(key, {})
-                    for k, v in value.items():
-                        bucket[k] = bucket.get(k, 0) + v
-                else:
-                    counts.extra[key] = counts.extra.get(key, 0) + value
-        log.info("fetch %s (%s)%s: %s", source.id, source.kind, "" if completed else " interrupted", extra)
+            _add_figures(counts, fetch_counts)
+        log.info("fetch %s (%s)%s: %s", source.id, source.kind, "" if completed else " interrupted",
+                 fetch_counts.as_extra())
+
+
+def _add_figures(counts, fetch_counts: FetchCounts) -> None:
+    """Add one fetch's figures to a StageCounts (numbers summed, counts by cause merged)."""
+    counts.records_out += fetch_counts.records
+    counts.rejected += sum(fetch_counts.errors.values())
+    for key, value in fetch_counts.as_extra().items():
+        if isinstance(value, dict):
+            bucket = counts.extra.setdefault(key, {})
+            for k, v in value.items():
+                bucket[k] = bucket.get(k, 0) + v
+        else:
+            counts.extra[key] = counts.extra.get(key, 0) + value

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
 from akhbar.sources.context import Context
 from akhbar.sources.files import GZIP_MAGIC, DecompressedStream, local_files
@@ -33,6 +34,7 @@ from akhbar.sources.warc_framing import Frame, WarcFramer
 WARC_PATTERNS = ("*.warc", "*.warc.gz", "*.warc.wet", "*.warc.wet.gz", "*.arc", "*.arc.gz")
 SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body")
 NO_CAP = 1 << 62  # WARC files are large by nature: records are bounded one by one instead
+_LOADER = ArcWarcRecordLoader()  # reads one framed record's headers and content (stateless)
 
 
 def _target(record) -> str | None:
@@ -122,7 +124,7 @@ class _Locator:
 def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
     """The raw record of one framed response; None for a response that is not HTML (counted)."""
     limit = ctx.settings.max_bytes
-    record = next(iter(ArchiveIterator(io.BytesIO(frame.data + b"\r\n\r\n"))))
+    record = _LOADER.parse_record_stream(io.BufferedReader(io.BytesIO(frame.data)), known_format="warc")
     http = record.http_headers
     content_type = http.get_header("Content-Type") if http is not None else None
     error: tuple[str, str] | None = None

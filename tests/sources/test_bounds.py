@@ -119,11 +119,11 @@ def test_huge_retry_after_costs_no_wait_per_url(server):
     counts = StageCounts("fetch")
     started = time.monotonic()
     rows = collect(make_source(url=server.url("/feed.xml"),
-                               settings=settings(max_retries=3, max_retry_after=0.2, host_failure_limit=2,
-                                                 concurrency=1)), counts=counts)
-    assert errors(rows) == ["http_429", "http_429", "host_given_up", "host_given_up"]
-    assert counts.extra["http_waits"]["retry_after_capped"] == 2
+                               settings=settings(max_retries=3, max_retry_after=0.2, concurrency=1)), counts=counts)
+    assert errors(rows) == ["http_429", "host_given_up", "host_given_up", "host_given_up"]
+    assert counts.extra["http_waits"] == {"retry_after_capped": 1, "hosts_given_up": 1, "host_given_up": 3}
     assert time.monotonic() - started < 5  # before: max_retries x min(Retry-After, cap) per URL
+    assert all(server.hits(f"/p/{i}") == 0 for i in range(1, 4))
 
 
 # -- symbolic links inside a source folder are never followed -------------------------------------

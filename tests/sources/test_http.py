@@ -66,20 +66,36 @@ def test_429_waits_retry_after_then_succeeds(server):
     assert 1.0 in sleep.calls  # the server's Retry-After, exactly
 
 
-def test_retry_after_beyond_the_cap_fails_the_url_at_once_and_slows_the_host(server):
+def test_retry_after_beyond_the_cap_fails_the_url_and_gives_the_host_up(server):
     """Issue 11: `Retry-After: 999999` cost 3 minutes per URL. A Retry-After above
-    max_retry_after is not waited for: the URL fails now (counted), and the host's next
-    request waits the cap, whichever worker sends it."""
+    max_retry_after is not waited for: the URL fails now (counted) and the host, which asked
+    us to stay away longer than the run waits, is not contacted again."""
     server.static("/limited", b"no", "text/plain", status=429, **{"Retry-After": "999999"})
     server.static("/a.html", ARABIC_PAGE)
     sleep = Recorder()
     with HttpClient(settings(max_retries=3, max_retry_after=2.0), sleep=sleep) as client:
         response = client.get(server.url("/limited"))
         assert response.error.startswith("http_429: ")
-        assert server.hits("/limited") == 1 and sleep.calls == []  # no retry, no wait for this URL
-        assert client.stats["retry_after_capped"] == 1
-        assert client.get(server.url("/a.html")).error is None
-    assert max(sleep.calls) == pytest.approx(2.0, abs=0.1)  # the next request to the host waited the cap
+        assert server.hits("/limited") == 1 and sleep.calls == []  # no retry, no wait
+        later = client.get(server.url("/a.html"))
+    assert later.error_code == "host_given_up" and "Retry-After 999999 s > max_retry_after=2" in later.error
+    assert server.hits("/a.html") == 0 and sleep.calls == []
+    assert client.stats["retry_after_capped"] == 1 and client.stats["hosts_given_up"] == 1
+
+
+def test_retry_after_within_the_cap_is_waited(server):
+    state = {"n": 0}
+
+    def route(handler):
+        state["n"] += 1
+        status = 503 if state["n"] == 1 else 200
+        server.send(handler, status, ARABIC_PAGE, "text/html", {"Retry-After": "2"} if status == 503 else {})
+
+    server.routes["/x"] = route
+    sleep = Recorder()
+    with HttpClient(settings(max_retries=1, max_retry_after=2.0), sleep=sleep) as client:
+        assert client.get(server.url("/x")).error is None
+    assert 2.0 in sleep.calls
 
 
 def test_500_then_200_retries_with_backoff_and_jitter(server):

@@ -186,13 +186,13 @@ def _jsonl_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:
     lineno = 0
     with open_input(file.path, settings.max_decompressed_bytes) as reader:
         try:
-            for line, too_long, size in BoundedLines(reader, settings.max_bytes):
-                lineno += 1
+            for line, too_long, size, count in BoundedLines(reader, settings.max_bytes):
+                lineno += count
                 ledger.size += size
-                locator = f"{file.name}:{lineno}"
+                locator = f"{file.name}:{lineno - count + 1}"
                 if lineno > settings.max_lines:
                     ledger.quarantined += size
-                    yield _stop_record(ctx, file, "line", lineno, "too_large",
+                    yield _stop_record(ctx, file, "line", min(lineno, settings.max_lines + 1), "too_large",
                                        f"more than max_lines={settings.max_lines} lines", line)
                     return
                 if too_long:

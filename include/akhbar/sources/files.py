@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from akhbar.sources.safety import Refused
 
@@ -278,19 +278,45 @@ def gzip_problem(reader) -> tuple[str, str, bytes] | None:
     return None
 
 
+class Line(NamedTuple):
+    data: bytes  # the line (cut to the limit when too long); b"" for a run of empty lines
+    too_long: bool
+    size: int  # bytes of the stream it covers
+    count: int = 1  # lines it covers (more than one only for a run of empty lines)
+
+
+_EMPTY_LINES = re.compile(rb"\n+")
+
+
 class BoundedLines:
     """The lines of a binary stream, never buffering more than ``limit`` bytes of one line.
 
-    Yields (line bytes, too_long, size): a line over ``limit`` is cut to ``limit`` bytes and
-    the rest skipped (``size`` still counts every byte, for the file's ledger).
+    A line over ``limit`` is cut to ``limit`` bytes and the rest skipped (``size`` still
+    counts every byte, for the file's ledger). A run of empty lines is one :class:`Line`
+    (a file of newlines costs what its size costs, not a loop turn per line).
     """
 
     def __init__(self, fh: io.BufferedIOBase, limit: int):
         self.fh = fh
         self.limit = limit
 
-    def __iter__(self) -> Iterator[tuple[bytes, bool, int]]:
+    def _empty_run(self) -> Line | None:
+        peek = getattr(self.fh, "peek", None)
+        if peek is None:
+            return None
+        ahead = peek(READ_CHUNK)
+        run = _EMPTY_LINES.match(ahead)
+        if run is None:
+            return None
+        self.fh.read(run.end())
+        return Line(b"", False, run.end(), run.end())
+
+    def __iter__(self) -> Iterator[Line]:
         while True:
+            empty = self._empty_run()
+            if empty is not None:
+                yield empty
+                continue
             line = self.fh.readline(self.limit + 1)
             if not line:
                 return
@@ -299,6 +325,6 @@ class BoundedLines:
                 while line and not line.endswith(b"\n"):  # skip the rest of the long line
                     line = self.fh.readline(1 << 20)
                     size += len(line)
-                yield head, True, size
+                yield Line(head, True, size)
                 continue
-            yield line, False, len(line)
+            yield Line(line, False, len(line))

@@ -67,8 +67,9 @@ class _HostRecord:
 
 class HostBreaker:
     """Gives a host up after ``limit`` consecutive failed URLs (429, 5xx, timeouts, network
-    errors after their retries): the rest of its URLs fail at once with the reason, instead
-    of each costing its own retries and waits."""
+    errors after their retries), or at once when it asks for a longer wait than we make: the
+    rest of its URLs fail at once with the reason, instead of each costing its own retries
+    and waits."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -80,13 +81,26 @@ class HostBreaker:
             record = self._hosts.get(host)
             if record is None or not record.given_up:
                 return None
-            return (f"{host} given up after {self.limit} consecutive failed URLs (last: {record.last_failure}); "
-                    "not contacted again in this run")
+            if record.consecutive_failures >= self.limit:
+                why = f"after {self.limit} consecutive failed URLs (last: {record.last_failure})"
+            else:
+                why = f"({record.last_failure})"
+            return f"{host} given up {why}; not contacted again in this run"
+
+    def give_up(self, host: str, reason: str) -> bool:
+        """Give ``host`` up now (it asked us to stay away longer than we wait); True the first time."""
+        with self._lock:
+            record = self._hosts.setdefault(host, _HostRecord())
+            first = not record.given_up
+            record.given_up, record.last_failure = True, reason[:200]
+            return first
 
     def record(self, host: str, failure: str | None) -> bool:
         """Note one URL's outcome; True when this failure made the host given up."""
         with self._lock:
             record = self._hosts.setdefault(host, _HostRecord())
+            if record.given_up:
+                return False  # its reason stays the one it was given up for
             if failure is None:
                 record.consecutive_failures = 0
                 return False

@@ -3,9 +3,10 @@
 Polite: a clear User-Agent, robots.txt read by protego (RFC 9309: longest match wins,
 ``*`` and ``$`` patterns; fetched once per host and run, Crawl-delay honoured), a per-host
 rate limit and concurrency limit, retries with exponential backoff and jitter on 429/5xx
-honouring a capped Retry-After (a longer one is not waited for: the URL fails at once),
-a back-off shared by every worker of a host, and a circuit breaker that gives a host up
-after ``host_failure_limit`` consecutive failed URLs; conditional requests.
+honouring Retry-After up to ``max_retry_after`` (a longer one is not waited for: the URL
+fails at once and the host, which asked us to stay away, is given up for the run), a
+back-off shared by every worker of a host, and a circuit breaker that gives a host up after
+``host_failure_limit`` consecutive failed URLs; conditional requests.
 
 Safe: only http(s); every connection goes to an address checked at connect time
 (:mod:`akhbar.sources.transport`: private and loopback addresses refused unless
@@ -317,9 +318,12 @@ class HttpClient:
                     return response, attempt
                 told = retry_after_seconds(response.header("retry-after"))
                 if told is not None and told > self.settings.max_retry_after:
-                    # The server asks for more than we wait: fail this URL now, slow the host down.
+                    # The host asks us to stay away longer than this run waits: this URL fails
+                    # now and the host is not contacted again tonight (as it asked).
                     self._count("retry_after_capped")
-                    self._limits.defer(host, self.settings.max_retry_after)
+                    if self._breaker.give_up(host, f"Retry-After {told:.0f} s > max_retry_after="
+                                                   f"{self.settings.max_retry_after:g}"):
+                        self._count("hosts_given_up")
                     return response, attempt
                 delay = self._backoff(attempt, told)
                 if read_body is None:

@@ -339,3 +339,13 @@ def test_fetch_figures_are_exact_for_a_night_window(tmp_path):
                    dt=_dt.date(2026, 11, 28), counts=counts)
     assert len(rows) == 1
     assert counts.extra["fetch_skipped"] == {"outside_window": 1, "max_items": 1}
+
+
+def test_items_without_a_link_are_each_one_record(server):
+    feed = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+            b"<item><title>a</title></item><item><title>b</title></item></channel></rss>")
+    server.static("/feed.xml", feed, "application/rss+xml")
+    counts = StageCounts("fetch")
+    rows = collect(make_source(url=server.url("/feed.xml")), counts=counts)
+    assert errors(rows) == ["missing_link", "missing_link"] and [r["meta_title"] for r in rows] == ["a", "b"]
+    assert counts.extra["fetch_skipped"] == {}

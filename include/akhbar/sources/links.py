@@ -203,10 +203,11 @@ def _bad_item(ctx: Context, container: Container, item: Item, code: str, detail:
 def _take(ctx: Context, container: Container, item: Item) -> Target | dict | None:
     """Where to fetch an item, an error row for a bad one, or None (skipped, counted by cause)."""
     key = _link_text(item.link).strip()
-    if key in ctx.seen_links:
+    if key and key in ctx.seen_links:  # items without a link are each their own (error) record
         ctx.counts.skipped["duplicate_link"] += 1
         return None
-    ctx.seen_links.add(key)
+    if key:
+        ctx.seen_links.add(key)
     if item.problem is not None:
         return _bad_item(ctx, container, item, *item.problem)
     try:

@@ -193,3 +193,10 @@ def test_deeply_nested_yaml_is_refused(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_registry(write(tmp_path, "sources: " + "[" * 100_000 + "]" * 100_000 + "\n"))
     assert str(tmp_path) in str(err.value)
+
+
+def test_a_url_listed_twice_is_refused(tmp_path):
+    body = "  - id: a\n    kind: warc\n    urls: [https://x.org/a.warc.gz, https://x.org/a.warc.gz]\n"
+    with pytest.raises(ConfigError) as err:
+        load_registry(write(tmp_path, "sources:\n" + body))
+    assert "sources[0] (id 'a').urls" in str(err.value) and "non-unique" in str(err.value)

@@ -349,3 +349,10 @@ def test_items_without_a_link_are_each_one_record(server):
     rows = collect(make_source(url=server.url("/feed.xml")), counts=counts)
     assert errors(rows) == ["missing_link", "missing_link"] and [r["meta_title"] for r in rows] == ["a", "b"]
     assert counts.extra["fetch_skipped"] == {}
+
+
+def test_a_missing_child_sitemap_keeps_the_entry_that_named_it(tmp_path):
+    """Found by the fuzzing suite: the error record of a child sitemap that is not there had no bytes."""
+    (tmp_path / "index.xml").write_bytes(sitemap_index("missing.xml"))
+    rows = collect(make_source(kind="sitemap", path=tmp_path / "index.xml"))
+    assert errors(rows) == ["not_found"] and b"<loc>missing.xml</loc>" in rows[0]["body"]

@@ -73,9 +73,11 @@ def raw_elements(body: bytes, tag: str, expected: int) -> list[bytes | None]:
     return found if len(found) == expected else [None] * expected
 
 
-def load_container(ctx: Context, *, locator_url: str | None = None) -> Iterator[dict]:
+def load_container(ctx: Context, *, locator_url: str | None = None, fallback_body: bytes | None = None
+                   ) -> Iterator[dict]:
     """Fetch the source's container (``url`` or ``path``). Generator: yields error rows,
-    returns a :class:`Container` or None (nothing to do)."""
+    returns a :class:`Container` or None (nothing to do). ``fallback_body``: the bytes of the
+    entry that named the container, kept when nothing was received."""
     source = ctx.source
     if source.url or locator_url:
         url = locator_url or source.url
@@ -83,7 +85,7 @@ def load_container(ctx: Context, *, locator_url: str | None = None) -> Iterator[
         # decided per item, so nights processed in any order each find their own items.
         response = ctx.http().get(url)
         if response.error:
-            yield http_error_row(ctx, url, response)
+            yield http_error_row(ctx, url, response, fallback_body=fallback_body)
             return None
         return Container(response.body or b"", url, base_url=response.final_url or url, response=response,
                          state_key=url)

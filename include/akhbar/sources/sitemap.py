@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import json
 import xml.etree.ElementTree as ET
 import zoneinfo
 from collections.abc import Iterator
@@ -86,7 +87,8 @@ def parse_sitemap(body: bytes) -> tuple[str, list[dict]]:
     child_name = "url" if kind == "urlset" else "sitemap"
     entries = [_entry(node) for node in root if _local(node.tag) == child_name]
     for entry, raw in zip(entries, raw_elements(body, child_name, len(entries))):
-        entry["raw"] = raw or entry["raw"]
+        entry["raw"] = raw or entry["raw"] or json.dumps({k: v for k, v in entry.items() if k != "raw"},
+                                                         ensure_ascii=False).encode("utf-8", "surrogatepass")
     return kind, [e for e in entries if e.get("loc")]
 
 
@@ -190,14 +192,15 @@ def fetch_sitemap(ctx: Context) -> Iterator[dict]:
 
 def _load_child(ctx: Context, parent: Container, target: Target, entry: dict) -> Iterator[dict]:
     if target.where == "http":
-        child = yield from load_container(ctx, locator_url=target.location)
+        child = yield from load_container(ctx, locator_url=target.location, fallback_body=entry.get("raw"))
         return child
     path = parent.base_dir.resolve() / target.location  # type: ignore[union-attr]
     name, limit = target.location, ctx.settings.max_bytes
     try:
         data, too_big = read_local(path, limit)
-    except OSError as exc:
-        yield ctx.factory.error(name, "not_found", f"{name}: {exc.strerror or exc}", url=entry["loc"])
+    except OSError as exc:  # the entry named a file that is not there: the entry is what is kept
+        yield ctx.factory.error(name, "not_found", f"{name}: {exc.strerror or exc}", url=entry["loc"],
+                                body=entry.get("raw"))
         return None
     if too_big:
         yield ctx.factory.error(name, "too_large", f"{name} is larger than max_bytes={limit}", body=data,

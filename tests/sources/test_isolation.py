@@ -356,3 +356,16 @@ def test_a_missing_child_sitemap_keeps_the_entry_that_named_it(tmp_path):
     (tmp_path / "index.xml").write_bytes(sitemap_index("missing.xml"))
     rows = collect(make_source(kind="sitemap", path=tmp_path / "index.xml"))
     assert errors(rows) == ["not_found"] and b"<loc>missing.xml</loc>" in rows[0]["body"]
+
+
+def test_unknown_declared_encoding_is_one_record(tmp_path, server):
+    """Found by the fuzzing suite: `encoding="TTF-8"` raised LookupError out of the sitemap reader."""
+    body = urlset([("a.html", None, None)]).replace(b'encoding="UTF-8"', b'encoding="TTF-8"')
+    (tmp_path / "s.xml").write_bytes(body)
+    rows = collect(make_source(kind="sitemap", path=tmp_path / "s.xml"))
+    assert errors(rows) == ["malformed_xml"] and rows[0]["body"] == body and "TTF-8" in rows[0]["error"]
+    serve_pages(server, 1)
+    feed = rss2(server.base, [server.url("/a/0.html")]).replace(b'encoding="UTF-8"', b'encoding="TTF-8"')
+    server.static("/feed.xml", feed, "application/rss+xml")
+    rows = collect(make_source(url=server.url("/feed.xml")))
+    assert all(r["body"] is not None for r in rows) and len(rows) >= 1

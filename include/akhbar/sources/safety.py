@@ -203,7 +203,7 @@ def check_xml(data: bytes) -> Exception | None:
         raise Refused("unsafe_xml", f"external reference refused (XXE): {exc}") from exc
     except defusedxml.DTDForbidden as exc:  # pragma: no cover - DTDs are allowed above
         raise Refused("unsafe_xml", str(exc)) from exc
-    except SafeET.ParseError as exc:
+    except (SafeET.ParseError, LookupError, ValueError) as exc:  # LookupError: unknown declared encoding
         # A broken document is not parsed strictly; a lenient parser may still read it,
         # but never one that declares entities.
         if _ENTITY_DECL.search(data):

@@ -79,8 +79,8 @@ def parse_sitemap(body: bytes) -> tuple[str, list[dict]]:
         root = SafeET.fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden) as exc:
         raise Refused("unsafe_xml", f"entity declaration or external reference refused: {exc}") from exc
-    except SafeET.ParseError as exc:
-        raise Refused("malformed_xml", str(exc)) from exc
+    except (SafeET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
+        raise Refused("malformed_xml", f"{type(exc).__name__}: {str(exc)[:300]}") from exc
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise Refused("malformed_xml", f"root element <{kind[:50]}> is neither <urlset> nor <sitemapindex>")
@@ -134,6 +134,9 @@ class _Walk:
             kind, entries = parse_sitemap(body)
         except Refused as refused:
             yield container_error(self.ctx, container, refused.code, refused.detail)
+            return
+        except Exception as exc:  # noqa: BLE001 - a parser's surprise is this sitemap's problem, not the night's
+            yield container_error(self.ctx, container, "malformed_xml", f"{type(exc).__name__}: {str(exc)[:300]}")
             return
         if kind == "sitemapindex":
             yield from self.children(container, entries, depth)

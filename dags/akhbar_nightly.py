@@ -97,6 +97,7 @@ def akhbar_nightly():
         return pipeline.list_sources(ctx())
 
     @task(pool=HTTP_POOL, map_index_template="{{ task.op_kwargs['source_id'] }}",
+          execution_timeout=timedelta(minutes=int(os.environ.get("AKHBAR_FETCH_TIMEOUT_MINUTES", "120"))),
           doc_md="Fetches one source into the raw zone. Failure affects this source only; see the log.")
     def fetch(source_id: str) -> dict:
         from akhbar import pipeline

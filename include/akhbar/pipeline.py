@@ -156,9 +156,10 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
         tmp = path.with_name(f".records.{uuid.uuid4().hex}.tmp")
         errors = 0
         failure: BaseException | None = None
+        fetched = StageCounts(stage=counts.stage)  # the fetch's own figures: skips by cause, 304s, robots...
         with pq.ParquetWriter(tmp, RAW_RECORD, compression="zstd") as writer:
             try:
-                batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch")
+                batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch", counts=fetched)
                 for batch in track(batches, stage=f"fetch {source_id}"):
                     writer.write_batch(batch)
                     counts.records_out += batch.num_rows
@@ -178,6 +179,7 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
                 errors += 1
         os.replace(tmp, path)
         counts.records_in = counts.records_out
+        counts.extra.update(fetched.extra)
         counts.extra["fetch_errors"] = errors
     result = _save_counts(ctx, counts)
     if failure is not None:

@@ -100,22 +100,21 @@ class Night:
     quarantine: list[dict] = field(default_factory=list)
     demoted: list[dict] = field(default_factory=list)
     doc_freq: dict[str, int] | None = None  # term -> df (n_docs = the night's articles)
+    # Work files given as tables instead of rows ("articles", "places", "dates", "keywords"): files
+    # written by an older or newer contract.
+    tables: dict[str, pa.Table] = field(default_factory=dict)
 
 
-def _write(rows: list[dict], schema: pa.Schema, path: Path) -> Path:
+def _write(rows: list[dict] | pa.Table, schema: pa.Schema, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    pq.write_table(rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=schema), path)
     return path
 
 
-def write_work_files(night: Night, work_dir: Path, articles_table: pa.Table | None = None) -> WorkFiles:
+def write_work_files(night: Night, work_dir: Path) -> WorkFiles:
     """The night's work files (one quarantine file per source, as extract_clean writes them)."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    articles = work_dir / "articles.parquet"
-    if articles_table is not None:
-        pq.write_table(articles_table, articles)
-    else:
-        _write(night.articles, ARTICLE, articles)
+    articles = _write(night.tables.get("articles", night.articles), ARTICLE, work_dir / "articles.parquet")
     by_source: dict[str, list[dict]] = {}
     for row in night.quarantine:
         by_source.setdefault(row["source_id"], []).append(row)
@@ -129,20 +128,20 @@ def write_work_files(night: Night, work_dir: Path, articles_table: pa.Table | No
         pq.write_table(table, doc_freq)
     return WorkFiles(
         articles=articles,
-        places=_write(night.places, ARTICLE_PLACES, work_dir / "article_places.parquet"),
-        dates=_write(night.dates, ARTICLE_DATES, work_dir / "article_dates.parquet"),
-        keywords=_write(night.keywords, ARTICLE_KEYWORDS, work_dir / "article_keywords.parquet"),
+        places=_write(night.tables.get("places", night.places), ARTICLE_PLACES, work_dir / "article_places.parquet"),
+        dates=_write(night.tables.get("dates", night.dates), ARTICLE_DATES, work_dir / "article_dates.parquet"),
+        keywords=_write(night.tables.get("keywords", night.keywords), ARTICLE_KEYWORDS,
+                        work_dir / "article_keywords.parquet"),
         quarantine=quarantine,
         demoted=_write(night.demoted, DUPLICATES, work_dir / "demoted.parquet") if night.demoted else None,
         doc_freq=doc_freq,
     )
 
 
-def stage(settings: CatalogSettings, night: Night, work_root: Path, *, run_id: str | None = None,
-          articles_table: pa.Table | None = None) -> StagedNight:
+def stage(settings: CatalogSettings, night: Night, work_root: Path, *, run_id: str | None = None) -> StagedNight:
     """Write the night's work files under ``work_root`` and stage them (not yet in the catalog)."""
     work_dir = Path(work_root) / f"work-{night.day.isoformat()}-{uuid.uuid4().hex[:8]}"
-    work = write_work_files(night, work_dir, articles_table)
+    work = write_work_files(night, work_dir)
     return stage_night(settings, work, night=night.day, run_id=run_id or f"test__{night.day}",
                        temp_dir=work_dir / "duckdb-tmp", memory_limit="1GB")
 
@@ -150,7 +149,7 @@ def stage(settings: CatalogSettings, night: Night, work_root: Path, *, run_id: s
 def publish(settings: CatalogSettings, night: Night, work_root: Path, *, sources=(), run_id: str | None = None,
             articles_table: pa.Table | None = None) -> PublishFigures:
     """Stage ``night`` and publish it through the catalog's single writer, as the publish task does."""
-    staged = stage(settings, night, work_root, run_id=run_id, articles_table=articles_table)
+    staged = stage(settings, night, work_root, run_id=run_id)
     with writer_session(settings, f"test publish {night.day}", memory_limit="1GB") as con:
         return publish_night(con, staged, sources=sources)
 

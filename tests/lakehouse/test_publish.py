@@ -207,7 +207,7 @@ def test_a_night_that_lost_every_article_is_emptied(catalog, tmp_path):
 def test_a_work_file_without_a_newer_optional_column_publishes_nulls(catalog, tmp_path):
     rows = [article("old1", D1, "نص قديم من أرشيف الموقع", category="politics", main_country="TN")]
     older = pa.Table.from_pylist(rows, schema=ARTICLE).drop_columns(["category", "main_country"])
-    figures = publish(catalog, Night(D1, rows), tmp_path / "work", articles_table=older)
+    figures = publish(catalog, Night(D1, rows, tables={"articles": older}), tmp_path / "work")
     assert figures.articles == 1
     with reader_session(catalog) as con:
         got = con.execute("SELECT article_id, category, main_country, text FROM articles").fetchall()

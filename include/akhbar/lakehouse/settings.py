@@ -90,7 +90,7 @@ class CatalogSettings:
         spec = env.get("AKHBAR_CATALOG", "").strip()
         conn_id = env.get("AKHBAR_CATALOG_CONN_ID", "").strip()
         if conn_id and not spec:
-            spec = _postgres_from_airflow(conn_id, env)
+            spec = "postgres:" + _postgres_from_airflow(conn_id, env)
         if not spec:
             return cls("sqlite", str(data_dir / "catalog.sqlite"), data_path, s3)
         if spec.startswith("sqlite:"):
@@ -100,9 +100,15 @@ class CatalogSettings:
         if spec.startswith(("postgresql://", "postgres://")):
             return cls("postgres", _libpq_from_url(spec), data_path, s3)
         raise CatalogConfigError(
-            f"AKHBAR_CATALOG={spec.split(':')[0]}:...: expected sqlite:/path, postgres:<libpq keywords> "
+            f"AKHBAR_CATALOG={_scheme(spec)}:...: expected sqlite:/path, postgres:<libpq keywords> "
             "or postgresql://user:password@host:port/dbname"
         )
+
+
+def _scheme(spec: str) -> str:
+    """What a catalog spec starts with, for a message: never the rest (it may hold a password)."""
+    head = spec.split(":", 1)[0]
+    return head if head.isascii() and head.isalnum() and len(head) <= 20 else "<value>"
 
 
 def _libpq_from_url(url: str) -> str:

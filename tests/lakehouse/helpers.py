@@ -100,8 +100,8 @@ class Night:
     quarantine: list[dict] = field(default_factory=list)
     demoted: list[dict] = field(default_factory=list)
     doc_freq: dict[str, int] | None = None  # term -> df (n_docs = the night's articles)
-    # Work files given as tables instead of rows ("articles", "places", "dates", "keywords"): files
-    # written by an older or newer contract.
+    # Work files given as tables instead of rows ("articles", "places", "dates", "keywords", and
+    # "quarantine-<source>"): files written by an older or newer contract.
     tables: dict[str, pa.Table] = field(default_factory=dict)
 
 
@@ -118,6 +118,8 @@ def write_work_files(night: Night, work_dir: Path) -> WorkFiles:
     by_source: dict[str, list[dict]] = {}
     for row in night.quarantine:
         by_source.setdefault(row["source_id"], []).append(row)
+    by_source.update({name.removeprefix("quarantine-"): table for name, table in night.tables.items()
+                      if name.startswith("quarantine-")})
     quarantine = tuple(_write(rows, QUARANTINE, work_dir / "quarantine" / f"source={sid}.parquet")
                        for sid, rows in sorted(by_source.items()))
     doc_freq = None

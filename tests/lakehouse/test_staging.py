@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from akhbar.lakehouse.staging import STAGING_FOLDER, StagedNight
-from akhbar.schema import CATALOG_TABLES, QUARANTINE
+from akhbar.schema import CATALOG_TABLES, QUARANTINE, CatalogTable
 
 from tests.lakehouse.helpers import (
     Night,
@@ -91,3 +91,16 @@ def test_a_staged_night_is_invisible_until_published_and_its_manifest_travels(ca
     assert StagedNight.load(manifest) == first
     assert not list(tmp_path.glob(".staged.json.*.tmp"))
     assert all(Path(f).exists() for files in second.files.values() for f in files)
+
+
+def test_staged_files_use_the_tables_row_groups_and_zstd(catalog, tmp_path, monkeypatch):
+    spec = CATALOG_TABLES["search_postings"]
+    monkeypatch.setitem(CATALOG_TABLES, "search_postings", CatalogTable(
+        spec.name, spec.schema, nightly=spec.nightly, sorted_by=spec.sorted_by, row_group_rows=2048))
+    rows = [article(f"a{i:03d}", D1, " ".join(f"كلمة{i}x{j}" for j in range(60)), title="") for i in range(100)]
+    staged = stage(catalog, Night(D1, rows), tmp_path / "work")
+    (postings,) = staged.files["search_postings"]
+    meta = pq.ParquetFile(postings).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert sum(sizes) == 6000 and sizes[:-1] == [2048] * (len(sizes) - 1), sizes  # not one group of 6000
+    assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {"ZSTD"}

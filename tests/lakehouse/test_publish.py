@@ -236,3 +236,16 @@ def test_readers_cannot_write(catalog, tmp_path):
             with pytest.raises(duckdb.Error):
                 con.execute(sql)
     assert count(catalog, "SELECT count(*) FROM articles") == 3
+
+
+def test_a_demotion_applied_again_keeps_the_demoted_articles_record(catalog, tmp_path):
+    """A publish retried after its commit (the task's worker died before reporting) applies its
+    demotions a second time: the demoted articles are duplicates already, not articles."""
+    publish(catalog, night_2(after_d1=False), tmp_path / "work")
+    staged = stage(catalog, night_1(demote=("a1b", "late")), tmp_path / "work")
+    for _ in range(2):
+        with writer_session(catalog, "publish") as con:
+            publish_night(con, staged)
+    with reader_session(catalog) as con:
+        rows = con.execute("SELECT article_id, duplicate_of, record_id FROM duplicates ORDER BY 1").fetchall()
+    assert rows == [("a1b", "a1", "ra1b"), ("late", "early", "rlate")]

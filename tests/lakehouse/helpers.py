@@ -10,6 +10,9 @@ data dir.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,17 @@ VIEWS = ("daily_volume", "top_places_by_day", "duplicate_rate_by_source", "sourc
 # Tables whose rows carry the time they were written: compared without that column.
 TIMESTAMPED = {"schema_changes": "changed_at", "exports": "created_at", "runs": "recorded_at",
                "dq_results": "checked_at"}
+
+
+# Where the catalog is comes from these; the tests use the default one under their data dir.
+LOCATION_VARIABLES = ("AKHBAR_CATALOG", "AKHBAR_CATALOG_CONN_ID", "AKHBAR_LAKE_ROOT")
+
+
+def akhbar(*args, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The venv's ``akhbar`` command as a user runs it, on the default catalog of ``--data-dir``."""
+    env = {k: v for k, v in os.environ.items() if k not in LOCATION_VARIABLES}
+    return subprocess.run([str(Path(sys.executable).parent / "akhbar"), *map(str, args)], check=False, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def settings_for(data_dir: Path) -> CatalogSettings:

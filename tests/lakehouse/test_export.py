@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,10 +17,9 @@ from akhbar.lakehouse.maintenance import maintain_catalog
 from akhbar.lakehouse.session import reader_session
 
 from tests.conftest import ROOT
-from tests.lakehouse.helpers import Night, article, publish
+from tests.lakehouse.helpers import Night, akhbar, article, publish
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
-AKHBAR = str(Path(sys.executable).parent / "akhbar")
 REGISTRY = ROOT / "include" / "config" / "sources.yaml"
 SOURCES = load_registry(REGISTRY).sources
 TN, FR, EN = "tunis-akhbar", "courrier-maghreb", "harbour-gazette"
@@ -39,8 +37,7 @@ def nights(second_d2: bool = False) -> list[Night]:
 
 
 def export(data_dir: Path, as_of: str, to: Path) -> subprocess.CompletedProcess:
-    proc = subprocess.run([AKHBAR, "export", "--as-of", as_of, "--to", str(to), "--data-dir", str(data_dir),
-                           "--sources", str(REGISTRY)], check=False, capture_output=True, text=True, timeout=300)
+    proc = akhbar("export", "--as-of", as_of, "--to", to, "--data-dir", data_dir, "--sources", REGISTRY)
     assert proc.returncode == 0, proc.stderr
     return proc
 

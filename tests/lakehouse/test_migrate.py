@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -22,12 +21,11 @@ from akhbar.lakehouse.migrate import migrate
 from akhbar.lakehouse.session import reader_session
 from akhbar.schema import ARTICLE, ARTICLE_KEYWORDS, ARTICLE_PLACES, QUARANTINE
 
-from tests.lakehouse.helpers import article, dump, keyword, place, quarantined, search_many
+from tests.lakehouse.helpers import akhbar, article, dump, keyword, place, quarantined, search_many
 
 D1, D2 = dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 UTC = dt.UTC
 OLD_DDL = Path(__file__).parent / "data" / "akhbar-0.1-schema.sql"
-AKHBAR = str(Path(sys.executable).parent / "akhbar")
 
 LAKE = {
     D1: [article("a1", D1, "انسحاب القوات من العراق", source="tunis-akhbar"),
@@ -107,8 +105,7 @@ def old_site(data_dir):
 
 
 def run_migrate(data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([AKHBAR, "migrate", "--data-dir", str(data_dir)], check=False, capture_output=True,
-                          text=True, timeout=600)
+    return akhbar("migrate", "--data-dir", data_dir, timeout=600)
 
 
 def old_rows(warehouse: Path, sql: str) -> list[tuple]:

@@ -11,17 +11,15 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from akhbar.lakehouse import sandbox
 
-from tests.lakehouse.helpers import Night, article, publish, settings_for
+from tests.lakehouse.helpers import Night, akhbar, article, publish, settings_for
 
 D1 = dt.date(2026, 11, 26)
-AKHBAR = str(Path(sys.executable).parent / "akhbar")
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +60,7 @@ def state(data_dir: Path) -> dict:
 
 
 def akhbar_sql(data_dir: Path, query: str, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run([AKHBAR, "sql", query, "--data-dir", str(data_dir), *options], check=False,
-                          capture_output=True, text=True, timeout=120)
+    return akhbar("sql", query, "--data-dir", data_dir, *options, timeout=120)
 
 
 REFUSED = {

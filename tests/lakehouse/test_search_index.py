@@ -214,6 +214,7 @@ def test_hostile_strings_are_data_and_return_sensible_rows(night_catalog):
     assert {a for a, _ in got["'; DROP TABLE articles; --"]} == {a for a, _ in words}
 
 
+@pytest.mark.slow
 def test_nightly_index_with_reruns_and_demotions_equals_the_extension_over_the_whole_catalog(
         tmp_path, monkeypatch):
     monkeypatch.setattr(search_index, "BATCH_DOCS", 37)  # several batches (and postings files) per night

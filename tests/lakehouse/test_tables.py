@@ -19,7 +19,7 @@ from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.tables import SchemaChangeRefused
 from akhbar.schema import CATALOG_TABLES, TS, CatalogTable
 
-from tests.lakehouse.helpers import VIEWS, Night, article, dump, keyword, place, publish
+from tests.lakehouse.helpers import VIEWS, Night, akhbar, article, dump, keyword, place, publish
 
 D1, D2 = dt.date(2026, 11, 26), dt.date(2026, 11, 27)
 BIN = Path(sys.executable).parent
@@ -152,7 +152,7 @@ def test_a_new_optional_column_is_added_on_the_next_writer_session_and_recorded(
      r"'article_keywords'.*new column 'must' is required"),
     (lambda: _with_field("sources", pa.field("name", pa.string(), nullable=False), replace=True),
      r"'sources'.*column 'name' allows NULL in the catalog"),
-])
+], ids=["column removed", "type changed", "required column added", "column made required"])
 def test_a_breaking_change_is_refused_naming_table_and_column_and_nothing_is_applied(
         catalog, tmp_path, monkeypatch, change, message):
     publish(catalog, _night(D1, "a"), tmp_path / "work")
@@ -185,8 +185,7 @@ def test_views_and_macros_are_stored_in_the_catalog(catalog, data_dir, tmp_path)
     assert {"search_articles", "akhbar_fold", "akhbar_tokens"} <= macros
 
     # A plain DuckDB session that runs what `akhbar catalog` prints has them.
-    proc = subprocess.run([str(BIN / "akhbar"), "catalog", "--data-dir", str(data_dir)], check=False,
-                          capture_output=True, text=True, timeout=120)
+    proc = akhbar("catalog", "--data-dir", data_dir)
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(config=dict(OFFLINE_CONFIG))
     try:
@@ -206,8 +205,8 @@ def test_views_and_macros_are_stored_in_the_catalog(catalog, data_dir, tmp_path)
     assert shell.returncode == 0, shell.stderr
     assert shell.stdout.split() == ["a1"]
     # And Python lines from `akhbar catalog --python`.
-    py = subprocess.run([str(BIN / "akhbar"), "catalog", "--python", "--data-dir", str(data_dir)],
-                        check=True, capture_output=True, text=True, timeout=120)
+    py = akhbar("catalog", "--python", "--data-dir", data_dir)
+    assert py.returncode == 0, py.stderr
     scope: dict = {}
     exec(py.stdout, scope)  # noqa: S102 - the command's own output, run as a user would paste it
     try:

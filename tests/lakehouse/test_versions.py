@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.versions import UnknownVersion, list_versions, resolve
 
-from tests.lakehouse.helpers import Night, article, publish
+from tests.lakehouse.helpers import Night, akhbar, article, publish
 
 D1, D2 = dt.date(2026, 11, 26), dt.date(2026, 11, 27)
-AKHBAR = str(Path(sys.executable).parent / "akhbar")
 
 
 def night(day: dt.date, ids: list[str], lang: str = "ar") -> Night:
@@ -35,8 +31,7 @@ def published(catalog, tmp_path):
 
 def test_akhbar_versions_lists_each_published_night(catalog, data_dir, published):
     first, second, third = published
-    proc = subprocess.run([AKHBAR, "versions", "--json", "--data-dir", str(data_dir)], check=False,
-                          capture_output=True, text=True, timeout=120)
+    proc = akhbar("versions", "--json", "--data-dir", data_dir)
     assert proc.returncode == 0, proc.stderr
     listed = json.loads(proc.stdout)
     assert [(v["night"], v["snapshot_id"], v["articles"], v["run_id"], v["by_lang"]) for v in listed] == [
@@ -44,8 +39,7 @@ def test_akhbar_versions_lists_each_published_night(catalog, data_dir, published
         (str(D2), second.snapshot_id, 2, "run-d2", {"fr": 1, "ar": 1}),
         (str(D1), third.snapshot_id, 3, "run-d1-again", {"ar": 3}),
     ]
-    table = subprocess.run([AKHBAR, "versions", "--data-dir", str(data_dir)], check=False, capture_output=True,
-                           text=True, timeout=120)
+    table = akhbar("versions", "--data-dir", data_dir)
     assert table.returncode == 0, table.stderr
     assert "(3 published versions;" in table.stdout
     for v in published:

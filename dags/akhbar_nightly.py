@@ -136,8 +136,9 @@ def akhbar_nightly():
                  "run before anything is published; the results are in dq_results and the Data Docs.")
     def validate() -> dict:
         from akhbar import pipeline
+        from akhbar.airflow_tasks import fail_fast
 
-        return pipeline.validate(ctx())
+        return fail_fast(pipeline.validate, ctx())
 
     @task(pool=CATALOG_POOL, outlets=[CORPUS],
           doc_md="Replaces the night in every table of the catalog in one transaction (a new snapshot).")

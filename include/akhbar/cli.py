@@ -242,20 +242,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from akhbar.lakehouse.connect import redact
     from akhbar.lakehouse.sandbox import QueryRefused
 
     try:
         return args.func(args)
     except (ConfigError, QueryRefused) as exc:
-        print(f"akhbar: {exc}", file=sys.stderr)
+        print(f"akhbar: {redact(str(exc))}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
-        print(f"akhbar: {exc}", file=sys.stderr)
+        print(f"akhbar: {redact(str(exc))}", file=sys.stderr)
         return 2
     except Exception as exc:  # the message, not a traceback, is what a user needs first
         if args.verbose:
             raise
-        print(f"akhbar: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"akhbar: {type(exc).__name__}: {redact(str(exc))}", file=sys.stderr)
         return 1
 
 

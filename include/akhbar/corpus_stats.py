@@ -52,17 +52,26 @@ def data_docs_dir(data_dir: str | Path | None = None) -> Path:
 
 @contextmanager
 def reader(catalog: CatalogSettings, *, sandbox: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only session on the latest snapshot, closed on exit (sandboxed: the page's queries
-    are fixed, but its search term comes from a URL)."""
-    from akhbar.lakehouse.connect import open_reader
+    """A read-only cursor at the latest snapshot (sandboxed: the page's queries are fixed, but its
+    search term comes from a URL), on a session the process keeps: opening one costs half a second."""
+    from akhbar.lakehouse.connect import CatalogUnavailable, forget_shared_readers, shared_reader
 
     try:
-        con = open_reader(catalog, sandbox=sandbox)
+        con = shared_reader(catalog, sandbox=sandbox)
     except CatalogMissing as exc:
         raise WarehouseUnavailable("missing", "No catalog yet: it appears after the first successful "
                                               "akhbar_nightly run.") from exc
+    except CatalogUnavailable as exc:
+        raise WarehouseUnavailable("error", str(exc)) from exc
     try:
+        # One transaction: every figure of a page comes from the same snapshot, and the catalog's
+        # metadata is read once for all of them.
+        con.execute("BEGIN TRANSACTION")
         yield con
+        con.execute("COMMIT")
+    except duckdb.Error:
+        forget_shared_readers()  # a broken session is not kept: the next request opens a new one
+        raise
     finally:
         con.close()
 
@@ -73,9 +82,12 @@ def snapshot_id(con) -> int:
 
 
 def _tables(con) -> set[str]:
+    # duckdb_tables(), not information_schema: the latter also lists the catalog's metadata
+    # database (SQLite or PostgreSQL) table by table, ten times slower.
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
-        "AND table_schema = 'main'"
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
+        "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
+        "AND schema_name = 'main'"
     ).fetchall()
     return {r[0] for r in rows}
 
@@ -165,7 +177,7 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
         if "dq_results" in present:
             out["quality_failures"] = _records(con.execute(
                 """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
-                   FROM dq_results WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
+                   FROM dq_latest WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
                 params))
             out["latest_quality"] = _latest_quality(con)
         else:

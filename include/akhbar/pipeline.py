@@ -380,8 +380,8 @@ def _history(ctx: RunContext) -> pa.Table:
     start = ctx.dt - _dt.timedelta(days=7)
     try:
         with reader_session(ctx.catalog) as con:
-            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                                 "WHERE table_catalog = current_database()").fetchall()}
+            present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                                 "WHERE database_name = current_database()").fetchall()}
             if not {"articles", "duplicates"} <= present:
                 return empty
             return con.execute(
@@ -518,7 +518,7 @@ def _staged_record_ids(ctx: RunContext) -> dict[str, list[str]]:
         for table in ("articles", "duplicates", "quarantine"):
             files = staged.files.get(table) or []
             out[table] = [r[0] for r in con.execute(
-                "SELECT record_id FROM read_parquet(?)", [files]).fetchall()] if files else []
+                "SELECT record_id FROM read_parquet(?, hive_partitioning = false)", [files]).fetchall()] if files else []
     except duckdb.Error:
         con.close()
         raise

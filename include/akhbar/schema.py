@@ -329,9 +329,12 @@ CATALOG_TABLES: dict[str, CatalogTable] = {t.name: t for t in (
     CatalogTable("dq_results", DQ_RESULTS, nightly=True),
     CatalogTable("sources", SOURCES, nightly=False),
     # Read by term across all nights: not split by night, files sorted by term.
-    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=8_192),
+    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=1_024),
+    # A term's postings are read by row-group min/max: 64k-row groups, between fewer groups to check
+    # (a rare term at 1M articles: 89 ms CPU with 20k-row groups) and fewer rows read per term looked
+    # up (a common and two rare terms: 117 ms with 122k-row groups, 98 with 64k).
     CatalogTable("search_postings", SEARCH_POSTINGS, nightly=True, sorted_by=("lang", "term", "docid"),
-                 row_group_rows=20_480),
+                 row_group_rows=65_536),
     CatalogTable("search_stats", SEARCH_STATS, nightly=True),
     CatalogTable("exports", EXPORTS, nightly=False),
     CatalogTable("schema_changes", SCHEMA_CHANGES, nightly=False),

@@ -100,7 +100,7 @@ def _parse_end(end: str | None) -> _dt.date | None:
 
 def _unavailable_json(exc: corpus_stats.WarehouseUnavailable, **extra) -> JSONResponse:
     body = {"available": False, "reason": exc.reason, "message": exc.message, **extra}
-    if exc.reason == "busy":
+    if exc.reason == "error":
         return JSONResponse(body, status_code=503, headers={**COMMON_HEADERS, "Retry-After": RETRY_AFTER})
     return JSONResponse(body, headers=COMMON_HEADERS)
 
@@ -155,7 +155,7 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             found = corpus_stats.search(db, q) if corpus_stats.clean_query(q) else None
         except corpus_stats.WarehouseUnavailable as exc:
             html = page.render(None, unavailable=exc, nonce=nonce)
-            return HTMLResponse(html, status_code=503 if exc.reason == "busy" else 200, headers=headers)
+            return HTMLResponse(html, status_code=503 if exc.reason == "error" else 200, headers=headers)
         docs = corpus_stats.data_docs_dir(root())
         links = corpus_stats.data_docs_links(docs, stats.get("latest_quality"))
         html = page.render(stats, search=found, q=corpus_stats.clean_query(q), links=links, nonce=nonce,

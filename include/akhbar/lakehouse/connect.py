@@ -12,7 +12,9 @@ in SQLite's default journal mode a reader's open transaction makes the writer's 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+import threading
 from pathlib import Path
 
 import duckdb
@@ -23,6 +25,30 @@ from akhbar.lakehouse.settings import CATALOG_NAME, CatalogSettings
 
 class CatalogMissing(FileNotFoundError):
     """No catalog at the configured place yet (the first night creates it)."""
+
+
+class CatalogUnavailable(RuntimeError):
+    """The catalog could not be attached; the message names where, never a password."""
+
+
+_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)|(://[^:/@\s]+:)[^@\s]+(@)", re.I)
+
+
+def redact(text: str) -> str:
+    """``text`` without the passwords a connection string in it may hold."""
+    return _PASSWORD.sub(lambda m: (m.group(1) + "***") if m.group(1) else (m.group(3) + "***" + m.group(4)), text)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, statements: list[str]) -> None:
+    for statement in statements:
+        try:
+            con.execute(statement)
+        except duckdb.Error as exc:
+            message = redact(str(exc))
+            if statement.startswith("ATTACH") and "does not exist" in message:
+                raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first "
+                                     "akhbar_nightly run (or `akhbar run`)") from None
+            raise CatalogUnavailable(f"cannot open the catalog ({settings.describe()}): {message}") from None
 
 
 def _sql_string(value: str) -> str:
@@ -102,8 +128,7 @@ def open_writer(settings: CatalogSettings, *, temp_dir: str | Path | None = None
         config["temp_directory"] = str(temp_dir)
     con = duckdb.connect(config=config)
     try:
-        for statement in attach_statements(settings, read_only=False, data_path=True):
-            con.execute(statement)
+        _attach(con, settings, attach_statements(settings, read_only=False, data_path=True))
     except BaseException:
         con.close()
         raise
@@ -120,10 +145,12 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
     if not exists(settings):
         raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first akhbar_nightly "
                              "run (or `akhbar run`)")
+    # Parquet footers kept between queries: a search reads the footers of every postings file, and
+    # parsing them again each time cost more than the search itself.
     con = duckdb.connect(config=dict(extensions.OFFLINE_CONFIG))
     try:
-        for statement in attach_statements(settings, read_only=True):
-            con.execute(statement)
+        con.execute("SET parquet_metadata_cache = true")
+        _attach(con, settings, attach_statements(settings, read_only=True))
         if sandbox:
             # The data path only: DuckDB allows the attached SQLite catalog's own files itself, and
             # the rest of the data dir (raw zone, work files) is not the catalog's.
@@ -134,3 +161,34 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
         con.close()
         raise
     return con
+
+
+_SHARED: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_reader(settings: CatalogSettings, *, sandbox: bool = True) -> duckdb.DuckDBPyConnection:
+    """A cursor on a read-only session kept for the life of the process (a web app's requests):
+    opening a session loads the extensions, about half a second; a cursor costs nothing. Each
+    cursor's statements see the latest snapshot, like a fresh session's. Close the cursor, not the
+    session."""
+    key = (settings.kind, settings.target, settings.data_path, sandbox)
+    with _SHARED_LOCK:
+        base = _SHARED.get(key)
+        if base is None:
+            base = open_reader(settings, sandbox=sandbox)
+            _SHARED[key] = base
+        cursor = base.cursor()
+    cursor.execute(f"USE {CATALOG_NAME}")  # a cursor starts in the session's default database
+    return cursor
+
+
+def forget_shared_readers() -> None:
+    """Close the kept sessions (after a failure, or in tests)."""
+    with _SHARED_LOCK:
+        for con in _SHARED.values():
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+        _SHARED.clear()

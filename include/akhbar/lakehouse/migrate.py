@@ -100,11 +100,11 @@ def _source_select(con, table: str, lake: Path) -> str:
     if table == "duplicates" and "record_id" not in shared and (files := _lake_glob(lake, "articles")):
         cols = ", ".join(p.replace('NULL AS "record_id"', 'l.record_id AS "record_id"') for p in parts)
         select = (f"SELECT {cols} FROM old.duplicates o LEFT JOIN (SELECT article_id, record_id FROM "
-                  f"read_parquet({files}, union_by_name = true)) l USING (article_id)")
+                  f"read_parquet({files}, union_by_name = true, hive_partitioning = false)) l USING (article_id)")
     if table == "quarantine" and "body" not in shared and (files := _lake_glob(lake, "quarantine")):
         cols = ", ".join(p.replace('NULL AS "body"', 'l.body AS "body"') for p in parts)
         select = (f"SELECT {cols} FROM old.quarantine o LEFT JOIN (SELECT dt, record_id, any_value(body) AS body "
-                  f"FROM read_parquet({files}, union_by_name = true) GROUP BY dt, record_id) l USING (dt, record_id)")
+                  f"FROM read_parquet({files}, union_by_name = true, hive_partitioning = false) GROUP BY dt, record_id) l USING (dt, record_id)")
     return select
 
 

@@ -73,9 +73,10 @@ def _register_files(con, staged: StagedNight) -> None:
 def _apply_demotions(con, staged: StagedNight) -> int:
     if staged.demoted is None or pq.ParquetFile(staged.demoted).metadata.num_rows == 0:
         return 0
-    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)})",
+    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
                               set(pq.read_schema(staged.demoted).names))
-    their_nights = f"dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}))"
+    their_nights = (f"dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, "
+                    "hive_partitioning = false))")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _demoted AS
             SELECT d.* EXCLUDE (record_id), coalesce(d.record_id, a.record_id) AS record_id

@@ -45,7 +45,7 @@ def _stage_docs(con, articles: Path, night: _dt.date) -> None:
             WITH ranked AS (
                 SELECT article_id, lang, duplicate_of, title, published_at, source_id,
                        {docid_base(night)} + row_number() OVER (ORDER BY article_id) - 1 AS docid
-                FROM read_parquet({_quote(articles)})
+                FROM read_parquet({_quote(articles)}, hive_partitioning = false)
             )
             SELECT docid, article_id, lang, title, published_at, source_id FROM ranked
             -- The articles staging keeps (akhbar.lakehouse.staging.KEPT): a head may name itself.

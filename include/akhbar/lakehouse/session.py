@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from akhbar.lakehouse.connect import open_reader, open_writer
+from akhbar.lakehouse.connect import CatalogUnavailable, open_reader, open_writer, redact
 from akhbar.lakehouse.lock import writer_lock
 from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.lakehouse.tables import ensure_catalog
@@ -25,8 +25,18 @@ def writer_session(settings: CatalogSettings, purpose: str, *, temp_dir: str | P
         try:
             ensure_catalog(con)
             yield con
+        except duckdb.Error as exc:
+            _reraise_redacted(exc)
         finally:
             con.close()
+
+
+def _reraise_redacted(exc: duckdb.Error) -> None:
+    """DuckLake quotes its metadata connection string in some errors: never let a password through."""
+    message = str(exc)
+    if redact(message) != message:
+        raise CatalogUnavailable(redact(message)) from None
+    raise exc
 
 
 @contextlib.contextmanager
@@ -34,5 +44,7 @@ def reader_session(settings: CatalogSettings, *, sandbox: bool = False) -> Itera
     con = open_reader(settings, sandbox=sandbox)
     try:
         yield con
+    except duckdb.Error as exc:
+        _reraise_redacted(exc)
     finally:
         con.close()

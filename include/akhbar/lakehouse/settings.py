@@ -90,7 +90,7 @@ class CatalogSettings:
         spec = env.get("AKHBAR_CATALOG", "").strip()
         conn_id = env.get("AKHBAR_CATALOG_CONN_ID", "").strip()
         if conn_id and not spec:
-            spec = "postgres:" + _postgres_from_airflow(conn_id, env)
+            return cls("postgres", _postgres_from_airflow(conn_id, env), data_path, s3)
         if not spec:
             return cls("sqlite", str(data_dir / "catalog.sqlite"), data_path, s3)
         if spec.startswith("sqlite:"):

@@ -81,6 +81,9 @@ def _quote(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+# Every read_parquet here says hive_partitioning = false: work files sit under work/dt=<night>/ and
+# DuckDB would otherwise take `dt` from that path, over the file's own column (a demotion's rows
+# belong to other nights).
 def _files_sql(paths) -> str:
     return "[" + ", ".join(_quote(p) for p in paths) + "]"
 
@@ -137,7 +140,8 @@ class _Writer:
     def rows(self, files: list[str]) -> int:
         if not files:
             return 0
-        return self.con.execute(f"SELECT count(*) FROM read_parquet({_files_sql(files)})").fetchone()[0]
+        return self.con.execute(
+            f"SELECT count(*) FROM read_parquet({_files_sql(files)}, hive_partitioning = false)").fetchone()[0]
 
 
 def _present(path: Path | None) -> set[str]:
@@ -145,7 +149,7 @@ def _present(path: Path | None) -> set[str]:
 
 
 def _stage_articles(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
-    source = f"read_parquet({_quote(work.articles)})"
+    source = f"read_parquet({_quote(work.articles)}, hive_partitioning = false)"
     present = _present(work.articles)
     out = {"articles": w.write("articles", contract_select("articles", source, present) + f" WHERE {KEPT}")}
     dup = {"cluster_id": "coalesce(cluster_id, duplicate_of)", "kind": "duplicate_kind"}
@@ -153,7 +157,7 @@ def _stage_articles(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
     kept = f"article_id IN (SELECT article_id FROM {source} WHERE {KEPT})"
     for table, path in zip(ARTICLE_CHILD_TABLES, (work.places, work.dates, work.keywords)):
         if Path(path).exists():
-            out[table] = w.write(table, contract_select(table, f"read_parquet({_quote(path)})", _present(path))
+            out[table] = w.write(table, contract_select(table, f"read_parquet({_quote(path)}, hive_partitioning = false)", _present(path))
                                  + f" WHERE {kept}")
     return out
 
@@ -165,12 +169,12 @@ def _stage_side_tables(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
         # union_by_name reads a column as NULL in the files that lack it: one older file must not
         # blank that column (the raw bytes) for every source.
         present = set.union(*(_present(p) for p in parts))
-        source = f"read_parquet({_files_sql(parts)}, union_by_name = true)"
+        source = f"read_parquet({_files_sql(parts)}, union_by_name = true, hive_partitioning = false)"
         out["quarantine"] = w.write("quarantine", contract_select("quarantine", source, present))
     if work.doc_freq is not None and Path(work.doc_freq).exists():
         n_docs = int((pq.read_schema(work.doc_freq).metadata or {}).get(b"n_docs", b"0"))
         out["keyword_doc_freq"] = w.write("keyword_doc_freq", contract_select(
-            "keyword_doc_freq", f"read_parquet({_quote(work.doc_freq)})", _present(work.doc_freq),
+            "keyword_doc_freq", f"read_parquet({_quote(work.doc_freq)}, hive_partitioning = false)", _present(work.doc_freq),
             {"dt": f"DATE '{w.night.isoformat()}'", "n_docs": str(n_docs)}))
     return out
 

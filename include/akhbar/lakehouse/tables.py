@@ -79,19 +79,24 @@ class ColumnState:
     nullable: bool
 
 
-def _existing_columns(con, name: str) -> list[ColumnState]:
+def existing_columns(con) -> dict[str, list[ColumnState]]:
+    """Every table of the catalog with its columns, in one query (duckdb_columns(), not
+    information_schema, which also walks the metadata database table by table)."""
     rows = con.execute(
-        """SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns
-           WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ?
-           ORDER BY ordinal_position""",
-        [name],
-    ).fetchall()
-    return [ColumnState(*row) for row in rows]
+        """SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns()
+           WHERE database_name = current_database() AND schema_name = 'main'
+           ORDER BY table_name, column_index""").fetchall()
+    out: dict[str, list[ColumnState]] = {}
+    for table, *column in rows:
+        out.setdefault(table, []).append(ColumnState(*column))
+    return out
 
 
-def plan_table(con, table: CatalogTable) -> list[tuple[str, str | None, str, str | None]]:
+def plan_table(con, table: CatalogTable, columns: dict[str, list[ColumnState]] | None = None
+               ) -> list[tuple[str, str | None, str, str | None]]:
     """What must change for one table: (statement, column, change, detail) rows; raises on a breaking change."""
-    existing = {c.name: c for c in _existing_columns(con, table.name)}
+    columns = existing_columns(con) if columns is None else columns
+    existing = {c.name: c for c in columns.get(table.name, [])}
     if not existing:
         return [(sql, None, "create_table", None) for sql in create_table_ddl(table)]
     changes = []
@@ -130,8 +135,8 @@ def _sql_fingerprint() -> str:
     return hashlib.sha256(_catalog_sql().encode()).hexdigest()[:16]
 
 
-def _views_current(con) -> bool:
-    if not _existing_columns(con, "schema_changes"):
+def _views_current(con, columns: dict[str, list[ColumnState]]) -> bool:
+    if "schema_changes" not in columns:
         return False
     row = con.execute("SELECT detail FROM schema_changes WHERE change = 'views' ORDER BY changed_at DESC LIMIT 1"
                       ).fetchone()
@@ -144,8 +149,9 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
     Returns the changes applied (empty when the catalog already matches the contract). The caller
     holds the publish lock: two writers never evolve the catalog at once.
     """
-    plans = {name: plan_table(con, table) for name, table in CATALOG_TABLES.items()}
-    views_current = _views_current(con)
+    columns = existing_columns(con)
+    plans = {name: plan_table(con, table, columns) for name, table in CATALOG_TABLES.items()}
+    views_current = _views_current(con, columns)
     if not any(plans.values()) and views_current:
         return []
     now = _dt.datetime.now(_dt.timezone.utc)

@@ -4,8 +4,9 @@
 -- docid, tf, len, dt), one row per (stemmed term, document) with its count and the document's
 -- length; search_docs (lang, docid, article_id, len, title, published_at, source_id, dt), one row
 -- per kept article of a language with a stemmer; search_stats (dt, lang, n_docs, total_len). Terms
--- are the 64-bit md5 of the stem (md5_number_lower(stem(token, stemmer))), the same function at
--- indexing and at query time, so no term dictionary is shared between nights. Each night's postings
+-- are the 64-bit md5 of the stem (md5_number_lower(stem(token, 'arabic'))), the same function at
+-- indexing and at query time, so no term dictionary is shared between nights. (A word that no
+-- stemmer changes is then the same value in all three languages: one value to look up, not three.) Each night's postings
 -- are written sorted by (lang, term): a query reads only the row groups whose term range holds its
 -- terms, scores from the postings alone, and reads search_docs only for its best documents.
 --
@@ -71,11 +72,12 @@ scored AS (
     JOIN stats s ON s.lang = p.lang
     GROUP BY p.lang, p.docid
 ),
--- The best k scores with every document tied with the last of them: the final order breaks ties by
--- article_id, which only search_docs knows.
+-- The best k documents (a tie at the k-th place goes to the earlier night, then the smaller article
+-- id): few enough that the lookup in search_docs reads only the row groups holding them.
 best AS (
     SELECT lang, docid, score FROM scored
-    QUALIFY rank() OVER (ORDER BY score DESC) <= CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END
+    QUALIFY row_number() OVER (ORDER BY score DESC, docid)
+            <= CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END
 )
 SELECT d.article_id, d.title, d.published_at, d.dt, d.source_id, d.lang, b.score
 FROM best b JOIN search_docs d ON d.lang = b.lang AND d.docid = b.docid

@@ -34,7 +34,7 @@ def dq_rows(catalog, day: dt.date) -> list[dict]:
 
 
 def without_quality_results(state: dict) -> dict:
-    return {k: v for k, v in state.items() if k != "dq_results"}
+    return {k: v for k, v in state.items() if k not in ("dq_results", "dq_latest")}
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,10 @@ from akhbar.schema import (
 )
 
 UTC = dt.UTC
-VIEWS = ("daily_volume", "top_places_by_day", "duplicate_rate_by_source", "source_freshness",
-         "quarantine_by_reason", "nightly_summary")
+# Views of the catalog's state; published_nights lists its history (snapshots), not compared.
+STATE_VIEWS = ("daily_volume", "top_places_by_day", "duplicate_rate_by_source", "source_freshness",
+               "quarantine_by_reason", "nightly_summary", "dq_latest")
+VIEWS = (*STATE_VIEWS, "published_nights")
 # Tables whose rows carry the time they were written: compared without that column.
 TIMESTAMPED = {"schema_changes": "changed_at", "exports": "created_at", "runs": "recorded_at",
                "dq_results": "checked_at"}
@@ -181,8 +183,8 @@ def dump(settings: CatalogSettings, *, tables=None, views: bool = True, at: int 
             cols = "* EXCLUDE (" + skip + ")" if skip else "*"
             out[name] = con.execute(f"SELECT {cols} FROM {name}{version} ORDER BY ALL").fetchall()
         if views and at is None:
-            for view in VIEWS:
-                cols = "* EXCLUDE (seconds)" if view == "nightly_summary" else "*"
+            for view in STATE_VIEWS:
+                cols = {"nightly_summary": "* EXCLUDE (seconds)", "dq_latest": "* EXCLUDE (checked_at)"}.get(view, "*")
                 out[view] = con.execute(f"SELECT {cols} FROM {view} ORDER BY ALL").fetchall()
     return out
 

@@ -152,10 +152,9 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
         con.execute("SET parquet_metadata_cache = true")
         _attach(con, settings, attach_statements(settings, read_only=True))
         if sandbox:
-            allowed = [settings.data_path]
-            if settings.kind == "sqlite":
-                allowed.append(str(Path(settings.target).parent) + "/")
-            con.execute("SET allowed_directories = ?", [allowed])
+            # The data path only: DuckDB allows the attached SQLite catalog's own files itself, and
+            # the rest of the data dir (raw zone, work files) is not the catalog's.
+            con.execute("SET allowed_directories = ?", [[settings.data_path]])
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
     except BaseException:

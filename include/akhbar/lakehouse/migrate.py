@@ -18,12 +18,14 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from akhbar.lakehouse.search_index import stage_night
+from akhbar.lakehouse.search_index import stage_search_index
 from akhbar.lakehouse.session import writer_session
 from akhbar.lakehouse.settings import CatalogSettings
+from akhbar.lakehouse.staging import STAGING_FOLDER, _Writer, staging_session
 from akhbar.schema import CATALOG_TABLES
 
 log = logging.getLogger(__name__)
@@ -106,20 +108,29 @@ def _source_select(con, table: str, lake: Path) -> str:
     return select
 
 
-def _rebuild_index(con, temp: Path) -> int:
-    """The full-text index of every migrated night, staged night by night as the pipeline does."""
+def _rebuild_index(con, settings: CatalogSettings, temp: Path) -> int:
+    """The full-text index of every migrated night, staged night by night as the pipeline stages it
+    (akhbar.lakehouse.staging), then registered in one transaction."""
     nights = [r[0] for r in con.execute("SELECT DISTINCT dt FROM articles ORDER BY dt").fetchall()]
+    location = f"{settings.data_path.rstrip('/')}/{STAGING_FOLDER}/migrate-{uuid.uuid4().hex[:12]}"
+    session = staging_session(settings, memory_limit="1GB", temp_dir=temp / "duckdb-tmp")
+    files: dict[str, list[str]] = {}
+    try:
+        for night in nights:
+            articles = temp / f"articles-{night}.parquet"
+            con.execute(f"COPY (SELECT *, NULL::VARCHAR AS duplicate_of FROM articles WHERE dt = ?) "
+                        f"TO {_quote(articles)} (FORMAT parquet)", [night])
+            staged = stage_search_index(session, articles, night, _Writer(session, settings, location, night))
+            for table, paths in staged.items():
+                files.setdefault(table, []).extend(paths)
+    finally:
+        session.close()
     con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM search_postings")
-    con.execute("DELETE FROM search_docs")
-    for night in nights:
-        articles = temp / f"articles-{night}.parquet"
-        con.execute(f"COPY (SELECT *, NULL::VARCHAR AS duplicate_of FROM articles WHERE dt = ?) "
-                    f"TO {_quote(articles)} (FORMAT parquet)", [night])
-        index = stage_night(articles, night, temp / f"index-{night}")
-        con.execute(f"INSERT INTO search_docs SELECT * FROM read_parquet({_quote(index.docs)}, hive_partitioning = false)")
-        for path in index.postings:
-            con.execute(f"INSERT INTO search_postings SELECT * FROM read_parquet({_quote(path)}, hive_partitioning = false)")
+    for table in ("search_postings", "search_docs", "search_stats"):
+        con.execute(f"DELETE FROM {table}")
+    for table, paths in files.items():
+        for path in paths:
+            con.execute("CALL ducklake_add_data_files('akhbar', ?, ?)", [table, path])
     con.execute("COMMIT")
     return len(nights)
 
@@ -150,7 +161,7 @@ def migrate(settings: CatalogSettings, *, warehouse: Path, lake: Path, registry=
         for figures in report.tables:
             figures.rows_after, figures.hash_after = _digest(con, figures.table,
                                                             _shared_columns(con, figures.table))
-        report.nights_indexed = _rebuild_index(con, Path(temp))
+        report.nights_indexed = _rebuild_index(con, settings, Path(temp))
         con.execute("DETACH old")
     log.info("migrated %s: %s", warehouse, [(t.table, t.rows_after) for t in report.tables])
     return report

@@ -75,12 +75,17 @@ def _apply_demotions(con, staged: StagedNight) -> int:
         return 0
     demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
                               set(pq.read_schema(staged.demoted).names))
+    their_nights = (f"dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, "
+                    "hive_partitioning = false))")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _demoted AS
             SELECT d.* EXCLUDE (record_id), coalesce(d.record_id, a.record_id) AS record_id
             FROM ({demoted}) d
-            LEFT JOIN (SELECT article_id, record_id FROM articles
-                       WHERE dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, hive_partitioning = false))) a
+            LEFT JOIN (SELECT article_id, any_value(record_id) AS record_id FROM (
+                           SELECT article_id, record_id FROM articles WHERE {their_nights}
+                           -- Demoted already by an earlier publish of this staged night (a retried task).
+                           UNION ALL SELECT article_id, record_id FROM duplicates WHERE {their_nights})
+                       WHERE record_id IS NOT NULL GROUP BY article_id) a
             USING (article_id)"""
     )
     nights = "dt IN (SELECT DISTINCT dt FROM _demoted)"

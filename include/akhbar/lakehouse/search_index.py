@@ -48,7 +48,9 @@ def _stage_docs(con, articles: Path, night: _dt.date) -> None:
                 FROM read_parquet({_quote(articles)}, hive_partitioning = false)
             )
             SELECT docid, article_id, lang, title, published_at, source_id FROM ranked
-            WHERE duplicate_of IS NULL AND lang IN ({", ".join(f"'{lang}'" for lang in STEMMERS)})"""
+            -- The articles staging keeps (akhbar.lakehouse.staging.KEPT): a head may name itself.
+            WHERE (duplicate_of IS NULL OR duplicate_of = article_id)
+              AND lang IN ({", ".join(f"'{lang}'" for lang in STEMMERS)})"""
     )
 
 

@@ -100,9 +100,15 @@ class CatalogSettings:
         if spec.startswith(("postgresql://", "postgres://")):
             return cls("postgres", _libpq_from_url(spec), data_path, s3)
         raise CatalogConfigError(
-            f"AKHBAR_CATALOG starts with {spec.split(':')[0][:20]!r}: expected sqlite:/path, "
-            "postgres:<libpq keywords> or postgresql://user:password@host:port/dbname"
+            f"AKHBAR_CATALOG={_scheme(spec)}:...: expected sqlite:/path, postgres:<libpq keywords> "
+            "or postgresql://user:password@host:port/dbname"
         )
+
+
+def _scheme(spec: str) -> str:
+    """What a catalog spec starts with, for a message: never the rest (it may hold a password)."""
+    head = spec.split(":", 1)[0]
+    return head if head.isascii() and head.isalnum() and len(head) <= 20 else "<value>"
 
 
 def _libpq_from_url(url: str) -> str:

@@ -166,7 +166,9 @@ def _stage_side_tables(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
     out = {}
     parts = [p for p in work.quarantine if Path(p).exists()]
     if parts:
-        present = set.intersection(*(_present(p) for p in parts))
+        # union_by_name reads a column as NULL in the files that lack it: one older file must not
+        # blank that column (the raw bytes) for every source.
+        present = set.union(*(_present(p) for p in parts))
         source = f"read_parquet({_files_sql(parts)}, union_by_name = true, hive_partitioning = false)"
         out["quarantine"] = w.write("quarantine", contract_select("quarantine", source, present))
     if work.doc_freq is not None and Path(work.doc_freq).exists():

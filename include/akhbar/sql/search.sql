@@ -29,7 +29,7 @@
 
 CREATE OR REPLACE MACRO akhbar_fold(q) AS
     translate(
-        regexp_replace(lower(q), '[ً-ٰٟـ]', '', 'g'),
+        regexp_replace(lower(q), '[ً-ٰٟـ]', '', 'g'),
         '٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹',
         '01234567890123456789'
     );

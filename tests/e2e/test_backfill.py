@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e]
 NIGHTS = [dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)]
 EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="utf-8"))
 TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-          "keyword_doc_freq", "sources", "search_docs", "search_postings", "search_stats"]
+          "keyword_doc_freq", "sources", "search_docs", "search_postings", "search_stats", "search_terms"]
 VIEWS = ["daily_volume", "top_places_by_day", "duplicate_rate_by_source"]
 
 

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NIGHTS = ("2026-11-27", "2026-11-28")
 TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-          "keyword_doc_freq", "search_docs", "search_postings", "search_stats"]
+          "keyword_doc_freq", "search_docs", "search_postings", "search_stats", "search_terms"]
 
 
 def akhbar_run(data_dir, night: str) -> subprocess.Popen:

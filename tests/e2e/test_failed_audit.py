@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("airflow")]
 GOOD = ("2026-11-28T02:30:00+01:00", "2026-11-27")
 BROKEN = ("2026-11-29T02:30:00+01:00", "2026-11-28")
 TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-          "keyword_doc_freq", "sources", "runs", "search_docs", "search_postings", "search_stats", "exports"]
+          "keyword_doc_freq", "sources", "runs", "search_docs", "search_postings", "search_stats", "search_terms", "exports"]
 
 REGISTRY = """version: 1
 defaults: {window_days: 0}

@@ -21,7 +21,7 @@ EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="ut
 
 # Tables whose contents must not change when a night is run again (runs and dq_results carry run ids).
 STABLE_TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-                 "sources", "search_docs", "search_postings", "search_stats", "keyword_doc_freq"]
+                 "sources", "search_docs", "search_postings", "search_stats", "search_terms", "keyword_doc_freq"]
 
 
 def run_dag(env, logical_date: str) -> str:

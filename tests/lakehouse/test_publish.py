@@ -197,7 +197,7 @@ def test_a_night_that_lost_every_article_is_emptied(catalog, tmp_path):
     figures = publish(catalog, empty, tmp_path / "work")
     assert (figures.articles, figures.duplicates, figures.quarantine) == (0, 0, 2)
     for table in ("articles", "duplicates", "article_places", "article_dates", "article_keywords", "search_docs",
-                  "search_postings", "search_stats", "keyword_doc_freq"):
+                  "search_postings", "search_stats", "search_terms", "keyword_doc_freq"):
         assert count(catalog, f"SELECT count(*) FROM {table} WHERE dt = ?", [D1]) == 0, table
     assert count(catalog, "SELECT count(*) FROM articles WHERE dt = ?", [D3]) == 2
     assert search(catalog, "العراق") == []

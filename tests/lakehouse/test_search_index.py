@@ -247,6 +247,9 @@ def test_nightly_index_with_reruns_and_demotions_equals_the_extension_over_the_w
             == con.execute("SELECT dt, lang, n_docs, total_len FROM search_stats ORDER BY ALL").fetchall()
         assert con.execute("""SELECT count(*) FROM search_postings p ANTI JOIN search_docs d USING (lang, docid)"""
                            ).fetchone()[0] == 0
+        # A term's document frequency per night is its postings' count, after reruns and demotions.
+        assert con.execute("SELECT lang, term, dt, df FROM search_terms ORDER BY ALL").fetchall() == con.execute(
+            "SELECT lang, term, dt, count(*) FROM search_postings GROUP BY ALL ORDER BY ALL").fetchall()
         assert con.execute("SELECT count(DISTINCT docid) = count(*) FROM search_docs").fetchone()[0]
     all_rows = [r for rows in nights.values() for r in rows] + rerun
     queries = queries_from(all_rows, 60, seed=7) + ["الانتخابات", "élections", "العراق", "مؤتمر المدارس"]
@@ -267,3 +270,27 @@ def test_search_answers_on_a_read_only_attachment(night_catalog):
         assert ("a-iraqi",) in hits
         with pytest.raises(duckdb.Error):
             con.execute("DELETE FROM search_postings")
+
+
+def test_top_k_reads_the_head_of_a_common_word_and_keeps_its_best_documents(tmp_path):
+    """1,500 documents hold the same word: a top-k search reads its first 1,000 postings by impact
+    and still returns the full ranking's best; impact ranks run 1..df per term in each file."""
+    rng = random.Random(5)
+    rows = []
+    for i in range(1500):
+        words = ["الحكومة"] * rng.randint(1, 6) + [rng.choice(AR_WORDS) for _ in range(rng.randint(3, 120))]
+        rng.shuffle(words)
+        rows.append(article(f"c{i:04d}", D1, " ".join(words), "ar", title=""))
+    settings = settings_for(tmp_path / "data")
+    publish(settings, Night(D1, rows), tmp_path / "work")
+    queries = ["الحكومة", "الحكومة القدس"]
+    full, top = ours(settings, queries), ours(settings, queries, k=10)
+    assert len(full["الحكومة"]) == 1500
+    assert top["الحكومة"] == full["الحكومة"][:10]  # one word: the head holds the best documents
+    assert len(top["الحكومة القدس"]) == 10
+    with reader_session(settings) as con:
+        assert con.execute("""SELECT df FROM search_terms WHERE term = md5_number_lower(stem('الحكومة', 'arabic'))
+                              AND lang = 'ar'""").fetchall() == [(1500,)]
+        assert con.execute("""SELECT count(*) FROM (
+                                  SELECT term, max(impact_rank) = count(*) AND min(impact_rank) = 1 AS ok
+                                  FROM search_postings GROUP BY term) WHERE NOT ok""").fetchone()[0] == 0

@@ -51,7 +51,7 @@ def read(files: list[str]) -> pa.Table:
 def test_staged_files_have_the_catalogs_columns_and_types(catalog, tmp_path):
     staged = stage(catalog, night(), tmp_path / "work")
     expected_tables = {"articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-                       "keyword_doc_freq", "search_docs", "search_postings", "search_stats"}
+                       "keyword_doc_freq", "search_docs", "search_postings", "search_stats", "search_terms"}
     assert set(staged.files) == expected_tables
     for table, files in staged.files.items():
         schema = CATALOG_TABLES[table].schema
@@ -75,8 +75,8 @@ def test_staged_files_have_the_catalogs_columns_and_types(catalog, tmp_path):
     # The index covers the kept articles of the languages with a stemmer; postings sorted by term.
     assert sorted(read(staged.files["search_docs"]).column("article_id").to_pylist()) == ["a1", "a2"]
     for f in staged.files["search_postings"]:
-        rows = pq.ParquetFile(f).read().select(["lang", "term", "docid"]).to_pylist()
-        keys = [(r["lang"], r["term"], r["docid"]) for r in rows]
+        rows = pq.ParquetFile(f).read().select(["lang", "term", "impact_rank"]).to_pylist()
+        keys = [(r["lang"], r["term"], r["impact_rank"]) for r in rows]
         assert keys == sorted(keys)
 
 

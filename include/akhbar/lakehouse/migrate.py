@@ -126,7 +126,7 @@ def _rebuild_index(con, settings: CatalogSettings, temp: Path) -> int:
     finally:
         session.close()
     con.execute("BEGIN TRANSACTION")
-    for table in ("search_postings", "search_docs", "search_stats"):
+    for table in ("search_postings", "search_docs", "search_stats", "search_terms"):
         con.execute(f"DELETE FROM {table}")
     for table, paths in files.items():
         for path in paths:

@@ -94,8 +94,7 @@ def _apply_demotions(con, staged: StagedNight) -> int:
     _insert(con, "duplicates", f"SELECT {', '.join(DUPLICATES.names)} FROM _demoted")
     for table in ARTICLE_CHILD_TABLES:
         con.execute(f"DELETE FROM {table} WHERE {nights} AND {ids}")
-    con.execute(f"DELETE FROM search_postings WHERE {nights} AND docid IN "
-                f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})")
+    _remove_from_search_index(con, nights, ids)
     con.execute(f"DELETE FROM search_docs WHERE {nights} AND {ids}")
     # The index's per-night figures of the nights that lost documents, counted again.
     con.execute(f"DELETE FROM search_stats WHERE {nights}")
@@ -103,6 +102,21 @@ def _apply_demotions(con, staged: StagedNight) -> int:
                                      GROUP BY dt, lang""")
     con.execute(f"DELETE FROM articles WHERE {nights} AND {ids}")
     return con.execute("SELECT count(*) FROM _demoted").fetchone()[0]
+
+
+def _remove_from_search_index(con, nights: str, ids: str) -> None:
+    """The postings of demoted articles leave the index, and their terms' document frequencies in
+    those nights go down by as many (a term left in no document of a night loses its row)."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _lost_postings AS
+                    SELECT lang, term, dt, count(*) AS n FROM search_postings
+                    WHERE {nights} AND docid IN (SELECT docid FROM search_docs WHERE {nights} AND {ids})
+                    GROUP BY ALL""")
+    con.execute("""UPDATE search_terms t SET df = t.df - l.n FROM _lost_postings l
+                   WHERE t.lang = l.lang AND t.term = l.term AND t.dt = l.dt""")
+    con.execute(f"DELETE FROM search_terms WHERE {nights} AND df <= 0")
+    con.execute(f"DELETE FROM search_postings WHERE {nights} AND docid IN "
+                f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})")
+    con.execute("DROP TABLE _lost_postings")
 
 
 def replace_sources(con, sources) -> None:

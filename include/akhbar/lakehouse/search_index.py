@@ -24,6 +24,7 @@ from akhbar.lakehouse import extensions
 log = logging.getLogger(__name__)
 
 STEMMERS = {"ar": "arabic", "fr": "french", "en": "english"}
+K1, B = 1.2, 0.75  # BM25's parameters, as in akhbar/sql/search.sql and the fts extension
 BATCH_DOCS = 100_000
 _TOKEN_SPLIT = r"[^\p{L}\p{N}]+"
 
@@ -86,10 +87,18 @@ def _tokenise_batch(con, batch, lang: str) -> int:
 
 
 def _postings_sql(lang: str, night: _dt.date) -> str:
-    # A document's postings are all in one batch and language: its length is known here.
-    return (f"""SELECT '{lang}' AS lang, p.term, p.docid, p.tf, l.len, DATE '{night.isoformat()}' AS dt
-                FROM _post p JOIN (SELECT docid, sum(tf)::INTEGER AS len FROM _post GROUP BY docid) l
-                USING (docid) ORDER BY p.term, p.docid""")
+    # A document's postings are all in one batch and language: its length is known here. The impact
+    # of a posting is BM25's term-frequency part against the batch's mean length (the catalog's mean
+    # moves little): ranked per term, a top-k search reads only the head of a common term.
+    return (f"""WITH lens AS (SELECT docid, sum(tf)::INTEGER AS len FROM _post GROUP BY docid),
+                     mean AS (SELECT avg(len) AS avgdl FROM lens)
+                SELECT '{lang}' AS lang, p.term, p.docid, p.tf, l.len,
+                       row_number() OVER (PARTITION BY p.term ORDER BY
+                           p.tf / (p.tf + {K1} * (1 - {B} + {B} * l.len / greatest(m.avgdl, 1))) DESC,
+                           p.docid)::INTEGER AS impact_rank,
+                       DATE '{night.isoformat()}' AS dt
+                FROM _post p JOIN lens l USING (docid) CROSS JOIN mean m
+                ORDER BY p.term, impact_rank""")
 
 
 _DOCS = """SELECT d.lang, d.docid, d.article_id, coalesce(l.len, 0)::INTEGER AS len, d.title,
@@ -104,6 +113,11 @@ def _docs_sql(night: _dt.date) -> str:
     return _DOCS.format(night=night.isoformat()) + " ORDER BY d.lang, d.docid"
 
 
+def _terms_sql(night: _dt.date) -> str:
+    return (f"SELECT lang, term, sum(df)::BIGINT AS df, DATE '{night.isoformat()}' AS dt FROM _dfs "
+            "GROUP BY lang, term ORDER BY lang, term")
+
+
 def _stats_sql(night: _dt.date) -> str:
     return (f"SELECT DATE '{night.isoformat()}' AS dt, lang, count(*)::BIGINT AS n_docs, "
             f"sum(len)::BIGINT AS total_len FROM ({_DOCS.format(night=night.isoformat())}) GROUP BY lang ORDER BY lang")
@@ -114,14 +128,15 @@ def stage_search_index(con, articles: Path, night: _dt.date, writer) -> dict[str
     ARTICLE work file, duplicates included) through ``writer`` (akhbar.lakehouse.staging._Writer).
 
     The work file is read once, batch by batch: only a batch's texts are in memory. Each batch and
-    language makes one postings file, sorted by term: the row groups of the published files each cover
-    a narrow range of terms.
+    language makes one postings file, sorted by term and then by impact: the row groups of the published
+    files each cover a narrow range of terms, and a term's head comes first.
     """
     import pyarrow.parquet as pq
 
     extensions.load(con, "fts")
     _stage_docs(con, articles, night)
     con.execute("CREATE OR REPLACE TEMP TABLE _lens (docid BIGINT, len INTEGER)")
+    con.execute("CREATE OR REPLACE TEMP TABLE _dfs (lang VARCHAR, term UBIGINT, df BIGINT)")
     postings: list[str] = []
     n_batches = 0
     source = pq.ParquetFile(articles)
@@ -132,10 +147,12 @@ def stage_search_index(con, articles: Path, night: _dt.date, writer) -> dict[str
             postings += writer.write("search_postings", _postings_sql(lang, night),
                                      name=f"part-{n_batches:05d}-{lang}")
             con.execute("INSERT INTO _lens SELECT docid, sum(tf)::INTEGER FROM _post GROUP BY docid")
+            con.execute(f"INSERT INTO _dfs SELECT '{lang}', term, count(*) FROM _post GROUP BY term")
             n_batches += 1
     docs = writer.write("search_docs", _docs_sql(night))
     stats = writer.write("search_stats", _stats_sql(night))
-    for temp in ("_docs", "_lens", "_pieces", "_piece_terms", "_post"):
+    terms = writer.write("search_terms", _terms_sql(night))
+    for temp in ("_docs", "_lens", "_dfs", "_pieces", "_piece_terms", "_post"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     log.info("search index of %s: %d postings files", night, len(postings))
-    return {"search_docs": docs, "search_postings": postings, "search_stats": stats}
+    return {"search_docs": docs, "search_postings": postings, "search_stats": stats, "search_terms": terms}

@@ -1,14 +1,25 @@
 -- Full-text search over the three languages, each with its own Snowball stemmer (BM25).
 --
--- The index (akhbar.lakehouse.search_index) is three catalog tables: search_postings (lang, term,
--- docid, tf, len, dt), one row per (stemmed term, document) with its count and the document's
--- length; search_docs (lang, docid, article_id, len, title, published_at, source_id, dt), one row
--- per kept article of a language with a stemmer; search_stats (dt, lang, n_docs, total_len). Terms
--- are the 64-bit md5 of the stem (md5_number_lower(stem(token, 'arabic'))), the same function at
--- indexing and at query time, so no term dictionary is shared between nights. (A word that no
--- stemmer changes is then the same value in all three languages: one value to look up, not three.) Each night's postings
--- are written sorted by (lang, term): a query reads only the row groups whose term range holds its
+-- The index (akhbar.lakehouse.search_index) is four catalog tables: search_postings (lang, term,
+-- docid, tf, len, impact_rank, dt), one row per (stemmed term, document) with its count and the
+-- document's length; search_terms (lang, term, df, dt), a term's document frequency in a night;
+-- search_docs (lang, docid, article_id, len, title, published_at, source_id, dt), one row per kept
+-- article of a language with a stemmer; search_stats (dt, lang, n_docs, total_len). Terms are the
+-- 64-bit md5 of the stem (md5_number_lower(stem(token, 'arabic'))), the same function at indexing and
+-- at query time, so no term dictionary is shared between nights. (A word that no stemmer changes is
+-- then the same value in all three languages: one value to look up, not three.) Postings files are
+-- sorted by (lang, term, impact_rank): a query reads only the row groups whose term range holds its
 -- terms, scores from the postings alone, and reads search_docs only for its best documents.
+--
+-- Impact-ordered reading. impact_rank orders a term's postings within one index file (a night, or a
+-- batch of 100,000 documents of a big night) by BM25's term-frequency part, tf against the
+-- document's length. search_articles(q) with no k reads every posting: exactly the extension's
+-- match_bm25. With k, it reads a term's postings only down to rank max(k, 1000) in each file, so a
+-- word found in a fifth of a million articles costs a few thousand rows, not two hundred thousand.
+-- The top k is then exact for any term in at most 1000 documents of each file and for a one-word
+-- query (up to the mean length used for ranking, the file's against the catalog's); in a
+-- many-word query a document whose only occurrences of a very common word lie beyond that rank is
+-- scored on its other words.
 --
 -- Tokens are those of the fts extension: lower-case, accents stripped, runs of letters and digits of
 -- any script; stems are the extension's stem(). Scores are the extension's match_bm25 with its
@@ -52,12 +63,16 @@ qterms AS (
         UNION ALL SELECT 'en', md5_number_lower(stem(tok, 'english')) FROM qtokens
     )
 ),
+-- With k, a term's postings are read only down to impact rank max(k, 1000) of each index file.
 postings AS MATERIALIZED (
     SELECT p.lang, p.term, p.docid, p.tf, p.len
     FROM search_postings p SEMI JOIN qterms q ON p.lang = q.lang AND p.term = q.term
+    WHERE p.impact_rank <= CASE WHEN k > 0 THEN greatest(k, 1000) ELSE 2147483647 END
 ),
 df AS (
-    SELECT lang, term, count(*) AS df FROM postings GROUP BY lang, term
+    SELECT t.lang, t.term, sum(t.df) AS df
+    FROM search_terms t SEMI JOIN qterms q ON t.lang = q.lang AND t.term = q.term
+    GROUP BY t.lang, t.term
 ),
 stats AS (
     SELECT lang, sum(n_docs) AS num_docs, sum(total_len) / sum(n_docs) AS avgdl

@@ -48,7 +48,7 @@ def _timeout() -> float:
 def _file_lock(path: Path, purpose: str, timeout: float) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as fh:
-        started = last_report = time.monotonic()
+        started, last_report = time.monotonic(), None  # the first wait is told at once
         while True:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -60,7 +60,7 @@ def _file_lock(path: Path, purpose: str, timeout: float) -> Iterator[None]:
                 if now - started > timeout:
                     raise WriterBusy(f"{path.name} is held by another process ({holder}); waited "
                                      f"{timeout:.0f} s for {purpose} (lock file {path})") from None
-                if now - last_report > REPORT_EVERY_SECONDS:
+                if last_report is None or now - last_report > REPORT_EVERY_SECONDS:
                     log.warning("waiting for %s, held by %s", path.name, holder)
                     last_report = now
                 time.sleep(POLL_SECONDS)

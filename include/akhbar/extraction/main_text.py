@@ -1,0 +1,313 @@
+"""The article's text: a decision per block, on any layout.
+
+Signals that hold whatever the markup (tables, div soup, AMP, ``<article>``):
+
+1. What each block is on its own: link density, length, sentence punctuation; inside ``<nav>``,
+   ``<aside>``, ``<footer>``, ``<header>``, a form, a caption; a class naming boilerplate or
+   comments (the nearest one wins over an outer class naming article text); repeated by its host
+   on other articles of the night; an item of a list of look-alike cards (related stories, comments).
+2. Where the article is: prose is scored and its score given to the element holding it and, halved
+   at each level, to its ancestors (the table cell, the ``<div>``); the best element is the body,
+   with its siblings that hold a good share of prose or sit right next to it.
+3. Position: nothing before the headline, the headline itself and the dateline/byline zone right
+   after it are not text; a box heading after the text («اقرأ أيضا», «Commentaires») ends it.
+4. Context: short blocks (subheadings, list items) are kept when they stand between kept prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from akhbar.extraction import dom as d
+from akhbar.extraction.site import HostView, block_key
+from akhbar.extraction.vocabulary import BOILER_PARAGRAPH, BOX_HEADING, DATELINE_CUE, SENTENCE_END
+from akhbar.extraction.title import norm_title
+
+_SEMANTIC_BOILERPLATE = d.NAV | d.ASIDE | d.FOOTER | d.HEADER | d.FORM | d.CAPTION
+_LEAF_TAGS = frozenset("p li dd dt h1 h2 h3 h4 h5 h6 blockquote pre td th figcaption caption".split())
+_MIN_PROSE = 25  # characters below which a block gives no score
+_LONG_PROSE = 100  # a block this long with sentence punctuation is plainly article text
+_SHORT = 45  # below this a block needs context to be kept
+_DECAY_LEVELS = 6
+_ITEM_MAX_CHARS = 500
+_COMMENT_WORDS = ("تعليق", "comment", "réagi", "reagi", "reply")
+
+
+@dataclass(frozen=True)
+class MainText:
+    text: str
+    kept: tuple[int, ...]  # indices of the blocks kept, in order
+    dateline_blocks: tuple[int, ...]  # short blocks right after the headline (datelines, bylines)
+
+
+@dataclass(frozen=True)
+class _Context:
+    dom: d.PageDom
+    title_block: int | None
+    title_norm: str
+    host: HostView
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Each block on its own
+# --------------------------------------------------------------------------------------------
+
+
+def _flag_is_page_wide(dom: d.PageDom, flag: int) -> bool:
+    """A <header>, <aside> or boilerplate class around most of the page's prose is a wrapper, not a box."""
+    total = flagged = 0
+    for b in dom.blocks:
+        if len(b.text) >= _MIN_PROSE:
+            total += len(b.text)
+            if b.flags & flag:
+                flagged += len(b.text)
+    return total > 0 and flagged > 0.6 * total
+
+
+def _boilerplate_mask(ctx: _Context) -> list[bool]:
+    dom = ctx.dom
+    semantic = _SEMANTIC_BOILERPLATE
+    for flag in (d.NAV, d.ASIDE, d.FOOTER, d.HEADER, d.FORM):
+        if _flag_is_page_wide(dom, flag):
+            semantic &= ~flag
+    kinds = [e.kind for e in dom.elements]
+    wide_boiler = _kind_is_page_wide(dom, kinds, ("boilerplate", "comments"))
+    repeated = ctx.host.repeated
+    mask = []
+    for b in dom.blocks:
+        bad = bool(b.flags & semantic) and not kinds[b.element] == "content"
+        bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
+        bad = bad or _link_heavy(b) or (repeated and block_key(b.text) in repeated)
+        bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)
+        mask.append(bad)
+    return mask
+
+
+def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:
+    total = flagged = 0
+    for b in dom.blocks:
+        if len(b.text) >= _MIN_PROSE:
+            total += len(b.text)
+            flagged += len(b.text) if kinds[b.element] in wanted else 0
+    return total > 0 and flagged > 0.6 * total
+
+
+def _link_heavy(b: d.Block) -> bool:
+    ld = b.link_density
+    return ld > 0.5 or (ld > 0.3 and len(b.text) < 100)
+
+
+def is_prose(text: str) -> bool:
+    return len(text) >= 60 or SENTENCE_END.search(text) is not None
+
+
+def _prose_value(b: d.Block) -> float:
+    n = len(b.text)
+    if n < _MIN_PROSE:
+        return 0.0
+    value = n * (1.0 - b.link_density) ** 2
+    return value if SENTENCE_END.search(b.text) or n >= 80 else 0.3 * value
+
+
+# --------------------------------------------------------------------------------------------
+# Lists of look-alike items (related cards, comment cards)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Subtree:
+    blocks: int = 0
+    chars: int = 0
+    link_blocks: int = 0
+
+
+def _subtrees(dom: d.PageDom) -> list[_Subtree]:
+    sub = [_Subtree() for _ in dom.elements]
+    for b in dom.blocks:
+        s = sub[b.element]
+        s.blocks += 1
+        s.chars += len(b.text)
+        s.link_blocks += b.link_density > 0.5
+    for i in range(len(dom.elements) - 1, 0, -1):  # children come after their parent
+        parent = dom.elements[i].parent
+        if parent >= 0:
+            p, c = sub[parent], sub[i]
+            p.blocks += c.blocks
+            p.chars += c.chars
+            p.link_blocks += c.link_blocks
+    return sub
+
+
+def _item_elements(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
+    """Elements that are one of 2+ siblings of the same shape, each a short card holding a link."""
+    groups: dict[tuple, list[int]] = {}
+    for i, e in enumerate(dom.elements):
+        if e.parent >= 0 and sub[i].blocks >= 2:
+            groups.setdefault((e.parent, e.shape), []).append(i)
+    item = [False] * len(dom.elements)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        if all(sub[i].chars <= _ITEM_MAX_CHARS and sub[i].link_blocks >= 1 for i in members):
+            for i in members:
+                item[i] = True
+    for i, e in enumerate(dom.elements):  # inherited by everything inside an item
+        if e.parent >= 0 and item[e.parent]:
+            item[i] = True
+    return item
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Where the article is
+# --------------------------------------------------------------------------------------------
+
+
+def _element_scores(dom: d.PageDom, values: list[float]) -> list[float]:
+    per_element: dict[int, int] = {}
+    for b in dom.blocks:
+        per_element[b.element] = per_element.get(b.element, 0) + 1
+    scores = [0.0] * len(dom.elements)
+    elements = dom.elements
+    for b, v in zip(dom.blocks, values):
+        if v <= 0:
+            continue
+        e = b.element
+        el = elements[e]
+        if per_element[e] == 1 and el.tag in _LEAF_TAGS and el.parent >= 0:
+            e = el.parent  # a paragraph gives its score to the element holding the paragraphs
+        for _ in range(_DECAY_LEVELS):
+            scores[e] += v
+            v /= 2
+            e = elements[e].parent
+            if e < 0:
+                break
+    return scores
+
+
+def _body_region(dom: d.PageDom, scores: list[float], values: list[float]) -> list[bool]:
+    """Elements inside the body: the best element and its siblings holding prose."""
+    if not scores:
+        return []
+    root = max(range(len(scores)), key=scores.__getitem__)
+    chosen = {root}
+    parent = dom.elements[root].parent
+    if parent >= 0 and scores[root] > 0:
+        siblings = [i for i, e in enumerate(dom.elements) if e.parent == parent]
+        pos = siblings.index(root)
+        for k, i in enumerate(siblings):
+            if i != root and (scores[i] >= 0.2 * scores[root] or (abs(k - pos) == 1 and scores[i] >= 60)):
+                chosen.add(i)
+    inside = [False] * len(dom.elements)
+    for i, e in enumerate(dom.elements):
+        inside[i] = i in chosen or (e.parent >= 0 and inside[e.parent])
+    return inside
+
+
+# --------------------------------------------------------------------------------------------
+# 3-4. Position and context, in document order
+# --------------------------------------------------------------------------------------------
+
+
+def _candidates(ctx: _Context, bad: list[bool], inside: list[bool], items: list[bool]) -> list[int]:
+    out = []
+    for i, b in enumerate(ctx.dom.blocks):
+        if bad[i] or not inside[b.element] or items[b.element]:
+            continue
+        if ctx.title_norm and (i == ctx.title_block or norm_title(b.text) == ctx.title_norm):
+            continue
+        out.append(i)
+    return out
+
+
+def _after_headline(ctx: _Context, candidates: list[int]) -> list[int]:
+    """Blocks before the headline are not text (unless that would drop most of it)."""
+    h = ctx.title_block
+    if h is None:
+        return candidates
+    after = [i for i in candidates if i > h]
+    chars = sum(len(ctx.dom.blocks[i].text) for i in candidates)
+    kept = sum(len(ctx.dom.blocks[i].text) for i in after)
+    return after if kept >= 0.5 * chars else candidates
+
+
+def _is_dateline(text: str) -> bool:
+    if len(text) >= 150 or (len(text) >= _LONG_PROSE and SENTENCE_END.search(text)):
+        return False
+    return bool(DATELINE_CUE.search(text)) or not SENTENCE_END.search(text) or _has_year(text)
+
+
+def _has_year(text: str) -> bool:
+    return len(text) < 70 and any(text[i : i + 4].isdigit() and text[i : i + 2] in ("19", "20") for i in range(len(text)))
+
+
+def _dateline_zone(ctx: _Context, candidates: list[int]) -> tuple[list[int], list[int]]:
+    """Split off the short blocks at the start (datelines, bylines, sections) until the first prose."""
+    blocks = ctx.dom.blocks
+    zone = []
+    for k, i in enumerate(candidates):
+        text = blocks[i].text
+        if not _is_dateline(text):
+            return candidates[k:], zone
+        zone.append(i)
+        if len(zone) >= 6:
+            break
+    return candidates[len(zone) :], zone
+
+
+def _cut_at_boxes(ctx: _Context, candidates: list[int]) -> list[int]:
+    """A box heading after the text ends it; prose may resume after a related box, not after comments."""
+    blocks = ctx.dom.blocks
+    out: list[int] = []
+    skipping = False
+    for i in candidates:
+        text = blocks[i].text
+        if out and len(text) < 60 and BOX_HEADING.match(text) and not SENTENCE_END.search(text):
+            if any(w in text.casefold() for w in _COMMENT_WORDS):
+                break
+            skipping = True
+            continue
+        if skipping and not (len(text) >= 150 and blocks[i].link_density < 0.2):
+            continue
+        skipping = False
+        out.append(i)
+    return out
+
+
+def _keep_in_context(ctx: _Context, candidates: list[int]) -> list[int]:
+    """Runs of short blocks stay when prose follows them (subheadings) or surrounds them (lists)."""
+    blocks = ctx.dom.blocks
+    long_ = [len(blocks[i].text) >= _SHORT or SENTENCE_END.search(blocks[i].text) is not None for i in candidates]
+    out = []
+    k = 0
+    while k < len(candidates):
+        if long_[k]:
+            out.append(candidates[k])
+            k += 1
+            continue
+        end = k
+        while end < len(candidates) and not long_[end]:
+            end += 1
+        run = candidates[k:end]
+        prose_after = end < len(candidates)
+        prose_before = bool(out)
+        headings = all(blocks[i].heading >= 2 for i in run)
+        if prose_after and (prose_before or headings):
+            out.extend(run)
+        k = end
+    return out
+
+
+def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, host: HostView) -> MainText:
+    ctx = _Context(dom, title_block, norm_title(title) if title else "", host)
+    if not dom.blocks:
+        return MainText("", (), ())
+    bad = _boilerplate_mask(ctx)
+    sub = _subtrees(dom)
+    items = _item_elements(dom, sub)
+    values = [0.0 if bad[i] or items[b.element] else _prose_value(b) for i, b in enumerate(dom.blocks)]
+    inside = _body_region(dom, _element_scores(dom, values), values)
+    candidates = _after_headline(ctx, _candidates(ctx, bad, inside, items))
+    candidates, zone = _dateline_zone(ctx, candidates)
+    kept = _keep_in_context(ctx, _cut_at_boxes(ctx, candidates))
+    text = "\n".join(dom.blocks[i].text for i in kept)
+    return MainText(text, tuple(kept), tuple(zone))

@@ -1,0 +1,213 @@
+"""The publication date: every candidate the page gives, reconciled.
+
+Candidates: the metadata (``article:published_time`` and the like), JSON-LD ``datePublished``,
+``<time datetime>`` and ``itemprop=datePublished`` in the article, the dateline written near the
+headline («نشر في 12 جويلية 2016», "Publié le ..."), the feed's date for the item, a date in the
+URL, the dateline of the first paragraph ("تونس 12 جويلية (وات)"). Never a date in a footer, a
+sidebar, a "related" list, a comment, after "©", nor one introduced as an update; never a metadata
+date the host stamps on all its pages.
+
+Each candidate has a weight (how much its kind is trusted); candidates within a day of one another
+agree; the day with the most weight wins and its most trusted candidate gives the time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from akhbar.extraction import dom as d
+from akhbar.extraction.metadata import PageMetadata
+from akhbar.extraction.site import HostView
+from akhbar.extraction.vocabulary import COPYRIGHT, UPDATED_CUE
+
+WEIGHTS = {"metadata": 3.0, "jsonld": 2.9, "feed": 2.6, "time_tag": 2.5, "text": 2.4, "url": 2.0, "lead": 1.0}
+_EXCLUDED = d.NAV | d.ASIDE | d.FOOTER | d.FORM | d.CAPTION
+_NEAR_HEADLINE = 8  # blocks after the headline searched for a dateline
+_BEFORE_HEADLINE = 2
+_OLDEST = 1995
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: str  # metadata, jsonld, time_tag, feed, text, url, lead
+    raw: str
+    when: _dt.datetime  # aware, UTC
+    day: _dt.date  # the day as the page wrote it (its own offset, else the source's zone)
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS[self.source]
+
+
+@dataclass(frozen=True)
+class PublicationDate:
+    raw: str | None
+    when: _dt.datetime | None
+    source: str  # metadata, jsonld, time_tag, feed, text, url, none
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class DateContext:
+    """What the reconciliation needs besides the page: the record's hints and the night."""
+
+    tz: str | None
+    lang: str | None
+    reference: _dt.date
+    url: str | None
+    feed_published: str | None
+
+
+def _parse(raw: str | None, ctx: DateContext) -> tuple[_dt.datetime, _dt.date] | None:
+    from akhbar.dates import parse_published
+
+    if not raw or not raw.strip() or COPYRIGHT.search(raw):
+        return None
+    when = parse_published(raw, tz=ctx.tz or "UTC", lang=ctx.lang)
+    if when is None:
+        return None
+    day = _written_day(raw, when, ctx)
+    if day.year < _OLDEST or day > ctx.reference + _dt.timedelta(days=2):
+        return None
+    return when, day
+
+
+def _written_day(raw: str, when: _dt.datetime, ctx: DateContext) -> _dt.date:
+    """The day in the offset the value carries (2019-02-08T00:00:00+01:00 is the 8th), else in the zone."""
+    s = raw.strip()
+    if len(s) >= 10 and s[4] == "-" and s[7] == "-" and s[:4].isdigit():
+        try:
+            return _dt.date.fromisoformat(s[:10])
+        except ValueError:
+            pass
+    return when.astimezone(_zone(ctx.tz)).date()
+
+
+def _zone(tz: str | None) -> _dt.tzinfo:
+    try:
+        return ZoneInfo(tz) if tz else _dt.timezone.utc
+    except (ValueError, KeyError, OSError):  # unknown or malformed zone name
+        return _dt.timezone.utc
+
+
+def _candidate(source: str, raw: str | None, ctx: DateContext) -> Candidate | None:
+    parsed = _parse(raw, ctx)
+    return Candidate(source, raw.strip(), parsed[0], parsed[1]) if parsed else None
+
+
+def _metadata_candidates(meta: PageMetadata, host: HostView, ctx: DateContext) -> list[Candidate]:
+    out = []
+    for c in meta.dates:
+        if c.source == "metadata" and (c.key, c.raw) in host.constant_dates:
+            continue  # the host stamps this date on every page: not this article's
+        found = _candidate(c.source, c.raw, ctx)
+        if found:
+            out.append(found)
+    return out
+
+
+def _mark_candidates(dom: d.PageDom, end: int, ctx: DateContext) -> list[Candidate]:
+    """<time datetime> / itemprop dates in the article, before the end of its text."""
+    out = []
+    for mark in dom.dates:
+        if mark.flags & _EXCLUDED or mark.before_block > end:
+            continue
+        found = _candidate("time_tag", mark.raw, ctx)
+        if found:
+            out.append(found)
+            if mark.published:
+                return [found]  # says it is the publication date: the others are modifications
+    return out[:1]
+
+
+def _mentions(text: str, ctx: DateContext) -> list:
+    from akhbar.dates import find_date_mentions
+
+    found = find_date_mentions(text[:300], reference=ctx.reference, lang=None)
+    return [m for m in found if m.granularity == "day" and not m.is_relative]
+
+
+def _text_candidates(source: str, texts: list[str], ctx: DateContext, limit: int) -> list[Candidate]:
+    out = []
+    for text in texts:
+        if COPYRIGHT.search(text) or UPDATED_CUE.search(text[:40]):
+            continue
+        for m in _mentions(text, ctx):
+            before = text[max(0, m.char_offset - 25) : m.char_offset]
+            if COPYRIGHT.search(before) or UPDATED_CUE.search(before):
+                continue
+            found = _candidate(source, _with_time(text, m), ctx)
+            if found:
+                out.append(found)
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _with_time(text: str, mention) -> str:
+    """The mention with the time written after it ("12 جويلية 2016 - 10:30"), for a precise instant."""
+    end = mention.char_offset + len(mention.mention)
+    tail = text[end : end + 12]
+    digits = [c for c in tail if c.isdigit()]
+    return mention.mention + tail if ":" in tail and len(digits) >= 3 else mention.mention
+
+
+def _dateline_texts(dom: d.PageDom, title_block: int | None, first_kept: int | None) -> list[str]:
+    blocks = dom.blocks
+    if title_block is not None:
+        start = title_block + 1
+        stop = min(len(blocks), start + _NEAR_HEADLINE)
+        if first_kept is not None and first_kept > start:
+            stop = min(stop, first_kept + 1)
+        zone = list(range(start, stop)) + list(range(max(0, title_block - _BEFORE_HEADLINE), title_block))
+    elif first_kept is not None:
+        zone = list(range(max(0, first_kept - 4), first_kept))
+    else:
+        return []
+    return [blocks[i].text for i in zone if not blocks[i].flags & _EXCLUDED and len(blocks[i].text) < 200]
+
+
+def _agreeing(c: Candidate, all_: list[Candidate]) -> float:
+    return sum(o.weight for o in all_ if abs((o.day - c.day).days) <= 1)
+
+
+def reconcile(candidates: list[Candidate]) -> PublicationDate:
+    if not candidates:
+        return PublicationDate(None, None, "none")
+    best = max(candidates, key=lambda c: (_agreeing(c, candidates), c.weight))
+    source = "text" if best.source == "lead" else best.source
+    return PublicationDate(best.raw, best.when, source, tuple(candidates))
+
+
+@dataclass(frozen=True)
+class PageEvidence:
+    """Where a page's visible dates are: the headline block and the main text's blocks."""
+
+    title_block: int | None
+    kept: tuple[int, ...]
+
+
+def publication_date(meta: PageMetadata, dom: d.PageDom, evidence: PageEvidence, host: HostView,
+                     ctx: DateContext) -> PublicationDate:  # fmt: skip
+    first_kept = evidence.kept[0] if evidence.kept else None
+    end = evidence.kept[-1] if evidence.kept else len(dom.blocks)
+    candidates = _metadata_candidates(meta, host, ctx)
+    candidates += _mark_candidates(dom, end, ctx)
+    feed = _candidate("feed", ctx.feed_published, ctx)
+    candidates += [feed] if feed else []
+    candidates += _text_candidates("text", _dateline_texts(dom, evidence.title_block, first_kept), ctx, 1)
+    if first_kept is not None:
+        candidates += _text_candidates("lead", [dom.blocks[first_kept].text[:150]], ctx, 1)
+    url = _url_candidate(ctx)
+    candidates += [url] if url else []
+    return reconcile(candidates)
+
+
+def _url_candidate(ctx: DateContext) -> Candidate | None:
+    from akhbar.dates import date_from_url
+
+    day = date_from_url(ctx.url) if ctx.url else None
+    return _candidate("url", day.isoformat(), ctx) if day else None

@@ -1,0 +1,85 @@
+"""The words that tell what a block of a news page is: class and id names, and the short texts of
+boxes (read also, comments, share, credits), in Arabic, French and English.
+
+Class names are one signal among several (many sites use generated names): they mark a block as
+likely boilerplate or likely article text, and the decision is made with the block's text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Class/id words of boilerplate blocks, matched on each class token split at "-" and "_".
+_BOILERPLATE_WORDS = re.compile(
+    r"share|sharing|sharebar|social|sociaux|related|connexes|newsletters?|subscribe|subscription|"
+    r"abonnement|cookies?|consent|gdpr|advert\w*|ads?|adslot|dfp|promo|promos|breadcrumbs?|sidebar|"
+    r"navbar|nav|menu|footer|widgets?|popup|modal|outbrain|taboola|readmore|recommended|"
+    r"recommendations|popular|trending|tags|taglist|tagslist|keywords|toolbar|sponsored|partners|"
+    r"caption|legende|légende|signup|login|paywall|pagination|skiplink|disqus|most|mostread|breaking|"
+    r"ticker|byline|author|masthead|banner|copyright",
+    re.I,
+)
+# Comment sections: "comments", "comment-form", "comment-list"... but not a live blog's
+# "live-match-comment" (commentary) nor "commentary".
+_COMMENT_TOKEN = re.compile(
+    r"^(?:comments?|commentaires?|reactions?)(?:$|[-_](?:list|form|area|section|wrapper|respond|reply|"
+    r"count|block|box|container|thread|title))|^respond$|(?:^|[-_])comments(?:$|[-_])",
+    re.I,
+)
+# Class/id words of the article's own text.
+_CONTENT_WORDS = re.compile(
+    r"articlebody|article[-_]?body|article[-_]?content|article[-_]?text|entry[-_]?content|post[-_]?content|"
+    r"post[-_]?body|story[-_]?body|story[-_]?content|content[-_]?body|body[-_]?text|main[-_]?text|"
+    r"field[-_]?name[-_]?body|texte[-_]?article|article[-_]?texte|corps|contenu[-_]?article|td[-_]post[-_]content|"
+    r"node[-_]?content|article__body|article__content|c-article-body|news[-_]?body|news[-_]?text|detail[-_]?text",
+    re.I,
+)
+_TOKEN_SPLIT = re.compile(r"[-_]+")
+
+
+@lru_cache(maxsize=8192)
+def attribute_kind(value: str) -> str:
+    """'boilerplate', 'comments', 'content' or '' for a class + id string (cached: sites repeat them)."""
+    if _CONTENT_WORDS.search(value):
+        return "content"
+    for token in value.split():
+        if _COMMENT_TOKEN.search(token):
+            return "comments"
+        for word in _TOKEN_SPLIT.split(token):
+            if word and _BOILERPLATE_WORDS.fullmatch(word):
+                return "boilerplate"
+    return ""
+
+
+# Short paragraphs that are not article text: picture credits, "read also" lines.
+BOILER_PARAGRAPH = re.compile(
+    r"^\W{0,3}(?:(?:photos?|crédits?(?: photos?)?|credits?|photo credit|image|illustration|"
+    r"الصورة|صورة|مصدر الصورة)\s*:|(?:read more|read also|see also|related|lire aussi|à lire aussi|"
+    r"a lire aussi|voir aussi|lire également|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|طالع أيضا|"
+    r"شاهد أيضا|شاهد ايضا)\b)",
+    re.I,
+)
+# Headings that open a box after the article: related stories, comments, most read.
+BOX_HEADING = re.compile(
+    r"^\W{0,3}(?:اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|أخبار ذات صلة|اخبار ذات صلة|مواضيع ذات صلة|"
+    r"مقالات ذات صلة|المزيد من الأخبار|المزيد من الاخبار|الأكثر قراءة|الاكثر قراءة|الأكثر مشاهدة|"
+    r"الأكثر تداولا|تعليقات القراء|التعليقات|تعليقات|أضف تعليق|اضف تعليق|شارك|شارك المقال|"
+    r"à lire aussi|a lire aussi|lire aussi|sur le même sujet|sur le meme sujet|articles liés|articles similaires|"
+    r"nos derniers articles|les plus lus|les plus partagés|les plus commentés|commentaires|réagissez|"
+    r"laisser un commentaire|partager|related(?: articles| stories| posts)?|read also|read more|"
+    r"more from this section|you may also like|most read|most popular|trending|comments|leave a reply|"
+    r"leave a comment|share this|share)\b[^.!?؟]{0,30}$",
+    re.I,
+)
+# The words before a date that is not the publication's: an update, a copyright.
+UPDATED_CUE = re.compile(r"(?:آخر تحديث|اخر تحديث|تم التحديث|تحديث|mis à jour|mise à jour|updated|last modified)",
+                         re.I)  # fmt: skip
+COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright|جميع الحقوق|حقوق النشر|tous droits|all rights)", re.I)
+# Words that mark a dateline or a byline near the headline.
+DATELINE_CUE = re.compile(
+    r"(?:نشر|نُشر|تاريخ النشر|بتاريخ|بقلم|كتب|كتبت|إعداد|المصدر|publié|publie|mis en ligne|paru|par\s|"
+    r"published|posted|by\s|written by|\d{1,2}:\d\d)",
+    re.I,
+)
+SENTENCE_END = re.compile(r"[.!?؟…»\"”)]\s*$|[.!?؟]\s")

@@ -316,13 +316,16 @@ def _ratio(ok: int, n: int) -> str:
     return f"{ok / n:6.1%} ({ok}/{n})" if n else "     —"
 
 
+SPLITS = ["dev", "heldout"]
+
+
 def report(pages: list[GoldPage], results: dict[str, list[Result]]) -> None:
     sets = sorted({p.set for p in pages}, key=["trafilatura41", "readability", "layouts"].index)
     for name in sets:
         print(f"\n== {name} ==")
         print(f"{'split':<8}{'lang':<5}{'pages':>6}  {'system':<13}{'P':>6}{'R':>7}{'F1':>7}  {'title':>15}  {'date':>15}"
               f"  {'boilerplate':>15}  {'paragraphs':>16}")  # fmt: skip
-        for split in ("dev", "heldout"):
+        for split in SPLITS:
             idx_all = [i for i, p in enumerate(pages) if p.set == name and p.split == split]
             if not idx_all:
                 continue
@@ -466,7 +469,10 @@ def main(argv=None) -> None:
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--profile", action="store_true", help="time per module of akhbar on the trafilatura pages")
     ap.add_argument("--misses", metavar="SYSTEM", help="list the dev-part errors of SYSTEM")
+    ap.add_argument("--dev-only", action="store_true", help="report the dev parts only (while tuning)")
     args = ap.parse_args(argv)
+    if args.dev_only:
+        SPLITS.remove("heldout")
     import trafilatura
 
     print(f"python {sys.version.split()[0]} on {platform.machine()}, CPU {cpu_model()}, {os.cpu_count()} logical "

@@ -162,7 +162,7 @@ def _french_paragraphs(html: str, label: dict) -> tuple[str, ...]:
             parent = parent.parent
         if parent is not None and parent is not container:
             continue  # nested in another paragraph-like element: already counted
-        text = " ".join(node.text(separator=" ").split())
+        text = " ".join(node.text(separator=" ").replace("\u00ad", "").split())  # soft hyphens are invisible
         if not text:
             continue
         if any(text.startswith(s) for s in label.get("stop", ())):

@@ -50,6 +50,8 @@ _OWN_FLAGS = {"nav": NAV, "menu": NAV, "amp-sidebar": NAV, "aside": ASIDE, "foot
 _ROLE_FLAGS = {"navigation": NAV, "menu": NAV, "menubar": NAV, "complementary": ASIDE, "contentinfo": FOOTER,
                "banner": HEADER, "main": ARTICLE, "article": ARTICLE}  # fmt: skip
 _KIND_FLAGS = {"boilerplate": BOILER_CLASS, "comments": COMMENTS, "content": CONTENT_CLASS, "": 0}
+_DATE_PROPS = frozenset(("datepublished", "datemodified", "dc:date", "dc:created", "dcterms:created",
+                         "dcterms:issued", "dc:issued"))  # fmt: skip
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -122,7 +124,7 @@ class _Walker:
         if not run.parts:
             return
         raw = "".join(run.parts)
-        text = " ".join(raw.split())
+        text = " ".join(raw.replace("\u00ad", "").split())  # soft hyphens: invisible, they split words
         if text:
             el = self.dom.elements[element]
             links = min(len(text), run.link_chars)
@@ -138,8 +140,8 @@ class _Walker:
         if attrs.get("itemprop") in ("articleBody", "text"):
             flags |= CONTENT_CLASS | ARTICLE
         cls = attrs.get("class") or ""
-        key = f"{cls} {attrs.get('id') or ''}".strip()
-        kind = attribute_kind(key) if key else ""
+        ident = attrs.get("id") or ""
+        kind = attribute_kind(cls, ident) if cls or ident else ""
         flags |= _KIND_FLAGS[kind]
         if attrs.get("itemprop") in ("articleBody", "text"):
             kind = "content"
@@ -149,11 +151,11 @@ class _Walker:
 
     def date_mark(self, attrs: dict, tag: str, element: int) -> None:
         raw = attrs.get("datetime") or attrs.get("content")
-        prop = (attrs.get("itemprop") or "").lower()
-        if not raw or not raw.strip() or (tag != "time" and prop not in ("datepublished", "datemodified")):
+        prop = (attrs.get("itemprop") or attrs.get("property") or "").lower()
+        if not raw or not raw.strip() or (tag != "time" and prop not in _DATE_PROPS):
             return
         cls = f"{attrs.get('class') or ''} {prop}".lower()
-        published = "publish" in cls or "pubdate" in cls or "pubdate" in attrs
+        published = "publish" in cls or "pubdate" in cls or "pubdate" in attrs or "dc:" in prop or "issued" in prop
         if "modif" in cls or "updated" in cls:
             published = False
         flags = self.dom.elements[element].flags if element >= 0 else 0
@@ -198,14 +200,14 @@ def read_dom(root) -> PageDom:
             continue
         attrs = node.attributes
         if tag in SKIP_TAGS:
-            if tag in ("meta", "time") or "itemprop" in attrs:
+            if tag in ("meta", "time") or "itemprop" in attrs or "property" in attrs:
                 walker.date_mark(attrs, tag, element)
             continue
         if attrs and _hidden(attrs):
             continue
         if tag == "time":
             walker.date_mark(attrs, tag, element)
-        elif "itemprop" in attrs:
+        elif "itemprop" in attrs or "property" in attrs:
             walker.date_mark(attrs, tag, element)
         if tag in BLOCK_TAGS or "-" in tag:
             walker.flush(element)

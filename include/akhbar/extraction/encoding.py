@@ -46,9 +46,10 @@ _LABEL_ALIASES = {
 
 # Signs of bytes decoded with the wrong table.
 _C1_OR_REPLACEMENT = re.compile("[\x80-\x9f\ufffd]")
+# (a soft hyphen after an accented letter is French typography, "ré\u00adac\u00adtion"; after Ã it is í)
 _UTF8_AS_LATIN = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
-    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+    "[\u00c2-\u00f4][\u0080-\u00ac\u00ae-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|[\u00c2\u00c3]\u00ad"
 )
 _LATIN1_RUN = re.compile("[\u00c0-\u00ff]{3,}")  # Arabic single-byte text read as Latin-1
 # Arabic and Latin letters glued in one word: ISO-8859-6 read as windows-1256 and the like

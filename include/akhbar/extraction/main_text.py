@@ -16,11 +16,12 @@ Signals that hold whatever the markup (tables, div soup, AMP, ``<article>``):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from akhbar.extraction import dom as d
 from akhbar.extraction.site import HostView, block_key
-from akhbar.extraction.vocabulary import BOILER_PARAGRAPH, BOX_HEADING, DATELINE_CUE, SENTENCE_END
+from akhbar.extraction.vocabulary import BOILER_PARAGRAPH, BOX_HEADING, CLOCK, DATELINE_START, SENTENCE_END, YEAR
 from akhbar.extraction.title import norm_title
 
 _SEMANTIC_BOILERPLATE = d.NAV | d.ASIDE | d.FOOTER | d.HEADER | d.FORM | d.CAPTION
@@ -30,6 +31,11 @@ _LONG_PROSE = 100  # a block this long with sentence punctuation is plainly arti
 _SHORT = 45  # below this a block needs context to be kept
 _DECAY_LEVELS = 6
 _ITEM_MAX_CHARS = 500
+_MIN_ITEMS = 3
+_CLIMB_LEVELS = 3  # the body may be split over the children of an ancestor of the best element
+_CLIMB_GAIN = 1.5
+_CLIMB_MIN_PROSE = 400  # ... and the other children add at least this much prose
+_FULL_STOP = re.compile(r"[.!?؟]\s*$")
 _COMMENT_WORDS = ("تعليق", "comment", "réagi", "reagi", "reply")
 
 
@@ -93,8 +99,11 @@ def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:
 
 
 def _link_heavy(b: d.Block) -> bool:
+    """Mostly links: a menu entry, a related title (with its date); not a sentence citing sources."""
+    n = len(b.text)
     ld = b.link_density
-    return ld > 0.5 or (ld > 0.3 and len(b.text) < 100)
+    own = n - b.link_chars
+    return ld > 0.8 or (ld > 0.5 and own < 30) or (ld > 0.3 and n < 100)
 
 
 def is_prose(text: str) -> bool:
@@ -119,15 +128,22 @@ class _Subtree:
     blocks: int = 0
     chars: int = 0
     link_blocks: int = 0
+    prose: float = 0.0  # prose value of the blocks inside, undecayed
+    first: int = -1  # index of the first block inside
 
 
-def _subtrees(dom: d.PageDom) -> list[_Subtree]:
+def _subtrees(dom: d.PageDom, values: list[float] | None = None) -> list[_Subtree]:
     sub = [_Subtree() for _ in dom.elements]
-    for b in dom.blocks:
+    for i, b in enumerate(dom.blocks):
+        e = b.element
+        while e >= 0 and sub[e].first < 0:  # blocks come in document order: the first one sets it
+            sub[e].first = i
+            e = dom.elements[e].parent
         s = sub[b.element]
         s.blocks += 1
         s.chars += len(b.text)
         s.link_blocks += b.link_density > 0.5
+        s.prose += values[i] if values else 0.0
     for i in range(len(dom.elements) - 1, 0, -1):  # children come after their parent
         parent = dom.elements[i].parent
         if parent >= 0:
@@ -135,20 +151,22 @@ def _subtrees(dom: d.PageDom) -> list[_Subtree]:
             p.blocks += c.blocks
             p.chars += c.chars
             p.link_blocks += c.link_blocks
+            p.prose += c.prose
     return sub
 
 
 def _item_elements(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
-    """Elements that are one of 2+ siblings of the same shape, each a short card holding a link."""
+    """Elements that are one of 3+ siblings of the same shape, each a short card opening with a link
+    (a related story's title, a commenter's name)."""
     groups: dict[tuple, list[int]] = {}
     for i, e in enumerate(dom.elements):
         if e.parent >= 0 and sub[i].blocks >= 2:
             groups.setdefault((e.parent, e.shape), []).append(i)
     item = [False] * len(dom.elements)
     for members in groups.values():
-        if len(members) < 2:
+        if len(members) < _MIN_ITEMS:
             continue
-        if all(sub[i].chars <= _ITEM_MAX_CHARS and sub[i].link_blocks >= 1 for i in members):
+        if all(sub[i].chars <= _ITEM_MAX_CHARS and dom.blocks[sub[i].first].link_density > 0.5 for i in members):
             for i in members:
                 item[i] = True
     for i, e in enumerate(dom.elements):  # inherited by everything inside an item
@@ -184,11 +202,24 @@ def _element_scores(dom: d.PageDom, values: list[float]) -> list[float]:
     return scores
 
 
+def _climb(dom: d.PageDom, root: int, values: list[float]) -> int:
+    """Move up while the parent holds a good deal more prose than the element (a body split in columns)."""
+    prose = [s.prose for s in _subtrees(dom, values)]
+    best, ancestor = root, root
+    for _ in range(_CLIMB_LEVELS + 1):
+        ancestor = dom.elements[ancestor].parent
+        if ancestor < 0:
+            break
+        if prose[ancestor] >= _CLIMB_GAIN * prose[best] and prose[ancestor] - prose[best] >= _CLIMB_MIN_PROSE:
+            best = ancestor
+    return best
+
+
 def _body_region(dom: d.PageDom, scores: list[float], values: list[float]) -> list[bool]:
     """Elements inside the body: the best element and its siblings holding prose."""
     if not scores:
         return []
-    root = max(range(len(scores)), key=scores.__getitem__)
+    root = _climb(dom, max(range(len(scores)), key=scores.__getitem__), values)
     chosen = {root}
     parent = dom.elements[root].parent
     if parent >= 0 and scores[root] > 0:
@@ -219,6 +250,18 @@ def _candidates(ctx: _Context, bad: list[bool], inside: list[bool], items: list[
     return out
 
 
+def _lead(ctx: _Context, candidates: list[int], bad: list[bool], items: list[bool]) -> list[int]:
+    """Prose between the headline and the body's first block (a standfirst in its own box) is text."""
+    h = ctx.title_block
+    if h is None or not candidates or candidates[0] <= h + 1:
+        return candidates
+    blocks = ctx.dom.blocks
+    lead = [i for i in range(h + 1, candidates[0])
+            if not bad[i] and not items[blocks[i].element] and len(blocks[i].text) >= 80
+            and SENTENCE_END.search(blocks[i].text)]  # fmt: skip
+    return lead + candidates
+
+
 def _after_headline(ctx: _Context, candidates: list[int]) -> list[int]:
     """Blocks before the headline are not text (unless that would drop most of it)."""
     h = ctx.title_block
@@ -231,13 +274,15 @@ def _after_headline(ctx: _Context, candidates: list[int]) -> list[int]:
 
 
 def _is_dateline(text: str) -> bool:
-    if len(text) >= 150 or (len(text) >= _LONG_PROSE and SENTENCE_END.search(text)):
+    """A dateline, a byline, a section label: short, opened by a cue word, or holding a time or a year."""
+    n = len(text)
+    if n >= 150:
         return False
-    return bool(DATELINE_CUE.search(text)) or not SENTENCE_END.search(text) or _has_year(text)
-
-
-def _has_year(text: str) -> bool:
-    return len(text) < 70 and any(text[i : i + 4].isdigit() and text[i : i + 2] in ("19", "20") for i in range(len(text)))
+    if DATELINE_START.search(text) or (n < 80 and CLOCK.search(text)):
+        return True
+    if n < 70 and YEAR.search(text) and not _FULL_STOP.search(text):
+        return True
+    return n < 60 and not SENTENCE_END.search(text)
 
 
 def _dateline_zone(ctx: _Context, candidates: list[int]) -> tuple[list[int], list[int]]:
@@ -261,7 +306,7 @@ def _cut_at_boxes(ctx: _Context, candidates: list[int]) -> list[int]:
     skipping = False
     for i in candidates:
         text = blocks[i].text
-        if out and len(text) < 60 and BOX_HEADING.match(text) and not SENTENCE_END.search(text):
+        if out and len(text) < 60 and BOX_HEADING.match(text) and not _FULL_STOP.search(text):
             if any(w in text.casefold() for w in _COMMENT_WORDS):
                 break
             skipping = True
@@ -307,6 +352,7 @@ def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, h
     values = [0.0 if bad[i] or items[b.element] else _prose_value(b) for i, b in enumerate(dom.blocks)]
     inside = _body_region(dom, _element_scores(dom, values), values)
     candidates = _after_headline(ctx, _candidates(ctx, bad, inside, items))
+    candidates = _lead(ctx, candidates, bad, items)
     candidates, zone = _dateline_zone(ctx, candidates)
     kept = _keep_in_context(ctx, _cut_at_boxes(ctx, candidates))
     text = "\n".join(dom.blocks[i].text for i in kept)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from akhbar.extraction.dom import ASIDE, FOOTER, NAV, PageDom
+from akhbar.extraction.dom import ARTICLE, ASIDE, FOOTER, HEADER, NAV, PageDom
 from akhbar.extraction.metadata import PageMetadata
 
 _SEPARATOR = re.compile(r"(\s+(?:[|\-–—·«»/]|::|\|\|)\s+|\s*[|·•]\s*|\s+::\s*)")
@@ -84,6 +84,8 @@ def _match(candidate: str, refs: list[str]) -> float:
         r = norm_title(ref)
         if c == r:
             return 3.0
+        if len(c) >= 8 and any(c == norm_title(part) for part in title_segments(ref)[::2]):
+            best = max(best, 2.0)  # one part of "Site :: Section :: Headline"
         if r.endswith(_TRUNCATED) and c.startswith(r.rstrip("…. ")[: max(20, len(r) - 4)]):
             best = max(best, 2.5)
         elif c in r and len(c) >= 0.6 * len(r):
@@ -93,12 +95,15 @@ def _match(candidate: str, refs: list[str]) -> float:
     return best
 
 
-def _visible_headline(dom: PageDom, refs: list[str]) -> int | None:
+def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> int | None:
     best, best_score = None, 0.0
+    names = {norm_title(n) for n in site_names}
     for i, block in enumerate(dom.blocks[:_VISIBLE_SCAN]):
         n = len(block.text)
-        if n < 4 or n > 400 or block.flags & (NAV | FOOTER | ASIDE):
+        if n < 4 or n > 400 or block.flags & (NAV | FOOTER | ASIDE) or norm_title(block.text) in names:
             continue
+        if block.flags & HEADER and not block.flags & ARTICLE:
+            continue  # the site's header (its logo, its name), not an article's
         if block.link_density > 0.5 and block.heading != 1:
             continue  # a related title is a link; the headline is a link only inside its <h1>
         score = _match(block.text, refs)
@@ -118,7 +123,7 @@ def _lone_h1(dom: PageDom) -> int | None:
 def choose_title(meta: PageMetadata, dom: PageDom, site_names: set[str] | None = None) -> Title:
     names = set(meta.site_names) | (site_names or set())
     refs = _references(meta, names)
-    visible = _visible_headline(dom, refs) if refs else None
+    visible = _visible_headline(dom, refs, names) if refs else None
     if visible is not None:
         return Title(dom.blocks[visible].text, visible, "visible")
     h1 = _lone_h1(dom)

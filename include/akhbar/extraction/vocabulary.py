@@ -39,8 +39,13 @@ _TOKEN_SPLIT = re.compile(r"[-_]+")
 
 
 @lru_cache(maxsize=8192)
-def attribute_kind(value: str) -> str:
-    """'boilerplate', 'comments', 'content' or '' for a class + id string (cached: sites repeat them)."""
+def attribute_kind(cls: str, ident: str) -> str:
+    """'boilerplate', 'comments', 'content' or '' for a class and an id (cached: sites repeat them).
+
+    An id made of many words is a slug ("sharing-with-a-single-developer"), not a role: ignored."""
+    if len(_TOKEN_SPLIT.split(ident)) > 3:
+        ident = ""
+    value = f"{cls} {ident}"
     if _CONTENT_WORDS.search(value):
         return "content"
     for token in value.split():
@@ -76,10 +81,13 @@ BOX_HEADING = re.compile(
 UPDATED_CUE = re.compile(r"(?:آخر تحديث|اخر تحديث|تم التحديث|تحديث|mis à jour|mise à jour|updated|last modified)",
                          re.I)  # fmt: skip
 COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright|جميع الحقوق|حقوق النشر|tous droits|all rights)", re.I)
-# Words that mark a dateline or a byline near the headline.
-DATELINE_CUE = re.compile(
-    r"(?:نشر|نُشر|تاريخ النشر|بتاريخ|بقلم|كتب|كتبت|إعداد|المصدر|publié|publie|mis en ligne|paru|par\s|"
-    r"published|posted|by\s|written by|\d{1,2}:\d\d)",
+# Words opening a dateline or a byline near the headline.
+DATELINE_START = re.compile(
+    r"^\W{0,3}(?:نشر|نُشر|تاريخ النشر|بتاريخ|بقلم|كتب|كتبت|إعداد|اعداد|المصدر|آخر تحديث|اخر تحديث|"
+    r"publié|publie|mis en ligne|mis à jour|paru|par|propos recueillis|published|posted|updated|by|written by)"
+    r"(?![\w\u0600-\u06ff])",
     re.I,
 )
+CLOCK = re.compile(r"(?<!\d)[0-2]?\d[:h][0-5]\d(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 SENTENCE_END = re.compile(r"[.!?؟…»\"”)]\s*$|[.!?؟]\s")

@@ -238,8 +238,8 @@ def flat(s: str) -> str:
 
 def boilerplate_found(result: Result, page: GoldPage) -> list[str]:
     """Probes found in the text, and the headline when it comes back although the gold text lacks it."""
-    text = flat(result.text)
-    found = [pr for pr in page.probes if flat(pr) and flat(pr) in text]
+    text, gold = flat(result.text), flat(page.text or "")
+    found = [pr for pr in page.probes if flat(pr) and flat(pr) in text and flat(pr) not in gold]
     if page.title and flat(page.title) in text and flat(page.title) not in flat(page.text or ""):
         found.append("<headline>")
     return found

@@ -94,7 +94,11 @@ def _jsonld_names(value) -> list[str]:
     return []
 
 
+_CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?|(?://|/\*)?\s*\]\]>(?:\s*\*/)?\s*$")
+
+
 def _load_json(raw: str):
+    raw = _CDATA.sub("", raw)  # JSON-LD wrapped in <![CDATA[ ... ]]> (MediaWiki, some CMS)
     try:
         return json.loads(raw)
     except ValueError:

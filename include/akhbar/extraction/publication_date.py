@@ -14,6 +14,7 @@ agree; the day with the most weight wins and its most trusted candidate gives th
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,12 @@ from akhbar.extraction.site import HostView
 from akhbar.extraction.vocabulary import COPYRIGHT, UPDATED_CUE
 
 WEIGHTS = {"metadata": 3.0, "jsonld": 2.9, "feed": 2.6, "time_tag": 2.5, "text": 2.4, "url": 2.0, "lead": 1.0}
-_EXCLUDED = d.NAV | d.ASIDE | d.FOOTER | d.FORM | d.CAPTION
+_EXCLUDED = d.NAV | d.ASIDE | d.FORM | d.CAPTION
+
+
+def _excluded(flags: int) -> bool:
+    """In a menu, a sidebar, a form, a caption, or the site's footer (an article's own footer has its date)."""
+    return bool(flags & _EXCLUDED) or (bool(flags & d.FOOTER) and not flags & d.ARTICLE)
 _NEAR_HEADLINE = 8  # blocks after the headline searched for a dateline
 _BEFORE_HEADLINE = 2
 _OLDEST = 1995
@@ -35,10 +41,11 @@ class Candidate:
     raw: str
     when: _dt.datetime  # aware, UTC
     day: _dt.date  # the day as the page wrote it (its own offset, else the source's zone)
+    share: float = 1.0  # of its kind's weight (an ambiguous day/month order gives two readings)
 
     @property
     def weight(self) -> float:
-        return WEIGHTS[self.source]
+        return WEIGHTS[self.source] * self.share
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ def _mark_candidates(dom: d.PageDom, end: int, ctx: DateContext) -> list[Candida
     """<time datetime> / itemprop dates in the article, before the end of its text."""
     out = []
     for mark in dom.dates:
-        if mark.flags & _EXCLUDED or mark.before_block > end:
+        if _excluded(mark.flags) or mark.before_block > end:
             continue
         found = _candidate("time_tag", mark.raw, ctx)
         if found:
@@ -130,7 +137,7 @@ def _mentions(text: str, ctx: DateContext) -> list:
 
 
 def _text_candidates(source: str, texts: list[str], ctx: DateContext, limit: int) -> list[Candidate]:
-    out = []
+    out: list[Candidate] = []
     for text in texts:
         if COPYRIGHT.search(text) or UPDATED_CUE.search(text[:40]):
             continue
@@ -140,11 +147,27 @@ def _text_candidates(source: str, texts: list[str], ctx: DateContext, limit: int
                 continue
             found = _candidate(source, _with_time(text, m), ctx)
             if found:
-                out.append(found)
+                out += _readings(found, m.mention, ctx)
                 break
         if len(out) >= limit:
             break
     return out
+
+
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def _readings(found: Candidate, mention: str, ctx: DateContext) -> list[Candidate]:
+    """"03/11/2013" is the 3rd of November or March the 11th: both, at half weight each, and the
+    other candidates decide (month first is the English-language habit, day first the others')."""
+    m = _NUMERIC.match(mention.strip())
+    if not m or int(m[1]) > 12 or int(m[2]) > 12 or m[1] == m[2]:
+        return [found]
+    swapped = _candidate(found.source, f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}", ctx)
+    if swapped is None:
+        return [found]
+    first, second = (swapped, found) if ctx.lang == "en" else (found, swapped)
+    return [Candidate(c.source, c.raw, c.when, c.day, share) for c, share in ((first, 0.55), (second, 0.45))]
 
 
 def _with_time(text: str, mention) -> str:
@@ -167,7 +190,7 @@ def _dateline_texts(dom: d.PageDom, title_block: int | None, first_kept: int | N
         zone = list(range(max(0, first_kept - 4), first_kept))
     else:
         return []
-    return [blocks[i].text for i in zone if not blocks[i].flags & _EXCLUDED and len(blocks[i].text) < 200]
+    return [blocks[i].text for i in zone if not _excluded(blocks[i].flags) and len(blocks[i].text) < 200]
 
 
 def _agreeing(c: Candidate, all_: list[Candidate]) -> float:

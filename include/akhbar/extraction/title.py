@@ -102,14 +102,14 @@ def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> in
         n = len(block.text)
         if n < 4 or n > 400 or block.flags & (NAV | FOOTER | ASIDE) or norm_title(block.text) in names:
             continue
-        if block.flags & HEADER and not block.flags & ARTICLE:
-            continue  # the site's header (its logo, its name), not an article's
+        site_header = block.flags & HEADER and not block.flags & ARTICLE
         if block.link_density > 0.5 and block.heading != 1:
             continue  # a related title is a link; the headline is a link only inside its <h1>
         score = _match(block.text, refs)
         if score == 0.0:
             continue
         score += 0.5 if block.heading == 1 else (0.2 if block.heading else 0.0)
+        score -= 1.0 if site_header else 0.0  # a site's header shows its name; an article's header is rarer
         if score > best_score:
             best, best_score = i, score
     return best if best_score >= 1.5 else None

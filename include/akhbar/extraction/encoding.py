@@ -54,10 +54,12 @@ _UTF8_AS_LATIN = re.compile(
 _LATIN1_RUN = re.compile("[\u00c0-\u00ff]{3,}")  # Arabic single-byte text read as Latin-1
 # Arabic and Latin letters glued in one word: ISO-8859-6 read as windows-1256 and the like
 _MIXED_WORD = re.compile("[\u0621-\u064a][\u00c0-\u00ff]|[\u00c0-\u00ff][\u0621-\u064a]")
+_LATIN_SUPPLEMENT = re.compile("[\u0080-\u00ff\ufffd]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _TA_ZA = re.compile("[\u0637\u0638]")  # ط ظ: every UTF-8 Arabic letter read as windows-1256 starts with one
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
-_SCAN = 120_000  # characters examined: mojibake shows in the head and first screens of a page
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_WINDOW = 16_000  # characters examined from the first non-ASCII one: mojibake shows at once
 
 _PLAUSIBLE = 0.05  # at most 5% suspicious non-ASCII characters
 _BINARY = re.compile(b"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -89,25 +91,42 @@ def _header(headers: dict | None, name: str) -> str | None:
 def mojibake_score(text: str) -> float:
     """Share of the non-ASCII characters that look like a wrong decoding (0 = clean).
 
-    Only the non-ASCII runs of the first characters are examined (every sign of mojibake lives
-    there), which keeps this to one fast scan of a page.
+    Only the non-ASCII runs of a window from the first non-ASCII character are examined (every
+    sign of mojibake lives there, and a page's scripts and styles before it are skipped).
     """
-    if text.isascii():
+    first = _NON_ASCII.search(text)
+    if first is None:
         return 0.0
-    sample = " ".join(_NON_ASCII_RUN.findall(text, 0, _SCAN))
+    sample = " ".join(_NON_ASCII_RUN.findall(text, first.start(), first.start() + _WINDOW))
     non_ascii = len(sample) - sample.count(" ")
     if non_ascii == 0:
         return 0.0
-    bad = len(_C1_OR_REPLACEMENT.findall(sample))
-    bad += 2 * len(_UTF8_AS_LATIN.findall(sample))
-    bad += sum(len(m) for m in _LATIN1_RUN.findall(sample))
-    bad += 2 * len(_MIXED_WORD.findall(sample))
-    arabic = len(_ARABIC_LETTER.findall(sample))
-    if arabic >= 20:
-        ta_za = len(_TA_ZA.findall(sample))
+    bad = 0
+    if _LATIN_SUPPLEMENT.search(sample):  # the Latin signs below need one of these characters
+        bad += len(_C1_OR_REPLACEMENT.findall(sample))
+        bad += 2 * len(_UTF8_AS_LATIN.findall(sample))
+        bad += sum(len(m) for m in _LATIN1_RUN.findall(sample))
+        bad += 2 * len(_MIXED_WORD.findall(sample))
+    ta_za = len(_TA_ZA.findall(sample))
+    if ta_za >= 5 and ta_za > 0.1 * non_ascii:  # counting every Arabic letter only when it matters
+        arabic = len(_ARABIC_LETTER.findall(sample))
         if ta_za > 0.25 * arabic:  # ~1.5% in real Arabic, ~50% in UTF-8 read as windows-1256
             bad += 2 * ta_za
     return min(1.0, bad / non_ascii)
+
+
+def _double_encoded_score(text: str) -> float:
+    """:func:`mojibake_score` for bytes that are valid UTF-8: the one way they can still be wrong is
+    UTF-8 encoded twice ("Ø§Ù„", "Ã©"), which a short window shows (and this is much cheaper)."""
+    first = _NON_ASCII.search(text)
+    if first is None:
+        return 0.0
+    window = text[first.start() : first.start() + 6000]
+    extra_bytes = len(window.encode("utf-8")) - len(window)  # about one per non-ASCII character
+    if extra_bytes <= 0:
+        return 0.0
+    bad = 2 * len(_UTF8_AS_LATIN.findall(window)) + len(_C1_OR_REPLACEMENT.findall(window))
+    return min(1.0, bad / extra_bytes)
 
 
 def _declared_meta_charset(body: bytes) -> str | None:
@@ -142,7 +161,7 @@ class _Attempts:
             text = self.body.decode(enc)
         except (UnicodeDecodeError, LookupError):
             return None
-        score = mojibake_score(text)
+        score = _double_encoded_score(text) if enc == "utf-8" else mojibake_score(text)
         self.tried.append((score, enc, text))
         return (text, enc) if score <= _PLAUSIBLE else None
 

@@ -244,8 +244,9 @@ def _candidates(ctx: _Context, bad: list[bool], inside: list[bool], items: list[
     for i, b in enumerate(ctx.dom.blocks):
         if bad[i] or not inside[b.element] or items[b.element]:
             continue
-        if ctx.title_norm and (i == ctx.title_block or norm_title(b.text) == ctx.title_norm):
-            continue
+        if ctx.title_norm and (i == ctx.title_block or (abs(len(b.text) - len(ctx.title_norm)) < 4
+                                                          and norm_title(b.text) == ctx.title_norm)):
+            continue  # the headline, wherever it is repeated
         out.append(i)
     return out
 

@@ -77,16 +77,34 @@ def _references(meta: PageMetadata, site_names: set[str]) -> list[str]:
     return refs
 
 
-def _match(candidate: str, refs: list[str]) -> float:
-    c = norm_title(candidate)
-    best = 0.0
+@dataclass(frozen=True)
+class _Reference:
+    """A metadata title, normalised once, with its parts."""
+
+    norm: str
+    parts: frozenset
+    truncated_prefix: str | None
+
+
+def _prepare(refs: list[str]) -> list[_Reference]:
+    out = []
     for ref in refs:
         r = norm_title(ref)
+        parts = frozenset(norm_title(p) for p in title_segments(ref)[::2] if len(p) >= 8)
+        prefix = r.rstrip("…. ")[: max(20, len(r) - 4)] if r.endswith(_TRUNCATED) else None
+        out.append(_Reference(r, parts, prefix))
+    return out
+
+
+def _match(c: str, refs: list[_Reference]) -> float:
+    best = 0.0
+    for ref in refs:
+        r = ref.norm
         if c == r:
             return 3.0
-        if len(c) >= 8 and any(c == norm_title(part) for part in title_segments(ref)[::2]):
+        if c in ref.parts:
             best = max(best, 2.0)  # one part of "Site :: Section :: Headline"
-        if r.endswith(_TRUNCATED) and c.startswith(r.rstrip("…. ")[: max(20, len(r) - 4)]):
+        elif ref.truncated_prefix and c.startswith(ref.truncated_prefix):
             best = max(best, 2.5)
         elif c in r and len(c) >= 0.6 * len(r):
             best = max(best, 1.5)
@@ -96,20 +114,24 @@ def _match(candidate: str, refs: list[str]) -> float:
 
 
 def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> int | None:
-    best, best_score = None, 0.0
+    prepared = _prepare(refs)
+    shortest = min(min(len(r.norm) for r in prepared), min((len(p) for r in prepared for p in r.parts), default=999))
+    longest = max(len(r.norm) for r in prepared)
     names = {norm_title(n) for n in site_names}
+    best, best_score = None, 0.0
     for i, block in enumerate(dom.blocks[:_VISIBLE_SCAN]):
         n = len(block.text)
-        if n < 4 or n > 400 or block.flags & (NAV | FOOTER | ASIDE) or norm_title(block.text) in names:
-            continue
-        site_header = block.flags & HEADER and not block.flags & ARTICLE
+        if n < max(4, 0.6 * shortest) or n > longest / 0.6 + 2 or block.flags & (NAV | FOOTER | ASIDE):
+            continue  # lengths no reference can match
         if block.link_density > 0.5 and block.heading != 1:
             continue  # a related title is a link; the headline is a link only inside its <h1>
-        score = _match(block.text, refs)
+        c = norm_title(block.text)
+        score = _match(c, prepared) if c not in names else 0.0
         if score == 0.0:
             continue
         score += 0.5 if block.heading == 1 else (0.2 if block.heading else 0.0)
-        score -= 1.0 if site_header else 0.0  # a site's header shows its name; an article's header is rarer
+        if block.flags & HEADER and not block.flags & ARTICLE:
+            score -= 1.0  # a site's header shows its name; an article's header is rarer
         if score > best_score:
             best, best_score = i, score
     return best if best_score >= 1.5 else None

@@ -34,14 +34,10 @@ QUOTE = 4096
 PRE = 8192
 
 BLOCK_TAGS = frozenset(
-    "html body div p section article main header footer nav aside h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
-    "table thead tbody tfoot tr td th caption blockquote pre figure figcaption form fieldset legend "
-    "address center hr details summary dialog menu frameset frame noframes".split()
+    ["html", "body", "div", "p", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote", "pre", "figure", "figcaption", "form", "fieldset", "legend", "address", "center", "hr", "details", "summary", "dialog", "menu", "frameset", "frame", "noframes"]
 )
 SKIP_TAGS = frozenset(
-    "head script style noscript template svg math iframe object embed canvas select option optgroup "
-    "textarea button input map area audio video source track picture img meta link base title "
-    "amp-ad amp-analytics amp-social-share amp-img amp-pixel amp-iframe amp-video amp-embed".split()
+    ["head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "select", "option", "optgroup", "textarea", "button", "input", "map", "area", "audio", "video", "source", "track", "picture", "img", "meta", "link", "base", "title", "amp-ad", "amp-analytics", "amp-social-share", "amp-img", "amp-pixel", "amp-iframe", "amp-video", "amp-embed"]
 )
 _OWN_FLAGS = {"nav": NAV, "menu": NAV, "amp-sidebar": NAV, "aside": ASIDE, "footer": FOOTER, "header": HEADER,
               "article": ARTICLE, "main": ARTICLE, "form": FORM, "figcaption": CAPTION, "caption": CAPTION,
@@ -90,6 +86,7 @@ class DateMark:
     before_block: int  # index of the first block after it
     flags: int
     published: bool  # says it is the publication (not the modification) date
+    microdata: bool  # itemprop / RDFa property (page metadata), not a <time> element
 
 
 @dataclass
@@ -159,7 +156,7 @@ class _Walker:
         if "modif" in cls or "updated" in cls:
             published = False
         flags = self.dom.elements[element].flags if element >= 0 else 0
-        self.dom.dates.append(DateMark(raw.strip(), len(self.dom.blocks), flags, published))
+        self.dom.dates.append(DateMark(raw.strip(), len(self.dom.blocks), flags, published, tag != "time"))
 
 
 def _hidden(attrs: dict) -> bool:
@@ -205,9 +202,7 @@ def read_dom(root) -> PageDom:
             continue
         if attrs and _hidden(attrs):
             continue
-        if tag == "time":
-            walker.date_mark(attrs, tag, element)
-        elif "itemprop" in attrs or "property" in attrs:
+        if tag == "time" or "itemprop" in attrs or "property" in attrs:
             walker.date_mark(attrs, tag, element)
         if tag in BLOCK_TAGS or "-" in tag:
             walker.flush(element)

@@ -16,9 +16,9 @@ class UnknownEncodingError(ValueError):
     """No candidate encoding turns the bytes into plausible text."""
 
 
-_CHARSET_IN_CT = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.I)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.I)
-_XML_DECL = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9_.:\-]+)", re.I)
+_CHARSET_IN_CT = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.IGNORECASE)
+_XML_DECL = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9_.:\-]+)", re.IGNORECASE)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -178,7 +178,7 @@ def _detected(body: bytes) -> str | None:
 
         best = from_bytes(body[:200_000]).best()
         return _normalise_label(best.encoding) if best is not None else None
-    except Exception:  # detection is a best effort, the fixed fallbacks follow
+    except (ImportError, ValueError, LookupError, TypeError):  # a best effort: the fixed fallbacks follow
         return None
 
 

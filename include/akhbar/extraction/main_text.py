@@ -21,11 +21,18 @@ from dataclasses import dataclass
 
 from akhbar.extraction import dom as d
 from akhbar.extraction.site import HostView, block_key
-from akhbar.extraction.vocabulary import BOILER_PARAGRAPH, BOX_HEADING, CLOCK, DATELINE_START, SENTENCE_END, YEAR
 from akhbar.extraction.title import norm_title
+from akhbar.extraction.vocabulary import (
+    BOILER_PARAGRAPH,
+    BOX_HEADING,
+    CLOCK,
+    DATELINE_START,
+    SENTENCE_END,
+    YEAR,
+)
 
 _SEMANTIC_BOILERPLATE = d.NAV | d.ASIDE | d.FOOTER | d.HEADER | d.FORM | d.CAPTION
-_LEAF_TAGS = frozenset("p li dd dt h1 h2 h3 h4 h5 h6 blockquote pre td th figcaption caption".split())
+_LEAF_TAGS = frozenset(["p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "figcaption", "caption"])
 _MIN_PROSE = 25  # characters below which a block gives no score
 _LONG_PROSE = 100  # a block this long with sentence punctuation is plainly article text
 _SHORT = 45  # below this a block needs context to be kept
@@ -81,7 +88,7 @@ def _boilerplate_mask(ctx: _Context) -> list[bool]:
     repeated = ctx.host.repeated
     mask = []
     for b in dom.blocks:
-        bad = bool(b.flags & semantic) and not kinds[b.element] == "content"
+        bad = bool(b.flags & semantic) and kinds[b.element] != "content"
         bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
         bad = bad or _link_heavy(b) or (repeated and block_key(b.text) in repeated)
         bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)

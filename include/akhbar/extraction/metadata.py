@@ -38,7 +38,7 @@ _PUBLISHED_RANK = {name: i for i, name in enumerate(_PUBLISHED_META)}
 _TITLE_META = ("og:title", "twitter:title", "title", "dc.title", "headline")
 _SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:android:app_name")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "parsely-author", "sailthru.author")
-_ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|blog", re.I)
+_ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|blog", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||،|\band\b|\bet\b)\s*")
 
 

@@ -8,7 +8,9 @@ sidebar, a "related" list, a comment, after "©", nor one introduced as an updat
 date the host stamps on all its pages.
 
 Each candidate has a weight (how much its kind is trusted); candidates within a day of one another
-agree; the day with the most weight wins and its most trusted candidate gives the time.
+agree, and the agreeing weight of each group of sources (page metadata, the visible dateline, the
+feed, the URL) counts once; the day with the most weight wins, its most trusted candidate gives the
+time.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ _EXCLUDED = d.NAV | d.ASIDE | d.FORM | d.CAPTION
 
 
 def _excluded(flags: int) -> bool:
-    """In a menu, a sidebar, a form, a caption, or the site's footer (an article's own footer has its date)."""
-    return bool(flags & _EXCLUDED) or (bool(flags & d.FOOTER) and not flags & d.ARTICLE)
+    """In a menu, a sidebar, a form, a caption, or the site's header or footer (an article's own
+    header and footer hold its date)."""
+    return bool(flags & _EXCLUDED) or (bool(flags & (d.FOOTER | d.HEADER)) and not flags & d.ARTICLE)
 _NEAR_HEADLINE = 8  # blocks after the headline searched for a dateline
 _BEFORE_HEADLINE = 2
 _OLDEST = 1995
@@ -94,9 +97,9 @@ def _written_day(raw: str, when: _dt.datetime, ctx: DateContext) -> _dt.date:
 
 def _zone(tz: str | None) -> _dt.tzinfo:
     try:
-        return ZoneInfo(tz) if tz else _dt.timezone.utc
+        return ZoneInfo(tz) if tz else _dt.UTC
     except (ValueError, KeyError, OSError):  # unknown or malformed zone name
-        return _dt.timezone.utc
+        return _dt.UTC
 
 
 def _candidate(source: str, raw: str | None, ctx: DateContext) -> Candidate | None:
@@ -121,7 +124,7 @@ def _mark_candidates(dom: d.PageDom, end: int, ctx: DateContext) -> list[Candida
     for mark in dom.dates:
         if _excluded(mark.flags) or mark.before_block > end:
             continue
-        found = _candidate("time_tag", mark.raw, ctx)
+        found = _candidate("metadata" if mark.microdata else "time_tag", mark.raw, ctx)
         if found:
             out.append(found)
             if mark.published:
@@ -179,13 +182,17 @@ def _with_time(text: str, mention) -> str:
 
 
 def _dateline_texts(dom: d.PageDom, title_block: int | None, first_kept: int | None) -> list[str]:
+    """Blocks after the headline up to the text, and the ones right before it in the same box (a kicker)."""
     blocks = dom.blocks
     if title_block is not None:
         start = title_block + 1
         stop = min(len(blocks), start + _NEAR_HEADLINE)
         if first_kept is not None and first_kept > start:
             stop = min(stop, first_kept + 1)
-        zone = list(range(start, stop)) + list(range(max(0, title_block - _BEFORE_HEADLINE), title_block))
+        box = dom.elements[blocks[title_block].element].parent
+        before = [i for i in range(max(0, title_block - _BEFORE_HEADLINE), title_block)
+                  if dom.elements[blocks[i].element].parent == box or blocks[i].element == box]  # fmt: skip
+        zone = list(range(start, stop)) + before
     elif first_kept is not None:
         zone = list(range(max(0, first_kept - 4), first_kept))
     else:
@@ -193,8 +200,19 @@ def _dateline_texts(dom: d.PageDom, title_block: int | None, first_kept: int | N
     return [blocks[i].text for i in zone if not _excluded(blocks[i].flags) and len(blocks[i].text) < 200]
 
 
+# Candidates of one group are one piece of evidence (the CMS writes its meta tags and its JSON-LD from
+# the same field; a <time> element and the text it holds are one dateline): agreeing, they count once.
+_GROUP = {"metadata": "machine", "jsonld": "machine", "time_tag": "visible", "text": "visible", "feed": "feed",
+          "url": "url", "lead": "lead"}  # fmt: skip
+
+
 def _agreeing(c: Candidate, all_: list[Candidate]) -> float:
-    return sum(o.weight for o in all_ if abs((o.day - c.day).days) <= 1)
+    best: dict[str, float] = {}
+    for o in all_:
+        if abs((o.day - c.day).days) <= 1:
+            group = _GROUP[o.source]
+            best[group] = max(best.get(group, 0.0), o.weight)
+    return sum(best.values())
 
 
 def reconcile(candidates: list[Candidate]) -> PublicationDate:

@@ -104,7 +104,7 @@ def _plain_text(body: bytes) -> str | None:
 def _utc(value: _dt.datetime | None) -> _dt.datetime | None:
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)).astimezone(_dt.timezone.utc)
+    return (value if value.tzinfo else value.replace(tzinfo=_dt.UTC)).astimezone(_dt.UTC)
 
 
 def _dump_date(doc: dict, rec: dict, text: str, night: _dt.date) -> None:

@@ -59,9 +59,12 @@ def strip_site_name(title: str, site_names: set[str]) -> str:
             if len(parts[end].split()) <= 2 and len(rest) >= 3 * len(parts[end]):
                 parts = parts[2:] if end == 0 else parts[:-2]
                 break
-    if not removed:
-        best = max(parts[::2], key=len)
-        return best.strip() if len(best) >= 0.4 * len(title) else title
+    if not removed:  # no known name: drop short parts at the ends ("... | BBC News"), nothing else
+        while len(parts) >= 3:
+            end = 0 if len(parts[0]) <= len(parts[-1]) else -1
+            if len(parts[end].split()) > 3 or len(parts[end]) > 0.3 * len(title):
+                break
+            parts = parts[2:] if end == 0 else parts[:-2]
     return "".join(parts).strip()
 
 
@@ -106,9 +109,7 @@ def _match(c: str, refs: list[_Reference]) -> float:
             best = max(best, 2.0)  # one part of "Site :: Section :: Headline"
         elif ref.truncated_prefix and c.startswith(ref.truncated_prefix):
             best = max(best, 2.5)
-        elif c in r and len(c) >= 0.6 * len(r):
-            best = max(best, 1.5)
-        elif r in c and len(r) >= 0.6 * len(c):
+        elif c in r and len(c) >= 0.6 * len(r) or r in c and len(r) >= 0.6 * len(c):
             best = max(best, 1.5)
     return best
 

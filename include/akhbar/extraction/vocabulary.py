@@ -18,14 +18,14 @@ _BOILERPLATE_WORDS = re.compile(
     r"recommendations|popular|trending|tags|taglist|tagslist|keywords|toolbar|sponsored|partners|"
     r"caption|legende|légende|signup|login|paywall|pagination|skiplink|disqus|most|mostread|breaking|"
     r"ticker|byline|author|masthead|banner|copyright",
-    re.I,
+    re.IGNORECASE,
 )
 # Comment sections: "comments", "comment-form", "comment-list"... but not a live blog's
 # "live-match-comment" (commentary) nor "commentary".
 _COMMENT_TOKEN = re.compile(
     r"^(?:comments?|commentaires?|reactions?)(?:$|[-_](?:list|form|area|section|wrapper|respond|reply|"
     r"count|block|box|container|thread|title))|^respond$|(?:^|[-_])comments(?:$|[-_])",
-    re.I,
+    re.IGNORECASE,
 )
 # Class/id words of the article's own text.
 _CONTENT_WORDS = re.compile(
@@ -33,7 +33,7 @@ _CONTENT_WORDS = re.compile(
     r"post[-_]?body|story[-_]?body|story[-_]?content|content[-_]?body|body[-_]?text|main[-_]?text|"
     r"field[-_]?name[-_]?body|texte[-_]?article|article[-_]?texte|corps|contenu[-_]?article|td[-_]post[-_]content|"
     r"node[-_]?content|article__body|article__content|c-article-body|news[-_]?body|news[-_]?text|detail[-_]?text",
-    re.I,
+    re.IGNORECASE,
 )
 _TOKEN_SPLIT = re.compile(r"[-_]+")
 
@@ -63,7 +63,7 @@ BOILER_PARAGRAPH = re.compile(
     r"الصورة|صورة|مصدر الصورة)\s*:|(?:read more|read also|see also|related|lire aussi|à lire aussi|"
     r"a lire aussi|voir aussi|lire également|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|طالع أيضا|"
     r"شاهد أيضا|شاهد ايضا)\b)",
-    re.I,
+    re.IGNORECASE,
 )
 # Headings that open a box after the article: related stories, comments, most read.
 BOX_HEADING = re.compile(
@@ -75,18 +75,18 @@ BOX_HEADING = re.compile(
     r"laisser un commentaire|partager|related(?: articles| stories| posts)?|read also|read more|"
     r"more from this section|you may also like|most read|most popular|trending|comments|leave a reply|"
     r"leave a comment|share this|share)\b[^.!?؟]{0,30}$",
-    re.I,
+    re.IGNORECASE,
 )
 # The words before a date that is not the publication's: an update, a copyright.
 UPDATED_CUE = re.compile(r"(?:آخر تحديث|اخر تحديث|تم التحديث|تحديث|mis à jour|mise à jour|updated|last modified)",
-                         re.I)  # fmt: skip
-COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright|جميع الحقوق|حقوق النشر|tous droits|all rights)", re.I)
+                         re.IGNORECASE)  # fmt: skip
+COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright|جميع الحقوق|حقوق النشر|tous droits|all rights)", re.IGNORECASE)
 # Words opening a dateline or a byline near the headline.
 DATELINE_START = re.compile(
     r"^\W{0,3}(?:نشر|نُشر|تاريخ النشر|بتاريخ|بقلم|كتب|كتبت|إعداد|اعداد|المصدر|آخر تحديث|اخر تحديث|"
     r"publié|publie|mis en ligne|mis à jour|paru|par|propos recueillis|published|posted|updated|by|written by)"
     r"(?![\w\u0600-\u06ff])",
-    re.I,
+    re.IGNORECASE,
 )
 CLOCK = re.compile(r"(?<!\d)[0-2]?\d[:h][0-5]\d(?!\d)")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

@@ -1,0 +1,71 @@
+"""akhbar.extraction.encoding: the right decoding of Arabic and French pages, mojibake spotted."""
+
+from __future__ import annotations
+
+import pytest
+from akhbar.extraction import UnknownEncodingError, decode_html, extract_html, mojibake_score
+
+from tests.extraction.helpers import ARABIC_PARAGRAPHS, TITLE, arabic_page
+
+
+@pytest.mark.parametrize(
+    "encoding,header,meta",
+    [
+        ("windows-1256", "text/html; charset=windows-1256", None),
+        ("windows-1256", "text/html", "windows-1256"),
+        ("windows-1256", "text/html; charset=iso-8859-1", "windows-1256"),  # wrong header, right meta
+        ("iso-8859-6", "text/html; charset=iso-8859-6", None),
+        ("iso-8859-6", "text/html; charset=windows-1256", "iso-8859-6"),  # wrong header, right meta
+        ("utf-8", "text/html; charset=iso-8859-1", "utf-8"),
+        ("utf-8", "text/html", None),  # no declaration at all
+        ("utf-8", "text/html; charset=windows-1256", None),  # wrong header, no meta
+        ("windows-1256", "text/html; charset=utf-8", "windows-1256"),  # wrong header (strict fails)
+    ],
+)
+def test_arabic_encodings_decode_right(encoding, header, meta):
+    html = arabic_page(charset_meta=meta)
+    body = html.encode(encoding)
+    text, _used = decode_html(body, {"Content-Type": header})
+    assert ARABIC_PARAGRAPHS[0] in text
+    assert mojibake_score(text) == 0.0
+    page = extract_html(body, headers={"content-type": header})
+    assert page.title == TITLE
+    assert ARABIC_PARAGRAPHS[1] in page.text
+    assert "الأكثر قراءة" not in page.text and "الرئيسية" not in page.text
+    assert page.lang == "ar"
+
+
+def test_windows_1256_without_any_declaration_is_detected():
+    body = arabic_page().encode("windows-1256")
+    text, used = decode_html(body, None)
+    assert ARABIC_PARAGRAPHS[2] in text
+    assert used in ("cp1256", "windows-1256")
+
+
+def test_utf8_bom_wins_over_a_wrong_header():
+    body = b"\xef\xbb\xbf" + arabic_page().encode("utf-8")
+    text, used = decode_html(body, {"Content-Type": "text/html; charset=iso-8859-1"})
+    assert used == "utf-8"
+    assert text.startswith("<!DOCTYPE") and ARABIC_PARAGRAPHS[0] in text
+
+
+def test_french_latin1_page_keeps_its_accents():
+    html = "<html><head><meta charset='iso-8859-1'></head><body><p>Élection à Tunis : les électeurs déçus, çà et là.</p></body></html>"
+    text, _used = decode_html(html.encode("latin-1"), {"Content-Type": "text/html"})
+    assert "Élection à Tunis : les électeurs déçus" in text
+
+
+def test_mojibake_score_separates_right_from_wrong():
+    arabic = " ".join(ARABIC_PARAGRAPHS)
+    assert mojibake_score(arabic) == 0.0
+    assert mojibake_score(arabic.encode("utf-8").decode("latin-1")) > 0.3
+    assert mojibake_score(arabic.encode("utf-8").decode("cp1256")) > 0.3
+    assert mojibake_score(arabic.encode("cp1256").decode("latin-1")) > 0.3
+    assert mojibake_score("les électeurs déçus".encode().decode("cp1252")) > 0.3
+
+
+def test_binary_bytes_are_undecodable():
+    with pytest.raises(UnknownEncodingError):
+        decode_html(bytes(range(256)) * 50, {"Content-Type": "text/html"})
+
+

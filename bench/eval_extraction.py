@@ -26,7 +26,7 @@ Metrics, per set, split and language:
 
 Systems: ``akhbar`` is extract_html page by page; ``akhbar-batch`` is extract_records over the
 whole set as one batch of raw records (what the pipeline does: a host's other pages in the batch
-tell its repeated blocks); ``trafilatura`` is bare_extraction(with_metadata=True); ``resiliparse``
+tell its repeated blocks; one batch per set and split); ``trafilatura`` is bare_extraction(with_metadata=True); ``resiliparse``
 is extract_plain_text(main_content=True) (text only).
 
 Speed: pages per second on one core in this process, on the same pages: akhbar extract_html,
@@ -488,9 +488,9 @@ def main(argv=None) -> None:
     results = {}
     for name in args.systems.split(","):
         if name == "akhbar-batch":
-            by_set = defaultdict(list)
+            by_set = defaultdict(list)  # one batch per set and split: held-out pages never inform dev ones
             for i, p in enumerate(pages):
-                by_set[p.set].append(i)
+                by_set[(p.set, p.split)].append(i)
             res = [None] * len(pages)
             for idx in by_set.values():
                 for i, r in zip(idx, run_akhbar_batch([pages[i] for i in idx])):

@@ -232,8 +232,10 @@ def _body_region(dom: d.PageDom, scores: list[float], values: list[float]) -> li
     if parent >= 0 and scores[root] > 0:
         siblings = [i for i, e in enumerate(dom.elements) if e.parent == parent]
         pos = siblings.index(root)
+        sub = _subtrees(dom, values)
         for k, i in enumerate(siblings):
-            if i != root and (scores[i] >= 0.2 * scores[root] or (abs(k - pos) == 1 and scores[i] >= 60)):
+            mostly_prose = sub[i].chars > 0 and sub[i].prose >= 0.6 * sub[i].chars
+            if i != root and (scores[i] >= 0.2 * scores[root] or (abs(k - pos) == 1 and scores[i] >= 60 and mostly_prose)):
                 chosen.add(i)
     inside = [False] * len(dom.elements)
     for i, e in enumerate(dom.elements):
@@ -307,14 +309,28 @@ def _dateline_zone(ctx: _Context, candidates: list[int]) -> tuple[list[int], lis
     return candidates[len(zone) :], zone
 
 
-def _cut_at_boxes(ctx: _Context, candidates: list[int]) -> list[int]:
+def _box_headings(ctx: _Context, inside: list[bool]) -> set[int]:
+    """Headings of boxes after the text («اقرأ أيضا», «تعليقات القراء», "Comments"), even those the
+    host repeats on every page (repetition makes them boilerplate, not less of a boundary)."""
+    out = set()
+    for i, b in enumerate(ctx.dom.blocks):
+        text = b.text
+        if (inside[b.element] and len(text) < 60 and b.link_density < 0.5 and BOX_HEADING.match(text)
+                and not _FULL_STOP.search(text)):  # fmt: skip
+            out.add(i)
+    return out
+
+
+def _cut_at_boxes(ctx: _Context, candidates: list[int], headings: set[int]) -> list[int]:
     """A box heading after the text ends it; prose may resume after a related box, not after comments."""
     blocks = ctx.dom.blocks
     out: list[int] = []
     skipping = False
-    for i in candidates:
+    for i in sorted(set(candidates) | headings):
         text = blocks[i].text
-        if out and len(text) < 60 and BOX_HEADING.match(text) and not _FULL_STOP.search(text):
+        if i in headings:
+            if not out:
+                continue
             if any(w in text.casefold() for w in _COMMENT_WORDS):
                 break
             skipping = True
@@ -362,6 +378,6 @@ def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, h
     candidates = _after_headline(ctx, _candidates(ctx, bad, inside, items))
     candidates = _lead(ctx, candidates, bad, items)
     candidates, zone = _dateline_zone(ctx, candidates)
-    kept = _keep_in_context(ctx, _cut_at_boxes(ctx, candidates))
+    kept = _keep_in_context(ctx, _cut_at_boxes(ctx, candidates, _box_headings(ctx, inside)))
     text = "\n".join(dom.blocks[i].text for i in kept)
     return MainText(text, tuple(kept), tuple(zone))

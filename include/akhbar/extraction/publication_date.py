@@ -182,7 +182,8 @@ def _with_time(text: str, mention) -> str:
 
 
 def _dateline_texts(dom: d.PageDom, title_block: int | None, first_kept: int | None) -> list[str]:
-    """Blocks after the headline up to the text, and the ones right before it in the same box (a kicker)."""
+    """Blocks after the headline up to the text, and the ones right before it (a kicker, a blog's date
+    header): the one just before, or two before in the headline's own box."""
     blocks = dom.blocks
     if title_block is not None:
         start = title_block + 1
@@ -191,7 +192,8 @@ def _dateline_texts(dom: d.PageDom, title_block: int | None, first_kept: int | N
             stop = min(stop, first_kept + 1)
         box = dom.elements[blocks[title_block].element].parent
         before = [i for i in range(max(0, title_block - _BEFORE_HEADLINE), title_block)
-                  if dom.elements[blocks[i].element].parent == box or blocks[i].element == box]  # fmt: skip
+                  if i == title_block - 1 or dom.elements[blocks[i].element].parent == box
+                  or blocks[i].element == box]  # fmt: skip
         zone = list(range(start, stop)) + before
     elif first_kept is not None:
         zone = list(range(max(0, first_kept - 4), first_kept))

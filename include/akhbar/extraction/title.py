@@ -23,7 +23,7 @@ _VISIBLE_SCAN = 600  # blocks examined for the headline (it is near the top of a
 
 
 def norm_title(s: str) -> str:
-    return " ".join(s.translate(_QUOTES).casefold().split())
+    return " ".join(s.translate(_QUOTES).casefold().split()).rstrip("¶#§ ")
 
 
 @dataclass(frozen=True)

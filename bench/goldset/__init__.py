@@ -90,8 +90,14 @@ def _gold_text(html: str) -> str:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(f"<div id='gold'>{html}</div>")
+    kinds = ("p", "li", "h1", "h2", "h3", "h4", "pre", "td", "dd")
     blocks = []
-    for node in tree.css("#gold p, #gold li, #gold h1, #gold h2, #gold h3, #gold h4, #gold pre, #gold td, #gold dd"):
+    for node in tree.css(", ".join(f"#gold {k}" for k in kinds)):
+        parent = node.parent
+        while parent is not None and parent.tag not in kinds and parent.attributes.get("id") != "gold":
+            parent = parent.parent
+        if parent is not None and parent.tag in kinds:
+            continue  # inside another block already counted (a <p> in a <li>)
         text = " ".join(node.text(separator=" ").split())
         if text:
             blocks.append(text)
@@ -120,7 +126,7 @@ def readability_pages() -> list[GoldPage]:
         published = meta.get("publishedTime") or ""
         pages.append(GoldPage(
             id=f"readability/{name}", set="readability", lang=lang, split=split_of(f"readability/{name}"),
-            host=name, url=f"http://fakehost/test/{name}/", body=files["source.html"], headers=None,
+            host=name, url=f"http://{name}.fakehost.test/", body=files["source.html"], headers=None,
             feed_published=None, title=meta.get("title"), text=_gold_text(files["expected.html"].decode("utf-8")),
             date=published[:10],
         ))  # fmt: skip

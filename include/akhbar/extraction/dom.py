@@ -61,6 +61,7 @@ class Element:
     heading: int  # 1-6 inside a heading, else 0
     kind: str  # what the nearest class/id naming a kind says: boilerplate, comments, content or ""
     shape: str  # tag and class: siblings of one shape are items of a list
+    own_kind: str  # what its own class/id says
 
 
 @dataclass(slots=True)
@@ -143,7 +144,8 @@ class _Walker:
         if attrs.get("itemprop") in ("articleBody", "text"):
             kind = "content"
         heading = _HEADINGS.get(tag, pe.heading if pe else 0)
-        self.dom.elements.append(Element(parent, tag, flags, heading, kind or (pe.kind if pe else ""), f"{tag}.{cls}"))
+        inherited = kind or (pe.kind if pe else "")
+        self.dom.elements.append(Element(parent, tag, flags, heading, inherited, f"{tag}.{cls}", kind))
         return len(self.dom.elements) - 1
 
     def date_mark(self, attrs: dict, tag: str, element: int) -> None:

@@ -77,13 +77,28 @@ def _flag_is_page_wide(dom: d.PageDom, flag: int) -> bool:
     return total > 0 and flagged > 0.6 * total
 
 
+def _effective_kinds(dom: d.PageDom) -> list[str]:
+    """The nearest class naming a kind, except a boilerplate name on a box holding most of the page's
+    text (a layout wrapper called "two-col-sidebar-right" is not a sidebar)."""
+    sub = _subtrees(dom)
+    total = sum(len(b.text) for b in dom.blocks) or 1
+    kinds: list[str] = []
+    for i, e in enumerate(dom.elements):
+        inherited = kinds[e.parent] if e.parent >= 0 else ""
+        own = e.own_kind
+        if own in ("boilerplate", "comments") and sub[i].chars > 0.4 * total:
+            own = ""
+        kinds.append(own or inherited)
+    return kinds
+
+
 def _boilerplate_mask(ctx: _Context) -> list[bool]:
     dom = ctx.dom
     semantic = _SEMANTIC_BOILERPLATE
     for flag in (d.NAV, d.ASIDE, d.FOOTER, d.HEADER, d.FORM):
         if _flag_is_page_wide(dom, flag):
             semantic &= ~flag
-    kinds = [e.kind for e in dom.elements]
+    kinds = _effective_kinds(dom)
     wide_boiler = _kind_is_page_wide(dom, kinds, ("boilerplate", "comments"))
     repeated = ctx.host.repeated
     mask = []
@@ -268,7 +283,7 @@ def _lead(ctx: _Context, candidates: list[int], bad: list[bool], items: list[boo
     blocks = ctx.dom.blocks
     lead = [i for i in range(h + 1, candidates[0])
             if not bad[i] and not items[blocks[i].element] and len(blocks[i].text) >= 80
-            and SENTENCE_END.search(blocks[i].text)]  # fmt: skip
+            and blocks[i].link_density < 0.3 and not _is_dateline(blocks[i].text)]  # fmt: skip
     return lead + candidates
 
 

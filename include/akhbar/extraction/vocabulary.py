@@ -90,4 +90,4 @@ DATELINE_START = re.compile(
 )
 CLOCK = re.compile(r"(?<!\d)[0-2]?\d[:h][0-5]\d(?!\d)")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-SENTENCE_END = re.compile(r"[.!?؟…»\"”)]\s*$|[.!?؟]\s")
+SENTENCE_END = re.compile(r"[.!?؟…»\"”)。！？]\s*$|[.!?؟]\s|[。！？]")

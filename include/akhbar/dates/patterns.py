@@ -1,0 +1,181 @@
+"""The regular expressions of date mentions, built once from the lexicon.
+
+Arabic: a day and a month (with the day range, weekday and "الموافق" forms and the doubled agency
+forms "آذار/مارس"), a month with a year or a qualifier, Hijri dates, a year after a cue word,
+relative expressions, numeric dates. French and English: day-month-year in either order, month
+and year, relative words. Scanning starts only at *anchors* (digits, a few Arabic keywords, Latin
+month and relative words), each tried with the expression its kind calls for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from akhbar.dates.lexicon import (
+    AR_MONTHS,
+    AR_ORDINALS,
+    AR_WEEKDAYS,
+    CURRENT,
+    EN_MONTHS,
+    EN_WEEKDAYS,
+    FR_MONTHS,
+    FR_WEEKDAYS,
+    FUTURE,
+    HIJRI_MONTHS,
+    PAST,
+    alternation,
+    trie,
+)
+
+# The Arabic expression
+
+AL = "\u0621-\u064a\u0671-\u06d3"  # Arabic letters
+LB = f"(?<![{AL}])"  # left boundary of an Arabic word
+RB = f"(?![{AL}])"  # right boundary
+PFX = "(?:وب|ول|فب|فل|وفي|[وبلفك])?"  # attached conjunctions / prepositions
+MON = f"(?:{alternation(AR_MONTHS)})"
+HMON = f"(?:{alternation(HIJRI_MONTHS)})"
+WD = f"(?:{alternation(AR_WEEKDAYS)})"
+ORD = f"(?:{alternation(AR_ORDINALS)})"
+QUAL = f"(?:{alternation(PAST | CURRENT | FUTURE)})"
+DAYNUM = r"(?<![\d.,/:])(?:[0-3]?\d)(?![\d.,/:]\d|\d)"
+YEAR = r"(?<!\d)\d{4}(?!\d)"
+# What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
+CONN = rf"\s*(?:-|–|/|و|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي)\s*(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?"
+LEAD = rf"(?:(?:اليوم|امس|غدا|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
+
+AR_DAY_DATE = (
+    rf"(?:{LB}{PFX}{LEAD})?(?:(?P<d0>{DAYNUM}){CONN})?"
+    rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|فاتح|{ORD}(?=\s+من\s)))"
+    rf"\s*(?:من\s+)?(?:شهر\s+)?{LB}{PFX}(?P<mon>{MON}){RB}"
+    rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"
+    rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?(?P<year>{YEAR})(?:\s*م{RB})?"
+    rf"|\s+(?P<qual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<yqual>{QUAL}){RB})?"
+)
+AR_MONTH_DATE = (
+    rf"{LB}(?:(?P<shahr>{PFX}(?:شهر|شهري))\s+)?{PFX}(?P<mmon>{MON}){RB}"
+    rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mmon2>{MON}){RB}(?:\s*\))?)?"
+    rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?(?P<myear>{YEAR})(?:\s*م{RB})?"
+    rf"|\s+(?P<mqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<myqual>{QUAL}){RB})?"
+)
+HMARK = r"(?:ه|هجريه|هجري|للهجره)"
+AR_HIJRI = (
+    rf"(?:{LB}{PFX}{LEAD})?(?:(?P<hday>{DAYNUM})|{LB}(?P<hdayw>غره|اول|فاتح|{ORD}(?=\s+من\s)))?\s*(?:من\s+)?(?:شهر\s+)?"
+    rf"{LB}{PFX}(?P<hmon>{HMON}){RB}(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*"
+    rf"(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|من|(?:ال|ل)?(?:عام|سنه))\s*)?"
+    rf"(?:(?P<hyear>1[34]\d\d)(?!\d)(?:\s*{HMARK}{RB})?)?"
+    rf"|(?<![\d/])(?P<hnd>[0-3]?\d)/(?P<hnm>[01]?\d)/(?P<hny>1[34]\d\d)\s*{HMARK}{RB}"
+    rf"|{LB}(?:{PFX}(?:العام|عام|سنه|السنه)\s+)?(?P<hyonly>1[34]\d\d)\s*{HMARK}{RB}"
+)
+AR_YEAR = (
+    rf"{LB}{PFX}(?:ال)?(?:عام|سنه)\s*(?P<yr>{YEAR})(?!\s*[-/]\s*\d)"
+    rf"|{LB}(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه)\s+(?P<yr2>(?:19|20)\d\d)(?!\d)"
+    rf"(?=\s*(?:[،,.;:)»\"]|$|و|الي|حتي|عندما|حين|بعد|قبل|ضد|مقابل)|\s*\n)"
+)
+AR_REL = (
+    rf"{LB}{PFX}(?:"
+    rf"(?P<rel_m2>اول\s+(?:من\s+)?امس|قبل\s+امس|امس\s+الاول)"
+    rf"|(?P<rel_p2>بعد\s+غد)"
+    rf"|(?P<rel_m1>امس|الامس)(?:\s+{WD})?"
+    rf"|(?P<rel_p1>غدا|يوم\s+غد|الغد(?=\s+{WD}))(?:\s+{WD})?"
+    rf"|(?P<rel_week>الاسبوع)\s+(?P<rel_wq>{QUAL})"
+    rf"|(?P<rel_month>الشهر)\s+(?P<rel_mq>{QUAL})"
+    rf"|(?:العام|السنه)\s+(?P<rel_yq>{QUAL})"
+    rf"|(?P<rel_thisy>هذا\s+العام|هذه\s+السنه)"
+    rf"|(?P<rel_thisweek>هذا\s+الاسبوع)"
+    rf"|(?:يوم\s+)?(?P<wd>{WD})(?:\s+(?P<wq>{QUAL}))?"
+    rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD}))?"
+    rf"){RB}"
+)
+AR_NUMERIC = r"(?<![\d/.\-])(?:(?P<nd>[0-3]?\d)[/.\-](?P<nm>[01]?\d)[/.\-](?P<ny>(?:19|20)\d\d)|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?![\d/])"
+
+AR_RX = re.compile(
+    f"(?P<ar_day>{AR_DAY_DATE})|(?P<ar_hijri>{AR_HIJRI})|(?P<ar_month>{AR_MONTH_DATE})"
+    f"|(?P<ar_year>{AR_YEAR})|(?P<ar_rel>{AR_REL})|(?P<num>{AR_NUMERIC})"
+)
+
+# ---------------------------------------------------------------------------
+# French and English
+
+FRM = f"(?:{alternation(FR_MONTHS)})"
+FRW = f"(?:{alternation(FR_WEEKDAYS)})"
+FR_RX = (
+    rf"(?i:(?:(?:le|du|au)\s+)?(?:{FRW}\s+)?(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})\b(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
+    rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
+    rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
+    rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
+    rf"|(?:la\s+)?semaine\s+(?:dernière|derniere|passée|passee|prochaine)"
+    rf"|(?:le\s+)?mois\s+(?:dernier|prochain)"
+    rf"|l['’]an(?:née)?\s+(?:dernière|derniere|dernier|passée|passé|prochaine|prochain)"
+    rf"|{FRW}(?:\s+(?:dernier|prochain))?)\b)"
+)
+ENM = "(?:" + "|".join(
+    [re.escape(m) for m in sorted(EN_MONTHS, key=len, reverse=True) if len(m) > 3]
+    + [re.escape(m) + r"\." for m in EN_MONTHS if len(m) <= 4 and m != "May"]
+) + ")"
+ENW = f"(?:{alternation(EN_WEEKDAYS)})"
+EN_RX = (
+    rf"(?:\b(?:{ENW},?\s+)?(?P<en_mon>{ENM})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
+    rf"|(?<![A-Za-z0-9])(?:{ENW},?\s+)?(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
+    rf"|\b(?P<en_mmon>{ENM})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
+    rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
+    rf"|\b(?P<en_rel>(?:the\s+)?day\s+before\s+yesterday|yesterday|Yesterday|today|Today|tomorrow|Tomorrow"
+    rf"|(?:last|next|this|Last|Next|This)\s+(?:week|month|year)"
+    rf"|(?:(?:last|next|Last|Next)\s+)?{ENW}))\b"
+)
+LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
+
+# Words before a date-like phrase that make it a name, not a date.
+NAME_BEFORE = re.compile(
+    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان)\s*$"
+)
+RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
+RX_BEFORE_TODAY = re.compile(r"(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك)\s+$")
+RX_AFTER_TODAY = re.compile(rf"\s+ال(?!{WD}{RB})[{AL}]")
+RX_YEAR_BORROW = re.compile(r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$")
+
+
+AR_KEYS = ["امس", "اليوم", "غدا", "غد", "شهر", "غره", "هذا العام", "هذه السنه", "هذا الاسبوع"] + list(AR_WEEKDAYS) + list(
+    PAST | CURRENT | FUTURE
+)
+LAT_KEYS = (
+    list(FR_MONTHS) + list(FR_WEEKDAYS) + list(EN_MONTHS) + list(EN_WEEKDAYS)
+    + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine",
+       "mois", "l'an", "l’an", "yesterday", "today", "tomorrow", "last", "next", "this", "day"]
+)
+LAT_KEYS = LAT_KEYS + [w.capitalize() for w in LAT_KEYS] + [w.lower() for w in LAT_KEYS]
+# One pass finds the anchors: digit runs, a few Arabic keywords, Latin month/relative words.
+# (separate passes: Python's re loses its first-character prefilter on a combined alternation)
+ANCHOR_NUM = re.compile(r"\d+")
+ANCHOR_AR = re.compile(trie(AR_KEYS))
+ANCHOR_LAT = re.compile(trie(LAT_KEYS))
+PREFIX_LETTERS = frozenset("وبلفك")
+AR_LETTER = re.compile(f"[{AL}]")
+LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
+DAYWORD_BEFORE = re.compile(
+    rf"(?<![{AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
+)
+CUE_BEFORE = re.compile(
+    rf"(?:(?<![{AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه)"
+    r"|\b(?:[Ii]n|[Ss]ince|[Ee]n|[Dd]epuis)\b)\s*$"
+)
+MONTH_BEFORE_YEAR = re.compile(
+    rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}(?:{MON}|{HMON}){RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?"
+    rf"(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|من|(?:ال|ل)?(?:عام|سنه))\s*)?$"
+)
+MONTH_BEFORE_QUAL = re.compile(
+    rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?\s+(?:(?:من\s+)?(?:العام|السنه)\s+)?$"
+    rf"|{LB}{PFX}(?:الاسبوع|الاسابيع|الشهر|العام|السنه)\s+$"
+)
+YEAR_RX = re.compile(f"(?P<ar_year>{AR_YEAR})|(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
+# Cheap test run after a 1-2 digit number before trying the full expression: a month follows,
+# or a range / numeric date continues.
+AFTER_DAY = re.compile(
+    rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
+    rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي)\s*(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
+)
+REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
+HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")
+ORDINAL_WORDS: frozenset = frozenset()

@@ -1,0 +1,287 @@
+"""A matched date expression -> the date it means, resolved against a reference day.
+
+Each kind of expression (day and month, month, Hijri, year, relative word, numeric date; French
+and English forms) has its own small function returning :class:`Finding` values.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import NamedTuple
+
+from akhbar.dates import calendar as cal
+from akhbar.dates.hijri import hijri_to_gregorian, nearest_hijri
+from akhbar.dates.lexicon import (
+    AR_MONTHS,
+    AR_ORDINALS,
+    AR_WEEKDAYS,
+    EN_MONTHS,
+    EN_WEEKDAYS,
+    FR_MONTHS,
+    FR_WEEKDAYS,
+    FUTURE,
+    HIJRI_MONTHS,
+    PAST,
+)
+from akhbar.dates.patterns import NAME_BEFORE, RX_AFTER_TODAY, RX_BEFORE_TODAY, RX_BEFORE_WD
+
+_DAY = _dt.timedelta(days=1)
+_FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
+_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|War|Revolution|Road)\b")
+_EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
+
+
+class Finding(NamedTuple):
+    """One date found: its span in the normalised text and what it means."""
+
+    start: int
+    end: int
+    date: _dt.date
+    granularity: str  # day, month, year
+    calendar: str  # gregorian, hijri
+    relative: bool
+    explicit_year: bool
+
+
+def _spaced(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def _day(m: re.Match, group: str, word_group: str) -> tuple[int, int]:
+    """(day, its start) from a number or a word (غرة، أول، الخامس من)."""
+    if m.group(group) is not None:
+        return int(m.group(group)), m.start(group)
+    w = m.group(word_group)
+    return (1 if w in _FIRST_DAY_WORDS else AR_ORDINALS[_spaced(w)]), m.start(word_group)
+
+
+# --------------------------------------------------------------------------------------------
+# Arabic
+# --------------------------------------------------------------------------------------------
+
+
+def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    if NAME_BEFORE.search(norm, max(0, s - 12), s):
+        return []  # ثورة 25 يناير, شارع 14 جانفي: names, not dates
+    g = m.group
+    month = AR_MONTHS[_spaced(g("mon"))]
+    day, ds = _day(m, "day", "dayw")
+    year = g("year")
+    if year is not None:
+        if not cal.ok_year(int(year)):
+            return []
+        date, rel = cal.valid(int(year), month, day), False
+    elif g("yqual") is not None:
+        date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")), month, day), True
+    else:
+        date, rel = cal.day_with_qual(ref, month, day, g("qual")), True
+    if date is None:
+        return []
+    out = []
+    if g("d0") is not None:  # "26 و27 مارس": the first day of the range, same month
+        d0 = cal.valid(date.year, month, int(g("d0")))
+        if d0 is not None and d0 < date:
+            out.append(Finding(m.start("d0"), m.end("d0"), d0, "day", "gregorian", rel, year is not None))
+    out.append(Finding(ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None))
+    return out
+
+
+def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    if NAME_BEFORE.search(norm, max(0, s - 12), s):
+        return []
+    g = m.group
+    month = AR_MONTHS[_spaced(g("mmon"))]
+    if g("myear") is not None:
+        y = int(g("myear"))
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("myqual") is not None:
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("myqual")), month, 1), "month", "gregorian", True, False)]
+    if g("mqual") is not None:
+        return [Finding(s, e, cal.month_with_qual(ref, month, g("mqual")), "month", "gregorian", True, False)]
+    if g("shahr") is not None:
+        return [Finding(s, e, cal.month_with_qual(ref, month, None), "month", "gregorian", True, False)]
+    return []
+
+
+def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    g = m.group
+    if g("hyonly") is not None:
+        d = hijri_to_gregorian(int(g("hyonly")), 1, 1)
+        return [Finding(s, e, d, "year", "hijri", False, True)] if d else []
+    if g("hnd") is not None:
+        d = hijri_to_gregorian(int(g("hny")), int(g("hnm")), int(g("hnd")))
+        return [Finding(s, e, d, "day", "hijri", False, True)] if d else []
+    hm = HIJRI_MONTHS[_spaced(g("hmon"))]
+    hd = _day(m, "hday", "hdayw")[0] if g("hday") is not None or g("hdayw") is not None else None
+    if g("hyear") is not None:
+        d, rel = hijri_to_gregorian(int(g("hyear")), hm, hd or 1), False
+    elif hd is not None and hm != 2:  # a day of a Hijri month without its year: the nearest one
+        d, rel = nearest_hijri(ref, hm, hd), True
+    else:
+        return []
+    return [Finding(s, e, d, "day" if hd else "month", "hijri", rel, not rel)] if d else []
+
+
+def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    y = int(m.group("yr") or m.group("yr2"))
+    return [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
+
+
+def _qual_step(q: str) -> int:
+    return -1 if q in PAST else 1 if q in FUTURE else 0
+
+
+def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
+    g = m.group
+    for group, days in (("rel_m2", -2), ("rel_p2", 2), ("rel_m1", -1), ("rel_p1", 1)):
+        if g(group) is not None:
+            return ref + days * _DAY
+    if g("rel_week") is not None:
+        return ref + _qual_step(g("rel_wq")) * 7 * _DAY
+    if g("rel_thisweek") is not None:
+        return ref
+    return None
+
+
+def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    g = m.group
+    day = _ar_relative_day(m, ref)
+    if day is not None:
+        return [Finding(s, e, day, "day", "gregorian", True, False)]
+    if g("rel_month") is not None:
+        return [Finding(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))), "month", "gregorian", True, False)]
+    if g("rel_yq") is not None:
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("rel_yq")), 1, 1), "year", "gregorian", True, False)]
+    if g("rel_thisy") is not None:
+        return [Finding(s, e, _dt.date(ref.year, 1, 1), "year", "gregorian", True, False)]
+    if g("wd") is not None:
+        if RX_BEFORE_WD.search(norm, max(0, s - 14), m.start("wd")):
+            return []  # صلاة الجمعة, كل خميس: not a day
+        return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], g("wq")), "day", "gregorian", True, False)]
+    if g("today") is not None:
+        if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(norm, max(0, s - 12), s):
+            return []  # اليوم العالمي, روسيا اليوم
+        return [Finding(s, e, ref, "day", "gregorian", True, False)]
+    return []
+
+
+def _numeric(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    if g("nd") is not None:
+        d = cal.valid(int(g("ny")), int(g("nm")), int(g("nd")))
+    else:
+        d = cal.valid(int(g("iy")), int(g("im")), int(g("id")))
+    return [Finding(*m.span(), d, "day", "gregorian", False, True)] if d else []
+
+
+_ARABIC = {"ar_day": _ar_day, "ar_month": _ar_month, "ar_hijri": _ar_hijri, "ar_year": _ar_year, "ar_rel": _ar_rel,
+           "num": _numeric}  # fmt: skip
+
+
+def resolve_arabic(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    return _ARABIC[m.lastgroup](m, norm, ref)
+
+
+# --------------------------------------------------------------------------------------------
+# French and English
+# --------------------------------------------------------------------------------------------
+
+
+def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    month = FR_MONTHS[g("fr_mon").lower().rstrip(".")]
+    dd = g("fr_day").lower()
+    day = 1 if dd == "1er" else int(dd)
+    if g("fr_year") is not None:
+        y = int(g("fr_year"))
+        date, explicit = (cal.valid(y, month, day) if cal.ok_year(y) else None), True
+    else:
+        q = g("fr_qual")
+        q = None if q is None else "الماضي" if q.lower() == "dernier" else "المقبل"
+        date, explicit = cal.day_with_qual(ref, month, day, q), False
+    return [Finding(*m.span(), date, "day", "gregorian", not explicit, explicit)] if date else []
+
+
+def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    s, e = m.span()
+    if g("fr_day") is not None:
+        return _fr_day(m, ref)
+    if g("fr_mmon") is not None:
+        y = int(g("fr_myear"))
+        month = FR_MONTHS[g("fr_mmon").lower().rstrip(".")]
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("fr_yr") is not None:
+        return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    return latin_relative(_spaced(g("fr_rel").lower().replace("’", "'")), s, e, ref, french=True)
+
+
+def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    if _EN_NAME_AFTER.match(m.string, m.end()):
+        return []  # 6 October City
+    mon = (g("en_mon") or g("en_mon2")).rstrip(".")
+    day = int(g("en_day") or g("en_day2"))
+    year = g("en_year") or g("en_year2")
+    month = EN_MONTHS[mon.capitalize() if mon.capitalize() in EN_MONTHS else mon]
+    if year is not None:
+        date = cal.valid(int(year), month, day) if cal.ok_year(int(year)) else None
+    else:
+        date = cal.nearest(ref, month, day)
+    return [Finding(*m.span(), date, "day", "gregorian", year is None, year is not None)] if date else []
+
+
+def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    s, e = m.span()
+    if g("en_mon") is not None or g("en_mon2") is not None:
+        return _en_day(m, ref)
+    if g("en_mmon") is not None:
+        y = int(g("en_myear"))
+        month = EN_MONTHS[g("en_mmon").rstrip(".").capitalize()]
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("en_yr") is not None:
+        return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("en_rel") is not None:
+        if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
+            return []  # "over the last year" is a period, not a date
+        return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False)
+    return []
+
+
+def resolve_latin(m: re.Match, ref: _dt.date) -> list[Finding]:
+    return _french(m, ref) if m.group("fr") is not None else _english(m, ref)
+
+
+_LATIN_DAYS = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
+               "the day before yesterday": -2, "day before yesterday": -2, "yesterday": -1, "today": 0,
+               "tomorrow": 1}  # fmt: skip
+_PAST_WORDS = ("dernière", "derniere", "dernier", "passée", "passee", "passé", "last")
+_NEXT_WORDS = ("prochaine", "prochain", "next")
+
+
+def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool) -> list[Finding]:
+    """hier, la semaine dernière, next month, last Tuesday ..."""
+    if r in _LATIN_DAYS:
+        return [Finding(s, e, ref + _LATIN_DAYS[r] * _DAY, "day", "gregorian", True, False)]
+    words = r.split()
+    past = any(w in _PAST_WORDS for w in words)
+    future = any(w in _NEXT_WORDS for w in words)
+    k = -1 if past else 1 if future else 0
+    if "semaine" in words or "week" in words:
+        return [Finding(s, e, ref + 7 * k * _DAY, "day", "gregorian", True, False)]
+    if "mois" in words or "month" in words:
+        return [Finding(s, e, cal.add_months(ref, k), "month", "gregorian", True, False)]
+    if "year" in words or r.startswith("l'an"):
+        return [Finding(s, e, _dt.date(ref.year + k, 1, 1), "year", "gregorian", True, False)]
+    names = FR_WEEKDAYS if french else {k2.lower(): v for k2, v in EN_WEEKDAYS.items()}
+    wd = next((names[w] for w in words if w in names), None)
+    if wd is None:
+        return []
+    qual = "الماضي" if past else "المقبل" if future else None
+    return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

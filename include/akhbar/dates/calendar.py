@@ -15,17 +15,28 @@ def valid(y: int, m: int, d: int) -> _dt.date | None:
 
 
 def ok_year(y: int) -> bool:
-    return 1800 <= y <= 2100
+    """A year written with a month ("مايو 1085", "22 جانفي 1952"): history counts, not a count of things."""
+    return 1000 <= y <= 2100
+
+
+_FUTURE_DISTANCE = 1.25  # news report the past more than they announce: a future day counts as farther
+
+
+def _distance(d: _dt.date, ref: _dt.date) -> float:
+    days = (d - ref).days
+    return -days if days <= 0 else _FUTURE_DISTANCE * days
 
 
 def nearest(ref: _dt.date, month: int, day: int) -> _dt.date | None:
     """The day of that month nearest to ``ref`` (a date written without its year)."""
-    best = None
-    for y in (ref.year - 1, ref.year, ref.year + 1):
-        d = valid(y, month, day)
-        if d is not None and (best is None or abs((d - ref).days) < abs((best - ref).days)):
-            best = d
-    return best
+    cands = [d for d in (valid(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1)) if d is not None]
+    return min(cands, key=lambda d: _distance(d, ref)) if cands else None
+
+
+def nearest_weekday(ref: _dt.date, wd: int) -> _dt.date:
+    """The day of that weekday nearest to ``ref`` (3 days either way)."""
+    back = (ref.weekday() - wd) % 7
+    return ref - _dt.timedelta(days=back) if back <= 3 else ref + _dt.timedelta(days=7 - back)
 
 
 def day_with_qual(ref: _dt.date, month: int, day: int, qual: str | None) -> _dt.date | None:

@@ -22,7 +22,7 @@ _add(2, "فيفري", "فيفريه")
 _add(4, "افريل")
 _add(5, "ماي")
 _add(6, "جوان")
-_add(7, "جويليه", "جويلي")
+_add(7, "جويليه", "جويلي", "جويله")
 _add(8, "اوت")
 # Egyptian / Gulf / MSA
 _add(1, "يناير")
@@ -33,10 +33,10 @@ _add(5, "مايو")
 _add(6, "يونيو", "يونيه")
 _add(7, "يوليو", "يوليه")
 _add(8, "اغسطس", "اغسطس")
-_add(9, "سبتمبر")
-_add(10, "اكتوبر")
-_add(11, "نوفمبر")
-_add(12, "ديسمبر")
+_add(9, "سبتمبر", "سيبتمبر")
+_add(10, "اكتوبر", "اوكتوبر")
+_add(11, "نوفمبر", "نوفمبير")
+_add(12, "ديسمبر", "ديسمبير", "دسمبر")
 # Moroccan
 _add(7, "يوليوز")
 _add(8, "غشت")
@@ -83,18 +83,25 @@ for _i in range(1, 10):
     AR_ORDINALS[_UNITS[_i] + " عشر"] = 10 + _i
     AR_ORDINALS[_UNITS[_i] + " والعشرين"] = 20 + _i
 AR_ORDINALS["الحادي والثلاثين"] = 31
+for _i in range(1, 10):  # the nominative forms: "الخامس والعشرون من يونيو"
+    AR_ORDINALS[_UNITS[_i] + " والعشرون"] = 20 + _i
+AR_ORDINALS.update({"العشرون": 20, "الثلاثون": 30, "الحادي والثلاثون": 31, "الواحد والعشرون": 21})
 AR_ORDINALS["الواحد والعشرين"] = 21
 AR_ORDINALS["الواحد والثلاثين"] = 31
 
-PAST = {"الماضي", "المنصرم", "الفائت", "المنقضي", "المنصرمه", "الماضيه", "الفائته"}
+PAST = {"الماضي", "المنصرم", "الفائت", "المنقضي", "المنصرمه", "الماضيه", "الفائته", "الماضيين", "المنصرمين",
+        "المنقضيين"}
 CURRENT = {"الجاري", "الحالي", "الجاريه", "الحاليه"}
-FUTURE = {"المقبل", "القادم", "المقبله", "القادمه"}
+FUTURE = {"المقبل", "القادم", "المقبله", "القادمه", "المقبلين", "القادمين"}
 
 FR_MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
     "décembre": 12, "decembre": 12,
 }
+# Abbreviations newspapers print before a day or a year ("12 févr. 2017", "oct. 2019").
+FR_ABBREVIATIONS = {"janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11,
+                    "déc": 12, "dec": 12}  # fmt: skip
 FR_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
 EN_MONTHS = {
     "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,

@@ -147,7 +147,7 @@ def _at_arabic_word(scan: _Scan, a: _Anchor) -> re.Match | None:
         if mb is None:
             return None
         s, word = mb.start(), "شهر"
-    if word == "شهر" or word in p.ORDINAL_WORDS:
+    if word == "شهر" or " ".join(word.split()) in p.ORDINAL_WORDS:
         dw = p.DAYWORD_BEFORE.search(norm, max(scan.covered, s - 28), s)
         s = dw.start() if dw is not None else s
     return p.AR_RX.match(norm, s)
@@ -176,6 +176,24 @@ def _scan(norm: str, reference: _dt.date) -> list[Finding]:
         else:
             found += resolve_arabic(m, norm, reference)
     return found
+
+
+def _resolve_anaphora(found: list[Finding], reference: _dt.date) -> list[Finding]:
+    """"17 من نفس الشهر" takes the month (and year) of the date before it; "1 ديسمبر من نفس العام" its year."""
+    out: list[Finding] = []
+    for f in found:
+        before = next((o for o in reversed(out) if o.granularity == "day"), None)
+        if f.anaphora.startswith("month:"):
+            base = before.date if before is not None else reference
+            d = valid(base.year, base.month, int(f.anaphora.split(":")[1]))
+            f = f._replace(date=d, anaphora="") if d is not None else None
+        elif f.anaphora == "year":
+            year_of = next((o for o in reversed(out) if o.explicit_year), None)
+            d = valid(year_of.date.year, f.date.month, f.date.day) if year_of is not None else None
+            f = f._replace(date=d or f.date, explicit_year=d is not None, relative=d is None, anaphora="")
+        if f is not None:
+            out.append(f)
+    return out
 
 
 def _borrow_years(found: list[Finding], norm: str) -> list[Finding]:
@@ -217,6 +235,7 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
     if isinstance(reference, _dt.datetime):
         reference = reference.date()
     normalised = normalise(text)
-    found = _borrow_years(_scan(normalised.text, reference), normalised.text)
+    found = _resolve_anaphora(_scan(normalised.text, reference), reference)
+    found = _borrow_years(found, normalised.text)
     mentions = (_to_mention(f, text, normalised) for f in found)
     return [m for m in mentions if m is not None]

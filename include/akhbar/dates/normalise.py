@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 TRANS = {ord(c): "ا" for c in "أإٱ"}
-TRANS.update({ord("ة"): "ه", ord("ى"): "ي", ord("ی"): "ي", ord("ک"): "ك"})
+TRANS.update({ord("ة"): "ه", ord("ى"): "ي", ord("ی"): "ي", ord("ک"): "ك", ord("ڤ"): "ف", ord("ڨ"): "ق"})
 TRANS.update({0x0660 + i: str(i) for i in range(10)})  # Arabic-Indic digits
 TRANS.update({0x06F0 + i: str(i) for i in range(10)})  # Persian digits
 for _c in "\u200e\u200f\u00a0\u202f\u2009\u2007\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\t":
@@ -22,7 +22,7 @@ for _c in "\u200e\u200f\u00a0\u202f\u2009\u2007\u202a\u202b\u202c\u202d\u202e\u2
 STRIP = re.compile("[\u064b-\u065f\u0670\u0640\u200b\u200c\u200d\ufeff]+")
 _SLOW_CHARS = re.compile(
     "[\u064b-\u065f\u0670\u0640\u200b-\u200f\ufeff\u0660-\u0669\u06f0-\u06f9"
-    "\u00a0\u202a-\u202f\u2007\u2009\u2066-\u2069\t\u0671\u06cc\u06a9]"
+    "\u00a0\u202a-\u202f\u2007\u2009\u2066-\u2069\t\u0671\u06cc\u06a9\u06a4\u06a8]"
 )
 _RARE = {chr(k): v for k, v in TRANS.items() if chr(k) not in "أإةى"}
 _RARE_RX = re.compile("[" + re.escape("".join(_RARE)) + "]")

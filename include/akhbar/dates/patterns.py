@@ -18,6 +18,7 @@ from akhbar.dates.lexicon import (
     CURRENT,
     EN_MONTHS,
     EN_WEEKDAYS,
+    FR_ABBREVIATIONS,
     FR_MONTHS,
     FR_WEEKDAYS,
     FUTURE,
@@ -40,8 +41,11 @@ ORD = f"(?:{alternation(AR_ORDINALS)})"
 QUAL = f"(?:{alternation(PAST | CURRENT | FUTURE)})"
 DAYNUM = r"(?<![\d.,/:])(?:[0-3]?\d)(?![\d.,/:]\d|\d)"
 YEAR = r"(?<!\d)\d{4}(?!\d)"
+SAME_MONTH = r"نفس\s+الشهر|الشهر\s+(?:نفسه|ذاته)|ذات\s+الشهر"
+SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:نفسه|ذاته)|ذات\s+(?:العام|السنه)"
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
-CONN = rf"\s*(?:-|–|/|و|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي)\s*(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?"
+CONN = (rf"\s*(?:-|–|/|و|او|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي|ولغايه|لغايه|الي\s+غايه)\s*"
+        rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?")
 LEAD = rf"(?:(?:اليوم|امس|غدا|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
 AR_DAY_DATE = (
@@ -51,7 +55,8 @@ AR_DAY_DATE = (
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?(?P<year>{YEAR})(?:\s*م{RB})?"
     rf"|\s+(?P<qual>{QUAL}){RB}"
-    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<yqual>{QUAL}){RB})?"
+    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<yqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?P<ysame>{SAME_YEAR}){RB})?"
 )
 AR_MONTH_DATE = (
     rf"{LB}(?:(?P<shahr>{PFX}(?:شهر|شهري))\s+)?{PFX}(?P<mmon>{MON}){RB}"
@@ -61,6 +66,11 @@ AR_MONTH_DATE = (
     rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<myqual>{QUAL}){RB})?"
 )
 HMARK = r"(?:ه|هجريه|هجري|للهجره)"
+# A day of the month or year of the date before it: "17 من نفس الشهر", "الثامن منه", "1 ديسمبر من نفس العام"
+AR_SAME = (
+    rf"(?P<sday>{DAYNUM})\s+من\s+(?:{SAME_MONTH}){RB}"
+    rf"|{LB}(?:في\s+)?(?P<sdayw>{ORD})\s+(?:من\s+(?:{SAME_MONTH})|منه){RB}"
+)
 AR_HIJRI = (
     rf"(?:{LB}{PFX}{LEAD})?(?:(?P<hday>{DAYNUM})|{LB}(?P<hdayw>غره|اول|فاتح|{ORD}(?=\s+من\s)))?\s*(?:من\s+)?(?:شهر\s+)?"
     rf"{LB}{PFX}(?P<hmon>{HMON}){RB}(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*"
@@ -71,20 +81,21 @@ AR_HIJRI = (
 )
 AR_YEAR = (
     rf"{LB}{PFX}(?:ال)?(?:عام|سنه)\s*(?P<yr>{YEAR})(?!\s*[-/]\s*\d)"
-    rf"|{LB}(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه)\s+(?P<yr2>(?:19|20)\d\d)(?!\d)"
+    rf"|{LB}(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه|صيف|شتاء|خريف)\s+(?P<yr2>(?:19|20)\d\d)(?!\d)"
     rf"(?=\s*(?:[،,.;:)»\"]|$|و|الي|حتي|عندما|حين|بعد|قبل|ضد|مقابل)|\s*\n)"
 )
 AR_REL = (
     rf"{LB}{PFX}(?:"
     rf"(?P<rel_m2>اول\s+(?:من\s+)?امس|قبل\s+امس|امس\s+الاول)"
     rf"|(?P<rel_p2>بعد\s+غد)"
-    rf"|(?P<rel_m1>امس|الامس)(?:\s+{WD})?"
-    rf"|(?P<rel_p1>غدا|يوم\s+غد|الغد(?=\s+{WD}))(?:\s+{WD})?"
+    rf"|(?P<rel_m1>امس|الامس|الليله\s+الماضيه)(?:\s+{WD})?"
+    rf"|(?P<rel_p1>غدا|يوم\s+غد|غد(?=\s+{WD})|الغد(?=\s+{WD})|(?:مباراه|لقاء|يوم|صباح|مساء)\s+الغد)(?:\s+{WD})?"
     rf"|(?P<rel_week>الاسبوع)\s+(?P<rel_wq>{QUAL})"
     rf"|(?P<rel_month>الشهر)\s+(?P<rel_mq>{QUAL})"
     rf"|(?:العام|السنه)\s+(?P<rel_yq>{QUAL})"
     rf"|(?P<rel_thisy>هذا\s+العام|هذه\s+السنه)"
     rf"|(?P<rel_thisweek>هذا\s+الاسبوع)"
+    rf"|(?P<rel_thismonth>هذا\s+الشهر)"
     rf"|(?:يوم\s+)?(?P<wd>{WD})(?:\s+(?P<wq>{QUAL}))?"
     rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD}))?"
     rf"){RB}"
@@ -92,17 +103,17 @@ AR_REL = (
 AR_NUMERIC = r"(?<![\d/.\-])(?:(?P<nd>[0-3]?\d)[/.\-](?P<nm>[01]?\d)[/.\-](?P<ny>(?:19|20)\d\d)|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?![\d/])"
 
 AR_RX = re.compile(
-    f"(?P<ar_day>{AR_DAY_DATE})|(?P<ar_hijri>{AR_HIJRI})|(?P<ar_month>{AR_MONTH_DATE})"
+    f"(?P<ar_same>{AR_SAME})|(?P<ar_day>{AR_DAY_DATE})|(?P<ar_hijri>{AR_HIJRI})|(?P<ar_month>{AR_MONTH_DATE})"
     f"|(?P<ar_year>{AR_YEAR})|(?P<ar_rel>{AR_REL})|(?P<num>{AR_NUMERIC})"
 )
 
 # ---------------------------------------------------------------------------
 # French and English
 
-FRM = f"(?:{alternation(FR_MONTHS)})"
+FRM = f"(?:(?:{alternation(FR_MONTHS)})\\b|(?:{alternation(FR_ABBREVIATIONS)})\\.)"
 FRW = f"(?:{alternation(FR_WEEKDAYS)})"
 FR_RX = (
-    rf"(?i:(?:(?:le|du|au)\s+)?(?:{FRW}\s+)?(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})\b(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
+    rf"(?i:(?:(?:le|du|au)\s+)?(?:{FRW}\s+)?(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
     rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
@@ -116,11 +127,14 @@ ENM = "(?:" + "|".join(
     + [re.escape(m) + r"\." for m in EN_MONTHS if len(m) <= 4 and m != "May"]
 ) + ")"
 ENW = f"(?:{alternation(EN_WEEKDAYS)})"
+ENM_BEFORE_DAY = rf"(?:{ENM}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+[0-3]?\d(?!\d)))"
+ENM_FULL = "(?:" + "|".join(m for m in EN_MONTHS if len(m) > 4 or m in ("May", "June", "July")) + ")"
 EN_RX = (
-    rf"(?:\b(?:{ENW},?\s+)?(?P<en_mon>{ENM})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
+    rf"(?:\b(?:{ENW},?\s+)?(?P<en_mon>{ENM_BEFORE_DAY})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
     rf"|(?<![A-Za-z0-9])(?:{ENW},?\s+)?(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
+    rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
     rf"|\b(?P<en_rel>(?:the\s+)?day\s+before\s+yesterday|yesterday|Yesterday|today|Today|tomorrow|Tomorrow"
     rf"|(?:last|next|this|Last|Next|This)\s+(?:week|month|year)"
     rf"|(?:(?:last|next|Last|Next)\s+)?{ENW}))\b"
@@ -129,7 +143,7 @@ LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 
 # Words before a date-like phrase that make it a name, not a date.
 NAME_BEFORE = re.compile(
-    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان)\s*$"
+    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل)\s*$"
 )
 RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
 RX_BEFORE_TODAY = re.compile(r"(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك)\s+$")
@@ -137,11 +151,10 @@ RX_AFTER_TODAY = re.compile(rf"\s+ال(?!{WD}{RB})[{AL}]")
 RX_YEAR_BORROW = re.compile(r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$")
 
 
-AR_KEYS = ["امس", "اليوم", "غدا", "غد", "شهر", "غره", "هذا العام", "هذه السنه", "هذا الاسبوع"] + list(AR_WEEKDAYS) + list(
-    PAST | CURRENT | FUTURE
-)
+AR_KEYS = (["امس", "اليوم", "غدا", "غد", "الغد", "شهر", "غره", "هذا العام", "هذه السنه", "هذا الاسبوع", "هذا الشهر",
+            "الليله الماضيه"] + list(AR_WEEKDAYS) + list(PAST | CURRENT | FUTURE) + list(AR_ORDINALS))  # fmt: skip
 LAT_KEYS = (
-    list(FR_MONTHS) + list(FR_WEEKDAYS) + list(EN_MONTHS) + list(EN_WEEKDAYS)
+    list(FR_MONTHS) + list(FR_ABBREVIATIONS) + list(FR_WEEKDAYS) + list(EN_MONTHS) + list(EN_WEEKDAYS)
     + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine",
        "mois", "l'an", "l’an", "yesterday", "today", "tomorrow", "last", "next", "this", "day"]
 )
@@ -174,8 +187,11 @@ YEAR_RX = re.compile(f"(?P<ar_year>{AR_YEAR})|(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # or a range / numeric date continues.
 AFTER_DAY = re.compile(
     rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
-    rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي)\s*(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
+    rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
+    rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
+    rf"|\s+من\s+(?:{SAME_MONTH})"
 )
 REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
 HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")
-ORDINAL_WORDS: frozenset = frozenset()
+ORDINAL_WORDS = frozenset(AR_ORDINALS)
+SINCE_BEFORE = re.compile(r"(?:منذ|\b[Ss]ince|\b[Dd]epuis(?:\s+le)?)\s*$")

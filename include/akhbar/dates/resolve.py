@@ -18,17 +18,20 @@ from akhbar.dates.lexicon import (
     AR_WEEKDAYS,
     EN_MONTHS,
     EN_WEEKDAYS,
+    FR_ABBREVIATIONS,
     FR_MONTHS,
     FR_WEEKDAYS,
     FUTURE,
     HIJRI_MONTHS,
     PAST,
 )
-from akhbar.dates.patterns import NAME_BEFORE, RX_AFTER_TODAY, RX_BEFORE_TODAY, RX_BEFORE_WD
+from akhbar.dates.patterns import NAME_BEFORE, RX_AFTER_TODAY, RX_BEFORE_TODAY, RX_BEFORE_WD, SINCE_BEFORE
+from akhbar.dates.tense import weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
-_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|War|Revolution|Road)\b")
+_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|War|Revolution|Road|uprising)\b",
+                            re.I)  # fmt: skip
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
 
 
@@ -42,7 +45,7 @@ class Finding(NamedTuple):
     calendar: str  # gregorian, hijri
     relative: bool
     explicit_year: bool
-
+    anaphora: str = ""  # "month" / "year": the month or year of the date written before it
 
 def _spaced(s: str) -> str:
     return re.sub(r"\s+", " ", s)
@@ -76,7 +79,8 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     elif g("yqual") is not None:
         date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")), month, day), True
     else:
-        date, rel = cal.day_with_qual(ref, month, day, g("qual")), True
+        qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
+        date, rel = cal.day_with_qual(ref, month, day, qual), True
     if date is None:
         return []
     out = []
@@ -84,8 +88,16 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         d0 = cal.valid(date.year, month, int(g("d0")))
         if d0 is not None and d0 < date:
             out.append(Finding(m.start("d0"), m.end("d0"), d0, "day", "gregorian", rel, year is not None))
-    out.append(Finding(ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None))
+    anaphora = "year" if g("ysame") is not None else ""
+    out.append(Finding(ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora))
     return out
+
+
+def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    """"17 من نفس الشهر", "الثامن منه": a day of the month of the date before it (set by the scan)."""
+    day = int(m.group("sday")) if m.group("sday") is not None else AR_ORDINALS[_spaced(m.group("sdayw"))]
+    date = cal.valid(ref.year, ref.month, day) or cal.valid(ref.year, ref.month, 28)
+    return [Finding(*m.span(), date, "day", "gregorian", True, False, f"month:{day}")]
 
 
 def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
@@ -126,7 +138,7 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     return [Finding(s, e, d, "day" if hd else "month", "hijri", rel, not rel)] if d else []
 
 
-def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:  # noqa: ARG001
     y = int(m.group("yr") or m.group("yr2"))
     return [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
 
@@ -147,6 +159,12 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
     return None
 
 
+def _today(m: re.Match, ref: _dt.date) -> _dt.date:
+    """"اليوم السبت": today is that weekday; a feed's date may be a day or two off it."""
+    wd = m.group("todaywd")
+    return cal.nearest_weekday(ref, AR_WEEKDAYS[wd]) if wd is not None else ref
+
+
 def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     s, e = m.span()
     g = m.group
@@ -155,6 +173,8 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, day, "day", "gregorian", True, False)]
     if g("rel_month") is not None:
         return [Finding(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))), "month", "gregorian", True, False)]
+    if g("rel_thismonth") is not None:
+        return [Finding(s, e, _dt.date(ref.year, ref.month, 1), "month", "gregorian", True, False)]
     if g("rel_yq") is not None:
         return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("rel_yq")), 1, 1), "year", "gregorian", True, False)]
     if g("rel_thisy") is not None:
@@ -162,11 +182,12 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if g("wd") is not None:
         if RX_BEFORE_WD.search(norm, max(0, s - 14), m.start("wd")):
             return []  # صلاة الجمعة, كل خميس: not a day
-        return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], g("wq")), "day", "gregorian", True, False)]
+        qual = g("wq") or weekday_qualifier(norm, s)
+        return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
     if g("today") is not None:
         if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(norm, max(0, s - 12), s):
             return []  # اليوم العالمي, روسيا اليوم
-        return [Finding(s, e, ref, "day", "gregorian", True, False)]
+        return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
     return []
 
 
@@ -179,7 +200,7 @@ def _numeric(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     return [Finding(*m.span(), d, "day", "gregorian", False, True)] if d else []
 
 
-_ARABIC = {"ar_day": _ar_day, "ar_month": _ar_month, "ar_hijri": _ar_hijri, "ar_year": _ar_year, "ar_rel": _ar_rel,
+_ARABIC = {"ar_same": _ar_same, "ar_day": _ar_day, "ar_month": _ar_month, "ar_hijri": _ar_hijri, "ar_year": _ar_year, "ar_rel": _ar_rel,
            "num": _numeric}  # fmt: skip
 
 
@@ -192,9 +213,14 @@ def resolve_arabic(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
 # --------------------------------------------------------------------------------------------
 
 
+def _fr_month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return FR_MONTHS.get(name) or FR_ABBREVIATIONS[name]
+
+
 def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     g = m.group
-    month = FR_MONTHS[g("fr_mon").lower().rstrip(".")]
+    month = _fr_month(g("fr_mon"))
     dd = g("fr_day").lower()
     day = 1 if dd == "1er" else int(dd)
     if g("fr_year") is not None:
@@ -214,11 +240,11 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
         return _fr_day(m, ref)
     if g("fr_mmon") is not None:
         y = int(g("fr_myear"))
-        month = FR_MONTHS[g("fr_mmon").lower().rstrip(".")]
+        month = _fr_month(g("fr_mmon"))
         return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
-    return latin_relative(_spaced(g("fr_rel").lower().replace("’", "'")), s, e, ref, french=True)
+    return latin_relative(_spaced(g("fr_rel").lower().replace("’", "'")), s, e, ref, french=True, text=m.string)
 
 
 def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
@@ -231,6 +257,8 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     month = EN_MONTHS[mon.capitalize() if mon.capitalize() in EN_MONTHS else mon]
     if year is not None:
         date = cal.valid(int(year), month, day) if cal.ok_year(int(year)) else None
+    elif SINCE_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
+        date = cal.day_with_qual(ref, month, day, "الماضي")
     else:
         date = cal.nearest(ref, month, day)
     return [Finding(*m.span(), date, "day", "gregorian", year is None, year is not None)] if date else []
@@ -247,10 +275,14 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("en_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("en_qmon") is not None:  # last October, next March
+        q = {"last": "الماضي", "next": "المقبل"}.get(g("en_qual").lower(), "الجاري")
+        month = EN_MONTHS[g("en_qmon")]
+        return [Finding(s, e, cal.month_with_qual(ref, month, q), "month", "gregorian", True, False)]
     if g("en_rel") is not None:
         if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
             return []  # "over the last year" is a period, not a date
-        return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False)
+        return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False, text=m.string)
     return []
 
 
@@ -265,7 +297,7 @@ _PAST_WORDS = ("dernière", "derniere", "dernier", "passée", "passee", "passé"
 _NEXT_WORDS = ("prochaine", "prochain", "next")
 
 
-def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool) -> list[Finding]:
+def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text: str = "") -> list[Finding]:
     """hier, la semaine dernière, next month, last Tuesday ..."""
     if r in _LATIN_DAYS:
         return [Finding(s, e, ref + _LATIN_DAYS[r] * _DAY, "day", "gregorian", True, False)]
@@ -283,5 +315,5 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool) -> li
     wd = next((names[w] for w in words if w in names), None)
     if wd is None:
         return []
-    qual = "الماضي" if past else "المقبل" if future else None
+    qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s)
     return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

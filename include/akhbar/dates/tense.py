@@ -1,0 +1,57 @@
+"""Is a weekday named in the future? ("will meet on Tuesday", "سيلتحق بفريقه الخميس", "sera reçu mardi").
+
+A weekday alone means the most recent such day in news writing ("said on Tuesday"), unless the
+clause it ends is in the future tense. The nearest tense marker before the weekday in its sentence
+decides: a future one (will, 'll, is due to, until; سوف، س+verb، حتى؛ sera, va, doit) gives the next
+such day, a past one (said, was, -ed; قال، أعلن، كان؛ a dit, était) or none keeps the default.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WINDOW = 90  # characters before the weekday examined (a clause, not the whole paragraph)
+_SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
+
+_FUTURE = re.compile(
+    r"\b(?:will|won't|'ll|shall|going\s+to|due\s+to|set\s+to|scheduled|expected\s+to|plans?\s+to|ahead\s+of|until|till)\b"
+    r"|\b(?:sera|seront|aura|auront|va|vont|doit|doivent|devra|devront|prochaine?)\b"
+    r"|(?<![\u0621-\u064a])(?:سوف|حتي|لغايه|غدا|المقبل|القادم)(?![\u0621-\u064a])"
+    r"|(?<![\u0621-\u064a])و?س[يتن][\u0621-\u064a]{3,}"
+)
+_PAST = re.compile(
+    r"\b(?:said|says|told|announced|reported|was|were|had|did|ago|last)\b|\b[a-z]{3,}ed\b"
+    r"|\b(?:a|ont|avait|avaient|était|étaient)\s+\w+|\b(?:hier|dernier|dernière)\b"
+    r"|(?<![\u0621-\u064a])(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
+    r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت)(?![\u0621-\u064a])"
+)
+# Nouns that start like a future verb (س + ي/ت/ن): not a tense marker.
+_NOT_VERBS = frozenset(
+    "سياسه سياسي سياسيه سياسيين سياسات سيارة سياره سيارات سيطره سينما سيناء سيناريو سياحه سياحي سياحيه سيد سيده "
+    "سيدات سيول ستار ستين ستون ستيني سنوات سنوي سنويه سنين سنابل سيرة سيره سياق سيادة سياده سيوف سيدي ستوديو".split()
+)
+
+
+def _future_markers(window: str) -> list[int]:
+    ends = []
+    for m in _FUTURE.finditer(window):
+        word = m.group().removeprefix("و")
+        if word.startswith("س") and word in _NOT_VERBS:
+            continue
+        ends.append(m.end())
+    return ends
+
+
+def weekday_qualifier(text: str, start: int) -> str | None:
+    """"المقبل" when the weekday at ``start`` is in a future clause, else None (the default reading)."""
+    if not text:
+        return None
+    window = text[max(0, start - _WINDOW) : start]
+    cut = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
+    if cut:
+        window = window[cut[-1] :]
+    future = _future_markers(window)
+    if not future:
+        return None
+    past = [m.end() for m in _PAST.finditer(window)]
+    return "المقبل" if not past or max(future) > max(past) else None

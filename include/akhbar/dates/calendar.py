@@ -77,6 +77,8 @@ def weekday(ref: _dt.date, wd: int, qual: str | None) -> _dt.date:
     """A weekday named in the news: the most recent one (today included) unless qualified."""
     if qual is None or qual in CURRENT:
         return ref - _dt.timedelta(days=(ref.weekday() - wd) % 7)
+    if qual == "upcoming":  # a future clause: that day or the next one
+        return ref + _dt.timedelta(days=(wd - ref.weekday()) % 7)
     if qual in PAST:
         return ref - _dt.timedelta(days=((ref.weekday() - wd) % 7) or 7)
     return ref + _dt.timedelta(days=((wd - ref.weekday()) % 7) or 7)

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 
 from akhbar.dates import patterns as p
-from akhbar.dates.calendar import valid
-from akhbar.dates.lexicon import CURRENT, FUTURE, PAST
+from akhbar.dates.calendar import nearest, valid
+from akhbar.dates.lexicon import AR_MONTHS, CURRENT, FUTURE, PAST
 from akhbar.dates.normalise import STRIP, Normalised, normalise
 from akhbar.dates.resolve import Finding, resolve_arabic, resolve_latin
 
@@ -142,6 +142,11 @@ def _at_arabic_word(scan: _Scan, a: _Anchor) -> re.Match | None:
     if word in ("امس", "غد"):
         rb = p.REL_LEAD_BEFORE.search(norm, max(scan.covered, s - 10), s)
         s = rb.start() if rb is not None else s
+    if word == "الغد":  # "مباراة الغد", "صباح الغد"
+        rb = p.GHAD_LEAD_BEFORE.search(norm, max(scan.covered, s - 10), s)
+        if rb is None:
+            return None  # "جيل الغد", "تونس الغد": the future, not tomorrow
+        s = rb.start()
     if word in _QUALIFIERS:  # "26 جويلية الماضي": start at the month (and its day)
         mb = p.MONTH_BEFORE_QUAL.search(norm, max(scan.covered, s - 40), s)
         if mb is None:
@@ -178,13 +183,23 @@ def _scan(norm: str, reference: _dt.date) -> list[Finding]:
     return found
 
 
-def _resolve_anaphora(found: list[Finding], reference: _dt.date) -> list[Finding]:
+def _month_written_before(norm: str, start: int, reference: _dt.date) -> _dt.date | None:
+    """The month named last before ``start`` ("في مارس بمعسكر ... في 19 ولغاية 27 من الشهر ذاته")."""
+    last = None
+    for m in p.BARE_MONTH.finditer(norm, max(0, start - 200), start):
+        last = m
+    if last is None:
+        return None
+    return nearest(reference, AR_MONTHS[" ".join(last.group("bmon").split())], 1)
+
+
+def _resolve_anaphora(found: list[Finding], reference: _dt.date, norm: str) -> list[Finding]:
     """"17 من نفس الشهر" takes the month (and year) of the date before it; "1 ديسمبر من نفس العام" its year."""
     out: list[Finding] = []
     for f in found:
-        before = next((o for o in reversed(out) if o.granularity == "day"), None)
+        before = next((o for o in reversed(out) if o.granularity in ("day", "month")), None)
         if f.anaphora.startswith("month:"):
-            base = before.date if before is not None else reference
+            base = before.date if before is not None else _month_written_before(norm, f.start, reference) or reference
             d = valid(base.year, base.month, int(f.anaphora.split(":")[1]))
             f = f._replace(date=d, anaphora="") if d is not None else None
         elif f.anaphora == "year":
@@ -235,7 +250,7 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
     if isinstance(reference, _dt.datetime):
         reference = reference.date()
     normalised = normalise(text)
-    found = _resolve_anaphora(_scan(normalised.text, reference), reference)
+    found = _resolve_anaphora(_scan(normalised.text, reference), reference, normalised.text)
     found = _borrow_years(found, normalised.text)
     mentions = (_to_mention(f, text, normalised) for f in found)
     return [m for m in mentions if m is not None]

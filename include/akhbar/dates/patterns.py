@@ -46,7 +46,7 @@ SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
 CONN = (rf"\s*(?:-|–|/|و|او|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي|ولغايه|لغايه|الي\s+غايه)\s*"
         rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?")
-LEAD = rf"(?:(?:اليوم|امس|غدا|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
+LEAD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
 AR_DAY_DATE = (
     rf"(?:{LB}{PFX}{LEAD})?(?:(?P<d0>{DAYNUM}){CONN})?"
@@ -68,7 +68,7 @@ AR_MONTH_DATE = (
 HMARK = r"(?:ه|هجريه|هجري|للهجره)"
 # A day of the month or year of the date before it: "17 من نفس الشهر", "الثامن منه", "1 ديسمبر من نفس العام"
 AR_SAME = (
-    rf"(?P<sday>{DAYNUM})\s+من\s+(?:{SAME_MONTH}){RB}"
+    rf"(?:(?P<sd0>{DAYNUM}){CONN})?(?P<sday>{DAYNUM})\s+من\s+(?:{SAME_MONTH}){RB}"
     rf"|{LB}(?:في\s+)?(?P<sdayw>{ORD})\s+(?:من\s+(?:{SAME_MONTH})|منه){RB}"
 )
 AR_HIJRI = (
@@ -171,7 +171,7 @@ DAYWORD_BEFORE = re.compile(
     rf"(?<![{AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
 )
 CUE_BEFORE = re.compile(
-    rf"(?:(?<![{AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه)"
+    rf"(?:(?<![{AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه|صيف|شتاء|خريف)"
     r"|\b(?:[Ii]n|[Ss]ince|[Ee]n|[Dd]epuis)\b)\s*$"
 )
 MONTH_BEFORE_YEAR = re.compile(
@@ -194,4 +194,8 @@ AFTER_DAY = re.compile(
 REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
 HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")
 ORDINAL_WORDS = frozenset(AR_ORDINALS)
+# An ordinal that counts parts, not days: "النصف الثاني من ماي", "الأسبوع الأول من جوان".
+BARE_MONTH = re.compile(rf"{LB}{PFX}(?P<bmon>{MON}){RB}")
+PART_BEFORE = re.compile(rf"(?<![{AL}])(?:النصف|الربع|الثلث|الاسبوع|الدور|الجزء|الشطر|العقد|القرن|الفصل)\s*$")
+GHAD_LEAD_BEFORE = re.compile(rf"(?<![{AL}])(?:مباراه|لقاء|يوم|صباح|مساء)\s+$")
 SINCE_BEFORE = re.compile(r"(?:منذ|\b[Ss]ince|\b[Dd]epuis(?:\s+le)?)\s*$")

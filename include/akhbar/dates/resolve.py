@@ -25,7 +25,14 @@ from akhbar.dates.lexicon import (
     HIJRI_MONTHS,
     PAST,
 )
-from akhbar.dates.patterns import NAME_BEFORE, RX_AFTER_TODAY, RX_BEFORE_TODAY, RX_BEFORE_WD, SINCE_BEFORE
+from akhbar.dates.patterns import (
+    NAME_BEFORE,
+    PART_BEFORE,
+    RX_AFTER_TODAY,
+    RX_BEFORE_TODAY,
+    RX_BEFORE_WD,
+    SINCE_BEFORE,
+)
 from akhbar.dates.tense import weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
@@ -71,6 +78,8 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     g = m.group
     month = AR_MONTHS[_spaced(g("mon"))]
     day, ds = _day(m, "day", "dayw")
+    if g("dayw") is not None and PART_BEFORE.search(norm, max(0, ds - 10), ds):
+        return []  # النصف الثاني من ماي: a part of the month, not its second day
     year = g("year")
     if year is not None:
         if not cal.ok_year(int(year)):
@@ -95,9 +104,15 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
 
 def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     """"17 من نفس الشهر", "الثامن منه": a day of the month of the date before it (set by the scan)."""
-    day = int(m.group("sday")) if m.group("sday") is not None else AR_ORDINALS[_spaced(m.group("sdayw"))]
-    date = cal.valid(ref.year, ref.month, day) or cal.valid(ref.year, ref.month, 28)
-    return [Finding(*m.span(), date, "day", "gregorian", True, False, f"month:{day}")]
+    g = m.group
+    day = int(g("sday")) if g("sday") is not None else AR_ORDINALS[_spaced(g("sdayw"))]
+    placeholder = cal.valid(ref.year, ref.month, 1)
+    out = []
+    if g("sd0") is not None:  # "في 19 ولغاية 27 من الشهر ذاته"
+        out.append(Finding(m.start("sd0"), m.end("sd0"), placeholder, "day", "gregorian", True, False, f"month:{g('sd0')}"))
+    start = m.start("sday") if g("sd0") is not None else m.start()
+    out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"month:{day}"))
+    return out
 
 
 def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_WINDOW = 90  # characters before the weekday examined (a clause, not the whole paragraph)
+_WINDOW = 160  # characters before the weekday examined (a clause, not the whole paragraph)
 _SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 
 _FUTURE = re.compile(
@@ -20,7 +20,7 @@ _FUTURE = re.compile(
     r"|(?<![\u0621-\u064a])و?س[يتن][\u0621-\u064a]{3,}"
 )
 _PAST = re.compile(
-    r"\b(?:said|says|told|announced|reported|was|were|had|did|ago|last)\b|\b[a-z]{3,}ed\b"
+    r"\b(?:said|says|told|announced|reported|was|were|had|did|ago)\b|\b[a-z]{3,}ed\b"
     r"|\b(?:a|ont|avait|avaient|était|étaient)\s+\w+|\b(?:hier|dernier|dernière)\b"
     r"|(?<![\u0621-\u064a])(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
     r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت)(?![\u0621-\u064a])"
@@ -43,7 +43,8 @@ def _future_markers(window: str) -> list[int]:
 
 
 def weekday_qualifier(text: str, start: int) -> str | None:
-    """"المقبل" when the weekday at ``start`` is in a future clause, else None (the default reading)."""
+    """"upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
+    else None (the default reading: the most recent such day)."""
     if not text:
         return None
     window = text[max(0, start - _WINDOW) : start]
@@ -54,4 +55,4 @@ def weekday_qualifier(text: str, start: int) -> str | None:
     if not future:
         return None
     past = [m.end() for m in _PAST.finditer(window)]
-    return "المقبل" if not past or max(future) > max(past) else None
+    return "upcoming" if not past or max(future) > max(past) else None

@@ -58,7 +58,18 @@ FRENCH_PAGES = {"trafilatura/eval/lapresse.tn.parite.html": "2020-02-18", "trafi
                 "trafilatura/cache/laviedesidees.fr.evaluation.html": "2009-09-15",
                 "trafilatura/eval/legrandcontinent.eu.heran.html": "2020-03-02",
                 "trafilatura/eval/dalloz-actualite.fr.raoult.html": "2020-05-07",
-                "trafilatura/eval/gala.fr.surnom.html": "2019-12-09"}  # fmt: skip
+                "trafilatura/eval/gala.fr.surnom.html": "2019-12-09",
+                "trafilatura/eval/aoc.media.archaisme.html": "2019-12-10",
+                "trafilatura/eval/blog.mondediplo.net.turpitude.html": "2018-06-21",
+                "trafilatura/cache/franceculture.fr.idees.html": "2020-01-14",
+                "trafilatura/cache/psl.eu.luniversite.html": "2019-11-06",
+                "trafilatura/cache/soundofscience.fr.1927.html": "2020-01-20",
+                "trafilatura/eval/mesopinions.com.mutilation.html": "2019-06-20",
+                "trafilatura/eval/arteradio.com-nuls.html": "2019-05-23",
+                "trafilatura/eval/france.attc.org-privatisations.html": "2019-06-13",
+                "trafilatura/eval/dw.com-elephants.html": "2011-05-23",
+                "trafilatura/eval/sports.fr.lorient.html": "2020-02-19",
+                "goose3/test_lefigaro.html": "2012-10-01"}  # fmt: skip
 
 
 def _trec(path: Path, folders: set[str] | None, corpus: str):

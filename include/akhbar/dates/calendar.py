@@ -33,6 +33,12 @@ def nearest(ref: _dt.date, month: int, day: int) -> _dt.date | None:
     return min(cands, key=lambda d: _distance(d, ref)) if cands else None
 
 
+def nearest_with_weekday(ref: _dt.date, month: int, day: int, wd: int) -> _dt.date | None:
+    """"الخميس 16 فيفري", "jeudi 23 août": the nearest year in which that day is that weekday, if one is near."""
+    cands = [d for d in (valid(y, month, day) for y in range(ref.year - 3, ref.year + 2)) if d and d.weekday() == wd]
+    return min(cands, key=lambda d: _distance(d, ref)) if cands else None
+
+
 def nearest_weekday(ref: _dt.date, wd: int) -> _dt.date:
     """The day of that weekday nearest to ``ref`` (3 days either way)."""
     back = (ref.weekday() - wd) % 7

@@ -73,7 +73,7 @@ def _anchors(norm: str) -> list[_Anchor]:
 def _after_day_number(scan: _Scan, s: int, e: int) -> re.Match | None:
     """A 1-2 digit number: a Latin month follows, or an Arabic month, a range or a numeric date."""
     norm = scan.norm
-    if p.LATIN_NEXT.match(norm, e):
+    if p.LATIN_NEXT.match(norm, e) or p.LATIN_RANGE_NEXT.match(norm, e):
         return p.LATIN_RX.match(norm, s)
     if p.AFTER_DAY.match(norm, e):
         m = p.AR_RX.match(norm, s)

@@ -47,9 +47,11 @@ SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:
 CONN = (rf"\s*(?:-|–|/|و|او|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي|ولغايه|لغايه|الي\s+غايه)\s*"
         rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?")
 LEAD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
+# The same, naming its weekday ("الخميس 16 فيفري": the year in which the 16th is a Thursday)
+LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:(?P<lwd>{WD}){RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
 AR_DAY_DATE = (
-    rf"(?:{LB}{PFX}{LEAD})?(?:(?P<d0>{DAYNUM}){CONN})?"
+    rf"(?:{LB}{PFX}{LEAD_WD})?(?:(?P<d0>{DAYNUM}){CONN})?"
     rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|فاتح|{ORD}(?=\s+من\s)))"
     rf"\s*(?:من\s+)?(?:شهر\s+)?{LB}{PFX}(?P<mon>{MON}){RB}"
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"
@@ -113,7 +115,8 @@ AR_RX = re.compile(
 FRM = f"(?:(?:{alternation(FR_MONTHS)})\\b|(?:{alternation(FR_ABBREVIATIONS)})\\.)"
 FRW = f"(?:{alternation(FR_WEEKDAYS)})"
 FR_RX = (
-    rf"(?i:(?:(?:le|du|au)\s+)?(?:{FRW}\s+)?(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
+    rf"(?i:(?:(?:le|les|du|au)\s+)?(?:(?P<fr_wd>{FRW})\s+)?(?:(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*)?"
+    rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
     rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
@@ -130,8 +133,9 @@ ENW = f"(?:{alternation(EN_WEEKDAYS)})"
 ENM_BEFORE_DAY = rf"(?:{ENM}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+[0-3]?\d(?!\d)))"
 ENM_FULL = "(?:" + "|".join(m for m in EN_MONTHS if len(m) > 4 or m in ("May", "June", "July")) + ")"
 EN_RX = (
-    rf"(?:\b(?:{ENW},?\s+)?(?P<en_mon>{ENM_BEFORE_DAY})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
-    rf"|(?<![A-Za-z0-9])(?:{ENW},?\s+)?(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
+    rf"(?:\b(?:(?P<en_wd1>{ENW}),?\s+)?(?P<en_mon>{ENM_BEFORE_DAY})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
+    rf"|(?<![A-Za-z0-9])(?:(?P<en_wd2>{ENW}),?\s+)?(?:(?P<en_d0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:/|-|–|and|to)\s*)?"
+    rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
@@ -166,6 +170,7 @@ ANCHOR_AR = re.compile(trie(AR_KEYS))
 ANCHOR_LAT = re.compile(trie(LAT_KEYS))
 PREFIX_LETTERS = frozenset("وبلفك")
 AR_LETTER = re.compile(f"[{AL}]")
+LATIN_RANGE_NEXT = re.compile(r"\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]")
 LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
 DAYWORD_BEFORE = re.compile(
     rf"(?<![{AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"

@@ -90,6 +90,8 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     else:
         qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
         date, rel = cal.day_with_qual(ref, month, day, qual), True
+        if qual is None and g("lwd") is not None:
+            date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
     if date is None:
         return []
     out = []
@@ -245,7 +247,21 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
         q = g("fr_qual")
         q = None if q is None else "الماضي" if q.lower() == "dernier" else "المقبل"
         date, explicit = cal.day_with_qual(ref, month, day, q), False
-    return [Finding(*m.span(), date, "day", "gregorian", not explicit, explicit)] if date else []
+        if q is None and g("fr_wd") is not None:
+            date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[g("fr_wd").lower()]) or date
+    if date is None:
+        return []
+    out = _range_start(m, "fr_d0", date, not explicit, explicit)
+    return out + [Finding(m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit)]
+
+
+def _range_start(m: re.Match, group: str, end: _dt.date, rel: bool, explicit: bool) -> list[Finding]:
+    """The first day of "27/28 April", "du 4 au 11 novembre", "18 et 19 février": same month and year."""
+    raw = m.group(group)
+    if raw is None:
+        return []
+    d0 = cal.valid(end.year, end.month, 1 if raw.lower() == "1er" else int(raw))
+    return [Finding(m.start(group), m.end(group), d0, "day", "gregorian", rel, explicit)] if d0 and d0 < end else []
 
 
 def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
@@ -270,13 +286,20 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     day = int(g("en_day") or g("en_day2"))
     year = g("en_year") or g("en_year2")
     month = EN_MONTHS[mon.capitalize() if mon.capitalize() in EN_MONTHS else mon]
+    wd = g("en_wd1") or g("en_wd2")
     if year is not None:
         date = cal.valid(int(year), month, day) if cal.ok_year(int(year)) else None
     elif SINCE_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
         date = cal.day_with_qual(ref, month, day, "الماضي")
+    elif wd is not None:
+        date = cal.nearest_with_weekday(ref, month, day, EN_WEEKDAYS[wd]) or cal.nearest(ref, month, day)
     else:
         date = cal.nearest(ref, month, day)
-    return [Finding(*m.span(), date, "day", "gregorian", year is None, year is not None)] if date else []
+    if date is None:
+        return []
+    out = _range_start(m, "en_d0", date, year is None, year is not None)
+    start = m.start("en_day2") if out else m.start()
+    return out + [Finding(start, m.end(), date, "day", "gregorian", year is None, year is not None)]
 
 
 def _english(m: re.Match, ref: _dt.date) -> list[Finding]:

@@ -37,8 +37,10 @@ from akhbar.dates.tense import weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
-_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|War|Revolution|Road|uprising)\b",
+_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
                             re.I)  # fmt: skip
+_FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.I)
+_FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.I)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
 
 
@@ -275,6 +277,8 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    if _FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s) or _FR_IDIOM_AFTER.match(m.string, e):
+        return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day
     return latin_relative(_spaced(g("fr_rel").lower().replace("’", "'")), s, e, ref, french=True, text=m.string)
 
 

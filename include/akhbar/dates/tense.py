@@ -21,7 +21,7 @@ _FUTURE = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:said|says|told|announced|reported|was|were|had|did|ago)\b|\b[a-z]{3,}ed\b"
-    r"|\b(?:a|ont|avait|avaient|était|étaient)\s+\w+|\b(?:hier|dernier|dernière)\b"
+    r"|\b(?:a|ont|avait|avaient)\s+(?:été|\w+(?:é|ée|és|ées|is|it|u|us))\b|\b(?:était|étaient|hier|dernier|dernière)\b"
     r"|(?<![\u0621-\u064a])(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
     r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت)(?![\u0621-\u064a])"
 )

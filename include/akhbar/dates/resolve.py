@@ -39,6 +39,7 @@ _DAY = _dt.timedelta(days=1)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
 _EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
                             re.I)  # fmt: skip
+_HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.I)
 _FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.I)
 _FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.I)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
@@ -355,7 +356,7 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
         return [Finding(s, e, _dt.date(ref.year + k, 1, 1), "year", "gregorian", True, False)]
     names = FR_WEEKDAYS if french else {k2.lower(): v for k2, v in EN_WEEKDAYS.items()}
     wd = next((names[w] for w in words if w in names), None)
-    if wd is None:
-        return []
+    if wd is None or (text and _HABIT_AFTER.match(text, e)):
+        return []  # "the Friday prayers", "la prière du vendredi": a habit, not a day
     qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s)
     return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

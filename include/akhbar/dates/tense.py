@@ -15,13 +15,20 @@ _SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 
 _FUTURE = re.compile(
     r"\b(?:will|won't|'ll|shall|going\s+to|due\s+to|set\s+to|scheduled|expected\s+to|plans?\s+to|ahead\s+of|until|till)\b"
-    r"|\b(?:sera|seront|aura|auront|va|vont|doit|doivent|devra|devront|prochaine?)\b"
-    r"|(?<![\u0621-\u064a])(?:سوف|حتي|لغايه|غدا|المقبل|القادم)(?![\u0621-\u064a])"
+    # the present tense of scheduled events: "who meet Petrojet on Thursday", "hosts ... this Friday"
+    r"|\b(?:meets?|plays?|hosts?|faces?|opens?|starts?|begins?|holds?|visits?|travels?|arrives?|returns?|resumes?|"
+    r"launch(?:es)?|kicks?\s+off|takes?\s+place|is\s+to|are\s+to)\b"
+    r"|\b(?:sera|seront|aura|auront|va|vont|doit|doivent|devra|devront|prochaine?)\b|\b\w{3,}(?:ra|ront|rons|rez)\b"
+    r"|(?<![\u0621-\u064a])(?:سوف|حتي|لغايه|غدا|المقبل|القادم|يلتقي|يواجه|يستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
+    r"يزور|تزور|يحل|تحل)(?![\u0621-\u064a])"
     r"|(?<![\u0621-\u064a])و?س[يتن][\u0621-\u064a]{3,}"
 )
 _PAST = re.compile(
-    r"\b(?:said|says|told|announced|reported|was|were|had|did|ago)\b|\b[a-z]{3,}ed\b"
-    r"|\b(?:a|ont|avait|avaient)\s+(?:été|\w+(?:é|ée|és|ées|is|it|u|us))\b|\b(?:était|étaient|hier|dernier|dernière)\b"
+    r"\b(?:said|says|told|announced|reported|was|were|had|did|ago|met|held|won|lost|took|gave|made|went|came|saw|"
+    r"began|ran|beat|hit|left|got|fell|rose|struck|sent|led|brought|fought|spoke|wrote|broke|drew|shot|sold|found|"
+    r"heard|built|spent|paid|kept|became|stood)\b|\b[a-z]{3,}ed\b"
+    r"|\b(?:a|ont|avait|avaient)\s+(?:été|\w+(?:é|ée|és|ées|is|it|u|us))\b|\b\w{3,}(?:ait|aient)\b"
+    r"|\b(?:était|étaient|hier|dernier|dernière)\b"
     r"|(?<![\u0621-\u064a])(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
     r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت)(?![\u0621-\u064a])"
 )

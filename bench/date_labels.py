@@ -27,7 +27,7 @@ NEWS_CRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 HTML = CORPUS / "html"
 LABEL_FILES = [ROOT / "bench" / "labels" / "date_mentions.jsonl", ROOT / "bench" / "labels" / "date_mentions_2.jsonl"]
 
-_FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.S) for t in ("DOCNO", "TITLE", "TEXT")}
+_FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TITLE", "TEXT")}
 _NC_NAME = re.compile(r"txt/([^/]+)/.*#([0-9a-f]{8})[0-9a-f-]*\.txt$")
 
 

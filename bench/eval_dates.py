@@ -17,27 +17,26 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
-import json
 import re
 import sys
 import tarfile
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "include"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from akhbar.dates import find_date_mentions, parse_published  # noqa: E402
-from date_labels import Case, load_cases  # noqa: E402
+from akhbar.dates import find_date_mentions, parse_published
+from date_labels import Case, load_cases
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 ANT = CORPUS / "ant" / "ant-v1.1.tar.gz"
 ANT_MS = CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"
 
-_TAG = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.S) for t in ("DOCNO", "TIME", "TEXT")}
+_TAG = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TIME", "TEXT")}
 
 
 def _span(text: str, mention: str, taken: set) -> tuple[int, int]:
@@ -199,10 +198,8 @@ def eval_published(limit: int | None) -> None:
                 c["none"] += 1
                 continue
             c["parsed"] += 1
-            local = got.astimezone(dt.timezone.utc if tz == "UTC" else __import__("zoneinfo").ZoneInfo(tz)).date()
-            if label.startswith("ANT v1.1") and 2013 <= local.year <= 2017:
-                c["year_ok"] += 1
-            elif not label.startswith("ANT v1.1") and local.year == 2018:
+            local = got.astimezone(dt.UTC if tz == "UTC" else __import__("zoneinfo").ZoneInfo(tz)).date()
+            if label.startswith("ANT v1.1") and 2013 <= local.year <= 2017 or not label.startswith("ANT v1.1") and local.year == 2018:
                 c["year_ok"] += 1
             dd = _docno_date(docno)
             if dd is not None:

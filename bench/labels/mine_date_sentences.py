@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from date_labels import ANT, ANT_MS, HTML, LABEL_FILES, NEWS_CRED, sha12  # noqa: E402
+from date_labels import ANT, ANT_MS, LABEL_FILES, NEWS_CRED, sha12
 
 _AR = "\u0621-\u064a"
 FAMILIES = {
@@ -33,12 +33,12 @@ FAMILIES = {
                   ["ms:CNN", "ms:BBC", "ms:France24", "nc:cnnarabic", "nc:bbcarabicnews"]),
     "weekday": (r"(?:الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد)\s*[،,]?\s*\d",
                 ["ant", "ms:SkyNews", "ms:CNN", "nc:Alahram.Newspaper"]),
-    "hijri": (r"محرم|صفر|ربيع الأول|ربيع الآخر|جمادى|جمادي|رجب|شعبان|رمضان|شوال|ذو القعدة|ذي القعدة|ذى القعدة|"
-              r"ذو الحجة|ذي الحجة|ذى الحجة|\d\s*هـ", ["ant", "ms:Alarabia", "ms:SkyNews", "nc:Alahram.Newspaper"]),
-    "english": (r"January|February|March|April|May|June|July|August|September|October|November|December|"
-                r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday", ["nc:englishAhram"]),
-    "french": (r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
-               r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier", ["html"]),
+    "hijri": ((r"محرم|صفر|ربيع الأول|ربيع الآخر|جمادى|جمادي|رجب|شعبان|رمضان|شوال|ذو القعدة|ذي القعدة|ذى القعدة|"
+               r"ذو الحجة|ذي الحجة|ذى الحجة|\d\s*هـ"), ["ant", "ms:Alarabia", "ms:SkyNews", "nc:Alahram.Newspaper"]),
+    "english": ((r"January|February|March|April|May|June|July|August|September|October|November|December|"
+                 r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday"), ["nc:englishAhram"]),
+    "french": ((r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+                r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier"), ["html"]),
     "relative": (r"أمس|الماضي|المقبل|القادم|الأسبوع|الجاري|غدا", ["ant", "ms:SkyNews", "nc:Alahram.Newspaper"]),
     "negative": (r"\d", ["ant", "ms:SkyNews", "nc:Alahram.Newspaper"]),
 }  # fmt: skip
@@ -46,7 +46,7 @@ _NOT_NEGATIVE = re.compile(r"جانفي|فيفري|مارس|أفريل|ماي|ج
                            r"أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|عام|سنة|أمس|اليوم|غدا|الماضي|المقبل|"
                            r"الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|الأحد|\d{4}")  # fmt: skip
 _SENTENCE = re.compile(r"[^\n.!?؟]+[.!?؟]?")
-_FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.S) for t in ("DOCNO", "TEXT", "TIME")}
+_FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TEXT", "TIME")}
 FRENCH_PAGES = {"trafilatura/eval/lapresse.tn.parite.html": "2020-02-18", "trafilatura/eval/bondyblog.fr.paris-8.html":
                 "2020-02-17", "trafilatura/eval/regards.fr.enquetes.html": "2020-01-07",
                 "trafilatura/eval/ledevoir.com.trottinettes.html": "2020-02-19",

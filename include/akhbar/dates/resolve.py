@@ -38,10 +38,10 @@ from akhbar.dates.tense import weekday_qualifier
 _DAY = _dt.timedelta(days=1)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
 _EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
-                            re.I)  # fmt: skip
-_HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.I)
-_FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.I)
-_FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.I)
+                            re.IGNORECASE)  # fmt: skip
+_HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.IGNORECASE)
+_FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
+_FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
 
 
@@ -158,7 +158,7 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     return [Finding(s, e, d, "day" if hd else "month", "hijri", rel, not rel)] if d else []
 
 
-def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:  # noqa: ARG001
+def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     y = int(m.group("yr") or m.group("yr2"))
     return [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
 

@@ -13,6 +13,7 @@ pages (to see what a host repeats) without keeping their trees.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from akhbar.extraction.vocabulary import attribute_kind
@@ -48,6 +49,7 @@ _ROLE_FLAGS = {"navigation": NAV, "menu": NAV, "menubar": NAV, "complementary": 
 _KIND_FLAGS = {"boilerplate": BOILER_CLASS, "comments": COMMENTS, "content": CONTENT_CLASS, "": 0}
 _DATE_PROPS = frozenset(("datepublished", "datemodified", "dc:date", "dc:created", "dcterms:created",
                          "dcterms:issued", "dc:issued"))  # fmt: skip
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -73,6 +75,7 @@ class Block:
     link_chars: int
     flags: int
     heading: int
+    size: int  # its length, a CJK character counting three (a few of them make a sentence)
 
     @property
     def link_density(self) -> float:
@@ -126,7 +129,8 @@ class _Walker:
         if text:
             el = self.dom.elements[element]
             links = min(len(text), run.link_chars)
-            self.dom.blocks.append(Block(text, element, links, el.flags, el.heading))
+            size = len(text) if text.isascii() else len(text) + 2 * len(_CJK.findall(text))
+            self.dom.blocks.append(Block(text, element, links, el.flags, el.heading, size))
         self.run = _Run()
 
     def open_element(self, node, tag: str, attrs: dict, parent: int) -> int:

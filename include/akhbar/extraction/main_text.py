@@ -70,10 +70,10 @@ def _flag_is_page_wide(dom: d.PageDom, flag: int) -> bool:
     """A <header>, <aside> or boilerplate class around most of the page's prose is a wrapper, not a box."""
     total = flagged = 0
     for b in dom.blocks:
-        if len(b.text) >= _MIN_PROSE:
-            total += len(b.text)
+        if b.size >= _MIN_PROSE:
+            total += b.size
             if b.flags & flag:
-                flagged += len(b.text)
+                flagged += b.size
     return total > 0 and flagged > 0.6 * total
 
 
@@ -81,7 +81,7 @@ def _effective_kinds(dom: d.PageDom) -> list[str]:
     """The nearest class naming a kind, except a boilerplate name on a box holding most of the page's
     text (a layout wrapper called "two-col-sidebar-right" is not a sidebar)."""
     sub = _subtrees(dom)
-    total = sum(len(b.text) for b in dom.blocks) or 1
+    total = sum(b.size for b in dom.blocks) or 1
     kinds: list[str] = []
     for i, e in enumerate(dom.elements):
         inherited = kinds[e.parent] if e.parent >= 0 else ""
@@ -114,15 +114,15 @@ def _boilerplate_mask(ctx: _Context) -> list[bool]:
 def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:
     total = flagged = 0
     for b in dom.blocks:
-        if len(b.text) >= _MIN_PROSE:
-            total += len(b.text)
-            flagged += len(b.text) if kinds[b.element] in wanted else 0
+        if b.size >= _MIN_PROSE:
+            total += b.size
+            flagged += b.size if kinds[b.element] in wanted else 0
     return total > 0 and flagged > 0.6 * total
 
 
 def _link_heavy(b: d.Block) -> bool:
     """Mostly links: a menu entry, a related title (with its date); not a sentence citing sources."""
-    n = len(b.text)
+    n = b.size
     ld = b.link_density
     own = n - b.link_chars
     return ld > 0.8 or (ld > 0.5 and own < 30) or (ld > 0.3 and n < 100)
@@ -133,7 +133,7 @@ def is_prose(text: str) -> bool:
 
 
 def _prose_value(b: d.Block) -> float:
-    n = len(b.text)
+    n = b.size
     if n < _MIN_PROSE:
         return 0.0
     value = n * (1.0 - b.link_density) ** 2
@@ -163,7 +163,7 @@ def _subtrees(dom: d.PageDom, values: list[float] | None = None) -> list[_Subtre
             e = dom.elements[e].parent
         s = sub[b.element]
         s.blocks += 1
-        s.chars += len(b.text)
+        s.chars += b.size
         s.link_blocks += b.link_density > 0.5
         s.prose += values[i] if values else 0.0
     for i in range(len(dom.elements) - 1, 0, -1):  # children come after their parent
@@ -282,7 +282,7 @@ def _lead(ctx: _Context, candidates: list[int], bad: list[bool], items: list[boo
         return candidates
     blocks = ctx.dom.blocks
     lead = [i for i in range(h + 1, candidates[0])
-            if not bad[i] and not items[blocks[i].element] and len(blocks[i].text) >= 80
+            if not bad[i] and not items[blocks[i].element] and blocks[i].size >= 80
             and blocks[i].link_density < 0.3 and not _is_dateline(blocks[i].text)]  # fmt: skip
     return lead + candidates
 
@@ -293,8 +293,8 @@ def _after_headline(ctx: _Context, candidates: list[int]) -> list[int]:
     if h is None:
         return candidates
     after = [i for i in candidates if i > h]
-    chars = sum(len(ctx.dom.blocks[i].text) for i in candidates)
-    kept = sum(len(ctx.dom.blocks[i].text) for i in after)
+    chars = sum(ctx.dom.blocks[i].size for i in candidates)
+    kept = sum(ctx.dom.blocks[i].size for i in after)
     return after if kept >= 0.5 * chars else candidates
 
 
@@ -337,30 +337,34 @@ def _box_headings(ctx: _Context, inside: list[bool]) -> set[int]:
 
 
 def _cut_at_boxes(ctx: _Context, candidates: list[int], headings: set[int]) -> list[int]:
-    """A box heading after the text ends it; prose may resume after a related box, not after comments."""
+    """A box heading after the text ends it; prose may resume after a related box, and after comments
+    only when the comments heading came too early to end the text (a "Comments (3)" under the byline)."""
     blocks = ctx.dom.blocks
+    total = sum(blocks[i].size for i in candidates) or 1
     out: list[int] = []
+    kept = 0
     skipping = False
     for i in sorted(set(candidates) | headings):
         text = blocks[i].text
         if i in headings:
             if not out:
                 continue
-            if any(w in text.casefold() for w in _COMMENT_WORDS):
+            if any(w in text.casefold() for w in _COMMENT_WORDS) and kept >= 0.5 * total:
                 break
             skipping = True
             continue
-        if skipping and not (len(text) >= 150 and blocks[i].link_density < 0.2):
+        if skipping and not (blocks[i].size >= 150 and blocks[i].link_density < 0.2):
             continue
         skipping = False
         out.append(i)
+        kept += blocks[i].size
     return out
 
 
 def _keep_in_context(ctx: _Context, candidates: list[int]) -> list[int]:
     """Runs of short blocks stay when prose follows them (subheadings) or surrounds them (lists)."""
     blocks = ctx.dom.blocks
-    long_ = [len(blocks[i].text) >= _SHORT or SENTENCE_END.search(blocks[i].text) is not None for i in candidates]
+    long_ = [blocks[i].size >= _SHORT or SENTENCE_END.search(blocks[i].text) is not None for i in candidates]
     out = []
     k = 0
     while k < len(candidates):

@@ -71,7 +71,9 @@ def read_page(html: bytes, *, url: str | None = None, headers: dict | None = Non
     tree = LexborHTMLParser(text)
     meta = read_metadata(tree)
     root = tree.body or tree.root
-    return ParsedPage(url, encoding, meta, read_dom(root) if root is not None else PageDom())
+    if root is None:
+        return ParsedPage(url, encoding, meta, PageDom())
+    return ParsedPage(url, encoding, meta, read_dom(root))
 
 
 @dataclass(frozen=True)

@@ -77,10 +77,9 @@ def _flag_is_page_wide(dom: d.PageDom, flag: int) -> bool:
     return total > 0 and flagged > 0.6 * total
 
 
-def _effective_kinds(dom: d.PageDom) -> list[str]:
+def _effective_kinds(dom: d.PageDom, sub: list[_Subtree]) -> list[str]:
     """The nearest class naming a kind, except a boilerplate name on a box holding most of the page's
     text (a layout wrapper called "two-col-sidebar-right" is not a sidebar)."""
-    sub = _subtrees(dom)
     total = sum(b.size for b in dom.blocks) or 1
     kinds: list[str] = []
     for i, e in enumerate(dom.elements):
@@ -92,13 +91,13 @@ def _effective_kinds(dom: d.PageDom) -> list[str]:
     return kinds
 
 
-def _boilerplate_mask(ctx: _Context) -> list[bool]:
+def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[bool]:
     dom = ctx.dom
     semantic = _SEMANTIC_BOILERPLATE
     for flag in (d.NAV, d.ASIDE, d.FOOTER, d.HEADER, d.FORM):
         if _flag_is_page_wide(dom, flag):
             semantic &= ~flag
-    kinds = _effective_kinds(dom)
+    kinds = _effective_kinds(dom, sub)
     wide_boiler = _kind_is_page_wide(dom, kinds, ("boilerplate", "comments"))
     repeated = ctx.host.repeated
     mask = []
@@ -154,7 +153,7 @@ class _Subtree:
     first: int = -1  # index of the first block inside
 
 
-def _subtrees(dom: d.PageDom, values: list[float] | None = None) -> list[_Subtree]:
+def _subtrees(dom: d.PageDom) -> list[_Subtree]:
     sub = [_Subtree() for _ in dom.elements]
     for i, b in enumerate(dom.blocks):
         e = b.element
@@ -165,7 +164,6 @@ def _subtrees(dom: d.PageDom, values: list[float] | None = None) -> list[_Subtre
         s.blocks += 1
         s.chars += b.size
         s.link_blocks += b.link_density > 0.5
-        s.prose += values[i] if values else 0.0
     for i in range(len(dom.elements) - 1, 0, -1):  # children come after their parent
         parent = dom.elements[i].parent
         if parent >= 0:
@@ -173,8 +171,17 @@ def _subtrees(dom: d.PageDom, values: list[float] | None = None) -> list[_Subtre
             p.blocks += c.blocks
             p.chars += c.chars
             p.link_blocks += c.link_blocks
-            p.prose += c.prose
     return sub
+
+
+def _add_prose(dom: d.PageDom, sub: list[_Subtree], values: list[float]) -> None:
+    """Each element's undecayed prose value, summed over what it holds."""
+    for b, v in zip(dom.blocks, values):
+        sub[b.element].prose += v
+    for i in range(len(dom.elements) - 1, 0, -1):
+        parent = dom.elements[i].parent
+        if parent >= 0:
+            sub[parent].prose += sub[i].prose
 
 
 def _item_elements(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
@@ -224,9 +231,9 @@ def _element_scores(dom: d.PageDom, values: list[float]) -> list[float]:
     return scores
 
 
-def _climb(dom: d.PageDom, root: int, values: list[float]) -> int:
+def _climb(dom: d.PageDom, root: int, sub: list[_Subtree]) -> int:
     """Move up while the parent holds a good deal more prose than the element (a body split in columns)."""
-    prose = [s.prose for s in _subtrees(dom, values)]
+    prose = [s.prose for s in sub]
     best, ancestor = root, root
     for _ in range(_CLIMB_LEVELS + 1):
         ancestor = dom.elements[ancestor].parent
@@ -237,17 +244,16 @@ def _climb(dom: d.PageDom, root: int, values: list[float]) -> int:
     return best
 
 
-def _body_region(dom: d.PageDom, scores: list[float], values: list[float]) -> list[bool]:
+def _body_region(dom: d.PageDom, scores: list[float], sub: list[_Subtree]) -> list[bool]:
     """Elements inside the body: the best element and its siblings holding prose."""
     if not scores:
         return []
-    root = _climb(dom, max(range(len(scores)), key=scores.__getitem__), values)
+    root = _climb(dom, max(range(len(scores)), key=scores.__getitem__), sub)
     chosen = {root}
     parent = dom.elements[root].parent
     if parent >= 0 and scores[root] > 0:
         siblings = [i for i, e in enumerate(dom.elements) if e.parent == parent]
         pos = siblings.index(root)
-        sub = _subtrees(dom, values)
         for k, i in enumerate(siblings):
             mostly_prose = sub[i].chars > 0 and sub[i].prose >= 0.6 * sub[i].chars
             if i != root and (scores[i] >= 0.2 * scores[root] or (abs(k - pos) == 1 and scores[i] >= 60 and mostly_prose)):
@@ -389,11 +395,12 @@ def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, h
     ctx = _Context(dom, title_block, norm_title(title) if title else "", host)
     if not dom.blocks:
         return MainText("", (), ())
-    bad = _boilerplate_mask(ctx)
     sub = _subtrees(dom)
+    bad = _boilerplate_mask(ctx, sub)
     items = _item_elements(dom, sub)
     values = [0.0 if bad[i] or items[b.element] else _prose_value(b) for i, b in enumerate(dom.blocks)]
-    inside = _body_region(dom, _element_scores(dom, values), values)
+    _add_prose(dom, sub, values)
+    inside = _body_region(dom, _element_scores(dom, values), sub)
     candidates = _after_headline(ctx, _candidates(ctx, bad, inside, items))
     candidates = _lead(ctx, candidates, bad, items)
     candidates, zone = _dateline_zone(ctx, candidates)

@@ -86,25 +86,38 @@ def layout_pages() -> list[GoldPage]:
     return pages
 
 
+_GOLD_BLOCKS = frozenset(["address", "article", "aside", "blockquote", "body", "br", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption"])  # fmt: skip
+
+
 def _gold_text(html: str) -> str:
+    """The visible text of Readability's expected content, one line per block: block elements and <br>
+    end a line, inline elements (<a>, <span>, <b>) join their text as a browser shows it ("<span>Z</span>
+    imbabwe" is "Zimbabwe", and a Chinese sentence with a link inside stays one run of characters)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(f"<div id='gold'>{html}</div>")
-    kinds = ("p", "li", "h1", "h2", "h3", "h4", "pre", "td", "dd")
-    blocks = []
-    for node in tree.css(", ".join(f"#gold {k}" for k in kinds)):
-        parent = node.parent
-        while parent is not None and parent.tag not in kinds and parent.attributes.get("id") != "gold":
-            parent = parent.parent
-        if parent is not None and parent.tag in kinds:
-            continue  # inside another block already counted (a <p> in a <li>)
-        text = " ".join(node.text(separator=" ").split())
-        if text:
-            blocks.append(text)
-    # text outside those elements (divs with bare text): the whole text is the reference for tokens
-    whole = " ".join(tree.css_first("#gold").text(separator=" ").split())
-    covered = sum(len(b) for b in blocks)
-    return "\n".join(blocks) if covered >= 0.8 * len(whole) else whole
+    root = LexborHTMLParser(f"<div id='gold'>{html}</div>").css_first("#gold")
+    lines: list[str] = []
+    current: list[str] = []
+    stack = [(root.iter(include_text=True), True)]  # (children, is a block)
+    while stack:
+        children, block = stack[-1]
+        node = next(children, None)
+        tag = node.tag if node is not None else None
+        if node is None or tag in _GOLD_BLOCKS:
+            if node is None:
+                stack.pop()
+            if node is None and not block:
+                continue
+            lines.append("".join(current))  # a block starts or ends: the line ends
+            current = []
+            if node is not None:
+                stack.append((node.iter(include_text=True), True))
+        elif tag == "-text":
+            current.append(node.text_content or "")
+        elif tag and tag not in ("script", "style") and not tag.startswith(("-", "!", "_")):
+            stack.append((node.iter(include_text=True), False))
+    lines.append("".join(current))
+    return "\n".join(text for text in (" ".join(line.split()) for line in lines) if text)
 
 
 def readability_pages() -> list[GoldPage]:

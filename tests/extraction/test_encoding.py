@@ -69,3 +69,20 @@ def test_binary_bytes_are_undecodable():
         decode_html(bytes(range(256)) * 50, {"Content-Type": "text/html"})
 
 
+
+
+@pytest.mark.parametrize(
+    "label,codec,text",
+    [
+        ("gb2312", "gb18030", "镕基与堃的新闻：数据中心今日开放。"),  # 镕 and 堃 are GBK, not GB 2312
+        ("Shift_JIS", "cp932", "①髙橋さんは本日、新しい研究所を開きました。"),  # ① and 髙 are Windows-31J
+        ("euc-kr", "cp949", "똠방각하는 오늘 새로운 연구소를 열었습니다."),  # 똠 is only in CP949
+        ("big5", "big5hkscs", "香港嘅新聞：今日開咗新嘅研究所，市民踴躍參觀。"),  # 嘅 咗: HKSCS
+    ],
+)
+def test_east_asian_labels_decode_with_the_tables_browsers_use(label, codec, text):
+    """A page labelled with an older East Asian table holds characters of its superset (as browsers
+    decode it): the strict decode with the label's own table would fail and fall to guessing."""
+    html = f"<html><head><meta charset='{label}'><title>t</title></head><body><p>{text}</p></body></html>"
+    decoded, used = decode_html(html.encode(codec), None)
+    assert text in decoded and used == codec

@@ -106,3 +106,43 @@ def test_body_split_in_columns_and_standfirst_in_its_own_box():
     page = extract_html(html.encode())
     lines = page.text.split("\n")
     assert lines[0] == lead and lines[1:] == [p for p in ARABIC_PARAGRAPHS for _ in range(2)]
+
+
+def test_links_inside_a_list_of_points_are_text_but_a_menu_is_not():
+    """Link density is the list's: an item that is a link among items of prose stays; a list that is
+    links as a whole (a menu, related titles) goes, whatever the class names."""
+    points = [f"<li>{ARABIC_PARAGRAPHS[0]}</li>", "<li><a href='/report'>التقرير الكامل للوزارة حول الحملة</a></li>",
+              f"<li>{ARABIC_PARAGRAPHS[1]}</li>", f"<li>{ARABIC_PARAGRAPHS[2]}</li>"]  # fmt: skip
+    menu = "".join(f"<li><a href='/{i}'>{t}</a></li>" for i, t in enumerate(RELATED))
+    html = (f"<html><head><title>{TITLE}</title></head><body><div><ul>{menu}</ul></div><div><h1>{TITLE}</h1>"
+            f"<p>{ARABIC_PARAGRAPHS[2]}</p><ul>{''.join(points)}</ul><p>{ARABIC_PARAGRAPHS[0]}</p></div>"
+            f"<div><ul>{menu}</ul></div></body></html>")  # fmt: skip
+    lines = extract_html(html.encode()).text.split("\n")
+    assert "التقرير الكامل للوزارة حول الحملة" in lines
+    assert not any(t in lines for t in RELATED)
+
+
+def test_a_table_of_data_keeps_its_linked_cells():
+    rows = "".join(f"<tr><td>{2000 + i}</td><td><a href='/f/{i}'>{t}</a></td><td>{p}</td></tr>"
+                   for i, (t, p) in enumerate(zip(RELATED, ARABIC_PARAGRAPHS)))  # fmt: skip
+    html = (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>{ARABIC_PARAGRAPHS[1]}</p>"
+            f"<table>{rows}</table><p>{ARABIC_PARAGRAPHS[2]}</p></body></html>")
+    lines = extract_html(html.encode()).text.split("\n")
+    assert RELATED[0] in lines and "2000" in lines
+
+
+def test_chart_labels_between_paragraphs_are_not_text():
+    labels = "".join(f"<p>{x}</p>" for x in ("$915", "billion", "600", "300", "’17", "’18", "’19", "%"))
+    html = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1><p>{ARABIC_PARAGRAPHS[0]}</p>"
+            f"<div class='chart'><p>مدفوعات الفوائد</p>{labels}</div><p>{ARABIC_PARAGRAPHS[1]}</p></article></body></html>")
+    assert extract_html(html.encode()).text.split("\n") == ARABIC_PARAGRAPHS[:2]
+
+
+def test_lines_of_chinese_without_punctuation_are_not_taken_for_a_dateline():
+    """Sizes count a CJK character three: twenty of them are a line of text, not a byline."""
+    lines = ["玉峰道路一路上雲氣山嵐滯留山頭順路下切蜿蜒道路", "美樹美如其名偌大楓香樹早已呈現金黃泛紅色彩",
+             "第二次造訪美樹發現到營區變了印象中以前的招牌換成了原木招牌",
+             "營區內除了露營民宿餐飲賞楓項目多了許多原木飾品更有畫龍點睛效果"]  # fmt: skip
+    html = ("<html><head><title>美樹營地賞楓</title></head><body><h1>美樹營地賞楓</h1><div>"
+            + "<br>".join(lines) + "</div></body></html>")
+    assert extract_html(html.encode()).text.split("\n") == lines

@@ -28,7 +28,7 @@ BOILER_CLASS = 32
 COMMENTS = 64
 CONTENT_CLASS = 128  # a class naming article text, itemprop=articleBody
 FORM = 256
-CAPTION = 512  # figcaption, caption
+CAPTION = 512  # figcaption (a table's <caption> names its data: not flagged)
 LIST_ITEM = 1024
 TABLE_CELL = 2048
 QUOTE = 4096
@@ -41,7 +41,7 @@ SKIP_TAGS = frozenset(
     ["head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "select", "option", "optgroup", "textarea", "button", "input", "map", "area", "audio", "video", "source", "track", "picture", "img", "meta", "link", "base", "title", "amp-ad", "amp-analytics", "amp-social-share", "amp-img", "amp-pixel", "amp-iframe", "amp-video", "amp-embed"]
 )
 _OWN_FLAGS = {"nav": NAV, "menu": NAV, "amp-sidebar": NAV, "aside": ASIDE, "footer": FOOTER, "header": HEADER,
-              "article": ARTICLE, "main": ARTICLE, "form": FORM, "figcaption": CAPTION, "caption": CAPTION,
+              "article": ARTICLE, "main": ARTICLE, "form": FORM, "figcaption": CAPTION,
               "li": LIST_ITEM, "dd": LIST_ITEM, "dt": LIST_ITEM, "td": TABLE_CELL, "th": TABLE_CELL,
               "blockquote": QUOTE, "pre": PRE}  # fmt: skip
 _ROLE_FLAGS = {"navigation": NAV, "menu": NAV, "menubar": NAV, "complementary": ASIDE, "contentinfo": FOOTER,

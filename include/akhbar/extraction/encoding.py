@@ -42,6 +42,26 @@ _LABEL_ALIASES = {
     "x-mac-arabic": "mac-arabic",
     "utf8": "utf-8",
     "unicode-1-1-utf-8": "utf-8",
+    # East Asian labels name the older, smaller tables; pages use the supersets browsers decode with
+    # (a strict gb2312 decode fails on the first GBK character, and the page would fall to detection).
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "chinese": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "korean": "cp949",
+    "big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "tis-620": "cp874",
+    "iso-8859-11": "cp874",
 }
 
 # Signs of bytes decoded with the wrong table.

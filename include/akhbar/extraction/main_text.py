@@ -42,7 +42,7 @@ _MIN_ITEMS = 3
 _CLIMB_LEVELS = 3  # the body may be split over the children of an ancestor of the best element
 _CLIMB_GAIN = 1.5
 _CLIMB_MIN_PROSE = 400  # ... and the other children add at least this much prose
-_FULL_STOP = re.compile(r"[.!?؟]\s*$")
+_FULL_STOP = re.compile(r"[.!?؟。！？]\s*$")
 _COMMENT_WORDS = ("تعليق", "comment", "réagi", "reagi", "reply")
 
 
@@ -99,12 +99,14 @@ def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[bool]:
             semantic &= ~flag
     kinds = _effective_kinds(dom, sub)
     wide_boiler = _kind_is_page_wide(dom, kinds, ("boilerplate", "comments"))
+    in_prose_group = _prose_groups(dom, sub)
     repeated = ctx.host.repeated
     mask = []
     for b in dom.blocks:
         bad = bool(b.flags & semantic) and kinds[b.element] != "content"
         bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
-        bad = bad or _link_heavy(b) or (repeated and block_key(b.text) in repeated)
+        bad = bad or (_link_heavy(b) and not in_prose_group[b.element])
+        bad = bad or (repeated and block_key(b.text) in repeated)
         bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)
         mask.append(bad)
     return mask
@@ -119,16 +121,39 @@ def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:
     return total > 0 and flagged > 0.6 * total
 
 
+_GROUP_TAGS = frozenset(["ul", "ol", "dl", "table"])
+_GROUP_ITEMS = frozenset(["li", "dt", "dd", "td", "th"])
+_GROUP_MAX_LINKS = 0.4
+
+
+def _prose_groups(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
+    """Elements inside a list or a table whose items (cells) are one or two blocks each and whose text as
+    a whole is mostly not links: a list of points or a table of data, where an item that is a link (a
+    film's title, "Here's our year in review") is part of the text. Link density is a property of the
+    list, not of each of its items: a menu or a list of related titles is links as a whole."""
+    group = [-1] * len(dom.elements)
+    items = [0] * len(dom.elements)
+    for i, e in enumerate(dom.elements):
+        outer = group[e.parent] if e.parent >= 0 else -1
+        group[i] = i if e.tag in _GROUP_TAGS else outer
+        if e.tag in _GROUP_ITEMS and outer >= 0:
+            items[outer] += 1
+    prose = [False] * len(dom.elements)
+    for i, g in enumerate(group):
+        if g < 0:
+            continue
+        s, n = sub[g], items[g]
+        prose[i] = (n >= 2 and s.blocks <= 2 * n and s.text_len > 0
+                    and s.link_len < _GROUP_MAX_LINKS * s.text_len)  # fmt: skip
+    return prose
+
+
 def _link_heavy(b: d.Block) -> bool:
     """Mostly links: a menu entry, a related title (with its date); not a sentence citing sources."""
     n = b.size
     ld = b.link_density
     own = n - b.link_chars
     return ld > 0.8 or (ld > 0.5 and own < 30) or (ld > 0.3 and n < 100)
-
-
-def is_prose(text: str) -> bool:
-    return len(text) >= 60 or SENTENCE_END.search(text) is not None
 
 
 def _prose_value(b: d.Block) -> float:
@@ -149,6 +174,8 @@ class _Subtree:
     blocks: int = 0
     chars: int = 0
     link_blocks: int = 0
+    text_len: int = 0  # characters of its blocks (link density is a share of characters)
+    link_len: int = 0
     prose: float = 0.0  # prose value of the blocks inside, undecayed
     first: int = -1  # index of the first block inside
 
@@ -164,6 +191,8 @@ def _subtrees(dom: d.PageDom) -> list[_Subtree]:
         s.blocks += 1
         s.chars += b.size
         s.link_blocks += b.link_density > 0.5
+        s.text_len += len(b.text)
+        s.link_len += b.link_chars
     for i in range(len(dom.elements) - 1, 0, -1):  # children come after their parent
         parent = dom.elements[i].parent
         if parent >= 0:
@@ -171,6 +200,8 @@ def _subtrees(dom: d.PageDom) -> list[_Subtree]:
             p.blocks += c.blocks
             p.chars += c.chars
             p.link_blocks += c.link_blocks
+            p.text_len += c.text_len
+            p.link_len += c.link_len
     return sub
 
 
@@ -289,7 +320,7 @@ def _lead(ctx: _Context, candidates: list[int], bad: list[bool], items: list[boo
     blocks = ctx.dom.blocks
     lead = [i for i in range(h + 1, candidates[0])
             if not bad[i] and not items[blocks[i].element] and blocks[i].size >= 80
-            and blocks[i].link_density < 0.3 and not _is_dateline(blocks[i].text)]  # fmt: skip
+            and blocks[i].link_density < 0.3 and not _is_dateline(blocks[i])]  # fmt: skip
     return lead + candidates
 
 
@@ -304,9 +335,10 @@ def _after_headline(ctx: _Context, candidates: list[int]) -> list[int]:
     return after if kept >= 0.5 * chars else candidates
 
 
-def _is_dateline(text: str) -> bool:
-    """A dateline, a byline, a section label: short, opened by a cue word, or holding a time or a year."""
-    n = len(text)
+def _is_dateline(b: d.Block) -> bool:
+    """A dateline, a byline, a section label: short, opened by a cue word, or holding a time or a year.
+    Lengths are sizes (a Chinese or Japanese character counts three: 20 of them are a sentence)."""
+    text, n = b.text, b.size
     if n >= 150:
         return False
     if DATELINE_START.search(text) or (n < 80 and CLOCK.search(text)):
@@ -321,8 +353,7 @@ def _dateline_zone(ctx: _Context, candidates: list[int]) -> tuple[list[int], lis
     blocks = ctx.dom.blocks
     zone = []
     for k, i in enumerate(candidates):
-        text = blocks[i].text
-        if not _is_dateline(text):
+        if not _is_dateline(blocks[i]):
             return candidates[k:], zone
         zone.append(i)
         if len(zone) >= 6:
@@ -336,7 +367,7 @@ def _box_headings(ctx: _Context, inside: list[bool]) -> set[int]:
     out = set()
     for i, b in enumerate(ctx.dom.blocks):
         text = b.text
-        if (inside[b.element] and len(text) < 60 and b.link_density < 0.5 and BOX_HEADING.match(text)
+        if (inside[b.element] and b.size < 60 and b.link_density < 0.5 and BOX_HEADING.match(text)
                 and not _FULL_STOP.search(text)):  # fmt: skip
             out.add(i)
     return out
@@ -367,6 +398,17 @@ def _cut_at_boxes(ctx: _Context, candidates: list[int], headings: set[int]) -> l
     return out
 
 
+def _figures(ctx: _Context, run: list[int]) -> bool:
+    """A run of labels that are mostly numbers ("$915", "billion", "’17", "%") outside any table: a
+    chart's axes and values drawn in HTML, not subheadings or a list (a table of figures is data)."""
+    if len(run) < 4:
+        return False
+    blocks, elements = ctx.dom.blocks, ctx.dom.elements
+    bare = sum(sum(ch.isalpha() for ch in blocks[i].text) < 3 and elements[blocks[i].element].tag not in ("td", "th")
+               for i in run)  # fmt: skip
+    return bare >= 0.5 * len(run)
+
+
 def _keep_in_context(ctx: _Context, candidates: list[int]) -> list[int]:
     """Runs of short blocks stay when prose follows them (subheadings) or surrounds them (lists)."""
     blocks = ctx.dom.blocks
@@ -385,7 +427,7 @@ def _keep_in_context(ctx: _Context, candidates: list[int]) -> list[int]:
         prose_after = end < len(candidates)
         prose_before = bool(out)
         headings = all(blocks[i].heading >= 2 for i in run)
-        if prose_after and (prose_before or headings):
+        if prose_after and (prose_before or headings) and not _figures(ctx, run):
             out.extend(run)
         k = end
     return out

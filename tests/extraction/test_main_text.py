@@ -146,3 +146,12 @@ def test_lines_of_chinese_without_punctuation_are_not_taken_for_a_dateline():
     html = ("<html><head><title>美樹營地賞楓</title></head><body><h1>美樹營地賞楓</h1><div>"
             + "<br>".join(lines) + "</div></body></html>")
     assert extract_html(html.encode()).text.split("\n") == lines
+
+
+def test_a_linked_subheading_between_paragraphs_stays_but_a_related_box_goes():
+    html = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1><div class='c'>"
+            f"<p>{ARABIC_PARAGRAPHS[0]}</p><h3><a href='/vaccine'>لقاح الحصبة (مجاني)</a></h3>"
+            f"<p>{ARABIC_PARAGRAPHS[1]}</p><div class='r'><h3><a href='/o'>{RELATED[0]}</a></h3></div>"
+            f"<p>{ARABIC_PARAGRAPHS[2]}</p></div></article></body></html>")  # fmt: skip
+    lines = extract_html(html.encode()).text.split("\n")
+    assert lines == [ARABIC_PARAGRAPHS[0], "لقاح الحصبة (مجاني)", *ARABIC_PARAGRAPHS[1:]]

@@ -91,7 +91,11 @@ def _effective_kinds(dom: d.PageDom, sub: list[_Subtree]) -> list[str]:
     return kinds
 
 
-def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[bool]:
+_LINKS_ONLY = 2  # a mask value: boilerplate for its links alone (a linked subheading may still be text)
+
+
+def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[int]:
+    """0 for a block that may be text, 1 for boilerplate, ``_LINKS_ONLY`` when its links alone say so."""
     dom = ctx.dom
     semantic = _SEMANTIC_BOILERPLATE
     for flag in (d.NAV, d.ASIDE, d.FOOTER, d.HEADER, d.FORM):
@@ -105,10 +109,10 @@ def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[bool]:
     for b in dom.blocks:
         bad = bool(b.flags & semantic) and kinds[b.element] != "content"
         bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
-        bad = bad or (_link_heavy(b) and not in_prose_group[b.element])
         bad = bad or (repeated and block_key(b.text) in repeated)
         bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)
-        mask.append(bad)
+        links = not bad and _link_heavy(b) and not in_prose_group[b.element]
+        mask.append(_LINKS_ONLY if links else int(bad))
     return mask
 
 
@@ -123,14 +127,15 @@ def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:
 
 _GROUP_TAGS = frozenset(["ul", "ol", "dl", "table"])
 _GROUP_ITEMS = frozenset(["li", "dt", "dd", "td", "th"])
-_GROUP_MAX_LINKS = 0.4
+_GROUP_MAX_LINKS = 0.5
 
 
 def _prose_groups(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
-    """Elements inside a list or a table whose items (cells) are one or two blocks each and whose text as
-    a whole is mostly not links: a list of points or a table of data, where an item that is a link (a
-    film's title, "Here's our year in review") is part of the text. Link density is a property of the
-    list, not of each of its items: a menu or a list of related titles is links as a whole."""
+    """Elements inside a list or a table whose items (cells) are one or two blocks each, some of them
+    sentences with few links, and whose text as a whole is mostly not links: a list of points or a
+    table of data, where an item that is a link (a film's title, "Here's our year in review") is part of
+    the text. Link density is a property of the list, not of each of its items: a menu or a list of
+    related titles is links as a whole."""
     group = [-1] * len(dom.elements)
     items = [0] * len(dom.elements)
     for i, e in enumerate(dom.elements):
@@ -138,12 +143,17 @@ def _prose_groups(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
         group[i] = i if e.tag in _GROUP_TAGS else outer
         if e.tag in _GROUP_ITEMS and outer >= 0:
             items[outer] += 1
+    sentences = [0] * len(dom.elements)
+    for b in dom.blocks:
+        g = group[b.element]
+        if g >= 0 and b.size >= 60 and b.link_density < 0.3:
+            sentences[g] += 1
     prose = [False] * len(dom.elements)
     for i, g in enumerate(group):
         if g < 0:
             continue
         s, n = sub[g], items[g]
-        prose[i] = (n >= 2 and s.blocks <= 2 * n and s.text_len > 0
+        prose[i] = (n >= 2 and s.blocks <= 2 * n and sentences[g] > 0
                     and s.link_len < _GROUP_MAX_LINKS * s.text_len)  # fmt: skip
     return prose
 
@@ -300,7 +310,7 @@ def _body_region(dom: d.PageDom, scores: list[float], sub: list[_Subtree]) -> li
 # --------------------------------------------------------------------------------------------
 
 
-def _candidates(ctx: _Context, bad: list[bool], inside: list[bool], items: list[bool]) -> list[int]:
+def _candidates(ctx: _Context, bad: list[int], inside: list[bool], items: list[bool]) -> list[int]:
     out = []
     for i, b in enumerate(ctx.dom.blocks):
         if bad[i] or not inside[b.element] or items[b.element]:
@@ -312,7 +322,7 @@ def _candidates(ctx: _Context, bad: list[bool], inside: list[bool], items: list[
     return out
 
 
-def _lead(ctx: _Context, candidates: list[int], bad: list[bool], items: list[bool]) -> list[int]:
+def _lead(ctx: _Context, candidates: list[int], bad: list[int], items: list[bool]) -> list[int]:
     """Prose between the headline and the body's first block (a standfirst in its own box) is text."""
     h = ctx.title_block
     if h is None or not candidates or candidates[0] <= h + 1:
@@ -320,7 +330,7 @@ def _lead(ctx: _Context, candidates: list[int], bad: list[bool], items: list[boo
     blocks = ctx.dom.blocks
     lead = [i for i in range(h + 1, candidates[0])
             if not bad[i] and not items[blocks[i].element] and blocks[i].size >= 80
-            and blocks[i].link_density < 0.3 and not _is_dateline(blocks[i])]  # fmt: skip
+            and blocks[i].link_density < 0.5 and not _is_dateline(blocks[i])]  # fmt: skip
     return lead + candidates
 
 
@@ -433,6 +443,18 @@ def _keep_in_context(ctx: _Context, candidates: list[int]) -> list[int]:
     return out
 
 
+def _linked_subheadings(ctx: _Context, kept: list[int], bad: list[int]) -> list[int]:
+    """A heading that is a link ("“Rez Infinite” ($30)" over the game's review) right between two kept
+    paragraphs of the same box is a subheading of the text; a related box has its own box."""
+    blocks, elements = ctx.dom.blocks, ctx.dom.elements
+    kept_set = set(kept)
+    added = [i for i in range(1, len(blocks) - 1)
+             if bad[i] == _LINKS_ONLY and blocks[i].heading >= 2 and blocks[i].size < 200
+             and i - 1 in kept_set and i + 1 in kept_set
+             and elements[blocks[i].element].parent == elements[blocks[i + 1].element].parent]  # fmt: skip
+    return sorted(kept_set.union(added)) if added else kept
+
+
 def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, host: HostView) -> MainText:
     ctx = _Context(dom, title_block, norm_title(title) if title else "", host)
     if not dom.blocks:
@@ -447,5 +469,6 @@ def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, h
     candidates = _lead(ctx, candidates, bad, items)
     candidates, zone = _dateline_zone(ctx, candidates)
     kept = _keep_in_context(ctx, _cut_at_boxes(ctx, candidates, _box_headings(ctx, inside)))
+    kept = _linked_subheadings(ctx, kept, bad)
     text = "\n".join(dom.blocks[i].text for i in kept)
     return MainText(text, tuple(kept), tuple(zone))

@@ -348,7 +348,7 @@ def report(pages: list[GoldPage], results: dict[str, list[Result]]) -> None:
             langs = sorted({pages[i].lang for i in idx_all}, key=lambda x: (x not in ("ar", "fr", "en"), x))
             groups = [(lang, [i for i in idx_all if pages[i].lang == lang]) for lang in langs] + [("all", idx_all)]
             for lang, idx in groups:
-                if name == "readability" and lang not in ("ar", "fr", "en", "all"):
+                if name == "readability" and lang not in ("ar", "fr", "en", "und", "all"):
                     continue
                 for system, res in results.items():
                     sub_pages = [pages[i] for i in idx]

@@ -86,3 +86,13 @@ def test_east_asian_labels_decode_with_the_tables_browsers_use(label, codec, tex
     html = f"<html><head><meta charset='{label}'><title>t</title></head><body><p>{text}</p></body></html>"
     decoded, used = decode_html(html.encode(codec), None)
     assert text in decoded and used == codec
+
+
+@pytest.mark.parametrize("label", ["gb2312", "Shift_JIS", "windows-1256"])
+def test_valid_utf8_beyond_ascii_wins_over_an_old_label(label):
+    """The UTF-8 bytes of 新华社北京电 decode without an error as GB18030 (鏂板崕绀惧寳浜數) and as
+    Windows-31J: a page saved as UTF-8 that kept its old label must not become such characters."""
+    text = "新华社北京电 今天天气很好"
+    html = f"<html><head><meta http-equiv='Content-Type' content='text/html; charset={label}'></head><body><p>{text}</p></body></html>"
+    decoded, used = decode_html(html.encode("utf-8"), {"Content-Type": f"text/html; charset={label}"})
+    assert used == "utf-8" and text in decoded

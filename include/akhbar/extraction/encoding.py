@@ -205,9 +205,10 @@ def _detected(body: bytes) -> str | None:
 def decode_html(body: bytes, headers: dict | None) -> tuple[str, str]:
     """Decode an HTML body; return ``(text, encoding used)``.
 
-    Candidates in order: BOM, HTTP ``Content-Type`` charset, ``<meta charset>`` / http-equiv /
-    XML declaration, UTF-8, charset_normalizer's guess, windows-1256, windows-1252. The first
-    one that decodes strictly *and* gives plausible text (see :func:`mojibake_score`) wins.
+    Candidates in order: BOM, UTF-8 (for bytes beyond ASCII), HTTP ``Content-Type`` charset,
+    ``<meta charset>`` / http-equiv / XML declaration, charset_normalizer's guess, windows-1256,
+    windows-1252. The first one that decodes strictly *and* gives plausible text (see
+    :func:`mojibake_score`) wins.
     Raises :class:`UnknownEncodingError` for binary or undecodable bytes.
     """
     if not body:
@@ -220,7 +221,12 @@ def decode_html(body: bytes, headers: dict | None) -> tuple[str, str]:
         raise UnknownEncodingError("binary content (control bytes)")
     m = _CHARSET_IN_CT.search(_header(headers, "content-type") or "")
     attempts = _Attempts(body)
-    for enc in (_normalise_label(m.group(1)) if m else None, _normalise_label(_declared_meta_charset(body)), "utf-8"):
+    declared = (_normalise_label(m.group(1)) if m else None, _normalise_label(_declared_meta_charset(body)))
+    # Bytes that are valid UTF-8 beyond ASCII are UTF-8 whatever the label says: text in another encoding is
+    # almost never valid UTF-8, while a page saved as UTF-8 often keeps its old label, and the East Asian
+    # multi-byte tables decode UTF-8 bytes without an error into plausible-looking characters.
+    order = ("utf-8", *declared) if not body.isascii() else (*declared, "utf-8")
+    for enc in order:
         found = attempts.attempt(enc)
         if found:
             return found

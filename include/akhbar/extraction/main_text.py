@@ -162,7 +162,7 @@ def _link_heavy(b: d.Block) -> bool:
     """Mostly links: a menu entry, a related title (with its date); not a sentence citing sources."""
     n = b.size
     ld = b.link_density
-    own = n - b.link_chars
+    own = n * (1.0 - ld)  # the size of its text outside links (sizes, not characters: CJK counts three)
     return ld > 0.8 or (ld > 0.5 and own < 30) or (ld > 0.3 and n < 100)
 
 

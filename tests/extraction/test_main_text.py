@@ -155,3 +155,33 @@ def test_a_linked_subheading_between_paragraphs_stays_but_a_related_box_goes():
             f"<p>{ARABIC_PARAGRAPHS[2]}</p></div></article></body></html>")  # fmt: skip
     lines = extract_html(html.encode()).text.split("\n")
     assert lines == [ARABIC_PARAGRAPHS[0], "لقاح الحصبة (مجاني)", *ARABIC_PARAGRAPHS[1:]]
+
+
+ENGLISH = [
+    "The city council voted on Tuesday to expand the bus network to the northern districts, a plan debated for three years.",
+    "Supporters said the new lines would cut commuting times by half for the workers who change buses twice every morning.",
+    "Opponents argued that the cost, estimated at forty million, would be better spent on repairing the roads in the centre.",
+    "The first of the new lines is expected to open next spring, and the others will follow over the next two years or so.",
+    "Drivers' unions welcomed the vote but asked for the new routes to be staffed by hiring rather than by longer shifts.",
+    "Residents of the northern districts have collected signatures for a decade, and several of them attended the session.",
+]  # fmt: skip
+
+
+def test_an_article_in_two_parts_deep_in_wrappers_is_found_whole_without_a_headline():
+    """The second part is deeper (wrappers of wrappers) and longer: the first part joins it because what
+    it adds is prose; no headline matches any metadata title to start the text from."""
+    deep = "".join(f"<p>{p}</p>" for p in ENGLISH)
+    part2 = "<div><div><div><div><div class='s2'>" + deep + "</div></div></div></div></div>"
+    side = "<div class='w'>" + "".join(f"<p><a href='/{i}'>{t}</a></p>" for i, t in enumerate(RELATED)) + "</div>"
+    html = ("<html><head><title>Page</title></head><body><div class='post'><div class='s1'>"
+            + "".join(f"<p>{p}</p>" for p in ENGLISH[:4]) + f"</div><figure><img src='x.jpg'></figure>{part2}</div>"
+            + f"{side}</body></html>")  # fmt: skip
+    assert extract_html(html.encode()).text.split("\n") == ENGLISH[:4] + ENGLISH
+
+
+def test_paragraphs_beside_the_body_continue_it_across_ad_slots_and_rules():
+    rest = "<div class='more'>" + "".join(f"<p>{p}</p>" for p in ENGLISH for _ in range(2)) + "</div>"
+    html = (f"<html><head><title>Page</title></head><body><div class='c'><p>{ENGLISH[0]}</p><div class='ad'></div>"
+            f"<p>{ENGLISH[1]}</p><div class='slot'></div><hr><div class='ad2'></div><hr>{rest}</div></body></html>")
+    lines = extract_html(html.encode()).text.split("\n")
+    assert lines[:2] == ENGLISH[:2] and len(lines) == 14

@@ -42,6 +42,9 @@ _MIN_ITEMS = 3
 _CLIMB_LEVELS = 3  # the body may be split over the children of an ancestor of the best element
 _CLIMB_GAIN = 1.5
 _CLIMB_MIN_PROSE = 400  # ... and the other children add at least this much prose
+_CLIMB_DENSITY = 0.6  # ... in text that is mostly prose
+_RUN_MIN_PROSE = 60  # a sibling continuing the body holds this much prose at least
+_RUN_GAP_CHARS = 150  # ... and between two such, up to two short ones (subheadings, pictures) are taken
 _FULL_STOP = re.compile(r"[.!?؟。！？]\s*$")
 _COMMENT_WORDS = ("تعليق", "comment", "réagi", "reagi", "reply")
 
@@ -273,20 +276,57 @@ def _element_scores(dom: d.PageDom, values: list[float]) -> list[float]:
 
 
 def _climb(dom: d.PageDom, root: int, sub: list[_Subtree]) -> int:
-    """Move up while the parent holds a good deal more prose than the element (a body split in columns)."""
+    """Move up while the parent holds a good deal more prose than the element (a body split in columns,
+    or in sections around a figure or a pull quote). Wrappers holding nothing more (a chain of
+    single-child <div>s) are passed through: only ancestors where other prose joins count as levels.
+    An ancestor beyond the first few must add text that is mostly prose itself (another part of the
+    article, not the comments or a list of teasers beside it)."""
     prose = [s.prose for s in sub]
-    best, ancestor = root, root
-    for _ in range(_CLIMB_LEVELS + 1):
+    best, ancestor, joins, depth = root, root, 0, 0
+    while joins <= _CLIMB_LEVELS:
+        below = prose[ancestor]
         ancestor = dom.elements[ancestor].parent
+        depth += 1
         if ancestor < 0:
             break
-        if prose[ancestor] >= _CLIMB_GAIN * prose[best] and prose[ancestor] - prose[best] >= _CLIMB_MIN_PROSE:
+        if prose[ancestor] <= below:
+            continue  # a wrapper: the same prose as the element it wraps
+        joins += 1
+        added, added_chars = prose[ancestor] - prose[best], sub[ancestor].chars - sub[best].chars
+        dense = depth <= _CLIMB_LEVELS + 1 or added >= _CLIMB_DENSITY * added_chars
+        if prose[ancestor] >= _CLIMB_GAIN * prose[best] and added >= _CLIMB_MIN_PROSE and dense:
             best = ancestor
     return best
 
 
+def _mostly_prose(s: _Subtree) -> bool:
+    return s.chars > 0 and s.prose >= 0.6 * s.chars
+
+
+def _prose_run(siblings: list[int], pos: int, sub: list[_Subtree]) -> set[int]:
+    """The siblings next to the body that continue it: paragraphs (a body whose first part sits beside a
+    "read more" box), with short ones (subheadings) and empty ones (pictures) between them."""
+    run: set[int] = set()
+    for step in (-1, 1):
+        k, pending = pos + step, []
+        while 0 <= k < len(siblings):
+            s = sub[siblings[k]]
+            if s.chars == 0:  # an empty box (a picture, an ad slot, a rule) does not interrupt the text
+                pending.append(siblings[k])
+            elif _mostly_prose(s) and s.prose >= _RUN_MIN_PROSE:
+                run.update(pending, [siblings[k]])
+                pending = []
+            elif s.chars < _RUN_GAP_CHARS and sum(sub[i].chars > 0 for i in pending) < 2:
+                pending.append(siblings[k])
+            else:
+                break
+            k += step
+    return run
+
+
 def _body_region(dom: d.PageDom, scores: list[float], sub: list[_Subtree]) -> list[bool]:
-    """Elements inside the body: the best element and its siblings holding prose."""
+    """Elements inside the body: the best element, its siblings holding much prose, and the paragraphs
+    that continue it."""
     if not scores:
         return []
     root = _climb(dom, max(range(len(scores)), key=scores.__getitem__), sub)
@@ -294,11 +334,8 @@ def _body_region(dom: d.PageDom, scores: list[float], sub: list[_Subtree]) -> li
     parent = dom.elements[root].parent
     if parent >= 0 and scores[root] > 0:
         siblings = [i for i, e in enumerate(dom.elements) if e.parent == parent]
-        pos = siblings.index(root)
-        for k, i in enumerate(siblings):
-            mostly_prose = sub[i].chars > 0 and sub[i].prose >= 0.6 * sub[i].chars
-            if i != root and (scores[i] >= 0.2 * scores[root] or (abs(k - pos) == 1 and scores[i] >= 60 and mostly_prose)):
-                chosen.add(i)
+        chosen.update(i for i in siblings if scores[i] >= 0.2 * scores[root])
+        chosen.update(_prose_run(siblings, siblings.index(root), sub))
     inside = [False] * len(dom.elements)
     for i, e in enumerate(dom.elements):
         inside[i] = i in chosen or (e.parent >= 0 and inside[e.parent])

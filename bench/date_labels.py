@@ -6,7 +6,8 @@ written for the project (``source: written``) carry their ``text``. See bench/la
 
 Split: the sentences labelled with the first version of akhbar.dates (ids ``d…``) were tuned on:
 all dev. The ones added for issue 14 (ids ``n…``) are held out when the hash of their id is even,
-a rule fixed before any tuning.
+a rule fixed before any tuning. The French and Levantine sentences added later to the dev part
+(``date_mentions_3.jsonl``, ids ``v…``) are all dev.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ ANT = CORPUS / "ant" / "ant-v1.1.tar.gz"
 ANT_MS = CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"
 NEWS_CRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 HTML = CORPUS / "html"
-LABEL_FILES = [ROOT / "bench" / "labels" / "date_mentions.jsonl", ROOT / "bench" / "labels" / "date_mentions_2.jsonl"]
+READABILITY = HTML / "readability" / "readability-test-pages.tar.gz"
+LABEL_FILES = [ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3")]
 
 _FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TITLE", "TEXT")}
 _NC_NAME = re.compile(r"txt/([^/]+)/.*#([0-9a-f]{8})[0-9a-f-]*\.txt$")
@@ -36,7 +38,9 @@ def sha12(text: str) -> str:
 
 
 def split_of(case_id: str) -> str:
-    if case_id.startswith("d"):
+    """``d…`` (the first set) and ``v…`` (French and Levantine sentences added to the dev part in issue
+    14's second round) are dev; ``n…`` are held out when the hash of their id is even."""
+    if case_id.startswith(("d", "v")):
         return "dev"
     digest = hashlib.sha256(f"datelabel:{case_id}".encode()).digest()
     return "heldout" if digest[0] % 2 == 0 else "dev"
@@ -101,6 +105,26 @@ def _html_pages(wanted: set[str]) -> dict[str, dict[str, str]]:
     return out
 
 
+def _readability_pages(wanted: set[str]) -> dict[str, dict[str, str]]:
+    """Readability test pages (``readability:<case>``): the visible text of the case's source.html, read
+    from the tarball as :func:`_html_pages` reads a page."""
+    import tarfile
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    out: dict[str, dict[str, str]] = {}
+    if not READABILITY.exists():
+        return out
+    with tarfile.open(READABILITY) as tar:
+        for key in wanted:
+            member = tar.extractfile(f"readability-test-pages/{key}/source.html")
+            tree = LexborHTMLParser(member.read().decode("utf-8", "replace"))
+            for node in tree.css("script, style, noscript"):
+                node.decompose()
+            out[key] = {"text": tree.body.text(separator="\n") if tree.body else ""}
+    return out
+
+
 def corpus_documents(sources: set[str]) -> dict[str, dict[str, str]]:
     """{source: {field: text}} for the labels' sources (read from the tarballs, never copied)."""
     by_corpus: dict[str, set[str]] = defaultdict(set)
@@ -109,7 +133,8 @@ def corpus_documents(sources: set[str]) -> dict[str, dict[str, str]]:
         by_corpus[corpus].add(key)
     docs: dict[str, dict[str, str]] = {}
     readers = {"ant": lambda w: _trec_fields(ANT, w), "ant-multisource": lambda w: _trec_fields(ANT_MS, w),
-               "news-credibility": _news_credibility, "html": _html_pages}  # fmt: skip
+               "news-credibility": _news_credibility, "html": _html_pages,
+               "readability": _readability_pages}  # fmt: skip
     for corpus, keys in by_corpus.items():
         if corpus in readers:
             for key, fields in readers[corpus](keys).items():

@@ -125,12 +125,18 @@ def _news_credibility(folders: set[str]):
             yield f"news-credibility:{m.group(1)}/{m.group(3)}", text, m.group(2)
 
 
+# Readability's French test pages of the extraction benchmark's dev part (its held-out pages are not read).
+READABILITY_FRENCH = {"lemonde-1": "2015-05-05", "videos-2": "2017-11-24"}
+
+
 def _html():
-    from date_labels import _html_pages
+    from date_labels import _html_pages, _readability_pages
 
     pages = _html_pages(set(FRENCH_PAGES))
     for key, fields in pages.items():
         yield f"html:{key}", fields["text"], FRENCH_PAGES[key]
+    for key, fields in _readability_pages(set(READABILITY_FRENCH)).items():
+        yield f"readability:{key}", fields["text"], READABILITY_FRENCH[key]
 
 
 def documents(sources: list[str]):
@@ -146,13 +152,16 @@ def documents(sources: list[str]):
         yield from _html()
 
 
-def _labelled() -> set[tuple[str, int]]:
-    done = set()
+def _labelled() -> set:
+    """(source, start) of every labelled sentence, and the SHA-1 of each (a page repeats its datelines:
+    a sentence labelled once, dev or held out, is never offered again)."""
+    done: set = set()
     for path in LABEL_FILES:
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
                 r = json.loads(line)
                 done.add((r["source"], r.get("start", -1)))
+                done.add(r.get("sha1"))
     return done
 
 
@@ -164,7 +173,9 @@ def candidates(family: str):
         for m in _SENTENCE.finditer(text):
             sentence = m.group().strip()
             start = m.start() + m.group().index(sentence[:1]) if sentence else m.start()
-            if not 40 <= len(sentence) <= 320 or (source, start) in done or not rx.search(sentence):
+            if not 40 <= len(sentence) <= 320 or (source, start) in done or sha12(sentence) in done:
+                continue
+            if not rx.search(sentence):
                 continue
             if family == "negative" and _NOT_NEGATIVE.search(sentence):
                 continue
@@ -177,12 +188,13 @@ def main() -> None:
     ap.add_argument("family", choices=sorted(FAMILIES))
     ap.add_argument("n", type=int, nargs="?", default=30)
     ap.add_argument("--seed", default="issue-14")
+    ap.add_argument("--per-article", type=int, help="sentences of one document at most (default 4 French, else 1)")
     args = ap.parse_args()
     pool = list(candidates(args.family))
     pool.sort(key=lambda c: hashlib.sha256(f"{args.seed}:{c['source']}:{c['start']}".encode()).digest())
     per_doc: dict[str, int] = {}
     shown = 0
-    per_article = 4 if args.family == "french" else 1  # few French pages: more sentences of each
+    per_article = args.per_article or (4 if args.family == "french" else 1)  # few French pages: more of each
     for c in pool:
         if per_doc.get(c["source"], 0) >= per_article:
             continue

@@ -301,3 +301,61 @@ def test_idioms_and_parts_are_not_dates():
     assert dates("des plus grands chefs d’hier à aujourd’hui", D(2019, 6, 20)) == []
     assert dates("في النصف الثاني من ماي", D(2017, 4, 28)) == []
     assert dates("April 6 Youth Movement called for protests", D(2013, 3, 25)) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 14, second round: French and Levantine forms (sentences written for these tests)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,ref,expected",
+    [
+        # months sharing the year of the month after them
+        ("En février et mai 2018, les plaintes ont été classées.", D(2020, 1, 7),
+         [(D(2018, 2, 1), "month"), (D(2018, 5, 1), "month")]),
+        ("تم صرف الأقساط خلال أشهر جانفي، فيفري ومارس 2018", D(2017, 1, 6),
+         [(D(2018, 1, 1), "month"), (D(2018, 2, 1), "month"), (D(2018, 3, 1), "month")]),
+        ("Sales rose in January and February 2019.", D(2019, 6, 1),
+         [(D(2019, 1, 1), "month"), (D(2019, 2, 1), "month")]),
+        # a weekday before each day of a range, and a day of an unsaid month
+        ("Grève les vendredi 20 et samedi 21 septembre", D(2019, 9, 11),
+         [(D(2019, 9, 20), "day"), (D(2019, 9, 21), "day")]),
+        ("Rendez-vous le samedi 21 au matin devant la mairie.", D(2019, 9, 11), [(D(2019, 9, 21), "day")]),
+        ("The festival will be held from Wednesday 20 - Saturday 23 March.", D(2013, 2, 27),
+         [(D(2013, 3, 20), "day"), (D(2013, 3, 23), "day")]),
+        # ranges whose first day takes the month or the year of the second
+        ("Les messages ont explosé entre le 11 et le 28 mars.", D(2020, 9, 14), [(D(2020, 3, 11), "day"), (D(2020, 3, 28), "day")]),
+        ("365 000 trajets entre le 21 juin et le 15 novembre 2019", D(2020, 2, 19),
+         [(D(2019, 6, 21), "day"), (D(2019, 11, 15), "day")]),
+        # a future clause takes the next such day, the nearest one otherwise
+        ("La période de grâce se terminera le 21 octobre.", D(2020, 2, 19), [(D(2020, 10, 21), "day")]),
+        ("Activists have called for a demonstration on Friday in Cairo.", D(2013, 3, 16), [(D(2013, 3, 22), "day")]),
+        ("ودعي الموظفون إلى التظاهر الخميس في باريس", D(2018, 4, 18), [(D(2018, 4, 19), "day")]),
+        # this week, this year
+        ("Cette semaine, le conseil a voté le budget.", D(2019, 5, 23), [(D(2019, 5, 23), "day")]),
+        ("Cette année, la récolte est bonne.", D(2019, 5, 23), [(D(2019, 1, 1), "year")]),
+        # Levantine: a part of a month, the month of a year after "من عام", a day of the last month
+        ("وعد بالزيارة في الأسبوع الأول من مايو/أيار المقبل", D(2013, 3, 14), [(D(2013, 5, 1), "month")]),
+        ("ففي نوفمبر/ تشرين الثاني من عام 1913 تم التوصل إلى اتفاق", D(2018, 9, 22), [(D(1913, 11, 1), "month")]),
+        ("انتشرت منذ التاسع عشر من الشهر الماضي", D(2018, 9, 2), [(D(2018, 8, 19), "day")]),
+        ("تنتهي المهلة في 15 من الشهر الجاري", D(2018, 9, 2), [(D(2018, 9, 15), "day")]),
+        # a weekday with a yearless date picks the year it falls on, even a few years away
+        ("Assemblée générale mardi 23 novembre à 18h", D(2019, 6, 13), [(D(2021, 11, 23), "day")]),
+    ],
+)  # fmt: skip
+def test_french_and_levantine_forms(text, ref, expected):
+    assert dates(text, ref) == expected
+
+
+@pytest.mark.parametrize(
+    "text,ref",
+    [
+        ("Après l'Allemagne hier et la Corée aujourd'hui, la Chine verra demain la chute du dernier régime.", D(2018, 6, 21)),
+        ("The poems of yesterday, today and tomorrow are read aloud.", D(2018, 6, 21)),
+        ("ولكن كيف بدأ الاحتفال بهذا اليوم في العالم العربي؟", D(2013, 3, 21)),
+        ('قضت المحكمة بسجن إحدى موظفات "أخبار اليوم" ستة أشهر', D(2018, 5, 18)),
+    ],
+)
+def test_figures_of_speech_and_names_are_not_dates(text, ref):
+    assert dates(text, ref) == []

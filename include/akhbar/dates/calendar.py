@@ -35,7 +35,21 @@ def nearest(ref: _dt.date, month: int, day: int) -> _dt.date | None:
 
 def nearest_with_weekday(ref: _dt.date, month: int, day: int, wd: int) -> _dt.date | None:
     """"الخميس 16 فيفري", "jeudi 23 août": the nearest year in which that day is that weekday, if one is near."""
-    cands = [d for d in (valid(y, month, day) for y in range(ref.year - 3, ref.year + 2)) if d and d.weekday() == wd]
+    cands = [d for d in (valid(y, month, day) for y in range(ref.year - 6, ref.year + 5)) if d and d.weekday() == wd]
+    return min(cands, key=lambda d: _distance(d, ref)) if cands else None
+
+
+_WEEKDAY_DAY_REACH = 45  # days either way: "le samedi 21" names a day of this month or the next or last one
+
+
+def nearest_weekday_numbered(ref: _dt.date, wd: int, day: int) -> _dt.date | None:
+    """"le samedi 21": the nearest date numbered ``day`` that falls on weekday ``wd``, a month or so away at most."""
+    cands = []
+    for k in (-2, -1, 0, 1, 2):
+        first = add_months(ref, k)
+        d = valid(first.year, first.month, day)
+        if d is not None and d.weekday() == wd and abs((d - ref).days) <= _WEEKDAY_DAY_REACH:
+            cands.append(d)
     return min(cands, key=lambda d: _distance(d, ref)) if cands else None
 
 

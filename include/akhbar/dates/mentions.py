@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from akhbar.dates import patterns as p
 from akhbar.dates.calendar import nearest, valid
-from akhbar.dates.lexicon import AR_MONTHS, CURRENT, FUTURE, PAST
+from akhbar.dates.lexicon import AR_MONTHS, CURRENT, EN_MONTHS, FR_MONTHS, FUTURE, PAST
 from akhbar.dates.normalise import STRIP, Normalised, normalise
 from akhbar.dates.resolve import Finding, resolve_arabic, resolve_latin
 
@@ -225,6 +225,32 @@ def _borrow_years(found: list[Finding], norm: str) -> list[Finding]:
     return out
 
 
+def _coordinated_months(found: list[Finding], norm: str) -> list[Finding]:
+    """Month names written just before a month with its year share that year ("En février et mai 2018")."""
+    out: list[Finding] = []
+    covered_until = 0
+    for f in found:
+        if f.granularity == "month" and f.explicit_year:
+            earlier: list[Finding] = []
+            pos = f.start
+            while (m := p.MONTH_BEFORE_COORD.search(norm, max(covered_until, pos - 40), pos)) is not None:
+                name = "ar" if m.group("ar") is not None else "lat"
+                earlier.insert(0, Finding(m.start(name), m.end(name), f.date.replace(month=_month_number(m)), "month",
+                                          "gregorian", False, True))  # fmt: skip
+                pos = m.start()
+            out += earlier
+        out.append(f)
+        covered_until = f.end
+    return out
+
+
+def _month_number(m: re.Match) -> int:
+    if m.group("ar") is not None:
+        return AR_MONTHS[" ".join(m.group("ar").split())]
+    name = m.group("lat").lower()
+    return FR_MONTHS.get(name) or EN_MONTHS[name.capitalize()]
+
+
 def _to_mention(f: Finding, text: str, normalised: Normalised) -> DateMention | None:
     start = normalised.original(f.start)
     end = normalised.original(f.end - 1) + 1
@@ -251,6 +277,6 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
         reference = reference.date()
     normalised = normalise(text)
     found = _resolve_anaphora(_scan(normalised.text, reference), reference, normalised.text)
-    found = _borrow_years(found, normalised.text)
+    found = _coordinated_months(_borrow_years(found, normalised.text), normalised.text)
     mentions = (_to_mention(f, text, normalised) for f in found)
     return [m for m in mentions if m is not None]

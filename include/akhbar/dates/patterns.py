@@ -72,11 +72,13 @@ HMARK = r"(?:ه|هجريه|هجري|للهجره)"
 AR_SAME = (
     rf"(?:(?P<sd0>{DAYNUM}){CONN})?(?P<sday>{DAYNUM})\s+من\s+(?:{SAME_MONTH}){RB}"
     rf"|{LB}(?:في\s+)?(?P<sdayw>{ORD})\s+(?:من\s+(?:{SAME_MONTH})|منه){RB}"
+    # a day of the last, this or next month: "التاسع عشر من الشهر الماضي", "15 من الشهر الجاري"
+    rf"|(?:(?P<qday>{DAYNUM})|{LB}(?P<qdayw>{ORD}))\s+من\s+الشهر\s+(?P<qmq>{QUAL}){RB}"
 )
 AR_HIJRI = (
     rf"(?:{LB}{PFX}{LEAD})?(?:(?P<hday>{DAYNUM})|{LB}(?P<hdayw>غره|اول|فاتح|{ORD}(?=\s+من\s)))?\s*(?:من\s+)?(?:شهر\s+)?"
     rf"{LB}{PFX}(?P<hmon>{HMON}){RB}(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*"
-    rf"(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|من|(?:ال|ل)?(?:عام|سنه))\s*)?"
+    rf"(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|(?:من\s+)?(?:ال|ل)?(?:عام|سنه)|من)\s*)?"
     rf"(?:(?P<hyear>1[34]\d\d)(?!\d)(?:\s*{HMARK}{RB})?)?"
     rf"|(?<![\d/])(?P<hnd>[0-3]?\d)/(?P<hnm>[01]?\d)/(?P<hny>1[34]\d\d)\s*{HMARK}{RB}"
     rf"|{LB}(?:{PFX}(?:العام|عام|سنه|السنه)\s+)?(?P<hyonly>1[34]\d\d)\s*{HMARK}{RB}"
@@ -115,11 +117,16 @@ AR_RX = re.compile(
 FRM = f"(?:(?:{alternation(FR_MONTHS)})\\b|(?:{alternation(FR_ABBREVIATIONS)})\\.)"
 FRW = f"(?:{alternation(FR_WEEKDAYS)})"
 FR_RX = (
-    rf"(?i:(?:(?:le|les|du|au)\s+)?(?:(?P<fr_wd>{FRW})\s+)?(?:(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*)?"
+    # "le 5 mai 2019", "du 4 au 11 novembre", "entre le 11 et le 28 mars", "les vendredi 20 et samedi 21 septembre"
+    rf"(?i:(?:(?:le|les|du|au)\s+)?(?:(?P<fr_wd>{FRW})\s+)?"
+    rf"(?:(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?(?:(?P<fr_wd2>{FRW})\s+)?)?"
     rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
+    # a weekday and a day of a month left unsaid: "le samedi 21 au matin"
+    rf"|\b(?P<fr_wdonly>{FRW})\s+(?P<fr_wdday>1er|[0-3]?\d)(?![\d.,:/])(?!\s*(?:h\b|heures?\b|ans?\b|%|€))"
     rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
+    rf"|cette\s+(?:semaine|année|annee)"
     rf"|(?:la\s+)?semaine\s+(?:dernière|derniere|passée|passee|prochaine)"
     rf"|(?:le\s+)?mois\s+(?:dernier|prochain)"
     rf"|l['’]an(?:née)?\s+(?:dernière|derniere|dernier|passée|passé|prochaine|prochain)"
@@ -134,7 +141,8 @@ ENM_BEFORE_DAY = rf"(?:{ENM}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?
 ENM_FULL = "(?:" + "|".join(m for m in EN_MONTHS if len(m) > 4 or m in ("May", "June", "July")) + ")"
 EN_RX = (
     rf"(?:\b(?:(?P<en_wd1>{ENW}),?\s+)?(?P<en_mon>{ENM_BEFORE_DAY})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
-    rf"|(?<![A-Za-z0-9])(?:(?P<en_wd2>{ENW}),?\s+)?(?:(?P<en_d0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:/|-|–|and|to)\s*)?"
+    rf"|(?<![A-Za-z0-9])(?:(?P<en_wd2>{ENW}),?\s+)?(?:(?P<en_d0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:/|-|–|and|to)\s*"
+    rf"(?:(?P<en_wd3>{ENW}),?\s+)?)?"
     rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
@@ -145,21 +153,33 @@ EN_RX = (
 )
 LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 
-# Words before a date-like phrase that make it a name, not a date.
+# Words before a date-like phrase that make it a name, not a date (ثورة 25 يناير, شارع 14 جانفي, هجمات 11
+# سبتمبر 2001: with its year too).
 NAME_BEFORE = re.compile(
     rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل)\s*$"
 )
 RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
-RX_BEFORE_TODAY = re.compile(r"(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك)\s+$")
+RX_BEFORE_TODAY = re.compile(rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$")
+# "اليوم" closing a quoted name: «أخبار اليوم», "مصر اليوم"
+RX_QUOTED_TODAY = re.compile(rf"[\"«“][{AL}]+\s+$")
+QUOTE_AFTER = re.compile(r"[\"»”]")
 RX_AFTER_TODAY = re.compile(rf"\s+ال(?!{WD}{RB})[{AL}]")
-RX_YEAR_BORROW = re.compile(r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$")
+RX_YEAR_BORROW = re.compile(
+    r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$"
+    r"|(?i:^\s*(?:-|–|/|au|à|a|jusqu['’]au|et|to|until|till|through|and)\s*(?:le\s+|the\s+)?$)"
+)
+# Months written before a dated month and sharing its year: "En février et mai 2018", "أشهر جانفي، فيفري ومارس 2018"
+MONTH_BEFORE_COORD = re.compile(
+    rf"(?:{LB}{PFX}(?P<ar>{MON}){RB}|(?i:\b(?P<lat>{alternation(FR_MONTHS)}|January|February|March|April|June|July|August|"
+    rf"September|October|November|December)\b))\s*(?:[,،]\s*|\s(?:et|ou|and|or)\s+)?(?:و)?$"
+)
 
 
 AR_KEYS = (["امس", "اليوم", "غدا", "غد", "الغد", "شهر", "غره", "هذا العام", "هذه السنه", "هذا الاسبوع", "هذا الشهر",
             "الليله الماضيه"] + list(AR_WEEKDAYS) + list(PAST | CURRENT | FUTURE) + list(AR_ORDINALS))  # fmt: skip
 LAT_KEYS = (
     list(FR_MONTHS) + list(FR_ABBREVIATIONS) + list(FR_WEEKDAYS) + list(EN_MONTHS) + list(EN_WEEKDAYS)
-    + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine",
+    + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine", "cette",
        "mois", "l'an", "l’an", "yesterday", "today", "tomorrow", "last", "next", "this", "day"]
 )
 LAT_KEYS = LAT_KEYS + [w.capitalize() for w in LAT_KEYS] + [w.lower() for w in LAT_KEYS]
@@ -181,7 +201,8 @@ CUE_BEFORE = re.compile(
 )
 MONTH_BEFORE_YEAR = re.compile(
     rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}(?:{MON}|{HMON}){RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?"
-    rf"(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|من|(?:ال|ل)?(?:عام|سنه))\s*)?$"
+    rf"(?:\s+(?:المبارك|المعظم|الحرام))?\s*[،,]?\s*"
+    rf"(?:(?:(?:من\s+)?(?:ل)?(?:هذا|هذه)\s+(?:العام|السنه)|(?:من\s+)?(?:ال|ل)?(?:عام|سنه)|من)\s*)?$"
 )
 MONTH_BEFORE_QUAL = re.compile(
     rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?\s+(?:(?:من\s+)?(?:العام|السنه)\s+)?$"
@@ -194,7 +215,7 @@ AFTER_DAY = re.compile(
     rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
     rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
     rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
-    rf"|\s+من\s+(?:{SAME_MONTH})"
+    rf"|\s+من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})"
 )
 REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
 HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")

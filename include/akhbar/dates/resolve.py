@@ -28,12 +28,14 @@ from akhbar.dates.lexicon import (
 from akhbar.dates.patterns import (
     NAME_BEFORE,
     PART_BEFORE,
+    QUOTE_AFTER,
     RX_AFTER_TODAY,
     RX_BEFORE_TODAY,
     RX_BEFORE_WD,
+    RX_QUOTED_TODAY,
     SINCE_BEFORE,
 )
-from akhbar.dates.tense import weekday_qualifier
+from akhbar.dates.tense import clause_tense, weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
@@ -43,6 +45,16 @@ _HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.IGN
 _FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
 _FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
+# Yesterday, today and tomorrow named together are the past, the present and the future ("après l'Allemagne
+# hier et la Corée aujourd'hui, la Chine demain"), not three days.
+_YESTERDAY = re.compile(r"\b(?:hier|yesterday)\b", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:aujourd['’]hui|today)\b", re.IGNORECASE)
+_TOMORROW = re.compile(r"\b(?:demain|tomorrow)\b", re.IGNORECASE)
+
+
+def _figurative(text: str, s: int, e: int) -> bool:
+    window = text[max(0, s - 160) : e + 160]
+    return all(rx.search(window) for rx in (_YESTERDAY, _TODAY, _TOMORROW))
 
 
 class Finding(NamedTuple):
@@ -82,7 +94,7 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     month = AR_MONTHS[_spaced(g("mon"))]
     day, ds = _day(m, "day", "dayw")
     if g("dayw") is not None and PART_BEFORE.search(norm, max(0, ds - 10), ds):
-        return []  # النصف الثاني من ماي: a part of the month, not its second day
+        return _part_of_month(m, ref, month)  # النصف الثاني من ماي: a part of the month, not its second day
     year = g("year")
     if year is not None:
         if not cal.ok_year(int(year)):
@@ -107,9 +119,34 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     return out
 
 
+def _part_of_month(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
+    """"الأسبوع الأول من مايو/أيار المقبل": the month, when a year or a qualifier anchors it."""
+    g = m.group
+    s, e = m.start("mon"), m.end()
+    if g("year") is not None:
+        y = int(g("year"))
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("yqual") is not None:
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("yqual")), month, 1), "month", "gregorian", True, False)]
+    if g("qual") is not None:
+        return [Finding(s, e, cal.month_with_qual(ref, month, g("qual")), "month", "gregorian", True, False)]
+    return []
+
+
+def _ar_day_of_qualified_month(m: re.Match, ref: _dt.date) -> list[Finding]:
+    """"التاسع عشر من الشهر الماضي", "15 من الشهر الجاري": a day of the month before, of or after ``ref``'s."""
+    g = m.group
+    day = int(g("qday")) if g("qday") is not None else AR_ORDINALS[_spaced(g("qdayw"))]
+    month = cal.add_months(ref, _qual_step(g("qmq")))
+    d = cal.valid(month.year, month.month, day)
+    return [Finding(*m.span(), d, "day", "gregorian", True, False)] if d else []
+
+
 def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     """"17 من نفس الشهر", "الثامن منه": a day of the month of the date before it (set by the scan)."""
     g = m.group
+    if g("qmq") is not None:
+        return _ar_day_of_qualified_month(m, ref)
     day = int(g("sday")) if g("sday") is not None else AR_ORDINALS[_spaced(g("sdayw"))]
     placeholder = cal.valid(ref.year, ref.month, 1)
     out = []
@@ -206,7 +243,9 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
     if g("today") is not None:
         if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(norm, max(0, s - 12), s):
-            return []  # اليوم العالمي, روسيا اليوم
+            return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
+        if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
+            return []  # «أخبار اليوم»: a name
         return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
     return []
 
@@ -249,13 +288,31 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     else:
         q = g("fr_qual")
         q = None if q is None else "الماضي" if q.lower() == "dernier" else "المقبل"
-        date, explicit = cal.day_with_qual(ref, month, day, q), False
-        if q is None and g("fr_wd") is not None:
-            date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[g("fr_wd").lower()]) or date
+        wd = g("fr_wd2") if g("fr_d0") is not None else g("fr_wd")  # "vendredi 20 et samedi 21": the day's own
+        date, explicit = _yearless_day(m.string, m.start(), ref, month, day, q), False
+        if q is None and wd is not None:
+            date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
     if date is None:
         return []
     out = _range_start(m, "fr_d0", date, not explicit, explicit)
     return out + [Finding(m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit)]
+
+
+def _yearless_day(text: str, start: int, ref: _dt.date, month: int, day: int, qual: str | None) -> _dt.date | None:
+    """A day and month without a year: qualified, else the next one in a future clause ("se terminera le
+    21 octobre"), else the nearest (the past preferred). A past clause says little: the reporting verb is in
+    the past ("called for protests on 6 April") whatever the time of the event."""
+    if qual is None and clause_tense(text, start) == "future":
+        qual = "المقبل"
+    return cal.day_with_qual(ref, month, day, qual) or cal.day_with_qual(ref, month, day, None)
+
+
+def _weekday_and_day(m: re.Match, ref: _dt.date, wd_group: str, day_group: str, names: dict) -> list[Finding]:
+    """"le samedi 21 au matin": the nearest day numbered so that falls on that weekday (its month unsaid)."""
+    raw = m.group(day_group).lower()
+    day = 1 if raw == "1er" else int(raw)
+    date = cal.nearest_weekday_numbered(ref, names[m.group(wd_group).lower()], day)
+    return [Finding(*m.span(), date, "day", "gregorian", True, False)] if date else []
 
 
 def _range_start(m: re.Match, group: str, end: _dt.date, rel: bool, explicit: bool) -> list[Finding]:
@@ -278,8 +335,12 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("fr_wdonly") is not None:
+        return _weekday_and_day(m, ref, "fr_wdonly", "fr_wdday", FR_WEEKDAYS)
     if _FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s) or _FR_IDIOM_AFTER.match(m.string, e):
         return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day
+    if _figurative(m.string, s, e):
+        return []
     return latin_relative(_spaced(g("fr_rel").lower().replace("’", "'")), s, e, ref, french=True, text=m.string)
 
 
@@ -291,7 +352,7 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     day = int(g("en_day") or g("en_day2"))
     year = g("en_year") or g("en_year2")
     month = EN_MONTHS[mon.capitalize() if mon.capitalize() in EN_MONTHS else mon]
-    wd = g("en_wd1") or g("en_wd2")
+    wd = g("en_wd3") if g("en_d0") is not None else g("en_wd1") or g("en_wd2")
     if year is not None:
         date = cal.valid(int(year), month, day) if cal.ok_year(int(year)) else None
     elif SINCE_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
@@ -299,7 +360,7 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     elif wd is not None:
         date = cal.nearest_with_weekday(ref, month, day, EN_WEEKDAYS[wd]) or cal.nearest(ref, month, day)
     else:
-        date = cal.nearest(ref, month, day)
+        date = _yearless_day(m.string, m.start(), ref, month, day, None)
     if date is None:
         return []
     out = _range_start(m, "en_d0", date, year is None, year is not None)
@@ -325,6 +386,8 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_rel") is not None:
         if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
             return []  # "over the last year" is a period, not a date
+        if _figurative(m.string, s, e):
+            return []
         return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False, text=m.string)
     return []
 
@@ -352,7 +415,7 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
         return [Finding(s, e, ref + 7 * k * _DAY, "day", "gregorian", True, False)]
     if "mois" in words or "month" in words:
         return [Finding(s, e, cal.add_months(ref, k), "month", "gregorian", True, False)]
-    if "year" in words or r.startswith("l'an"):
+    if "year" in words or r.startswith("l'an") or "année" in words or "annee" in words:
         return [Finding(s, e, _dt.date(ref.year + k, 1, 1), "year", "gregorian", True, False)]
     names = FR_WEEKDAYS if french else {k2.lower(): v for k2, v in EN_WEEKDAYS.items()}
     wd = next((names[w] for w in words if w in names), None)

@@ -1,4 +1,4 @@
-"""Is a weekday named in the future? ("will meet on Tuesday", "سيلتحق بفريقه الخميس", "sera reçu mardi").
+"""Is a weekday (or a day without its year) named in the future? ("will meet on Tuesday", "سيلتحق بفريقه الخميس", "sera reçu mardi").
 
 A weekday alone means the most recent such day in news writing ("said on Tuesday"), unless the
 clause it ends is in the future tense. The nearest tense marker before the weekday in its sentence
@@ -16,6 +16,9 @@ _SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 _FUTURE = re.compile(
     r"\b(?:will|won't|'ll|shall|going\s+to|due\s+to|set\s+to|scheduled|expected\s+to|plans?\s+to|ahead\s+of|until|till)\b"
     # the present tense of scheduled events: "who meet Petrojet on Thursday", "hosts ... this Friday"
+    # a call for an event: "called for a demonstration on Friday", "دعي ... إلى التظاهر الخميس", "appelle à manifester"
+    r"|\b(?:call(?:ed|s|ing)?\s+for|urg(?:ed|es|ing)|appel(?:le|lent|é|ait)\s+à)\b"
+    r"|(?<![\u0621-\u064a])و?(?:دعا|دعت|دعي|دعوا|يدعو|تدعو|دعوه|دعوات)(?![\u0621-\u064a])"
     r"|\b(?:meets?|plays?|hosts?|faces?|opens?|starts?|begins?|holds?|visits?|travels?|arrives?|returns?|resumes?|"
     r"launch(?:es)?|kicks?\s+off|takes?\s+place|is\s+to|are\s+to)\b"
     r"|\b(?:sera|seront|aura|auront|va|vont|doit|doivent|devra|devront|prochaine?)\b|\b\w{3,}(?:ra|ront|rons|rez)\b"
@@ -48,9 +51,8 @@ def _future_markers(window: str) -> list[int]:
     return ends
 
 
-def weekday_qualifier(text: str, start: int) -> str | None:
-    """"upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
-    else None (the default reading: the most recent such day)."""
+def clause_tense(text: str, start: int) -> str | None:
+    """"future" or "past" by the nearest tense marker before ``start`` in its sentence, None without one."""
     if not text:
         return None
     window = text[max(0, start - _WINDOW) : start]
@@ -58,7 +60,13 @@ def weekday_qualifier(text: str, start: int) -> str | None:
     if cut:
         window = window[cut[-1] :]
     future = _future_markers(window)
-    if not future:
-        return None
     past = [m.end() for m in _PAST.finditer(window)]
-    return "upcoming" if not past or max(future) > max(past) else None
+    if future and (not past or max(future) > max(past)):
+        return "future"
+    return "past" if past else None
+
+
+def weekday_qualifier(text: str, start: int) -> str | None:
+    """"upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
+    else None (the default reading: the most recent such day)."""
+    return "upcoming" if clause_tense(text, start) == "future" else None

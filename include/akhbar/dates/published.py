@@ -13,6 +13,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from email.utils import parsedate_tz
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from akhbar.dates.normalise import TRANS
@@ -183,12 +184,19 @@ def parse_published(raw: str | None, *, tz: str = "UTC", lang: str | None = None
             return None
         if isinstance(raw, _dt.datetime):
             return (raw if raw.tzinfo else raw.replace(tzinfo=zone(tz))).astimezone(_dt.UTC)
-        s = str(raw).translate(TRANS).strip()
-        if not s:
-            return None
-        if _EPOCH.match(s):
-            return _from_epoch(s)
-        fields = _fields(s)
-        return fields.build(zone(tz)) if fields is not None else None
+        return _parse_string(str(raw), tz)
     except Exception:  # noqa: BLE001 - defensive: malformed input must never stop a night's run
         return None
+
+
+@lru_cache(maxsize=8192)
+def _parse_string(raw: str, tz: str) -> _dt.datetime | None:
+    """The work of :func:`parse_published` on a string, remembered: a page gives the same value in its meta
+    tags and its JSON-LD, a feed the same one for many items (the result is immutable)."""
+    s = raw.translate(TRANS).strip()
+    if not s:
+        return None
+    if _EPOCH.match(s):
+        return _from_epoch(s)
+    fields = _fields(s)
+    return fields.build(zone(tz)) if fields is not None else None

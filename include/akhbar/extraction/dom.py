@@ -14,7 +14,10 @@ pages (to see what a host repeats) without keeping their trees.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
+
+import xxhash
 
 from akhbar.extraction.vocabulary import attribute_kind
 
@@ -76,10 +79,13 @@ class Block:
     flags: int
     heading: int
     size: int  # its length, a CJK character counting three (a few of them make a sentence)
+    link_density: float = 0.0  # link characters / characters
 
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 0.0
+
+def block_key(text: str) -> int:
+    """A stable key of a block's text (the same in every process, so profiles of shards can be merged);
+    block texts come with their whitespace already collapsed."""
+    return xxhash.xxh64_intdigest(text.casefold().encode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,16 @@ class PageDom:
     elements: list[Element] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     dates: list[DateMark] = field(default_factory=list)
+    _keys: list[int] | None = field(default=None, repr=False)
+
+    def keys(self) -> list[int]:
+        """The repetition key of each block (computed once: the page's signature and its host's view use them)."""
+        if self._keys is None:
+            self._keys = [block_key(b.text) for b in self.blocks]
+        return self._keys
+
+    def key(self, i: int) -> int:
+        return self.keys()[i]
 
     def ancestors(self, element: int):
         while element >= 0:
@@ -130,7 +146,7 @@ class _Walker:
             el = self.dom.elements[element]
             links = min(len(text), run.link_chars)
             size = len(text) if text.isascii() else len(text) + 2 * len(_CJK.findall(text))
-            self.dom.blocks.append(Block(text, element, links, el.flags, el.heading, size))
+            self.dom.blocks.append(Block(text, element, links, el.flags, el.heading, size, links / len(text)))
         self.run = _Run()
 
     def open_element(self, node, tag: str, attrs: dict, parent: int) -> int:
@@ -149,7 +165,8 @@ class _Walker:
             kind = "content"
         heading = _HEADINGS.get(tag, pe.heading if pe else 0)
         inherited = kind or (pe.kind if pe else "")
-        self.dom.elements.append(Element(parent, tag, flags, heading, inherited, f"{tag}.{cls}", kind))
+        # shapes repeat within a page and across a host's pages: one string each (a batch keeps many pages)
+        self.dom.elements.append(Element(parent, tag, flags, heading, inherited, sys.intern(f"{tag}.{cls}"), kind))
         return len(self.dom.elements) - 1
 
     def date_mark(self, attrs: dict, tag: str, element: int) -> None:

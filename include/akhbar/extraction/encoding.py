@@ -77,12 +77,13 @@ _MIXED_WORD = re.compile("[\u0621-\u064a][\u00c0-\u00ff]|[\u00c0-\u00ff][\u0621-
 _LATIN_SUPPLEMENT = re.compile("[\u0080-\u00ff\ufffd]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _TA_ZA = re.compile("[\u0637\u0638]")  # ط ظ: every UTF-8 Arabic letter read as windows-1256 starts with one
-_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
-_WINDOW = 16_000  # characters examined from the first non-ASCII one: mojibake shows at once
+_WINDOW = 4_000  # characters examined from the first non-ASCII one: mojibake shows at once
+_UTF8_WINDOW = 2_000  # the same for text that is valid UTF-8 (double encoding spoils every non-ASCII character)
 
 _PLAUSIBLE = 0.05  # at most 5% suspicious non-ASCII characters
-_BINARY = re.compile(b"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)  # deleted to count the control bytes
 
 
 def _normalise_label(label: str | None) -> str | None:
@@ -111,16 +112,14 @@ def _header(headers: dict | None, name: str) -> str | None:
 def mojibake_score(text: str) -> float:
     """Share of the non-ASCII characters that look like a wrong decoding (0 = clean).
 
-    Only the non-ASCII runs of a window from the first non-ASCII character are examined (every
-    sign of mojibake lives there, and a page's scripts and styles before it are skipped).
+    A window from the first non-ASCII character is examined (every sign of mojibake lives in its
+    non-ASCII characters, and a page's scripts and styles before it are skipped).
     """
     first = _NON_ASCII.search(text)
     if first is None:
         return 0.0
-    sample = " ".join(_NON_ASCII_RUN.findall(text, first.start(), first.start() + _WINDOW))
-    non_ascii = len(sample) - sample.count(" ")
-    if non_ascii == 0:
-        return 0.0
+    sample = text[first.start() : first.start() + _WINDOW]
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
     bad = 0
     if _LATIN_SUPPLEMENT.search(sample):  # the Latin signs below need one of these characters
         bad += len(_C1_OR_REPLACEMENT.findall(sample))
@@ -141,7 +140,7 @@ def _double_encoded_score(text: str) -> float:
     first = _NON_ASCII.search(text)
     if first is None:
         return 0.0
-    window = text[first.start() : first.start() + 6000]
+    window = text[first.start() : first.start() + _UTF8_WINDOW]
     extra_bytes = len(window.encode("utf-8")) - len(window)  # about one per non-ASCII character
     if extra_bytes <= 0:
         return 0.0
@@ -217,7 +216,7 @@ def decode_html(body: bytes, headers: dict | None) -> tuple[str, str]:
     if found:
         return found
     sample = body[:65536]
-    if len(_BINARY.findall(sample)) > max(8, len(sample) // 200):
+    if len(sample.translate(None, _NOT_CONTROL)) > max(8, len(sample) // 200):
         raise UnknownEncodingError("binary content (control bytes)")
     m = _CHARSET_IN_CT.search(_header(headers, "content-type") or "")
     attempts = _Attempts(body)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from akhbar.extraction import dom as d
-from akhbar.extraction.site import HostView, block_key
+from akhbar.extraction.site import HostView
 from akhbar.extraction.title import norm_title
 from akhbar.extraction.vocabulary import (
     BOILER_PARAGRAPH,
@@ -69,15 +69,26 @@ class _Context:
 # --------------------------------------------------------------------------------------------
 
 
-def _flag_is_page_wide(dom: d.PageDom, flag: int) -> bool:
-    """A <header>, <aside> or boilerplate class around most of the page's prose is a wrapper, not a box."""
-    total = flagged = 0
+_WIDE_FLAGS = (d.NAV, d.ASIDE, d.FOOTER, d.HEADER, d.FORM)
+
+
+def _semantic_boilerplate(dom: d.PageDom) -> int:
+    """The flags that mark boilerplate on this page: a <header>, <aside> or <form> around most of the page's
+    prose is a wrapper, not a box (one pass over the blocks for all the flags)."""
+    total = 0
+    flagged = dict.fromkeys(_WIDE_FLAGS, 0)
     for b in dom.blocks:
         if b.size >= _MIN_PROSE:
             total += b.size
-            if b.flags & flag:
-                flagged += b.size
-    return total > 0 and flagged > 0.6 * total
+            if b.flags:
+                for flag in _WIDE_FLAGS:
+                    if b.flags & flag:
+                        flagged[flag] += b.size
+    semantic = _SEMANTIC_BOILERPLATE
+    for flag, size in flagged.items():
+        if total > 0 and size > 0.6 * total:
+            semantic &= ~flag
+    return semantic
 
 
 def _effective_kinds(dom: d.PageDom, sub: list[_Subtree]) -> list[str]:
@@ -100,19 +111,16 @@ _LINKS_ONLY = 2  # a mask value: boilerplate for its links alone (a linked subhe
 def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[int]:
     """0 for a block that may be text, 1 for boilerplate, ``_LINKS_ONLY`` when its links alone say so."""
     dom = ctx.dom
-    semantic = _SEMANTIC_BOILERPLATE
-    for flag in (d.NAV, d.ASIDE, d.FOOTER, d.HEADER, d.FORM):
-        if _flag_is_page_wide(dom, flag):
-            semantic &= ~flag
+    semantic = _semantic_boilerplate(dom)
     kinds = _effective_kinds(dom, sub)
     wide_boiler = _kind_is_page_wide(dom, kinds, ("boilerplate", "comments"))
     in_prose_group = _prose_groups(dom, sub)
     repeated = ctx.host.repeated
     mask = []
-    for b in dom.blocks:
+    for i, b in enumerate(dom.blocks):
         bad = bool(b.flags & semantic) and kinds[b.element] != "content"
         bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
-        bad = bad or (repeated and block_key(b.text) in repeated)
+        bad = bad or (repeated and dom.key(i) in repeated)
         bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)
         links = not bad and _link_heavy(b) and not in_prose_group[b.element]
         mask.append(_LINKS_ONLY if links else int(bad))
@@ -182,7 +190,7 @@ def _prose_value(b: d.Block) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Subtree:
     blocks: int = 0
     chars: int = 0

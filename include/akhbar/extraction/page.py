@@ -58,7 +58,7 @@ class ParsedPage:
 
     def signature(self) -> PageSignature:
         texts = [b.text for b in self.dom.blocks]
-        return page_signature(self.host, texts, self.meta.title_tag, self.meta.dates)
+        return page_signature(self.host, texts, self.dom.keys(), self.meta.title_tag, self.meta.dates)
 
 
 def read_page(html: bytes, *, url: str | None = None, headers: dict | None = None) -> ParsedPage:

@@ -20,7 +20,7 @@ from akhbar.dates import date_from_url, find_date_mentions, parse_published
 from akhbar.extraction.encoding import UnknownEncodingError
 from akhbar.extraction.metadata import clean
 from akhbar.extraction.page import ExtractedPage, ParsedPage, RecordHints, finish_page, read_page
-from akhbar.extraction.site import HostView, SiteProfile, host_view
+from akhbar.extraction.site import HostView, PageSignature, SiteProfile, host_view
 from akhbar.extraction.vocabulary import COPYRIGHT
 from akhbar.quarantine import QuarantineBuilder
 from akhbar.schema import DOCUMENT
@@ -37,11 +37,16 @@ class Rejected:
 
 @dataclass
 class PendingPage:
-    """An HTML record read and walked, to be finished once its host's profile is known."""
+    """An HTML record read and walked, to be finished once its host's profile is known. Over the batch's
+    memory budget only its signature is kept (``parsed`` None) and the page is read again to finish it."""
 
     doc: dict
-    parsed: ParsedPage
+    parsed: ParsedPage | None
     hints: RecordHints
+    signature: PageSignature
+    url: str | None
+    headers: dict | None
+    size: int  # bytes of its body
 
 
 def _headers_dict(raw: str | None) -> dict | None:
@@ -146,12 +151,13 @@ def _dump_record(rec: dict, night: _dt.date) -> dict | Rejected:
 
 def _read_html_record(rec: dict, night: _dt.date) -> PendingPage | Rejected:
     url = rec.get("final_url") or rec.get("url")
+    headers = _headers_dict(rec.get("headers"))
     try:
-        parsed = read_page(rec["body"], url=url, headers=_headers_dict(rec.get("headers")))
+        parsed = read_page(rec["body"], url=url, headers=headers)
     except UnknownEncodingError as exc:
         return Rejected("unknown_encoding", str(exc))
     hints = RecordHints(rec.get("meta_published"), rec.get("tz_hint"), rec.get("lang_hint"), night)
-    return PendingPage(_base_doc(rec), parsed, hints)
+    return PendingPage(_base_doc(rec), parsed, hints, parsed.signature(), url, headers, len(rec["body"]))
 
 
 def _finish_html_record(pending: PendingPage, host: HostView) -> dict | Rejected:
@@ -184,9 +190,13 @@ def _first_pass(rec: dict, night: _dt.date) -> dict | PendingPage | Rejected:
 
 
 def learn_site_profile(pages: list[ParsedPage], profile: SiteProfile | None = None) -> SiteProfile:
+    return _profile_of_signatures([parsed.signature() for parsed in pages], profile)
+
+
+def _profile_of_signatures(signatures: list[PageSignature], profile: SiteProfile | None = None) -> SiteProfile:
     profile = profile or SiteProfile()
-    for parsed in pages:
-        profile.add(parsed.signature())
+    for signature in signatures:
+        profile.add(signature)
     return profile
 
 
@@ -220,6 +230,60 @@ class _Outcomes:
         return pa.Table.from_pylist(self.rows, schema=DOCUMENT), self.quarantine.table(), self.counts
 
 
+_CHUNK_ROWS = 256  # rows turned into Python values at a time (their bodies stay in the Arrow table)
+# Pages whose blocks are kept between the two passes, in bytes of their bodies (their blocks take about as
+# much): beyond it only a page's signature is kept and the page is read again to finish it, so the
+# memory of a batch is bounded whatever its pages; a batch of 2,000 ordinary pages stays under it.
+HELD_BYTES = 256 * 2**20
+
+
+@dataclass
+class _Read:
+    """A record after the first pass: its fields without the body (kept only when it is rejected), its row."""
+
+    row: int
+    rec: dict
+    outcome: dict | PendingPage | Rejected | None
+
+
+def _read_all(raw: pa.Table, night: _dt.date) -> list[_Read]:
+    """First pass over the batch, a few hundred rows at a time: bodies are decoded and walked, then dropped
+    (a batch of large pages would otherwise be held twice, as Arrow buffers and as Python bytes)."""
+    out: list[_Read] = []
+    held = 0
+    for offset in range(0, raw.num_rows, _CHUNK_ROWS):
+        for k, rec in enumerate(raw.slice(offset, _CHUNK_ROWS).to_pylist()):
+            outcome = _first_pass(rec, night)
+            if isinstance(outcome, PendingPage):
+                held += outcome.size
+                if held > HELD_BYTES:
+                    outcome.parsed = None  # over the budget: read again in the second pass
+            if not isinstance(outcome, Rejected):
+                rec.pop("body", None)
+            out.append(_Read(offset + k, rec, outcome))
+    return out
+
+
+def _host_views(pending: list[PendingPage], site: SiteProfile | None) -> dict[str, HostView]:
+    """What each host of the batch repeats, learnt from the batch's own pages unless a profile is given."""
+    if site is None:
+        site = _profile_of_signatures([p.signature for p in pending])
+    return {host: host_view(site, host) for host in {p.signature.host for p in pending}}
+
+
+def _finish_read(raw: pa.Table, r: _Read, views: dict[str, HostView]) -> dict | Rejected:
+    """The second pass on one record: its page finished with its host's view (read again if it was not kept)."""
+    outcome = r.outcome
+    r.outcome = None  # the page's blocks are not needed any more
+    if isinstance(outcome, PendingPage):
+        if outcome.parsed is None:
+            outcome.parsed = read_page(raw.column("body")[r.row].as_py(), url=outcome.url, headers=outcome.headers)
+        outcome = _finish_html_record(outcome, views[outcome.signature.host])
+    if isinstance(outcome, Rejected) and "body" not in r.rec:
+        r.rec["body"] = raw.column("body")[r.row].as_py()
+    return outcome
+
+
 def extract_records(
     raw: pa.Table, *, dt: _dt.date, site: SiteProfile | None = None
 ) -> tuple[pa.Table, pa.Table, StageCounts]:
@@ -230,18 +294,10 @@ def extract_records(
     """
     outcomes = _Outcomes(dt)
     with Timer(outcomes.counts):
-        records = raw.to_pylist()
-        first = [_first_pass(rec, dt) for rec in records]
-        if site is None:
-            site = learn_site_profile([p.parsed for p in first if isinstance(p, PendingPage)])
-        views: dict[str, HostView] = {}
-        for rec, outcome in zip(records, first):
-            if isinstance(outcome, PendingPage):
-                host = outcome.parsed.host
-                if host not in views:
-                    views[host] = host_view(site, host)
-                outcome = _finish_html_record(outcome, views[host])
-            outcomes.add(rec, outcome)
+        read = _read_all(raw, dt)
+        views = _host_views([r.outcome for r in read if isinstance(r.outcome, PendingPage)], site)
+        for r in read:
+            outcomes.add(r.rec, _finish_read(raw, r, views))
     return outcomes.tables()
 
 
@@ -284,8 +340,9 @@ def site_profile_of(raw: pa.Table, profile: SiteProfile | None = None) -> SitePr
     """What the hosts of these raw records repeat (one read of each HTML page): a shard's part of
     a source's profile; profiles of shards add up with :meth:`SiteProfile.merge`."""
     profile = profile or SiteProfile()
-    for rec in raw.to_pylist():
-        outcome = _first_pass(rec, _dt.date.today())
-        if isinstance(outcome, PendingPage):
-            profile.add(outcome.parsed.signature())
+    for offset in range(0, raw.num_rows, _CHUNK_ROWS):
+        for rec in raw.slice(offset, _CHUNK_ROWS).to_pylist():
+            outcome = _first_pass(rec, _dt.date.today())
+            if isinstance(outcome, PendingPage):
+                profile.add(outcome.signature)
     return profile

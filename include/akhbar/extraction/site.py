@@ -36,12 +36,6 @@ def host_of(url: str | None) -> str:
     return host.removeprefix("www.").removeprefix("amp.").removeprefix("m.")
 
 
-def block_key(text: str) -> int:
-    """A stable key (the same in every process, so profiles of shards can be merged); block texts
-    come with their whitespace already collapsed."""
-    return xxhash.xxh64_intdigest(text.casefold().encode("utf-8"))
-
-
 @dataclass(frozen=True)
 class PageSignature:
     """What a page contributes to its host's profile."""
@@ -53,17 +47,17 @@ class PageSignature:
     meta_dates: tuple  # (key, raw) of its metadata dates
 
 
-def page_signature(host: str, texts: list[str], title_tag: str | None, meta_dates: list) -> PageSignature:
-    keys = frozenset(block_key(t) for t in texts)
-    longest = sorted(texts, key=len, reverse=True)[:_LONGEST]
-    identity = xxhash.xxh64_intdigest(repr(sorted(block_key(t) for t in longest)).encode("ascii"))
+def page_signature(host: str, texts: list[str], keys: list[int], title_tag: str | None, meta_dates: list) -> PageSignature:
+    """``keys``: the :func:`block_key` of each of ``texts``."""
+    longest = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)[:_LONGEST]
+    identity = xxhash.xxh64_intdigest(repr(sorted(keys[i] for i in longest)).encode("ascii"))
     ends: tuple = ()
     if title_tag:
         parts = title_segments(title_tag)
         if len(parts) >= 3:
             ends = (norm_title(parts[0]), norm_title(parts[-1]))
     dates = tuple(sorted({(d.key, d.raw) for d in meta_dates if d.source == "metadata"}))
-    return PageSignature(host, identity, keys, ends, dates)
+    return PageSignature(host, identity, frozenset(keys), ends, dates)
 
 
 @dataclass

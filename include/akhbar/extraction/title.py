@@ -17,13 +17,23 @@ from akhbar.extraction.dom import ARTICLE, ASIDE, FOOTER, HEADER, NAV, PageDom
 from akhbar.extraction.metadata import PageMetadata
 
 _SEPARATOR = re.compile(r"(\s+(?:[|\-–—·«»/]|::|\|\|)\s+|\s*[|·•]\s*|\s+::\s*)")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_QUOTES = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
+_QUOTE_CHARS = re.compile("[" + "".join(_QUOTES) + "]")
+
+
+def _plain_quotes(s: str) -> str:
+    """Typographic quotes as plain ones (a regex test first: str.translate is slow on non-ASCII text)."""
+    if _QUOTE_CHARS.search(s) is None:
+        return s
+    for typographic, plain in _QUOTES.items():
+        s = s.replace(typographic, plain)
+    return s
 _TRUNCATED = ("…", "...")
 _VISIBLE_SCAN = 600  # blocks examined for the headline (it is near the top of any page)
 
 
 def norm_title(s: str) -> str:
-    return " ".join(s.translate(_QUOTES).casefold().split()).rstrip("¶#§ ")
+    return " ".join(_plain_quotes(s).casefold().split()).rstrip("¶#§ ")
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> in
             continue  # lengths no reference can match
         if block.link_density > 0.5 and block.heading != 1:
             continue  # a related title is a link; the headline is a link only inside its <h1>
-        c = norm_title(block.text)
+        c = _plain_quotes(block.text).casefold().rstrip("¶#§ ")  # norm_title: its blanks are collapsed already
         score = _match(c, prepared) if c not in names else 0.0
         if score == 0.0:
             continue

@@ -81,3 +81,19 @@ def test_parallel_matches_serial():
     assert parallel[2].records_in == 7 and parallel[2].records_out == 6 and parallel[2].rejected == 1
 
 
+
+
+def test_pages_over_the_memory_budget_are_read_again_with_the_same_result(monkeypatch):
+    """Past HELD_BYTES of bodies a page keeps only its signature between the passes and is read again:
+    the documents and the quarantine (a page without text keeps its body) are the same as with all held."""
+    from akhbar.extraction import records
+
+    nav_only = "<html><body><nav><a href='/a'>أ</a><a href='/b'>ب</a></nav></body></html>"
+    rows = [raw_row(i, url=f"https://a.example.tn/n/{i}") for i in range(6)]
+    rows += [raw_row(6, body=nav_only.encode(), url="https://a.example.tn/n/6")]
+    table = raw_table(rows)
+    docs, quarantine, counts = extract_records(table, dt=NIGHT)
+    monkeypatch.setattr(records, "HELD_BYTES", 1)  # every page but the first is read again
+    docs2, quarantine2, counts2 = extract_records(table, dt=NIGHT)
+    assert docs2.equals(docs) and counts2.records_out == counts.records_out == 6
+    assert quarantine2.column("body").to_pylist() == quarantine.column("body").to_pylist() == [nav_only.encode()]

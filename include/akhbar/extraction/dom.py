@@ -54,6 +54,15 @@ _DATE_PROPS = frozenset(("datepublished", "datemodified", "dc:date", "dc:created
                          "dcterms:issued", "dc:issued"))  # fmt: skip
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BELOW_E0 = bytes(range(0xE0))  # deleted from UTF-8: what is left are the leading bytes of 3- and 4-byte characters
+
+
+def _size(text: str) -> int:
+    """The length of a non-ASCII text, a CJK character counting three. Arabic, Latin and Cyrillic letters
+    take two bytes in UTF-8 and CJK three: the regex runs only when some character takes three or more."""
+    if not text.encode("utf-8").translate(None, _BELOW_E0):
+        return len(text)
+    return len(text) + 2 * len(_CJK.findall(text))
 
 
 @dataclass(slots=True)
@@ -123,7 +132,7 @@ class PageDom:
 
 @dataclass(slots=True)
 class _Run:
-    """The text being gathered into the next block."""
+    """The text being gathered into the next block (emptied in place when the block is flushed)."""
 
     parts: list = field(default_factory=list)
     link_chars: int = 0
@@ -141,13 +150,16 @@ class _Walker:
         if not run.parts:
             return
         raw = "".join(run.parts)
-        text = " ".join(raw.replace("\u00ad", "").split())  # soft hyphens: invisible, they split words
+        if "\u00ad" in raw:
+            raw = raw.replace("\u00ad", "")  # soft hyphens: invisible, they split words
+        text = " ".join(raw.split())
         if text:
             el = self.dom.elements[element]
             links = min(len(text), run.link_chars)
-            size = len(text) if text.isascii() else len(text) + 2 * len(_CJK.findall(text))
+            size = len(text) if text.isascii() else _size(text)
             self.dom.blocks.append(Block(text, element, links, el.flags, el.heading, size, links / len(text)))
-        self.run = _Run()
+        run.parts.clear()
+        run.link_chars = 0
 
     def open_element(self, node, tag: str, attrs: dict, parent: int) -> int:
         pe = self.dom.elements[parent] if parent >= 0 else None
@@ -195,6 +207,7 @@ def _hidden(attrs: dict) -> bool:
 def read_dom(root) -> PageDom:
     """Blocks, elements and date marks of the tree under ``root`` (normally ``<body>``)."""
     walker = _Walker()
+    run = walker.run  # emptied in place by each flush
     top = walker.open_element(root, root.tag or "body", {}, -1)
     stack = [(root.iter(include_text=True), top, 0)]  # (children, block element, inside-a-link depth)
     while stack:
@@ -209,9 +222,9 @@ def read_dom(root) -> PageDom:
         if tag == "-text":
             text = node.text_content
             if text:
-                walker.run.parts.append(text)
+                run.parts.append(text)
                 if in_link:
-                    walker.run.link_chars += len(text.strip())
+                    run.link_chars += len(text.strip())
             continue
         if tag is None or tag[0] in "_!-":
             continue  # comments, doctype

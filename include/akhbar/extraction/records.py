@@ -162,7 +162,7 @@ def _read_html_record(rec: dict, night: _dt.date) -> PendingPage | Rejected:
 
 def _finish_html_record(pending: PendingPage, host: HostView) -> dict | Rejected:
     page: ExtractedPage = finish_page(pending.parsed, pending.hints, host)
-    letters = sum(ch.isalpha() for ch in page.text[:200]) if page.text else 0
+    letters = sum(map(str.isalpha, page.text[:200])) if page.text else 0
     if letters < MIN_LETTERS:
         return Rejected("no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})")
     doc = pending.doc

@@ -93,8 +93,10 @@ class Block:
 
 def block_key(text: str) -> int:
     """A stable key of a block's text (the same in every process, so profiles of shards can be merged);
-    block texts come with their whitespace already collapsed."""
-    return xxhash.xxh64_intdigest(text.casefold().encode("utf-8"))
+    block texts come with their whitespace already collapsed. ASCII text is casefolded ("READ MORE" is
+    "Read more"); other text is taken as written (casefolding it costs more than hashing, and a host
+    repeats its blocks exactly)."""
+    return xxhash.xxh64_intdigest((text.casefold() if text.isascii() else text).encode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)

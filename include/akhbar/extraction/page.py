@@ -100,9 +100,9 @@ def finish_page(parsed: ParsedPage, hints: RecordHints, host: HostView | None = 
     page.title = title.text
     main = find_main_text(dom, title.block, title.text, host)
     page.text = main.text
-    body = _jsonld_text(meta)
-    if len(page.text) < _MIN_TEXT and len(body) > len(page.text):
-        page.text = body
+    if len(page.text) < _MIN_TEXT and meta.jsonld_body:
+        body = _jsonld_text(meta)
+        page.text = body if len(body) > len(page.text) else page.text
     lang = (hints.lang_hint or meta.lang or "").split("-")[0].lower() or None
     ctx = DateContext(hints.tz, lang, hints.reference or _dt.date.today(), parsed.url, hints.feed_published)
     date = publication_date(meta, dom, PageEvidence(title.block, main.kept), host, ctx)

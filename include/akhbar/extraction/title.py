@@ -30,6 +30,7 @@ def _plain_quotes(s: str) -> str:
     return s
 _TRUNCATED = ("…", "...")
 _VISIBLE_SCAN = 600  # blocks examined for the headline (it is near the top of any page)
+_BEST_POSSIBLE = 3.5  # an exact match (3.0) in an <h1> (+0.5)
 
 
 def norm_title(s: str) -> str:
@@ -145,6 +146,8 @@ def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> in
             score -= 1.0  # a site's header shows its name; an article's header is rarer
         if score > best_score:
             best, best_score = i, score
+            if score >= _BEST_POSSIBLE:
+                break  # a metadata title shown whole in an <h1>: no block can do better
     return best if best_score >= 1.5 else None
 
 

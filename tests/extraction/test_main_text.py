@@ -185,3 +185,19 @@ def test_paragraphs_beside_the_body_continue_it_across_ad_slots_and_rules():
             f"<p>{ENGLISH[1]}</p><div class='slot'></div><hr><div class='ad2'></div><hr>{rest}</div></body></html>")
     lines = extract_html(html.encode()).text.split("\n")
     assert lines[:2] == ENGLISH[:2] and len(lines) == 14
+
+
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ("<div>Lorem ipsum dolor sit amet<br>consetetur sadipscing elitr<br>sed diam nonumy</div>",
+         ["Lorem ipsum dolor sit amet", "consetetur sadipscing elitr", "sed diam nonumy"]),
+        ("<h1>Test</h1><p>Lorem ipsum dolor sit amet</p><p>Consetetur sadipscing elitr</p>",
+         ["Lorem ipsum dolor sit amet", "Consetetur sadipscing elitr"]),
+        ("<p>Hello world, this is it</p>", ["Hello world, this is it"]),
+    ],
+)  # fmt: skip
+def test_a_page_of_a_few_short_lines_keeps_them(body, expected):
+    """No sentence long enough to anchor the text: the short lines are not a dateline zone, they are the text."""
+    html = f"<html><head><title>Test</title></head><body>{body}</body></html>"
+    assert extract_html(html.encode()).text.split("\n") == expected

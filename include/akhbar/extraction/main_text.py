@@ -512,8 +512,8 @@ def find_main_text(dom: d.PageDom, title_block: int | None, title: str | None, h
     inside = _body_region(dom, _element_scores(dom, values), sub)
     candidates = _after_headline(ctx, _candidates(ctx, bad, inside, items))
     candidates = _lead(ctx, candidates, bad, items)
-    candidates, zone = _dateline_zone(ctx, candidates)
-    kept = _keep_in_context(ctx, _cut_at_boxes(ctx, candidates, _box_headings(ctx, inside)))
-    kept = _linked_subheadings(ctx, kept, bad)
+    body, zone = _dateline_zone(ctx, candidates)
+    kept = _keep_in_context(ctx, _cut_at_boxes(ctx, body, _box_headings(ctx, inside)))
+    kept = _linked_subheadings(ctx, kept, bad) or candidates  # a page of a few short lines: they are its text
     text = "\n".join(dom.blocks[i].text for i in kept)
     return MainText(text, tuple(kept), tuple(zone))

@@ -400,7 +400,7 @@ def _is_dateline(b: d.Block) -> bool:
         return True
     if n < 70 and YEAR.search(text) and not _FULL_STOP.search(text):
         return True
-    return n < 60 and not SENTENCE_END.search(text)
+    return n < 60 and not SENTENCE_END.search(text) and not b.heading >= 2  # a subheading opens the text
 
 
 def _dateline_zone(ctx: _Context, candidates: list[int]) -> tuple[list[int], list[int]]:

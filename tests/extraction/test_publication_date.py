@@ -56,3 +56,15 @@ def test_the_feed_date_is_a_candidate_like_the_others():
     got = extract_html(page(before="<div>12/07/2022</div>"), feed_published="Tue, 12 Jul 2022 09:00:00 GMT",
                        reference=NIGHT)  # fmt: skip
     assert got.date_source == "feed" and got.published_at == dt.datetime(2022, 7, 12, 9, tzinfo=dt.UTC)
+
+
+def test_a_published_tag_that_is_the_modification_date_loses_to_the_json_ld_publication():
+    """The CMS rewrites article:published_time at each edit; its JSON-LD keeps datePublished and says the
+    same stamp is dateModified."""
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-07-12T22:00:40Z",'
+          ' "dateModified": "2022-07-13T12:43:39Z"}</script>')  # fmt: skip
+    head = f"<meta property='article:published_time' content='2022-07-13T12:43:39Z'>{ld}"
+    got = extract_html(page(head=head, before="<time datetime='2022-07-13T12:43:39Z'>13/07/2022</time>"),
+                       reference=NIGHT)  # fmt: skip
+    assert got.published_at == dt.datetime(2022, 7, 12, 22, 0, 40, tzinfo=dt.UTC)
+    assert got.date_source == "jsonld"

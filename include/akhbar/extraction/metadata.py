@@ -70,6 +70,7 @@ class PageMetadata:
     description: str | None = None
     jsonld_body: str | None = None
     jsonld_headline: str | None = None
+    modified: set = field(default_factory=set)  # the values the page declares as modification dates
 
 
 def _iter_jsonld(obj):
@@ -112,6 +113,8 @@ def _read_jsonld_object(obj: dict, meta: PageMetadata, article_dates: list, othe
     kind = obj.get("@type")
     kind = " ".join(map(str, kind)) if isinstance(kind, list) else str(kind or "")
     is_article = bool(_ARTICLE_TYPES.search(kind))
+    if is_article and isinstance(obj.get("dateModified"), str):
+        meta.modified.add(obj["dateModified"].strip())
     if isinstance(obj.get("datePublished"), str):
         (article_dates if is_article else other_dates).append(DateCandidate("jsonld", "jsonld", obj["datePublished"]))
     if not is_article:
@@ -142,8 +145,14 @@ def _read_jsonld(tree, meta: PageMetadata) -> None:
     meta.dates.extend(article_dates + other_dates)
 
 
+_MODIFIED_META = frozenset(("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
+                            "dcterms.modified", "last-modified", "lastmod"))  # fmt: skip
+
+
 def _read_meta_tag(key: str, content: str, meta: PageMetadata, published: list) -> None:
-    if key in _PUBLISHED_RANK:
+    if key in _MODIFIED_META:
+        meta.modified.add(content)
+    elif key in _PUBLISHED_RANK:
         published.append((_PUBLISHED_RANK[key], key, content))
     elif key in _TITLE_META and key not in meta.titles:
         meta.titles[key] = clean(content)

@@ -246,7 +246,18 @@ def publication_date(meta: PageMetadata, dom: d.PageDom, evidence: PageEvidence,
         candidates += _text_candidates("lead", [dom.blocks[first_kept].text[:150]], ctx, 1)
     url = _url_candidate(ctx)
     candidates += [url] if url else []
-    return reconcile(candidates)
+    return reconcile(_without_modifications(candidates, meta))
+
+
+def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:
+    """A value the page also declares as its modification date (JSON-LD dateModified, article:modified_time)
+    is an update stamp even under a "published" name, unless it is a JSON-LD datePublished as well: a CMS
+    that rewrites article:published_time at each edit keeps the first date in its JSON-LD."""
+    if not meta.modified:
+        return candidates
+    published = {c.raw for c in candidates if c.source == "jsonld"}
+    kept = [c for c in candidates if c.raw not in meta.modified or c.raw in published]
+    return kept or candidates
 
 
 def _url_candidate(ctx: DateContext) -> Candidate | None:

@@ -5,6 +5,11 @@ added up per host (:class:`~akhbar.extraction.site.SiteProfile`: what each host 
 other articles of the batch), then every page is finished with its host's view. Pass ``site=`` a
 profile learnt from the whole source (:func:`learn_site_profile` on each shard, merged) and any
 slice of the source gives the same documents as the whole.
+
+Memory: rows become Python values a few hundred at a time and their bodies are dropped once read
+(the Arrow table keeps them; a rejected record takes its body from there). The walked pages wait
+for the second pass up to ``HELD_BYTES`` of bodies; past it a page keeps only its signature (block
+fingerprints) and is read again, so a batch's memory is bounded whatever its pages.
 """
 
 from __future__ import annotations

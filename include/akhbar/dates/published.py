@@ -143,6 +143,13 @@ def _offset_in_text(rest: str) -> _dt.tzinfo | None:
     return _dt.UTC if re.search(r"\b(?:GMT|UTC)\b", rest) else None
 
 
+def mention_datetime(day: _dt.date, after: str, before: str = "", *, tz: str = "UTC") -> _dt.datetime | None:
+    """The instant of a date already found in a text (a mention): its day, the time written near it
+    ("12 جويلية 2022 - 14:30"), the offset written after it; aware UTC, or None."""
+    hh, mi, ss = _time_in_text(after, before)
+    return _Fields(day.year, day.month, day.day, hh, mi, ss, _offset_in_text(after)).build(zone(tz))
+
+
 def _textual(s: str) -> _Fields | None:
     """"12 جويلية 2022 - 14:30", "July 12, 2022 10:00 AM": the first full date and the time near it."""
     from akhbar.dates.mentions import find_date_mentions

@@ -15,9 +15,10 @@ time.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from akhbar.extraction import dom as d
@@ -107,6 +108,22 @@ def _candidate(source: str, raw: str | None, ctx: DateContext) -> Candidate | No
     return Candidate(source, raw.strip(), parsed[0], parsed[1]) if parsed else None
 
 
+def _mention_candidate(source: str, text: str, mention, ctx: DateContext) -> Candidate | None:
+    """A date mention of a dateline as a candidate: its day is known, only the time near it is read."""
+    from akhbar.dates.published import mention_datetime
+
+    raw = _with_time(text, mention).strip()
+    if COPYRIGHT.search(raw):
+        return None
+    when = mention_datetime(mention.date, raw[len(mention.mention) :], tz=ctx.tz or "UTC")
+    if when is None:
+        return None
+    day = _written_day(raw, when, ctx)
+    if day.year < _OLDEST or day > ctx.reference + _dt.timedelta(days=2):
+        return None
+    return Candidate(source, raw, when, day)
+
+
 def _metadata_candidates(meta: PageMetadata, host: HostView, ctx: DateContext) -> list[Candidate]:
     out = []
     for c in meta.dates:
@@ -132,23 +149,36 @@ def _mark_candidates(dom: d.PageDom, end: int, ctx: DateContext) -> list[Candida
     return out[:1]
 
 
-def _mentions(text: str, ctx: DateContext) -> list:
+_SCANNED = 300  # characters of a block searched for a dateline's date
+_APART = "\n\x00\n"  # between blocks scanned together: no date expression reaches across it
+
+
+def _mentions_per_text(texts: list[str], ctx: DateContext) -> list[list]:
+    """The day mentions (not relative) of each text, found in one scan of the texts put together."""
     from akhbar.dates import find_date_mentions
 
-    found = find_date_mentions(text[:300], reference=ctx.reference, lang=None)
-    return [m for m in found if m.granularity == "day" and not m.is_relative]
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += min(len(text), _SCANNED) + len(_APART)
+    joined = _APART.join(text[:_SCANNED] for text in texts)
+    per_text: list[list] = [[] for _ in texts]
+    for m in find_date_mentions(joined, reference=ctx.reference, lang=None):
+        if m.granularity == "day" and not m.is_relative:
+            k = bisect.bisect_right(starts, m.char_offset) - 1
+            per_text[k].append(replace(m, char_offset=m.char_offset - starts[k]))
+    return per_text
 
 
 def _text_candidates(source: str, texts: list[str], ctx: DateContext, limit: int) -> list[Candidate]:
+    texts = [t for t in texts if not COPYRIGHT.search(t) and not UPDATED_CUE.search(t[:40])]
     out: list[Candidate] = []
-    for text in texts:
-        if COPYRIGHT.search(text) or UPDATED_CUE.search(text[:40]):
-            continue
-        for m in _mentions(text, ctx):
+    for text, mentions in zip(texts, _mentions_per_text(texts, ctx)):
+        for m in mentions:
             before = text[max(0, m.char_offset - 25) : m.char_offset]
             if COPYRIGHT.search(before) or UPDATED_CUE.search(before):
                 continue
-            found = _candidate(source, _with_time(text, m), ctx)
+            found = _mention_candidate(source, text, m, ctx)
             if found:
                 out += _readings(found, m.mention, ctx)
                 break

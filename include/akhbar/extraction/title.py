@@ -80,14 +80,16 @@ def strip_site_name(title: str, site_names: set[str]) -> str:
 
 
 def _references(meta: PageMetadata, site_names: set[str]) -> list[str]:
-    refs = []
-    for value in (meta.jsonld_headline, meta.titles.get("og:title"), meta.titles.get("twitter:title"),
-                  meta.title_tag, meta.titles.get("headline")):  # fmt: skip
-        if value:
-            refs.append(value)
-            stripped = strip_site_name(value, site_names)
-            if stripped != value:
-                refs.append(stripped)
+    """The metadata titles, each once (og:title and twitter:title are often the same), and without their
+    site names."""
+    values = (meta.jsonld_headline, meta.titles.get("og:title"), meta.titles.get("twitter:title"),
+              meta.title_tag, meta.titles.get("headline"))  # fmt: skip
+    refs: list[str] = []
+    for value in dict.fromkeys(v for v in values if v):
+        refs.append(value)
+        stripped = strip_site_name(value, site_names)
+        if stripped != value:
+            refs.append(stripped)
     return refs
 
 

@@ -395,10 +395,10 @@ def list_misses(pages: list[GoldPage], results: list[Result], split: str) -> Non
 def _cold() -> None:
     """Empty akhbar's caches (class names, parsed date strings): no timed pass profits from an earlier one."""
     from akhbar.dates.published import _parse_string
-    from akhbar.extraction.vocabulary import attribute_kind
+    from akhbar.extraction.vocabulary import _token_kind, attribute_kind
 
-    _parse_string.cache_clear()
-    attribute_kind.cache_clear()
+    for cached in (_parse_string, attribute_kind, _token_kind):
+        cached.cache_clear()
 
 
 def _timed(fn, pages) -> tuple[float, float]:

@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Class/id words of boilerplate blocks, matched on each class token split at "-" and "_".
-_BOILERPLATE_WORDS = re.compile(
-    r"share|sharing|sharebar|social|sociaux|related|connexes|newsletters?|subscribe|subscription|"
-    r"abonnement|cookies?|consent|gdpr|advert\w*|ads?|adslot|dfp|promo|promos|breadcrumbs?|sidebar|"
-    r"navbar|nav|menu|footer|widgets?|popup|modal|outbrain|taboola|readmore|recommended|"
-    r"recommendations|popular|trending|tags|taglist|tagslist|keywords|toolbar|sponsored|partners|"
-    r"caption|legende|légende|signup|login|paywall|pagination|skiplink|disqus|most|mostread|breaking|"
-    r"ticker|byline|author|masthead|banner|copyright",
-    re.IGNORECASE,
-)
+# Class/id words of boilerplate blocks, matched on each class token split at "-" and "_" (lower-cased),
+# and the prefix of the ones that take any ending ("advertisement", "advertorial").
+_BOILERPLATE_WORDS = frozenset(
+    ["share", "sharing", "sharebar", "social", "sociaux", "related", "connexes", "newsletter", "newsletters", "subscribe", "subscription", "abonnement", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "adslot", "dfp", "promo", "promos", "breadcrumb", "breadcrumbs", "sidebar", "navbar", "nav", "menu", "footer", "widget", "widgets", "popup", "modal", "outbrain", "taboola", "readmore", "recommended", "recommendations", "popular", "trending", "tags", "taglist", "tagslist", "keywords", "toolbar", "sponsored", "partners", "caption", "legende", "légende", "signup", "login", "paywall", "pagination", "skiplink", "disqus", "most", "mostread", "breaking", "ticker", "byline", "author", "masthead", "banner", "copyright"]
+)  # fmt: skip
+_BOILERPLATE_PREFIX = "advert"
 # Comment sections: "comments", "comment-form", "comment-list"... but not a live blog's
 # "live-match-comment" (commentary) nor "commentary".
 _COMMENT_TOKEN = re.compile(
@@ -38,23 +34,34 @@ _CONTENT_WORDS = re.compile(
 _TOKEN_SPLIT = re.compile(r"[-_]+")
 
 
+@lru_cache(maxsize=16384)
+def _token_kind(token: str) -> str:
+    """What one class or id token says: 'content', 'comments', 'boilerplate' or ''. Tokens repeat across
+    sites ("clearfix", "col-md-8", "article-body") far more than whole class attributes do."""
+    low = token.lower()
+    # the regexes only where their words can be (each content pattern holds one of these four)
+    if ("body" in low or "content" in low or "text" in low or "corps" in low) and _CONTENT_WORDS.search(low):
+        return "content"
+    if ("comment" in low or "reaction" in low or "respond" in low) and _COMMENT_TOKEN.search(low):
+        return "comments"
+    for word in _TOKEN_SPLIT.split(low):
+        if word in _BOILERPLATE_WORDS or word.startswith(_BOILERPLATE_PREFIX):
+            return "boilerplate"
+    return ""
+
+
 @lru_cache(maxsize=8192)
 def attribute_kind(cls: str, ident: str) -> str:
     """'boilerplate', 'comments', 'content' or '' for a class and an id (cached: sites repeat them).
 
-    An id made of many words is a slug ("sharing-with-a-single-developer"), not a role: ignored."""
+    A token naming article text wins; otherwise the first token naming comments or boilerplate. An id
+    made of many words is a slug ("sharing-with-a-single-developer"), not a role: ignored."""
     if len(_TOKEN_SPLIT.split(ident)) > 3:
         ident = ""
-    value = f"{cls} {ident}"
-    if _CONTENT_WORDS.search(value):
+    kinds = [_token_kind(token) for token in f"{cls} {ident}".split()]
+    if "content" in kinds:
         return "content"
-    for token in value.split():
-        if _COMMENT_TOKEN.search(token):
-            return "comments"
-        for word in _TOKEN_SPLIT.split(token):
-            if word and _BOILERPLATE_WORDS.fullmatch(word):
-                return "boilerplate"
-    return ""
+    return next((kind for kind in kinds if kind), "")
 
 
 # Short paragraphs that are not article text: picture credits, "read also" lines.

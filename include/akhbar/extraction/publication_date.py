@@ -5,7 +5,8 @@ Candidates: the metadata (``article:published_time`` and the like), JSON-LD ``da
 headline («نشر في 12 جويلية 2016», "Publié le ..."), the feed's date for the item, a date in the
 URL, the dateline of the first paragraph ("تونس 12 جويلية (وات)"). Never a date in a footer, a
 sidebar, a "related" list, a comment, after "©", nor one introduced as an update; never a metadata
-date the host stamps on all its pages.
+date the host stamps on all its pages. A date the fetch already read on the page (carried in the
+feed date's place, :func:`carried_date`) is kept as it is.
 
 Each candidate has a weight (how much its kind is trusted); candidates within a day of one another
 agree, and the agreeing weight of each group of sources (page metadata, the visible dateline, the
@@ -263,8 +264,23 @@ class PageEvidence:
     kept: tuple[int, ...]
 
 
+def carried_date(ctx: DateContext) -> PublicationDate | None:
+    """The date the fetch already read on this page (an undated feed item's page is dated once, to know its
+    night, and the answer travels in ``meta_published``; :mod:`akhbar.sources.page_dates`): kept as it is,
+    never decided again, so that the night an item was fetched for and its date cannot disagree."""
+    from akhbar.sources.page_dates import read_page_date
+
+    carried = read_page_date(ctx.feed_published)
+    if carried is None:
+        return None
+    return PublicationDate(carried.raw, carried.published_at.astimezone(_dt.UTC), carried.date_source)
+
+
 def publication_date(meta: PageMetadata, dom: d.PageDom, evidence: PageEvidence, host: HostView,
                      ctx: DateContext) -> PublicationDate:  # fmt: skip
+    carried = carried_date(ctx)
+    if carried is not None:
+        return carried
     first_kept = evidence.kept[0] if evidence.kept else None
     end = evidence.kept[-1] if evidence.kept else len(dom.blocks)
     candidates = _metadata_candidates(meta, host, ctx)

@@ -8,7 +8,8 @@ How a page is read, one module per step:
 - ``dom``: one walk of the tree into text blocks with what their ancestors say (nav, aside,
   footer, article, class names), link density, headings, date marks.
 - ``site``: what a host repeats across its pages of the night (boilerplate, site name, constant
-  dates), learnt from the batch (or given, learnt from the whole source).
+  dates), learnt from the batch, or given: a :class:`SiteProfile` per shard (:func:`site_profile_of`),
+  merged exactly in any order, makes every shard's documents those of the whole night.
 - ``title``: the visible headline reconciled with og:title, <title>, JSON-LD, site names removed.
 - ``main_text``: a decision per block (density, position relative to the headline, repetition,
   context) on any layout.

@@ -2,9 +2,10 @@
 
 A batch is read in two passes: every HTML page is decoded and walked, the pages' signatures are
 added up per host (:class:`~akhbar.extraction.site.SiteProfile`: what each host repeats on its
-other articles of the batch), then every page is finished with its host's view. Pass ``site=`` a
-profile learnt from the whole source (:func:`learn_site_profile` on each shard, merged) and any
-slice of the source gives the same documents as the whole.
+other articles of the batch), then every page is finished with its host's view. Shards: pass
+``site=`` the profile of the whole night (:func:`site_profile_of` on each shard, merged with
+:meth:`SiteProfile.merge` in any order) and every shard gives exactly the documents the whole night
+gives in one batch (how and why: :mod:`akhbar.extraction.site`).
 
 Memory: rows become Python values a few hundred at a time and their bodies are dropped once read
 (the Arrow table keeps them; a rejected record takes its body from there). The walked pages wait

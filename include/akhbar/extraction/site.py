@@ -4,19 +4,32 @@ A night brings many pages per host. A block of text found on several *different*
 host (a disclaimer, a newsletter blurb, a menu, a footer line, the "about us" paragraph) is the
 site's furniture, whatever its markup and class names; so is a part of <title> repeated in every
 title (the site's name), and a metadata date that is the same on every page (a CMS that stamps
-its launch day). Identical pages (one article fetched under two URLs) count once, so a batch
-holding one article twice does not turn its text into boilerplate.
+its launch day). Identical pages (one article fetched under two URLs: the same longest blocks)
+count once, so a batch holding one article twice does not turn its text into boilerplate.
 
-The profile is a set of counters that add up: it can be learnt from one batch, or from every shard
-of a source and merged, so that the verdict on a page does not depend on how the night was cut.
+Shards. A :class:`SiteProfile` is the per-shard summary of these signals, and it merges exactly:
+for each host it keeps, per distinct article, the keys of its blocks (64-bit hashes, a sorted
+array: 8 bytes a block), its title's ends and its metadata dates; two copies of one article,
+in one shard or in two, become one entry (the union of their marks). Adding pages and merging
+profiles are therefore commutative and associative, and the verdicts (:meth:`SiteProfile.view`)
+depend only on the set of pages, not on how a night was cut or in what order shards are merged::
+
+    profiles = [site_profile_of(shard) for shard in shards]          # one per shard, anywhere
+    night = SiteProfile().merge(*profiles)                           # small: block keys, no text
+    docs = [extract_records(shard, dt=night_day, site=night)[0] for shard in shards]
+
+gives, shard after shard, the documents ``extract_records(whole, dt=night_day)`` gives.
+:meth:`SiteProfile.to_table` / :meth:`SiteProfile.from_table` carry a profile between processes
+as an Arrow table (Parquet-ready); pickling works too.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import numpy as np
+import pyarrow as pa
 import xxhash
 
 from akhbar.extraction.title import norm_title, title_segments
@@ -36,84 +49,42 @@ def host_of(url: str | None) -> str:
     return host.removeprefix("www.").removeprefix("amp.").removeprefix("m.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PageSignature:
     """What a page contributes to its host's profile."""
 
     host: str
     identity: int  # the same article fetched twice has the same identity
-    blocks: frozenset  # block keys
-    title_ends: tuple  # the first and last parts of its <title>
-    meta_dates: tuple  # (key, raw) of its metadata dates
+    blocks: np.ndarray  # its block keys, sorted, unique, uint64
+    title_ends: frozenset  # the first and last parts of its <title>
+    meta_dates: frozenset  # (key, raw) of its metadata dates
+
+
+def _keys_array(keys) -> np.ndarray:
+    out = np.unique(np.fromiter(keys, dtype=np.uint64))
+    out.flags.writeable = False
+    return out
 
 
 def page_signature(host: str, texts: list[str], keys: list[int], title_tag: str | None, meta_dates: list) -> PageSignature:
     """``keys``: the :func:`block_key` of each of ``texts``."""
     longest = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)[:_LONGEST]
     identity = xxhash.xxh64_intdigest(repr(sorted(keys[i] for i in longest)).encode("ascii"))
-    ends: tuple = ()
+    ends: frozenset = frozenset()
     if title_tag:
         parts = title_segments(title_tag)
         if len(parts) >= 3:
-            ends = (norm_title(parts[0]), norm_title(parts[-1]))
-    dates = tuple(sorted({(d.key, d.raw) for d in meta_dates if d.source == "metadata"}))
-    return PageSignature(host, identity, frozenset(keys), ends, dates)
+            ends = frozenset((norm_title(parts[0]), norm_title(parts[-1])))
+    dates = frozenset((d.key, d.raw) for d in meta_dates if d.source == "metadata")
+    return PageSignature(host, identity, _keys_array(keys), ends, dates)
 
 
-@dataclass
-class SiteProfile:
-    """Counters per host: articles seen, and on how many articles each block/title part/date was."""
-
-    pages: Counter = field(default_factory=Counter)
-    blocks: dict = field(default_factory=lambda: defaultdict(Counter))
-    title_ends: dict = field(default_factory=lambda: defaultdict(Counter))
-    meta_dates: dict = field(default_factory=lambda: defaultdict(Counter))
-    _seen: set = field(default_factory=set, repr=False)
-
-    def add(self, sig: PageSignature) -> None:
-        if not sig.host or (sig.host, sig.identity) in self._seen:
-            return
-        self._seen.add((sig.host, sig.identity))
-        self.pages[sig.host] += 1
-        self.blocks[sig.host].update(sig.blocks)
-        self.title_ends[sig.host].update(set(sig.title_ends))
-        self.meta_dates[sig.host].update(sig.meta_dates)
-
-    def merge(self, other: SiteProfile) -> SiteProfile:
-        """Add another profile's counts (e.g. another shard's); identical articles across shards may count twice."""
-        for host, n in other.pages.items():
-            self.pages[host] += n
-            self.blocks[host].update(other.blocks.get(host, {}))
-            self.title_ends[host].update(other.title_ends.get(host, {}))
-            self.meta_dates[host].update(other.meta_dates.get(host, {}))
-        self._seen |= other._seen
-        return self
-
-    def _threshold(self, host: str) -> float:
-        return max(MIN_PAGES, MIN_SHARE * self.pages.get(host, 0))
-
-    def repeated_blocks(self, host: str) -> frozenset:
-        """Keys of the blocks the host repeats on enough different articles."""
-        counts = self.blocks.get(host)
-        if not counts or self.pages[host] < MIN_PAGES:
-            return frozenset()
-        limit = self._threshold(host)
-        return frozenset(k for k, n in counts.items() if n >= limit)
-
-    def site_names(self, host: str) -> set[str]:
-        counts = self.title_ends.get(host)
-        if not counts or self.pages[host] < MIN_PAGES:
-            return set()
-        limit = max(MIN_PAGES, 0.5 * self.pages[host])
-        return {name for name, n in counts.items() if n >= limit and name}
-
-    def constant_dates(self, host: str) -> set[tuple]:
-        """(key, raw) metadata dates the host gives on most of its articles: not a publication date."""
-        counts = self.meta_dates.get(host)
-        if not counts or self.pages[host] < MIN_PAGES:
-            return set()
-        limit = max(MIN_PAGES, 0.5 * self.pages[host])
-        return {kr for kr, n in counts.items() if n >= limit}
+def _union(a: PageSignature, b: PageSignature) -> PageSignature:
+    """Two copies of one article: one entry with the marks of both (whichever came first)."""
+    if a is b:
+        return a
+    blocks = a.blocks if np.array_equal(a.blocks, b.blocks) else _keys_array(np.union1d(a.blocks, b.blocks))
+    return PageSignature(a.host, a.identity, blocks, a.title_ends | b.title_ends, a.meta_dates | b.meta_dates)
 
 
 @dataclass(frozen=True)
@@ -125,8 +96,107 @@ class HostView:
     constant_dates: frozenset = frozenset()
 
 
+_NO_VIEW = HostView()
+
+
+@dataclass
+class SiteProfile:
+    """Per host, the distinct articles seen (by identity) with their marks; see the module's docstring."""
+
+    articles: dict = field(default_factory=dict)  # host -> {identity: PageSignature}
+    _views: dict = field(default_factory=dict, repr=False, compare=False)  # host -> HostView, until changed
+
+    def add(self, sig: PageSignature) -> SiteProfile:
+        if not sig.host:
+            return self
+        seen = self.articles.setdefault(sig.host, {})
+        old = seen.get(sig.identity)
+        seen[sig.identity] = sig if old is None else _union(old, sig)
+        self._views.pop(sig.host, None)
+        return self
+
+    def merge(self, *others: SiteProfile) -> SiteProfile:
+        """Add other profiles (other shards'): the result does not depend on their order or grouping."""
+        for other in others:
+            for seen in other.articles.values():
+                for sig in seen.values():
+                    self.add(sig)
+        return self
+
+    @property
+    def pages(self) -> dict[str, int]:
+        """Distinct articles seen per host."""
+        return {host: len(seen) for host, seen in self.articles.items()}
+
+    def hosts(self) -> list[str]:
+        return sorted(self.articles)
+
+    def _enough(self, host: str) -> int:
+        n = len(self.articles.get(host, ()))
+        return n if n >= MIN_PAGES else 0
+
+    def repeated_blocks(self, host: str) -> frozenset:
+        """Keys of the blocks the host repeats on enough different articles."""
+        n = self._enough(host)
+        if not n:
+            return frozenset()
+        keys, counts = np.unique(np.concatenate([s.blocks for s in self.articles[host].values()]), return_counts=True)
+        return frozenset(keys[counts >= max(MIN_PAGES, MIN_SHARE * n)].tolist())
+
+    def site_names(self, host: str) -> set[str]:
+        return {name for name in self._most(host, "title_ends") if name}
+
+    def constant_dates(self, host: str) -> set[tuple]:
+        """(key, raw) metadata dates the host gives on most of its articles: not a publication date."""
+        return self._most(host, "meta_dates")
+
+    def _most(self, host: str, marks: str) -> set:
+        """The marks found on at least half of the host's articles."""
+        n = self._enough(host)
+        if not n:
+            return set()
+        counts: dict = {}
+        for sig in self.articles[host].values():
+            for mark in getattr(sig, marks):
+                counts[mark] = counts.get(mark, 0) + 1
+        return {mark for mark, k in counts.items() if k >= max(MIN_PAGES, 0.5 * n)}
+
+    def view(self, host: str) -> HostView:
+        """What the profile says about one host's pages (kept until the host's counts change)."""
+        found = self._views.get(host)
+        if found is None:
+            if not self._enough(host):
+                found = _NO_VIEW
+            else:
+                found = HostView(self.repeated_blocks(host), frozenset(self.site_names(host)),
+                                 frozenset(self.constant_dates(host)))  # fmt: skip
+            self._views[host] = found
+        return found
+
+    # ---- between processes ----
+
+    def to_table(self) -> pa.Table:
+        """One row per host and distinct article, in a fixed order (a shard's profile as a file)."""
+        rows = [sig for host in self.hosts() for _, sig in sorted(self.articles[host].items())]
+        return pa.table({
+            "host": pa.array([s.host for s in rows], pa.string()),
+            "identity": pa.array([s.identity for s in rows], pa.uint64()),
+            "blocks": pa.array([s.blocks for s in rows], pa.list_(pa.uint64())),
+            "title_ends": pa.array([sorted(s.title_ends) for s in rows], pa.list_(pa.string())),
+            "meta_dates": pa.array([[list(d) for d in sorted(s.meta_dates)] for s in rows],
+                                   pa.list_(pa.list_(pa.string()))),
+        })  # fmt: skip
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> SiteProfile:
+        profile = cls()
+        for row in table.to_pylist():
+            profile.add(PageSignature(row["host"], row["identity"], _keys_array(row["blocks"]),
+                                      frozenset(row["title_ends"]), frozenset(tuple(d) for d in row["meta_dates"])))
+        return profile
+
+
 def host_view(profile: SiteProfile | None, host: str) -> HostView:
     if profile is None or not host:
-        return HostView()
-    return HostView(profile.repeated_blocks(host), frozenset(profile.site_names(host)),
-                    frozenset(profile.constant_dates(host)))  # fmt: skip
+        return _NO_VIEW
+    return profile.view(host)

@@ -201,3 +201,24 @@ def test_a_page_of_a_few_short_lines_keeps_them(body, expected):
     """No sentence long enough to anchor the text: the short lines are not a dateline zone, they are the text."""
     html = f"<html><head><title>Test</title></head><body>{body}</body></html>"
     assert extract_html(html.encode()).text.split("\n") == expected
+
+
+def test_a_caption_or_a_box_inside_the_article_body_is_not_text():
+    first, *rest = (f"<p>{p}</p>" for p in ARABIC_PARAGRAPHS)
+    html = (f"<html><body><h1>{TITLE}</h1><div class='article-body'>{first}"
+            "<figure><img src='a.jpg'><figcaption>صورة أرشيفية لمركز صحي في العاصمة</figcaption></figure>"
+            "<aside><p>اقرأ كذلك خبرا آخر عن الصحة في الجهات الداخلية للبلاد</p></aside>"
+            f"<div class='article-body-image-credit'>وكالة الأنباء</div>{''.join(rest)}</div>"
+            "</body></html>")  # fmt: skip
+    text = extract_html(html.encode()).text
+    assert "صورة أرشيفية" not in text and "خبرا آخر" not in text and "وكالة الأنباء" not in text
+    assert text.split("\n") == ARABIC_PARAGRAPHS
+
+
+def test_a_class_name_says_content_or_a_part_of_it():
+    from akhbar.extraction.vocabulary import attribute_kind
+
+    assert attribute_kind("article-body", "") == "content"
+    assert attribute_kind("article-body-image-caption", "") == "boilerplate"
+    assert attribute_kind("entry-content-share", "") == "boilerplate"
+    assert attribute_kind("post-content-wrapper", "") == "content"

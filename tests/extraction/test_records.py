@@ -97,3 +97,12 @@ def test_pages_over_the_memory_budget_are_read_again_with_the_same_result(monkey
     docs2, quarantine2, counts2 = extract_records(table, dt=NIGHT)
     assert docs2.equals(docs) and counts2.records_out == counts.records_out == 6
     assert quarantine2.column("body").to_pylist() == quarantine.column("body").to_pylist() == [nav_only.encode()]
+
+
+def test_a_text_opening_with_figures_is_not_taken_for_an_empty_page():
+    figures = "<p>" + " ".join(f"{1000 + 7 * i}/{i}" for i in range(40)) + "</p>"  # a row of figures, no letter
+    html = arabic_page(before_text=figures)
+    docs, quarantine, _ = extract_records(raw_table([raw_row(0, body=html.encode())]), dt=NIGHT)
+    text = docs.column("text").to_pylist()[0]
+    assert quarantine.num_rows == 0 and sum(map(str.isalpha, text[:200])) < 20
+    assert ARABIC_PARAGRAPHS[-1] in text

@@ -116,15 +116,39 @@ def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[int]:
     wide_boiler = _kind_is_page_wide(dom, kinds, ("boilerplate", "comments"))
     in_prose_group = _prose_groups(dom, sub)
     repeated = ctx.host.repeated
+    in_box = _inside_semantic_box(dom, semantic, kinds)
     mask = []
     for i, b in enumerate(dom.blocks):
-        bad = bool(b.flags & semantic) and kinds[b.element] != "content"
+        bad = in_box[b.element]
         bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
         bad = bad or (repeated and dom.key(i) in repeated)
         bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)
         links = not bad and _link_heavy(b) and not in_prose_group[b.element]
         mask.append(_LINKS_ONLY if links else int(bad))
     return mask
+
+
+_BOXES = d.NAV | d.ASIDE | d.FORM | d.CAPTION  # never the article's text, wherever they are
+
+
+def _inside_semantic_box(dom: d.PageDom, semantic: int, kinds: list[str]) -> list[bool]:
+    """Elements in boilerplate by their markup. A menu, a sidebar, a form or a caption is one wherever it
+    is: the nearer of it and a class naming article text says what a block is (a caption or a related
+    box inside ``<div class="article-body">`` is still a caption or a related box; text inside an
+    ``<aside>``-wrapped layout column is still text). A <header> or <footer> inside a box named as article
+    text is the article's own (its standfirst, its closing lines)."""
+    out = [False] * len(dom.elements)
+    boxes = semantic & _BOXES
+    for i, e in enumerate(dom.elements):
+        parent = dom.elements[e.parent] if e.parent >= 0 else None
+        if e.own_kind == "content":
+            out[i] = False
+        elif e.flags & boxes & ~(parent.flags if parent else 0):
+            out[i] = True
+        else:
+            out[i] = out[e.parent] if parent else False
+    return [box or (bool(e.flags & semantic & ~_BOXES) and kind != "content")
+            for e, box, kind in zip(dom.elements, out, kinds)]
 
 
 def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:

@@ -34,7 +34,10 @@ from akhbar.quarantine import QuarantineBuilder
 from akhbar.schema import DOCUMENT
 from akhbar.stats import StageCounts, Timer
 
-MIN_LETTERS = 20  # fewer letters than this in the first 200 characters of the text: no_main_text
+# Fewer letters than this in the first LETTERS_WITHIN characters of the text: no_main_text. Not only the first
+# line or two: an article may open with a code listing, a table of figures or a row of links.
+MIN_LETTERS = 20
+LETTERS_WITHIN = 2000
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def _read_html_record(rec: dict, night: _dt.date) -> PendingPage | Rejected:
 
 def _finish_html_record(pending: PendingPage, host: HostView) -> dict | Rejected:
     page: ExtractedPage = finish_page(pending.parsed, pending.hints, host)
-    letters = sum(map(str.isalpha, page.text[:200])) if page.text else 0
+    letters = sum(map(str.isalpha, page.text[:LETTERS_WITHIN])) if page.text else 0
     if letters < MIN_LETTERS:
         return Rejected("no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})")
     doc = pending.doc

@@ -13,7 +13,7 @@ from functools import lru_cache
 # Class/id words of boilerplate blocks, matched on each class token split at "-" and "_" (lower-cased),
 # and the prefix of the ones that take any ending ("advertisement", "advertorial").
 _BOILERPLATE_WORDS = frozenset(
-    ["share", "sharing", "sharebar", "social", "sociaux", "related", "connexes", "newsletter", "newsletters", "subscribe", "subscription", "abonnement", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "adslot", "dfp", "promo", "promos", "breadcrumb", "breadcrumbs", "sidebar", "navbar", "nav", "menu", "footer", "widget", "widgets", "popup", "modal", "outbrain", "taboola", "readmore", "recommended", "recommendations", "popular", "trending", "tags", "taglist", "tagslist", "keywords", "toolbar", "sponsored", "partners", "caption", "legende", "légende", "signup", "login", "paywall", "pagination", "skiplink", "disqus", "most", "mostread", "breaking", "ticker", "byline", "author", "masthead", "banner", "copyright"]
+    ["share", "sharing", "sharebar", "social", "sociaux", "related", "connexes", "newsletter", "newsletters", "subscribe", "subscription", "abonnement", "cookie", "cookies", "consent", "gdpr", "ad", "ads", "adslot", "dfp", "promo", "promos", "breadcrumb", "breadcrumbs", "sidebar", "navbar", "nav", "menu", "footer", "widget", "widgets", "popup", "modal", "outbrain", "taboola", "readmore", "recommended", "recommendations", "popular", "trending", "tags", "taglist", "tagslist", "keywords", "toolbar", "sponsored", "partners", "caption", "credit", "credits", "legende", "légende", "signup", "login", "paywall", "pagination", "skiplink", "disqus", "most", "mostread", "breaking", "ticker", "byline", "author", "masthead", "banner", "copyright"]
 )  # fmt: skip
 _BOILERPLATE_PREFIX = "advert"
 # Comment sections: "comments", "comment-form", "comment-list"... but not a live blog's
@@ -40,8 +40,13 @@ def _token_kind(token: str) -> str:
     sites ("clearfix", "col-md-8", "article-body") far more than whole class attributes do."""
     low = token.lower()
     # the regexes only where their words can be (each content pattern holds one of these four)
-    if ("body" in low or "content" in low or "text" in low or "corps" in low) and _CONTENT_WORDS.search(low):
-        return "content"
+    if "body" in low or "content" in low or "text" in low or "corps" in low:
+        found = _CONTENT_WORDS.search(low)
+        if found:
+            # the words after it name a part of the text: "article-body-image-caption", "entry-content-share"
+            rest = _TOKEN_SPLIT.split(low[found.end() :])
+            return "boilerplate" if any(w in _BOILERPLATE_WORDS or w.startswith(_BOILERPLATE_PREFIX)
+                                        for w in rest) else "content"  # fmt: skip
     if ("comment" in low or "reaction" in low or "respond" in low) and _COMMENT_TOKEN.search(low):
         return "comments"
     for word in _TOKEN_SPLIT.split(low):

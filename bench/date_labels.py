@@ -7,7 +7,7 @@ written for the project (``source: written``) carry their ``text``. See bench/la
 Split: the sentences labelled with the first version of akhbar.dates (ids ``d…``) were tuned on:
 all dev. The ones added for issue 14 (ids ``n…``) are held out when the hash of their id is even,
 a rule fixed before any tuning. The French and Levantine sentences added later to the dev part
-(``date_mentions_3.jsonl``, ids ``v…``) are all dev.
+(``date_mentions_3.jsonl``, ids ``v…``) and the third round (``date_mentions_4.jsonl``, ids ``w…``) are all dev.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ ANT_MS = CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"
 NEWS_CRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 HTML = CORPUS / "html"
 READABILITY = HTML / "readability" / "readability-test-pages.tar.gz"
-LABEL_FILES = [ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3")]
+LABEL_FILES = [ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4")]
 
 _FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TITLE", "TEXT")}
 _NC_NAME = re.compile(r"txt/([^/]+)/.*#([0-9a-f]{8})[0-9a-f-]*\.txt$")
@@ -38,9 +38,10 @@ def sha12(text: str) -> str:
 
 
 def split_of(case_id: str) -> str:
-    """``d…`` (the first set) and ``v…`` (French and Levantine sentences added to the dev part in issue
-    14's second round) are dev; ``n…`` are held out when the hash of their id is even."""
-    if case_id.startswith(("d", "v")):
+    """``d…`` (the first set), ``v…`` (French and Levantine sentences added to the dev part in issue
+    14's second round) and ``w…`` (its third round) are dev; ``n…`` are held out when the hash of their id
+    is even."""
+    if case_id.startswith(("d", "v", "w")):
         return "dev"
     digest = hashlib.sha256(f"datelabel:{case_id}".encode()).digest()
     return "heldout" if digest[0] % 2 == 0 else "dev"

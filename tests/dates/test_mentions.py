@@ -217,7 +217,12 @@ def test_french():
     assert dates("Le ministre a annoncé le 12 juillet 2022 la fin", ref) == [(D(2022, 7, 12), "day")]
     assert dates("La réunion s'est tenue le 1er mars à Tunis.", ref) == [(D(2022, 3, 1), "day")]
     assert dates("Il s'est exprimé hier soir.", ref) == [(D(2022, 3, 4), "day")]
-    assert dates("Aujourd'hui, la situation reste tendue.", ref) == [(D(2022, 3, 5), "day")]
+    assert dates("Aujourd'hui, la situation est restée tendue.", ref) == [(D(2022, 3, 5), "day")]
+    assert dates("Le ministre s'est rendu aujourd'hui à Sfax.", ref) == [(D(2022, 3, 5), "day")]
+    assert set(dates("Aujourd'hui samedi, la neige perturbe la circulation.", ref)) == {(D(2022, 3, 5), "day")}
+    # with verbs in the present only, nowadays: not a day
+    assert dates("Il est aujourd'hui l'un des chefs les plus étoilés de France.", ref) == []
+    assert dates("Aujourd’hui, les petits commerçants peinent à survivre.", ref) == []
     assert dates("Le décret du 3 août 2021", ref) == [(D(2021, 8, 3), "day")]
     assert dates("Les prix en février 2022", ref) == [(D(2022, 2, 1), "month")]
     assert dates("La loi adoptée en 2019 mais", ref) == [(D(2019, 1, 1), "year")]
@@ -359,3 +364,58 @@ def test_french_and_levantine_forms(text, ref, expected):
 )
 def test_figures_of_speech_and_names_are_not_dates(text, ref):
     assert dates(text, ref) == []
+
+
+def test_english_may_and_second_days():
+    ref = D(2013, 3, 10)
+    assert dates("announced by President Barack Obama in May 2011, according to", ref) == [(D(2011, 5, 1), "month")]
+    assert dates("The verdict is due on May 5, 2013.", ref) == [(D(2013, 5, 5), "day")]
+    assert dates("Officials said the talks may resume; it may 2013", ref) == []
+    assert dates("Voting will take place over two days, April 22 and 23, in the first stage.", ref) == [
+        (D(2013, 4, 22), "day"), (D(2013, 4, 23), "day")]
+    assert dates("On April 22 and 23 people were arrested.", ref) == [(D(2013, 4, 22), "day")]
+
+
+def test_weekday_tense_and_names():
+    ref = D(2013, 2, 3)  # Sunday
+    # "hosts" is a noun after a verb in -ing: the past reading stays
+    assert dates("after edging hosts South Africa in a penalty shootout on Saturday.", ref) == [(D(2013, 2, 2), "day")]
+    assert dates("The meeting opens on Monday in Cairo.", ref) == [(D(2013, 2, 4), "day")]
+    assert dates("We have a massive game on Tuesday night.", ref) == [(D(2013, 2, 5), "day")]
+    assert dates("The Sunday Times reported that the minister had resigned.", ref) == []
+    assert dates("Shops opened early for Black Friday.", ref) == []
+    # a call made on Sunday is not a call for Sunday; a call for a protest is for the coming day
+    ref = D(2018, 6, 18)  # Monday
+    assert dates("دعا المرشح للانتخابات الرئاسية، الأحد، في خطاب متلفز، الناخبين إلى التصويت", ref) == [
+        (D(2018, 6, 17), "day")]
+    assert dates("دعت المعارضة إلى التظاهر الجمعة", ref) == [(D(2018, 6, 22), "day")]
+    assert dates("وتستأنف مباريات الإياب الأربعاء بلقاء مانشستر سيتي", D(2018, 3, 5)) == [(D(2018, 3, 7), "day")]
+
+
+def test_arabic_third_round_forms():
+    assert dates("في الفاتح من أيار/مايو، إلى الكشف", D(2018, 5, 7)) == [(D(2018, 5, 1), "day")]
+    assert dates("في أواخر ماي او بداية جوان 2017.", D(2017, 4, 18)) == [(D(2017, 5, 1), "month"), (D(2017, 6, 1), "month")]
+    # "اليوم" before the verb's object is today; before an adjective it names a day
+    assert dates("أجلت الدائرة الجنائية اليوم النظر في قضية", D(2017, 3, 6)) == [(D(2017, 3, 6), "day")]
+    assert dates("يحيي العالم اليوم العالمي للمرأة", D(2017, 3, 6)) == []
+    assert dates("شهدها سجن وادي النطرون في 29 يناير العام قبل الماضي", D(2013, 2, 5)) == [(D(2011, 1, 29), "day")]
+    # the weekday's date in brackets
+    assert dates("اعتبارا من السبت (2 فبراير) وحتي الأربعاء (6 فبراير 2013)", D(2013, 1, 28)) == [
+        (D(2013, 2, 2), "day"), (D(2013, 2, 6), "day")]
+    # names and holidays built on dates
+    assert dates("بعد نجاح مشروع 15 مايو لتدوير المخلفات", D(2013, 2, 1)) == []
+    assert dates("بعد مجزرة 14 فبراير في مدرسة باركلاند", D(2018, 3, 24)) == []
+    assert dates("واعتبار يوم 17 ديسمبر عيدا وطنيا للثورة", D(2015, 1, 13)) == []
+
+
+def test_french_third_round_forms():
+    ref = D(2024, 3, 13)  # Wednesday
+    assert dates("En mars dernier, le chômage a reculé.", ref) == [(D(2023, 3, 1), "month")]
+    assert dates("Le 12/03, la direction a annoncé 200 suppressions de postes.", ref) == [(D(2024, 3, 12), "day")]
+    assert dates("il le rediffusera les 25/11, 30/11 et 02/12 prochains.", D(2017, 11, 24)) == [
+        (D(2017, 11, 25), "day"), (D(2017, 11, 30), "day"), (D(2017, 12, 2), "day")]
+    assert dates("les 3/4 des élèves", ref) == []
+    assert dates("Les entreprises de demain devront être sobres.", ref) == []
+    assert dates("La séance de demain sera houleuse.", ref) == [(D(2024, 3, 14), "day")]
+    assert dates("Le marché du samedi matin a été déplacé.", ref) == []
+    assert dates("fin mai ou début juin 2017", ref) == [(D(2017, 5, 1), "month"), (D(2017, 6, 1), "month")]

@@ -75,6 +75,10 @@ def _after_day_number(scan: _Scan, s: int, e: int) -> re.Match | None:
     norm = scan.norm
     if p.LATIN_NEXT.match(norm, e) or p.LATIN_RANGE_NEXT.match(norm, e):
         return p.LATIN_RX.match(norm, s)
+    if norm[e : e + 1] == "/" and (art := p.FR_NUMERIC_BEFORE.search(norm, max(scan.covered, s - 16), s)) is not None:
+        m = p.LATIN_RX.match(norm, art.start())
+        if m is not None and m.group("fr_nd") is not None:
+            return m
     if p.AFTER_DAY.match(norm, e):
         m = p.AR_RX.match(norm, s)
         return None if m is not None and m.lastgroup == "ar_rel" else m

@@ -48,16 +48,16 @@ CONN = (rf"\s*(?:-|–|/|و|او|الي|حتي|وحتي|و\s+حتي|والي|و\
         rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?")
 LEAD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 # The same, naming its weekday ("الخميس 16 فيفري": the year in which the 16th is a Thursday)
-LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:(?P<lwd>{WD}){RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
+LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:(?P<lwd>{WD}){RB}\s*[،,(]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
 AR_DAY_DATE = (
     rf"(?:{LB}{PFX}{LEAD_WD})?(?:(?P<d0>{DAYNUM}){CONN})?"
-    rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|فاتح|{ORD}(?=\s+من\s)))"
+    rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|(?:ال)?فاتح|{ORD}(?=\s+من\s)))"
     rf"\s*(?:من\s+)?(?:شهر\s+)?{LB}{PFX}(?P<mon>{MON}){RB}"
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|ل)?(?:عام|سنه)\s*)?(?P<year>{YEAR})(?:\s*م{RB})?"
     rf"|\s+(?P<qual>{QUAL}){RB}"
-    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<yqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:العام|السنه)\s+(?P<ybefore>قبل\s+)?(?P<yqual>{QUAL}){RB}"
     rf"|\s+(?:من\s+)?(?P<ysame>{SAME_YEAR}){RB})?"
 )
 AR_MONTH_DATE = (
@@ -96,7 +96,7 @@ AR_REL = (
     rf"|(?P<rel_p1>غدا|يوم\s+غد|غد(?=\s+{WD})|الغد(?=\s+{WD})|(?:مباراه|لقاء|يوم|صباح|مساء)\s+الغد)(?:\s+{WD})?"
     rf"|(?P<rel_week>الاسبوع)\s+(?P<rel_wq>{QUAL})"
     rf"|(?P<rel_month>الشهر)\s+(?P<rel_mq>{QUAL})"
-    rf"|(?:العام|السنه)\s+(?P<rel_yq>{QUAL})"
+    rf"|(?:العام|السنه)\s+(?P<rel_ybefore>قبل\s+)?(?P<rel_yq>{QUAL})"
     rf"|(?P<rel_thisy>هذا\s+العام|هذه\s+السنه)"
     rf"|(?P<rel_thisweek>هذا\s+الاسبوع)"
     rf"|(?P<rel_thismonth>هذا\s+الشهر)"
@@ -122,6 +122,10 @@ FR_RX = (
     rf"(?:(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?(?:(?P<fr_wd2>{FRW})\s+)?)?"
     rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
+    rf"|\b(?P<fr_qmon>{FRM})\s+(?P<fr_mqual>dernier|prochain)\b"
+    # a day and a month in figures after an article: "le 12/03", "les 25/11, 30/11 et 02/12"
+    rf"|\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+(?P<fr_nd>[0-3]?\d)/(?P<fr_nm>[01]?\d)(?![\d/])"
+    rf"(?P<fr_nmore>(?:\s*(?:,|et)\s*[0-3]?\d/[01]?\d(?![\d/]))*)(?!\s+(?:des?|du|d['’])\b)"
     rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
     # a weekday and a day of a month left unsaid: "le samedi 21 au matin"
     rf"|\b(?P<fr_wdonly>{FRW})\s+(?P<fr_wdday>1er|[0-3]?\d)(?![\d.,:/])(?!\s*(?:h\b|heures?\b|ans?\b|%|€))"
@@ -137,14 +141,20 @@ ENM = "(?:" + "|".join(
     + [re.escape(m) + r"\." for m in EN_MONTHS if len(m) <= 4 and m != "May"]
 ) + ")"
 ENW = f"(?:{alternation(EN_WEEKDAYS)})"
-ENM_BEFORE_DAY = rf"(?:{ENM}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+[0-3]?\d(?!\d)))"
+# "May" only capitalised and before a day or a year ("may" is also a verb)
+ENM_BEFORE_DAY = rf"(?:{ENM}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+[0-3]?\d(?!\d)))"
+ENM_AFTER_DAY = rf"(?:{ENM}|May\b)"
+ENM_BEFORE_YEAR = rf"(?:{ENM}|May(?=\s+(?:of\s+)?\d{{4}}(?!\d)))"
 ENM_FULL = "(?:" + "|".join(m for m in EN_MONTHS if len(m) > 4 or m in ("May", "June", "July")) + ")"
 EN_RX = (
-    rf"(?:\b(?:(?P<en_wd1>{ENW}),?\s+)?(?P<en_mon>{ENM_BEFORE_DAY})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
+    rf"(?:\b(?:(?P<en_wd1>{ENW}),?\s+)?(?P<en_mon>{ENM_BEFORE_DAY})\s+(?P<en_day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
+    # a second day of the month: "April 22 and 23", "May 5-7, 2013" (not "April 22 and 23 people")
+    rf"(?:\s*(?:-|–|and|to)\s*(?P<en_d1>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?=\s*(?:[,.;)]|$|\s+(?:in|at|on|of|for|and|\d{{4}})\b)))?"
+    rf"(?:,?\s+(?P<en_year>\d{{4}})(?!\d))?"
     rf"|(?<![A-Za-z0-9])(?:(?P<en_wd2>{ENW}),?\s+)?(?:(?P<en_d0>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:/|-|–|and|to)\s*"
     rf"(?:(?P<en_wd3>{ENW}),?\s+)?)?"
-    rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
-    rf"|\b(?P<en_mmon>{ENM})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
+    rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM_AFTER_DAY})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
+    rf"|\b(?P<en_mmon>{ENM_BEFORE_YEAR})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
     rf"|\b(?P<en_rel>(?:the\s+)?day\s+before\s+yesterday|yesterday|Yesterday|today|Today|tomorrow|Tomorrow"
@@ -156,14 +166,21 @@ LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # Words before a date-like phrase that make it a name, not a date (ثورة 25 يناير, شارع 14 جانفي, هجمات 11
 # سبتمبر 2001: with its year too).
 NAME_BEFORE = re.compile(
-    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل)\s*$"
+    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|اعتداءات|مجمع|قصر)\s*$"
 )
+HOLIDAY_AFTER = re.compile(rf"\s+(?:عيدا|عيد\s+وطني|يوما\s+وطنيا|يوم\s+عطله|عطله){RB}")
 RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
 RX_BEFORE_TODAY = re.compile(rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$")
 # "اليوم" closing a quoted name: «أخبار اليوم», "مصر اليوم"
 RX_QUOTED_TODAY = re.compile(rf"[\"«“][{AL}]+\s+$")
 QUOTE_AFTER = re.compile(r"[\"»”]")
-RX_AFTER_TODAY = re.compile(rf"\s+ال(?!{WD}{RB})[{AL}]")
+# "اليوم" followed by an adjective agreeing with it is a day named (اليوم العالمي، اليوم الوطني، اليوم الأول، اليوم
+# التالي، اليوم الذي): a masculine nisba in -ي, an ordinal or one of a few adjectives. Followed by a noun it is today,
+# before the verb's object: "أجلت المحكمة اليوم النظر في القضية", "تعقد اليوم الجمعية العامة".
+RX_AFTER_TODAY = re.compile(
+    rf"\s+(?:ال(?!{WD}{RB})[{AL}]+ي|الاول|الاخير|السابق|الموعود|المفتوح|الواحد|الكامل|المشهود|المنتظر|الحاسم|"
+    rf"الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الاسود|الابيض|الاحد\s+عشر|نفسه|ذاته){RB}"
+)
 RX_YEAR_BORROW = re.compile(
     r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$"
     r"|(?i:^\s*(?:-|–|/|au|à|a|jusqu['’]au|et|to|until|till|through|and)\s*(?:le\s+|the\s+)?$)"
@@ -171,11 +188,13 @@ RX_YEAR_BORROW = re.compile(
 # Months written before a dated month and sharing its year: "En février et mai 2018", "أشهر جانفي، فيفري ومارس 2018"
 MONTH_BEFORE_COORD = re.compile(
     rf"(?:{LB}{PFX}(?P<ar>{MON}){RB}|(?i:\b(?P<lat>{alternation(FR_MONTHS)}|January|February|March|April|June|July|August|"
-    rf"September|October|November|December)\b))\s*(?:[,،]\s*|\s(?:et|ou|and|or)\s+)?(?:و)?$"
+    rf"September|October|November|December)\b))\s*(?:[,،]\s*|\s(?:et|ou|and|or)\s+|\s(?:او|الي|حتي)\s+)?(?:و)?"
+    # "أواخر ماي أو بداية جوان 2017", "fin mai ou début juin 2017": a part of the dated month between them
+    rf"(?:(?:بدايه|نهايه|مطلع|اواخر|اوائل|منتصف)\s+|(?i:(?:début|fin|mi-?)\s*))?$"
 )
 
 
-AR_KEYS = (["امس", "اليوم", "غدا", "غد", "الغد", "شهر", "غره", "هذا العام", "هذه السنه", "هذا الاسبوع", "هذا الشهر",
+AR_KEYS = (["امس", "اليوم", "غدا", "غد", "الغد", "شهر", "غره", "فاتح", "الفاتح", "هذا العام", "هذه السنه", "هذا الاسبوع", "هذا الشهر",
             "الليله الماضيه"] + list(AR_WEEKDAYS) + list(PAST | CURRENT | FUTURE) + list(AR_ORDINALS))  # fmt: skip
 LAT_KEYS = (
     list(FR_MONTHS) + list(FR_ABBREVIATIONS) + list(FR_WEEKDAYS) + list(EN_MONTHS) + list(EN_WEEKDAYS)
@@ -191,6 +210,8 @@ ANCHOR_LAT = re.compile(trie(LAT_KEYS))
 PREFIX_LETTERS = frozenset("وبلفك")
 AR_LETTER = re.compile(f"[{AL}]")
 LATIN_RANGE_NEXT = re.compile(r"\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]")
+# An article before "12/03": a day and a month in figures ("le 12/03")
+FR_NUMERIC_BEFORE = re.compile(r"(?i:\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+)$")
 LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
 DAYWORD_BEFORE = re.compile(
     rf"(?<![{AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"

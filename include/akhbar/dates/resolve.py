@@ -26,6 +26,7 @@ from akhbar.dates.lexicon import (
     PAST,
 )
 from akhbar.dates.patterns import (
+    HOLIDAY_AFTER,
     NAME_BEFORE,
     PART_BEFORE,
     QUOTE_AFTER,
@@ -38,11 +39,26 @@ from akhbar.dates.patterns import (
 from akhbar.dates.tense import clause_tense, weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
-_FIRST_DAY_WORDS = ("غره", "اول", "فاتح")
+_FIRST_DAY_WORDS = ("غره", "اول", "فاتح", "الفاتح")
 _EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
                             re.IGNORECASE)  # fmt: skip
 _HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.IGNORECASE)
+# A weekday in a name: The Sunday Times, Black Friday, Good Friday, Mardi gras, le lundi de Pâques.
+_DAY_NAME_AFTER = re.compile(r"\s+(?:Times|Telegraph|Mirror|Express|Post|Herald|Mail|Observer|Tribune|Independent|Star|"
+                             r"People|Sport|Sun|Night\s+Live|saint|gras|de\s+P[âa]ques|de\s+Pentec[ôo]te)\b")  # fmt: skip
+_DAY_NAME_BEFORE = re.compile(r"\b(?:Black|Good|Holy|Palm|Easter|Ash|Super|Bloody|Cyber|Maundy|Shrove|Vendredi)\s+$")
+# "le marché du samedi", "les matchs du dimanche": a habit, when no day number follows.
+_FR_HABIT_BEFORE = re.compile(r"\b(?:du|des)\s+$", re.IGNORECASE)
+_FR_NIGHT_AFTER = re.compile(r"\s+(?:au|à)\s", re.IGNORECASE)
 _FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
+_FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
+# ... but "le match d'hier", "la séance de demain" are the day's events: a day.
+_FR_EVENT_OF_DAY = re.compile(
+    r"\b(?:match|rencontre|séance|réunion|audience|conseil|sommet|vote|scrutin|manifestation|grève|discours|annonce|"
+    r"conférence|édition|journée|soirée|nuit|matinée|attentat|attaque|accident|incendie|explosion|défilé|marche|"
+    r"rassemblement|procès|débat|élection|tirage|cérémonie|course|étape|finale|demi-finale|départ|arrivée)\s+(?:d['’]|de\s+)$",
+    re.IGNORECASE,
+)
 _FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
 # Yesterday, today and tomorrow named together are the past, the present and the future ("après l'Allemagne
@@ -50,6 +66,33 @@ _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
 _YESTERDAY = re.compile(r"\b(?:hier|yesterday)\b", re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:aujourd['’]hui|today)\b", re.IGNORECASE)
 _TOMORROW = re.compile(r"\b(?:demain|tomorrow)\b", re.IGNORECASE)
+
+
+# "aujourd'hui" is today beside a finished or coming event ("s'est rendu aujourd'hui", "sera reçu aujourd'hui",
+# "aujourd'hui mercredi", "aujourd'hui à 14 h"); with a verb in the present only it is nowadays ("Il est aujourd'hui
+# l'un des chefs les plus étoilés", "Ces fichiers sont aujourd'hui exclus").
+_FR_EVENT_TENSE = re.compile(
+    r"\b(?:a|ont|ai|as|avons|avez|avait|avaient|aura|auront)\s+(?:aujourd['’]hui\s+|[\w’']+\s+){0,2}?"
+    r"(?:été|[\w-]+(?:é|ée|és|ées|is|ise|it|u|ue|us|ert|erts))\b"
+    r"|\b(?:s['’]|se\s+|me\s+|nous\s+)(?:est|sont|était|étaient|sera|seront)\s+"
+    r"|\b(?:est|sont|était|étaient)\s+(?:aujourd['’]hui\s+)?(?:arrivée?s?|partie?s?|venue?s?|allée?s?|rentrée?s?|"
+    r"revenue?s?|tombée?s?|morte?s?|née?s?|entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?|devenue?s?)\b"
+    r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b|\b\w{3,}(?:ra|ront|ait|aient)\b"
+    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|midi|\d{1,2}\s*h)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.;!?:\n]")
+
+
+def _fr_nowadays(text: str, s: int, e: int) -> bool:
+    """"aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
+    before = text[max(0, s - 80) : s]
+    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+    before = before[cut[-1] :] if cut else before
+    after = text[e : e + 80]
+    end = _CLAUSE_END.search(after)
+    clause = before + text[s:e] + (after[: end.start()] if end else after)
+    return _FR_EVENT_TENSE.search(clause) is None
 
 
 def _figurative(text: str, s: int, e: int) -> bool:
@@ -96,12 +139,15 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if g("dayw") is not None and PART_BEFORE.search(norm, max(0, ds - 10), ds):
         return _part_of_month(m, ref, month)  # النصف الثاني من ماي: a part of the month, not its second day
     year = g("year")
+    if year is None and HOLIDAY_AFTER.match(norm, e):
+        return []  # "اعتبار يوم 17 ديسمبر عيدا وطنيا": a day of the year made a holiday, not a date
     if year is not None:
         if not cal.ok_year(int(year)):
             return []
         date, rel = cal.valid(int(year), month, day), False
     elif g("yqual") is not None:
-        date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")), month, day), True
+        year_back = 1 if g("ybefore") is not None else 0  # "العام قبل الماضي": the year before last
+        date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")) - year_back, month, day), True
     else:
         qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
         date, rel = cal.day_with_qual(ref, month, day, qual), True
@@ -233,7 +279,8 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if g("rel_thismonth") is not None:
         return [Finding(s, e, _dt.date(ref.year, ref.month, 1), "month", "gregorian", True, False)]
     if g("rel_yq") is not None:
-        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("rel_yq")), 1, 1), "year", "gregorian", True, False)]
+        back = 1 if g("rel_ybefore") is not None else 0
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("rel_yq")) - back, 1, 1), "year", "gregorian", True, False)]
     if g("rel_thisy") is not None:
         return [Finding(s, e, _dt.date(ref.year, 1, 1), "year", "gregorian", True, False)]
     if g("wd") is not None:
@@ -335,13 +382,41 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("fr_qmon") is not None:  # "mars dernier", "en juin prochain"
+        q = "الماضي" if g("fr_mqual").lower() == "dernier" else "المقبل"
+        return [Finding(s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q), "month", "gregorian", True, False)]
+    if g("fr_nd") is not None:
+        return _fr_numeric_days(m, ref)
     if g("fr_wdonly") is not None:
         return _weekday_and_day(m, ref, "fr_wdonly", "fr_wdday", FR_WEEKDAYS)
-    if _FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s) or _FR_IDIOM_AFTER.match(m.string, e):
+    idiom = (_FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s) or _FR_IDIOM_AFTER.match(m.string, e)
+             or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 4), s)))
+    if idiom and not _FR_EVENT_OF_DAY.search(m.string, max(0, s - 30), s):
         return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day
     if _figurative(m.string, s, e):
         return []
-    return latin_relative(_spaced(g("fr_rel").lower().replace("’", "'")), s, e, ref, french=True, text=m.string)
+    rel = _spaced(g("fr_rel").lower().replace("’", "'"))
+    if rel == "aujourd'hui" and _fr_nowadays(m.string, s, e):
+        return []
+    return latin_relative(rel, s, e, ref, french=True, text=m.string)
+
+
+_DAY_MONTH = re.compile(r"([0-3]?\d)/([01]?\d)")
+
+
+def _fr_numeric_days(m: re.Match, ref: _dt.date) -> list[Finding]:
+    """"le 12/03", "les 25/11, 30/11 et 02/12": days and months in figures, the year unsaid (the next one in a
+    future clause, else the nearest)."""
+    out = []
+    start = m.start("fr_nd")
+    for dm in _DAY_MONTH.finditer(m.string, start, m.end()):
+        day, month = int(dm.group(1)), int(dm.group(2))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return out
+        date = _yearless_day(m.string, m.start(), ref, month, day, None)
+        if date is not None:
+            out.append(Finding(dm.start(), dm.end(), date, "day", "gregorian", True, False))
+    return out
 
 
 def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
@@ -365,6 +440,11 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
         return []
     out = _range_start(m, "en_d0", date, year is None, year is not None)
     start = m.start("en_day2") if out else m.start()
+    if g("en_d1") is not None:  # "April 22 and 23": the second day, same month and year
+        d1 = cal.valid(date.year, date.month, int(g("en_d1")))
+        if d1 is not None and d1 > date:
+            return [Finding(m.start(), m.end("en_day"), date, "day", "gregorian", year is None, year is not None),
+                    Finding(m.start("en_d1"), m.end(), d1, "day", "gregorian", year is None, year is not None)]
     return out + [Finding(start, m.end(), date, "day", "gregorian", year is None, year is not None)]
 
 
@@ -421,5 +501,10 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
     wd = next((names[w] for w in words if w in names), None)
     if wd is None or (text and _HABIT_AFTER.match(text, e)):
         return []  # "the Friday prayers", "la prière du vendredi": a habit, not a day
+    if text and (_DAY_NAME_AFTER.match(text, e) or _DAY_NAME_BEFORE.search(text, max(0, s - 12), s)):
+        return []  # The Sunday Times, Good Friday: names
+    if (french and len(words) == 1 and text and _FR_HABIT_BEFORE.search(text, max(0, s - 6), s)
+            and not _FR_NIGHT_AFTER.match(text, e)):  # fmt: skip
+        return []  # "le marché du samedi matin": every Saturday ("la nuit du samedi au dimanche" is one night)
     qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s)
     return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

@@ -18,12 +18,15 @@ _FUTURE = re.compile(
     # the present tense of scheduled events: "who meet Petrojet on Thursday", "hosts ... this Friday"
     # a call for an event: "called for a demonstration on Friday", "دعي ... إلى التظاهر الخميس", "appelle à manifester"
     r"|\b(?:call(?:ed|s|ing)?\s+for|urg(?:ed|es|ing)|appel(?:le|lent|é|ait)\s+à)\b"
-    r"|(?<![\u0621-\u064a])و?(?:دعا|دعت|دعي|دعوا|يدعو|تدعو|دعوه|دعوات)(?![\u0621-\u064a])"
-    r"|\b(?:meets?|plays?|hosts?|faces?|opens?|starts?|begins?|holds?|visits?|travels?|arrives?|returns?|resumes?|"
+    r"|(?<![\u0621-\u064a])و?(?P<call>دعا|دعت|دعي|دعوا|يدعو|تدعو|دعوه|دعوات)(?![\u0621-\u064a])"
+    r"|\b(?P<present>meets?|plays?|hosts?|faces?|opens?|starts?|begins?|holds?|visits?|travels?|arrives?|returns?|resumes?|"
     r"launch(?:es)?|kicks?\s+off|takes?\s+place|is\s+to|are\s+to)\b"
+    # an event one has: "We have a massive game on Tuesday night"
+    r"|\b(?:have|has)\s+(?:a|an|another|the|our|their|its|his|her|two|three)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:game|match|meeting|vote|session|hearing|tie|clash|fixture|final|trip|rally|summit|deadline|test)\b"
     r"|\b(?:sera|seront|aura|auront|va|vont|doit|doivent|devra|devront|prochaine?)\b|\b\w{3,}(?:ra|ront|rons|rez)\b"
-    r"|(?<![\u0621-\u064a])(?:سوف|حتي|لغايه|غدا|المقبل|القادم|يلتقي|يواجه|يستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
-    r"يزور|تزور|يحل|تحل)(?![\u0621-\u064a])"
+    r"|(?<![\u0621-\u064a])و?(?:سوف|حتي|لغايه|غدا|المقبل|القادم|يلتقي|يواجه|يستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
+    r"يزور|تزور|يحل|تحل|تستانف|يستانف|تتواصل|يتواصل|تختتم|يختتم|تفتتح|يفتتح|يخوض|تخوض|تلعب|يلعب)(?![\u0621-\u064a])"
     r"|(?<![\u0621-\u064a])و?س[يتن][\u0621-\u064a]{3,}"
 )
 _PAST = re.compile(
@@ -41,11 +44,28 @@ _NOT_VERBS = frozenset(
 )
 
 
+# Before a present-tense verb of the list, a word that makes it a noun: "the hosts", "of visits", and a verb in -ing
+# ("edging hosts South Africa"); not a noun in -ing after its determiner ("the meeting opens on Sunday").
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|his|her|their|its|our|of)|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\bhis )(?<!\bher )"
+    r"(?<!\bour )(?<!\btheir )\b\w+ing)\s+$",
+    re.IGNORECASE,
+)
+# A call is for an event to come when the event is named between the call and the weekday: "دعا إلى التظاهر الخميس";
+# "دعا فلان، الأحد، الناخبين" is a call made on Sunday.
+_CALL_TO = re.compile(r"(?<![\u0621-\u064a])الي(?![\u0621-\u064a])")  # "دعا ... إلى التظاهر"
+_CALL_DIRECT = re.compile(r"\s*لل?[\u0621-\u064a]")  # "دعا للتظاهر"
+
+
 def _future_markers(window: str) -> list[int]:
     ends = []
     for m in _FUTURE.finditer(window):
         word = m.group().removeprefix("و")
         if word.startswith("س") and word in _NOT_VERBS:
+            continue
+        if m.group("present") and _NOUN_BEFORE.search(window, 0, m.start()):
+            continue
+        if m.group("call") and not (_CALL_TO.search(window, m.end()) or _CALL_DIRECT.match(window, m.end())):
             continue
         ends.append(m.end())
     return ends

@@ -419,3 +419,32 @@ def test_french_third_round_forms():
     assert dates("La séance de demain sera houleuse.", ref) == [(D(2024, 3, 14), "day")]
     assert dates("Le marché du samedi matin a été déplacé.", ref) == []
     assert dates("fin mai ou début juin 2017", ref) == [(D(2017, 5, 1), "month"), (D(2017, 6, 1), "month")]
+
+
+def test_tense_markers_third_round():
+    # "Ankara" is not a French future; "will be closed" is not past; "to be published" and "expected" are to come
+    assert dates("a bomber blew himself up at the US embassy in Ankara on 1 February, killing a guard.", D(2013, 2, 19)) == [
+        (D(2013, 2, 1), "day")]
+    assert dates("The US embassy in Cairo has said it will be closed on Sunday.", D(2013, 2, 28)) == [(D(2013, 3, 3), "day")]
+    assert dates("He made his comments in an interview to be published on Thursday.", D(2013, 3, 20)) == [
+        (D(2013, 3, 21), "day")]
+    assert dates("Additional rallies are expected on Friday in other governorates.", D(2013, 2, 21)) == [(D(2013, 2, 22), "day")]
+    assert dates("A toxic atmosphere had been expected at the stadium on Wednesday.", D(2013, 3, 2)) == [(D(2013, 2, 27), "day")]
+    # a noun "calls for": the protests were on the Friday before
+    assert dates("His office condemned the calls for protests by the opposition on Friday, saying it caused damage.",
+                 D(2013, 3, 23)) == [(D(2013, 3, 22), "day")]
+    # no tense before the weekday: the verb after it decides
+    assert dates("The match between Zamalek and Entag on Friday promises to be hard-fought.", D(2013, 3, 4)) == [
+        (D(2013, 3, 8), "day")]
+    assert dates("قوي سياسية تحشد لـ مليونية الجمعة بالإسكندرية", D(2013, 1, 30)) == [(D(2013, 2, 1), "day")]
+
+
+def test_habits_holidays_and_agreeing_weekdays():
+    ref = D(2019, 12, 10)
+    assert dates("Chaque lundi, le collectif se réunit à la Bourse du travail.", ref) == []
+    assert dates("Le lundi, les bibliothèques universitaires sont fermées.", ref) == []
+    assert dates("Le lundi, la ministre a reçu les syndicats.", ref) == [(D(2019, 12, 9), "day")]
+    assert dates("They meet every Monday in the old town.", ref) == []
+    assert dates("ولماذا تم اختيار الحادي والعشرين من مارس ليكون عيدا سنويا للأم", ref) == []
+    assert dates("أعلنت المحكمة العليا أن غرة رمضان 1445 هـ توافق يوم الاثنين.", D(2024, 3, 8)) == [
+        (D(2024, 3, 11), "day"), (D(2024, 3, 11), "day")]

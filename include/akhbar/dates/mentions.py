@@ -24,7 +24,17 @@ from dataclasses import dataclass
 
 from akhbar.dates import patterns as p
 from akhbar.dates.calendar import nearest, valid
-from akhbar.dates.lexicon import AR_MONTHS, CURRENT, EN_MONTHS, FR_MONTHS, FUTURE, PAST
+from akhbar.dates.lexicon import (
+    AR_MONTHS,
+    AR_WEEKDAYS,
+    CURRENT,
+    EN_MONTHS,
+    EN_WEEKDAYS,
+    FR_MONTHS,
+    FR_WEEKDAYS,
+    FUTURE,
+    PAST,
+)
 from akhbar.dates.normalise import STRIP, Normalised, normalise
 from akhbar.dates.resolve import Finding, resolve_arabic, resolve_latin
 
@@ -248,6 +258,25 @@ def _coordinated_months(found: list[Finding], norm: str) -> list[Finding]:
     return out
 
 
+_AGREES_BEFORE = re.compile(r"(?:يوافق|توافق|الموافق|الموافق\s+ل|وافق|وافقت)\s*(?:ل\s*)?(?:يوم\s+)?$")
+_WEEKDAY_NUMBERS = {**AR_WEEKDAYS, **{k.lower(): v for k, v in EN_WEEKDAYS.items()}, **FR_WEEKDAYS}
+
+
+def _weekdays_of_dates(found: list[Finding], norm: str) -> list[Finding]:
+    """"غرة رمضان 1445 هـ توافق يوم الاثنين": the weekday a date falls on is that date, not the last Monday."""
+    out: list[Finding] = []
+    for f in found:
+        name = norm[f.start : f.end].removeprefix("يوم ").strip().lower()
+        wd = _WEEKDAY_NUMBERS.get(name)
+        if wd is not None and f.relative and _AGREES_BEFORE.search(norm, max(0, f.start - 20), f.start):
+            dated = next((o for o in reversed(out) if o.granularity == "day" and not o.relative
+                          and o.date.weekday() == wd and f.start - o.end < 120), None)  # fmt: skip
+            if dated is not None:
+                f = f._replace(date=dated.date)
+        out.append(f)
+    return out
+
+
 def _month_number(m: re.Match) -> int:
     if m.group("ar") is not None:
         return AR_MONTHS[" ".join(m.group("ar").split())]
@@ -282,5 +311,6 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
     normalised = normalise(text)
     found = _resolve_anaphora(_scan(normalised.text, reference), reference, normalised.text)
     found = _coordinated_months(_borrow_years(found, normalised.text), normalised.text)
+    found = _weekdays_of_dates(found, normalised.text)
     mentions = (_to_mention(f, text, normalised) for f in found)
     return [m for m in mentions if m is not None]

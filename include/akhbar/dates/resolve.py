@@ -49,6 +49,8 @@ _DAY_NAME_AFTER = re.compile(r"\s+(?:Times|Telegraph|Mirror|Express|Post|Herald|
 _DAY_NAME_BEFORE = re.compile(r"\b(?:Black|Good|Holy|Palm|Easter|Ash|Super|Bloody|Cyber|Maundy|Shrove|Vendredi)\s+$")
 # "le marché du samedi", "les matchs du dimanche": a habit, when no day number follows.
 _FR_HABIT_BEFORE = re.compile(r"\b(?:du|des)\s+$", re.IGNORECASE)
+_EVERY_BEFORE = re.compile(r"\b(?:chaque|tous\s+les|every|each)\s+$", re.IGNORECASE)
+_FR_THE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:le|Le)\s+$")  # "Le lundi, les bibliothèques sont fermées"
 _FR_NIGHT_AFTER = re.compile(r"\s+(?:au|à)\s", re.IGNORECASE)
 _FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
 _FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
@@ -71,28 +73,35 @@ _TOMORROW = re.compile(r"\b(?:demain|tomorrow)\b", re.IGNORECASE)
 # "aujourd'hui" is today beside a finished or coming event ("s'est rendu aujourd'hui", "sera reçu aujourd'hui",
 # "aujourd'hui mercredi", "aujourd'hui à 14 h"); with a verb in the present only it is nowadays ("Il est aujourd'hui
 # l'un des chefs les plus étoilés", "Ces fichiers sont aujourd'hui exclus").
-_FR_EVENT_TENSE = re.compile(
+_FR_EVENT_VERB = re.compile(
     r"\b(?:a|ont|ai|as|avons|avez|avait|avaient|aura|auront)\s+(?:aujourd['’]hui\s+|[\w’']+\s+){0,2}?"
     r"(?:été|[\w-]+(?:é|ée|és|ées|is|ise|it|u|ue|us|ert|erts))\b"
     r"|\b(?:s['’]|se\s+|me\s+|nous\s+)(?:est|sont|était|étaient|sera|seront)\s+"
     r"|\b(?:est|sont|était|étaient)\s+(?:aujourd['’]hui\s+)?(?:arrivée?s?|partie?s?|venue?s?|allée?s?|rentrée?s?|"
     r"revenue?s?|tombée?s?|morte?s?|née?s?|entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?|devenue?s?)\b"
     r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b|\b\w{3,}(?:ra|ront|ait|aient)\b"
-    r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|midi|\d{1,2}\s*h)\b",
+)
+_FR_EVENT_TENSE = re.compile(
+    _FR_EVENT_VERB.pattern + r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|midi|\d{1,2}\s*h)\b",
     re.IGNORECASE,
 )
+_FR_EVENT_VERB = re.compile(_FR_EVENT_VERB.pattern, re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;!?:\n]")
 
 
-def _fr_nowadays(text: str, s: int, e: int) -> bool:
-    """"aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
+def _clause(text: str, s: int, e: int) -> str:
+    """The clause around ``text[s:e]`` (up to 80 characters each side, not across a full stop or a colon)."""
     before = text[max(0, s - 80) : s]
     cut = [m.end() for m in _CLAUSE_END.finditer(before)]
     before = before[cut[-1] :] if cut else before
     after = text[e : e + 80]
     end = _CLAUSE_END.search(after)
-    clause = before + text[s:e] + (after[: end.start()] if end else after)
-    return _FR_EVENT_TENSE.search(clause) is None
+    return before + text[s:e] + (after[: end.start()] if end else after)
+
+
+def _fr_nowadays(text: str, s: int, e: int) -> bool:
+    """"aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
+    return _FR_EVENT_TENSE.search(_clause(text, s, e)) is None
 
 
 def _figurative(text: str, s: int, e: int) -> bool:
@@ -286,7 +295,7 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if g("wd") is not None:
         if RX_BEFORE_WD.search(norm, max(0, s - 14), m.start("wd")):
             return []  # صلاة الجمعة, كل خميس: not a day
-        qual = g("wq") or weekday_qualifier(norm, s)
+        qual = g("wq") or weekday_qualifier(norm, s, e)
         return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
     if g("today") is not None:
         if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(norm, max(0, s - 12), s):
@@ -503,8 +512,13 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
         return []  # "the Friday prayers", "la prière du vendredi": a habit, not a day
     if text and (_DAY_NAME_AFTER.match(text, e) or _DAY_NAME_BEFORE.search(text, max(0, s - 12), s)):
         return []  # The Sunday Times, Good Friday: names
+    if text and _EVERY_BEFORE.search(text, max(0, s - 10), s):
+        return []  # "chaque lundi", "every Monday": a habit
+    if (french and len(words) == 1 and text and _FR_THE_BEFORE.search(text, max(0, s - 6), s)
+            and _FR_EVENT_VERB.search(_clause(text, s, e)) is None):  # fmt: skip
+        return []  # "Le lundi, les bibliothèques sont fermées": Mondays, in the present
     if (french and len(words) == 1 and text and _FR_HABIT_BEFORE.search(text, max(0, s - 6), s)
             and not _FR_NIGHT_AFTER.match(text, e)):  # fmt: skip
         return []  # "le marché du samedi matin": every Saturday ("la nuit du samedi au dimanche" is one night)
-    qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s)
+    qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s, e)
     return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

@@ -2,7 +2,9 @@
 
 Run from the project root:  .venv/bin/python bench/eval_dates.py [--quick]
 
-1. Date mentions: bench/labels/date_mentions.jsonl (hand-labelled, see bench/labels/README.md).
+1. Date mentions: bench/labels/date_mentions*.jsonl (hand-labelled sentences referenced in
+   ../shared/corpus, see bench/labels/README.md and bench/date_labels.py), precision and recall
+   per month family and per language, dev and held-out parts apart (held-out errors never listed).
    A prediction is correct when it overlaps a labelled mention with the same date and granularity;
    a labelled mention is found when some correct prediction overlaps it.
 2. Publication dates: parse_published over every ANT v1.1 TIME field (three formats) and every ANT
@@ -15,24 +17,26 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
-import json
 import re
 import sys
 import tarfile
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "include"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from akhbar.dates import find_date_mentions, parse_published  # noqa: E402
+from akhbar.dates import find_date_mentions, parse_published
+from date_labels import Case, load_cases
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-LABELS = ROOT / "bench" / "labels" / "date_mentions.jsonl"
 ANT = CORPUS / "ant" / "ant-v1.1.tar.gz"
 ANT_MS = CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"
 
-_TAG = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.S) for t in ("DOCNO", "TIME", "TEXT")}
+_TAG = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TIME", "TEXT")}
 
 
 def _span(text: str, mention: str, taken: set) -> tuple[int, int]:
@@ -41,62 +45,95 @@ def _span(text: str, mention: str, taken: set) -> tuple[int, int]:
     else:
         rx = re.compile(re.escape(mention))
     for m in rx.finditer(text):
-        if m.span() not in taken:
+        if not any(m.start() < e and s < m.end() for s, e in taken):  # not inside a mention already placed
             return m.span()
     raise ValueError(f"label mention {mention!r} not in text")
 
 
-def eval_mentions(verbose: bool) -> dict:
-    cases = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    stats = collections.defaultdict(lambda: collections.Counter())
-    errors = []
-    for case in cases:
-        text = case["text"]
-        ref = dt.date.fromisoformat(case["reference"])
-        fam = case["family"]
-        taken: set = set()
-        gold = []
-        for e in case["expected"]:
-            span = _span(text, e["mention"], taken)
-            taken.add(span)
-            gold.append((span, dt.date.fromisoformat(e["date"]), e["granularity"], e["mention"]))
-        preds = find_date_mentions(text, reference=ref)
-        found = [False] * len(gold)
-        for p in preds:
-            ps, pe = p.char_offset, p.char_offset + len(p.mention)
-            assert text[ps:pe] == p.mention
-            ok = False
-            for i, ((gs, ge), gd, gg, _) in enumerate(gold):
-                if ps < ge and gs < pe and gd == p.date and gg == p.granularity:
-                    ok = True
-                    found[i] = True
-            stats[fam]["pred"] += 1
-            stats[fam]["pred_ok"] += ok
-            if not ok:
-                errors.append(("FP", fam, case["source"], p.mention, str(p.date), p.granularity, text))
-        for i, g in enumerate(gold):
-            stats[fam]["gold"] += 1
-            stats[fam]["gold_found"] += found[i]
-            if not found[i]:
-                errors.append(("FN", fam, case["source"], g[3], str(g[1]), g[2], text))
-    total = collections.Counter()
-    print(f"\n== Date mentions: {len(cases)} labelled sentences, {sum(s['gold'] for s in stats.values())} mentions ==")
-    print(f"{'family':<15}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
-    for fam in sorted(stats):
-        s = stats[fam]
-        total.update(s)
-        p = s["pred_ok"] / s["pred"] if s["pred"] else 1.0
-        r = s["gold_found"] / s["gold"] if s["gold"] else 1.0
-        print(f"{fam:<15}{s['gold']:>6}{s['pred']:>6}{p:>11.3f}{r:>8.3f}")
-    p = total["pred_ok"] / total["pred"]
-    r = total["gold_found"] / total["gold"]
-    print(f"{'overall':<15}{total['gold']:>6}{total['pred']:>6}{p:>11.3f}{r:>8.3f}")
-    if verbose:
-        for e in errors:
-            print("  ", e[0], e[1], e[2], repr(e[3]), e[4], e[5], "|", e[6][:120])
-    else:
-        print(f"   ({len(errors)} errors; --verbose lists them)")
-    return {"precision": p, "recall": r}
+@dataclass
+class Tally:
+    gold: int = 0
+    found: int = 0
+    pred: int = 0
+    correct: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.gold, self.found = self.gold + other.gold, self.found + other.found
+        self.pred, self.correct = self.pred + other.pred, self.correct + other.correct
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.pred if self.pred else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+
+def score_case(case: Case, errors: list) -> Tally:
+    """A prediction is correct when it overlaps a labelled mention with the same date and granularity;
+    a labelled mention is found when some correct prediction overlaps it."""
+    text, ref = case.text, dt.date.fromisoformat(case.reference)
+    taken: set = set()
+    gold = []
+    for e in case.expected:
+        span = _span(text, e["mention"], taken)
+        taken.add(span)
+        gold.append((span, dt.date.fromisoformat(e["date"]), e["granularity"], e["mention"]))
+    found = [False] * len(gold)
+    tally = Tally(gold=len(gold))
+    for p in find_date_mentions(text, reference=ref):
+        ps, pe = p.char_offset, p.char_offset + len(p.mention)
+        assert text[ps:pe] == p.mention
+        ok = False
+        for i, ((gs, ge), gd, gg, _) in enumerate(gold):
+            if ps < ge and gs < pe and gd == p.date and gg == p.granularity:
+                ok = found[i] = True
+        tally.pred += 1
+        tally.correct += ok
+        if not ok:
+            errors.append(("FP", case, p.mention, str(p.date), p.granularity))
+    tally.found = sum(found)
+    errors += [("FN", case, g[3], str(g[1]), g[2]) for g, f in zip(gold, found) if not f]
+    return tally
+
+
+def _table(title: str, groups: dict[str, Tally]) -> Tally:
+    print(f"{title:<15}{'gold':>6}{'pred':>6}{'precision':>11}{'recall':>8}")
+    total = Tally()
+    for name in sorted(groups):
+        t = groups[name]
+        total.add(t)
+        print(f"  {name:<13}{t.gold:>6}{t.pred:>6}{t.precision:>11.3f}{t.recall:>8.3f}")
+    print(f"  {'overall':<13}{total.gold:>6}{total.pred:>6}{total.precision:>11.3f}{total.recall:>8.3f}")
+    return total
+
+
+def eval_mentions(verbose: bool, splits: tuple[str, ...]) -> dict:
+    cases, problems = load_cases()
+    for problem in problems:
+        print(f"   label skipped: {problem}")
+    results = {}
+    for split in splits:
+        part = [c for c in cases if c.split == split]
+        errors: list = []
+        by_family: dict[str, Tally] = defaultdict(Tally)
+        by_lang: dict[str, Tally] = defaultdict(Tally)
+        for case in part:
+            t = score_case(case, errors)
+            by_family[case.family].add(t)
+            by_lang[case.lang].add(t)
+        n = sum(t.gold for t in by_family.values())
+        print(f"\n== Date mentions, {split}: {len(part)} labelled sentences, {n} mentions ==")
+        total = _table("month family", by_family)
+        _table("language", by_lang)
+        results[split] = total
+        if verbose and split == "dev":  # held-out errors are never listed
+            for kind, case, mention, date, gran in errors:
+                print(f"   {kind} {case.family} {case.id} {case.source} {mention!r} {date} {gran} | {case.text[:120]}")
+        elif split == "dev":
+            print(f"   ({len(errors)} errors; --verbose lists them)")
+    return results
 
 
 def _docs(path: Path, limit: int | None = None):
@@ -161,10 +198,8 @@ def eval_published(limit: int | None) -> None:
                 c["none"] += 1
                 continue
             c["parsed"] += 1
-            local = got.astimezone(dt.timezone.utc if tz == "UTC" else __import__("zoneinfo").ZoneInfo(tz)).date()
-            if label.startswith("ANT v1.1") and 2013 <= local.year <= 2017:
-                c["year_ok"] += 1
-            elif not label.startswith("ANT v1.1") and local.year == 2018:
+            local = got.astimezone(dt.UTC if tz == "UTC" else __import__("zoneinfo").ZoneInfo(tz)).date()
+            if label.startswith("ANT v1.1") and 2013 <= local.year <= 2017 or not label.startswith("ANT v1.1") and local.year == 2018:
                 c["year_ok"] += 1
             dd = _docno_date(docno)
             if dd is not None:
@@ -214,13 +249,17 @@ def eval_speed(limit: int | None) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="read only 2000 documents per corpus")
-    ap.add_argument("--verbose", action="store_true", help="list every false positive and negative")
+    ap.add_argument("--verbose", action="store_true", help="list every false positive and negative of the dev part")
+    ap.add_argument("--dev-only", action="store_true", help="report the dev part only (while tuning)")
+    ap.add_argument("--mentions-only", action="store_true", help="skip publication dates and speed")
     args = ap.parse_args()
     limit = 2000 if args.quick else None
-    res = eval_mentions(args.verbose)
-    eval_published(limit)
-    eval_speed(limit)
-    print(f"\nmention precision {res['precision']:.3f} (target 0.98), recall {res['recall']:.3f} (target 0.95)")
+    res = eval_mentions(args.verbose, ("dev",) if args.dev_only else ("dev", "heldout"))
+    if not args.mentions_only:
+        eval_published(limit)
+        eval_speed(limit)
+    for split, t in res.items():
+        print(f"\nmention {split}: precision {t.precision:.3f} (target 0.98), recall {t.recall:.3f} (target 0.97)")
 
 
 if __name__ == "__main__":

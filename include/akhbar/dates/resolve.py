@@ -1,0 +1,524 @@
+"""A matched date expression -> the date it means, resolved against a reference day.
+
+Each kind of expression (day and month, month, Hijri, year, relative word, numeric date; French
+and English forms) has its own small function returning :class:`Finding` values.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import NamedTuple
+
+from akhbar.dates import calendar as cal
+from akhbar.dates.hijri import hijri_to_gregorian, nearest_hijri
+from akhbar.dates.lexicon import (
+    AR_MONTHS,
+    AR_ORDINALS,
+    AR_WEEKDAYS,
+    EN_MONTHS,
+    EN_WEEKDAYS,
+    FR_ABBREVIATIONS,
+    FR_MONTHS,
+    FR_WEEKDAYS,
+    FUTURE,
+    HIJRI_MONTHS,
+    PAST,
+)
+from akhbar.dates.patterns import (
+    HOLIDAY_AFTER,
+    NAME_BEFORE,
+    PART_BEFORE,
+    QUOTE_AFTER,
+    RX_AFTER_TODAY,
+    RX_BEFORE_TODAY,
+    RX_BEFORE_WD,
+    RX_QUOTED_TODAY,
+    SINCE_BEFORE,
+)
+from akhbar.dates.tense import clause_tense, weekday_qualifier
+
+_DAY = _dt.timedelta(days=1)
+_FIRST_DAY_WORDS = ("غره", "اول", "فاتح", "الفاتح")
+_EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
+                            re.IGNORECASE)  # fmt: skip
+_HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.IGNORECASE)
+# A weekday in a name: The Sunday Times, Black Friday, Good Friday, Mardi gras, le lundi de Pâques.
+_DAY_NAME_AFTER = re.compile(r"\s+(?:Times|Telegraph|Mirror|Express|Post|Herald|Mail|Observer|Tribune|Independent|Star|"
+                             r"People|Sport|Sun|Night\s+Live|saint|gras|de\s+P[âa]ques|de\s+Pentec[ôo]te)\b")  # fmt: skip
+_DAY_NAME_BEFORE = re.compile(r"\b(?:Black|Good|Holy|Palm|Easter|Ash|Super|Bloody|Cyber|Maundy|Shrove|Vendredi)\s+$")
+# "le marché du samedi", "les matchs du dimanche": a habit, when no day number follows.
+_FR_HABIT_BEFORE = re.compile(r"\b(?:du|des)\s+$", re.IGNORECASE)
+_EVERY_BEFORE = re.compile(r"\b(?:chaque|tous\s+les|every|each)\s+$", re.IGNORECASE)
+_FR_THE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:le|Le)\s+$")  # "Le lundi, les bibliothèques sont fermées"
+_FR_NIGHT_AFTER = re.compile(r"\s+(?:au|à)\s", re.IGNORECASE)
+_FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
+_FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
+# ... but "le match d'hier", "la séance de demain" are the day's events: a day.
+_FR_EVENT_OF_DAY = re.compile(
+    r"\b(?:match|rencontre|séance|réunion|audience|conseil|sommet|vote|scrutin|manifestation|grève|discours|annonce|"
+    r"conférence|édition|journée|soirée|nuit|matinée|attentat|attaque|accident|incendie|explosion|défilé|marche|"
+    r"rassemblement|procès|débat|élection|tirage|cérémonie|course|étape|finale|demi-finale|départ|arrivée)\s+(?:d['’]|de\s+)$",
+    re.IGNORECASE,
+)
+_FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
+_EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
+# Yesterday, today and tomorrow named together are the past, the present and the future ("après l'Allemagne
+# hier et la Corée aujourd'hui, la Chine demain"), not three days.
+_YESTERDAY = re.compile(r"\b(?:hier|yesterday)\b", re.IGNORECASE)
+_TODAY = re.compile(r"\b(?:aujourd['’]hui|today)\b", re.IGNORECASE)
+_TOMORROW = re.compile(r"\b(?:demain|tomorrow)\b", re.IGNORECASE)
+
+
+# "aujourd'hui" is today beside a finished or coming event ("s'est rendu aujourd'hui", "sera reçu aujourd'hui",
+# "aujourd'hui mercredi", "aujourd'hui à 14 h"); with a verb in the present only it is nowadays ("Il est aujourd'hui
+# l'un des chefs les plus étoilés", "Ces fichiers sont aujourd'hui exclus").
+_FR_EVENT_VERB = re.compile(
+    r"\b(?:a|ont|ai|as|avons|avez|avait|avaient|aura|auront)\s+(?:aujourd['’]hui\s+|[\w’']+\s+){0,2}?"
+    r"(?:été|[\w-]+(?:é|ée|és|ées|is|ise|it|u|ue|us|ert|erts))\b"
+    r"|\b(?:s['’]|se\s+|me\s+|nous\s+)(?:est|sont|était|étaient|sera|seront)\s+"
+    r"|\b(?:est|sont|était|étaient)\s+(?:aujourd['’]hui\s+)?(?:arrivée?s?|partie?s?|venue?s?|allée?s?|rentrée?s?|"
+    r"revenue?s?|tombée?s?|morte?s?|née?s?|entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?|devenue?s?)\b"
+    r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b|\b\w{3,}(?:ra|ront|ait|aient)\b"
+)
+_FR_EVENT_TENSE = re.compile(
+    _FR_EVENT_VERB.pattern + r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|midi|\d{1,2}\s*h)\b",
+    re.IGNORECASE,
+)
+_FR_EVENT_VERB = re.compile(_FR_EVENT_VERB.pattern, re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;!?:\n]")
+
+
+def _clause(text: str, s: int, e: int) -> str:
+    """The clause around ``text[s:e]`` (up to 80 characters each side, not across a full stop or a colon)."""
+    before = text[max(0, s - 80) : s]
+    cut = [m.end() for m in _CLAUSE_END.finditer(before)]
+    before = before[cut[-1] :] if cut else before
+    after = text[e : e + 80]
+    end = _CLAUSE_END.search(after)
+    return before + text[s:e] + (after[: end.start()] if end else after)
+
+
+def _fr_nowadays(text: str, s: int, e: int) -> bool:
+    """"aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
+    return _FR_EVENT_TENSE.search(_clause(text, s, e)) is None
+
+
+def _figurative(text: str, s: int, e: int) -> bool:
+    window = text[max(0, s - 160) : e + 160]
+    return all(rx.search(window) for rx in (_YESTERDAY, _TODAY, _TOMORROW))
+
+
+class Finding(NamedTuple):
+    """One date found: its span in the normalised text and what it means."""
+
+    start: int
+    end: int
+    date: _dt.date
+    granularity: str  # day, month, year
+    calendar: str  # gregorian, hijri
+    relative: bool
+    explicit_year: bool
+    anaphora: str = ""  # "month" / "year": the month or year of the date written before it
+
+def _spaced(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def _day(m: re.Match, group: str, word_group: str) -> tuple[int, int]:
+    """(day, its start) from a number or a word (غرة، أول، الخامس من)."""
+    if m.group(group) is not None:
+        return int(m.group(group)), m.start(group)
+    w = m.group(word_group)
+    return (1 if w in _FIRST_DAY_WORDS else AR_ORDINALS[_spaced(w)]), m.start(word_group)
+
+
+# --------------------------------------------------------------------------------------------
+# Arabic
+# --------------------------------------------------------------------------------------------
+
+
+def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    if NAME_BEFORE.search(norm, max(0, s - 12), s):
+        return []  # ثورة 25 يناير, شارع 14 جانفي: names, not dates
+    g = m.group
+    month = AR_MONTHS[_spaced(g("mon"))]
+    day, ds = _day(m, "day", "dayw")
+    if g("dayw") is not None and PART_BEFORE.search(norm, max(0, ds - 10), ds):
+        return _part_of_month(m, ref, month)  # النصف الثاني من ماي: a part of the month, not its second day
+    year = g("year")
+    if year is None and HOLIDAY_AFTER.match(norm, e):
+        return []  # "اعتبار يوم 17 ديسمبر عيدا وطنيا": a day of the year made a holiday, not a date
+    if year is not None:
+        if not cal.ok_year(int(year)):
+            return []
+        date, rel = cal.valid(int(year), month, day), False
+    elif g("yqual") is not None:
+        year_back = 1 if g("ybefore") is not None else 0  # "العام قبل الماضي": the year before last
+        date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")) - year_back, month, day), True
+    else:
+        qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
+        date, rel = cal.day_with_qual(ref, month, day, qual), True
+        if qual is None and g("lwd") is not None:
+            date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
+    if date is None:
+        return []
+    out = []
+    if g("d0") is not None:  # "26 و27 مارس": the first day of the range, same month
+        d0 = cal.valid(date.year, month, int(g("d0")))
+        if d0 is not None and d0 < date:
+            out.append(Finding(m.start("d0"), m.end("d0"), d0, "day", "gregorian", rel, year is not None))
+    anaphora = "year" if g("ysame") is not None else ""
+    out.append(Finding(ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora))
+    return out
+
+
+def _part_of_month(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
+    """"الأسبوع الأول من مايو/أيار المقبل": the month, when a year or a qualifier anchors it."""
+    g = m.group
+    s, e = m.start("mon"), m.end()
+    if g("year") is not None:
+        y = int(g("year"))
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("yqual") is not None:
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("yqual")), month, 1), "month", "gregorian", True, False)]
+    if g("qual") is not None:
+        return [Finding(s, e, cal.month_with_qual(ref, month, g("qual")), "month", "gregorian", True, False)]
+    return []
+
+
+def _ar_day_of_qualified_month(m: re.Match, ref: _dt.date) -> list[Finding]:
+    """"التاسع عشر من الشهر الماضي", "15 من الشهر الجاري": a day of the month before, of or after ``ref``'s."""
+    g = m.group
+    day = int(g("qday")) if g("qday") is not None else AR_ORDINALS[_spaced(g("qdayw"))]
+    month = cal.add_months(ref, _qual_step(g("qmq")))
+    d = cal.valid(month.year, month.month, day)
+    return [Finding(*m.span(), d, "day", "gregorian", True, False)] if d else []
+
+
+def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    """"17 من نفس الشهر", "الثامن منه": a day of the month of the date before it (set by the scan)."""
+    g = m.group
+    if g("qmq") is not None:
+        return _ar_day_of_qualified_month(m, ref)
+    day = int(g("sday")) if g("sday") is not None else AR_ORDINALS[_spaced(g("sdayw"))]
+    placeholder = cal.valid(ref.year, ref.month, 1)
+    out = []
+    if g("sd0") is not None:  # "في 19 ولغاية 27 من الشهر ذاته"
+        out.append(Finding(m.start("sd0"), m.end("sd0"), placeholder, "day", "gregorian", True, False, f"month:{g('sd0')}"))
+    start = m.start("sday") if g("sd0") is not None else m.start()
+    out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"month:{day}"))
+    return out
+
+
+def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    if NAME_BEFORE.search(norm, max(0, s - 12), s):
+        return []
+    g = m.group
+    month = AR_MONTHS[_spaced(g("mmon"))]
+    if g("myear") is not None:
+        y = int(g("myear"))
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("myqual") is not None:
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("myqual")), month, 1), "month", "gregorian", True, False)]
+    if g("mqual") is not None:
+        return [Finding(s, e, cal.month_with_qual(ref, month, g("mqual")), "month", "gregorian", True, False)]
+    if g("shahr") is not None:
+        return [Finding(s, e, cal.month_with_qual(ref, month, None), "month", "gregorian", True, False)]
+    return []
+
+
+def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    g = m.group
+    if g("hyonly") is not None:
+        d = hijri_to_gregorian(int(g("hyonly")), 1, 1)
+        return [Finding(s, e, d, "year", "hijri", False, True)] if d else []
+    if g("hnd") is not None:
+        d = hijri_to_gregorian(int(g("hny")), int(g("hnm")), int(g("hnd")))
+        return [Finding(s, e, d, "day", "hijri", False, True)] if d else []
+    hm = HIJRI_MONTHS[_spaced(g("hmon"))]
+    hd = _day(m, "hday", "hdayw")[0] if g("hday") is not None or g("hdayw") is not None else None
+    if g("hyear") is not None:
+        d, rel = hijri_to_gregorian(int(g("hyear")), hm, hd or 1), False
+    elif hd is not None and hm != 2:  # a day of a Hijri month without its year: the nearest one
+        d, rel = nearest_hijri(ref, hm, hd), True
+    else:
+        return []
+    return [Finding(s, e, d, "day" if hd else "month", "hijri", rel, not rel)] if d else []
+
+
+def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    y = int(m.group("yr") or m.group("yr2"))
+    return [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
+
+
+def _qual_step(q: str) -> int:
+    return -1 if q in PAST else 1 if q in FUTURE else 0
+
+
+def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
+    g = m.group
+    for group, days in (("rel_m2", -2), ("rel_p2", 2), ("rel_m1", -1), ("rel_p1", 1)):
+        if g(group) is not None:
+            return ref + days * _DAY
+    if g("rel_week") is not None:
+        return ref + _qual_step(g("rel_wq")) * 7 * _DAY
+    if g("rel_thisweek") is not None:
+        return ref
+    return None
+
+
+def _today(m: re.Match, ref: _dt.date) -> _dt.date:
+    """"اليوم السبت": today is that weekday; a feed's date may be a day or two off it."""
+    wd = m.group("todaywd")
+    return cal.nearest_weekday(ref, AR_WEEKDAYS[wd]) if wd is not None else ref
+
+
+def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    s, e = m.span()
+    g = m.group
+    day = _ar_relative_day(m, ref)
+    if day is not None:
+        return [Finding(s, e, day, "day", "gregorian", True, False)]
+    if g("rel_month") is not None:
+        return [Finding(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))), "month", "gregorian", True, False)]
+    if g("rel_thismonth") is not None:
+        return [Finding(s, e, _dt.date(ref.year, ref.month, 1), "month", "gregorian", True, False)]
+    if g("rel_yq") is not None:
+        back = 1 if g("rel_ybefore") is not None else 0
+        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("rel_yq")) - back, 1, 1), "year", "gregorian", True, False)]
+    if g("rel_thisy") is not None:
+        return [Finding(s, e, _dt.date(ref.year, 1, 1), "year", "gregorian", True, False)]
+    if g("wd") is not None:
+        if RX_BEFORE_WD.search(norm, max(0, s - 14), m.start("wd")):
+            return []  # صلاة الجمعة, كل خميس: not a day
+        qual = g("wq") or weekday_qualifier(norm, s, e)
+        return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
+    if g("today") is not None:
+        if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(norm, max(0, s - 12), s):
+            return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
+        if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
+            return []  # «أخبار اليوم»: a name
+        return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
+    return []
+
+
+def _numeric(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    if g("nd") is not None:
+        d = cal.valid(int(g("ny")), int(g("nm")), int(g("nd")))
+    else:
+        d = cal.valid(int(g("iy")), int(g("im")), int(g("id")))
+    return [Finding(*m.span(), d, "day", "gregorian", False, True)] if d else []
+
+
+_ARABIC = {"ar_same": _ar_same, "ar_day": _ar_day, "ar_month": _ar_month, "ar_hijri": _ar_hijri, "ar_year": _ar_year, "ar_rel": _ar_rel,
+           "num": _numeric}  # fmt: skip
+
+
+def resolve_arabic(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
+    return _ARABIC[m.lastgroup](m, norm, ref)
+
+
+# --------------------------------------------------------------------------------------------
+# French and English
+# --------------------------------------------------------------------------------------------
+
+
+def _fr_month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return FR_MONTHS.get(name) or FR_ABBREVIATIONS[name]
+
+
+def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    month = _fr_month(g("fr_mon"))
+    dd = g("fr_day").lower()
+    day = 1 if dd == "1er" else int(dd)
+    if g("fr_year") is not None:
+        y = int(g("fr_year"))
+        date, explicit = (cal.valid(y, month, day) if cal.ok_year(y) else None), True
+    else:
+        q = g("fr_qual")
+        q = None if q is None else "الماضي" if q.lower() == "dernier" else "المقبل"
+        wd = g("fr_wd2") if g("fr_d0") is not None else g("fr_wd")  # "vendredi 20 et samedi 21": the day's own
+        date, explicit = _yearless_day(m.string, m.start(), ref, month, day, q), False
+        if q is None and wd is not None:
+            date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
+    if date is None:
+        return []
+    out = _range_start(m, "fr_d0", date, not explicit, explicit)
+    return out + [Finding(m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit)]
+
+
+def _yearless_day(text: str, start: int, ref: _dt.date, month: int, day: int, qual: str | None) -> _dt.date | None:
+    """A day and month without a year: qualified, else the next one in a future clause ("se terminera le
+    21 octobre"), else the nearest (the past preferred). A past clause says little: the reporting verb is in
+    the past ("called for protests on 6 April") whatever the time of the event."""
+    if qual is None and clause_tense(text, start) == "future":
+        qual = "المقبل"
+    return cal.day_with_qual(ref, month, day, qual) or cal.day_with_qual(ref, month, day, None)
+
+
+def _weekday_and_day(m: re.Match, ref: _dt.date, wd_group: str, day_group: str, names: dict) -> list[Finding]:
+    """"le samedi 21 au matin": the nearest day numbered so that falls on that weekday (its month unsaid)."""
+    raw = m.group(day_group).lower()
+    day = 1 if raw == "1er" else int(raw)
+    date = cal.nearest_weekday_numbered(ref, names[m.group(wd_group).lower()], day)
+    return [Finding(*m.span(), date, "day", "gregorian", True, False)] if date else []
+
+
+def _range_start(m: re.Match, group: str, end: _dt.date, rel: bool, explicit: bool) -> list[Finding]:
+    """The first day of "27/28 April", "du 4 au 11 novembre", "18 et 19 février": same month and year."""
+    raw = m.group(group)
+    if raw is None:
+        return []
+    d0 = cal.valid(end.year, end.month, 1 if raw.lower() == "1er" else int(raw))
+    return [Finding(m.start(group), m.end(group), d0, "day", "gregorian", rel, explicit)] if d0 and d0 < end else []
+
+
+def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    s, e = m.span()
+    if g("fr_day") is not None:
+        return _fr_day(m, ref)
+    if g("fr_mmon") is not None:
+        y = int(g("fr_myear"))
+        month = _fr_month(g("fr_mmon"))
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("fr_yr") is not None:
+        return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("fr_qmon") is not None:  # "mars dernier", "en juin prochain"
+        q = "الماضي" if g("fr_mqual").lower() == "dernier" else "المقبل"
+        return [Finding(s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q), "month", "gregorian", True, False)]
+    if g("fr_nd") is not None:
+        return _fr_numeric_days(m, ref)
+    if g("fr_wdonly") is not None:
+        return _weekday_and_day(m, ref, "fr_wdonly", "fr_wdday", FR_WEEKDAYS)
+    idiom = (_FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s) or _FR_IDIOM_AFTER.match(m.string, e)
+             or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 4), s)))
+    if idiom and not _FR_EVENT_OF_DAY.search(m.string, max(0, s - 30), s):
+        return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day
+    if _figurative(m.string, s, e):
+        return []
+    rel = _spaced(g("fr_rel").lower().replace("’", "'"))
+    if rel == "aujourd'hui" and _fr_nowadays(m.string, s, e):
+        return []
+    return latin_relative(rel, s, e, ref, french=True, text=m.string)
+
+
+_DAY_MONTH = re.compile(r"([0-3]?\d)/([01]?\d)")
+
+
+def _fr_numeric_days(m: re.Match, ref: _dt.date) -> list[Finding]:
+    """"le 12/03", "les 25/11, 30/11 et 02/12": days and months in figures, the year unsaid (the next one in a
+    future clause, else the nearest)."""
+    out = []
+    start = m.start("fr_nd")
+    for dm in _DAY_MONTH.finditer(m.string, start, m.end()):
+        day, month = int(dm.group(1)), int(dm.group(2))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return out
+        date = _yearless_day(m.string, m.start(), ref, month, day, None)
+        if date is not None:
+            out.append(Finding(dm.start(), dm.end(), date, "day", "gregorian", True, False))
+    return out
+
+
+def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    if _EN_NAME_AFTER.match(m.string, m.end()):
+        return []  # 6 October City
+    mon = (g("en_mon") or g("en_mon2")).rstrip(".")
+    day = int(g("en_day") or g("en_day2"))
+    year = g("en_year") or g("en_year2")
+    month = EN_MONTHS[mon.capitalize() if mon.capitalize() in EN_MONTHS else mon]
+    wd = g("en_wd3") if g("en_d0") is not None else g("en_wd1") or g("en_wd2")
+    if year is not None:
+        date = cal.valid(int(year), month, day) if cal.ok_year(int(year)) else None
+    elif SINCE_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
+        date = cal.day_with_qual(ref, month, day, "الماضي")
+    elif wd is not None:
+        date = cal.nearest_with_weekday(ref, month, day, EN_WEEKDAYS[wd]) or cal.nearest(ref, month, day)
+    else:
+        date = _yearless_day(m.string, m.start(), ref, month, day, None)
+    if date is None:
+        return []
+    out = _range_start(m, "en_d0", date, year is None, year is not None)
+    start = m.start("en_day2") if out else m.start()
+    if g("en_d1") is not None:  # "April 22 and 23": the second day, same month and year
+        d1 = cal.valid(date.year, date.month, int(g("en_d1")))
+        if d1 is not None and d1 > date:
+            return [Finding(m.start(), m.end("en_day"), date, "day", "gregorian", year is None, year is not None),
+                    Finding(m.start("en_d1"), m.end(), d1, "day", "gregorian", year is None, year is not None)]
+    return out + [Finding(start, m.end(), date, "day", "gregorian", year is None, year is not None)]
+
+
+def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
+    g = m.group
+    s, e = m.span()
+    if g("en_mon") is not None or g("en_mon2") is not None:
+        return _en_day(m, ref)
+    if g("en_mmon") is not None:
+        y = int(g("en_myear"))
+        month = EN_MONTHS[g("en_mmon").rstrip(".").capitalize()]
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+    if g("en_yr") is not None:
+        return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("en_qmon") is not None:  # last October, next March
+        q = {"last": "الماضي", "next": "المقبل"}.get(g("en_qual").lower(), "الجاري")
+        month = EN_MONTHS[g("en_qmon")]
+        return [Finding(s, e, cal.month_with_qual(ref, month, q), "month", "gregorian", True, False)]
+    if g("en_rel") is not None:
+        if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
+            return []  # "over the last year" is a period, not a date
+        if _figurative(m.string, s, e):
+            return []
+        return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False, text=m.string)
+    return []
+
+
+def resolve_latin(m: re.Match, ref: _dt.date) -> list[Finding]:
+    return _french(m, ref) if m.group("fr") is not None else _english(m, ref)
+
+
+_LATIN_DAYS = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
+               "the day before yesterday": -2, "day before yesterday": -2, "yesterday": -1, "today": 0,
+               "tomorrow": 1}  # fmt: skip
+_PAST_WORDS = ("dernière", "derniere", "dernier", "passée", "passee", "passé", "last")
+_NEXT_WORDS = ("prochaine", "prochain", "next")
+
+
+def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text: str = "") -> list[Finding]:
+    """hier, la semaine dernière, next month, last Tuesday ..."""
+    if r in _LATIN_DAYS:
+        return [Finding(s, e, ref + _LATIN_DAYS[r] * _DAY, "day", "gregorian", True, False)]
+    words = r.split()
+    past = any(w in _PAST_WORDS for w in words)
+    future = any(w in _NEXT_WORDS for w in words)
+    k = -1 if past else 1 if future else 0
+    if "semaine" in words or "week" in words:
+        return [Finding(s, e, ref + 7 * k * _DAY, "day", "gregorian", True, False)]
+    if "mois" in words or "month" in words:
+        return [Finding(s, e, cal.add_months(ref, k), "month", "gregorian", True, False)]
+    if "year" in words or r.startswith("l'an") or "année" in words or "annee" in words:
+        return [Finding(s, e, _dt.date(ref.year + k, 1, 1), "year", "gregorian", True, False)]
+    names = FR_WEEKDAYS if french else {k2.lower(): v for k2, v in EN_WEEKDAYS.items()}
+    wd = next((names[w] for w in words if w in names), None)
+    if wd is None or (text and _HABIT_AFTER.match(text, e)):
+        return []  # "the Friday prayers", "la prière du vendredi": a habit, not a day
+    if text and (_DAY_NAME_AFTER.match(text, e) or _DAY_NAME_BEFORE.search(text, max(0, s - 12), s)):
+        return []  # The Sunday Times, Good Friday: names
+    if text and _EVERY_BEFORE.search(text, max(0, s - 10), s):
+        return []  # "chaque lundi", "every Monday": a habit
+    if (french and len(words) == 1 and text and _FR_THE_BEFORE.search(text, max(0, s - 6), s)
+            and _FR_EVENT_VERB.search(_clause(text, s, e)) is None):  # fmt: skip
+        return []  # "Le lundi, les bibliothèques sont fermées": Mondays, in the present
+    if (french and len(words) == 1 and text and _FR_HABIT_BEFORE.search(text, max(0, s - 6), s)
+            and not _FR_NIGHT_AFTER.match(text, e)):  # fmt: skip
+        return []  # "le marché du samedi matin": every Saturday ("la nuit du samedi au dimanche" is one night)
+    qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s, e)
+    return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

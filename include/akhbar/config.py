@@ -18,7 +18,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 MAX_REGISTRY_BYTES = 1024 * 1024
@@ -302,6 +301,8 @@ def _number_problems(path: Path, doc: Any, lines: dict) -> list[str]:
 
 
 def _schema_problems(path: Path, doc: Any, lines: dict) -> list[str]:
+    import jsonschema  # here: a second of start-up that `akhbar sql` and the DAG parse do not need
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     messages = []

@@ -426,9 +426,18 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
     if not data_docs:
         return rows, docs_index
     try:
+        from akhbar.quality import data_docs
+
+        results = quality_dir / "gx" / "uncommitted" / "validations"
+        nights_file = quality_dir / "data_docs_nights.json"
+        data_docs.remember_night(nights_file, run_id, dt)
+        built_at = time.time() - 1  # file times: the pages this build writes are newer
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=docs_ids)
-        index = quality_dir / "data_docs" / "index.html"
-        docs_index = index if index.exists() else None
+        site = quality_dir / "data_docs"
+        # Pages that fetch nothing from elsewhere, and an index listing the runs without JavaScript.
+        first = not (site / data_docs.STYLESHEET).exists()
+        data_docs.make_offline(site, since=None if first else built_at)
+        docs_index = data_docs.write_index(site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file)
     except Exception:  # noqa: BLE001 - the HTML is a view: its failure must not hide the results
         log.exception("building Data Docs failed")
     return rows, docs_index

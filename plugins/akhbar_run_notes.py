@@ -44,38 +44,47 @@ def _set_note(dag_run, *, running: bool = False) -> None:
     if dag_run.dag_id not in DAG_IDS:
         return
     try:
-        current = dag_run.dag_run_note
-        if current is not None and (current.user_id or not (current.content or "").startswith(OURS)):
+        from airflow import settings
+        from airflow.models.dagrun import DagRunNote
+        from sqlalchemy.orm import object_session
+
+        # The scheduler's session holds the run; `airflow dags test` hands over a detached run, and its
+        # thread's scoped session is the one it commits.
+        session = object_session(dag_run) or settings.Session()
+        row = session.get(DagRunNote, dag_run.id)
+        if row is not None and (row.user_id or not (row.content or "").startswith(OURS)):
             return
-        dag_run.note = _note(dag_run, running=running)[:1000]
+        text = _note(dag_run, session, running=running)[:1000]
+        if row is None:
+            row = DagRunNote(content=text)
+            row.dag_run_id = dag_run.id
+            session.add(row)
+        else:
+            row.content = text
     except Exception:  # a note is a view: it never gets in the way of the run
         log.warning("could not set the note of %s %s", dag_run.dag_id, dag_run.run_id, exc_info=True)
 
 
-def _note(dag_run, *, running: bool) -> str:
+def _note(dag_run, session, *, running: bool) -> str:
     from akhbar.nights import night_of_run
 
     night = night_of_run(data_interval_start=dag_run.data_interval_start, logical_date=dag_run.logical_date,
                          night_param=(dag_run.conf or {}).get("night"))
     if running:
         return f"night {night}: running"
-    pushed = _pushed_note(dag_run)
+    pushed = _pushed_note(dag_run, session)
     if pushed:
         return pushed
     if str(dag_run.state) in ("failed", "DagRunState.FAILED"):
-        failed = sorted({ti.task_id for ti in dag_run.get_task_instances(state=["failed"])})
+        failed = sorted({ti.task_id for ti in dag_run.get_task_instances(state=["failed"], session=session)})
         return f"night {night}: failed at {', '.join(failed) or 'a task'} (see its log)"
     return f"night {night}"
 
 
-def _pushed_note(dag_run) -> str | None:
+def _pushed_note(dag_run, session) -> str | None:
     """The latest note a task of this run pushed (XCom ``run_note``)."""
     from airflow.models.xcom import XComModel
-    from sqlalchemy.orm import object_session
 
-    session = object_session(dag_run)
-    if session is None:
-        return None
     rows = session.scalars(XComModel.get_many(run_id=dag_run.run_id, key=NOTE_KEY, dag_ids=dag_run.dag_id)).all()
     if not rows:
         return None

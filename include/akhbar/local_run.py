@@ -34,7 +34,7 @@ RUNNING = re.compile(r"\[DAG TEST\] running task <TaskInstance: \S+ (?P<run_id>\
 END = re.compile(r"\[DAG TEST\] end task task_id=(?P<task>\S+) map_index=(?P<map>-?\d+)")
 NEW_STATE = re.compile(r"new_state=(?P<state>\w+)")
 FINISHED = re.compile(r"DagRun Finished: .*?run_id=(?P<run_id>[^,]+),.*?state=(?P<state>\w+)")
-SHOWN_LOGGERS = ("akhbar.tasks", "akhbar.pipeline", "akhbar.progress")
+FIGURES = re.compile(r": in=(?P<in>\d+) out=(?P<out>\d+) rejected=(?P<rejected>\d+) duplicates=(?P<duplicates>\d+)")
 
 
 @dataclass
@@ -81,8 +81,9 @@ class Progress:
         task = self.current
         if logger == "akhbar.tasks" and not task.what and ": " in event:
             task.what = event.split(": ", 1)[1]
-        elif logger == "akhbar.pipeline" and ": in=" in event:
-            task.figures = event.split(": ", 1)[1]
+        elif logger == "akhbar.pipeline" and (f := FIGURES.search(event)) is not None:
+            task.figures = f"{f['in']} in, {f['out']} out" + "".join(
+                f", {f[k]} {k}" for k in ("rejected", "duplicates") if f[k] != "0")
         elif logger == "akhbar.progress":
             self._print(f"    {event}")
         if (st := NEW_STATE.search(m["rest"] if m else event)) is not None:

@@ -47,7 +47,7 @@ install: $(VENV)/.installed  ## create .venv with the locked dependencies
 # Airflow's own default airflow.cfg (with the keys it generates), the project's settings written in.
 $(AIRFLOW_HOME)/airflow.cfg: $(VENV)/.installed include/akhbar/airflow_home.py
 	@mkdir -p $(AIRFLOW_HOME)
-	@test -f $@ || $(BIN)/airflow version > /dev/null
+	@test -f $@ || $(BIN)/airflow config get-value core executor > /dev/null  # writes Airflow's default file
 	$(BIN)/python -m akhbar.airflow_home $(CURDIR) $(AIRFLOW_HOME)
 
 # A local Airflow home under the project: SQLite metadata DB, our dags/ and plugins/, the two pools.

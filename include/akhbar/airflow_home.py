@@ -66,8 +66,10 @@ def configure(cfg_text: str, values: dict[tuple[str, str], str]) -> str:
             out += [MARK, f"{key} = {pending.pop((section, key))}"]
             continue
         out.append(line)
-    for (sec, key), value in pending.items():
-        out += ["", f"[{sec}]", MARK, f"{key} = {value}"]
+    for sec in dict.fromkeys(sec for sec, _ in pending):  # sections the file lacks, in order
+        out += ["", f"[{sec}]"]
+        for key in [k for s, k in pending if s == sec]:
+            out += [MARK, f"{key} = {pending[(sec, key)]}"]
     return "\n".join(out) + "\n"
 
 

@@ -5,6 +5,7 @@ warning check from the first night, seen in dq_results, the run's note, the aler
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 
@@ -52,6 +53,18 @@ def run_note(airflow_home, run_id) -> str | None:
     return row[0] if row else None
 
 
+def first_akhbar_lines(log: str) -> list[str]:
+    """For each task of a `dags test` output, the first line logged by akhbar (its message)."""
+    out, waiting = [], False
+    for line in log.splitlines():
+        if "[DAG TEST] starting task_id=" in line:
+            waiting = True
+        elif waiting and re.search(r"\[akhbar[\w.]*\] ", line):
+            out.append(re.sub(r"^\S+ \[\w+\s*\] ", "", line).split(" [akhbar", 1)[0].strip())
+            waiting = False
+    return out
+
+
 def test_an_invalid_registry_fails_in_one_attempt_with_the_key_named(airflow_home, tmp_path):
     registry = tmp_path / "sources.yaml"
     registry.write_text("version: 1\nsources:\n  - id: lapresse\n    kind: rss\n    url: https://www.example.tn/rss\n"
@@ -91,6 +104,10 @@ sources:
     assert tis[("fetch", "moved-away")][:2] == ("failed", 1)  # a path that does not exist: no retry
     assert tis[("fetch", "harbour-gazette")][0] == "success"
     assert f"source moved-away: {missing} does not exist" in log, log[-4000:]
+    # Every task's first line of akhbar's own says which night, and which source for mapped tasks.
+    firsts = first_akhbar_lines(log)
+    assert len(firsts) == len(tis) and all(line.startswith("night 2026-11-28, run ") for line in firsts), firsts
+    assert any(line.endswith(": fetch moved-away") for line in firsts)
     # The rest of the night went on and was published; the report and the note name the source.
     assert tis[("report", None)][0] == "success"
     assert query(data_dir, "SELECT count(*) FROM articles WHERE source_id = 'harbour-gazette'")[0][0] > 0

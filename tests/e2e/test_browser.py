@@ -66,6 +66,8 @@ class Standalone:
             AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
             AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL="5",
             AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+            # A loaded machine answers the workers' calls slowly: 5 s timed out a task's start before it ran.
+            AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT="30",
             # No scheduled run on unpause: only the run the test triggers publishes a night.
             AKHBAR_SCHEDULE="0 3 1 1 *",
             GX_ANALYTICS_ENABLED="False",

@@ -8,8 +8,8 @@ import sys
 import zoneinfo
 
 import pytest
-
 from akhbar.nights import backfill_bounds, night_of_run, nights_between
+
 from tests.conftest import ROOT
 
 UTC = dt.UTC
@@ -47,9 +47,11 @@ def test_backfill_bounds_hold_every_night_of_the_range_both_included(monkeypatch
 
 def test_the_command_line_prints_airflows_arguments():
     proc = subprocess.run([sys.executable, "-m", "akhbar.nights", "2026-11-01", "2026-11-07"], capture_output=True,
-                          text=True, cwd=ROOT, env={"AKHBAR_TIMEZONE": "Africa/Tunis", "PATH": "/usr/bin:/bin"})
+                          text=True, cwd=ROOT, env={"AKHBAR_TIMEZONE": "Africa/Tunis", "PATH": "/usr/bin:/bin"},
+                          check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "--from-date 2026-11-01T00:00:00+01:00 --to-date 2026-11-07T23:59:59+01:00"
     assert "7 nights" in proc.stderr
-    bad = subprocess.run([sys.executable, "-m", "akhbar.nights", "2026-11-07"], capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "akhbar.nights", "2026-11-07"], capture_output=True, text=True,
+                         check=False)
     assert bad.returncode == 2 and "usage" in bad.stderr

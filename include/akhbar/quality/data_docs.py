@@ -31,15 +31,15 @@ log = logging.getLogger(__name__)
 
 STYLESHEET = "static/styles/akhbar.css"
 OFFLINE_MARK = '<meta name="akhbar-offline" content="1">'
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
-_REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>", re.I)
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.DOTALL | re.IGNORECASE)
+_REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>", re.IGNORECASE)
 # GX's own images, which it also copies into static/images, fetched from its S3 bucket instead.
 _GX_ASSET = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([A-Za-z0-9_.-]+)"
                        r"(?:\?[^\"')\s]*)?")
-_HEAD_END = re.compile(r"</head\s*>", re.I)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 # The site's own static files, named relative to the page: GX counts one folder too few for the favicon
 # of validation pages.
-_LOCAL_STATIC = re.compile(r"""(\b(?:src|href)\s*=\s*["'])(?:\./|\.\./)*static/""", re.I)
+_LOCAL_STATIC = re.compile(r"""(\b(?:src|href)\s*=\s*["'])(?:\./|\.\./)*static/""", re.IGNORECASE)
 
 
 def make_offline(site: Path, since: float | None = None) -> int:

@@ -747,6 +747,15 @@ def _record_runs(ctx: RunContext, rows: list[dict]) -> None:
         con.execute("COMMIT")
 
 
+def _wall_seconds(ctx: RunContext) -> float:
+    """From the start of the night's first stage (its figures' file time less its seconds) to now."""
+    import time
+
+    starts = [p.stat().st_mtime - float(json.loads(p.read_text(encoding="utf-8")).get("seconds") or 0)
+              for p in (ctx.work_dir / "counts").glob("*.json")]
+    return round(time.time() - min(starts), 3) if starts else 0.0
+
+
 def report(ctx: RunContext) -> dict:
     """Check the published night against the raw zone, record the run's figures in `runs`, and
     summarise the night."""
@@ -760,6 +769,7 @@ def report(ctx: RunContext) -> dict:
         counts.duplicates = figures["duplicates"]
         counts.rejected = figures["quarantined"]
         counts.extra.update(figures)
+    counts.extra["wall_seconds"] = _wall_seconds(ctx)  # the run's duration, not the sum of its stages
     _save_counts(ctx, counts)
     _aggregate_counts(ctx)
     rows = []

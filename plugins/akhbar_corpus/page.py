@@ -232,8 +232,9 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
         empty="every expectation passed in these nights" if checked else "no quality results in these nights"),
         charts.legend(charts.SEVERITY_COLORS)))
     parts.append(card("Run duration", charts.stacked_bars(
-        "chart-run-duration", "seconds per run (sum of its stages)", nights_list, {"run": run_secs},
-        {"run": "#319795"}, kind="seconds"), '<p class="muted">sum of the stages\' seconds, latest run of each night</p>'))
+        "chart-run-duration", "seconds per run", nights_list, {"run": run_secs},
+        {"run": "#319795"}, kind="seconds"), '<p class="muted">from the first stage to the report, latest run of '
+        'each night</p>'))
     parts.append("</div>")
 
     # Latest quality results

@@ -164,6 +164,17 @@ def test_the_backfill_block_runs_as_printed_and_counts_seven_nights(project):
     assert dry_run_nights(proc.stdout + proc.stderr) == [nights, nights]
     # The backfill ran against this project's Airflow home, not ~/airflow.
     assert (project / "airflow_home" / "airflow.db").exists()
+    # For real (the scheduler would run it): one night at a time, whatever Airflow's default of 10.
+    proc = run_block(project, "sh", "make backfill FROM=2026-11-01 TO=2026-11-02")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    db = sqlite3.connect(project / "airflow_home" / "airflow.db")
+    try:
+        backfills = db.execute("SELECT dag_id, max_active_runs FROM backfill").fetchall()
+        nights = db.execute("""SELECT date(logical_date) FROM backfill_dag_run ORDER BY 1""").fetchall()
+    finally:
+        db.close()
+    assert backfills == [("akhbar_nightly", 1)]
+    assert [n for (n,) in nights] == ["2026-11-01", "2026-11-02"]
 
 
 @pytest.mark.e2e

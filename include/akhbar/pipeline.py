@@ -748,11 +748,13 @@ def _record_runs(ctx: RunContext, rows: list[dict]) -> None:
 
 
 def _wall_seconds(ctx: RunContext) -> float:
-    """From the start of the night's first stage (its figures' file time less its seconds) to now."""
+    """From the start of this run's first stage to now: the earliest fetch of an enabled source (the time
+    its figures were written, less its seconds). Every run writes those afresh, raw zone reused or not."""
     import time
 
+    files = [p for sid in list_sources(ctx) if (p := ctx.work_dir / "counts" / f"fetch:{sid}.json").exists()]
     starts = [p.stat().st_mtime - float(json.loads(p.read_text(encoding="utf-8")).get("seconds") or 0)
-              for p in (ctx.work_dir / "counts").glob("*.json")]
+              for p in files]
     return round(time.time() - min(starts), 3) if starts else 0.0
 
 

@@ -36,10 +36,14 @@ articles, enriches them (language, dates, places, keywords), removes duplicates,
 (DuckLake; `AKHBAR_CATALOG`, default `AKHBAR_DATA_DIR/catalog.sqlite`) and emits the
 `akhbar_corpus` asset. Readers (the Corpus page, `akhbar sql`, notebooks) keep answering from
 the previous snapshot until the commit. The night processed is the start of the data interval
-(the previous day in the schedule's timezone).
+(the previous day in the schedule's timezone): the date in a scheduled or backfill run's id. Each
+run's note says which night it processed and what landed ("night 2026-11-26: 11 articles, 0
+critical failures"), and every task's log starts with the night.
 
 **When it fails**: open the failed task's log; the message names the stage and the cause.
-A failed `fetch` task is one source: the rest of the night still runs and the report lists it.
+A failed `fetch` task is one source (its URL or resolved path is named; a path that does not exist
+fails at once): the rest of the night still runs and the report lists it. An invalid registry, a
+failed quality gate or counts that do not add up fail at once, without retries.
 A failed `validate` means a critical quality expectation failed: nothing was published, the
 staged night stays in `AKHBAR_DATA_DIR/work/dt=<night>/`, the results are in the table
 `dq_results` and the Data Docs. Fix, then clear the task.
@@ -85,74 +89,58 @@ def _on_failure(context):
     },
 )
 def akhbar_nightly():
-    def ctx():
-        from akhbar.airflow_tasks import run_context
+    def run(stage: str, *args):
+        # The night first in the task's log, libraries' chatter down, no retry for what cannot succeed.
+        from akhbar.airflow_tasks import run_stage
 
-        return run_context(get_current_context())
+        return run_stage(get_current_context(), stage, *args)
 
     @task(doc_md="Lists the enabled sources of the registry; fails on an invalid registry (the error names the key).")
     def list_sources() -> list[str]:
-        from akhbar import pipeline
-
-        return pipeline.list_sources(ctx())
+        return run("list_sources")
 
     @task(pool=HTTP_POOL, map_index_template="{{ task.op_kwargs['source_id'] }}",
           execution_timeout=timedelta(minutes=int(os.environ.get("AKHBAR_FETCH_TIMEOUT_MINUTES", "120"))),
           doc_md="Fetches one source into the raw zone. Failure affects this source only; see the log.")
     def fetch(source_id: str) -> dict:
-        from akhbar import pipeline
-
-        return pipeline.fetch(ctx(), source_id)
+        return run("fetch", source_id)
 
     @task(trigger_rule="all_done", map_index_template="{{ task.op_kwargs['source_id'] }}",
           doc_md="HTML extraction and text cleaning of one source's raw records (one task per source, so "
                  "the costliest step spreads over workers). Runs even when some fetches failed.")
     def extract_clean(source_id: str) -> dict:
-        from akhbar import pipeline
-
-        return pipeline.extract_clean(ctx(), source_id)
+        return run("extract_clean", source_id)
 
     @task(doc_md="Language, dates, places, keywords, categories, counts.")
     def enrich() -> dict:
-        from akhbar import pipeline
-
-        return pipeline.enrich(ctx())
+        return run("enrich")
 
     # The dedup index is shared state across nights: one writer at a time.
     @task(pool=CATALOG_POOL,
           doc_md="Exact and near duplicates against this night and the persisted index of earlier nights.")
     def deduplicate() -> dict:
-        from akhbar import pipeline
-
-        return pipeline.dedup(ctx())
+        return run("dedup")
 
     @task(doc_md="Stages the night for publishing: tokenises and stems its full-text index (outside the "
                  "publish transaction).")
     def stage() -> dict:
-        from akhbar import pipeline
-
-        return pipeline.stage(ctx())
+        return run("stage")
 
     @task(doc_md="Audits the staged night: accounting, then Great Expectations. A critical failure stops the "
                  "run before anything is published; the results are in dq_results and the Data Docs.")
     def validate() -> dict:
-        from akhbar import pipeline
-        from akhbar.airflow_tasks import fail_fast
-
-        return fail_fast(pipeline.validate, ctx())
+        return run("validate")
 
     @task(pool=CATALOG_POOL, outlets=[CORPUS],
           doc_md="Replaces the night in every table of the catalog in one transaction (a new snapshot).")
     def publish() -> dict:
-        from akhbar import pipeline
+        return run("publish")
 
-        return pipeline.publish(ctx())
-
-    @task(doc_md="Checks that every raw record landed exactly once; records the run's figures.")
+    @task(doc_md="Checks that every raw record landed exactly once; records the run's figures; logs the night's "
+                 "summary and sets the run's note (night, articles, failures); alerts when the night or an "
+                 "enabled source came back empty.")
     def report() -> dict:
-        from akhbar import pipeline
-
-        return pipeline.report(ctx())
+        return run("report")
 
     sources = list_sources()
     fetched = fetch.expand(source_id=sources)

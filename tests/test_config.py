@@ -3,6 +3,8 @@ from pathlib import Path
 import pytest
 from akhbar.config import ConfigError, load_registry
 
+from tests.conftest import ROOT
+
 
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "sources.yaml"
@@ -200,3 +202,24 @@ def test_a_url_listed_twice_is_refused(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_registry(write(tmp_path, "sources:\n" + body))
     assert "sources[0] (id 'a').urls" in str(err.value) and "non-unique" in str(err.value)
+
+
+def test_a_registry_copied_elsewhere_names_every_source_it_cannot_read(tmp_path):
+    """Relative paths are resolved against the registry's folder: copied to another folder, its sources
+    point at nothing, and `akhbar sources` says so (exit 1) with each resolved path."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "elsewhere" / "sources.yaml"
+    copy.parent.mkdir()
+    shutil.copy(ROOT / "include" / "config" / "sources.yaml", copy)
+    problems = load_registry(copy).path_problems()
+    assert "tunis-akhbar" in problems and "example-live" not in problems  # a disabled URL source is not read
+    missing = (copy.parent / "../../sample/sites/tunis-akhbar/feed.xml").resolve()
+    assert problems["tunis-akhbar"] == f"{missing} does not exist"
+    proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "sources", "--sources", str(copy)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert f"tunis-akhbar: {missing} does not exist" in proc.stderr and str(copy.parent) in proc.stderr
+    assert load_registry(ROOT / "include" / "config" / "sources.yaml").path_problems() == {}

@@ -249,8 +249,43 @@ def test_empty_night_validates_and_flags_the_silent_source(quality_dir):
         quality_dir=quality_dir,
         raw=S.empty(S.RAW_RECORD),
     )
-    assert report.passed and report.warning_failures == 1
-    assert "src0: 0 tonight vs median 10" in report.failures("warning")[0]["details"]
+    assert report.passed and report.warning_failures == 2
+    details = {(f["suite"], f["column"]): f["details"] for f in report.failures("warning")}
+    assert "src0: 0 tonight vs median 10" in details[("akhbar_volume", "n_articles,min_expected")]
+    assert ("akhbar_night", "n_articles") in details  # a night with no article is a warning
     # The exception survives pickling (Airflow ships task exceptions between processes).
     err = pickle.loads(pickle.dumps(QualityGateFailed(report)))
     assert isinstance(err, QualityGateFailed) and "run empty" in str(err)
+
+
+def test_a_night_with_no_article_or_a_silent_source_is_a_warning_from_the_first_night(quality_dir):
+    """No history at all (the first night): an enabled source that brought no record, and a night with no
+    article, are each a failed warning check naming what is empty; the night still passes the gate."""
+    report = validate_night(
+        dt=DT,
+        run_id="first-night-empty",
+        articles=S.empty(S.ARTICLE),
+        raw_count=0,
+        quarantine=S.empty(S.QUARANTINE),
+        places=S.empty(S.ARTICLE_PLACES),
+        dates=S.empty(S.ARTICLE_DATES),
+        keywords=S.empty(S.ARTICLE_KEYWORDS),
+        history=None,
+        quality_dir=quality_dir,
+        raw=S.empty(S.RAW_RECORD),
+        records_by_source={"tunis-akhbar": 0, "mashriq-wire": 0},
+        data_docs=False,
+    )
+    assert report.passed
+    failed = {(f["suite"], f["column"]): f["details"] for f in report.failures("warning")}
+    assert set(failed) == set(suites.EMPTY_NIGHT_CHECKS)
+    assert "Enabled sources with no record tonight: mashriq-wire, tunis-akhbar." in failed[("akhbar_volume", "n_raw")]
+
+
+def test_only_the_enabled_source_without_records_is_flagged_silent(quality_dir, night):
+    counts = {f"src{i}": 10 for i in range(8)} | {"new-source": 0}
+    report = _run(quality_dir, night, run_id="one-silent", records_by_source=counts, data_docs=False)
+    assert report.passed
+    failed = {(f["suite"], f["column"]): f["details"] for f in report.failures("warning")}
+    assert set(failed) == {("akhbar_volume", "n_raw")}
+    assert "no record tonight: new-source." in failed[("akhbar_volume", "n_raw")]

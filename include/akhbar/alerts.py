@@ -1,4 +1,4 @@
-"""Alerts when a night fails, fails a critical quality gate, or runs past its deadline.
+"""Alerts when a night fails, fails a critical quality gate, comes back empty, or runs past its deadline.
 
 Two channels, each optional and configured outside the repository:
 - a webhook (JSON POST, Slack-compatible: the message is in ``text``), from the Airflow
@@ -22,11 +22,13 @@ log = logging.getLogger(__name__)
 FAILURE = "task_failed"
 QUALITY = "critical_quality_failure"
 DEADLINE = "deadline_missed"
+EMPTY_NIGHT = "empty_night"
 
 _TITLES = {
     FAILURE: "akhbar: a task of the nightly run failed",
     QUALITY: "akhbar: a critical quality gate failed; the night was not published",
     DEADLINE: "akhbar: the night has not finished by its deadline",
+    EMPTY_NIGHT: "akhbar: the night came back empty, or an enabled source brought nothing",
 }
 
 
@@ -118,6 +120,11 @@ def dispatch(alert: Alert) -> dict:
     if not sent:
         log.warning("no alert channel configured (AKHBAR_ALERT_WEBHOOK / AKHBAR_ALERT_EMAIL): %s", alert.text())
     return sent
+
+
+def task_link(context) -> str | None:
+    """The failed (or reporting) task's log in Airflow's UI, else its run."""
+    return _link(context)
 
 
 def _link(context) -> str | None:

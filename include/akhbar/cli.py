@@ -113,9 +113,16 @@ def cmd_sources(args) -> int:
     from akhbar.config import load_registry
 
     registry = load_registry(args.sources)
+    problems = registry.path_problems()
     for s in registry.sources:
-        where = s.url or (str(s.path) if s.path else f"{len(s.urls)} urls")
-        print(f"{'+' if s.enabled else '-'} {s.id:<24} {s.kind:<8} {s.lang or '':<3} {where}")
+        flag = "!" if s.id in problems else ("+" if s.enabled else "-")
+        print(f"{flag} {s.id:<24} {s.kind:<8} {s.lang or '':<3} {s.where()}")
+    if problems:
+        print(f"akhbar: {len(problems)} enabled source(s) cannot be read (relative paths are resolved against "
+              f"{registry.path.resolve().parent}, the registry's folder):", file=sys.stderr)
+        for sid, problem in problems.items():
+            print(f"  {sid}: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -242,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from akhbar.logs import quiet_third_party
+
+    quiet_third_party()
     from akhbar.lakehouse.connect import redact
     from akhbar.lakehouse.sandbox import QueryRefused
 

@@ -18,7 +18,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 MAX_REGISTRY_BYTES = 1024 * 1024
@@ -94,6 +93,22 @@ class Source:
     def __hash__(self) -> int:  # dict fields: hash on the id, which is unique
         return hash(self.id)
 
+    def where(self) -> str:
+        """What the source reads, as messages name it: its URL, or its path resolved."""
+        return self.url or (str(self.path) if self.path else f"{len(self.urls)} urls")
+
+    def path_problem(self) -> str | None:
+        """Why the source's local path cannot be what it reads (it does not exist, or a pattern matches
+        nothing); None for a path that exists and for URL sources (nothing is fetched here)."""
+        if self.path is None:
+            return None
+        text = str(self.path)
+        if any(ch in text for ch in "*?["):
+            import glob
+
+            return None if glob.glob(text, recursive=True) else f"no file matches {text}"
+        return None if self.path.exists() else f"{text} does not exist"
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -102,6 +117,11 @@ class Registry:
 
     def enabled(self) -> list[Source]:
         return [s for s in self.sources if s.enabled]
+
+    def path_problems(self) -> dict[str, str]:
+        """Enabled sources whose local path cannot be read, with why (relative paths are resolved
+        against the registry's folder: a registry copied elsewhere points at nothing)."""
+        return {s.id: problem for s in self.enabled() if (problem := s.path_problem())}
 
     def get(self, source_id: str) -> Source:
         for s in self.sources:
@@ -302,6 +322,8 @@ def _number_problems(path: Path, doc: Any, lines: dict) -> list[str]:
 
 
 def _schema_problems(path: Path, doc: Any, lines: dict) -> list[str]:
+    import jsonschema  # here: a second of start-up that `akhbar sql` and the DAG parse do not need
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     messages = []

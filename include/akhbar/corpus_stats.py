@@ -185,13 +185,17 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
             out["latest_quality"] = None
         if "runs" in present:
             out["runs"] = _records(con.execute(
-                """SELECT run_id, dt, sum(seconds) AS seconds, count(*) AS stages,
+                """SELECT run_id, dt, sum(seconds) AS stage_seconds, count(*) AS stages,
+                          -- the run's own duration (from its first stage to its report), else the stages' sum
+                          coalesce(max(TRY_CAST(json_extract(details, '$.wall_seconds') AS DOUBLE))
+                                   FILTER (WHERE stage = 'report'), sum(seconds)) AS seconds,
                           min(recorded_at) AS first_recorded_at, max(recorded_at) AS recorded_at
                    FROM runs WHERE dt BETWEEN ? AND ?
                    GROUP BY run_id, dt ORDER BY dt, max(recorded_at), run_id""",
                 params))
             for r in out["runs"]:
                 r["seconds"] = round(r["seconds"], 3)
+                r["stage_seconds"] = round(r["stage_seconds"], 3)
         else:
             out["runs"] = []
         return out

@@ -41,6 +41,15 @@ class AccountingError(RuntimeError):
     """Raw records that did not end as an article, a duplicate or in the quarantine (or ended twice)."""
 
 
+class SourceFailed(RuntimeError):
+    """A source that brought nothing usable tonight; the message names the URL or resolved path.
+    ``retry_can_help`` is False when nothing will change by itself (a local path that does not exist)."""
+
+    def __init__(self, message: str, *, retry_can_help: bool = True):
+        super().__init__(message)
+        self.retry_can_help = retry_can_help
+
+
 @dataclass(frozen=True)
 class RunContext:
     dt: _dt.date
@@ -141,8 +150,10 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
 
     counts = StageCounts(stage=f"fetch:{source_id}")
     path = ctx.raw_path(source_id)
+    failed_before = _fetch_failed_marker(ctx, source_id)
     with Timer(counts):
-        if path.exists() and (ctx.reprocess or not refetch):
+        # A source that failed is fetched again on a retry: its raw file holds only the failure.
+        if path.exists() and (ctx.reprocess or not (refetch or failed_before.exists())):
             n = pq.ParquetFile(path).metadata.num_rows
             counts.records_in = counts.records_out = n
             counts.extra["reused_raw"] = True
@@ -182,9 +193,39 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
         counts.extra.update(fetched.extra)
         counts.extra["fetch_errors"] = errors
     result = _save_counts(ctx, counts)
+    problem = _nothing_usable(ctx, source, counts.records_out, errors, fetched.extra.get("errors_by_reason") or {})
+    if failure is not None or problem is not None:
+        failed_before.parent.mkdir(parents=True, exist_ok=True)
+        failed_before.write_text(str(failure or problem), encoding="utf-8")
+    else:
+        failed_before.unlink(missing_ok=True)
     if failure is not None:
-        raise RuntimeError(f"source {source_id} failed: {failure}") from failure
+        raise SourceFailed(f"source {source_id} ({source.where()}) failed: {failure}") from failure
+    if problem is not None:
+        raise problem
     return result
+
+
+def _fetch_failed_marker(ctx: RunContext, source_id: str) -> Path:
+    return ctx.work_dir / "fetch_failed" / f"{source_id}.txt"
+
+
+def _nothing_usable(ctx: RunContext, source, records: int, errors: int, reasons: dict) -> SourceFailed | None:
+    """A source whose path does not exist, or that brought only errors, fails its task with what it read
+    named (its records stay in the raw zone and go to the quarantine). Nothing at all is not a failure:
+    nothing was published; the quality gate warns about a silent source."""
+    where = source.where()
+    if source.path is not None:
+        where += f" (a relative path is resolved against the registry's folder, {ctx.sources_path.parent})"
+    missing = source.path_problem()
+    if missing:
+        return SourceFailed(f"source {source.id}: {missing}; check `path` in {ctx.sources_path} "
+                            f"(`akhbar sources` lists every source's path)", retry_can_help=False)
+    if records and errors == records:
+        top = ", ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:5])
+        return SourceFailed(f"source {source.id}: {where} brought no usable record, only {errors} "
+                            f"error(s) ({top or 'see the quarantine'})", retry_can_help=source.path is None)
+    return None
 
 
 def _raw_files(ctx: RunContext) -> list[Path]:
@@ -453,6 +494,12 @@ def _raw_light(ctx: RunContext) -> pa.Table:
     return raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
 
 
+def _records_by_source(ctx: RunContext) -> dict[str, int]:
+    """Raw records each enabled source brought tonight (0 for a source with none)."""
+    return {sid: pq.ParquetFile(p).metadata.num_rows if (p := ctx.raw_path(sid)).exists() else 0
+            for sid in list_sources(ctx)}
+
+
 def _audit(ctx: RunContext, work) -> "QualityReport":
     """Great Expectations over the night's work files, from which the staged files were made
     (nothing of the night is published yet)."""
@@ -467,7 +514,7 @@ def _audit(ctx: RunContext, work) -> "QualityReport":
         quarantine=_without_set_aside(ctx, _concat([pq.read_table(p) for p in work.quarantine], QUARANTINE)),
         places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
         keywords=_read(work.keywords, ARTICLE_KEYWORDS), history=_history(ctx), quality_dir=ctx.quality_dir,
-        raw=raw, known_article_ids=_indexed_article_ids(ctx),
+        raw=raw, known_article_ids=_indexed_article_ids(ctx), records_by_source=_records_by_source(ctx),
     )
 
 
@@ -700,6 +747,17 @@ def _record_runs(ctx: RunContext, rows: list[dict]) -> None:
         con.execute("COMMIT")
 
 
+def _wall_seconds(ctx: RunContext) -> float:
+    """From the start of this run's first stage to now: the earliest fetch of an enabled source (the time
+    its figures were written, less its seconds). Every run writes those afresh, raw zone reused or not."""
+    import time
+
+    files = [p for sid in list_sources(ctx) if (p := ctx.work_dir / "counts" / f"fetch:{sid}.json").exists()]
+    starts = [p.stat().st_mtime - float(json.loads(p.read_text(encoding="utf-8")).get("seconds") or 0)
+              for p in files]
+    return round(time.time() - min(starts), 3) if starts else 0.0
+
+
 def report(ctx: RunContext) -> dict:
     """Check the published night against the raw zone, record the run's figures in `runs`, and
     summarise the night."""
@@ -713,6 +771,7 @@ def report(ctx: RunContext) -> dict:
         counts.duplicates = figures["duplicates"]
         counts.rejected = figures["quarantined"]
         counts.extra.update(figures)
+    counts.extra["wall_seconds"] = _wall_seconds(ctx)  # the run's duration, not the sum of its stages
     _save_counts(ctx, counts)
     _aggregate_counts(ctx)
     rows = []

@@ -26,12 +26,15 @@ def track(items: Iterable[T], *, stage: str, total: int | None = None, unit: str
     """
     if _interactive():
         from tqdm import tqdm
+        from tqdm.contrib.logging import logging_redirect_tqdm
 
         bar = tqdm(total=total, desc=stage, unit=unit, dynamic_ncols=True)
+        # Log lines written while the bar is drawn go above it instead of through it.
         try:
-            for item in items:
-                yield item
-                bar.update(getattr(item, "num_rows", 1))
+            with logging_redirect_tqdm():
+                for item in items:
+                    yield item
+                    bar.update(getattr(item, "num_rows", 1))
         finally:
             bar.close()
         return

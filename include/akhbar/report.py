@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 EXAMPLE_QUERIES = [
@@ -54,8 +55,10 @@ def summarize(ctx, figures: dict) -> dict:
                                  [ctx.dt])
     _, failed = query(catalog, "SELECT source_id, detail FROM quarantine WHERE dt = ? AND reason = 'source_failed' "
                                     "ORDER BY source_id", [ctx.dt])
+    failed_sources = _failed_sources(ctx, failed)
     return {
-        "failed_sources": [f"{sid}: {detail}" for sid, detail in failed],
+        "failed_sources": failed_sources,
+        "quality": _quality(catalog, ctx.dt),
         "dt": ctx.dt.isoformat(),
         "run_id": ctx.run_id,
         "accounting": figures,
@@ -67,6 +70,57 @@ def summarize(ctx, figures: dict) -> dict:
     }
 
 
+def _failed_sources(ctx, quarantined: list[tuple]) -> list[str]:
+    """Sources whose fetch failed tonight: the failure each fetch task raised (kept until a retry
+    succeeds), and sources whose failure record is in the quarantine."""
+    out = {}
+    for marker in sorted((Path(ctx.work_dir) / "fetch_failed").glob("*.txt")):
+        out[marker.stem] = marker.read_text(encoding="utf-8").strip()
+    for sid, detail in quarantined:
+        out.setdefault(sid, detail)
+    return [f"{sid}: {detail}" for sid, detail in sorted(out.items())]
+
+
+_SILENT = re.compile(r"no record tonight: ([^.]*)\.")
+
+
+def _quality(catalog, night) -> dict:
+    """The night's latest validation: failures by severity, and the failed checks that say the night or
+    a source came back empty (akhbar.quality.suites.EMPTY_NIGHT_CHECKS)."""
+    from akhbar.lakehouse.sandbox import query
+    from akhbar.quality.suites import EMPTY_NIGHT_CHECKS
+
+    _, rows = query(catalog, """SELECT severity, suite, "column", details FROM dq_latest
+                                WHERE dt = ? AND NOT success ORDER BY severity, suite, "column" """, [night])
+    empty = []
+    for _, suite, column, details in rows:
+        if (suite, column) not in EMPTY_NIGHT_CHECKS:
+            continue
+        silent = _SILENT.search(details or "")
+        empty.append(f"enabled sources with no record: {silent.group(1)}." if silent else
+                     "no article at all (every source silent, failed or quarantined).")
+    return {
+        "critical_failures": sum(1 for r in rows if r[0] == "critical"),
+        "warning_failures": sum(1 for r in rows if r[0] == "warning"),
+        "failed": [f"{sev} {suite}.{column or ''}" for sev, suite, column, _ in rows],
+        "empty_night": empty,
+    }
+
+
+def run_note(summary: dict) -> str:
+    """One line for the run's note in Airflow's UI: the night, what landed, what needs a look."""
+    acc = summary["accounting"]
+    q = summary.get("quality") or {}
+    note = f"night {summary['dt']}: {acc['articles']} articles, {q.get('critical_failures', 0)} critical failures"
+    if q.get("warning_failures"):
+        note += f", {q['warning_failures']} warning(s)"
+        if q.get("empty_night"):
+            note += ": " + " ".join(q["empty_night"])
+    if summary.get("failed_sources"):
+        note += "; failed sources: " + ", ".join(f.split(":", 1)[0] for f in summary["failed_sources"])
+    return note
+
+
 def render(summary: dict, *, catalog=None, examples: bool = True) -> str:
     """Human-readable version of the summary, with a few example queries and their results
     (``catalog``: the CatalogSettings to run them on)."""
@@ -75,8 +129,15 @@ def render(summary: dict, *, catalog=None, examples: bool = True) -> str:
     acc = summary["accounting"]
     out = [
         f"akhbar night {summary['dt']} (run {summary['run_id']})",
-        f"  raw records {acc['raw']} -> articles {acc['articles']}, duplicates {acc['duplicates']}, "
-        f"quarantined {acc['quarantined']}  [{'balanced' if acc.get('balanced') else 'NOT BALANCED'}]",
+        (f"  raw records {acc['raw']} -> articles {acc['articles']}, duplicates {acc['duplicates']}, "
+         f"quarantined {acc['quarantined']}  [{'balanced' if acc.get('balanced') else 'NOT BALANCED'}]"),
+    ]
+    q = summary.get("quality")
+    if q is not None:
+        out.append(f"  quality: {q['critical_failures']} critical, {q['warning_failures']} warning failure(s)"
+                   + (": " + ", ".join(q["failed"]) if q["failed"] else ""))
+        out += [f"  WARNING: {line}" for line in q.get("empty_night") or []]
+    out += [
         "",
         "By stage:",
         _table(["stage", "in", "out", "rejected", "duplicates"],

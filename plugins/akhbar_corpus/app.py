@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -35,9 +36,10 @@ RETRY_AFTER = "30"
 
 PAGE_CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'")
-# Data Docs pages name CDN scripts and styles: the policy keeps the browser from fetching any of them.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
+# Data Docs pages are static and script-free once akhbar.quality.data_docs has made them offline: they
+# load their stylesheet, images and fonts from the site itself and nothing else.
+DOCS_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+            "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
                   "Cache-Control": "no-store"}
 
@@ -119,6 +121,25 @@ def _safe_file(root: Path, rel: str) -> Path | None:
     return target if target.is_file() else None
 
 
+ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>akhbar · Corpus</title>
+<style>body { font: 15px/1.5 system-ui, sans-serif; margin: 40px; color-scheme: light dark; }</style></head>
+<body><h1>Corpus</h1><p id="error" data-status="{{ status }}">{{ message }}</p>
+<p><a href="corpus">Back to the Corpus page</a></p></body></html>"""
+
+
+def _wants_page(request: Request, path: str) -> bool:
+    """A browser asking for a page (not the JSON API, not a script's fetch)."""
+    return not path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _error_page(status: int, message: str) -> HTMLResponse:
+    import jinja2
+
+    html = jinja2.Environment(autoescape=True).from_string(ERROR_PAGE).render(status=status, message=message)
+    return HTMLResponse(html, status_code=status, headers={**COMMON_HEADERS, "Content-Security-Policy":
+                                                           "default-src 'none'; style-src 'unsafe-inline'"})
+
+
 def create_app(data_dir: str | Path | None = None) -> FastAPI:
     """The app; ``data_dir`` defaults to ``AKHBAR_DATA_DIR`` read at each request."""
 
@@ -137,7 +158,18 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             from airflow.api_fastapi.app import get_auth_manager
 
             return RedirectResponse(get_auth_manager().get_url_login(next_url=str(request.url)), status_code=303)
+        if _wants_page(request, path) and not not_logged_in:
+            return _error_page(exc.status_code, str(exc.detail))
         return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameter(request: Request, exc: RequestValidationError):
+        path = request.scope["path"][len(request.scope.get("root_path", "")):]
+        if _wants_page(request, path):
+            problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
+                                 for e in exc.errors())
+            return _error_page(422, f"This address has a parameter the page cannot use ({problems}).")
+        return await request_validation_exception_handler(request, exc)
 
     @app.get("/", include_in_schema=False)
     def index(request: Request):

@@ -21,6 +21,30 @@ def color_for(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def colors_by_name(names) -> dict[str, str]:
+    """A colour per name that depends on the name, not on which other names are shown: adding a source
+    leaves the others' colours as they were (a name whose colour is taken in this chart takes the next)."""
+    import zlib
+
+    out: dict[str, str] = {}
+    for name in names:
+        i = zlib.crc32(str(name).encode("utf-8")) % len(PALETTE)
+        for step in range(len(PALETTE)):
+            color = PALETTE[(i + step) % len(PALETTE)]
+            if color not in out.values() or step == len(PALETTE) - 1:
+                out[name] = color
+                break
+    return out
+
+
+def _count_max(value: float) -> float:
+    """The top of a count axis: four whole ticks (0, 1, 2, 3, 4 at the least), never 0.25 of an article."""
+    raw = max(value, 1.0) / 4
+    exp = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next((m * exp for m in (1, 2, 5, 10) if raw <= m * exp), 10 * exp)
+    return 4 * max(step, 1)
+
+
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
@@ -66,10 +90,11 @@ def _frame(chart_id: str, label: str, body: list[str]) -> str:
 
 
 def stacked_bars(chart_id: str, label: str, nights: list[str], series: dict[str, list[float]],
-                 colors: dict[str, str], kind: str = "count") -> str:
-    """One bar per night, one stacked segment per series (zero segments are not drawn)."""
+                 colors: dict[str, str], kind: str = "count", empty: str = "no data in these nights") -> str:
+    """One bar per night, one stacked segment per series (zero segments are not drawn); ``empty`` is
+    said when every value is zero."""
     totals = [sum(vals[i] or 0 for vals in series.values()) for i in range(len(nights))]
-    ymax = _nice_max(max(totals, default=0))
+    ymax = _count_max(max(totals, default=0)) if kind == "count" else _nice_max(max(totals, default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(nights), 1)
     bar_w = max(step * 0.7, 1.0)
@@ -90,7 +115,7 @@ def stacked_bars(chart_id: str, label: str, nights: list[str], series: dict[str,
             )
             base += v
     if not any(totals):
-        body.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" class="none">no data in these nights</text>')
+        body.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" class="none">{escape(empty)}</text>')
     return _frame(chart_id, label, body)
 
 

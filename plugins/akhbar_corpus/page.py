@@ -130,7 +130,10 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
         parts.append(f'<div class="empty" id="empty-state" data-reason="{escape(unavailable.reason)}">'
                      f'<h2>{"Nothing here yet" if unavailable.reason == "missing" else "Cannot read the catalog"}</h2>'
                      f'<p>{escape(unavailable.message)}</p>'
-                     f'<p class="muted">Trigger the <b>akhbar_nightly</b> DAG, then come back to this page.</p></div>')
+                     + ('<p class="muted">Trigger the <b>akhbar_nightly</b> DAG, then come back to this page.</p>'
+                        if unavailable.reason == "missing" else
+                        '<p class="muted">The catalog is there but could not be read just now (see the message); '
+                        'reload this page in half a minute.</p>') + '</div>')
         parts.append("</body></html>")
         return "".join(parts)
     assert stats is not None
@@ -190,7 +193,7 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
     # Charts
     parts.append('<h2>Last nights</h2><div class="grid2">')
     by_source = _series(stats["articles_by_source"], "source_id", "articles", nights_list)
-    src_colors = {name: charts.color_for(i) for i, name in enumerate(by_source)}
+    src_colors = charts.colors_by_name(by_source)
     by_lang = _series(stats["articles_by_lang"], "lang", "articles", nights_list)
     lang_colors = {name: charts.color_for(i + 3) for i, name in enumerate(by_lang)}
     rate_index = {n: i for i, n in enumerate(nights_list)}
@@ -223,12 +226,15 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
         "chart-quarantine-rate", "quarantined / all records per night", nights_list,
         {"quarantine rate": qua}, {"quarantine rate": "#dd6b20"}),
         '<p class="muted">quarantined ÷ (articles + duplicates + quarantined)</p>'))
+    checked = any(r.get("checked") for r in stats["quality_failures"])
     parts.append(card("Quality failures by severity", charts.stacked_bars(
-        "chart-quality", "failed expectations per night by severity", nights_list, sev, charts.SEVERITY_COLORS),
+        "chart-quality", "failed expectations per night by severity", nights_list, sev, charts.SEVERITY_COLORS,
+        empty="every expectation passed in these nights" if checked else "no quality results in these nights"),
         charts.legend(charts.SEVERITY_COLORS)))
     parts.append(card("Run duration", charts.stacked_bars(
-        "chart-run-duration", "seconds per run (sum of its stages)", nights_list, {"run": run_secs},
-        {"run": "#319795"}, kind="seconds"), '<p class="muted">sum of the stages\' seconds, latest run of each night</p>'))
+        "chart-run-duration", "seconds per run", nights_list, {"run": run_secs},
+        {"run": "#319795"}, kind="seconds"), '<p class="muted">from the first stage to the report, latest run of '
+        'each night</p>'))
     parts.append("</div>")
 
     # Latest quality results

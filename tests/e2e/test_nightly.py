@@ -160,3 +160,44 @@ def test_the_readme_queries_answer_on_the_nights_catalog(nightly):
 
     answered = [q for _, q in queries if run_query(settings(data_dir), q.rstrip(";")).rows]
     assert len(answered) >= 9, [name for name, q in queries if q not in answered]
+
+
+def test_example_corpus_trends_runs_after_the_nightly_run(nightly, airflow_home):
+    """The analysis DAG shipped as an example, run after the nights were published: its CSV holds the
+    top places per language of the last seven nights, as a query of the catalog finds them."""
+    import csv
+
+    data_dir, _, _ = nightly
+    env = airflow_env(airflow_home, data_dir)
+    proc = airflow(["dags", "test", "example_corpus_trends"], env)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "state=success" in log, log[-4000:]
+    out = data_dir / "reports" / "weekly_top_places.csv"
+    with out.open(encoding="utf-8") as fh:
+        rows = [(r["lang"], r["country_code"], r["name"], int(r["articles"])) for r in csv.DictReader(fh)]
+    want = query(data_dir, """
+        SELECT a.lang, p.country_code, p.name, count(DISTINCT a.article_id) AS n
+        FROM article_places p JOIN articles a USING (article_id)
+        WHERE a.dt >= (SELECT max(dt) FROM articles) - INTERVAL 6 DAY
+        GROUP BY ALL ORDER BY a.lang, n DESC, p.name""")
+    assert rows, "the example DAG wrote no row"
+    for lang in {r[0] for r in want}:
+        got = [r for r in rows if r[0] == lang]
+        assert got == [tuple(r) for r in want if r[0] == lang][:5], lang
+
+
+def test_the_run_says_which_night_it_processed(nightly, airflow_home):
+    """The run's note (set from the report task's figures) and every task's first akhbar log line."""
+    import sqlite3
+
+    data_dir, _, _ = nightly
+    db = sqlite3.connect(airflow_home / "airflow.db")
+    try:
+        notes = [n for (n,) in db.execute(
+            """SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id
+               WHERE r.dag_id = 'akhbar_nightly' AND r.data_interval_start < '2026-11-29'""")]
+    finally:
+        db.close()
+    articles = query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [dt.date.fromisoformat(SAMPLE_NIGHT)])
+    assert f"night {SAMPLE_NIGHT}: {articles[0][0]} articles, 0 critical failures" in notes, notes
+    assert f"night {PREVIOUS[1]}: " in " ".join(notes)

@@ -78,14 +78,15 @@ RUN_ROWS = [
     {"run_id": "r2", "dt": D2, "stage": "publish", "seconds": 2.5},
     {"run_id": "r3", "dt": D3, "stage": "extract", "seconds": 3.0},
     {"run_id": "r3", "dt": D3, "stage": "validate", "seconds": 7.25},
+    {"run_id": "r3", "dt": D3, "stage": "report", "seconds": 0.5, "details": '{"wall_seconds": 42.5}'},
     {"run_id": "r-old", "dt": OLD, "stage": "extract", "seconds": 99.0},
 ]
 
 
 def _runs_table() -> pa.Table:
     recorded = dt.datetime(2026, 11, 29, 4, tzinfo=UTC)
-    return pa.Table.from_pylist([{**r, "records_in": 0, "records_out": 0, "rejected": 0, "duplicates": 0,
-                                  "changed": 0, "details": "{}", "recorded_at": recorded} for r in RUN_ROWS],
+    return pa.Table.from_pylist([{"details": "{}", **r, "records_in": 0, "records_out": 0, "rejected": 0,
+                                  "duplicates": 0, "changed": 0, "recorded_at": recorded} for r in RUN_ROWS],
                                 schema=RUNS)
 
 

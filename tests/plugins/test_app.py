@@ -196,7 +196,9 @@ def test_data_docs_are_served_behind_the_login(client, token, data_dir):
     (data_dir / "secret.txt").write_text("outside the docs")
     r = client.get("/data-docs/index.html", headers=bearer(token))
     assert r.status_code == 200 and "GX index" in r.text
-    assert "default-src 'self'" in r.headers["content-security-policy"]
+    policy = r.headers["content-security-policy"]
+    # The pages are static once made offline: no script, nothing from another origin.
+    assert "default-src 'none'" in policy and "script-src" not in policy and "https:" not in policy
     assert client.get("/data-docs/static/s.css", headers=bearer(token)).text == "body{}"
     assert client.get("/data-docs/", headers=bearer(token)).text == r.text
     for escape in ("/data-docs/..%2F..%2Fsecret.txt", "/data-docs/%2e%2e/%2e%2e/secret.txt",
@@ -247,3 +249,33 @@ def test_airflow_loads_the_plugin_and_mounts_the_app(airflow_home, tmp_path):
     assert out["heavy"] == []  # loading the plugin imports neither DuckDB nor the page's code
     assert out["unauth"] == 401  # mounted under /akhbar, and refusing anonymous requests
     assert Path(ROOT / "plugins" / "akhbar_corpus" / ".airflowignore").is_file()
+
+
+def test_a_bad_address_gives_a_page_saying_so_not_raw_json(client, token):
+    html = {"Authorization": f"Bearer {token}", "Accept": "text/html"}
+    for url in ("/corpus?nights=abc", "/corpus?nights=0", "/corpus?end=yesterday"):
+        r = client.get(url, headers=html)
+        assert r.status_code == 422 and r.headers["content-type"].startswith("text/html"), url
+        assert 'id="error"' in r.text and "corpus" in r.text, r.text
+    # A script asking for JSON still gets JSON.
+    assert client.get("/api/stats?nights=abc", headers=bearer(token)).headers["content-type"] == "application/json"
+    r = client.get("/corpus?end=<script>x</script>", headers=html)
+    assert "<script>x" not in r.text
+
+
+def test_source_colours_do_not_move_when_a_source_is_added_and_counts_have_whole_ticks():
+    from akhbar_corpus import charts
+
+    before = charts.colors_by_name(["courrier-maghreb", "mashriq-wire", "tunis-akhbar"])
+    after = charts.colors_by_name(["aaa-new-source", "courrier-maghreb", "mashriq-wire", "tunis-akhbar"])
+    assert {k: after[k] for k in before} == before
+    assert len(set(after.values())) == len(after)
+    svg = charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [1]}, {"s": "#000"})
+    ticks = re.findall(r'class="tick">([^<]+)</text>', svg)
+    assert ticks[:5] == ["0", "1", "2", "3", "4"]
+    for top in (3, 7, 34, 999, 12345):
+        svg = charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [top]}, {"s": "#000"})
+        values = [t.replace(",", "") for t in re.findall(r'class="tick">([^<]+)</text>', svg)[:5]]
+        assert all(v.isdigit() for v in values) and int(values[-1]) >= top, (top, values)
+    quiet = charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {}, empty="every expectation passed")
+    assert "every expectation passed" in quiet and "no data" not in quiet

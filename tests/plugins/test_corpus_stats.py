@@ -76,11 +76,14 @@ def test_quality_failures_by_severity_and_latest_results(catalog):
         (False, "critical", "lang"), (False, "warning", "quarantine_share"), (True, "critical", "article_id")]
 
 
-def test_run_duration_is_the_sum_of_the_stages(catalog):
+def test_run_duration_is_the_runs_own_else_the_sum_of_its_stages(catalog):
     runs = by(corpus_stats.corpus_stats(catalog)["runs"], "run_id")
     assert set(runs) == {"r2", "r3"}
+    # r2 recorded no duration of its own (an older run): the sum of its stages.
     assert (runs["r2"]["dt"], runs["r2"]["seconds"], runs["r2"]["stages"]) == ("2026-11-27", 4.0, 2)
-    assert (runs["r3"]["dt"], runs["r3"]["seconds"], runs["r3"]["stages"]) == ("2026-11-28", 10.25, 2)
+    # r3's report recorded the run's duration, longer than its stages' sum (stages wait, tasks start).
+    assert (runs["r3"]["dt"], runs["r3"]["seconds"], runs["r3"]["stages"]) == ("2026-11-28", 42.5, 3)
+    assert runs["r3"]["stage_seconds"] == 10.75
 
 
 def test_explicit_window(catalog):

@@ -262,6 +262,9 @@ def _details(
 def _extra(suite: Q.Suite, check: Q.Check, frame, row_key: str, result: dict) -> str:
     """Samples naming the failing rows, where GX's own list would only show True/False or numbers."""
     col = check.kwargs.get("column")
+    if suite.frame == "volume" and col == "n_raw":
+        silent = frame.loc[frame["n_raw"] < 1, "source_id"].head(SAMPLE_SIZE).tolist()
+        return ("Enabled sources with no record tonight: " + ", ".join(silent) + ".") if silent else ""
     if suite.frame == "volume":
         frame = frame[frame["history_nights"] >= Q.VOLUME_MIN_HISTORY_NIGHTS]
         if check.kwargs.get("column_A") == "n_articles":
@@ -315,13 +318,15 @@ def validate_night(
     raw: pa.Table | None = None,
     known_article_ids: pa.Array | None = None,
     data_docs: bool = True,
+    records_by_source: dict[str, int] | None = None,
 ) -> QualityReport:
     """Validate one night's tables; keep the results in GX stores and Data Docs.
 
     ``articles`` is the night's ARTICLE table including duplicates, or a dataset of it (a lake
     partition: scanned without holding the texts, see :func:`frames.slim_articles`); ``history`` has
     columns ``dt, source_id, n_articles`` for previous nights (see :func:`volume_counts`);
-    ``known_article_ids`` are articles of other nights a duplicate may point to.
+    ``known_article_ids`` are articles of other nights a duplicate may point to;
+    ``records_by_source`` the records each enabled source brought tonight (0 for a silent one).
     Never raises for failed expectations: check ``report.passed``.
     """
     from akhbar.quality import frames as F
@@ -339,6 +344,7 @@ def validate_night(
         history=history,
         raw=raw,
         known_article_ids=known_article_ids,
+        records_by_source=records_by_source,
     )
     gx = _import_gx()
     quality_dir.mkdir(parents=True, exist_ok=True)
@@ -420,9 +426,18 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
     if not data_docs:
         return rows, docs_index
     try:
+        from akhbar.quality import data_docs
+
+        results = quality_dir / "gx" / "uncommitted" / "validations"
+        nights_file = quality_dir / "data_docs_nights.json"
+        data_docs.remember_night(nights_file, run_id, dt)
+        built_at = time.time() - 1  # file times: the pages this build writes are newer
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=docs_ids)
-        index = quality_dir / "data_docs" / "index.html"
-        docs_index = index if index.exists() else None
+        site = quality_dir / "data_docs"
+        # Pages that fetch nothing from elsewhere, and an index listing the runs without JavaScript.
+        first = not (site / data_docs.STYLESHEET).exists()
+        data_docs.make_offline(site, since=None if first else built_at)
+        docs_index = data_docs.write_index(site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file)
     except Exception:  # noqa: BLE001 - the HTML is a view: its failure must not hide the results
         log.exception("building Data Docs failed")
     return rows, docs_index

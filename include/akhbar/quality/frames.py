@@ -147,8 +147,10 @@ def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Tab
     )
 
 
-def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None) -> pd.DataFrame:
-    """One row per source seen tonight or in the trailing window, with the bounds it must keep."""
+def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None,
+                 records_by_source: dict[str, int] | None = None) -> pd.DataFrame:
+    """One row per source enabled, seen tonight or in the trailing window, with the bounds it must keep;
+    ``n_raw`` is the records an enabled source brought tonight (NaN for a source not enabled)."""
     tonight = volume_counts(articles, dt).to_pandas()[["source_id", "n_articles"]]
     hist = pd.DataFrame(columns=["dt", "source_id", "n_articles"])
     if history is not None and history.num_rows:
@@ -157,7 +159,8 @@ def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None
         start = dt - Q.VOLUME_WINDOW_NIGHTS * _DAY
         hist = hist[(hist["dt"] >= start) & (hist["dt"] < dt)]
     nights = sorted(set(hist["dt"]))
-    sources = sorted(set(tonight["source_id"].dropna()) | set(hist["source_id"].dropna()))
+    enabled = records_by_source or {}
+    sources = sorted(set(tonight["source_id"].dropna()) | set(hist["source_id"].dropna()) | set(enabled))
     if nights:
         grid = hist.pivot_table(
             index="source_id", columns="dt", values="n_articles", aggfunc="sum", fill_value=0
@@ -182,6 +185,7 @@ def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None
         Q.VOLUME_MAX_FACTOR * max(m, 1.0) if judged else float("nan") for m in frame["median_n"]
     ]
     frame["n_articles"] = frame["n_articles"].astype("float64")
+    frame["n_raw"] = [float(enabled[s]) if s in enabled else float("nan") for s in sources]
     return frame
 
 
@@ -197,6 +201,7 @@ def build(
     history: pa.Table | None,
     raw: pa.Table | None,
     known_article_ids: pa.Array | None = None,
+    records_by_source: dict[str, int] | None = None,
 ) -> Frames:
     out = Frames()
     articles, articles_schema = slim_articles(articles)
@@ -264,7 +269,7 @@ def build(
     )
     out.row_keys["quarantine"] = "record_id"
 
-    out.frames["volume"] = volume_frame(dt, articles, history)
+    out.frames["volume"] = volume_frame(dt, articles, history, records_by_source)
     out.row_keys["volume"] = "source_id"
 
     # Child tables: their own columns plus whether each row's article exists tonight.

@@ -22,7 +22,8 @@ themselves (see ``akhbar.quality.frames``):
 * foreign keys are passed as a boolean ``<key>_found`` (null where the key is null);
 * dates are passed as ISO strings (``dt_iso``) or years (``year``);
 * ``night`` is a one-row frame of shares for the night, ``volume`` one row per source
-  with its trailing seven-night median, ``schema`` one row per expected field.
+  with its records tonight (``n_raw``, every enabled source) and its trailing seven-night
+  median, ``schema`` one row per expected field.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SUITE_VERSION = "2026.11.1"
+SUITE_VERSION = "2026.12.1"
 SUITE_PREFIX = "akhbar_"
 
 CRITICAL = "critical"
@@ -232,6 +233,13 @@ NIGHT = Suite(
             CRITICAL,
             f"More than {QUARANTINE_CRITICAL_SHARE:.0%} of raw records quarantined: the night is broken.",
         ),
+        Check(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "n_articles", "min_value": 1},
+            WARNING,
+            "The night brought at least one article. None at all means every source was silent, failed or "
+            "was quarantined: an outage, flagged from the first night.",
+        ),
     ),
 )
 
@@ -250,6 +258,13 @@ VOLUME = Suite(
     "volume",
     "volume",
     (
+        Check(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "n_raw", "min_value": 1},
+            WARNING,
+            "Every enabled source brought at least one record tonight (checked from the first night, "
+            "without history): a silent source is a feed that moved, a folder that is empty or a typo.",
+        ),
         Check(
             "ExpectColumnPairValuesAToBeGreaterThanB",
             {
@@ -332,6 +347,10 @@ KEYWORDS = Suite(
         ),
     ),
 )
+
+# Failed, these warnings mean the night or an enabled source came back empty: the report says so in the
+# run's note and sends an alert (suite, column).
+EMPTY_NIGHT_CHECKS = frozenset({(SUITE_PREFIX + NIGHT.name, "n_articles"), (SUITE_PREFIX + VOLUME.name, "n_raw")})
 
 # Order of validation (and of the rows of QualityReport.results).
 SUITES: tuple[Suite, ...] = (SCHEMA, RAW, ARTICLES, NIGHT, QUARANTINE, VOLUME, PLACES, DATES, KEYWORDS)

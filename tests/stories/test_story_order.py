@@ -1,0 +1,47 @@
+"""Stories do not depend on the order in which nights are processed, nor on reruns."""
+
+from __future__ import annotations
+
+import pytest
+from akhbar.stories.memory_store import MemoryStore
+
+from .conftest import N1, N2, N3, N4
+
+
+def _run(order, enriched_nights) -> MemoryStore:
+    store = MemoryStore()
+    for night in order:
+        e = enriched_nights[night]
+        store.load_night(night, e.articles, e.places, e.dates, e.keywords)
+        store.run_night(night)
+    return store
+
+
+@pytest.fixture(scope="module")
+def forward(enriched_nights) -> MemoryStore:
+    return _run([N1, N2, N3, N4], enriched_nights)
+
+
+def test_the_stories_of_the_written_nights(forward, key_of):
+    story = {key_of[r["article_id"]]: r["story_id"] for r in forward.article_stories.to_pylist()}
+    flood = {k for k in story if k.startswith("flood")}
+    assert {story[k] for k in flood} == {story["flood-ar"]}, story  # ar, fr, en over four nights: one story
+    assert story["flood-ar"] == next(a for a, k in key_of.items() if k == "flood-ar")  # named after its first article
+    assert story["festival-ar"] != story["flood-ar"]  # same city, same night, another event
+    assert story["rate-ar"] == story["rate-fr"] != story["flood-ar"]
+    row = next(r for r in forward.stories.to_pylist() if r["story_id"] == story["flood-ar"])
+    assert row["size"] == 5 and row["languages"] == ["ar", "en", "fr"]
+    assert row["first_source_id"] == "tunis-akhbar" and row["first_dt"] == N1 and row["last_dt"] == N4
+    assert {t["lang"] for t in row["titles"]} == {"ar", "en", "fr"}
+    assert "Sfax" in row["main_places"]
+    assert forward.stories.num_rows == len(set(story.values()))  # no stale story rows
+
+
+@pytest.mark.parametrize("order", [
+    [N4, N3, N2, N1],  # a backfill run backwards
+    [N2, N4, N1, N3],  # the bridging nights last
+    [N1, N2, N3, N4, N2, N3, N1],  # reruns
+    [N3, N1, N4, N2, N2],
+])
+def test_any_order_and_reruns_give_the_same_stories(order, forward, enriched_nights):
+    assert _run(order, enriched_nights).snapshot() == forward.snapshot()

@@ -8,9 +8,11 @@ vector, and two articles are a candidate pair when they share a cell; only candi
 Why a fixed codebook rather than an HNSW graph (DuckDB's vss) or a k-means trained on the data of
 the night: whether two articles are candidates then depends on the two vectors alone, never on what
 else is indexed, so the links found do not depend on the order in which nights are processed. The
-cost per night is ``probes**2 / K`` of the all-pairs comparison (about 4 % at K = 256, probes = 3),
-i.e. linear in the night's size for a bounded night size per cell; a night of n articles against a
-window of m costs about ``K * d + probes**2 * n * m / K * d`` multiply-adds.
+cost is a fraction of the all-pairs comparison of the night with its window: about ``probes**2 / K``
+in theory, 21 % measured at K = 256, probes = 8 (cells are not equally full), for a recall of 0.991
+of the pairs with a cosine of 0.5 or more (0.86 with 3 probes, 0.97 with 6; measured over 61 nights
+of the evaluation corpus, 21,273 such pairs). Per article the work grows with the window's size
+over K: a bigger codebook keeps it flat for bigger nights.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from importlib import resources
 
 import numpy as np
 
-PROBES = 3
+PROBES = 8
+_SLACK = 1e-4  # float32 block products may differ from the exact cosine by ~1e-6
 CODEBOOK_FILE = "story_cells.npy"
 
 
@@ -64,14 +67,19 @@ def train_codebook(vectors: np.ndarray, k: int, *, iterations: int = 25, seed: i
     return c.astype(np.float32)
 
 
-def candidate_pairs(cells: np.ndarray, is_new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i, j), i < j, sharing at least one cell, with at least one of the two ``is_new``.
+def similar_pairs(vectors: np.ndarray, is_new: np.ndarray, min_cosine: float, probes: int = PROBES,
+                  centroids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i, j), i < j, that share a cell, have at least one ``is_new`` article and a cosine of at
+    least ``min_cosine``: (i, j, cosine), each pair once, sorted by (i, j).
 
-    ``cells``: (n, probes) from :func:`assign_cells`. Returned once each, sorted.
+    One small matrix product per cell (its new members against all its members) keeps the work at
+    about ``probes**2 / K`` of the all-pairs product and never gathers a vector per pair.
     """
-    n, probes = cells.shape
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    n = len(vectors)
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+    if n == 0 or not is_new.any():
+        return empty
+    cells = assign_cells(vectors, probes, centroids)
     owner = np.repeat(np.arange(n, dtype=np.int64), probes)
     cell = cells.reshape(-1).astype(np.int64)
     order = np.lexsort((owner, cell))
@@ -82,15 +90,21 @@ def candidate_pairs(cells: np.ndarray, is_new: np.ndarray) -> tuple[np.ndarray, 
     for s, e in zip(starts.tolist(), ends.tolist()):
         members = owner[s:e]
         new = members[is_new[members]]
-        if len(new) == 0 or e - s < 2:
+        if len(new) == 0 or len(members) < 2:
             continue
-        a = np.repeat(new, len(members))
-        b = np.tile(members, len(new))
-        keep = a != b
-        a, b = a[keep], b[keep]
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        keys.append(lo * n + hi)
+        sims = vectors[new] @ vectors[members].T
+        # Each unordered pair once: a new article with an old one, or two new ones in index order.
+        sims[(members[None, :] <= new[:, None]) & is_new[members][None, :]] = -2.0
+        r, c = np.nonzero(sims >= min_cosine - _SLACK)
+        a, b = new[r], members[c]
+        keys.append(np.minimum(a, b) * n + np.maximum(a, b))
     if not keys:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    unique = np.unique(np.concatenate(keys))
-    return unique // n, unique % n
+        return empty
+    key = np.unique(np.concatenate(keys))
+    i, j = key // n, key % n
+    # The block products round differently with the blocks' shapes, i.e. with which other articles
+    # are indexed: the kept cosines are recomputed per pair in float64 (exact products of float32
+    # values), so a pair's cosine, and its fate at a threshold, never depend on the rest of the data.
+    cosine = np.einsum("ij,ij->i", vectors[i].astype(np.float64), vectors[j].astype(np.float64))
+    keep = cosine >= min_cosine
+    return i[keep], j[keep], cosine[keep].astype(np.float32)

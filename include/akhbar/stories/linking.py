@@ -1,8 +1,7 @@
 """Links between the night's articles and the articles of the window, then stories as components.
 
-Step 1, :func:`find_links`: candidate pairs from the fixed cells (:mod:`akhbar.stories.cells`), each
-with at least one article of the night; the cosine of each candidate; the evidence and the score of
-those above ``min_cosine`` (:mod:`akhbar.stories.signals`, :mod:`akhbar.stories.scoring`); the linked
+Step 1, :func:`find_links`: the pairs sharing a fixed cell (:mod:`akhbar.stories.cells`), each with at
+least one article of the night, whose cosine reaches ``min_cosine``; the evidence and the score of those (:mod:`akhbar.stories.signals`, :mod:`akhbar.stories.scoring`); the linked
 pairs as STORY_LINKS rows.
 
 Step 2, :func:`stories_of`: the stories are the connected components of all links among the members
@@ -21,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from akhbar.schema import STORY_LINKS
-from akhbar.stories.cells import assign_cells, candidate_pairs
+from akhbar.stories.cells import similar_pairs
 from akhbar.stories.scoring import PARAMS, StoryParams, linked, pair_scores
 from akhbar.stories.signals import ArticleSignals, pair_evidence
 
@@ -39,21 +38,18 @@ class LinkPool:
 
 @dataclass(frozen=True)
 class LinkStats:
-    candidates: int
-    scored: int
+    candidates: int  # pairs sharing a cell with a cosine >= min_cosine
+    scored: int  # of those, within the window
     links: int
 
 
 def find_links(pool: LinkPool, params: StoryParams = PARAMS) -> tuple[pa.Table, LinkStats]:
     """STORY_LINKS rows for every linked pair with at least one article of the night."""
-    i, j = candidate_pairs(assign_cells(pool.vectors), pool.is_new)
+    i, j, cosine = similar_pairs(pool.vectors, pool.is_new, params.min_cosine)
     n_candidates = len(i)
     nights = np.array([d.toordinal() for d in pool.nights], dtype=np.int64)
     near = np.abs(nights[i] - nights[j]) <= params.window_nights
-    i, j = i[near], j[near]
-    cosine = np.einsum("ij,ij->i", pool.vectors[i], pool.vectors[j]) if len(i) else np.zeros(0, np.float32)
-    keep = cosine >= params.min_cosine
-    i, j, cosine = i[keep], j[keep], cosine[keep]
+    i, j, cosine = i[near], j[near], cosine[near]
     evidence = pair_evidence(pool.signals, i, j)
     score = pair_scores(cosine, evidence, params)
     keep = linked(score, evidence, params)

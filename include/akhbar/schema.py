@@ -204,8 +204,9 @@ ARTICLE_EMBEDDINGS = pa.schema(
     ]
 )
 
-# A "same story" link between two articles whose nights are at most the link window apart; stories are
-# the connected components of these links. Each link is stored once, article_id < linked_article_id.
+# A "same story" link between two articles whose nights are at most the link window apart. Each article
+# joins the story of its best-scoring link to an earlier article (ARTICLE_STORIES.parent_id).
+# Each link is stored once, article_id < linked_article_id.
 STORY_LINKS = pa.schema(
     [
         pa.field("article_id", pa.string(), nullable=False),
@@ -217,13 +218,14 @@ STORY_LINKS = pa.schema(
     ]
 )
 
-# Every article belongs to exactly one story (a story of one article when nothing links to it).
+# Every article belongs to exactly one story (a story of one article when nothing links it to an earlier one).
 ARTICLE_STORIES = pa.schema(
     [
         pa.field("article_id", pa.string(), nullable=False),
         pa.field("story_id", pa.string(), nullable=False),  # the article_id of the story's first article
         pa.field("dt", pa.date32(), nullable=False),  # the article's night
-        pa.field("score", pa.float32()),  # best link score to another member; null when alone
+        pa.field("parent_id", pa.string()),  # the earlier article it joined the story through; null: first
+        pa.field("score", pa.float32()),  # score of the link to parent_id
     ]
 )
 

@@ -8,9 +8,12 @@ Model
 Two articles are *linked* when their nights are at most ``window_nights`` (2) apart and a score made
 of their embedding cosine and akhbar's own evidence (shared keywords, places, dates, time apart;
 :mod:`akhbar.stories.scoring`) reaches a threshold. The decision depends on the two articles only.
-A *story* is a connected component of the links; its id is the ``article_id`` of its first article,
-the smallest ``(dt, published_at or +inf, article_id)``. Every article is in exactly one story (a
-story of one when nothing links to it). Duplicates found by dedup are articles like the others: a
+Each article joins the story of its *parent*: the earlier article (smaller ``(dt, published_at or
++inf, article_id)``) with which it has its best-scoring link; an article linked to no earlier one
+starts a story, whose id is that first article's ``article_id``. Every article is in exactly one
+story (a story of one when nothing links it to an earlier article); a story continuing over days
+keeps its id, a new article joins an open story (:mod:`akhbar.stories.linking` says why trees and
+not connected components). Duplicates found by dedup are articles like the others: a
 copy has the cosine of its head (about 1) and the same keywords, so it joins its head's story
 whenever the two are within the window; ``include/akhbar/sql/stories.sql`` also shows each
 duplicate in its head's story (``article_story``), whatever the distance.
@@ -20,8 +23,11 @@ Order independence
 Because a link depends on its two articles only, and the cells that propose candidate pairs are a
 fixed codebook (:mod:`akhbar.stories.cells`), the set of links is the same whatever the order in
 which nights are processed, provided each night is processed with every other already-processed
-night of its window present. Stories are components of that set and named by a minimum: the same
-stories, with the same ids, in any order, on reruns and on backfills.
+night of its window present. An article's parent depends only on its links to earlier articles,
+all within the window of its night; processing night D recomputes the parents of the articles of
+nights D .. D+2 (the only ones that can gain an earlier link) and the story ids of every member of
+the stories they belong to. The same stories, with the same ids, in any order, on reruns and on
+backfills (``tests/stories/test_story_order.py``).
 
 What the caller passes for night D (all of it read from the warehouse, nothing else)
 -----------------------------------------------------------------------------------
@@ -73,7 +79,7 @@ from akhbar.schema import (
 )
 from akhbar.stats import StageCounts
 from akhbar.stories.embeddings import MODEL, embed_texts, embeddings_table, story_text, vectors_of
-from akhbar.stories.linking import LinkPool, find_links, first_key, stories_of
+from akhbar.stories.linking import LinkPool, Parent, best_parents, find_links, first_key, roots
 from akhbar.stories.scoring import PARAMS, StoryParams
 from akhbar.stories.signals import article_signals
 from akhbar.stories.summaries import Member, story_rows
@@ -162,13 +168,20 @@ def _kept_links(inputs: StoryInputs, member_ids: set[str]) -> pa.Table:
     return links.filter(keep).cast(STORY_LINKS)
 
 
-def _best_scores(article_ids: list[str], links: pa.Table) -> list[float | None]:
-    best: dict[str, float] = {}
-    for a, b, s in zip(*(links.column(c).to_pylist() for c in ("article_id", "linked_article_id", "score"))):
-        for x in (a, b):
-            if s > best.get(x, -1.0):
-                best[x] = s
-    return [best.get(a) for a in article_ids]
+def _parents(inputs: StoryInputs, ids: list[str], nights: list[_dt.date], keys: dict[str, tuple],
+             links: pa.Table, params: StoryParams) -> dict[str, Parent]:
+    """Parents recomputed for the articles of nights D .. D+window (the only ones whose links to
+    earlier articles can have changed), kept from ``inputs.article_stories`` for the others."""
+    last = inputs.night + _dt.timedelta(days=params.window_nights)
+    recompute = {a for a, d in zip(ids, nights) if inputs.night <= d <= last}
+    parents = best_parents(keys, links, recompute)
+    stored = inputs.article_stories
+    for a, parent, score in zip(*(stored.column(c).to_pylist() for c in ("article_id", "parent_id", "score"))):
+        if a in keys and a not in recompute:
+            parents[a] = Parent(parent, score)
+    for a in ids:  # a member without a stored row (never the case through the contract) starts its own story
+        parents.setdefault(a, Parent(None, None))
+    return parents
 
 
 def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embedder = embed_texts) -> StoriesResult:
@@ -187,7 +200,9 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
     nights = articles.column("dt").to_pylist()
     published = articles.column("published_at").to_pylist()
     keys = [first_key(d, p, a) for d, p, a in zip(nights, published, ids)]
-    story_ids = stories_of(ids, keys, all_links)
+    parents = _parents(inputs, ids, nights, dict(zip(ids, keys)), all_links, params)
+    root = roots({a: p.article_id for a, p in parents.items()})
+    story_ids = [root[a] for a in ids]
 
     members = [Member(article_id=a, story_id=s, key=k, night=d, published_at=p, source_id=src, lang=lang or "",
                       title=title)
@@ -197,7 +212,8 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
                                                           articles.column("title").to_pylist())]
     article_stories = pa.Table.from_arrays([
         pa.array(ids, pa.string()), pa.array(story_ids, pa.string()), pa.array(nights, pa.date32()),
-        pa.array(_best_scores(ids, all_links), pa.float32()),
+        pa.array([parents[a].article_id for a in ids], pa.string()),
+        pa.array([parents[a].score for a in ids], pa.float32()),
     ], schema=ARTICLE_STORIES).sort_by("article_id")
     stories = story_rows(members, inputs.places, inputs.dates)
     previous = set(inputs.article_stories.column("story_id").to_pylist())

@@ -4,11 +4,17 @@ Step 1, :func:`find_links`: the pairs sharing a fixed cell (:mod:`akhbar.stories
 least one article of the night, whose cosine reaches ``min_cosine``; the evidence and the score of those (:mod:`akhbar.stories.signals`, :mod:`akhbar.stories.scoring`); the linked
 pairs as STORY_LINKS rows.
 
-Step 2, :func:`stories_of`: the stories are the connected components of all links among the members
-the stage sees (the night's new links plus the stored links between other nights); a story's id is
-the ``article_id`` of its first article, the smallest ``(dt, published_at or +inf, article_id)``,
-the same rule as dedup's cluster heads. Components of a symmetric relation and a minimum as id: the
-result does not depend on the order in which the links were found.
+Step 2, :func:`best_parents` and :func:`roots`: every article joins the story of its *parent*, the
+earlier article (smaller ``(dt, published_at or +inf, article_id)``, dedup's head order) it has the
+best-scoring link with; an article without a link to an earlier one starts a story, named after it.
+Stories are the trees of these parent pointers, their id is their root's ``article_id``.
+
+Why trees and not the connected components of the links: components chain. On the 35,000 articles
+of the evaluation, single-linkage components put 5,970 articles of four months of Korea, Syria and
+Iran news into one "story" (pairwise precision 0.64), because one mistaken link merges two stories
+whole. With a single parent per article a new article joins one story and never merges two.
+A parent depends only on the article's links to earlier articles (all within ``window_nights``):
+deterministic given the links, hence independent of the order of processing as well.
 """
 
 from __future__ import annotations
@@ -70,26 +76,45 @@ def find_links(pool: LinkPool, params: StoryParams = PARAMS) -> tuple[pa.Table, 
     return table, LinkStats(candidates=n_candidates, scored=n_scored, links=table.num_rows)
 
 
-def _find(parent: list[int], x: int) -> int:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
 def first_key(night: _dt.date, published: _dt.datetime | None, article_id: str) -> tuple:
-    """The order that names a story after its first article (dedup's head order)."""
-    return (night, published is None, published or _dt.datetime.min.replace(tzinfo=_dt.UTC), article_id)
+    """The order of first reports, which names a story after its first article (dedup's head order)."""
+    return (night, published is None, published or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc), article_id)
 
 
-def stories_of(article_ids: list[str], keys: list[tuple], links: pa.Table) -> list[str]:
-    """The story id of each article: the id of the first article (smallest key) of its component."""
-    index = {article_id: k for k, article_id in enumerate(article_ids)}
-    parent = list(range(len(article_ids)))
-    for a, b in zip(links.column("article_id").to_pylist(), links.column("linked_article_id").to_pylist()):
-        ra, rb = _find(parent, index[a]), _find(parent, index[b])
-        if ra != rb:
-            if keys[rb] < keys[ra]:
-                ra, rb = rb, ra
-            parent[rb] = ra  # the root is always the smallest key of its component
-    return [article_ids[_find(parent, k)] for k in range(len(article_ids))]
+@dataclass(frozen=True)
+class Parent:
+    article_id: str | None  # None: the article starts a story
+    score: float | None
+
+
+def best_parents(keys: dict[str, tuple], links: pa.Table, articles: set[str]) -> dict[str, Parent]:
+    """For each article of ``articles``: its best-scoring link to an article with a smaller key
+    (ties: the smaller key), over ``links``, whose endpoints must all be in ``keys``."""
+    best: dict[str, tuple] = {}
+    for a, b, score in zip(*(links.column(c).to_pylist() for c in ("article_id", "linked_article_id", "score"))):
+        later, earlier = (a, b) if keys[a] > keys[b] else (b, a)
+        if later in articles:
+            candidate = (-score, keys[earlier], earlier)
+            if later not in best or candidate < best[later]:
+                best[later] = candidate
+    return {a: Parent(best[a][2], -best[a][0]) if a in best else Parent(None, None) for a in sorted(articles)}
+
+
+def roots(parents: dict[str, str | None]) -> dict[str, str]:
+    """The first article of each article's story: follow parent_id to the article that has none.
+    Parents always have smaller keys, so the walk ends; a parent outside ``parents`` ends it too."""
+    root: dict[str, str] = {}
+    for start in parents:
+        path = []
+        x = start
+        while x not in root:
+            path.append(x)
+            up = parents.get(x)
+            if up is None or up not in parents:
+                root[x] = x
+                break
+            x = up
+        top = root[x]
+        for y in path:
+            root[y] = top
+    return root

@@ -40,13 +40,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from stories_corpus import corpus_documents, labelled_pairs, night_of_id, require_corpus  # noqa: E402
-
-from akhbar.stories import PARAMS, StoryParams  # noqa: E402
-from akhbar.stories.embeddings import embed_texts, story_text  # noqa: E402
-from akhbar.stories.memory_store import MemoryStore  # noqa: E402
-from akhbar.stories.scoring import pair_scores  # noqa: E402
-from akhbar.stories.signals import article_signals, pair_evidence  # noqa: E402
+from akhbar.stories import PARAMS, StoryParams
+from akhbar.stories.embeddings import embed_texts, story_text
+from akhbar.stories.memory_store import MemoryStore
+from akhbar.stories.scoring import pair_scores
+from akhbar.stories.signals import article_signals, pair_evidence
+from stories_corpus import corpus_documents, labelled_pairs, night_of_id, require_corpus
 
 
 class CachedEmbedder:
@@ -230,6 +229,21 @@ def tune(corpus, pairs, embed) -> None:
         print("  " + "  ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
 
 
+def sweep(corpus, pairs, embed) -> None:
+    dev = [p for p in pairs if p["split"] == "dev"]
+    gold = np.array([p["label"] == "same" for p in dev])
+    for threshold, late, kw in itertools.product((0.62, 0.66, 0.70), (0.02, 0.06), (0.05, 0.08)):
+        params = replace(PARAMS, threshold=threshold, late_penalty=late, keyword_weight=kw,
+                         min_cosine=threshold - 4 * kw - PARAMS.cross_lingual_bonus)
+        story, store = run_stage(corpus, params, embed)
+        pred = np.array([story[p["a"]] == story[p["b"]] for p in dev])
+        xl = np.array([p["kind"] == "cross-lingual" for p in dev])
+        sizes = store.stories.column("size").to_pylist()
+        print(f"threshold {threshold:.2f} late {late:.2f} keyword {kw:.2f}: dev P/R/F1 "
+              f"{np.round(prf(pred, gold)[:3], 3)}, cross-lingual {np.round(prf(pred[xl], gold[xl])[:3], 3)}, "
+              f"largest story {max(sizes)}, B-cubed {np.round(bcubed(dev, story), 3)}", flush=True)
+
+
 def compare_texts(corpus, pairs, embed) -> None:
     for lead in (0, 20, 40, 60):
         t0 = time.perf_counter()
@@ -245,6 +259,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tune", action="store_true", help="dev only: the pairwise grid behind scoring.PARAMS")
     parser.add_argument("--texts", action="store_true", help="dev only: what text to embed")
+    parser.add_argument("--sweep", action="store_true",
+                        help="dev only: the whole stage for several thresholds and time penalties")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "akhbar-eval-stories")
     args = parser.parse_args()
     reason = require_corpus()
@@ -264,6 +280,9 @@ def main() -> None:
         return
     if args.tune:
         tune(corpus, pairs, embed)
+        return
+    if args.sweep:
+        sweep(corpus, pairs, embed)
         return
     cosine, _evidence, gold, _dev = dev_pair_features(corpus, pairs, embed)
     baseline_threshold = best_cosine_threshold(cosine, gold)

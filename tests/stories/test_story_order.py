@@ -45,3 +45,16 @@ def test_the_stories_of_the_written_nights(forward, key_of):
 ])
 def test_any_order_and_reruns_give_the_same_stories(order, forward, enriched_nights):
     assert _run(order, enriched_nights).snapshot() == forward.snapshot()
+
+
+def test_the_sql_store_reads_and_replaces_like_the_reference(forward, enriched_nights):
+    """akhbar.stories.duckdb_store (the contract in SQL) ends with the same rows as the in-memory one."""
+    import duckdb
+    from akhbar.stories.duckdb_store import DuckDBStore
+
+    store = DuckDBStore(duckdb.connect())
+    for night in [N3, N1, N4, N2, N3]:
+        e = enriched_nights[night]
+        store.load_night(night, e.articles, e.places, e.dates, e.keywords)
+        store.run_night(night)
+    assert store.snapshot() == forward.snapshot()

@@ -78,7 +78,7 @@ def find_links(pool: LinkPool, params: StoryParams = PARAMS) -> tuple[pa.Table, 
 
 def first_key(night: _dt.date, published: _dt.datetime | None, article_id: str) -> tuple:
     """The order of first reports, which names a story after its first article (dedup's head order)."""
-    return (night, published is None, published or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc), article_id)
+    return (night, published is None, published or _dt.datetime.min.replace(tzinfo=_dt.UTC), article_id)
 
 
 @dataclass(frozen=True)

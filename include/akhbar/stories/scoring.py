@@ -48,6 +48,11 @@ class StoryParams:
     def max_bonus(self) -> float:
         return 4 * self.keyword_weight + self.place_weight + self.cross_lingual_bonus
 
+    def __post_init__(self):
+        if self.min_cosine > self.threshold - self.max_bonus() + 1e-9:
+            raise ValueError(f"min_cosine {self.min_cosine} would drop pairs that can reach the threshold: "
+                             f"at most {self.threshold - self.max_bonus():.3f}")
+
 
 PARAMS = StoryParams()
 

@@ -58,3 +58,24 @@ def test_the_sql_store_reads_and_replaces_like_the_reference(forward, enriched_n
         store.load_night(night, e.articles, e.places, e.dates, e.keywords)
         store.run_night(night)
     assert store.snapshot() == forward.snapshot()
+
+
+def test_an_empty_night_and_bad_inputs(enriched_nights):
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from akhbar.stories import StoryInputs, build_stories
+
+    store = _run([N1, N2], enriched_nights)
+    before = store.snapshot()
+    empty = enriched_nights[N1].articles.slice(0, 0)
+    store.load_night(N3, empty)
+    result = store.run_night(N3)
+    assert result.article_embeddings.num_rows == 0 and result.links.num_rows == 0
+    assert store.snapshot()["article_stories"] == before["article_stories"]
+    with pytest.raises(ValueError, match="lacks source_id, lang"):
+        build_stories(StoryInputs(night=N1, articles=pa.table({"article_id": ["x"], "dt": [dt.date(2026, 3, 2)]})))
+    twice = pa.concat_tables([enriched_nights[N1].articles] * 2)
+    with pytest.raises(ValueError, match="duplicated article_id"):
+        build_stories(StoryInputs(night=N1, articles=twice))

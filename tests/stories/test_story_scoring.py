@@ -15,7 +15,7 @@ D = dt.date(2026, 3, 2)
 
 def _signals():
     articles = pa.table({
-        "article_id": ["a", "b", "c", "d"], "lang": ["ar", "ar", "fr", "ar"],
+        "article_id": ["a", "b", "c", "d"], "lang": ["ar", "ar", "fr", "ar"], "source_id": ["s1", "s2", "s3", "s1"],
         "published_at": pa.array([dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
                                   dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), None,
                                   dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC)], pa.timestamp("us", tz="UTC")),
@@ -56,6 +56,7 @@ def test_pair_evidence():
     assert e.country_conflict.tolist() == [False, False, True]
     assert e.shared_keywords.tolist() == [1, 0, 1]  # across languages keywords are not compared
     assert e.same_lang.tolist() == [True, False, True]
+    assert e.same_source.tolist() == [False, False, True]
     assert e.hours_apart.tolist() == [6.0, 3.0, 72.0]
 
 
@@ -65,6 +66,6 @@ def test_scores_add_evidence_and_penalise_time():
     score = pair_scores(cosine, e)
     assert np.isclose(score[0], 0.6 + PARAMS.keyword_weight)
     assert np.isclose(score[1], 0.6 + PARAMS.cross_lingual_bonus)
-    assert np.isclose(score[2], 0.6 + PARAMS.keyword_weight - 2 * PARAMS.late_penalty)
+    assert np.isclose(score[2], 0.6 + PARAMS.keyword_weight - 2 * PARAMS.late_penalty - PARAMS.same_source_penalty)
     strict = StoryParams(threshold=0.69, max_hours_apart=48)
     assert linked(pair_scores(cosine, e, strict), e, strict).tolist() == [False, True, False]

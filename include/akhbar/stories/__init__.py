@@ -187,6 +187,9 @@ def _parents(inputs: StoryInputs, ids: list[str], nights: list[_dt.date], keys: 
 def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embedder = embed_texts) -> StoriesResult:
     """The stories stage for one night; see the module docstring for the inputs and what to replace."""
     start = time.perf_counter()
+    missing = [c for c in STORY_ARTICLE_COLUMNS if c not in inputs.articles.column_names]
+    if missing:
+        raise ValueError(f"stories: the articles table lacks {', '.join(missing)}")
     articles = inputs.articles.select(list(STORY_ARTICLE_COLUMNS)).combine_chunks()
     if len(set(articles.column("article_id").to_pylist())) != articles.num_rows:
         raise ValueError("stories: duplicated article_id in the inputs")

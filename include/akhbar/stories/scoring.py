@@ -41,6 +41,7 @@ class StoryParams:
     cross_lingual_bonus: float = 0.10
     country_conflict_penalty: float = 0.0
     late_penalty: float = 0.02  # per day beyond the first
+    same_source_penalty: float = 0.0  # two articles of one source
     # Candidate pairs: below this cosine no evidence can reach the threshold
     # (threshold - 4 * keyword_weight - place_weight - cross_lingual_bonus), so they are not scored.
     min_cosine: float = 0.32
@@ -65,6 +66,7 @@ def pair_scores(cosine: np.ndarray, evidence: PairEvidence, params: StoryParams 
     score += params.cross_lingual_bonus * ~evidence.same_lang
     score -= params.country_conflict_penalty * evidence.country_conflict
     score -= params.late_penalty * np.maximum(0.0, evidence.hours_apart - 24.0) / 24.0
+    score -= params.same_source_penalty * evidence.same_source
     return score.astype(np.float32)
 
 

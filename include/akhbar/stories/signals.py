@@ -3,10 +3,11 @@
 Per article (:class:`ArticleSignals`): the gazetteer places it mentions and their countries
 (ARTICLE_PLACES), the days it mentions explicitly (ARTICLE_DATES, day granularity, not relative: "on
 5 March" is evidence, "today" only repeats the publication day), its top keywords (ARTICLE_KEYWORDS,
-comparable only within one language) and its publication time (``published_at``, else the night).
+comparable only within one language), its source and its publication time (``published_at``, else
+the night).
 
 Per pair (:func:`pair_evidence`): shared places, countries that exclude each other, shared or
-conflicting dates, shared keywords and the time between the two publications. The score that
+conflicting dates, shared keywords, one source or two, and the time between the two publications. The score that
 combines them with the embedding cosine is in :mod:`akhbar.stories.scoring`.
 """
 
@@ -31,6 +32,7 @@ class ArticleSignals:
     days: list[frozenset[_dt.date]]  # explicit day mentions
     keywords: list[frozenset[str]]
     langs: list[str]
+    sources: list[str]
     hours: np.ndarray  # publication time, hours since the epoch (float64)
 
 
@@ -44,6 +46,7 @@ class PairEvidence:
     day_conflict: np.ndarray  # bool: both mention days and share none
     shared_keywords: np.ndarray  # int: same language only (0 across languages)
     same_lang: np.ndarray  # bool
+    same_source: np.ndarray  # bool
     hours_apart: np.ndarray  # float
 
 
@@ -87,6 +90,7 @@ def article_signals(articles: pa.Table, places: pa.Table | None, dates: pa.Table
     return ArticleSignals(
         places=place_sets, countries=country_sets, days=day_sets, keywords=keyword_sets,
         langs=[lang or "" for lang in articles.column("lang").to_pylist()],
+        sources=articles.column("source_id").to_pylist(),
         hours=_hours(articles.column("published_at").to_pylist(), articles.column("dt").to_pylist()),
     )
 
@@ -100,6 +104,7 @@ def pair_evidence(signals: ArticleSignals, i: np.ndarray, j: np.ndarray) -> Pair
     day_conflict = np.zeros(m, dtype=bool)
     shared_keywords = np.zeros(m, dtype=np.int32)
     same_lang = np.zeros(m, dtype=bool)
+    same_source = np.zeros(m, dtype=bool)
     s = signals
     for k, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
         shared_places[k] = len(s.places[a] & s.places[b])
@@ -107,8 +112,9 @@ def pair_evidence(signals: ArticleSignals, i: np.ndarray, j: np.ndarray) -> Pair
         shared_days[k] = len(s.days[a] & s.days[b])
         day_conflict[k] = bool(s.days[a]) and bool(s.days[b]) and not shared_days[k]
         same_lang[k] = s.langs[a] == s.langs[b]
+        same_source[k] = s.sources[a] == s.sources[b]
         if same_lang[k]:
             shared_keywords[k] = len(s.keywords[a] & s.keywords[b])
     return PairEvidence(shared_places=shared_places, country_conflict=country_conflict, shared_days=shared_days,
                         day_conflict=day_conflict, shared_keywords=shared_keywords, same_lang=same_lang,
-                        hours_apart=np.abs(s.hours[i] - s.hours[j]))
+                        same_source=same_source, hours_apart=np.abs(s.hours[i] - s.hours[j]))

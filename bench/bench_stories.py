@@ -160,8 +160,12 @@ def main() -> None:
     print(f"stories stage: {f['stage_ms_per_article']:.2f} ms/article per core "
           f"(embedding {f['embed_ms_per_article']:.2f}, candidates + scores + stories {f['rest_ms_per_article']:.2f}); "
           f"store reads + writes {f['store_ms_per_article']:.2f} ms/article (warehouse side)")
-    print(f"memory: RSS after night 1 {first['rss_mib']:.0f} MiB, after night {len(f['nights'])} "
-          f"{last['rss_mib']:.0f} MiB ({last['stored']} articles stored); peak {f['peak_rss_mib']:.0f} MiB")
+    rss = [r["rss_mib"] for r in f["nights"]]
+    quarter = max(len(rss) // 4, 1)
+    print(f"memory: RSS after night 1 {first['rss_mib']:.0f} MiB, after night {quarter} {rss[quarter - 1]:.0f} MiB, "
+          f"after night {len(rss)} {last['rss_mib']:.0f} MiB ({last['stored']} articles stored); "
+          f"peak {f['peak_rss_mib']:.0f} MiB; rows read per night: "
+          f"{min(r['input_rows'] for r in f['nights'])}..{max(r['input_rows'] for r in f['nights'])}")
     ref = reference_encoder_ms(f["texts"])
     ours = f["embed_ms_per_article"]
     print(f"reference, same texts: the package's USE(threads=1).encode {ref:.2f} ms/article "

@@ -15,7 +15,7 @@ N1, N2, N3, N4 = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4), 
 
 # (key, night, hour UTC, source, lang, title, text). Written for the project: fictional events.
 ARTICLES = [
-    ("flood-ar", N1, 9, "tunis-akhbar", "ar", "فيضانات في صفاقس تغمر الأحياء وتعطل حركة المرور",
+    ("flood-ar", N1, 20, "tunis-akhbar", "ar", "فيضانات في صفاقس تغمر الأحياء وتعطل حركة المرور",
      ("غمرت مياه الأمطار الغزيرة التي تهاطلت ليلة الأحد عدة أحياء في مدينة صفاقس وتسببت في تعطل حركة المرور. "
      "وتدخلت وحدات الحماية المدنية لإجلاء عائلات حاصرتها المياه في منازلها، فيما أعلنت السلطات الجهوية تعليق "
      "الدروس في المدارس يوم الاثنين. وقال مسؤول في الحماية المدنية إن منسوب المياه بلغ مترا في بعض الشوارع.")),
@@ -23,7 +23,7 @@ ARTICLES = [
      ("افتتحت مساء الأحد في صفاقس الدورة الجديدة لمهرجان الزيتون بمشاركة عشرين فرقة موسيقية ومسرحية من تونس "
      "والجزائر والمغرب. ويتضمن برنامج المهرجان معرضا للمنتوجات التقليدية وورشات للأطفال وسهرات فنية تتواصل "
      "أسبوعا كاملا في المسرح البلدي وساحة القصبة.")),
-    ("flood-fr", N2, 8, "courrier-maghreb", "fr",
+    ("flood-fr", N2, 7, "courrier-maghreb", "fr",
      "Sfax : les inondations paralysent la ville, la protection civile évacue des familles",
      ("Les pluies torrentielles tombées dans la nuit de dimanche ont inondé plusieurs quartiers de Sfax et "
      "paralysé la circulation. La protection civile a évacué des familles piégées par les eaux dans leurs "

@@ -66,6 +66,7 @@ def test_scores_add_evidence_and_penalise_time():
     score = pair_scores(cosine, e)
     assert np.isclose(score[0], 0.6 + PARAMS.keyword_weight)
     assert np.isclose(score[1], 0.6 + PARAMS.cross_lingual_bonus)
-    assert np.isclose(score[2], 0.6 + PARAMS.keyword_weight - 2 * PARAMS.late_penalty - PARAMS.same_source_penalty)
+    late = PARAMS.late_penalty * (72 - PARAMS.grace_hours) / 24
+    assert np.isclose(score[2], 0.6 + PARAMS.keyword_weight - late - PARAMS.same_source_penalty)
     strict = StoryParams(threshold=0.69, max_hours_apart=48)
     assert linked(pair_scores(cosine, e, strict), e, strict).tolist() == [False, True, False]

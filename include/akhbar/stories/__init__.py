@@ -16,7 +16,7 @@ keeps its id, a new article joins an open story (:mod:`akhbar.stories.linking` s
 not connected components). Duplicates found by dedup are articles like the others: a
 copy has the cosine of its head (about 1) and the same keywords, so it joins its head's story
 whenever the two are within the window; ``include/akhbar/sql/stories.sql`` also shows each
-duplicate in its head's story (``article_story``), whatever the distance.
+duplicate in its head's story (view ``story_articles``), whatever the distance.
 
 Order independence
 ------------------

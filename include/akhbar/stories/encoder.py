@@ -27,7 +27,7 @@ _LEFT = max(left for _, left in _ORDERS)
 _RIGHT = max(n - 1 - left for n, left in _ORDERS)
 _WIDTH = 256
 _BOUNDARY = "\u2581"
-_TOKENS_PER_BATCH = 8192
+_TOKENS_PER_BATCH = 4096  # enough repeated ids to share work; transient arrays of ~50 MB
 _WORD_CACHE = 200_000
 
 

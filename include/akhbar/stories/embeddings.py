@@ -24,7 +24,14 @@ from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM
 
 MODEL_NAME = "use-multilingual-v3"
 LEAD_WORDS = 40
-MODEL = f"{MODEL_NAME}/title+lead{LEAD_WORDS}"  # the value of article_embeddings.model
+
+
+def model_name(lead_words: int = LEAD_WORDS) -> str:
+    """The value of article_embeddings.model: vectors of another text are never compared."""
+    return f"{MODEL_NAME}/title+lead{lead_words}"
+
+
+MODEL = model_name()
 
 _lock = threading.Lock()
 _encoder = None

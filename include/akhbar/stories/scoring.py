@@ -36,11 +36,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from akhbar.stories.embeddings import LEAD_WORDS
 from akhbar.stories.signals import PairEvidence
 
 
 @dataclass(frozen=True)
 class StoryParams:
+    lead_words: int = LEAD_WORDS  # what is embedded: the title and this many words of the text
     window_nights: int = 2  # articles of nights at most this far apart can be linked
     max_hours_apart: float = 72.0
     threshold: float = 0.62

@@ -24,7 +24,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 SAMPLE_NIGHT := 2026-11-28
 SAMPLE_LOGICAL_DATE := 2026-11-29T02:30:00+01:00
 
-.PHONY: run test install airflow-home airflow sample bench lock clean
+.PHONY: run test install airflow-home airflow sample bench lock clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ $(AIRFLOW_HOME)/.ready: $(VENV)/.installed
 	mkdir -p $(AIRFLOW_HOME)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 	$(BIN)/airflow pools set akhbar_http 4 "concurrent HTTP fetches" > /dev/null
-	$(BIN)/airflow pools set akhbar_warehouse 1 "single DuckDB writer" > /dev/null
+	$(BIN)/airflow pools set akhbar_catalog 1 "one catalog writer at a time" > /dev/null
 	touch $@
 
 airflow-home: $(AIRFLOW_HOME)/.ready
@@ -60,6 +60,16 @@ run: $(AIRFLOW_HOME)/.ready
 # through the environment's metadata DB) need a migrated one.
 test: $(AIRFLOW_HOME)/.ready
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The readers' byte-mutation fuzzing, longer than in `make test` (FUZZ_EXAMPLES inputs per format);
+# prints how many inputs were tried. Every one must keep the invariant (tests/sources/test_fuzz.py).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.installed
+	rm -f .fuzz-report.jsonl
+	AKHBAR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) AKHBAR_FUZZ_REPORT=$(CURDIR)/.fuzz-report.jsonl \
+		$(BIN)/python -m pytest -q -n 2 -m fuzz tests/sources/test_fuzz.py
+	@$(BIN)/python -c "import collections, json; c = collections.Counter(json.loads(l)['test'] for l in open('.fuzz-report.jsonl')); \
+		print('fuzz inputs tried:', dict(c), 'total', sum(c.values()))"
 
 # Watch runs in the UI: http://localhost:8080 (the admin password is printed at start-up
 # and kept in airflow_home/simple_auth_manager_passwords.json.generated).

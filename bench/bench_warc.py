@@ -51,10 +51,10 @@ def build(target: Path, n_responses: int) -> int:
 
 
 def measure(path: Path) -> dict:
-    from akhbar.config import DEFAULT_SETTINGS, Source
+    from akhbar.config import Source
     from akhbar.sources import fetch_source
 
-    source = Source(id="bench", kind="warc", path=path, settings=dict(DEFAULT_SETTINGS))
+    source = Source(id="bench", kind="warc", path=path)
     start = time.perf_counter()
     records = 0
     body_bytes = 0

@@ -1,4 +1,4 @@
-"""Lake write, quality gate, warehouse load and full-text search at 100,000 and 1,000,000 articles.
+"""Staging, audit, publish and full-text search of the lakehouse catalog at 100,000 and 1,000,000 articles.
 
 Run from the project root:
 
@@ -14,21 +14,22 @@ that of the originals: replication adds documents, not words).
 
 Each phase runs in its own subprocess so that its peak RSS (ru_maxrss) is its own:
 
-  make       (not a pipeline figure) the rows, saved to Parquet for the write phase; the child
-             tables (places, dates, keywords) are those the project's enrichment finds in each
-             real text, repeated for every article made from it
-  write      akhbar.lake.write_partition of the night's five tables (one night of N articles),
-             streamed from the files
+  make       (not a pipeline figure) the rows, saved to Parquet as the work files of the stages
+             before publishing; the child tables (places, dates, keywords) are those the project's
+             enrichment finds in each real text, repeated for every article made from it
+  stage      akhbar.lakehouse.staging.stage_night: the night's catalog-shaped files under the data
+             path, its full-text index tokenised and stemmed (outside any catalog transaction)
   validate   akhbar.quality.validate_night of that night in one call (every suite, Data Docs)
-  load       akhbar.warehouse.load_night of that night into an empty warehouse
-             (the transaction, then the search index rebuild, timed apart)
-  nightly    one more night of N/30 articles loaded on top (the steady nightly case:
-             only that night's documents are tokenised)
-  search     search_articles(q) for real words drawn from the corpus, p50/p95 per query kind,
-             and the extension's own match_bm25 on the same index for comparison
+  publish    akhbar.lakehouse.publish.publish_night in one transaction into an empty catalog, while a
+             reader process queries the catalog in a loop (the Corpus page's figures, a count through
+             the `akhbar sql` sandbox, a search): its latency during the publish against the same
+             queries on an idle catalog
+  nightly    one more night of N/30 articles staged and published on top (the steady nightly case)
+  search     search_articles(q, k := 20) for real words drawn from the corpus, p50/p95 per query kind
 
-Targets on the 2-core machine: load of 1,000,000 articles within 2 minutes, validation within
-1 minute, full-text queries within 200 ms at the 95th percentile, memory under 4 GB.
+Targets on the 2-core machine (issue 10): a 1,000,000-article night published within 2 minutes, a
+night of 33,000 on top of 1,000,000 within 10 s, search p95 <= 200 ms, a concurrent reader's p95
+during the publish <= 2x its idle p95, every phase under 4 GB.
 """
 
 from __future__ import annotations
@@ -190,12 +191,38 @@ def query_words(texts, count: int, seed: int = 5) -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------- phases (one per subprocess)
-def _lake(work: Path) -> Path:
-    return work / "lake"
+def _settings(work: Path):
+    from akhbar.lakehouse.settings import CatalogSettings
+
+    return CatalogSettings.from_env(work / "data", env={})
+
+
+def _work_files(work: Path, night: dt.date):
+    from akhbar.lakehouse.staging import WorkFiles
+
+    return WorkFiles(articles=work / f"night-{night}.parquet", places=work / f"article_places-{night}.parquet",
+                     dates=work / f"article_dates-{night}.parquet", keywords=work / f"article_keywords-{night}.parquet",
+                     quarantine=(), demoted=None, doc_freq=None)
+
+
+def _manifest(work: Path, night: dt.date) -> Path:
+    return work / f"staged-{night}.json"
+
+
+def _stage(work: Path, night: dt.date) -> dict:
+    from akhbar.lakehouse.staging import stage_night
+
+    t0 = time.perf_counter()
+    staged = stage_night(_settings(work), _work_files(work, night), night=night, run_id="bench",
+                         temp_dir=work / "duckdb-tmp", memory_limit="3GB")
+    seconds = time.perf_counter() - t0
+    staged.save(_manifest(work, night))
+    files = sum(len(v) for v in staged.files.values())
+    return {"seconds": seconds, "files": files, "rows": staged.rows}
 
 
 def phase_make(work: Path, n: int) -> dict:
-    """Not timed as a pipeline figure: the night's rows, saved for the write phase."""
+    """Not timed as a pipeline figure: the night's rows, saved as the stages' work files."""
     import pyarrow.parquet as pq
 
     t0 = time.perf_counter()
@@ -204,7 +231,6 @@ def phase_make(work: Path, n: int) -> dict:
     out = {"distinct_texts": len(texts)}
     for night, size, offset in ((NIGHT, n, 0), (NEXT_NIGHT, max(1, n // 30), n)):
         table, picks = make_night(texts, size, night, offset=offset)
-        # Row groups of the lake's size, as the pipeline's own work files (pipeline._atomic_write).
         pq.write_table(table, work / f"night-{night}.parquet", row_group_size=65_536)
         for name, rows in children_of(table, picks, children).items():
             pq.write_table(rows, work / f"{name}-{night}.parquet", row_group_size=65_536)
@@ -212,107 +238,128 @@ def phase_make(work: Path, n: int) -> dict:
     return {"seconds": time.perf_counter() - t0, **out}
 
 
-def phase_write(work: Path, n: int) -> dict:
-    import pyarrow.dataset as ds
-
-    from akhbar import lake
-    from akhbar.schema import ARTICLE, LAKE_TABLES
-
-    def night_files(night):
-        # Streamed from the files, as pipeline.write_lake streams the dedup stage's work file.
-        yield "articles", ds.dataset(work / f"night-{night}.parquet", format="parquet", schema=ARTICLE)
-        yield "quarantine", LAKE_TABLES["quarantine"].empty_table()
-        for name in ("article_places", "article_dates", "article_keywords"):
-            yield name, ds.dataset(work / f"{name}-{night}.parquet", format="parquet", schema=LAKE_TABLES[name])
-
-    t0 = time.perf_counter()
-    for name, data in night_files(NIGHT):
-        lake.write_partition(_lake(work), name, NIGHT, data)
-    seconds = time.perf_counter() - t0
-    size = sum(p.stat().st_size for p in _lake(work).rglob("*.parquet"))
-    # The next night is written here too (not timed): the `nightly` phase loads it.
-    for name, data in night_files(NEXT_NIGHT):
-        lake.write_partition(_lake(work), name, NEXT_NIGHT, data)
-    articles = lake.scan_partition(_lake(work), "articles", NIGHT)
-    by_lang = articles.to_table(columns=["lang"]).group_by("lang").aggregate([("lang", "count")])
-    langs = dict(zip(by_lang.column("lang").to_pylist(), by_lang.column("lang_count").to_pylist()))
-    return {"seconds": seconds, "rows": articles.count_rows(), "lake_mb": size / 2**20, "langs": langs}
+def phase_stage(work: Path, n: int) -> dict:
+    return _stage(work, NIGHT)
 
 
 def phase_validate(work: Path, n: int) -> dict:
-    from akhbar import lake
-    from akhbar.quality import validate_night
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
 
-    articles = lake.scan_partition(_lake(work), "articles", NIGHT)  # as pipeline.validate reads it
+    from akhbar.quality import validate_night
+    from akhbar.schema import QUARANTINE
+
+    files = _work_files(work, NIGHT)
+    articles = ds.dataset(files.articles, format="parquet")  # as pipeline.validate reads it
     t0 = time.perf_counter()
     report = validate_night(
         dt=NIGHT, run_id="bench", articles=articles, raw_count=articles.count_rows(),
-        quarantine=lake.read_partition(_lake(work), "quarantine", NIGHT),
-        places=lake.read_partition(_lake(work), "article_places", NIGHT),
-        dates=lake.read_partition(_lake(work), "article_dates", NIGHT),
-        keywords=lake.read_partition(_lake(work), "article_keywords", NIGHT),
-        history=None, quality_dir=work / "quality",
+        quarantine=QUARANTINE.empty_table(), places=pq.read_table(files.places), dates=pq.read_table(files.dates),
+        keywords=pq.read_table(files.keywords), history=None, quality_dir=work / "quality",
     )
     return {"seconds": time.perf_counter() - t0, "passed": report.passed,
             "critical_failures": report.critical_failures, "warning_failures": report.warning_failures,
             "failed": [r["expectation"] + ":" + str(r["column"]) for r in report.failures()]}
 
 
-def _cap_duckdb_memory(limit: str | None) -> None:
-    """--duckdb-memory-limit: what setting memory_limit in warehouse.connect would give."""
-    from akhbar import warehouse
-
-    if not limit:
-        return
-    connect = warehouse.connect
-
-    def capped(*args, **kwargs):
-        con = connect(*args, **kwargs)
-        con.execute("SET memory_limit = ?", [limit])
-        return con
-
-    warehouse.connect = capped
-
-
-def _timed_load(work: Path, night: dt.date, memory_limit: str | None = None) -> dict:
-    from akhbar import warehouse
-
-    _cap_duckdb_memory(memory_limit)
-
-    spent = {"rebuild_seconds": 0.0}
-    original = warehouse.rebuild_search_index
-
-    def timed(con, *args, **kwargs):
-        t = time.perf_counter()
+READER = """
+import json, sys, time, datetime as dt
+from akhbar import corpus_stats
+from akhbar.lakehouse.sandbox import run_query
+from akhbar.lakehouse.settings import CatalogSettings
+settings = CatalogSettings.from_env(sys.argv[1], env={})
+until = float(sys.argv[2])
+night = dt.date.fromisoformat(sys.argv[3])
+queries = json.loads(sys.argv[4])
+i = 0
+while time.time() < until:
+    q = queries[i % len(queries)]
+    i += 1
+    for kind, call in (("page", lambda: corpus_stats.corpus_stats(settings, end=night, nights=7)),
+                       ("sql", lambda: run_query(settings, "SELECT count(*) FROM articles")),
+                       ("search", lambda: run_query(settings, "SELECT * FROM search_articles(?, k := 20)", [q]))):
+        t0 = time.time()
         try:
-            return original(con, *args, **kwargs)
-        finally:
-            spent["rebuild_seconds"] += time.perf_counter() - t
+            call()
+            ok = True
+        except Exception as exc:
+            ok = False
+            print("ERROR " + repr(exc), flush=True)
+        print("Q " + json.dumps({"kind": kind, "start": t0, "seconds": time.time() - t0, "ok": ok}), flush=True)
+"""
 
-    warehouse.rebuild_search_index = timed
+
+def _reader(work: Path, seconds: float, queries: list[str]) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "include")}
+    return subprocess.Popen([sys.executable, "-c", READER, str(work / "data"), str(time.time() + seconds),
+                             NIGHT.isoformat(), json.dumps(queries)], env=env, stdout=subprocess.PIPE, text=True)
+
+
+def _latencies(out: str, start: float | None = None, end: float | None = None) -> dict:
+    rows = [json.loads(line[2:]) for line in out.splitlines() if line.startswith("Q ")]
+    if start is not None:
+        rows = [r for r in rows if r["start"] + r["seconds"] >= start and r["start"] <= end]
+    values = sorted(r["seconds"] for r in rows)
+    errors = sum(1 for r in rows if not r["ok"])
+    if not values:
+        return {"n": 0, "errors": errors}
+    return {"n": len(values), "errors": errors, "p50_ms": 1000 * statistics.median(values),
+            "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]}
+
+
+def _publish(work: Path, night: dt.date) -> dict:
+    from akhbar.lakehouse.publish import publish_night
+    from akhbar.lakehouse.session import writer_session
+    from akhbar.lakehouse.staging import StagedNight
+
+    staged = StagedNight.load(_manifest(work, night))
     t0 = time.perf_counter()
-    figures = warehouse.load_night(work / "warehouse.duckdb", lake_root=_lake(work), dt=night)
-    total = time.perf_counter() - t0
-    warehouse.rebuild_search_index = original
-    return {"seconds": total, "transaction_seconds": total - spent["rebuild_seconds"], **spent,
-            "articles": figures["articles"],
-            "db_mb": (work / "warehouse.duckdb").stat().st_size / 2**20}
+    with writer_session(_settings(work), "bench publish", temp_dir=work / "duckdb-tmp") as con:
+        t1 = time.perf_counter()
+        figures = publish_night(con, staged)
+    return {"seconds": time.perf_counter() - t0, "session_seconds": t1 - t0, "articles": figures.articles}
 
 
-def phase_load(work: Path, n: int, memory_limit: str | None = None) -> dict:
-    return _timed_load(work, NIGHT, memory_limit)
+def phase_publish(work: Path, n: int) -> dict:
+    """The publish into an empty catalog, with a reader querying meanwhile; the reader's idle
+    latency is measured on the same catalog afterwards (the night published, nothing writing)."""
+    queries = [q for _, q in query_words(load_texts(), 12)]
+    # A reader running before, during and after the publish: its queries overlapping the publish
+    # are the "during" figures.
+    from akhbar.lakehouse.session import writer_session
+
+    with writer_session(_settings(work), "bench: create the catalog", temp_dir=work / "duckdb-tmp"):
+        pass
+    reader = _reader(work, 3600, queries)
+    seen = []
+    while len([line for line in seen if line.startswith("Q ")]) < 3:  # the reader is up and answering
+        seen.append(reader.stdout.readline())
+    start = time.time()
+    result = _publish(work, NIGHT)
+    end = time.time()
+    time.sleep(2)
+    reader.terminate()
+    during_out = "".join(seen) + reader.communicate()[0]
+    idle = _reader(work, 25, queries)
+    idle_out = idle.communicate()[0]
+    result["reader_during_publish"] = _latencies(during_out, start, end)
+    result["reader_idle"] = _latencies(idle_out)
+    return result
 
 
-def phase_nightly(work: Path, n: int, memory_limit: str | None = None) -> dict:
-    return _timed_load(work, NEXT_NIGHT, memory_limit)
+def phase_nightly(work: Path, n: int) -> dict:
+    staged = _stage(work, NEXT_NIGHT)
+    published = _publish(work, NEXT_NIGHT)
+    return {"stage_seconds": staged["seconds"], "publish_seconds": published["seconds"],
+            "seconds": staged["seconds"] + published["seconds"], "articles": published["articles"]}
 
 
 def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
-    from akhbar import warehouse
+    from akhbar.lakehouse.connect import open_reader
 
     texts = load_texts()
     queries = query_words(texts, n_queries)
-    con = warehouse.connect(work / "warehouse.duckdb", read_only=True)
+    con = open_reader(_settings(work))
     by_kind: dict[str, list[float]] = {}
     hits = []
     con.execute("SELECT * FROM search_articles(?)", ["warm up"]).fetchall()
@@ -329,27 +376,12 @@ def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
         out[kind] = {"n": len(values), "p50_ms": 1000 * statistics.median(values),
                      "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))],
                      "max_ms": 1000 * values[-1]}
-    # The documented query of the extension over the same index, on a few of the queries.
-    has_fts = con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'fts_main_search_ar' "
-                          "AND function_name = 'match_bm25'").fetchone()[0]
-    if has_fts:
-        ext = []
-        for _, q in queries[:: max(1, len(queries) // 10)]:
-            t0 = time.perf_counter()
-            con.execute(
-                """SELECT article_id, score FROM (SELECT article_id,
-                   fts_main_search_ar.match_bm25(article_id, akhbar_fold(?)) AS score FROM search_ar)
-                   WHERE score IS NOT NULL ORDER BY score DESC LIMIT 20""", [q]).fetchall()
-            ext.append(time.perf_counter() - t0)
-        ext.sort()
-        out["match_bm25_ar_only"] = {"n": len(ext), "p50_ms": 1000 * statistics.median(ext),
-                                     "max_ms": 1000 * ext[-1]}
     con.close()
     return out
 
 
-PHASES = {"make": phase_make, "write": phase_write, "validate": phase_validate, "load": phase_load, "nightly": phase_nightly,
-          "search": phase_search}
+PHASES = {"make": phase_make, "stage": phase_stage, "validate": phase_validate, "publish": phase_publish,
+          "nightly": phase_nightly, "search": phase_search}
 
 
 def child(phase: str, work: Path, n: int, extra: dict) -> None:
@@ -378,18 +410,19 @@ def load_average() -> str:
         return "?"
 
 
-def bench(n: int, keep: Path | None, n_queries: int, memory_limit: str | None) -> None:
+def bench(n: int, keep: Path | None, n_queries: int) -> None:
     work = keep / f"n{n}" if keep else Path(tempfile.mkdtemp(prefix=f"akhbar-bench-{n}-"))
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    # A kept folder keeps its rows (the make phase) and loses the rest.
+    for old in ("data", "quality", "duckdb-tmp", *(p.name for p in work.glob("staged-*.json"))):
+        shutil.rmtree(work / old, ignore_errors=True) if (work / old).is_dir() else (work / old).unlink(missing_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
     print(f"\n=== {n:,} articles in one night ({NIGHT}), then a night of {max(1, n // 30):,} "
           f"(work dir {work}; load average {load_average()} on {os.cpu_count()} cores)", flush=True)
     try:
-        for phase in ("make", "write", "validate", "load", "nightly", "search"):
+        for phase in ("make", "stage", "validate", "publish", "nightly", "search"):
+            if phase == "make" and (work / f"night-{NIGHT}.parquet").exists():
+                continue  # --keep: the rows made by an earlier run
             extra = {"n_queries": n_queries} if phase == "search" else {}
-            if phase in ("load", "nightly"):
-                extra["memory_limit"] = memory_limit
             result = run_phase(phase, work, n, extra)
             print(f"{phase:<9} {json.dumps(result, default=str)}  [load avg {load_average()}]", flush=True)
     finally:
@@ -402,8 +435,6 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--keep", type=Path, help="keep the work dirs under this folder")
-    parser.add_argument("--duckdb-memory-limit", help="SET memory_limit on the warehouse connections of the load "
-                        "phases (what a memory_limit in warehouse.connect would give), e.g. 3GB")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--extra", default="{}", help=argparse.SUPPRESS)
@@ -415,7 +446,7 @@ def main() -> None:
         print(f"skipped: ANT corpus not found at {ANT}")
         return
     for n in args.sizes:
-        bench(n, args.keep, args.queries, args.duckdb_memory_limit)
+        bench(n, args.keep, args.queries)
 
 
 if __name__ == "__main__":

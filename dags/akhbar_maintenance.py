@@ -1,4 +1,4 @@
-"""akhbar_maintenance: weekly housekeeping of the raw zone, the lake and the warehouse."""
+"""akhbar_maintenance: weekly housekeeping of the raw zone and the lakehouse catalog."""
 
 from __future__ import annotations
 
@@ -10,23 +10,28 @@ from airflow.sdk import dag, task
 
 TIMEZONE = os.environ.get("AKHBAR_TIMEZONE", "Africa/Tunis")
 RAW_RETENTION_DAYS = int(os.environ.get("AKHBAR_RAW_RETENTION_DAYS", "90"))
+SNAPSHOT_RETENTION_DAYS = int(os.environ.get("AKHBAR_SNAPSHOT_RETENTION_DAYS", "30"))
+FILE_GRACE_HOURS = float(os.environ.get("AKHBAR_FILE_GRACE_HOURS", "24"))
 
 DOC = f"""
 ### akhbar_maintenance
 Weekly, Sunday 05:00 ({TIMEZONE}):
 - **expire_raw**: deletes raw-zone nights older than `AKHBAR_RAW_RETENTION_DAYS`
-  (now {RAW_RETENTION_DAYS}); the lake and the warehouse keep their rows, but those nights can
-  no longer be reprocessed from raw.
-- **compact_lake**: folds partitions made of several files back into one, removes leftovers
-  of killed writers.
-- **upkeep_warehouse**: rebuilds the full-text indexes and checkpoints DuckDB (through the
-  one-slot warehouse pool, so it never races the nightly load).
+  (now {RAW_RETENTION_DAYS}); the catalog keeps their rows, but those nights can no longer be
+  reprocessed from raw.
+- **maintain_catalog**: DuckLake's own upkeep under the catalog's writer lock: flushes inlined
+  rows, merges small files, expires snapshots older than `AKHBAR_SNAPSHOT_RETENTION_DAYS`
+  (now {SNAPSHOT_RETENTION_DAYS}) except those an `akhbar export` used, and deletes files no
+  snapshot refers to once unreferenced for `AKHBAR_FILE_GRACE_HOURS` (now {FILE_GRACE_HOURS:g}).
+  Readers (the Corpus page, `akhbar sql`, notebooks) keep answering meanwhile.
+- **remove_stale_temporaries**: temporary files of processes killed mid-write.
 
 **When it fails**: nothing downstream depends on it; read the task log, fix, clear the task.
+Every step can be rerun: a killed run leaves the catalog consistent.
 """
 
 
-def _ctx():
+def _data_dir():
     from akhbar.config import default_data_dir
 
     return default_data_dir()
@@ -49,21 +54,21 @@ def akhbar_maintenance():
 
         from akhbar.maintenance import expire_raw as run
 
-        return run(_ctx(), keep_days=RAW_RETENTION_DAYS, today=dt.date.today()).as_dict()
+        return run(_data_dir(), keep_days=RAW_RETENTION_DAYS, today=dt.date.today()).as_dict()
 
-    @task(doc_md="Compacts lake partitions of several files into one.")
-    def compact_lake() -> dict:
-        from akhbar.maintenance import compact_lake as run
+    @task(pool="akhbar_catalog", doc_md="Merges small files, expires old snapshots, deletes unreferenced files.")
+    def maintain_catalog() -> dict:
+        from akhbar.maintenance import maintain_catalog as run
 
-        return run(os.environ.get("AKHBAR_LAKE_ROOT") or _ctx() / "lake").as_dict()
+        return run(_data_dir(), keep_days=SNAPSHOT_RETENTION_DAYS, grace_hours=FILE_GRACE_HOURS).as_dict()
 
-    @task(pool="akhbar_warehouse", doc_md="Rebuilds full-text search and checkpoints DuckDB.")
-    def upkeep_warehouse() -> dict:
-        from akhbar.maintenance import upkeep_warehouse as run
+    @task(doc_md="Removes temporary files of processes killed mid-write.")
+    def remove_stale_temporaries() -> dict:
+        from akhbar.maintenance import remove_stale_temporaries as run
 
-        return run(_ctx() / "warehouse.duckdb").as_dict()
+        return run(_data_dir()).as_dict()
 
-    expire_raw() >> compact_lake() >> upkeep_warehouse()
+    expire_raw() >> maintain_catalog() >> remove_stale_temporaries()
 
 
 akhbar_maintenance()

@@ -1,4 +1,4 @@
-"""akhbar_nightly: one night of news, from the configured sources to the DuckDB warehouse.
+"""akhbar_nightly: one night of news, from the configured sources to the lakehouse catalog.
 
 Orchestration only: each task calls one stage of the akhbar library (include/akhbar).
 Nothing heavy is imported at the top of this file.
@@ -19,23 +19,30 @@ TIMEZONE = os.environ.get("AKHBAR_TIMEZONE", "Africa/Tunis")
 # (`airflow dags test` in Airflow 3.3.2 cannot run a DAG that has a deadline alert).
 DEADLINE_MINUTES = int(os.environ.get("AKHBAR_DEADLINE_MINUTES", "240"))
 HTTP_POOL = "akhbar_http"
-WAREHOUSE_POOL = "akhbar_warehouse"  # one slot: DuckDB and the dedup index each allow a single writer
+# One slot: the dedup index and the catalog each take one writer at a time (both also lock
+# themselves; the pool keeps waiting tasks from holding worker slots).
+CATALOG_POOL = "akhbar_catalog"
 
-LAKE = Asset(name="akhbar_lake", uri="file://akhbar/lake")
-WAREHOUSE = Asset(name="akhbar_warehouse", uri="file://akhbar/warehouse.duckdb")
+# Emitted by `publish` only: a night that fails its audit emits nothing.
+CORPUS = Asset(name="akhbar_corpus", uri="ducklake://akhbar/corpus")
 
 DOC = """
 ### akhbar_nightly
 Fetches every enabled source of the registry (`AKHBAR_SOURCES`), extracts and cleans the
-articles, enriches them (language, dates, places, keywords), removes duplicates, writes the
-night's Parquet partitions, checks them with Great Expectations and loads DuckDB
-(`AKHBAR_DATA_DIR/warehouse.duckdb`). The night processed is the start of the data interval
+articles, enriches them (language, dates, places, keywords), removes duplicates, then
+**writes, audits and publishes** the night: `stage` prepares it (its full-text index too),
+`validate` checks the staged night with Great Expectations and the accounting, and only then
+`publish` replaces that night in every table of the lakehouse catalog in one transaction
+(DuckLake; `AKHBAR_CATALOG`, default `AKHBAR_DATA_DIR/catalog.sqlite`) and emits the
+`akhbar_corpus` asset. Readers (the Corpus page, `akhbar sql`, notebooks) keep answering from
+the previous snapshot until the commit. The night processed is the start of the data interval
 (the previous day in the schedule's timezone).
 
 **When it fails**: open the failed task's log; the message names the stage and the cause.
 A failed `fetch` task is one source: the rest of the night still runs and the report lists it.
-A failed `validate` means a critical quality expectation failed: the warehouse was left as it
-was; read the Data Docs under `AKHBAR_DATA_DIR/quality/data_docs/`. Fix, then clear the task.
+A failed `validate` means a critical quality expectation failed: nothing was published, the
+staged night stays in `AKHBAR_DATA_DIR/work/dt=<night>/`, the results are in the table
+`dq_results` and the Data Docs. Fix, then clear the task.
 """
 
 
@@ -90,6 +97,7 @@ def akhbar_nightly():
         return pipeline.list_sources(ctx())
 
     @task(pool=HTTP_POOL, map_index_template="{{ task.op_kwargs['source_id'] }}",
+          execution_timeout=timedelta(minutes=int(os.environ.get("AKHBAR_FETCH_TIMEOUT_MINUTES", "120"))),
           doc_md="Fetches one source into the raw zone. Failure affects this source only; see the log.")
     def fetch(source_id: str) -> dict:
         from akhbar import pipeline
@@ -110,36 +118,37 @@ def akhbar_nightly():
 
         return pipeline.enrich(ctx())
 
-    # The dedup index is shared state across nights: one writer at a time, like the warehouse.
-    @task(pool=WAREHOUSE_POOL,
+    # The dedup index is shared state across nights: one writer at a time.
+    @task(pool=CATALOG_POOL,
           doc_md="Exact and near duplicates against this night and the persisted index of earlier nights.")
     def deduplicate() -> dict:
         from akhbar import pipeline
 
         return pipeline.dedup(ctx())
 
-    @task(outlets=[LAKE], doc_md="Writes the night's Parquet partitions (atomic replace of that night only).")
-    def write_lake() -> dict:
+    @task(doc_md="Stages the night for publishing: tokenises and stems its full-text index (outside the "
+                 "publish transaction).")
+    def stage() -> dict:
         from akhbar import pipeline
 
-        return pipeline.write_lake(ctx())
+        return pipeline.stage(ctx())
 
-    @task(pool=WAREHOUSE_POOL,  # on failure it records the quality results in the warehouse
-          doc_md="Great Expectations gates. A critical failure stops the run before the warehouse load; "
-                 "the results are in the warehouse table dq_results and the Data Docs.")
+    @task(doc_md="Audits the staged night: accounting, then Great Expectations. A critical failure stops the "
+                 "run before anything is published; the results are in dq_results and the Data Docs.")
     def validate() -> dict:
         from akhbar import pipeline
+        from akhbar.airflow_tasks import fail_fast
 
-        return pipeline.validate(ctx())
+        return fail_fast(pipeline.validate, ctx())
 
-    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE],
-          doc_md="Merges the night into DuckDB in one transaction and rebuilds full-text search.")
-    def load_warehouse() -> dict:
+    @task(pool=CATALOG_POOL, outlets=[CORPUS],
+          doc_md="Replaces the night in every table of the catalog in one transaction (a new snapshot).")
+    def publish() -> dict:
         from akhbar import pipeline
 
-        return pipeline.load_warehouse(ctx())
+        return pipeline.publish(ctx())
 
-    @task(pool=WAREHOUSE_POOL, doc_md="Checks that every raw record landed exactly once; records the run's figures.")
+    @task(doc_md="Checks that every raw record landed exactly once; records the run's figures.")
     def report() -> dict:
         from akhbar import pipeline
 
@@ -148,7 +157,7 @@ def akhbar_nightly():
     sources = list_sources()
     fetched = fetch.expand(source_id=sources)
     cleaned = extract_clean.expand(source_id=sources)
-    fetched >> cleaned >> enrich() >> deduplicate() >> write_lake() >> validate() >> load_warehouse() >> report()
+    fetched >> cleaned >> enrich() >> deduplicate() >> stage() >> validate() >> publish() >> report()
 
 
 akhbar_nightly()

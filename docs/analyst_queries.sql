@@ -27,4 +27,4 @@ SELECT source_id, date_source, count(*) AS articles FROM articles GROUP BY ALL O
 SELECT source_id, kind, last_night_with_articles, latest_published_at, articles FROM source_freshness ORDER BY source_id;
 -- name: Quality results of the last night
 SELECT suite, severity, count(*) FILTER (WHERE success) AS passed, count(*) FILTER (WHERE NOT success) AS failed
-FROM dq_results WHERE dt = (SELECT max(dt) FROM dq_results) GROUP BY ALL ORDER BY suite, severity;
+FROM dq_latest WHERE dt = (SELECT max(dt) FROM dq_latest) GROUP BY ALL ORDER BY suite, severity;

@@ -1,7 +1,7 @@
-"""Render docs/analyst_queries.sql with its results on a warehouse, as Markdown for the README.
+"""Render docs/analyst_queries.sql with its results on the catalog, as Markdown for the README.
 
-    .venv/bin/python docs/render_queries.py data/warehouse.duckdb            # print
-    .venv/bin/python docs/render_queries.py data/warehouse.duckdb --readme   # rewrite README's section
+    .venv/bin/python docs/render_queries.py data            # print (the data dir of `make run`)
+    .venv/bin/python docs/render_queries.py data --readme   # rewrite README's section
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from akhbar import warehouse
+from akhbar.lakehouse.sandbox import run_query
+from akhbar.lakehouse.settings import CatalogSettings
 
 HERE = Path(__file__).resolve().parent
 
@@ -39,17 +40,19 @@ def markdown_table(names, rows, width=48) -> str:
     return "\n".join([head, sep, *body])
 
 
-def render(db: str) -> str:
+def render(data_dir: str) -> str:
+    catalog = CatalogSettings.from_env(data_dir)
     parts = []
     for i, (name, sql) in enumerate(queries(), 1):
-        names, rows = warehouse.query(db, sql.rstrip(";"))
+        result = run_query(catalog, sql.rstrip(";"))
+        names, rows = result.columns, result.rows
         parts.append(f"**{i}. {name}**\n\n```sql\n{sql}\n```\n\n{markdown_table(names, rows)}\n")
     return "\n".join(parts)
 
 
 def main(argv: list[str]) -> None:
-    db = argv[0] if argv and not argv[0].startswith("--") else "data/warehouse.duckdb"
-    text = render(db)
+    data_dir = argv[0] if argv and not argv[0].startswith("--") else "data"
+    text = render(data_dir)
     if "--readme" not in argv:
         print(text)
         return

@@ -58,7 +58,7 @@ def airflow_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("airflow_home")
     env = airflow_env(home, home / "data")
     for cmd in (["db", "migrate"], ["pools", "set", "akhbar_http", "4", "fetch"],
-                ["pools", "set", "akhbar_warehouse", "1", "duckdb writer"]):
+                ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"]):
         proc = airflow(cmd, env)
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     return home

@@ -32,3 +32,18 @@ def run_context(context) -> RunContext:
     night = params.get("night")
     dt = _dt.date.fromisoformat(night) if night else night_of(context)
     return RunContext(dt=dt, run_id=context["run_id"], reprocess=bool(params.get("reprocess")), **kwargs)
+
+
+def fail_fast(stage, ctx):
+    """Run a stage; a failure that no retry can fix (an invalid registry, a failed quality gate, counts
+    that do not add up) fails the task at once, its reason first, instead of being retried."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from akhbar.config import ConfigError
+    from akhbar.pipeline import AccountingError
+    from akhbar.quality import QualityGateFailed
+
+    try:
+        return stage(ctx)
+    except (ConfigError, QualityGateFailed, AccountingError) as exc:
+        raise AirflowFailException(f"{type(exc).__name__}: {exc}") from exc

@@ -25,7 +25,7 @@ DEADLINE = "deadline_missed"
 
 _TITLES = {
     FAILURE: "akhbar: a task of the nightly run failed",
-    QUALITY: "akhbar: a critical quality gate failed; the warehouse was not loaded",
+    QUALITY: "akhbar: a critical quality gate failed; the night was not published",
     DEADLINE: "akhbar: the night has not finished by its deadline",
 }
 
@@ -137,10 +137,12 @@ def alert_from_context(context) -> Alert:
     ti = context.get("ti") or context.get("task_instance")
     exc = context.get("exception")
     event = FAILURE
-    if exc is not None and type(exc).__name__ == "QualityGateFailed":
+    # A gate failure reaches Airflow wrapped (akhbar.airflow_tasks.fail_fast: no retry can fix it).
+    cause = exc.__cause__ if exc is not None and exc.__cause__ is not None else exc
+    if cause is not None and type(cause).__name__ == "QualityGateFailed":
         event = QUALITY
     dag_run = context.get("dag_run")
-    reason = f"{type(exc).__name__}: {exc}" if exc is not None else (context.get("reason") or "unknown")
+    reason = f"{type(cause).__name__}: {cause}" if cause is not None else (context.get("reason") or "unknown")
     return Alert(
         event=event,
         dag_id=getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?"),

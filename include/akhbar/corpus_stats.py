@@ -1,12 +1,12 @@
 """Read-only figures for the Corpus page of the Airflow UI plugin (plugins/akhbar_corpus).
 
-Plain functions over a warehouse path, usable without Airflow. Each call opens the DuckDB
-file read-only and closes it before returning, so the nightly writer (one process, one
-transaction) is never kept waiting by the page for longer than one short query batch.
+Plain functions over the catalog's settings, usable without Airflow. Each call attaches the
+catalog read-only and reads one snapshot: the nightly publish never waits for the page, and the
+page never waits for it nor sees half of a night.
 
 Every chart query filters ``dt`` to the window first and aggregates with GROUP BY, so the cost
-depends on the window's rows, not on the whole warehouse. The search goes through the
-warehouse's ``search_articles`` macro with the term as a bound parameter, and is capped.
+depends on the window's rows, not on the whole catalog. The search goes through the
+catalog's ``search_articles`` macro with the term as a bound parameter, and is capped.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Any, Iterator
 import duckdb
 
 from akhbar import config
+from akhbar.lakehouse.connect import CatalogMissing
+from akhbar.lakehouse.settings import CatalogSettings
 
 DEFAULT_NIGHTS = 30
 MAX_NIGHTS = 366
@@ -32,7 +34,7 @@ TABLES = ("articles", "duplicates", "quarantine", "runs", "dq_results", "sources
 
 
 class WarehouseUnavailable(Exception):
-    """The warehouse cannot be read right now; ``reason`` is 'missing' or 'busy'."""
+    """The catalog cannot be read; ``reason`` is 'missing' (no night published yet) or 'error'."""
 
     def __init__(self, reason: str, message: str):
         super().__init__(message)
@@ -40,8 +42,8 @@ class WarehouseUnavailable(Exception):
         self.message = message
 
 
-def warehouse_path(data_dir: str | Path | None = None) -> Path:
-    return Path(data_dir or config.default_data_dir()) / "warehouse.duckdb"
+def catalog_settings(data_dir: str | Path | None = None) -> CatalogSettings:
+    return CatalogSettings.from_env(data_dir or config.default_data_dir())
 
 
 def data_docs_dir(data_dir: str | Path | None = None) -> Path:
@@ -49,37 +51,43 @@ def data_docs_dir(data_dir: str | Path | None = None) -> Path:
 
 
 @contextmanager
-def reader(db_path: str | Path, *, search: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit. ``search=True`` also loads the bundled fts extension."""
-    db_path = Path(db_path)
-    if not db_path.exists():
-        raise WarehouseUnavailable(
-            "missing", f"No warehouse yet at {db_path}: it appears after the first successful akhbar_nightly run."
-        )
-    try:
-        if search:
-            from akhbar import warehouse
+def reader(catalog: CatalogSettings, *, sandbox: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor at the latest snapshot (sandboxed: the page's queries are fixed, but its
+    search term comes from a URL), on a session the process keeps: opening one costs half a second."""
+    from akhbar.lakehouse.connect import CatalogUnavailable, forget_shared_readers, shared_reader
 
-            con = warehouse.connect(db_path, read_only=True)
-        else:
-            con = duckdb.connect(str(db_path), read_only=True,
-                                 config={"autoinstall_known_extensions": False,
-                                         "autoload_known_extensions": False})
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseUnavailable(
-                "busy", "The nightly load is writing the warehouse right now; try again in a minute."
-            ) from exc
-        raise
     try:
+        con = shared_reader(catalog, sandbox=sandbox)
+    except CatalogMissing as exc:
+        raise WarehouseUnavailable("missing", "No catalog yet: it appears after the first successful "
+                                              "akhbar_nightly run.") from exc
+    except CatalogUnavailable as exc:
+        raise WarehouseUnavailable("error", str(exc)) from exc
+    try:
+        # One transaction: every figure of a page comes from the same snapshot, and the catalog's
+        # metadata is read once for all of them.
+        con.execute("BEGIN TRANSACTION")
         yield con
+        con.execute("COMMIT")
+    except duckdb.Error:
+        forget_shared_readers()  # a broken session is not kept: the next request opens a new one
+        raise
     finally:
         con.close()
 
 
+def snapshot_id(con) -> int:
+    """The snapshot a session reads: figures of one snapshot never change."""
+    return con.execute("SELECT id FROM akhbar.current_snapshot()").fetchone()[0]
+
+
 def _tables(con) -> set[str]:
+    # duckdb_tables(), not information_schema: the latter also lists the catalog's metadata
+    # database (SQLite or PostgreSQL) table by table, ten times slower.
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
+        "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
+        "AND schema_name = 'main'"
     ).fetchall()
     return {r[0] for r in rows}
 
@@ -110,28 +118,29 @@ def window(end: _dt.date, nights: int) -> tuple[_dt.date, _dt.date, list[str]]:
     return start, end, [(start + _dt.timedelta(days=i)).isoformat() for i in range(nights)]
 
 
-def corpus_stats(db_path: str | Path, *, end: _dt.date | None = None, nights: int = DEFAULT_NIGHTS) -> dict:
+def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, nights: int = DEFAULT_NIGHTS) -> dict:
     """Every figure of the page for the ``nights`` nights ending at ``end`` (default: the latest night).
 
-    Raises :class:`WarehouseUnavailable` when the file does not exist or is locked by the writer.
+    Raises :class:`WarehouseUnavailable` when no catalog exists yet.
     """
     nights = max(1, min(int(nights), MAX_NIGHTS))
-    with reader(db_path) as con:
+    with reader(catalog) as con:
         present = _tables(con)
         missing = [t for t in TABLES if t not in present]
         if "articles" in missing:
-            raise WarehouseUnavailable("missing", "The warehouse has no articles table yet: run akhbar_nightly.")
+            raise WarehouseUnavailable("missing", "The catalog has no articles table yet: run akhbar_nightly.")
         last = latest_night(con, present)
         if end is None:
             end = last
         if end is None:
             return {"available": True, "empty": True, "latest_night": None, "window": None,
-                    "totals": _totals(con, present), "message": "The warehouse holds no night yet."}
+                    "totals": _totals(con, present), "message": "The catalog holds no night yet."}
         start, end, days = window(end, nights)
         params = [start, end]
         out: dict[str, Any] = {
             "available": True,
             "empty": False,
+            "snapshot_id": snapshot_id(con),
             "latest_night": _iso(last),
             "window": {"start": start.isoformat(), "end": end.isoformat(), "nights": days},
             "totals": _totals(con, present),
@@ -168,7 +177,7 @@ def corpus_stats(db_path: str | Path, *, end: _dt.date | None = None, nights: in
         if "dq_results" in present:
             out["quality_failures"] = _records(con.execute(
                 """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
-                   FROM dq_results WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
+                   FROM dq_latest WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
                 params))
             out["latest_quality"] = _latest_quality(con)
         else:
@@ -236,13 +245,13 @@ def clean_query(q: str | None) -> str:
     return " ".join(q.split())[:MAX_QUERY_CHARS]
 
 
-def search(db_path: str | Path, q: str | None, *, limit: int = SEARCH_LIMIT) -> dict:
+def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT) -> dict:
     """Top articles for ``q`` through ``search_articles`` (term bound as a parameter, at most ``limit``)."""
     term = clean_query(q)
     limit = max(1, min(int(limit), SEARCH_LIMIT))
     if not term:
         return {"query": term, "count": 0, "limit": limit, "results": []}
-    with reader(db_path, search=True) as con:
+    with reader(catalog) as con:
         cur = con.execute(
             """SELECT s.article_id, s.title, s.published_at, s.dt, s.source_id, s.lang,
                       round(s.score, 4) AS score, a.url, left(a.text, 240) AS snippet
@@ -264,7 +273,7 @@ def data_docs_links(docs_dir: str | Path, latest_quality: dict | None) -> dict:
     run_id = latest_quality["run_id"]
     for suite in sorted({r["suite"] for r in latest_quality["results"]}):
         run_dir = docs_dir / "validations" / suite / run_id
-        # Names come from the warehouse: keep only paths that stay under the Data Docs root.
+        # Names come from the catalog: keep only paths that stay under the Data Docs root.
         try:
             if not run_dir.resolve().is_relative_to(docs_dir.resolve()) or not run_dir.is_dir():
                 continue

@@ -689,7 +689,28 @@ def deduplicate(
     with Timer(counts), _locked(index_dir):
         _check_format(index_dir, params)
         result = _deduplicate_locked(_conform(articles), index_dir, dt, params, counts)
+        counts.extra["index_generation"] = _bump_generation(index_dir)
     return result
+
+
+_GENERATION_FILE = "_generation"
+
+
+def index_generation(index_dir: pathlib.Path) -> int:
+    """How many deduplications have changed the index so far. A night whose deduplication saw
+    generation g is stale if the index is past g when the night is published: another night's
+    deduplication ran in between and may have changed this night's heads."""
+    path = pathlib.Path(index_dir) / _GENERATION_FILE
+    try:
+        return int(path.read_text().strip() or 0)
+    except FileNotFoundError:
+        return 0
+
+
+def _bump_generation(index_dir: pathlib.Path) -> int:
+    generation = index_generation(index_dir) + 1
+    _atomic_write_text(index_dir / _GENERATION_FILE, str(generation))
+    return generation
 
 
 def _deduplicate_locked(articles, index_dir, dt, params, counts) -> DedupResult:
@@ -988,6 +1009,8 @@ def _duplicates_table(*, ids, dup_of, kinds, sims, source, url, title, dts) -> p
             "url": pa.array(url, pa.string()),
             "title": pa.array(title, pa.string()),
             "dt": pa.array(dts, pa.date32()),
+            # Filled at publish from the article's own row (the index does not keep record ids).
+            "record_id": pa.nulls(len(ids), pa.string()),
         },
         schema=DUPLICATES,
     )

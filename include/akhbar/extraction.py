@@ -956,18 +956,25 @@ def _extract_one(rec: dict, dt: _dt.date) -> tuple[dict | None, str | None, str 
                 doc.update(published_raw=found[0], published_at=found[1])
                 doc["date_source"] = "text" if found is not None and doc["published_raw"] in text else "url"
         return doc, None, None
+    # An undated feed item's page was dated at fetch time (to know its night): that date is
+    # carried in meta_published and kept, not decided again (akhbar.sources.page_dates).
+    from akhbar.sources.page_dates import read_page_date
+
+    carried = read_page_date(rec.get("meta_published"))
     try:
         page = extract_html(
             body,
             url=url,
             headers=_headers_dict(rec.get("headers")),
-            feed_published=rec.get("meta_published"),
+            feed_published=carried.published_at.isoformat() if carried else rec.get("meta_published"),
             tz=tz,
             lang_hint=lang_hint,
             reference=dt,
         )
     except UnknownEncodingError as exc:
         return None, "unknown_encoding", str(exc)
+    if carried is not None and page.date_source == "feed":
+        page.published_raw, page.date_source = carried.raw, carried.date_source
     letters = sum(ch.isalpha() for ch in page.text[:200]) if page.text else 0
     if letters < _MIN_LETTERS:
         return None, "no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})"

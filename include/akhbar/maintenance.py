@@ -1,4 +1,4 @@
-"""Housekeeping of the data dir: raw-zone retention, lake compaction, warehouse upkeep."""
+"""Housekeeping of the data dir: raw-zone retention, catalog upkeep, leftovers of killed processes."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ import shutil
 import time
 from pathlib import Path
 
-import pyarrow.dataset as ds
-import pyarrow.fs as pafs
-
-from akhbar import lake
 from akhbar.stats import StageCounts, Timer
 
 log = logging.getLogger(__name__)
 
-# Temporary files older than this in the lake's staging folder are leftovers of a killed writer.
-STALE_STAGING_SECONDS = 6 * 3600
+# Temporary files older than this are leftovers of a killed writer (no writer runs this long).
+STALE_TEMP_SECONDS = 6 * 3600
+_TEMP_PATTERNS = ("*.tmp", ".*.tmp")
 
 
 def expire_raw(data_dir: Path, *, keep_days: int, today: _dt.date) -> StageCounts:
-    """Delete raw-zone nights older than ``keep_days`` (the lake and warehouse keep their rows)."""
+    """Delete raw-zone nights older than ``keep_days`` (the catalog keeps their rows)."""
     counts = StageCounts(stage="expire_raw")
     with Timer(counts):
         cutoff = today - _dt.timedelta(days=keep_days)
@@ -41,56 +38,34 @@ def expire_raw(data_dir: Path, *, keep_days: int, today: _dt.date) -> StageCount
     return counts
 
 
-def compact_lake(lake_root: str | Path, *, tables=tuple(lake.LAKE_TABLES)) -> StageCounts:
-    """Rewrite partitions made of several files or undersized row groups into one file each.
-
-    The nightly writer already writes one file per partition; files dropped in by other tools
-    or older releases are folded back in, and leftovers of killed writers are removed.
-    """
-    counts = StageCounts(stage="compact_lake")
+def remove_stale_temporaries(data_dir: Path, *, older_than_seconds: float = STALE_TEMP_SECONDS) -> StageCounts:
+    """Temporary files of writers killed mid-write (``*.tmp``) and DuckDB spill folders, under the
+    data dir's work, raw and state folders."""
+    counts = StageCounts(stage="remove_stale_temporaries")
+    now = time.time()
     with Timer(counts):
-        fs, base = lake._fs_and_path(lake_root)
-        for table in tables:
-            for day in lake.list_partitions(lake_root, table):
-                directory = f"{base}/{table}/dt={day.isoformat()}"
-                files = [i for i in fs.get_file_info(pafs.FileSelector(directory)) if i.is_file
-                         and i.base_name.endswith(".parquet")]
-                counts.records_in += 1
-                if len(files) <= 1:
-                    counts.records_out += 1
-                    continue
-                merged = ds.dataset([f.path for f in files], filesystem=fs, format="parquet").to_table()
-                lake.write_partition(lake_root, table, day, merged)
-                for f in files:
-                    if f.base_name != "part-0.parquet":
-                        fs.delete_file(f.path)
-                counts.changed += 1
-                counts.records_out += 1
-                log.info("compacted %s/%s: %d files -> 1", table, day, len(files))
-        staging = f"{base}/_staging"
-        now = time.time()
-        for info in fs.get_file_info(pafs.FileSelector(staging, allow_not_found=True)):
-            if info.is_file and info.mtime is not None and now - info.mtime.timestamp() > STALE_STAGING_SECONDS:
-                fs.delete_file(info.path)
-                counts.extra["stale_staging_removed"] = counts.extra.get("stale_staging_removed", 0) + 1
+        for folder in ("work", "raw", "state", "dedup"):
+            base = Path(data_dir) / folder
+            if not base.exists():
+                continue
+            for pattern in _TEMP_PATTERNS:
+                for path in base.rglob(pattern):
+                    counts.records_in += 1
+                    if path.is_file() and now - path.stat().st_mtime > older_than_seconds:
+                        path.unlink(missing_ok=True)
+                        counts.rejected += 1
     return counts
 
 
-def upkeep_warehouse(db_path: Path) -> StageCounts:
-    """Rebuild the full-text indexes and checkpoint the DuckDB file (the single writer)."""
-    from akhbar import warehouse
+def maintain_catalog(data_dir: Path, *, keep_days: int, grace_hours: float) -> StageCounts:
+    """DuckLake's own upkeep (merge small files, expire old snapshots except exported ones, delete
+    unreferenced files), under the catalog's writer lock."""
+    from akhbar.lakehouse.maintenance import maintain_catalog as run
+    from akhbar.lakehouse.settings import CatalogSettings
 
-    counts = StageCounts(stage="upkeep_warehouse")
+    counts = StageCounts(stage="maintain_catalog")
     with Timer(counts):
-        if not Path(db_path).exists():
-            log.info("no warehouse yet at %s", db_path)
-            return counts
-        con = warehouse.connect(db_path)
-        try:
-            warehouse.ensure_schema(con)
-            warehouse.rebuild_search_index(con)
-            con.execute("CHECKPOINT")
-            counts.records_in = counts.records_out = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            con.close()
+        settings = CatalogSettings.from_env(data_dir)
+        counts.extra.update(run(settings, keep_days=keep_days, grace_hours=grace_hours,
+                                temp_dir=Path(data_dir) / "work" / "duckdb-tmp"))
     return counts

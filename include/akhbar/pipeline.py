@@ -20,19 +20,21 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from akhbar import lake
 from akhbar.config import Registry, default_data_dir, default_sources_path, load_registry
 from akhbar.hashing import sha256_hex, stable_id
+from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.progress import track
 from akhbar.schema import QUARANTINE, RAW_RECORD
 from akhbar.stats import StageCounts, Timer
 
 log = logging.getLogger(__name__)
 
-# Records per batch between stages: bounded memory whatever the size of a night.
+# Records per batch through extraction, cleaning and enrichment.
 BATCH_ROWS = 2_000
+# Row groups of work files: a later stage can stream a file group by group.
+WORK_ROW_GROUP_ROWS = 65_536
 
-STAGES = ("fetch", "extract_clean", "enrich", "dedup", "write_lake", "validate", "load_warehouse", "report")
+STAGES = ("fetch", "extract_clean", "enrich", "dedup", "stage", "validate", "publish", "report")
 
 
 class AccountingError(RuntimeError):
@@ -46,15 +48,12 @@ class RunContext:
     sources_path: Path = field(default_factory=default_sources_path)
     run_id: str = ""
     reprocess: bool = False  # rebuild the night from the raw zone; never fetch
-    lake_root: str = ""  # a folder or s3://bucket/prefix; defaults to <data_dir>/lake
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "sources_path", Path(self.sources_path).resolve())
         if not self.run_id:
             object.__setattr__(self, "run_id", f"manual__{self.dt.isoformat()}__{uuid.uuid4().hex[:8]}")
-        if not self.lake_root:
-            object.__setattr__(self, "lake_root", os.environ.get("AKHBAR_LAKE_ROOT") or str(self.data_dir / "lake"))
 
     # Where things live under the data dir.
     def raw_path(self, source_id: str) -> Path:
@@ -65,8 +64,13 @@ class RunContext:
         return self.data_dir / "work" / f"dt={self.dt.isoformat()}"
 
     @property
-    def warehouse_path(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
+    def staged_dir(self) -> Path:
+        return self.work_dir / "staged"
+
+    @property
+    def catalog(self) -> CatalogSettings:
+        """Where the lakehouse catalog is (AKHBAR_CATALOG, AKHBAR_LAKE_ROOT; default under the data dir)."""
+        return CatalogSettings.from_env(self.data_dir)
 
     @property
     def quality_dir(self) -> Path:
@@ -89,7 +93,7 @@ def _atomic_write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     # Row groups of the lake's size, so a later stage can stream the file group by group.
-    pq.write_table(table, tmp, compression="zstd", row_group_size=lake.ROW_GROUP_SIZE)
+    pq.write_table(table, tmp, compression="zstd", row_group_size=WORK_ROW_GROUP_ROWS)
     os.replace(tmp, path)
 
 
@@ -152,9 +156,10 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
         tmp = path.with_name(f".records.{uuid.uuid4().hex}.tmp")
         errors = 0
         failure: BaseException | None = None
+        fetched = StageCounts(stage=counts.stage)  # the fetch's own figures: skips by cause, 304s, robots...
         with pq.ParquetWriter(tmp, RAW_RECORD, compression="zstd") as writer:
             try:
-                batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch")
+                batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch", counts=fetched)
                 for batch in track(batches, stage=f"fetch {source_id}"):
                     writer.write_batch(batch)
                     counts.records_out += batch.num_rows
@@ -174,6 +179,7 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
                 errors += 1
         os.replace(tmp, path)
         counts.records_in = counts.records_out
+        counts.extra.update(fetched.extra)
         counts.extra["fetch_errors"] = errors
     result = _save_counts(ctx, counts)
     if failure is not None:
@@ -214,6 +220,8 @@ def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
     from akhbar.quarantine import QuarantineBuilder
     from akhbar.schema import CLEANED_DOCUMENT
 
+    # A new extraction starts the night's audit afresh: sources set aside by an earlier audit come back.
+    _set_aside_file(ctx).unlink(missing_ok=True)
     files = [f for f in _raw_files(ctx) if source_id is None or _source_of(f) == source_id]
     total_extract, total_clean = StageCounts(stage="extract"), StageCounts(stage="clean")
     for path in files:
@@ -266,9 +274,46 @@ def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
 
 
 def _night_parts(ctx: RunContext, kind: str) -> list[Path]:
-    """This night's per-source hand-over files, for the sources of this night's raw zone only."""
-    path_of = _cleaned_path if kind == "cleaned" else _quarantine_path
-    return [p for f in _raw_files(ctx) if (p := path_of(ctx, _source_of(f))).exists()]
+    """This night's per-source hand-over files, for the sources of this night's raw zone only. A
+    source set aside by the quality gate has no cleaned documents, and all its records quarantined."""
+    excluded = _set_aside(ctx)
+    parts = []
+    for raw_file in _raw_files(ctx):
+        sid = _source_of(raw_file)
+        if sid in excluded:
+            path = _set_aside_quarantine_path(ctx, sid) if kind == "quarantine" else None
+        else:
+            path = (_cleaned_path if kind == "cleaned" else _quarantine_path)(ctx, sid)
+        if path is not None and path.exists():
+            parts.append(path)
+    return parts
+
+
+def _set_aside_file(ctx: RunContext) -> Path:
+    return ctx.work_dir / "set_aside_sources.json"
+
+
+def _set_aside(ctx: RunContext) -> dict[str, str]:
+    """Sources the quality gate set aside tonight, with the reason."""
+    path = _set_aside_file(ctx)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _set_aside_quarantine_path(ctx: RunContext, source_id: str) -> Path:
+    return ctx.work_dir / "quarantine" / f"source={source_id}.set-aside.parquet"
+
+
+def _quarantine_whole_source(ctx: RunContext, source_id: str, reason: str) -> None:
+    """Every raw record of a source into the quarantine, with its bytes and the gate's reason."""
+    raw_file = next(f for f in _raw_files(ctx) if _source_of(f) == source_id)
+    raw = pq.read_table(raw_file, columns=["record_id", "source_id", "locator", "body"])
+    n = raw.num_rows
+    table = pa.table({
+        "record_id": raw.column("record_id"), "source_id": raw.column("source_id"),
+        "stage": pa.array(["validate"] * n), "reason": pa.array(["source_failed_quality"] * n),
+        "detail": pa.array([reason[:2000]] * n), "locator": raw.column("locator"), "body": raw.column("body"),
+        "dt": pa.array([ctx.dt] * n, pa.date32())}).cast(QUARANTINE)
+    _atomic_write(table, _set_aside_quarantine_path(ctx, source_id))
 
 
 def _docfreq_dir(ctx: RunContext) -> Path:
@@ -320,45 +365,74 @@ def dedup(ctx: RunContext) -> dict:
     return _save_counts(ctx, result.counts)
 
 
-def write_lake(ctx: RunContext) -> dict:
-    """Write the night's partitions; each replaces that night only, atomically."""
-    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+def _work_files(ctx: RunContext) -> "WorkFiles":
+    """The night as the stages up to dedup left it in the work dir."""
+    from akhbar.lakehouse.staging import WorkFiles
 
-    counts = StageCounts(stage="write_lake")
+    demoted = ctx.work_dir / "demoted.parquet"
+    doc_freq = _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet"
+    return WorkFiles(
+        articles=ctx.work_dir / "articles.parquet",
+        places=ctx.work_dir / "article_places.parquet",
+        dates=ctx.work_dir / "article_dates.parquet",
+        keywords=ctx.work_dir / "article_keywords.parquet",
+        quarantine=tuple(_night_parts(ctx, "quarantine")),
+        demoted=demoted if demoted.exists() else None,
+        doc_freq=doc_freq if doc_freq.exists() else None,
+    )
+
+
+def _staged_manifest(ctx: RunContext) -> Path:
+    return ctx.work_dir / "staged.json"
+
+
+def _staged_night(ctx: RunContext) -> "StagedNight":
+    from akhbar.lakehouse.staging import StagedNight
+
+    path = _staged_manifest(ctx)
+    if not path.exists():
+        raise FileNotFoundError(f"night {ctx.dt} has not been staged ({path} is missing): run the stage task first")
+    return StagedNight.load(path)
+
+
+def stage(ctx: RunContext) -> dict:
+    """Stage the night for publishing: its rows as Parquet files shaped like the catalog's tables
+    (its full-text index too), under the catalog's data path but not yet in the catalog."""
+    from akhbar.lakehouse.staging import stage_night
+
+    counts = StageCounts(stage="stage")
     with Timer(counts):
-        # Streamed from the work file: the night's texts are not held in memory again.
-        articles_path = ctx.work_dir / "articles.parquet"
-        articles = ds.dataset(articles_path, format="parquet")
-        n_articles = articles.count_rows()  # from the file's footer
-        quarantine = _concat([pq.read_table(p) for p in _night_parts(ctx, "quarantine")], QUARANTINE)
-        tables = {
-            "articles": articles,
-            "quarantine": quarantine,
-            "article_places": _read(ctx.work_dir / "article_places.parquet", ARTICLE_PLACES),
-            "article_dates": _read(ctx.work_dir / "article_dates.parquet", ARTICLE_DATES),
-            "article_keywords": _read(ctx.work_dir / "article_keywords.parquet", ARTICLE_KEYWORDS),
-        }
-        for name, table in tables.items():
-            lake.write_partition(ctx.lake_root, name, ctx.dt, table)
-            counts.extra[name] = n_articles if name == "articles" else table.num_rows
-        counts.records_in = counts.records_out = n_articles + quarantine.num_rows
+        staged = stage_night(ctx.catalog, _work_files(ctx), night=ctx.dt, run_id=ctx.run_id,
+                             temp_dir=ctx.work_dir / "duckdb-tmp",
+                             memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"))
+        staged.save(_staged_manifest(ctx))
+        counts.records_in = counts.records_out = staged.rows.get("articles", 0) + staged.rows.get("duplicates", 0)
+        counts.extra.update(rows=staged.rows, location=staged.location)
     return _save_counts(ctx, counts)
 
 
 def _history(ctx: RunContext) -> pa.Table:
-    """Articles per source on each of the seven nights before this one (for volume checks)."""
-    import pyarrow.compute as pc
+    """Articles per source (duplicates included) on each of the seven published nights before this one."""
+    from akhbar.lakehouse.connect import CatalogMissing
+    from akhbar.lakehouse.session import reader_session
 
+    empty = pa.table({"dt": pa.array([], pa.date32()), "source_id": pa.array([], pa.string()),
+                      "n_articles": pa.array([], pa.int64())})
     start = ctx.dt - _dt.timedelta(days=7)
     try:
-        data = lake.dataset(ctx.lake_root, "articles")
-        table = data.to_table(columns=["dt", "source_id"],
-                              filter=(pc.field("dt") >= start) & (pc.field("dt") < ctx.dt))
-    except (FileNotFoundError, pa.ArrowInvalid):
-        return pa.table({"dt": pa.array([], pa.date32()), "source_id": pa.array([], pa.string()),
-                         "n_articles": pa.array([], pa.int64())})
-    grouped = table.group_by(["dt", "source_id"]).aggregate([("source_id", "count")])
-    return grouped.rename_columns(["dt", "source_id", "n_articles"])
+        with reader_session(ctx.catalog) as con:
+            present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                                 "WHERE database_name = current_database()").fetchall()}
+            if not {"articles", "duplicates"} <= present:
+                return empty
+            return con.execute(
+                """SELECT dt, source_id, count(*)::BIGINT AS n_articles FROM (
+                       SELECT dt, source_id FROM articles WHERE dt >= ? AND dt < ?
+                       UNION ALL SELECT dt, source_id FROM duplicates WHERE dt >= ? AND dt < ?)
+                   GROUP BY dt, source_id ORDER BY dt, source_id""",
+                [start, ctx.dt, start, ctx.dt]).fetch_arrow_table().cast(empty.schema)
+    except CatalogMissing:
+        return empty
 
 
 def _indexed_article_ids(ctx: RunContext) -> pa.Array | None:
@@ -370,105 +444,197 @@ def _indexed_article_ids(ctx: RunContext) -> pa.Array | None:
                              for p in files])
 
 
+def _raw_light(ctx: RunContext) -> pa.Table:
+    """The night's raw records without their bodies (the raw suite checks schema, keys and sources;
+    an all-null body column keeps the file's type)."""
+    light = [n for n in RAW_RECORD.names if n != "body"]
+    raw = _concat([pq.read_table(p, columns=light) for p in _raw_files(ctx)],
+                  pa.schema([RAW_RECORD.field(n) for n in light]))
+    return raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
+
+
+def _audit(ctx: RunContext, work) -> "QualityReport":
+    """Great Expectations over the night's work files, from which the staged files were made
+    (nothing of the night is published yet)."""
+    from akhbar.quality import validate_night
+    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+
+    raw = _without_set_aside(ctx, _raw_light(ctx))
+    # A lazy scan: the suites read the texts only as lengths, batch by batch.
+    articles = ds.dataset(work.articles, format="parquet")
+    return validate_night(
+        dt=ctx.dt, run_id=ctx.run_id, articles=articles, raw_count=raw.num_rows,
+        quarantine=_without_set_aside(ctx, _concat([pq.read_table(p) for p in work.quarantine], QUARANTINE)),
+        places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
+        keywords=_read(work.keywords, ARTICLE_KEYWORDS), history=_history(ctx), quality_dir=ctx.quality_dir,
+        raw=raw, known_article_ids=_indexed_article_ids(ctx),
+    )
+
+
+def _without_set_aside(ctx: RunContext, table: pa.Table) -> pa.Table:
+    """The rows of sources the gate has not set aside: a set-aside source is quarantined whole for a
+    failure already recorded, and the night's audit is of the rest (the accounting still counts it)."""
+    import pyarrow.compute as pc
+
+    set_aside = list(_set_aside(ctx))
+    if not set_aside or not table.num_rows:
+        return table
+    return table.filter(pc.invert(pc.is_in(table.column("source_id"), value_set=pa.array(set_aside))))
+
+
+def _record_dq_results(ctx: RunContext, results: pa.Table) -> None:
+    """Append a validation's results to dq_results: every validation is kept, failed nights and
+    audits repeated after a source was set aside included (dq_latest shows the latest of a night)."""
+    from akhbar.lakehouse.session import writer_session
+
+    with writer_session(ctx.catalog, f"quality results of {ctx.dt} ({ctx.run_id})",
+                        temp_dir=ctx.work_dir / "duckdb-tmp") as con:
+        con.execute("BEGIN TRANSACTION")
+        con.register("_night_dq", results)
+        con.execute("INSERT INTO dq_results SELECT * FROM _night_dq")
+        con.execute("COMMIT")
+
+
 def validate(ctx: RunContext) -> dict:
-    """Great Expectations over the night's lake partitions; a critical failure stops the run."""
-    from akhbar.quality import QualityGateFailed, validate_night
+    """Audit the staged night: accounting, then Great Expectations. A critical failure stops the
+    run before anything is published; the results are kept in dq_results and the Data Docs either way."""
+    from akhbar.quality import QualityGateFailed
 
     counts = StageCounts(stage="validate")
     with Timer(counts):
-        raw_files = _raw_files(ctx)
-        # Everything but the page bodies: the raw suite checks the stored schema, keys and sources,
-        # and bodies would cost memory for nothing (an all-null body column keeps the file's type).
-        light = [n for n in RAW_RECORD.names if n != "body"]
-        raw = _concat([pq.read_table(p, columns=light) for p in raw_files], pa.schema([RAW_RECORD.field(n) for n in light]))
-        raw = raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
-        raw_count = raw.num_rows
-        # A lazy scan: the suites read the texts only as lengths, batch by batch.
-        articles = lake.scan_partition(ctx.lake_root, "articles", ctx.dt)
-        report = validate_night(
-            dt=ctx.dt,
-            run_id=ctx.run_id,
-            articles=articles,
-            raw_count=raw_count,
-            quarantine=lake.read_partition(ctx.lake_root, "quarantine", ctx.dt),
-            places=lake.read_partition(ctx.lake_root, "article_places", ctx.dt),
-            dates=lake.read_partition(ctx.lake_root, "article_dates", ctx.dt),
-            keywords=lake.read_partition(ctx.lake_root, "article_keywords", ctx.dt),
-            history=_history(ctx),
-            quality_dir=ctx.quality_dir,
-            raw=raw,
-            known_article_ids=_indexed_article_ids(ctx),
-        )
+        accounting = check_accounting(ctx)  # raises AccountingError: nothing published
+        report = _audit(ctx, _work_files(ctx))
+        _record_dq_results(ctx, report.results)
+        if not report.passed and _set_aside_failing_sources(ctx, report):
+            counts.extra["set_aside_sources"] = _set_aside(ctx)
+            accounting = check_accounting(ctx)
+            report = _audit(ctx, _work_files(ctx))
+            _record_dq_results(ctx, report.results)
         _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
-        counts.records_in = counts.records_out = articles.count_rows()
+        counts.records_in = counts.records_out = accounting["articles"] + accounting["duplicates"]
         counts.extra.update(critical_failures=report.critical_failures,
                             warning_failures=report.warning_failures,
                             data_docs=str(report.data_docs_index) if report.data_docs_index else None)
     _save_counts(ctx, counts)
     if not report.passed:
-        from akhbar import warehouse
-
-        # The night is not loaded, but its quality results are: they say why.
-        warehouse.record_dq_results(ctx.warehouse_path, ctx.dt, report.results)
         failed = [r for r in report.results.to_pylist() if not r["success"] and r["severity"] == "critical"]
         names = "; ".join(f"{r['suite']}: {r['expectation']}({r.get('column') or ''})" for r in failed)
         raise QualityGateFailed(f"night {ctx.dt}: {report.critical_failures} critical expectation(s) failed: "
-                                f"{names}. The warehouse was not loaded. Data Docs: {report.data_docs_index}")
+                                f"{names}. Nothing was published; the staged night is in {ctx.work_dir}. "
+                                f"Data Docs: {report.data_docs_index}")
     return counts.as_dict()
 
 
-def load_warehouse(ctx: RunContext) -> dict:
-    """Merge the night into DuckDB in one transaction (the single writer)."""
-    from akhbar import warehouse
+def _night_tables(ctx: RunContext) -> "NightTables":
+    from akhbar.quality.isolation import NightTables
+    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
-    counts = StageCounts(stage="load_warehouse")
+    work = _work_files(ctx)
+    return NightTables(articles=_read(work.articles, ARTICLE),
+                       quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
+                       places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
+                       keywords=_read(work.keywords, ARTICLE_KEYWORDS), raw=_raw_light(ctx), history=_history(ctx),
+                       known_article_ids=_indexed_article_ids(ctx))
+
+
+def _set_aside_failing_sources(ctx: RunContext, report) -> bool:
+    """A source that fails the gate alone is set aside (all its records quarantined with the reason)
+    and the rest of the night is enriched, deduplicated and staged again, so that one broken source
+    does not cost the others their night. False when no source, or every source, fails alone."""
+    from akhbar.quality.isolation import failing_sources
+
+    night = _night_tables(ctx)
+    with_records = set(night.raw.column("source_id").to_pylist())
+    failing = failing_sources(night, dt=ctx.dt, run_id=ctx.run_id, quality_dir=ctx.work_dir / "quality-by-source")
+    if not failing or {f.source_id for f in failing} >= with_records:
+        return False
+    set_aside = {**_set_aside(ctx), **{f.source_id: f.reason for f in failing}}
+    for source_id, reason in set_aside.items():
+        _quarantine_whole_source(ctx, source_id, reason)
+    path = _set_aside_file(ctx)
+    path.write_text(json.dumps(set_aside, ensure_ascii=False, indent=1), encoding="utf-8")
+    log.warning("night %s: sources set aside by the quality gate: %s", ctx.dt, set_aside)
+    enrich(ctx)
+    dedup(ctx)
+    stage(ctx)
+    return True
+
+
+def _dedup_is_stale(ctx: RunContext) -> bool:
+    """Another night's deduplication ran after this night's: its heads may have changed."""
+    from akhbar.dedup import index_generation
+
+    path = ctx.work_dir / "counts" / "dedup.json"
+    seen = json.loads(path.read_text(encoding="utf-8")).get("extra", {}).get("index_generation") if path.exists() else None
+    return seen is not None and index_generation(ctx.dedup_dir) != seen
+
+
+def publish(ctx: RunContext) -> dict:
+    """Move the audited night into the catalog in one transaction (the catalog's single writer)."""
+    from akhbar.lakehouse.publish import publish_night
+    from akhbar.lakehouse.session import writer_session
+
+    counts = StageCounts(stage="publish")
     with Timer(counts):
-        dq_path = ctx.work_dir / "dq_results.parquet"
-        figures = warehouse.load_night(
-            ctx.warehouse_path,
-            lake_root=ctx.lake_root,
-            dt=ctx.dt,
-            demoted=_read(ctx.work_dir / "demoted.parquet") if (ctx.work_dir / "demoted.parquet").exists() else None,
-            dq_results=_read(dq_path) if dq_path.exists() else None,
-            sources=ctx.registry().sources,
-            doc_freq=_read(df_path) if (df_path := _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet").exists()
-            else None,
-        )
-        counts.records_in = figures["articles"] + figures["duplicates"] + figures["quarantine"]
-        counts.records_out = figures["articles"]
-        counts.duplicates = figures["duplicates"]
-        counts.rejected = figures["quarantine"]
-        counts.extra.update(figures)
+        with writer_session(ctx.catalog, f"publish night {ctx.dt} ({ctx.run_id})",
+                            temp_dir=ctx.work_dir / "duckdb-tmp") as con:
+            if _dedup_is_stale(ctx):
+                # Published as staged, this night would undo what a later deduplication decided
+                # (runs of two nights at once): stage and audit it again first, under the lock.
+                log.warning("night %s: another night was deduplicated since this one; deduplicating, "
+                            "staging and auditing it again before publishing", ctx.dt)
+                counts.extra["restaged"] = True
+                dedup(ctx)
+                stage(ctx)
+                validate(ctx)
+            figures = publish_night(con, _staged_night(ctx), sources=ctx.registry().sources)
+        counts.records_in = figures.articles + figures.duplicates + figures.quarantine
+        counts.records_out = figures.articles
+        counts.duplicates = figures.duplicates
+        counts.rejected = figures.quarantine
+        counts.extra.update(articles=figures.articles, duplicates=figures.duplicates, quarantine=figures.quarantine,
+                            demoted=figures.demoted, by_lang=figures.by_lang, snapshot_id=figures.snapshot_id)
     return _save_counts(ctx, counts)
 
 
+def _staged_record_ids(ctx: RunContext) -> dict[str, list[str]]:
+    """Record ids of the staged night's articles, duplicates and quarantined records."""
+    import duckdb
+
+    from akhbar.lakehouse.staging import staging_session
+
+    staged = _staged_night(ctx)
+    out = {}
+    con = staging_session(ctx.catalog, memory_limit="1GB", temp_dir=ctx.work_dir / "duckdb-tmp")
+    try:
+        for table in ("articles", "duplicates", "quarantine"):
+            files = staged.files.get(table) or []
+            out[table] = [r[0] for r in con.execute(
+                "SELECT record_id FROM read_parquet(?, hive_partitioning = false)", [files]).fetchall()] if files else []
+    except duckdb.Error:
+        con.close()
+        raise
+    con.close()
+    return out
+
+
 def check_accounting(ctx: RunContext) -> dict:
-    """Every raw record ends in exactly one place: article, duplicate, or quarantine."""
+    """Every raw record of the staged night ends in exactly one place: article, duplicate, or quarantine."""
+    from collections import Counter
+
     raw_ids: list[str] = []
     for path in _raw_files(ctx):
         raw_ids += pq.read_table(path, columns=["record_id"]).column("record_id").to_pylist()
-    articles = lake.read_partition(ctx.lake_root, "articles", ctx.dt)
-    quarantine = lake.read_partition(ctx.lake_root, "quarantine", ctx.dt)
-    article_ids = articles.column("record_id").to_pylist()
-    quarantine_ids = quarantine.column("record_id").to_pylist()
-    n_duplicates = articles.num_rows - articles.column("duplicate_of").null_count
-    figures = {
-        "raw": len(raw_ids),
-        "articles": articles.num_rows - n_duplicates,
-        "duplicates": n_duplicates,
-        "quarantined": len(quarantine_ids),
-    }
-    problems = []
-    raw_set = set(raw_ids)
+    staged = _staged_record_ids(ctx)
+    figures = {"raw": len(raw_ids), "articles": len(staged["articles"]), "duplicates": len(staged["duplicates"]),
+               "quarantined": len(staged["quarantine"])}
     # A record repeated in the raw zone is quarantined once as "repeated_record" on top of its first copy.
-    landed = article_ids + quarantine_ids
-    from collections import Counter
-
-    landed_counts = Counter(landed)
-    raw_counts = Counter(raw_ids)
-    lost = sorted(raw_set - set(landed))
-    unknown = sorted(set(landed) - raw_set)
+    landed = staged["articles"] + staged["duplicates"] + staged["quarantine"]
+    landed_counts, raw_counts = Counter(landed), Counter(raw_ids)
+    lost = sorted(set(raw_ids) - set(landed))
+    unknown = sorted(set(landed) - set(raw_ids))
     twice = sorted(rid for rid, n in landed_counts.items() if n > raw_counts.get(rid, 0))
+    problems = []
     if lost:
         problems.append(f"{len(lost)} raw record(s) ended nowhere, e.g. {lost[:3]}")
     if unknown:
@@ -483,29 +649,65 @@ def check_accounting(ctx: RunContext) -> dict:
     return figures
 
 
+def _published_accounting(ctx: RunContext, staged: dict) -> dict:
+    """The published night against the audited one: the same records, split the same way or with
+    articles moved to duplicates by a later publish (a demotion)."""
+    from akhbar.lakehouse.session import reader_session
+
+    with reader_session(ctx.catalog) as con:
+        count = lambda table: con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt]).fetchone()[0]  # noqa: E731
+        published = {"articles": count("articles"), "duplicates": count("duplicates"), "quarantined": count("quarantine")}
+    if sum(published.values()) != staged["raw"]:
+        raise AccountingError(f"night {ctx.dt}: {staged['raw']} raw records but the catalog holds "
+                              f"{sum(published.values())} for this night ({published})")
+    return {**staged, **published, "balanced": True}
+
+
 def _aggregate_counts(ctx: RunContext) -> None:
     """Per-source figures (fetch:ID, extract:ID, clean:ID) summed into one row per stage."""
     enabled = set(list_sources(ctx))
     totals: dict[str, StageCounts] = {}
     for path in sorted((ctx.work_dir / "counts").glob("*:*.json")):
-        stage, _, sid = path.stem.partition(":")
+        stage_name, _, sid = path.stem.partition(":")
         if sid not in enabled:
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         data.pop("stage", None)
-        totals.setdefault(stage, StageCounts(stage=stage)).merge(StageCounts(stage=stage, **data))
+        totals.setdefault(stage_name, StageCounts(stage=stage_name)).merge(StageCounts(stage=stage_name, **data))
     for counts in totals.values():
         _save_counts(ctx, counts)
 
 
+def _record_runs(ctx: RunContext, rows: list[dict]) -> None:
+    """One row per (run, night, stage) in `runs`; a retried task replaces its own rows."""
+    from akhbar.lakehouse.session import writer_session
+    from akhbar.schema import RUNS
+
+    now = _dt.datetime.now(_dt.timezone.utc)
+    table = pa.Table.from_pylist([
+        {"run_id": r["run_id"], "dt": r["dt"], "stage": r["stage"], "records_in": r.get("records_in", 0),
+         "records_out": r.get("records_out", 0), "rejected": r.get("rejected", 0),
+         "duplicates": r.get("duplicates", 0), "changed": r.get("changed", 0),
+         "seconds": float(r.get("seconds", 0.0)),
+         "details": json.dumps(r.get("extra", {}), ensure_ascii=False, default=str), "recorded_at": now}
+        for r in rows], schema=RUNS)
+    with writer_session(ctx.catalog, f"run figures of {ctx.dt} ({ctx.run_id})",
+                        temp_dir=ctx.work_dir / "duckdb-tmp") as con:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM runs WHERE run_id = ? AND dt = ?", [ctx.run_id, ctx.dt])
+        con.register("_night_runs", table)
+        con.execute("INSERT INTO runs SELECT * FROM _night_runs")
+        con.execute("COMMIT")
+
+
 def report(ctx: RunContext) -> dict:
-    """Check the accounting, record the run's figures in `runs`, and summarise the night."""
-    from akhbar import warehouse
+    """Check the published night against the raw zone, record the run's figures in `runs`, and
+    summarise the night."""
     from akhbar.report import summarize
 
     counts = StageCounts(stage="report")
     with Timer(counts):
-        figures = check_accounting(ctx)
+        figures = _published_accounting(ctx, check_accounting(ctx))
         counts.records_in = figures["raw"]
         counts.records_out = figures["articles"]
         counts.duplicates = figures["duplicates"]
@@ -517,7 +719,7 @@ def report(ctx: RunContext) -> dict:
     for path in sorted((ctx.work_dir / "counts").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         rows.append({**data, "run_id": ctx.run_id, "dt": ctx.dt})
-    warehouse.record_runs(ctx.warehouse_path, rows)
+    _record_runs(ctx, rows)
     return summarize(ctx, figures)
 
 
@@ -532,9 +734,9 @@ def run_night(ctx: RunContext, *, refetch: bool = False) -> dict:
     extract_clean(ctx)
     enrich(ctx)
     dedup(ctx)
-    write_lake(ctx)
+    stage(ctx)
     validate(ctx)
-    load_warehouse(ctx)
+    publish(ctx)
     summary = report(ctx)
     if failures and not summary["failed_sources"]:
         summary["failed_sources"] = failures

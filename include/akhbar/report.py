@@ -28,9 +28,9 @@ def _table(names: list[str], rows: list[tuple], width: int = 60) -> str:
 
 def summarize(ctx, figures: dict) -> dict:
     """A small dict (fit for XCom) with the night's figures by stage, language and source."""
-    from akhbar import warehouse
+    from akhbar.lakehouse.sandbox import query
 
-    order = ["fetch", "extract", "clean", "enrich", "dedup", "write_lake", "validate", "load_warehouse", "report"]
+    order = ["fetch", "extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"]
     stages = {}
     for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json"),
                        key=lambda p: order.index(p.stem) if p.stem in order else len(order)):
@@ -38,11 +38,11 @@ def summarize(ctx, figures: dict) -> dict:
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         stages[data["stage"]] = {k: data[k] for k in ("records_in", "records_out", "rejected", "duplicates")}
-    db = ctx.warehouse_path
-    _, by_lang = warehouse.query(db, "SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
+    catalog = ctx.catalog
+    _, by_lang = query(catalog, "SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
                                  [ctx.dt])
-    _, by_source = warehouse.query(
-        db,
+    _, by_source = query(
+        catalog,
         """SELECT s.source_id,
                   (SELECT count(*) FROM articles a WHERE a.source_id = s.source_id AND a.dt = ?),
                   (SELECT count(*) FROM duplicates d WHERE d.source_id = s.source_id AND d.dt = ?),
@@ -50,9 +50,9 @@ def summarize(ctx, figures: dict) -> dict:
            FROM sources s ORDER BY 1""",
         [ctx.dt, ctx.dt, ctx.dt],
     )
-    _, reasons = warehouse.query(db, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
+    _, reasons = query(catalog, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
                                  [ctx.dt])
-    _, failed = warehouse.query(db, "SELECT source_id, detail FROM quarantine WHERE dt = ? AND reason = 'source_failed' "
+    _, failed = query(catalog, "SELECT source_id, detail FROM quarantine WHERE dt = ? AND reason = 'source_failed' "
                                     "ORDER BY source_id", [ctx.dt])
     return {
         "failed_sources": [f"{sid}: {detail}" for sid, detail in failed],
@@ -63,13 +63,14 @@ def summarize(ctx, figures: dict) -> dict:
         "by_lang": {lang: n for lang, n in by_lang},
         "by_source": {sid: {"articles": a, "duplicates": d, "quarantined": q} for sid, a, d, q in by_source},
         "quarantine_reasons": {r: n for r, n in reasons},
-        "warehouse": str(db),
+        "catalog": catalog.describe(),
     }
 
 
-def render(summary: dict, *, db_path=None, examples: bool = True) -> str:
-    """Human-readable version of the summary, with a few example queries and their results."""
-    from akhbar import warehouse
+def render(summary: dict, *, catalog=None, examples: bool = True) -> str:
+    """Human-readable version of the summary, with a few example queries and their results
+    (``catalog``: the CatalogSettings to run them on)."""
+    from akhbar.lakehouse.sandbox import run_query
 
     acc = summary["accounting"]
     out = [
@@ -93,9 +94,8 @@ def render(summary: dict, *, db_path=None, examples: bool = True) -> str:
         out += ["", "Quarantine reasons:", _table(["reason", "records"], list(summary["quarantine_reasons"].items()))]
     if summary.get("failed_sources"):
         out += ["", "Failed sources:"] + [f"  {f}" for f in summary["failed_sources"]]
-    if examples:
-        db = db_path or summary["warehouse"]
+    if examples and catalog is not None:
         for title, sql in EXAMPLE_QUERIES:
-            names, rows = warehouse.query(db, sql)
-            out += ["", f"-- {title}", f"akhbar sql \"{sql}\"", _table(names, rows)]
+            result = run_query(catalog, sql)
+            out += ["", f"-- {title}", f"akhbar sql \"{sql}\"", _table(result.columns, result.rows)]
     return "\n".join(out)

@@ -5,8 +5,9 @@ access_entity=RUN)`` (a valid session cookie or bearer token of a user allowed t
 runs); nothing is served without it. A browser without a session that asks for a page is sent
 to Airflow's login page, which brings it back afterwards.
 
-Reads: the warehouse is opened read-only per request (stats are kept at most ``STATS_TTL``
-seconds, and never across a change of the file), so the nightly writer is not kept waiting.
+Reads: the lakehouse catalog is attached read-only per request and read at one snapshot, so the
+nightly publish never waits for the page and the page never sees half of a night (stats are kept
+at most ``STATS_TTL`` seconds, and never across a change of a SQLite catalog).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ AUTH = [Depends(_one_scope), Depends(requires_access_dag(method="GET", access_en
 
 
 class _StatsCache:
-    """Figures of one (file state, end, nights) for a few seconds; a new load changes the file state."""
+    """Figures of one (catalog state, end, nights) for a few seconds; a publish changes the state of
+    a SQLite catalog's files (a PostgreSQL catalog relies on the time limit)."""
 
     def __init__(self, ttl: float):
         self.ttl = ttl
@@ -59,9 +61,11 @@ class _StatsCache:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _state(db: Path) -> tuple:
+    def _state(catalog) -> tuple:
+        if catalog.sqlite_path is None:
+            return ()
         out = []
-        for p in (db, db.with_name(db.name + ".wal")):
+        for p in (catalog.sqlite_path, Path(str(catalog.sqlite_path) + "-wal")):
             try:
                 st = p.stat()
                 out.append((st.st_mtime_ns, st.st_size))
@@ -69,15 +73,15 @@ class _StatsCache:
                 out.append(None)
         return tuple(out)
 
-    def get(self, db: Path, end: _dt.date | None, nights: int) -> dict:
-        key = (str(db), end, nights)
-        state = self._state(db)
+    def get(self, catalog, end: _dt.date | None, nights: int) -> dict:
+        key = (catalog.describe(), end, nights)
+        state = self._state(catalog)
         now = time.monotonic()
         with self._lock:
             hit = self._items.get(key)
             if hit and hit[0] == state and now - hit[1] < self.ttl:
                 return hit[2]
-        stats = corpus_stats.corpus_stats(db, end=end, nights=nights)
+        stats = corpus_stats.corpus_stats(catalog, end=end, nights=nights)
         with self._lock:
             if len(self._items) > 64:
                 self._items.clear()
@@ -96,7 +100,7 @@ def _parse_end(end: str | None) -> _dt.date | None:
 
 def _unavailable_json(exc: corpus_stats.WarehouseUnavailable, **extra) -> JSONResponse:
     body = {"available": False, "reason": exc.reason, "message": exc.message, **extra}
-    if exc.reason == "busy":
+    if exc.reason == "error":
         return JSONResponse(body, status_code=503, headers={**COMMON_HEADERS, "Retry-After": RETRY_AFTER})
     return JSONResponse(body, headers=COMMON_HEADERS)
 
@@ -145,13 +149,13 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
         nonce = secrets.token_urlsafe(16)
         headers = {**COMMON_HEADERS, "Content-Security-Policy": PAGE_CSP.format(nonce=nonce)}
         end_date = _parse_end(end)
-        db = corpus_stats.warehouse_path(root())
+        db = corpus_stats.catalog_settings(root())
         try:
             stats = cache.get(db, end_date, nights)
             found = corpus_stats.search(db, q) if corpus_stats.clean_query(q) else None
         except corpus_stats.WarehouseUnavailable as exc:
             html = page.render(None, unavailable=exc, nonce=nonce)
-            return HTMLResponse(html, status_code=503 if exc.reason == "busy" else 200, headers=headers)
+            return HTMLResponse(html, status_code=503 if exc.reason == "error" else 200, headers=headers)
         docs = corpus_stats.data_docs_dir(root())
         links = corpus_stats.data_docs_links(docs, stats.get("latest_quality"))
         html = page.render(stats, search=found, q=corpus_stats.clean_query(q), links=links, nonce=nonce,
@@ -161,7 +165,7 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
     @app.get("/api/stats")
     def api_stats(end: str | None = None,
                   nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS)):
-        db = corpus_stats.warehouse_path(root())
+        db = corpus_stats.catalog_settings(root())
         try:
             stats = cache.get(db, _parse_end(end), nights)
         except corpus_stats.WarehouseUnavailable as exc:
@@ -172,7 +176,7 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
     @app.get("/api/search")
     def api_search(q: str = Query("", max_length=2000),
                    limit: int = Query(corpus_stats.SEARCH_LIMIT, ge=1, le=corpus_stats.SEARCH_LIMIT)):
-        db = corpus_stats.warehouse_path(root())
+        db = corpus_stats.catalog_settings(root())
         try:
             found = corpus_stats.search(db, q, limit=limit)
         except corpus_stats.WarehouseUnavailable as exc:

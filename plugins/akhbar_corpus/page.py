@@ -1,6 +1,6 @@
 """The Corpus page as one self-contained HTML document (inline CSS, one inline script with a nonce).
 
-Every value from the warehouse goes through ``html.escape`` here, and through ``textContent``
+Every value from the catalog goes through ``html.escape`` here, and through ``textContent``
 in the script: titles and sources are data, never markup.
 """
 
@@ -128,7 +128,7 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
     parts = [head, '<h1>Corpus <span class="muted" lang="ar">أخبار</span></h1>']
     if unavailable is not None:
         parts.append(f'<div class="empty" id="empty-state" data-reason="{escape(unavailable.reason)}">'
-                     f'<h2>{"Nothing here yet" if unavailable.reason == "missing" else "Busy"}</h2>'
+                     f'<h2>{"Nothing here yet" if unavailable.reason == "missing" else "Cannot read the catalog"}</h2>'
                      f'<p>{escape(unavailable.message)}</p>'
                      f'<p class="muted">Trigger the <b>akhbar_nightly</b> DAG, then come back to this page.</p></div>')
         parts.append("</body></html>")
@@ -149,7 +149,7 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
     last_run = runs[-1] if runs else None
     parts.append(
         f'<div class="muted">The {len(nights_list)} nights from <b id="window-start">{w["start"]}</b> to '
-        f'<b id="window-end">{w["end"]}</b> (latest night in the warehouse: {escape(str(stats["latest_night"]))}). '
+        f'<b id="window-end">{w["end"]}</b> (latest night in the catalog: {escape(str(stats["latest_night"]))}). '
         f'<form class="window" method="get" action="corpus">'
         f'<label>ending <input type="date" name="end" value="{escape(end)}"></label>'
         f'<label>nights <input type="number" name="nights" min="1" max="366" value="{nights}" style="width:5em">'
@@ -165,7 +165,7 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
                        "bad" if crit else ("warn" if warn else "ok")))
     parts.append(_tile("run-seconds", "–" if not last_run else charts._fmt(last_run["seconds"], "seconds"),
                        "latest run's duration"))
-    parts.append(_tile("articles-total", _num(t["articles"]), "articles in the warehouse"))
+    parts.append(_tile("articles-total", _num(t["articles"]), "articles in the catalog"))
     parts.append(_tile("duplicates-total", _num(t["duplicates"]), "duplicates linked"))
     parts.append(_tile("quarantined-total", _num(t["quarantined"]), "records quarantined"))
     parts.append("</div>")

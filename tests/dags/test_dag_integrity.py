@@ -79,9 +79,20 @@ def test_nightly_stage_order():
     from airflow.dag_processing.dagbag import DagBag
 
     dag = DagBag(dag_folder=str(ROOT / "dags")).dags["akhbar_nightly"]
-    chain = ["list_sources", "fetch", "extract_clean", "enrich", "deduplicate", "write_lake", "validate",
-             "load_warehouse", "report"]
+    chain = ["list_sources", "fetch", "extract_clean", "enrich", "deduplicate", "stage", "validate", "publish",
+             "report"]
     for upstream, downstream in zip(chain, chain[1:]):
         assert downstream in dag.get_task(upstream).downstream_task_ids, (upstream, downstream)
-    assert dag.get_task("load_warehouse").pool == "akhbar_warehouse"
+    assert dag.get_task("publish").pool == "akhbar_catalog"
     assert dag.get_task("fetch").pool == "akhbar_http"
+
+
+def test_only_publish_emits_the_corpus_asset():
+    """Write-audit-publish: a night that fails its audit must not reach asset-scheduled DAGs."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    dag = DagBag(dag_folder=str(ROOT / "dags")).dags["akhbar_nightly"]
+    emitting = {t.task_id: [o.name for o in t.outlets] for t in dag.tasks if t.outlets}
+    assert emitting == {"publish": ["akhbar_corpus"]}
+    trends = DagBag(dag_folder=str(ROOT / "dags")).dags["example_corpus_trends"]
+    assert "name='akhbar_corpus'" in repr(trends.timetable.asset_condition)

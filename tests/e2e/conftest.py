@@ -45,6 +45,8 @@ def wait_until(check, *, timeout: float, interval: float = 0.5, what: str = "con
             value = check()
             if value:
                 return value
+        except AssertionError:
+            raise  # a definite failure (a task failed): waiting longer cannot help
         except Exception as exc:  # not ready yet
             last_error = exc
         time.sleep(interval)
@@ -203,12 +205,11 @@ def services():
                        timeout=120)
 
 
-@pytest.fixture
-def pg_database(services):
-    """A fresh, empty database on the test PostgreSQL server; dropped afterwards."""
+@contextlib.contextmanager
+def _fresh_database(services, prefix: str):
     import psycopg2
 
-    name = f"akhbar_e2e_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     con = psycopg2.connect(services.pg_dsn, connect_timeout=10)
     con.autocommit = True
     try:
@@ -226,6 +227,20 @@ def pg_database(services):
                 cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             con.close()
+
+
+@pytest.fixture
+def pg_database(services):
+    """A fresh, empty database on the test PostgreSQL server (Airflow's metadata); dropped afterwards."""
+    with _fresh_database(services, "akhbar_e2e") as name:
+        yield name
+
+
+@pytest.fixture
+def catalog_database(services):
+    """A second fresh database, beside Airflow's, for the lakehouse catalog (as in docker-compose)."""
+    with _fresh_database(services, "akhbar_catalog") as name:
+        yield name
 
 
 # --------------------------------------------------------------------------- S3 (moto server)

@@ -4,7 +4,7 @@ Starts `airflow standalone` on a free loopback port (temporary AIRFLOW_HOME with
 temporary AKHBAR_DATA_DIR), triggers `akhbar_nightly` for the sample corpus's night through the
 REST API, waits for it to succeed, then drives Debian's Chromium with Playwright: logs in, sees
 the run's success, opens the Corpus page and checks its charts and a search against read-only
-DuckDB queries of the same warehouse. Screenshots go to test-artifacts/e2e/.
+DuckDB queries of the same catalog. Screenshots go to test-artifacts/e2e/.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Standalone:
             AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
             AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL="5",
             AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
-            # No scheduled run on unpause: only the run the test triggers writes the warehouse.
+            # No scheduled run on unpause: only the run the test triggers publishes a night.
             AKHBAR_SCHEDULE="0 3 1 1 *",
             GX_ANALYTICS_ENABLED="False",
             HF_HUB_OFFLINE="1",
@@ -78,7 +78,7 @@ class Standalone:
 
     def start(self) -> None:
         for cmd in (["db", "migrate"], ["pools", "set", "akhbar_http", "4", "concurrent HTTP fetches"],
-                    ["pools", "set", "akhbar_warehouse", "1", "single DuckDB writer"]):
+                    ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"]):
             proc = airflow(cmd, self.env)
             assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
         self.log = open(self.log_path, "w")
@@ -182,7 +182,7 @@ def nightly_run(server):
     (ARTIFACTS / "run.json").write_text(json.dumps({"run_id": run_id, "state": state, "tasks": summary}, indent=1))
     assert state == "success", f"akhbar_nightly run {run_id} ended {state}: {summary}"
     assert summary and all(t[2] == "success" for t in summary), summary
-    # Nothing else may be writing the warehouse while the page is checked against it.
+    # No other night may be published while the page is checked against the catalog.
     while api.get("/api/v2/dags/akhbar_nightly/dagRuns", params={"state": ["queued", "running"]}).json()[
             "total_entries"]:
         assert time.monotonic() < deadline, "another akhbar_nightly run is still going"
@@ -210,10 +210,9 @@ def login(page, server) -> None:
 
 
 def expected_figures(data_dir: Path) -> dict:
-    from akhbar import warehouse
+    from tests.e2e.catalog import query
 
-    db = data_dir / "warehouse.duckdb"
-    q = lambda sql, params=None: warehouse.query(db, sql, params)[1]  # noqa: E731
+    q = lambda sql, params=(): query(data_dir, sql, params)  # noqa: E731
     return {
         "by_source": dict(q("SELECT source_id, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
         "by_lang": dict(q("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
@@ -260,7 +259,7 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(frame.locator("#chart-by-source")).to_be_visible(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "2-corpus-in-airflow.png"), full_page=True)
 
-    # The page itself: charts drawn from the same warehouse the pipeline loaded.
+    # The page itself: charts drawn from the same catalog the pipeline published.
     page.goto(f"{server.base}/akhbar/corpus")
     expect(page.locator("#window-end")).to_have_text(SAMPLE_NIGHT)
     assert chart_values(page, "chart-by-source") == figures["by_source"]

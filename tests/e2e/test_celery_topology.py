@@ -6,7 +6,10 @@ machines, so this test runs the same processes from the venv against PostgreSQL 
 Debian packages (`.ci/services.sh`), all on 127.0.0.1, triggers the nightly DAG through the
 REST API and waits (bounded) for it to succeed. Then it checks, in the REST API and in the
 metadata DB, that every task went through the Celery queue, that the tasks were spread over
-both workers, and that the warehouse holds the night's articles.
+both workers, and that the night was published in the lakehouse catalog as a deployment keeps
+it: the catalog's metadata in a PostgreSQL database beside Airflow's (credentials from an Airflow
+connection given in the environment, as docker-compose does), its Parquet files on an
+S3-compatible server (moto, on loopback).
 
 One machine has one hostname, so each worker gets its own through
 ``[core] hostname_callable`` (tests/e2e/worker_hostname.py): that is what Airflow records in
@@ -39,7 +42,11 @@ RUN_TIMEOUT = 20 * 60  # bound on the whole DAG run (two cores, eight Airflow pr
 TERMINAL_FAILURE = {"failed", "up_for_retry", "upstream_failed"}
 
 
-def _topology_env(home: Path, data_dir: Path, services, database: str, api_port: int, queue: str) -> dict:
+BUCKET = "akhbar-lakehouse"
+
+
+def _topology_env(home: Path, data_dir: Path, services, database: str, api_port: int, queue: str,
+                  catalog_database: str, s3) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AIRFLOW__", "AKHBAR_", "AIRFLOW_CONN_", "AWS_"))}
     pg = services.pg_url(database, driver="postgresql+psycopg2")
@@ -63,6 +70,11 @@ def _topology_env(home: Path, data_dir: Path, services, database: str, api_port:
         AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
         AKHBAR_DATA_DIR=str(data_dir),
         AKHBAR_SOURCES=str(ROOT / "include" / "config" / "sources.yaml"),
+        # The lakehouse as deployed: PostgreSQL catalog through an Airflow connection, files on S3.
+        AKHBAR_CATALOG_CONN_ID="akhbar_catalog",
+        AIRFLOW_CONN_AKHBAR_CATALOG=services.pg_url(catalog_database),
+        AKHBAR_LAKE_ROOT=f"s3://{BUCKET}/akhbar",
+        **s3.env(),
         # A schedule whose first interval lies in the future: unpausing creates no scheduled run
         # beside the one this test triggers (catchup is off, max_active_runs is 1).
         AKHBAR_SCHEDULE="0 0 1 1 *",
@@ -82,6 +94,18 @@ def _airflow(args: list[str], env: dict, timeout: int = 600) -> subprocess.Compl
     return proc
 
 
+def metadata_tables(services, database: str) -> set[str]:
+    import psycopg2
+
+    con = psycopg2.connect(services.pg_url(database), connect_timeout=10)
+    try:
+        with con.cursor() as cur:
+            cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+            return {r[0] for r in cur.fetchall()}
+    finally:
+        con.close()
+
+
 def _task_logs(home: Path, run_id: str, task_id: str) -> str:
     folder = home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}" / f"task_id={task_id}"
     parts = []
@@ -91,18 +115,21 @@ def _task_logs(home: Path, run_id: str, task_id: str) -> str:
     return "\n".join(parts) or f"(no log under {folder})"
 
 
-def test_nightly_dag_on_celery_topology(services, pg_database, process_group, tmp_path):
+def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database, s3_server, process_group, tmp_path):
     import httpx
     import psycopg2
 
-    from akhbar import pipeline, warehouse
+    from akhbar import pipeline
+    from akhbar.lakehouse.settings import CatalogSettings
+    from tests.e2e.catalog import query as catalog_query
 
     home = tmp_path / "airflow_home"
     home.mkdir()
     data_dir = tmp_path / "data"
     api_port = free_port()
     queue = f"akhbar-e2e-{uuid.uuid4().hex[:8]}"
-    env = _topology_env(home, data_dir, services, pg_database, api_port, queue)
+    env = _topology_env(home, data_dir, services, pg_database, api_port, queue, catalog_database, s3_server)
+    s3_server.client().create_bucket(Bucket=BUCKET)
     run_id = f"e2e_celery_{uuid.uuid4().hex[:8]}"
     timings: dict[str, float] = {}
     t0 = time.monotonic()
@@ -113,7 +140,7 @@ def test_nightly_dag_on_celery_topology(services, pg_database, process_group, tm
     # The init service of docker-compose: migrate the metadata DB, create the pools.
     _airflow(["db", "migrate"], env, timeout=900)
     _airflow(["pools", "set", "akhbar_http", "4", "concurrent HTTP fetches"], env)
-    _airflow(["pools", "set", "akhbar_warehouse", "1", "single DuckDB writer"], env)
+    _airflow(["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"], env)
     timings["migrate"] = round(time.monotonic() - t0, 1)
 
     airflow_bin = str(VENV_BIN / "airflow")
@@ -191,7 +218,7 @@ def test_nightly_dag_on_celery_topology(services, pg_database, process_group, tm
         processing_tis = [ti for ti in tis if ti["task_id"] not in ("fetch", "list_sources")]
         assert len(fetch_tis) == len(expected_sources) > 1
         assert {ti["task_id"] for ti in processing_tis} == {
-            "extract_clean", "enrich", "deduplicate", "write_lake", "validate", "load_warehouse", "report"}
+            "extract_clean", "enrich", "deduplicate", "stage", "validate", "publish", "report"}
         assert set(hostnames) <= set(WORKERS), hostnames
         assert set(hostnames) == set(WORKERS), f"all tasks ran on one worker: {hostnames}"
         # Four fetches are queued at once (pool akhbar_http) and a worker reserves at most its
@@ -234,18 +261,27 @@ def test_nightly_dag_on_celery_topology(services, pg_database, process_group, tm
         except TimeoutError as exc:
             pytest.fail(f"{exc}: task instances per worker {dict(hostnames)}{diagnostics()}")
 
-        # The warehouse holds the night's articles, and the run's figures.
-        db = data_dir / "warehouse.duckdb"
-        _, result = warehouse.query(db, "SELECT count(*) FROM articles WHERE dt = ?", [NIGHT])
-        n_articles = result[0][0]
+        # The catalog holds the night's articles, and the run's figures: its metadata in PostgreSQL,
+        # its files on the S3 server, nothing of it on the local disk.
+        settings = CatalogSettings.from_env(data_dir, env=env)
+        assert settings.kind == "postgres" and settings.data_path.startswith(f"s3://{BUCKET}/")
+        n_articles = catalog_query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [NIGHT], env=env)[0][0]
         assert n_articles > 0
-        _, result = warehouse.query(db, "SELECT stage, details FROM runs WHERE run_id = ?", [run_id])
-        stages = dict(result)
-        assert {"extract", "clean", "enrich", "dedup", "write_lake", "validate", "load_warehouse", "report"} \
+        stages = dict(catalog_query(data_dir, "SELECT stage, details FROM runs WHERE run_id = ?", [run_id], env=env))
+        assert {"extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"} \
             <= set(stages), sorted(stages)
         assert len([s for s in stages if s.startswith("fetch:")]) == len(expected_sources)
         report = json.loads(stages["report"])
         assert report["balanced"] is True
         assert report["articles"] == n_articles
+        assert metadata_tables(services, catalog_database) >= {"ducklake_snapshot", "ducklake_data_file"}
+        objects = [o["Key"] for page in s3_server.client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
+                   for o in page.get("Contents", [])]
+        assert any("/main/" in k or "/_staging/" in k for k in objects), objects[:5]
+        registered = catalog_query(data_dir, "SELECT count(*) FROM ducklake_list_files('akhbar', 'articles')",
+                                   env=env)[0][0]
+        assert registered > 0
+        assert not (data_dir / "lakehouse").exists()
+        assert not (data_dir / "catalog.sqlite").exists()
     finally:
         api.close()

@@ -1,4 +1,5 @@
-"""The nightly DAG through real Airflow on the sample corpus, checked against sample/EXPECTED.json."""
+"""The nightly DAG through real Airflow on the sample corpus, checked against sample/EXPECTED.json,
+with an analyst's read-only session held open on the catalog the whole time."""
 
 from __future__ import annotations
 
@@ -6,43 +7,65 @@ import datetime as dt
 import json
 from collections import Counter
 
-import duckdb
 import pytest
 
+from akhbar.lakehouse.connect import open_reader
 from tests.conftest import ROOT, SAMPLE_NIGHT, airflow, airflow_env
+from tests.e2e.catalog import dump, query as catalog_query, settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("airflow")]
 
 LOGICAL_DATE = "2026-11-29T02:30:00+01:00"  # its data interval is the night of 2026-11-28
+PREVIOUS = ("2026-11-28T02:30:00+01:00", "2026-11-27")  # the night before, published first
 EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="utf-8"))
 
 # Tables whose contents must not change when a night is run again (runs and dq_results carry run ids).
 STABLE_TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-                 "sources"]
+                 "sources", "search_docs", "search_postings", "search_stats", "keyword_doc_freq"]
 
 
-def snapshot(db) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in STABLE_TABLES}
-    finally:
-        con.close()
+def run_dag(env, logical_date: str) -> str:
+    proc = airflow(["dags", "test", "akhbar_nightly", logical_date], env)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-6000:]
+    assert "failed" not in [line.split()[-1] for line in log.splitlines() if "Marking run" in line]
+    return log
+
+
+def nights_seen(con) -> dict:
+    return dict(con.execute("SELECT dt::VARCHAR, count(*) FROM articles GROUP BY dt ORDER BY dt").fetchall())
 
 
 @pytest.fixture(scope="module")
 def nightly(airflow_home, tmp_path_factory):
-    """Run akhbar_nightly twice for the same night through `airflow dags test`."""
+    """The night before through `airflow dags test`; then, with a reader's transaction open on the
+    catalog, the sample night twice (a rerun must change nothing)."""
     data_dir = tmp_path_factory.mktemp("data")
     env = airflow_env(airflow_home, data_dir)
     env["AKHBAR_DEADLINE_MINUTES"] = "0"  # dags test cannot run deadline alerts (Airflow 3.3.2)
+    run_dag(env, PREVIOUS[0])
+    reader = open_reader(settings(data_dir, env))  # an analyst's notebook, open all day
+    reader.execute("BEGIN TRANSACTION")
+    seen = {"before": nights_seen(reader)}
     snapshots = []
-    for attempt in range(2):
-        proc = airflow(["dags", "test", "akhbar_nightly", LOGICAL_DATE], env)
-        log = proc.stdout + proc.stderr
-        assert proc.returncode == 0, log[-6000:]
-        assert "failed" not in [line.split()[-1] for line in log.splitlines() if "Marking run" in line]
-        snapshots.append(snapshot(data_dir / "warehouse.duckdb"))
-    return data_dir, snapshots
+    for _ in range(2):
+        run_dag(env, LOGICAL_DATE)
+        snapshots.append(dump(data_dir, STABLE_TABLES, env=env))
+        seen.setdefault("during", nights_seen(reader))
+    seen["still_in_transaction"] = nights_seen(reader)
+    reader.execute("COMMIT")
+    seen["next_transaction"] = nights_seen(reader)
+    reader.close()
+    return data_dir, snapshots, seen
+
+
+def test_an_open_reader_keeps_its_snapshot_and_then_sees_the_new_night(nightly):
+    _, _, seen = nightly
+    assert seen["before"] == {PREVIOUS[1]: len(EXPECTED["nights"][PREVIOUS[1]]["articles"])}
+    # Two whole nights ran through Airflow while the reader's transaction stayed open: both
+    # succeeded, and the reader kept seeing the snapshot it began with.
+    assert seen["during"] == seen["still_in_transaction"] == seen["before"]
+    assert set(seen["next_transaction"]) == {PREVIOUS[1], SAMPLE_NIGHT}
 
 
 def expected_records(night: str, *, standalone: bool) -> list[dict]:
@@ -53,18 +76,14 @@ def expected_records(night: str, *, standalone: bool) -> list[dict]:
     return records
 
 
-def query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
+def query(data_dir, sql, params=()):
+    return catalog_query(data_dir, sql, params)
 
 
 def test_the_night_lands_where_the_sample_says(nightly):
-    data_dir, _ = nightly
-    db = data_dir / "warehouse.duckdb"
-    records = expected_records(SAMPLE_NIGHT, standalone=True)
+    data_dir, _, _ = nightly
+    db = data_dir
+    records = expected_records(SAMPLE_NIGHT, standalone=False)  # the night before was published first
     night = dt.date.fromisoformat(SAMPLE_NIGHT)
 
     articles = Counter((s, lang) for s, lang in query(db, "SELECT source_id, lang FROM articles WHERE dt = ?", [night]))
@@ -84,8 +103,8 @@ def test_the_night_lands_where_the_sample_says(nightly):
 
 
 def test_counts_add_up_and_every_stage_is_recorded(nightly):
-    data_dir, _ = nightly
-    db = data_dir / "warehouse.duckdb"
+    data_dir, _, _ = nightly
+    db = data_dir
     night = dt.date.fromisoformat(SAMPLE_NIGHT)
     raw = EXPECTED["nights"][SAMPLE_NIGHT]["raw_records"]
     (report,) = query(db, """SELECT records_in, records_out, duplicates, rejected, details FROM nightly_summary
@@ -93,7 +112,7 @@ def test_counts_add_up_and_every_stage_is_recorded(nightly):
     assert report[0] == raw == report[1] + report[2] + report[3]
     assert json.loads(report[4])["balanced"] is True
     stages = {s for (s,) in query(db, "SELECT DISTINCT stage FROM runs WHERE dt = ?", [night])}
-    assert {"extract", "clean", "enrich", "dedup", "write_lake", "validate", "load_warehouse", "report"} <= stages
+    assert {"extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"} <= stages
     per_source = dict(query(db, "SELECT split_part(stage, ':', 2), records_out FROM nightly_summary "
                                 "WHERE dt = ? AND stage LIKE 'fetch:%'", [night]))
     assert per_source == EXPECTED["nights"][SAMPLE_NIGHT]["raw_records_per_source"]
@@ -102,31 +121,42 @@ def test_counts_add_up_and_every_stage_is_recorded(nightly):
     assert failed == [(0,)]
 
 
-def test_lake_partitions_and_data_docs_are_written(nightly):
-    data_dir, _ = nightly
-    for table in ("articles", "quarantine", "article_places", "article_dates", "article_keywords"):
-        assert (data_dir / "lake" / table / f"dt={SAMPLE_NIGHT}" / "part-0.parquet").exists(), table
+def test_catalog_files_snapshots_and_data_docs_are_written(nightly):
+    data_dir, _, _ = nightly
+    night = dt.date.fromisoformat(SAMPLE_NIGHT)
+    # Every nightly table's rows of the night are in Parquet files of the catalog's data path.
+    files = query(data_dir, """SELECT t.table_name, count(*) FROM ducklake_table_info('akhbar') t
+                               GROUP BY ALL""")
+    assert files, "the catalog has no tables"
+    for table in ("articles", "quarantine", "article_places", "article_dates", "article_keywords", "search_postings"):
+        assert query(data_dir, f"SELECT count(*) FROM {table} WHERE dt = ?", [night])[0][0] > 0, table
+    parquet = list((data_dir / "lakehouse").rglob("*.parquet"))
+    assert any(f"dt={SAMPLE_NIGHT}" in str(p) for p in parquet)
+    # One snapshot per published night, labelled.
+    published = query(data_dir, "SELECT commit_message FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%' "
+                                "ORDER BY snapshot_id")
+    assert [m for (m,) in published] == [f"publish night {PREVIOUS[1]}"] + [f"publish night {SAMPLE_NIGHT}"] * 2
     assert (data_dir / "quality" / "data_docs" / "index.html").exists()
     assert list((data_dir / "raw" / f"dt={SAMPLE_NIGHT}").glob("source=*/records.parquet"))
 
 
 def test_running_the_same_night_twice_changes_nothing(nightly):
-    _, (first, second) = nightly
-    assert first["articles"], "the first run loaded nothing"
+    _, (first, second), _ = nightly
+    assert first["articles"], "the first run published nothing"
     assert first == second
 
 
-def test_the_readme_queries_answer_on_the_nights_warehouse(nightly):
+def test_the_readme_queries_answer_on_the_nights_catalog(nightly):
     """Every analyst query documented in the README runs, and most find rows after one night."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("render_queries", ROOT / "docs" / "render_queries.py")
     render = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(render)
-    data_dir, _ = nightly
+    data_dir, _, _ = nightly
     queries = render.queries()
     assert len(queries) >= 10
-    from akhbar import warehouse  # loads the bundled fts extension (a bare connection would try to download it)
+    from akhbar.lakehouse.sandbox import run_query
 
-    answered = [q for _, q in queries if warehouse.query(data_dir / "warehouse.duckdb", q.rstrip(";"))[1]]
+    answered = [q for _, q in queries if run_query(settings(data_dir), q.rstrip(";")).rows]
     assert len(answered) >= 9, [name for name, q in queries if q not in answered]

@@ -1,4 +1,4 @@
-"""A small warehouse with known figures, built with the real lake and warehouse code."""
+"""A small catalog with known figures, built with the real staging and publish code."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from akhbar.lakehouse.session import writer_session
+from akhbar.lakehouse.settings import CatalogSettings
+from akhbar.schema import DQ_RESULTS, RUNS
 
-from akhbar import lake, warehouse
-from akhbar.schema import ARTICLE, QUARANTINE
+from tests.lakehouse.helpers import Night, publish, settings_for
+from tests.lakehouse.helpers import article as _article
+from tests.lakehouse.helpers import quarantined as _quarantined
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "plugins") not in sys.path:  # Airflow puts the plugins folder on sys.path; so do the tests
@@ -18,22 +22,16 @@ if str(ROOT / "plugins") not in sys.path:  # Airflow puts the plugins folder on 
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
 OLD = dt.date(2026, 9, 1)  # outside the 30 nights ending at D3
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def article(article_id, day, text, lang="ar", source="tunis-akhbar", duplicate_of=None, title=None):
-    row = {name: None for name in ARTICLE.names}
-    row.update(article_id=article_id, record_id="r" + article_id, source_id=source, url=f"https://x.test/{article_id}",
-               title=title or f"title {article_id}", text=text, text_search=text, lang=lang, dt=day,
-               fetched_at=dt.datetime(2026, 11, 28, tzinfo=UTC), content_hash="h" + article_id,
-               cluster_id=duplicate_of or article_id, duplicate_of=duplicate_of,
-               duplicate_kind="near" if duplicate_of else None, similarity=0.9 if duplicate_of else None)
-    return row
+    return _article(article_id, day, text, lang, source=source, title=title or f"title {article_id}",
+                    duplicate_of=duplicate_of)
 
 
 def quarantined(record_id, day, source="tunis-akhbar", reason="empty_body"):
-    return {"record_id": record_id, "source_id": source, "stage": "extract", "reason": reason, "detail": "x",
-            "locator": record_id, "body": b"", "dt": day}
+    return _quarantined(record_id, day, source, reason, b"")
 
 
 NIGHTS = {
@@ -75,42 +73,46 @@ DQ = {
     ],
 }
 
-DQ_SCHEMA = pa.schema([("run_id", pa.string()), ("dt", pa.date32()), ("suite", pa.string()),
-                       ("expectation", pa.string()), ("column", pa.string()), ("severity", pa.string()),
-                       ("success", pa.bool_()), ("observed", pa.string()), ("details", pa.string()),
-                       ("checked_at", pa.timestamp("us", tz="UTC"))])
-
-RUNS = [
+RUN_ROWS = [
     {"run_id": "r2", "dt": D2, "stage": "extract", "seconds": 1.5},
-    {"run_id": "r2", "dt": D2, "stage": "load_warehouse", "seconds": 2.5},
+    {"run_id": "r2", "dt": D2, "stage": "publish", "seconds": 2.5},
     {"run_id": "r3", "dt": D3, "stage": "extract", "seconds": 3.0},
     {"run_id": "r3", "dt": D3, "stage": "validate", "seconds": 7.25},
     {"run_id": "r-old", "dt": OLD, "stage": "extract", "seconds": 99.0},
 ]
 
 
-def build_warehouse(data_dir: Path) -> Path:
-    """Load the nights above through akhbar.lake and akhbar.warehouse; returns the warehouse path."""
-    lake_root = data_dir / "lake"
-    db = data_dir / "warehouse.duckdb"
+def _runs_table() -> pa.Table:
+    recorded = dt.datetime(2026, 11, 29, 4, tzinfo=UTC)
+    return pa.Table.from_pylist([{**r, "records_in": 0, "records_out": 0, "rejected": 0, "duplicates": 0,
+                                  "changed": 0, "details": "{}", "recorded_at": recorded} for r in RUN_ROWS],
+                                schema=RUNS)
+
+
+def build_catalog(data_dir: Path) -> CatalogSettings:
+    """Publish the nights above through staging and publish, then record quality results and run
+    figures as the validate and report tasks do; returns the catalog's settings."""
+    settings = settings_for(data_dir)
     for day, (rows, quarantine) in NIGHTS.items():
-        lake.write_partition(lake_root, "articles", day, pa.Table.from_pylist(rows, schema=ARTICLE))
-        lake.write_partition(lake_root, "quarantine", day, pa.Table.from_pylist(quarantine, schema=QUARANTINE))
-    for day in NIGHTS:
-        dq_rows = DQ.get(day)
-        warehouse.load_night(db, lake_root=lake_root, dt=day,
-                             dq_results=pa.Table.from_pylist(dq_rows, schema=DQ_SCHEMA) if dq_rows else None)
-    warehouse.record_runs(db, RUNS)
-    return db
+        publish(settings, Night(day, rows, quarantine=quarantine), data_dir / "work", run_id=f"build-{day}")
+    dq_rows = [r for rows in DQ.values() for r in rows]
+    with writer_session(settings, "test quality results and runs") as con:
+        con.execute("BEGIN TRANSACTION")
+        con.register("_dq", pa.Table.from_pylist(dq_rows, schema=DQ_RESULTS))
+        con.execute("INSERT INTO dq_results SELECT * FROM _dq")
+        con.register("_runs", _runs_table())
+        con.execute("INSERT INTO runs SELECT * FROM _runs")
+        con.execute("COMMIT")
+    return settings
 
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("akhbar_data")
-    build_warehouse(root)
+    build_catalog(root)
     return root
 
 
 @pytest.fixture(scope="session")
-def db(data_dir) -> Path:
-    return data_dir / "warehouse.duckdb"
+def catalog(data_dir) -> CatalogSettings:
+    return settings_for(data_dir)

@@ -14,8 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-import duckdb
 import pytest
+from akhbar.lakehouse.session import reader_session
 from fastapi.testclient import TestClient
 
 from tests.conftest import ROOT, airflow_env
@@ -136,19 +136,16 @@ def test_session_cookie_is_accepted(client, token):
     client.cookies.clear()
 
 
-def test_page_with_a_token(client, token, db):
+def test_page_with_a_token(client, token, catalog):
     r = client.get("/corpus", headers={**bearer(token), "Accept": "text/html"})
     assert r.status_code == 200
     html = r.text
     for chart in ("chart-by-source", "chart-by-lang", "chart-duplicate-rate", "chart-quarantine-rate",
                   "chart-quality", "chart-run-duration"):
         assert f'id="{chart}"' in html
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with reader_session(catalog) as con:
         expected = dict(con.execute("SELECT source_id, count(*) FROM articles WHERE dt = '2026-11-28' "
                                     "GROUP BY ALL").fetchall())
-    finally:
-        con.close()
     drawn = {m[0]: int(m[1]) for m in re.findall(
         r'data-night="2026-11-28" data-series="([^"]+)" data-value="([0-9.]+)"', html.split('id="chart-by-source"')[1]
         .split("</svg>")[0])}
@@ -182,16 +179,13 @@ def test_search_api(client, token):
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
-def test_hostile_search_strings(client, token, db, hostile):
+def test_hostile_search_strings(client, token, catalog, hostile):
     r = client.get("/api/search", params={"q": hostile}, headers=bearer(token))
     assert r.status_code == 200, r.text
     assert r.json()["count"] <= 20
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with reader_session(catalog) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 7
         assert con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 2
-    finally:
-        con.close()
 
 
 def test_data_docs_are_served_behind_the_login(client, token, data_dir):
@@ -206,13 +200,13 @@ def test_data_docs_are_served_behind_the_login(client, token, data_dir):
     assert client.get("/data-docs/static/s.css", headers=bearer(token)).text == "body{}"
     assert client.get("/data-docs/", headers=bearer(token)).text == r.text
     for escape in ("/data-docs/..%2F..%2Fsecret.txt", "/data-docs/%2e%2e/%2e%2e/secret.txt",
-                   "/data-docs/..%2Fwarehouse.duckdb", "/data-docs/%2Fetc%2Fpasswd"):
+                   "/data-docs/..%2Fcatalog.sqlite", "/data-docs/%2Fetc%2Fpasswd"):
         got = client.get(escape, headers=bearer(token))
         assert got.status_code == 404 and "outside the docs" not in got.text, escape
     assert client.get("/data-docs/nope.html", headers=bearer(token)).status_code == 404
 
 
-def test_friendly_empty_state_without_a_warehouse(tmp_path, auth_manager, token):
+def test_friendly_empty_state_without_a_catalog(tmp_path, auth_manager, token):
     from akhbar_corpus.app import create_app
 
     with TestClient(create_app(tmp_path)) as c:
@@ -222,7 +216,7 @@ def test_friendly_empty_state_without_a_warehouse(tmp_path, auth_manager, token)
         assert body["available"] is False and body["reason"] == "missing"
         assert c.get("/api/search?q=x", headers=bearer(token)).json()["results"] == []
         assert c.get("/data-docs/index.html", headers=bearer(token)).status_code == 404
-    assert not (tmp_path / "warehouse.duckdb").exists()
+    assert list(tmp_path.iterdir()) == []  # reading never creates a catalog
 
 
 PLUGIN_CHECK = textwrap.dedent("""

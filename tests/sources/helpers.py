@@ -7,13 +7,12 @@ import http.server
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pyarrow as pa
 import pytest
-
-from akhbar.config import DEFAULT_SETTINGS, Source
+from akhbar.config import Source, SourceSettings
 from akhbar.hashing import sha256_hex, stable_id
 from akhbar.schema import RAW_RECORD
 
@@ -123,10 +122,9 @@ class Server:
         self.thread.join(timeout=5)
 
 
-def settings(**overrides) -> dict:
+def settings(**overrides) -> SourceSettings:
     """Fast, permissive-for-localhost settings; tests override what they exercise."""
     base = {
-        **DEFAULT_SETTINGS,
         "allow_private": True,
         "robots": False,
         "rate_per_second": 1000.0,
@@ -138,7 +136,7 @@ def settings(**overrides) -> dict:
         "window_days": 100_000,
     }
     base.update(overrides)
-    return base
+    return SourceSettings(**base)
 
 
 def make_source(id="src", kind="rss", **kwargs) -> Source:

@@ -10,14 +10,15 @@ import tarfile
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, strategies as st
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
-
 from akhbar.sources import fetch_source
 from akhbar.sources.safety import Refused, safe_local_path, safe_member_name
 from akhbar.stats import StageCounts
-from tests.sources.helpers import DT, collect, corpus_path, errors, make_source
+from hypothesis import given
+from hypothesis import strategies as st
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tests.sources.helpers import DT, collect, corpus_path, errors, make_source, settings
 
 # -- WARC -------------------------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ def test_jsonl_html_mapping_and_long_line(tmp_path):
     rows_in = [{"h": "<html><p>خبر</p></html>", "t": "خبر"}, {"h": "", "t": "نص فقط"}, {"t": "x" * 5000}]
     (tmp_path / "d.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows_in) + "\n")
     src = make_source(kind="jsonl", path=tmp_path / "d.jsonl", mapping={"html": "h", "text": "t"},
-                      settings={**make_source().settings, "max_bytes": 2048})
+                      settings=settings(max_bytes=2048))
     rows = collect(src)
     assert rows[0]["content_type"] == "text/html" and rows[0]["body"] == "<html><p>خبر</p></html>".encode()
     assert rows[1]["content_type"] == "text/plain" and rows[1]["body"] == "نص فقط".encode()
@@ -256,7 +257,7 @@ def test_real_ant_tarball_count():
         empty += sum(1 for e in batch.column("error").to_pylist() if e)
         assert batch.num_rows <= 500
     assert rows == 10161
-    assert empty == counts.extra["fetch_errors"]["missing_text"] == 23  # real DOCs with an empty TEXT
+    assert empty == counts.extra["errors_by_reason"]["missing_text"] == 23  # real DOCs with an empty TEXT
 
 
 def test_text_files(tmp_path):

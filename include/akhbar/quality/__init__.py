@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 
 from akhbar.quality import suites as Q
-from akhbar.schema import TS
+from akhbar.schema import DQ_RESULTS
 
 __all__ = [
     "DQ_RESULTS_SCHEMA",
@@ -45,20 +45,7 @@ BATCH_DEFINITION = "whole_night"
 SAMPLE_SIZE = 10  # failing values/rows quoted in details
 VALIDATION_RESULTS_IN_INDEX = 100 * len(Q.SUITES)
 
-DQ_RESULTS_SCHEMA = pa.schema(
-    [
-        pa.field("run_id", pa.string(), nullable=False),
-        pa.field("dt", pa.date32(), nullable=False),
-        pa.field("suite", pa.string(), nullable=False),
-        pa.field("expectation", pa.string(), nullable=False),
-        pa.field("column", pa.string()),
-        pa.field("severity", pa.string(), nullable=False),
-        pa.field("success", pa.bool_(), nullable=False),
-        pa.field("observed", pa.string()),  # JSON object: GX's result (counts, observed value, samples)
-        pa.field("details", pa.string()),  # human-readable: what was expected, what failed
-        pa.field("checked_at", TS, nullable=False),
-    ]
-)
+DQ_RESULTS_SCHEMA = DQ_RESULTS  # the catalog table dq_results (akhbar.schema)
 
 
 def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Table:
@@ -72,7 +59,7 @@ def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Tab
 
 
 class QualityGateFailed(RuntimeError):
-    """A critical expectation failed: the warehouse must not be loaded.
+    """A critical expectation failed: the night must not be published.
 
     Built from a report (``QualityGateFailed(report)``) or a message (unpickling);
     ``.report`` is the report when there is one.
@@ -327,6 +314,7 @@ def validate_night(
     quality_dir: pathlib.Path,
     raw: pa.Table | None = None,
     known_article_ids: pa.Array | None = None,
+    data_docs: bool = True,
 ) -> QualityReport:
     """Validate one night's tables; keep the results in GX stores and Data Docs.
 
@@ -358,7 +346,7 @@ def validate_night(
     # the GX file stores and the Data Docs index are plain files rewritten in place.
     with open(quality_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        rows, docs_index = _validate(gx, quality_dir, dt, run_id, built)
+        rows, docs_index = _validate(gx, quality_dir, dt, run_id, built, data_docs)
     results = pa.Table.from_pylist(rows, schema=DQ_RESULTS_SCHEMA)
     critical = sum(1 for r in rows if not r["success"] and r["severity"] == Q.CRITICAL)
     warning = sum(1 for r in rows if not r["success"] and r["severity"] == Q.WARNING)
@@ -382,7 +370,7 @@ def validate_night(
     return report
 
 
-def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built) -> tuple:
+def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built, data_docs: bool = True) -> tuple:
     """Run every suite's checkpoint on its frame, then build Data Docs once for all results."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
@@ -429,6 +417,8 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
                     _row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters)
                 )
     docs_index: pathlib.Path | None = None
+    if not data_docs:
+        return rows, docs_index
     try:
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=docs_ids)
         index = quality_dir / "data_docs" / "index.html"

@@ -3,6 +3,10 @@
 The pipeline calls :func:`fetch_source` once per enabled source (one mapped Airflow task
 each). Nothing is dropped: a record that could not be fetched or parsed is yielded with
 ``error`` = "<reason_code>: <detail>" and the bytes it had; the next stage quarantines it.
+One bad item, line, row, document or WARC record is one such record, and the reader goes
+on at the next one; only a failure of the whole source raises (the pipeline then writes one
+"source_failed" record and fails the source's task). What is left out on purpose is counted
+by cause in the figures (duplicate_link, max_items, outside_window, ...).
 """
 
 from __future__ import annotations
@@ -10,11 +14,11 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import pathlib
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 
-from akhbar.sources.base import Context
+from akhbar.sources.context import Context
 from akhbar.sources.dumps import fetch_csv, fetch_jsonl, fetch_parquet
 from akhbar.sources.http import HttpClient, Response
 from akhbar.sources.pages import fetch_pages
@@ -26,7 +30,7 @@ from akhbar.sources.state import FetchState
 from akhbar.sources.trec import fetch_text, fetch_trec
 from akhbar.sources.warc import fetch_warc
 
-__all__ = ["fetch_source", "HttpClient", "Response", "FetchCounts", "Refused", "KINDS"]
+__all__ = ["KINDS", "FetchCounts", "HttpClient", "Refused", "Response", "fetch_source"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,10 @@ KINDS: dict[str, Callable[[Context], Iterator[dict]]] = {
     "text": fetch_text,
 }
 NEEDS_PATH = {"jsonl", "csv", "parquet", "trec", "text"}
+# Kinds whose locators could repeat (links of containers, archive members): their record
+# ids are tracked so that a repeat gets a distinct one. The others build locators from a
+# file name and a position in it, unique by construction, and track nothing (memory).
+TRACKED_IDS = {"rss", "sitemap", "pages", "trec", "text"}
 
 
 def fetch_source(
@@ -60,7 +68,8 @@ def fetch_source(
     (its settings then apply instead of the source's); by default one is made from
     ``source.settings`` and closed at the end. ``counts``: an optional
     :class:`akhbar.stats.StageCounts` whose ``extra`` receives the figures of the fetch
-    (errors by reason, skipped by cause, not_modified, unchanged, http_requests).
+    (see :meth:`FetchCounts.as_extra`: errors by reason, skipped by cause, 304s, HTTP
+    waits, bytes read and quarantined), also when the fetch is interrupted.
     The state is saved only once the whole source has been consumed.
     """
     check_source_id(source.id)
@@ -77,7 +86,7 @@ def fetch_source(
         dt=dt,
         state=FetchState.load(state_dir, source.id, dt),
         counts=fetch_counts,
-        factory=RecordFactory(source, fetch_counts),
+        factory=RecordFactory(source, fetch_counts, track_ids=source.kind in TRACKED_IDS),
         client=client,
         owns_client=False,
     )
@@ -88,15 +97,20 @@ def fetch_source(
         ctx.state.save()
     finally:
         ctx.close()
-        extra = fetch_counts.as_extra()
         if counts is not None:
-            counts.records_out += fetch_counts.records
-            counts.rejected += sum(fetch_counts.errors.values())
-            for key, value in extra.items():
-                if isinstance(value, dict):
-                    bucket = counts.extra.setdefault(key, {})
-                    for k, v in value.items():
-                        bucket[k] = bucket.get(k, 0) + v
-                else:
-                    counts.extra[key] = counts.extra.get(key, 0) + value
-        log.info("fetch %s (%s)%s: %s", source.id, source.kind, "" if completed else " interrupted", extra)
+            _add_figures(counts, fetch_counts)
+        log.info("fetch %s (%s)%s: %s", source.id, source.kind, "" if completed else " interrupted",
+                 fetch_counts.as_extra())
+
+
+def _add_figures(counts, fetch_counts: FetchCounts) -> None:
+    """Add one fetch's figures to a StageCounts (numbers summed, counts by cause merged)."""
+    counts.records_out += fetch_counts.records
+    counts.rejected += sum(fetch_counts.errors.values())
+    for key, value in fetch_counts.as_extra().items():
+        if isinstance(value, dict):
+            bucket = counts.extra.setdefault(key, {})
+            for k, v in value.items():
+                bucket[k] = bucket.get(k, 0) + v
+        else:
+            counts.extra[key] = counts.extra.get(key, 0) + value

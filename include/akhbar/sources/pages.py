@@ -1,40 +1,51 @@
 """A list of article URLs: ``urls:`` in the registry, or ``path:`` to a text file of URLs.
 
 In the file, one URL a line; blank lines and lines starting with '#' are ignored.
-Relative lines name files next to the list (a mirrored site).
+Relative lines name files next to the list (a mirrored site). A line that is not a usable
+link is one error record (with the line); the other lines go on.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from akhbar.sources.base import Container, Context, Item, fetch_items, read_local
+from akhbar.sources.context import Context
+from akhbar.sources.files import read_local
+from akhbar.sources.links import Container, Item, fetch_items
+
+
+def _listed_items(data: bytes) -> Iterator[Item]:
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")
+    for line in text.splitlines():
+        link = line.strip()
+        if not link or link.startswith("#"):
+            continue
+        raw = line.encode("utf-8", "surrogateescape")
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Item(link=raw.decode("utf-8", "replace").strip(), raw=raw,
+                       problem=("bad_encoding", f"line is not UTF-8: {exc.reason} at byte {exc.start}"))
+            continue
+        yield Item(link=link, raw=raw)
 
 
 def fetch_pages(ctx: Context) -> Iterator[dict]:
     source = ctx.source
     if source.urls:
-        container = Container(b"", "urls")
-        links = list(source.urls)
-    elif source.url:
-        container = Container(b"", "url")
-        links = [source.url]
-    else:
-        path = source.path
-        try:
-            data, too_big = read_local(path, ctx.max_bytes)
-        except OSError as exc:
-            yield ctx.factory.error(path.name, "not_found", f"cannot read {path.name}: {exc.strerror or exc}")
-            return
-        if too_big:
-            yield ctx.factory.error(path.name, "too_large", f"{path.name} is larger than max_bytes", body=data)
-            return
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            yield ctx.factory.error(path.name, "bad_encoding", f"{path.name} is not UTF-8: {exc}", body=data)
-            return
-        container = Container(data, path.name, base_dir=path.parent)
-        links = [line.strip() for line in text.splitlines()]
-        links = [line for line in links if line and not line.startswith("#")]
-    yield from fetch_items(ctx, container, (Item(link=link) for link in links))
+        yield from fetch_items(ctx, Container(b"", "urls"), (Item(link=link) for link in source.urls))
+        return
+    if source.url:
+        yield from fetch_items(ctx, Container(b"", "url"), [Item(link=source.url)])
+        return
+    path = source.path
+    assert path is not None
+    try:
+        data, too_big = read_local(path, ctx.settings.max_bytes)
+    except OSError as exc:
+        yield ctx.factory.error(path.name, "not_found", f"cannot read {path.name}: {exc.strerror or exc}")
+        return
+    if too_big:
+        yield ctx.factory.error(path.name, "too_large", f"{path.name} is larger than max_bytes", body=data)
+        return
+    yield from fetch_items(ctx, Container(data, path.name, base_dir=path.parent), _listed_items(data))

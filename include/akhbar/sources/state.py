@@ -52,7 +52,7 @@ class FetchState:
         self._before: dict[str, Entry | None] = {}  # entries as loaded, for forget()
 
     @classmethod
-    def load(cls, state_dir: Path | None, source_id: str, dt: _dt.date) -> "FetchState":
+    def load(cls, state_dir: Path | None, source_id: str, dt: _dt.date) -> FetchState:
         if state_dir is None:
             return cls(None, dt)
         check_source_id(source_id)

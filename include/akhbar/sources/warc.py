@@ -3,39 +3,38 @@
 HTML ``response`` records become raw records (body = HTTP payload with transfer and
 content encodings undone, headers = the HTTP headers as JSON). Other records (warcinfo,
 request, metadata, revisit, resource, non-HTML responses) are counted and skipped.
-Damage is reported, not raised: a record whose Content-Length runs past the data or is
-not followed by the record separator, and a file ending inside a gzip member, give
-"truncated_warc" errors; unreadable target URIs give "bad_target_uri".
+
+Records are framed by :mod:`.warc_framing` (every gzip member is inflated in turn, so a
+file gzipped as one stream is read whole) and each record's content is then read by
+warcio. Damage is one error record with its bytes, and reading goes on at the next
+record: a Content-Length that runs past the data or into the next record
+("truncated_warc", "bad_warc"), a file ending inside a gzip member ("truncated_warc", at
+``#end``), unreadable target URIs ("bad_target_uri"). ARC files are read by warcio alone.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import zlib
+import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
-from akhbar.sources.base import Context, display_name, files_for_night, missing_files, http_error_row
-from akhbar.sources.records import headers_json
+from akhbar.sources.context import Context
+from akhbar.sources.files import GZIP_MAGIC, DecompressedStream, local_files
+from akhbar.sources.links import http_error_row
+from akhbar.sources.records import FileLedger, headers_json
+from akhbar.sources.warc_framing import Frame, WarcFramer
 
-WARC_PATTERNS = ("*.warc", "*.warc.gz", "*.warc.wet", "*.arc", "*.arc.gz")
+WARC_PATTERNS = ("*.warc", "*.warc.gz", "*.warc.wet", "*.warc.wet.gz", "*.arc", "*.arc.gz")
 SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body")
-
-
-class _Iterator(ArchiveIterator):
-    """ArchiveIterator that remembers whether the stream ended inside a gzip member."""
-
-    ended_in_gzip_member = False
-
-    def close(self):
-        reader = self.reader
-        if reader is not None and reader.decompressor is not None and not getattr(reader.decompressor, "eof", True):
-            self.ended_in_gzip_member = True
-        super().close()
+NO_CAP = 1 << 62  # WARC files are large by nature: records are bounded one by one instead
+_LOADER = ArcWarcRecordLoader()  # reads one framed record's headers and content (stateless)
 
 
 def _target(record) -> str | None:
@@ -51,7 +50,7 @@ def _check_target(uri: str | None) -> str | None:
         return "no WARC-Target-URI"
     try:
         parts = urlsplit(uri)
-        parts.port
+        _ = parts.port  # raises on a port that is not a number in range
     except ValueError as exc:
         return f"cannot parse {uri[:200]!r}: {exc}"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -66,12 +65,15 @@ def _warc_date(record) -> _dt.datetime | None:
     if not value:
         return None
     try:
-        parsed = _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        parsed = _dt.datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
-    return parsed.astimezone(_dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=_dt.UTC)
+    try:
+        return parsed.astimezone(_dt.UTC)
+    except OverflowError:
+        return None
 
 
 def _is_html(content_type: str | None, head: bytes) -> bool:
@@ -96,80 +98,130 @@ def _split_http(data: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
     return (lines[0] if lines else ""), pairs, payload
 
 
+def _status(http, status_line: str | None) -> int | None:
+    code = http.get_statuscode() if http is not None else ((status_line or "").split(" ")[1:2] or [""])[0]
+    try:
+        return int((code or "").strip())
+    except ValueError:
+        return None
+
+
+class _Locator:
+    """Locators of one stream: ``name#offset``; in a gzip file the offset of the record's
+    gzip member (``name#member+inner`` for a record that does not start its member)."""
+
+    def __init__(self, name: str, inflated: DecompressedStream | None):
+        self.name = name
+        self.inflated = inflated
+
+    def __call__(self, offset: int) -> str:
+        if self.inflated is None:
+            return f"{self.name}#{offset}"
+        member, inner = self.inflated.member_at(offset)
+        return f"{self.name}#{member}" if inner == 0 else f"{self.name}#{member}+{inner}"
+
+
+def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
+    """The raw record of one framed response; None for a response that is not HTML (counted)."""
+    limit = ctx.settings.max_bytes
+    record = _LOADER.parse_record_stream(io.BufferedReader(io.BytesIO(frame.data)), known_format="warc")
+    http = record.http_headers
+    content_type = http.get_header("Content-Type") if http is not None else None
+    error: tuple[str, str] | None = None
+    try:
+        body = record.content_stream().read(limit + 1)
+    except Exception as exc:  # noqa: BLE001 - zlib, brotli and friends raise their own types
+        # The record's own bytes go to the quarantine: the payload could not be decoded.
+        return ctx.factory.error(locator, "bad_encoding", f"cannot decode the HTTP payload: {type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())[:300]}", body=frame.data, url=_target(record))
+    status_line, http_pairs = None, None
+    if http is None and body.startswith((b"HTTP/1.", b"HTTP/2")):
+        # warcio leaves the HTTP head unparsed when the target URI is not http(s).
+        status_line, http_pairs, body = _split_http(body)
+        content_type = next((v for k, v in http_pairs if k.lower() == "content-type"), None)
+    if not _is_html(content_type, body):
+        ctx.counts.skipped["warc_non_html"] += 1
+        return None
+    if len(body) > limit or not frame.complete:
+        body, error = body[:limit], ("too_large", f"payload larger than max_bytes={limit}")
+    uri = _target(record)
+    bad_uri = _check_target(uri)
+    if bad_uri and error is None:
+        error = ("bad_target_uri", bad_uri)
+    pairs = http.headers if http is not None else http_pairs
+    fields = {"url": uri, "http_status": _status(http, status_line), "content_type": content_type,
+              "headers": headers_json(pairs) if pairs is not None else None, "fetched_at": _warc_date(record)}
+    if error:
+        return ctx.factory.error(locator, error[0], error[1], body=body, **fields)
+    return ctx.factory.make(locator, body=body, **fields)
+
+
+def _frame_row(ctx: Context, frame: Frame, locator: str, name: str) -> dict | None:
+    """The row of one frame: a record, an error record, or None (skipped, counted)."""
+    if frame.kind == "damaged":
+        return ctx.factory.error(locator, frame.code, f"{name}: {frame.detail}", body=frame.data)
+    rec_type = (frame.fields or {}).get("warc-type", "").lower()
+    if rec_type != "response":
+        ctx.counts.skipped[f"warc_{rec_type or 'untyped'}"] += 1
+        return None
+    try:
+        return _response_row(ctx, frame, locator)
+    except Exception as exc:  # noqa: BLE001 - one unreadable record never stops the file
+        return ctx.factory.error(locator, "bad_warc", f"{name}: record at offset {frame.offset}: "
+                                 f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}", body=frame.data)
+
+
+def _book(ledger: FileLedger, frame: Frame, row: dict | None) -> None:
+    if frame.kind == "blank":
+        ledger.separators += frame.size
+    elif row is None:
+        ledger.skipped += frame.size
+    elif row.get("error"):
+        ledger.quarantined += frame.size
+    else:
+        ledger.records += frame.size
+
+
 def iter_warc(ctx: Context, stream: BinaryIO, name: str) -> Iterator[dict]:
-    """Rows of one WARC stream; ``name`` prefixes the locators (name#offset)."""
-    skipped = ctx.counts.skipped
-    it = _Iterator(stream)
-    limit = ctx.max_bytes
-    offset = 0
+    """Rows of one WARC stream (a buffered reader); ``name`` prefixes the locators."""
+    inflated = DecompressedStream(stream, NO_CAP) if stream.peek(2)[:2] == GZIP_MAGIC else None  # type: ignore[attr-defined]
+    reader = io.BufferedReader(inflated, buffer_size=256 * 1024) if inflated is not None else stream
+    if reader.peek(16)[:16].lower().startswith(b"filedesc://"):  # type: ignore[attr-defined]
+        yield from _iter_arc(ctx, reader, name)
+        return
+    ledger = ctx.counts.ledger(name)
+    locate = _Locator(name, inflated)
+    for frame in WarcFramer(reader, keep=ctx.settings.max_bytes).frames():
+        ledger.size += frame.size
+        row = None if frame.kind == "blank" else _frame_row(ctx, frame, locate(frame.offset), name)
+        _book(ledger, frame, row)
+        if row is not None:
+            yield row
+    if inflated is not None and inflated.problem is not None:
+        code, detail = inflated.problem
+        code = "truncated_warc" if code == "truncated_gzip" else code
+        yield ctx.factory.error(f"{name}#end", code, f"{name}: {detail} (cut during download or write?)",
+                                body=inflated.tail)
+
+
+def _iter_arc(ctx: Context, reader: BinaryIO, name: str) -> Iterator[dict]:
+    """Legacy ARC files: warcio reads them; damage ends the file with one error record."""
+    it = ArchiveIterator(reader, arc2warc=True)
     try:
         for record in it:
-            rec_type = record.rec_type
-            if rec_type != "response":
-                skipped[f"warc_{rec_type}"] += 1
+            if record.rec_type != "response":
+                ctx.counts.skipped[f"warc_{record.rec_type}"] += 1
                 continue
-            errors_before = it.err_count
-            http = record.http_headers
-            content_type = http.get_header("Content-Type") if http is not None else None
-            error: tuple[str, str] | None = None
-            try:
-                body = record.content_stream().read(limit + 1)
-            except (zlib.error, ValueError, OSError, EOFError) as exc:
-                body, error = None, ("bad_encoding", f"cannot decode the HTTP payload: {exc}")
-            if http is None and body is not None and body.startswith((b"HTTP/1.", b"HTTP/2")):
-                # warcio leaves the HTTP head unparsed when the target URI is not http(s).
-                status_line, http_pairs, body = _split_http(body)
-                content_type = next((v for k, v in http_pairs if k.lower() == "content-type"), None)
-            else:
-                status_line, http_pairs = None, None
-            if body is not None and not _is_html(content_type, body):
-                it.get_record_offset()
-                skipped["warc_non_html"] += 1
+            data = record.content_stream().read(ctx.settings.max_bytes + 1)
+            offset = it.get_record_offset()
+            content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+            if not _is_html(content_type, data):
+                ctx.counts.skipped["warc_non_html"] += 1
                 continue
-            if body is not None and len(body) > limit:
-                body = body[:limit]
-                error = ("too_large", f"payload larger than max_bytes={limit}")
-            offset = it.get_record_offset()  # reads the rest of the record
-            left = getattr(record.raw_stream, "limit", 0) or 0
-            if left > 0:
-                error = ("truncated_warc", f"{name}: record at offset {offset} ends {left} bytes short of its Content-Length")
-            elif it.err_count > errors_before:
-                error = ("truncated_warc", f"{name}: record at offset {offset} is not followed by the record separator (Content-Length wrong or data cut)")
-            uri = _target(record)
-            bad_uri = _check_target(uri)
-            if bad_uri and error is None:
-                error = ("bad_target_uri", bad_uri)
-            status = None
-            code_text = http.get_statuscode() if http is not None else (status_line or "").split(" ")[1:2]
-            if isinstance(code_text, list):
-                code_text = code_text[0] if code_text else ""
-            try:
-                status = int((code_text or "").strip())
-            except ValueError:
-                status = None
-            pairs = http.headers if http is not None else http_pairs
-            fields = dict(
-                url=uri,
-                http_status=status,
-                headers=headers_json(pairs) if pairs is not None else None,
-                content_type=content_type,
-                fetched_at=_warc_date(record),
-            )
-            locator = f"{name}#{offset}"
-            if error:
-                yield ctx.factory.error(locator, error[0], error[1], body=body, **fields)
-            else:
-                yield ctx.factory.make(locator, body=body, **fields)
-    except ArchiveLoadFailed as exc:
-        detail = " ".join(str(exc).split())[:300]
-        code = "truncated_warc" if "gzip" in detail.lower() else "bad_warc"
-        yield ctx.factory.error(f"{name}#error", code, f"{name}: {detail}")
-        return
-    except (EOFError, zlib.error, OSError) as exc:
-        yield ctx.factory.error(f"{name}#error", "truncated_warc", f"{name}: stream broken after offset {offset}: {exc}")
-        return
-    if it.ended_in_gzip_member:
-        yield ctx.factory.error(f"{name}#end", "truncated_warc", f"{name}: file ends inside a gzip member (cut during download or write?)")
+            yield ctx.factory.make(f"{name}#{offset}", body=data[: ctx.settings.max_bytes], url=_target(record),
+                                   content_type=content_type, fetched_at=_warc_date(record))
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        yield ctx.factory.error(f"{name}#error", "bad_warc", f"{name}: {' '.join(str(exc).split())[:300]}")
 
 
 def fetch_warc(ctx: Context) -> Iterator[dict]:
@@ -180,17 +232,18 @@ def fetch_warc(ctx: Context) -> Iterator[dict]:
             if reader is None:
                 yield http_error_row(ctx, url, response)
                 continue
-            yield from iter_warc(ctx, reader, url)
-    if source.path is not None:
-        files = files_for_night(ctx, Path(source.path), WARC_PATTERNS)
-        if (yield from missing_files(ctx, files, Path(source.path), "WARC file")):
-            return
-        for path in files:
-            name = display_name(path, Path(source.path))
             try:
-                fh = open(path, "rb")
-            except OSError as exc:
-                yield ctx.factory.error(name, "not_found", f"{name}: {exc.strerror or exc}")
+                yield from iter_warc(ctx, reader, url)
+            except OSError as exc:  # the download broke (network, deadline): what was read is kept
+                code = "timeout" if str(exc).startswith("timeout") else "truncated_warc"
+                yield ctx.factory.error(f"{url}#error", code, f"{url}: {exc}")
+    if source.path is not None:
+        for entry in local_files(ctx, Path(source.path), WARC_PATTERNS, "WARC file"):
+            if isinstance(entry, dict):
+                yield entry
                 continue
-            with fh:
-                yield from iter_warc(ctx, fh, name)
+            try:
+                with open(entry.path, "rb") as fh:
+                    yield from iter_warc(ctx, fh, entry.name)
+            except OSError as exc:
+                yield ctx.factory.error(f"{entry.name}#error", "read_error", f"{entry.name}: {exc.strerror or exc}")

@@ -1,31 +1,31 @@
--- Full-text search over the three languages, each with its own Snowball stemmer.
+-- Full-text search over the three languages, each with its own Snowball stemmer (BM25).
 --
--- The index (akhbar.warehouse.rebuild_search_index) keeps, per language, the tables of the fts
--- extension's layout: search_<lang>_docs (docid, article_id, len), search_<lang>_dict (termid,
--- term, df), search_<lang>_terms (termid, docid, tf) and search_<lang>_stats (num_docs, avgdl),
--- tokenised like the extension (lower-case, accents stripped, runs of letters and digits) and
--- stemmed with its stem(). The extension's match_bm25 scores every row of the table; here the
--- query terms are looked up in dict, only their postings are read (terms is ordered by termid,
--- so zone maps skip the rest) and BM25 is summed for the documents that contain them.
+-- The index (akhbar.lakehouse.search_index) is three catalog tables: search_postings (lang, term,
+-- docid, tf, len, dt), one row per (stemmed term, document) with its count and the document's
+-- length; search_docs (lang, docid, article_id, len, title, published_at, source_id, dt), one row
+-- per kept article of a language with a stemmer; search_stats (dt, lang, n_docs, total_len). Terms
+-- are the 64-bit md5 of the stem (md5_number_lower(stem(token, 'arabic'))), the same function at
+-- indexing and at query time, so no term dictionary is shared between nights. (A word that no
+-- stemmer changes is then the same value in all three languages: one value to look up, not three.) Each night's postings
+-- are written sorted by (lang, term): a query reads only the row groups whose term range holds its
+-- terms, scores from the postings alone, and reads search_docs only for its best documents.
 --
--- Semantics: the same as match_bm25 with its defaults (k1 = 1.2, b = 0.75, disjunctive): a
--- document matches when it contains at least one query term, and its score is the sum over the
--- distinct query terms it contains of idf(term) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl)),
--- idf = log10((num_docs - df + 0.5) / (df + 0.5) + 1) (the extension uses log, i.e. base 10).
--- A word repeated in the query counts once.
--- The query is only data: it is split into tokens inside SQL, never spliced into SQL text;
--- an empty query or one without letters or digits returns no rows. (match_bm25 keeps the empty
--- token a leading or trailing separator leaves, which matches the rare document where a word stems
--- to the empty string; search_articles drops empty tokens.)
+-- Tokens are those of the fts extension: lower-case, accents stripped, runs of letters and digits of
+-- any script; stems are the extension's stem(). Scores are the extension's match_bm25 with its
+-- defaults (k1 = 1.2, b = 0.75, disjunctive): a document matches when it contains at least one query
+-- term, and its score is the sum over the distinct query terms it contains of
+-- idf(term) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl)),
+-- idf = log10((num_docs - df + 0.5) / (df + 0.5) + 1), with num_docs, avgdl and df per language.
+-- A word repeated in the query counts once. The query is only data: it is split into tokens inside
+-- SQL, never spliced into SQL text; an empty query or one without letters or digits returns no rows.
 --
--- The indexes hold the display text: the Snowball stemmers do their own Arabic normalisation
--- (alef forms, teh marbuta) and stem better on unfolded words than on the dedup key
--- text_search (stem('العراقية') = stem('العراق') but not stem('العراقيه')). The query only
--- loses diacritics (U+064B-U+065F, U+0670) and tatweel, and its Arabic-Indic and Persian digits
--- become ASCII (the diacritic range stops before the digits U+0660-U+0669).
+-- The index holds the display text: the Snowball stemmers do their own Arabic normalisation (alef
+-- forms, teh marbuta). The query only loses diacritics (U+064B-U+065F, U+0670) and tatweel, and its
+-- Arabic-Indic and Persian digits become ASCII.
 --
--- search_articles(q) returns every match; search_articles(q, k := 20) only the best 20
--- (computed per language, then merged: cheap), ordered by score desc, then article_id.
+-- search_articles(q) returns every match; search_articles(q, k := 20) the best 20, ordered by score
+-- desc, then article_id. It needs stem() from the fts extension (akhbar's sessions load it from the
+-- duckdb-extension-fts wheel; see the README for a plain duckdb session).
 
 CREATE OR REPLACE MACRO akhbar_fold(q) AS
     translate(
@@ -38,76 +38,48 @@ CREATE OR REPLACE MACRO akhbar_fold(q) AS
 CREATE OR REPLACE MACRO akhbar_tokens(s) AS
     list_filter(
         string_split_regex(regexp_replace(lower(strip_accents(CAST(s AS VARCHAR))), '(\.|[^\p{L}\p{N}])+', ' ', 'g'), '\s+'),
-        t -> t <> ''
+        lambda t: t <> ''
     );
 
-CREATE OR REPLACE MACRO search_articles(q, k := NULL) AS TABLE
+CREATE OR REPLACE MACRO search_articles(q, k := 0) AS TABLE
 WITH qtokens AS (
     SELECT DISTINCT unnest(akhbar_tokens(akhbar_fold(coalesce(q, '')))) AS tok
 ),
-ar_terms AS (
-    SELECT d.termid, d.df FROM search_ar_dict d
-    WHERE d.df > 0 AND d.term IN (SELECT stem(tok, 'arabic') FROM qtokens)
+qterms AS (
+    SELECT DISTINCT lang, term FROM (
+        SELECT 'ar' AS lang, md5_number_lower(stem(tok, 'arabic')) AS term FROM qtokens
+        UNION ALL SELECT 'fr', md5_number_lower(stem(tok, 'french')) FROM qtokens
+        UNION ALL SELECT 'en', md5_number_lower(stem(tok, 'english')) FROM qtokens
+    )
 ),
-ar_hits AS (
-    SELECT t.docid,
-           sum(log((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
-               * (t.tf * (1.2 + 1)) / (t.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
-    FROM search_ar_terms t
-    JOIN ar_terms q ON t.termid = q.termid
-    JOIN search_ar_docs d ON d.docid = t.docid
-    CROSS JOIN search_ar_stats s
-    WHERE t.termid IN (SELECT termid FROM ar_terms)
-    GROUP BY t.docid
+postings AS MATERIALIZED (
+    SELECT p.lang, p.term, p.docid, p.tf, p.len
+    FROM search_postings p SEMI JOIN qterms q ON p.lang = q.lang AND p.term = q.term
 ),
-ar_top AS (
-    SELECT d.article_id, h.score FROM ar_hits h JOIN search_ar_docs d ON d.docid = h.docid
-    ORDER BY h.score DESC, d.article_id LIMIT k
+df AS (
+    SELECT lang, term, count(*) AS df FROM postings GROUP BY lang, term
 ),
-fr_terms AS (
-    SELECT d.termid, d.df FROM search_fr_dict d
-    WHERE d.df > 0 AND d.term IN (SELECT stem(tok, 'french') FROM qtokens)
+stats AS (
+    SELECT lang, sum(n_docs) AS num_docs, sum(total_len) / sum(n_docs) AS avgdl
+    FROM search_stats GROUP BY lang HAVING sum(n_docs) > 0
 ),
-fr_hits AS (
-    SELECT t.docid,
-           sum(log((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
-               * (t.tf * (1.2 + 1)) / (t.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
-    FROM search_fr_terms t
-    JOIN fr_terms q ON t.termid = q.termid
-    JOIN search_fr_docs d ON d.docid = t.docid
-    CROSS JOIN search_fr_stats s
-    WHERE t.termid IN (SELECT termid FROM fr_terms)
-    GROUP BY t.docid
+scored AS (
+    SELECT p.lang, p.docid,
+           sum(log((s.num_docs - f.df + 0.5) / (f.df + 0.5) + 1)
+               * (p.tf * (1.2 + 1)) / (p.tf + 1.2 * (1 - 0.75 + 0.75 * (p.len / s.avgdl)))) AS score
+    FROM postings p
+    JOIN df f ON f.lang = p.lang AND f.term = p.term
+    JOIN stats s ON s.lang = p.lang
+    GROUP BY p.lang, p.docid
 ),
-fr_top AS (
-    SELECT d.article_id, h.score FROM fr_hits h JOIN search_fr_docs d ON d.docid = h.docid
-    ORDER BY h.score DESC, d.article_id LIMIT k
-),
-en_terms AS (
-    SELECT d.termid, d.df FROM search_en_dict d
-    WHERE d.df > 0 AND d.term IN (SELECT stem(tok, 'english') FROM qtokens)
-),
-en_hits AS (
-    SELECT t.docid,
-           sum(log((s.num_docs - q.df + 0.5) / (q.df + 0.5) + 1)
-               * (t.tf * (1.2 + 1)) / (t.tf + 1.2 * (1 - 0.75 + 0.75 * (d.len / s.avgdl)))) AS score
-    FROM search_en_terms t
-    JOIN en_terms q ON t.termid = q.termid
-    JOIN search_en_docs d ON d.docid = t.docid
-    CROSS JOIN search_en_stats s
-    WHERE t.termid IN (SELECT termid FROM en_terms)
-    GROUP BY t.docid
-),
-en_top AS (
-    SELECT d.article_id, h.score FROM en_hits h JOIN search_en_docs d ON d.docid = h.docid
-    ORDER BY h.score DESC, d.article_id LIMIT k
-),
-hits AS (
-    SELECT article_id, score FROM ar_top
-    UNION ALL SELECT article_id, score FROM fr_top
-    UNION ALL SELECT article_id, score FROM en_top
-    ORDER BY score DESC, article_id LIMIT k
+-- The best k documents (a tie at the k-th place goes to the earlier night, then the smaller article
+-- id): few enough that the lookup in search_docs reads only the row groups holding them.
+best AS (
+    SELECT lang, docid, score FROM scored
+    QUALIFY row_number() OVER (ORDER BY score DESC, docid)
+            <= CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END
 )
-SELECT a.article_id, a.title, a.published_at, a.dt, a.source_id, a.lang, h.score
-FROM hits h JOIN articles a USING (article_id)
-ORDER BY h.score DESC, a.article_id;
+SELECT d.article_id, d.title, d.published_at, d.dt, d.source_id, d.lang, b.score
+FROM best b JOIN search_docs d ON d.lang = b.lang AND d.docid = b.docid
+ORDER BY b.score DESC, d.article_id
+LIMIT CASE WHEN k > 0 THEN k ELSE 9223372036854775807 END;

@@ -1,4 +1,5 @@
--- Views for the questions analysts ask most. Recreated after every load.
+-- Views for the questions analysts ask most, stored in the catalog (any DuckDB session that
+-- attaches it has them). Recreated when this file changes (akhbar.lakehouse.tables.ensure_catalog).
 
 CREATE OR REPLACE VIEW daily_volume AS
 SELECT dt, source_id, lang, count(*) AS articles
@@ -43,3 +44,20 @@ CREATE OR REPLACE VIEW nightly_summary AS
 SELECT r.dt, r.run_id, r.stage, r.records_in, r.records_out, r.rejected, r.duplicates, r.seconds, r.details
 FROM runs r
 QUALIFY r.recorded_at = max(r.recorded_at) OVER (PARTITION BY r.dt, r.stage);
+
+-- dq_results keeps every validation of every run (failed nights included); this is the latest
+-- validation of each night.
+CREATE OR REPLACE VIEW dq_latest AS
+SELECT * FROM dq_results
+QUALIFY checked_at = max(checked_at) OVER (PARTITION BY dt);
+
+-- One row per publish: which snapshot holds which night (the snapshots' own labels).
+CREATE OR REPLACE VIEW published_nights AS
+SELECT snapshot_id, snapshot_time AS published_at,
+       CAST(substr(commit_message, 15) AS DATE) AS dt,
+       CAST(json_extract_string(commit_extra_info, '$.run_id') AS VARCHAR) AS run_id,
+       CAST(json_extract(commit_extra_info, '$.articles') AS BIGINT) AS articles,
+       CAST(json_extract(commit_extra_info, '$.duplicates') AS BIGINT) AS duplicates,
+       CAST(json_extract(commit_extra_info, '$.quarantine') AS BIGINT) AS quarantined
+FROM akhbar.snapshots()
+WHERE commit_message LIKE 'publish night %';

@@ -1,0 +1,59 @@
+"""Upkeep of the catalog through DuckLake's own functions, under the writer lock.
+
+Steps (each its own transaction, so a kill between two leaves a consistent catalog and a rerun
+finishes the job):
+
+1. flush inlined data: small inserts that DuckLake kept inside the catalog database become Parquet;
+2. merge adjacent files: a table's small files (one per night and table, plus the small nightly
+   tables) are merged into larger ones, sorted where the table has a sort order;
+3. expire snapshots older than ``keep_days`` days, except the snapshots an export was made from
+   (table ``exports``) and the latest one;
+4. delete the files no snapshot refers to any more, once they have been unreferenced for
+   ``grace_hours`` (a reader whose transaction is older than that could still be reading them), and
+   files left in the data path by killed writers.
+
+Readers keep answering throughout: they read snapshots, whose files stay until step 4's grace.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+
+from akhbar.lakehouse.session import writer_session
+from akhbar.lakehouse.settings import CatalogSettings
+
+log = logging.getLogger(__name__)
+
+
+def _expirable(con, keep_days: int) -> list[int]:
+    rows = con.execute(
+        """SELECT snapshot_id FROM akhbar.snapshots()
+           WHERE snapshot_time < now() - to_days(?)
+             AND snapshot_id NOT IN (SELECT snapshot_id FROM exports)
+             AND snapshot_id < (SELECT max(snapshot_id) FROM akhbar.snapshots())
+           ORDER BY snapshot_id""", [int(keep_days)]).fetchall()
+    return [r[0] for r in rows]
+
+
+def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_hours: float = 24.0,
+                     temp_dir=None) -> dict:
+    """Flush, merge, expire and clean up; returns what each step did."""
+    figures: dict = {}
+    cutoff = _dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(hours=grace_hours)
+    with writer_session(settings, "catalog maintenance", temp_dir=temp_dir) as con:
+        con.execute("CALL ducklake_flush_inlined_data('akhbar')")
+        merged = con.execute("CALL ducklake_merge_adjacent_files('akhbar')").fetchall()
+        figures["files_merged"] = len(merged)
+        expired = _expirable(con, keep_days)
+        if expired:
+            con.execute("CALL ducklake_expire_snapshots('akhbar', versions => ?)", [expired])
+        figures["snapshots_expired"] = len(expired)
+        cleaned = con.execute("CALL ducklake_cleanup_old_files('akhbar', older_than => ?)", [cutoff]).fetchall()
+        figures["files_deleted"] = len(cleaned)
+        orphans = con.execute("CALL ducklake_delete_orphaned_files('akhbar', older_than => ?)", [cutoff]).fetchall()
+        figures["orphans_deleted"] = len(orphans)
+        figures["snapshots_kept"] = con.execute("SELECT count(*) FROM akhbar.snapshots()").fetchone()[0]
+        figures["pinned_by_exports"] = con.execute("SELECT count(DISTINCT snapshot_id) FROM exports").fetchone()[0]
+    log.info("catalog maintenance: %s", figures)
+    return figures

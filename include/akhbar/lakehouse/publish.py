@@ -1,0 +1,155 @@
+"""Publish a staged night: one transaction replaces that night's rows in every table.
+
+Steps, in one DuckLake transaction (readers see the previous snapshot until the commit, then the
+new one; a crash before the commit leaves the previous snapshot, and a rerun starts over):
+
+1. clear the night: delete its rows from every nightly table (articles, duplicates, child tables,
+   quarantine, keyword document frequencies, search index);
+2. register the staged files (akhbar.lakehouse.staging) in their tables with
+   ``ducklake_add_data_files``: the files were written and audited before, so the publish copies
+   nothing and its cost does not grow with the night's size;
+3. apply demotions: articles of other nights that this night's articles now precede move to
+   ``duplicates`` with their new head, and leave ``articles``, the child tables and the index;
+4. replace ``sources`` with the registry's;
+5. label the snapshot (``publish night YYYY-MM-DD``, the run and the figures in its extra info).
+
+The caller holds the catalog's writer lock (akhbar.lakehouse.session.writer_session).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from akhbar.lakehouse.staging import StagedNight, contract_select
+from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES, DUPLICATES, SOURCES
+
+log = logging.getLogger(__name__)
+
+PUBLISH_MESSAGE = "publish night "  # + YYYY-MM-DD: how `akhbar versions` finds published nights
+
+
+@dataclass(frozen=True)
+class PublishFigures:
+    night: str
+    articles: int
+    duplicates: int
+    quarantine: int
+    demoted: int
+    by_lang: dict
+    snapshot_id: int | None = None
+
+
+def _quote(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _columns(table: str) -> list[str]:
+    return CATALOG_TABLES[table].schema.names
+
+
+def _insert(con, table: str, select_sql: str, params=None) -> None:
+    cols = ", ".join(f'"{c}"' for c in _columns(table))
+    con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or [])
+
+
+def _clear_night(con, staged: StagedNight) -> None:
+    for name, table in CATALOG_TABLES.items():
+        if table.nightly and name not in ("runs", "dq_results"):
+            con.execute(f"DELETE FROM {name} WHERE dt = ?", [staged.night])
+
+
+def _register_files(con, staged: StagedNight) -> None:
+    for table, files in staged.files.items():
+        for path in files:
+            con.execute("CALL ducklake_add_data_files('akhbar', ?, ?)", [table, path])
+
+
+def _apply_demotions(con, staged: StagedNight) -> int:
+    if staged.demoted is None or pq.ParquetFile(staged.demoted).metadata.num_rows == 0:
+        return 0
+    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
+                              set(pq.read_schema(staged.demoted).names))
+    their_nights = (f"dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, "
+                    "hive_partitioning = false))")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _demoted AS
+            SELECT d.* EXCLUDE (record_id), coalesce(d.record_id, a.record_id) AS record_id
+            FROM ({demoted}) d
+            LEFT JOIN (SELECT article_id, any_value(record_id) AS record_id FROM (
+                           SELECT article_id, record_id FROM articles WHERE {their_nights}
+                           -- Demoted already by an earlier publish of this staged night (a retried task).
+                           UNION ALL SELECT article_id, record_id FROM duplicates WHERE {their_nights})
+                       WHERE record_id IS NOT NULL GROUP BY article_id) a
+            USING (article_id)"""
+    )
+    nights = "dt IN (SELECT DISTINCT dt FROM _demoted)"
+    ids = "article_id IN (SELECT article_id FROM _demoted)"
+    con.execute(f"DELETE FROM duplicates WHERE {ids}")
+    _insert(con, "duplicates", f"SELECT {', '.join(DUPLICATES.names)} FROM _demoted")
+    for table in ARTICLE_CHILD_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE {nights} AND {ids}")
+    con.execute(f"DELETE FROM search_postings WHERE {nights} AND docid IN "
+                f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})")
+    con.execute(f"DELETE FROM search_docs WHERE {nights} AND {ids}")
+    # The index's per-night figures of the nights that lost documents, counted again.
+    con.execute(f"DELETE FROM search_stats WHERE {nights}")
+    _insert(con, "search_stats", f"""SELECT dt, lang, count(*), sum(len) FROM search_docs WHERE {nights}
+                                     GROUP BY dt, lang""")
+    con.execute(f"DELETE FROM articles WHERE {nights} AND {ids}")
+    return con.execute("SELECT count(*) FROM _demoted").fetchone()[0]
+
+
+def replace_sources(con, sources) -> None:
+    rows = [{"source_id": s.id, "kind": s.kind, "name": s.name,
+             "location": s.url or (str(s.path) if s.path else None) or (s.urls[0] if s.urls else None),
+             "country": s.country, "lang": s.lang, "timezone": s.timezone, "enabled": bool(s.enabled)}
+            for s in sources]
+    con.execute("DELETE FROM sources")
+    if rows:
+        con.register("_sources", pa.Table.from_pylist(rows, schema=SOURCES))
+        _insert(con, "sources", "SELECT * FROM _sources")
+        con.unregister("_sources")
+
+
+def _figures(con, staged: StagedNight, demoted: int) -> PublishFigures:
+    night = staged.night
+    count = lambda table: con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [night]).fetchone()[0]  # noqa: E731
+    by_lang = dict(con.execute("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY lang ORDER BY 2 DESC",
+                               [night]).fetchall())
+    return PublishFigures(night=night.isoformat(), articles=count("articles"), duplicates=count("duplicates"),
+                          quarantine=count("quarantine"), demoted=demoted, by_lang=by_lang)
+
+
+def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, sources=(),
+                  extra_info: dict | None = None) -> PublishFigures:
+    """Replace ``staged.night`` in the catalog in one transaction; returns its published figures."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _clear_night(con, staged)
+        _register_files(con, staged)
+        demoted = _apply_demotions(con, staged)
+        if sources:
+            replace_sources(con, sources)
+        figures = _figures(con, staged, demoted)
+        info = {"night": figures.night, "run_id": staged.run_id, **asdict(figures), **(extra_info or {})}
+        con.execute("CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
+                    [PUBLISH_MESSAGE + figures.night, json.dumps(info, ensure_ascii=False, default=str)])
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    snapshot = con.execute("SELECT id FROM akhbar.last_committed_snapshot()").fetchone()
+    figures = PublishFigures(**{**asdict(figures), "snapshot_id": snapshot[0] if snapshot else None})
+    log.info("published night %s: %d articles, %d duplicates, %d quarantined, %d demoted (snapshot %s)",
+             figures.night, figures.articles, figures.duplicates, figures.quarantine, figures.demoted,
+             figures.snapshot_id)
+    return figures

@@ -1,0 +1,141 @@
+"""The full-text index of a night, staged as Parquet before the publish (akhbar/sql/search.sql reads it).
+
+A night's kept articles in Arabic, French and English are tokenised like the fts extension
+(lower-case, accents stripped, runs of letters and digits of any script) and stemmed with its stem()
+and the language's Snowball stemmer. Each (term, document) becomes one posting with its count; the
+term is stored as ``md5_number_lower(stem)`` so that every night, shard or writer computes the same
+key without a shared dictionary. The work happens here, outside the publish transaction: the publish
+only inserts the staged files.
+
+Cost: texts are split on spaces first (a byte split), and each distinct piece is folded, split and
+stemmed once per batch, which is about ten times cheaper than a regular expression over every text.
+Memory: batches of ``BATCH_DOCS`` documents, in the staging session bounded by its memory limit
+(it spills to disk beyond).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+from pathlib import Path
+
+from akhbar.lakehouse import extensions
+
+log = logging.getLogger(__name__)
+
+STEMMERS = {"ar": "arabic", "fr": "french", "en": "english"}
+BATCH_DOCS = 100_000
+_TOKEN_SPLIT = r"[^\p{L}\p{N}]+"
+
+
+def docid_base(night: _dt.date) -> int:
+    """Docids of a night start at (day number << 32): unique across nights without coordination."""
+    return (night - _dt.date(1970, 1, 1)).days << 32
+
+
+def _quote(path: Path | str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _stage_docs(con, articles: Path, night: _dt.date) -> None:
+    """One row per indexed document: docid by rank of article_id among the night's articles
+    (duplicates included, so a docid never depends on which articles a later night demotes)."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _docs AS
+            WITH ranked AS (
+                SELECT article_id, lang, duplicate_of, title, published_at, source_id,
+                       {docid_base(night)} + row_number() OVER (ORDER BY article_id) - 1 AS docid
+                FROM read_parquet({_quote(articles)}, hive_partitioning = false)
+            )
+            SELECT docid, article_id, lang, title, published_at, source_id FROM ranked
+            -- The articles staging keeps (akhbar.lakehouse.staging.KEPT): a head may name itself.
+            WHERE (duplicate_of IS NULL OR duplicate_of = article_id)
+              AND lang IN ({", ".join(f"'{lang}'" for lang in STEMMERS)})"""
+    )
+
+
+def _tokenise_batch(con, batch, lang: str) -> int:
+    """Postings (term, docid, tf) in ``_post`` of the documents of one language in an Arrow batch of
+    the work file; returns how many documents it held."""
+    con.register("_batch", batch)
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _pieces AS
+                WITH docs AS (
+                    SELECT d.docid, b.title, b.text FROM _batch b JOIN _docs d USING (article_id)
+                    WHERE d.lang = '{lang}'
+                )
+                SELECT docid, unnest(string_split(coalesce(title, ''), ' ')) AS r FROM docs
+                UNION ALL SELECT docid, unnest(string_split(coalesce(text, ''), ' ')) FROM docs"""
+        )
+    finally:
+        con.unregister("_batch")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _piece_terms AS
+            SELECT r, md5_number_lower(stem(tok, '{STEMMERS[lang]}')) AS term, count(*)::INTEGER AS n FROM (
+                SELECT r, unnest(regexp_split_to_array(lower(strip_accents(r)), '{_TOKEN_SPLIT}')) AS tok
+                FROM (SELECT DISTINCT r FROM _pieces)
+            ) WHERE tok <> '' GROUP BY ALL"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _post AS
+           SELECT m.term, x.docid, sum(m.n)::INTEGER AS tf
+           FROM _pieces x JOIN _piece_terms m USING (r) GROUP BY m.term, x.docid"""
+    )
+    return con.execute("SELECT count(DISTINCT docid) FROM _pieces").fetchone()[0]
+
+
+def _postings_sql(lang: str, night: _dt.date) -> str:
+    # A document's postings are all in one batch and language: its length is known here.
+    return (f"""SELECT '{lang}' AS lang, p.term, p.docid, p.tf, l.len, DATE '{night.isoformat()}' AS dt
+                FROM _post p JOIN (SELECT docid, sum(tf)::INTEGER AS len FROM _post GROUP BY docid) l
+                USING (docid) ORDER BY p.term, p.docid""")
+
+
+_DOCS = """SELECT d.lang, d.docid, d.article_id, coalesce(l.len, 0)::INTEGER AS len, d.title,
+                  d.published_at::TIMESTAMPTZ AS published_at, d.source_id, DATE '{night}' AS dt
+           FROM _docs d LEFT JOIN (SELECT docid, sum(len)::INTEGER AS len FROM _lens GROUP BY docid) l
+           USING (docid)"""
+
+
+def _docs_sql(night: _dt.date) -> str:
+    # A document without any token (an empty title and a text of punctuation) still counts in
+    # num_docs and avgdl, with length 0, as in the extension's index.
+    return _DOCS.format(night=night.isoformat()) + " ORDER BY d.lang, d.docid"
+
+
+def _stats_sql(night: _dt.date) -> str:
+    return (f"SELECT DATE '{night.isoformat()}' AS dt, lang, count(*)::BIGINT AS n_docs, "
+            f"sum(len)::BIGINT AS total_len FROM ({_DOCS.format(night=night.isoformat())}) GROUP BY lang ORDER BY lang")
+
+
+def stage_search_index(con, articles: Path, night: _dt.date, writer) -> dict[str, list[str]]:
+    """Stage ``search_docs`` and ``search_postings`` for the kept articles of ``articles`` (the night's
+    ARTICLE work file, duplicates included) through ``writer`` (akhbar.lakehouse.staging._Writer).
+
+    The work file is read once, batch by batch: only a batch's texts are in memory. Each batch and
+    language makes one postings file, sorted by term: the row groups of the published files each cover
+    a narrow range of terms.
+    """
+    import pyarrow.parquet as pq
+
+    extensions.load(con, "fts")
+    _stage_docs(con, articles, night)
+    con.execute("CREATE OR REPLACE TEMP TABLE _lens (docid BIGINT, len INTEGER)")
+    postings: list[str] = []
+    n_batches = 0
+    source = pq.ParquetFile(articles)
+    for batch in source.iter_batches(batch_size=BATCH_DOCS, columns=["article_id", "title", "text"]):
+        for lang in STEMMERS:
+            if not _tokenise_batch(con, batch, lang):
+                continue
+            postings += writer.write("search_postings", _postings_sql(lang, night),
+                                     name=f"part-{n_batches:05d}-{lang}")
+            con.execute("INSERT INTO _lens SELECT docid, sum(tf)::INTEGER FROM _post GROUP BY docid")
+            n_batches += 1
+    docs = writer.write("search_docs", _docs_sql(night))
+    stats = writer.write("search_stats", _stats_sql(night))
+    for temp in ("_docs", "_lens", "_pieces", "_piece_terms", "_post"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    log.info("search index of %s: %d postings files", night, len(postings))
+    return {"search_docs": docs, "search_postings": postings, "search_stats": stats}

@@ -41,17 +41,24 @@ in WINDOW (story ids of ``article_stories`` rows with ``dt`` in WINDOW).
 * ``embeddings``: ARTICLE_EMBEDDINGS rows of the WINDOW's articles other than D's;
 * ``article_stories``: the current ARTICLE_STORIES rows of those articles (D's own rows too, on a
   rerun: they are how stories that lose all their members are retired);
-* ``links``: STORY_LINKS rows between two of those articles.
+* ``links``: STORY_LINKS rows between two of those articles;
+* ``removed_article_ids``: articles that left the corpus since they were given a story (dedup found an
+  earlier copy in another night and made them duplicates). They are not in ``articles``; the stories
+  of each of them count as TOUCHED, and so do, for every article whose parent is removed (an
+  *orphan*), the stories of the other ends of its links, which are passed as well: an orphan takes
+  its best remaining link to an earlier article, exactly as if the removed article had never been.
 
 Memory and time are bounded by the window and the stories that reach into it, not by the history.
 
 What the caller replaces, in one transaction (this is what keeps the result order-independent)
 ---------------------------------------------------------------------------------------------
-1. ``article_embeddings``: delete ``dt = D``; insert ``result.article_embeddings``.
-2. ``story_links``: delete ``dt = D OR linked_dt = D``; insert ``result.links``.
-3. ``article_stories``: delete ``dt = D OR article_id IN result.article_stories.article_id``; insert
-   ``result.article_stories`` (every member of every story touched: D's articles and the members of
-   TOUCHED, which may lie outside WINDOW when a story is long).
+REMOVED below is ``result.removed_article_ids``.
+
+1. ``article_embeddings``: delete ``dt = D OR article_id IN REMOVED``; insert ``result.article_embeddings``.
+2. ``story_links``: delete ``dt = D OR linked_dt = D`` and the links of REMOVED; insert ``result.links``.
+3. ``article_stories``: delete ``dt = D OR article_id IN result.article_stories.article_id OR article_id
+   IN REMOVED``; insert ``result.article_stories`` (every member of every story touched: D's articles
+   and the members of TOUCHED, which may lie outside WINDOW when a story is long).
 4. ``stories``: delete ``story_id IN result.retired_story_ids OR story_id IN result.stories.story_id``;
    insert ``result.stories``.
 """
@@ -110,6 +117,7 @@ class StoryInputs:
     embeddings: pa.Table = field(default_factory=ARTICLE_EMBEDDINGS.empty_table)  # the window's other nights
     article_stories: pa.Table = field(default_factory=ARTICLE_STORIES.empty_table)
     links: pa.Table = field(default_factory=STORY_LINKS.empty_table)
+    removed_article_ids: tuple[str, ...] = ()  # no longer articles (made duplicates): their rows go
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class StoriesResult:
     links: pa.Table  # STORY_LINKS with an article of the night (replace dt = night or linked_dt = night)
     retired_story_ids: list[str]  # story ids no longer used (delete)
     counts: StageCounts
+    removed_article_ids: tuple[str, ...] = ()  # delete their embeddings, links and story rows
 
 
 def window_nights(night: _dt.date, params: StoryParams = PARAMS) -> list[_dt.date]:
@@ -170,12 +179,16 @@ def _kept_links(inputs: StoryInputs, member_ids: set[str]) -> pa.Table:
 
 def _parents(inputs: StoryInputs, ids: list[str], nights: list[_dt.date], keys: dict[str, tuple],
              links: pa.Table, params: StoryParams) -> dict[str, Parent]:
-    """Parents recomputed for the articles of nights D .. D+window (the only ones whose links to
-    earlier articles can have changed), kept from ``inputs.article_stories`` for the others."""
+    """Parents recomputed for the articles of nights D .. D+window (the only ones that can gain a link
+    to an earlier article) and for the orphans (their stored parent is no longer an article), kept
+    from ``inputs.article_stories`` for the others."""
     last = inputs.night + _dt.timedelta(days=params.window_nights)
     recompute = {a for a, d in zip(ids, nights) if inputs.night <= d <= last}
-    parents = best_parents(keys, links, recompute)
     stored = inputs.article_stories
+    for a, parent in zip(stored.column("article_id").to_pylist(), stored.column("parent_id").to_pylist()):
+        if a in keys and parent is not None and parent not in keys:
+            recompute.add(a)
+    parents = best_parents(keys, links, recompute)
     for a, parent, score in zip(*(stored.column(c).to_pylist() for c in ("article_id", "parent_id", "score"))):
         if a in keys and a not in recompute:
             parents[a] = Parent(parent, score)
@@ -193,6 +206,9 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
     articles = inputs.articles.select(list(STORY_ARTICLE_COLUMNS)).combine_chunks()
     if len(set(articles.column("article_id").to_pylist())) != articles.num_rows:
         raise ValueError("stories: duplicated article_id in the inputs")
+    still = set(inputs.removed_article_ids) & set(articles.column("article_id").to_pylist())
+    if still:
+        raise ValueError(f"stories: removed articles are still in the inputs: {sorted(still)[:3]}")
     is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
     night_vectors = _night_vectors(articles.filter(is_night), embed, params.lead_words)
     night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
@@ -227,7 +243,8 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
     counts.extra = {"context_articles": articles.num_rows - night_articles.num_rows,
                     "window_articles": len(pool.article_ids) - night_articles.num_rows,
                     "candidates": link_stats.candidates, "scored": link_stats.scored, "links": link_stats.links,
-                    "stories": stories.num_rows, "retired": len(retired)}
+                    "stories": stories.num_rows, "retired": len(retired),
+                    "removed": len(set(inputs.removed_article_ids))}
     counts.seconds = time.perf_counter() - start
     return StoriesResult(
         stories=stories if stories.schema == STORIES else stories.cast(STORIES),
@@ -236,4 +253,5 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
                                             night_articles.column("dt").to_pylist(), night_vectors,
                                             model_name(params.lead_words)),
         links=new_links, retired_story_ids=retired, counts=counts,
+        removed_article_ids=tuple(sorted(set(inputs.removed_article_ids))),
     )

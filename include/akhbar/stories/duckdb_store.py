@@ -34,14 +34,35 @@ _TABLES = {"article_places": ARTICLE_PLACES, "article_dates": ARTICLE_DATES, "ar
            "article_embeddings": ARTICLE_EMBEDDINGS, "article_stories": ARTICLE_STORIES, "story_links": STORY_LINKS,
            "stories": STORIES}
 
-# Night D's members: D's articles and every article of a story with an article in D-w .. D+w.
-_MEMBERS = """
-CREATE OR REPLACE TEMP TABLE story_members AS
-SELECT article_id FROM article_stories
-WHERE story_id IN (SELECT story_id FROM article_stories WHERE dt BETWEEN $first AND $last)
-UNION
-SELECT article_id FROM story_input_articles WHERE dt = $night
-"""
+# Night D's members (the contract of akhbar.stories, in SQL; akhbar.lakehouse.stories runs the same
+# statements on the catalog): every article of a story with an article in D-w .. D+w, of the stories of
+# removed articles, and of the stories at the other end of the links of their orphans (articles whose
+# parent is removed), removed articles excepted. Temp tables: story_removed (article_id) is the caller's.
+MEMBER_STATEMENTS = (
+    """CREATE OR REPLACE TEMP TABLE story_orphans AS
+       SELECT article_id FROM article_stories
+       WHERE parent_id IN (SELECT article_id FROM story_removed)
+         AND article_id NOT IN (SELECT article_id FROM story_removed)""",
+    """CREATE OR REPLACE TEMP TABLE story_touched AS
+       SELECT story_id FROM article_stories WHERE dt BETWEEN $first AND $last
+       UNION SELECT story_id FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
+       UNION SELECT story_id FROM article_stories WHERE article_id IN (
+           SELECT linked_article_id FROM story_links WHERE article_id IN (SELECT article_id FROM story_orphans)
+           UNION SELECT article_id FROM story_links WHERE linked_article_id IN (SELECT article_id FROM story_orphans))""",
+    """CREATE OR REPLACE TEMP TABLE story_members AS
+       SELECT article_id, dt FROM article_stories
+       WHERE story_id IN (SELECT story_id FROM story_touched)
+         AND article_id NOT IN (SELECT article_id FROM story_removed)""",
+)
+
+
+def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: StoryParams, removed) -> None:
+    """Fill the temp tables story_removed and story_members for ``night`` (see MEMBER_STATEMENTS)."""
+    w = _dt.timedelta(days=params.window_nights)
+    removed_ids = pa.table({"article_id": pa.array(sorted(set(removed)), pa.string())})  # noqa: F841
+    con.execute("CREATE OR REPLACE TEMP TABLE story_removed AS SELECT article_id FROM removed_ids")
+    for statement in MEMBER_STATEMENTS:
+        con.execute(statement, {"first": night - w, "last": night + w} if "$first" in statement else None)
 
 
 class DuckDBStore:
@@ -67,11 +88,13 @@ class DuckDBStore:
                 con.execute(f"INSERT INTO {name} SELECT * FROM side")
         con.execute("COMMIT")
 
-    def inputs_for(self, night: _dt.date, params: StoryParams = PARAMS) -> StoryInputs:
+    def inputs_for(self, night: _dt.date, params: StoryParams = PARAMS, removed=()) -> StoryInputs:
         con = self.con
         w = _dt.timedelta(days=params.window_nights)
         bounds = {"first": night - w, "last": night + w, "night": night}
-        con.execute(_MEMBERS, bounds)
+        select_members(con, night, params, removed)
+        con.execute("INSERT INTO story_members SELECT article_id, dt FROM story_input_articles WHERE dt = $night "
+                    "AND article_id NOT IN (SELECT article_id FROM story_members)", {"night": night})
 
         def rows(sql: str, schema: pa.Schema | None = None, **params) -> pa.Table:
             table = con.execute(sql, params).fetch_arrow_table()
@@ -88,9 +111,11 @@ class DuckDBStore:
                           first=bounds["first"], last=bounds["last"]),
             embeddings=rows(f"SELECT * FROM article_embeddings WHERE {member} AND {window} AND dt <> $night",
                             ARTICLE_EMBEDDINGS, **bounds),
-            article_stories=rows(f"SELECT * FROM article_stories WHERE {member}", ARTICLE_STORIES),
+            article_stories=rows(f"SELECT * FROM article_stories WHERE {member} "
+                                 "OR article_id IN (SELECT article_id FROM story_removed)", ARTICLE_STORIES),
             links=rows(f"SELECT * FROM story_links WHERE {member} AND linked_article_id IN "
                        "(SELECT article_id FROM story_members)", STORY_LINKS),
+            removed_article_ids=tuple(sorted(set(removed))),
         )
 
     def apply(self, night: _dt.date, result: StoriesResult) -> None:
@@ -99,13 +124,16 @@ class DuckDBStore:
         new_embeddings, new_links = result.article_embeddings, result.links  # noqa: F841 (read by DuckDB)
         new_members, new_stories = result.article_stories, result.stories  # noqa: F841
         retired_ids = pa.table({"story_id": pa.array(result.retired_story_ids, pa.string())})  # noqa: F841
+        removed_ids = pa.table({"article_id": pa.array(result.removed_article_ids, pa.string())})  # noqa: F841
+        removed = "article_id IN (SELECT article_id FROM removed_ids)"
         con.execute("BEGIN")
-        con.execute("DELETE FROM article_embeddings WHERE dt = ?", [night])
+        con.execute(f"DELETE FROM article_embeddings WHERE dt = ? OR {removed}", [night])
         con.execute("INSERT INTO article_embeddings SELECT * FROM new_embeddings")
-        con.execute("DELETE FROM story_links WHERE dt = $night OR linked_dt = $night", {"night": night})
+        con.execute(f"DELETE FROM story_links WHERE dt = $night OR linked_dt = $night OR {removed} "
+                    "OR linked_article_id IN (SELECT article_id FROM removed_ids)", {"night": night})
         con.execute("INSERT INTO story_links SELECT * FROM new_links")
-        con.execute("DELETE FROM article_stories WHERE dt = ? OR article_id IN (SELECT article_id FROM new_members)",
-                    [night])
+        con.execute(f"DELETE FROM article_stories WHERE dt = ? OR {removed} "
+                    "OR article_id IN (SELECT article_id FROM new_members)", [night])
         con.execute("INSERT INTO article_stories SELECT * FROM new_members")
         con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM retired_ids) "
                     "OR story_id IN (SELECT story_id FROM new_stories)")
@@ -121,7 +149,14 @@ class DuckDBStore:
         return {names[t]: self.con.execute(f"SELECT * FROM {t} ORDER BY {o}").fetch_arrow_table()
                 .cast(_TABLES[t]).to_pylist() for t, o in order.items()}
 
-    def run_night(self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts) -> StoriesResult:
-        result = build_stories(self.inputs_for(night, params), params, embed=embed)
+    def remove_articles(self, article_ids) -> None:
+        """Articles that became duplicates of an earlier copy (dedup's demotion): no longer articles."""
+        ids = pa.table({"article_id": pa.array(sorted(set(article_ids)), pa.string())})  # noqa: F841
+        self.con.execute("DELETE FROM story_input_articles WHERE article_id IN (SELECT article_id FROM ids)")
+
+    def run_night(self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts,
+                  removed=()) -> StoriesResult:
+        self.remove_articles(removed)
+        result = build_stories(self.inputs_for(night, params, removed), params, embed=embed)
         self.apply(night, result)
         return result

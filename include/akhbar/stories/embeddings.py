@@ -84,6 +84,34 @@ def embed_texts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+class NightEmbedder:
+    """The vectors of a fixed set of texts, encoded once in one canonical batch (sorted, distinct),
+    looked up afterwards.
+
+    Why: a vector's last bits depend on the other texts of its batch (BLAS products round
+    differently with a row's place in the matrix). The pipeline encodes every article of a night,
+    duplicates included, a set that does not depend on the order in which nights are deduplicated,
+    and hands the stage the kept ones: the same article gets the same bits whatever dedup decided.
+    A text outside the set is encoded on its own (same result, no guarantee on the last bits).
+    """
+
+    def __init__(self, texts: Sequence[str], embed=None):
+        self._embed = embed or embed_texts
+        distinct = sorted({t for t in texts if t})
+        vectors = self._embed(distinct) if distinct else np.zeros((0, EMBEDDING_DIM), np.float32)
+        self.vector_of = dict(zip(distinct, vectors))
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t and t not in self.vector_of})
+        if missing:
+            self.vector_of.update(zip(missing, self._embed(missing)))
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text:
+                out[i] = self.vector_of[text]
+        return out
+
+
 def embeddings_table(article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray,
                      model: str = MODEL) -> pa.Table:
     """ARTICLE_EMBEDDINGS rows: the vectors as fixed-size lists of float32."""

@@ -78,11 +78,16 @@ class MemoryStore:
             new = table.select(schema.names).cast(schema) if table is not None else schema.empty_table()
             setattr(self, name, pa.concat_tables([old.filter(pc.not_equal(old.column("dt"), day)), new]))
 
-    def inputs_for(self, night: _dt.date, params: StoryParams = PARAMS) -> StoryInputs:
+    def inputs_for(self, night: _dt.date, params: StoryParams = PARAMS, removed=()) -> StoryInputs:
+        """What the caller reads for ``night``; ``removed``: articles that stopped being articles (they
+        are no longer in ``self.articles``, see :meth:`remove_articles`)."""
+        removed = set(removed)
         window = window_nights(night, params)
         in_window = self.article_stories.filter(pc.is_in(self.article_stories.column("dt"), pa.array(window, pa.date32())))
         touched = set(in_window.column("story_id").to_pylist())
-        member_ids = set(_in(self.article_stories, "story_id", touched).column("article_id").to_pylist())
+        touched |= set(_in(self.article_stories, "article_id", removed).column("story_id").to_pylist())
+        touched |= self._stories_linked_to_orphans(removed)
+        member_ids = set(_in(self.article_stories, "story_id", touched).column("article_id").to_pylist()) - removed
         is_night = pc.equal(self.articles.column("dt"), pa.scalar(night, pa.date32()))
         night_ids = set(self.articles.filter(is_night).column("article_id").to_pylist())
         articles = _in(self.articles, "article_id", member_ids | night_ids)
@@ -94,25 +99,45 @@ class MemoryStore:
             night=night, articles=articles, places=_in(self.places, "article_id", ids),
             dates=_in(self.dates, "article_id", ids), keywords=_in(self.keywords, "article_id", window_ids),
             embeddings=_in(others_in_window, "article_id", ids),
-            article_stories=_in(self.article_stories, "article_id", member_ids | night_ids),
-            links=_in(links, "linked_article_id", ids),
+            article_stories=_in(self.article_stories, "article_id", member_ids | night_ids | removed),
+            links=_in(links, "linked_article_id", ids), removed_article_ids=tuple(sorted(removed)),
         )
+
+    def _stories_linked_to_orphans(self, removed: set[str]) -> set[str]:
+        """The stories of the other ends of the links of the articles whose parent is removed."""
+        orphans = _in(self.article_stories, "parent_id", removed).column("article_id").to_pylist()
+        orphans = set(orphans) - removed
+        if not orphans:
+            return set()
+        ends = set(_in(self.links, "article_id", orphans).column("linked_article_id").to_pylist())
+        ends |= set(_in(self.links, "linked_article_id", orphans).column("article_id").to_pylist())
+        return set(_in(self.article_stories, "article_id", ends - removed).column("story_id").to_pylist())
+
+    def remove_articles(self, article_ids) -> None:
+        """Articles that became duplicates of an earlier copy (dedup's demotion): no longer articles."""
+        self.articles = _not_in(self.articles, "article_id", article_ids)
 
     def apply(self, night: _dt.date, result: StoriesResult) -> None:
         """The replacement rules of the stories contract, in the order the warehouse runs them."""
         day = pa.scalar(night, pa.date32())
+        removed = result.removed_article_ids
+        embeddings = _not_in(self.embeddings, "article_id", removed)
         self.embeddings = pa.concat_tables([
-            self.embeddings.filter(pc.not_equal(self.embeddings.column("dt"), day)), result.article_embeddings])
-        keep = pc.and_(pc.not_equal(self.links.column("dt"), day), pc.not_equal(self.links.column("linked_dt"), day))
-        self.links = pa.concat_tables([self.links.filter(keep), result.links])
+            embeddings.filter(pc.not_equal(embeddings.column("dt"), day)), result.article_embeddings])
+        links = _not_in(_not_in(self.links, "article_id", removed), "linked_article_id", removed)
+        keep = pc.and_(pc.not_equal(links.column("dt"), day), pc.not_equal(links.column("linked_dt"), day))
+        self.links = pa.concat_tables([links.filter(keep), result.links])
         rows = self.article_stories.filter(pc.not_equal(self.article_stories.column("dt"), day))
-        rows = _not_in(rows, "article_id", result.article_stories.column("article_id").to_pylist())
+        rows = _not_in(rows, "article_id", [*result.article_stories.column("article_id").to_pylist(), *removed])
         self.article_stories = pa.concat_tables([rows, result.article_stories])
         gone = set(result.retired_story_ids) | set(result.stories.column("story_id").to_pylist())
         self.stories = pa.concat_tables([_not_in(self.stories, "story_id", gone), result.stories])
 
-    def run_night(self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts) -> StoriesResult:
-        result = build_stories(self.inputs_for(night, params), params, embed=embed)
+    def run_night(self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts,
+                  removed=()) -> StoriesResult:
+        """The stories of ``night``; ``removed``: articles the night's dedup made duplicates of its own."""
+        self.remove_articles(removed)
+        result = build_stories(self.inputs_for(night, params, removed), params, embed=embed)
         self.apply(night, result)
         return result
 

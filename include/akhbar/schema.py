@@ -406,3 +406,16 @@ STORIES = pa.schema(
         pa.field("main_dates", pa.list_(pa.date32()), nullable=False),  # dates mentioned, most articles first
     ]
 )
+
+# The stories tables in the catalog (akhbar.lakehouse.stories): written by the stories step of each
+# night (akhbar.pipeline.stories) and replaced in the night's publish by the stories contract, not by
+# night alone (a night's run also rewrites the story rows of other nights' articles it joins).
+CATALOG_TABLES.update({t.name: t for t in (
+    # 2 KB an article: one folder per night, the night's file registered as it was staged.
+    CatalogTable("article_embeddings", ARTICLE_EMBEDDINGS, nightly=True, partitioned=True),
+    CatalogTable("story_links", STORY_LINKS, nightly=False),
+    CatalogTable("article_stories", ARTICLE_STORIES, nightly=False),
+    CatalogTable("stories", STORIES, nightly=False),
+)})
+# Written by the stories step, in this order in StagedNight.files.
+STORY_TABLES = ("article_embeddings", "story_links", "article_stories", "stories")

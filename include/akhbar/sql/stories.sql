@@ -1,8 +1,9 @@
--- Stories in the warehouse: views and macros over the tables of akhbar.stories
--- (stories, article_stories, article_embeddings, story_links; schemas in akhbar.schema).
--- Plain DuckDB 1.5.5 SQL, no extension: array_cosine_similarity is built in.
+-- Stories in the catalog: views and macros over the tables of akhbar.stories (stories, article_stories,
+-- article_embeddings, story_links; schemas in akhbar.schema), recreated with the other catalog SQL.
 -- `articles` holds the first article of each duplicate cluster and `duplicates` the others: a duplicate
 -- is shown in the story of the article it duplicates (its head), wherever the two were published.
+-- Embeddings are unit vectors stored as FLOAT[] (DuckLake has no fixed-size arrays): their inner
+-- product is their cosine.
 
 -- Every article of every story, duplicates included, with when it was reported.
 CREATE OR REPLACE VIEW story_articles AS
@@ -35,26 +36,34 @@ GROUP BY story_id, source_id, lang;
 
 -- The k articles nearest to an article by embedding cosine (any language), with their story.
 CREATE OR REPLACE MACRO similar_articles(target_article_id, k) AS TABLE
-WITH target AS (SELECT vector FROM article_embeddings WHERE article_id = target_article_id)
+WITH target AS (SELECT any_value(vector) AS vector FROM article_embeddings WHERE article_id = target_article_id)
 SELECT e.article_id, a.dt, a.source_id, a.lang, a.title, s.story_id,
-       array_cosine_similarity(e.vector, target.vector) AS similarity
+       list_inner_product(e.vector, target.vector) AS similarity
 FROM article_embeddings e
 CROSS JOIN target
 JOIN articles a ON a.article_id = e.article_id
 LEFT JOIN article_stories s ON s.article_id = e.article_id
-WHERE e.article_id <> target_article_id
+WHERE e.article_id <> target_article_id AND target.vector IS NOT NULL
 ORDER BY similarity DESC, e.article_id
 LIMIT k;
 
--- The k articles nearest to a query vector (FLOAT[512], from the same encoder): for clients that embed
--- their query themselves. search_semantic(q, k) embeds the text q first (akhbar.stories.search).
+-- The k articles nearest to a query vector (512 floats from the same encoder, unit length): for
+-- clients that embed their query themselves.
 CREATE OR REPLACE MACRO search_vector(query_vector, k) AS TABLE
-WITH query AS (SELECT CAST(query_vector AS FLOAT[512]) AS vector)
+WITH query AS (SELECT CAST(query_vector AS FLOAT[]) AS vector)
 SELECT e.article_id, a.dt, a.source_id, a.lang, a.title, s.story_id,
-       array_cosine_similarity(e.vector, query.vector) AS similarity
+       list_inner_product(e.vector, query.vector) AS similarity
 FROM article_embeddings e
 CROSS JOIN query
 JOIN articles a ON a.article_id = e.article_id
 LEFT JOIN article_stories s ON s.article_id = e.article_id
+WHERE len(query.vector) = len(e.vector)
 ORDER BY similarity DESC, e.article_id
 LIMIT k;
+
+-- The k articles nearest in meaning to the text q, in any of the encoder's languages: a query in
+-- French finds Arabic and English articles on the same subject. akhbar_embed(text) is the offline
+-- encoder (akhbar.stories.search), a function every session akhbar opens registers; a plain DuckDB
+-- session has search_vector only (or registers it: `akhbar.stories.search.register(con)`).
+CREATE OR REPLACE MACRO search_semantic(q, k) AS TABLE
+FROM search_vector(akhbar_embed(q), k);

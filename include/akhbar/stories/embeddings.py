@@ -14,11 +14,16 @@ number of tokens; ``bench/eval_stories.py --texts`` measures the choice (titles 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import os
 import threading
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM
 
@@ -93,23 +98,52 @@ class NightEmbedder:
     duplicates included, a set that does not depend on the order in which nights are deduplicated,
     and hands the stage the kept ones: the same article gets the same bits whatever dedup decided.
     A text outside the set is encoded on its own (same result, no guarantee on the last bits).
+
+    ``cache``: a Parquet file keeping the vectors of this exact set of texts (a hash of the texts and
+    the model in its metadata), so a night computed again (a rerun, a publish that finds its stories
+    stale) does not encode again.
     """
 
-    def __init__(self, texts: Sequence[str], embed=None):
+    def __init__(self, texts: Sequence[str], embed=None, cache: Path | None = None):
         self._embed = embed or embed_texts
         distinct = sorted({t for t in texts if t})
-        vectors = self._embed(distinct) if distinct else np.zeros((0, EMBEDDING_DIM), np.float32)
+        key = hashlib.sha256("\0".join([MODEL, *distinct]).encode("utf-8")).hexdigest()
+        vectors = _cached(cache, key, len(distinct))
+        self.encoded = 0
+        if vectors is None:
+            vectors = self._embed(distinct) if distinct else np.zeros((0, EMBEDDING_DIM), np.float32)
+            self.encoded = len(distinct)
+            if cache is not None:
+                _save_cache(cache, key, vectors)
         self.vector_of = dict(zip(distinct, vectors))
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         missing = sorted({t for t in texts if t and t not in self.vector_of})
         if missing:
             self.vector_of.update(zip(missing, self._embed(missing)))
+            self.encoded += len(missing)
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
         for i, text in enumerate(texts):
             if text:
                 out[i] = self.vector_of[text]
         return out
+
+
+def _cached(path: Path | None, key: str, n: int) -> np.ndarray | None:
+    if path is None or not Path(path).exists():
+        return None
+    table = pq.read_table(path)
+    if (table.schema.metadata or {}).get(b"texts") != key.encode() or table.num_rows != n:
+        return None
+    return vectors_of(table)
+
+
+def _save_cache(path: Path, key: str, vectors: np.ndarray) -> None:
+    flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
+    table = pa.table({"vector": pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM)})
+    tmp = Path(path).with_name(f".{Path(path).name}.{uuid.uuid4().hex}.tmp")
+    pq.write_table(table.replace_schema_metadata({"texts": key}), tmp)
+    os.replace(tmp, path)
 
 
 def embeddings_table(article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray,
@@ -130,4 +164,6 @@ def vectors_of(table: pa.Table) -> np.ndarray:
     column = table.column("vector").combine_chunks()
     if len(column) == 0:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    return column.values.to_numpy(zero_copy_only=False).reshape(len(column), EMBEDDING_DIM)
+    # flatten(), not .values: it honours the array's offset (a slice), and lists (FLOAT[] from the catalog).
+    return column.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False).reshape(
+        len(column), EMBEDDING_DIM)

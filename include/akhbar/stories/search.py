@@ -1,15 +1,12 @@
-"""Semantic search in the warehouse: ``search_semantic(q, k)`` for DuckDB connections akhbar opens.
+"""Semantic search in the catalog: the encoder as a DuckDB function, for ``search_semantic(q, k)``.
 
-A DuckDB macro cannot embed text by itself, and a macro that names a function missing on the
-connection cannot even be created. So the split is:
-
-* ``sql/stories.sql`` (persisted, plain SQL): the views ``story_articles`` and ``story_timeline``,
-  ``similar_articles(target_article_id, k)`` and ``search_vector(query_vector, k)``, usable from any
-  DuckDB client;
-* :func:`register` (per connection): a Python scalar function ``akhbar_embed(text) -> FLOAT[512]``
-  running the offline encoder, and a TEMP macro ``search_semantic(q, k)`` =
-  ``search_vector(akhbar_embed(q), k)``. A query in French finds Arabic and English articles on the
-  same subject, since the encoder maps the three languages into one space.
+A DuckDB macro cannot embed text by itself. The catalog's SQL (``sql/stories.sql``) stores the macro
+``search_semantic(q, k)`` = ``search_vector(akhbar_embed(q), k)``, and every session akhbar opens
+(readers, the writer that creates the macro, ``akhbar sql``, the Corpus page) registers
+``akhbar_embed(text) -> FLOAT[]``, a Python function running the offline encoder
+(:func:`register`; the model loads on the first call only). A plain DuckDB session that attaches the
+catalog has ``search_vector(vector, k)``, and ``search_semantic`` once it calls :func:`register`;
+without it, DuckDB says that ``akhbar_embed`` does not exist.
 """
 
 from __future__ import annotations
@@ -19,10 +16,8 @@ from importlib import resources
 import duckdb
 from duckdb import sqltypes
 
-from akhbar.schema import EMBEDDING_DIM
-from akhbar.stories.embeddings import embed_texts
-
 EMBED_FUNCTION = "akhbar_embed"
+MAX_QUERY_CHARS = 2_000  # a query is a few words; a whole text would only cost time
 
 
 def stories_sql() -> str:
@@ -32,16 +27,16 @@ def stories_sql() -> str:
 def _embed_one(text: str | None) -> list[float] | None:
     if text is None or not text.strip():
         return None
-    return embed_texts([text])[0].tolist()
+    from akhbar.stories.embeddings import embed_texts
+
+    return embed_texts([text[:MAX_QUERY_CHARS]])[0].tolist()
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Add ``akhbar_embed`` and ``search_semantic`` to this connection (idempotent)."""
+    """Add ``akhbar_embed(text) -> FLOAT[]`` to this connection and its cursors (idempotent)."""
     try:
         con.remove_function(EMBED_FUNCTION)
     except duckdb.InvalidInputException:
         pass
-    con.create_function(EMBED_FUNCTION, _embed_one, [sqltypes.VARCHAR],
-                        duckdb.array_type(sqltypes.FLOAT, EMBEDDING_DIM), null_handling="special")
-    con.execute(f"CREATE OR REPLACE TEMP MACRO search_semantic(q, k) AS TABLE "
-                f"FROM search_vector({EMBED_FUNCTION}(q), k)")
+    con.create_function(EMBED_FUNCTION, _embed_one, [sqltypes.VARCHAR], duckdb.list_type(sqltypes.FLOAT),
+                        null_handling="special", side_effects=False)

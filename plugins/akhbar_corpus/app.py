@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
 from airflow.api_fastapi.core_api.security import requires_access_dag
 
-from akhbar import config, corpus_stats
+from akhbar import config, corpus_stats, corpus_stories
 
 from . import page
 
@@ -204,6 +204,28 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             return _unavailable_json(exc)
         links = corpus_stats.data_docs_links(corpus_stats.data_docs_dir(root()), stats.get("latest_quality"))
         return JSONResponse({**stats, "data_docs": links}, headers=COMMON_HEADERS)
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse)
+    def story_page(story_id: str):
+        from . import stories
+
+        headers = {**COMMON_HEADERS, "Content-Security-Policy": PAGE_CSP.format(nonce=secrets.token_urlsafe(16))}
+        try:
+            data = corpus_stories.story(corpus_stats.catalog_settings(root()), story_id)
+        except corpus_stats.WarehouseUnavailable as exc:
+            html = page.render(None, unavailable=exc, nonce="")
+            return HTMLResponse(html, status_code=503 if exc.reason == "error" else 404, headers=headers)
+        return HTMLResponse(stories.render_story(data, story_id), status_code=200 if data else 404, headers=headers)
+
+    @app.get("/api/story/{story_id}")
+    def api_story(story_id: str):
+        try:
+            data = corpus_stories.story(corpus_stats.catalog_settings(root()), story_id)
+        except corpus_stats.WarehouseUnavailable as exc:
+            return _unavailable_json(exc)
+        if data is None:
+            raise HTTPException(status_code=404, detail="no such story")
+        return JSONResponse({"available": True, **data}, headers=COMMON_HEADERS)
 
     @app.get("/api/search")
     def api_search(q: str = Query("", max_length=2000),

@@ -173,6 +173,10 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
     parts.append(_tile("quarantined-total", _num(t["quarantined"]), "records quarantined"))
     parts.append("</div>")
 
+    from .stories import stories_section  # the night's largest stories
+
+    parts.append(stories_section(stats.get("stories"), w["end"]))
+
     # Search
     parts.append('<h2>Search</h2><form class="search" id="search-form" method="get" action="corpus" role="search">'
                  f'<input type="search" id="search-q" name="q" value="{escape(q)}" maxlength="200" dir="auto" '

@@ -225,6 +225,10 @@ def expected_figures(data_dir: Path) -> dict:
         "by_lang": dict(q("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
         "articles": q("SELECT count(*) FROM articles WHERE dt = ?", [SAMPLE_NIGHT])[0][0],
         "search": [r[0] for r in q("SELECT title FROM search_articles(?) LIMIT 20", ["تونس"])],
+        # The night's largest story and its articles in time order, as the story page must list them.
+        "story": (q("""SELECT s.story_id FROM stories s JOIN article_stories a USING (story_id)
+                       WHERE a.dt = ? AND s.size > 1 ORDER BY s.size DESC, s.n_sources DESC, s.story_id LIMIT 1""",
+                    [SAMPLE_NIGHT]) or [(None,)])[0][0],
     }
 
 
@@ -323,6 +327,23 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     assert titles == [t or "" for t in figures["search"]]
     page.locator("#search-form").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "4-search.png"), full_page=True)
+
+    # The night's largest story, from the page's story list to the story's own page.
+    assert figures["story"], "the sample night published no story of two articles or more"
+    expect(page.locator("#stories-table tr.story").first).to_have_attribute("data-story", figures["story"])
+    page.locator("#stories-table a.story-link").first.click()
+    page.wait_for_url(f"**/akhbar/story/{figures['story']}")
+    from tests.e2e.catalog import query
+
+    articles = [r[0] for r in query(server.data_dir, "SELECT article_id FROM story_articles WHERE story_id = ? "
+                                                     "ORDER BY reported_at, article_id", [figures["story"]])]
+    assert len(articles) >= 2
+    rows = page.locator("#articles-table tr.article")
+    expect(rows).to_have_count(len(articles))
+    assert [rows.nth(i).get_attribute("data-article") for i in range(len(articles))] == articles
+    expect(page.locator("#timeline-table tbody tr").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "4b-story.png"), full_page=True)
+    page.goto(f"{server.base}/akhbar/corpus")
 
     # Data Docs, behind the same login, opened from the page: the list of validation runs, this one first.
     with context.expect_page() as opened:

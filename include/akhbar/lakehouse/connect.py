@@ -151,6 +151,9 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
     try:
         con.execute("SET parquet_metadata_cache = true")
         _attach(con, settings, attach_statements(settings, read_only=True))
+        from akhbar.stories.search import register
+
+        register(con)  # akhbar_embed, for the catalog's search_semantic (the model loads on first use)
         if sandbox:
             # The data path only: DuckDB allows the attached SQLite catalog's own files itself, and
             # the rest of the data dir (raw zone, work files) is not the catalog's.

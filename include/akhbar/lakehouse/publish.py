@@ -4,7 +4,8 @@ Steps, in one DuckLake transaction (readers see the previous snapshot until the 
 new one; a crash before the commit leaves the previous snapshot, and a rerun starts over):
 
 1. clear the night: delete its rows from every nightly table (articles, duplicates, child tables,
-   quarantine, keyword document frequencies, search index);
+   quarantine, keyword document frequencies, search index), and what the night's stories replace
+   (akhbar.lakehouse.stories.clear_stories: rows of other nights' articles too);
 2. register the staged files (akhbar.lakehouse.staging) in their tables with
    ``ducklake_add_data_files``: the files were written and audited before, so the publish copies
    nothing and its cost does not grow with the night's size;
@@ -27,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from akhbar.lakehouse.staging import StagedNight, contract_select
+from akhbar.lakehouse.stories import clear_stories
 from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES, DUPLICATES, SOURCES
 
 log = logging.getLogger(__name__)
@@ -146,6 +148,8 @@ def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, source
     con.execute("BEGIN TRANSACTION")
     try:
         _clear_night(con, staged)
+        if staged.stories is not None:
+            clear_stories(con, staged.night, staged.files, staged.stories)
         _register_files(con, staged)
         demoted = _apply_demotions(con, staged)
         if sources:

@@ -30,6 +30,7 @@ from akhbar.lakehouse import extensions
 from akhbar.lakehouse.connect import _secret_sql
 from akhbar.lakehouse.search_index import stage_search_index
 from akhbar.lakehouse.settings import CatalogSettings
+from akhbar.lakehouse.stories import StoryWork, stage_stories, staged_changes
 from akhbar.lakehouse.tables import duckdb_type
 from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES
 
@@ -52,6 +53,7 @@ class WorkFiles:
     quarantine: tuple[Path, ...]  # QUARANTINE rows, one file per source
     demoted: Path | None  # DUPLICATES rows: other nights' articles that this night's articles precede
     doc_freq: Path | None  # term, df (n_docs in the file's metadata)
+    stories: StoryWork | None = None  # the stories step's output (akhbar.lakehouse.stories)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class StagedNight:
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> files (paths or URLs)
     rows: dict[str, int] = field(default_factory=dict)  # table -> staged rows
     demoted: str | None = None  # the work file of demotions (a few rows)
+    # The stories step's deletions (akhbar.lakehouse.stories): retired story ids, removed article ids,
+    # and the snapshot its window was read at; None: the night carries no stories.
+    stories: dict | None = None
 
     def save(self, path: Path) -> None:
         data = {**asdict(self), "night": self.night.isoformat()}
@@ -117,11 +122,13 @@ class _Writer:
     def __init__(self, con, settings: CatalogSettings, location: str, night: _dt.date):
         self.con, self.settings, self.location, self.night = con, settings, location, night
 
-    def folder(self, table: str) -> str:
-        return f"{self.location}/{table}/dt={self.night.isoformat()}"
+    def folder(self, table: str, by_night: bool = True) -> str:
+        # DuckLake's ducklake_add_data_files reads a `dt=` folder as the rows' dt (hive partitioning):
+        # files holding rows of several nights (the stories tables) go to a folder without one.
+        return f"{self.location}/{table}/dt={self.night.isoformat()}" if by_night else f"{self.location}/{table}"
 
-    def write(self, table: str, select_sql: str, *, name: str = "part") -> list[str]:
-        folder = self.folder(table)
+    def write(self, table: str, select_sql: str, *, name: str = "part", by_night: bool = True) -> list[str]:
+        folder = self.folder(table, by_night)
         if not self.settings.is_remote_data:
             Path(folder).parent.mkdir(parents=True, exist_ok=True)
         # The table's row-group size, as DuckLake's own writes would use it: these files are
@@ -131,10 +138,10 @@ class _Writer:
         self.con.execute(
             f"""COPY ({select_sql}) TO {_quote(folder)} (FORMAT parquet, COMPRESSION zstd{row_groups},
                 FILE_SIZE_BYTES '{SHARD_BYTES}', FILENAME_PATTERN '{name}-{{i}}', OVERWRITE_OR_IGNORE)""")
-        return self.list(table, name)
+        return self.list(table, name, by_night)
 
-    def list(self, table: str, name: str = "part") -> list[str]:
-        pattern = f"{self.folder(table)}/{name}-*.parquet"
+    def list(self, table: str, name: str = "part", by_night: bool = True) -> list[str]:
+        pattern = f"{self.folder(table, by_night)}/{name}-*.parquet"
         return sorted(r[0] for r in self.con.execute("SELECT file FROM glob(?)", [pattern]).fetchall())
 
     def rows(self, files: list[str]) -> int:
@@ -189,12 +196,15 @@ def stage_night(settings: CatalogSettings, work: WorkFiles, *, night: _dt.date, 
         files = _stage_articles(writer, work)
         files.update(_stage_side_tables(writer, work))
         files.update(stage_search_index(con, work.articles, night, writer))
+        if work.stories is not None:
+            files.update(stage_stories(writer, work.stories))
         files = {table: paths for table, paths in files.items() if paths}
         rows = {table: writer.rows(paths) for table, paths in files.items()}
     finally:
         con.close()
     staged = StagedNight(night=night, run_id=run_id, location=location, files=files, rows=rows,
                          demoted=str(work.demoted) if work.demoted is not None and Path(work.demoted).exists()
-                         else None)
+                         else None,
+                         stories=staged_changes(work.stories) if work.stories is not None else None)
     log.info("staged night %s in %s: %s", night, location, rows)
     return staged

@@ -24,7 +24,7 @@ from akhbar.schema import CATALOG_TABLES, CatalogTable
 log = logging.getLogger(__name__)
 
 # The SQL files stored in the catalog (views and macros), in the order they are created.
-CATALOG_SQL = ("views.sql", "search.sql")
+CATALOG_SQL = ("views.sql", "search.sql", "stories.sql")
 
 
 class SchemaChangeRefused(RuntimeError):
@@ -43,7 +43,12 @@ def duckdb_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_timestamp(arrow_type):
         return "TIMESTAMP WITH TIME ZONE" if arrow_type.tz else "TIMESTAMP"
     if pa.types.is_list(arrow_type) or pa.types.is_fixed_size_list(arrow_type):
+        # DuckLake has no fixed-size ARRAY type: embeddings are stored as FLOAT[] lists.
         return duckdb_type(arrow_type.value_type) + "[]"
+    if pa.types.is_struct(arrow_type):
+        # Field names unquoted, as duckdb_columns() spells the type (compared in plan_table).
+        fields = ", ".join(f"{f.name} {duckdb_type(f.type)}" for f in arrow_type)
+        return f"STRUCT({fields})"
     raise TypeError(f"no catalog type for Arrow type {arrow_type}")
 
 
@@ -166,6 +171,9 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
                 applied.append({"changed_at": now, "table_name": name, "column_name": column, "change": change,
                                 "detail": detail})
         if not views_current:
+            from akhbar.stories.search import register
+
+            register(con)  # search_semantic names the encoder's function: it must exist to be created
             for statement in _statements(_catalog_sql()):
                 con.execute(statement)
             applied.append({"changed_at": now, "table_name": "*", "column_name": None, "change": "views",

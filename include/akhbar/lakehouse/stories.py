@@ -1,0 +1,316 @@
+"""Stories in the catalog: the night's stories computed from the catalog, staged, published with the night.
+
+The stories step (:func:`night_stories`, run by ``akhbar.pipeline.stories`` after dedup and before
+staging) is the caller's side of the contract of :mod:`akhbar.stories`:
+
+1. the night's articles come from the work files: every article of the night, duplicates included,
+   is encoded in one batch (:class:`akhbar.stories.embeddings.NightEmbedder`, cached in the work
+   dir), and the kept ones (the first of each duplicate cluster) go through the stage;
+2. the window (nights D-2 .. D+2) and the stories reaching into it are read from the published
+   catalog through a reader session, in one transaction (one snapshot, whose id is kept);
+3. the articles this night's dedup demotes (``demoted.parquet``: other nights' articles an article
+   of this night precedes) are *removed*: they leave their stories as if they had never been;
+4. the result is written to the work dir (:class:`StoryWork`), staged with the night
+   (:func:`stage_stories`) and replaced in the night's publish transaction (:func:`clear_stories`
+   deletes what the contract replaces, the staged files are then registered like the others).
+
+A publish of another night between steps 2 and 4 can change what this night should have read: the
+publish task checks it under the writer lock (:func:`stories_are_stale`) and computes the stories
+again first (the vectors come from the cache). Reruns give the same rows, and nights processed in
+any order give the same stories (``tests/e2e/test_backfill.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from akhbar.lakehouse.connect import CatalogMissing
+from akhbar.lakehouse.session import reader_session
+from akhbar.lakehouse.settings import CatalogSettings
+from akhbar.schema import (
+    ARTICLE,
+    ARTICLE_DATES,
+    ARTICLE_EMBEDDINGS,
+    ARTICLE_KEYWORDS,
+    ARTICLE_PLACES,
+    ARTICLE_STORIES,
+    STORIES,
+    STORY_LINKS,
+    STORY_TABLES,
+)
+from akhbar.stats import StageCounts
+from akhbar.stories import (
+    PARAMS,
+    STORY_ARTICLE_COLUMNS,
+    StoriesResult,
+    StoryInputs,
+    StoryParams,
+    build_stories,
+)
+from akhbar.stories.embeddings import NightEmbedder, story_text
+
+log = logging.getLogger(__name__)
+
+# ARTICLE's columns the stage reads; ``text`` is null for the members read from the catalog (only the
+# night's articles are encoded).
+STORY_ARTICLES = pa.schema([ARTICLE.field(c).with_nullable(c == "text" or ARTICLE.field(c).nullable)
+                            for c in STORY_ARTICLE_COLUMNS])
+_SCHEMAS = {"article_embeddings": ARTICLE_EMBEDDINGS, "story_links": STORY_LINKS,
+            "article_stories": ARTICLE_STORIES, "stories": STORIES}
+
+
+@dataclass(frozen=True)
+class NightArticles:
+    """The night as dedup leaves it in the work dir."""
+
+    articles: Path  # ARTICLE rows, duplicates included (duplicate_of set)
+    places: Path
+    dates: Path
+    keywords: Path
+    demoted: Path | None  # DUPLICATES rows of other nights' articles this night demotes
+
+
+@dataclass(frozen=True)
+class StoryWork:
+    """What the stories step leaves in the work dir: one file per stories table, the vectors' cache and
+    what the publish deletes besides (``changes.json``: retired story ids, removed article ids, and
+    the catalog snapshot the window was read at)."""
+
+    folder: Path
+
+    def table(self, name: str) -> Path:
+        return self.folder / f"{name}.parquet"
+
+    @property
+    def changes(self) -> Path:
+        return self.folder / "changes.json"
+
+    @property
+    def vectors(self) -> Path:
+        return self.folder / "vectors.parquet"
+
+    def done(self) -> bool:
+        return self.changes.exists() and all(self.table(t).exists() for t in STORY_TABLES)
+
+
+# --------------------------------------------------------------------------- read
+def _kept(articles: pa.Table) -> pa.Table:
+    dup = articles.column("duplicate_of")
+    keep = pc.or_kleene(pc.is_null(dup), pc.equal(dup, articles.column("article_id")))
+    return articles.filter(pc.fill_null(keep, True))
+
+
+def _only(table: pa.Table, ids: pa.Array, schema: pa.Schema) -> pa.Table:
+    table = table.select(schema.names).cast(schema)
+    return table.filter(pc.is_in(table.column("article_id"), value_set=ids))
+
+
+def _read(path: Path | None, schema: pa.Schema) -> pa.Table:
+    return pq.read_table(path) if path is not None and Path(path).exists() else schema.empty_table()
+
+
+@dataclass(frozen=True)
+class CatalogContext:
+    """What the catalog holds for night D's stories (the contract's reads, the night's own articles aside)."""
+
+    articles: pa.Table
+    places: pa.Table
+    dates: pa.Table
+    keywords: pa.Table
+    embeddings: pa.Table
+    article_stories: pa.Table
+    links: pa.Table
+    snapshot_id: int | None
+
+
+def _empty_context() -> CatalogContext:
+    return CatalogContext(STORY_ARTICLES.empty_table(), ARTICLE_PLACES.empty_table(), ARTICLE_DATES.empty_table(),
+                          ARTICLE_KEYWORDS.empty_table(), ARTICLE_EMBEDDINGS.empty_table(),
+                          ARTICLE_STORIES.empty_table(), STORY_LINKS.empty_table(), None)
+
+
+def _catalog_reads(con, night: _dt.date, removed: list[str], params: StoryParams) -> CatalogContext:
+    """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
+    from akhbar.stories.duckdb_store import select_members
+
+    snapshot = con.execute("SELECT id FROM akhbar.current_snapshot()").fetchone()[0]
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                         "WHERE database_name = current_database()").fetchall()}
+    if not set(STORY_TABLES) <= present:
+        return replace(_empty_context(), snapshot_id=snapshot)  # a catalog from before the stories step
+    select_members(con, night, params, removed)
+    # The night's own articles come from the work files (a rerun's previous rows are replaced).
+    con.execute("DELETE FROM story_members WHERE dt = ?", [night])
+    w = _dt.timedelta(days=params.window_nights)
+    window = {"first": night - w, "last": night + w, "night": night}
+    member = ("dt IN (SELECT DISTINCT dt FROM story_members) "
+              "AND article_id IN (SELECT article_id FROM story_members)")
+
+    def rows(sql: str, schema: pa.Schema, bind=None) -> pa.Table:
+        return con.execute(sql, bind).fetch_arrow_table().cast(schema)
+
+    in_window = "dt BETWEEN $first AND $last AND dt <> $night"
+    return CatalogContext(
+        # Members' texts are not read: only the night's articles are encoded.
+        articles=rows("SELECT article_id, source_id, lang, title, NULL::VARCHAR AS text, published_at, dt "
+                      f"FROM articles WHERE {member}", STORY_ARTICLES),
+        places=rows(f"SELECT * FROM article_places WHERE {member}", ARTICLE_PLACES),
+        dates=rows(f"SELECT * FROM article_dates WHERE {member}", ARTICLE_DATES),
+        keywords=rows(f"SELECT * FROM article_keywords WHERE {member} AND {in_window}", ARTICLE_KEYWORDS, window),
+        embeddings=rows(f"SELECT * FROM article_embeddings WHERE {member} AND {in_window}", ARTICLE_EMBEDDINGS,
+                        window),
+        article_stories=rows(
+            "SELECT * FROM article_stories WHERE article_id IN (SELECT article_id FROM story_members) "
+            "OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)", ARTICLE_STORIES,
+            {"night": night}),
+        links=rows("SELECT * FROM story_links WHERE article_id IN (SELECT article_id FROM story_members) "
+                   "AND linked_article_id IN (SELECT article_id FROM story_members)", STORY_LINKS),
+        snapshot_id=snapshot,
+    )
+
+
+def read_catalog_context(settings: CatalogSettings, night: _dt.date, removed: list[str],
+                         params: StoryParams = PARAMS) -> CatalogContext:
+    """The catalog's part of night D's inputs, read in one transaction of a reader session."""
+    try:
+        with reader_session(settings) as con:
+            con.execute("BEGIN TRANSACTION")
+            context = _catalog_reads(con, night, removed, params)
+            con.execute("COMMIT")
+            return context
+    except CatalogMissing:
+        return _empty_context()  # the first night: nothing published yet
+
+
+# --------------------------------------------------------------------------- compute
+def _night_embedder(articles: pa.Table, cache: Path, lead_words: int) -> NightEmbedder:
+    texts = [story_text(t, x, lead_words)
+             for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
+    return NightEmbedder(texts, cache=cache)
+
+
+def _inputs(night: _dt.date, work: NightArticles, context: CatalogContext, removed: list[str]) -> StoryInputs:
+    kept = _kept(pq.read_table(work.articles))
+    ids = kept.column("article_id").combine_chunks()
+    return StoryInputs(
+        night=night,
+        articles=pa.concat_tables([kept.select(STORY_ARTICLES.names).cast(STORY_ARTICLES), context.articles]),
+        places=pa.concat_tables([_only(_read(work.places, ARTICLE_PLACES), ids, ARTICLE_PLACES), context.places]),
+        dates=pa.concat_tables([_only(_read(work.dates, ARTICLE_DATES), ids, ARTICLE_DATES), context.dates]),
+        keywords=pa.concat_tables([_only(_read(work.keywords, ARTICLE_KEYWORDS), ids, ARTICLE_KEYWORDS),
+                                   context.keywords]),
+        embeddings=context.embeddings, article_stories=context.article_stories,
+        links=context.links,
+        removed_article_ids=tuple(removed),
+    )
+
+
+def _removed(work: NightArticles) -> list[str]:
+    demoted = _read(work.demoted, pa.schema([pa.field("article_id", pa.string())]))
+    return sorted(set(demoted.column("article_id").to_pylist()))
+
+
+def _atomic_parquet(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _write(result: StoriesResult, out: StoryWork, snapshot_id: int | None) -> None:
+    out.folder.mkdir(parents=True, exist_ok=True)
+    out.changes.unlink(missing_ok=True)  # written last: a step cut short leaves no half-result behind
+    tables = {"article_embeddings": result.article_embeddings, "story_links": result.links,
+              "article_stories": result.article_stories, "stories": result.stories}
+    for name, table in tables.items():
+        _atomic_parquet(table.cast(_SCHEMAS[name]), out.table(name))
+    changes = {"snapshot_id": snapshot_id, "retired_story_ids": list(result.retired_story_ids),
+               "removed_article_ids": list(result.removed_article_ids)}
+    tmp = out.changes.with_name(f".changes.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(changes), encoding="utf-8")
+    os.replace(tmp, out.changes)
+
+
+def night_stories(settings: CatalogSettings, work: NightArticles, out: StoryWork, *, night: _dt.date,
+                  params: StoryParams = PARAMS) -> StageCounts:
+    """The stories step of one night: encode, read the window from the catalog, link, write to ``out``."""
+    start = time.perf_counter()
+    all_articles = pq.read_table(work.articles, columns=["article_id", "title", "text"])
+    out.folder.mkdir(parents=True, exist_ok=True)
+    embed = _night_embedder(all_articles, out.vectors, params.lead_words)
+    removed = _removed(work)
+    context = read_catalog_context(settings, night, removed, params)
+    result = build_stories(_inputs(night, work, context, removed), params, embed=embed)
+    _write(result, out, context.snapshot_id)
+    counts = result.counts
+    counts.extra.update(snapshot_id=context.snapshot_id, encoded=embed.encoded,
+                        link_seconds=round(counts.seconds, 3))
+    counts.seconds = time.perf_counter() - start  # the whole step: encoding and reading included
+    log.info("stories of %s: %d articles, %d links, %d stories touched (%d retired, %d removed articles)",
+             night, counts.records_in, counts.extra["links"], counts.extra["stories"], counts.extra["retired"],
+             len(removed))
+    return counts
+
+
+# --------------------------------------------------------------------------- stage and publish
+def staged_changes(out: StoryWork) -> dict:
+    return json.loads(out.changes.read_text(encoding="utf-8"))
+
+
+def stage_stories(writer, out: StoryWork) -> dict[str, list[str]]:
+    """The stories tables' files of the night, shaped like the catalog's (akhbar.lakehouse.staging)."""
+    from akhbar.lakehouse.staging import contract_select
+
+    files = {}
+    for name in STORY_TABLES:
+        path = out.table(name)
+        source = "read_parquet('" + str(path).replace("'", "''") + "', hive_partitioning = false)"
+        # Rows of other nights (a night's run rewrites the story rows of the articles its stories
+        # reach): not under a dt= folder, which DuckLake would read as every row's night.
+        files[name] = writer.write(name, contract_select(name, source, set(pq.read_schema(path).names)),
+                                   by_night=name == "article_embeddings")
+    return files
+
+
+def clear_stories(con, night: _dt.date, files: dict[str, list[str]], changes: dict) -> None:
+    """In the publish transaction, before the staged files are registered: delete what the stories
+    contract replaces (akhbar.stories, "What the caller replaces")."""
+    con.register("_story_removed", pa.table({"article_id": pa.array(changes["removed_article_ids"], pa.string())}))
+    con.register("_story_retired", pa.table({"story_id": pa.array(changes["retired_story_ids"], pa.string())}))
+    removed = "SELECT article_id FROM _story_removed"
+
+    def staged(table: str, column: str) -> str:
+        paths = files.get(table) or []
+        if not paths:
+            return f"SELECT NULL::VARCHAR AS {column} WHERE false"
+        listed = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+        return f"SELECT {column} FROM read_parquet([{listed}], hive_partitioning = false)"
+
+    try:
+        con.execute(f"DELETE FROM article_embeddings WHERE dt = $night OR article_id IN ({removed})", {"night": night})
+        con.execute(f"DELETE FROM story_links WHERE dt = $night OR linked_dt = $night OR article_id IN ({removed}) "
+                    f"OR linked_article_id IN ({removed})", {"night": night})
+        con.execute(f"DELETE FROM article_stories WHERE dt = $night OR article_id IN ({removed}) "
+                    f"OR article_id IN ({staged('article_stories', 'article_id')})", {"night": night})
+        con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _story_retired) "
+                    f"OR story_id IN ({staged('stories', 'story_id')})")
+    finally:
+        con.unregister("_story_removed")
+        con.unregister("_story_retired")
+
+
+def stories_are_stale(con, snapshot_id: int | None) -> bool:
+    """Whether a night was published after the snapshot the stories read (under the writer lock)."""
+    row = con.execute("SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish night %' "
+                      "AND snapshot_id > ?", [-1 if snapshot_id is None else snapshot_id]).fetchone()
+    return bool(row[0])

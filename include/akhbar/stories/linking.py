@@ -1,0 +1,120 @@
+"""Links between the night's articles and the articles of the window, then stories as components.
+
+Step 1, :func:`find_links`: the pairs sharing a fixed cell (:mod:`akhbar.stories.cells`), each with at
+least one article of the night, whose cosine reaches ``min_cosine``; the evidence and the score of those (:mod:`akhbar.stories.signals`, :mod:`akhbar.stories.scoring`); the linked
+pairs as STORY_LINKS rows.
+
+Step 2, :func:`best_parents` and :func:`roots`: every article joins the story of its *parent*, the
+earlier article (smaller ``(dt, published_at or +inf, article_id)``, dedup's head order) it has the
+best-scoring link with; an article without a link to an earlier one starts a story, named after it.
+Stories are the trees of these parent pointers, their id is their root's ``article_id``.
+
+Why trees and not the connected components of the links: components chain. On the 35,000 articles
+of the evaluation, single-linkage components put 5,970 articles of four months of Korea, Syria and
+Iran news into one "story" (pairwise precision 0.64), because one mistaken link merges two stories
+whole. With a single parent per article a new article joins one story and never merges two.
+A parent depends only on the article's links to earlier articles (all within ``window_nights``):
+deterministic given the links, hence independent of the order of processing as well.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from akhbar.schema import STORY_LINKS
+from akhbar.stories.cells import similar_pairs
+from akhbar.stories.scoring import PARAMS, StoryParams, linked, pair_scores
+from akhbar.stories.signals import ArticleSignals, pair_evidence
+
+
+@dataclass(frozen=True)
+class LinkPool:
+    """The articles that can be linked tonight: the night's and the window's, aligned arrays."""
+
+    article_ids: list[str]
+    nights: list[_dt.date]
+    vectors: np.ndarray  # (n, 512) unit vectors; zero rows never link
+    signals: ArticleSignals
+    is_new: np.ndarray  # bool: article of the night being processed
+
+
+@dataclass(frozen=True)
+class LinkStats:
+    candidates: int  # pairs sharing a cell with a cosine >= min_cosine
+    scored: int  # of those, within the window
+    links: int
+
+
+def find_links(pool: LinkPool, params: StoryParams = PARAMS) -> tuple[pa.Table, LinkStats]:
+    """STORY_LINKS rows for every linked pair with at least one article of the night."""
+    i, j, cosine = similar_pairs(pool.vectors, pool.is_new, params.min_cosine)
+    n_candidates = len(i)
+    nights = np.array([d.toordinal() for d in pool.nights], dtype=np.int64)
+    near = np.abs(nights[i] - nights[j]) <= params.window_nights
+    i, j, cosine = i[near], j[near], cosine[near]
+    evidence = pair_evidence(pool.signals, i, j)
+    score = pair_scores(cosine, evidence, params)
+    keep = linked(score, evidence, params)
+    n_scored = len(i)
+    i, j, cosine, score = i[keep], j[keep], cosine[keep], score[keep]
+    # Stored once, the smaller article_id first, so a link found from either night is the same row.
+    ids = pool.article_ids
+    first = [ids[a] < ids[b] for a, b in zip(i.tolist(), j.tolist())]
+    a = np.where(first, i, j)
+    b = np.where(first, j, i)
+    table = pa.Table.from_arrays([
+        pa.array([ids[k] for k in a.tolist()], pa.string()),
+        pa.array([ids[k] for k in b.tolist()], pa.string()),
+        pa.array(score, pa.float32()), pa.array(cosine.astype(np.float32), pa.float32()),
+        pa.array([pool.nights[k] for k in a.tolist()], pa.date32()),
+        pa.array([pool.nights[k] for k in b.tolist()], pa.date32()),
+    ], schema=STORY_LINKS).sort_by([("article_id", "ascending"), ("linked_article_id", "ascending")])
+    return table, LinkStats(candidates=n_candidates, scored=n_scored, links=table.num_rows)
+
+
+def first_key(night: _dt.date, published: _dt.datetime | None, article_id: str) -> tuple:
+    """The order of first reports, which names a story after its first article (dedup's head order)."""
+    return (night, published is None, published or _dt.datetime.min.replace(tzinfo=_dt.UTC), article_id)
+
+
+@dataclass(frozen=True)
+class Parent:
+    article_id: str | None  # None: the article starts a story
+    score: float | None
+
+
+def best_parents(keys: dict[str, tuple], links: pa.Table, articles: set[str]) -> dict[str, Parent]:
+    """For each article of ``articles``: its best-scoring link to an article with a smaller key
+    (ties: the smaller key), over ``links``, whose endpoints must all be in ``keys``."""
+    best: dict[str, tuple] = {}
+    for a, b, score in zip(*(links.column(c).to_pylist() for c in ("article_id", "linked_article_id", "score"))):
+        later, earlier = (a, b) if keys[a] > keys[b] else (b, a)
+        if later in articles:
+            candidate = (-score, keys[earlier], earlier)
+            if later not in best or candidate < best[later]:
+                best[later] = candidate
+    return {a: Parent(best[a][2], -best[a][0]) if a in best else Parent(None, None) for a in sorted(articles)}
+
+
+def roots(parents: dict[str, str | None]) -> dict[str, str]:
+    """The first article of each article's story: follow parent_id to the article that has none.
+    Parents always have smaller keys, so the walk ends; a parent outside ``parents`` ends it too."""
+    root: dict[str, str] = {}
+    for start in parents:
+        path = []
+        x = start
+        while x not in root:
+            path.append(x)
+            up = parents.get(x)
+            if up is None or up not in parents:
+                root[x] = x
+                break
+            x = up
+        top = root[x]
+        for y in path:
+            root[y] = top
+    return root

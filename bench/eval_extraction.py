@@ -520,6 +520,7 @@ def main(argv=None) -> None:
     ap.add_argument("--profile", action="store_true", help="time per step of akhbar's extraction, per page")
     ap.add_argument("--misses", metavar="SYSTEM", help="list the dev-part errors of SYSTEM")
     ap.add_argument("--dev-only", action="store_true", help="report the dev parts only (while tuning)")
+    ap.add_argument("--speed-only", action="store_true", help="skip the accuracy tables")
     args = ap.parse_args(argv)
     if args.dev_only:
         SPLITS.remove("heldout")
@@ -539,7 +540,7 @@ def main(argv=None) -> None:
                 profile(sub, args.repeat)
         return
     results = {}
-    for name in args.systems.split(","):
+    for name in args.systems.split(",") if not args.speed_only else []:
         if name == "akhbar-batch":
             by_set = defaultdict(list)  # one batch per set and split: held-out pages never inform dev ones
             for i, p in enumerate(pages):
@@ -551,12 +552,13 @@ def main(argv=None) -> None:
             results[name] = res
         else:
             results[name] = SYSTEMS[name](pages)
-    report(pages, results)
+    if results:
+        report(pages, results)
     if args.misses:
         print(f"\ndev-part errors of {args.misses}:")
         list_misses(pages, results[args.misses], "dev")
     if not args.no_speed:
-        for name in ("trafilatura41", "layouts"):
+        for name in ("trafilatura41", "readability", "layouts"):
             sub = [p for p in pages if p.set == name and (name != "trafilatura41" or p.id.endswith(".html"))]
             if sub:
                 speed(sub, name, args.repeat)

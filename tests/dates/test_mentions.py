@@ -448,3 +448,12 @@ def test_habits_holidays_and_agreeing_weekdays():
     assert dates("ولماذا تم اختيار الحادي والعشرين من مارس ليكون عيدا سنويا للأم", ref) == []
     assert dates("أعلنت المحكمة العليا أن غرة رمضان 1445 هـ توافق يوم الاثنين.", D(2024, 3, 8)) == [
         (D(2024, 3, 11), "day"), (D(2024, 3, 11), "day")]
+
+
+def test_english_months_of_a_named_year_and_weekdays_something_is_for():
+    ref = D(2013, 2, 17)
+    assert dates("the most recent in August last year.", ref) == [(D(2012, 8, 1), "month")]
+    assert dates("A collapse in July 2012 killed nine people, and in October that year, another four.", ref) == [
+        (D(2012, 7, 1), "month"), (D(2012, 10, 1), "month")]
+    assert dates("Mourinho left Alonso out of his squad for Saturday's game at Deportivo.", D(2013, 2, 22)) == [
+        (D(2013, 2, 23), "day")]

@@ -157,6 +157,8 @@ EN_RX = (
     rf"|\b(?P<en_mmon>{ENM_BEFORE_YEAR})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
+    # "August last year", "October that year" (the year of the date before it)
+    rf"|\b(?P<en_ymon>{ENM_FULL})\s+(?:of\s+)?(?P<en_yq>last|next|this|that|the\s+same)\s+year\b"
     rf"|\b(?P<en_rel>(?:the\s+)?day\s+before\s+yesterday|yesterday|Yesterday|today|Today|tomorrow|Tomorrow"
     rf"|(?:last|next|this|Last|Next|This)\s+(?:week|month|year)"
     rf"|(?:(?:last|next|Last|Next)\s+)?{ENW}))\b"

@@ -468,6 +468,12 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
         return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("en_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("en_ymon") is not None:  # "August last year"; "October that year": the year of the date before it
+        month, q = EN_MONTHS[g("en_ymon")], g("en_yq").split()[-1].lower()
+        if q in ("that", "same"):
+            return [Finding(s, e, _dt.date(ref.year, month, 1), "month", "gregorian", True, False, "year")]
+        year = ref.year + {"last": -1, "next": 1}.get(q, 0)
+        return [Finding(s, e, _dt.date(year, month, 1), "month", "gregorian", True, False)]
     if g("en_qmon") is not None:  # last October, next March
         q = {"last": "الماضي", "next": "المقبل"}.get(g("en_qual").lower(), "الجاري")
         month = EN_MONTHS[g("en_qmon")]

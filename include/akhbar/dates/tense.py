@@ -115,7 +115,13 @@ def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
     return "past" if past else None
 
 
+_FOR_BEFORE = re.compile(r"\b(?:for|before\s+next)\s+$", re.IGNORECASE)  # "his squad for Saturday's game"
+
+
 def weekday_qualifier(text: str, start: int, end: int | None = None) -> str | None:
     """"upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
-    else None (the default reading: the most recent such day)."""
+    or is what something is for ("the squad for Saturday's game"), else None (the default reading: the most
+    recent such day)."""
+    if _FOR_BEFORE.search(text, max(0, start - 12), start):
+        return "upcoming"
     return "upcoming" if clause_tense(text, start, end) == "future" else None

@@ -54,13 +54,15 @@ _DATE_PROPS = frozenset(("datepublished", "datemodified", "dc:date", "dc:created
                          "dcterms:issued", "dc:issued"))  # fmt: skip
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BELOW_E0 = bytes(range(0xE0))  # deleted from UTF-8: what is left are the leading bytes of 3- and 4-byte characters
+# What a tag says by itself: its flags and its heading level (0: the parent's)
+_TAG_INFO = {tag: (_OWN_FLAGS.get(tag, 0), _HEADINGS.get(tag, 0)) for tag in {*_OWN_FLAGS, *_HEADINGS}}
+_SHAPES: dict[tuple[str, str], str] = {}  # (tag, class) -> "tag.class", one string for each
 
 
 def _size(text: str) -> int:
-    """The length of a non-ASCII text, a CJK character counting three. Arabic, Latin and Cyrillic letters
-    take two bytes in UTF-8 and CJK three: the regex runs only when some character takes three or more."""
-    if not text.encode("utf-8").translate(None, _BELOW_E0):
+    """The length of a non-ASCII text, a CJK character counting three. The regex runs only when some
+    character is at or beyond the first kana (Arabic, Latin, Cyrillic text never is)."""
+    if max(text) < "\u3040":
         return len(text)
     return len(text) + 2 * len(_CJK.findall(text))
 
@@ -164,24 +166,35 @@ class _Walker:
         run.link_chars = 0
 
     def open_element(self, node, tag: str, attrs: dict, parent: int) -> int:
-        pe = self.dom.elements[parent] if parent >= 0 else None
-        flags = (pe.flags if pe else 0) | _OWN_FLAGS.get(tag, 0)
-        role = attrs.get("role")
-        if role:
-            flags |= _ROLE_FLAGS.get(role.lower(), 0)
-        if attrs.get("itemprop") in ("articleBody", "text"):
-            flags |= CONTENT_CLASS | ARTICLE
-        cls = attrs.get("class") or ""
-        ident = attrs.get("id") or ""
-        kind = attribute_kind(cls, ident) if cls or ident else ""
-        flags |= _KIND_FLAGS[kind]
-        if attrs.get("itemprop") in ("articleBody", "text"):
-            kind = "content"
-        heading = _HEADINGS.get(tag, pe.heading if pe else 0)
-        inherited = kind or (pe.kind if pe else "")
+        elements = self.dom.elements
+        if parent >= 0:
+            pe = elements[parent]
+            flags, heading, inherited = pe.flags, pe.heading, pe.kind
+        else:
+            flags, heading, inherited = 0, 0, ""
+        own = _TAG_INFO.get(tag)
+        if own is not None:
+            flags |= own[0]
+            heading = own[1] or heading
+        cls = kind = ""
+        if attrs:
+            role = attrs.get("role")
+            if role:
+                flags |= _ROLE_FLAGS.get(role.lower(), 0)
+            cls = attrs.get("class") or ""
+            ident = attrs.get("id") or ""
+            if cls or ident:
+                kind = attribute_kind(cls, ident)
+                flags |= _KIND_FLAGS[kind]
+            if attrs.get("itemprop") in ("articleBody", "text"):
+                flags |= CONTENT_CLASS | ARTICLE
+                kind = "content"
         # shapes repeat within a page and across a host's pages: one string each (a batch keeps many pages)
-        self.dom.elements.append(Element(parent, tag, flags, heading, inherited, sys.intern(f"{tag}.{cls}"), kind))
-        return len(self.dom.elements) - 1
+        shape = _SHAPES.get((tag, cls))
+        if shape is None:
+            shape = _SHAPES.setdefault((tag, cls), sys.intern(f"{tag}.{cls}"))
+        elements.append(Element(parent, tag, flags, heading, kind or inherited, shape, kind))
+        return len(elements) - 1
 
     def date_mark(self, attrs: dict, tag: str, element: int) -> None:
         raw = attrs.get("datetime") or attrs.get("content")
@@ -210,43 +223,52 @@ def read_dom(root) -> PageDom:
     """Blocks, elements and date marks of the tree under ``root`` (normally ``<body>``)."""
     walker = _Walker()
     run = walker.run  # emptied in place by each flush
-    top = walker.open_element(root, root.tag or "body", {}, -1)
-    stack = [(root.iter(include_text=True), top, 0)]  # (children, block element, inside-a-link depth)
+    parts = run.parts
+    flush, open_element, date_mark = walker.flush, walker.open_element, walker.date_mark
+    top = open_element(root, root.tag or "body", {}, -1)
+    # (children, block element, inside-a-link depth); a parent's iterator resumes where it stopped
+    stack = [(root.iter(include_text=True), top, 0)]
     while stack:
         children, element, in_link = stack[-1]
-        node = next(children, None)
-        if node is None:
-            stack.pop()
-            if stack and element != stack[-1][1]:
-                walker.flush(element)
-            continue
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content
-            if text:
-                run.parts.append(text)
-                if in_link:
-                    run.link_chars += len(text.strip())
-            continue
-        if tag is None or tag[0] in "_!-":
-            continue  # comments, doctype
-        if tag == "br":
-            walker.flush(element)
-            continue
-        attrs = node.attributes
-        if tag in SKIP_TAGS:
-            if tag in ("meta", "time") or "itemprop" in attrs or "property" in attrs:
-                walker.date_mark(attrs, tag, element)
-            continue
-        if attrs and _hidden(attrs):
-            continue
-        if tag == "time" or "itemprop" in attrs or "property" in attrs:
-            walker.date_mark(attrs, tag, element)
-        if tag in BLOCK_TAGS or "-" in tag:
-            walker.flush(element)
-            child = walker.open_element(node, tag, attrs, element)
-            stack.append((node.iter(include_text=True), child, in_link))
+        for node in children:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if text:
+                    if text.isspace():  # indentation between elements: a space inside a run, nothing before it
+                        if parts:
+                            parts.append(" ")
+                        continue
+                    parts.append(text)
+                    if in_link:
+                        run.link_chars += len(text.strip())
+                continue
+            if tag is None or tag[0] in "_!-":
+                continue  # comments, doctype
+            if tag == "br":
+                if parts:
+                    flush(element)
+                continue
+            attrs = node.attributes
+            if tag in SKIP_TAGS:
+                if tag in ("meta", "time") or "itemprop" in attrs or "property" in attrs:
+                    date_mark(attrs, tag, element)
+                continue
+            if attrs and ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and _hidden(attrs):
+                continue
+            if tag == "time" or "itemprop" in attrs or "property" in attrs:
+                date_mark(attrs, tag, element)
+            if tag in BLOCK_TAGS or "-" in tag:
+                if parts:
+                    flush(element)
+                stack.append((node.iter(include_text=True), open_element(node, tag, attrs, element), in_link))
+            else:
+                stack.append((node.iter(include_text=True), element, in_link + (tag == "a")))
+            break  # walk into the child; this loop resumes after it
         else:
-            stack.append((node.iter(include_text=True), element, in_link + (tag == "a")))
-    walker.flush(top)
+            stack.pop()
+            if parts and stack and element != stack[-1][1]:
+                flush(element)
+    if parts:
+        flush(top)
     return walker.dom

@@ -117,12 +117,13 @@ def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[int]:
     in_prose_group = _prose_groups(dom, sub)
     repeated = ctx.host.repeated
     in_box = _inside_semantic_box(dom, semantic, kinds)
+    # what each element says of the blocks it holds
+    element_bad = [box or (not wide_boiler and kind in ("boilerplate", "comments")) for box, kind in zip(in_box, kinds)]
+    keys = dom.keys() if repeated else None
     mask = []
     for i, b in enumerate(dom.blocks):
-        bad = in_box[b.element]
-        bad = bad or (not wide_boiler and kinds[b.element] in ("boilerplate", "comments"))
-        bad = bad or (repeated and dom.key(i) in repeated)
-        bad = bad or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None)
+        bad = (element_bad[b.element] or (keys is not None and keys[i] in repeated)
+               or (len(b.text) < 160 and BOILER_PARAGRAPH.match(b.text) is not None))  # fmt: skip
         links = not bad and _link_heavy(b) and not in_prose_group[b.element]
         mask.append(_LINKS_ONLY if links else int(bad))
     return mask

@@ -135,10 +135,10 @@ def _read_jsonld_object(obj: dict, meta: PageMetadata, article_dates: list, othe
         meta.site_names.append(clean(name))
 
 
-def _read_jsonld(tree, meta: PageMetadata) -> None:
+def _read_jsonld(scripts: list, meta: PageMetadata) -> None:
     article_dates: list = []
     other_dates: list = []
-    for node in tree.css('script[type="application/ld+json"]'):
+    for node in scripts:
         data = _load_json(node.text(deep=True, strip=True) or "null")
         for obj in _iter_jsonld(data):
             _read_jsonld_object(obj, meta, article_dates, other_dates)
@@ -169,9 +169,9 @@ def _read_meta_tag(key: str, content: str, meta: PageMetadata, published: list) 
         meta.description = clean(content)
 
 
-def _read_meta_tags(tree, meta: PageMetadata) -> None:
+def _read_meta_tags(nodes: list, meta: PageMetadata) -> None:
     published: list = []
-    for node in tree.css("meta"):
+    for node in nodes:
         attrs = node.attributes
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
         content = (attrs.get("content") or "").strip()
@@ -180,13 +180,13 @@ def _read_meta_tags(tree, meta: PageMetadata) -> None:
     meta.dates.extend(DateCandidate("metadata", key, raw) for _, key, raw in sorted(published, key=lambda t: t[0]))
 
 
-def _read_links_and_authors(tree, meta: PageMetadata) -> None:
-    for node in tree.css('link[rel="canonical"]'):
+def _read_links_and_authors(canonicals: list, authors: list, meta: PageMetadata) -> None:
+    for node in canonicals:
         href = (node.attributes.get("href") or "").strip()
         if href:
             meta.canonical = href
             break
-    for node in tree.css('[itemprop="author"], a[rel="author"]'):
+    for node in authors:
         name_node = node.css_first('[itemprop="name"]') or node
         name = clean(name_node.attributes.get("content") or name_node.text(strip=True))
         if name and len(name) < 80 and name not in meta.authors:
@@ -195,16 +195,47 @@ def _read_links_and_authors(tree, meta: PageMetadata) -> None:
             break
 
 
+# Everything the metadata is read from, found in one pass over the tree (one CSS query per kind cost as much each)
+_WANTED = 'meta, link[rel="canonical"], script[type="application/ld+json"], title, [itemprop="author"], a[rel="author"]'
+
+
+@dataclass
+class _Found:
+    metas: list = field(default_factory=list)
+    canonicals: list = field(default_factory=list)
+    scripts: list = field(default_factory=list)
+    authors: list = field(default_factory=list)
+    title: object = None
+
+
+def _find(tree) -> _Found:
+    found = _Found()
+    for node in tree.css(_WANTED):
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "meta":
+            found.metas.append(node)
+        elif tag == "link" and attrs.get("rel") == "canonical":
+            found.canonicals.append(node)
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            found.scripts.append(node)
+        elif tag == "title" and found.title is None:
+            found.title = node
+        if attrs.get("itemprop") == "author" or (tag == "a" and attrs.get("rel") == "author"):
+            found.authors.append(node)
+    return found
+
+
 def read_metadata(tree) -> PageMetadata:
     meta = PageMetadata()
-    html_node = tree.css_first("html")
-    if html_node is not None:
-        lang = html_node.attributes.get("lang") or html_node.attributes.get("xml:lang")
+    root = tree.root
+    if root is not None and root.tag == "html":
+        lang = root.attributes.get("lang") or root.attributes.get("xml:lang")
         meta.lang = (lang.strip() or None) if lang else None
-    _read_meta_tags(tree, meta)
-    _read_jsonld(tree, meta)
-    _read_links_and_authors(tree, meta)
-    title = tree.css_first("title")
-    if title is not None:
-        meta.title_tag = clean(title.text()) or None
+    found = _find(tree)
+    _read_meta_tags(found.metas, meta)
+    _read_jsonld(found.scripts, meta)
+    _read_links_and_authors(found.canonicals, found.authors, meta)
+    if found.title is not None:
+        meta.title_tag = clean(found.title.text()) or None
     return meta

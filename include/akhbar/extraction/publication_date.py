@@ -171,10 +171,15 @@ def _mentions_per_text(texts: list[str], ctx: DateContext) -> list[list]:
     return per_text
 
 
-def _text_candidates(source: str, texts: list[str], ctx: DateContext, limit: int) -> list[Candidate]:
-    texts = [t for t in texts if not COPYRIGHT.search(t) and not UPDATED_CUE.search(t[:40])]
+def _scannable(texts: list[str]) -> list[str]:
+    return [t for t in texts if not COPYRIGHT.search(t) and not UPDATED_CUE.search(t[:40])]
+
+
+def _text_candidates(source: str, texts: list[str], mentions_per_text: list[list], ctx: DateContext,
+                     limit: int) -> list[Candidate]:  # fmt: skip
+    """The first usable day mention of each text (``texts`` as :func:`_scannable` kept them), up to ``limit``."""
     out: list[Candidate] = []
-    for text, mentions in zip(texts, _mentions_per_text(texts, ctx)):
+    for text, mentions in zip(texts, mentions_per_text):
         for m in mentions:
             before = text[max(0, m.char_offset - 25) : m.char_offset]
             if COPYRIGHT.search(before) or UPDATED_CUE.search(before):
@@ -287,9 +292,12 @@ def publication_date(meta: PageMetadata, dom: d.PageDom, evidence: PageEvidence,
     candidates += _mark_candidates(dom, end, ctx)
     feed = _candidate("feed", ctx.feed_published, ctx)
     candidates += [feed] if feed else []
-    candidates += _text_candidates("text", _dateline_texts(dom, evidence.title_block, first_kept), ctx, 1)
-    if first_kept is not None:
-        candidates += _text_candidates("lead", [dom.blocks[first_kept].text[:150]], ctx, 1)
+    # the dateline zone and the lead, scanned for dates in one pass
+    datelines = _scannable(_dateline_texts(dom, evidence.title_block, first_kept))
+    lead = _scannable([dom.blocks[first_kept].text[:150]]) if first_kept is not None else []
+    mentions = _mentions_per_text(datelines + lead, ctx)
+    candidates += _text_candidates("text", datelines, mentions[: len(datelines)], ctx, 1)
+    candidates += _text_candidates("lead", lead, mentions[len(datelines) :], ctx, 1)
     url = _url_candidate(ctx)
     candidates += [url] if url else []
     return reconcile(_without_modifications(candidates, meta))

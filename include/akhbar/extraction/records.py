@@ -173,7 +173,10 @@ def _read_html_record(rec: dict, night: _dt.date) -> PendingPage | Rejected:
 
 def _finish_html_record(pending: PendingPage, host: HostView) -> dict | Rejected:
     page: ExtractedPage = finish_page(pending.parsed, pending.hints, host)
-    letters = sum(map(str.isalpha, page.text[:LETTERS_WITHIN])) if page.text else 0
+    text = page.text or ""
+    letters = sum(map(str.isalpha, text[:200]))  # most texts show their letters at once
+    if letters < MIN_LETTERS:
+        letters = sum(map(str.isalpha, text[:LETTERS_WITHIN]))
     if letters < MIN_LETTERS:
         return Rejected("no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})")
     doc = pending.doc

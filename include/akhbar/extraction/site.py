@@ -25,6 +25,7 @@ as an Arrow table (Parquet-ready); pickling works too.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -68,7 +69,8 @@ def _keys_array(keys) -> np.ndarray:
 
 def page_signature(host: str, texts: list[str], keys: list[int], title_tag: str | None, meta_dates: list) -> PageSignature:
     """``keys``: the :func:`block_key` of each of ``texts``."""
-    longest = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)[:_LONGEST]
+    lengths = list(map(len, texts))
+    longest = heapq.nlargest(_LONGEST, range(len(texts)), key=lengths.__getitem__)
     identity = xxhash.xxh64_intdigest(repr(sorted(keys[i] for i in longest)).encode("ascii"))
     ends: frozenset = frozenset()
     if title_tag:

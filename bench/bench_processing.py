@@ -391,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicate", type=int, default=3, help="copies of the corpus for the memory run (0: skip)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of ours on the corpus; the best is kept")
     parser.add_argument("--no-reference", action="store_true", help="skip datatrove")
+    parser.add_argument("--stories", type=int, default=0, metavar="NIGHTS",
+                        help="also the stories stage's cost per article over NIGHTS nights of ANT multi-source "
+                             "(bench/bench_stories.py; 0: skip)")
     parser.add_argument("--datatrove-worker", metavar="JSONL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.datatrove_worker:
@@ -422,7 +425,30 @@ def main(argv: list[str] | None = None) -> int:
         ratio = best["per_second"] / ref["per_second"]
         print(f"ratio ours / datatrove: {ratio:.1f}x  (target {TARGET_PER_SECOND:,} articles/s per core: "
               f"{'met' if best['per_second'] >= TARGET_PER_SECOND else 'NOT met'})")
+    if args.stories:
+        print_stories(args.stories)
     return 0
+
+
+def print_stories(nights: int) -> None:
+    """The stories stage on its own corpus (ANT multi-source: five sources covering the same events),
+    CPU time per article, against the target of 2 ms per article per core."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import datetime as dt
+
+    from bench_stories import encoder_cpu_ms, enriched_nights, measure_stories
+    from stories_corpus import require_corpus
+
+    reason = require_corpus()
+    if reason:
+        print(f"stories SKIPPED: {reason}")
+        return
+    f = measure_stories(list(enriched_nights(dt.date(2018, 3, 1), nights)))
+    ref, ours = encoder_cpu_ms(f["texts"])
+    print(f"stories stage, {f['articles']:,} articles in {len(f['nights'])} nights: "
+          f"{f['stage_cpu_ms_per_article']:.2f} ms/article per core CPU time (embedding {f['embed_cpu_ms_per_article']:.2f}; "
+          f"the package's own encoder on the same texts {ref:.2f}, akhbar's {ours:.2f}); target 2 ms: "
+          f"{'met' if f['stage_cpu_ms_per_article'] <= 2 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -39,19 +39,23 @@ Where the time goes (``--profile``; shares, the 36 real pages, 141 KiB mean). Be
 15%, the mojibake check of the decoding 11% (two regex scans of up to 400,000 characters), the
 lexbor parse 4%, metadata 3%. After (about 11 ms a page on a quiet machine, no trafilatura): the
 walk of the tree into blocks 42%, the main-text decision 17%, parse 11%, decoding 11%, metadata 8%,
-publication date 7%, title 4%.
+publication date 7%, title 4%. Issue 13 (CPU time, the machine loaded): each step took about twice as long
+inside the whole extraction as on its own, page after page, because the steps evicted one another from the
+processor's caches; extract_records now takes each step over a group of pages (read 32, finish 128), which cut
+its CPU time by a quarter on the small layout pages (and put it ahead of extract_html, which takes one page).
 
-Speed: pages per second on one core in this process, on the same pages: akhbar extract_html,
-akhbar extract_records, trafilatura extract() (the reference of issue 13), trafilatura
-bare_extraction(with_metadata=True), resiliparse. Passes alternate and the best of --repeat
-passes of each is kept (the 2 cores are shared: load drifts between passes), by the wall clock and
-by the CPU time of the process; akhbar's caches are emptied before each pass.
+Speed: pages per second on one core in this process, on the same pages, for every set: akhbar extract_html,
+akhbar extract_records (what the pipeline runs), trafilatura extract() (the reference of issue 13),
+trafilatura bare_extraction(with_metadata=True), resiliparse extract_plain_text(main_content=True). Passes
+alternate and the best of --repeat passes of each is kept (the 2 cores are shared: load drifts between
+passes), by the wall clock and by the CPU time of the process; akhbar's caches are emptied before each pass.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -412,6 +416,10 @@ def _timed(fn, pages) -> tuple[float, float]:
 
 
 def speed(pages: list[GoldPage], label: str, repeat: int) -> dict[str, float]:
+    # What the accuracy tables left alive (every system's results) is moved out of the collector's reach:
+    # otherwise each collection during a timed pass walks it, and the first systems timed pay more for it.
+    gc.collect()
+    gc.freeze()
     table = raw_table(pages)
     runners = {
         "akhbar extract_html": run_akhbar,

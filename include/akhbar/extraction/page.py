@@ -7,7 +7,8 @@ Two steps, so that a batch can learn what each host repeats before deciding on a
 2. :func:`finish_page`: title, main text and publication date, with what the page's host repeats
    on its other pages of the night when that is known (:class:`~akhbar.extraction.site.HostView`).
 
-:func:`extract_html` does both for one page on its own.
+:func:`extract_html` does both for one page on its own. A batch uses :func:`read_pages` and
+:func:`finish_pages`, the same steps taken one at a time over many pages (faster: see each).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from html import unescape
 from urllib.parse import urljoin
 
 from akhbar.extraction.dom import PageDom, read_dom
-from akhbar.extraction.encoding import decode_html
-from akhbar.extraction.main_text import find_main_text
+from akhbar.extraction.encoding import UnknownEncodingError, decode_html
+from akhbar.extraction.main_text import MainText, find_main_text
 from akhbar.extraction.metadata import PageMetadata, read_metadata
-from akhbar.extraction.publication_date import DateContext, PageEvidence, publication_date
+from akhbar.extraction.publication_date import DateContext, PageEvidence, PublicationDate, publication_date
 from akhbar.extraction.site import HostView, PageSignature, SiteProfile, host_of, host_view, page_signature
-from akhbar.extraction.title import choose_title
+from akhbar.extraction.title import Title, choose_title
 
 _MIN_TEXT = 200  # characters below which the JSON-LD articleBody, when longer, is preferred
 
@@ -61,19 +62,46 @@ class ParsedPage:
         return page_signature(self.host, texts, self.dom.keys(), self.meta.title_tag, self.meta.dates)
 
 
-def read_page(html: bytes, *, url: str | None = None, headers: dict | None = None) -> ParsedPage:
-    """Decode and walk one page. Raises :class:`UnknownEncodingError` for undecodable bytes."""
+@dataclass(frozen=True)
+class PageBytes:
+    """What reading a page needs: its bytes, URL and HTTP headers."""
+
+    body: bytes
+    url: str | None = None
+    headers: dict | None = None
+
+
+def read_pages(pages: list[PageBytes]) -> list[ParsedPage | UnknownEncodingError]:
+    """Decode and walk pages, one step at a time over all of them (decode all, parse all, read their
+    metadata, walk their trees): each step's code and tables stay in the processor's caches, which
+    measured 20% faster on small pages than page after page. Keep ``pages`` to a few dozen: their
+    trees are alive together. An undecodable page gives its :class:`UnknownEncodingError`."""
     from selectolax.lexbor import LexborHTMLParser
 
-    text, encoding = decode_html(html, headers)
-    if not text.strip():
-        return ParsedPage(url, encoding, PageMetadata(), PageDom())
-    tree = LexborHTMLParser(text)
-    meta = read_metadata(tree)
-    root = tree.body or tree.root
-    if root is None:
-        return ParsedPage(url, encoding, meta, PageDom())
-    return ParsedPage(url, encoding, meta, read_dom(root))
+    decoded: list[tuple[str, str] | UnknownEncodingError] = []
+    for page in pages:
+        try:
+            decoded.append(decode_html(page.body, page.headers))
+        except UnknownEncodingError as exc:
+            decoded.append(exc)
+    trees = [LexborHTMLParser(d[0]) if not isinstance(d, Exception) and d[0].strip() else None for d in decoded]
+    metas = [read_metadata(tree) if tree is not None else PageMetadata() for tree in trees]
+    out: list[ParsedPage | UnknownEncodingError] = []
+    for page, d, tree, meta in zip(pages, decoded, trees, metas):
+        if isinstance(d, Exception):
+            out.append(d)
+            continue
+        root = (tree.body or tree.root) if tree is not None else None
+        out.append(ParsedPage(page.url, d[1], meta, read_dom(root) if root is not None else PageDom()))
+    return out
+
+
+def read_page(html: bytes, *, url: str | None = None, headers: dict | None = None) -> ParsedPage:
+    """Decode and walk one page. Raises :class:`UnknownEncodingError` for undecodable bytes."""
+    parsed = read_pages([PageBytes(html, url, headers)])[0]
+    if isinstance(parsed, UnknownEncodingError):
+        raise parsed
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -90,25 +118,39 @@ def _jsonld_text(meta: PageMetadata) -> str:
     return "\n".join(line.strip() for line in unescape(meta.jsonld_body or "").splitlines() if line.strip())
 
 
-def finish_page(parsed: ParsedPage, hints: RecordHints, host: HostView | None = None) -> ExtractedPage:
-    host = host or HostView()
-    meta, dom = parsed.meta, parsed.dom
+def _date_context(parsed: ParsedPage, hints: RecordHints) -> DateContext:
+    lang = (hints.lang_hint or parsed.meta.lang or "").split("-")[0].lower() or None
+    return DateContext(hints.tz, lang, hints.reference or _dt.date.today(), parsed.url, hints.feed_published)
+
+
+def finish_pages(parsed: list[ParsedPage], hints: list[RecordHints], hosts: list[HostView]) -> list[ExtractedPage]:
+    """Title, main text and publication date of read pages, one step at a time over all of them (every title,
+    then every main text, then every date): page after page, the three steps' code and regex tables evict one
+    another from the processor's caches (measured: 1.7x slower on the gold sets)."""
+    titles = [choose_title(p.meta, p.dom, set(h.site_names)) for p, h in zip(parsed, hosts)]
+    mains = [find_main_text(p.dom, t.block, t.text, h) for p, t, h in zip(parsed, titles, hosts)]
+    dates = [publication_date(p.meta, p.dom, PageEvidence(t.block, m.kept), h, _date_context(p, hint))
+             for p, t, m, h, hint in zip(parsed, titles, mains, hosts, hints)]  # fmt: skip
+    return [_assemble(p, t, m, d) for p, t, m, d in zip(parsed, titles, mains, dates)]
+
+
+def _assemble(parsed: ParsedPage, title: Title, main: MainText, date: PublicationDate) -> ExtractedPage:
+    meta = parsed.meta
     page = ExtractedPage(encoding=parsed.encoding, lang=meta.lang, description=meta.description)
     page.canonical_url = _absolute(meta.canonical or meta.og_url, parsed.url)
     page.authors = "; ".join(meta.authors[:5]) or None
-    title = choose_title(meta, dom, set(host.site_names))
     page.title = title.text
-    main = find_main_text(dom, title.block, title.text, host)
     page.text = main.text
     if len(page.text) < _MIN_TEXT and meta.jsonld_body:
         body = _jsonld_text(meta)
         page.text = body if len(body) > len(page.text) else page.text
-    lang = (hints.lang_hint or meta.lang or "").split("-")[0].lower() or None
-    ctx = DateContext(hints.tz, lang, hints.reference or _dt.date.today(), parsed.url, hints.feed_published)
-    date = publication_date(meta, dom, PageEvidence(title.block, main.kept), host, ctx)
     page.published_raw, page.published_at, page.date_source = date.raw, date.when, date.source
     page.date_candidates = [(c.source, c.raw) for c in date.candidates]
     return page
+
+
+def finish_page(parsed: ParsedPage, hints: RecordHints, host: HostView | None = None) -> ExtractedPage:
+    return finish_pages([parsed], [hints], [host or HostView()])[0]
 
 
 def extract_html(

@@ -27,7 +27,14 @@ import pyarrow as pa
 from akhbar.dates import date_from_url, find_date_mentions, parse_published
 from akhbar.extraction.encoding import UnknownEncodingError
 from akhbar.extraction.metadata import clean
-from akhbar.extraction.page import ExtractedPage, ParsedPage, RecordHints, finish_page, read_page
+from akhbar.extraction.page import (
+    ExtractedPage,
+    PageBytes,
+    ParsedPage,
+    RecordHints,
+    finish_pages,
+    read_pages,
+)
 from akhbar.extraction.site import HostView, PageSignature, SiteProfile, host_view
 from akhbar.extraction.vocabulary import COPYRIGHT
 from akhbar.quarantine import QuarantineBuilder
@@ -160,19 +167,19 @@ def _dump_record(rec: dict, night: _dt.date) -> dict | Rejected:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_html_record(rec: dict, night: _dt.date) -> PendingPage | Rejected:
-    url = rec.get("final_url") or rec.get("url")
-    headers = _headers_dict(rec.get("headers"))
-    try:
-        parsed = read_page(rec["body"], url=url, headers=headers)
-    except UnknownEncodingError as exc:
-        return Rejected("unknown_encoding", str(exc))
+def _html_record(rec: dict, night: _dt.date, parsed: ParsedPage | UnknownEncodingError) -> PendingPage | Rejected:
+    if isinstance(parsed, UnknownEncodingError):
+        return Rejected("unknown_encoding", str(parsed))
     hints = RecordHints(rec.get("meta_published"), rec.get("tz_hint"), rec.get("lang_hint"), night)
-    return PendingPage(_base_doc(rec), parsed, hints, parsed.signature(), url, headers, len(rec["body"]))
+    return PendingPage(_base_doc(rec), parsed, hints, parsed.signature(), parsed.url, _headers_dict(rec.get("headers")),
+                       len(rec["body"]))  # fmt: skip
 
 
-def _finish_html_record(pending: PendingPage, host: HostView) -> dict | Rejected:
-    page: ExtractedPage = finish_page(pending.parsed, pending.hints, host)
+def _page_bytes(rec: dict) -> PageBytes:
+    return PageBytes(rec["body"], rec.get("final_url") or rec.get("url"), _headers_dict(rec.get("headers")))
+
+
+def _finished_record(pending: PendingPage, page: ExtractedPage) -> dict | Rejected:
     text = page.text or ""
     letters = sum(map(str.isalpha, text[:200]))  # most texts show their letters at once
     if letters < MIN_LETTERS:
@@ -193,14 +200,19 @@ def _finish_html_record(pending: PendingPage, host: HostView) -> dict | Rejected
     return doc
 
 
-def _first_pass(rec: dict, night: _dt.date) -> dict | PendingPage | Rejected:
+def _is_html(rec: dict) -> bool:
+    content_type = (rec.get("content_type") or "text/html").split(";")[0].strip().lower()
+    return content_type != "text/plain"
+
+
+def _first_pass(rec: dict, night: _dt.date) -> dict | Rejected | None:
+    """A record's outcome when it needs no reading of HTML (a failed fetch, a dump), else None."""
     problem = _fetch_problem(rec)
     if problem is not None:
         return problem
-    content_type = (rec.get("content_type") or "text/html").split(";")[0].strip().lower()
-    if content_type == "text/plain":
+    if not _is_html(rec):
         return _dump_record(rec, night)
-    return _read_html_record(rec, night)
+    return None
 
 
 def learn_site_profile(pages: list[ParsedPage], profile: SiteProfile | None = None) -> SiteProfile:
@@ -245,6 +257,8 @@ class _Outcomes:
 
 
 _CHUNK_ROWS = 256  # rows turned into Python values at a time (their bodies stay in the Arrow table)
+_READ_STEP = 32  # pages read step by step together (their lexbor trees are alive at once)
+_FINISH_STEP = 128  # pages finished step by step together (already held: only their results grow)
 # Pages whose blocks are kept between the two passes, in bytes of their bodies (their blocks take about as
 # much): beyond it only a page's signature is kept and the page is read again to finish it, so the
 # memory of a batch is bounded whatever its pages; a batch of 2,000 ordinary pages stays under it.
@@ -260,21 +274,31 @@ class _Read:
     outcome: dict | PendingPage | Rejected | None
 
 
+def _read_chunk(recs: list[dict], first_row: int, night: _dt.date) -> list[_Read]:
+    """One chunk of rows: dumps and failed fetches decided at once, the HTML pages read step by step."""
+    out = [_Read(first_row + k, rec, _first_pass(rec, night)) for k, rec in enumerate(recs)]
+    html = [r for r in out if r.outcome is None]
+    for start in range(0, len(html), _READ_STEP):
+        group = html[start : start + _READ_STEP]
+        for r, parsed in zip(group, read_pages([_page_bytes(r.rec) for r in group])):
+            r.outcome = _html_record(r.rec, night, parsed)
+    return out
+
+
 def _read_all(raw: pa.Table, night: _dt.date) -> list[_Read]:
     """First pass over the batch, a few hundred rows at a time: bodies are decoded and walked, then dropped
     (a batch of large pages would otherwise be held twice, as Arrow buffers and as Python bytes)."""
     out: list[_Read] = []
     held = 0
     for offset in range(0, raw.num_rows, _CHUNK_ROWS):
-        for k, rec in enumerate(raw.slice(offset, _CHUNK_ROWS).to_pylist()):
-            outcome = _first_pass(rec, night)
-            if isinstance(outcome, PendingPage):
-                held += outcome.size
+        for r in _read_chunk(raw.slice(offset, _CHUNK_ROWS).to_pylist(), offset, night):
+            if isinstance(r.outcome, PendingPage):
+                held += r.outcome.size
                 if held > HELD_BYTES:
-                    outcome.parsed = None  # over the budget: read again in the second pass
-            if not isinstance(outcome, Rejected):
-                rec.pop("body", None)
-            out.append(_Read(offset + k, rec, outcome))
+                    r.outcome.parsed = None  # over the budget: read again in the second pass
+            if not isinstance(r.outcome, Rejected):
+                r.rec.pop("body", None)
+            out.append(r)
     return out
 
 
@@ -285,17 +309,26 @@ def _host_views(pending: list[PendingPage], site: SiteProfile | None) -> dict[st
     return {host: host_view(site, host) for host in {p.signature.host for p in pending}}
 
 
-def _finish_read(raw: pa.Table, r: _Read, views: dict[str, HostView]) -> dict | Rejected:
-    """The second pass on one record: its page finished with its host's view (read again if it was not kept)."""
-    outcome = r.outcome
-    r.outcome = None  # the page's blocks are not needed any more
-    if isinstance(outcome, PendingPage):
-        if outcome.parsed is None:
-            outcome.parsed = read_page(raw.column("body")[r.row].as_py(), url=outcome.url, headers=outcome.headers)
-        outcome = _finish_html_record(outcome, views[outcome.signature.host])
-    if isinstance(outcome, Rejected) and "body" not in r.rec:
-        r.rec["body"] = raw.column("body")[r.row].as_py()
-    return outcome
+def _finish_group(raw: pa.Table, group: list[_Read], views: dict[str, HostView]) -> None:
+    """The second pass on some HTML records: pages not kept read again, then all finished step by step."""
+    missing = [r for r in group if r.outcome.parsed is None]
+    again = read_pages([PageBytes(raw.column("body")[r.row].as_py(), r.outcome.url, r.outcome.headers) for r in missing])
+    for r, parsed in zip(missing, again):
+        r.outcome.parsed = parsed  # it decoded the first time: it decodes again
+    pending = [r.outcome for r in group]
+    pages = finish_pages([p.parsed for p in pending], [p.hints for p in pending],
+                         [views[p.signature.host] for p in pending])  # fmt: skip
+    for r, p, page in zip(group, pending, pages):
+        r.outcome = _finished_record(p, page)  # the page's blocks are not needed any more
+
+
+def _finish_all(raw: pa.Table, read: list[_Read], views: dict[str, HostView]) -> None:
+    html = [r for r in read if isinstance(r.outcome, PendingPage)]
+    for start in range(0, len(html), _FINISH_STEP):
+        _finish_group(raw, html[start : start + _FINISH_STEP], views)
+    for r in read:
+        if isinstance(r.outcome, Rejected) and "body" not in r.rec:
+            r.rec["body"] = raw.column("body")[r.row].as_py()
 
 
 def extract_records(
@@ -310,8 +343,9 @@ def extract_records(
     with Timer(outcomes.counts), _no_cycle_collection():
         read = _read_all(raw, dt)
         views = _host_views([r.outcome for r in read if isinstance(r.outcome, PendingPage)], site)
+        _finish_all(raw, read, views)
         for r in read:
-            outcomes.add(r.rec, _finish_read(raw, r, views))
+            outcomes.add(r.rec, r.outcome)
     return outcomes.tables()
 
 
@@ -365,12 +399,15 @@ def extract_records_parallel(
 
 
 def site_profile_of(raw: pa.Table, profile: SiteProfile | None = None) -> SiteProfile:
-    """What the hosts of these raw records repeat (one read of each HTML page): a shard's part of
-    a source's profile; profiles of shards add up with :meth:`SiteProfile.merge`."""
+    """What the hosts of these raw records repeat: a shard's part of the night's profile; profiles of shards
+    merge with :meth:`SiteProfile.merge`. Each HTML page is decoded, parsed and walked once (about half of what
+    extracting it costs); dumps and failed fetches are skipped."""
     profile = profile or SiteProfile()
     for offset in range(0, raw.num_rows, _CHUNK_ROWS):
-        for rec in raw.slice(offset, _CHUNK_ROWS).to_pylist():
-            outcome = _first_pass(rec, _dt.date.today())
-            if isinstance(outcome, PendingPage):
-                profile.add(outcome.signature)
+        recs = [rec for rec in raw.slice(offset, _CHUNK_ROWS).to_pylist()
+                if _is_html(rec) and _fetch_problem(rec) is None]  # fmt: skip
+        for start in range(0, len(recs), _READ_STEP):
+            for parsed in read_pages([_page_bytes(rec) for rec in recs[start : start + _READ_STEP]]):
+                if not isinstance(parsed, UnknownEncodingError):
+                    profile.add(parsed.signature())
     return profile

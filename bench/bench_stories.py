@@ -23,9 +23,14 @@ enrichment stage returns them) and returns the figures as a dict.
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread, set before numpy loads: the process is pinned to one core, and two OpenBLAS
+# threads on one core wait on each other (measured: 13.7 ms/article CPU instead of 5.6).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import datetime as dt
-import os
 import resource
 import sys
 import tempfile

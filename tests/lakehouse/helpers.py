@@ -37,7 +37,7 @@ UTC = dt.UTC
 # Views of the catalog's state; published_nights lists its history (snapshots), not compared.
 STATE_VIEWS = ("daily_volume", "top_places_by_day", "duplicate_rate_by_source", "source_freshness",
                "quarantine_by_reason", "nightly_summary", "dq_latest")
-VIEWS = (*STATE_VIEWS, "published_nights")
+VIEWS = (*STATE_VIEWS, "published_nights", "story_articles", "story_timeline")
 # Tables whose rows carry the time they were written: compared without that column.
 TIMESTAMPED = {"schema_changes": "changed_at", "exports": "created_at", "runs": "recorded_at",
                "dq_results": "checked_at"}

@@ -30,6 +30,10 @@ EXPECTED_TYPE = {
     pa.string(): "VARCHAR", pa.binary(): "BLOB", pa.bool_(): "BOOLEAN", pa.int16(): "SMALLINT",
     pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.uint64(): "UBIGINT", pa.float32(): "FLOAT",
     pa.float64(): "DOUBLE", pa.date32(): "DATE", TS: "TIMESTAMP WITH TIME ZONE",
+    # The stories tables: DuckLake has no fixed-size arrays (an embedding is a FLOAT[] list of 512).
+    pa.list_(pa.float32(), 512): "FLOAT[]", pa.list_(pa.string()): "VARCHAR[]", pa.list_(pa.date32()): "DATE[]",
+    pa.list_(pa.struct([("lang", pa.string()), ("title", pa.string()), ("article_id", pa.string())])):
+        "STRUCT(lang VARCHAR, title VARCHAR, article_id VARCHAR)[]",
 }
 
 
@@ -182,7 +186,8 @@ def test_views_and_macros_are_stored_in_the_catalog(catalog, data_dir, tmp_path)
     finally:
         db.close()
     assert views == set(VIEWS)
-    assert {"search_articles", "akhbar_fold", "akhbar_tokens"} <= macros
+    assert {"search_articles", "akhbar_fold", "akhbar_tokens", "similar_articles", "search_vector",
+            "search_semantic"} <= macros
 
     # A plain DuckDB session that runs what `akhbar catalog` prints has them.
     proc = akhbar("catalog", "--data-dir", data_dir)

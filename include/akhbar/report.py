@@ -52,8 +52,8 @@ def summarize(ctx, figures: dict) -> dict:
     )
     _, reasons = query(catalog, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
                                  [ctx.dt])
-    _, failed = query(catalog, "SELECT source_id, detail FROM quarantine WHERE dt = ? AND reason = 'source_failed' "
-                                    "ORDER BY source_id", [ctx.dt])
+    _, failed = query(catalog, "SELECT DISTINCT source_id, detail FROM quarantine WHERE dt = ? "
+                                    "AND reason IN ('source_failed', 'shard_failed') ORDER BY ALL", [ctx.dt])
     return {
         "failed_sources": [f"{sid}: {detail}" for sid, detail in failed],
         "dt": ctx.dt.isoformat(),

@@ -134,7 +134,7 @@ from akhbar.stats import StageCounts, Timer
 __all__ = [
     "DECISIONS", "INDEX_FORMAT_VERSION", "KINDS", "PARAMS", "DedupParams", "DedupResult", "IndexFormatError",
     "NightClusters", "band_keys", "cluster_entries", "deduplicate", "estimate_similarity", "index_generation",
-    "minhash_signatures", "url_key",
+    "minhash_signatures", "url_key", "with_decisions",
 ]
 
 

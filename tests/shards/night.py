@@ -45,7 +45,7 @@ def ant_texts(corpus: Path, n: int) -> list[tuple[str, str]]:
             if not member.isfile() or not member.name.endswith(".txt"):
                 continue
             doc = tar.extractfile(member).read().decode("utf-8", "replace")
-            text, title = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.S), re.search(r"<TITLE>(.*?)</TITLE>", doc, re.S)
+            text, title = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.DOTALL), re.search(r"<TITLE>(.*?)</TITLE>", doc, re.DOTALL)
             if text and len(text[1].split()) >= 80:
                 out.append(((title[1].strip() if title else ""), text[1].strip()))
     return out

@@ -71,6 +71,12 @@ def _on_failure(context):
     on_task_failure(context)
 
 
+def _on_success(context):
+    from akhbar.airflow_tasks import record_usage
+
+    record_usage(context)
+
+
 @dag(
     dag_id="akhbar_nightly",
     schedule=CronDataIntervalTimetable(SCHEDULE, timezone=TIMEZONE),
@@ -86,6 +92,7 @@ def _on_failure(context):
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=30),
         "on_failure_callback": _on_failure,
+        "on_success_callback": _on_success,  # the task's peak memory and CPU time, in the work dir
     },
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,

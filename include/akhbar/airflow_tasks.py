@@ -63,3 +63,27 @@ def fail_fast(stage, ctx):
         return stage(ctx)
     except (ConfigError, QualityGateFailed, AccountingError) as exc:
         raise AirflowFailException(f"{type(exc).__name__}: {exc}") from exc
+
+
+def record_usage(context) -> None:
+    """A finished task's peak memory and CPU time, kept with the night's work files
+    (``work/dt=<night>/tasks/``): what workers are sized by, and what bench/bench_night.py reports.
+    Runs in the task's own process (an on_success_callback); never fails the task."""
+    import json
+    import logging
+    import resource
+    import socket
+
+    try:
+        ti = context["ti"]
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        record = {"task_id": ti.task_id, "map_index": ti.map_index, "try_number": ti.try_number,
+                  "hostname": getattr(ti, "hostname", None) or socket.gethostname(), "pid": os.getpid(),
+                  "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_user": usage.ru_utime,
+                  "cpu_system": usage.ru_stime}
+        folder = run_context(context).work_dir / "tasks"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{ti.task_id}.{ti.map_index}.{ti.try_number}.json"
+        path.write_text(json.dumps(record), encoding="utf-8")
+    except Exception:  # figures only: a task that succeeded stays successful
+        logging.getLogger(__name__).warning("could not record the task's resource usage", exc_info=True)

@@ -30,7 +30,7 @@ def summarize(ctx, figures: dict) -> dict:
     """A small dict (fit for XCom) with the night's figures by stage, language and source."""
     from akhbar.lakehouse.sandbox import query
 
-    order = ["fetch", "extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"]
+    order = ["fetch", "extract", "clean", "frequencies", "enrich", "dedup", "stage", "validate", "publish", "report"]
     stages = {}
     for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json"),
                        key=lambda p: order.index(p.stem) if p.stem in order else len(order)):

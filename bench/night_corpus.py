@@ -36,7 +36,7 @@ VERSION = 1
 SHARES = {"wire-ar": 0.45, "wire-intl": 0.20, "archive-ar": 0.25, "crawl": 0.10}
 EXACT_COPY, EDITED_COPY = 0.06, 0.03
 _SENTENCE = re.compile(r"(?<=[.!?؟])\s+|\n+")
-_P = re.compile(r"<p[^>]*>(.*?)</p>", re.S | re.I)
+_P = re.compile(r"<p[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 REGISTRY = """version: 1
 defaults: {{window_days: 0, shard_records: {shard_records}, max_lines: 10000000}}
@@ -89,7 +89,7 @@ def _arabic() -> list[str]:
             for member in tar:
                 if member.isfile() and member.name.endswith(".txt"):
                     doc = tar.extractfile(member).read().decode("utf-8", "replace")
-                    m = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.S)
+                    m = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.DOTALL)
                     if m:
                         out += _sentences(m[1])
     return out
@@ -109,7 +109,7 @@ def _french() -> list[str]:
     pages = []
     for path in sorted((CORPUS / "html" / "trafilatura" / "eval").glob("*.html")):
         page = path.read_text(encoding="utf-8", errors="replace")
-        if re.search(r"<html[^>]*lang=[\"']?fr", page[:5000], re.I):
+        if re.search(r"<html[^>]*lang=[\"']?fr", page[:5000], re.IGNORECASE):
             pages.append(page)
     with tarfile.open(CORPUS / "html" / "readability" / "readability-test-pages.tar.gz") as tar:
         members = {m.name: m for m in tar if m.isfile()}
@@ -201,7 +201,7 @@ def _dump_rows(writer: Writer, n: int, source: str, langs: tuple[str, ...], tz: 
     for i in range(n):
         roll = rng.random()
         if roll < 0.005:
-            yield '{"doc_id": "%s-%d", "content": "' % (source, i)  # a truncated line
+            yield '{"doc_id": "' + f'{source}-{i}' + '", "content": "'  # a truncated line
             continue
         a = writer.next(f"{source}-{i}", langs[i % len(langs)], tz)
         row = {"doc_id": a.key, "link": f"https://{source}.example/{NIGHT:%Y/%m/%d}/{i}", "headline": a.title,
@@ -251,7 +251,7 @@ def _page(a: Article, url: str, related: list[str]) -> bytes:
             f'<main><article><h1>{html.escape(a.title)}</h1><div class="article-body">\n{body}</div>'
             f'<div class="share">{share}</div></article>'
             f'<aside class="most-read"><h3>{popular}</h3><ul>{items}</ul></aside></main>'
-            f"<footer><p>{footer}</p></footer></body></html>\n").encode("utf-8")
+            f"<footer><p>{footer}</p></footer></body></html>\n").encode()
 
 
 def _warc(path: Path, writer: Writer, n: int) -> int:

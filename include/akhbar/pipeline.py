@@ -293,10 +293,9 @@ def _night_sources(ctx: RunContext) -> list[SourceNight]:
     return [_night_source(ctx, _source_of(f)) for f in _raw_files(ctx) if _source_of(f) not in excluded]
 
 
-def _night_parts(ctx: RunContext, kind: str) -> list[Path]:
-    """This night's quarantine files, for the sources of this night's raw zone only. A source set aside
-    by the quality gate has no documents, and all its records quarantined."""
-    assert kind == "quarantine", kind
+def _night_quarantine(ctx: RunContext) -> list[Path]:
+    """This night's quarantine files (one per shard), for the sources of this night's raw zone only. A
+    source set aside by the quality gate has no documents, and all its records quarantined."""
     excluded = _set_aside(ctx)
     parts = []
     for raw_file in _raw_files(ctx):
@@ -469,7 +468,7 @@ def _work_files(ctx: RunContext) -> WorkFiles:
         places=ctx.work_dir / "article_places.parquet",
         dates=ctx.work_dir / "article_dates.parquet",
         keywords=ctx.work_dir / "article_keywords.parquet",
-        quarantine=tuple(_night_parts(ctx, "quarantine")),
+        quarantine=tuple(_night_quarantine(ctx)),
         demoted=demoted if demoted.exists() else None,
         doc_freq=doc_freq if doc_freq.exists() else None,
     )

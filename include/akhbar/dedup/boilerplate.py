@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from akhbar.dedup.minhash import shingles_of
 from akhbar.dedup.params import DedupParams
@@ -93,17 +95,24 @@ class SourceCounts:
     shingles: np.ndarray  # every sampled text's distinct shingles, concatenated
 
 
-def source_counts(parts: Iterable[pa.Table], params: DedupParams) -> SourceCounts:
-    """Merge one source's shard samples (tables of SAMPLE_SCHEMA): every text counted once."""
+def _read(part: pa.Table | Path, columns: list[str]) -> pa.Table:
+    return part.select(columns) if isinstance(part, pa.Table) else pq.read_table(part, columns=columns)
+
+
+def source_counts(parts: Iterable[pa.Table | Path], params: DedupParams) -> SourceCounts:
+    """Merge one source's shard samples (tables or files of SAMPLE_SCHEMA): every text counted once.
+    The keys are read first, then the shingles of the night's sample only: memory holds the source's
+    keys and ``boilerplate_sample`` texts' shingles, whatever the number of shards."""
     parts = list(parts)
-    keys = np.unique(np.concatenate([np.asarray(p.column("content_key"), np.uint64) for p in parts])
-                     if parts else np.zeros(0, np.uint64))
+    keys = np.unique(np.concatenate([np.asarray(_read(p, ["content_key"]).column("content_key"), np.uint64)
+                                     for p in parts]) if parts else np.zeros(0, np.uint64))
     cutoff = keys[min(params.boilerplate_sample, len(keys)) - 1] if len(keys) else np.uint64(0)
     seen: set[int] = set()
     lists = []
     for part in parts:
-        sampled = part.filter(pc.and_(pc.is_valid(part.column("shingles")),
-                                      pc.less_equal(part.column("content_key"), pa.scalar(cutoff, pa.uint64()))))
+        table = _read(part, ["content_key", "shingles"])
+        sampled = table.filter(pc.and_(pc.is_valid(table.column("shingles")),
+                                       pc.less_equal(table.column("content_key"), pa.scalar(cutoff, pa.uint64()))))
         for key, shingles in zip(sampled.column("content_key").to_pylist(), sampled.column("shingles").to_pylist()):
             if key not in seen:
                 seen.add(key)

@@ -93,7 +93,7 @@ def night_boilerplate(sources: list[SourceNight], params: DedupParams = PARAMS) 
     """Each source's boilerplate shingles, from its shards' samples."""
     by_source = {}
     for source in sources:
-        samples = [pq.read_table(files.sample) for _, files in source.shards() if files.sample.exists()]
+        samples = [files.sample for _, files in source.shards() if files.sample.exists()]
         by_source[source.source_id] = boilerplate_shingles(source_counts(samples, params), params)
     return boilerplate_table(by_source)
 

@@ -99,6 +99,8 @@ class Deployment:
         )
         if self.executor == "LocalExecutor":
             env["AIRFLOW__CORE__PARALLELISM"] = str(self.workers)
+        else:  # as docker-compose.yaml: warm workers (akhbar.warm)
+            env["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"] = "akhbar.celery_config.CELERY_CONFIG"
         return env
 
     def airflow(self, args: list[str], env: dict, timeout: int = 1800) -> None:
@@ -138,12 +140,13 @@ class Deployment:
             tails = "\n".join(f"--- {n}:\n{(self.home / f'{n}.log').read_text(errors='replace')[-3000:]}" for n in dead)
             raise RuntimeError(f"Airflow processes exited: {dead}\n{tails}")
 
-    def cpu_seconds(self) -> float:
-        """CPU time of every process of the deployment so far (children that ended included)."""
+    def cpu_by_process(self) -> dict[str, float]:
+        """CPU time of each started process and its descendants so far (children that ended included)."""
         import psutil
 
-        total = 0.0
-        for proc in self.procs.values():
+        out = {}
+        for name, proc in self.procs.items():
+            total = 0.0
             try:
                 parent = psutil.Process(proc.pid)
                 for p in [parent, *parent.children(recursive=True)]:
@@ -152,7 +155,8 @@ class Deployment:
                         total += t.user + t.system + t.children_user + t.children_system
             except psutil.NoSuchProcess:
                 pass
-        return total
+            out[name] = total
+        return out
 
     def down(self, svc: dict) -> None:
         import psutil
@@ -185,7 +189,7 @@ def wait_until(check, *, timeout: float, interval: float, what: str):
                 return value
         except (RuntimeError, AssertionError):
             raise
-        except Exception as exc:  # not ready yet
+        except Exception as exc:  # noqa: BLE001 - not ready yet, whatever the reason
             last = exc
         time.sleep(interval)
     raise TimeoutError(f"{what} not reached within {timeout:.0f} s (last error: {last!r})")

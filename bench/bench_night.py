@@ -163,16 +163,18 @@ def run_airflow(mode: str, registry: Path, data_dir: Path, home: Path) -> dict:
             if executor == "CeleryExecutor":
                 wait_until(lambda: all(" ready." in (home / f"worker{i + 1}.log").read_text(errors="replace")
                                        for i in range(workers)), timeout=900, interval=2, what="the workers")
-            cpu_before = deployment.cpu_seconds()
+            cpu_before = deployment.cpu_by_process()
             run, tis = _trigger_and_wait(deployment, api)
-            cpu = deployment.cpu_seconds() - cpu_before
+            cpu_after = deployment.cpu_by_process()
+            by_process = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
     finally:
         deployment.down(svc)
     if run["state"] != "success":
         failed = [(t["task_id"], t["map_index"], t["state"]) for t in tis if t["state"] != "success"]
         raise RuntimeError(f"{mode}: the run {run['dag_run_id']} {run['state']}: {failed[:10]}")
     stages = _task_figures(tis, data_dir)
-    return {"wall": _seconds(run["start_date"], run["end_date"]), "cpu": cpu,
+    return {"wall": _seconds(run["start_date"], run["end_date"]), "cpu": sum(by_process.values()),
+            "cpu_by_process": by_process,
             "task_cpu": sum(s["cpu"] for s in stages.values()),
             "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()), "stages": stages,
             "tasks": len(tis)}
@@ -208,6 +210,8 @@ def report(records: int, results: dict, shard_records: int) -> None:
         print(f"two workers against one: {results['celery1']['wall'] / results['celery2']['wall']:.2f}x (wall)")
     for mode, r in results.items():
         if mode != "inprocess":
+            print(f"{mode}: CPU by process (tasks included under their executor): "
+                  + ", ".join(f"{n} {c:.0f}" for n, c in r["cpu_by_process"].items()))
             hosts = {stage: dict(s["hosts"]) for stage, s in r["stages"].items() if stage in ("extract_clean", "enrich")}
             print(f"{mode}: shards per worker {hosts}; largest task {max(r['stages'].values(), key=lambda s: s['peak_rss_mib'])['peak_task']}")
 

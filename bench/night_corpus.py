@@ -69,6 +69,8 @@ sources:
     path: {root}/crawl
     name: Crawl of news sites
     timezone: UTC
+    # An HTML page costs some 50 times a dump record to extract: smaller shards, as an operator would set.
+    limits: {{shard_records: {html_shard_records}}}
 """
 
 
@@ -303,7 +305,8 @@ def build_night(records: int, folder: Path, shard_records: int, pools: dict[str,
         _warc(folder / "crawl" / f"{name}.warc.gz", writer, counts["crawl"])
         stamp.write_text(json.dumps(wanted))
     registry = folder / f"sources-{shard_records}.yaml"
-    registry.write_text(REGISTRY.format(root=folder, shard_records=shard_records), encoding="utf-8")
+    registry.write_text(REGISTRY.format(root=folder, shard_records=shard_records,
+                                        html_shard_records=max(1, shard_records // 10)), encoding="utf-8")
     return registry
 
 

@@ -70,6 +70,8 @@ def _topology_env(home: Path, data_dir: Path, services, database: str, api_port:
         AIRFLOW__CORE__EXECUTOR="CeleryExecutor",
         AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=pg,
         AIRFLOW__CELERY__BROKER_URL=f"{services.redis_url}/0",
+        # As docker-compose.yaml: warm workers (akhbar.warm).
+        AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS="akhbar.celery_config.CELERY_CONFIG",
         AIRFLOW__CELERY__RESULT_BACKEND="db+" + services.pg_url(database),
         # A queue of our own: a Redis shared with another run never hands our tasks to its workers.
         AIRFLOW__OPERATORS__DEFAULT_QUEUE=queue,

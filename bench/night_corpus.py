@@ -32,7 +32,7 @@ from pathlib import Path
 from bench.corpus import CORPUS
 
 NIGHT = dt.date(2026, 11, 28)
-VERSION = 1
+VERSION = 2  # 2: the TREC dump in files of 4,000 documents
 SHARES = {"wire-ar": 0.45, "wire-intl": 0.20, "archive-ar": 0.25, "crawl": 0.10}
 EXACT_COPY, EDITED_COPY = 0.06, 0.03
 _SENTENCE = re.compile(r"(?<=[.!?؟])\s+|\n+")
@@ -214,17 +214,19 @@ def _dump_rows(writer: Writer, n: int, source: str, langs: tuple[str, ...], tz: 
         yield row
 
 
-def _trec(path: Path, writer: Writer, n: int, tz: dt.tzinfo) -> int:
+def _trec(folder: Path, writer: Writer, n: int, tz: dt.tzinfo, per_file: int = 4000) -> int:
+    """TREC files of ``per_file`` documents (an archive's usual size: each stays under max_bytes)."""
     rng = writer.rng
-    with open(path, "w", encoding="utf-8") as out:
-        for i in range(n):
-            if rng.random() < 0.002:
-                out.write(f"<DOC>\n<DOCNO>ARC-{i:08d}</DOCNO>\n<HEADLINE>مقال مبتور\n")  # never closed
-                continue
-            a = writer.next(f"ARC-{i:08d}", "ar", tz)
-            out.write(f"<DOC>\n<DOCNO>{a.key}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
-                      f"<HEADLINE>{html.escape(a.title)}</HEADLINE>\n<TEXT>\n"
-                      + "\n\n".join(html.escape(p) for p in a.paragraphs) + "\n</TEXT>\n</DOC>\n")
+    for start in range(0, n, per_file):
+        with open(folder / f"{NIGHT.isoformat()}.part-{start // per_file + 1:04d}.trec", "w", encoding="utf-8") as out:
+            for i in range(start, min(start + per_file, n)):
+                if rng.random() < 0.002:
+                    out.write(f"<DOC>\n<DOCNO>ARC-{i:08d}</DOCNO>\n<HEADLINE>مقال مبتور\n")  # never closed
+                    continue
+                a = writer.next(f"ARC-{i:08d}", "ar", tz)
+                out.write(f"<DOC>\n<DOCNO>{a.key}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
+                          f"<HEADLINE>{html.escape(a.title)}</HEADLINE>\n<TEXT>\n"
+                          + "\n\n".join(html.escape(p) for p in a.paragraphs) + "\n</TEXT>\n</DOC>\n")
     return n
 
 
@@ -301,7 +303,7 @@ def build_night(records: int, folder: Path, shard_records: int, pools: dict[str,
                _dump_rows(writer, counts["wire-ar"], "wire-ar", ("ar",), ZoneInfo("Africa/Tunis")))
         _jsonl(folder / "wire-intl" / f"{name}.jsonl",
                _dump_rows(writer, counts["wire-intl"], "wire-intl", ("fr", "en"), ZoneInfo("Europe/Paris")))
-        _trec(folder / "archive-ar" / f"{name}.trec", writer, counts["archive-ar"], ZoneInfo("Africa/Casablanca"))
+        _trec(folder / "archive-ar", writer, counts["archive-ar"], ZoneInfo("Africa/Casablanca"))
         _warc(folder / "crawl" / f"{name}.warc.gz", writer, counts["crawl"])
         stamp.write_text(json.dumps(wanted))
     registry = folder / f"sources-{shard_records}.yaml"

@@ -86,3 +86,17 @@ def test_the_sample_keeps_the_smallest_keys_of_a_large_source():
     assert sorted(sampled.column("content_key").to_pylist()) == keys[:50]
     counts = source_counts([table], params)
     assert (counts.distinct, counts.sampled) == (200, 50)
+
+
+def test_a_shard_loads_the_nights_frequencies_of_its_own_terms_only(tmp_path):
+    from akhbar.enrichment.keywords import terms
+    from akhbar.shards.enrich import shard_doc_freq
+
+    night = texts(60, seed=5)
+    path = tmp_path / "night.parquet"
+    pq.write_table(DocFreq.from_texts(pa.array(night)).to_table(), path)
+    whole = DocFreq.load(path)
+    shard = night[10:25]
+    mine = shard_doc_freq(path, pa.chunked_array([pa.array(shard)]))
+    assert mine.n_docs == 60
+    assert mine.df == {t: whole.df[t] for text in shard for t in terms(text)}

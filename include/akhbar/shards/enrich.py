@@ -41,13 +41,13 @@ class NightContext:
 
 def shard_doc_freq(night_doc_freq: Path, texts: pa.ChunkedArray) -> DocFreq:
     """The night's document frequencies of the terms found in ``texts`` (all a shard's keywords need)."""
-    from akhbar.enrichment.keywords import _content_mask, _tokens
+    from akhbar.enrichment.keywords import _tokens
 
-    tokens = _tokens(texts)
-    terms = [t for t, keep in zip(tokens.vocab, _content_mask(tokens.vocab)) if keep]
+    # Every distinct token: the night's table holds content terms only, so the others find nothing.
+    terms = _tokens(texts).vocab_arrow
     meta = pq.read_schema(night_doc_freq).metadata or {}
     n_docs = int(meta.get(b"n_docs", b"0"))
-    if not terms:
+    if not len(terms):
         return DocFreq({}, n_docs)
     found = ds.dataset(night_doc_freq).to_table(filter=ds.field("term").isin(terms))
     return DocFreq(dict(zip(found.column("term").to_pylist(), found.column("df").to_pylist())), n_docs)

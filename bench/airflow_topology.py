@@ -87,6 +87,7 @@ class Deployment:
             AIRFLOW__OPERATORS__DEFAULT_QUEUE=self.queue, AIRFLOW__CORE__PARALLELISM=str(max(self.workers, 2)),
             AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"), AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
             AIRFLOW__CORE__LOAD_EXAMPLES="False",
+            AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL=os.environ.get("AKHBAR_BENCH_PARSE_INTERVAL", "300"),
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{self.api_port}/execution/",
             AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_hex(32), AIRFLOW__API__SECRET_KEY=secrets.token_hex(32),
             AIRFLOW__API__WORKERS="1", AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",

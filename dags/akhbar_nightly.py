@@ -10,8 +10,19 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, AsyncCallback, DeadlineAlert, DeadlineReference, Param, dag, get_current_context, task
+from airflow.sdk import (
+    Asset,
+    AsyncCallback,
+    DeadlineAlert,
+    DeadlineReference,
+    Param,
+    TaskGroup,
+    dag,
+    get_current_context,
+    task,
+)
 from airflow.timetables.interval import CronDataIntervalTimetable
+from akhbar.config import default_sources_path, enabled_source_ids  # light: YAML only
 
 SCHEDULE = os.environ.get("AKHBAR_SCHEDULE", "30 2 * * *")  # 02:30, after the press has published the day
 TIMEZONE = os.environ.get("AKHBAR_TIMEZONE", "Africa/Tunis")
@@ -23,13 +34,19 @@ HTTP_POOL = "akhbar_http"
 # themselves; the pool keeps waiting tasks from holding worker slots).
 CATALOG_POOL = "akhbar_catalog"
 
+# The registry's enabled sources, read (not validated: list_sources does that at run time) when the
+# DAG is parsed: one task group each.
+SOURCE_IDS = enabled_source_ids(default_sources_path())
+
 # Emitted by `publish` only: a night that fails its audit emits nothing.
 CORPUS = Asset(name="akhbar_corpus", uri="ducklake://akhbar/corpus")
 
 DOC = """
 ### akhbar_nightly
-Fetches every enabled source of the registry (`AKHBAR_SOURCES`), extracts and cleans the
-articles, enriches them (language, dates, places, keywords), removes duplicates, then
+Fetches every enabled source of the registry (`AKHBAR_SOURCES`; one task group per source), cuts
+each source's records into shards (`shard_records`), extracts and cleans them shard by shard as
+soon as the source is fetched, enriches them (language, dates, places, keywords) shard by shard
+once the night's keyword frequencies are known, removes duplicates, then
 **writes, audits and publishes** the night: `stage` prepares it (its full-text index too),
 `validate` checks the staged night with Great Expectations and the accounting, and only then
 `publish` replaces that night in every table of the lakehouse catalog in one transaction
@@ -42,8 +59,10 @@ critical failures"), and every task's log starts with the night.
 
 **When it fails**: open the failed task's log; the message names the stage and the cause.
 A failed `fetch` task is one source (its URL or resolved path is named; a path that does not exist
-fails at once): the rest of the night still runs and the report lists it. An invalid registry, a
-failed quality gate or counts that do not add up fail at once, without retries.
+fails at once): the rest of the night still runs and the report lists it. A failed `extract_clean`
+shard is quarantined whole (reason `shard_failed`) by `frequencies` and the report lists it;
+reprocess the night (`reprocess: true`) once the cause is fixed. An invalid registry, a failed
+quality gate or counts that do not add up fail at once, without retries.
 A failed `validate` means a critical quality expectation failed: nothing was published, the
 staged night stays in `AKHBAR_DATA_DIR/work/dt=<night>/`, the results are in the table
 `dq_results` and the Data Docs. Fix, then clear the task.
@@ -54,6 +73,12 @@ def _on_failure(context):
     from akhbar.alerts import on_task_failure
 
     on_task_failure(context)
+
+
+def _on_success(context):
+    from akhbar.airflow_tasks import record_usage
+
+    record_usage(context)
 
 
 @dag(
@@ -71,6 +96,7 @@ def _on_failure(context):
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=30),
         "on_failure_callback": _on_failure,
+        "on_success_callback": _on_success,  # the task's peak memory and CPU time, in the work dir
     },
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
@@ -84,7 +110,9 @@ def _on_failure(context):
         "reprocess": Param(False, type="boolean", description="Rebuild the night from the raw zone; fetch nothing."),
         "night": Param(None, type=["null", "string"], format="date",
                        description="Process this night (YYYY-MM-DD) instead of the data interval's."),
-        "sources": Param(None, type=["null", "string"], description="Source registry path (default AKHBAR_SOURCES)."),
+        "sources": Param(None, type=["null", "string"],
+                         description="Source registry path (default AKHBAR_SOURCES); it must enable the sources "
+                                     "of the registry the DAG was parsed with."),
         "data_dir": Param(None, type=["null", "string"], description="Data dir (default AKHBAR_DATA_DIR)."),
     },
 )
@@ -95,29 +123,46 @@ def akhbar_nightly():
 
         return run_stage(get_current_context(), stage, *args)
 
-    @task(doc_md="Lists the enabled sources of the registry; fails on an invalid registry (the error names the key).")
-    def list_sources() -> list[str]:
-        return run("list_sources")
+    @task(doc_md="Checks the run's source registry (its error names the key) against the sources this DAG was "
+                 "parsed with; fails at once, without retries, when they differ.")
+    def list_sources(expected: list[str]) -> list[str]:
+        return run("checked_sources", expected)
 
-    @task(pool=HTTP_POOL, map_index_template="{{ task.op_kwargs['source_id'] }}",
+    @task(pool=HTTP_POOL,
           execution_timeout=timedelta(minutes=int(os.environ.get("AKHBAR_FETCH_TIMEOUT_MINUTES", "120"))),
           doc_md="Fetches one source into the raw zone. Failure affects this source only; see the log.")
     def fetch(source_id: str) -> dict:
         return run("fetch", source_id)
 
-    @task(trigger_rule="all_done", map_index_template="{{ task.op_kwargs['source_id'] }}",
-          doc_md="HTML extraction and text cleaning of one source's raw records (one task per source, so "
-                 "the costliest step spreads over workers). Runs even when some fetches failed.")
-    def extract_clean(source_id: str) -> dict:
-        return run("extract_clean", source_id)
+    @task(trigger_rule="all_done",
+          doc_md="Cuts the source's raw records of the night into shards (`shard_records` in the registry). "
+                 "Runs even when the fetch failed: its failure record is quarantined like any other.")
+    def cut(source_id: str) -> list[str]:
+        return run("cut", source_id)
 
-    @task(doc_md="Language, dates, places, keywords, categories, counts.")
-    def enrich() -> dict:
-        return run("enrich")
+    @task(map_index_template="{{ task.op_kwargs['shard_id'] }}",
+          doc_md="HTML extraction and text cleaning of one shard, with its keyword document frequencies and a "
+                 "sample of its source's texts. A shard that fails for good is quarantined whole "
+                 "(reason shard_failed) and the night goes on.")
+    def extract_clean(shard_id: str) -> dict:
+        return run("extract_clean_shard", shard_id)
+
+    @task(trigger_rule="all_done",
+          doc_md="The night's keyword document frequencies and each source's boilerplate, from the shards' "
+                 "small outputs; quarantines the shards whose extraction failed. Lists the night's shards.")
+    def frequencies() -> list[str]:
+        return run("frequencies")
+
+    @task(map_index_template="{{ task.op_kwargs['shard_id'] }}",
+          doc_md="Language, dates, places, keywords, categories and counts of one shard; signs its articles "
+                 "for the deduplication.")
+    def enrich(shard_id: str) -> dict:
+        return run("enrich_shard", shard_id)
 
     # The dedup index is shared state across nights: one writer at a time.
     @task(pool=CATALOG_POOL,
-          doc_md="Exact and near duplicates against this night and the persisted index of earlier nights.")
+          doc_md="Exact and near duplicates against this night and the persisted index of earlier nights, "
+                 "from the shards' signatures; then the night's work files for staging.")
     def deduplicate() -> dict:
         return run("dedup")
 
@@ -142,10 +187,20 @@ def akhbar_nightly():
     def report() -> dict:
         return run("report")
 
-    sources = list_sources()
-    fetched = fetch.expand(source_id=sources)
-    cleaned = extract_clean.expand(source_id=sources)
-    fetched >> cleaned >> enrich() >> deduplicate() >> stage() >> validate() >> publish() >> report()
+    # One group per source of the registry: its extraction starts when its own fetch ends, and its
+    # failure stays inside it. (Airflow 3.3 cannot map tasks inside a mapped task group, so the groups
+    # come from the registry, read when the DAG is parsed, and the shards are mapped inside each.)
+    checked = list_sources(SOURCE_IDS)
+    extracted = []
+    for source_id in SOURCE_IDS:
+        with TaskGroup(group_id=source_id, tooltip=f"source {source_id}: fetch, cut, extract_clean per shard"):
+            shards = cut(source_id)
+            checked >> fetch(source_id) >> shards
+            extracted.append(extract_clean.expand(shard_id=shards))
+    night = frequencies()
+    checked >> night
+    extracted >> night
+    enrich.expand(shard_id=night) >> deduplicate() >> stage() >> validate() >> publish() >> report()
 
 
 akhbar_nightly()

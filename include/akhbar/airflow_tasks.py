@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import os
 from pathlib import Path
 
 from akhbar.nights import night_of_run
@@ -41,8 +42,24 @@ def run_context(context):
                       **kwargs)
 
 
+def checked_sources(ctx: RunContext, expected: list[str]) -> list[str]:
+    """The run's enabled sources, which must be the DAG's own task groups (read from the registry when the
+    DAG was parsed): a source without a group would never be fetched, a group without a source never run."""
+    from akhbar.config import ConfigError
+    from akhbar.pipeline import list_sources
+
+    sources = list_sources(ctx)  # ConfigError on an invalid registry, naming the key
+    if sorted(sources) != sorted(expected):
+        missing, extra = sorted(set(expected) - set(sources)), sorted(set(sources) - set(expected))
+        raise ConfigError(
+            f"the registry {ctx.sources_path} enables {sorted(sources)} but this DAG was parsed with "
+            f"{sorted(expected)} (not in the registry: {missing}; not in the DAG: {extra}). The dag-processor "
+            "re-reads the registry at its next parse; a `sources` param must name a registry with the same sources.")
+    return sources
+
+
 def run_stage(context, stage: str, *args):
-    """One task of akhbar_nightly: ``akhbar.pipeline.<stage>(ctx, *args)``, logged and failed as an
+    """One task of akhbar_nightly: ``akhbar.pipeline.<stage>(ctx, *args)`` (or :func:`checked_sources`), logged and failed as an
     operator needs (the night first, third-party chatter down, deterministic failures at once)."""
     from akhbar.logs import quiet_third_party
 
@@ -52,7 +69,8 @@ def run_stage(context, stage: str, *args):
     from akhbar import pipeline
 
     ctx = run_context(context)
-    result = fail_fast(getattr(pipeline, stage), ctx, *args, context=context)
+    step = checked_sources if stage == "checked_sources" else getattr(pipeline, stage)
+    result = fail_fast(step, ctx, *args, context=context)
     if stage == "report":
         after_report(context, result)
     return result
@@ -105,3 +123,27 @@ def _push_note(context, note: str) -> None:
         ti.xcom_push(key=RUN_NOTE_KEY, value=note[:1000])
     except Exception:  # the note is a view: never fail the task for it
         log.warning("could not record the run's note", exc_info=True)
+
+
+def record_usage(context) -> None:
+    """A finished task's peak memory and CPU time, kept with the night's work files
+    (``work/dt=<night>/tasks/``): what workers are sized by, and what bench/bench_night.py reports.
+    Runs in the task's own process (an on_success_callback); never fails the task."""
+    import json
+    import logging
+    import resource
+    import socket
+
+    try:
+        ti = context["ti"]
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        record = {"task_id": ti.task_id, "map_index": ti.map_index, "try_number": ti.try_number,
+                  "hostname": getattr(ti, "hostname", None) or socket.gethostname(), "pid": os.getpid(),
+                  "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_user": usage.ru_utime,
+                  "cpu_system": usage.ru_stime}
+        folder = run_context(context).work_dir / "tasks"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{ti.task_id}.{ti.map_index}.{ti.try_number}.json"
+        path.write_text(json.dumps(record), encoding="utf-8")
+    except Exception:  # figures only: a task that succeeded stays successful
+        logging.getLogger(__name__).warning("could not record the task's resource usage", exc_info=True)

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ class SourceSettings:
     host_failure_limit: int = 5  # consecutive failed URLs before a host is given up for the run
     max_decompressed_bytes: int = 4 * 1024**3  # one compressed dump or archive, once inflated
     max_lines: int = 5_000_000  # lines (JSONL) or rows (CSV) read from one dump file
+    # Raw records per shard, the unit of work of extraction, cleaning and enrichment (one Airflow
+    # task each): large enough that a task's start-up is a small share of its time, small enough
+    # that a big source spreads over every worker and a task's memory stays low.
+    shard_records: int = 20_000
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> SourceSettings:
@@ -398,6 +403,28 @@ def load_registry(path: str | os.PathLike) -> Registry:
         seen.add(raw["id"])
         sources.append(_source(path, raw, index, line, defaults))
     return Registry(path=path, sources=tuple(sources))
+
+
+_SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def enabled_source_ids(path: str | os.PathLike) -> list[str]:
+    """The ids of a registry's enabled sources, read without validating the rest: cheap enough for
+    parsing a DAG (no JSON Schema). An unreadable registry gives [], and its full validation at run
+    time names the problem."""
+    path = Path(path)
+    try:
+        doc, _ = _parse(path, _read_text(path))
+    except ConfigError:
+        return []
+    sources = doc.get("sources") if isinstance(doc, dict) else None
+    ids = []
+    for raw in sources if isinstance(sources, list) else []:
+        if isinstance(raw, dict) and raw.get("enabled", True) is not False:
+            sid = raw.get("id")
+            if isinstance(sid, str) and _SOURCE_ID.fullmatch(sid) and sid not in ids:
+                ids.append(sid)
+    return ids
 
 
 def project_root() -> Path:

@@ -15,6 +15,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -26,6 +27,15 @@ from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.progress import track
 from akhbar.schema import QUARANTINE, RAW_RECORD
 from akhbar.stats import StageCounts, Timer
+
+if TYPE_CHECKING:  # annotations only: each stage imports what it runs
+    from akhbar.lakehouse.staging import StagedNight, WorkFiles
+    from akhbar.quality import QualityReport
+    from akhbar.quality.isolation import NightTables
+    from akhbar.shards.enrich import NightContext
+    from akhbar.shards.layout import SourceShards
+    from akhbar.shards.night import SourceNight
+    from akhbar.shards.plan import ShardPlan
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +189,7 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
             except Exception as exc:  # one failing source must not stop the night
                 failure = exc
                 log.exception("source %s failed", source_id)
-                now = _dt.datetime.now(_dt.timezone.utc)
+                now = _dt.datetime.now(_dt.UTC)
                 locator = source.url or (str(source.path) if source.path else ",".join(source.urls))
                 row = {name: None for name in RAW_RECORD.names}
                 row.update(record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()),
@@ -243,92 +253,102 @@ def _source_of(raw_file: Path) -> str:
     return raw_file.parent.name.removeprefix("source=")
 
 
-def _cleaned_path(ctx: RunContext, source_id: str) -> Path:
-    return ctx.work_dir / "cleaned" / f"source={source_id}.parquet"
+# --------------------------------------------------------------------------- shards
+def _source_shards(ctx: RunContext, source_id: str) -> SourceShards:
+    from akhbar.shards.layout import SourceShards
+
+    return SourceShards(ctx.work_dir / "shards" / f"source={source_id}")
 
 
-def _quarantine_path(ctx: RunContext, source_id: str) -> Path:
-    return ctx.work_dir / "quarantine" / f"source={source_id}.parquet"
+def cut(ctx: RunContext, source_id: str) -> list[str]:
+    """Cut one source's raw records of the night into shards; returns their ids (one extract_clean each)."""
+    import shutil
 
-
-def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
-    """Raw records -> documents (HTML main text, dates) -> cleaned text, by batches.
-
-    One source at a time (``source_id``), so that the costliest step of the night spreads
-    over workers as one mapped task per source; without ``source_id``, every source.
-    """
-    from akhbar.cleaning import clean_documents
-    from akhbar.extraction import extract_records
-    from akhbar.quarantine import QuarantineBuilder
-    from akhbar.schema import CLEANED_DOCUMENT
+    from akhbar.shards.plan import cut as cut_source
 
     # A new extraction starts the night's audit afresh: sources set aside by an earlier audit come back.
     _set_aside_file(ctx).unlink(missing_ok=True)
-    files = [f for f in _raw_files(ctx) if source_id is None or _source_of(f) == source_id]
+    folder = _source_shards(ctx, source_id)
+    shutil.rmtree(folder.folder, ignore_errors=True)  # shards of an earlier cut of this night
+    settings = ctx.registry().get(source_id).settings
+    plan = cut_source(ctx.raw_path(source_id), source_id, settings.shard_records)
+    plan.save(folder.plan)
+    log.info("source %s: %d raw records in %d shard(s) of at most %d", source_id, plan.raw_rows,
+             len(plan.shards), plan.shard_records)
+    return [shard.id for shard in plan.shards]
+
+
+def _plan(ctx: RunContext, source_id: str) -> ShardPlan:
+    from akhbar.shards.plan import ShardPlan
+
+    path = _source_shards(ctx, source_id).plan
+    if not path.exists():
+        raise FileNotFoundError(f"source {source_id} has not been cut into shards for {ctx.dt} ({path} is "
+                                "missing): run its cut task first")
+    return ShardPlan.load(path)
+
+
+def extract_clean_shard(ctx: RunContext, shard_id: str) -> dict:
+    """Extraction and cleaning of one shard (one mapped task each); returns its figures."""
+    from akhbar.shards.extract import extract_clean_shard as run_shard
+    from akhbar.shards.plan import parse_shard_id
+
+    source_id, index = parse_shard_id(shard_id)
+    shard = _plan(ctx, source_id).shard(index)
+    figures = run_shard(ctx.raw_path(source_id), shard, _source_shards(ctx, source_id).shard(index),
+                        night=ctx.dt, batch_rows=BATCH_ROWS)
+    log.info("shard %s: %d raw records, %d documents, %d quarantined", shard_id, shard.rows,
+             figures.clean.records_out, figures.extract.rejected + figures.clean.rejected)
+    return {"shard": shard_id, "raw": shard.rows, "documents": figures.clean.records_out,
+            "quarantined": figures.extract.rejected + figures.clean.rejected}
+
+
+def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
+    """Raw records -> documents (HTML main text, dates) -> cleaned text, shard by shard: every source,
+    or ``source_id`` alone."""
+    from akhbar.shards.night import source_figures
+
     total_extract, total_clean = StageCounts(stage="extract"), StageCounts(stage="clean")
-    for path in files:
+    for path in _raw_files(ctx):
         sid = _source_of(path)
-        extract_counts, clean_counts = StageCounts(stage=f"extract:{sid}"), StageCounts(stage=f"clean:{sid}")
-        seen: set[str] = set()
-        repeated = QuarantineBuilder("extract", ctx.dt)
-        out, qout = _cleaned_path(ctx, sid), _quarantine_path(ctx, sid)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        qout.parent.mkdir(parents=True, exist_ok=True)
-        tmp, qtmp = out.with_suffix(f".{uuid.uuid4().hex}.tmp"), qout.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        # Streamed to disk batch by batch: memory stays flat whatever the size of the night.
-        with pq.ParquetWriter(tmp, CLEANED_DOCUMENT, compression="zstd") as writer, \
-                pq.ParquetWriter(qtmp, QUARANTINE, compression="zstd") as qwriter:
-            pf = pq.ParquetFile(path)
-            for batch in track(pf.iter_batches(batch_size=BATCH_ROWS), stage=f"extract+clean {sid}",
-                               total=pf.metadata.num_rows):
-                raw = pa.Table.from_batches([batch])
-                # The same record fetched twice in one night (a feed listing an item twice) is kept once.
-                keep = []
-                for i, rid in enumerate(raw.column("record_id").to_pylist()):
-                    if rid in seen:
-                        repeated.reject(record_id=rid, source_id=sid, reason="repeated_record",
-                                        detail="record already fetched this night",
-                                        locator=raw.column("locator")[i].as_py())
-                    else:
-                        seen.add(rid)
-                        keep.append(i)
-                if len(keep) < raw.num_rows:
-                    raw = raw.take(keep)
-                docs, q1, c1 = extract_records(raw, dt=ctx.dt)
-                cleaned, q2, c2 = clean_documents(docs, dt=ctx.dt)
-                extract_counts.merge(c1)
-                clean_counts.merge(c2)
-                writer.write_table(cleaned.cast(CLEANED_DOCUMENT))
-                for q in (q1, q2):
-                    if q.num_rows:
-                        qwriter.write_table(q.cast(QUARANTINE))
-            if len(repeated):
-                qwriter.write_table(repeated.table())
-                extract_counts.records_in += len(repeated)
-                extract_counts.rejected += len(repeated)
-        os.replace(tmp, out)
-        os.replace(qtmp, qout)
-        _save_counts(ctx, extract_counts)
-        _save_counts(ctx, clean_counts)
+        if source_id is not None and sid != source_id:
+            continue
+        for shard_id in cut(ctx, sid):
+            extract_clean_shard(ctx, shard_id)
+        extract_counts, clean_counts = source_figures(_night_source(ctx, sid))
         total_extract.merge(extract_counts)
         total_clean.merge(clean_counts)
     return {"extract": total_extract.as_dict(), "clean": total_clean.as_dict()}
 
 
-def _night_parts(ctx: RunContext, kind: str) -> list[Path]:
-    """This night's per-source hand-over files, for the sources of this night's raw zone only. A
-    source set aside by the quality gate has no cleaned documents, and all its records quarantined."""
+def _night_source(ctx: RunContext, source_id: str) -> SourceNight:
+    from akhbar.shards.night import SourceNight
+
+    if not _source_shards(ctx, source_id).plan.exists():  # its cut never ran: its shards count as failed
+        cut(ctx, source_id)
+    return SourceNight(source_id, ctx.raw_path(source_id), _plan(ctx, source_id), _source_shards(ctx, source_id))
+
+
+def _night_sources(ctx: RunContext) -> list[SourceNight]:
+    """The night's sources with raw records, in the night's order, without those the gate set aside."""
+    excluded = _set_aside(ctx)
+    return [_night_source(ctx, _source_of(f)) for f in _raw_files(ctx) if _source_of(f) not in excluded]
+
+
+def _night_quarantine(ctx: RunContext) -> list[Path]:
+    """This night's quarantine files (one per shard), for the sources of this night's raw zone only. A
+    source set aside by the quality gate has no documents, and all its records quarantined."""
     excluded = _set_aside(ctx)
     parts = []
     for raw_file in _raw_files(ctx):
         sid = _source_of(raw_file)
         if sid in excluded:
-            path = _set_aside_quarantine_path(ctx, sid) if kind == "quarantine" else None
-        else:
-            path = (_cleaned_path if kind == "cleaned" else _quarantine_path)(ctx, sid)
-        if path is not None and path.exists():
-            parts.append(path)
-    return parts
+            parts.append(_set_aside_quarantine_path(ctx, sid))
+            continue
+        folder = _source_shards(ctx, sid)
+        if folder.plan.exists():
+            parts += [folder.shard(s.index).quarantine for s in _plan(ctx, sid).shards]
+    return [p for p in parts if p.exists()]
 
 
 def _set_aside_file(ctx: RunContext) -> Path:
@@ -346,65 +366,137 @@ def _set_aside_quarantine_path(ctx: RunContext, source_id: str) -> Path:
 
 
 def _quarantine_whole_source(ctx: RunContext, source_id: str, reason: str) -> None:
-    """Every raw record of a source into the quarantine, with its bytes and the gate's reason."""
+    """Every raw record of a source into the quarantine, with its bytes and the gate's reason (streamed)."""
+    from akhbar.shards.layout import StreamedTable
+
     raw_file = next(f for f in _raw_files(ctx) if _source_of(f) == source_id)
-    raw = pq.read_table(raw_file, columns=["record_id", "source_id", "locator", "body"])
-    n = raw.num_rows
-    table = pa.table({
-        "record_id": raw.column("record_id"), "source_id": raw.column("source_id"),
-        "stage": pa.array(["validate"] * n), "reason": pa.array(["source_failed_quality"] * n),
-        "detail": pa.array([reason[:2000]] * n), "locator": raw.column("locator"), "body": raw.column("body"),
-        "dt": pa.array([ctx.dt] * n, pa.date32())}).cast(QUARANTINE)
-    _atomic_write(table, _set_aside_quarantine_path(ctx, source_id))
+    with StreamedTable(_set_aside_quarantine_path(ctx, source_id), QUARANTINE) as out:
+        for batch in pq.ParquetFile(raw_file).iter_batches(batch_size=BATCH_ROWS,
+                                                           columns=["record_id", "source_id", "locator", "body"]):
+            n = batch.num_rows
+            out.write(pa.table({
+                "record_id": batch.column("record_id"), "source_id": batch.column("source_id"),
+                "stage": pa.array(["validate"] * n), "reason": pa.array(["source_failed_quality"] * n),
+                "detail": pa.array([reason[:2000]] * n), "locator": batch.column("locator"),
+                "body": batch.column("body"), "dt": pa.array([ctx.dt] * n, pa.date32())}))
 
 
 def _docfreq_dir(ctx: RunContext) -> Path:
     return ctx.state_dir / "docfreq"
 
 
+def _docfreq_path(ctx: RunContext) -> Path:
+    return _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet"
+
+
+def _night_context_path(ctx: RunContext) -> Path:
+    return ctx.work_dir / "night_context.json"
+
+
+def _finish_failed_shards(ctx: RunContext, sources: list[SourceNight]) -> list[str]:
+    """Shards whose extraction never finished (their task failed for good): quarantined, named."""
+    from akhbar.shards.night import quarantine_shard
+
+    failed = []
+    for source in sources:
+        for shard, files in source.shards():
+            if not files.extracted.exists():
+                quarantine_shard(source, shard, files, night=ctx.dt, batch_rows=BATCH_ROWS,
+                                 detail=f"extraction of shard {shard.id} ({shard.rows} raw records) did not "
+                                        "finish; see the log of its extract_clean task")
+                failed.append(shard.id)
+    if failed:
+        log.error("night %s: %d shard(s) quarantined whole, their extraction failed: %s", ctx.dt, len(failed), failed)
+    return failed
+
+
+def frequencies(ctx: RunContext) -> list[str]:
+    """The night's reductions, from the shards' small outputs: keyword document frequencies and each
+    source's boilerplate shingles. Returns the night's shard ids (one enrich task each)."""
+    from akhbar.shards.layout import write_json, write_table
+    from akhbar.shards.night import night_boilerplate, night_doc_freq, source_figures
+
+    counts = StageCounts(stage="frequencies")
+    with Timer(counts):
+        sources = _night_sources(ctx)
+        counts.extra["failed_shards"] = _finish_failed_shards(ctx, sources)
+        for source in sources:
+            for figures in source_figures(source):
+                _save_counts(ctx, figures)
+        # Keywords are weighed against the night's own documents: a night's keywords then depend
+        # on that night alone, so backfills in any order give the same result as running in order.
+        # The frequencies are kept (state and catalog table keyword_doc_freq).
+        doc_freq = night_doc_freq([files.doc_freq for s in sources for _, files in s.shards()])
+        write_table(doc_freq, _docfreq_path(ctx))
+        write_table(night_boilerplate(sources), ctx.work_dir / "boilerplate.parquet")
+        registry = ctx.registry()
+        write_json({"categories": {s.id: s.categories for s in registry.sources if s.categories}},
+                   _night_context_path(ctx))
+        shard_ids = [shard.id for s in sources for shard in s.plan.shards]
+        documents = int((doc_freq.schema.metadata or {}).get(b"n_docs", b"0"))
+        counts.records_in = counts.records_out = documents
+        counts.extra.update(shards=len(shard_ids), terms=doc_freq.num_rows)
+    _save_counts(ctx, counts)
+    return shard_ids
+
+
+def _enrich_context(ctx: RunContext) -> NightContext:
+    from akhbar.dedup.boilerplate import boilerplate_by_source
+    from akhbar.shards.enrich import NightContext
+    from akhbar.shards.layout import read_json
+
+    context = read_json(_night_context_path(ctx))
+    return NightContext(night=ctx.dt, doc_freq=_docfreq_path(ctx),
+                        boilerplate=boilerplate_by_source(pq.read_table(ctx.work_dir / "boilerplate.parquet")),
+                        categories=context["categories"], batch_rows=BATCH_ROWS)
+
+
+def enrich_shard(ctx: RunContext, shard_id: str) -> dict:
+    """Language, dates, places, keywords, categories and counts of one shard; its dedup entries."""
+    from akhbar.shards.enrich import enrich_shard as run_shard
+    from akhbar.shards.plan import parse_shard_id
+
+    source_id, index = parse_shard_id(shard_id)
+    counts = run_shard(_source_shards(ctx, source_id).shard(index), source_id, _enrich_context(ctx))
+    return {"shard": shard_id, "articles": counts.records_out, "seconds": round(counts.seconds, 3)}
+
+
+def _night_enrich_counts(ctx: RunContext, sources: list[SourceNight]) -> dict:
+    """The night's enrichment figures: the sum of its shards'."""
+    from akhbar.shards.layout import read_json
+
+    total = StageCounts(stage="enrich")
+    for source in sources:
+        for _, files in source.shards():
+            part = dict(read_json(files.enriched)["enrich"])
+            part.pop("stage", None)
+            total.merge(StageCounts(stage="enrich", **part))
+    return _save_counts(ctx, total)
+
+
 def enrich(ctx: RunContext) -> dict:
-    """Language, dates, places, keywords, categories and counts."""
-    from akhbar.enrichment import enrich as enrich_table
-    from akhbar.enrichment.keywords import DocFreq
-    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
-
-    from akhbar.schema import CLEANED_DOCUMENT
-
-    cleaned = _concat([pq.read_table(p) for p in _night_parts(ctx, "cleaned")], CLEANED_DOCUMENT)
-    registry = ctx.registry()
-    categories = {s.id: s.categories for s in registry.sources if s.categories}
-    # Keywords are weighed against the night's own documents: a night's keywords then depend
-    # on that night alone, so backfills in any order give the same result as running in order.
-    # The frequencies are kept (lake state and warehouse table keyword_doc_freq).
-    doc_freq = DocFreq.from_texts(cleaned.column("text_search"))
-    doc_freq.save(_docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet")
-    counts = StageCounts(stage="enrich")
-    parts = {"articles": [], "places": [], "dates": [], "keywords": []}
-    for offset in track(range(0, cleaned.num_rows, BATCH_ROWS), stage="enrich", unit="batches"):
-        result = enrich_table(cleaned.slice(offset, BATCH_ROWS), dt=ctx.dt, doc_freq=doc_freq,
-                              categories=categories)
-        counts.merge(result.counts)
-        parts["articles"].append(result.articles)
-        parts["places"].append(result.places)
-        parts["dates"].append(result.dates)
-        parts["keywords"].append(result.keywords)
-    _atomic_write(_concat(parts["articles"], ARTICLE), ctx.work_dir / "enriched.parquet")
-    _atomic_write(_concat(parts["places"], ARTICLE_PLACES), ctx.work_dir / "article_places.parquet")
-    _atomic_write(_concat(parts["dates"], ARTICLE_DATES), ctx.work_dir / "article_dates.parquet")
-    _atomic_write(_concat(parts["keywords"], ARTICLE_KEYWORDS), ctx.work_dir / "article_keywords.parquet")
-    return _save_counts(ctx, counts)
+    """The night's reductions, then every shard enriched (in-process, one after another)."""
+    for shard_id in frequencies(ctx):
+        enrich_shard(ctx, shard_id)
+    return _night_enrich_counts(ctx, _night_sources(ctx))
 
 
 def dedup(ctx: RunContext) -> dict:
-    """Exact and near duplicates, against tonight and every night already indexed."""
-    from akhbar.dedup import deduplicate
+    """Exact and near duplicates, against tonight and every night already indexed, from the shards'
+    dedup entries; then the night's work files for staging."""
+    from akhbar.dedup import cluster_entries
     from akhbar.schema import DUPLICATES
+    from akhbar.shards.assemble import NightWorkFiles, assemble_night
 
-    articles = _read(ctx.work_dir / "enriched.parquet")
-    result = deduplicate(articles, index_dir=ctx.dedup_dir, dt=ctx.dt)
-    _atomic_write(result.articles, ctx.work_dir / "articles.parquet")
-    _atomic_write(_concat([result.demoted], DUPLICATES), ctx.work_dir / "demoted.parquet")
-    return _save_counts(ctx, result.counts)
+    sources = _night_sources(ctx)
+    _night_enrich_counts(ctx, sources)
+    shards = [files for s in sources for _, files in s.shards()]
+    clusters = cluster_entries([files.entries for files in shards], index_dir=ctx.dedup_dir, dt=ctx.dt)
+    work = _work_files(ctx)
+    assemble_night(shards, clusters.decisions,
+                   NightWorkFiles(articles=work.articles, places=work.places, dates=work.dates, keywords=work.keywords))
+    _atomic_write(_concat([clusters.demoted], DUPLICATES), ctx.work_dir / "demoted.parquet")
+    return _save_counts(ctx, clusters.counts)
 
 
 def _work_files(ctx: RunContext) -> "WorkFiles":
@@ -419,7 +511,7 @@ def _work_files(ctx: RunContext) -> "WorkFiles":
         places=ctx.work_dir / "article_places.parquet",
         dates=ctx.work_dir / "article_dates.parquet",
         keywords=ctx.work_dir / "article_keywords.parquet",
-        quarantine=tuple(_night_parts(ctx, "quarantine")),
+        quarantine=tuple(_night_quarantine(ctx)),
         demoted=demoted if demoted.exists() else None,
         doc_freq=doc_freq if doc_freq.exists() else None,
         stories=story_work if story_work.done() else None,
@@ -451,7 +543,7 @@ def _staged_manifest(ctx: RunContext) -> Path:
     return ctx.work_dir / "staged.json"
 
 
-def _staged_night(ctx: RunContext) -> "StagedNight":
+def _staged_night(ctx: RunContext) -> StagedNight:
     from akhbar.lakehouse.staging import StagedNight
 
     path = _staged_manifest(ctx)
@@ -598,7 +690,7 @@ def validate(ctx: RunContext) -> dict:
     return counts.as_dict()
 
 
-def _night_tables(ctx: RunContext) -> "NightTables":
+def _night_tables(ctx: RunContext) -> NightTables:
     from akhbar.quality.isolation import NightTables
     from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
@@ -685,52 +777,61 @@ def publish(ctx: RunContext) -> dict:
     return _save_counts(ctx, counts)
 
 
-def _staged_record_ids(ctx: RunContext) -> dict[str, list[str]]:
-    """Record ids of the staged night's articles, duplicates and quarantined records."""
-    import duckdb
+_ACCOUNTING_SQL = """
+WITH raw AS (SELECT record_id, count(*) AS n FROM {raw} GROUP BY ALL),
+     landed_rows AS ({landed}),
+     landed AS (SELECT record_id, count(*) AS n FROM landed_rows GROUP BY ALL),
+     lost AS (SELECT record_id FROM raw ANTI JOIN landed USING (record_id)),
+     unknown AS (SELECT record_id FROM landed ANTI JOIN raw USING (record_id)),
+     twice AS (SELECT l.record_id FROM landed l LEFT JOIN raw r USING (record_id) WHERE l.n > coalesce(r.n, 0))
+SELECT (SELECT coalesce(sum(n), 0) FROM raw),
+       {table_counts},
+       (SELECT count(*) FROM lost), (SELECT list(record_id ORDER BY record_id)[1:3] FROM lost),
+       (SELECT count(*) FROM unknown), (SELECT list(record_id ORDER BY record_id)[1:3] FROM unknown),
+       (SELECT count(*) FROM twice), (SELECT list(record_id ORDER BY record_id)[1:3] FROM twice)
+"""
+_LANDED = ("articles", "duplicates", "quarantine")
 
-    from akhbar.lakehouse.staging import staging_session
+
+def _accounting_figures(ctx: RunContext) -> tuple:
+    """The night's raw records against the staged ones, counted by DuckDB over their record ids only
+    (within its memory limit, spilling beyond): no task holds the night's ids in Python."""
+    from akhbar.lakehouse.staging import _files_sql, staging_session
 
     staged = _staged_night(ctx)
-    out = {}
-    con = staging_session(ctx.catalog, memory_limit="1GB", temp_dir=ctx.work_dir / "duckdb-tmp")
+    raw = [str(p) for p in _raw_files(ctx)]
+    raw_sql = (f"read_parquet({_files_sql(raw)}, hive_partitioning = false)" if raw
+               else "(SELECT NULL::VARCHAR AS record_id WHERE false)")
+    parts = {t: staged.files.get(t) or [] for t in _LANDED}
+    selects = {t: (f"SELECT record_id, '{t}' AS landed_in FROM read_parquet({_files_sql(f)}, hive_partitioning = false)"
+                   if f else f"SELECT NULL::VARCHAR AS record_id, '{t}' AS landed_in WHERE false") for t, f in parts.items()}
+    landed = " UNION ALL ".join(selects.values())
+    table_counts = ", ".join(f"(SELECT count(*) FROM landed_rows WHERE landed_in = '{t}')" for t in _LANDED)
+    sql = _ACCOUNTING_SQL.format(raw=raw_sql, landed=landed, table_counts=table_counts)
+    con = staging_session(ctx.catalog, memory_limit=os.environ.get("AKHBAR_ACCOUNTING_MEMORY_LIMIT", "1GB"),
+                          temp_dir=ctx.work_dir / "duckdb-tmp")
     try:
-        for table in ("articles", "duplicates", "quarantine"):
-            files = staged.files.get(table) or []
-            out[table] = [r[0] for r in con.execute(
-                "SELECT record_id FROM read_parquet(?, hive_partitioning = false)", [files]).fetchall()] if files else []
-    except duckdb.Error:
+        return con.execute(sql).fetchone()
+    finally:
         con.close()
-        raise
-    con.close()
-    return out
 
 
 def check_accounting(ctx: RunContext) -> dict:
     """Every raw record of the staged night ends in exactly one place: article, duplicate, or quarantine."""
-    from collections import Counter
-
-    raw_ids: list[str] = []
-    for path in _raw_files(ctx):
-        raw_ids += pq.read_table(path, columns=["record_id"]).column("record_id").to_pylist()
-    staged = _staged_record_ids(ctx)
-    figures = {"raw": len(raw_ids), "articles": len(staged["articles"]), "duplicates": len(staged["duplicates"]),
-               "quarantined": len(staged["quarantine"])}
+    (raw, articles, duplicates, quarantined, n_lost, lost, n_unknown, unknown,
+     n_twice, twice) = _accounting_figures(ctx)
+    figures = {"raw": int(raw), "articles": articles, "duplicates": duplicates, "quarantined": quarantined}
     # A record repeated in the raw zone is quarantined once as "repeated_record" on top of its first copy.
-    landed = staged["articles"] + staged["duplicates"] + staged["quarantine"]
-    landed_counts, raw_counts = Counter(landed), Counter(raw_ids)
-    lost = sorted(set(raw_ids) - set(landed))
-    unknown = sorted(set(landed) - set(raw_ids))
-    twice = sorted(rid for rid, n in landed_counts.items() if n > raw_counts.get(rid, 0))
+    landed = articles + duplicates + quarantined
     problems = []
-    if lost:
-        problems.append(f"{len(lost)} raw record(s) ended nowhere, e.g. {lost[:3]}")
-    if unknown:
-        problems.append(f"{len(unknown)} landed record(s) are not in the raw zone, e.g. {unknown[:3]}")
-    if twice:
-        problems.append(f"{len(twice)} record(s) ended in more than one place, e.g. {twice[:3]}")
-    if len(landed) != len(raw_ids):
-        problems.append(f"{len(raw_ids)} raw records but {len(landed)} landed")
+    if n_lost:
+        problems.append(f"{n_lost} raw record(s) ended nowhere, e.g. {lost}")
+    if n_unknown:
+        problems.append(f"{n_unknown} landed record(s) are not in the raw zone, e.g. {unknown}")
+    if n_twice:
+        problems.append(f"{n_twice} record(s) ended in more than one place, e.g. {twice}")
+    if landed != raw:
+        problems.append(f"{raw} raw records but {landed} landed")
     figures["balanced"] = not problems
     if problems:
         raise AccountingError(f"night {ctx.dt}: counts do not add up: " + "; ".join(problems))
@@ -743,7 +844,7 @@ def _published_accounting(ctx: RunContext, staged: dict) -> dict:
     from akhbar.lakehouse.session import reader_session
 
     with reader_session(ctx.catalog) as con:
-        count = lambda table: con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt]).fetchone()[0]  # noqa: E731
+        count = lambda table: con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt]).fetchone()[0]
         published = {"articles": count("articles"), "duplicates": count("duplicates"), "quarantined": count("quarantine")}
     if sum(published.values()) != staged["raw"]:
         raise AccountingError(f"night {ctx.dt}: {staged['raw']} raw records but the catalog holds "
@@ -771,7 +872,7 @@ def _record_runs(ctx: RunContext, rows: list[dict]) -> None:
     from akhbar.lakehouse.session import writer_session
     from akhbar.schema import RUNS
 
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     table = pa.Table.from_pylist([
         {"run_id": r["run_id"], "dt": r["dt"], "stage": r["stage"], "records_in": r.get("records_in", 0),
          "records_out": r.get("records_out", 0), "rejected": r.get("rejected", 0),
@@ -824,15 +925,21 @@ def report(ctx: RunContext) -> dict:
 
 
 def run_night(ctx: RunContext, *, refetch: bool = False) -> dict:
-    """All stages in-process, in order (``akhbar run``)."""
+    """All stages in-process, in order (``akhbar run``): the DAG's steps, shard after shard."""
     failures = []
     for source_id in list_sources(ctx):
         try:
             fetch(ctx, source_id, refetch=refetch)
         except RuntimeError as exc:
             failures.append(str(exc))
-    extract_clean(ctx)
-    enrich(ctx)
+        for shard_id in cut(ctx, source_id):
+            try:
+                extract_clean_shard(ctx, shard_id)
+            except Exception as exc:  # as in the DAG: the shard is quarantined whole, the night goes on
+                log.exception("shard %s failed", shard_id)
+                failures.append(f"shard {shard_id} failed: {type(exc).__name__}: {exc}")
+    for shard_id in frequencies(ctx):
+        enrich_shard(ctx, shard_id)
     dedup(ctx)
     stage(ctx)
     validate(ctx)

@@ -31,7 +31,7 @@ def summarize(ctx, figures: dict) -> dict:
     """A small dict (fit for XCom) with the night's figures by stage, language and source."""
     from akhbar.lakehouse.sandbox import query
 
-    order = ["fetch", "extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"]
+    order = ["fetch", "extract", "clean", "frequencies", "enrich", "dedup", "stage", "validate", "publish", "report"]
     stages = {}
     for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json"),
                        key=lambda p: order.index(p.stem) if p.stem in order else len(order)):
@@ -53,8 +53,8 @@ def summarize(ctx, figures: dict) -> dict:
     )
     _, reasons = query(catalog, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
                                  [ctx.dt])
-    _, failed = query(catalog, "SELECT source_id, detail FROM quarantine WHERE dt = ? AND reason = 'source_failed' "
-                                    "ORDER BY source_id", [ctx.dt])
+    _, failed = query(catalog, "SELECT DISTINCT source_id, detail FROM quarantine WHERE dt = ? "
+                                    "AND reason IN ('source_failed', 'shard_failed') ORDER BY ALL", [ctx.dt])
     failed_sources = _failed_sources(ctx, failed)
     return {
         "failed_sources": failed_sources,

@@ -45,6 +45,21 @@ TERMINAL_FAILURE = {"failed", "up_for_retry", "upstream_failed"}
 BUCKET = "akhbar-lakehouse"
 
 
+# The sample registry cut into shards of two records: a night of ~20 shards, as a large night is of
+# many, for the two workers to share.
+SHARD_RECORDS = 2
+
+
+def sharded_registry(folder: Path) -> Path:
+    """The sample registry (paths made absolute) with small shards."""
+    text = (ROOT / "include" / "config" / "sources.yaml").read_text(encoding="utf-8")
+    text = text.replace("../../sample/", f"{ROOT / 'sample'}/")
+    text = text.replace("defaults:\n", f"defaults:\n  shard_records: {SHARD_RECORDS}\n", 1)
+    path = folder / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _topology_env(home: Path, data_dir: Path, services, database: str, api_port: int, queue: str,
                   catalog_database: str, s3) -> dict:
     env = {k: v for k, v in os.environ.items()
@@ -55,6 +70,8 @@ def _topology_env(home: Path, data_dir: Path, services, database: str, api_port:
         AIRFLOW__CORE__EXECUTOR="CeleryExecutor",
         AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=pg,
         AIRFLOW__CELERY__BROKER_URL=f"{services.redis_url}/0",
+        # As docker-compose.yaml: warm workers (akhbar.warm).
+        AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS="akhbar.celery_config.CELERY_CONFIG",
         AIRFLOW__CELERY__RESULT_BACKEND="db+" + services.pg_url(database),
         # A queue of our own: a Redis shared with another run never hands our tasks to its workers.
         AIRFLOW__OPERATORS__DEFAULT_QUEUE=queue,
@@ -69,7 +86,7 @@ def _topology_env(home: Path, data_dir: Path, services, database: str, api_port:
         AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
         AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
         AKHBAR_DATA_DIR=str(data_dir),
-        AKHBAR_SOURCES=str(ROOT / "include" / "config" / "sources.yaml"),
+        AKHBAR_SOURCES=str(sharded_registry(home)),
         # The lakehouse as deployed: PostgreSQL catalog through an Airflow connection, files on S3.
         AKHBAR_CATALOG_CONN_ID="akhbar_catalog",
         AIRFLOW_CONN_AKHBAR_CATALOG=services.pg_url(catalog_database),
@@ -185,7 +202,7 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
         assert r.status_code in (200, 201), r.text
 
         def task_instances() -> list[dict]:
-            r = api.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", params={"limit": 200})
+            r = api.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})
             r.raise_for_status()
             return r.json()["task_instances"]
 
@@ -211,21 +228,32 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
         tis = task_instances()
         assert all(ti["state"] == "success" for ti in tis), [(ti["task_id"], ti["state"]) for ti in tis]
         hostnames = Counter(ti["hostname"] for ti in tis)
+        registry = Path(env["AKHBAR_SOURCES"])
         expected_sources = pipeline.list_sources(pipeline.RunContext(
-            dt=_dt.date.fromisoformat(NIGHT), data_dir=data_dir,
-            sources_path=ROOT / "include" / "config" / "sources.yaml"))
-        fetch_tis = [ti for ti in tis if ti["task_id"] == "fetch"]
-        processing_tis = [ti for ti in tis if ti["task_id"] not in ("fetch", "list_sources")]
+            dt=_dt.date.fromisoformat(NIGHT), data_dir=data_dir, sources_path=registry))
+        fetch_tis = [ti for ti in tis if ti["task_id"].endswith(".fetch")]
+        extract_tis = [ti for ti in tis if ti["task_id"].endswith(".extract_clean")]
+        enrich_tis = [ti for ti in tis if ti["task_id"] == "enrich"]
+        processing_tis = [ti for ti in tis if not ti["task_id"].endswith(".fetch") and ti["task_id"] != "list_sources"]
         assert len(fetch_tis) == len(expected_sources) > 1
-        assert {ti["task_id"] for ti in processing_tis} == {
-            "extract_clean", "enrich", "deduplicate", "stage", "validate", "publish", "report"}
+        assert {ti["task_id"].rpartition(".")[2] for ti in processing_tis} == {
+            "cut", "extract_clean", "frequencies", "enrich", "deduplicate", "stage", "validate", "publish", "report"}
+        # The night was cut into shards, each extracted and enriched by a mapped task instance of its own.
+        shards = [ti["rendered_map_index"] for ti in extract_tis]
+        assert len(shards) == len(set(shards)) > 2 * len(expected_sources), shards
+        assert sorted(ti["rendered_map_index"] for ti in enrich_tis) == sorted(shards)
         assert set(hostnames) <= set(WORKERS), hostnames
         assert set(hostnames) == set(WORKERS), f"all tasks ran on one worker: {hostnames}"
         # Four fetches are queued at once (pool akhbar_http) and a worker reserves at most its
         # concurrency (2; Airflow's Celery prefetch multiplier is 1): the fetches must use both.
         assert {ti["hostname"] for ti in fetch_tis} == set(WORKERS), fetch_tis
+        # The shards of the night spread over both workers: each ran extraction shards.
+        extract_hosts = Counter(ti["hostname"] for ti in extract_tis)
+        assert set(extract_hosts) == set(WORKERS), f"extraction shards ran on one worker only: {extract_hosts}"
         print(f"\ntasks per worker: {dict(hostnames)}; "
               f"fetch: {dict(Counter(ti['hostname'] for ti in fetch_tis))}; "
+              f"extract_clean shards: {dict(extract_hosts)}; "
+              f"enrich shards: {dict(Counter(ti['hostname'] for ti in enrich_tis))}; "
               f"processing: {dict(Counter(ti['hostname'] for ti in processing_tis))}; timings: {timings}")
 
         # Metadata DB: the same hostnames, our Celery queue, all successful.

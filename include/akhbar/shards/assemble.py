@@ -1,0 +1,60 @@
+"""The night's work files from its shards, once deduplicated: what staging reads.
+
+The articles of every shard, in the night's order, with the deduplication's decisions (rows in the
+same order) set on them; the places, dates and keywords of every shard after one another. Each is
+streamed batch by batch: the night's texts pass through, they are never all in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from akhbar.dedup import with_decisions
+from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+from akhbar.shards.layout import ShardFiles, StreamedTable
+
+BATCH_ROWS = 8_192
+
+
+@dataclass(frozen=True)
+class NightWorkFiles:
+    articles: Path
+    places: Path
+    dates: Path
+    keywords: Path
+
+
+def _articles(shards: list[ShardFiles], decisions: pa.Table, out: Path) -> int:
+    offset = 0
+    with StreamedTable(out, ARTICLE) as writer:
+        for files in shards:
+            for batch in pq.ParquetFile(files.articles).iter_batches(batch_size=BATCH_ROWS):
+                mine = decisions.slice(offset, batch.num_rows)
+                if not pc.all(pc.equal(mine.column("article_id"), batch.column("article_id"))).as_py():
+                    raise RuntimeError(f"dedup decisions do not line up with the articles of {files.folder} "
+                                       f"(row {offset}): the shard was enriched again after the deduplication")
+                writer.write(with_decisions(pa.Table.from_batches([batch]).cast(ARTICLE), mine))
+                offset += batch.num_rows
+    if offset != decisions.num_rows:
+        raise RuntimeError(f"{decisions.num_rows} dedup decisions for {offset} articles in the shards")
+    return offset
+
+
+def _concatenated(parts: list[Path], schema: pa.Schema, out: Path) -> None:
+    with StreamedTable(out, schema) as writer:
+        for path in parts:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS * 4):
+                writer.write(pa.Table.from_batches([batch]))
+
+
+def assemble_night(shards: list[ShardFiles], decisions: pa.Table, out: NightWorkFiles) -> int:
+    """Write the night's work files; returns the number of articles."""
+    n = _articles(shards, decisions, out.articles)
+    for name, schema in (("places", ARTICLE_PLACES), ("dates", ARTICLE_DATES), ("keywords", ARTICLE_KEYWORDS)):
+        _concatenated([getattr(files, name) for files in shards], schema, getattr(out, name))
+    return n

@@ -1,0 +1,92 @@
+"""Enrichment of one shard, and its articles signed for the deduplication.
+
+Runs once the night's reductions are known: keywords are weighed against the document frequencies
+of the whole night, and each article is signed with its source's boilerplate removed. The shard's
+cleaned documents are read batch by batch; of the night's frequencies only the terms of this shard
+are loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from akhbar.dedup import PARAMS, DedupParams
+from akhbar.dedup.entries import article_entries
+from akhbar.dedup.index import entry_schema
+from akhbar.enrichment.keywords import DocFreq
+from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+from akhbar.shards.layout import ShardFiles, StreamedTable, write_json
+from akhbar.stats import StageCounts
+
+
+@dataclass(frozen=True)
+class NightContext:
+    """What every shard of a night is enriched with."""
+
+    night: _dt.date
+    doc_freq: Path  # the night's keyword document frequencies (term, df; n_docs in the metadata)
+    boilerplate: dict  # source id -> its boilerplate shingles (sorted uint64)
+    categories: dict  # source id -> raw label -> category
+    batch_rows: int
+    params: DedupParams = PARAMS
+
+
+def shard_doc_freq(night_doc_freq: Path, texts: pa.ChunkedArray) -> DocFreq:
+    """The night's document frequencies of the terms found in ``texts`` (all a shard's keywords need)."""
+    from akhbar.enrichment.keywords import _tokens
+
+    # Every distinct token: the night's table holds content terms only, so the others find nothing.
+    terms = _tokens(texts).vocab_arrow
+    meta = pq.read_schema(night_doc_freq).metadata or {}
+    n_docs = int(meta.get(b"n_docs", b"0"))
+    if not len(terms):
+        return DocFreq({}, n_docs)
+    found = ds.dataset(night_doc_freq).to_table(filter=ds.field("term").isin(terms))
+    return DocFreq(dict(zip(found.column("term").to_pylist(), found.column("df").to_pylist())), n_docs)
+
+
+_OUTPUTS = {"articles": ARTICLE, "places": ARTICLE_PLACES, "dates": ARTICLE_DATES, "keywords": ARTICLE_KEYWORDS}
+
+
+def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, streams: dict) -> StageCounts:
+    from akhbar.enrichment import enrich as enrich_table
+
+    counts = StageCounts(stage="enrich")
+    texts = pq.read_table(files.cleaned, columns=["text_search"]).column("text_search")
+    doc_freq = shard_doc_freq(context.doc_freq, texts)
+    boilerplate = {source_id: context.boilerplate.get(source_id, np.zeros(0, np.uint64))}
+    for batch in pq.ParquetFile(files.cleaned).iter_batches(batch_size=context.batch_rows):
+        result = enrich_table(pa.Table.from_batches([batch]), dt=context.night, doc_freq=doc_freq,
+                              categories=context.categories)
+        counts.merge(result.counts)
+        for name in _OUTPUTS:
+            streams[name].write(getattr(result, name))
+        streams["entries"].write(article_entries(result.articles, dt=context.night, boilerplate=boilerplate,
+                                                 params=context.params))
+    return counts
+
+
+def enrich_shard(files: ShardFiles, source_id: str, context: NightContext) -> StageCounts:
+    """A shard's cleaned documents -> its articles, places, dates, keywords and dedup entries."""
+    started = time.perf_counter()
+    streams = {name: StreamedTable(getattr(files, name), schema) for name, schema in _OUTPUTS.items()}
+    streams["entries"] = StreamedTable(files.entries, entry_schema(context.params))
+    try:
+        counts = _enrich_batches(files, source_id, context, streams)
+    except BaseException:
+        for stream in streams.values():
+            stream.abort()
+        raise
+    for stream in streams.values():
+        stream.close()
+    counts.seconds = time.perf_counter() - started  # the shard's time, signing included
+    write_json({"enrich": counts.as_dict()}, files.enriched)
+    return counts

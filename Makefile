@@ -36,9 +36,10 @@ $(UV): $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
 # Installs exactly the locked versions; re-run when the lock changes.
-$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+# The runtime lock (what the image ships) and the development lock (tests, benchmarks, linters) together.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml | $(UV)
 	@echo "Installing the locked dependencies into $(VENV)"
-	$(UV) pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(UV) pip install --python $(BIN)/python --quiet -r requirements.lock -r requirements-dev.lock
 	$(UV) pip install --python $(BIN)/python --quiet --no-deps -e .
 	touch $@
 
@@ -108,8 +109,9 @@ bench: $(VENV)/.installed  ## run every benchmark and print its figures
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # Regenerate the lock from requirements.in (needs the package registry).
-lock: $(UV)  ## regenerate requirements.lock from requirements.in
+lock: $(UV)  ## regenerate requirements.lock and requirements-dev.lock from their .in files
 	$(UV) pip compile --python-version 3.11 --quiet requirements.in -o requirements.lock
+	$(UV) pip compile --python-version 3.11 --quiet requirements-dev.in -o requirements-dev.lock
 
 clean:  ## remove data/ and airflow_home/
 	rm -rf data airflow_home .pytest_cache

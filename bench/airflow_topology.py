@@ -190,7 +190,7 @@ def wait_until(check, *, timeout: float, interval: float, what: str):
                 return value
         except (RuntimeError, AssertionError):
             raise
-        except Exception as exc:  # noqa: BLE001 - not ready yet, whatever the reason
+        except Exception as exc:
             last = exc
         time.sleep(interval)
     raise TimeoutError(f"{what} not reached within {timeout:.0f} s (last error: {last!r})")

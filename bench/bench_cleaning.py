@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import TARBALL as ANT, ant_docs  # noqa: E402
+from corpus import TARBALL as ANT
+from corpus import ant_docs
 
 
 def load(limit: int) -> list[tuple[str, str]]:
@@ -57,7 +58,7 @@ def main() -> None:
     rate("measure", cleaning.measure, cleaned)
     rate("clean_title", cleaning.clean_title, [t for t, _ in docs])
 
-    now = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     rows = [
         {"record_id": str(i), "source_id": "ant", "title": title, "text": text, "fetched_at": now}
         for i, (title, text) in enumerate(docs)

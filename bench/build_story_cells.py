@@ -21,9 +21,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from corpus import TARBALL, ant_docs
+
 from akhbar.stories.cells import train_codebook
 from akhbar.stories.embeddings import embed_texts, story_text
-from corpus import TARBALL, ant_docs
 
 OUT = ROOT / "include" / "akhbar" / "data" / "story_cells.npy"
 

@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "include"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from akhbar.dates import find_date_mentions, parse_published
 from date_labels import Case, load_cases
+
+from akhbar.dates import find_date_mentions, parse_published
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 ANT = CORPUS / "ant" / "ant-v1.1.tar.gz"

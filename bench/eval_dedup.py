@@ -34,7 +34,6 @@ import tempfile
 import time
 import unicodedata
 
-import numpy as np
 import pyarrow as pa
 
 from akhbar.dedup import PARAMS, DedupParams, deduplicate
@@ -87,7 +86,7 @@ def article_table(records: list[dict]) -> pa.Table:
         "text_search": keys,
         "lang": ["ar"] * n,
         "published_at": [r.get("published_at") for r in records],
-        "fetched_at": [datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)] * n,
+        "fetched_at": [datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)] * n,
         "dt": [r["dt"] for r in records],
         "content_hash": [hashlib.sha256(k.encode()).hexdigest() for k in keys],
     }

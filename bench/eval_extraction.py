@@ -166,6 +166,7 @@ def run_akhbar(pages: list[GoldPage]) -> list[Result]:
 
 def raw_table(pages: list[GoldPage]):
     import pyarrow as pa
+
     from akhbar.schema import RAW_RECORD
 
     now = dt.datetime(2026, 11, 29, 3, tzinfo=dt.UTC)
@@ -446,6 +447,8 @@ def speed(pages: list[GoldPage], label: str, repeat: int) -> dict[str, float]:
 
 
 def _stage_times(page: GoldPage, times: Counter) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
     from akhbar.extraction.dom import read_dom
     from akhbar.extraction.encoding import decode_html
     from akhbar.extraction.main_text import find_main_text
@@ -453,7 +456,6 @@ def _stage_times(page: GoldPage, times: Counter) -> None:
     from akhbar.extraction.publication_date import DateContext, PageEvidence, publication_date
     from akhbar.extraction.site import HostView
     from akhbar.extraction.title import choose_title
-    from selectolax.lexbor import LexborHTMLParser
 
     clock = time.perf_counter
     t0 = clock()

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import TARBALL as ANT, ant_docs  # noqa: E402
+from corpus import TARBALL as ANT
+from corpus import ant_docs
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 NEWSCRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"

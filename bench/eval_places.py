@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import TARBALL, ant_docs  # noqa: E402
+from corpus import TARBALL, ant_docs
 
 LABELS = ROOT / "bench" / "labels" / "places_ant.jsonl"
 

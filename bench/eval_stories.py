@@ -42,12 +42,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from stories_corpus import corpus_documents, labelled_pairs, night_of_id, require_corpus
+
 from akhbar.stories import PARAMS, StoryParams
 from akhbar.stories.embeddings import embed_texts, story_text
 from akhbar.stories.memory_store import MemoryStore
 from akhbar.stories.scoring import pair_scores
 from akhbar.stories.signals import article_signals, pair_evidence
-from stories_corpus import corpus_documents, labelled_pairs, night_of_id, require_corpus
 
 
 class CachedEmbedder:

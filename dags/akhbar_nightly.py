@@ -22,6 +22,7 @@ from airflow.sdk import (
     task,
 )
 from airflow.timetables.interval import CronDataIntervalTimetable
+
 from akhbar.config import default_sources_path, enabled_source_ids  # light: YAML only
 
 SCHEDULE = os.environ.get("AKHBAR_SCHEDULE", "30 2 * * *")  # 02:30, after the press has published the day

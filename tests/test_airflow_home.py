@@ -5,7 +5,6 @@ from __future__ import annotations
 import configparser
 
 from akhbar.airflow_home import MARK, configure, project_settings
-
 from tests.conftest import ROOT
 
 DEFAULT = """[core]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from akhbar.airflow_tasks import checked_sources
 from akhbar.config import ConfigError, enabled_source_ids
 from akhbar.pipeline import RunContext

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pyarrow.parquet as pq
+
 from akhbar.cli import main
 from akhbar.pipeline import RunContext
 

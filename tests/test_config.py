@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-from akhbar.config import ConfigError, load_registry
 
+from akhbar.config import ConfigError, load_registry
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,6 @@ import os
 import time
 
 from akhbar import maintenance
-
 from tests.lakehouse.helpers import Night, article, count, publish, settings_for
 
 DAY = dt.date(2026, 11, 28)

@@ -8,8 +8,8 @@ import sys
 import zoneinfo
 
 import pytest
-from akhbar.nights import backfill_bounds, night_of_run, nights_between
 
+from akhbar.nights import backfill_bounds, night_of_run, nights_between
 from tests.conftest import ROOT
 
 UTC = dt.UTC

@@ -11,13 +11,13 @@ import shutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from akhbar import pipeline
 from akhbar.lakehouse.maintenance import maintain_catalog
 from akhbar.lakehouse.session import reader_session
 from akhbar.lakehouse.staging import StagedNight
 from akhbar.pipeline import RunContext
 from akhbar.quality import QualityGateFailed
-
 from tests.lakehouse.helpers import dump
 
 pytestmark = pytest.mark.slow

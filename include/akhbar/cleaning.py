@@ -272,13 +272,10 @@ _COPYRIGHT_RE = re.compile(
     r"|tous droits reserves|droits reserves|copyright)(?: |$)"
 )
 _SHARE_WORDS = frozenset(
-    "share shares partager partagez partage tweet tweeter facebook twitter whatsapp linkedin telegram email mail"
-    " print imprimer pinterest messenger reddit copy copier link lien شارك شاركوا مشاركه انشر طباعه فيسبوك تويتر"
-    " واتساب تلغرام تيليغرام تليغرام البريد ارسل نسخ الرابط follow suivez تابعونا تابعنا".split()
+    ["share", "shares", "partager", "partagez", "partage", "tweet", "tweeter", "facebook", "twitter", "whatsapp", "linkedin", "telegram", "email", "mail", "print", "imprimer", "pinterest", "messenger", "reddit", "copy", "copier", "link", "lien", "شارك", "شاركوا", "مشاركه", "انشر", "طباعه", "فيسبوك", "تويتر", "واتساب", "تلغرام", "تيليغرام", "تليغرام", "البريد", "ارسل", "نسخ", "الرابط", "follow", "suivez", "تابعونا", "تابعنا"]
 )
 _SHARE_FILLERS = frozenset(
-    "on sur via this cet cette article story the le la l us nous page علي عبر هذا هذه المقال الخبر"
-    " الصفحه الالكتروني e x in et and و".split()
+    ["on", "sur", "via", "this", "cet", "cette", "article", "story", "the", "le", "la", "l", "us", "nous", "page", "علي", "عبر", "هذا", "هذه", "المقال", "الخبر", "الصفحه", "الالكتروني", "e", "x", "in", "et", "and", "و"]
 )
 _SHARE_MAX_TOKENS = 12
 _SHARE_MAX_CHARS = 80
@@ -290,7 +287,7 @@ _READ_ALSO_HEAD = re.compile(
 )
 
 # Words that cannot open an Arabic sentence: a text starting with them was cut.
-_ARABIC_MID_SENTENCE = frozenset("الذي التي الذين اللذان اللتان اللذين اللتين اللواتي اللاتي اللائي".split())
+_ARABIC_MID_SENTENCE = frozenset(["الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي", "اللاتي", "اللائي"])
 _SENTENCE_END = frozenset(".!?؟。！？")
 _CLOSERS = "\"'»”’)]}›"
 _CONTINUATION_START = frozenset(",،;؛:.)]}»”’…")

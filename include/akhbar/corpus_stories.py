@@ -51,7 +51,7 @@ def largest_stories(con, night: _dt.date, limit: int = NIGHT_STORIES) -> list[di
 def night_stories(con, night: _dt.date | None, present: set[str] | None = None) -> list[dict] | None:
     """``largest_stories`` of ``night``, or None when the catalog has no stories tables yet."""
     present = _tables(con) if present is None else present
-    if night is None or not STORY_TABLES <= present:
+    if night is None or not present >= STORY_TABLES:
         return None
     return largest_stories(con, night)
 
@@ -62,7 +62,7 @@ def story(catalog: CatalogSettings, story_id: str) -> dict | None:
     if not STORY_ID.fullmatch(story_id or ""):
         return None
     with reader(catalog) as con:
-        if not STORY_TABLES <= _tables(con):
+        if not _tables(con) >= STORY_TABLES:
             return None
         rows = _records(con.execute("SELECT * FROM stories WHERE story_id = ?", [story_id]))
         if not rows:

@@ -499,7 +499,7 @@ def dedup(ctx: RunContext) -> dict:
     return _save_counts(ctx, clusters.counts)
 
 
-def _work_files(ctx: RunContext) -> "WorkFiles":
+def _work_files(ctx: RunContext) -> WorkFiles:
     """The night as the stages up to dedup (and the stories step) left it in the work dir."""
     from akhbar.lakehouse.staging import WorkFiles
 
@@ -618,7 +618,7 @@ def _records_by_source(ctx: RunContext) -> dict[str, int]:
             for sid in list_sources(ctx)}
 
 
-def _audit(ctx: RunContext, work) -> "QualityReport":
+def _audit(ctx: RunContext, work) -> QualityReport:
     """Great Expectations over the night's work files, from which the staged files were made
     (nothing of the night is published yet)."""
     from akhbar.quality import validate_night
@@ -844,7 +844,9 @@ def _published_accounting(ctx: RunContext, staged: dict) -> dict:
     from akhbar.lakehouse.session import reader_session
 
     with reader_session(ctx.catalog) as con:
-        count = lambda table: con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt]).fetchone()[0]
+        def count(table: str) -> int:
+            return con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt]).fetchone()[0]
+
         published = {"articles": count("articles"), "duplicates": count("duplicates"), "quarantined": count("quarantine")}
     if sum(published.values()) != staged["raw"]:
         raise AccountingError(f"night {ctx.dt}: {staged['raw']} raw records but the catalog holds "

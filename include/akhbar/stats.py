@@ -17,7 +17,7 @@ class StageCounts:
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)  # stage-specific figures (by reason, by source...)
 
-    def merge(self, other: "StageCounts") -> "StageCounts":
+    def merge(self, other: StageCounts) -> StageCounts:
         self.records_in += other.records_in
         self.records_out += other.records_out
         self.rejected += other.rejected

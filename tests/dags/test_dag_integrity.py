@@ -44,7 +44,7 @@ def parsed(tmp_path_factory):
     proc = subprocess.run([sys.executable, "-c", PARSE, str(ROOT / "dags")], env=env, capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    line = next(l for l in proc.stdout.splitlines() if l.startswith("RESULT"))
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT"))
     return json.loads(line[len("RESULT"):])
 
 
@@ -80,6 +80,7 @@ def test_nightly_stage_order():
     """The stages are wired in the documented order: one group per source of the registry (fetch, cut,
     extract_clean mapped over its shards), then the night's reductions and the shards' enrichment."""
     from airflow.dag_processing.dagbag import DagBag
+
     from akhbar.config import default_sources_path, enabled_source_ids
 
     dag = DagBag(dag_folder=str(ROOT / "dags")).dags["akhbar_nightly"]

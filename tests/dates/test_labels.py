@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from akhbar.dates import DateMention, find_date_mentions
 
 D = dt.date

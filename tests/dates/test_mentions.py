@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from akhbar.dates import DateMention, find_date_mentions
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from akhbar.dates import DateMention, find_date_mentions
 
 D = dt.date
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from akhbar.dates import DateMention, date_from_url, find_date_mentions, parse_published
 
 D = dt.date

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -43,7 +42,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     pytest.skip("the playwright package is not installed (pip install playwright; never `playwright install`)",
                 allow_module_level=True)
 
-import httpx  # noqa: E402  (after the skips: only needed when the test runs)
+import httpx
 
 
 def free_port() -> int:
@@ -219,7 +218,7 @@ def login(page, server) -> None:
 def expected_figures(data_dir: Path) -> dict:
     from tests.e2e.catalog import query
 
-    q = lambda sql, params=(): query(data_dir, sql, params)  # noqa: E731
+    q = lambda sql, params=(): query(data_dir, sql, params)
     return {
         "by_source": dict(q("SELECT source_id, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
         "by_lang": dict(q("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 
 import pytest
@@ -67,7 +66,6 @@ def test_two_runs_at_once_equal_two_runs_in_turn(tmp_path):
 def test_a_waiting_run_names_the_holder(tmp_path):
     from akhbar.lakehouse.lock import WriterBusy, night_runner_lock
 
-    with night_runner_lock(tmp_path, "the first run"):
-        with pytest.raises(WriterBusy, match="the first run"):
-            with night_runner_lock(tmp_path, "the second run", timeout=0.5):
-                pass
+    with night_runner_lock(tmp_path, "the first run"), pytest.raises(WriterBusy, match="the first run"):
+        with night_runner_lock(tmp_path, "the second run", timeout=0.5):
+            pass

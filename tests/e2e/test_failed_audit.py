@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import ROOT, airflow, airflow_env
+from tests.conftest import airflow, airflow_env
 from tests.e2e.catalog import dump, query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("airflow")]

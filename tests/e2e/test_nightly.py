@@ -11,7 +11,8 @@ import pytest
 
 from akhbar.lakehouse.connect import open_reader
 from tests.conftest import ROOT, SAMPLE_NIGHT, airflow, airflow_env
-from tests.e2e.catalog import dump, query as catalog_query, settings
+from tests.e2e.catalog import dump, settings
+from tests.e2e.catalog import query as catalog_query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("airflow")]
 

@@ -26,7 +26,7 @@ from akhbar.lakehouse.publish import publish_night
 from akhbar.lakehouse.sandbox import run_query
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.settings import CatalogSettings
-from akhbar.lakehouse.staging import StagedNight, WorkFiles, stage_night
+from akhbar.lakehouse.staging import WorkFiles, stage_night
 from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 from tests.conftest import ROOT
 
@@ -34,8 +34,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NIGHT = dt.date(2026, 11, 28)
 OLD, NEW = 1_000, 100_000
-WORDS = ("الحكومة العراقية تعلن الميزانية الجديدة أمس في بغداد والوزراء يناقشون الإصلاحات الاقتصادية "
-         "تونس القاهرة الانتخابات البرلمان المدارس المستشفيات").split()
+WORDS = ["الحكومة", "العراقية", "تعلن", "الميزانية", "الجديدة", "أمس", "في", "بغداد", "والوزراء", "يناقشون", "الإصلاحات", "الاقتصادية", "تونس", "القاهرة", "الانتخابات", "البرلمان", "المدارس", "المستشفيات"]
 
 
 def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
@@ -44,7 +43,7 @@ def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
     rng = random.Random(n)
     ids = [f"{tag}{i:07d}" for i in range(n)]
     texts = [f"{tag} " + " ".join(rng.choice(WORDS) for _ in range(30)) for _ in range(n)]
-    fetched = dt.datetime.combine(NIGHT, dt.time(3), dt.timezone.utc)
+    fetched = dt.datetime.combine(NIGHT, dt.time(3), dt.UTC)
     columns = {field.name: pa.nulls(n, field.type) for field in ARTICLE}
     columns.update(article_id=pa.array(ids), record_id=pa.array(["r" + i for i in ids]),
                    source_id=pa.array([f"src{i % 5}" for i in range(n)]), title=pa.array([f"{tag} {i}" for i in range(n)]),

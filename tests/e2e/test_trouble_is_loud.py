@@ -135,8 +135,9 @@ def test_an_empty_night_is_a_warning_everywhere_from_the_first_night(airflow_hom
 
     # The Corpus page: the quality tile is amber (0 critical / 2 warning) and lists both failures first.
     sys.path.insert(0, str(ROOT / "plugins"))
-    from akhbar import corpus_stats
     from akhbar_corpus import page
+
+    from akhbar import corpus_stats
 
     stats = corpus_stats.corpus_stats(settings(data_dir))
     html = page.render(stats, links={}, nonce="n")

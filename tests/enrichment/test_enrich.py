@@ -3,12 +3,12 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
+from akhbar.cleaning import search_key
 from akhbar.enrichment import EnrichResult, enrich
 from akhbar.hashing import stable_id
 from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES, CLEANED_DOCUMENT
-from akhbar.cleaning import search_key
 
-NOW = dt.datetime(2024, 7, 12, 8, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 7, 12, 8, 0, tzinfo=dt.UTC)
 
 
 def _doc(i, title, text, url=None, cat=None):

@@ -40,11 +40,7 @@ import pyarrow as pa
 
 from akhbar.enrichment.keywords import top_keywords_batch
 
-_WORDS = (
-    "الحكومة الوزير تونس صفاقس الفلاحة الزيتون النقابة البرلمان الانتخابات المستشفى في من على إلى أن "
-    "gouvernement ministre santé élection les des une pour avec école Sousse "
-    "government minister health the of and for with election 2017 12 ٢٠١٧ x y ا ب"
-).split()
+_WORDS = ["الحكومة", "الوزير", "تونس", "صفاقس", "الفلاحة", "الزيتون", "النقابة", "البرلمان", "الانتخابات", "المستشفى", "في", "من", "على", "إلى", "أن", "gouvernement", "ministre", "santé", "élection", "les", "des", "une", "pour", "avec", "école", "Sousse", "government", "minister", "health", "the", "of", "and", "for", "with", "election", "2017", "12", "٢٠١٧", "x", "y", "ا", "ب"]
 _SPACES = [" ", " ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000"]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
 from akhbar.schema import RAW_RECORD
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "html"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from akhbar.extraction import UnknownEncodingError, decode_html, extract_html, mojibake_score
 
+from akhbar.extraction import UnknownEncodingError, decode_html, extract_html, mojibake_score
 from tests.extraction.helpers import ARABIC_PARAGRAPHS, TITLE, arabic_page
 
 

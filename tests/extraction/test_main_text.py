@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from akhbar.extraction import extract_html
-from akhbar.extraction.dom import ASIDE, NAV, read_dom
 from selectolax.lexbor import LexborHTMLParser
 
+from akhbar.extraction import extract_html
+from akhbar.extraction.dom import ASIDE, NAV, read_dom
 from tests.extraction.helpers import ARABIC_PARAGRAPHS, TITLE
 
 RELATED = ["وزير الصحة يزور مستشفى الجهة ويعلن عن برنامج جديد", "انطلاق الموسم الفلاحي في ظروف مناخية صعبة",

@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 import pytest
-from akhbar.extraction import extract_html
 
+from akhbar.extraction import extract_html
 from tests.extraction.helpers import CORPUS, NIGHT, TITLE, arabic_page, needs
 
 # ------------------------------------------------------------------------------------ metadata
@@ -134,7 +134,7 @@ def test_cnn_arabic_real_page(folder):
         body = (base / "html" / "arabic_article.html").read_bytes()
         expected = json.loads((base / "metadata" / "arabic_article.json").read_text(encoding="utf-8"))
         text = (base / "txt" / "arabic_article.txt").read_text(encoding="utf-8")
-        assert "" != expected["title"]
+        assert expected["title"] != ""
     url = "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html"
     page = extract_html(body, url=url, reference=NIGHT)
     assert page.title == "معارضون يسيطرون على مخازن للصواريخ بريف دمشق"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from akhbar.extraction import extract_html
-
 from tests.extraction.helpers import ARABIC_PARAGRAPHS, NIGHT, TITLE
 
 BODY = "".join(f"<p>{p}</p>" for p in ARABIC_PARAGRAPHS)

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 
 import pyarrow as pa
+
 from akhbar.extraction import extract_records, extract_records_parallel
 from akhbar.schema import DOCUMENT, QUARANTINE
-
 from tests.extraction.helpers import ARABIC_PARAGRAPHS, NIGHT, TITLE, arabic_page, raw_row, raw_table
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
-from akhbar.extraction import SiteProfile, extract_html, extract_records, site_profile_of
 
+from akhbar.extraction import SiteProfile, extract_html, extract_records, site_profile_of
 from tests.extraction.helpers import NIGHT, raw_row, raw_table
 
 # A paragraph of prose the site prints under every article: no class name, no link, no <aside>.

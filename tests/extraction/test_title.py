@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from akhbar.extraction import extract_html
 from akhbar.extraction.title import strip_site_name
-
 from tests.extraction.helpers import ARABIC_PARAGRAPHS
 
 BODY = "".join(f"<p>{p}</p>" for p in ARABIC_PARAGRAPHS)

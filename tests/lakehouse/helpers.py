@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from akhbar.lakehouse.publish import PublishFigures, publish_night
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.settings import CatalogSettings

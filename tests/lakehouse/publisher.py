@@ -20,7 +20,6 @@ from akhbar.lakehouse.maintenance import maintain_catalog
 from akhbar.lakehouse.publish import publish_night
 from akhbar.lakehouse.session import writer_session
 from akhbar.lakehouse.staging import StagedNight
-
 from tests.lakehouse.helpers import settings_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import json
 import subprocess
 
 import pytest
-from akhbar.lakehouse.session import reader_session
 
+from akhbar.lakehouse.session import reader_session
 from tests.conftest import ROOT
 from tests.lakehouse.helpers import (
     Night,

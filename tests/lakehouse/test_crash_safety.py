@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from akhbar.lakehouse.session import reader_session
 
+from akhbar.lakehouse.session import reader_session
 from tests.conftest import ROOT
 from tests.lakehouse.helpers import (
     Night,
@@ -87,10 +87,10 @@ class Reader(threading.Thread):
                 while not self.stop.is_set():
                     try:
                         self.seen.append(con.execute(self.sql, self.params).fetchone())
-                    except Exception as exc:  # noqa: BLE001 - any error fails the test
+                    except Exception as exc:
                         self.errors.append(repr(exc))
                         time.sleep(0.01)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.errors.append(repr(exc))
 
     def finish(self):

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
 from akhbar.config import load_registry
 from akhbar.lakehouse.maintenance import maintain_catalog
 from akhbar.lakehouse.session import reader_session
-
 from tests.conftest import ROOT
 from tests.lakehouse.helpers import Night, akhbar, article, publish
 

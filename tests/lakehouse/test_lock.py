@@ -12,8 +12,8 @@ import threading
 import time
 
 import pytest
-from akhbar.lakehouse.lock import WriterBusy, writer_lock
 
+from akhbar.lakehouse.lock import WriterBusy, writer_lock
 from tests.conftest import ROOT
 from tests.lakehouse.publisher import child_env
 

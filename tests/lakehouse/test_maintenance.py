@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
 from akhbar.lakehouse.maintenance import maintain_catalog
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.schema import RUNS
-
 from tests.lakehouse.helpers import Night, article, dump, keyword, publish, stage
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)

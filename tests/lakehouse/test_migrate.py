@@ -17,10 +17,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from akhbar.lakehouse.migrate import migrate
 from akhbar.lakehouse.session import reader_session
 from akhbar.schema import ARTICLE, ARTICLE_KEYWORDS, ARTICLE_PLACES, QUARANTINE
-
 from tests.lakehouse.helpers import akhbar, article, dump, keyword, place, quarantined, search_many
 
 D1, D2 = dt.date(2026, 11, 26), dt.date(2026, 11, 27)

@@ -12,12 +12,12 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 import pytest
+
 from akhbar.config import load_registry
 from akhbar.lakehouse import publish as publish_module
 from akhbar.lakehouse.publish import PUBLISH_MESSAGE, publish_night
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.schema import ARTICLE, CATALOG_TABLES
-
 from tests.conftest import ROOT
 from tests.lakehouse.helpers import (
     Night,

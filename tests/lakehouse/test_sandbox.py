@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from akhbar.lakehouse import sandbox
 
+from akhbar.lakehouse import sandbox
 from tests.lakehouse.helpers import Night, akhbar, article, publish, settings_for
 
 D1 = dt.date(2026, 11, 26)

@@ -12,9 +12,9 @@ import tarfile
 
 import duckdb
 import pytest
+
 from akhbar.lakehouse import extensions, search_index
 from akhbar.lakehouse.session import reader_session
-
 from tests.conftest import CORPUS
 from tests.lakehouse.helpers import Night, article, demotion, publish, search_many, settings_for
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from akhbar.lakehouse.connect import attach_statements
 from akhbar.lakehouse.settings import CatalogConfigError, CatalogSettings
 

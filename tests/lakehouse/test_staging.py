@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from akhbar.lakehouse.staging import STAGING_FOLDER, StagedNight
 from akhbar.schema import CATALOG_TABLES, QUARANTINE, CatalogTable
-
 from tests.lakehouse.helpers import (
     Night,
     article,

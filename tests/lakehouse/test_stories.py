@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.stories import stories_are_stale
-
 from tests.lakehouse.helpers import dump
 from tests.stories.catalog import STORY_TABLES_AND_VIEWS, publish_enriched_night, settings_for
 from tests.stories.conftest import N1, N2, N3, N4, enriched_nights  # noqa: F401 (a fixture)

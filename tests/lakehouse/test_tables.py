@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+
 from akhbar.lakehouse import tables as tables_module
 from akhbar.lakehouse.extensions import OFFLINE_CONFIG
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.tables import SchemaChangeRefused
 from akhbar.schema import CATALOG_TABLES, TS, CatalogTable
-
 from tests.lakehouse.helpers import VIEWS, Night, akhbar, article, dump, keyword, place, publish
 
 D1, D2 = dt.date(2026, 11, 26), dt.date(2026, 11, 27)
@@ -213,7 +213,7 @@ def test_views_and_macros_are_stored_in_the_catalog(catalog, data_dir, tmp_path)
     py = akhbar("catalog", "--python", "--data-dir", data_dir)
     assert py.returncode == 0, py.stderr
     scope: dict = {}
-    exec(py.stdout, scope)  # noqa: S102 - the command's own output, run as a user would paste it
+    exec(py.stdout, scope)
     try:
         assert scope["con"].execute("SELECT count(*) FROM daily_volume").fetchone()[0] == 1
     finally:

@@ -7,9 +7,9 @@ import datetime as dt
 import json
 
 import pytest
+
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.versions import UnknownVersion, list_versions, resolve
-
 from tests.lakehouse.helpers import Night, akhbar, article, publish
 
 D1, D2 = dt.date(2026, 11, 26), dt.date(2026, 11, 27)

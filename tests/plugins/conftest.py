@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
 from akhbar.lakehouse.session import writer_session
 from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.schema import DQ_RESULTS, RUNS
-
 from tests.lakehouse.helpers import Night, publish, settings_for
 from tests.lakehouse.helpers import article as _article
 from tests.lakehouse.helpers import quarantined as _quarantined

@@ -15,9 +15,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from akhbar.lakehouse.session import reader_session
 from fastapi.testclient import TestClient
 
+from akhbar.lakehouse.session import reader_session
 from tests.conftest import ROOT, airflow_env
 
 # Airflow generates a short HMAC secret when none is configured; its key-length warning is not ours.

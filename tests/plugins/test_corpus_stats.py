@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+
 from akhbar import corpus_stats
 from akhbar.lakehouse.session import reader_session, writer_session
-
 from tests.conftest import ROOT
 from tests.lakehouse.helpers import count, settings_for
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+
 from akhbar.quality import data_docs, synthetic, validate_night
 
 DT = datetime.date(2026, 11, 20)

@@ -15,11 +15,11 @@ import datetime as dt
 import shutil
 
 import pytest
+
 from akhbar import pipeline
 from akhbar.lakehouse.session import reader_session
 from akhbar.pipeline import RunContext
 from akhbar.schema import CATALOG_TABLES
-
 from tests.conftest import ROOT
 from tests.shards import night as test_night
 

@@ -9,6 +9,7 @@ import random
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from akhbar.dedup import PARAMS, DedupParams, table_boilerplate
 from akhbar.dedup.boilerplate import ShardSample, boilerplate_shingles, source_counts
 from akhbar.enrichment.keywords import DocFreq

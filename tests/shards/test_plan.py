@@ -7,6 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from akhbar.schema import RAW_RECORD
 from akhbar.shards.plan import ShardPlan, cut, iter_shard, parse_shard_id, shard_id
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
 from akhbar.config import Source, SourceSettings
 from akhbar.hashing import sha256_hex, stable_id
 from akhbar.schema import RAW_RECORD

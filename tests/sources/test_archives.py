@@ -10,14 +10,14 @@ import tarfile
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from akhbar.sources import fetch_source
-from akhbar.sources.safety import Refused, safe_local_path, safe_member_name
-from akhbar.stats import StageCounts
 from hypothesis import given
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from akhbar.sources import fetch_source
+from akhbar.sources.safety import Refused, safe_local_path, safe_member_name
+from akhbar.stats import StageCounts
 from tests.sources.helpers import DT, collect, corpus_path, errors, make_source, settings
 
 # -- WARC -------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import time
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from akhbar.stats import StageCounts
 
+from akhbar.stats import StageCounts
 from tests.sources.helpers import collect, errors, make_source, settings
 from tests.sources.test_feeds import page, rss2, serve_pages
 from tests.sources.test_isolation import trec_doc, warc_bytes

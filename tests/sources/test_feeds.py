@@ -7,9 +7,9 @@ import gzip
 import json
 
 import pytest
+
 from akhbar.sources import fetch_source
 from akhbar.stats import StageCounts
-
 from tests.sources.helpers import DT, collect, corpus_path, errors, make_source, settings
 
 TITLES = ["الحكومة تعلن عن إجراءات جديدة", "Le gouvernement annonce des mesures", "ارتفاع صادرات التمور"]

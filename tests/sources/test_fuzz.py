@@ -27,11 +27,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from akhbar.stats import StageCounts
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from akhbar.stats import StageCounts
 from tests.sources.helpers import CORPUS, PROJECT_ROOT, collect, make_source, settings
 
 pytestmark = pytest.mark.fuzz

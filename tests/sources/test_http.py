@@ -7,8 +7,8 @@ import itertools
 import time
 
 import pytest
-from akhbar.sources.http import HttpClient
 
+from akhbar.sources.http import HttpClient
 from tests.sources.helpers import settings
 
 ARABIC_PAGE = "<html><head><title>تونس</title></head><body><p>أعلنت وزارة الشؤون الثقافية</p></body></html>".encode()

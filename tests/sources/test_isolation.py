@@ -9,10 +9,10 @@ import io
 import json
 
 import pyarrow.parquet as pq
-from akhbar.stats import StageCounts
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from akhbar.stats import StageCounts
 from tests.sources.helpers import DT, collect, errors, make_source, settings
 from tests.sources.test_feeds import page, rss2, serve_pages, urlset
 
@@ -177,6 +177,7 @@ def test_a_whole_source_failure_raises_for_its_task(tmp_path):
     """What still fails a source (here its fetch state cannot be read) raises out of
     pipeline.fetch (the Airflow task fails) after one source_failed record is written."""
     import pytest
+
     from akhbar import pipeline
 
     (tmp_path / "d.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")

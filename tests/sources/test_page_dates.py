@@ -7,10 +7,10 @@ import datetime as _dt
 import zoneinfo
 
 import pyarrow as pa
+
 from akhbar.extraction import extract_records
 from akhbar.sources.page_dates import PageDate, mark_page_date, read_page_date
 from akhbar.stats import StageCounts
-
 from tests.sources.helpers import PROJECT_ROOT, collect, make_source, settings
 
 SITE = PROJECT_ROOT / "sample" / "sites" / "tunis-akhbar"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
 from akhbar.lakehouse.publish import publish_night
 from akhbar.lakehouse.session import writer_session
 from akhbar.lakehouse.settings import CatalogSettings

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
+
 from akhbar.cleaning import clean_documents
 from akhbar.enrichment import enrich
 from akhbar.schema import DOCUMENT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from akhbar.stories.cells import assign_cells, codebook, similar_pairs, train_codebook
 
 

@@ -7,6 +7,7 @@ import socket
 
 import numpy as np
 import pytest
+
 from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM
 from akhbar.stories import embeddings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from akhbar.stories.memory_store import MemoryStore
 
 from .conftest import N1, N2, N3, N4
@@ -52,6 +53,7 @@ def test_any_order_and_reruns_give_the_same_stories(order, forward, enriched_nig
 def test_the_sql_store_reads_and_replaces_like_the_reference(forward, enriched_nights):
     """akhbar.stories.duckdb_store (the contract in SQL) ends with the same rows as the in-memory one."""
     import duckdb
+
     from akhbar.stories.duckdb_store import DuckDBStore
 
     store = DuckDBStore(duckdb.connect())
@@ -66,6 +68,7 @@ def test_an_empty_night_and_bad_inputs(enriched_nights):
     import datetime as dt
 
     import pyarrow as pa
+
     from akhbar.stories import StoryInputs, build_stories
 
     store = _run([N1, N2], enriched_nights)
@@ -97,6 +100,7 @@ def night_with_copy(enriched_nights):
     import datetime as dt
 
     import pyarrow as pa
+
     from akhbar.cleaning import clean_documents
     from akhbar.enrichment import enrich
     from akhbar.schema import DOCUMENT
@@ -160,6 +164,7 @@ def test_an_article_made_a_duplicate_leaves_its_story_as_if_it_had_never_been(en
     assert copy_id not in {r["article_id"] for r in store.article_stories.to_pylist()}
 
     import duckdb
+
     from akhbar.stories.duckdb_store import DuckDBStore
 
     sql = DuckDBStore(duckdb.connect())

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pyarrow as pa
+
 from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 from akhbar.stories.scoring import PARAMS, StoryParams, linked, pair_scores
 from akhbar.stories.signals import article_signals, pair_evidence

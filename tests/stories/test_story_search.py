@@ -4,6 +4,7 @@ on a DuckLake catalog the written nights were published into (stories step, stag
 from __future__ import annotations
 
 import pytest
+
 from akhbar.lakehouse import open_catalog
 
 from .catalog import publish_enriched_night, settings_for

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -68,7 +68,7 @@ class DocFreq:
     def get(self, term: str) -> int:
         return self.df.get(term, 0)
 
-    def update(self, texts: "Iterable[str | None] | pa.Array | pa.ChunkedArray") -> "DocFreq":
+    def update(self, texts: Iterable[str | None] | pa.Array | pa.ChunkedArray) -> DocFreq:
         """Add documents (search keys). Returns self.
 
         An Arrow string column, or a list of strings, is counted per batch (tokens split and
@@ -96,7 +96,7 @@ class DocFreq:
                     df[t] = df.get(t, 0) + 1
         return self
 
-    def _update_arrow(self, texts: pa.Array | pa.ChunkedArray) -> "DocFreq":
+    def _update_arrow(self, texts: pa.Array | pa.ChunkedArray) -> DocFreq:
         tok = _tokens(texts)
         self.n_docs += tok.n_docs
         if not len(tok.codes):
@@ -116,10 +116,10 @@ class DocFreq:
         return self
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str | None], langs=None) -> "DocFreq":  # noqa: ARG003
+    def from_texts(cls, texts: Iterable[str | None], langs=None) -> DocFreq:
         return cls().update(texts)
 
-    def merged(self, other: "DocFreq") -> "DocFreq":
+    def merged(self, other: DocFreq) -> DocFreq:
         """A new DocFreq holding both (self and other unchanged)."""
         big, small = (self, other) if len(self.df) >= len(other.df) else (other, self)
         df = dict(big.df)
@@ -127,7 +127,7 @@ class DocFreq:
             df[t] = df.get(t, 0) + n
         return DocFreq(df, self.n_docs + other.n_docs)
 
-    def prune(self, min_df: int = 2) -> "DocFreq":
+    def prune(self, min_df: int = 2) -> DocFreq:
         """Drop rare terms (keeps the table small; a pruned term counts as df=0)."""
         return DocFreq({t: n for t, n in self.df.items() if n >= min_df}, self.n_docs)
 
@@ -143,7 +143,7 @@ class DocFreq:
         return table.replace_schema_metadata({"n_docs": str(self.n_docs)})
 
     @classmethod
-    def from_table(cls, table: pa.Table) -> "DocFreq":
+    def from_table(cls, table: pa.Table) -> DocFreq:
         meta = table.schema.metadata or {}
         n_docs = int(meta.get(b"n_docs", b"0"))
         return cls(dict(zip(table.column("term").to_pylist(), table.column("df").to_pylist())), n_docs)
@@ -156,11 +156,11 @@ class DocFreq:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: str | Path) -> "DocFreq":
+    def load(cls, path: str | Path) -> DocFreq:
         return cls.from_table(pq.read_table(path))
 
     @classmethod
-    def load_nights(cls, directory: str | Path, *, before: _dt.date | None = None) -> "DocFreq":
+    def load_nights(cls, directory: str | Path, *, before: _dt.date | None = None) -> DocFreq:
         """Sum of the nightly files ``dt=YYYY-MM-DD.parquet`` in ``directory`` strictly before ``before``."""
         out = cls()
         directory = Path(directory)

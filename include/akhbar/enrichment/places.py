@@ -47,25 +47,18 @@ _AR_PREFIXES_AL = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")  
 # Tokens after which a '*' (ambiguous) Arabic name counts as a place.
 TRIGGERS = frozenset(
     fold(w)
-    for w in (
-        "في الى إلى ولاية بولاية لولاية وولاية مدينة بمدينة لمدينة ومدينة مدينتي معتمدية بمعتمدية "
-        "لمعتمدية ومعتمدية جهة بجهة منطقة بمنطقة محافظة بمحافظة إقليم بإقليم بلدية ببلدية لبلدية "
-        "عاصمة العاصمة شمال جنوب شرق غرب وسط شمالي جنوبي شرقي غربي دولة جمهورية مطار ميناء "
-        "سكان أهالي والي ولاة نحو قرب ضواحي مستشفى بمستشفى"
-    ).split()
+    for w in ["في", "الى", "إلى", "ولاية", "بولاية", "لولاية", "وولاية", "مدينة", "بمدينة", "لمدينة", "ومدينة", "مدينتي", "معتمدية", "بمعتمدية", "لمعتمدية", "ومعتمدية", "جهة", "بجهة", "منطقة", "بمنطقة", "محافظة", "بمحافظة", "إقليم", "بإقليم", "بلدية", "ببلدية", "لبلدية", "عاصمة", "العاصمة", "شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي", "دولة", "جمهورية", "مطار", "ميناء", "سكان", "أهالي", "والي", "ولاة", "نحو", "قرب", "ضواحي", "مستشفى", "بمستشفى"]
 )
 # Names never matched alone whatever the gazetteer says (common words first).
 LATIN_STOP = frozenset(
-    "Nice Tours Sale Mobile Reading Split Bath Nancy Orange Florence Victoria Lincoln Man Chance".split()
+    ["Nice", "Tours", "Sale", "Mobile", "Reading", "Split", "Bath", "Nancy", "Orange", "Florence", "Victoria", "Lincoln", "Man", "Chance"]
 )
 # Latin names that are also people's names: skipped next to another capitalised word.
 LATIN_PERSON = frozenset(
-    "Jordan Chad Georgia Turkey Jersey Maurice Salvador Israel Washington Paris Constantine Medina "
-    "Mila Mascara Dominica Kuwait Sudan Aden Hama Homs".split()
+    ["Jordan", "Chad", "Georgia", "Turkey", "Jersey", "Maurice", "Salvador", "Israel", "Washington", "Paris", "Constantine", "Medina", "Mila", "Mascara", "Dominica", "Kuwait", "Sudan", "Aden", "Hama", "Homs"]
 )
 _LATIN_FUNCTION = frozenset(
-    "The A An In On At Of From To And For By With As But Or If Le La Les L Un Une Des Du De D En Au Aux "
-    "Et Dans Pour Par Sur À A Vers Avec Sans Selon Entre".split()
+    ["The", "A", "An", "In", "On", "At", "Of", "From", "To", "And", "For", "By", "With", "As", "But", "Or", "If", "Le", "La", "Les", "L", "Un", "Une", "Des", "Du", "De", "D", "En", "Au", "Aux", "Et", "Dans", "Pour", "Par", "Sur", "À", "A", "Vers", "Avec", "Sans", "Selon", "Entre"]
 )
 # (key, neighbour) pairs that turn a match off: next token / previous token.
 _NOT_PLACE_NEXT = {fold("المغرب"): {fold("العربي"), fold("الكبير")}, fold("تونس"): {fold("افريقيا"), fold("إفريقيا")}}
@@ -150,7 +143,7 @@ class Gazetteer:
         self.keys = frozenset(self.index)
 
     @classmethod
-    def from_tsv(cls, text: str) -> "Gazetteer":
+    def from_tsv(cls, text: str) -> Gazetteer:
         rows = []
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
@@ -185,9 +178,9 @@ class Gazetteer:
                 if not self._accept(e, toks, i, k, n):
                     continue
                 place = e.place
-                if tok.endswith(_OMAN) and not k and place.country_code == "OM":
-                    if any(t in _JORDAN_CONTEXT for t in toks[max(0, i - 3) : i]):
-                        place = self.places.get("JO-amman", place)
+                if (tok.endswith(_OMAN) and not k and place.country_code == "OM"
+                        and any(t in _JORDAN_CONTEXT for t in toks[max(0, i - 3) : i])):
+                    place = self.places.get("JO-amman", place)
                 hit = out.get(place.place_id)
                 if hit is None:
                     out[place.place_id] = PlaceHit(place, 1, i)
@@ -218,9 +211,7 @@ class Gazetteer:
         if prev in _HAY:  # حي الرياض: a neighbourhood named after a city
             return False
         if e.ambiguous:
-            if prev in TRIGGERS or (prev[:1] in ("و", "ف") and prev[1:] in TRIGGERS):
-                return True
-            return False
+            return prev in TRIGGERS or (prev[:1] in ("و", "ف") and prev[1:] in TRIGGERS)
         return True
 
 

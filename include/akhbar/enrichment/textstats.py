@@ -91,7 +91,7 @@ _SENT_MARKS = ".!?؟؛…"  # the class of _SENT_END_RE
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per code point: (a word character ``[^\W_]``, whitespace ``\s``, a sentence mark)."""
+    r"""Per code point: (a word character ``[^\W_]``, whitespace ``\s``, a sentence mark)."""
     every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     tables = []
     for pattern in (r"[^\W_]", r"\s"):

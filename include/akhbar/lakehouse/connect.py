@@ -67,7 +67,7 @@ def _secret_sql(settings: CatalogSettings) -> str | None:
     s3 = settings.s3
     if s3 is None:
         return None
-    parts = [f"TYPE s3", f"REGION {_sql_string(s3.region)}", f"URL_STYLE {_sql_string(s3.url_style)}",
+    parts = ["TYPE s3", f"REGION {_sql_string(s3.region)}", f"URL_STYLE {_sql_string(s3.url_style)}",
              f"USE_SSL {'true' if s3.use_ssl else 'false'}"]
     if s3.endpoint:
         parts.append(f"ENDPOINT {_sql_string(s3.endpoint)}")

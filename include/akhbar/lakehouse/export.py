@@ -56,7 +56,7 @@ def _akhbar_version() -> str:
         from importlib.metadata import version
 
         return version("akhbar")
-    except Exception:  # noqa: BLE001 - running from a source tree without the package metadata
+    except Exception:
         return "unknown"
 
 
@@ -148,14 +148,14 @@ def export_version(settings: CatalogSettings, as_of: str | None, destination: Pa
         "published_at": version.published_at.isoformat(), "articles": sum(f["rows"] for f in files),
         "akhbar_version": _akhbar_version(),
         "registry_sha256": hashlib.sha256(Path(registry_path).read_bytes()).hexdigest(),
-        "exported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(), "counts": counts,
+        "exported_at": _dt.datetime.now(_dt.UTC).isoformat(), "counts": counts,
         "sources": _source_rows(registry), "files": files,
     }
     (destination / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     (destination / "README.md").write_text(_card(manifest), encoding="utf-8")
     pin = pa.Table.from_pylist([{"export_id": export_id, "snapshot_id": version.snapshot_id, "night": version.night,
                                  "destination": str(destination), "articles": manifest["articles"],
-                                 "created_at": _dt.datetime.now(_dt.timezone.utc)}], schema=EXPORTS)
+                                 "created_at": _dt.datetime.now(_dt.UTC)}], schema=EXPORTS)
     with writer_session(settings, f"export {export_id}") as con:
         con.register("_pin", pin)
         con.execute("INSERT INTO exports SELECT * FROM _pin")

@@ -48,7 +48,7 @@ def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_ho
                      temp_dir=None) -> dict:
     """Flush, merge, expire and clean up; returns what each step did."""
     figures: dict = {}
-    cutoff = _dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(hours=grace_hours)
+    cutoff = _dt.datetime.now(_dt.UTC) - _dt.timedelta(hours=grace_hours)
     with writer_session(settings, "catalog maintenance", temp_dir=temp_dir) as con:
         con.execute("CALL ducklake_flush_inlined_data('akhbar')")
         merged = con.execute("CALL ducklake_merge_adjacent_files('akhbar')").fetchall()

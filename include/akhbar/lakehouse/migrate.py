@@ -156,7 +156,7 @@ def migrate(settings: CatalogSettings, *, warehouse: Path, lake: Path, registry=
             cols = ", ".join(f'"{c}"' for c in CATALOG_TABLES[table].schema.names)
             con.execute(f"INSERT INTO {table} ({cols}) {_source_select(con, table, lake)}")
         con.execute("CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
-                    [f"migrate {warehouse.name}", f'{{"migrated_at": "{_dt.datetime.now(_dt.timezone.utc).isoformat()}"}}'])
+                    [f"migrate {warehouse.name}", f'{{"migrated_at": "{_dt.datetime.now(_dt.UTC).isoformat()}"}}'])
         con.execute("COMMIT")
         for figures in report.tables:
             figures.rows_after, figures.hash_after = _digest(con, figures.table,

@@ -38,7 +38,7 @@ class S3Settings:
     url_style: str = "vhost"
 
     @classmethod
-    def from_env(cls, env=os.environ) -> "S3Settings":
+    def from_env(cls, env=os.environ) -> S3Settings:
         endpoint_url = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
         endpoint, use_ssl, style = None, True, "vhost"
         if endpoint_url:
@@ -78,7 +78,7 @@ class CatalogSettings:
         return f"postgres catalog '{safe}', data {self.data_path}"
 
     @classmethod
-    def from_env(cls, data_dir: str | Path, env=os.environ) -> "CatalogSettings":
+    def from_env(cls, data_dir: str | Path, env=os.environ) -> CatalogSettings:
         data_dir = Path(data_dir).resolve()
         data_path = env.get("AKHBAR_LAKE_ROOT") or str(data_dir / "lakehouse")
         if "://" not in data_path:

@@ -77,7 +77,7 @@ class StagedNight:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> "StagedNight":
+    def load(cls, path: Path) -> StagedNight:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(**{**data, "night": _dt.date.fromisoformat(data["night"])})
 

@@ -159,7 +159,7 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
     views_current = _views_current(con, columns)
     if not any(plans.values()) and views_current:
         return []
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     applied = []
     con.execute("BEGIN TRANSACTION")
     try:

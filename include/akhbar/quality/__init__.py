@@ -22,9 +22,12 @@ import os
 import pathlib
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow.dataset
 
 from akhbar.quality import suites as Q
 from akhbar.schema import DQ_RESULTS
@@ -65,7 +68,7 @@ class QualityGateFailed(RuntimeError):
     ``.report`` is the report when there is one.
     """
 
-    def __init__(self, report: "QualityReport | str"):
+    def __init__(self, report: QualityReport | str):
         if isinstance(report, str):
             self.report = None
             super().__init__(report)
@@ -438,7 +441,7 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
         first = not (site / data_docs.STYLESHEET).exists()
         data_docs.make_offline(site, since=None if first else built_at)
         docs_index = data_docs.write_index(site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file)
-    except Exception:  # noqa: BLE001 - the HTML is a view: its failure must not hide the results
+    except Exception:
         log.exception("building Data Docs failed")
     return rows, docs_index
 

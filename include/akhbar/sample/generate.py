@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import gzip
 import io
 import json
 import random
@@ -421,7 +420,7 @@ class Composer:
                 self.rng.shuffle(candidates)
                 trial = set(chosen)
 
-                def cost(c):
+                def cost(c, trial=trial):
                     worst = max((len(prev & (trial | {c})) for prev in earlier), default=0)
                     return (worst, self.used.get((lang, *c), 0))
 
@@ -480,7 +479,7 @@ class Composer:
 
     def article(self, key: str, night: str, lang: str, topic: str, *, country: str = "TN", city: str | None = None,
                 months: str | None = None, indic: bool = False, hour: int = 9, minute: int = 0,
-                tz: dt.tzinfo = dt.timezone.utc, n_topic: int | None = None, n_general: int | None = None,
+                tz: dt.tzinfo = dt.UTC, n_topic: int | None = None, n_general: int | None = None,
                 extra: list[str] | None = None) -> Article:
         r = self.rng
         months = months or {"ar": "maghreb", "fr": "fr", "en": "en"}[lang]
@@ -522,7 +521,7 @@ from zoneinfo import ZoneInfo  # noqa: E402
 
 TZ = {"tunis-akhbar": ZoneInfo("Africa/Tunis"), "courrier-maghreb": ZoneInfo("Europe/Paris"),
       "mashriq-wire": ZoneInfo("Africa/Cairo"), "levant-english": ZoneInfo("Asia/Beirut"),
-      "web-archive": dt.timezone.utc, "morocco-press": ZoneInfo("Africa/Casablanca")}
+      "web-archive": dt.UTC, "morocco-press": ZoneInfo("Africa/Casablanca")}
 
 SITE = {
     "tunis-akhbar": {"host": "https://tunis-akhbar.example", "name": "تونس أخبار", "lang": "ar", "dir": "rtl",
@@ -718,7 +717,7 @@ def build() -> tuple[dict[str, bytes], dict]:
                                                  "no_pubdate": True}))
     a = c.article(f"{sid}-{n28}-cp1256", n28, "ar", "economy", country="TN", city="بنزرت", hour=13, minute=20, tz=tz)
     items.append((a, f"{n28}-cp1256-economy", {"charset": "windows-1256"}))
-    a = Article(f"{sid}-{n28}-empty", n28, "ar", "works", "تحديث: تفاصيل لاحقة", [], 
+    a = Article(f"{sid}-{n28}-empty", n28, "ar", "works", "تحديث: تفاصيل لاحقة", [],
                 dt.datetime(2026, 11, 28, 14, 0, tzinfo=tz), "تونس")
     items.append((a, f"{n28}-empty-body", {"empty_body": True}))
     a = Article(f"{sid}-{n28}-missing", n28, "ar", "sport", "ملخص الجولة الرياضية", [],
@@ -961,7 +960,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    sid, tz = "web-archive", dt.timezone.utc
+    sid, tz = "web-archive", dt.UTC
     n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
     ar_site = {**SITE["tunis-akhbar"], "name": "وهران نيوز", "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة."}
     en_site = {**SITE["web-archive"], "name": "City Ledger"}
@@ -989,7 +988,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
         writer = WARCWriter(buf, gzip=True, warc_version="1.0")
         counter = 0
 
-        def hdr(kind: str, at: dt.datetime, extra: dict | None = None) -> dict:
+        def hdr(kind: str, at: dt.datetime, extra: dict | None = None, night: str = night) -> dict:
             nonlocal counter
             counter += 1
             d = {"WARC-Record-ID": f"<urn:uuid:{night.replace('-', '')}-0000-4000-8000-{counter:012d}>",
@@ -998,7 +997,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
             return d
 
         base = dt.datetime.fromisoformat(night + "T20:00:00+00:00")
-        info = "software: akhbar.sample.generate\r\nformat: WARC File Format 1.0\r\nrobots: obey\r\n".encode()
+        info = b"software: akhbar.sample.generate\r\nformat: WARC File Format 1.0\r\nrobots: obey\r\n"
         writer.write_record(writer.create_warc_record("", "warcinfo", payload=io.BytesIO(info), length=len(info),
                                                       warc_content_type="application/warc-fields",
                                                       warc_headers_dict=hdr("warcinfo", base)))
@@ -1027,7 +1026,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
                              visible_date=a.published.strftime("%d/%m/%Y %H:%M"))
             h = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
                                             ("Content-Length", str(len(body))),
-                                            ("Last-Modified", a.published.astimezone(dt.timezone.utc).strftime(
+                                            ("Last-Modified", a.published.astimezone(dt.UTC).strftime(
                                                 "%a, %d %b %Y %H:%M:%S GMT"))], protocol="HTTP/1.1")
             rid = hdr("response", at)
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),

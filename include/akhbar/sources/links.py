@@ -245,7 +245,7 @@ def fetch_items(ctx: Context, container: Container, items: Iterable[Item]) -> It
     for item in items:
         try:
             taken = _take(ctx, container, item)
-        except Exception as exc:  # noqa: BLE001 - isolation: one item never fails its source
+        except Exception as exc:
             taken = _bad_item(ctx, container, item, "bad_item", f"{type(exc).__name__}: {str(exc)[:300]}")
         if taken is None:
             continue

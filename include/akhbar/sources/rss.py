@@ -146,7 +146,7 @@ def _night_items(ctx: Context, items: list[Item]) -> list[Item]:
         published = item.meta.get("published")
         try:
             day = item_day(ctx, published)
-        except Exception:  # noqa: BLE001 - an unreadable date leaves the item undated, never fails the feed
+        except Exception:
             day = None
         if in_window(ctx, day):
             kept.append(item)
@@ -161,7 +161,7 @@ def _dated_by_its_page(ctx: Context, row: dict) -> dict | None:
     zone = ZoneInfo(ctx.source.timezone or "UTC")
     try:
         date = find_page_date(row, tz=ctx.source.timezone, lang=ctx.source.lang, night=ctx.dt)
-    except Exception:  # noqa: BLE001 - a page that cannot be dated stays undated (kept), never fails the feed
+    except Exception:
         date = None
     if date is None:
         return row

@@ -135,7 +135,7 @@ class _Walk:
         except Refused as refused:
             yield container_error(self.ctx, container, refused.code, refused.detail)
             return
-        except Exception as exc:  # noqa: BLE001 - a parser's surprise is this sitemap's problem, not the night's
+        except Exception as exc:
             yield container_error(self.ctx, container, "malformed_xml", f"{type(exc).__name__}: {str(exc)[:300]}")
             return
         if kind == "sitemapindex":

@@ -130,7 +130,7 @@ def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
     error: tuple[str, str] | None = None
     try:
         body = record.content_stream().read(limit + 1)
-    except Exception as exc:  # noqa: BLE001 - zlib, brotli and friends raise their own types
+    except Exception as exc:
         # The record's own bytes go to the quarantine: the payload could not be decoded.
         return ctx.factory.error(locator, "bad_encoding", f"cannot decode the HTTP payload: {type(exc).__name__}: "
                                  f"{' '.join(str(exc).split())[:300]}", body=frame.data, url=_target(record))
@@ -166,7 +166,7 @@ def _frame_row(ctx: Context, frame: Frame, locator: str, name: str) -> dict | No
         return None
     try:
         return _response_row(ctx, frame, locator)
-    except Exception as exc:  # noqa: BLE001 - one unreadable record never stops the file
+    except Exception as exc:
         return ctx.factory.error(locator, "bad_warc", f"{name}: record at offset {frame.offset}: "
                                  f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}", body=frame.data)
 

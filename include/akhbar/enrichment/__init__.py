@@ -4,23 +4,27 @@
 table into ARTICLE rows (dedup columns left null) and the three side tables
 ARTICLE_PLACES, ARTICLE_DATES and ARTICLE_KEYWORDS. No record is rejected here:
 records_out == records_in.
+
+Each enrichment is a module of this package defining ``ENRICHER`` (see
+:mod:`akhbar.enrichment.protocol`): the stage finds them, runs them in their order over the batch,
+and assembles their columns and child rows against ``schema.py``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 import logging
+import pkgutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyarrow as pa
 
-from akhbar.enrichment import categories as _categories
-from akhbar.enrichment import keywords as _keywords
-from akhbar.enrichment import langid as _langid
-from akhbar.enrichment import places as _places
-from akhbar.enrichment import textstats as _textstats
 from akhbar.enrichment.keywords import DocFreq
+from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
 from akhbar.hashing import stable_id
 from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 from akhbar.stats import StageCounts
@@ -46,13 +50,77 @@ class EnrichResult:
     counts: StageCounts  # stage="enrich"
 
 
-def _date_finder():
-    try:
-        from akhbar.dates import find_date_mentions
-    except ImportError:  # pragma: no cover - only while akhbar.dates is missing
-        log.warning("akhbar.dates is not importable: no date mentions this run")
-        return None
-    return find_date_mentions
+# The child tables an enricher may fill, by name.
+CHILD_TABLES = {"article_places": ARTICLE_PLACES, "article_dates": ARTICLE_DATES, "article_keywords": ARTICLE_KEYWORDS}
+
+
+@lru_cache(maxsize=1)
+def enrichers() -> tuple[Enricher, ...]:
+    """Every module of this package that defines ``ENRICHER``, in their order."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if isinstance(getattr(module, "ENRICHER", None), Enricher):
+            found.append(module.ENRICHER)
+    return tuple(sorted(found, key=lambda e: (e.order, e.name)))
+
+
+def _batch(cleaned: pa.Table, dt: _dt.date, doc_freq: DocFreq | None, categories) -> Batch:
+    night = dt.isoformat()
+    return Batch(
+        cleaned=cleaned, dt=dt,
+        # One id per raw record and night: unique within a night and across nights, stable on
+        # reruns. The same story under the same URL on another night is found by dedup
+        # (exact_url) and points to the first one, rather than clashing on the id.
+        article_ids=[stable_id(rid, night) for rid in cleaned.column("record_id").to_pylist()],
+        texts=[t or "" for t in cleaned.column("text").to_pylist()],
+        titles=cleaned.column("title").to_pylist(),
+        doc_freq=doc_freq if doc_freq is not None else DocFreq.from_texts(cleaned.column("text_search")),
+        categories=categories or {},
+    )
+
+
+def _run(enricher: Enricher, batch: Batch, children: dict[str, list[dict]], figures: dict) -> None:
+    """One enricher over the batch: its columns join the batch, its child rows and figures are kept."""
+    out: Enrichment = enricher.run(batch)
+    for name, values in out.columns.items():
+        if ARTICLE.get_field_index(name) < 0:
+            raise ValueError(f"enricher {enricher.name!r} made the column {name!r}, which schema.ARTICLE "
+                             "does not have: add its field there")
+        if len(values) != batch.size:
+            raise ValueError(f"enricher {enricher.name!r} made {len(values)} values of {name!r} "
+                             f"for {batch.size} articles")
+        batch.columns[name] = values
+    for table, rows in out.children.items():
+        if table not in CHILD_TABLES:
+            raise ValueError(f"enricher {enricher.name!r} made rows of {table!r}, not a child table "
+                             f"({sorted(CHILD_TABLES)})")
+        children.setdefault(table, []).append(rows)
+    figures.update(out.figures)
+
+
+def _articles(batch: Batch) -> pa.Table:
+    """ARTICLE rows: the enrichers' columns, the cleaned document's own, the dedup columns null."""
+    n = batch.size
+    own = {"article_id": batch.article_ids, "text": batch.cleaned.column("text").combine_chunks().fill_null(""),
+           "dt": pa.array([batch.dt] * n, pa.date32())}
+    arrays = []
+    for f in ARTICLE:
+        values = own.get(f.name, batch.columns.get(f.name))
+        if values is not None:
+            arrays.append(values.cast(f.type) if isinstance(values, pa.Array) else pa.array(values, f.type))
+        elif f.name in _COPIED:
+            arrays.append(batch.cleaned.column(f.name).cast(f.type).combine_chunks() if n else pa.array([], f.type))
+        else:  # dedup columns: filled by the dedup stage
+            arrays.append(pa.nulls(n, f.type))
+    return pa.Table.from_arrays(arrays, schema=ARTICLE)
+
+
+def _child_table(name: str, parts: list[dict], dt: _dt.date) -> pa.Table:
+    schema = CHILD_TABLES[name]
+    tables = [pa.Table.from_pydict({**rows, "dt": pa.array([dt] * len(rows["article_id"]), pa.date32())},
+                                   schema=schema) for rows in parts]
+    return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
 def enrich(
@@ -61,140 +129,29 @@ def enrich(
     dt: _dt.date,
     doc_freq: DocFreq | None = None,
     categories: dict[str, dict[str, str]] | None = None,
+    only: Sequence[Enricher] | None = None,
 ) -> EnrichResult:
     """Enrich a CLEANED_DOCUMENT table.
 
     ``doc_freq``: document frequencies of the previous nights *and* tonight's documents
     (the pipeline merges them); when None the batch's own frequencies are used.
     ``categories``: per source id, the registry's raw label -> taxonomy mapping.
+    ``only``: the enrichers to run (default: every one of the package, in order).
     """
     start = time.perf_counter()
-    counts = StageCounts(stage="enrich", records_in=cleaned.num_rows)
-    cols = {name: cleaned.column(name).to_pylist()
-            for name in ("record_id", "source_id", "title", "text", "category_raw", "published_at")}
-    n = cleaned.num_rows
-    if doc_freq is None:
-        doc_freq = DocFreq.from_texts(cleaned.column("text_search"))
-    categories = categories or {}
-    find_dates = _date_finder()
-    night = dt.isoformat()
-
-    texts = [t or "" for t in cols["text"]]
-    titles = cols["title"]
-    # One id per raw record and night: unique within a night and across nights, stable on
-    # reruns. The same story under the same URL on another night is found by dedup
-    # (exact_url) and points to the first one, rather than clashing on the id.
-    article_ids = [stable_id(rid, night) for rid in cols["record_id"]]
-    detect = _langid.detect
-    langs, lang_scores = zip(*map(detect, texts)) if n else ((), ())
-    title_langs = [None] * n
-    title_scores = [None] * n
-    for i, title in enumerate(titles):
-        if title:
-            title_langs[i], title_scores[i] = detect(title)
-    # Counts and keywords: batch-wide, the same values as text_stats / top_keywords per text.
-    stats = _textstats.text_stats_batch(texts, list(langs))
-    kw = _keywords.top_keywords_batch(cleaned.column("text_search"), doc_freq)
-
-    # A source's raw label maps to the same category every time: map each pair once.
-    category_of: dict[tuple, str] = {}
-    category = []
-    for source_id, raw in zip(cols["source_id"], cols["category_raw"]):
-        key = (source_id, raw)
-        cat = category_of.get(key)
-        if cat is None:
-            cat = category_of[key] = _categories.map_category(raw, categories.get(source_id))
-        category.append(cat)
-    main_country = []
-    places = {f.name: [] for f in ARTICLE_PLACES if f.name != "dt"}
-    dates = {f.name: [] for f in ARTICLE_DATES if f.name != "dt"}
-    with_places = 0
-    date_errors = 0
-    find_places = _places.find_places
-    for i in range(n):
-        article_id = article_ids[i]
-        text = texts[i]
-        title = titles[i]
-        hits = find_places(f"{title}\n{text}" if title else text)
-        main_country.append(_places.main_country(hits))
-        if hits:
-            with_places += 1
-        for h in hits:
-            places["article_id"].append(article_id)
-            places["place_id"].append(h.place.place_id)
-            places["name"].append(h.place.name)
-            places["country_code"].append(h.place.country_code)
-            places["place_type"].append(h.place.place_type)
-            places["mentions"].append(h.mentions)
-
-        if find_dates is not None and text:
-            lang = langs[i]
-            published = cols["published_at"][i]
-            reference = published.date() if published is not None else dt
-            try:
-                mentions = find_dates(text, reference=reference, lang=lang if lang in ("ar", "fr", "en") else None)
-            except Exception:  # a date parser bug must not lose the article
-                log.exception("date mentions failed for %s", article_id)
-                date_errors += 1
-                mentions = []
-            for m in mentions:
-                dates["article_id"].append(article_id)
-                dates["mention"].append(m.mention)
-                dates["date"].append(m.date)
-                dates["granularity"].append(m.granularity)
-                dates["calendar"].append(m.calendar)
-                dates["is_relative"].append(m.is_relative)
-                dates["char_offset"].append(m.char_offset)
-
-    by_lang: dict[str, int] = {}
-    for lang in langs:
-        by_lang[lang] = by_lang.get(lang, 0) + 1
-    by_category: dict[str, int] = {}
-    for cat in category:
-        by_category[cat] = by_category.get(cat, 0) + 1
-    ids_arr = pa.array(article_ids, pa.string())
-    out = {
-        "article_id": ids_arr, "text": cleaned.column("text").combine_chunks().fill_null(""),
-        "lang": pa.array(langs, pa.string()),
-        "lang_score": lang_scores, "title_lang": title_langs, "title_lang_score": title_scores,
-        "dt": pa.array([dt] * n, pa.date32()), "category": category, "main_country": main_country,
-        "n_chars": stats.n_chars, "n_words": stats.n_words, "n_sentences": stats.n_sentences,
-        "reading_minutes": stats.reading_minutes,
-    }
-    arrays = []
-    for f in ARTICLE:
-        if f.name in out:
-            values = out[f.name]
-            arrays.append(values.cast(f.type) if isinstance(values, pa.Array) else pa.array(values, f.type))
-        elif f.name in _COPIED:
-            arrays.append(cleaned.column(f.name).cast(f.type).combine_chunks() if n else pa.array([], f.type))
-        else:  # dedup columns: filled by the dedup stage
-            arrays.append(pa.nulls(n, f.type))
-    articles = pa.Table.from_arrays(arrays, schema=ARTICLE)
-    n_kw = len(kw.doc)
-    keywords = pa.Table.from_arrays([
-        ids_arr.take(pa.array(kw.doc, pa.int64())), kw.keyword, pa.array(kw.score, pa.float32()),
-        pa.array(kw.rank, pa.int16()), pa.array([dt] * n_kw, pa.date32()),
-    ], schema=ARTICLE_KEYWORDS)
-    places["dt"] = [dt] * len(places["article_id"])
-    dates["dt"] = [dt] * len(dates["article_id"])
-
-    counts.records_out = n
-    counts.changed = n
-    counts.extra = {
-        "by_lang": by_lang,
-        "by_category": by_category,
-        "with_places": with_places,
-        "place_rows": len(places["article_id"]),
-        "date_rows": len(dates["article_id"]),
-        "keyword_rows": n_kw,
-        "date_errors": date_errors,
-    }
-    counts.seconds = time.perf_counter() - start
-    return EnrichResult(
-        articles=articles,
-        places=pa.Table.from_pydict(places, schema=ARTICLE_PLACES),
-        dates=pa.Table.from_pydict(dates, schema=ARTICLE_DATES),
-        keywords=keywords,
+    batch = _batch(cleaned, dt, doc_freq, categories)
+    children: dict[str, list[dict]] = {}
+    figures: dict = {}
+    for enricher in sorted(only, key=lambda e: (e.order, e.name)) if only is not None else enrichers():
+        _run(enricher, batch, children, figures)
+    counts = StageCounts(stage="enrich", records_in=batch.size, records_out=batch.size, changed=batch.size,
+                         extra=figures)
+    result = EnrichResult(
+        articles=_articles(batch),
+        places=_child_table("article_places", children.get("article_places", []), dt),
+        dates=_child_table("article_dates", children.get("article_dates", []), dt),
+        keywords=_child_table("article_keywords", children.get("article_keywords", []), dt),
         counts=counts,
     )
+    counts.seconds = time.perf_counter() - start
+    return result

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
+
 TAXONOMY = (
     "politics", "national", "economy", "society", "world", "sports",
     "culture", "technology", "health", "environment", "other",
@@ -77,3 +79,22 @@ def map_category(raw: str | None, source_categories: dict | None = None) -> str:
         if part in BUILTIN:
             return BUILTIN[part]
     return "other"
+
+
+def _enrich(batch: Batch) -> Enrichment:
+    """Each source's raw label in the taxonomy (a source's label maps the same way every time:
+    each (source, label) pair is mapped once)."""
+    category_of: dict[tuple, str] = {}
+    category = []
+    for source_id, raw in zip(batch.column("source_id"), batch.column("category_raw")):
+        cat = category_of.get((source_id, raw))
+        if cat is None:
+            cat = category_of[(source_id, raw)] = map_category(raw, batch.categories.get(source_id))
+        category.append(cat)
+    by_category: dict[str, int] = {}
+    for cat in category:
+        by_category[cat] = by_category.get(cat, 0) + 1
+    return Enrichment(columns={"category": category}, figures={"by_category": by_category})
+
+
+ENRICHER = Enricher("category", order=30, run=_enrich)

@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
+
 DOCFREQ_SCHEMA = pa.schema([pa.field("term", pa.string(), nullable=False), pa.field("df", pa.int64(), nullable=False)])
 MIN_LEN = 2
 TOP_K = 10
@@ -363,3 +365,16 @@ def top_keywords_batch(texts, doc_freq: DocFreq, k: int = TOP_K) -> KeywordRows:
         score=score[sel],
         rank=(rank[top] + 1).astype(np.int32),
     )
+
+
+def _enrich(batch: Batch) -> Enrichment:
+    """The top keywords of each text by tf-idf against the night's document frequencies."""
+    kw = top_keywords_batch(batch.cleaned.column("text_search"), batch.doc_freq)
+    ids = pa.array(batch.article_ids, pa.string()).take(pa.array(kw.doc, pa.int64()))
+    return Enrichment(children={"article_keywords": {"article_id": ids, "keyword": kw.keyword,
+                                                     "score": pa.array(kw.score, pa.float32()),
+                                                     "rank": pa.array(kw.rank, pa.int16())}},
+                      figures={"keyword_rows": len(kw.doc)})
+
+
+ENRICHER = Enricher("keywords", order=60, run=_enrich)

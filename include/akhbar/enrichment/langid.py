@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
+
 MAX_CHARS = 300
 UND = "und"
 # Arabic varieties the model labels apart; the corpus treats them as Arabic.
@@ -107,3 +109,21 @@ def detect(text: str | None) -> tuple[str, float | None]:
 
 def detect_many(texts: list[str | None]) -> list[tuple[str, float | None]]:
     return [detect(t) for t in texts]
+
+
+def _enrich(batch: Batch) -> Enrichment:
+    """The language of each text and of each title (a headline can be in another language)."""
+    langs, scores = zip(*map(detect, batch.texts)) if batch.size else ((), ())
+    title_langs: list[str | None] = [None] * batch.size
+    title_scores: list[float | None] = [None] * batch.size
+    for i, title in enumerate(batch.titles):
+        if title:
+            title_langs[i], title_scores[i] = detect(title)
+    by_lang: dict[str, int] = {}
+    for lang in langs:
+        by_lang[lang] = by_lang.get(lang, 0) + 1
+    return Enrichment(columns={"lang": list(langs), "lang_score": list(scores), "title_lang": title_langs,
+                               "title_lang_score": title_scores}, figures={"by_lang": by_lang})
+
+
+ENRICHER = Enricher("language", order=10, run=_enrich)

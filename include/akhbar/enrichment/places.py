@@ -41,6 +41,7 @@ from functools import lru_cache
 from importlib import resources
 
 from akhbar.enrichment.textstats import _WORD_RE, fold
+from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
 
 _AR_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك")
 _AR_PREFIXES_AL = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")  # + "ال..."; ل+ال -> لل
@@ -236,3 +237,25 @@ def main_country(hits: list[PlaceHit]) -> str | None:
         score[cc] = score.get(cc, 0) + h.mentions
         first[cc] = min(first.get(cc, h.first_token), h.first_token)
     return min(score, key=lambda cc: (-score[cc], first[cc]))
+
+
+def _enrich(batch: Batch) -> Enrichment:
+    """Places named in the title and text (ARTICLE_PLACES) and each article's main country."""
+    rows: dict[str, list] = {"article_id": [], "place_id": [], "name": [], "country_code": [], "place_type": [],
+                             "mentions": []}
+    countries = []
+    with_places = 0
+    for article_id, title, text in zip(batch.article_ids, batch.titles, batch.texts):
+        hits = find_places(f"{title}\n{text}" if title else text)
+        countries.append(main_country(hits))
+        with_places += bool(hits)
+        for h in hits:
+            for name, value in (("article_id", article_id), ("place_id", h.place.place_id), ("name", h.place.name),
+                                ("country_code", h.place.country_code), ("place_type", h.place.place_type),
+                                ("mentions", h.mentions)):
+                rows[name].append(value)
+    return Enrichment(columns={"main_country": countries}, children={"article_places": rows},
+                      figures={"with_places": with_places, "place_rows": len(rows["article_id"])})
+
+
+ENRICHER = Enricher("places", order=40, run=_enrich)

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
+
 # Arabic harakat, superscript alef, Quranic marks and tatweel: dropped before matching.
 _AR_MARKS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _AR_FOLDS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
@@ -156,3 +158,13 @@ def text_stats_batch(texts: list[str | None], langs: list[str | None]) -> BatchS
     wpm = [WPM.get(lang or "", DEFAULT_WPM) for lang in langs]
     minutes = [round(w / s, 3) for w, s in zip(n_words.tolist(), wpm)]
     return BatchStats(n_chars=lengths, n_words=n_words, n_sentences=n_sentences, reading_minutes=minutes)
+
+
+def _enrich(batch: Batch) -> Enrichment:
+    """Characters, words, sentences and reading time (at the text's language's reading speed)."""
+    stats = text_stats_batch(batch.texts, batch.column("lang"))
+    return Enrichment(columns={"n_chars": stats.n_chars, "n_words": stats.n_words, "n_sentences": stats.n_sentences,
+                               "reading_minutes": stats.reading_minutes})
+
+
+ENRICHER = Enricher("counts", order=20, run=_enrich)

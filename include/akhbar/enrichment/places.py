@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from akhbar.enrichment.textstats import _WORD_RE, fold
 from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
+from akhbar.enrichment.textstats import _WORD_RE, fold
 
 _AR_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك")
 _AR_PREFIXES_AL = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")  # + "ال..."; ل+ال -> لل

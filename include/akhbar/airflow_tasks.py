@@ -11,8 +11,12 @@ import datetime as _dt
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from akhbar.nights import night_of_run
+
+if TYPE_CHECKING:
+    from akhbar.pipeline import RunContext
 
 log = logging.getLogger("akhbar.tasks")
 

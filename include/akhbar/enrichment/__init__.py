@@ -12,6 +12,7 @@ import datetime as _dt
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 
@@ -87,8 +88,8 @@ def enrich(
     article_ids = [stable_id(rid, night) for rid in cols["record_id"]]
     detect = _langid.detect
     langs, lang_scores = zip(*map(detect, texts)) if n else ((), ())
-    title_langs = [None] * n
-    title_scores = [None] * n
+    title_langs: list[str | None] = [None] * n
+    title_scores: list[float | None] = [None] * n
     for i, title in enumerate(titles):
         if title:
             title_langs[i], title_scores[i] = detect(title)
@@ -106,8 +107,8 @@ def enrich(
             cat = category_of[key] = _categories.map_category(raw, categories.get(source_id))
         category.append(cat)
     main_country = []
-    places = {f.name: [] for f in ARTICLE_PLACES if f.name != "dt"}
-    dates = {f.name: [] for f in ARTICLE_DATES if f.name != "dt"}
+    places: dict[str, list[Any]] = {f.name: [] for f in ARTICLE_PLACES if f.name != "dt"}
+    dates: dict[str, list[Any]] = {f.name: [] for f in ARTICLE_DATES if f.name != "dt"}
     with_places = 0
     date_errors = 0
     find_places = _places.find_places

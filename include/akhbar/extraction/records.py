@@ -356,7 +356,7 @@ def extract_records(
         views = _host_views([r.outcome for r in read if isinstance(r.outcome, PendingPage)], site)
         _finish_all(raw, read, views)
         for r in read:
-            assert isinstance(r.outcome, (dict, Rejected))  # every record decided: _finish_all finished the pages
+            assert isinstance(r.outcome, (dict, Rejected))  # _finish_all finished every page
             outcomes.add(r.rec, r.outcome)
     return outcomes.tables()
 

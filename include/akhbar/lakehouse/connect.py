@@ -177,7 +177,8 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
     return con
 
 
-_SHARED: dict[tuple[str, str, str, bool], duckdb.DuckDBPyConnection] = {}  # (kind, target, data path, sandbox)
+# (kind, target, data path, sandbox) -> the kept session
+_SHARED: dict[tuple[str, str, str, bool], duckdb.DuckDBPyConnection] = {}
 _SHARED_LOCK = threading.Lock()
 
 

@@ -1052,7 +1052,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
                 writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(req), length=len(req),
                                                               warc_headers_dict=rid))
                 meta.append((rid["WARC-Record-ID"], url, None, "skipped-request"))
-            assert a is not None and site is not None and outcome is not None  # every capture but the image has them
+            assert a is not None and site is not None and outcome is not None  # all but the image have them
             lang = a.lang
             body = page_html("web-archive", a, url, lang=lang, site=site,
                              visible_date=a.published.strftime("%d/%m/%Y %H:%M"))

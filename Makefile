@@ -23,7 +23,7 @@ ENV_VARS := AIRFLOW_HOME AKHBAR_SOURCES AKHBAR_DATA_DIR GX_ANALYTICS_ENABLED HF_
 SAMPLE_NIGHT := 2026-11-28
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-unit lint install airflow-home airflow shell env backfill bench lock clean fuzz
+.PHONY: help run test test-unit lint typecheck install airflow-home airflow shell env backfill bench lock clean fuzz
 
 help:  ## list the targets
 	@echo "akhbar: make run (the sample night through Airflow), make test, and:"
@@ -79,6 +79,10 @@ test-unit: $(AIRFLOW_HOME)/.ready  ## run the fast unit lane (no whole-DAG runs,
 lint: $(VENV)/.installed  ## ruff: lint rules and the formatter's check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with pyproject's [tool.mypy]: include/akhbar, plugins/ and dags/, strict on sources/ and lakehouse/.
+typecheck: $(VENV)/.installed  ## mypy (strict on sources/ and lakehouse/)
+	$(BIN)/mypy
 
 # The readers' byte-mutation fuzzing, longer than in `make test` (FUZZ_EXAMPLES inputs per format);
 # prints how many inputs were tried. Every one must keep the invariant (tests/sources/test_fuzz.py).

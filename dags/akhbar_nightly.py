@@ -10,7 +10,10 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import (
+
+# AsyncCallback, DeadlineAlert and DeadlineReference are exported by airflow.sdk at run time but missing
+# from its stub airflow/sdk/__init__.pyi (Airflow 3.3.2).
+from airflow.sdk import (  # type: ignore[attr-defined]
     Asset,
     AsyncCallback,
     DeadlineAlert,

@@ -50,7 +50,10 @@ def _set_note(dag_run, *, running: bool = False) -> None:
 
         # The scheduler's session holds the run; `airflow dags test` hands over a detached run, and its
         # thread's scoped session is the one it commits.
-        session = object_session(dag_run) or settings.Session()
+        session = object_session(dag_run)
+        if session is None:
+            assert settings.Session is not None  # Airflow sets up its ORM before any listener runs
+            session = settings.Session()
         row = session.get(DagRunNote, dag_run.id)
         if row is not None and (row.user_id or not (row.content or "").startswith(OURS)):
             return
@@ -95,4 +98,5 @@ def _pushed_note(dag_run, session) -> str | None:
 
 class AkhbarRunNotesPlugin(AirflowPlugin):
     name = "akhbar_run_notes"
-    listeners: ClassVar[list] = [sys.modules[__name__]]  # the hooks above
+    # AirflowPlugin types its class-level lists as instance variables: a ClassVar here is what they are.
+    listeners: ClassVar[list] = [sys.modules[__name__]]  # type: ignore[misc]  # the hooks above

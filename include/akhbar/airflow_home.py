@@ -55,8 +55,8 @@ def configure(cfg_text: str, values: dict[tuple[str, str], str]) -> str:
             out.append(line)
             # Options the section does not have at all go right under its header.
             absent = [k for (s, k) in pending if s == section and not _section_has(lines, section, k)]
-            for key in absent:
-                out += [MARK, f"{key} = {pending.pop((section, key))}"]
+            for missing in absent:
+                out += [MARK, f"{missing} = {pending.pop((section, missing))}"]
             continue
         key = _option(line)
         if section is not None and key is not None and (section, key) in pending:

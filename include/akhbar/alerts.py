@@ -152,8 +152,8 @@ def alert_from_context(context) -> Alert:
     reason = f"{type(cause).__name__}: {cause}" if cause is not None else (context.get("reason") or "unknown")
     return Alert(
         event=event,
-        dag_id=getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?"),
-        run_id=getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?"),
+        dag_id=getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", None) or "?",
+        run_id=getattr(ti, "run_id", None) or getattr(dag_run, "run_id", None) or "?",
         task_id=getattr(ti, "task_id", None),
         reason=reason[:2000],
         link=_link(context),

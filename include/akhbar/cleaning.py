@@ -97,7 +97,8 @@ def _is_noncharacter(cp: int) -> bool:
 def _as_class(codepoints: list[int]) -> str:
     """A regex character class body from sorted code points, as compact ranges."""
     parts = []
-    start = prev = None
+    start: int | None = None
+    prev = 0  # read only once start is set
     for cp in codepoints:
         if start is None:
             start = prev = cp
@@ -559,6 +560,12 @@ def _safe(value: str | None) -> str | None:
     return None if value is None else _repair_surrogates(value)
 
 
+def _safe_id(value: str | None) -> str:
+    """_safe of an id column, never null in DOCUMENT (the table is cast to it first)."""
+    assert value is not None
+    return _repair_surrogates(value)
+
+
 def _raw_bytes(value: str | None) -> bytes | None:
     """The bytes a text came from: invalid UTF-8 read with surrogateescape goes back as it was."""
     if value is None:
@@ -593,8 +600,8 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
     counts = StageCounts(stage="clean", records_in=docs.num_rows)
     texts, bad_text = _column_as_str(docs, "text")
     titles, bad_title = _column_as_str(docs, "title")
-    record_ids = [_safe(v) for v in _column_as_str(docs, "record_id")[0]]
-    source_ids = [_safe(v) for v in _column_as_str(docs, "source_id")[0]]
+    record_ids = [_safe_id(v) for v in _column_as_str(docs, "record_id")[0]]
+    source_ids = [_safe_id(v) for v in _column_as_str(docs, "source_id")[0]]
     urls = [_safe(v) for v in _column_as_str(docs, "url")[0]]
 
     kept: list[int] = []
@@ -602,8 +609,8 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
     out_title: list[str | None] = []
     out_search: list[str] = []
     measures: dict[str, list] = {k: [] for k in ("letter_ratio", "repeated_line_ratio", *_FLAGS)}
-    flags = Counter()
-    repairs = Counter()
+    flags: Counter[str] = Counter()
+    repairs: Counter[str] = Counter()
     if bad_text:
         repairs["invalid_utf8_text"] = bad_text
     if bad_title:

@@ -162,7 +162,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader that bounds aliases, refuses duplicate keys and remembers the line of every key."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.lines: dict[int, tuple[int, dict]] = {}
         self.aliases = 0
@@ -253,7 +253,7 @@ def _parse(path: Path, text: str) -> tuple[Any, dict]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
-        raise ConfigError(f"{path}:{line}: not valid YAML: {_short(exc)}") from None
+        raise ConfigError(f"{path}:{line}: not valid YAML: {_short(str(exc))}") from None
     finally:
         loader.dispose()
     return ({} if doc is None else doc), loader.lines

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from akhbar.corpus_stats import _iso, _tables, reader
+from akhbar.lakehouse.connect import one_row
 from akhbar.lakehouse.settings import CatalogSettings
 
 NIGHT_STORIES = 10  # the largest stories shown for a night
@@ -76,6 +77,6 @@ def story(catalog: CatalogSettings, story_id: str) -> dict | None:
             """SELECT article_id, dt, source_id, lang, title, url, reported_at, duplicate_of
                FROM story_articles WHERE story_id = ?
                ORDER BY reported_at, article_id LIMIT ?""", [story_id, STORY_ARTICLES]))
-        out["articles_total"] = con.execute("SELECT count(*) FROM story_articles WHERE story_id = ?",
-                                            [story_id]).fetchone()[0]
+        out["articles_total"] = one_row(con, "SELECT count(*) FROM story_articles WHERE story_id = ?",
+                                        [story_id])[0]
     return out

@@ -25,6 +25,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 DAG_ID = "akhbar_nightly"
 # A structlog console line: timestamp, [level], event, [logger], key=value...
@@ -53,11 +54,11 @@ class Progress:
     """Reads `airflow dags test` output line by line: what to print, and each task's lines."""
 
     log_dir: Path
-    out: object = sys.stdout
+    out: TextIO = sys.stdout
     run_id: str | None = None
     final_state: str | None = None
     current: TaskLines | None = None
-    attempts: dict = field(default_factory=dict)
+    attempts: dict[tuple[str, int], int] = field(default_factory=dict)  # (task id, map index) -> attempts
 
     def feed(self, line: str) -> None:
         m = LINE.match(line)
@@ -66,7 +67,7 @@ class Progress:
             self.current = TaskLines(s["task"], int(s["map"]), time.monotonic())
         if self.current is not None:
             self.current.lines.append(line)
-            self._note(event, logger, m)
+            self._note(self.current, event, logger, m)
         elif level in ("error", "critical"):
             self._print(f"  {event}")
         if (r := RUNNING.search(event)) is not None and self.run_id is None:
@@ -77,8 +78,7 @@ class Progress:
         if (f := FINISHED.search(event)) is not None:
             self.run_id, self.final_state = f["run_id"], f["state"]
 
-    def _note(self, event: str, logger: str, m) -> None:
-        task = self.current
+    def _note(self, task: TaskLines, event: str, logger: str, m: re.Match[str] | None) -> None:
         if logger == "akhbar.tasks" and not task.what and ": " in event:
             task.what = event.split(": ", 1)[1]
         elif logger == "akhbar.pipeline" and (f := FIGURES.search(event)) is not None:
@@ -127,6 +127,7 @@ def run(night: str, log_path: Path) -> int:
     with open(log_path, "w", encoding="utf-8") as log, \
             subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              encoding="utf-8", errors="replace", bufsize=1) as proc:
+        assert proc.stdout is not None  # stdout=PIPE
         for line in proc.stdout:
             log.write(line)
             progress.feed(line.rstrip("\n"))

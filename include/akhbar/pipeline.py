@@ -15,7 +15,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -191,7 +191,7 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
                 log.exception("source %s failed", source_id)
                 now = _dt.datetime.now(_dt.UTC)
                 locator = source.url or (str(source.path) if source.path else ",".join(source.urls))
-                row = {name: None for name in RAW_RECORD.names}
+                row: dict[str, Any] = {name: None for name in RAW_RECORD.names}
                 row.update(record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()),
                            source_id=source.id, kind=source.kind, locator=locator, fetched_at=now,
                            content_hash=sha256_hex(b""),
@@ -796,6 +796,7 @@ _LANDED = ("articles", "duplicates", "quarantine")
 def _accounting_figures(ctx: RunContext) -> tuple:
     """The night's raw records against the staged ones, counted by DuckDB over their record ids only
     (within its memory limit, spilling beyond): no task holds the night's ids in Python."""
+    from akhbar.lakehouse.connect import one_row
     from akhbar.lakehouse.staging import _files_sql, staging_session
 
     staged = _staged_night(ctx)
@@ -811,7 +812,7 @@ def _accounting_figures(ctx: RunContext) -> tuple:
     con = staging_session(ctx.catalog, memory_limit=os.environ.get("AKHBAR_ACCOUNTING_MEMORY_LIMIT", "1GB"),
                           temp_dir=ctx.work_dir / "duckdb-tmp")
     try:
-        return con.execute(sql).fetchone()
+        return one_row(con, sql)
     finally:
         con.close()
 
@@ -841,11 +842,13 @@ def check_accounting(ctx: RunContext) -> dict:
 def _published_accounting(ctx: RunContext, staged: dict) -> dict:
     """The published night against the audited one: the same records, split the same way or with
     articles moved to duplicates by a later publish (a demotion)."""
+    from akhbar.lakehouse.connect import one_row
     from akhbar.lakehouse.session import reader_session
 
     with reader_session(ctx.catalog) as con:
         def count(table: str) -> int:
-            return con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt]).fetchone()[0]
+            rows: int = one_row(con, f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt])[0]
+            return rows
 
         published = {"articles": count("articles"), "duplicates": count("duplicates"), "quarantined": count("quarantine")}
     if sum(published.values()) != staged["raw"]:

@@ -65,7 +65,7 @@ class _StatsCache:
     def _state(catalog) -> tuple:
         if catalog.sqlite_path is None:
             return ()
-        out = []
+        out: list[tuple[int, int] | None] = []  # (mtime, size) of the catalog and its WAL, None: absent
         for p in (catalog.sqlite_path, Path(str(catalog.sqlite_path) + "-wal")):
             try:
                 st = p.stat()

@@ -201,8 +201,8 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
     by_lang = _series(stats["articles_by_lang"], "lang", "articles", nights_list)
     lang_colors = {name: charts.color_for(i + 3) for i, name in enumerate(by_lang)}
     rate_index = {n: i for i, n in enumerate(nights_list)}
-    dup = [None] * len(nights_list)
-    qua = [None] * len(nights_list)
+    dup: list[float | None] = [None] * len(nights_list)
+    qua: list[float | None] = [None] * len(nights_list)
     for r in stats["nightly_rates"]:
         if r["dt"] in rate_index:
             dup[rate_index[r["dt"]]] = r["duplicate_rate"]

@@ -108,6 +108,18 @@ def test_warc_over_http_is_streamed(server):
     assert remote[0]["locator"].startswith(server.url("/crawl.warc.gz") + "#")
 
 
+def test_warc_url_whose_redirect_fails_is_an_error_record(server):
+    """A streamed download's redirect that goes nowhere (a loop, no Location) is one error record
+    per URL, with no body: the open answer of the hop is closed, never stored as the body."""
+    server.static("/loop1", b"", None, status=302, Location="/loop2")
+    server.static("/loop2", b"", None, status=302, Location="/loop1")
+    server.static("/nowhere", b"", None, status=302)
+    rows = collect(make_source(kind="warc", urls=(server.url("/loop1"), server.url("/nowhere"))))
+    assert errors(rows) == ["redirect_loop", "bad_redirect"]
+    assert [r["body"] for r in rows] == [None, None]
+    assert [r["http_status"] for r in rows] == [302, 302]
+
+
 def test_warc_missing_file_is_an_error_record(tmp_path):
     rows = collect(make_source(kind="warc", path=tmp_path / "none.warc.gz"))
     assert errors(rows) == ["not_found"]
@@ -160,6 +172,23 @@ def test_jsonl_html_mapping_and_long_line(tmp_path):
     assert rows[0]["content_type"] == "text/html" and rows[0]["body"] == "<html><p>خبر</p></html>".encode()
     assert rows[1]["content_type"] == "text/plain" and rows[1]["body"] == "نص فقط".encode()
     assert errors(rows) == ["too_large"] and len(rows[2]["body"]) == 2048
+
+
+def test_dump_value_without_text_is_no_html_nor_text(tmp_path):
+    """An html or text value with no text in it (an empty list) counts as absent: the row falls
+    back to its text, or is a missing_text record; it never fails the source."""
+    rows_in = [{"h": [], "t": "نص بديل"}, {"h": [None], "t": []}, {"h": "<p>خبر</p>", "t": "خبر"}]
+    (tmp_path / "d.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows_in) + "\n")
+    rows = collect(make_source(kind="jsonl", path=tmp_path / "d.jsonl", mapping={"html": "h", "text": "t"}))
+    assert errors(rows) == ["missing_text"] and rows[1]["error"].startswith("missing_text: ")
+    assert rows[0]["content_type"] == "text/plain" and rows[0]["body"] == "نص بديل".encode()
+    assert rows[2]["content_type"] == "text/html" and rows[2]["body"] == "<p>خبر</p>".encode()
+    pq.write_table(pa.table({"h": pa.array([[], ["<p>خبر</p>"]], pa.list_(pa.string())), "t": ["نص", "خبر"]}),
+                   tmp_path / "d.parquet")
+    parquet = collect(make_source(kind="parquet", path=tmp_path / "d.parquet", mapping={"html": "h", "text": "t"}))
+    assert errors(parquet) == []
+    assert [(r["content_type"], r["body"]) for r in parquet] == [
+        ("text/plain", "نص".encode()), ("text/html", "<p>خبر</p>".encode())]
 
 
 def test_csv_dump(tmp_path):

@@ -210,6 +210,7 @@ def _month_written_before(norm: str, start: int, reference: _dt.date) -> _dt.dat
 def _resolve_anaphora(found: list[Finding], reference: _dt.date, norm: str) -> list[Finding]:
     """"17 من نفس الشهر" takes the month (and year) of the date before it; "1 ديسمبر من نفس العام" its year."""
     out: list[Finding] = []
+    f: Finding | None  # None: an anaphora that names no valid day
     for f in found:
         before = next((o for o in reversed(out) if o.granularity in ("day", "month")), None)
         if f.anaphora.startswith("month:"):

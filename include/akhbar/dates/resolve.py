@@ -203,7 +203,7 @@ def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if g("qmq") is not None:
         return _ar_day_of_qualified_month(m, ref)
     day = int(g("sday")) if g("sday") is not None else AR_ORDINALS[_spaced(g("sdayw"))]
-    placeholder = cal.valid(ref.year, ref.month, 1)
+    placeholder = ref.replace(day=1)
     out = []
     if g("sd0") is not None:  # "في 19 ولغاية 27 من الشهر ذاته"
         out.append(Finding(m.start("sd0"), m.end("sd0"), placeholder, "day", "gregorian", True, False, f"month:{g('sd0')}"))
@@ -320,7 +320,9 @@ _ARABIC = {"ar_same": _ar_same, "ar_day": _ar_day, "ar_month": _ar_month, "ar_hi
 
 
 def resolve_arabic(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
-    return _ARABIC[m.lastgroup](m, norm, ref)
+    branch = m.lastgroup
+    assert branch is not None  # every branch of the Arabic pattern is a named group
+    return _ARABIC[branch](m, norm, ref)
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,7 +418,7 @@ _DAY_MONTH = re.compile(r"([0-3]?\d)/([01]?\d)")
 def _fr_numeric_days(m: re.Match, ref: _dt.date) -> list[Finding]:
     """"le 12/03", "les 25/11, 30/11 et 02/12": days and months in figures, the year unsaid (the next one in a
     future clause, else the nearest)."""
-    out = []
+    out: list[Finding] = []
     start = m.start("fr_nd")
     for dm in _DAY_MONTH.finditer(m.string, start, m.end()):
         day, month = int(dm.group(1)), int(dm.group(2))

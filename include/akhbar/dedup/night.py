@@ -139,8 +139,10 @@ def _stored_links(idx: pa.Table, nodes: _Nodes, stale: pa.Array) -> tuple[np.nda
     return parent[keep], target[keep], parent[dropped]
 
 
-def _near_edges(idx: pa.Table, light: pa.Table, nodes: _Nodes, params: DedupParams) -> tuple[np.ndarray, ...]:
-    """Candidate pairs from shared band keys, kept when their estimated similarity reaches the threshold."""
+def _near_edges(idx: pa.Table, light: pa.Table, nodes: _Nodes, params: DedupParams
+                ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Candidate pairs from shared band keys, kept when their estimated similarity reaches the threshold
+    (and how many candidates there were)."""
     n_index, n = nodes.n_index, light.num_rows
     # Tonight's texts take part once per distinct content (copies are joined by exact edges).
     content_t = nodes.content[n_index:]
@@ -181,7 +183,8 @@ def _kinds(nodes: _Nodes, members: np.ndarray, heads: np.ndarray, params: DedupP
     if len(need):
         est[need] = estimate_similarity(nodes.signatures(members[need], params),
                                         nodes.signatures(heads[need], params))
-    kinds, sims = [], []
+    kinds: list[str] = []
+    sims: list[float | None] = []
     for i in range(len(members)):
         if same_text[i]:
             kinds.append("exact_text")
@@ -277,6 +280,7 @@ def _rewrite_others(index: Parts, idx: pa.Table, dirty: np.ndarray, new_head: pa
     links_col = idx.column("links").combine_chunks() if idx.num_rows else None
     part_of = index.part_of(np.flatnonzero(dirty))
     for p in np.unique(part_of).tolist():
+        assert links_col is not None  # a dirty row is a row of idx
         start, stop = int(index.starts[p]), int(index.starts[p + 1])
         rows = pa.array(np.arange(start, stop), pa.int64())
         links = [[x for x in (ls or ()) if x not in stale] for ls in links_col.take(rows).to_pylist()]

@@ -124,12 +124,12 @@ def text_stats_batch(texts: list[str | None], langs: list[str | None]) -> BatchS
     n = len(texts)
     if n != len(langs):
         raise ValueError(f"{n} texts but {len(langs)} languages")
-    texts = [t or "" for t in texts]
-    lengths = np.fromiter(map(len, texts), np.int64, n)
+    strings = [t or "" for t in texts]
+    lengths = np.fromiter(map(len, strings), np.int64, n)
     ends = np.cumsum(lengths)
     starts = ends - lengths
     total = int(ends[-1]) if n else 0
-    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+    cp = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), np.uint32)
     word_t, space_t, mark_t = _tables()
     first = np.zeros(total + 1, bool)  # a text starts here (index total: the end sentinel)
     first[starts] = True

@@ -431,7 +431,7 @@ def _is_dateline(b: d.Block) -> bool:
 def _dateline_zone(ctx: _Context, candidates: list[int]) -> tuple[list[int], list[int]]:
     """Split off the short blocks at the start (datelines, bylines, sections) until the first prose."""
     blocks = ctx.dom.blocks
-    zone = []
+    zone: list[int] = []
     for k, i in enumerate(candidates):
         if not _is_dateline(blocks[i]):
             return candidates[k:], zone

@@ -10,6 +10,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -205,7 +209,7 @@ class _Found:
     canonicals: list = field(default_factory=list)
     scripts: list = field(default_factory=list)
     authors: list = field(default_factory=list)
-    title: object = None
+    title: LexborNode | None = None
 
 
 def _find(tree) -> _Found:

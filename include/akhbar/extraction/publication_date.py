@@ -106,7 +106,7 @@ def _zone(tz: str | None) -> _dt.tzinfo:
 
 def _candidate(source: str, raw: str | None, ctx: DateContext) -> Candidate | None:
     parsed = _parse(raw, ctx)
-    return Candidate(source, raw.strip(), parsed[0], parsed[1]) if parsed else None
+    return Candidate(source, raw.strip(), parsed[0], parsed[1]) if parsed and raw else None
 
 
 def _mention_candidate(source: str, text: str, mention, ctx: DateContext) -> Candidate | None:

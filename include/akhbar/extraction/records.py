@@ -309,14 +309,25 @@ def _host_views(pending: list[PendingPage], site: SiteProfile | None) -> dict[st
     return {host: host_view(site, host) for host in {p.signature.host for p in pending}}
 
 
+def _pending(r: _Read) -> PendingPage:
+    assert isinstance(r.outcome, PendingPage)  # _finish_all passes the HTML records between the passes only
+    return r.outcome
+
+
+def _parsed(p: PendingPage) -> ParsedPage:
+    assert p.parsed is not None  # kept from the first pass, or read again by _finish_group
+    return p.parsed
+
+
 def _finish_group(raw: pa.Table, group: list[_Read], views: dict[str, HostView]) -> None:
     """The second pass on some HTML records: pages not kept read again, then all finished step by step."""
-    missing = [r for r in group if r.outcome.parsed is None]
-    again = read_pages([PageBytes(raw.column("body")[r.row].as_py(), r.outcome.url, r.outcome.headers) for r in missing])
-    for r, parsed in zip(missing, again):
-        r.outcome.parsed = parsed  # it decoded the first time: it decodes again
-    pending = [r.outcome for r in group]
-    pages = finish_pages([p.parsed for p in pending], [p.hints for p in pending],
+    pending = [_pending(r) for r in group]
+    missing = [(r, p) for r, p in zip(group, pending) if p.parsed is None]
+    again = read_pages([PageBytes(raw.column("body")[r.row].as_py(), p.url, p.headers) for r, p in missing])
+    for (_, p), parsed in zip(missing, again):
+        assert not isinstance(parsed, UnknownEncodingError)  # it decoded the first time: it decodes again
+        p.parsed = parsed
+    pages = finish_pages([_parsed(p) for p in pending], [p.hints for p in pending],
                          [views[p.signature.host] for p in pending])  # fmt: skip
     for r, p, page in zip(group, pending, pages):
         r.outcome = _finished_record(p, page)  # the page's blocks are not needed any more
@@ -345,6 +356,7 @@ def extract_records(
         views = _host_views([r.outcome for r in read if isinstance(r.outcome, PendingPage)], site)
         _finish_all(raw, read, views)
         for r in read:
+            assert isinstance(r.outcome, (dict, Rejected))  # _finish_all finished every page
             outcomes.add(r.rec, r.outcome)
     return outcomes.tables()
 

@@ -16,9 +16,13 @@ export, maintenance, migrate.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 
-def open_catalog(data_dir: str | Path | None = None, *, sandbox: bool = False):
+def open_catalog(data_dir: str | Path | None = None, *, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
     """A read-only DuckDB session on the catalog of ``data_dir`` (default ``AKHBAR_DATA_DIR`` or
     ``./data``), with ``AKHBAR_CATALOG`` / ``AKHBAR_LAKE_ROOT`` / AWS settings from the environment.
     Each statement outside an explicit transaction sees the latest published night."""

@@ -16,6 +16,7 @@ import re
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -49,6 +50,14 @@ def _attach(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, statement
                 raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first "
                                      "akhbar_nightly run (or `akhbar run`)") from None
             raise CatalogUnavailable(f"cannot open the catalog ({settings.describe()}): {message}") from None
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """The row of a query that always gives exactly one (an aggregate without GROUP BY, a snapshot id)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from a query that always gives one: {sql[:200]}")
+    return row
 
 
 def _sql_string(value: str) -> str:
@@ -121,7 +130,7 @@ def open_writer(settings: CatalogSettings, *, temp_dir: str | Path | None = None
         _prepare_sqlite(Path(settings.target))
     if not settings.is_remote_data:
         Path(settings.data_path).mkdir(parents=True, exist_ok=True)
-    config = {**extensions.OFFLINE_CONFIG,
+    config: extensions.DuckDBConfig = {**extensions.OFFLINE_CONFIG,
               "memory_limit": memory_limit or os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB")}
     if temp_dir:
         Path(temp_dir).mkdir(parents=True, exist_ok=True)
@@ -168,7 +177,8 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
     return con
 
 
-_SHARED: dict[tuple, duckdb.DuckDBPyConnection] = {}
+# (kind, target, data path, sandbox) -> the kept session
+_SHARED: dict[tuple[str, str, str, bool], duckdb.DuckDBPyConnection] = {}
 _SHARED_LOCK = threading.Lock()
 
 

@@ -21,10 +21,14 @@ import json
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar.config import Registry
+from akhbar.lakehouse.connect import one_row
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.lakehouse.versions import Version, resolve
@@ -40,7 +44,7 @@ class ExportResult:
     night: str
     articles: int
     destination: str
-    files: list[dict]
+    files: list[dict[str, Any]]  # path, rows, bytes, sha256 of each file
 
 
 def _sha256(path: Path) -> str:
@@ -60,19 +64,19 @@ def _akhbar_version() -> str:
         return "unknown"
 
 
-def _counts(con, snapshot: int) -> dict:
+def _counts(con: duckdb.DuckDBPyConnection, snapshot: int) -> dict[str, Any]:
     at = f"AT (VERSION => {int(snapshot)})"
 
-    def grouped(column: str) -> dict:
+    def grouped(column: str) -> dict[str, int]:
         rows = con.execute(f"SELECT {column}, count(*) FROM articles {at} GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         return {str(k): n for k, n in rows}
 
-    nights = con.execute(f"SELECT min(dt), max(dt), count(DISTINCT dt) FROM articles {at}").fetchone()
+    nights = one_row(con, f"SELECT min(dt), max(dt), count(DISTINCT dt) FROM articles {at}")
     return {"by_lang": grouped("lang"), "by_source": grouped("source_id"), "by_night": grouped("dt"),
             "first_night": str(nights[0]), "last_night": str(nights[1]), "nights": nights[2]}
 
 
-def _write_shards(con, snapshot: int, data_dir: Path) -> list[dict]:
+def _write_shards(con: duckdb.DuckDBPyConnection, snapshot: int, data_dir: Path) -> list[dict[str, Any]]:
     data_dir.mkdir(parents=True, exist_ok=True)
     for old in data_dir.glob("articles-*.parquet"):
         old.unlink()
@@ -82,19 +86,19 @@ def _write_shards(con, snapshot: int, data_dir: Path) -> list[dict]:
         f"""COPY (SELECT * FROM articles AT (VERSION => {int(snapshot)}) ORDER BY dt, article_id)
             TO '{target}' (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES '{SHARD_BYTES}',
                            FILENAME_PATTERN 'articles-{{i}}', OVERWRITE_OR_IGNORE)""")
-    files = []
+    files: list[dict[str, Any]] = []
     for path in sorted(data_dir.glob("articles-*.parquet")):
         files.append({"path": f"data/{path.name}", "rows": pq.ParquetFile(path).metadata.num_rows,
                       "bytes": path.stat().st_size, "sha256": _sha256(path)})
     return files
 
 
-def _source_rows(registry) -> list[dict]:
+def _source_rows(registry: Registry) -> list[dict[str, Any]]:
     return [{"id": s.id, "name": s.name or s.id, "kind": s.kind, "country": s.country, "lang": s.lang,
              "licence": getattr(s, "licence", None) or "not stated in the registry"} for s in registry.sources]
 
 
-def _card(manifest: dict) -> str:
+def _card(manifest: dict[str, Any]) -> str:
     langs = list(manifest["counts"]["by_lang"])
     lines = [
         "---",
@@ -133,7 +137,7 @@ def _card(manifest: dict) -> str:
     return "\n".join(lines)
 
 
-def export_version(settings: CatalogSettings, as_of: str | None, destination: Path, registry,
+def export_version(settings: CatalogSettings, as_of: str | None, destination: Path, registry: Registry,
                    registry_path: Path) -> ExportResult:
     """Write the dataset of version ``as_of`` into ``destination`` and pin its snapshot."""
     destination = Path(destination).resolve()
@@ -143,7 +147,7 @@ def export_version(settings: CatalogSettings, as_of: str | None, destination: Pa
         files = _write_shards(con, version.snapshot_id, destination / "data")
         counts = _counts(con, version.snapshot_id)
     export_id = uuid.uuid4().hex[:12]
-    manifest = {
+    manifest: dict[str, Any] = {
         "export_id": export_id, "snapshot_id": version.snapshot_id, "night": version.night.isoformat(),
         "published_at": version.published_at.isoformat(), "articles": sum(f["rows"] for f in files),
         "akhbar_version": _akhbar_version(),
@@ -164,5 +168,5 @@ def export_version(settings: CatalogSettings, as_of: str | None, destination: Pa
     return result
 
 
-def as_dict(result: ExportResult) -> dict:
+def as_dict(result: ExportResult) -> dict[str, Any]:
     return asdict(result)

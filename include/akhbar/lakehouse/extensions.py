@@ -13,8 +13,11 @@ from pathlib import Path
 
 import duckdb
 
+# A DuckDB connection's config, as duckdb.connect takes it.
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+
 # Config for every connection akhbar opens: never reach the network for an extension.
-OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+OFFLINE_CONFIG: DuckDBConfig = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 # extension name -> the Python package of its wheel
 WHEELS = {
@@ -41,6 +44,11 @@ def extension_path(name: str) -> str:
             f"DuckDB extension {name!r} is not installed: add duckdb-extension-{name.replace('_', '-')}"
             f"=={duckdb.__version__} (the same version as duckdb) to the environment"
         ) from exc
+    if module.__file__ is None:  # a namespace package: a folder of that name left without the wheel's files
+        raise ExtensionMissing(
+            f"DuckDB extension {name!r}: {package} is a folder without the wheel's files: reinstall "
+            f"duckdb-extension-{name.replace('_', '-')}=={duckdb.__version__}"
+        )
     path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     if not path.exists():
         raise ExtensionMissing(

@@ -21,8 +21,12 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from akhbar.lakehouse.settings import CatalogSettings
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ class WriterBusy(TimeoutError):
     """Another writer held the catalog for longer than we could wait."""
 
 
-def _holder(purpose: str) -> dict:
+def _holder(purpose: str) -> dict[str, str | int]:
     return {"purpose": purpose, "pid": os.getpid(), "host": socket.gethostname(),
             "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
@@ -77,6 +81,12 @@ def _file_lock(path: Path, purpose: str, timeout: float) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _try_advisory_lock(conn: psycopg.Connection[tuple[Any, ...]]) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_KEY]).fetchone()
+    assert row is not None  # a SELECT without FROM gives one row
+    return bool(row[0])
+
+
 @contextlib.contextmanager
 def _advisory_lock(conninfo: str, purpose: str, timeout: float) -> Iterator[None]:
     import psycopg
@@ -85,7 +95,7 @@ def _advisory_lock(conninfo: str, purpose: str, timeout: float) -> Iterator[None
     name = f"akhbar writer: {purpose} pid {holder['pid']}@{holder['host']}"[:63]
     with psycopg.connect(conninfo, autocommit=True, application_name=name) as conn:
         started = last_report = time.monotonic()
-        while not conn.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_KEY]).fetchone()[0]:
+        while not _try_advisory_lock(conn):
             row = conn.execute(
                 """SELECT a.application_name, a.client_addr::text, a.backend_start::text FROM pg_locks l
                    JOIN pg_stat_activity a ON a.pid = l.pid

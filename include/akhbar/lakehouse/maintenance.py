@@ -24,14 +24,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+from pathlib import Path
 
+import duckdb
+
+from akhbar.lakehouse.connect import one_row
 from akhbar.lakehouse.session import writer_session
 from akhbar.lakehouse.settings import CatalogSettings
 
 log = logging.getLogger(__name__)
 
 
-def _expirable(con, keep_days: int, grace_hours: float) -> list[int]:
+def _expirable(con: duckdb.DuckDBPyConnection, keep_days: int, grace_hours: float) -> list[int]:
     rows = con.execute(
         """SELECT snapshot_id FROM (
                SELECT snapshot_id, snapshot_time,
@@ -45,9 +49,9 @@ def _expirable(con, keep_days: int, grace_hours: float) -> list[int]:
 
 
 def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_hours: float = 24.0,
-                     temp_dir=None) -> dict:
+                     temp_dir: str | Path | None = None) -> dict[str, int]:
     """Flush, merge, expire and clean up; returns what each step did."""
-    figures: dict = {}
+    figures: dict[str, int] = {}
     cutoff = _dt.datetime.now(_dt.UTC) - _dt.timedelta(hours=grace_hours)
     with writer_session(settings, "catalog maintenance", temp_dir=temp_dir) as con:
         con.execute("CALL ducklake_flush_inlined_data('akhbar')")
@@ -61,7 +65,7 @@ def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_ho
         figures["files_deleted"] = len(cleaned)
         orphans = con.execute("CALL ducklake_delete_orphaned_files('akhbar', older_than => ?)", [cutoff]).fetchall()
         figures["orphans_deleted"] = len(orphans)
-        figures["snapshots_kept"] = con.execute("SELECT count(*) FROM akhbar.snapshots()").fetchone()[0]
-        figures["pinned_by_exports"] = con.execute("SELECT count(DISTINCT snapshot_id) FROM exports").fetchone()[0]
+        figures["snapshots_kept"] = one_row(con, "SELECT count(*) FROM akhbar.snapshots()")[0]
+        figures["pinned_by_exports"] = one_row(con, "SELECT count(DISTINCT snapshot_id) FROM exports")[0]
     log.info("catalog maintenance: %s", figures)
     return figures

@@ -22,6 +22,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
+from akhbar.config import Registry
+from akhbar.lakehouse.connect import one_row
 from akhbar.lakehouse.search_index import stage_search_index
 from akhbar.lakehouse.session import writer_session
 from akhbar.lakehouse.settings import CatalogSettings
@@ -65,22 +69,21 @@ class MigrationReport:
                 f"\nsearch index rebuilt for {self.nights_indexed} night(s)")
 
 
-def _quote(value) -> str:
+def _quote(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _shared_columns(con, table: str) -> list[str]:
+def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     old = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'old' AND table_name = ?",
         [table]).fetchall()}
     return [c for c in CATALOG_TABLES[table].schema.names if c in old]
 
 
-def _digest(con, relation: str, columns: list[str]) -> tuple[int, str]:
+def _digest(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str]) -> tuple[int, str]:
     """Rows and an order-independent hash of ``columns`` of ``relation``."""
     cols = ", ".join(f'"{c}"' for c in columns)
-    count, digest = con.execute(
-        f"SELECT count(*), coalesce(bit_xor(hash(({cols}))), 0) FROM {relation}").fetchone()
+    count, digest = one_row(con, f"SELECT count(*), coalesce(bit_xor(hash(({cols}))), 0) FROM {relation}")
     return count, f"{digest:016x}"
 
 
@@ -89,7 +92,7 @@ def _lake_glob(lake: Path, table: str) -> str | None:
     return "[" + ", ".join(_quote(p) for p in files) + "]" if files else None
 
 
-def _source_select(con, table: str, lake: Path) -> str:
+def _source_select(con: duckdb.DuckDBPyConnection, table: str, lake: Path) -> str:
     """The SELECT that reads one table of the old warehouse in the catalog's column order."""
     columns = CATALOG_TABLES[table].schema.names
     shared = set(_shared_columns(con, table))
@@ -108,7 +111,7 @@ def _source_select(con, table: str, lake: Path) -> str:
     return select
 
 
-def _rebuild_index(con, settings: CatalogSettings, temp: Path) -> int:
+def _rebuild_index(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, temp: Path) -> int:
     """The full-text index of every migrated night, staged night by night as the pipeline stages it
     (akhbar.lakehouse.staging), then registered in one transaction."""
     nights = [r[0] for r in con.execute("SELECT DISTINCT dt FROM articles ORDER BY dt").fetchall()]
@@ -135,7 +138,7 @@ def _rebuild_index(con, settings: CatalogSettings, temp: Path) -> int:
     return len(nights)
 
 
-def migrate(settings: CatalogSettings, *, warehouse: Path, lake: Path, registry=None,
+def migrate(settings: CatalogSettings, *, warehouse: Path, lake: Path, registry: Registry | None = None,
             temp_dir: Path | None = None) -> MigrationReport:
     warehouse, lake = Path(warehouse), Path(lake)
     if not warehouse.exists():

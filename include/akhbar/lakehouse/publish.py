@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar.config import Source
+from akhbar.lakehouse.connect import one_row
 from akhbar.lakehouse.staging import StagedNight, contract_select
 from akhbar.lakehouse.stories import clear_stories
 from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES, DUPLICATES, SOURCES
@@ -43,36 +47,38 @@ class PublishFigures:
     duplicates: int
     quarantine: int
     demoted: int
-    by_lang: dict
+    by_lang: dict[str, int]
     snapshot_id: int | None = None
 
 
-def _quote(value) -> str:
+def _quote(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
 def _columns(table: str) -> list[str]:
-    return CATALOG_TABLES[table].schema.names
+    names: list[str] = CATALOG_TABLES[table].schema.names
+    return names
 
 
-def _insert(con, table: str, select_sql: str, params=None) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: Sequence[object] | None = None
+            ) -> None:
     cols = ", ".join(f'"{c}"' for c in _columns(table))
     con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or [])
 
 
-def _clear_night(con, staged: StagedNight) -> None:
+def _clear_night(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> None:
     for name, table in CATALOG_TABLES.items():
         if table.nightly and name not in ("runs", "dq_results"):
             con.execute(f"DELETE FROM {name} WHERE dt = ?", [staged.night])
 
 
-def _register_files(con, staged: StagedNight) -> None:
+def _register_files(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> None:
     for table, files in staged.files.items():
         for path in files:
             con.execute("CALL ducklake_add_data_files('akhbar', ?, ?)", [table, path])
 
 
-def _apply_demotions(con, staged: StagedNight) -> int:
+def _apply_demotions(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int:
     if staged.demoted is None or pq.ParquetFile(staged.demoted).metadata.num_rows == 0:
         return 0
     demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
@@ -103,10 +109,11 @@ def _apply_demotions(con, staged: StagedNight) -> int:
     _insert(con, "search_stats", f"""SELECT dt, lang, count(*), sum(len) FROM search_docs WHERE {nights}
                                      GROUP BY dt, lang""")
     con.execute(f"DELETE FROM articles WHERE {nights} AND {ids}")
-    return con.execute("SELECT count(*) FROM _demoted").fetchone()[0]
+    demoted_rows: int = one_row(con, "SELECT count(*) FROM _demoted")[0]
+    return demoted_rows
 
 
-def _remove_from_search_index(con, nights: str, ids: str) -> None:
+def _remove_from_search_index(con: duckdb.DuckDBPyConnection, nights: str, ids: str) -> None:
     """The postings of demoted articles leave the index, and their terms' document frequencies in
     those nights go down by as many (a term left in no document of a night loses its row)."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lost_postings AS
@@ -121,7 +128,7 @@ def _remove_from_search_index(con, nights: str, ids: str) -> None:
     con.execute("DROP TABLE _lost_postings")
 
 
-def replace_sources(con, sources) -> None:
+def replace_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
     rows = [{"source_id": s.id, "kind": s.kind, "name": s.name,
              "location": s.url or (str(s.path) if s.path else None) or (s.urls[0] if s.urls else None),
              "country": s.country, "lang": s.lang, "timezone": s.timezone, "enabled": bool(s.enabled)}
@@ -133,17 +140,21 @@ def replace_sources(con, sources) -> None:
         con.unregister("_sources")
 
 
-def _figures(con, staged: StagedNight, demoted: int) -> PublishFigures:
+def _figures(con: duckdb.DuckDBPyConnection, staged: StagedNight, demoted: int) -> PublishFigures:
     night = staged.night
-    count = lambda table: con.execute(f"SELECT count(*) FROM {table} WHERE dt = ?", [night]).fetchone()[0]  # noqa: E731
+
+    def count(table: str) -> int:
+        rows: int = one_row(con, f"SELECT count(*) FROM {table} WHERE dt = ?", [night])[0]
+        return rows
+
     by_lang = dict(con.execute("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY lang ORDER BY 2 DESC",
                                [night]).fetchall())
     return PublishFigures(night=night.isoformat(), articles=count("articles"), duplicates=count("duplicates"),
                           quarantine=count("quarantine"), demoted=demoted, by_lang=by_lang)
 
 
-def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, sources=(),
-                  extra_info: dict | None = None) -> PublishFigures:
+def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, sources: Sequence[Source] = (),
+                  extra_info: dict[str, Any] | None = None) -> PublishFigures:
     """Replace ``staged.night`` in the catalog in one transaction; returns its published figures."""
     con.execute("BEGIN TRANSACTION")
     try:

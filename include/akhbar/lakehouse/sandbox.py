@@ -18,7 +18,9 @@ csv --out FILE``), never through SQL.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -49,7 +51,7 @@ class QueryResult:
     table: pa.Table
 
     @property
-    def rows(self) -> list[tuple]:
+    def rows(self) -> list[tuple[Any, ...]]:
         return list(zip(*(self.table.column(i).to_pylist() for i in range(self.table.num_columns)))) \
             if self.table.num_columns else []
 
@@ -107,7 +109,7 @@ def _check_functions(sql: str) -> None:
                                "given as a string")
 
 
-def run_query(settings: CatalogSettings, sql: str, params: list | None = None, *,
+def run_query(settings: CatalogSettings, sql: str, params: Sequence[object] | None = None, *,
               max_rows: int | None = None) -> QueryResult:
     """Run one user query in a sandboxed read-only session; at most ``max_rows`` rows are fetched."""
     query = check_statement(sql)
@@ -127,7 +129,8 @@ def run_query(settings: CatalogSettings, sql: str, params: list | None = None, *
     return QueryResult(table.column_names, table)
 
 
-def query(settings: CatalogSettings, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+def query(settings: CatalogSettings, sql: str, params: Sequence[object] | None = None
+          ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """akhbar's own read-only queries (not user SQL): (column names, rows)."""
     with reader_session(settings) as con:
         cursor = con.execute(sql, params or [])

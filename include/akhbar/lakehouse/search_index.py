@@ -18,8 +18,16 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
 
 from akhbar.lakehouse import extensions
+from akhbar.lakehouse.connect import one_row
+
+if TYPE_CHECKING:
+    from akhbar.lakehouse.staging import _Writer
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +46,7 @@ def _quote(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _stage_docs(con, articles: Path, night: _dt.date) -> None:
+def _stage_docs(con: duckdb.DuckDBPyConnection, articles: Path, night: _dt.date) -> None:
     """One row per indexed document: docid by rank of article_id among the night's articles
     (duplicates included, so a docid never depends on which articles a later night demotes)."""
     con.execute(
@@ -55,7 +63,7 @@ def _stage_docs(con, articles: Path, night: _dt.date) -> None:
     )
 
 
-def _tokenise_batch(con, batch, lang: str) -> int:
+def _tokenise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, lang: str) -> int:
     """Postings (term, docid, tf) in ``_post`` of the documents of one language in an Arrow batch of
     the work file; returns how many documents it held."""
     con.register("_batch", batch)
@@ -83,7 +91,8 @@ def _tokenise_batch(con, batch, lang: str) -> int:
            SELECT m.term, x.docid, sum(m.n)::INTEGER AS tf
            FROM _pieces x JOIN _piece_terms m USING (r) GROUP BY m.term, x.docid"""
     )
-    return con.execute("SELECT count(DISTINCT docid) FROM _pieces").fetchone()[0]
+    documents: int = one_row(con, "SELECT count(DISTINCT docid) FROM _pieces")[0]
+    return documents
 
 
 def _postings_sql(lang: str, night: _dt.date) -> str:
@@ -123,7 +132,8 @@ def _stats_sql(night: _dt.date) -> str:
             f"sum(len)::BIGINT AS total_len FROM ({_DOCS.format(night=night.isoformat())}) GROUP BY lang ORDER BY lang")
 
 
-def stage_search_index(con, articles: Path, night: _dt.date, writer) -> dict[str, list[str]]:
+def stage_search_index(con: duckdb.DuckDBPyConnection, articles: Path, night: _dt.date, writer: _Writer
+                       ) -> dict[str, list[str]]:
     """Stage ``search_docs`` and ``search_postings`` for the kept articles of ``articles`` (the night's
     ARTICLE work file, duplicates included) through ``writer`` (akhbar.lakehouse.staging._Writer).
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -38,7 +39,7 @@ class S3Settings:
     url_style: str = "vhost"
 
     @classmethod
-    def from_env(cls, env=os.environ) -> S3Settings:
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> S3Settings:
         endpoint_url = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
         endpoint, use_ssl, style = None, True, "vhost"
         if endpoint_url:
@@ -78,7 +79,7 @@ class CatalogSettings:
         return f"postgres catalog '{safe}', data {self.data_path}"
 
     @classmethod
-    def from_env(cls, data_dir: str | Path, env=os.environ) -> CatalogSettings:
+    def from_env(cls, data_dir: str | Path, env: Mapping[str, str] = os.environ) -> CatalogSettings:
         data_dir = Path(data_dir).resolve()
         data_path = env.get("AKHBAR_LAKE_ROOT") or str(data_dir / "lakehouse")
         if "://" not in data_path:
@@ -125,7 +126,7 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _postgres_from_airflow(conn_id: str, env) -> str:
+def _postgres_from_airflow(conn_id: str, env: Mapping[str, str]) -> str:
     """The libpq string of an Airflow connection: from ``AIRFLOW_CONN_<ID>`` (URI or JSON) when it is
     set, else through Airflow's own connection lookup (metadata DB or secrets backend)."""
     raw = env.get(f"AIRFLOW_CONN_{conn_id.upper()}")

@@ -16,10 +16,12 @@ publish it can run in other processes or on other machines.
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import json
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,10 +29,10 @@ import duckdb
 import pyarrow.parquet as pq
 
 from akhbar.lakehouse import extensions
-from akhbar.lakehouse.connect import _secret_sql
+from akhbar.lakehouse.connect import _secret_sql, one_row
 from akhbar.lakehouse.search_index import stage_search_index
 from akhbar.lakehouse.settings import CatalogSettings
-from akhbar.lakehouse.stories import StoryWork, stage_stories, staged_changes
+from akhbar.lakehouse.stories import StoryChanges, StoryWork, stage_stories, staged_changes
 from akhbar.lakehouse.tables import duckdb_type
 from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES
 
@@ -68,7 +70,7 @@ class StagedNight:
     demoted: str | None = None  # the work file of demotions (a few rows)
     # The stories step's deletions (akhbar.lakehouse.stories): retired story ids, removed article ids,
     # and the snapshot its window was read at; None: the night carries no stories.
-    stories: dict | None = None
+    stories: StoryChanges | None = None
 
     def save(self, path: Path) -> None:
         data = {**asdict(self), "night": self.night.isoformat()}
@@ -82,22 +84,23 @@ class StagedNight:
         return cls(**{**data, "night": _dt.date.fromisoformat(data["night"])})
 
 
-def _quote(value) -> str:
+def _quote(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
 # Every read_parquet here says hive_partitioning = false: work files sit under work/dt=<night>/ and
 # DuckDB would otherwise take `dt` from that path, over the file's own column (a demotion's rows
 # belong to other nights).
-def _files_sql(paths) -> str:
+def _files_sql(paths: Iterable[str | Path]) -> str:
     return "[" + ", ".join(_quote(p) for p in paths) + "]"
 
 
 def staging_session(settings: CatalogSettings, *, memory_limit: str, temp_dir: Path) -> duckdb.DuckDBPyConnection:
     """A plain DuckDB session (the catalog is not attached) that can write to the data path."""
     temp_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={**extensions.OFFLINE_CONFIG, "memory_limit": memory_limit,
-                                 "temp_directory": str(temp_dir), "preserve_insertion_order": True})
+    config: extensions.DuckDBConfig = {**extensions.OFFLINE_CONFIG, "memory_limit": memory_limit,
+                                       "temp_directory": str(temp_dir), "preserve_insertion_order": True}
+    con = duckdb.connect(config=config)
     extensions.load(con, "fts", *(["httpfs"] if settings.is_remote_data else []))
     secret = _secret_sql(settings)
     if secret:
@@ -119,7 +122,7 @@ def contract_select(table: str, source: str, present: set[str], expressions: dic
 class _Writer:
     """Writes one table's staged files for one night and lists them."""
 
-    def __init__(self, con, settings: CatalogSettings, location: str, night: _dt.date):
+    def __init__(self, con: duckdb.DuckDBPyConnection, settings: CatalogSettings, location: str, night: _dt.date):
         self.con, self.settings, self.location, self.night = con, settings, location, night
 
     def folder(self, table: str, by_night: bool = True) -> str:
@@ -144,11 +147,12 @@ class _Writer:
         pattern = f"{self.folder(table, by_night)}/{name}-*.parquet"
         return sorted(r[0] for r in self.con.execute("SELECT file FROM glob(?)", [pattern]).fetchall())
 
-    def rows(self, files: list[str]) -> int:
+    def rows(self, files: builtins.list[str]) -> int:  # builtins: `list` is the method above in this class
         if not files:
             return 0
-        return self.con.execute(
-            f"SELECT count(*) FROM read_parquet({_files_sql(files)}, hive_partitioning = false)").fetchone()[0]
+        count: int = one_row(
+            self.con, f"SELECT count(*) FROM read_parquet({_files_sql(files)}, hive_partitioning = false)")[0]
+        return count
 
 
 def _present(path: Path | None) -> set[str]:
@@ -170,7 +174,7 @@ def _stage_articles(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
 
 
 def _stage_side_tables(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
-    out = {}
+    out: dict[str, list[str]] = {}
     parts = [p for p in work.quarantine if Path(p).exists()]
     if parts:
         # union_by_name reads a column as NULL in the files that lack it: one older file must not

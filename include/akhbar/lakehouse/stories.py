@@ -30,12 +30,14 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from akhbar.lakehouse.connect import CatalogMissing
+from akhbar.lakehouse.connect import CatalogMissing, one_row
 from akhbar.lakehouse.session import reader_session
 from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.schema import (
@@ -60,6 +62,9 @@ from akhbar.stories import (
 )
 from akhbar.stories.embeddings import NightEmbedder, story_text
 
+if TYPE_CHECKING:
+    from akhbar.lakehouse.staging import _Writer
+
 log = logging.getLogger(__name__)
 
 # ARTICLE's columns the stage reads; ``text`` is null for the members read from the catalog (only the
@@ -79,6 +84,14 @@ class NightArticles:
     dates: Path
     keywords: Path
     demoted: Path | None  # DUPLICATES rows of other nights' articles this night demotes
+
+
+class StoryChanges(TypedDict):
+    """What a night's publish deletes besides its own rows (``changes.json`` of :class:`StoryWork`)."""
+
+    snapshot_id: int | None  # the catalog snapshot the stories' window was read at
+    retired_story_ids: list[str]
+    removed_article_ids: list[str]
 
 
 @dataclass(frozen=True)
@@ -140,11 +153,11 @@ def _empty_context() -> CatalogContext:
                           ARTICLE_STORIES.empty_table(), STORY_LINKS.empty_table(), None)
 
 
-def _catalog_reads(con, night: _dt.date, removed: list[str], params: StoryParams) -> CatalogContext:
+def _catalog_reads(con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams) -> CatalogContext:
     """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
     from akhbar.stories.duckdb_store import select_members
 
-    snapshot = con.execute("SELECT id FROM akhbar.current_snapshot()").fetchone()[0]
+    snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
     present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
                                          "WHERE database_name = current_database()").fetchall()}
     if not set(STORY_TABLES) <= present:
@@ -157,7 +170,7 @@ def _catalog_reads(con, night: _dt.date, removed: list[str], params: StoryParams
     member = ("dt IN (SELECT DISTINCT dt FROM story_members) "
               "AND article_id IN (SELECT article_id FROM story_members)")
 
-    def rows(sql: str, schema: pa.Schema, bind=None) -> pa.Table:
+    def rows(sql: str, schema: pa.Schema, bind: object = None) -> pa.Table:
         return con.execute(sql, bind).fetch_arrow_table().cast(schema)
 
     in_window = "dt BETWEEN $first AND $last AND dt <> $night"
@@ -234,8 +247,8 @@ def _write(result: StoriesResult, out: StoryWork, snapshot_id: int | None) -> No
               "article_stories": result.article_stories, "stories": result.stories}
     for name, table in tables.items():
         _atomic_parquet(table.cast(_SCHEMAS[name]), out.table(name))
-    changes = {"snapshot_id": snapshot_id, "retired_story_ids": list(result.retired_story_ids),
-               "removed_article_ids": list(result.removed_article_ids)}
+    changes: StoryChanges = {"snapshot_id": snapshot_id, "retired_story_ids": list(result.retired_story_ids),
+                             "removed_article_ids": list(result.removed_article_ids)}
     tmp = out.changes.with_name(f".changes.{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps(changes), encoding="utf-8")
     os.replace(tmp, out.changes)
@@ -263,15 +276,16 @@ def night_stories(settings: CatalogSettings, work: NightArticles, out: StoryWork
 
 
 # --------------------------------------------------------------------------- stage and publish
-def staged_changes(out: StoryWork) -> dict:
-    return json.loads(out.changes.read_text(encoding="utf-8"))
+def staged_changes(out: StoryWork) -> StoryChanges:
+    changes: StoryChanges = json.loads(out.changes.read_text(encoding="utf-8"))
+    return changes
 
 
-def stage_stories(writer, out: StoryWork) -> dict[str, list[str]]:
+def stage_stories(writer: _Writer, out: StoryWork) -> dict[str, list[str]]:
     """The stories tables' files of the night, shaped like the catalog's (akhbar.lakehouse.staging)."""
     from akhbar.lakehouse.staging import contract_select
 
-    files = {}
+    files: dict[str, list[str]] = {}
     for name in STORY_TABLES:
         path = out.table(name)
         source = "read_parquet('" + str(path).replace("'", "''") + "', hive_partitioning = false)"
@@ -282,7 +296,8 @@ def stage_stories(writer, out: StoryWork) -> dict[str, list[str]]:
     return files
 
 
-def clear_stories(con, night: _dt.date, files: dict[str, list[str]], changes: dict) -> None:
+def clear_stories(con: duckdb.DuckDBPyConnection, night: _dt.date, files: dict[str, list[str]],
+                  changes: StoryChanges) -> None:
     """In the publish transaction, before the staged files are registered: delete what the stories
     contract replaces (akhbar.stories, "What the caller replaces")."""
     con.register("_story_removed", pa.table({"article_id": pa.array(changes["removed_article_ids"], pa.string())}))
@@ -309,8 +324,8 @@ def clear_stories(con, night: _dt.date, files: dict[str, list[str]], changes: di
         con.unregister("_story_retired")
 
 
-def stories_are_stale(con, snapshot_id: int | None) -> bool:
+def stories_are_stale(con: duckdb.DuckDBPyConnection, snapshot_id: int | None) -> bool:
     """Whether a night was published after the snapshot the stories read (under the writer lock)."""
-    row = con.execute("SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish night %' "
-                      "AND snapshot_id > ?", [-1 if snapshot_id is None else snapshot_id]).fetchone()
+    row = one_row(con, "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish night %' "
+                  "AND snapshot_id > ?", [-1 if snapshot_id is None else snapshot_id])
     return bool(row[0])

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 # The SQL files stored in the catalog (views and macros), in the order they are created.
 CATALOG_SQL = ("views.sql", "search.sql", "stories.sql")
+
+
+# One change of a table's plan: (statement, column, change, detail).
+PlannedChange = tuple[str, str | None, str, str | None]
 
 
 class SchemaChangeRefused(RuntimeError):
@@ -84,7 +89,7 @@ class ColumnState:
     nullable: bool
 
 
-def existing_columns(con) -> dict[str, list[ColumnState]]:
+def existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnState]]:
     """Every table of the catalog with its columns, in one query (duckdb_columns(), not
     information_schema, which also walks the metadata database table by table)."""
     rows = con.execute(
@@ -97,14 +102,14 @@ def existing_columns(con) -> dict[str, list[ColumnState]]:
     return out
 
 
-def plan_table(con, table: CatalogTable, columns: dict[str, list[ColumnState]] | None = None
-               ) -> list[tuple[str, str | None, str, str | None]]:
+def plan_table(con: duckdb.DuckDBPyConnection, table: CatalogTable, columns: dict[str, list[ColumnState]] | None = None
+               ) -> list[PlannedChange]:
     """What must change for one table: (statement, column, change, detail) rows; raises on a breaking change."""
     columns = existing_columns(con) if columns is None else columns
     existing = {c.name: c for c in columns.get(table.name, [])}
     if not existing:
         return [(sql, None, "create_table", None) for sql in create_table_ddl(table)]
-    changes = []
+    changes: list[PlannedChange] = []
     contract = {f.name: f for f in table.schema}
     for name in existing:
         if name not in contract:
@@ -140,7 +145,7 @@ def _sql_fingerprint() -> str:
     return hashlib.sha256(_catalog_sql().encode()).hexdigest()[:16]
 
 
-def _views_current(con, columns: dict[str, list[ColumnState]]) -> bool:
+def _views_current(con: duckdb.DuckDBPyConnection, columns: dict[str, list[ColumnState]]) -> bool:
     if "schema_changes" not in columns:
         return False
     row = con.execute("SELECT detail FROM schema_changes WHERE change = 'views' ORDER BY changed_at DESC LIMIT 1"
@@ -148,7 +153,7 @@ def _views_current(con, columns: dict[str, list[ColumnState]]) -> bool:
     return row is not None and row[0] == _sql_fingerprint()
 
 
-def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Create or evolve every table, then the views and macros, in one transaction.
 
     Returns the changes applied (empty when the catalog already matches the contract). The caller
@@ -160,7 +165,7 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
     if not any(plans.values()) and views_current:
         return []
     now = _dt.datetime.now(_dt.UTC)
-    applied = []
+    applied: list[dict[str, Any]] = []  # rows of schema_changes
     con.execute("BEGIN TRANSACTION")
     try:
         for name, plan in plans.items():
@@ -191,9 +196,9 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
         if table.row_group_rows and any(c == "create_table" for _, _, c, _ in plans[name]):
             con.execute("CALL akhbar.set_option('parquet_row_group_size', ?, table_name => ?)",
                         [str(table.row_group_rows), name])
-    for change in applied:
-        if change["change"] != "create_table":
-            log.info("catalog: %s %s.%s", change["change"], change["table_name"], change["column_name"] or "")
+    for row in applied:
+        if row["change"] != "create_table":
+            log.info("catalog: %s %s.%s", row["change"], row["table_name"], row["column_name"] or "")
     return applied
 
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
+import duckdb
+
+from akhbar.lakehouse.connect import one_row
 from akhbar.lakehouse.publish import PUBLISH_MESSAGE
 
 
@@ -22,21 +26,21 @@ class Version:
     articles: int | None
     duplicates: int | None
     quarantine: int | None
-    by_lang: dict = field(default_factory=dict)
+    by_lang: dict[str, int] = field(default_factory=dict)
 
 
 class UnknownVersion(LookupError):
     """``--as-of`` names no published night or snapshot of this catalog."""
 
 
-def list_versions(con) -> list[Version]:
+def list_versions(con: duckdb.DuckDBPyConnection) -> list[Version]:
     """Every snapshot that published a night, oldest first (expired snapshots are gone)."""
     rows = con.execute(
         """SELECT snapshot_id, snapshot_time, commit_message, commit_extra_info FROM akhbar.snapshots()
            WHERE commit_message LIKE ? ORDER BY snapshot_id""", [PUBLISH_MESSAGE + "%"]).fetchall()
-    out = []
+    out: list[Version] = []
     for snapshot_id, when, message, extra in rows:
-        info = json.loads(extra) if extra else {}
+        info: dict[str, Any] = json.loads(extra) if extra else {}
         out.append(Version(snapshot_id=snapshot_id, published_at=when,
                            night=_dt.date.fromisoformat(message[len(PUBLISH_MESSAGE):].strip()),
                            run_id=info.get("run_id"), articles=info.get("articles"),
@@ -45,7 +49,7 @@ def list_versions(con) -> list[Version]:
     return out
 
 
-def resolve(con, as_of: str | None) -> Version:
+def resolve(con: duckdb.DuckDBPyConnection, as_of: str | None) -> Version:
     """The version ``as_of`` names: a snapshot id (digits), a night (YYYY-MM-DD: its most recent
     publish), or None for the latest published version."""
     versions = list_versions(con)
@@ -58,7 +62,7 @@ def resolve(con, as_of: str | None) -> Version:
         for v in versions:
             if v.snapshot_id == wanted:
                 return v
-        known = con.execute("SELECT count(*) FROM akhbar.snapshots() WHERE snapshot_id = ?", [wanted]).fetchone()[0]
+        known = one_row(con, "SELECT count(*) FROM akhbar.snapshots() WHERE snapshot_id = ?", [wanted])[0]
         if known:
             # A snapshot that did not publish a night (maintenance, quality results): the corpus as of
             # then is the latest publish at or before it.

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-if TYPE_CHECKING:
-    import pyarrow.dataset
-
 from akhbar.quality import suites as Q
 from akhbar.schema import DQ_RESULTS
+
+if TYPE_CHECKING:
+    import pyarrow.dataset
 
 __all__ = [
     "DQ_RESULTS_SCHEMA",
@@ -429,18 +429,18 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
     if not data_docs:
         return rows, docs_index
     try:
-        from akhbar.quality import data_docs
+        from akhbar.quality import data_docs as docs_site  # the module (data_docs is the flag)
 
         results = quality_dir / "gx" / "uncommitted" / "validations"
         nights_file = quality_dir / "data_docs_nights.json"
-        data_docs.remember_night(nights_file, run_id, dt)
+        docs_site.remember_night(nights_file, run_id, dt)
         built_at = time.time() - 1  # file times: the pages this build writes are newer
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=docs_ids)
         site = quality_dir / "data_docs"
         # Pages that fetch nothing from elsewhere, and an index listing the runs without JavaScript.
-        first = not (site / data_docs.STYLESHEET).exists()
-        data_docs.make_offline(site, since=None if first else built_at)
-        docs_index = data_docs.write_index(site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file)
+        first = not (site / docs_site.STYLESHEET).exists()
+        docs_site.make_offline(site, since=None if first else built_at)
+        docs_index = docs_site.write_index(site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file)
     except Exception:
         log.exception("building Data Docs failed")
     return rows, docs_index
@@ -475,7 +475,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _snake(name: str) -> str:
-    out = []
+    out: list[str] = []
     for ch in name:
         if ch.isupper() and out:
             out.append("_")

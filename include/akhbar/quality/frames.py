@@ -9,7 +9,9 @@ nulls so the other checks still run and fail where they should.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -273,7 +275,8 @@ def build(
     out.row_keys["volume"] = "source_id"
 
     # Child tables: their own columns plus whether each row's article exists tonight.
-    children = {
+    # name -> (table, schema, column -> how it is derived from the table's columns, None: as it is)
+    children: dict[str, tuple[pa.Table, pa.Schema, dict[str, Callable[..., Any] | None]]] = {
         "places": (places, S.ARTICLE_PLACES, {"place_id": None, "country_code": None}),
         "dates": (dates, S.ARTICLE_DATES, {"char_offset": None, "year": lambda c: pc.year(c("date"))}),
         "keywords": (keywords, S.ARTICLE_KEYWORDS, {"keyword": None, "score": None, "rank": None}),

@@ -24,6 +24,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypedDict
 from xml.sax.saxutils import escape
 
 RUN_DATE = "2026-11-28"
@@ -523,7 +524,33 @@ TZ = {"tunis-akhbar": ZoneInfo("Africa/Tunis"), "courrier-maghreb": ZoneInfo("Eu
       "mashriq-wire": ZoneInfo("Africa/Cairo"), "levant-english": ZoneInfo("Asia/Beirut"),
       "web-archive": dt.UTC, "morocco-press": ZoneInfo("Africa/Casablanca")}
 
-SITE = {
+class Site(TypedDict):
+    """How a sample site's pages look: its name, languages and the boilerplate around articles."""
+
+    host: str
+    name: str
+    lang: str
+    dir: str
+    nav: list[str]
+    share: str
+    footer: str
+    links: str
+    popular: str
+    cats: dict[str, str]  # topic -> the site's category name
+
+
+class PageOptions(TypedDict, total=False):
+    """What is special about one sample page (all optional)."""
+
+    meta: bool  # False: no metadata, the date only in the visible text
+    charset: str
+    empty_body: bool
+    visible_date: str
+    no_pubdate: bool  # the feed item has no date
+    missing: bool  # the feed links to a page that is not written
+
+
+SITE: dict[str, Site] = {
     "tunis-akhbar": {"host": "https://tunis-akhbar.example", "name": "تونس أخبار", "lang": "ar", "dir": "rtl",
                      "nav": ["الرئيسية", "وطنية", "جهات", "اقتصاد", "رياضة", "ثقافة", "طقس"],
                      "share": "شارك المقال: فيسبوك | تويتر | واتساب | نسخ الرابط",
@@ -552,7 +579,7 @@ POPULAR = {
 
 def page_html(site_id: str, a: Article, url: str | None, *, meta: bool = True, charset: str = "utf-8",
               empty_body: bool = False, visible_date: str | None = None, lang: str | None = None,
-              site: dict | None = None) -> bytes:
+              site: Site | None = None) -> bytes:
     s = site or SITE[site_id]
     lang = lang or a.lang
     direction = "rtl" if lang == "ar" else "ltr"
@@ -595,7 +622,7 @@ def rfc822(d: dt.datetime) -> str:
 class Expect:
     """Collects the expected outcome of every record."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.records: list[dict] = []
         self.skipped: list[dict] = []
         self.texts: dict[str, str] = {}  # locator -> article text as written (for similarity checks, not shipped)
@@ -694,7 +721,7 @@ def build() -> tuple[dict[str, bytes], dict]:
     # ---- (1) tunis-akhbar: RSS 2.0, relative links to pages next to the feed -------------------
     sid, tz = "tunis-akhbar", TZ["tunis-akhbar"]
     host = SITE[sid]["host"]
-    items = []  # (article, slug, options)
+    items: list[tuple[Article, str, PageOptions]] = []  # (article, slug, options)
     plan = [(n28, "works", "صفاقس"), (n28, "weather", "سوسة"), (n28, "sport", "تونس"), (n28, "economy", "نابل"),
             (n28, "transport", "تونس"), (n28, "culture", "المنستير"),
             (n27, "weather", "بنزرت"), (n27, "sport", "سوسة"), (n27, "works", "قابس"), (n27, "economy", "صفاقس"),
@@ -750,8 +777,9 @@ def build() -> tuple[dict[str, bytes], dict]:
                    note="page with navigation, share buttons and footer only: nothing left after cleaning",
                    **common)
         else:
-            checks = {"published_date": a.night, "published_local": a.published.isoformat(), "category": TOPIC_CATEGORY[a.topic],
-                      "canonical_url": url, "date_mentions_include": sorted(set(a.mentions))}
+            checks: dict[str, Any] = {"published_date": a.night, "published_local": a.published.isoformat(),
+                                      "category": TOPIC_CATEGORY[a.topic], "canonical_url": url,
+                                      "date_mentions_include": sorted(set(a.mentions))}
             if not opt.get("meta", True):
                 checks.pop("canonical_url")
                 checks["date_source"] = ["text"]
@@ -827,10 +855,10 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
 
     # ---- (3) mashriq-wire: JSON lines, one file per night ----------------------------------------
     sid, tz = "mashriq-wire", TZ["mashriq-wire"]
-    rows: dict[str, list] = {n26: [], n27: [], n28: []}
+    rows: dict[str, list[str]] = {n26: [], n27: [], n28: []}
 
     def row(a: Article, outlet: str, *, pub: str | None = None, content: str | None = None, lang: str = "ar",
-            doc_id: str | None = None, link: str | None = None):
+            doc_id: str | None = None, link: str | None = None) -> tuple[dict[str, Any], str]:
         night_rows = rows[a.night]
         doc_id = doc_id or f"mw-{a.night.replace('-', '')}-{len(night_rows) + 1:03d}"
         link = link or f"https://{outlet}.example/news/{doc_id}"
@@ -845,7 +873,8 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
         return c.article(key, night, lang, topic, country=country, city=city, months=months if lang == "ar" else None,
                          indic=indic, hour=hour, tz=tz, extra=extra, n_topic=n_topic)
 
-    def ok(rec, loc, a, checks=None, lang="ar"):
+    def ok(rec: dict[str, Any], loc: str, a: Article, checks: dict[str, Any] | None = None, lang: str = "ar"
+           ) -> None:
         base = {"published_date": a.night, "date_mentions_include": sorted(set(a.mentions))}
         base.update(checks or {})
         ex.add(a.night, sid, loc, "article", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang=lang,
@@ -962,8 +991,8 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
 
     sid, tz = "web-archive", dt.UTC
     n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
-    ar_site = {**SITE["tunis-akhbar"], "name": "وهران نيوز", "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة."}
-    en_site = {**SITE["web-archive"], "name": "City Ledger"}
+    ar_site: Site = {**SITE["tunis-akhbar"], "name": "وهران نيوز", "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة."}
+    en_site: Site = {**SITE["web-archive"], "name": "City Ledger"}
     w1 = c.article("w1", n28, "en", "economy", city="London", hour=9, tz=tz)
     w2 = c.article("w2", n28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers"))
     w3 = Article("w3", n28, "en", shared_art.topic, shared_art.title,
@@ -974,7 +1003,8 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
                  dt.datetime(2026, 11, 28, 12, 0, tzinfo=tz), "Valencia")
     w5 = c.article("w5", n27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers"))
     w6 = c.article("w6", n26, "en", "weather", city="Bristol", hour=7, tz=tz)
-    plan = {
+    # night -> (url, article, site, outcome, unused): "IMAGE" is a non-HTML capture without an article
+    plan: dict[str, list[tuple[str, Article | None, Site | None, str | None, None]]] = {
         n28: [("https://city-ledger.example/business/2026/11/28/regional-exports", w1, en_site, "article", None),
               ("https://wahran-news.example/2026/11/28/transport", w2, ar_site, "article", None),
               ("IMAGE", None, None, None, None),
@@ -1001,7 +1031,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
         writer.write_record(writer.create_warc_record("", "warcinfo", payload=io.BytesIO(info), length=len(info),
                                                       warc_content_type="application/warc-fields",
                                                       warc_headers_dict=hdr("warcinfo", base)))
-        meta = []  # (record id, url, article, outcome)
+        meta: list[tuple[str, str, Article | None, str]] = []  # (record id, url, article, outcome)
         for i, (url, a, site, outcome, _) in enumerate(entries):
             at = base + dt.timedelta(minutes=5 * (i + 1))
             if url == "IMAGE":
@@ -1021,6 +1051,7 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
                 writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(req), length=len(req),
                                                               warc_headers_dict=rid))
                 meta.append((rid["WARC-Record-ID"], url, None, "skipped-request"))
+            assert a is not None and site is not None and outcome is not None  # all but the image have them
             lang = a.lang
             body = page_html("web-archive", a, url, lang=lang, site=site,
                              visible_date=a.published.strftime("%d/%m/%Y %H:%M"))
@@ -1039,13 +1070,14 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
         it = ArchiveIterator(io.BytesIO(data))
         for record in it:
             offsets[record.rec_headers.get_header("WARC-Record-ID")] = it.get_record_offset()
-        for rid, url, a, outcome in meta:
-            loc = f"{name}#{offsets[rid]}"
+        for record_id, url, a, outcome in meta:
+            loc = f"{name}#{offsets[record_id]}"
             if outcome.startswith("skipped"):
-                ex.skipped.append({"night": night, "source_id": sid, "locator": loc, "id": rid, "url": url,
+                ex.skipped.append({"night": night, "source_id": sid, "locator": loc, "id": record_id, "url": url,
                                    "why": "request record" if outcome == "skipped-request" else "non-HTML response (image/png)"})
                 continue
-            common = dict(id=rid, url=url, title=a.title, lang=a.lang)
+            assert a is not None  # only skipped records have no article
+            common = dict(id=record_id, url=url, title=a.title, lang=a.lang)
             if outcome == "article":
                 ex.add(night, sid, loc, "article", text=a.text, checks={"published_date": night, "date_source": ["metadata"],
                                                             "canonical_url": url,
@@ -1062,7 +1094,8 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
 def _build_trec(c: Composer, files, ex: Expect) -> None:
     sid, tz = "morocco-press", TZ["morocco-press"]
     n28, n27 = "2026-11-28", "2026-11-27"
-    plan = {n28: [("culture", "الرباط", ["وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
+    # night -> (topic, city, extra paragraphs, ISO dates they mention)
+    plan: dict[str, list[tuple[str, str, list[str] | None, list[str]]]] = {n28: [("culture", "الرباط", ["وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
                                           "في ساحة المدينة العتيقة.",
                                           "وستنظم ورشات الخط العربي طيلة شهري غشت وشتنبر من السنة المقبلة."],
                    ["2019-07-14"]),

@@ -18,23 +18,25 @@ from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 
+from akhbar.config import Source
 from akhbar.sources.context import Context
 from akhbar.sources.dumps import fetch_csv, fetch_jsonl, fetch_parquet
 from akhbar.sources.http import HttpClient, Response
 from akhbar.sources.pages import fetch_pages
-from akhbar.sources.records import BATCH_RECORDS, FetchCounts, RecordFactory, batches
+from akhbar.sources.records import BATCH_RECORDS, FetchCounts, RecordFactory, Row, batches
 from akhbar.sources.rss import fetch_rss
 from akhbar.sources.safety import Refused, check_source_id
 from akhbar.sources.sitemap import fetch_sitemap
 from akhbar.sources.state import FetchState
 from akhbar.sources.trec import fetch_text, fetch_trec
 from akhbar.sources.warc import fetch_warc
+from akhbar.stats import StageCounts
 
 __all__ = ["KINDS", "FetchCounts", "HttpClient", "Refused", "Response", "fetch_source"]
 
 log = logging.getLogger(__name__)
 
-KINDS: dict[str, Callable[[Context], Iterator[dict]]] = {
+KINDS: dict[str, Callable[[Context], Iterator[Row]]] = {
     "rss": fetch_rss,
     "sitemap": fetch_sitemap,
     "pages": fetch_pages,
@@ -53,12 +55,12 @@ TRACKED_IDS = {"rss", "sitemap", "pages", "trec", "text"}
 
 
 def fetch_source(
-    source,
+    source: Source,
     *,
     dt: _dt.date,
     state_dir: pathlib.Path | None = None,
     client: HttpClient | None = None,
-    counts=None,
+    counts: StageCounts | None = None,
     batch_size: int = BATCH_RECORDS,
 ) -> Iterator[pa.RecordBatch]:
     """Yield RAW_RECORD batches (about ``batch_size`` records each) for one source.
@@ -103,7 +105,7 @@ def fetch_source(
                  fetch_counts.as_extra())
 
 
-def _add_figures(counts, fetch_counts: FetchCounts) -> None:
+def _add_figures(counts: StageCounts, fetch_counts: FetchCounts) -> None:
     """Add one fetch's figures to a StageCounts (numbers summed, counts by cause merged)."""
     counts.records_out += fetch_counts.records
     counts.rejected += sum(fetch_counts.errors.values())

@@ -15,12 +15,15 @@ import math
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpcore
 import httpx
 
 from akhbar.sources.records import utcnow
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 
 @dataclass
@@ -36,6 +39,8 @@ class Response:
     fetched_at: Any = None
     not_modified: bool = False
     attempts: int = 0
+    # The open, unread body of a streamed exchange (HttpClient.open_stream); never a record's body.
+    stream: httpx.Response | None = field(default=None, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -111,7 +116,7 @@ class BodyDecoder:
             self._too_large()
         return out
 
-    def _too_large(self):
+    def _too_large(self) -> NoReturn:
         detail = f"body larger than max_bytes={self.limit}"
         if self._d is not None:
             detail += f" after decompression ({self.raw_size} compressed bytes read; decompression bomb?)"
@@ -157,7 +162,7 @@ class StreamReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target) -> int:
+    def readinto(self, target: WriteableBuffer) -> int:
         # Failures surface as OSError: readers of files (WARC, gzip) expect that.
         while not self._buffer and not self._done:
             try:
@@ -174,7 +179,8 @@ class StreamReader(io.RawIOBase):
                 raise OSError(str(failure)) from failure
             except (httpx.TransportError, httpx.StreamError, httpcore.ProtocolError) as exc:
                 raise OSError(f"network_error: {type(exc).__name__}: {exc}") from exc
-        n = min(len(target), len(self._buffer))
-        target[:n] = self._buffer[:n]
+        view = memoryview(target)
+        n = min(len(view), len(self._buffer))
+        view[:n] = self._buffer[:n]
         self._buffer = self._buffer[n:]
         return n

@@ -22,16 +22,17 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar.config import Source
 from akhbar.sources.context import Context
 from akhbar.sources.files import BoundedLines, LocalFile, gzip_problem, local_files, open_input
-from akhbar.sources.records import FileLedger
+from akhbar.sources.records import FileLedger, Row
 from akhbar.sources.safety import ALLOWED_SCHEMES, Refused
 
 KEYS = ("id", "url", "title", "text", "html", "published", "author", "category", "summary", "lang")
@@ -43,14 +44,19 @@ PATTERNS = {
 PARQUET_BATCH = 500
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abAB]|\\u[dD][c-fC-F]")
 
+# One row of a dump as read (JSON object, CSV row, Parquet row): column -> value.
+DumpRow = dict[str, Any]
+# Reads one file of a dump source: its records.
+FileReader = Callable[[Context, dict[str, str], LocalFile], Iterator[Row]]
 
-def mapping_of(source) -> dict[str, str]:
+
+def mapping_of(source: Source) -> dict[str, str]:
     mapping = {key: key for key in KEYS}
     mapping.update(source.mapping or {})
     return mapping
 
 
-def _value(row: dict, column: str | None) -> Any:
+def _value(row: DumpRow, column: str | None) -> Any:
     if not column:
         return None
     value = row.get(column)
@@ -93,14 +99,15 @@ def _article_url(ctx: Context, value: str | None) -> tuple[str | None, str | Non
     return None, why
 
 
-def row_record(ctx: Context, mapping: dict, row: dict, locator: str, raw: bytes | None = None) -> dict:
+def row_record(ctx: Context, mapping: dict[str, str], row: DumpRow, locator: str, raw: bytes | None = None) -> Row:
     """One RAW_RECORD row from one dump row."""
-    html = _value(row, mapping.get("html"))
-    text = _value(row, mapping.get("text"))
+    # As text here: a value with no text in it (an empty list) is no html or text, not a crash.
+    html = _as_text(_value(row, mapping.get("html")))
+    text = _as_text(_value(row, mapping.get("text")))
     dump_id = _as_text(_value(row, mapping.get("id")))
     url, url_dropped = _article_url(ctx, _as_text(_value(row, mapping.get("url"))))
     container = {k: v for k, v in (("id", dump_id), ("url_dropped", url_dropped)) if v is not None}
-    fields = {
+    fields: dict[str, Any] = {
         "url": url,
         "meta_title": _as_text(_value(row, mapping.get("title"))),
         "meta_summary": _as_text(_value(row, mapping.get("summary"))),
@@ -111,9 +118,9 @@ def row_record(ctx: Context, mapping: dict, row: dict, locator: str, raw: bytes 
     }
     lang = _as_text(_value(row, mapping.get("lang")))
     if html is not None:
-        body, content_type = _as_text(html).encode("utf-8", "surrogatepass"), "text/html"  # type: ignore[union-attr]
+        body, content_type = html.encode("utf-8", "surrogatepass"), "text/html"
     elif text is not None:
-        body, content_type = _as_text(text).encode("utf-8", "surrogatepass"), "text/plain"  # type: ignore[union-attr]
+        body, content_type = text.encode("utf-8", "surrogatepass"), "text/plain"
     else:
         if raw is None:
             raw = json.dumps(row, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
@@ -141,7 +148,7 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def _parse_line(line: bytes) -> tuple[dict | None, tuple[str, str] | None]:
+def _parse_line(line: bytes) -> tuple[DumpRow | None, tuple[str, str] | None]:
     """(object, None) or (None, (code, detail)) for one JSON line."""
     try:
         row = json.loads(line.strip().decode("utf-8-sig"))
@@ -158,30 +165,31 @@ def _parse_line(line: bytes) -> tuple[dict | None, tuple[str, str] | None]:
     return row, None
 
 
-def _line_record(ctx: Context, mapping: dict, line: bytes, locator: str) -> dict:
+def _line_record(ctx: Context, mapping: dict[str, str], line: bytes, locator: str) -> Row:
     row, problem = _parse_line(line)
     if problem is not None:
         return ctx.factory.error(locator, problem[0], problem[1], body=line)
+    assert row is not None  # _parse_line gives an object or a problem
     try:
-        return row_record(ctx, mapping, row, locator, raw=line)  # type: ignore[arg-type]
+        return row_record(ctx, mapping, row, locator, raw=line)
     except (RecursionError, ValueError, TypeError) as exc:
         return ctx.factory.error(locator, "bad_row", f"{type(exc).__name__}: {str(exc)[:300]}", body=line)
 
 
 def _stop_record(ctx: Context, file: LocalFile, unit: str, lineno: int, code: str, detail: str,
-                 body: bytes | None) -> dict:
+                 body: bytes | None) -> Row:
     return ctx.factory.error(f"{file.name}:{lineno}", code, f"{file.name}: {detail}; the rest of the {unit}s "
                              "was not read", body=body)
 
 
-def _tail_record(ctx: Context, file: LocalFile, reader, lineno: int) -> Iterator[dict]:
+def _tail_record(ctx: Context, file: LocalFile, reader: BinaryIO, lineno: int) -> Iterator[Row]:
     problem = gzip_problem(reader)
     if problem is not None:
         code, detail, tail = problem
         yield ctx.factory.error(f"{file.name}:{lineno + 1}", code, f"{file.name}: {detail}", body=tail)
 
 
-def _jsonl_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:
+def _jsonl_file(ctx: Context, mapping: dict[str, str], file: LocalFile) -> Iterator[Row]:
     settings, ledger = ctx.settings, ctx.counts.ledger(file.name)
     lineno = 0
     with open_input(file.path, settings.max_decompressed_bytes) as reader:
@@ -212,20 +220,22 @@ def _jsonl_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:
         yield from _tail_record(ctx, file, reader, lineno)
 
 
-def _book(ledger: FileLedger, row: dict, size: int) -> None:
+def _book(ledger: FileLedger, row: Row, size: int) -> None:
     if row.get("error"):
         ledger.quarantined += size
     else:
         ledger.records += size
 
 
-def fetch_jsonl(ctx: Context) -> Iterator[dict]:
+def fetch_jsonl(ctx: Context) -> Iterator[Row]:
     yield from _each_file(ctx, _jsonl_file)
 
 
-def _each_file(ctx: Context, read) -> Iterator[dict]:
+def _each_file(ctx: Context, read: FileReader) -> Iterator[Row]:
     mapping = mapping_of(ctx.source)
-    for entry in local_files(ctx, ctx.source.path, PATTERNS[ctx.source.kind], f"{ctx.source.kind} file"):
+    path = ctx.source.path
+    assert path is not None  # fetch_source refuses a dump source without one
+    for entry in local_files(ctx, path, PATTERNS[ctx.source.kind], f"{ctx.source.kind} file"):
         if isinstance(entry, dict):
             yield entry
             continue
@@ -241,7 +251,7 @@ def _each_file(ctx: Context, read) -> Iterator[dict]:
 class _Lines:
     """The text lines given to the CSV parser, remembered until the row they make is taken."""
 
-    def __init__(self, text: io.TextIOBase):
+    def __init__(self, text: io.TextIOWrapper):
         self.text = text
         self.pending: list[str] = []
         self.count = 0
@@ -259,7 +269,7 @@ class _Lines:
         return raw
 
 
-def _csv_row(ctx: Context, mapping: dict, header: list[str], values: list[str], raw: bytes, locator: str) -> dict:
+def _csv_row(ctx: Context, mapping: dict[str, str], header: list[str], values: list[str], raw: bytes, locator: str) -> Row:
     if any("\udc80" <= ch <= "\udcff" for value in values for ch in value):
         return ctx.factory.error(locator, "bad_encoding", "row holds bytes that are not UTF-8", body=raw)
     row: dict[str, Any] = dict(zip(header, values))
@@ -271,7 +281,7 @@ def _csv_row(ctx: Context, mapping: dict, header: list[str], values: list[str], 
         return ctx.factory.error(locator, "bad_row", f"{type(exc).__name__}: {str(exc)[:300]}", body=raw)
 
 
-def _csv_rows(ctx: Context, mapping: dict, file: LocalFile, lines: _Lines, ledger: FileLedger) -> Iterator[dict]:
+def _csv_rows(ctx: Context, mapping: dict[str, str], file: LocalFile, lines: _Lines, ledger: FileLedger) -> Iterator[Row]:
     delimiter = "\t" if ".tsv" in file.path.name else ","
     reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
@@ -313,7 +323,7 @@ def _csv_rows(ctx: Context, mapping: dict, file: LocalFile, lines: _Lines, ledge
 
 
 def _unusable_file(ctx: Context, file: LocalFile, lines: _Lines, ledger: FileLedger, head: bytes, code: str,
-                   detail: str) -> dict:
+                   detail: str) -> Row:
     """The whole file as one error record (its first max_bytes; every byte counted)."""
     kept = bytearray(head)
     size = len(head)
@@ -326,7 +336,7 @@ def _unusable_file(ctx: Context, file: LocalFile, lines: _Lines, ledger: FileLed
     return ctx.factory.error(f"{file.name}:1", code, detail, body=bytes(kept))
 
 
-def _csv_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:
+def _csv_file(ctx: Context, mapping: dict[str, str], file: LocalFile) -> Iterator[Row]:
     ledger = ctx.counts.ledger(file.name)
     with open_input(file.path, ctx.settings.max_decompressed_bytes) as reader:
         lines = _Lines(io.TextIOWrapper(reader, encoding="utf-8", errors="surrogateescape", newline=""))
@@ -338,7 +348,7 @@ def _csv_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:
         yield from _tail_record(ctx, file, reader, lines.count)
 
 
-def fetch_csv(ctx: Context) -> Iterator[dict]:
+def fetch_csv(ctx: Context) -> Iterator[Row]:
     csv.field_size_limit(max(ctx.settings.max_bytes, 131072))
     yield from _each_file(ctx, _csv_file)
 
@@ -346,7 +356,7 @@ def fetch_csv(ctx: Context) -> Iterator[dict]:
 # --------------------------------------------------------------------------- Parquet
 
 
-def _parquet_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict]:
+def _parquet_file(ctx: Context, mapping: dict[str, str], file: LocalFile) -> Iterator[Row]:
     name = file.name
     try:
         parquet = pq.ParquetFile(file.path)
@@ -372,5 +382,5 @@ def _parquet_file(ctx: Context, mapping: dict, file: LocalFile) -> Iterator[dict
         yield ctx.factory.error(f"{name}#{index}", "malformed_parquet", f"{name}: {exc}")
 
 
-def fetch_parquet(ctx: Context) -> Iterator[dict]:
+def fetch_parquet(ctx: Context) -> Iterator[Row]:
     yield from _each_file(ctx, _parquet_file)

@@ -19,11 +19,14 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
+from akhbar.sources.records import Row
 from akhbar.sources.safety import Refused
 
 if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
     from akhbar.sources.context import Context
 
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.")  # a whole-night export, not a timestamped file
@@ -113,7 +116,7 @@ def display_name(path: Path, source_path: Path | None) -> str:
     return path.name
 
 
-def local_files(ctx: Context, root: Path, patterns: tuple[str, ...], what: str) -> Iterator[LocalFile | dict]:
+def local_files(ctx: Context, root: Path, patterns: tuple[str, ...], what: str) -> Iterator[LocalFile | Row]:
     """The source's files for this night (dated exports of other nights counted as skipped),
     and an error record for each symbolic link met and for a source with no file at all.
     Dated exports with none for this night are not an error: nothing was published."""
@@ -165,7 +168,7 @@ class DecompressedStream(io.RawIOBase):
     the compressed offset of the member holding an inflated offset (WARC locators).
     """
 
-    def __init__(self, fh, cap: int, *, tail_limit: int = 1 << 20):
+    def __init__(self, fh: BinaryIO, cap: int, *, tail_limit: int = 1 << 20):
         self._fh = fh
         self.cap = cap
         self.tail_limit = tail_limit
@@ -198,9 +201,10 @@ class DecompressedStream(io.RawIOBase):
         start, compressed = self._members[0]
         return compressed, offset - start
 
-    def readinto(self, target) -> int:
+    def readinto(self, target: WriteableBuffer) -> int:
+        view = memoryview(target)
         while not self._done:
-            room = min(len(target), READ_CHUNK)
+            room = min(len(view), READ_CHUNK)
             if not self._pending:
                 self._pending = self._read(READ_CHUNK)
                 if not self._pending:
@@ -221,7 +225,7 @@ class DecompressedStream(io.RawIOBase):
             if self._d.eof:
                 self._next_member()
             if out:
-                target[: len(out)] = out
+                view[: len(out)] = out
                 return len(out)
         return 0
 
@@ -265,12 +269,12 @@ def open_input(path: Path, cap: int) -> io.BufferedReader:
     fh = open(path, "rb")  # noqa: SIM115 - returned open, closed by the caller's with-block
     if fh.read(2) != GZIP_MAGIC:
         fh.seek(0)
-        return fh  # type: ignore[return-value]
+        return fh
     fh.seek(0)
     return io.BufferedReader(DecompressedStream(fh, cap), buffer_size=READ_CHUNK)
 
 
-def gzip_problem(reader) -> tuple[str, str, bytes] | None:
+def gzip_problem(reader: BinaryIO) -> tuple[str, str, bytes] | None:
     """(code, detail, undecodable compressed bytes) of a reader made by :func:`open_input`."""
     raw = getattr(reader, "raw", None)
     if isinstance(raw, DecompressedStream) and raw.problem is not None:
@@ -282,7 +286,7 @@ class Line(NamedTuple):
     data: bytes  # the line (cut to the limit when too long); b"" for a run of empty lines
     too_long: bool
     size: int  # bytes of the stream it covers
-    count: int = 1  # lines it covers (more than one only for a run of empty lines)
+    lines: int = 1  # lines it covers (more than one only for a run of empty lines)
 
 
 _EMPTY_LINES = re.compile(rb"\n+")

@@ -28,7 +28,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -55,8 +55,20 @@ CHUNK = 64 * 1024
 STREAM_LIMIT = 1 << 62  # streamed downloads have no size cap, only a deadline
 
 
+# How the body of a successful answer is read (HttpClient._read_body with a limit); None streams it.
+BodyReader = Callable[[httpx.Response], bytes]
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
+
+
+def _close_stream(response: Response) -> None:
+    """Close the unread body of a streamed exchange whose answer is not the one kept (an error, a
+    redirect hop, a retried answer); a no-op for answers whose body was read."""
+    if response.stream is not None:
+        response.stream.close()
+        response.stream = None
 
 
 class HttpClient:
@@ -78,7 +90,7 @@ class HttpClient:
         self.rng = rng
         self.requests = 0  # HTTP requests sent, robots.txt included
         self.waits: list[tuple[str, float]] = []  # (why, seconds) of every backoff wait
-        self.stats: Counter = Counter()
+        self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self._agent = product_token(self.settings.user_agent)
         self._limits = HostLimits(self.settings.rate_per_second, self.settings.concurrency, sleep)
@@ -107,7 +119,7 @@ class HttpClient:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _count(self, what: str, n: int = 1) -> None:
@@ -151,7 +163,7 @@ class HttpClient:
         workers = self.settings.concurrency
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="akhbar-fetch")
-        window: deque = deque()
+        window: deque[Future[Response]] = deque()
         for url, headers in requests:
             window.append(self._executor.submit(self.get, url, headers=headers, max_bytes=max_bytes))
             if len(window) >= 2 * workers:
@@ -160,7 +172,7 @@ class HttpClient:
             yield window.popleft().result()
 
     @contextmanager
-    def open_stream(self, url: str) -> Iterator[tuple[Response, io.BufferedReader | None]]:
+    def open_stream(self, url: str) -> Iterator[tuple[Response, io.BufferedReader[StreamReader] | None]]:
         """Stream a large body (a WARC, a dump): no max_bytes cap, same safety and politeness,
         and the same whole-response deadline (``max_response_seconds``).
 
@@ -176,7 +188,8 @@ class HttpClient:
         except Refused as refused:
             yield Response(url=url, error=f"{refused.code}: {refused.detail}", fetched_at=utcnow()), None
             return
-        raw: httpx.Response = response.body  # type: ignore[assignment]
+        raw = response.stream
+        assert raw is not None  # an exchange without read_body keeps the answer open there
         try:
             try:
                 decoder = BodyDecoder(raw.headers.get("content-encoding"), limit=STREAM_LIMIT)
@@ -227,11 +240,18 @@ class HttpClient:
         return rules
 
     # -- internals -----------------------------------------------------------------
-    def _exchange(self, url: str, extra_headers: Mapping[str, str] | None, read_body, *, robots: bool = True):
+    def _exchange(
+        self,
+        url: str,
+        extra_headers: Mapping[str, str] | None,
+        read_body: BodyReader | None,
+        *,
+        robots: bool = True,
+    ) -> tuple[Response, str, int]:
         """Follow redirects (checking each hop), retry 429/5xx/timeouts; return the final response.
 
         With ``read_body`` the body is read (inside the retry loop) and a complete Response
-        is returned; without it the open httpx response is returned in ``Response.body``.
+        is returned; without it the open httpx response is returned in ``Response.stream``.
         """
         current = check_url(url)
         seen = {current}
@@ -248,7 +268,7 @@ class HttpClient:
             response, attempts = self._with_retries(current, headers, read_body)
             attempts_total += attempts
             if response.status in REDIRECT_STATUSES:
-                current = self._redirect_target(current, response, seen, read_body)
+                current = self._redirect_target(current, response, seen)
                 hops += 1
                 if hops > self.settings.max_redirects:
                     raise FetchFailure(
@@ -262,18 +282,15 @@ class HttpClient:
                 response.not_modified = True
                 return response, current, attempts_total
             if response.status is not None and response.status >= 400:
-                if read_body is None:
-                    response.body.close()  # type: ignore[union-attr]
-                    response.body = None
+                _close_stream(response)
                 raise FetchFailure(f"http_{response.status}", f"HTTP {response.status} for {current}",
                                    response=response)
             return response, current, attempts_total
 
     @staticmethod
-    def _redirect_target(current: str, response: Response, seen: set[str], read_body) -> str:
+    def _redirect_target(current: str, response: Response, seen: set[str]) -> str:
         location = response.header("location")
-        if read_body is None:
-            response.body.close()  # type: ignore[union-attr]
+        _close_stream(response)
         if not location:
             raise FetchFailure("bad_redirect", f"HTTP {response.status} without Location at {current}",
                                response=response)
@@ -286,7 +303,9 @@ class HttpClient:
             raise FetchFailure("redirect_loop", f"{current} redirects back to {target}", response=response)
         return target
 
-    def _with_retries(self, url: str, headers: Mapping[str, str], read_body) -> tuple[Response, int]:
+    def _with_retries(
+        self, url: str, headers: Mapping[str, str], read_body: BodyReader | None
+    ) -> tuple[Response, int]:
         """One hop, retried; its final outcome is recorded for the host's circuit breaker."""
         host = _host(url)
         try:
@@ -301,7 +320,9 @@ class HttpClient:
         if self._breaker.record(host, code if code in HOST_FAILURES else None):
             self._count("hosts_given_up")
 
-    def _attempts(self, url: str, host: str, headers: Mapping[str, str], read_body) -> tuple[Response, int]:
+    def _attempts(
+        self, url: str, host: str, headers: Mapping[str, str], read_body: BodyReader | None
+    ) -> tuple[Response, int]:
         attempt = 0
         while True:
             attempt += 1
@@ -326,9 +347,7 @@ class HttpClient:
                         self._count("hosts_given_up")
                     return response, attempt
                 delay = self._backoff(attempt, told)
-                if read_body is None:
-                    response.body.close()  # type: ignore[union-attr]
-                    response.body = None
+                _close_stream(response)
             else:
                 assert failure is not None
                 if not failure.retryable or attempt > self.settings.max_retries:
@@ -342,10 +361,10 @@ class HttpClient:
         cap = self.settings.max_retry_after
         if told is not None:
             return min(told, cap)
-        base = self.settings.backoff_base * (2 ** (attempt - 1))
+        base = self.settings.backoff_base * (2.0 ** (attempt - 1))
         return min(cap, base * (0.5 + self.rng()))  # jitter: 50%..150% of the exponential step
 
-    def _send_once(self, url: str, headers: Mapping[str, str], read_body) -> Response:
+    def _send_once(self, url: str, headers: Mapping[str, str], read_body: BodyReader | None) -> Response:
         fetched_at = utcnow()
         self.requests += 1
         try:
@@ -363,7 +382,7 @@ class HttpClient:
             url=url, status=raw.status_code, headers=list(raw.headers.multi_items()), fetched_at=fetched_at
         )
         if read_body is None:
-            response.body = raw  # type: ignore[assignment]
+            response.stream = raw
             return response
         try:
             response.body = self._body_of(raw, response, read_body)
@@ -371,7 +390,7 @@ class HttpClient:
             raw.close()
         return response
 
-    def _body_of(self, raw: httpx.Response, response: Response, read_body) -> bytes | None:
+    def _body_of(self, raw: httpx.Response, response: Response, read_body: BodyReader) -> bytes | None:
         if raw.status_code in REDIRECT_STATUSES or raw.status_code == 304:
             return None
         if raw.status_code in RETRY_STATUSES or raw.status_code >= 400:
@@ -407,11 +426,12 @@ class HttpClient:
             failure.partial = b"".join(parts)[:limit]  # what was received is kept for the quarantine
             raise
         except httpx.TimeoutException as exc:
-            failure = FetchFailure("timeout", f"read timeout while receiving the body of {raw.url}", retryable=True)
-            failure.partial = b"".join(parts)
-            raise failure from exc
+            timeout = FetchFailure("timeout", f"read timeout while receiving the body of {raw.url}",
+                                   retryable=True)
+            timeout.partial = b"".join(parts)
+            raise timeout from exc
         except (httpx.TransportError, httpcore.ProtocolError) as exc:
-            failure = FetchFailure("truncated_body", f"{type(exc).__name__}: {exc}", retryable=True)
-            failure.partial = b"".join(parts)
-            raise failure from exc
+            cut = FetchFailure("truncated_body", f"{type(exc).__name__}: {exc}", retryable=True)
+            cut.partial = b"".join(parts)
+            raise cut from exc
         return b"".join(parts)

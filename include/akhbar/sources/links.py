@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from akhbar.hashing import sha256_hex
 from akhbar.sources.bodies import Response
 from akhbar.sources.context import Context
 from akhbar.sources.files import read_local
-from akhbar.sources.records import headers_json, utcnow
+from akhbar.sources.records import Row, headers_json, utcnow
 from akhbar.sources.safety import ALLOWED_SCHEMES, Refused, check_url, safe_local_path
 
 META_KEYS = ("title", "summary", "published", "author", "category")
@@ -40,7 +40,7 @@ class Item:
     """
 
     link: Any
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
     raw: bytes | None = None
     problem: tuple[str, str] | None = None
 
@@ -69,18 +69,18 @@ def raw_elements(body: bytes, tag: str, expected: int) -> list[bytes | None]:
     differs from the ``expected`` number of items, None each (the caller says what it read)."""
     pattern = re.compile(rb"<(?:[\w.-]+:)?" + tag.encode() + rb"\b[^>]*(?<!/)>.*?</(?:[\w.-]+:)?" + tag.encode()
                          + rb"\s*>", re.DOTALL | re.IGNORECASE)
-    found = [m.group(0) for m in pattern.finditer(body)]
+    found: list[bytes | None] = [m.group(0) for m in pattern.finditer(body)]
     return found if len(found) == expected else [None] * expected
 
 
 def load_container(ctx: Context, *, locator_url: str | None = None, fallback_body: bytes | None = None
-                   ) -> Iterator[dict]:
+                   ) -> Generator[Row, None, Container | None]:
     """Fetch the source's container (``url`` or ``path``). Generator: yields error rows,
     returns a :class:`Container` or None (nothing to do). ``fallback_body``: the bytes of the
     entry that named the container, kept when nothing was received."""
     source = ctx.source
-    if source.url or locator_url:
-        url = locator_url or source.url
+    url = locator_url or source.url
+    if url:
         # The container (feed, sitemap) is always read whole: which of its items are new is
         # decided per item, so nights processed in any order each find their own items.
         response = ctx.http().get(url)
@@ -89,7 +89,8 @@ def load_container(ctx: Context, *, locator_url: str | None = None, fallback_bod
             return None
         return Container(response.body or b"", url, base_url=response.final_url or url, response=response,
                          state_key=url)
-    path: Path = source.path  # type: ignore[assignment]
+    path = source.path
+    assert path is not None  # fetch_source refuses a source without url, urls or path
     locator = path.name
     try:
         body, too_big = read_local(path, ctx.settings.max_bytes)
@@ -116,7 +117,7 @@ def remember_container(ctx: Context, container: Container) -> None:
     )
 
 
-def container_error(ctx: Context, container: Container, code: str, detail: str) -> dict:
+def container_error(ctx: Context, container: Container, code: str, detail: str) -> Row:
     """The container itself as an error record, with its bytes and HTTP context."""
     response = container.response
     return ctx.factory.error(
@@ -133,7 +134,7 @@ def container_error(ctx: Context, container: Container, code: str, detail: str) 
 
 
 def http_error_row(ctx: Context, locator: str, response: Response, *, fallback_body: bytes | None = None,
-                   **meta) -> dict:
+                   **meta: Any) -> Row:
     """The error record of a failed GET: what the server sent, or (nothing received) ``fallback_body``."""
     code, _, detail = (response.error or "error: unknown").partition(": ")
     return ctx.factory.error(
@@ -151,7 +152,7 @@ def http_error_row(ctx: Context, locator: str, response: Response, *, fallback_b
     )
 
 
-def meta_fields(meta: dict) -> dict:
+def meta_fields(meta: dict[str, Any]) -> dict[str, Any]:
     return {f"meta_{k}": meta.get(k) for k in META_KEYS if meta.get(k) not in (None, "")}
 
 
@@ -196,13 +197,13 @@ def _item_bytes(item: Item) -> bytes:
     return json.dumps(announced, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
 
 
-def _bad_item(ctx: Context, container: Container, item: Item, code: str, detail: str) -> dict:
+def _bad_item(ctx: Context, container: Container, item: Item, code: str, detail: str) -> Row:
     link = _link_text(item.link)
     return ctx.factory.error(_item_locator(container, code, link), code, detail, body=_item_bytes(item),
                              url=link if isinstance(item.link, str) and link else None, **meta_fields(item.meta))
 
 
-def _take(ctx: Context, container: Container, item: Item) -> Target | dict | None:
+def _take(ctx: Context, container: Container, item: Item) -> Target | Row | None:
     """Where to fetch an item, an error row for a bad one, or None (skipped, counted by cause)."""
     key = _link_text(item.link).strip()
     if key and key in ctx.seen_links:  # items without a link are each their own (error) record
@@ -227,14 +228,14 @@ def _take(ctx: Context, container: Container, item: Item) -> Target | dict | Non
     return target
 
 
-def fetch_items(ctx: Context, container: Container, items: Iterable[Item]) -> Iterator[dict]:
+def fetch_items(ctx: Context, container: Container, items: Iterable[Item]) -> Iterator[Row]:
     """Fetch the page of every item (HTTP concurrently, local files directly), in order.
 
     One bad item is one error record: the rest of the container proceeds.
     """
     http_items: list[tuple[str, Item]] = []
 
-    def flush_http() -> Iterator[dict]:
+    def flush_http() -> Iterator[Row]:
         if not http_items:
             return
         requests = ((url, ctx.state.conditional_headers(url)) for url, _ in http_items)
@@ -262,7 +263,7 @@ def fetch_items(ctx: Context, container: Container, items: Iterable[Item]) -> It
     yield from flush_http()
 
 
-def _page_row(ctx: Context, url: str, item: Item, response: Response) -> Iterator[dict]:
+def _page_row(ctx: Context, url: str, item: Item, response: Response) -> Iterator[Row]:
     if response.not_modified:
         ctx.counts.not_modified += 1
         ctx.state.touch(url)
@@ -291,9 +292,10 @@ def _page_row(ctx: Context, url: str, item: Item, response: Response) -> Iterato
     )
 
 
-def _local_page_row(ctx: Context, container: Container, relative: str, item: Item) -> Iterator[dict]:
-    path = container.base_dir.resolve() / relative  # type: ignore[union-attr]
-    common = dict(url=_link_text(item.link), content_type=mimetypes.guess_type(path.name)[0], fetched_at=utcnow(),
+def _local_page_row(ctx: Context, container: Container, relative: str, item: Item) -> Iterator[Row]:
+    assert container.base_dir is not None  # resolve_link gives file targets only below one
+    path = container.base_dir.resolve() / relative
+    common: dict[str, Any] = dict(url=_link_text(item.link), content_type=mimetypes.guess_type(path.name)[0], fetched_at=utcnow(),
                   **meta_fields(item.meta))
     limit = ctx.settings.max_bytes
     try:

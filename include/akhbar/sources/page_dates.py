@@ -22,6 +22,8 @@ import json
 import re
 from typing import NamedTuple
 
+from akhbar.sources.records import Row
+
 _MARKED = re.compile(r"^(?P<iso>\d{4}-\d{2}-\d{2}T[0-9:.]+[+-]\d{2}:\d{2}) \(page (?P<source>[a-z_]+): (?P<raw>.*)\)$",
                      re.DOTALL)
 _RAW_MAX = 200
@@ -54,7 +56,7 @@ def read_page_date(value: str | None) -> PageDate | None:
     return PageDate(when, match.group("source"), match.group("raw"))
 
 
-def find_page_date(row: dict, *, tz: str, lang: str | None, night: _dt.date) -> PageDate | None:
+def find_page_date(row: Row, *, tz: str, lang: str | None, night: _dt.date) -> PageDate | None:
     """The publication date of a fetched page (metadata, then visible text, then URL), or None."""
     from akhbar.extraction import UnknownEncodingError, extract_html
 

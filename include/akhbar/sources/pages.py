@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from akhbar.sources.context import Context
 from akhbar.sources.files import read_local
 from akhbar.sources.links import Container, Item, fetch_items
+from akhbar.sources.records import Row
 
 
 def _listed_items(data: bytes) -> Iterator[Item]:
@@ -30,7 +31,7 @@ def _listed_items(data: bytes) -> Iterator[Item]:
         yield Item(link=link, raw=raw)
 
 
-def fetch_pages(ctx: Context) -> Iterator[dict]:
+def fetch_pages(ctx: Context) -> Iterator[Row]:
     source = ctx.source
     if source.urls:
         yield from fetch_items(ctx, Container(b"", "urls"), (Item(link=link) for link in source.urls))

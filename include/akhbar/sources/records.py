@@ -11,14 +11,18 @@ from typing import Any
 
 import pyarrow as pa
 
+from akhbar.config import Source
 from akhbar.hashing import sha256_hex, stable_id
 from akhbar.schema import RAW_RECORD
 
 BATCH_RECORDS = 500
 BATCH_BYTES = 64 * 1024 * 1024  # also cut a batch when its bodies reach this size
 
-_FIELDS = [f.name for f in RAW_RECORD]
-_TEXT_FIELDS = [f.name for f in RAW_RECORD if pa.types.is_string(f.type)]
+_FIELDS: list[str] = [f.name for f in RAW_RECORD]
+_TEXT_FIELDS: list[str] = [f.name for f in RAW_RECORD if pa.types.is_string(f.type)]
+
+# One RAW_RECORD row, field name -> value, as the readers build it before it becomes a batch.
+Row = dict[str, Any]
 
 
 def utcnow() -> _dt.datetime:
@@ -50,7 +54,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _unencodable(row: dict) -> str | None:
+def _unencodable(row: Row) -> str | None:
     """The first text field that is not valid Unicode (a lone surrogate from a JSON escape)."""
     for name in _TEXT_FIELDS:
         value = row.get(name)
@@ -90,10 +94,10 @@ class FetchCounts:
     """Figures of one fetch: what was yielded, skipped, refused and why."""
 
     records: int = 0
-    errors: Counter = field(default_factory=Counter)  # reason code -> records
-    skipped: Counter = field(default_factory=Counter)  # cause -> items not yielded (duplicate_link, max_items...)
-    notes: Counter = field(default_factory=Counter)  # records kept but changed (url_dropped, repeated_locator)
-    http: Counter = field(default_factory=Counter)  # retry_after_capped, host_given_up, robots_crawl_delay
+    errors: Counter[str] = field(default_factory=Counter)  # reason code -> records
+    skipped: Counter[str] = field(default_factory=Counter)  # cause -> items not yielded (duplicate_link, max_items...)
+    notes: Counter[str] = field(default_factory=Counter)  # records kept but changed (url_dropped, repeated_locator)
+    http: Counter[str] = field(default_factory=Counter)  # retry_after_capped, host_given_up, robots_crawl_delay
     not_modified: int = 0  # 304 answers to conditional requests
     unchanged: int = 0  # 200 answers whose body hash equals last night's
     http_requests: int = 0
@@ -102,7 +106,7 @@ class FetchCounts:
     def ledger(self, name: str) -> FileLedger:
         return self.files.setdefault(name, FileLedger())
 
-    def as_extra(self) -> dict:
+    def as_extra(self) -> dict[str, int | dict[str, int]]:
         """Flat figures for StageCounts.extra (numbers, or one level of counts by cause)."""
         return {
             "fetch_records": self.records,
@@ -130,7 +134,7 @@ class RecordFactory:
     with one id, which would fail the night's uniqueness checks.
     """
 
-    def __init__(self, source, counts: FetchCounts, *, track_ids: bool = False):
+    def __init__(self, source: Source, counts: FetchCounts, *, track_ids: bool = False):
         self.source = source
         self.counts = counts
         self.track_ids = track_ids
@@ -158,7 +162,7 @@ class RecordFactory:
         fetched_at: _dt.datetime | None = None,
         lang_hint: str | None = None,
         **fields: Any,
-    ) -> dict:
+    ) -> Row:
         locator = self._unique_locator(locator)
         row: dict[str, Any] = {
             "record_id": stable_id(self.source.id, locator),
@@ -185,10 +189,10 @@ class RecordFactory:
             self.counts.errors[row["error"].split(":", 1)[0]] += 1
         return row
 
-    def error(self, locator: str, code: str, detail: str, *, body: bytes | None = None, **fields) -> dict:
+    def error(self, locator: str, code: str, detail: str, *, body: bytes | None = None, **fields: Any) -> Row:
         return self.make(locator, body=body, error=f"{code}: {detail}", **fields)
 
-    def withdraw(self, row: dict) -> None:
+    def withdraw(self, row: Row) -> None:
         """Take back a row that was made but is not yielded (an item of another night)."""
         self.counts.records -= 1
         if row.get("error"):
@@ -205,7 +209,7 @@ def _storable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _quarantine_invalid_unicode(row: dict) -> None:
+def _quarantine_invalid_unicode(row: Row) -> None:
     """A text field Arrow cannot store (a lone surrogate) turns the row into an error row:
     the field is kept with the surrogate escaped, the body (bytes) untouched."""
     name = _unencodable(row)
@@ -219,9 +223,9 @@ def _quarantine_invalid_unicode(row: dict) -> None:
         row["error"] = f"invalid_unicode: {name} holds a lone surrogate (an unpaired \\ud800-\\udfff escape)"
 
 
-def batches(rows: Iterable[dict], *, size: int = BATCH_RECORDS, max_bytes: int = BATCH_BYTES) -> Iterator[pa.RecordBatch]:
+def batches(rows: Iterable[Row], *, size: int = BATCH_RECORDS, max_bytes: int = BATCH_BYTES) -> Iterator[pa.RecordBatch]:
     """Cut a stream of rows into RAW_RECORD batches of at most ``size`` rows (or ``max_bytes``)."""
-    pending: list[dict] = []
+    pending: list[Row] = []
     pending_bytes = 0
     for row in rows:
         pending.append(row)
@@ -235,6 +239,6 @@ def batches(rows: Iterable[dict], *, size: int = BATCH_RECORDS, max_bytes: int =
         yield to_batch(pending)
 
 
-def to_batch(rows: list[dict]) -> pa.RecordBatch:
+def to_batch(rows: list[Row]) -> pa.RecordBatch:
     columns = {name: [row.get(name) for row in rows] for name in _FIELDS}
     return pa.RecordBatch.from_pydict(columns, schema=RAW_RECORD)

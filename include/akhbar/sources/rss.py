@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from akhbar.sources.links import (
     remember_container,
 )
 from akhbar.sources.page_dates import find_page_date, mark_page_date
+from akhbar.sources.records import Row
 from akhbar.sources.safety import Refused, check_xml
 
 
@@ -35,17 +36,17 @@ def _is_json(body: bytes) -> bool:
     return head in (b"{", b"[")
 
 
-def _join(values) -> str | None:
+def _join(values: Iterable[object]) -> str | None:
     parts = [str(v).strip() for v in values if v is not None and str(v).strip()]
     return "; ".join(dict.fromkeys(parts)) or None
 
 
-def _authors(obj: dict) -> list:
+def _authors(obj: dict[str, Any]) -> list[Any]:
     found = obj.get("authors") or ([obj["author"]] if isinstance(obj.get("author"), dict) else [])
     return [a.get("name") for a in found if isinstance(a, dict)] if isinstance(found, list) else []
 
 
-def _json_item(entry: Any, feed_authors: list) -> Item:
+def _json_item(entry: Any, feed_authors: list[Any]) -> Item:
     raw = json.dumps(entry, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
     if not isinstance(entry, dict):
         return Item(link="", raw=raw, problem=("bad_item", f"a JSON Feed item is a {type(entry).__name__}, not an object"))
@@ -55,7 +56,7 @@ def _json_item(entry: Any, feed_authors: list) -> Item:
     problem = None
     if link and not isinstance(link, str):
         problem = ("bad_item", f"the item's url is a {type(link).__name__}, not a string")
-    tags = entry.get("tags") if isinstance(entry.get("tags"), list) else []
+    tags = entry["tags"] if isinstance(entry.get("tags"), list) else []
     meta = {
         "title": entry.get("title"),
         "summary": entry.get("summary"),
@@ -99,14 +100,14 @@ def _entry_link(entry: Any) -> str:
 
 def xml_feed_items(body: bytes) -> tuple[list[Item], str | None]:
     """Items of an RSS/Atom feed, and a parse problem (or None). Raises Refused for unsafe XML."""
-    problem = check_xml(body)
+    problem: Exception | str | None = check_xml(body)
     # A stream, never bytes or str: feedparser treats a string that looks like a URL or a
     # file name as something to open. No response headers: a wrong HTTP charset must not
     # override the XML declaration.
     parsed = feedparser.parse(io.BytesIO(body), resolve_relative_uris=False, sanitize_html=False)
     entries = parsed.entries
     tag = "entry" if b"<entry" in body or b":entry" in body else "item"
-    items = []
+    items: list[Item] = []
     for entry, raw in zip(entries, raw_elements(body, tag, len(entries))):
         authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
         items.append(
@@ -141,7 +142,7 @@ def _read_feed(container: Container) -> tuple[list[Item], str | None]:
 
 def _night_items(ctx: Context, items: list[Item]) -> list[Item]:
     """The items dated inside the run window, and the undated ones (their pages decide)."""
-    kept = []
+    kept: list[Item] = []
     for item in items:
         published = item.meta.get("published")
         try:
@@ -155,7 +156,7 @@ def _night_items(ctx: Context, items: list[Item]) -> list[Item]:
     return kept
 
 
-def _dated_by_its_page(ctx: Context, row: dict) -> dict | None:
+def _dated_by_its_page(ctx: Context, row: Row) -> Row | None:
     """An undated item's row, dated by its page (carried in meta_published), or None when
     the page says another night (the row is withdrawn and counted as outside the window)."""
     zone = ZoneInfo(ctx.source.timezone or "UTC")
@@ -175,7 +176,7 @@ def _dated_by_its_page(ctx: Context, row: dict) -> dict | None:
     return row
 
 
-def fetch_rss(ctx: Context) -> Iterator[dict]:
+def fetch_rss(ctx: Context) -> Iterator[Row]:
     container: Container | None = yield from load_container(ctx)
     if container is None:
         return
@@ -198,9 +199,10 @@ def fetch_rss(ctx: Context) -> Iterator[dict]:
         yield container_error(ctx, container, "malformed_xml", f"{problem} ({len(items)} items read leniently)")
     for row in fetch_items(ctx, container, _night_items(ctx, items)):
         if row.get("error") is None and not row.get("meta_published") and row.get("body"):
-            row = _dated_by_its_page(ctx, row)
-            if row is None:
+            dated = _dated_by_its_page(ctx, row)
+            if dated is None:
                 continue
+            row = dated
         yield row
     if sum(ctx.counts.errors.values()) == errors_before:
         remember_container(ctx, container)  # only then may tomorrow's 304 skip these items

@@ -145,7 +145,7 @@ def resolve_checked(host: str, port: int, *, allow_private: bool) -> list[str]:
     for family, _type, _proto, _canon, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
             continue
-        text = sockaddr[0].split("%", 1)[0]
+        text = str(sockaddr[0]).split("%", 1)[0]
         check_address(host, ipaddress.ip_address(text), allow_private=allow_private)
         if text not in addresses:
             addresses.append(text)

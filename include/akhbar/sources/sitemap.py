@@ -16,8 +16,9 @@ import datetime as _dt
 import json
 import xml.etree.ElementTree as ET
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -34,10 +35,14 @@ from akhbar.sources.links import (
     raw_elements,
     resolve_link,
 )
+from akhbar.sources.records import Row
 from akhbar.sources.safety import Refused
 
 MAX_DEPTH = 3  # index -> index -> index -> urlset
 MAX_SITEMAPS = 500  # child sitemaps fetched per source and night
+
+# One <url> or <sitemap> of a sitemap: loc, lastmod, news_* texts and "raw", its bytes.
+SitemapEntry = dict[str, Any]
 
 
 def _local(tag: str) -> str:
@@ -64,14 +69,15 @@ def date_span(text: str | None, tz: _dt.tzinfo) -> tuple[_dt.date, _dt.date] | N
     return value.date(), value.date()
 
 
-def _raw(node) -> bytes | None:
+def _raw(node: ET.Element) -> bytes | None:
     try:
-        return ET.tostring(node, encoding="utf-8")
+        raw: bytes = ET.tostring(node, encoding="utf-8")  # typeshed: Any for an encoding other than "unicode"
+        return raw
     except (RecursionError, ValueError):
         return None
 
 
-def parse_sitemap(body: bytes) -> tuple[str, list[dict]]:
+def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
     """("urlset" | "sitemapindex", entries). Raises Refused for unsafe or malformed XML."""
     if body[:2] == b"\x1f\x8b":
         raise Refused("bad_encoding", "gzip data where XML was expected")
@@ -92,8 +98,8 @@ def parse_sitemap(body: bytes) -> tuple[str, list[dict]]:
     return kind, [e for e in entries if e.get("loc")]
 
 
-def _entry(node) -> dict:
-    entry: dict = {"raw": _raw(node)}
+def _entry(node: ET.Element) -> SitemapEntry:
+    entry: SitemapEntry = {"raw": _raw(node)}
     for field in node:
         name = _local(field.tag)
         if name in ("loc", "lastmod"):
@@ -126,7 +132,7 @@ class _Walk:
         span = date_span(value, self.tz)
         return span is not None and span[1] < self.lo
 
-    def visit(self, container: Container, depth: int) -> Iterator[dict]:
+    def visit(self, container: Container, depth: int) -> Iterator[Row]:
         try:
             body = container.body
             if body[:2] == b"\x1f\x8b":
@@ -143,7 +149,7 @@ class _Walk:
         else:
             yield from fetch_items(self.ctx, container, self.items(entries))
 
-    def items(self, entries: list[dict]) -> Iterator[Item]:
+    def items(self, entries: list[SitemapEntry]) -> Iterator[Item]:
         for entry in entries:
             dated = entry.get("news_publication_date") or entry.get("lastmod")
             if not self.in_window(dated):
@@ -153,7 +159,7 @@ class _Walk:
                     "category": entry.get("news_keywords") or entry.get("news_genres")}
             yield Item(link=entry["loc"], meta=meta, raw=entry.get("raw"))
 
-    def children(self, parent: Container, entries: list[dict], depth: int) -> Iterator[dict]:
+    def children(self, parent: Container, entries: list[SitemapEntry], depth: int) -> Iterator[Row]:
         skipped = self.ctx.counts.skipped
         for entry in entries:
             if self.older_than_window(entry.get("lastmod")):
@@ -181,7 +187,7 @@ class _Walk:
                 yield from self.visit(child, depth + 1)
 
 
-def fetch_sitemap(ctx: Context) -> Iterator[dict]:
+def fetch_sitemap(ctx: Context) -> Iterator[Row]:
     container = yield from load_container(ctx)
     if container is None:
         return
@@ -193,11 +199,14 @@ def fetch_sitemap(ctx: Context) -> Iterator[dict]:
     yield from walk.visit(container, 0)
 
 
-def _load_child(ctx: Context, parent: Container, target: Target, entry: dict) -> Iterator[dict]:
+def _load_child(
+    ctx: Context, parent: Container, target: Target, entry: SitemapEntry
+) -> Generator[Row, None, Container | None]:
     if target.where == "http":
         child = yield from load_container(ctx, locator_url=target.location, fallback_body=entry.get("raw"))
         return child
-    path = parent.base_dir.resolve() / target.location  # type: ignore[union-attr]
+    assert parent.base_dir is not None  # resolve_link gives file targets only below one
+    path = parent.base_dir.resolve() / target.location
     name, limit = target.location, ctx.settings.max_bytes
     try:
         data, too_big = read_local(path, limit)

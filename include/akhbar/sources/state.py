@@ -56,9 +56,10 @@ class FetchState:
         if state_dir is None:
             return cls(None, dt)
         check_source_id(source_id)
-        state = cls(Path(state_dir) / f"{source_id}.parquet", dt)
-        if state.path.exists():
-            table = pq.read_table(state.path)
+        path = Path(state_dir) / f"{source_id}.parquet"
+        state = cls(path, dt)
+        if path.exists():
+            table = pq.read_table(path)
             for row in table.to_pylist():
                 state.entries[row["url"]] = Entry(
                     row["url"], row.get("etag"), row.get("last_modified"), row.get("content_hash"), row["dt"]

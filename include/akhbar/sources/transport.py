@@ -9,8 +9,9 @@ reused pool goes through it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import cast
 
 import httpcore
 import httpx
@@ -25,7 +26,14 @@ class GuardedBackend(httpcore.SyncBackend):
     def __init__(self, allow_private: bool):
         self.allow_private = allow_private
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
         addresses = resolve_checked(host, port, allow_private=self.allow_private)
         last: Exception | None = None
         for address in addresses:
@@ -36,7 +44,12 @@ class GuardedBackend(httpcore.SyncBackend):
         assert last is not None
         raise last
 
-    def connect_unix_socket(self, *args, **kwargs):  # pragma: no cover - never configured
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:  # pragma: no cover - never configured
         raise Refused("refused_scheme", "unix sockets are not used")
 
 
@@ -69,7 +82,7 @@ def _as_httpx_errors() -> Iterator[None]:
 
 
 class _Stream(httpx.SyncByteStream):
-    def __init__(self, stream):
+    def __init__(self, stream: Iterable[bytes]):
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
@@ -113,7 +126,8 @@ class GuardedTransport(httpx.BaseTransport):
         return httpx.Response(
             status_code=core_response.status,
             headers=core_response.headers,
-            stream=_Stream(core_response.stream),
+            # A response of the synchronous pool streams synchronously (httpcore types it as either).
+            stream=_Stream(cast(Iterable[bytes], core_response.stream)),
             extensions=core_response.extensions,
         )
 

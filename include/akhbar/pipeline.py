@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from akhbar import atomic
 from akhbar.config import Registry, default_data_dir, default_sources_path, load_registry
 from akhbar.hashing import sha256_hex, stable_id
 from akhbar.lakehouse.settings import CatalogSettings
@@ -110,11 +111,8 @@ class RunContext:
 
 # --------------------------------------------------------------------------- helpers
 def _atomic_write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     # Row groups of the lake's size, so a later stage can stream the file group by group.
-    pq.write_table(table, tmp, compression="zstd", row_group_size=WORK_ROW_GROUP_ROWS)
-    os.replace(tmp, path)
+    atomic.write_parquet(path, table, compression="zstd", row_group_size=WORK_ROW_GROUP_ROWS)
 
 
 def _read(path: Path, schema: pa.Schema | None = None) -> pa.Table:
@@ -128,10 +126,7 @@ def _read(path: Path, schema: pa.Schema | None = None) -> pa.Table:
 def _save_counts(ctx: RunContext, counts: StageCounts, name: str | None = None) -> dict:
     data = counts.as_dict()
     out = ctx.work_dir / "counts" / f"{name or counts.stage}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, out)
+    atomic.write_json(out, data)
     log.info("%s: in=%d out=%d rejected=%d duplicates=%d (%.2fs)", counts.stage, counts.records_in,
              counts.records_out, counts.rejected, counts.duplicates, counts.seconds)
     return data
@@ -157,8 +152,6 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
     conditional re-request would find nothing new); ``refetch`` forces it. In reprocess
     mode nothing is fetched at all.
     """
-    from akhbar.sources import fetch_source
-
     counts = StageCounts(stage=f"fetch:{source_id}")
     path = ctx.raw_path(source_id)
     failed_before = _fetch_failed_marker(ctx, source_id)
@@ -174,32 +167,8 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
             log.warning("reprocess: no raw records for source %s on %s", source_id, ctx.dt)
             return _save_counts(ctx, counts)
         source = ctx.registry().get(source_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".records.{uuid.uuid4().hex}.tmp")
-        errors = 0
-        failure: BaseException | None = None
         fetched = StageCounts(stage=counts.stage)  # the fetch's own figures: skips by cause, 304s, robots...
-        with pq.ParquetWriter(tmp, RAW_RECORD, compression="zstd") as writer:
-            try:
-                batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch", counts=fetched)
-                for batch in track(batches, stage=f"fetch {source_id}"):
-                    writer.write_batch(batch)
-                    counts.records_out += batch.num_rows
-                    errors += batch.num_rows - batch.column("error").null_count
-            except Exception as exc:  # one failing source must not stop the night
-                failure = exc
-                log.exception("source %s failed", source_id)
-                now = _dt.datetime.now(_dt.UTC)
-                locator = source.url or (str(source.path) if source.path else ",".join(source.urls))
-                row: dict[str, Any] = {name: None for name in RAW_RECORD.names}
-                row.update(record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()),
-                           source_id=source.id, kind=source.kind, locator=locator, fetched_at=now,
-                           content_hash=sha256_hex(b""),
-                           error=f"source_failed: {type(exc).__name__}: {exc}")
-                writer.write_table(pa.Table.from_pylist([row], schema=RAW_RECORD))
-                counts.records_out += 1
-                errors += 1
-        os.replace(tmp, path)
+        errors, failure = _write_raw(ctx, source, path, counts, fetched)
         counts.records_in = counts.records_out
         counts.extra.update(fetched.extra)
         counts.extra["fetch_errors"] = errors
@@ -215,6 +184,41 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
     if problem is not None:
         raise problem
     return result
+
+
+def _write_raw(ctx: RunContext, source, path: Path, counts: StageCounts,
+               fetched: StageCounts) -> tuple[int, BaseException | None]:
+    """The source's raw records of the night, written whole or not at all; a source that fails
+    part-way leaves what it fetched plus one ``source_failed`` record. Returns (error records,
+    the failure)."""
+    from akhbar.sources import fetch_source
+
+    errors = 0
+    failure: BaseException | None = None
+    with atomic.replacing(path) as tmp, pq.ParquetWriter(tmp, RAW_RECORD, compression="zstd") as writer:
+        try:
+            batches = fetch_source(source, dt=ctx.dt, state_dir=ctx.state_dir / "fetch", counts=fetched)
+            for batch in track(batches, stage=f"fetch {source.id}"):
+                writer.write_batch(batch)
+                counts.records_out += batch.num_rows
+                errors += batch.num_rows - batch.column("error").null_count
+        except Exception as exc:  # one failing source must not stop the night
+            failure = exc
+            log.exception("source %s failed", source.id)
+            writer.write_table(_source_failure(ctx, source, exc))
+            counts.records_out += 1
+            errors += 1
+    return errors, failure
+
+
+def _source_failure(ctx: RunContext, source, exc: BaseException) -> pa.Table:
+    """The one raw record that says a source failed as a whole."""
+    locator = source.url or (str(source.path) if source.path else ",".join(source.urls))
+    row: dict[str, Any] = {name: None for name in RAW_RECORD.names}
+    row.update(record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()), source_id=source.id,
+               kind=source.kind, locator=locator, fetched_at=_dt.datetime.now(_dt.UTC),
+               content_hash=sha256_hex(b""), error=f"source_failed: {type(exc).__name__}: {exc}")
+    return pa.Table.from_pylist([row], schema=RAW_RECORD)
 
 
 def _fetch_failed_marker(ctx: RunContext, source_id: str) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import fcntl
 import json
-import os
 import pathlib
 from contextlib import contextmanager
 
@@ -19,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar import atomic
 from akhbar.dedup.params import DedupParams, IndexFormatError
 from akhbar.schema import TS
 
@@ -101,9 +101,7 @@ def check_file_format(path: pathlib.Path, params: DedupParams) -> None:
 
 
 def atomic_write_text(path: pathlib.Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    atomic.write_text(path, text)
 
 
 def parquet_writer(path: pathlib.Path, schema: pa.Schema) -> pq.ParquetWriter:
@@ -112,10 +110,8 @@ def parquet_writer(path: pathlib.Path, schema: pa.Schema) -> pq.ParquetWriter:
 
 
 def atomic_write_table(table: pa.Table, path: pathlib.Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with parquet_writer(tmp, table.schema) as writer:
+    with atomic.replacing(path) as tmp, parquet_writer(tmp, table.schema) as writer:
         writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
-    os.replace(tmp, path)
 
 
 @contextmanager

@@ -8,7 +8,6 @@ reads signatures, titles and URLs for the few rows that need them.
 from __future__ import annotations
 
 import datetime
-import os
 import pathlib
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from akhbar import atomic
 from akhbar.dedup import graph
 from akhbar.dedup.index import (
     DUPLICATE_COLUMNS,
@@ -262,15 +262,13 @@ def _write_tonight(tonight: Parts, decisions: pa.Table, links: list[list[str]], 
         path.unlink(missing_ok=True)
         return
     schema = index_schema(params)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with parquet_writer(tmp, schema) as writer:
+    with atomic.replacing(path) as tmp, parquet_writer(tmp, schema) as writer:
         for p, part in enumerate(tonight.parts):
             start, stop = int(tonight.starts[p]), int(tonight.starts[p + 1])
             table = part if isinstance(part, pa.Table) else pq.read_table(part)
             table = table.append_column("cluster_id", decisions.column("cluster_id").slice(start, stop - start))
             table = table.append_column("links", pa.array(links[start:stop], pa.list_(pa.string())))
             writer.write_table(table.select(schema.names).cast(schema), row_group_size=ROW_GROUP_ROWS)
-    os.replace(tmp, path)
 
 
 def _rewrite_others(index: Parts, idx: pa.Table, dirty: np.ndarray, new_head: pa.Array, stale: set,
@@ -288,10 +286,8 @@ def _rewrite_others(index: Parts, idx: pa.Table, dirty: np.ndarray, new_head: pa
         full = full.set_column(full.schema.get_field_index("cluster_id"), "cluster_id", new_head.take(rows))
         full = full.set_column(full.schema.get_field_index("links"), "links", pa.array(links, pa.list_(pa.string())))
         path = index.parts[p]
-        tmp = path.with_name(f".{path.name}.tmp")
-        with parquet_writer(tmp, schema) as writer:
+        with atomic.replacing(path) as tmp, parquet_writer(tmp, schema) as writer:
             writer.write_table(full.cast(schema), row_group_size=ROW_GROUP_ROWS)
-        os.replace(tmp, path)
     return len(np.unique(part_of))
 
 

@@ -25,9 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
-import os
 import time
-import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -37,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from akhbar import atomic
 from akhbar.lakehouse.connect import CatalogMissing, one_row
 from akhbar.lakehouse.session import reader_session
 from akhbar.lakehouse.settings import CatalogSettings
@@ -235,9 +234,7 @@ def _removed(work: NightArticles) -> list[str]:
 
 
 def _atomic_parquet(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    atomic.write_parquet(path, table, compression="zstd")
 
 
 def _write(result: StoriesResult, out: StoryWork, snapshot_id: int | None) -> None:
@@ -249,9 +246,7 @@ def _write(result: StoriesResult, out: StoryWork, snapshot_id: int | None) -> No
         _atomic_parquet(table.cast(_SCHEMAS[name]), out.table(name))
     changes: StoryChanges = {"snapshot_id": snapshot_id, "retired_story_ids": list(result.retired_story_ids),
                              "removed_article_ids": list(result.removed_article_ids)}
-    tmp = out.changes.with_name(f".changes.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(changes), encoding="utf-8")
-    os.replace(tmp, out.changes)
+    atomic.write_json(out.changes, changes)
 
 
 def night_stories(settings: CatalogSettings, work: NightArticles, out: StoryWork, *, night: _dt.date,

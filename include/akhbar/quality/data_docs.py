@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from akhbar import atomic
+
 log = logging.getLogger(__name__)
 
 STYLESHEET = "static/styles/akhbar.css"
@@ -102,9 +104,7 @@ def remember_night(nights_file: Path, run_id: str, night: datetime.date) -> None
     if nights.get(run_id) != night.isoformat():
         nights[run_id] = night.isoformat()
         nights_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = nights_file.with_name(f".{nights_file.name}.tmp")
-        tmp.write_text(json.dumps(nights, indent=0, sort_keys=True), encoding="utf-8")
-        tmp.replace(nights_file)
+        atomic.write_text(nights_file, json.dumps(nights, indent=0, sort_keys=True))
 
 
 def _nights(nights_file: Path | None) -> dict[str, str]:
@@ -165,7 +165,5 @@ def write_index(site: Path, results: Path, *, limit: int, nights_file: Path | No
               for (night, run_id, checked_at), items in by_run.items()],
         suites=suites, stylesheet=STYLESHEET, limit=limit)
     index = site / "index.html"
-    tmp = index.with_name(".index.html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(index)
+    atomic.write_text(index, html)
     return index

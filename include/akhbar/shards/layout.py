@@ -5,13 +5,13 @@ rename), and its figures last: a shard whose figures exist is done."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from akhbar import atomic
 
 # Row groups of the shard files: a later stage streams them group by group.
 ROW_GROUP_ROWS = 65_536
@@ -84,55 +84,24 @@ class ShardFiles:
         return self.folder / "enrich.json"
 
 
-def temporary(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-
-
 def write_table(table: pa.Table, path: Path) -> None:
-    tmp = temporary(path)
-    pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-    os.replace(tmp, path)
+    atomic.write_parquet(path, table, compression="zstd", row_group_size=ROW_GROUP_ROWS)
 
 
 def write_json(data: dict, path: Path) -> None:
-    tmp = temporary(path)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_json(path, data)
 
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-class StreamedTable:
-    """A Parquet file written batch by batch under a temporary name, renamed when complete."""
+class StreamedTable(atomic.StreamedParquet):
+    """A shard's Parquet file written batch by batch (cast to its schema, row groups of the lake's
+    size) under a temporary name, in place when complete."""
 
     def __init__(self, path: Path, schema: pa.Schema):
-        self.path, self.schema = path, schema
-        self.tmp = temporary(path)
-        self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
-        self.rows = 0
+        super().__init__(path, schema, compression="zstd")
 
-    def write(self, table: pa.Table) -> None:
-        if table.num_rows:
-            self.writer.write_table(table.cast(self.schema), row_group_size=ROW_GROUP_ROWS)
-            self.rows += table.num_rows
-
-    def close(self) -> None:
-        self.writer.close()
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        self.writer.close()
-        self.tmp.unlink(missing_ok=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
-        return False
+    def write(self, table: pa.Table, **options: Any) -> None:
+        super().write(table.cast(self.schema), row_group_size=ROW_GROUP_ROWS)

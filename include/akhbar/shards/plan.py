@@ -11,8 +11,6 @@ the first one, so that every way of cutting the night keeps the same first copy.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from akhbar import atomic
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,7 @@ class ShardPlan:
     shards: tuple[Shard, ...]
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_text(json.dumps(asdict(self)), encoding="utf-8")
-        os.replace(tmp, path)
+        atomic.write_text(path, json.dumps(asdict(self)))
 
     @classmethod
     def load(cls, path: Path) -> ShardPlan:

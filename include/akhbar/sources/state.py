@@ -9,14 +9,13 @@ instead of finding it "unchanged".
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar import atomic
 from akhbar.sources.safety import check_source_id
 
 STATE_SCHEMA = pa.schema(
@@ -119,13 +118,5 @@ class FetchState:
         horizon = self.dt - _dt.timedelta(days=KEEP_DAYS)
         rows = [e.__dict__ for e in self.entries.values() if e.dt >= horizon]
         table = pa.Table.from_pylist(rows, schema=STATE_SCHEMA)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
-        try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, self.path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        atomic.write_parquet(self.path, table)
         self.dirty = False

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import os
 import threading
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar import atomic
 from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM
 
 MODEL_NAME = "use-multilingual-v3"
@@ -141,9 +140,7 @@ def _cached(path: Path | None, key: str, n: int) -> np.ndarray | None:
 def _save_cache(path: Path, key: str, vectors: np.ndarray) -> None:
     flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
     table = pa.table({"vector": pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM)})
-    tmp = Path(path).with_name(f".{Path(path).name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(table.replace_schema_metadata({"texts": key}), tmp)
-    os.replace(tmp, path)
+    atomic.write_parquet(Path(path), table.replace_schema_metadata({"texts": key}))
 
 
 def embeddings_table(article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray,

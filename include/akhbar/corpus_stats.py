@@ -14,13 +14,15 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
-from akhbar import config
+from akhbar import config, corpus_search
 from akhbar.lakehouse.connect import CatalogMissing
 from akhbar.lakehouse.settings import CatalogSettings
 
@@ -252,23 +254,71 @@ def clean_query(q: str | None) -> str:
     return " ".join(q.split())[:MAX_QUERY_CHARS]
 
 
+# A text as the search's tokens joined by spaces: what a phrase of the query must be a substring of.
+_FOLDED = "array_to_string(akhbar_tokens(akhbar_fold(coalesce({}, ''))), ' ')"
+
+
+def _search_sql(query: corpus_search.Query) -> str:
+    """Top hits of ``search_articles`` (BM25 over every word), kept when they match each required word
+    and contain each phrase. Without a phrase the best ``limit`` are taken before the join, as the
+    macro gives them; a phrase is checked on the article's title and text, so every hit is joined."""
+    required = " AND ".join(["article_id IN (SELECT article_id FROM search_articles(?))"] * len(query.required))
+    phrase = (f"(contains({_FOLDED.format('a.title')}, {_FOLDED.format('?')}) "
+              f"OR contains({_FOLDED.format('a.text')}, {_FOLDED.format('?')}))")
+    phrases = " AND ".join([phrase] * len(query.phrases))
+    return f"""WITH hits AS (
+                   SELECT * FROM search_articles(?) WHERE {required or 'true'}
+                   ORDER BY score DESC, article_id {'' if query.phrases else 'LIMIT ?'}
+               )
+               SELECT s.article_id, s.title, s.published_at, s.dt, s.source_id, s.lang,
+                      round(s.score, 4) AS score, a.url, a.text
+               FROM hits s JOIN articles a USING (article_id)
+               WHERE {phrases or 'true'}
+               ORDER BY s.score DESC, s.article_id
+               LIMIT ?"""
+
+
+def _search_params(query: corpus_search.Query, limit: int) -> list:
+    params: list = [query.terms, *query.required]
+    if not query.phrases:
+        params.append(limit)
+    for words in query.phrases:
+        params += [" ".join(words)] * 2
+    return [*params, limit]
+
+
+def article_link(url: str | None) -> str | None:
+    """The article's URL when it is one a page may link to (http or https with a host), else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _hit(row: dict, query: corpus_search.Query) -> dict:
+    """A result as the page and the API show it: its link, and its text as a snippet around the match."""
+    parts = corpus_search.snippet(row.pop("text"), query)
+    return {**row, "link": article_link(row["url"]), "snippet": corpus_search.snippet_text(parts),
+            "snippet_parts": [{"text": p.text, "mark": p.mark} for p in parts]}
+
+
 def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT) -> dict:
-    """Top articles for ``q`` through ``search_articles`` (term bound as a parameter, at most ``limit``)."""
+    """Top articles for ``q`` (at most ``limit``): its words scored by ``search_articles`` (every term
+    bound as a parameter), ``"phrases"`` and ``+words`` as filters (akhbar.corpus_search)."""
     term = clean_query(q)
     limit = max(1, min(int(limit), SEARCH_LIMIT))
-    if not term:
-        return {"query": term, "count": 0, "limit": limit, "results": []}
+    query = corpus_search.parse_query(term)
+    out = {"query": term, "syntax": query.describe(), "count": 0, "limit": limit, "results": []}
+    if not query.terms:
+        return out
     with reader(catalog) as con:
-        cur = con.execute(
-            """SELECT s.article_id, s.title, s.published_at, s.dt, s.source_id, s.lang,
-                      round(s.score, 4) AS score, a.url, left(a.text, 240) AS snippet
-               FROM (SELECT * FROM search_articles(?) LIMIT ?) s
-               JOIN articles a USING (article_id)
-               ORDER BY s.score DESC, s.article_id""",
-            [term, limit],
-        )
-        results = _records(cur)
-    return {"query": term, "count": len(results), "limit": limit, "results": results}
+        rows = _records(con.execute(_search_sql(query), _search_params(query, limit)))
+    out["results"] = [_hit(r, query) for r in rows]
+    out["count"] = len(rows)
+    return out
 
 
 def data_docs_links(docs_dir: str | Path, latest_quality: dict | None) -> dict:

@@ -1,0 +1,232 @@
+"""The Corpus page's search language and result snippets: plain functions, no catalog, no Airflow.
+
+A query is plain words (BM25, any of them, as the catalog's ``search_articles`` macro scores them),
+``"quoted phrases"`` (also “…” and «…») an article's title or text must contain, and ``+words`` an
+article must match. :func:`parse_query` splits a query into those; :mod:`akhbar.corpus_stats` turns
+them into SQL over the macro.
+
+:func:`snippet` cuts a short window of an article's text around the first place the query matches
+and says which words to highlight. Text and query are compared after :func:`fold`, the Python twin of
+the SQL ``strip_accents(akhbar_fold(x))`` (include/akhbar/sql/search.sql): lower case, no Arabic
+diacritics nor tatweel, Arabic-Indic digits as ASCII, no accents (hamza seats fold to their letter, as
+the SQL does). Which words count as a match is a display rule, not the index's: a text word matches a
+query word when, after folding and without an Arabic proclitic (و ف ب ك ل ال ...), one is the other or
+the other plus a short suffix (élection/élections, تونس/التونسية). The ranking stays the macro's.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+SNIPPET_CHARS = 240  # about two lines of the results table
+SNIPPET_LEAD = 70  # characters shown before the first match
+
+# akhbar_fold: U+064B-U+065F (harakat, hamza marks), U+0670 (superscript alef), U+0640 (tatweel).
+_DROP = dict.fromkeys([*range(0x064B, 0x0660), 0x0670, 0x0640])
+_DIGITS = {ord(a): b for a, b in zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")}
+_FOLD = {**_DROP, **_DIGITS}
+# A word: letters and digits (not "_", as the SQL tokenizer's \p{L}\p{N}), with the marks folding drops.
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u064b-\u065f\u0670\u0640])+")
+_PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
+# Arabic proclitics a word may carry in the text but not in the query (longest first).
+_PROCLITICS = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
+               "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_SPACES = re.compile(r"\s+")
+_SPACE = re.compile(r"\s")
+
+
+def fold(text: str) -> str:
+    """``strip_accents(akhbar_fold(text))`` of the catalog, in Python."""
+    folded = text.lower().translate(_FOLD)
+    if folded.isascii():
+        return folded
+    kept = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.category(c).startswith("M"))
+    return unicodedata.normalize("NFC", kept)
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """The folded words of ``text``, split as the catalog's tokenizer splits (akhbar_tokens)."""
+    return tuple(w for w in (fold(m.group()) for m in _WORD.finditer(text)) if w)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: ``words`` scored by BM25 (any of them), ``required`` words every result matches,
+    ``phrases`` every result's title or text contains (each as its folded words)."""
+
+    words: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def terms(self) -> str:
+        """What the BM25 macro scores: every word of the query, phrases and required words included."""
+        return " ".join([*self.words, *self.required, *(w for p in self.phrases for w in p)])
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.required or self.phrases)
+
+    def highlighted(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*self.words, *self.required, *(w for p in self.phrases for w in p)]))
+
+    def describe(self) -> dict:
+        return {"words": list(self.words), "required": list(self.required),
+                "phrases": [" ".join(p) for p in self.phrases]}
+
+
+def parse_query(term: str) -> Query:
+    """``"a phrase"`` (or “…”, «…») must be in the title or the text; ``+word`` must match; other words
+    are scored. A quote left open is no phrase: its words count as plain words."""
+    phrases: list[tuple[str, ...]] = []
+
+    def take(m: re.Match) -> str:
+        words = words_of(next(g for g in m.groups() if g is not None))
+        if words:
+            phrases.append(words)
+        return " "
+
+    rest = _PHRASE.sub(take, term or "")
+    words: list[str] = []
+    required: list[str] = []
+    for chunk in rest.split():
+        if chunk.startswith("+"):
+            required.extend(words_of(chunk))
+        else:
+            words.extend(words_of(chunk))
+    return Query(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(required)), tuple(dict.fromkeys(phrases)))
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    folded: str
+
+
+class SnippetPart(NamedTuple):
+    text: str
+    mark: bool
+
+
+def _tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
+    for m in _WORD.finditer(text, start, len(text) if end is None else end):
+        folded = fold(m.group())
+        if folded:
+            yield Token(m.start(), m.end(), folded)
+
+
+def _bare(word: str) -> Iterator[str]:
+    """The word, then the word without each Arabic proclitic it may carry (at least two letters left)."""
+    yield word
+    for p in _PROCLITICS:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            yield word[len(p):]
+
+
+def word_matches(text_word: str, query_word: str) -> bool:
+    """Folded words: the same word, up to an Arabic proclitic of either and a short suffix of one."""
+    for t in _bare(text_word):
+        for q in _bare(query_word):
+            short, long_ = (t, q) if len(t) <= len(q) else (q, t)
+            if short == long_ or (len(short) >= 3 and long_.startswith(short)
+                                  and len(long_) - len(short) <= min(3, len(short) - 2)):
+                return True
+    return False
+
+
+def _phrase_at(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> bool:
+    """Whether the phrase starts in ``tokens[i]``, with the SQL filter's meaning: its words joined by
+    spaces are a substring of the text's words joined by spaces."""
+    n = len(phrase)
+    if i + n > len(tokens):
+        return False
+    if n == 1:
+        return phrase[0] in tokens[i].folded
+    return (tokens[i].folded.endswith(phrase[0]) and tokens[i + n - 1].folded.startswith(phrase[-1])
+            and all(tokens[i + k].folded == phrase[k] for k in range(1, n - 1)))
+
+
+def _spans(tokens: list[Token], query: Query) -> list[tuple[int, int]]:
+    """Character spans to highlight in ``tokens``: each phrase as one span, each matching word."""
+    words = query.highlighted()
+    out = []
+    for i, tok in enumerate(tokens):
+        for phrase in query.phrases:
+            if _phrase_at(tokens, i, phrase):
+                out.append((tok.start, tokens[i + len(phrase) - 1].end))
+        if any(word_matches(tok.folded, w) for w in words):
+            out.append((tok.start, tok.end))
+    return out
+
+
+def _anchor(text: str, query: Query) -> int | None:
+    """Where the window is drawn around: the first phrase if the query has one, else the first match."""
+    tokens = list(_tokens(text))
+    if query.phrases:
+        for i in range(len(tokens)):
+            if any(_phrase_at(tokens, i, p) for p in query.phrases):
+                return tokens[i].start
+    words = query.highlighted()
+    return next((t.start for t in tokens if any(word_matches(t.folded, w) for w in words)), None)
+
+
+def _window(text: str, anchor: int | None, width: int) -> tuple[int, int]:
+    """``width`` characters around ``anchor`` (from the start without one), cut at white space."""
+    if anchor is None:
+        start = 0
+    else:
+        start = max(0, min(anchor - SNIPPET_LEAD, len(text) - width))
+        space = _SPACE.search(text, start, anchor) if start > 0 else None
+        start = space.end() if space else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        floor = max(start, anchor or 0)
+        end = next((i for i in range(end, floor, -1) if text[i].isspace()), end)
+    return start, end
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def snippet(text: str | None, query: Query, width: int = SNIPPET_CHARS) -> tuple[SnippetPart, ...]:
+    """A window of ``text`` around the query's first match (the text's start when it has none: a match in
+    the title only, or a word only the stemmer relates), as parts, the matched words marked; "…" where the
+    text is cut, runs of white space as one space."""
+    text = text or ""
+    if not text.strip():
+        return ()
+    start, end = _window(text, _anchor(text, query), width)
+    tokens = list(_tokens(text, start, end))
+    parts: list[SnippetPart] = []
+    pos = start
+    for s, e in _merge(_spans(tokens, query)):
+        if s > pos:
+            parts.append(SnippetPart(text[pos:s], False))
+        parts.append(SnippetPart(text[s:e], True))
+        pos = e
+    if pos < end:
+        parts.append(SnippetPart(text[pos:end], False))
+    parts = [SnippetPart(_SPACES.sub(" ", p.text), p.mark) for p in parts]
+    if start > 0:
+        parts.insert(0, SnippetPart("…", False))
+    if end < len(text):
+        parts.append(SnippetPart("…", False))
+    first, last = parts[0], parts[-1]
+    parts[0] = SnippetPart(first.text.lstrip(), first.mark)
+    parts[-1] = SnippetPart(parts[-1].text.rstrip(), last.mark)
+    return tuple(p for p in parts if p.text)
+
+
+def snippet_text(parts: tuple[SnippetPart, ...]) -> str:
+    return "".join(p.text for p in parts)

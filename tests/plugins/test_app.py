@@ -270,12 +270,13 @@ def test_source_colours_do_not_move_when_a_source_is_added_and_counts_have_whole
     after = charts.colors_by_name(["aaa-new-source", "courrier-maghreb", "mashriq-wire", "tunis-akhbar"])
     assert {k: after[k] for k in before} == before
     assert len(set(after.values())) == len(after)
-    svg = charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [1]}, {"s": "#000"})
+    svg = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [1]}, {"s": "#000"}))
     ticks = re.findall(r'class="tick">([^<]+)</text>', svg)
     assert ticks[:5] == ["0", "1", "2", "3", "4"]
     for top in (3, 7, 34, 999, 12345):
-        svg = charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [top]}, {"s": "#000"})
+        svg = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [top]}, {"s": "#000"}))
         values = [t.replace(",", "") for t in re.findall(r'class="tick">([^<]+)</text>', svg)[:5]]
         assert all(v.isdigit() for v in values) and int(values[-1]) >= top, (top, values)
-    quiet = charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {}, empty="every expectation passed")
+    quiet = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {},
+                                          empty="every expectation passed"))
     assert "every expectation passed" in quiet and "no data" not in quiet

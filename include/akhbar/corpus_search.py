@@ -128,11 +128,12 @@ def _bare(word: str) -> Iterator[str]:
 
 
 def word_matches(text_word: str, query_word: str) -> bool:
-    """Folded words: the same word, up to an Arabic proclitic of either and a short suffix of one."""
+    """Folded words: the same word, up to an Arabic proclitic of either and a short suffix (at most three
+    letters, two after a four-letter word) of one; words under four letters only as they are."""
     for t in _bare(text_word):
         for q in _bare(query_word):
             short, long_ = (t, q) if len(t) <= len(q) else (q, t)
-            if short == long_ or (len(short) >= 3 and long_.startswith(short)
+            if short == long_ or (len(short) >= 4 and long_.startswith(short)
                                   and len(long_) - len(short) <= min(3, len(short) - 2)):
                 return True
     return False

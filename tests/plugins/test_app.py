@@ -173,7 +173,15 @@ def test_search_api(client, token):
     assert r.status_code == 200
     body = r.json()
     assert {a["article_id"] for a in body["results"]} == {"o1", "a2", "a3"}
-    assert set(body["results"][0]) >= {"article_id", "title", "published_at", "dt", "source_id", "lang", "score"}
+    assert set(body["results"][0]) >= {"article_id", "title", "published_at", "dt", "source_id", "lang", "score",
+                                       "url", "link", "snippet", "snippet_parts"}
+    # What the page's script builds a row from: the link, and the snippet's parts with the match marked.
+    a3 = next(a for a in body["results"] if a["article_id"] == "a3")
+    assert a3["link"] == "https://x.test/a3"
+    assert {"text": "تونس", "mark": True} in a3["snippet_parts"]
+    phrase = client.get("/api/search", params={"q": '"تونس العاصمة" +أمطار'}, headers=bearer(token)).json()
+    assert [a["article_id"] for a in phrase["results"]] == ["a3"]
+    assert phrase["syntax"] == {"words": [], "required": ["امطار"], "phrases": ["تونس العاصمة"]}
     assert client.get("/api/search", params={"q": "تونس", "limit": 21}, headers=bearer(token)).status_code == 422
     assert client.get("/api/search", params={"q": "x" * 3000}, headers=bearer(token)).status_code == 422
 

@@ -44,7 +44,8 @@ def fold(text: str) -> str:
     folded = text.lower().translate(_FOLD)
     if folded.isascii():
         return folded
-    kept = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.category(c).startswith("M"))
+    decomposed = unicodedata.normalize("NFD", folded)
+    kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return unicodedata.normalize("NFC", kept)
 
 

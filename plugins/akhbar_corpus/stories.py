@@ -54,15 +54,17 @@ def story_view(data: dict) -> dict:
     tiles = [
         {"key": "size", "value": f'{s["size"]:,}', "label": "articles"},
         {"key": "sources", "value": f'{s["n_sources"]:,}', "label": "sources"},
-        {"key": "first", "value": _minute(s["first_seen_at"] or s["first_dt"]), "label": f'first, by {s["first_source_id"]}'},
+        {"key": "first", "value": _minute(s["first_seen_at"] or s["first_dt"]),
+         "label": f'first, by {s["first_source_id"]}'},
         {"key": "nights", "value": f'{s["first_dt"]} → {s["last_dt"]}', "label": "nights"},
     ]
-    timeline = [{"source_id": t["source_id"], "lang": t["lang"] or "", "first_reported_at": _minute(t["first_reported_at"]),
-                 "after_first": _duration(t["seconds_after_first"]), "articles": t["articles"],
-                 "first_title": t["first_title"] or ""} for t in data["timeline"]]
-    articles = [{"article_id": a["article_id"], "reported_at": _minute(a["reported_at"]), "source_id": a["source_id"],
-                 "lang": a["lang"] or "", "title": a["title"] or "", "link": article_link(a["url"]),
-                 "duplicate_of": a["duplicate_of"]} for a in data["articles"]]
+    timeline = [{"source_id": t["source_id"], "lang": t["lang"] or "",
+                 "first_reported_at": _minute(t["first_reported_at"]),
+                 "after_first": _duration(t["seconds_after_first"]),
+                 "articles": t["articles"], "first_title": t["first_title"] or ""} for t in data["timeline"]]
+    articles = [{"article_id": a["article_id"], "reported_at": _minute(a["reported_at"]),
+                 "source_id": a["source_id"], "lang": a["lang"] or "", "title": a["title"] or "",
+                 "link": article_link(a["url"]), "duplicate_of": a["duplicate_of"]} for a in data["articles"]]
     return {"story_id": s["story_id"], "titles": _titles(s["titles"], s["first_article_id"]), "tiles": tiles,
             "languages": s["languages"] or [], "places": s["main_places"] or [], "dates": s["main_dates"] or [],
             "timeline": timeline, "articles": articles, "articles_total": data["articles_total"]}
@@ -70,4 +72,5 @@ def story_view(data: dict) -> dict:
 
 def render_story(data: dict | None, story_id: str) -> str:
     """A story's page; ``data`` from akhbar.corpus_stories.story (None: no such story)."""
-    return templating.render("story.html", story=None if data is None else story_view(data), story_id=story_id)
+    view = None if data is None else story_view(data)
+    return templating.render("story.html", story=view, story_id=story_id)

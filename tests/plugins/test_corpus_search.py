@@ -118,7 +118,8 @@ def test_english_snippet_from_the_start_when_the_match_is_early():
     parts = snippet(text, parse_query("harbour storms"))
     assert parts[0] == SnippetPart("The ", False)
     assert marked(parts) == ["harbour", "storm", "harbours"]
-    assert snippet_text(parts) == "The harbour reopened after the storm; the harbours of the north stayed closed. More later."
+    assert snippet_text(parts) == ("The harbour reopened after the storm; the harbours of the north stayed closed. "
+                                   "More later.")
 
 
 def test_snippet_without_a_match_is_the_start_of_the_text():

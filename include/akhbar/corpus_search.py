@@ -102,6 +102,13 @@ def parse_query(term: str) -> Query:
     return Query(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(required)), tuple(dict.fromkeys(phrases)))
 
 
+def phrase_pattern(words: tuple[str, ...]) -> str:
+    """The RE2 pattern of a phrase over a folded text: its words in order, separated by anything but
+    letters and digits (what splits tokens). The same as "the text's tokens joined by spaces contain the
+    phrase's", so the first word may end a longer word and the last begin one (بتونس العاصمة)."""
+    return r"[^\p{L}\p{N}]+".join(re.escape(w) for w in words)
+
+
 class Token(NamedTuple):
     start: int
     end: int

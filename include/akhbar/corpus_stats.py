@@ -31,6 +31,7 @@ MAX_NIGHTS = 366
 SEARCH_LIMIT = 20
 MAX_QUERY_CHARS = 200
 LATEST_QUALITY_ROWS = 200
+PHRASE_POOL = 1000  # the best matches of a phrase's words its text is looked for in
 
 TABLES = ("articles", "duplicates", "quarantine", "runs", "dq_results", "sources")
 
@@ -254,37 +255,44 @@ def clean_query(q: str | None) -> str:
     return " ".join(q.split())[:MAX_QUERY_CHARS]
 
 
-# A text as the search's tokens joined by spaces: what a phrase of the query must be a substring of.
-_FOLDED = "array_to_string(akhbar_tokens(akhbar_fold(coalesce({}, ''))), ' ')"
+# A title or text folded as the query is (the tokenizer's own folding, before it splits): a phrase is a
+# regular expression over it, its words separated by anything but letters and digits. One regex search
+# per text: ten times cheaper than splitting every text into its tokens and joining them again.
+_FOLDED = "strip_accents(akhbar_fold(coalesce({}, '')))"
+_PHRASE = f"(regexp_matches({_FOLDED.format('title')}, ?) OR regexp_matches({_FOLDED.format('text')}, ?))"
+
+
+def _required(query: corpus_search.Query) -> str:
+    """Each +word as a filter on the macro's hits: the article is among that word's own hits."""
+    each = "article_id IN (SELECT article_id FROM search_articles(?))"
+    return " AND ".join([each] * len(query.required)) or "true"
 
 
 def _search_sql(query: corpus_search.Query) -> str:
-    """Top hits of ``search_articles`` (BM25 over every word), kept when they match each required word
-    and contain each phrase. Without a phrase the best ``limit`` are taken before the join, as the
-    macro gives them; a phrase is checked on the article's title and text, so every hit is joined."""
-    required = " AND ".join(["article_id IN (SELECT article_id FROM search_articles(?))"] * len(query.required))
-    phrase = (f"(contains({_FOLDED.format('a.title')}, {_FOLDED.format('?')}) "
-              f"OR contains({_FOLDED.format('a.text')}, {_FOLDED.format('?')}))")
-    phrases = " AND ".join([phrase] * len(query.phrases))
-    return f"""WITH hits AS (
-                   SELECT * FROM search_articles(?) WHERE {required or 'true'}
-                   ORDER BY score DESC, article_id {'' if query.phrases else 'LIMIT ?'}
+    """The best hits of ``search_articles`` (BM25 over every word of the query) that match each required
+    word, with their count; a phrase is then looked for in the title and text of the best ``pool`` of
+    them (folding texts costs, so its cost is bounded), and the best ``limit`` are kept."""
+    phrases = " AND ".join([_PHRASE] * len(query.phrases)) or "true"
+    return f"""WITH hits AS MATERIALIZED (
+                   SELECT *, count(*) OVER () AS matches FROM search_articles(?) WHERE {_required(query)}
+                   ORDER BY score DESC, article_id LIMIT ?
+               ),
+               -- Materialized, so the phrase test runs on these articles only, never on the whole table.
+               found AS MATERIALIZED (
+                   SELECT s.article_id, s.title, s.published_at, s.dt, s.source_id, s.lang, s.score, s.matches,
+                          a.url, a.text
+                   FROM hits s JOIN articles a USING (article_id)
                )
-               SELECT s.article_id, s.title, s.published_at, s.dt, s.source_id, s.lang,
-                      round(s.score, 4) AS score, a.url, a.text
-               FROM hits s JOIN articles a USING (article_id)
-               WHERE {phrases or 'true'}
-               ORDER BY s.score DESC, s.article_id
+               SELECT article_id, title, published_at, dt, source_id, lang, round(score, 4) AS score, matches,
+                      url, text
+               FROM found WHERE {phrases}
+               ORDER BY score DESC, article_id
                LIMIT ?"""
 
 
-def _search_params(query: corpus_search.Query, limit: int) -> list:
-    params: list = [query.terms, *query.required]
-    if not query.phrases:
-        params.append(limit)
-    for words in query.phrases:
-        params += [" ".join(words)] * 2
-    return [*params, limit]
+def _search_params(query: corpus_search.Query, pool: int, limit: int) -> list:
+    phrases = [p for words in query.phrases for p in [corpus_search.phrase_pattern(words)] * 2]
+    return [query.terms, *query.required, pool, *phrases, limit]
 
 
 def article_link(url: str | None) -> str | None:
@@ -300,6 +308,7 @@ def article_link(url: str | None) -> str | None:
 
 def _hit(row: dict, query: corpus_search.Query) -> dict:
     """A result as the page and the API show it: its link, and its text as a snippet around the match."""
+    row.pop("matches")
     parts = corpus_search.snippet(row.pop("text"), query)
     return {**row, "link": article_link(row["url"]), "snippet": corpus_search.snippet_text(parts),
             "snippet_parts": [{"text": p.text, "mark": p.mark} for p in parts]}
@@ -307,15 +316,26 @@ def _hit(row: dict, query: corpus_search.Query) -> dict:
 
 def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT) -> dict:
     """Top articles for ``q`` (at most ``limit``): its words scored by ``search_articles`` (every term
-    bound as a parameter), ``"phrases"`` and ``+words`` as filters (akhbar.corpus_search)."""
+    bound as a parameter), ``"phrases"`` and ``+words`` as filters (akhbar.corpus_search). ``matches``
+    counts the articles its words find (the +words applied); a phrase is looked for in the best
+    ``phrase_checked`` of them."""
     term = clean_query(q)
     limit = max(1, min(int(limit), SEARCH_LIMIT))
     query = corpus_search.parse_query(term)
-    out = {"query": term, "syntax": query.describe(), "count": 0, "limit": limit, "results": []}
+    out: dict[str, Any] = {"query": term, "syntax": query.describe(), "count": 0, "limit": limit,
+                           "matches": 0, "results": []}
     if not query.terms:
         return out
+    pool = PHRASE_POOL if query.phrases else limit
     with reader(catalog) as con:
-        rows = _records(con.execute(_search_sql(query), _search_params(query, limit)))
+        rows = _records(con.execute(_search_sql(query), _search_params(query, pool, limit)))
+        if rows:
+            out["matches"] = rows[0]["matches"]
+        elif query.phrases:  # none kept: how many the phrase was looked for in
+            out["matches"] = con.execute(f"SELECT count(*) FROM search_articles(?) WHERE {_required(query)}",
+                                         [query.terms, *query.required]).fetchone()[0]
+    if query.phrases:
+        out["phrase_checked"] = min(out["matches"], pool)
     out["results"] = [_hit(r, query) for r in rows]
     out["count"] = len(rows)
     return out

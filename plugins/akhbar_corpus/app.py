@@ -227,7 +227,8 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             found = corpus_stats.search(db, q, limit=limit)
         except corpus_stats.WarehouseUnavailable as exc:
             return _unavailable_json(exc, query=corpus_stats.clean_query(q), count=0, results=[])
-        return JSONResponse({"available": True, **found}, headers=COMMON_HEADERS)
+        body = {"available": True, **found, "status": page.search_status(found)}
+        return JSONResponse(body, headers=COMMON_HEADERS)
 
     @app.get("/data-docs", include_in_schema=False)
     def data_docs_root(request: Request):

@@ -112,6 +112,18 @@ def _cards(stats: dict) -> list[Card]:
     ]
 
 
+def search_status(found: dict) -> str:
+    """What the page says above the results of ``found`` (akhbar.corpus_stats.search), also sent to its script."""
+    text = f'{found["count"]} result(s) for “{found["query"]}”'
+    matches, checked = found.get("matches", found["count"]), found.get("phrase_checked")
+    if found["count"] >= found["limit"]:
+        text += f' (the first {found["limit"]})' if checked is not None else \
+            f' (the first {found["limit"]} of {matches:,})'
+    if checked is not None and checked < matches:
+        text += f"; the phrase was looked for in the best {checked:,} of the {matches:,} articles with its words"
+    return text
+
+
 def quality_view(latest: dict | None, links: dict | None) -> dict | None:
     """The latest validation's rows in the order they matter: critical failures, then warnings (failed
     checks of warning severity), then the passing ones, which the page folds away."""
@@ -139,6 +151,7 @@ def render(stats: dict | None, *, unavailable=None, search: dict | None = None, 
         w = stats["window"]
         context.update(
             window=w, latest_night=str(stats["latest_night"]), end=end, nights=nights, tiles=_tiles(stats),
-            stories=section_view(stats.get("stories"), w["end"]), q=q, search=search, cards=_cards(stats),
+            stories=section_view(stats.get("stories"), w["end"]), q=q, search=search,
+            search_status=search_status(search) if search is not None else None, cards=_cards(stats),
             quality=quality_view(stats.get("latest_quality"), links), runs=list(reversed(stats["runs"][-10:])))
     return templating.render("corpus.html", **context)

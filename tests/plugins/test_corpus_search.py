@@ -62,6 +62,24 @@ def test_an_open_quote_is_no_phrase_and_an_empty_phrase_is_nothing():
     assert parse_query('"..." +!').terms == ""
 
 
+@pytest.mark.parametrize("text, phrase, found", [
+    ("قال ووزير الداخلية، أمس", "وزير الداخلية", True),  # a proclitic on its first word
+    ("وزير، الداخلية", "وزير الداخلية", True),  # punctuation between its words
+    ("الوزيرُ - الدَّاخلية", "وزير الداخلية", True),
+    ("وزير الخارجية والداخلية", "وزير الداخلية", False),
+    ("le ministre de l’Intérieur", "ministre de l'interieur", True),
+    ("le ministre de la ville", "ministre de l'interieur", False),
+    ("a.b x|y", "a b", True), ("ab", "a b", False), ("x|y", "x y", True), ("xy", "x|y", False),
+])
+def test_phrase_pattern_over_the_catalogs_folding(catalog, text, phrase, found):
+    """The pattern is matched in SQL against strip_accents(akhbar_fold(text)); regex characters of the query
+    never reach it (a phrase is its words)."""
+    pattern = corpus_search.phrase_pattern(parse_query(f'"{phrase}"').phrases[0])
+    with reader_session(catalog) as con:
+        got = con.execute("SELECT regexp_matches(strip_accents(akhbar_fold(?)), ?)", [text, pattern]).fetchone()[0]
+    assert got is found
+
+
 # -- which words match ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text_word, query_word", [
@@ -179,3 +197,21 @@ def test_results_carry_a_link_and_a_marked_snippet(catalog):
 ])
 def test_only_http_urls_become_links(url, link):
     assert corpus_stats.article_link(url) == link
+
+
+def test_a_phrase_is_looked_for_in_the_best_matches_of_its_words(catalog, monkeypatch):
+    found = corpus_stats.search(catalog, '"في تونس"')
+    assert {r["article_id"] for r in found["results"]} == {"a2", "a3"}
+    assert found["matches"] == found["phrase_checked"] == 3  # o1 has تونس, not the phrase
+    # The cost is bounded: only the best PHRASE_POOL matches have their text folded and searched.
+    monkeypatch.setattr(corpus_stats, "PHRASE_POOL", 1)
+    bounded = corpus_stats.search(catalog, '"في تونس"')
+    assert (bounded["matches"], bounded["phrase_checked"]) == (3, 1)
+    assert [r["article_id"] for r in bounded["results"]] == [found["results"][0]["article_id"]]
+    none = corpus_stats.search(catalog, '"تونس في"')
+    assert (none["count"], none["matches"], none["phrase_checked"]) == (0, 3, 1)
+
+
+def test_plain_queries_count_their_matches(catalog):
+    found = corpus_stats.search(catalog, "تونس", limit=1)
+    assert (found["count"], found["matches"]) == (1, 3) and "phrase_checked" not in found

@@ -44,9 +44,10 @@ def test_a_url_that_is_not_http_stays_text_and_markup_in_the_data_stays_text(sta
     query = corpus_search.parse_query("x")
     rows = [{"article_id": "z1", "title": '<b onmouseover="alert(1)">t</b>', "published_at": None,
              "dt": "2026-11-28", "source_id": "<i>src</i>", "lang": "en", "score": 1.0,
-             "url": "javascript:alert(1)", "text": "a <script>alert(2)</script> x y"},
+             "url": "javascript:alert(1)", "text": "a <script>alert(2)</script> x y", "matches": 2},
             {"article_id": "z2", "title": "t2", "published_at": None, "dt": "2026-11-28", "source_id": "s",
-             "lang": "en", "score": 0.5, "url": 'https://e.test/"><script>alert(3)</script>', "text": "x"}]
+             "lang": "en", "score": 0.5, "url": 'https://e.test/"><script>alert(3)</script>', "text": "x",
+             "matches": 2}]
     found = {"query": "x", "count": 2, "limit": 20, "results": [corpus_stats._hit(r, query) for r in rows]}
     html = render(stats, search=found, q="x")
     first, second = hits(html)
@@ -126,3 +127,15 @@ def test_templates_autoescape_and_the_plugin_writes_no_html_by_hand():
         assert not re.search(r"\bescape\(|from html import", module.read_text()), module.name
     script = Path(PLUGIN / "templates" / "corpus.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "textContent" in script
+
+
+def test_the_search_status_says_what_was_left_out():
+    from akhbar_corpus.page import search_status
+
+    base = {"query": "تونس", "limit": 20, "results": []}
+    assert search_status({**base, "count": 3, "matches": 3}) == "3 result(s) for “تونس”"
+    assert search_status({**base, "count": 20, "matches": 3412}) == "20 result(s) for “تونس” (the first 20 of 3,412)"
+    phrase = {**base, "query": '"في تونس"', "count": 2, "matches": 5000, "phrase_checked": 1000}
+    assert search_status(phrase) == ("2 result(s) for “\"في تونس\"”; the phrase was looked for in the best 1,000 "
+                                     "of the 5,000 articles with its words")
+    assert search_status({**phrase, "matches": 900, "phrase_checked": 900}) == "2 result(s) for “\"في تونس\"”"

@@ -48,8 +48,7 @@
           status.textContent = (data && (data.message || data.detail)) || 'Search failed.';
           return;
         }
-        status.textContent = data.count + ' result(s) for “' + data.query + '”' +
-          (data.count >= data.limit ? ' (first ' + data.limit + ')' : '');
+        status.textContent = data.status;
         data.results.forEach(function (a) {
           var tr = document.createElement('tr');
           tr.className = 'hit';

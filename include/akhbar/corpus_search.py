@@ -16,6 +16,7 @@ the other plus a short suffix (élection/élections, تونس/التونسية).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -120,31 +121,40 @@ class SnippetPart(NamedTuple):
     mark: bool
 
 
+_fold_word = functools.lru_cache(maxsize=1 << 16)(fold)  # news repeats its words: fold each once
+
+
 def _tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
     for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        folded = fold(m.group())
+        folded = _fold_word(m.group())
         if folded:
             yield Token(m.start(), m.end(), folded)
 
 
-def _bare(word: str) -> Iterator[str]:
+_PROCLITICS_BY_LETTER = {c: tuple(p for p in _PROCLITICS if p[0] == c) for c in {p[0] for p in _PROCLITICS}}
+
+
+def _forms(word: str) -> tuple[str, ...]:
     """The word, then the word without each Arabic proclitic it may carry (at least two letters left)."""
-    yield word
-    for p in _PROCLITICS:
-        if word.startswith(p) and len(word) - len(p) >= 2:
-            yield word[len(p):]
+    return (word, *(word[len(p):] for p in _PROCLITICS_BY_LETTER.get(word[:1], ())
+                    if word.startswith(p) and len(word) - len(p) >= 2))
+
+
+def _related(a: str, b: str) -> bool:
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return short == long_ or (len(short) >= 4 and long_.startswith(short)
+                              and len(long_) - len(short) <= min(3, len(short) - 2))
 
 
 def word_matches(text_word: str, query_word: str) -> bool:
     """Folded words: the same word, up to an Arabic proclitic of either and a short suffix (at most three
     letters, two after a four-letter word) of one; words under four letters only as they are."""
-    for t in _bare(text_word):
-        for q in _bare(query_word):
-            short, long_ = (t, q) if len(t) <= len(q) else (q, t)
-            if short == long_ or (len(short) >= 4 and long_.startswith(short)
-                                  and len(long_) - len(short) <= min(3, len(short) - 2)):
-                return True
-    return False
+    return any(_related(t, q) for t in _forms(text_word) for q in _forms(query_word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matches_any(text_word: str, query_words: tuple[str, ...]) -> bool:
+    return any(word_matches(text_word, w) for w in query_words)
 
 
 def _phrase_at(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> bool:
@@ -167,7 +177,7 @@ def _spans(tokens: list[Token], query: Query) -> list[tuple[int, int]]:
         for phrase in query.phrases:
             if _phrase_at(tokens, i, phrase):
                 out.append((tok.start, tokens[i + len(phrase) - 1].end))
-        if any(word_matches(tok.folded, w) for w in words):
+        if _matches_any(tok.folded, words):
             out.append((tok.start, tok.end))
     return out
 
@@ -180,7 +190,7 @@ def _anchor(text: str, query: Query) -> int | None:
             if any(_phrase_at(tokens, i, p) for p in query.phrases):
                 return tokens[i].start
     words = query.highlighted()
-    return next((t.start for t in tokens if any(word_matches(t.folded, w) for w in words)), None)
+    return next((t.start for t in tokens if _matches_any(t.folded, words)), None)
 
 
 def _window(text: str, anchor: int | None, width: int) -> tuple[int, int]:

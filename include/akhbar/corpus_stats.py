@@ -6,7 +6,8 @@ page never waits for it nor sees half of a night.
 
 Every chart query filters ``dt`` to the window first and aggregates with GROUP BY, so the cost
 depends on the window's rows, not on the whole catalog. The search goes through the
-catalog's ``search_articles`` macro with the term as a bound parameter, and is capped.
+catalog's ``search_articles`` macro with every term as a bound parameter, and is capped; its
+``"phrases"`` and ``+words`` (akhbar.corpus_search) are filters over the macro's hits.
 """
 
 from __future__ import annotations

@@ -228,11 +228,19 @@ def expected_figures(data_dir: Path) -> dict:
         "search_urls": [r[0] for r in q("""SELECT a.url FROM (SELECT * FROM search_articles(?) LIMIT 20) s
                                            JOIN articles a USING (article_id) ORDER BY s.score DESC, s.article_id""",
                                         ["تونس"])],
+        "manchester_urls": [r[0] for r in q("""SELECT a.url FROM search_articles(?) s JOIN articles a USING (article_id)
+                                               ORDER BY s.score DESC, s.article_id""", ["manchester"])],
         # The night's largest story and its articles in time order, as the story page must list them.
         "story": (q("""SELECT s.story_id FROM stories s JOIN article_stories a USING (story_id)
                        WHERE a.dt = ? AND s.size > 1 ORDER BY s.size DESC, s.n_sources DESC, s.story_id LIMIT 1""",
                     [SAMPLE_NIGHT]) or [(None,)])[0][0],
     }
+
+
+def title_link(page, row: int) -> str | None:
+    """The href of the link in the title of a search result, None when the title is plain text."""
+    links = page.locator("#search-results tr.hit td.title").nth(row).locator("a")
+    return links.first.get_attribute("href") if links.count() else None
 
 
 def chart_values(page, chart_id: str) -> dict:
@@ -343,12 +351,20 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(page.locator("#search-status")).to_contain_text("result", timeout=30_000)
     titles = page.locator("#search-results tr.hit td.title").all_text_contents()
     assert titles == [t or "" for t in figures["search"]]
-    # Each title links to the article itself (an http(s) URL only), each snippet marks the words found.
-    links = page.eval_on_selector_all("#search-results tr.hit td.title", "tds => tds.map(td => "
-                                      "td.querySelector('a') ? td.querySelector('a').getAttribute('href') : null)")
-    assert links == [article_link(u) for u in figures["search_urls"]] and any(links)
+    # Each title links to the article itself when its URL is an http(s) one (the sample's page sources
+    # announce relative ones: text), each snippet marks the words found.
+    assert [title_link(page, i) for i in range(len(titles))] == [article_link(u) for u in figures["search_urls"]]
     marks = page.locator("#search-results tr.hit td.snippet mark").all_text_contents()
     assert marks and all("تونس" in fold(m) for m in marks), marks
+    page.fill("#search-q", "+manchester")  # an English article with an absolute URL
+    page.click("#search-form button[type=submit]")
+    expect(page.locator("#search-status")).to_contain_text("“+manchester”", timeout=30_000)
+    expect(page.locator("#search-results tr.hit")).to_have_count(len(figures["manchester_urls"]))
+    assert [title_link(page, i) for i in range(len(figures["manchester_urls"]))] == figures["manchester_urls"]
+    assert all(u.startswith("https://") for u in figures["manchester_urls"])
+    page.fill("#search-q", "تونس")
+    page.click("#search-form button[type=submit]")
+    expect(page.locator("#search-status")).to_contain_text("“تونس”", timeout=30_000)
     page.locator("#search-form").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "4-search.png"), full_page=True)
 

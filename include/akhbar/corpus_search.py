@@ -218,6 +218,27 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _marked(text: str, start: int, end: int, query: Query) -> list[SnippetPart]:
+    """``text[start:end]`` as parts, the query's matches marked."""
+    parts: list[SnippetPart] = []
+    pos = start
+    for s, e in _merge(_spans(list(_tokens(text, start, end)), query)):
+        if s > pos:
+            parts.append(SnippetPart(text[pos:s], False))
+        parts.append(SnippetPart(text[s:e], True))
+        pos = e
+    if pos < end:
+        parts.append(SnippetPart(text[pos:end], False))
+    return parts
+
+
+def _trimmed(parts: list[SnippetPart]) -> tuple[SnippetPart, ...]:
+    if parts:
+        parts[0] = SnippetPart(parts[0].text.lstrip(), parts[0].mark)
+        parts[-1] = SnippetPart(parts[-1].text.rstrip(), parts[-1].mark)
+    return tuple(p for p in parts if p.text)
+
+
 def snippet(text: str | None, query: Query, width: int = SNIPPET_CHARS) -> tuple[SnippetPart, ...]:
     """A window of ``text`` around the query's first match (the text's start when it has none: a match in
     the title only, or a word only the stemmer relates), as parts, the matched words marked; "…" where the
@@ -226,25 +247,17 @@ def snippet(text: str | None, query: Query, width: int = SNIPPET_CHARS) -> tuple
     if not text.strip():
         return ()
     start, end = _window(text, _anchor(text, query), width)
-    tokens = list(_tokens(text, start, end))
-    parts: list[SnippetPart] = []
-    pos = start
-    for s, e in _merge(_spans(tokens, query)):
-        if s > pos:
-            parts.append(SnippetPart(text[pos:s], False))
-        parts.append(SnippetPart(text[s:e], True))
-        pos = e
-    if pos < end:
-        parts.append(SnippetPart(text[pos:end], False))
-    parts = [SnippetPart(_SPACES.sub(" ", p.text), p.mark) for p in parts]
+    parts = [SnippetPart(_SPACES.sub(" ", p.text), p.mark) for p in _marked(text, start, end, query)]
     if start > 0:
         parts.insert(0, SnippetPart("…", False))
     if end < len(text):
         parts.append(SnippetPart("…", False))
-    first, last = parts[0], parts[-1]
-    parts[0] = SnippetPart(first.text.lstrip(), first.mark)
-    parts[-1] = SnippetPart(parts[-1].text.rstrip(), last.mark)
-    return tuple(p for p in parts if p.text)
+    return _trimmed(parts)
+
+
+def highlight(text: str | None, query: Query) -> tuple[SnippetPart, ...]:
+    """All of a short text (a title) as parts, unchanged, the query's matches marked."""
+    return tuple(_marked(text or "", 0, len(text or ""), query))
 
 
 def snippet_text(parts: tuple[SnippetPart, ...]) -> str:

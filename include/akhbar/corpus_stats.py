@@ -308,11 +308,17 @@ def article_link(url: str | None) -> str | None:
 
 
 def _hit(row: dict, query: corpus_search.Query) -> dict:
-    """A result as the page and the API show it: its link, and its text as a snippet around the match."""
+    """A result as the page and the API show it: its link, its title and its text around the match (a
+    snippet), each as parts with the query's matches marked."""
     row.pop("matches")
     parts = corpus_search.snippet(row.pop("text"), query)
-    return {**row, "link": article_link(row["url"]), "snippet": corpus_search.snippet_text(parts),
-            "snippet_parts": [{"text": p.text, "mark": p.mark} for p in parts]}
+    title = corpus_search.highlight(row["title"], query)
+    return {**row, "link": article_link(row["url"]), "title_parts": _parts(title),
+            "snippet": corpus_search.snippet_text(parts), "snippet_parts": _parts(parts)}
+
+
+def _parts(parts: tuple[corpus_search.SnippetPart, ...]) -> list[dict]:
+    return [{"text": p.text, "mark": p.mark} for p in parts]
 
 
 def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT) -> dict:

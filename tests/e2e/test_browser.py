@@ -352,9 +352,9 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     titles = page.locator("#search-results tr.hit td.title").all_text_contents()
     assert titles == [t or "" for t in figures["search"]]
     # Each title links to the article itself when its URL is an http(s) one (the sample's page sources
-    # announce relative ones: text), each snippet marks the words found.
+    # announce relative ones: text); titles and snippets mark the words found.
     assert [title_link(page, i) for i in range(len(titles))] == [article_link(u) for u in figures["search_urls"]]
-    marks = page.locator("#search-results tr.hit td.snippet mark").all_text_contents()
+    marks = page.locator("#search-results tr.hit mark").all_text_contents()
     assert marks and all("تونس" in fold(m) for m in marks), marks
     page.fill("#search-q", "+manchester")  # an English article with an absolute URL
     page.click("#search-form button[type=submit]")

@@ -140,6 +140,14 @@ def test_english_snippet_from_the_start_when_the_match_is_early():
                                    "More later.")
 
 
+def test_a_title_is_kept_whole_with_its_matches_marked():
+    title = "  Élections :  le gouvernement annonce la date "
+    parts = corpus_search.highlight(title, parse_query('"le gouvernement" election'))
+    assert snippet_text(parts) == title
+    assert marked(parts) == ["Élections", "le gouvernement"]
+    assert corpus_search.highlight(None, parse_query("x")) == ()
+
+
 def test_snippet_without_a_match_is_the_start_of_the_text():
     text = "word " * 100
     parts = snippet(text, parse_query("absent"))
@@ -186,6 +194,7 @@ def test_results_carry_a_link_and_a_marked_snippet(catalog):
     assert a3["link"] == a3["url"] == "https://x.test/a3"
     assert a3["snippet"] == "أمطار غزيرة في تونس العاصمة اليوم"
     assert [p for p in a3["snippet_parts"] if p["mark"]] == [{"text": "تونس العاصمة", "mark": True}]
+    assert a3["title_parts"] == [{"text": "أمطار في ", "mark": False}, {"text": "تونس", "mark": True}]
     assert "text" not in a3  # the whole text stays in the catalog
 
 

@@ -35,9 +35,10 @@ def test_search_titles_link_to_the_article_and_snippets_mark_the_match(catalog, 
     rows = hits(render(stats, search=found, q="تونس"))
     assert len(rows) == 3
     for row, a in zip(rows, found["results"]):
+        title = a["title"].replace("تونس", "<mark>تونس</mark>")  # o1's "title o1" has no match to mark
         assert (f'<td dir="auto" class="title"><a href="{a["url"]}" rel="noopener noreferrer" target="_blank">'
-                f'{a["title"]}</a></td>') in row
-        assert "<mark>تونس</mark>" in row
+                f'{title}</a></td>') in row
+        assert "<mark>تونس</mark>" in row.split('class="muted snippet"')[1]
 
 
 def test_a_url_that_is_not_http_stays_text_and_markup_in_the_data_stays_text(stats):

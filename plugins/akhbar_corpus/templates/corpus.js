@@ -11,28 +11,28 @@
     row.appendChild(td);
     return td;
   }
-  function title(row, a) {
-    var td = cell(row, a.link ? '' : a.title, {dir: 'auto', 'class': 'title'});
-    if (a.link) {  // the API gives a link only for an http(s) URL
-      var link = document.createElement('a');
-      link.setAttribute('href', a.link);
-      link.setAttribute('rel', 'noopener noreferrer');
-      link.setAttribute('target', '_blank');
-      link.textContent = a.title == null ? '' : String(a.title);
-      td.appendChild(link);
-    }
-  }
-  function snippet(row, parts) {
-    var td = cell(row, '', {dir: 'auto', 'class': 'muted snippet'});
+  function marked(parent, parts) {
     (parts || []).forEach(function (p) {
       if (p.mark) {
         var m = document.createElement('mark');
         m.textContent = p.text;
-        td.appendChild(m);
+        parent.appendChild(m);
       } else {
-        td.appendChild(document.createTextNode(p.text));
+        parent.appendChild(document.createTextNode(p.text));
       }
     });
+  }
+  function title(row, a) {
+    var td = cell(row, '', {dir: 'auto', 'class': 'title'});
+    var into = td;
+    if (a.link) {  // the API gives a link only for an http(s) URL
+      into = document.createElement('a');
+      into.setAttribute('href', a.link);
+      into.setAttribute('rel', 'noopener noreferrer');
+      into.setAttribute('target', '_blank');
+      td.appendChild(into);
+    }
+    marked(into, a.title_parts);
   }
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -57,7 +57,7 @@
           cell(tr, a.source_id);
           cell(tr, a.lang);
           cell(tr, a.dt);
-          snippet(tr, a.snippet_parts);
+          marked(cell(tr, '', {dir: 'auto', 'class': 'muted snippet'}), a.snippet_parts);
           body.appendChild(tr);
         });
         if (history.replaceState) {

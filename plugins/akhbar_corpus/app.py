@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from akhbar import config, corpus_stats, corpus_stories
 
-from . import page
+from . import page, templating
 
 STATS_TTL = 15.0
 RETRY_AFTER = "30"
@@ -120,21 +120,13 @@ def _safe_file(root: Path, rel: str) -> Path | None:
     return target if target.is_file() else None
 
 
-ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>akhbar · Corpus</title>
-<style>body { font: 15px/1.5 system-ui, sans-serif; margin: 40px; color-scheme: light dark; }</style></head>
-<body><h1>Corpus</h1><p id="error" data-status="{{ status }}">{{ message }}</p>
-<p><a href="corpus">Back to the Corpus page</a></p></body></html>"""
-
-
 def _wants_page(request: Request, path: str) -> bool:
     """A browser asking for a page (not the JSON API, not a script's fetch)."""
     return not path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
 def _error_page(status: int, message: str) -> HTMLResponse:
-    import jinja2
-
-    html = jinja2.Environment(autoescape=True).from_string(ERROR_PAGE).render(status=status, message=message)
+    html = templating.render("error.html", status=status, message=message)
     return HTMLResponse(html, status_code=status, headers={**COMMON_HEADERS, "Content-Security-Policy":
                                                            "default-src 'none'; style-src 'unsafe-inline'"})
 
@@ -234,7 +226,8 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             found = corpus_stats.search(db, q, limit=limit)
         except corpus_stats.WarehouseUnavailable as exc:
             return _unavailable_json(exc, query=corpus_stats.clean_query(q), count=0, results=[])
-        return JSONResponse({"available": True, **found}, headers=COMMON_HEADERS)
+        body = {"available": True, **found, "status": page.search_status(found)}
+        return JSONResponse(body, headers=COMMON_HEADERS)
 
     @app.get("/data-docs", include_in_schema=False)
     def data_docs_root(request: Request):

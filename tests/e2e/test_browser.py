@@ -224,11 +224,22 @@ def expected_figures(data_dir: Path) -> dict:
         "by_lang": dict(q("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
         "articles": q("SELECT count(*) FROM articles WHERE dt = ?", [SAMPLE_NIGHT])[0][0],
         "search": [r[0] for r in q("SELECT title FROM search_articles(?) LIMIT 20", ["تونس"])],
+        "search_urls": [r[0] for r in q("""SELECT a.url FROM (SELECT * FROM search_articles(?) LIMIT 20) s
+                                           JOIN articles a USING (article_id) ORDER BY s.score DESC, s.article_id""",
+                                        ["تونس"])],
+        "manchester_urls": [r[0] for r in q("""SELECT a.url FROM search_articles(?) s JOIN articles a USING (article_id)
+                                               ORDER BY s.score DESC, s.article_id""", ["manchester"])],
         # The night's largest story and its articles in time order, as the story page must list them.
         "story": (q("""SELECT s.story_id FROM stories s JOIN article_stories a USING (story_id)
                        WHERE a.dt = ? AND s.size > 1 ORDER BY s.size DESC, s.n_sources DESC, s.story_id LIMIT 1""",
                     [SAMPLE_NIGHT]) or [(None,)])[0][0],
     }
+
+
+def title_link(page, row: int) -> str | None:
+    """The href of the link in the title of a search result, None when the title is plain text."""
+    links = page.locator("#search-results tr.hit td.title").nth(row).locator("a")
+    return links.first.get_attribute("href") if links.count() else None
 
 
 def chart_values(page, chart_id: str) -> dict:
@@ -277,6 +288,10 @@ def test_the_example_analysis_dag_runs_on_the_published_corpus(server, nightly_r
 
 
 def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
+    from akhbar.corpus_search import fold
+    from akhbar.corpus_stats import article_link
+    from tests.e2e.catalog import query
+
     figures = expected_figures(server.data_dir)
     assert figures["articles"] > 0 and figures["search"], figures
 
@@ -315,7 +330,17 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     assert chart_values(page, "chart-by-lang") == figures["by_lang"]
     expect(page.locator("#tile-articles-latest")).to_have_text(f"{figures['articles']:,}")
     assert chart_values(page, "chart-run-duration")["run"] > 0
-    assert page.locator("#quality-table tbody tr").count() > 0
+    # Latest quality results: failures and warnings in view, the passing checks folded away (closed).
+    failing, passing = query(server.data_dir, """SELECT count(*) FILTER (WHERE NOT success),
+                                                        count(*) FILTER (WHERE success)
+                                                 FROM dq_results WHERE dt = ? AND run_id = ?""",
+                             [SAMPLE_NIGHT, nightly_run])[0]
+    assert failing + passing > 0
+    expect(page.locator("#quality-table tbody tr")).to_have_count(failing)
+    expect(page.locator("#quality-passing-table tbody tr")).to_have_count(passing)
+    expect(page.locator("#quality-passing > summary")).to_contain_text(f"{passing} passing expectation")
+    assert page.eval_on_selector("#quality-passing", "e => e.open") is False
+    expect(page.locator("#quality-passing-table")).to_be_hidden()
     page.screenshot(path=str(ARTIFACTS / "3-corpus.png"), full_page=True)
 
     # Search through the API from the page's own script.
@@ -324,6 +349,20 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(page.locator("#search-status")).to_contain_text("result", timeout=30_000)
     titles = page.locator("#search-results tr.hit td.title").all_text_contents()
     assert titles == [t or "" for t in figures["search"]]
+    # Each title links to the article itself when its URL is an http(s) one (the sample's page sources
+    # announce relative ones: text); titles and snippets mark the words found.
+    assert [title_link(page, i) for i in range(len(titles))] == [article_link(u) for u in figures["search_urls"]]
+    marks = page.locator("#search-results tr.hit mark").all_text_contents()
+    assert marks and all("تونس" in fold(m) for m in marks), marks
+    page.fill("#search-q", "+manchester")  # an English article with an absolute URL
+    page.click("#search-form button[type=submit]")
+    expect(page.locator("#search-status")).to_contain_text("“+manchester”", timeout=30_000)
+    expect(page.locator("#search-results tr.hit")).to_have_count(len(figures["manchester_urls"]))
+    assert [title_link(page, i) for i in range(len(figures["manchester_urls"]))] == figures["manchester_urls"]
+    assert all(u.startswith("https://") for u in figures["manchester_urls"])
+    page.fill("#search-q", "تونس")
+    page.click("#search-form button[type=submit]")
+    expect(page.locator("#search-status")).to_contain_text("“تونس”", timeout=30_000)
     page.locator("#search-form").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "4-search.png"), full_page=True)
 
@@ -332,8 +371,6 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(page.locator("#stories-table tr.story").first).to_have_attribute("data-story", figures["story"])
     page.locator("#stories-table a.story-link").first.click()
     page.wait_for_url(f"**/akhbar/story/{figures['story']}")
-    from tests.e2e.catalog import query
-
     articles = [r[0] for r in query(server.data_dir, "SELECT article_id FROM story_articles WHERE story_id = ? "
                                                      "ORDER BY reported_at, article_id", [figures["story"]])]
     assert len(articles) >= 2
@@ -362,7 +399,7 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(index.locator("nav img")).to_have_js_property("complete", True)
     assert index.eval_on_selector("nav img", "e => e.naturalWidth") > 0  # the logo, from the site itself
     index.close()
-    suite_href = page.locator("#quality-table a").first.get_attribute("href")
+    suite_href = page.locator("#quality-table a.suite, #quality-passing-table a.suite").first.get_attribute("href")
     assert suite_href.startswith("data-docs/validations/")
     docs = context.new_page()
     docs.goto(f"{server.base}/akhbar/{suite_href}")

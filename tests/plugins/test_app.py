@@ -173,7 +173,15 @@ def test_search_api(client, token):
     assert r.status_code == 200
     body = r.json()
     assert {a["article_id"] for a in body["results"]} == {"o1", "a2", "a3"}
-    assert set(body["results"][0]) >= {"article_id", "title", "published_at", "dt", "source_id", "lang", "score"}
+    assert set(body["results"][0]) >= {"article_id", "title", "published_at", "dt", "source_id", "lang", "score",
+                                       "url", "link", "snippet", "snippet_parts"}
+    # What the page's script builds a row from: the link, and the snippet's parts with the match marked.
+    a3 = next(a for a in body["results"] if a["article_id"] == "a3")
+    assert a3["link"] == "https://x.test/a3"
+    assert {"text": "تونس", "mark": True} in a3["snippet_parts"]
+    phrase = client.get("/api/search", params={"q": '"تونس العاصمة" +أمطار'}, headers=bearer(token)).json()
+    assert [a["article_id"] for a in phrase["results"]] == ["a3"]
+    assert phrase["syntax"] == {"words": [], "required": ["امطار"], "phrases": ["تونس العاصمة"]}
     assert client.get("/api/search", params={"q": "تونس", "limit": 21}, headers=bearer(token)).status_code == 422
     assert client.get("/api/search", params={"q": "x" * 3000}, headers=bearer(token)).status_code == 422
 
@@ -270,12 +278,13 @@ def test_source_colours_do_not_move_when_a_source_is_added_and_counts_have_whole
     after = charts.colors_by_name(["aaa-new-source", "courrier-maghreb", "mashriq-wire", "tunis-akhbar"])
     assert {k: after[k] for k in before} == before
     assert len(set(after.values())) == len(after)
-    svg = charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [1]}, {"s": "#000"})
+    svg = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [1]}, {"s": "#000"}))
     ticks = re.findall(r'class="tick">([^<]+)</text>', svg)
     assert ticks[:5] == ["0", "1", "2", "3", "4"]
     for top in (3, 7, 34, 999, 12345):
-        svg = charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [top]}, {"s": "#000"})
+        svg = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [top]}, {"s": "#000"}))
         values = [t.replace(",", "") for t in re.findall(r'class="tick">([^<]+)</text>', svg)[:5]]
         assert all(v.isdigit() for v in values) and int(values[-1]) >= top, (top, values)
-    quiet = charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {}, empty="every expectation passed")
+    quiet = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {},
+                                          empty="every expectation passed"))
     assert "every expectation passed" in quiet and "no data" not in quiet

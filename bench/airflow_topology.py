@@ -78,23 +78,39 @@ class Deployment:
         self.queue = f"akhbar-bench-{uuid.uuid4().hex[:8]}"
 
     def env(self, svc: dict, metadata_url: str) -> dict:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("AIRFLOW__", "AKHBAR_", "AIRFLOW_CONN_")) and k != "PYTHONDONTWRITEBYTECODE"}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("AIRFLOW__", "AKHBAR_", "AIRFLOW_CONN_")) and k != "PYTHONDONTWRITEBYTECODE"
+        }
         env.update(
-            AIRFLOW_HOME=str(self.home), AIRFLOW__CORE__EXECUTOR=self.executor,
-            AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=metadata_url.replace("postgresql://", "postgresql+psycopg2://"),
-            AIRFLOW__CELERY__BROKER_URL=f"{svc['redis']}/0", AIRFLOW__CELERY__RESULT_BACKEND="db+" + metadata_url,
-            AIRFLOW__OPERATORS__DEFAULT_QUEUE=self.queue, AIRFLOW__CORE__PARALLELISM=str(max(self.workers, 2)),
-            AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"), AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
+            AIRFLOW_HOME=str(self.home),
+            AIRFLOW__CORE__EXECUTOR=self.executor,
+            AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=metadata_url.replace(
+                "postgresql://", "postgresql+psycopg2://"
+            ),
+            AIRFLOW__CELERY__BROKER_URL=f"{svc['redis']}/0",
+            AIRFLOW__CELERY__RESULT_BACKEND="db+" + metadata_url,
+            AIRFLOW__OPERATORS__DEFAULT_QUEUE=self.queue,
+            AIRFLOW__CORE__PARALLELISM=str(max(self.workers, 2)),
+            AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
+            AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
             AIRFLOW__CORE__LOAD_EXAMPLES="False",
-            AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL=os.environ.get("AKHBAR_BENCH_PARSE_INTERVAL", "300"),
+            AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL=os.environ.get(
+                "AKHBAR_BENCH_PARSE_INTERVAL", "300"
+            ),
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{self.api_port}/execution/",
-            AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_hex(32), AIRFLOW__API__SECRET_KEY=secrets.token_hex(32),
-            AIRFLOW__API__WORKERS="1", AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",
+            AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_hex(32),
+            AIRFLOW__API__SECRET_KEY=secrets.token_hex(32),
+            AIRFLOW__API__WORKERS="1",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS="True",
             AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
             AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
-            AKHBAR_DATA_DIR=str(self.data_dir), AKHBAR_SOURCES=str(self.registry), AKHBAR_SCHEDULE="0 0 1 1 *",
-            GX_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1",
+            AKHBAR_DATA_DIR=str(self.data_dir),
+            AKHBAR_SOURCES=str(self.registry),
+            AKHBAR_SCHEDULE="0 0 1 1 *",
+            GX_ANALYTICS_ENABLED="False",
+            HF_HUB_OFFLINE="1",
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         )
@@ -105,16 +121,31 @@ class Deployment:
         return env
 
     def airflow(self, args: list[str], env: dict, timeout: int = 1800) -> None:
-        proc = subprocess.run([str(VENV_BIN / "airflow"), *args], env=env, capture_output=True, text=True,
-                              timeout=timeout, cwd=str(ROOT), check=False)
+        proc = subprocess.run(
+            [str(VENV_BIN / "airflow"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=str(ROOT),
+            check=False,
+        )
         if proc.returncode:
-            raise RuntimeError(f"airflow {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+            raise RuntimeError(
+                f"airflow {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+            )
 
     def start(self, name: str, args: list[str], env: dict) -> None:
         log = open(self.home / f"{name}.log", "wb")  # noqa: SIM115 - the child keeps it
-        self.procs[name] = subprocess.Popen([str(VENV_BIN / "airflow"), *args], env=env, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True, cwd=str(ROOT))
+        self.procs[name] = subprocess.Popen(
+            [str(VENV_BIN / "airflow"), *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=str(ROOT),
+        )
         log.close()
 
     def up(self, svc: dict) -> dict:
@@ -129,16 +160,31 @@ class Deployment:
         if self.executor == "CeleryExecutor":
             for i in range(self.workers):
                 name = f"worker{i + 1}"
-                self.start(name, ["celery", "worker", "--celery-hostname", f"{name}@%h", "--concurrency", "1",
-                                  "--skip-serve-logs"], dict(env, AKHBAR_E2E_WORKER_NAME=f"bench-{name}",
-                                                             AIRFLOW__CORE__HOSTNAME_CALLABLE=
-                                                             "tests.e2e.worker_hostname.hostname"))
+                self.start(
+                    name,
+                    [
+                        "celery",
+                        "worker",
+                        "--celery-hostname",
+                        f"{name}@%h",
+                        "--concurrency",
+                        "1",
+                        "--skip-serve-logs",
+                    ],
+                    dict(
+                        env,
+                        AKHBAR_E2E_WORKER_NAME=f"bench-{name}",
+                        AIRFLOW__CORE__HOSTNAME_CALLABLE="tests.e2e.worker_hostname.hostname",
+                    ),
+                )
         return env
 
     def check_alive(self) -> None:
         dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
         if dead:
-            tails = "\n".join(f"--- {n}:\n{(self.home / f'{n}.log').read_text(errors='replace')[-3000:]}" for n in dead)
+            tails = "\n".join(
+                f"--- {n}:\n{(self.home / f'{n}.log').read_text(errors='replace')[-3000:]}" for n in dead
+            )
             raise RuntimeError(f"Airflow processes exited: {dead}\n{tails}")
 
     def cpu_by_process(self) -> dict[str, float]:

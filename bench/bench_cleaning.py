@@ -51,7 +51,9 @@ def main() -> None:
     docs = load(limit)
     texts = [t for _, t in docs]
     sizes = [len(t.encode()) for t in texts]
-    print(f"{len(texts)} ANT articles, mean {statistics.mean(sizes):,.0f} bytes, {statistics.mean(map(len, texts)):,.0f} chars")
+    print(
+        f"{len(texts)} ANT articles, mean {statistics.mean(sizes):,.0f} bytes, {statistics.mean(map(len, texts)):,.0f} chars"
+    )
     cleaned = [cleaning.clean_text(t) for t in texts]
     rate("clean_text", cleaning.clean_text, texts)
     rate("search_key (of clean text)", cleaning.search_key, cleaned)
@@ -71,8 +73,12 @@ def main() -> None:
         start = time.perf_counter()
         out, rejected, counts = cleaning.clean_documents(table, dt.date(2024, 1, 1))
         best = min(best, time.perf_counter() - start)
-    print(f"{'clean_documents (table)':<28} {table.num_rows / best:>10,.0f} articles/s  {best / table.num_rows * 1e6:7.1f} us/article")
-    print(f"kept {out.num_rows}, quarantined {rejected.num_rows} {counts.extra['reasons']}, changed {counts.changed}")
+    print(
+        f"{'clean_documents (table)':<28} {table.num_rows / best:>10,.0f} articles/s  {best / table.num_rows * 1e6:7.1f} us/article"
+    )
+    print(
+        f"kept {out.num_rows}, quarantined {rejected.num_rows} {counts.extra['reasons']}, changed {counts.changed}"
+    )
     print(f"flags {counts.extra['flags']}")
     ratios = sorted(out.column("letter_ratio").to_pylist())
     print(f"letter_ratio p5 {ratios[len(ratios) // 20]:.3f} median {ratios[len(ratios) // 2]:.3f}")

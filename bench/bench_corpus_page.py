@@ -27,9 +27,119 @@ from akhbar import corpus_stats, warehouse
 END = dt.date(2026, 11, 28)
 NIGHTS = 365
 WORDS = {
-    "ar": ["تونس", "الحكومة", "العراق", "الميزانية", "الانتخابات", "القوات", "المغرب", "الجزائر", "مصر", "الاقتصاد", "الرياضة", "الطقس", "أمطار", "الرئيس", "البرلمان", "وزارة", "الصحة", "التعليم", "النقل", "الميناء", "السياحة", "الفلاحة", "الماء", "الكهرباء", "الشباب", "المدينة", "الجامعة", "المحكمة", "الشرطة", "السوق", "الأسعار", "النفط", "الغاز", "البنك", "الدينار", "الأسبوع", "اليوم", "أمس", "غدا"],
-    "fr": ["gouvernement", "élections", "budget", "tunisie", "maroc", "algérie", "économie", "sport", "météo", "pluie", "président", "parlement", "ministère", "santé", "éducation", "transport", "port", "tourisme", "agriculture", "eau", "électricité", "jeunesse", "ville", "université", "tribunal", "police", "marché", "prix", "pétrole", "gaz", "banque", "semaine", "hier", "demain"],
-    "en": ["government", "elections", "budget", "tunisia", "morocco", "algeria", "economy", "sport", "weather", "rain", "president", "parliament", "ministry", "health", "education", "transport", "harbour", "tourism", "farming", "water", "power", "youth", "city", "university", "court", "police", "market", "prices", "oil", "gas", "bank", "week", "yesterday", "tomorrow"],
+    "ar": [
+        "تونس",
+        "الحكومة",
+        "العراق",
+        "الميزانية",
+        "الانتخابات",
+        "القوات",
+        "المغرب",
+        "الجزائر",
+        "مصر",
+        "الاقتصاد",
+        "الرياضة",
+        "الطقس",
+        "أمطار",
+        "الرئيس",
+        "البرلمان",
+        "وزارة",
+        "الصحة",
+        "التعليم",
+        "النقل",
+        "الميناء",
+        "السياحة",
+        "الفلاحة",
+        "الماء",
+        "الكهرباء",
+        "الشباب",
+        "المدينة",
+        "الجامعة",
+        "المحكمة",
+        "الشرطة",
+        "السوق",
+        "الأسعار",
+        "النفط",
+        "الغاز",
+        "البنك",
+        "الدينار",
+        "الأسبوع",
+        "اليوم",
+        "أمس",
+        "غدا",
+    ],
+    "fr": [
+        "gouvernement",
+        "élections",
+        "budget",
+        "tunisie",
+        "maroc",
+        "algérie",
+        "économie",
+        "sport",
+        "météo",
+        "pluie",
+        "président",
+        "parlement",
+        "ministère",
+        "santé",
+        "éducation",
+        "transport",
+        "port",
+        "tourisme",
+        "agriculture",
+        "eau",
+        "électricité",
+        "jeunesse",
+        "ville",
+        "université",
+        "tribunal",
+        "police",
+        "marché",
+        "prix",
+        "pétrole",
+        "gaz",
+        "banque",
+        "semaine",
+        "hier",
+        "demain",
+    ],
+    "en": [
+        "government",
+        "elections",
+        "budget",
+        "tunisia",
+        "morocco",
+        "algeria",
+        "economy",
+        "sport",
+        "weather",
+        "rain",
+        "president",
+        "parliament",
+        "ministry",
+        "health",
+        "education",
+        "transport",
+        "harbour",
+        "tourism",
+        "farming",
+        "water",
+        "power",
+        "youth",
+        "city",
+        "university",
+        "court",
+        "police",
+        "market",
+        "prices",
+        "oil",
+        "gas",
+        "bank",
+        "week",
+        "yesterday",
+        "tomorrow",
+    ],
 }
 
 
@@ -56,8 +166,10 @@ def build(db: Path, n_articles: int) -> dict:
         f"WHEN '{lang}' THEN array_to_string(list_transform(range(n), k -> ($w_{lang})[CAST(1 + hash(i, k) % {len(w)} AS BIGINT)]), ' ')"
         for lang, w in WORDS.items()
     )
-    con.execute(f"CREATE TEMP TABLE texts AS SELECT i, CASE lang {pick} END AS text FROM gen",
-                {f"w_{lang}": w for lang, w in WORDS.items()})
+    con.execute(
+        f"CREATE TEMP TABLE texts AS SELECT i, CASE lang {pick} END AS text FROM gen",
+        {f"w_{lang}": w for lang, w in WORDS.items()},
+    )
     con.execute(
         """
         INSERT INTO articles (article_id, record_id, source_id, url, title, text, text_search, lang, published_at,
@@ -130,8 +242,10 @@ def main() -> None:
         if db.exists():
             db.unlink()
         figures = build(db, args.articles)
-        print(f"built {figures['articles']:,} articles in {figures['tables_s']:.1f} s; "
-              f"fts indexes {figures['fts_index_s']:.1f} s ({db}, {db.stat().st_size / 2**20:.0f} MiB)")
+        print(
+            f"built {figures['articles']:,} articles in {figures['tables_s']:.1f} s; "
+            f"fts indexes {figures['fts_index_s']:.1f} s ({db}, {db.stat().st_size / 2**20:.0f} MiB)"
+        )
 
     from akhbar_corpus import page
 
@@ -150,8 +264,10 @@ def main() -> None:
     print(f"{'query':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}   ({args.reps} runs, read-only open per call)")
     for name, a, b in rows:
         print(f"{name:<{width}}  {a * 1000:8.1f}  {b * 1000:8.1f}")
-    print(f"window {stats['window']['start']}..{stats['window']['end']}: "
-          f"{sum(r['articles'] for r in stats['nightly_rates']):,} articles in the 30 nights")
+    print(
+        f"window {stats['window']['start']}..{stats['window']['end']}: "
+        f"{sum(r['articles'] for r in stats['nightly_rates']):,} articles in the 30 nights"
+    )
 
 
 if __name__ == "__main__":

@@ -31,15 +31,18 @@ print("RESULT" + json.dumps({"seconds": elapsed, "dags": sorted(bag.dags), "erro
 
 def parse_once(path: Path, home: str) -> dict:
     env = {**os.environ, "AIRFLOW_HOME": home, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(path)], env=env, capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)], env=env, capture_output=True, text=True, check=True
+    )
     line = next(out for out in proc.stdout.splitlines() if out.startswith("RESULT"))
     return json.loads(line[6:])
 
 
 def main() -> None:
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     with tempfile.TemporaryDirectory() as home:
         worst = 0.0
         for path in sorted((ROOT / "dags").glob("*.py")):
@@ -51,8 +54,10 @@ def main() -> None:
                 times.append(result["seconds"])
             median = statistics.median(times)
             worst = max(worst, median)
-            print(f"{path.name:<32} dags={','.join(result['dags']) or '-':<40} "
-                  f"parse median {median * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms  (target < 500 ms)")
+            print(
+                f"{path.name:<32} dags={','.join(result['dags']) or '-':<40} "
+                f"parse median {median * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms  (target < 500 ms)"
+            )
         print(f"worst median: {worst * 1000:.1f} ms -> {'OK' if worst < 0.5 else 'OVER TARGET'}")
 
 

@@ -1,6 +1,6 @@
 """Enrichment speed on ~2,000 real ANT articles, one core.
 
-    .venv/bin/python bench/bench_enrichment.py [N]
+.venv/bin/python bench/bench_enrichment.py [N]
 """
 
 from __future__ import annotations
@@ -32,12 +32,32 @@ def main() -> int:
             break
         if not text:
             continue
-        rows.append({"record_id": docno, "source_id": "ant", "url": None, "canonical_url": None, "title": title,
-                     "text": text, "authors": None, "category_raw": cat, "published_raw": None,
-                     "published_at": now, "date_source": "dump", "fetched_at": now, "lang_hint": "ar",
-                     "tz_hint": None, "text_search": search_key(text), "content_hash": "x", "letter_ratio": 0.9,
-                     "repeated_line_ratio": 0.0, "is_fragment": False, "is_short": False,
-                     "is_mostly_nonletters": False, "is_repetitive": False})
+        rows.append(
+            {
+                "record_id": docno,
+                "source_id": "ant",
+                "url": None,
+                "canonical_url": None,
+                "title": title,
+                "text": text,
+                "authors": None,
+                "category_raw": cat,
+                "published_raw": None,
+                "published_at": now,
+                "date_source": "dump",
+                "fetched_at": now,
+                "lang_hint": "ar",
+                "tz_hint": None,
+                "text_search": search_key(text),
+                "content_hash": "x",
+                "letter_ratio": 0.9,
+                "repeated_line_ratio": 0.0,
+                "is_fragment": False,
+                "is_short": False,
+                "is_mostly_nonletters": False,
+                "is_repetitive": False,
+            }
+        )
     table = pa.Table.from_pylist(rows, schema=CLEANED_DOCUMENT)
     texts = [r["text"] for r in rows]
     mean_kb = sum(len(t.encode()) for t in texts) / len(texts) / 1024
@@ -71,8 +91,10 @@ def main() -> int:
         res = enrich(table, dt=dt.date(2017, 1, 2), doc_freq=df, only=chosen)
         sec = time.perf_counter() - t0
         label = "enrich() with date mentions" if with_dates else "enrich() without date mentions"
-        print(f"{label}: {len(rows) / sec:,.0f} articles/s ({sec / len(rows) * 1e6:.0f} us/article); "
-              f"places rows {res.places.num_rows}, keyword rows {res.keywords.num_rows}, date rows {res.dates.num_rows}")
+        print(
+            f"{label}: {len(rows) / sec:,.0f} articles/s ({sec / len(rows) * 1e6:.0f} us/article); "
+            f"places rows {res.places.num_rows}, keyword rows {res.keywords.num_rows}, date rows {res.dates.num_rows}"
+        )
     return 0
 
 

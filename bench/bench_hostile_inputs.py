@@ -52,7 +52,9 @@ def newline_bomb_jsonl_gz(tmp: Path) -> str:
 
     path = tmp / "bomb.jsonl.gz"
     path.write_bytes(gzip.compress(b"\n" * (50 * 1024 * 1024), compresslevel=9))
-    rows = sum(b.num_rows for b in fetch_source(Source(id="bomb", kind="jsonl", path=path), dt=dt.date(2026, 11, 28)))
+    rows = sum(
+        b.num_rows for b in fetch_source(Source(id="bomb", kind="jsonl", path=path), dt=dt.date(2026, 11, 28))
+    )
     return f"{rows} record(s) from a {path.stat().st_size}-byte file"
 
 
@@ -87,10 +89,16 @@ def retry_after_999999(tmp: Path) -> str:
         source = Source(id="busy", kind="rss", url=f"http://127.0.0.1:{server.server_address[1]}/feed.xml")
         settings = source.settings
         if hasattr(settings, "replace"):  # this revision's typed settings
-            source = Source(id="busy", kind="rss", url=source.url, settings=settings.replace(allow_private=True,
-                                                                                             robots=False))
+            source = Source(
+                id="busy",
+                kind="rss",
+                url=source.url,
+                settings=settings.replace(allow_private=True, robots=False),
+            )
         else:  # an older revision: a dict of overrides
-            source = Source(id="busy", kind="rss", url=source.url, settings={"allow_private": True, "robots": False})
+            source = Source(
+                id="busy", kind="rss", url=source.url, settings={"allow_private": True, "robots": False}
+            )
         rows = [r for b in fetch_source(source, dt=dt.date(2026, 11, 28)) for r in b.to_pylist()]
     finally:
         server.shutdown()
@@ -107,8 +115,11 @@ def measure(case: str) -> dict:
         start = time.perf_counter()
         outcome = globals()[case](Path(tmp))
         seconds = time.perf_counter() - start
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "outcome": outcome}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "outcome": outcome,
+    }
 
 
 def run(case: str, include: Path | None, limit: float) -> dict:
@@ -116,12 +127,22 @@ def run(case: str, include: Path | None, limit: float) -> dict:
     if include is not None:
         env["PYTHONPATH"] = str(include)
     try:
-        proc = subprocess.run([sys.executable, __file__, "--measure", case], env=env, capture_output=True, text=True,
-                              timeout=limit, check=False)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--measure", case],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return {"seconds": f">{limit:.0f}", "peak_rss_mb": "?", "outcome": "stopped at the time limit"}
     if proc.returncode != 0:
-        return {"seconds": "?", "peak_rss_mb": "?", "outcome": "failed: " + proc.stderr.strip().splitlines()[-1][:120]}
+        return {
+            "seconds": "?",
+            "peak_rss_mb": "?",
+            "outcome": "failed: " + proc.stderr.strip().splitlines()[-1][:120],
+        }
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -138,7 +159,9 @@ def main() -> None:
     for case in CASES:
         for label, include in revisions:
             r = run(case, include, args.limit)
-            print(f"{case:<24} {label:<14} {r['seconds']:>8} s  peak RSS {r['peak_rss_mb']:>6} MB  {r['outcome']}")
+            print(
+                f"{case:<24} {label:<14} {r['seconds']:>8} s  peak RSS {r['peak_rss_mb']:>6} MB  {r['outcome']}"
+            )
 
 
 if __name__ == "__main__":

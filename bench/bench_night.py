@@ -43,8 +43,18 @@ from bench.airflow_topology import DAG_ID, ROOT, Deployment, services, wait_unti
 from bench.night_corpus import NIGHT, build_night, sentence_pools
 
 MODES = ("inprocess", "local", "celery1", "celery2")
-STAGES = ("fetch", "cut", "extract_clean", "frequencies", "enrich", "dedup", "stage", "validate", "publish",
-          "report")
+STAGES = (
+    "fetch",
+    "cut",
+    "extract_clean",
+    "frequencies",
+    "enrich",
+    "dedup",
+    "stage",
+    "validate",
+    "publish",
+    "report",
+)
 RUN_TIMEOUT = 4 * 3600
 
 
@@ -66,11 +76,21 @@ def _driver(registry: str, data_dir: str, out: str) -> None:
                 f["seconds"] += time.perf_counter() - wall
                 f["cpu"] += time.process_time() - cpu
                 f["calls"] += 1
+
         return wrapper
 
-    for name, attr in (("fetch", "fetch"), ("cut", "cut"), ("extract_clean", "extract_clean_shard"),
-                       ("frequencies", "frequencies"), ("enrich", "enrich_shard"), ("dedup", "dedup"),
-                       ("stage", "stage"), ("validate", "validate"), ("publish", "publish"), ("report", "report")):
+    for name, attr in (
+        ("fetch", "fetch"),
+        ("cut", "cut"),
+        ("extract_clean", "extract_clean_shard"),
+        ("frequencies", "frequencies"),
+        ("enrich", "enrich_shard"),
+        ("dedup", "dedup"),
+        ("stage", "stage"),
+        ("validate", "validate"),
+        ("publish", "publish"),
+        ("report", "report"),
+    ):
         setattr(pipeline, attr, timed(name, getattr(pipeline, attr)))
     summary = pipeline.run_night(RunContext(dt=NIGHT, data_dir=Path(data_dir), sources_path=Path(registry)))
     Path(out).write_text(json.dumps({"stages": figures, "accounting": summary["accounting"]}, default=str))
@@ -81,15 +101,23 @@ def run_inprocess(registry: Path, data_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPATH=str(ROOT), GX_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.bench_night", "--driver", str(registry), str(data_dir),
-                             str(out)], cwd=str(ROOT), env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_night", "--driver", str(registry), str(data_dir), str(out)],
+        cwd=str(ROOT),
+        env=env,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status:
         raise RuntimeError(f"in-process run failed (status {status})")
     result = json.loads(out.read_text())
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024,
-            "stages": result["stages"], "accounting": result["accounting"]}
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+        "stages": result["stages"],
+        "accounting": result["accounting"],
+    }
 
 
 # --------------------------------------------------------------------------- Airflow
@@ -101,11 +129,17 @@ def _api(deployment: Deployment):
 
 def _trigger_and_wait(deployment: Deployment, api) -> tuple[dict, list[dict]]:
     run_id = f"bench_{deployment.executor}_{deployment.workers}_{int(time.time())}"
-    wait_until(lambda: (deployment.check_alive(), api.get(f"/api/v2/dags/{DAG_ID}").status_code == 200)[1],
-               timeout=900, interval=2, what="the DAG parsed")
+    wait_until(
+        lambda: (deployment.check_alive(), api.get(f"/api/v2/dags/{DAG_ID}").status_code == 200)[1],
+        timeout=900,
+        interval=2,
+        what="the DAG parsed",
+    )
     api.patch(f"/api/v2/dags/{DAG_ID}", json={"is_paused": False}).raise_for_status()
-    r = api.post(f"/api/v2/dags/{DAG_ID}/dagRuns", json={"dag_run_id": run_id, "logical_date": None,
-                                                          "conf": {"night": NIGHT.isoformat()}})
+    r = api.post(
+        f"/api/v2/dags/{DAG_ID}/dagRuns",
+        json={"dag_run_id": run_id, "logical_date": None, "conf": {"night": NIGHT.isoformat()}},
+    )
     r.raise_for_status()
 
     def finished():
@@ -135,8 +169,16 @@ def _task_figures(tis: list[dict], data_dir: Path) -> dict:
     for path in (data_dir / "work" / f"dt={NIGHT.isoformat()}" / "tasks").glob("*.json"):
         u = json.loads(path.read_text())
         usage[(u["task_id"], u["map_index"])] = u  # the last try
-    stages: dict = defaultdict(lambda: {"tasks": 0, "seconds": 0.0, "cpu": 0.0, "peak_rss_mib": 0.0,
-                                        "peak_task": None, "hosts": defaultdict(int)})
+    stages: dict = defaultdict(
+        lambda: {
+            "tasks": 0,
+            "seconds": 0.0,
+            "cpu": 0.0,
+            "peak_rss_mib": 0.0,
+            "peak_task": None,
+            "hosts": defaultdict(int),
+        }
+    )
     for ti in tis:
         s = stages[_stage_of(ti["task_id"])]
         s["tasks"] += 1
@@ -151,18 +193,32 @@ def _task_figures(tis: list[dict], data_dir: Path) -> dict:
 
 
 def run_airflow(mode: str, registry: Path, data_dir: Path, home: Path) -> dict:
-    executor, workers = {"local": ("LocalExecutor", 2), "celery1": ("CeleryExecutor", 1),
-                         "celery2": ("CeleryExecutor", 2)}[mode]
+    executor, workers = {
+        "local": ("LocalExecutor", 2),
+        "celery1": ("CeleryExecutor", 1),
+        "celery2": ("CeleryExecutor", 2),
+    }[mode]
     deployment = Deployment(home, executor, workers, registry, data_dir)
     svc = services()
     try:
         deployment.up(svc)
         with _api(deployment) as api:
-            wait_until(lambda: (deployment.check_alive(), api.get("/api/v2/version").status_code == 200)[1],
-                       timeout=900, interval=2, what="the api-server")
+            wait_until(
+                lambda: (deployment.check_alive(), api.get("/api/v2/version").status_code == 200)[1],
+                timeout=900,
+                interval=2,
+                what="the api-server",
+            )
             if executor == "CeleryExecutor":
-                wait_until(lambda: all(" ready." in (home / f"worker{i + 1}.log").read_text(errors="replace")
-                                       for i in range(workers)), timeout=900, interval=2, what="the workers")
+                wait_until(
+                    lambda: all(
+                        " ready." in (home / f"worker{i + 1}.log").read_text(errors="replace")
+                        for i in range(workers)
+                    ),
+                    timeout=900,
+                    interval=2,
+                    what="the workers",
+                )
             cpu_before = deployment.cpu_by_process()
             run, tis = _trigger_and_wait(deployment, api)
             cpu_after = deployment.cpu_by_process()
@@ -173,11 +229,15 @@ def run_airflow(mode: str, registry: Path, data_dir: Path, home: Path) -> dict:
         failed = [(t["task_id"], t["map_index"], t["state"]) for t in tis if t["state"] != "success"]
         raise RuntimeError(f"{mode}: the run {run['dag_run_id']} {run['state']}: {failed[:10]}")
     stages = _task_figures(tis, data_dir)
-    return {"wall": _seconds(run["start_date"], run["end_date"]), "cpu": sum(by_process.values()),
-            "cpu_by_process": by_process,
-            "task_cpu": sum(s["cpu"] for s in stages.values()),
-            "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()), "stages": stages,
-            "tasks": len(tis)}
+    return {
+        "wall": _seconds(run["start_date"], run["end_date"]),
+        "cpu": sum(by_process.values()),
+        "cpu_by_process": by_process,
+        "task_cpu": sum(s["cpu"] for s in stages.values()),
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),
+        "stages": stages,
+        "tasks": len(tis),
+    }
 
 
 # --------------------------------------------------------------------------- report
@@ -190,8 +250,10 @@ def report(records: int, results: dict, shard_records: int) -> None:
     print(f"\n=== night of {records:,} raw records, shards of {shard_records:,} ===")
     print(f"{'mode':<11} {'wall s':>8} {'CPU s':>8} {'tasks':>6} {'peak task MiB':>14}  load before/after")
     for mode, r in results.items():
-        print(f"{mode:<11} {r['wall']:>8.0f} {r['cpu']:>8.0f} {r.get('tasks', 1):>6} {r['peak_rss_mib']:>14.0f}  "
-              f"{r['load_before']} / {r['load_after']}")
+        print(
+            f"{mode:<11} {r['wall']:>8.0f} {r['cpu']:>8.0f} {r.get('tasks', 1):>6} {r['peak_rss_mib']:>14.0f}  "
+            f"{r['load_before']} / {r['load_after']}"
+        )
     print(f"\n{'stage':<14}" + "".join(f"{m:>22}" for m in results))
     for stage in STAGES:
         row = ""
@@ -203,21 +265,35 @@ def report(records: int, results: dict, shard_records: int) -> None:
     for mode in ("local", "celery1", "celery2"):
         if base and mode in results:
             r = results[mode]
-            print(f"Airflow overhead, {mode} against in-process: CPU {100 * (r['cpu'] / base['cpu'] - 1):+.1f}% "
-                  f"(the tasks' own CPU {100 * (r['task_cpu'] / base['cpu'] - 1):+.1f}%), "
-                  f"wall {100 * (r['wall'] / base['wall'] - 1):+.1f}%")
+            print(
+                f"Airflow overhead, {mode} against in-process: CPU {100 * (r['cpu'] / base['cpu'] - 1):+.1f}% "
+                f"(the tasks' own CPU {100 * (r['task_cpu'] / base['cpu'] - 1):+.1f}%), "
+                f"wall {100 * (r['wall'] / base['wall'] - 1):+.1f}%"
+            )
     if "celery1" in results and "celery2" in results:
-        print(f"two workers against one: {results['celery1']['wall'] / results['celery2']['wall']:.2f}x (wall)")
+        print(
+            f"two workers against one: {results['celery1']['wall'] / results['celery2']['wall']:.2f}x (wall)"
+        )
     for mode, r in results.items():
         if mode != "inprocess":
-            print(f"{mode}: CPU by process (tasks included under their executor): "
-                  + ", ".join(f"{n} {c:.0f}" for n, c in r["cpu_by_process"].items()))
-            hosts = {stage: dict(s["hosts"]) for stage, s in r["stages"].items() if stage in ("extract_clean", "enrich")}
-            print(f"{mode}: shards per worker {hosts}; largest task {max(r['stages'].values(), key=lambda s: s['peak_rss_mib'])['peak_task']}")
+            print(
+                f"{mode}: CPU by process (tasks included under their executor): "
+                + ", ".join(f"{n} {c:.0f}" for n, c in r["cpu_by_process"].items())
+            )
+            hosts = {
+                stage: dict(s["hosts"])
+                for stage, s in r["stages"].items()
+                if stage in ("extract_clean", "enrich")
+            }
+            print(
+                f"{mode}: shards per worker {hosts}; largest task {max(r['stages'].values(), key=lambda s: s['peak_rss_mib'])['peak_task']}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--records", type=int, nargs="+", default=[100_000])
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     parser.add_argument("--shard-records", type=int, default=None, help="default: the registry's default")
@@ -231,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     from akhbar.config import SourceSettings
 
     shard_records = args.shard_records or SourceSettings().shard_records
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {_load()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {_load()}"
+    )
     args.dir.mkdir(parents=True, exist_ok=True)
     pools_file = args.dir / "sentence-pools.pickle"
     if not pools_file.exists():
@@ -254,9 +332,14 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(home, ignore_errors=True)
                 results[mode] = run_airflow(mode, registry, data_dir, home)
             results[mode].update(load_before=before, load_after=_load())
-            print(f"{mode}: wall {results[mode]['wall']:.0f} s, CPU {results[mode]['cpu']:.0f} s, "
-                  f"peak task {results[mode]['peak_rss_mib']:.0f} MiB ({before} -> {_load()})", flush=True)
-            (args.dir / f"result-{records}-{mode}.json").write_text(json.dumps(results[mode], default=str, indent=1))
+            print(
+                f"{mode}: wall {results[mode]['wall']:.0f} s, CPU {results[mode]['cpu']:.0f} s, "
+                f"peak task {results[mode]['peak_rss_mib']:.0f} MiB ({before} -> {_load()})",
+                flush=True,
+            )
+            (args.dir / f"result-{records}-{mode}.json").write_text(
+                json.dumps(results[mode], default=str, indent=1)
+            )
             if not args.keep:
                 shutil.rmtree(data_dir, ignore_errors=True)
         report(records, results, shard_records)

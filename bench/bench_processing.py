@@ -83,8 +83,27 @@ ARB_ARAB = {
     "min_avg_word_length": 2,
     "max_avg_word_length": 9,
     "max_non_alpha_words_ratio": 0.787,
-    "stopwords": ["،", "في", "من", "على", "إلى", "عام", "أن", "مع", "أو", "هو", "عن", "التي", "كان", "بين", "ما",
-                  "كانت", "هي", "المتحدة", "بعد"],
+    "stopwords": [
+        "،",
+        "في",
+        "من",
+        "على",
+        "إلى",
+        "عام",
+        "أن",
+        "مع",
+        "أو",
+        "هو",
+        "عن",
+        "التي",
+        "كان",
+        "بين",
+        "ما",
+        "كانت",
+        "هي",
+        "المتحدة",
+        "بعد",
+    ],
 }
 
 
@@ -116,8 +135,9 @@ def night_sizes(n_records: int, nights: int) -> list[int]:
     return [base + (k < extra) for k in range(nights)]
 
 
-def document_nights(replicate: int = 1, nights_per_corpus: int = NIGHTS_PER_CORPUS,
-                    batch_rows: int = BATCH_ROWS):
+def document_nights(
+    replicate: int = 1, nights_per_corpus: int = NIGHTS_PER_CORPUS, batch_rows: int = BATCH_ROWS
+):
     """(night number, DOCUMENT tables of at most ``batch_rows`` rows) for every night.
 
     Each copy of the corpus is cut into ``nights_per_corpus`` consecutive nights, in the
@@ -144,15 +164,31 @@ def document_nights(replicate: int = 1, nights_per_corpus: int = NIGHTS_PER_CORP
                 raw_time = rec["TIME"] or None
                 if raw_time not in published_cache:
                     published_cache[raw_time] = parse_published(raw_time, tz="Africa/Tunis")
-                rows.append({
-                    "record_id": f"ant:{rec['DOCNO']}{suffix}", "source_id": "ant", "url": rec["URL"] or None,
-                    "canonical_url": None, "title": rec["TITLE"] or None, "text": rec["TEXT"] or None,
-                    "authors": None, "category_raw": rec["CAT"] or None, "published_raw": raw_time,
-                    "published_at": published_cache[raw_time], "date_source": "dump", "fetched_at": fetched,
-                    "lang_hint": "ar", "tz_hint": "Africa/Tunis",
-                })
-            yield night, [pa.Table.from_pylist(rows[i:i + batch_rows], schema=DOCUMENT)
-                          for i in range(0, len(rows), batch_rows)]
+                rows.append(
+                    {
+                        "record_id": f"ant:{rec['DOCNO']}{suffix}",
+                        "source_id": "ant",
+                        "url": rec["URL"] or None,
+                        "canonical_url": None,
+                        "title": rec["TITLE"] or None,
+                        "text": rec["TEXT"] or None,
+                        "authors": None,
+                        "category_raw": rec["CAT"] or None,
+                        "published_raw": raw_time,
+                        "published_at": published_cache[raw_time],
+                        "date_source": "dump",
+                        "fetched_at": fetched,
+                        "lang_hint": "ar",
+                        "tz_hint": "Africa/Tunis",
+                    }
+                )
+            yield (
+                night,
+                [
+                    pa.Table.from_pylist(rows[i : i + batch_rows], schema=DOCUMENT)
+                    for i in range(0, len(rows), batch_rows)
+                ],
+            )
             night += 1
 
 
@@ -185,8 +221,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{model}, {os.cpu_count()} cores (pinned to core {sorted(os.sched_getaffinity(0))}), "
-            f"Python {platform.python_version()} ({platform.machine()})")
+    return (
+        f"{model}, {os.cpu_count()} cores (pinned to core {sorted(os.sched_getaffinity(0))}), "
+        f"Python {platform.python_version()} ({platform.machine()})"
+    )
 
 
 def pin_to_one_core() -> None:
@@ -225,7 +263,9 @@ def run_ours(replicate: int, keep_jsonl: Path | None = None) -> dict:
             doc_freq = DocFreq()
             for b, docs in enumerate(batches):
                 if jsonl is not None:
-                    for rid, text in zip(docs.column("record_id").to_pylist(), docs.column("text").to_pylist()):
+                    for rid, text in zip(
+                        docs.column("record_id").to_pylist(), docs.column("text").to_pylist()
+                    ):
                         jsonl.write(json.dumps({"id": rid, "text": text or ""}, ensure_ascii=False) + "\n")
                 n_in += docs.num_rows
                 n_batches += 1
@@ -268,27 +308,49 @@ def run_ours(replicate: int, keep_jsonl: Path | None = None) -> dict:
             jsonl.close()
     total = sum(timings.values())
     return {
-        "replicate": replicate, "articles": n_in, "cleaned": n_clean, "duplicates": n_dups,
-        "seconds": timings, "total_seconds": total, "per_second": n_in / total,
-        "rss_first_night_mib": rss_nights[0], "rss_last_night_mib": rss_nights[-1],
-        "peak_rss_mib": peak_rss_mib(), "batches": n_batches, "nights": n_nights, "rss_nights_mib": rss_nights,
+        "replicate": replicate,
+        "articles": n_in,
+        "cleaned": n_clean,
+        "duplicates": n_dups,
+        "seconds": timings,
+        "total_seconds": total,
+        "per_second": n_in / total,
+        "rss_first_night_mib": rss_nights[0],
+        "rss_last_night_mib": rss_nights[-1],
+        "peak_rss_mib": peak_rss_mib(),
+        "batches": n_batches,
+        "nights": n_nights,
+        "rss_nights_mib": rss_nights,
     }
 
 
 def print_ours(r: dict) -> None:
     s = r["seconds"]
     n = r["articles"]
-    print(f"ours, {n:,} articles ({r['replicate']}x corpus, {r['nights']} nights, {r['batches']} batches of at most "
-          f"{BATCH_ROWS}); {r['cleaned']:,} kept by cleaning, {r['duplicates']:,} duplicates")
-    rows = [("cleaning", s["clean"]), ("keyword doc freq", s["docfreq"]), ("enrichment", s["enrich"]),
-            ("dedup (per night)", s["dedup"]), ("Parquet hand-over", s["handover"])]
+    print(
+        f"ours, {n:,} articles ({r['replicate']}x corpus, {r['nights']} nights, {r['batches']} batches of at most "
+        f"{BATCH_ROWS}); {r['cleaned']:,} kept by cleaning, {r['duplicates']:,} duplicates"
+    )
+    rows = [
+        ("cleaning", s["clean"]),
+        ("keyword doc freq", s["docfreq"]),
+        ("enrichment", s["enrich"]),
+        ("dedup (per night)", s["dedup"]),
+        ("Parquet hand-over", s["handover"]),
+    ]
     for label, sec in rows:
-        print(f"  {label:<18} {sec:7.2f} s  {sec / n * 1e6:7.1f} us/article  {n / sec if sec else 0:>9,.0f} articles/s")
-    print(f"  {'overall':<18} {r['total_seconds']:7.2f} s  {r['total_seconds'] / n * 1e6:7.1f} us/article  "
-          f"{r['per_second']:>9,.0f} articles/s per core")
-    print(f"  RSS after first night {r['rss_first_night_mib']:.0f} MiB, after last night "
-          f"{r['rss_last_night_mib']:.0f} MiB (growth {r['rss_last_night_mib'] - r['rss_first_night_mib']:+.0f} MiB); "
-          f"peak RSS of the process so far {r['peak_rss_mib']:.0f} MiB")
+        print(
+            f"  {label:<18} {sec:7.2f} s  {sec / n * 1e6:7.1f} us/article  {n / sec if sec else 0:>9,.0f} articles/s"
+        )
+    print(
+        f"  {'overall':<18} {r['total_seconds']:7.2f} s  {r['total_seconds'] / n * 1e6:7.1f} us/article  "
+        f"{r['per_second']:>9,.0f} articles/s per core"
+    )
+    print(
+        f"  RSS after first night {r['rss_first_night_mib']:.0f} MiB, after last night "
+        f"{r['rss_last_night_mib']:.0f} MiB (growth {r['rss_last_night_mib'] - r['rss_first_night_mib']:+.0f} MiB); "
+        f"peak RSS of the process so far {r['peak_rss_mib']:.0f} MiB"
+    )
 
 
 def warm_up() -> None:
@@ -328,19 +390,40 @@ def datatrove_worker(jsonl_path: str) -> int:
             docs.append(Document(text=rec["text"], id=rec["id"]))
     with tempfile.TemporaryDirectory(prefix="datatrove-sigs-") as sig_dir:
         steps = [
-            GopherRepetitionFilter(language=lang, dup_para_frac=0, dup_line_char_frac=0, dup_para_char_frac=0,
-                                   dup_line_frac=cfg["dup_line_frac"], top_n_grams=cfg["top_n_grams"],
-                                   dup_n_grams=cfg["dup_n_grams"]),
-            FineWebQualityFilter(language=lang, short_line_thr=999, char_duplicates_ratio=0.1,
-                                 line_punct_thr=cfg["line_punct_thr"], new_line_ratio=cfg["new_line_ratio"]),
-            GopherQualityFilter(language=lang, max_avg_word_length=cfg["max_avg_word_length"],
-                                min_avg_word_length=cfg["min_avg_word_length"], stop_words=cfg["stopwords"],
-                                max_non_alpha_words_ratio=cfg["max_non_alpha_words_ratio"], min_stop_words=2),
+            GopherRepetitionFilter(
+                language=lang,
+                dup_para_frac=0,
+                dup_line_char_frac=0,
+                dup_para_char_frac=0,
+                dup_line_frac=cfg["dup_line_frac"],
+                top_n_grams=cfg["top_n_grams"],
+                dup_n_grams=cfg["dup_n_grams"],
+            ),
+            FineWebQualityFilter(
+                language=lang,
+                short_line_thr=999,
+                char_duplicates_ratio=0.1,
+                line_punct_thr=cfg["line_punct_thr"],
+                new_line_ratio=cfg["new_line_ratio"],
+            ),
+            GopherQualityFilter(
+                language=lang,
+                max_avg_word_length=cfg["max_avg_word_length"],
+                min_avg_word_length=cfg["min_avg_word_length"],
+                stop_words=cfg["stopwords"],
+                max_non_alpha_words_ratio=cfg["max_non_alpha_words_ratio"],
+                min_stop_words=2,
+            ),
         ]
         signature = MinhashDedupSignature(
-            output_folder=sig_dir, language=lang,
-            config=MinhashConfig(hash_config=HashConfig(hash_fc="xxhash", precision=64),
-                                 num_buckets=14, hashes_per_bucket=8, n_grams=5),
+            output_folder=sig_dir,
+            language=lang,
+            config=MinhashConfig(
+                hash_config=HashConfig(hash_fc="xxhash", precision=64),
+                num_buckets=14,
+                hashes_per_bucket=8,
+                n_grams=5,
+            ),
         )
         load_word_tokenizer(lang).word_tokenize("تحميل المحلل")  # load spaCy's blank Arabic before timing
         kept = []
@@ -356,9 +439,19 @@ def datatrove_worker(jsonl_path: str) -> int:
             stream = step.run(stream)
         signature.run(counted(stream))  # consumes the stream, writes and sorts the bucket files
         seconds = time.perf_counter() - start
-    print(json.dumps({"articles": len(docs), "kept_by_filters": len(kept), "seconds": seconds,
-                      "per_second": len(docs) / seconds, "peak_rss_mib": peak_rss_mib(),
-                      "datatrove": _dist_version("datatrove"), "spacy": _dist_version("spacy")}))
+    print(
+        json.dumps(
+            {
+                "articles": len(docs),
+                "kept_by_filters": len(kept),
+                "seconds": seconds,
+                "per_second": len(docs) / seconds,
+                "peak_rss_mib": peak_rss_mib(),
+                "datatrove": _dist_version("datatrove"),
+                "spacy": _dist_version("spacy"),
+            }
+        )
+    )
     return 0
 
 
@@ -370,14 +463,20 @@ def _dist_version(name: str) -> str:
 
 def run_reference(jsonl: Path) -> dict | None:
     if not BENCH_VENV_PYTHON.exists():
-        print(f"reference SKIPPED: {BENCH_VENV_PYTHON} not found. Create it with\n"
-              "  .venv/bin/uv venv .venv-bench --python 3.11\n"
-              "  .venv/bin/uv pip install --python .venv-bench/bin/python 'datatrove[processing]==0.10.1' "
-              "'spacy==3.8.18'")
+        print(
+            f"reference SKIPPED: {BENCH_VENV_PYTHON} not found. Create it with\n"
+            "  .venv/bin/uv venv .venv-bench --python 3.11\n"
+            "  .venv/bin/uv pip install --python .venv-bench/bin/python 'datatrove[processing]==0.10.1' "
+            "'spacy==3.8.18'"
+        )
         return None
     env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH="")
-    proc = subprocess.run([str(BENCH_VENV_PYTHON), __file__, "--datatrove-worker", str(jsonl)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [str(BENCH_VENV_PYTHON), __file__, "--datatrove-worker", str(jsonl)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if proc.returncode != 0:
         print(f"reference FAILED (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
         return None
@@ -387,12 +486,19 @@ def run_reference(jsonl: Path) -> dict | None:
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--replicate", type=int, default=3, help="copies of the corpus for the memory run (0: skip)")
+    parser.add_argument(
+        "--replicate", type=int, default=3, help="copies of the corpus for the memory run (0: skip)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs of ours on the corpus; the best is kept")
     parser.add_argument("--no-reference", action="store_true", help="skip datatrove")
-    parser.add_argument("--stories", type=int, default=0, metavar="NIGHTS",
-                        help="also the stories stage's cost per article over NIGHTS nights of ANT multi-source "
-                             "(bench/bench_stories.py; 0: skip)")
+    parser.add_argument(
+        "--stories",
+        type=int,
+        default=0,
+        metavar="NIGHTS",
+        help="also the stories stage's cost per article over NIGHTS nights of ANT multi-source "
+        "(bench/bench_stories.py; 0: skip)",
+    )
     parser.add_argument("--datatrove-worker", metavar="JSONL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.datatrove_worker:
@@ -417,13 +523,17 @@ def main(argv: list[str] | None = None) -> int:
             print_ours(run_ours(args.replicate))
         ref = None if args.no_reference else run_reference(jsonl)
     if ref is not None:
-        print(f"datatrove {ref['datatrove']} (spaCy {ref['spacy']}), FineWeb-2 arb_Arab: Gopher repetition + FineWeb "
-              f"quality + Gopher quality, MinHash signature 5-gram 14x8 on the {ref['kept_by_filters']:,} kept, "
-              f"{ref['articles']:,} articles: {ref['seconds']:.1f} s, {ref['per_second']:,.0f} articles/s per core, "
-              f"peak RSS {ref['peak_rss_mib']:.0f} MiB")
+        print(
+            f"datatrove {ref['datatrove']} (spaCy {ref['spacy']}), FineWeb-2 arb_Arab: Gopher repetition + FineWeb "
+            f"quality + Gopher quality, MinHash signature 5-gram 14x8 on the {ref['kept_by_filters']:,} kept, "
+            f"{ref['articles']:,} articles: {ref['seconds']:.1f} s, {ref['per_second']:,.0f} articles/s per core, "
+            f"peak RSS {ref['peak_rss_mib']:.0f} MiB"
+        )
         ratio = best["per_second"] / ref["per_second"]
-        print(f"ratio ours / datatrove: {ratio:.1f}x  (target {TARGET_PER_SECOND:,} articles/s per core: "
-              f"{'met' if best['per_second'] >= TARGET_PER_SECOND else 'NOT met'})")
+        print(
+            f"ratio ours / datatrove: {ratio:.1f}x  (target {TARGET_PER_SECOND:,} articles/s per core: "
+            f"{'met' if best['per_second'] >= TARGET_PER_SECOND else 'NOT met'})"
+        )
     if args.stories:
         print_stories(args.stories)
     return 0
@@ -434,8 +544,9 @@ def print_stories(nights: int) -> None:
     CPU time per article against the target of 2 ms per article per core: bench/bench_stories.py in a
     process of its own (one BLAS thread from the start, pinned to one core)."""
     script = Path(__file__).resolve().parent / "bench_stories.py"
-    proc = subprocess.run([sys.executable, str(script), "--nights", str(nights)], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, str(script), "--nights", str(nights)], capture_output=True, text=True, check=False
+    )
     lines = [line for line in proc.stdout.splitlines() if not line.startswith("  night ")]
     print("stories stage (bench/bench_stories.py):\n  " + "\n  ".join(lines))
     if proc.returncode:

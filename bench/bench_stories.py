@@ -85,8 +85,17 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
         con = duckdb.connect(str(db_path or Path(tmp) / "stories.duckdb"), config={"memory_limit": "1GB"})
         store = DuckDBStore(con)
         embed = TimedEmbedder()
-        figures = {"articles": 0, "stage": 0.0, "embed": 0.0, "read": 0.0, "write": 0.0, "nights": [],
-                   "texts": [], "stage_cpu": 0.0, "embed_cpu": 0.0}
+        figures = {
+            "articles": 0,
+            "stage": 0.0,
+            "embed": 0.0,
+            "read": 0.0,
+            "write": 0.0,
+            "nights": [],
+            "texts": [],
+            "stage_cpu": 0.0,
+            "embed_cpu": 0.0,
+        }
         for k, (night, articles, places, dates, keywords) in enumerate(nights):
             store.load_night(night, articles, places, dates, keywords)
             t0 = time.perf_counter()
@@ -109,23 +118,35 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
             figures["embed"] += embed.seconds
             figures["write"] += t3 - t2
             figures["texts"].extend(embed.texts[:50])
-            row = {"night": night, "articles": n, "input_rows": inputs.articles.num_rows,
-                   "stage_ms": (t2 - t1) / max(n, 1) * 1e3, "embed_ms": embed.seconds / max(n, 1) * 1e3,
-                   "rss_mib": rss_mib(), "stored": con.execute("SELECT count(*) FROM article_stories").fetchone()[0]}
+            row = {
+                "night": night,
+                "articles": n,
+                "input_rows": inputs.articles.num_rows,
+                "stage_ms": (t2 - t1) / max(n, 1) * 1e3,
+                "embed_ms": embed.seconds / max(n, 1) * 1e3,
+                "rss_mib": rss_mib(),
+                "stored": con.execute("SELECT count(*) FROM article_stories").fetchone()[0],
+            }
             figures["nights"].append(row)
             if verbose and (k % 5 == 0):
-                print(f"  night {night}: {n:4} articles, {row['input_rows']:5} rows in, stage {row['stage_ms']:.2f} "
-                      f"ms/article (embedding {row['embed_ms']:.2f}), RSS {row['rss_mib']:.0f} MiB, "
-                      f"{row['stored']} articles stored")
+                print(
+                    f"  night {night}: {n:4} articles, {row['input_rows']:5} rows in, stage {row['stage_ms']:.2f} "
+                    f"ms/article (embedding {row['embed_ms']:.2f}), RSS {row['rss_mib']:.0f} MiB, "
+                    f"{row['stored']} articles stored"
+                )
         con.close()
     n = max(figures["articles"], 1)
-    figures.update({"stage_ms_per_article": figures["stage"] / n * 1e3,
-                    "stage_cpu_ms_per_article": figures["stage_cpu"] / n * 1e3,
-                    "embed_cpu_ms_per_article": figures["embed_cpu"] / n * 1e3,
-                    "embed_ms_per_article": figures["embed"] / n * 1e3,
-                    "rest_ms_per_article": (figures["stage"] - figures["embed"]) / n * 1e3,
-                    "store_ms_per_article": (figures["read"] + figures["write"]) / n * 1e3,
-                    "peak_rss_mib": peak_rss_mib()})
+    figures.update(
+        {
+            "stage_ms_per_article": figures["stage"] / n * 1e3,
+            "stage_cpu_ms_per_article": figures["stage_cpu"] / n * 1e3,
+            "embed_cpu_ms_per_article": figures["embed_cpu"] / n * 1e3,
+            "embed_ms_per_article": figures["embed"] / n * 1e3,
+            "rest_ms_per_article": (figures["stage"] - figures["embed"]) / n * 1e3,
+            "store_ms_per_article": (figures["read"] + figures["write"]) / n * 1e3,
+            "peak_rss_mib": peak_rss_mib(),
+        }
+    )
     return figures
 
 
@@ -161,7 +182,9 @@ def enriched_nights(first: dt.date, count: int):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--nights", type=int, default=40)
     parser.add_argument("--first", type=dt.date.fromisoformat, default=dt.date(2018, 3, 1))
     args = parser.parse_args()
@@ -173,25 +196,35 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; pinned to one core")
     nights = list(enriched_nights(args.first, args.nights))
-    print(f"{sum(n[1].num_rows for n in nights)} articles in {len(nights)} nights from {args.first} "
-          "(cleaned and enriched, not timed)")
+    print(
+        f"{sum(n[1].num_rows for n in nights)} articles in {len(nights)} nights from {args.first} "
+        "(cleaned and enriched, not timed)"
+    )
     f = measure_stories(nights, verbose=True)
     first, last = f["nights"][0], f["nights"][-1]
-    print(f"stories stage, CPU time: {f['stage_cpu_ms_per_article']:.2f} ms/article per core (embedding "
-          f"{f['embed_cpu_ms_per_article']:.2f}, candidates + scores + stories "
-          f"{f['stage_cpu_ms_per_article'] - f['embed_cpu_ms_per_article']:.2f})")
-    print(f"stories stage, wall clock at this load: {f['stage_ms_per_article']:.2f} ms/article "
-          f"(embedding {f['embed_ms_per_article']:.2f}, candidates + scores + stories {f['rest_ms_per_article']:.2f}); "
-          f"store reads + writes {f['store_ms_per_article']:.2f} ms/article (warehouse side)")
+    print(
+        f"stories stage, CPU time: {f['stage_cpu_ms_per_article']:.2f} ms/article per core (embedding "
+        f"{f['embed_cpu_ms_per_article']:.2f}, candidates + scores + stories "
+        f"{f['stage_cpu_ms_per_article'] - f['embed_cpu_ms_per_article']:.2f})"
+    )
+    print(
+        f"stories stage, wall clock at this load: {f['stage_ms_per_article']:.2f} ms/article "
+        f"(embedding {f['embed_ms_per_article']:.2f}, candidates + scores + stories {f['rest_ms_per_article']:.2f}); "
+        f"store reads + writes {f['store_ms_per_article']:.2f} ms/article (warehouse side)"
+    )
     rss = [r["rss_mib"] for r in f["nights"]]
     quarter = max(len(rss) // 4, 1)
-    print(f"memory: RSS after night 1 {first['rss_mib']:.0f} MiB, after night {quarter} {rss[quarter - 1]:.0f} MiB, "
-          f"after night {len(rss)} {last['rss_mib']:.0f} MiB ({last['stored']} articles stored); "
-          f"peak {f['peak_rss_mib']:.0f} MiB; rows read per night: "
-          f"{min(r['input_rows'] for r in f['nights'])}..{max(r['input_rows'] for r in f['nights'])}")
+    print(
+        f"memory: RSS after night 1 {first['rss_mib']:.0f} MiB, after night {quarter} {rss[quarter - 1]:.0f} MiB, "
+        f"after night {len(rss)} {last['rss_mib']:.0f} MiB ({last['stored']} articles stored); "
+        f"peak {f['peak_rss_mib']:.0f} MiB; rows read per night: "
+        f"{min(r['input_rows'] for r in f['nights'])}..{max(r['input_rows'] for r in f['nights'])}"
+    )
     ref, ours = encoder_cpu_ms(f["texts"])
-    print(f"reference, same {len(f['texts'])} texts, CPU time: the package's USE(threads=1).encode {ref:.2f} "
-          f"ms/article, akhbar.stories.encoder {ours:.2f} ms/article")
+    print(
+        f"reference, same {len(f['texts'])} texts, CPU time: the package's USE(threads=1).encode {ref:.2f} "
+        f"ms/article, akhbar.stories.encoder {ours:.2f} ms/article"
+    )
     verdict = "MET" if f["stage_cpu_ms_per_article"] <= 2 else "NOT MET"
     print(f"target: <= 2 ms/article per core for the stage (CPU time) -> {verdict}")
 

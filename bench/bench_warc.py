@@ -35,7 +35,9 @@ def build(target: Path, n_responses: int) -> int:
         with open(path, "rb") as fh:
             for rec in ArchiveIterator(fh):
                 if rec.rec_type in ("request", "response"):
-                    records.append((rec.rec_type, rec.rec_headers, rec.http_headers, rec.content_stream().read()))
+                    records.append(
+                        (rec.rec_type, rec.rec_headers, rec.http_headers, rec.content_stream().read())
+                    )
     import io
 
     written = 0
@@ -44,7 +46,9 @@ def build(target: Path, n_responses: int) -> int:
         while written < n_responses:
             for rec_type, rec_headers, http_headers, payload in records:
                 uri = rec_headers.get_header("WARC-Target-URI").strip("<>") + f"?copy={written}"
-                record = writer.create_warc_record(uri, rec_type, payload=io.BytesIO(payload), http_headers=http_headers)
+                record = writer.create_warc_record(
+                    uri, rec_type, payload=io.BytesIO(payload), http_headers=http_headers
+                )
                 writer.write_record(record)
                 written += rec_type == "response"
     return written
@@ -91,18 +95,23 @@ def main() -> None:
         for n in (args.records // 4, args.records):
             path = Path(tmp) / f"bench-{n}.warc.gz"
             build(path, n)
-            out = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True,
-                                 check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True, check=True
+            )
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
             path.unlink()
     for r in results:
-        print(f"{r['records']:>7} records  {r['file_mb']:>7} MB gz  {r['records_per_s']:>8} records/s  "
-              f"{r['payload_mb_per_s']:>6} MB/s payload  peak RSS {r['peak_rss_mb']} MB "
-              f"(after first batch {r['peak_rss_mb_after_first_batch']} MB)")
+        print(
+            f"{r['records']:>7} records  {r['file_mb']:>7} MB gz  {r['records_per_s']:>8} records/s  "
+            f"{r['payload_mb_per_s']:>6} MB/s payload  peak RSS {r['peak_rss_mb']} MB "
+            f"(after first batch {r['peak_rss_mb_after_first_batch']} MB)"
+        )
     small, large = results
     growth = large["peak_rss_mb"] - small["peak_rss_mb"]
-    print(f"memory: {large['records'] / small['records']:.0f}x the records -> peak RSS +{growth:.1f} MB "
-          f"({'flat' if growth < 0.25 * small['peak_rss_mb'] else 'NOT flat'})")
+    print(
+        f"memory: {large['records'] / small['records']:.0f}x the records -> peak RSS +{growth:.1f} MB "
+        f"({'flat' if growth < 0.25 * small['peak_rss_mb'] else 'NOT flat'})"
+    )
 
 
 if __name__ == "__main__":

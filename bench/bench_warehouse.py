@@ -95,19 +95,45 @@ def enrich_texts(texts, night: dt.date) -> dict:
     from akhbar.schema import CLEANED_DOCUMENT
 
     when = dt.datetime.combine(night, dt.time(3, 0), dt.UTC)
-    rows = [{"record_id": f"text-{i}", "source_id": source, "url": None, "canonical_url": None, "title": title,
-             "text": text, "authors": None, "category_raw": None, "published_raw": None, "published_at": when,
-             "date_source": "dump", "fetched_at": when, "lang_hint": lang, "tz_hint": None,
-             "text_search": search_key(text), "content_hash": f"h{i}", "letter_ratio": 0.9,
-             "repeated_line_ratio": 0.0, "is_fragment": False, "is_short": False, "is_mostly_nonletters": False,
-             "is_repetitive": False} for i, (lang, source, title, text) in enumerate(texts)]
+    rows = [
+        {
+            "record_id": f"text-{i}",
+            "source_id": source,
+            "url": None,
+            "canonical_url": None,
+            "title": title,
+            "text": text,
+            "authors": None,
+            "category_raw": None,
+            "published_raw": None,
+            "published_at": when,
+            "date_source": "dump",
+            "fetched_at": when,
+            "lang_hint": lang,
+            "tz_hint": None,
+            "text_search": search_key(text),
+            "content_hash": f"h{i}",
+            "letter_ratio": 0.9,
+            "repeated_line_ratio": 0.0,
+            "is_fragment": False,
+            "is_short": False,
+            "is_mostly_nonletters": False,
+            "is_repetitive": False,
+        }
+        for i, (lang, source, title, text) in enumerate(texts)
+    ]
     cleaned = pa.Table.from_pylist(rows, schema=CLEANED_DOCUMENT)
     result = enrich(cleaned, dt=night, doc_freq=DocFreq.from_texts(cleaned.column("text_search")))
     # enrich keeps the input order: the i-th article is the i-th text.
     ids = result.articles.column("article_id")
-    return {name: table.append_column("text_index", pc.index_in(table.column("article_id"), value_set=ids))
-            for name, table in (("article_places", result.places), ("article_dates", result.dates),
-                                ("article_keywords", result.keywords))}
+    return {
+        name: table.append_column("text_index", pc.index_in(table.column("article_id"), value_set=ids))
+        for name, table in (
+            ("article_places", result.places),
+            ("article_dates", result.dates),
+            ("article_keywords", result.keywords),
+        )
+    }
 
 
 def children_of(night_table, picks: list[int], children: dict) -> dict:
@@ -116,9 +142,18 @@ def children_of(night_table, picks: list[int], children: dict) -> dict:
 
     from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
-    schemas = {"article_places": ARTICLE_PLACES, "article_dates": ARTICLE_DATES, "article_keywords": ARTICLE_KEYWORDS}
-    articles = pa.table({"new_id": night_table.column("article_id"), "text_index": pa.array(picks, pa.int32()),
-                         "night": night_table.column("dt")})
+    schemas = {
+        "article_places": ARTICLE_PLACES,
+        "article_dates": ARTICLE_DATES,
+        "article_keywords": ARTICLE_KEYWORDS,
+    }
+    articles = pa.table(
+        {
+            "new_id": night_table.column("article_id"),
+            "text_index": pa.array(picks, pa.int32()),
+            "night": night_table.column("dt"),
+        }
+    )
     out = {}
     for name, table in children.items():
         joined = table.drop_columns(["article_id", "dt"]).join(articles, "text_index", join_type="inner")
@@ -143,23 +178,51 @@ def make_night(texts, n: int, night: dt.date, offset: int = 0):
     pools = {lang: pool for lang, pool in pools.items() if pool}
     # Mostly Arabic: 88% ar, 12% en (when the English Ahram texts are there).
     index = {id(t): i for i, t in enumerate(texts)}
-    picks = [rng.choice(pools["en"] if "en" in pools and rng.random() < EN_SHARE else pools["ar"]) for _ in range(n)]
+    picks = [
+        rng.choice(pools["en"] if "en" in pools and rng.random() < EN_SHARE else pools["ar"])
+        for _ in range(n)
+    ]
     for i, (lang, source, title, text) in enumerate(picks):
         k = offset + i
         aid = hashlib.blake2b(f"bench:{k}".encode(), digest_size=8).hexdigest()
         src = f"{source}-{k % 7}"
         published = start + dt.timedelta(seconds=rng.randrange(30 * 86400))
         row = {
-            "article_id": aid, "record_id": "r" + aid, "source_id": src,
-            "url": f"https://{src}.example/{night:%Y/%m/%d}/{aid}", "canonical_url": None,
-            "title": title, "text": text, "text_search": text, "authors": None, "lang": lang,
-            "lang_score": 0.99, "title_lang": lang, "title_lang_score": 0.95, "published_at": published,
-            "date_source": "metadata", "fetched_at": fetched, "dt": night, "content_hash": aid * 4,
-            "category_raw": None, "category": None, "main_country": None, "n_chars": len(text),
-            "n_words": text.count(" ") + 1, "n_sentences": text.count(".") + 1,
-            "reading_minutes": (text.count(" ") + 1) / 200.0, "letter_ratio": 0.8, "repeated_line_ratio": 0.0,
-            "is_fragment": False, "is_short": False, "is_mostly_nonletters": False, "is_repetitive": False,
-            "cluster_id": aid, "duplicate_of": None, "duplicate_kind": None, "similarity": None,
+            "article_id": aid,
+            "record_id": "r" + aid,
+            "source_id": src,
+            "url": f"https://{src}.example/{night:%Y/%m/%d}/{aid}",
+            "canonical_url": None,
+            "title": title,
+            "text": text,
+            "text_search": text,
+            "authors": None,
+            "lang": lang,
+            "lang_score": 0.99,
+            "title_lang": lang,
+            "title_lang_score": 0.95,
+            "published_at": published,
+            "date_source": "metadata",
+            "fetched_at": fetched,
+            "dt": night,
+            "content_hash": aid * 4,
+            "category_raw": None,
+            "category": None,
+            "main_country": None,
+            "n_chars": len(text),
+            "n_words": text.count(" ") + 1,
+            "n_sentences": text.count(".") + 1,
+            "reading_minutes": (text.count(" ") + 1) / 200.0,
+            "letter_ratio": 0.8,
+            "repeated_line_ratio": 0.0,
+            "is_fragment": False,
+            "is_short": False,
+            "is_mostly_nonletters": False,
+            "is_repetitive": False,
+            "cluster_id": aid,
+            "duplicate_of": None,
+            "duplicate_kind": None,
+            "similarity": None,
         }
         for name, value in row.items():
             cols[name].append(value)
@@ -179,7 +242,7 @@ def query_words(texts, count: int, seed: int = 5) -> list[tuple[str, str]]:
         ranked = [w for w, c in freq[lang].most_common() if c >= 2]
         if not ranked:
             continue
-        common, rare = ranked[: max(1, len(ranked) // 50)], ranked[len(ranked) // 50:]
+        common, rare = ranked[: max(1, len(ranked) // 50)], ranked[len(ranked) // 50 :]
         share = count // 2 if lang == "ar" else count // 4
         for i in range(share):
             r = i % 3
@@ -202,9 +265,15 @@ def _settings(work: Path):
 def _work_files(work: Path, night: dt.date):
     from akhbar.lakehouse.staging import WorkFiles
 
-    return WorkFiles(articles=work / f"night-{night}.parquet", places=work / f"article_places-{night}.parquet",
-                     dates=work / f"article_dates-{night}.parquet", keywords=work / f"article_keywords-{night}.parquet",
-                     quarantine=(), demoted=None, doc_freq=None)
+    return WorkFiles(
+        articles=work / f"night-{night}.parquet",
+        places=work / f"article_places-{night}.parquet",
+        dates=work / f"article_dates-{night}.parquet",
+        keywords=work / f"article_keywords-{night}.parquet",
+        quarantine=(),
+        demoted=None,
+        doc_freq=None,
+    )
 
 
 def _manifest(work: Path, night: dt.date) -> Path:
@@ -215,8 +284,14 @@ def _stage(work: Path, night: dt.date) -> dict:
     from akhbar.lakehouse.staging import stage_night
 
     t0 = time.perf_counter()
-    staged = stage_night(_settings(work), _work_files(work, night), night=night, run_id="bench",
-                         temp_dir=work / "duckdb-tmp", memory_limit="3GB")
+    staged = stage_night(
+        _settings(work),
+        _work_files(work, night),
+        night=night,
+        run_id="bench",
+        temp_dir=work / "duckdb-tmp",
+        memory_limit="3GB",
+    )
     seconds = time.perf_counter() - t0
     staged.save(_manifest(work, night))
     files = sum(len(v) for v in staged.files.values())
@@ -255,13 +330,24 @@ def phase_validate(work: Path, n: int) -> dict:
     articles = ds.dataset(files.articles, format="parquet")  # as pipeline.validate reads it
     t0 = time.perf_counter()
     report = validate_night(
-        dt=NIGHT, run_id="bench", articles=articles, raw_count=articles.count_rows(),
-        quarantine=QUARANTINE.empty_table(), places=pq.read_table(files.places), dates=pq.read_table(files.dates),
-        keywords=pq.read_table(files.keywords), history=None, quality_dir=work / "quality",
+        dt=NIGHT,
+        run_id="bench",
+        articles=articles,
+        raw_count=articles.count_rows(),
+        quarantine=QUARANTINE.empty_table(),
+        places=pq.read_table(files.places),
+        dates=pq.read_table(files.dates),
+        keywords=pq.read_table(files.keywords),
+        history=None,
+        quality_dir=work / "quality",
     )
-    return {"seconds": time.perf_counter() - t0, "passed": report.passed,
-            "critical_failures": report.critical_failures, "warning_failures": report.warning_failures,
-            "failed": [r["expectation"] + ":" + str(r["column"]) for r in report.failures()]}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "passed": report.passed,
+        "critical_failures": report.critical_failures,
+        "warning_failures": report.warning_failures,
+        "failed": [r["expectation"] + ":" + str(r["column"]) for r in report.failures()],
+    }
 
 
 READER = """
@@ -293,8 +379,20 @@ while time.time() < until:
 
 def _reader(work: Path, seconds: float, queries: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "include")}
-    return subprocess.Popen([sys.executable, "-c", READER, str(work / "data"), str(time.time() + seconds),
-                             NIGHT.isoformat(), json.dumps(queries)], env=env, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            READER,
+            str(work / "data"),
+            str(time.time() + seconds),
+            NIGHT.isoformat(),
+            json.dumps(queries),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _latencies(out: str, start: float | None = None, end: float | None = None) -> dict:
@@ -305,8 +403,12 @@ def _latencies(out: str, start: float | None = None, end: float | None = None) -
     errors = sum(1 for r in rows if not r["ok"])
     if not values:
         return {"n": 0, "errors": errors}
-    return {"n": len(values), "errors": errors, "p50_ms": 1000 * statistics.median(values),
-            "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]}
+    return {
+        "n": len(values),
+        "errors": errors,
+        "p50_ms": 1000 * statistics.median(values),
+        "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))],
+    }
 
 
 def _publish(work: Path, night: dt.date) -> dict:
@@ -352,8 +454,12 @@ def phase_publish(work: Path, n: int) -> dict:
 def phase_nightly(work: Path, n: int) -> dict:
     staged = _stage(work, NEXT_NIGHT)
     published = _publish(work, NEXT_NIGHT)
-    return {"stage_seconds": staged["seconds"], "publish_seconds": published["seconds"],
-            "seconds": staged["seconds"] + published["seconds"], "articles": published["articles"]}
+    return {
+        "stage_seconds": staged["seconds"],
+        "publish_seconds": published["seconds"],
+        "seconds": staged["seconds"] + published["seconds"],
+        "articles": published["articles"],
+    }
 
 
 def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
@@ -377,15 +483,24 @@ def phase_search(work: Path, n: int, n_queries: int = 60) -> dict:
     out = {"queries": len(queries), "with_hits": sum(1 for h in hits if h)}
     for kind, values in sorted(by_kind.items()) + [("all_cpu", cpu)]:
         values.sort()
-        out[kind] = {"n": len(values), "p50_ms": 1000 * statistics.median(values),
-                     "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))],
-                     "max_ms": 1000 * values[-1]}
+        out[kind] = {
+            "n": len(values),
+            "p50_ms": 1000 * statistics.median(values),
+            "p95_ms": 1000 * values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))],
+            "max_ms": 1000 * values[-1],
+        }
     con.close()
     return out
 
 
-PHASES = {"make": phase_make, "stage": phase_stage, "validate": phase_validate, "publish": phase_publish,
-          "nightly": phase_nightly, "search": phase_search}
+PHASES = {
+    "make": phase_make,
+    "stage": phase_stage,
+    "validate": phase_validate,
+    "publish": phase_publish,
+    "nightly": phase_nightly,
+    "search": phase_search,
+}
 
 
 def child(phase: str, work: Path, n: int, extra: dict) -> None:
@@ -398,13 +513,24 @@ def child(phase: str, work: Path, n: int, extra: dict) -> None:
 
 
 def run_phase(phase: str, work: Path, n: int, extra: dict | None = None) -> dict:
-    cmd = [sys.executable, __file__, "--child", phase, "--work", str(work), str(n),
-           "--extra", json.dumps(extra or {})]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "include")})
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        phase,
+        "--work",
+        str(work),
+        str(n),
+        "--extra",
+        json.dumps(extra or {}),
+    ]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "include")}
+    )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"phase {phase} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(lines[-1][len("RESULT "):])
+    return json.loads(lines[-1][len("RESULT ") :])
 
 
 def load_average() -> str:
@@ -418,10 +544,15 @@ def bench(n: int, keep: Path | None, n_queries: int) -> None:
     work = keep / f"n{n}" if keep else Path(tempfile.mkdtemp(prefix=f"akhbar-bench-{n}-"))
     # A kept folder keeps its rows (the make phase) and loses the rest.
     for old in ("data", "quality", "duckdb-tmp", *(p.name for p in work.glob("staged-*.json"))):
-        shutil.rmtree(work / old, ignore_errors=True) if (work / old).is_dir() else (work / old).unlink(missing_ok=True)
+        shutil.rmtree(work / old, ignore_errors=True) if (work / old).is_dir() else (work / old).unlink(
+            missing_ok=True
+        )
     work.mkdir(parents=True, exist_ok=True)
-    print(f"\n=== {n:,} articles in one night ({NIGHT}), then a night of {max(1, n // 30):,} "
-          f"(work dir {work}; load average {load_average()} on {os.cpu_count()} cores)", flush=True)
+    print(
+        f"\n=== {n:,} articles in one night ({NIGHT}), then a night of {max(1, n // 30):,} "
+        f"(work dir {work}; load average {load_average()} on {os.cpu_count()} cores)",
+        flush=True,
+    )
     try:
         for phase in ("make", "stage", "validate", "publish", "nightly", "search"):
             if phase == "make" and (work / f"night-{NIGHT}.parquet").exists():

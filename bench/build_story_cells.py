@@ -30,7 +30,9 @@ OUT = ROOT / "include" / "akhbar" / "data" / "story_cells.npy"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--k", type=int, default=256)
     args = parser.parse_args()
     if not TARBALL.exists():
@@ -42,7 +44,9 @@ def main() -> None:
     centroids = train_codebook(vectors[np.linalg.norm(vectors, axis=1) > 0], args.k)
     t2 = time.perf_counter()
     np.save(OUT, centroids.astype(np.float16))
-    print(f"{len(texts)} texts embedded in {t1 - t0:.0f} s, {args.k} cells trained in {t2 - t1:.0f} s -> {OUT}")
+    print(
+        f"{len(texts)} texts embedded in {t1 - t0:.0f} s, {args.k} cells trained in {t2 - t1:.0f} s -> {OUT}"
+    )
 
 
 if __name__ == "__main__":

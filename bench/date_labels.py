@@ -151,7 +151,9 @@ def load_cases(files: list[Path] | None = None) -> tuple[list[Case], list[str]]:
     """The labelled sentences whose text could be read, and the problems met (missing corpus...)."""
     rows = [json.loads(line) for f in (files or LABEL_FILES) if f.exists()
             for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
-    docs = corpus_documents({r["source"] for r in rows if r["source"] != "written"}) if CORPUS.is_dir() else {}
+    docs = (
+        corpus_documents({r["source"] for r in rows if r["source"] != "written"}) if CORPUS.is_dir() else {}
+    )
     cases, problems = [], []
     for r in rows:
         if "text" in r:

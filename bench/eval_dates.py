@@ -131,7 +131,9 @@ def eval_mentions(verbose: bool, splits: tuple[str, ...]) -> dict:
         results[split] = total
         if verbose and split == "dev":  # held-out errors are never listed
             for kind, case, mention, date, gran in errors:
-                print(f"   {kind} {case.family} {case.id} {case.source} {mention!r} {date} {gran} | {case.text[:120]}")
+                print(
+                    f"   {kind} {case.family} {case.id} {case.source} {mention!r} {date} {gran} | {case.text[:120]}"
+                )
         elif split == "dev":
             print(f"   ({len(errors)} errors; --verbose lists them)")
     return results
@@ -149,7 +151,11 @@ def _docs(path: Path, limit: int | None = None):
                 continue
             time_ = _TAG["TIME"].search(raw)
             text = _TAG["TEXT"].search(raw)
-            yield docno.group(1).strip(), (time_.group(1).strip() if time_ else None), (text.group(1) if text else "")
+            yield (
+                docno.group(1).strip(),
+                (time_.group(1).strip() if time_ else None),
+                (text.group(1) if text else ""),
+            )
             n += 1
             if limit and n >= limit:
                 return
@@ -183,7 +189,10 @@ def _shape(raw: str) -> str:
 
 
 def eval_published(limit: int | None) -> None:
-    for label, path, tz in (("ANT v1.1 (Jawhara FM)", ANT, "Africa/Tunis"), ("ANT multi-source (RSS)", ANT_MS, "UTC")):
+    for label, path, tz in (
+        ("ANT v1.1 (Jawhara FM)", ANT, "Africa/Tunis"),
+        ("ANT multi-source (RSS)", ANT_MS, "UTC"),
+    ):
         if not path.exists():
             print(f"\n== {label}: SKIPPED, corpus not found at {path} ==")
             continue
@@ -200,7 +209,12 @@ def eval_published(limit: int | None) -> None:
                 continue
             c["parsed"] += 1
             local = got.astimezone(dt.UTC if tz == "UTC" else __import__("zoneinfo").ZoneInfo(tz)).date()
-            if label.startswith("ANT v1.1") and 2013 <= local.year <= 2017 or not label.startswith("ANT v1.1") and local.year == 2018:
+            if (
+                label.startswith("ANT v1.1")
+                and 2013 <= local.year <= 2017
+                or not label.startswith("ANT v1.1")
+                and local.year == 2018
+            ):
                 c["year_ok"] += 1
             dd = _docno_date(docno)
             if dd is not None:
@@ -224,7 +238,10 @@ def eval_speed(limit: int | None) -> None:
         return
     texts = [t for _, _, t in _docs(ANT, limit) if t.strip()]
     ref = dt.date(2016, 6, 1)
-    for name, sel in (("all ANT texts", texts), ("texts of 2-3 KB (chars 2000-3000)", [t for t in texts if 2000 <= len(t) <= 3000])):
+    for name, sel in (
+        ("all ANT texts", texts),
+        ("texts of 2-3 KB (chars 2000-3000)", [t for t in texts if 2000 <= len(t) <= 3000]),
+    ):
         if not sel:
             continue
         best = None
@@ -244,13 +261,17 @@ def eval_speed(limit: int | None) -> None:
     for t in texts:
         rx.findall(t)
     el = time.perf_counter() - t0
-    print(f"   (one bare re.findall(r'\\d+') pass over the same texts: {el / len(texts) * 1e6:.1f} us/article)")
+    print(
+        f"   (one bare re.findall(r'\\d+') pass over the same texts: {el / len(texts) * 1e6:.1f} us/article)"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="read only 2000 documents per corpus")
-    ap.add_argument("--verbose", action="store_true", help="list every false positive and negative of the dev part")
+    ap.add_argument(
+        "--verbose", action="store_true", help="list every false positive and negative of the dev part"
+    )
     ap.add_argument("--dev-only", action="store_true", help="report the dev part only (while tuning)")
     ap.add_argument("--mentions-only", action="store_true", help="skip publication dates and speed")
     args = ap.parse_args()
@@ -260,7 +281,9 @@ def main() -> None:
         eval_published(limit)
         eval_speed(limit)
     for split, t in res.items():
-        print(f"\nmention {split}: precision {t.precision:.3f} (target 0.98), recall {t.recall:.3f} (target 0.97)")
+        print(
+            f"\nmention {split}: precision {t.precision:.3f} (target 0.98), recall {t.recall:.3f} (target 0.97)"
+        )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,18 @@ LABELS = ROOT / "bench" / "labels" / "near_dup_edits.md"
 # ----------------------------------------------------------------------------------------------
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
-                       **{chr(0x660 + i): str(i) for i in range(10)}, **{chr(0x6F0 + i): str(i) for i in range(10)}})
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        **{chr(0x660 + i): str(i) for i in range(10)},
+        **{chr(0x6F0 + i): str(i) for i in range(10)},
+    }
+)
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -100,9 +110,12 @@ def article_table(records: list[dict]) -> pa.Table:
 # Corpora
 # ----------------------------------------------------------------------------------------------
 
+
 def require(path: pathlib.Path) -> None:
     if not path.exists():
-        sys.exit(f"{path} is missing: the evaluation reads the shared corpus in place (see ../shared/corpus/README.md)")
+        sys.exit(
+            f"{path} is missing: the evaluation reads the shared corpus in place (see ../shared/corpus/README.md)"
+        )
 
 
 _NC_NAME = re.compile(r"txt/([^/]+)/.*?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)#([0-9a-f-]+)\.txt$")
@@ -118,8 +131,17 @@ def load_news_credibility() -> list[dict]:
                 continue
             text = tar.extractfile(m).read().decode("utf-8", "replace")
             when = datetime.datetime.fromisoformat(f"{mt[2]}T{mt[3]}+00:00")
-            out.append({"article_id": mt[4], "source_id": mt[1], "text": text, "title": text.split("\n", 1)[0],
-                        "dt": when.date(), "published_at": when, "path": m.name})
+            out.append(
+                {
+                    "article_id": mt[4],
+                    "source_id": mt[1],
+                    "text": text,
+                    "title": text.split("\n", 1)[0],
+                    "dt": when.date(),
+                    "published_at": when,
+                    "path": m.name,
+                }
+            )
     return out
 
 
@@ -142,8 +164,16 @@ def load_ant() -> list[dict]:
                 continue
             raw = tar.extractfile(m).read().decode("utf-8", "replace")
             body = _tag(raw, "TEXT").replace("\r", "")
-            out.append({"docno": _tag(raw, "DOCNO"), "cat": _tag(raw, "CAT"), "title": _tag(raw, "TITLE"),
-                        "day": _ant_day(_tag(raw, "TIME")), "url": _tag(raw, "URL"), "body": body})
+            out.append(
+                {
+                    "docno": _tag(raw, "DOCNO"),
+                    "cat": _tag(raw, "CAT"),
+                    "title": _tag(raw, "TITLE"),
+                    "day": _ant_day(_tag(raw, "TIME")),
+                    "url": _tag(raw, "URL"),
+                    "body": body,
+                }
+            )
     out.sort(key=lambda d: d["docno"])
     return out
 
@@ -222,7 +252,7 @@ def edit_paragraph_reordered(doc, rng, pool):
 
 
 _HARAKAT = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b"]
-_PUNCT_SWAP = {"،": ",", ",": "،", ".": " .", ":": " :", "؟": "?", "\"": "«", "«": "\"", "»": "\""}
+_PUNCT_SWAP = {"،": ",", ",": "،", ".": " .", ":": " :", "؟": "?", '"': "«", "«": '"', "»": '"'}
 
 
 def edit_punct_diacritics(doc, rng, pool):
@@ -314,15 +344,34 @@ def build_near_set(docs: list[dict], n_positive: int, n_boiler: int, seed: int =
     night_a, night_b = datetime.date(2017, 7, 1), datetime.date(2017, 7, 2)
     records, positives = [], []
     for d in docs:
-        records.append({"article_id": d["docno"], "source_id": "jawhara", "title": d["title"], "url": d["url"],
-                        "text": ant_text(d["title"], d["body"]), "dt": night_a, "cat": d["cat"], "day": d["day"]})
+        records.append(
+            {
+                "article_id": d["docno"],
+                "source_id": "jawhara",
+                "title": d["title"],
+                "url": d["url"],
+                "text": ant_text(d["title"], d["body"]),
+                "dt": night_a,
+                "cat": d["cat"],
+                "day": d["day"],
+            }
+        )
     edits = list(EDITS)
     for i, d in enumerate(sample):
         name = edits[i % len(edits)]
         title, body = EDITS[name](d, rng, by_cat[d["cat"]])
         copy_id = f"{d['docno']}~{name}"
-        records.append({"article_id": copy_id, "source_id": "other-outlet", "title": title, "url": None,
-                        "text": ant_text(title, body), "dt": night_a if i % 2 == 0 else night_b, "edit": name})
+        records.append(
+            {
+                "article_id": copy_id,
+                "source_id": "other-outlet",
+                "title": title,
+                "url": None,
+                "text": ant_text(title, body),
+                "dt": night_a if i % 2 == 0 else night_b,
+                "edit": name,
+            }
+        )
         positives.append((d["docno"], copy_id, name, len(search_key(d["body"]).split())))
     # Negatives 1: different articles of the same category and day (all pairs).
     real = {frozenset(p) for p in read_real_pairs()}
@@ -352,8 +401,16 @@ def build_near_set(docs: list[dict], n_positive: int, n_boiler: int, seed: int =
         for x in (a, b):
             d = docs_by_id[x]
             ids.append(f"{x}+bp{k}")
-            records.append({"article_id": ids[-1], "source_id": "boiler", "title": d["title"], "url": None,
-                            "text": ant_text(d["title"], d["body"] + "\n" + block), "dt": night_b})
+            records.append(
+                {
+                    "article_id": ids[-1],
+                    "source_id": "boiler",
+                    "title": d["title"],
+                    "url": None,
+                    "text": ant_text(d["title"], d["body"] + "\n" + block),
+                    "dt": night_b,
+                }
+            )
         negatives.append((ids[0], ids[1], "shared_boilerplate"))
     return records, positives, negatives
 
@@ -361,6 +418,7 @@ def build_near_set(docs: list[dict], n_positive: int, n_boiler: int, seed: int =
 # ----------------------------------------------------------------------------------------------
 # Evaluations
 # ----------------------------------------------------------------------------------------------
+
 
 def run_nights(records: list[dict], index_dir: pathlib.Path, params: DedupParams = PARAMS, reverse=False):
     """Process records night by night; returns ({article_id: cluster_id}, {article_id: row dict}, seconds)."""
@@ -373,7 +431,9 @@ def run_nights(records: list[dict], index_dir: pathlib.Path, params: DedupParams
         t0 = time.perf_counter()
         res = deduplicate(tables[d], index_dir=index_dir, dt=d, params=params)
         seconds += time.perf_counter() - t0
-        for r in res.articles.select(["article_id", "cluster_id", "duplicate_kind", "content_hash"]).to_pylist():
+        for r in res.articles.select(
+            ["article_id", "cluster_id", "duplicate_kind", "content_hash"]
+        ).to_pylist():
             cluster[r["article_id"]] = r["cluster_id"]
             rows[r["article_id"]] = r
         for r in res.demoted.to_pylist():
@@ -386,8 +446,10 @@ def run_nights(records: list[dict], index_dir: pathlib.Path, params: DedupParams
 
 def pair_counts(labels_a: dict, labels_b: dict) -> tuple[int, int, int]:
     """Pairs together in a, in b, and in both (clusterings given as item -> label)."""
+
     def together(lab):
         return sum(c * (c - 1) // 2 for c in collections.Counter(lab.values()).values())
+
     both = collections.Counter((labels_a[k], labels_b[k]) for k in labels_a)
     return together(labels_a), together(labels_b), sum(c * (c - 1) // 2 for c in both.values())
 
@@ -414,12 +476,18 @@ def eval_exact(params: DedupParams = PARAMS) -> None:
             pred_dup.add(rec["article_id"])
         seen.add(k)
     kinds = collections.Counter(row["duplicate_kind"] for row in rows.values())
-    print(f"[exact] news-credibility: {len(recs)} files, {len(set(gold.values()))} distinct contents, "
-          f"{len({r['dt'] for r in recs})} nights")
-    print(f"[exact] pairs: gold {n_gold}, predicted {n_pred}, both {n_both} -> precision {p:.4f} recall {r:.4f}")
+    print(
+        f"[exact] news-credibility: {len(recs)} files, {len(set(gold.values()))} distinct contents, "
+        f"{len({r['dt'] for r in recs})} nights"
+    )
+    print(
+        f"[exact] pairs: gold {n_gold}, predicted {n_pred}, both {n_both} -> precision {p:.4f} recall {r:.4f}"
+    )
     tp = len(pred_dup & gold_dup)
-    print(f"[exact] per article (is an exact copy of an earlier one): gold {len(gold_dup)}, predicted "
-          f"{len(pred_dup)}, precision {tp / max(1, len(pred_dup)):.4f} recall {tp / max(1, len(gold_dup)):.4f}")
+    print(
+        f"[exact] per article (is an exact copy of an earlier one): gold {len(gold_dup)}, predicted "
+        f"{len(pred_dup)}, precision {tp / max(1, len(pred_dup)):.4f} recall {tp / max(1, len(gold_dup)):.4f}"
+    )
     print(f"[exact] kinds: {dict(kinds)}; dedup time {seconds:.2f} s ({len(recs) / seconds:.0f} articles/s)")
 
 
@@ -443,44 +511,70 @@ def eval_near(params: DedupParams = PARAMS, n_positive: int = 1800, n_boiler: in
     recall = tp / len(positives)
     if quiet:
         return precision, recall, fp_by
-    print(f"[near] ANT: {len(docs)} originals + {len(positives)} edited copies + "
-          f"{2 * n_by['shared_boilerplate']} boilerplate articles over 2 nights; params {params}")
-    print(f"[near] positives {len(positives)}: recall {recall:.4f}; negatives "
-          f"{n_by['same_category_day']} same category/day + {n_by['shared_boilerplate']} shared boilerplate: "
-          f"false positives {fp_by['same_category_day']} + {fp_by['shared_boilerplate']} -> precision {precision:.4f}")
+    print(
+        f"[near] ANT: {len(docs)} originals + {len(positives)} edited copies + "
+        f"{2 * n_by['shared_boilerplate']} boilerplate articles over 2 nights; params {params}"
+    )
+    print(
+        f"[near] positives {len(positives)}: recall {recall:.4f}; negatives "
+        f"{n_by['same_category_day']} same category/day + {n_by['shared_boilerplate']} shared boilerplate: "
+        f"false positives {fp_by['same_category_day']} + {fp_by['shared_boilerplate']} -> precision {precision:.4f}"
+    )
     for name, (hit, tot) in sorted(by_edit.items()):
         print(f"[near]   {name:26s} {hit}/{tot} = {hit / tot:.3f}")
     short = [(a, b) for a, b, _, n in positives if n < 60]
-    print(f"[near]   originals under 60 words: {sum(cluster[a] == cluster[b] for a, b in short)}/{len(short)}")
+    print(
+        f"[near]   originals under 60 words: {sum(cluster[a] == cluster[b] for a, b in short)}/{len(short)}"
+    )
     strict_fp = fp + fp_by["real_same_story"]
-    print(f"[near] ANT's own same-story pairs (labelled, excluded above): {fp_by['real_same_story']}/"
-          f"{n_by['real_same_story']} joined; counting them as negatives would give precision "
-          f"{tp / max(1, tp + strict_fp):.4f}")
+    print(
+        f"[near] ANT's own same-story pairs (labelled, excluded above): {fp_by['real_same_story']}/"
+        f"{n_by['real_same_story']} joined; counting them as negatives would give precision "
+        f"{tp / max(1, tp + strict_fp):.4f}"
+    )
     return precision, recall, fp_by
 
 
 def bench_speed(params: DedupParams = PARAMS) -> None:
     docs = load_ant()
     night_a, night_b = datetime.date(2017, 7, 1), datetime.date(2017, 7, 2)
-    t_a = article_table([{"article_id": d["docno"], "source_id": "jawhara", "title": d["title"], "url": d["url"],
-                          "text": ant_text(d["title"], d["body"]), "dt": night_a} for d in docs])
+    t_a = article_table(
+        [
+            {
+                "article_id": d["docno"],
+                "source_id": "jawhara",
+                "title": d["title"],
+                "url": d["url"],
+                "text": ant_text(d["title"], d["body"]),
+                "dt": night_a,
+            }
+            for d in docs
+        ]
+    )
     records, _, _ = build_near_set(docs, 1800, 0)
     t_b = article_table([r for r in records if r["dt"] == night_b])
     with tempfile.TemporaryDirectory() as tmp:
         index = pathlib.Path(tmp) / "dedup"
         runs = []
-        for label, table, dt in (("night 1, fresh index", t_a, night_a), ("night 1 again (rerun)", t_a, night_a),
-                                 ("night 2 against night 1", t_b, night_b)):
+        for label, table, dt in (
+            ("night 1, fresh index", t_a, night_a),
+            ("night 1 again (rerun)", t_a, night_a),
+            ("night 2 against night 1", t_b, night_b),
+        ):
             t0 = time.perf_counter()
             res = deduplicate(table, index_dir=index, dt=dt, params=params)
             s = time.perf_counter() - t0
             runs.append(s)
-            print(f"[speed] {label}: {table.num_rows} articles in {s:.3f} s = {table.num_rows / s:,.0f} articles/s "
-                  f"= {s / table.num_rows * 1e6:.0f} us/article; duplicates {res.counts.duplicates} "
-                  f"{res.counts.extra['by_kind']}, cross-night {res.counts.extra['cross_night']}")
+            print(
+                f"[speed] {label}: {table.num_rows} articles in {s:.3f} s = {table.num_rows / s:,.0f} articles/s "
+                f"= {s / table.num_rows * 1e6:.0f} us/article; duplicates {res.counts.duplicates} "
+                f"{res.counts.extra['by_kind']}, cross-night {res.counts.extra['cross_night']}"
+            )
         size = sum(p.stat().st_size for p in index.glob("*.parquet"))
-        print(f"[speed] index on disk: {size / 1e6:.2f} MB for {t_a.num_rows + t_b.num_rows} articles "
-              f"({size / (t_a.num_rows + t_b.num_rows):.0f} bytes/article)")
+        print(
+            f"[speed] index on disk: {size / 1e6:.2f} MB for {t_a.num_rows + t_b.num_rows} articles "
+            f"({size / (t_a.num_rows + t_b.num_rows):.0f} bytes/article)"
+        )
 
 
 def sweep() -> None:
@@ -494,8 +588,10 @@ def sweep() -> None:
     ]
     for p in grid:
         prec, rec, fp_by = eval_near(p, quiet=True)
-        print(f"[sweep] n={p.shingle_words} perm={p.num_perm} {p.bands}x{p.rows} t={p.threshold}: "
-              f"precision {prec:.4f} recall {rec:.4f} fp {dict(fp_by)}")
+        print(
+            f"[sweep] n={p.shingle_words} perm={p.num_perm} {p.bands}x{p.rows} t={p.threshold}: "
+            f"precision {prec:.4f} recall {rec:.4f} fp {dict(fp_by)}"
+        )
 
 
 def main() -> None:

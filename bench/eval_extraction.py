@@ -123,7 +123,9 @@ def trafilatura41_pages() -> list[GoldPage]:
         d = CORPUS / folder
         for html_path in sorted((d / "html" if meta_dir else d).glob("*.html")) if d.is_dir() else []:
             stem = html_path.stem
-            info = json.loads(((d / meta_dir / f"{stem}.json") if meta_dir else d / f"{stem}.json").read_text("utf-8"))
+            info = json.loads(
+                ((d / meta_dir / f"{stem}.json") if meta_dir else d / f"{stem}.json").read_text("utf-8")
+            )
             exp = info.get("expected", info)
             text = exp.get("cleaned_text") or ""
             txt = d / "txt" / f"{stem}.txt"
@@ -188,7 +190,9 @@ def run_akhbar_batch(pages: list[GoldPage], table=None) -> list[Result]:
         if r is None:
             out.append(Result(""))
         else:
-            out.append(Result(r["text"] or "", r["title"], r["published_at"], r["published_raw"], r["date_source"]))
+            out.append(
+                Result(r["text"] or "", r["title"], r["published_at"], r["published_raw"], r["date_source"])
+            )
     return out
 
 
@@ -198,7 +202,9 @@ def run_trafilatura(pages: list[GoldPage]) -> list[Result]:
     out = []
     for p in pages:
         doc = bare_extraction(p.body, url=p.url, with_metadata=True)
-        out.append(Result((doc.text if doc else "") or "", doc.title if doc else None, (doc.date if doc else None)))
+        out.append(
+            Result((doc.text if doc else "") or "", doc.title if doc else None, (doc.date if doc else None))
+        )
     return out
 
 
@@ -352,7 +358,9 @@ def report(pages: list[GoldPage], results: dict[str, list[Result]]) -> None:
             if not idx_all:
                 continue
             langs = sorted({pages[i].lang for i in idx_all}, key=lambda x: (x not in ("ar", "fr", "en"), x))
-            groups = [(lang, [i for i in idx_all if pages[i].lang == lang]) for lang in langs] + [("all", idx_all)]
+            groups = [(lang, [i for i in idx_all if pages[i].lang == lang]) for lang in langs] + [
+                ("all", idx_all)
+            ]
             for lang, idx in groups:
                 if name == "readability" and lang not in ("ar", "fr", "en", "und", "all"):
                     continue
@@ -441,8 +449,10 @@ def speed(pages: list[GoldPage], label: str, repeat: int) -> dict[str, float]:
     print(f"\nspeed on {len(pages)} {label} pages (mean {kib:.0f} KiB), one core, best of {repeat} "
           f"(wall clock | CPU time of this process):")  # fmt: skip
     for name, (wall, cpu) in best.items():
-        print(f"  {name:<46}{wall:>8.1f} | {cpu:>7.1f} pages/s   {wall / ref_wall:>5.2f}x | {cpu / ref_cpu:>5.2f}x"
-              " trafilatura extract()")
+        print(
+            f"  {name:<46}{wall:>8.1f} | {cpu:>7.1f} pages/s   {wall / ref_wall:>5.2f}x | {cpu / ref_cpu:>5.2f}x"
+            " trafilatura extract()"
+        )
     return {name: wall for name, (wall, _) in best.items()}
 
 
@@ -491,7 +501,9 @@ def profile(pages: list[GoldPage], repeat: int = 3) -> None:
     n = repeat * len(pages)
     total = sum(times.values())
     kib = sum(len(p.body) for p in pages) / len(pages) / 1024
-    print(f"\nwhere the time goes, {len(pages)} pages (mean {kib:.0f} KiB): {1000 * total / n:.2f} ms per page")
+    print(
+        f"\nwhere the time goes, {len(pages)} pages (mean {kib:.0f} KiB): {1000 * total / n:.2f} ms per page"
+    )
     for name, t in times.items():
         print(f"  {name:<20}{1000 * t / n:7.2f} ms  {100 * t / total:5.1f}%")
 
@@ -511,7 +523,11 @@ def cpu_model() -> str:
 
 
 def load(sets: list[str]) -> list[GoldPage]:
-    loaders = {"trafilatura41": trafilatura41_pages, "readability": readability_pages, "layouts": layout_pages}
+    loaders = {
+        "trafilatura41": trafilatura41_pages,
+        "readability": readability_pages,
+        "layouts": layout_pages,
+    }
     pages: list[GoldPage] = []
     for name in sets:
         got = loaders[name]()

@@ -24,9 +24,26 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 NEWSCRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 TRAF = CORPUS / "html" / "trafilatura"
 # trafilatura eval pages written in French (my reading of their titles and URLs).
-FRENCH_FILES_HINT = ("bondyblog", "lapresse.tn", "ledevoir", "aoc.media", "regards.fr", "gala.fr",
-                     "legrandcontinent", "mondediplo", "infocomcgt", "dalloz", "mesopinions", "lopinion",
-                     "sciencesetavenir", "sports.fr", "dw.com/fr", "attac.org", "arteradio", "radio.cz")
+FRENCH_FILES_HINT = (
+    "bondyblog",
+    "lapresse.tn",
+    "ledevoir",
+    "aoc.media",
+    "regards.fr",
+    "gala.fr",
+    "legrandcontinent",
+    "mondediplo",
+    "infocomcgt",
+    "dalloz",
+    "mesopinions",
+    "lopinion",
+    "sciencesetavenir",
+    "sports.fr",
+    "dw.com/fr",
+    "attac.org",
+    "arteradio",
+    "radio.cz",
+)
 
 
 def samples(n: int):

@@ -119,9 +119,12 @@ def enriched_corpus(nights: set[dt.date], cache: Path | None = None) -> dict[dt.
 
     folder = cache / f"enriched-{_enrichment_version(nights)}" if cache else None
     if folder is not None and (folder / "done").exists():
-        return {dt.date.fromisoformat(d.name): EnrichedNight(*(pq.read_table(d / f"{name}.parquet")
-                                                               for name in EnrichedNight._fields))
-                for d in sorted(p for p in folder.iterdir() if p.is_dir())}
+        return {
+            dt.date.fromisoformat(d.name): EnrichedNight(
+                *(pq.read_table(d / f"{name}.parquet") for name in EnrichedNight._fields)
+            )
+            for d in sorted(p for p in folder.iterdir() if p.is_dir())
+        }
     from akhbar.cleaning import clean_documents
     from akhbar.enrichment import enrich
     from akhbar.enrichment.keywords import DocFreq
@@ -148,11 +151,17 @@ def run_stage(corpus: dict, params: StoryParams, embed) -> dict[str, str]:
     record_of = {}
     for night in sorted(corpus):
         e = corpus[night]
-        record_of.update(zip(e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist()))
+        record_of.update(
+            zip(e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist())
+        )
         store.load_night(night, e.articles, e.places, e.dates, e.keywords)
         store.run_night(night, params, embed=embed)
-    story = dict(zip(store.article_stories.column("article_id").to_pylist(),
-                     store.article_stories.column("story_id").to_pylist()))
+    story = dict(
+        zip(
+            store.article_stories.column("article_id").to_pylist(),
+            store.article_stories.column("story_id").to_pylist(),
+        )
+    )
     return {record_of[a]: s for a, s in story.items()}, store
 
 
@@ -189,17 +198,23 @@ def report(name: str, pairs: list[dict], story: dict[str, str], splits=("dev",))
         chosen = [p for p in pairs if p["split"] == split]
         pred = np.array([story[p["a"]] == story[p["b"]] for p in chosen])
         gold = np.array([p["label"] == "same" for p in chosen])
-        kinds = {"all": np.ones(len(chosen), bool),
-                 "cross-lingual": np.array([p["kind"] == "cross-lingual" for p in chosen]),
-                 "arabic cross-source": np.array([p["kind"] != "cross-lingual" for p in chosen])}
+        kinds = {
+            "all": np.ones(len(chosen), bool),
+            "cross-lingual": np.array([p["kind"] == "cross-lingual" for p in chosen]),
+            "arabic cross-source": np.array([p["kind"] != "cross-lingual" for p in chosen]),
+        }
         for kind, mask in kinds.items():
             p, r, f, n = prf(pred[mask], gold[mask])
             figures[(split, kind)] = (p, r, f)
             print(f"  {name:8} {split:7} {kind:20} n={n:3}  precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
-        hard = np.array([p["kind"] == "hard-negative-candidate" and p["label"] == "different" for p in chosen])
+        hard = np.array(
+            [p["kind"] == "hard-negative-candidate" and p["label"] == "different" for p in chosen]
+        )
         bp, br = bcubed(chosen, story)
-        print(f"  {name:8} {split:7} hard negatives (same place and day, different event) merged: "
-              f"{int(pred[hard].sum())}/{int(hard.sum())};  B-cubed precision {bp:.3f} recall {br:.3f}")
+        print(
+            f"  {name:8} {split:7} hard negatives (same place and day, different event) merged: "
+            f"{int(pred[hard].sum())}/{int(hard.sum())};  B-cubed precision {bp:.3f} recall {br:.3f}"
+        )
     return figures
 
 
@@ -208,9 +223,14 @@ def largest_stories(store: MemoryStore, k: int = 5) -> None:
     sizes = Counter(min(s, 10) for s in store.stories.column("size").to_pylist())
     print("  story sizes (10 = 10 or more): " + ", ".join(f"{s}: {sizes[s]}" for s in sorted(sizes)))
     for r in rows:
-        title = next((t["title"] for t in r["titles"] if t["lang"] == "en"), r["titles"][0]["title"] if r["titles"] else "")
-        print(f"  {r['size']:4} articles {r['first_dt']}..{r['last_dt']} {r['n_sources']} sources "
-              f"{','.join(r['languages'])}: {title[:70]}")
+        title = next(
+            (t["title"] for t in r["titles"] if t["lang"] == "en"),
+            r["titles"][0]["title"] if r["titles"] else "",
+        )
+        print(
+            f"  {r['size']:4} articles {r['first_dt']}..{r['last_dt']} {r['n_sources']} sources "
+            f"{','.join(r['languages'])}: {title[:70]}"
+        )
 
 
 # --------------------------------------------------------------------------- tuning (dev only)
@@ -221,15 +241,25 @@ def dev_pair_features(corpus: dict, pairs: list[dict], embed, lead_words: int | 
 
     dev = [p for p in pairs if p["split"] == "dev"]
     wanted = {p[s] for p in dev for s in ("a", "b")}
-    tables = {name: pa.concat_tables([getattr(e, name) for e in corpus.values()])
-              for name in ("articles", "places", "dates", "keywords")}
-    articles = tables["articles"].filter(pc.is_in(tables["articles"].column("record_id"), pa.array(sorted(wanted))))
+    tables = {
+        name: pa.concat_tables([getattr(e, name) for e in corpus.values()])
+        for name in ("articles", "places", "dates", "keywords")
+    }
+    articles = tables["articles"].filter(
+        pc.is_in(tables["articles"].column("record_id"), pa.array(sorted(wanted)))
+    )
     ids = pa.array(articles.column("article_id").to_pylist())
-    sides = {name: t.filter(pc.is_in(t.column("article_id"), ids)) for name, t in tables.items() if name != "articles"}
+    sides = {
+        name: t.filter(pc.is_in(t.column("article_id"), ids))
+        for name, t in tables.items()
+        if name != "articles"
+    }
     signals = article_signals(articles, sides["places"], sides["dates"], sides["keywords"])
     index = {r: k for k, r in enumerate(articles.column("record_id").to_pylist())}
-    texts = [story_text(t, x, lead_words if lead_words is not None else PARAMS.lead_words)
-             for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
+    texts = [
+        story_text(t, x, lead_words if lead_words is not None else PARAMS.lead_words)
+        for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())
+    ]
     vectors = embed(texts)
     i = np.array([index[p["a"]] for p in dev])
     j = np.array([index[p["b"]] for p in dev])
@@ -248,18 +278,27 @@ def tune(corpus, pairs, embed) -> None:
     t = best_cosine_threshold(cosine, gold)
     print(f"baseline: cosine >= {t:.2f}: dev pairwise P/R/F1 {np.round(prf(cosine >= t, gold)[:3], 3)}")
     results = []
-    for kw, cross, late, place, conflict in itertools.product((0, 0.03, 0.05, 0.08), (0, 0.05, 0.1, 0.15),
-                                                              (0, 0.02, 0.05), (0, 0.05), (0, 0.1)):
-        params = replace(PARAMS, keyword_weight=kw, cross_lingual_bonus=cross, late_penalty=late, place_weight=place,
-                         country_conflict_penalty=conflict)
+    for kw, cross, late, place, conflict in itertools.product(
+        (0, 0.03, 0.05, 0.08), (0, 0.05, 0.1, 0.15), (0, 0.02, 0.05), (0, 0.05), (0, 0.1)
+    ):
+        params = replace(
+            PARAMS,
+            keyword_weight=kw,
+            cross_lingual_bonus=cross,
+            late_penalty=late,
+            place_weight=place,
+            country_conflict_penalty=conflict,
+        )
         score = pair_scores(cosine, evidence, params)
         for threshold in np.round(np.arange(0.45, 0.80, 0.01), 2):
             p, r, f, _ = prf(score >= threshold, gold)
             if p >= 0.9:
                 results.append((f, r, p, kw, cross, late, place, conflict, threshold))
     results.sort(reverse=True)
-    print("best settings with dev precision >= 0.90 (F1, recall, precision, keyword, cross-lingual, late, place, "
-          "country conflict, threshold):")
+    print(
+        "best settings with dev precision >= 0.90 (F1, recall, precision, keyword, cross-lingual, late, place, "
+        "country conflict, threshold):"
+    )
     for row in results[:8]:
         print("  " + "  ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
 
@@ -273,25 +312,40 @@ def tune(corpus, pairs, embed) -> None:
 # 209 -> 118): the chains shorten, few labelled pairs change. A story span (an article more than N
 # hours after its parent's story began starts a new one, tried in the library and reverted): 24 h
 # P 0.940 R 0.645, 36 h P 0.899 R 0.736.
-SWEEP = [(0.62, 0.10, 6, 0.0, 72), (0.62, 0.20, 6, 0.0, 72), (0.62, 0.30, 6, 0.0, 72), (0.62, 0.10, 6, 0.0, 36),
-         (0.64, 0.15, 6, 0.0, 48), (0.66, 0.10, 6, 0.0, 72)]
+SWEEP = [
+    (0.62, 0.10, 6, 0.0, 72),
+    (0.62, 0.20, 6, 0.0, 72),
+    (0.62, 0.30, 6, 0.0, 72),
+    (0.62, 0.10, 6, 0.0, 36),
+    (0.64, 0.15, 6, 0.0, 48),
+    (0.66, 0.10, 6, 0.0, 72),
+]
 
 
 def sweep(corpus, pairs, embed) -> None:
     dev = [p for p in pairs if p["split"] == "dev"]
     gold = np.array([p["label"] == "same" for p in dev])
     for threshold, late, grace, same_source, max_hours in SWEEP:
-        params = replace(PARAMS, threshold=threshold, late_penalty=late, grace_hours=grace,
-                         same_source_penalty=same_source, max_hours_apart=max_hours,
-                         min_cosine=threshold - 4 * PARAMS.keyword_weight - PARAMS.cross_lingual_bonus)
+        params = replace(
+            PARAMS,
+            threshold=threshold,
+            late_penalty=late,
+            grace_hours=grace,
+            same_source_penalty=same_source,
+            max_hours_apart=max_hours,
+            min_cosine=threshold - 4 * PARAMS.keyword_weight - PARAMS.cross_lingual_bonus,
+        )
         story, store = run_stage(corpus, params, embed)
         pred = np.array([story[p["a"]] == story[p["b"]] for p in dev])
         xl = np.array([p["kind"] == "cross-lingual" for p in dev])
         sizes = store.stories.column("size").to_pylist()
-        print(f"threshold {threshold:.2f} late {late:.2f} after {grace:.0f} h, same source {same_source:.2f}, "
-              f"at most {max_hours} h apart: dev P/R/F1 "
-              f"{np.round(prf(pred, gold)[:3], 3)}, cross-lingual {np.round(prf(pred[xl], gold[xl])[:3], 3)}, "
-              f"largest story {max(sizes)}, B-cubed {np.round(bcubed(dev, story), 3)}", flush=True)
+        print(
+            f"threshold {threshold:.2f} late {late:.2f} after {grace:.0f} h, same source {same_source:.2f}, "
+            f"at most {max_hours} h apart: dev P/R/F1 "
+            f"{np.round(prf(pred, gold)[:3], 3)}, cross-lingual {np.round(prf(pred[xl], gold[xl])[:3], 3)}, "
+            f"largest story {max(sizes)}, B-cubed {np.round(bcubed(dev, story), 3)}",
+            flush=True,
+        )
 
 
 def compare_texts(corpus, pairs, embed) -> None:
@@ -301,8 +355,10 @@ def compare_texts(corpus, pairs, embed) -> None:
         pos, neg = cosine[gold], cosine[~gold]
         auc = float((pos[:, None] > neg[None, :]).mean())
         t = best_cosine_threshold(cosine, gold)
-        print(f"  title + {lead:2} words: dev AUC {auc:.3f}, best cosine F1 {prf(cosine >= t, gold)[2]:.3f} "
-              f"at {t:.2f} ({time.perf_counter() - t0:.1f} s)")
+        print(
+            f"  title + {lead:2} words: dev AUC {auc:.3f}, best cosine F1 {prf(cosine >= t, gold)[2]:.3f} "
+            f"at {t:.2f} ({time.perf_counter() - t0:.1f} s)"
+        )
 
 
 def _tree_path(parent: dict[str, str | None], a: str) -> list[str]:
@@ -320,14 +376,20 @@ def sweep_leads(corpus, pairs, embed, leads: list[int]) -> None:
     gold = np.array([p["label"] == "same" for p in dev])
     xl = np.array([p["kind"] == "cross-lingual" for p in dev])
     for lead in leads:
-        texts = [story_text(t, x, lead) for e in list(corpus.values())[::10] for t, x in
-                 zip(e.articles.column("title").to_pylist(), e.articles.column("text").to_pylist())]
+        texts = [
+            story_text(t, x, lead)
+            for e in list(corpus.values())[::10]
+            for t, x in zip(e.articles.column("title").to_pylist(), e.articles.column("text").to_pylist())
+        ]
         tokens = np.mean([len(encoder().token_ids(t)) for t in texts]) if texts else 0
         story, store = run_stage(corpus, replace(PARAMS, lead_words=lead), embed)
         pred = np.array([story[p["a"]] == story[p["b"]] for p in dev])
-        print(f"title + {lead:2} words ({tokens:.0f} tokens/article): dev P/R/F1 {np.round(prf(pred, gold)[:3], 3)}, "
-              f"cross-lingual {np.round(prf(pred[xl], gold[xl])[:3], 3)}, largest story "
-              f"{max(store.stories.column('size').to_pylist())}", flush=True)
+        print(
+            f"title + {lead:2} words ({tokens:.0f} tokens/article): dev P/R/F1 {np.round(prf(pred, gold)[:3], 3)}, "
+            f"cross-lingual {np.round(prf(pred[xl], gold[xl])[:3], 3)}, largest story "
+            f"{max(store.stories.column('size').to_pylist())}",
+            flush=True,
+        )
 
 
 def dev_errors(corpus, pairs, embed) -> None:
@@ -336,11 +398,19 @@ def dev_errors(corpus, pairs, embed) -> None:
     story, store = run_stage(corpus, PARAMS, embed)
     rows = {}
     for e in corpus.values():
-        for r in e.articles.select(["article_id", "record_id", "title", "published_at", "source_id"]).to_pylist():
+        for r in e.articles.select(
+            ["article_id", "record_id", "title", "published_at", "source_id"]
+        ).to_pylist():
             rows[r["record_id"]] = r
-    parent = dict(zip(store.article_stories.column("article_id").to_pylist(),
-                      store.article_stories.column("parent_id").to_pylist()))
-    links = {(r["article_id"], r["linked_article_id"]): (r["score"], r["cosine"]) for r in store.links.to_pylist()}
+    parent = dict(
+        zip(
+            store.article_stories.column("article_id").to_pylist(),
+            store.article_stories.column("parent_id").to_pylist(),
+        )
+    )
+    links = {
+        (r["article_id"], r["linked_article_id"]): (r["score"], r["cosine"]) for r in store.links.to_pylist()
+    }
     size = Counter(store.article_stories.column("story_id").to_pylist())
     for p in (p for p in pairs if p["split"] == "dev"):
         a, b = rows[p["a"]], rows[p["b"]]
@@ -353,23 +423,39 @@ def dev_errors(corpus, pairs, embed) -> None:
         common = next((x for x in pa_ if x in set(pb_)), None)
         hops = (pa_.index(common) + pb_.index(common)) if common else None
         hours = abs((a["published_at"] - b["published_at"]).total_seconds()) / 3600
-        print(f"{'FP' if same else 'FN'} {p['pair']} {p['kind']:24} {p['mined_by']:10} {hours:5.1f} h "
-              f"direct {direct and tuple(round(x, 3) for x in direct)} hops {hops} "
-              f"story sizes {size[story[p['a']]]}/{size[story[p['b']]]}")
+        print(
+            f"{'FP' if same else 'FN'} {p['pair']} {p['kind']:24} {p['mined_by']:10} {hours:5.1f} h "
+            f"direct {direct and tuple(round(x, 3) for x in direct)} hops {hops} "
+            f"story sizes {size[story[p['a']]]}/{size[story[p['b']]]}"
+        )
         print(f"    {a['source_id']:12} {a['published_at']:%m-%d %H:%M} {a['title'][:110]}")
         print(f"    {b['source_id']:12} {b['published_at']:%m-%d %H:%M} {b['title'][:110]}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tune", action="store_true", help="dev only: the pairwise grid behind scoring.PARAMS")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--tune", action="store_true", help="dev only: the pairwise grid behind scoring.PARAMS"
+    )
     parser.add_argument("--texts", action="store_true", help="dev only: what text to embed")
-    parser.add_argument("--sweep", action="store_true",
-                        help="dev only: the whole stage for several thresholds and time penalties")
-    parser.add_argument("--leads", help="dev only: the stage with title + each of these numbers of words, e.g. 20,30,40")
-    parser.add_argument("--errors", action="store_true", help="dev only: the wrong pairs, with their evidence")
-    parser.add_argument("--heldout", action="store_true",
-                        help="also print the held-out figures (never their errors); without it, dev only")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="dev only: the whole stage for several thresholds and time penalties",
+    )
+    parser.add_argument(
+        "--leads", help="dev only: the stage with title + each of these numbers of words, e.g. 20,30,40"
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="dev only: the wrong pairs, with their evidence"
+    )
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="also print the held-out figures (never their errors); without it, dev only",
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "akhbar-eval-stories")
     args = parser.parse_args()
     reason = require_corpus()
@@ -381,9 +467,11 @@ def main() -> None:
     t0 = time.perf_counter()
     corpus = enriched_corpus(labelled_nights(pairs), args.cache)
     n = sum(e.articles.num_rows for e in corpus.values())
-    print(f"{n} articles, {len(corpus)} nights, read + cleaned + enriched in {time.perf_counter() - t0:.0f} s; "
-          f"{len(pairs)} labelled pairs (dev {sum(p['split'] == 'dev' for p in pairs)}, "
-          f"held-out {sum(p['split'] == 'heldout' for p in pairs)})")
+    print(
+        f"{n} articles, {len(corpus)} nights, read + cleaned + enriched in {time.perf_counter() - t0:.0f} s; "
+        f"{len(pairs)} labelled pairs (dev {sum(p['split'] == 'dev' for p in pairs)}, "
+        f"held-out {sum(p['split'] == 'heldout' for p in pairs)})"
+    )
     if args.texts:
         compare_texts(corpus, pairs, embed)
         return
@@ -401,15 +489,25 @@ def main() -> None:
         return
     cosine, _evidence, gold, _dev = dev_pair_features(corpus, pairs, embed)
     baseline_threshold = best_cosine_threshold(cosine, gold)
-    baseline = replace(PARAMS, keyword_weight=0.0, cross_lingual_bonus=0.0, late_penalty=0.0, place_weight=0.0,
-                       country_conflict_penalty=0.0, threshold=baseline_threshold, min_cosine=baseline_threshold)
+    baseline = replace(
+        PARAMS,
+        keyword_weight=0.0,
+        cross_lingual_bonus=0.0,
+        late_penalty=0.0,
+        place_weight=0.0,
+        country_conflict_penalty=0.0,
+        threshold=baseline_threshold,
+        min_cosine=baseline_threshold,
+    )
     for name, params in (("akhbar", PARAMS), ("baseline", baseline)):
         t0 = time.perf_counter()
         story, store = run_stage(corpus, params, embed)
         seconds = time.perf_counter() - t0
         print(f"{name}: {params}")
-        print(f"  {n} articles through the stage in {seconds:.0f} s (of which embedding {embed.seconds:.0f} s for "
-              f"{embed.embedded} texts not in the cache)")
+        print(
+            f"  {n} articles through the stage in {seconds:.0f} s (of which embedding {embed.seconds:.0f} s for "
+            f"{embed.embedded} texts not in the cache)"
+        )
         embed.seconds, embed.embedded = 0.0, 0
         report(name, pairs, story, ("dev", "heldout") if args.heldout else ("dev",))
         largest_stories(store)

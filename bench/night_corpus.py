@@ -86,7 +86,10 @@ def _sentences(text: str) -> list[str]:
 
 def _arabic() -> list[str]:
     out: list[str] = []
-    for tarball in (CORPUS / "ant" / "ant-v1.1.tar.gz", CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"):
+    for tarball in (
+        CORPUS / "ant" / "ant-v1.1.tar.gz",
+        CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz",
+    ):
         with tarfile.open(tarball) as tar:
             for member in tar:
                 if member.isfile() and member.name.endswith(".txt"):
@@ -132,7 +135,9 @@ def sentence_pools() -> dict[str, list[str]]:
     pools = {"ar": _arabic(), "en": _english(), "fr": _french()}
     for lang, pool in pools.items():
         if len(pool) < 200:
-            raise SystemExit(f"only {len(pool)} {lang} sentences found under {CORPUS}: is ../shared/corpus complete?")
+            raise SystemExit(
+                f"only {len(pool)} {lang} sentences found under {CORPUS}: is ../shared/corpus complete?"
+            )
     return {lang: sorted(set(pool)) for lang, pool in pools.items()}
 
 
@@ -161,7 +166,7 @@ class Writer:
         rng, pool = self.rng, self.pools[lang]
         title = " ".join(rng.choice(pool).split()[:12])
         sentences = [rng.choice(pool) for _ in range(rng.randint(4, 12))]
-        paragraphs = tuple(" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3))
+        paragraphs = tuple(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
         when = dt.datetime.combine(NIGHT, dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=tz)
         return Article(key, lang, title, paragraphs, when)
 
@@ -184,7 +189,7 @@ class Writer:
             words[i] = self.rng.choice(words)
         text = " ".join(words)
         cut = text.rfind(". ")
-        return (text[:cut + 1] if cut > len(text) // 2 else text,)
+        return (text[: cut + 1] if cut > len(text) // 2 else text,)
 
 
 # --------------------------------------------------------------------------- containers
@@ -203,12 +208,17 @@ def _dump_rows(writer: Writer, n: int, source: str, langs: tuple[str, ...], tz: 
     for i in range(n):
         roll = rng.random()
         if roll < 0.005:
-            yield '{"doc_id": "' + f'{source}-{i}' + '", "content": "'  # a truncated line
+            yield '{"doc_id": "' + f"{source}-{i}" + '", "content": "'  # a truncated line
             continue
         a = writer.next(f"{source}-{i}", langs[i % len(langs)], tz)
-        row = {"doc_id": a.key, "link": f"https://{source}.example/{NIGHT:%Y/%m/%d}/{i}", "headline": a.title,
-               "pub_date": a.published.isoformat(), "section": rng.choice(["national", "economy", "sport", "culture"]),
-               "language": a.lang}
+        row = {
+            "doc_id": a.key,
+            "link": f"https://{source}.example/{NIGHT:%Y/%m/%d}/{i}",
+            "headline": a.title,
+            "pub_date": a.published.isoformat(),
+            "section": rng.choice(["national", "economy", "sport", "culture"]),
+            "language": a.lang,
+        }
         if roll >= 0.007:  # 0.2 % of the rows come without their text
             row["content"] = a.text
         yield row
@@ -218,25 +228,45 @@ def _trec(folder: Path, writer: Writer, n: int, tz: dt.tzinfo, per_file: int = 4
     """TREC files of ``per_file`` documents (an archive's usual size: each stays under max_bytes)."""
     rng = writer.rng
     for start in range(0, n, per_file):
-        with open(folder / f"{NIGHT.isoformat()}.part-{start // per_file + 1:04d}.trec", "w", encoding="utf-8") as out:
+        with open(
+            folder / f"{NIGHT.isoformat()}.part-{start // per_file + 1:04d}.trec", "w", encoding="utf-8"
+        ) as out:
             for i in range(start, min(start + per_file, n)):
                 if rng.random() < 0.002:
                     out.write(f"<DOC>\n<DOCNO>ARC-{i:08d}</DOCNO>\n<HEADLINE>مقال مبتور\n")  # never closed
                     continue
                 a = writer.next(f"ARC-{i:08d}", "ar", tz)
-                out.write(f"<DOC>\n<DOCNO>{a.key}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
-                          f"<HEADLINE>{html.escape(a.title)}</HEADLINE>\n<TEXT>\n"
-                          + "\n\n".join(html.escape(p) for p in a.paragraphs) + "\n</TEXT>\n</DOC>\n")
+                out.write(
+                    f"<DOC>\n<DOCNO>{a.key}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
+                    f"<HEADLINE>{html.escape(a.title)}</HEADLINE>\n<TEXT>\n"
+                    + "\n\n".join(html.escape(p) for p in a.paragraphs)
+                    + "\n</TEXT>\n</DOC>\n"
+                )
     return n
 
 
 _SITES = {
-    "ar": ("أخبار المغرب الكبير", ["الرئيسية", "وطنية", "اقتصاد", "رياضة", "ثقافة", "دولية"], "الأكثر قراءة",
-           "شارك المقال على فيسبوك وتويتر", "© 2026 أخبار المغرب الكبير. جميع الحقوق محفوظة."),
-    "fr": ("Le Quotidien du Maghreb", ["Accueil", "National", "Économie", "Sport", "Culture", "Monde"],
-           "Les plus lus", "Partager sur Facebook et X", "© 2026 Le Quotidien du Maghreb. Tous droits réservés."),
-    "en": ("The Maghreb Ledger", ["Home", "National", "Business", "Sport", "Culture", "World"], "Most read",
-           "Share on Facebook and X", "© 2026 The Maghreb Ledger. All rights reserved."),
+    "ar": (
+        "أخبار المغرب الكبير",
+        ["الرئيسية", "وطنية", "اقتصاد", "رياضة", "ثقافة", "دولية"],
+        "الأكثر قراءة",
+        "شارك المقال على فيسبوك وتويتر",
+        "© 2026 أخبار المغرب الكبير. جميع الحقوق محفوظة.",
+    ),
+    "fr": (
+        "Le Quotidien du Maghreb",
+        ["Accueil", "National", "Économie", "Sport", "Culture", "Monde"],
+        "Les plus lus",
+        "Partager sur Facebook et X",
+        "© 2026 Le Quotidien du Maghreb. Tous droits réservés.",
+    ),
+    "en": (
+        "The Maghreb Ledger",
+        ["Home", "National", "Business", "Sport", "Culture", "World"],
+        "Most read",
+        "Share on Facebook and X",
+        "© 2026 The Maghreb Ledger. All rights reserved.",
+    ),
 }
 
 
@@ -246,16 +276,18 @@ def _page(a: Article, url: str, related: list[str]) -> bytes:
     items = "".join(f'<li><a href="/r/{i}">{html.escape(t)}</a></li>' for i, t in enumerate(related))
     menu = "".join(f'<li><a href="/{i}">{html.escape(x)}</a></li>' for i, x in enumerate(nav))
     body = "".join(f"<p>{html.escape(p)}</p>\n" for p in a.paragraphs)
-    return (f'<!DOCTYPE html>\n<html lang="{a.lang}" dir="{direction}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(a.title)} | {name}</title>"
-            f'<meta property="og:title" content="{html.escape(a.title)}">'
-            f'<meta property="article:published_time" content="{a.published.isoformat()}">'
-            f'<link rel="canonical" href="{url}"></head><body>'
-            f'<header><div class="logo">{name}</div><nav><ul>{menu}</ul></nav></header>'
-            f'<main><article><h1>{html.escape(a.title)}</h1><div class="article-body">\n{body}</div>'
-            f'<div class="share">{share}</div></article>'
-            f'<aside class="most-read"><h3>{popular}</h3><ul>{items}</ul></aside></main>'
-            f"<footer><p>{footer}</p></footer></body></html>\n").encode()
+    return (
+        f'<!DOCTYPE html>\n<html lang="{a.lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(a.title)} | {name}</title>"
+        f'<meta property="og:title" content="{html.escape(a.title)}">'
+        f'<meta property="article:published_time" content="{a.published.isoformat()}">'
+        f'<link rel="canonical" href="{url}"></head><body>'
+        f'<header><div class="logo">{name}</div><nav><ul>{menu}</ul></nav></header>'
+        f'<main><article><h1>{html.escape(a.title)}</h1><div class="article-body">\n{body}</div>'
+        f'<div class="share">{share}</div></article>'
+        f'<aside class="most-read"><h3>{popular}</h3><ul>{items}</ul></aside></main>'
+        f"<footer><p>{footer}</p></footer></body></html>\n"
+    ).encode()
 
 
 def _warc(path: Path, writer: Writer, n: int) -> int:
@@ -271,19 +303,32 @@ def _warc(path: Path, writer: Writer, n: int) -> int:
             url = f"https://{lang}.news.example/{NIGHT:%Y/%m/%d}/{i}.html"
             missing = rng.random() < 0.01
             status = "404 Not Found" if missing else "200 OK"
-            payload = b"<html><body>Not found</body></html>" if missing else _page(
-                a, url, [writer.fresh("r", lang, dt.UTC).title for _ in range(5)])
-            headers = StatusAndHeaders(status, [("Content-Type", "text/html; charset=utf-8"),
-                                                ("Content-Length", str(len(payload)))], protocol="HTTP/1.1")
+            payload = (
+                b"<html><body>Not found</body></html>"
+                if missing
+                else _page(a, url, [writer.fresh("r", lang, dt.UTC).title for _ in range(5)])
+            )
+            headers = StatusAndHeaders(
+                status,
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(payload)))],
+                protocol="HTTP/1.1",
+            )
             date = a.published.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            record = warc.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers,
-                                             warc_headers_dict={"WARC-Date": date})
+            record = warc.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(payload),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": date},
+            )
             warc.write_record(record)
     return n
 
 
 # --------------------------------------------------------------------------- the night
-def build_night(records: int, folder: Path, shard_records: int, pools: dict[str, list[str]] | None = None) -> Path:
+def build_night(
+    records: int, folder: Path, shard_records: int, pools: dict[str, list[str]] | None = None
+) -> Path:
     """The night's source files and registry under ``folder`` (reused when already built); returns the
     registry's path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -299,16 +344,24 @@ def build_night(records: int, folder: Path, shard_records: int, pools: dict[str,
         for source in SHARES:
             (folder / source).mkdir(exist_ok=True)
         name = f"{NIGHT.isoformat()}"
-        _jsonl(folder / "wire-ar" / f"{name}.jsonl",
-               _dump_rows(writer, counts["wire-ar"], "wire-ar", ("ar",), ZoneInfo("Africa/Tunis")))
-        _jsonl(folder / "wire-intl" / f"{name}.jsonl",
-               _dump_rows(writer, counts["wire-intl"], "wire-intl", ("fr", "en"), ZoneInfo("Europe/Paris")))
+        _jsonl(
+            folder / "wire-ar" / f"{name}.jsonl",
+            _dump_rows(writer, counts["wire-ar"], "wire-ar", ("ar",), ZoneInfo("Africa/Tunis")),
+        )
+        _jsonl(
+            folder / "wire-intl" / f"{name}.jsonl",
+            _dump_rows(writer, counts["wire-intl"], "wire-intl", ("fr", "en"), ZoneInfo("Europe/Paris")),
+        )
         _trec(folder / "archive-ar", writer, counts["archive-ar"], ZoneInfo("Africa/Casablanca"))
         _warc(folder / "crawl" / f"{name}.warc.gz", writer, counts["crawl"])
         stamp.write_text(json.dumps(wanted))
     registry = folder / f"sources-{shard_records}.yaml"
-    registry.write_text(REGISTRY.format(root=folder, shard_records=shard_records,
-                                        html_shard_records=max(1, shard_records // 10)), encoding="utf-8")
+    registry.write_text(
+        REGISTRY.format(
+            root=folder, shard_records=shard_records, html_shard_records=max(1, shard_records // 10)
+        ),
+        encoding="utf-8",
+    )
     return registry
 
 

@@ -59,9 +59,16 @@ def _ant_ms_records():
             if "<DOC>" not in doc:
                 continue
             published = email.utils.parsedate_to_datetime(_tag(doc, "TIME")).astimezone(dt.UTC)
-            yield {"record_id": f"ant-multisource:{_tag(doc, 'DOCNO')}", "source_id": _tag(doc, "SRC").lower(),
-                   "url": _tag(doc, "URL") or None, "title": _tag(doc, "TITLE"), "text": _tag(doc, "TEXT"),
-                   "category_raw": _tag(doc, "CAT"), "published_at": published, "lang_hint": "ar"}
+            yield {
+                "record_id": f"ant-multisource:{_tag(doc, 'DOCNO')}",
+                "source_id": _tag(doc, "SRC").lower(),
+                "url": _tag(doc, "URL") or None,
+                "title": _tag(doc, "TITLE"),
+                "text": _tag(doc, "TEXT"),
+                "category_raw": _tag(doc, "CAT"),
+                "published_at": published,
+                "lang_hint": "ar",
+            }
 
 
 def _news_cred_records():
@@ -79,9 +86,16 @@ def _news_cred_records():
             rel = member.name.split(_NC_PREFIX, 1)[1]
             source, category = rel.split("/")[:2]
             crawled = dt.datetime.fromisoformat(_NC_TIME.search(member.name).group(1)).replace(tzinfo=dt.UTC)
-            yield {"record_id": f"news-credibility:{rel}", "source_id": source, "url": None,
-                   "title": lines[0], "text": "\n".join(lines[1:]), "category_raw": category,
-                   "published_at": crawled, "lang_hint": _NC_LANG.get(source, "ar")}
+            yield {
+                "record_id": f"news-credibility:{rel}",
+                "source_id": source,
+                "url": None,
+                "title": lines[0],
+                "text": "\n".join(lines[1:]),
+                "category_raw": category,
+                "published_at": crawled,
+                "lang_hint": _NC_LANG.get(source, "ar"),
+            }
 
 
 def corpus_documents(nights: set[dt.date] | None = None) -> dict[dt.date, pa.Table]:
@@ -94,9 +108,17 @@ def corpus_documents(nights: set[dt.date] | None = None) -> dict[dt.date, pa.Tab
             night = rec["published_at"].date()
             if nights is not None and night not in nights:
                 continue
-            by_night[night].append({
-                **rec, "canonical_url": None, "authors": None, "published_raw": rec["published_at"].isoformat(),
-                "date_source": "feed", "fetched_at": FETCHED, "tz_hint": "UTC"})
+            by_night[night].append(
+                {
+                    **rec,
+                    "canonical_url": None,
+                    "authors": None,
+                    "published_raw": rec["published_at"].isoformat(),
+                    "date_source": "feed",
+                    "fetched_at": FETCHED,
+                    "tz_hint": "UTC",
+                }
+            )
     return {night: pa.Table.from_pylist(rows, schema=DOCUMENT) for night, rows in sorted(by_night.items())}
 
 

@@ -56,7 +56,9 @@ def akhbar_maintenance():
 
         return run(_data_dir(), keep_days=RAW_RETENTION_DAYS, today=dt.date.today()).as_dict()
 
-    @task(pool="akhbar_catalog", doc_md="Merges small files, expires old snapshots, deletes unreferenced files.")
+    @task(
+        pool="akhbar_catalog", doc_md="Merges small files, expires old snapshots, deletes unreferenced files."
+    )
     def maintain_catalog() -> dict:
         from akhbar.maintenance import maintain_catalog as run
 

@@ -1,7 +1,7 @@
 """Render docs/analyst_queries.sql with its results on the catalog, as Markdown for the README.
 
-    .venv/bin/python docs/render_queries.py data            # print (the data dir of `make run`)
-    .venv/bin/python docs/render_queries.py data --readme   # rewrite README's section
+.venv/bin/python docs/render_queries.py data            # print (the data dir of `make run`)
+.venv/bin/python docs/render_queries.py data --readme   # rewrite README's section
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> None:
     content = readme.read_text(encoding="utf-8")
     start, end = "<!-- queries:start -->\n", "<!-- queries:end -->"
     head, rest = content.split(start, 1)
-    readme.write_text(head + start + text + rest[rest.index(end):], encoding="utf-8")
+    readme.write_text(head + start + text + rest[rest.index(end) :], encoding="utf-8")
 
 
 if __name__ == "__main__":

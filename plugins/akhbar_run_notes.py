@@ -71,8 +71,11 @@ def _set_note(dag_run, *, running: bool = False) -> None:
 def _note(dag_run, session, *, running: bool) -> str:
     from akhbar.nights import night_of_run
 
-    night = night_of_run(data_interval_start=dag_run.data_interval_start, logical_date=dag_run.logical_date,
-                         night_param=(dag_run.conf or {}).get("night"))
+    night = night_of_run(
+        data_interval_start=dag_run.data_interval_start,
+        logical_date=dag_run.logical_date,
+        night_param=(dag_run.conf or {}).get("night"),
+    )
     if running:
         return f"night {night}: running"
     pushed = _pushed_note(dag_run, session)
@@ -88,7 +91,9 @@ def _pushed_note(dag_run, session) -> str | None:
     """The latest note a task of this run pushed (XCom ``run_note``)."""
     from airflow.models.xcom import XComModel
 
-    rows = session.scalars(XComModel.get_many(run_id=dag_run.run_id, key=NOTE_KEY, dag_ids=dag_run.dag_id)).all()
+    rows = session.scalars(
+        XComModel.get_many(run_id=dag_run.run_id, key=NOTE_KEY, dag_ids=dag_run.dag_id)
+    ).all()
     if not rows:
         return None
     latest = max(rows, key=lambda x: x.timestamp)

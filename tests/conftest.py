@@ -48,7 +48,10 @@ def airflow_env(home: Path, data_dir: Path, sources: Path | None = None) -> dict
 def airflow(args: list[str], env: dict, timeout: int = 900) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(Path(sys.executable).parent / "airflow"), *args],
-        env=env, capture_output=True, text=True, timeout=timeout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -57,8 +60,11 @@ def airflow_home(tmp_path_factory) -> Path:
     """A migrated Airflow home with the project's pools, shared by the tests of a session."""
     home = tmp_path_factory.mktemp("airflow_home")
     env = airflow_env(home, home / "data")
-    for cmd in (["db", "migrate"], ["pools", "set", "akhbar_http", "4", "fetch"],
-                ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"]):
+    for cmd in (
+        ["db", "migrate"],
+        ["pools", "set", "akhbar_http", "4", "fetch"],
+        ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"],
+    ):
         proc = airflow(cmd, env)
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     return home

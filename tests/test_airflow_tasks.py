@@ -23,7 +23,9 @@ def test_enabled_source_ids_without_validating_the_rest(tmp_path):
     path = tmp_path / "sources.yaml"
     path.write_text(REGISTRY, encoding="utf-8")
     assert enabled_source_ids(path) == ["first", "third"]
-    path.write_text(REGISTRY + "  - {id: Not Valid, kind: rss}\n  - {id: first, kind: csv}\n", encoding="utf-8")
+    path.write_text(
+        REGISTRY + "  - {id: Not Valid, kind: rss}\n  - {id: first, kind: csv}\n", encoding="utf-8"
+    )
     assert enabled_source_ids(path) == ["first", "third"]  # the run's validation names these problems
     path.write_text("sources: [unclosed", encoding="utf-8")
     assert enabled_source_ids(path) == []

@@ -85,16 +85,30 @@ def test_failure_email_goes_through_airflows_smtp_provider(smtp_sink, monkeypatc
     controller, messages = smtp_sink
     monkeypatch.delenv("AKHBAR_ALERT_WEBHOOK", raising=False)
     monkeypatch.setenv("AKHBAR_ALERT_EMAIL", "oncall@example.org")
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps({
-        "conn_type": "smtp", "host": "127.0.0.1", "port": controller.port,
-        "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "akhbar@localhost"}}))
-    sent = alerts.dispatch(alerts.alert_from_context({"ti": _TI(), "exception": ValueError("feed unreachable")}))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_SMTP_DEFAULT",
+        json.dumps(
+            {
+                "conn_type": "smtp",
+                "host": "127.0.0.1",
+                "port": controller.port,
+                "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "akhbar@localhost"},
+            }
+        ),
+    )
+    sent = alerts.dispatch(
+        alerts.alert_from_context({"ti": _TI(), "exception": ValueError("feed unreachable")})
+    )
     assert sent == {"email": True}
-    (rcpt, raw), = messages
+    ((rcpt, raw),) = messages
     assert rcpt == ["oncall@example.org"]
     msg = email.message_from_bytes(raw)
     assert "task of the nightly run failed" in msg["Subject"]
-    body = "".join(part.get_payload(decode=True).decode() for part in msg.walk() if part.get_content_type() == "text/html")
+    body = "".join(
+        part.get_payload(decode=True).decode()
+        for part in msg.walk()
+        if part.get_content_type() == "text/html"
+    )
     assert "feed unreachable" in body and "akhbar_nightly" in body
 
 
@@ -103,8 +117,11 @@ def test_deadline_alert(webhook, monkeypatch):
 
     url, received = webhook
     monkeypatch.setenv("AKHBAR_ALERT_WEBHOOK", url)
-    asyncio.run(alerts.on_deadline_missed({"dag_run": {"dag_id": "akhbar_nightly", "run_id": "r1"}},
-                                          deadline="within 240 minutes"))
+    asyncio.run(
+        alerts.on_deadline_missed(
+            {"dag_run": {"dag_id": "akhbar_nightly", "run_id": "r1"}}, deadline="within 240 minutes"
+        )
+    )
     assert received[0][1]["akhbar"]["event"] == alerts.DEADLINE
     assert "within 240 minutes" in received[0][1]["text"]
 

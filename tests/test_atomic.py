@@ -34,7 +34,9 @@ def test_a_failed_write_keeps_the_old_file_and_removes_its_temporary(tmp_path):
 def test_two_writers_never_share_a_temporary_name(tmp_path):
     path = tmp_path / "state.parquet"
     names = {atomic.temporary_name(path) for _ in range(100)}
-    assert len(names) == 100 and all(n.parent == tmp_path and n.name.startswith(".state.parquet.") for n in names)
+    assert len(names) == 100 and all(
+        n.parent == tmp_path and n.name.startswith(".state.parquet.") for n in names
+    )
 
 
 def test_a_streamed_file_appears_only_when_closed(tmp_path):

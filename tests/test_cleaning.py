@@ -189,7 +189,14 @@ def test_clean_title():
 def test_measure_on_a_real_looking_article():
     text = "\n".join([ARABIC_PARAGRAPH] * 1 + ["وأضاف الوزير أن الحملة ستتواصل إلى نهاية الشهر."])
     m = measure(text)
-    assert set(m) == {"letter_ratio", "repeated_line_ratio", "is_fragment", "is_short", "is_mostly_nonletters", "is_repetitive"}
+    assert set(m) == {
+        "letter_ratio",
+        "repeated_line_ratio",
+        "is_fragment",
+        "is_short",
+        "is_mostly_nonletters",
+        "is_repetitive",
+    }
     assert 0.9 < m["letter_ratio"] <= 1.0
     assert m["repeated_line_ratio"] == 0.0
     assert not (m["is_fragment"] or m["is_short"] or m["is_mostly_nonletters"] or m["is_repetitive"])
@@ -226,7 +233,9 @@ def test_measure_fragment_start_and_end():
     assert measure("، وأضاف الوزير أن الحملة ستتواصل.")["is_fragment"]
     cut = ARABIC_PARAGRAPH + "\nوأكد المسؤول أن الوزارة ستعمل على توفير كل الإمكانيات اللازمة لإنجاح هذه"
     assert measure(cut)["is_fragment"]
-    assert measure(ARABIC_PARAGRAPH + "\nوتابع قائلا إن الحملة ستتواصل إلى نهاية الشهر الحالي وربما بعد ذلك...")["is_fragment"]
+    assert measure(
+        ARABIC_PARAGRAPH + "\nوتابع قائلا إن الحملة ستتواصل إلى نهاية الشهر الحالي وربما بعد ذلك..."
+    )["is_fragment"]
     # Sentence ends, bylines and bracketed attributions are whole texts.
     assert not measure(ARABIC_PARAGRAPH)["is_fragment"]
     assert not measure(ARABIC_PARAGRAPH + "\nع ب م")["is_fragment"]
@@ -245,7 +254,15 @@ def test_measure_empty():
 def _docs(rows: list[dict]) -> pa.Table:
     full = []
     for i, row in enumerate(rows):
-        full.append({"record_id": f"r{i}", "source_id": "src", "url": f"https://example.tn/{i}", "fetched_at": NOW, **row})
+        full.append(
+            {
+                "record_id": f"r{i}",
+                "source_id": "src",
+                "url": f"https://example.tn/{i}",
+                "fetched_at": NOW,
+                **row,
+            }
+        )
     return pa.Table.from_pylist(full, schema=DOCUMENT)
 
 
@@ -269,7 +286,10 @@ def test_clean_documents_accounting_with_bad_inputs(monkeypatch):
             {"title": "?!...", "text": ARABIC_PARAGRAPH + "\nاقرأ أيضا: خبر"},  # kept, title dropped
             {"title": "big", "text": huge},  # too_large
             {"title": "nums", "text": "12 - 0 | 3 - 1 | 2 - 2 | 45.6 %"},  # not_text
-            {"title": "zh", "text": "今天北京天气很好，我们去公园散步吧。这是一个很长的中文句子。"},  # unexpected_script
+            {
+                "title": "zh",
+                "text": "今天北京天气很好，我们去公园散步吧。这是一个很长的中文句子。",
+            },  # unexpected_script
             {"title": "bad bytes", "text": "placeholder"},  # kept, bad bytes replaced
         ]
     )
@@ -286,11 +306,21 @@ def test_clean_documents_accounting_with_bad_inputs(monkeypatch):
         table.column("record_id").to_pylist()
     )
     reasons = dict(zip(quarantine.column("record_id").to_pylist(), quarantine.column("reason").to_pylist()))
-    assert reasons == {"r1": "empty_text", "r2": "empty_text", "r4": "too_large", "r5": "not_text", "r6": "unexpected_script"}
+    assert reasons == {
+        "r1": "empty_text",
+        "r2": "empty_text",
+        "r4": "too_large",
+        "r5": "not_text",
+        "r6": "unexpected_script",
+    }
     assert counts.extra["reasons"] == {"empty_text": 2, "too_large": 1, "not_text": 1, "unexpected_script": 1}
     assert set(quarantine.column("stage").to_pylist()) == {"clean"}
     assert set(quarantine.column("dt").to_pylist()) == {DAY}
-    big_body = quarantine.filter(pa.compute.equal(quarantine.column("reason"), "too_large")).column("body")[0].as_py()
+    big_body = (
+        quarantine.filter(pa.compute.equal(quarantine.column("reason"), "too_large"))
+        .column("body")[0]
+        .as_py()
+    )
     assert big_body == huge.encode()  # raw bytes kept for inspection
 
     rows = {r["record_id"]: r for r in out.to_pylist()}
@@ -328,7 +358,12 @@ def test_clean_documents_keeps_other_columns():
     table = _docs([{"text": ARABIC_PARAGRAPH, "authors": "X", "lang_hint": "ar", "category_raw": "politic"}])
     out, _, _ = clean_documents(table, DAY)
     row = out.to_pylist()[0]
-    assert (row["authors"], row["lang_hint"], row["category_raw"], row["url"]) == ("X", "ar", "politic", "https://example.tn/0")
+    assert (row["authors"], row["lang_hint"], row["category_raw"], row["url"]) == (
+        "X",
+        "ar",
+        "politic",
+        "https://example.tn/0",
+    )
     assert row["fetched_at"] == NOW
 
 
@@ -382,8 +417,30 @@ def test_real_seed_article_is_a_fragment():
 _ALPHABET = st.characters(codec=None, exclude_categories=())
 # Pieces of news text and of the damage cleaning repairs, glued in any order.
 _NEWS_PIECES = list("ابتثجحخدذرسشصضطظعغفقكلمنهوي أإآٱىةؤئءـًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹«»،؛؟.!&;#amplt ÃØÙ©€‚„…") + [
-    "\u200b", "\u200c", "\u200d", "\u00a0", "\n", "\r", "\t", "\x00", "\ud800", "é", "e\u0301", "İ", "ß", "ﻻ", "😀",
-    "&amp;", "Ø§Ù„", "Ã©", "\xa0Ø¤", "اقرأ أيضا", "Read more", "©", "\u0654", "ا\u0654",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u00a0",
+    "\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\ud800",
+    "é",
+    "e\u0301",
+    "İ",
+    "ß",
+    "ﻻ",
+    "😀",
+    "&amp;",
+    "Ø§Ù„",
+    "Ã©",
+    "\xa0Ø¤",
+    "اقرأ أيضا",
+    "Read more",
+    "©",
+    "\u0654",
+    "ا\u0654",
 ]
 _NEWS_LIKE = st.lists(st.sampled_from(_NEWS_PIECES), max_size=60).map("".join)
 _PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_valid_registry_applies_defaults_and_limits(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 version: 1
 defaults:
   rate_per_second: 0.5
@@ -29,7 +31,8 @@ sources:
     kind: jsonl
     path: data/dump.jsonl
     enabled: false
-""")
+""",
+    )
     reg = load_registry(path)
     assert [s.id for s in reg.enabled()] == ["tunis-feed"]
     feed = reg.get("tunis-feed")
@@ -40,14 +43,21 @@ sources:
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ("  - id: a\n    kind: rss\n    url: https://x.org\n    limits:\n      rate_per_secnd: 2\n",
-         ":6: sources[0] (id 'a').limits: unknown key 'rate_per_secnd'"),
+        (
+            "  - id: a\n    kind: rss\n    url: https://x.org\n    limits:\n      rate_per_secnd: 2\n",
+            ":6: sources[0] (id 'a').limits: unknown key 'rate_per_secnd'",
+        ),
         ("  - id: a\n    kind: telegram\n    url: https://x.org\n", "sources[0] (id 'a').kind"),
         ("  - id: a\n    kind: rss\n", "give exactly one of 'url', 'urls' or 'path'"),
         ("  - id: ../etc\n    kind: rss\n    url: https://x.org\n", "sources[0] (id '../etc').id"),
-        ("  - id: a\n    kind: rss\n    url: https://x.org\n    timezone: Mars/Olympus\n", "unknown timezone"),
-        ("  - id: a\n    kind: rss\n    url: https://x.org\n  - id: a\n    kind: rss\n    url: https://y.org\n",
-         "duplicate source id 'a'"),
+        (
+            "  - id: a\n    kind: rss\n    url: https://x.org\n    timezone: Mars/Olympus\n",
+            "unknown timezone",
+        ),
+        (
+            "  - id: a\n    kind: rss\n    url: https://x.org\n  - id: a\n    kind: rss\n    url: https://y.org\n",
+            "duplicate source id 'a'",
+        ),
     ],
 )
 def test_errors_name_the_key_and_line(tmp_path, body, expected):
@@ -78,16 +88,21 @@ def test_settings_are_one_frozen_object_with_one_set_of_defaults(tmp_path):
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.max_items = 1  # type: ignore[misc]
     # The schema and the dataclass list the same settings: nothing validated that is not read.
-    assert set(_schema()["$defs"]["settings"]["properties"]) == {f.name for f in dataclasses.fields(SourceSettings)}
+    assert set(_schema()["$defs"]["settings"]["properties"]) == {
+        f.name for f in dataclasses.fields(SourceSettings)
+    }
 
 
 def test_limits_override_defaults_per_source(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 defaults: {window_days: 2, max_items: 10}
 sources:
   - {id: a, kind: rss, url: "https://x.org/a", limits: {max_items: 3}}
   - {id: b, kind: rss, url: "https://x.org/b"}
-""")
+""",
+    )
     reg = load_registry(path)
     assert (reg.get("a").settings.window_days, reg.get("a").settings.max_items) == (2, 3)
     assert (reg.get("b").settings.window_days, reg.get("b").settings.max_items) == (2, 10)
@@ -116,7 +131,9 @@ def test_too_many_aliases_refused_with_the_line(tmp_path):
 
 
 def test_anchors_for_shared_limits_still_work(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 sources:
   - id: a
     kind: rss
@@ -128,7 +145,8 @@ sources:
     limits:
       <<: *slow
       max_items: 7
-""")
+""",
+    )
     reg = load_registry(path)
     assert reg.get("b").settings.rate_per_second == 0.2 and reg.get("b").settings.max_items == 7
 
@@ -136,7 +154,9 @@ sources:
 def test_error_messages_are_truncated(tmp_path):
     long_id = "x" * 50_000
     with pytest.raises(ConfigError) as err:
-        load_registry(write(tmp_path, f"sources:\n  - id: {long_id}\n    kind: rss\n    url: https://x.org\n"))
+        load_registry(
+            write(tmp_path, f"sources:\n  - id: {long_id}\n    kind: rss\n    url: https://x.org\n")
+        )
     lines = str(err.value).splitlines()
     assert all(len(line) <= 310 for line in lines), [len(line) for line in lines]
 
@@ -151,10 +171,14 @@ def test_many_errors_are_summarised(tmp_path):
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ("  - id: a\n    kind: rss\n    kind: sitemap\n    url: https://x.org\n",
-         ":4: duplicate key 'kind' (first at line 3)"),
-        ("  - id: a\n    kind: rss\n    url: https://x.org\n    limits:\n      max_items: 3\n      max_items: 4\n",
-         ":7: duplicate key 'max_items' (first at line 6)"),
+        (
+            "  - id: a\n    kind: rss\n    kind: sitemap\n    url: https://x.org\n",
+            ":4: duplicate key 'kind' (first at line 3)",
+        ),
+        (
+            "  - id: a\n    kind: rss\n    url: https://x.org\n    limits:\n      max_items: 3\n      max_items: 4\n",
+            ":7: duplicate key 'max_items' (first at line 6)",
+        ),
     ],
 )
 def test_duplicate_keys_refused_with_the_line(tmp_path, body, expected):
@@ -165,8 +189,12 @@ def test_duplicate_keys_refused_with_the_line(tmp_path, body, expected):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(".nan", "nan is not a usable number"), (".inf", "inf is not a usable number"),
-     ("-.inf", "-inf is not a usable number"), ("1" + "0" * 40, "integer of 41 digits is too large")],
+    [
+        (".nan", "nan is not a usable number"),
+        (".inf", "inf is not a usable number"),
+        ("-.inf", "-inf is not a usable number"),
+        ("1" + "0" * 40, "integer of 41 digits is too large"),
+    ],
 )
 def test_non_finite_and_huge_numbers_refused_with_the_key(tmp_path, value, expected):
     body = f"  - id: a\n    kind: rss\n    url: https://x.org\n    limits:\n      rate_per_second: {value}\n"
@@ -175,7 +203,9 @@ def test_non_finite_and_huge_numbers_refused_with_the_key(tmp_path, value, expec
     assert f":6: sources[0] (id 'a').limits.rate_per_second: {expected}" in str(err.value)
 
 
-@pytest.mark.parametrize("key, value", [("max_bytes", 2**45), ("window_days", 100_000), ("max_items", 10**12)])
+@pytest.mark.parametrize(
+    "key, value", [("max_bytes", 2**45), ("window_days", 100_000), ("max_items", 10**12)]
+)
 def test_settings_have_upper_bounds(tmp_path, key, value):
     body = f"  - id: a\n    kind: rss\n    url: https://x.org\n    limits:\n      {key}: {value}\n"
     with pytest.raises(ConfigError) as err:
@@ -218,8 +248,12 @@ def test_a_registry_copied_elsewhere_names_every_source_it_cannot_read(tmp_path)
     assert "tunis-akhbar" in problems and "example-live" not in problems  # a disabled URL source is not read
     missing = (copy.parent / "../../sample/sites/tunis-akhbar/feed.xml").resolve()
     assert problems["tunis-akhbar"] == f"{missing} does not exist"
-    proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "sources", "--sources", str(copy)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "akhbar.cli", "sources", "--sources", str(copy)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 1
     assert f"tunis-akhbar: {missing} does not exist" in proc.stderr and str(copy.parent) in proc.stderr
     assert load_registry(ROOT / "include" / "config" / "sources.yaml").path_problems() == {}

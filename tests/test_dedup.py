@@ -47,11 +47,65 @@ def table(rows: list[dict]) -> pa.Table:
         "content_hash": [hashlib.sha256(key(r["text"]).encode()).hexdigest() for r in rows],
     }
     return pa.Table.from_arrays(
-        [pa.array(cols[f.name], f.type) if f.name in cols else pa.nulls(n, f.type) for f in ARTICLE], schema=ARTICLE
+        [pa.array(cols[f.name], f.type) if f.name in cols else pa.nulls(n, f.type) for f in ARTICLE],
+        schema=ARTICLE,
     )
 
 
-VOCAB = ["الحكومة", "الوزير", "البرلمان", "الانتخابات", "المدينة", "الشرطة", "المحكمة", "الرئيس", "الاقتصاد", "الأسعار", "الطقس", "الأمطار", "المنتخب", "المباراة", "الفريق", "الجامعة", "المستشفى", "الطبيب", "التلاميذ", "المدرسة", "الطريق", "الحادث", "الجيش", "الحدود", "النفط", "الغاز", "الميزانية", "البنك", "السياحة", "الفلاحة", "القمح", "الماء", "الكهرباء", "الشركة", "العمال", "النقابة", "الإضراب", "الثقافة", "المهرجان", "الفيلم", "الكتاب", "الجائزة", "القضاء", "التحقيق", "السجن", "الأمن", "الإرهاب", "اللاجئين", "البحر", "الصيد", "الميناء", "المطار"]
+VOCAB = [
+    "الحكومة",
+    "الوزير",
+    "البرلمان",
+    "الانتخابات",
+    "المدينة",
+    "الشرطة",
+    "المحكمة",
+    "الرئيس",
+    "الاقتصاد",
+    "الأسعار",
+    "الطقس",
+    "الأمطار",
+    "المنتخب",
+    "المباراة",
+    "الفريق",
+    "الجامعة",
+    "المستشفى",
+    "الطبيب",
+    "التلاميذ",
+    "المدرسة",
+    "الطريق",
+    "الحادث",
+    "الجيش",
+    "الحدود",
+    "النفط",
+    "الغاز",
+    "الميزانية",
+    "البنك",
+    "السياحة",
+    "الفلاحة",
+    "القمح",
+    "الماء",
+    "الكهرباء",
+    "الشركة",
+    "العمال",
+    "النقابة",
+    "الإضراب",
+    "الثقافة",
+    "المهرجان",
+    "الفيلم",
+    "الكتاب",
+    "الجائزة",
+    "القضاء",
+    "التحقيق",
+    "السجن",
+    "الأمن",
+    "الإرهاب",
+    "اللاجئين",
+    "البحر",
+    "الصيد",
+    "الميناء",
+    "المطار",
+]
 
 
 def story(seed: int, words: int = 120) -> str:
@@ -72,6 +126,7 @@ def by_id(result) -> dict:
 
 
 # ------------------------------------------------------------------------------------------- MinHash
+
 
 def test_signatures_shape_and_determinism():
     texts = [key(story(i)) for i in range(5)] + [""]
@@ -102,19 +157,31 @@ def test_params_must_be_consistent():
 
 
 def test_url_key():
-    assert url_key("https://www.Example.com/a/b/?utm_source=x&id=3#top") == url_key("http://example.com/a/b?id=3")
+    assert url_key("https://www.Example.com/a/b/?utm_source=x&id=3#top") == url_key(
+        "http://example.com/a/b?id=3"
+    )
     assert url_key("https://example.com/a/b") != url_key("https://example.com/a/c")
     assert url_key("https://example.com/") is None and url_key(None) is None and url_key("not a url") is None
 
 
 # ------------------------------------------------------------------------------------------- one night
 
+
 def test_exact_by_text_and_by_url(tmp_path):
     base = story(1)
     rows = [
-        {"id": "a1", "text": base, "dt": D1, "published": datetime.datetime(2024, 3, 1, 8, tzinfo=datetime.UTC)},
-        {"id": "a0", "text": base.upper() + " !!", "dt": D1,  # same text_search, published later
-         "published": datetime.datetime(2024, 3, 1, 9, tzinfo=datetime.UTC)},
+        {
+            "id": "a1",
+            "text": base,
+            "dt": D1,
+            "published": datetime.datetime(2024, 3, 1, 8, tzinfo=datetime.UTC),
+        },
+        {
+            "id": "a0",
+            "text": base.upper() + " !!",
+            "dt": D1,  # same text_search, published later
+            "published": datetime.datetime(2024, 3, 1, 9, tzinfo=datetime.UTC),
+        },
         {"id": "u1", "text": story(2), "url": "https://site.tn/news/42", "dt": D1},
         {"id": "u2", "text": story(3), "url": "http://www.site.tn/news/42/?utm_medium=rss", "dt": D1},
         {"id": "x", "text": story(4), "dt": D1},
@@ -122,7 +189,11 @@ def test_exact_by_text_and_by_url(tmp_path):
     res = deduplicate(table(rows), index_dir=tmp_path, dt=D1)
     got = by_id(res)
     assert got["a1"]["duplicate_of"] is None and got["a1"]["cluster_id"] == "a1"
-    assert (got["a0"]["duplicate_of"], got["a0"]["duplicate_kind"], got["a0"]["similarity"]) == ("a1", "exact_text", 1.0)
+    assert (got["a0"]["duplicate_of"], got["a0"]["duplicate_kind"], got["a0"]["similarity"]) == (
+        "a1",
+        "exact_text",
+        1.0,
+    )
     assert (got["u2"]["duplicate_of"], got["u2"]["duplicate_kind"]) == ("u1", "exact_url")
     assert got["x"]["duplicate_of"] is None
     assert res.duplicates.schema == DUPLICATES and res.articles.schema == ARTICLE
@@ -141,7 +212,9 @@ def test_near_duplicates_found_and_different_articles_kept(tmp_path):
             edited = "عنوان جديد مختلف تماما للخبر " + edited  # a new title line too
         if i % 3 == 1:
             edited = edited + " تابعونا على صفحتنا في فيسبوك لمزيد من الأخبار"
-        rows.append({"id": f"r{i}", "text": edited, "dt": D1, "source": "other"})  # "o" < "r": originals first
+        rows.append(
+            {"id": f"r{i}", "text": edited, "dt": D1, "source": "other"}
+        )  # "o" < "r": originals first
         expect[f"r{i}"] = f"o{i}"
     res = deduplicate(table(rows), index_dir=tmp_path, dt=D1)
     got = by_id(res)
@@ -154,8 +227,11 @@ def test_near_duplicates_found_and_different_articles_kept(tmp_path):
 
 
 def test_short_texts_are_exact_only(tmp_path):
-    rows = [{"id": "s1", "text": "الطقس اليوم مشمس", "dt": D1}, {"id": "s2", "text": "الطقس اليوم ممطر", "dt": D1},
-            {"id": "s3", "text": "الطقس اليوم مشمس.", "dt": D1}]
+    rows = [
+        {"id": "s1", "text": "الطقس اليوم مشمس", "dt": D1},
+        {"id": "s2", "text": "الطقس اليوم ممطر", "dt": D1},
+        {"id": "s3", "text": "الطقس اليوم مشمس.", "dt": D1},
+    ]
     res = deduplicate(table(rows), index_dir=tmp_path, dt=D1)
     got = by_id(res)
     assert got["s2"]["duplicate_of"] is None
@@ -165,7 +241,10 @@ def test_short_texts_are_exact_only(tmp_path):
 
 def test_shared_source_boilerplate_does_not_join_articles(tmp_path):
     block = " ".join(f"تنبيه{i} حقوق النشر محفوظة" for i in range(25))  # 75 words on every page
-    rows = [{"id": f"b{i}", "text": story(500 + i, 40) + " " + block, "dt": D1, "source": "site"} for i in range(20)]
+    rows = [
+        {"id": f"b{i}", "text": story(500 + i, 40) + " " + block, "dt": D1, "source": "site"}
+        for i in range(20)
+    ]
     res = deduplicate(table(rows), index_dir=tmp_path, dt=D1)
     assert res.counts.duplicates == 0
 
@@ -179,21 +258,29 @@ def test_empty_input(tmp_path):
 
 def test_duplicate_article_ids_are_refused(tmp_path):
     with pytest.raises(ValueError, match="unique"):
-        deduplicate(table([{"id": "a", "text": "x y", "dt": D1}, {"id": "a", "text": "z", "dt": D1}]),
-                    index_dir=tmp_path, dt=D1)
+        deduplicate(
+            table([{"id": "a", "text": "x y", "dt": D1}, {"id": "a", "text": "z", "dt": D1}]),
+            index_dir=tmp_path,
+            dt=D1,
+        )
 
 
 # ------------------------------------------------------------------------------------------- across nights
+
 
 def nights_fixture():
     s1, s2 = story(900), story(901)
     return {
         D1: [{"id": "n1-a", "text": s1, "dt": D1}, {"id": "n1-b", "text": story(902), "dt": D1}],
-        D2: [{"id": "n2-a", "text": substitute(s1, 0.06, 1), "dt": D2, "source": "other"},
-             {"id": "n2-b", "text": s2, "dt": D2}],
-        D3: [{"id": "n3-a", "text": s1, "dt": D3},  # exact copy of night 1
-             {"id": "n3-b", "text": substitute(s2, 0.05, 2), "dt": D3},
-             {"id": "n3-c", "text": story(903), "url": "https://x.tn/p/1", "dt": D3}],
+        D2: [
+            {"id": "n2-a", "text": substitute(s1, 0.06, 1), "dt": D2, "source": "other"},
+            {"id": "n2-b", "text": s2, "dt": D2},
+        ],
+        D3: [
+            {"id": "n3-a", "text": s1, "dt": D3},  # exact copy of night 1
+            {"id": "n3-b", "text": substitute(s2, 0.05, 2), "dt": D3},
+            {"id": "n3-c", "text": story(903), "url": "https://x.tn/p/1", "dt": D3},
+        ],
     }
 
 
@@ -210,7 +297,9 @@ def test_cross_night_recognition_through_the_index(tmp_path):
     assert got["n3-c"]["duplicate_of"] is None
     assert res3.counts.extra["cross_night"] == 2 and res3.demoted.num_rows == 0
     idx = pq.read_table(tmp_path / "dt=2024-03-03.parquet")
-    assert {"article_id", "dt", "url_key", "content_hash", "band_keys", "signature", "cluster_id"} <= set(idx.column_names)
+    assert {"article_id", "dt", "url_key", "content_hash", "band_keys", "signature", "cluster_id"} <= set(
+        idx.column_names
+    )
 
 
 def test_rerun_is_idempotent(tmp_path):
@@ -248,17 +337,23 @@ def test_reverse_backfill_gives_the_same_heads(tmp_path):
     demoted = {r["article_id"]: r for r in backward[2].demoted.to_pylist()}
     assert demoted["n2-a"]["duplicate_of"] == "n1-a" and demoted["n3-a"]["kind"] == "exact_text"
     assert demoted["n2-a"]["dt"] == D2 and demoted["n2-a"]["source_id"] == "other"
+
     # The index ends identical whatever the order (same heads stored for every article).
     def stored(root):
-        t = pa.concat_tables([pq.read_table(p, columns=["article_id", "cluster_id"]) for p in root.glob("dt=*.parquet")])
+        t = pa.concat_tables(
+            [pq.read_table(p, columns=["article_id", "cluster_id"]) for p in root.glob("dt=*.parquet")]
+        )
         return dict(zip(t.column("article_id").to_pylist(), t.column("cluster_id").to_pylist()))
+
     assert stored(tmp_path / "fwd") == stored(tmp_path / "bwd")
 
 
 def test_rerun_with_changed_content_drops_stale_links(tmp_path):
     s = story(77)
     deduplicate(table([{"id": "p", "text": s, "dt": D1}]), index_dir=tmp_path, dt=D1)
-    r2 = deduplicate(table([{"id": "q", "text": substitute(s, 0.05, 3), "dt": D2}]), index_dir=tmp_path, dt=D2)
+    r2 = deduplicate(
+        table([{"id": "q", "text": substitute(s, 0.05, 3), "dt": D2}]), index_dir=tmp_path, dt=D2
+    )
     assert by_id(r2)["q"]["duplicate_of"] == "p"
     # Night 1 is reprocessed and its article is now another story: q becomes a head again.
     r1 = deduplicate(table([{"id": "p", "text": story(78), "dt": D1}]), index_dir=tmp_path, dt=D1)
@@ -270,11 +365,16 @@ def test_rerun_with_changed_content_drops_stale_links(tmp_path):
 def test_index_with_other_parameters_is_refused(tmp_path):
     deduplicate(table([{"id": "a", "text": story(1), "dt": D1}]), index_dir=tmp_path, dt=D1)
     with pytest.raises(IndexFormatError, match="rebuild"):
-        deduplicate(table([{"id": "b", "text": story(2), "dt": D2}]), index_dir=tmp_path, dt=D2,
-                    params=DedupParams(threshold=0.6))
+        deduplicate(
+            table([{"id": "b", "text": story(2), "dt": D2}]),
+            index_dir=tmp_path,
+            dt=D2,
+            params=DedupParams(threshold=0.6),
+        )
 
 
 # ------------------------------------------------------------------------------------------- real data
+
 
 @pytest.mark.corpus
 def test_real_ant_articles_and_edited_copies(tmp_path):
@@ -290,8 +390,10 @@ def test_real_ant_articles_and_edited_copies(tmp_path):
                     bodies.append(text)
     bodies = list(dict.fromkeys(bodies))
     rows = [{"id": f"ant{i}", "text": b, "dt": D1} for i, b in enumerate(bodies)]
-    copies = [{"id": f"copy{i}", "text": substitute(b, 0.1, i), "dt": D2, "source": "other"}
-              for i, b in enumerate(bodies[:100])]
+    copies = [
+        {"id": f"copy{i}", "text": substitute(b, 0.1, i), "dt": D2, "source": "other"}
+        for i, b in enumerate(bodies[:100])
+    ]
     r1 = deduplicate(table(rows), index_dir=tmp_path, dt=D1)
     r2 = by_id(deduplicate(table(copies), index_dir=tmp_path, dt=D2))
     found = sum(r2[f"copy{i}"]["duplicate_of"] == f"ant{i}" for i in range(100))

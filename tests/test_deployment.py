@@ -13,16 +13,27 @@ COMPOSE = ROOT / "docker-compose.yaml"
 
 def test_compose_file_validates_against_the_compose_specification():
     checker = Path(sys.executable).parent / "check-jsonschema"
-    proc = subprocess.run([str(checker), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_topology_matches_airflow_3_with_celery():
     spec = yaml.safe_load(COMPOSE.read_text())
     services = spec["services"]
-    for name in ("postgres", "redis", "airflow-init", "airflow-apiserver", "airflow-scheduler",
-                 "airflow-dag-processor", "airflow-triggerer", "airflow-worker"):
+    for name in (
+        "postgres",
+        "redis",
+        "airflow-init",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+        "airflow-worker",
+    ):
         assert name in services, name
         if name != "airflow-init":
             assert "healthcheck" in services[name], f"{name} has no health check"

@@ -24,8 +24,13 @@ def test_expire_raw_keeps_recent_nights(tmp_path):
 
 def test_stale_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp_path):
     old, fresh = time.time() - 2 * maintenance.STALE_TEMP_SECONDS, time.time()
-    files = {"work/dt=2026-11-28/.articles.parquet.abc.tmp": old, "raw/dt=2026-11-28/source=s/.records.x.tmp": old,
-             "state/fetch/x.tmp": fresh, "work/dt=2026-11-28/articles.parquet": old, "elsewhere/y.tmp": old}
+    files = {
+        "work/dt=2026-11-28/.articles.parquet.abc.tmp": old,
+        "raw/dt=2026-11-28/source=s/.records.x.tmp": old,
+        "state/fetch/x.tmp": fresh,
+        "work/dt=2026-11-28/articles.parquet": old,
+        "elsewhere/y.tmp": old,
+    }
     for rel, mtime in files.items():
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,9 @@ def test_a_scheduled_run_processes_the_day_its_data_interval_starts(monkeypatch)
     assert night_of_run(data_interval_start=start) == dt.date(2026, 11, 26)
     # East of UTC the same local 02:30 is the evening before in UTC: the night is still the local day.
     monkeypatch.setenv("AKHBAR_TIMEZONE", "Asia/Tokyo")
-    assert night_of_run(data_interval_start=dt.datetime(2026, 11, 25, 17, 30, tzinfo=UTC)) == dt.date(2026, 11, 26)
+    assert night_of_run(data_interval_start=dt.datetime(2026, 11, 25, 17, 30, tzinfo=UTC)) == dt.date(
+        2026, 11, 26
+    )
 
 
 def test_a_manual_run_takes_its_night_param_else_the_day_before():
@@ -46,12 +48,18 @@ def test_backfill_bounds_hold_every_night_of_the_range_both_included(monkeypatch
 
 
 def test_the_command_line_prints_airflows_arguments():
-    proc = subprocess.run([sys.executable, "-m", "akhbar.nights", "2026-11-01", "2026-11-07"], capture_output=True,
-                          text=True, cwd=ROOT, env={"AKHBAR_TIMEZONE": "Africa/Tunis", "PATH": "/usr/bin:/bin"},
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "akhbar.nights", "2026-11-01", "2026-11-07"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"AKHBAR_TIMEZONE": "Africa/Tunis", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "--from-date 2026-11-01T00:00:00+01:00 --to-date 2026-11-07T23:59:59+01:00"
     assert "7 nights" in proc.stderr
-    bad = subprocess.run([sys.executable, "-m", "akhbar.nights", "2026-11-07"], capture_output=True, text=True,
-                         check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "akhbar.nights", "2026-11-07"], capture_output=True, text=True, check=False
+    )
     assert bad.returncode == 2 and "usage" in bad.stderr

@@ -27,8 +27,11 @@ GOOD, BAD = dt.date(2026, 11, 28), dt.date(2026, 11, 27)
 
 def dq_rows(catalog, day: dt.date) -> list[dict]:
     with reader_session(catalog) as con:
-        cur = con.execute('SELECT suite, expectation, "column", severity, success, run_id FROM dq_results '
-                          "WHERE dt = ? ORDER BY ALL", [day])
+        cur = con.execute(
+            'SELECT suite, expectation, "column", severity, success, run_id FROM dq_results '
+            "WHERE dt = ? ORDER BY ALL",
+            [day],
+        )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
@@ -84,14 +87,24 @@ def test_a_critical_failure_publishes_nothing_and_is_recorded(site):
     # ... but for the night's quality results, which say why (the passing ones too).
     rows = dq_rows(ctx.catalog, BAD)
     failed = [r for r in rows if not r["success"]]
-    assert {"suite": "akhbar_articles", "expectation": "expect_column_values_to_match_regex", "column": "lang",
-            "severity": "critical", "success": False, "run_id": "gate-critical"} in failed
+    assert {
+        "suite": "akhbar_articles",
+        "expectation": "expect_column_values_to_match_regex",
+        "column": "lang",
+        "severity": "critical",
+        "success": False,
+        "run_id": "gate-critical",
+    } in failed
     assert len(rows) > len(failed) and {r["run_id"] for r in rows} == {"gate-critical"}
-    assert dq_rows(ctx.catalog, GOOD) and all(r["run_id"] != "gate-critical" for r in dq_rows(ctx.catalog, GOOD))
+    assert dq_rows(ctx.catalog, GOOD) and all(
+        r["run_id"] != "gate-critical" for r in dq_rows(ctx.catalog, GOOD)
+    )
     # The staged night stays for inspection, unpublished, through the catalog's upkeep.
     staged = StagedNight.load(ctx.work_dir / "staged.json")
     maintain_catalog(ctx.catalog, keep_days=30, grace_hours=24)
-    langs = [lang for f in staged.files["articles"] for lang in pq.ParquetFile(f).read().column("lang").to_pylist()]
+    langs = [
+        lang for f in staged.files["articles"] for lang in pq.ParquetFile(f).read().column("lang").to_pylist()
+    ]
     assert "Arabic!" in langs and len(langs) == staged.rows["articles"]
     assert all(pq.ParquetFile(f).metadata.num_rows >= 0 for files in staged.files.values() for f in files)
     with reader_session(ctx.catalog) as con:
@@ -111,18 +124,27 @@ def test_a_warning_does_not_stop_the_publish_and_both_runs_are_recorded(site):
     work = pq.read_table(ctx.work_dir / "articles.parquet")
     kept = sorted(r["article_id"] for r in work.to_pylist() if r["duplicate_of"] is None)
     with reader_session(ctx.catalog) as con:
-        published = con.execute("SELECT article_id, lang FROM articles WHERE dt = ? ORDER BY 1", [BAD]).fetchall()
+        published = con.execute(
+            "SELECT article_id, lang FROM articles WHERE dt = ? ORDER BY 1", [BAD]
+        ).fetchall()
         good = con.execute("SELECT * FROM articles WHERE dt = ? ORDER BY ALL", [GOOD]).fetchall()
     assert [a for a, _ in published] == kept and figures["extra"]["articles"] == len(kept)
     assert any(lang == "de" for _, lang in published)
     # The good night is what it was but for the articles the new night demotes.
     demoted = set(pq.read_table(ctx.work_dir / "demoted.parquet").column("article_id").to_pylist())
-    assert [r for r in good if r[0] not in demoted] == [r for r in before["articles"] if r[16] == GOOD
-                                                         and r[0] not in demoted]
+    assert [r for r in good if r[0] not in demoted] == [
+        r for r in before["articles"] if r[16] == GOOD and r[0] not in demoted
+    ]
     rows = dq_rows(ctx.catalog, BAD)
     # dq_results is an audit log: the failed run's results stay beside the published run's.
     assert {r["run_id"] for r in rows} >= {"gate-warning"}
     warnings = [r for r in rows if r["run_id"] == "gate-warning" and not r["success"]]
     assert warnings and all(r["severity"] == "warning" for r in warnings)
-    assert {"suite": "akhbar_articles", "expectation": "expect_column_values_to_be_in_set", "column": "lang",
-            "severity": "warning", "success": False, "run_id": "gate-warning"} in warnings
+    assert {
+        "suite": "akhbar_articles",
+        "expectation": "expect_column_values_to_be_in_set",
+        "column": "lang",
+        "severity": "warning",
+        "success": False,
+        "run_id": "gate-warning",
+    } in warnings

@@ -279,7 +279,10 @@ def test_a_night_with_no_article_or_a_silent_source_is_a_warning_from_the_first_
     assert report.passed
     failed = {(f["suite"], f["column"]): f["details"] for f in report.failures("warning")}
     assert set(failed) == set(suites.EMPTY_NIGHT_CHECKS)
-    assert "Enabled sources with no record tonight: mashriq-wire, tunis-akhbar." in failed[("akhbar_volume", "n_raw")]
+    assert (
+        "Enabled sources with no record tonight: mashriq-wire, tunis-akhbar."
+        in failed[("akhbar_volume", "n_raw")]
+    )
 
 
 def test_only_the_enabled_source_without_records_is_flagged_silent(quality_dir, night):

@@ -19,7 +19,9 @@ def test_readme_opens_with_exactly_two_setup_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = re.search(r"```(?:sh|bash|console)?\n(.*?)```", readme, re.S)
     assert first_block, "README has no code block"
-    commands = [l.strip() for l in first_block.group(1).splitlines() if l.strip() and not l.strip().startswith("#")]
+    commands = [
+        l.strip() for l in first_block.group(1).splitlines() if l.strip() and not l.strip().startswith("#")
+    ]
     assert commands == ["make run", "make test"]
     # Nothing but a title and a short introduction comes before them.
     assert readme.index("make run") < 2500
@@ -47,7 +49,14 @@ def test_lock_pins_every_package_without_urls():
     assert reqs and all("==" in l for l in reqs), [l for l in reqs if "==" not in l]
     assert "://" not in lock.replace("# via", "")
     names = {l.split("==")[0].lower() for l in reqs}
-    for needed in ("apache-airflow", "great-expectations", "duckdb", "duckdb-extension-fts", "pyarrow", "pandas"):
+    for needed in (
+        "apache-airflow",
+        "great-expectations",
+        "duckdb",
+        "duckdb-extension-fts",
+        "pyarrow",
+        "pandas",
+    ):
         assert needed in names
     assert "apache-airflow==3.3.2" in lock and "duckdb==1.5.5" in lock and "great-expectations==1.24." in lock
 
@@ -67,8 +76,14 @@ def test_the_readme_marks_its_shell_and_analyst_blocks_as_tested():
     blocks = readme_blocks()
     assert [lang for lang, _ in blocks].count("sh") >= 2 and [lang for lang, _ in blocks].count("python") >= 2
     text = "\n".join(code for _, code in blocks)
-    for needed in ("make backfill FROM=2026-11-01 TO=2026-11-07", "airflow backfill create", "--format csv",
-                   "search_articles", "open_catalog", "pd.read_parquet"):
+    for needed in (
+        "make backfill FROM=2026-11-01 TO=2026-11-07",
+        "airflow backfill create",
+        "--format csv",
+        "search_articles",
+        "open_catalog",
+        "pd.read_parquet",
+    ):
         assert needed in text, needed
 
 
@@ -113,9 +128,10 @@ def test_make_run_shows_progress_and_leaves_a_run_the_ui_shows_as_it_was(project
     # and each task's log where the UI reads it.
     db = sqlite3.connect(project / "airflow_home" / "airflow.db")
     try:
-        (run_id, start, end, note), = db.execute(
+        ((run_id, start, end, note),) = db.execute(
             """SELECT r.run_id, r.start_date, r.end_date, n.content FROM dag_run r
-               LEFT JOIN dag_run_note n ON n.dag_run_id = r.id WHERE r.dag_id = 'akhbar_nightly'""").fetchall()
+               LEFT JOIN dag_run_note n ON n.dag_run_id = r.id WHERE r.dag_id = 'akhbar_nightly'"""
+        ).fetchall()
     finally:
         db.close()
     took = datetime.fromisoformat(end) - datetime.fromisoformat(start)
@@ -130,7 +146,9 @@ def test_make_run_shows_progress_and_leaves_a_run_the_ui_shows_as_it_was(project
 def user_env(root: Path) -> dict:
     """A user's shell: no Airflow or akhbar variable set; the data dir where the project keeps it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "AKHBAR_"))}
-    env.update(AKHBAR_DATA_DIR=str(root / "data"), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    env.update(
+        AKHBAR_DATA_DIR=str(root / "data"), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost"
+    )
     return env
 
 
@@ -139,8 +157,15 @@ def run_block(project: Path, lang: str, code: str) -> subprocess.CompletedProces
         cmd = ["bash", "-e", "-o", "pipefail", "-c", code]
     else:
         cmd = [str(project / ".venv/bin/python"), "-c", code]
-    return subprocess.run(cmd, cwd=project, env=user_env(project), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=900)
+    return subprocess.run(
+        cmd,
+        cwd=project,
+        env=user_env(project),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+    )
 
 
 def dry_run_nights(output: str) -> list[list[str]]:
@@ -157,7 +182,7 @@ def dry_run_nights(output: str) -> list[list[str]]:
 
 @pytest.mark.e2e
 def test_the_backfill_block_runs_as_printed_and_counts_seven_nights(project):
-    (lang, code), = [b for b in readme_blocks() if "backfill" in b[1]]
+    ((lang, code),) = [b for b in readme_blocks() if "backfill" in b[1]]
     proc = run_block(project, lang, code)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     nights = [f"2026-11-0{d}" for d in range(1, 8)]

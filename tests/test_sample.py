@@ -67,7 +67,9 @@ def test_expected_is_consistent(expected):
     for night, summary in expected["nights"].items():
         recs = [r for r in records if r["night"] == night]
         assert summary["raw_records"] == len(recs)
-        assert len(summary["articles"]) + len(summary["duplicates"]) + len(summary["quarantined"]) == len(recs)
+        assert len(summary["articles"]) + len(summary["duplicates"]) + len(summary["quarantined"]) == len(
+            recs
+        )
     for rec in records:
         assert rec["outcome"] in ("article", "duplicate", "quarantined")
         if rec["outcome"] == "duplicate":
@@ -98,7 +100,7 @@ def test_every_edge_case_is_present(expected):
 
 def _shingles(text: str, n: int) -> set[str]:
     words = re.sub(r"[^\w\s]", " ", text).split()
-    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def _jaccard(a: str, b: str, n: int) -> float:
@@ -154,8 +156,10 @@ def test_warc_is_deterministic_and_readable():
     from warcio.archiveiterator import ArchiveIterator
 
     with open(SAMPLE / "warc/web-archive/2026-11-28.warc.gz", "rb") as fh:
-        types = [(r.rec_type, r.http_headers.get_header("Content-Type") if r.http_headers else None)
-                 for r in ArchiveIterator(fh)]
+        types = [
+            (r.rec_type, r.http_headers.get_header("Content-Type") if r.http_headers else None)
+            for r in ArchiveIterator(fh)
+        ]
     assert ("request", None) in types
     assert ("response", "image/png") in types
     assert sum(1 for t in types if t == ("response", "text/html; charset=utf-8")) == 4

@@ -39,14 +39,20 @@ def test_a_source_failing_the_gate_alone_is_set_aside(tmp_path, root):
     assert summary["accounting"]["balanced"]
 
     with reader_session(ctx.catalog) as con:
-        sources = dict(con.execute("SELECT source_id, count(*) FROM articles WHERE dt = ? GROUP BY 1", [NIGHT])
-                       .fetchall())
+        sources = dict(
+            con.execute(
+                "SELECT source_id, count(*) FROM articles WHERE dt = ? GROUP BY 1", [NIGHT]
+            ).fetchall()
+        )
         quarantined = con.execute(
             "SELECT reason, count(*), count(body) FROM quarantine WHERE dt = ? AND source_id = ? GROUP BY 1",
-            [NIGHT, BROKEN]).fetchall()
+            [NIGHT, BROKEN],
+        ).fetchall()
         audits = con.execute(
             """SELECT checked_at, count(*) FILTER (WHERE NOT success AND severity = 'critical') FROM dq_results
-               WHERE dt = ? AND run_id = ? GROUP BY 1 ORDER BY 1""", [NIGHT, ctx.run_id]).fetchall()
+               WHERE dt = ? AND run_id = ? GROUP BY 1 ORDER BY 1""",
+            [NIGHT, ctx.run_id],
+        ).fetchall()
     assert BROKEN not in sources and len(sources) >= 4  # the other sources' night is published
     assert quarantined == [("source_failed_quality", raw.num_rows + 1, raw.num_rows + 1)]
     # Both audits are kept: the failed one, then the one without the source.

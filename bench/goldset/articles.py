@@ -91,7 +91,13 @@ def _pick(candidates: list[Article], n: int) -> list[Article]:
     return sorted(candidates, key=lambda a: stable_hash(a.id))[:n]
 
 
-_MS_PUBLISHER = {"Alarabia": "alarabiya", "BBC": "bbc", "CNN": "cnn", "France24": "france24", "SkyNews": "skynews"}
+_MS_PUBLISHER = {
+    "Alarabia": "alarabiya",
+    "BBC": "bbc",
+    "CNN": "cnn",
+    "France24": "france24",
+    "SkyNews": "skynews",
+}
 
 
 def _trec_articles(path: Path, corpus: str) -> list[Article]:
@@ -113,7 +119,9 @@ def _trec_articles(path: Path, corpus: str) -> list[Article]:
             if publisher is None:
                 continue
             docno = _field(doc, "DOCNO")
-            out.append(Article(f"{corpus}:{docno}", publisher, "ar", title, paragraphs, when, _field(doc, "CAT")))
+            out.append(
+                Article(f"{corpus}:{docno}", publisher, "ar", title, paragraphs, when, _field(doc, "CAT"))
+            )
     return out
 
 
@@ -143,7 +151,11 @@ def _news_credibility_articles() -> list[Article]:
             publisher, lang = _NC_PUBLISHER[folder]
             cairo = dt.timezone(dt.timedelta(hours=2))
             when = dt.datetime.fromisoformat(m.group(1)).replace(tzinfo=cairo)
-            out.append(Article(f"news-credibility:{folder}/{m.group(2)[:8]}", publisher, lang, title, paragraphs, when))
+            out.append(
+                Article(
+                    f"news-credibility:{folder}/{m.group(2)[:8]}", publisher, lang, title, paragraphs, when
+                )
+            )
     return out
 
 
@@ -180,7 +192,9 @@ def _french_articles() -> list[Article]:
             continue
         paragraphs = _french_paragraphs(path.read_bytes().decode("utf-8", "replace"), label)
         day = label["date"] or _invented_day(label["file"])
-        when = dt.datetime.fromisoformat(day).replace(hour=9, minute=30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+        when = dt.datetime.fromisoformat(day).replace(
+            hour=9, minute=30, tzinfo=dt.timezone(dt.timedelta(hours=1))
+        )
         out.append(Article(f"french:{label['file']}", "french", "fr", label["title"], paragraphs, when))
     out += _readability_french()
     return out
@@ -202,7 +216,9 @@ def _readability_french() -> list[Article]:
         for case, day in _READABILITY_FRENCH.items():
             base = f"readability-test-pages/{case}/"
             meta = json.loads(tar.extractfile(base + "expected-metadata.json").read())
-            html = "<div id='gold'>" + tar.extractfile(base + "expected.html").read().decode("utf-8") + "</div>"
+            html = (
+                "<div id='gold'>" + tar.extractfile(base + "expected.html").read().decode("utf-8") + "</div>"
+            )
             paragraphs = _french_paragraphs(html, {"file": case, "body": "#gold"})
             when = dt.datetime.fromisoformat(day).replace(hour=8, tzinfo=dt.timezone(dt.timedelta(hours=2)))
             out.append(Article(f"readability:{case}", "french", "fr", meta["title"], paragraphs, when))
@@ -225,12 +241,14 @@ def load_articles() -> ArticlePool:
     if not ANT.exists():
         return ArticlePool([], {})
     pools: dict[str, list[Article]] = {}
-    for art in _trec_articles(ANT, "ant") + _trec_articles(ANT_MS, "ant-multisource") + _news_credibility_articles():
+    for art in (
+        _trec_articles(ANT, "ant") + _trec_articles(ANT_MS, "ant-multisource") + _news_credibility_articles()
+    ):
         pools.setdefault(art.publisher, []).append(art)
     chosen: list[Article] = []
     for publisher, n in QUOTA.items():
         chosen += _pick(pools.get(publisher, []), n)
-    others = {p: _pick(pool, 60 + QUOTA.get(p, 0))[QUOTA.get(p, 0):] for p, pool in pools.items()}
+    others = {p: _pick(pool, 60 + QUOTA.get(p, 0))[QUOTA.get(p, 0) :] for p, pool in pools.items()}
     french = _french_articles()
     others["french"] = french
     return ArticlePool(chosen + french, others)

@@ -110,8 +110,13 @@ def make_site(spec: SiteSpec, split: str) -> Site:
 
 
 _DATELINES = {
-    "ar": ["{label} {day} - {time}", "{weekday_day} | {time}", "{label}: {weekday_day}", "{numeric} {time}",
-           "{day}"],
+    "ar": [
+        "{label} {day} - {time}",
+        "{weekday_day} | {time}",
+        "{label}: {weekday_day}",
+        "{numeric} {time}",
+        "{day}",
+    ],
     "fr": ["{label} {day} à {time_fr}", "{label} {weekday_day}", "{numeric} à {time_fr}"],
     "en": ["{label} {day} {time}", "{label} {weekday_day}", "{numeric}"],
 }
@@ -222,7 +227,9 @@ def _head(parts: PageParts) -> str:
         out.append("<style amp-custom>body{font-family:sans-serif}.c{margin:0 auto}</style>")
         out.append(f'<link rel="canonical" href="{parts.url.replace("/amp/", "/")}">')
     out.append('<link rel="stylesheet" href="/static/css/main.css">')
-    out.append("<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}</script>")
+    out.append(
+        "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}</script>"
+    )
     out.append("</head>")
     return "\n".join(out)
 
@@ -397,9 +404,13 @@ def body_paragraphs(parts: PageParts, mode: str | None = None) -> str:
             out.append(f"<{tag}>{html}</{tag}>")
         if i == 1 and "inline_read_also" in spec.features and parts.related:
             box = f"<strong>{w.read_also_inline}</strong> {_link('/news/also', parts.probe(parts.related[-1].title))}"
-            out.append(box + "<br><br>" if mode == "br" else f"<{'div' if mode == 'div' else 'p'}>{box}</{'div' if mode == 'div' else 'p'}>")
+            out.append(
+                box + "<br><br>"
+                if mode == "br"
+                else f"<{'div' if mode == 'div' else 'p'}>{box}</{'div' if mode == 'div' else 'p'}>"
+            )
         if i == 2 and "ads" in spec.features:
-            out.append(f"<div{parts.c('ad')}><small>{w.advert}</small><div id=\"dfp-{i}\"></div></div>")
+            out.append(f'<div{parts.c("ad")}><small>{w.advert}</small><div id="dfp-{i}"></div></div>')
     return "\n".join(out)
 
 
@@ -425,7 +436,9 @@ def ticker(parts: PageParts) -> str:
     if "ticker" not in parts.site.spec.features or not parts.related:
         return ""
     title = parts.related[0].title
-    return f"<div{parts.c('top')}><b>{parts.words.breaking}:</b> {_link('/breaking', parts.probe(title))}</div>"
+    return (
+        f"<div{parts.c('top')}><b>{parts.words.breaking}:</b> {_link('/breaking', parts.probe(title))}</div>"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,7 +462,11 @@ def _table_page(p: PageParts) -> str:
         headline(p, head_tag),
         f'<font size="1" color="gray">{escape(dateline(p))}</font><br><br>',
         body_paragraphs(p),
-        "<br><br><table" + p.c("share") + "><tr>" + "".join(f"<td>{x}</td>" for x in share_items(p)) + "</tr></table>",
+        "<br><br><table"
+        + p.c("share")
+        + "><tr>"
+        + "".join(f"<td>{x}</td>" for x in share_items(p))
+        + "</tr></table>",
     ]
     if "comments" in f:
         main.append(comments(p))
@@ -458,14 +475,14 @@ def _table_page(p: PageParts) -> str:
     top = today_bar(p) if "header_today" in f else ""
     return f"""<body bgcolor="#ffffff">
 <table width="980" align="center" cellpadding="0" cellspacing="0" border="0">
-<tr><td{p.c('top')}><a href="/"><img src="/images/logo.gif" alt="{escape(p.site.spec.name)}"></a> {top}</td></tr>
-<tr><td{p.c('nav')}>{' | '.join(nav_links(p))}</td></tr>
+<tr><td{p.c("top")}><a href="/"><img src="/images/logo.gif" alt="{escape(p.site.spec.name)}"></a> {top}</td></tr>
+<tr><td{p.c("nav")}>{" | ".join(nav_links(p))}</td></tr>
 <tr><td>{ticker(p)}</td></tr>
 <tr><td><table width="100%" cellpadding="4"><tr>
 {cells[0]}
 {cells[1]}
 </tr></table></td></tr>
-<tr><td{p.c('foot')} align="center">{footer_text(p)}</td></tr>
+<tr><td{p.c("foot")} align="center">{footer_text(p)}</td></tr>
 </table>
 </body>"""
 
@@ -482,23 +499,23 @@ def _divsoup_page(p: PageParts) -> str:
         side.append(f"<div>{disclaimer(p)}</div>")
     top = f"<div{p.c('top')}>{today_bar(p)}</div>" if "header_today" in f else ""
     return f"""<body>
-<div{p.c('wrap')}>{top}
-<div{p.c('nav')}>{''.join(f'<div>{x}</div>' for x in nav_links(p))}</div>
+<div{p.c("wrap")}>{top}
+<div{p.c("nav")}>{"".join(f"<div>{x}</div>" for x in nav_links(p))}</div>
 {ticker(p)}
-<div{p.c('row')}><div{p.c('col')}>
-<div{p.c('crumb')}>{_link('/', w.home)} / {_link('/s', p.section)}</div>
-{headline(p, 'div' if 'no_h1' in f else 'h1')}
+<div{p.c("row")}><div{p.c("col")}>
+<div{p.c("crumb")}>{_link("/", w.home)} / {_link("/s", p.section)}</div>
+{headline(p, "div" if "no_h1" in f else "h1")}
 {dateline_html(p, time_tag=False)}
-<div{p.c('share')}>{''.join(share_items(p))}</div>
-<div{p.c('body')}>
+<div{p.c("share")}>{"".join(share_items(p))}</div>
+<div{p.c("body")}>
 {body_paragraphs(p)}
 </div>
-<div{p.c('tags')}>{tags(p)}</div>
-<div{p.c('rel')}><div>{w.related[1]}</div>{cards}</div>
-{f"<div{p.c('comments')}>{comments(p)}</div>" if 'comments' in f else ''}
+<div{p.c("tags")}>{tags(p)}</div>
+<div{p.c("rel")}><div>{w.related[1]}</div>{cards}</div>
+{f"<div{p.c('comments')}>{comments(p)}</div>" if "comments" in f else ""}
 </div>
-<div{p.c('side')}>{''.join(side)}</div></div>
-<div{p.c('foot')}>{footer_text(p)}</div>
+<div{p.c("side")}>{"".join(side)}</div></div>
+<div{p.c("foot")}>{footer_text(p)}</div>
 </div>
 </body>"""
 
@@ -508,20 +525,20 @@ def _amp_page(p: PageParts) -> str:
     f = p.site.spec.features
     rel = "".join(f"<li>{x}</li>" for x in related_list(p, with_dates=False))
     return f"""<body>
-<amp-sidebar id="sidebar" layout="nodisplay" side="right"><ul>{''.join(f'<li>{x}</li>' for x in nav_links(p))}</ul></amp-sidebar>
-<header{p.c('top')}><a href="/">{escape(p.site.spec.name)}</a><button on="tap:sidebar.toggle">☰</button></header>
+<amp-sidebar id="sidebar" layout="nodisplay" side="right"><ul>{"".join(f"<li>{x}</li>" for x in nav_links(p))}</ul></amp-sidebar>
+<header{p.c("top")}><a href="/">{escape(p.site.spec.name)}</a><button on="tap:sidebar.toggle">☰</button></header>
 <main><article>
 {headline(p)}
 {dateline_html(p, time_tag=True)}
 <amp-img src="/img/{stable_hash(p.article.id) % 999}.jpg" width="800" height="450" layout="responsive" alt=""></amp-img>
-{body_paragraphs(p, 'p')}
+{body_paragraphs(p, "p")}
 <amp-ad width="300" height="250" type="doubleclick" data-slot="/1234/article"></amp-ad>
-<div{p.c('share')}>{''.join(f'<amp-social-share type="{t}"></amp-social-share>' for t in ('facebook', 'twitter', 'whatsapp'))}</div>
+<div{p.c("share")}>{"".join(f'<amp-social-share type="{t}"></amp-social-share>' for t in ("facebook", "twitter", "whatsapp"))}</div>
 </article>
-<section{p.c('rel')}><h2>{w.related[1]}</h2><ul>{rel}</ul></section>
-{newsletter(p) if 'newsletter' in f else ''}
+<section{p.c("rel")}><h2>{w.related[1]}</h2><ul>{rel}</ul></section>
+{newsletter(p) if "newsletter" in f else ""}
 </main>
-<footer{p.c('foot')}>{footer_text(p)}</footer>
+<footer{p.c("foot")}>{footer_text(p)}</footer>
 </body>"""
 
 
@@ -534,25 +551,25 @@ def _html5_page(p: PageParts) -> str:
     top = f"<div{p.c('top')}>{today_bar(p)}</div>" if "header_today" in f else ""
     return f"""<body>
 <header>{top}<a class="logo" href="/">{escape(p.site.spec.name)}</a>
-<nav{p.c('nav')}><ul>{''.join(f'<li>{x}</li>' for x in nav_links(p))}</ul></nav></header>
+<nav{p.c("nav")}><ul>{"".join(f"<li>{x}</li>" for x in nav_links(p))}</ul></nav></header>
 {ticker(p)}
-<main{p.c('main')}>
+<main{p.c("main")}>
 <article>
-<header><nav{p.c('crumb')}>{_link('/', w.home)} › {_link('/s', p.section)}</nav>
+<header><nav{p.c("crumb")}>{_link("/", w.home)} › {_link("/s", p.section)}</nav>
 {headline(p)}
-{dateline_html(p, time_tag='time_tag' in f)}
+{dateline_html(p, time_tag="time_tag" in f)}
 </header>
 <figure><img src="/img/{stable_hash(p.article.id) % 999}.jpg" alt=""><figcaption>{w.caption}</figcaption></figure>
-<div{p.c('body')}>
+<div{p.c("body")}>
 {body_paragraphs(p)}
 </div>
-<footer><div{p.c('tags')}>{tags(p)}</div><div{p.c('share')}>{' '.join(share_items(p))}</div></footer>
-<section{p.c('rel')}><h2>{w.related[0]}</h2>{rel}</section>
+<footer><div{p.c("tags")}>{tags(p)}</div><div{p.c("share")}>{" ".join(share_items(p))}</div></footer>
+<section{p.c("rel")}><h2>{w.related[0]}</h2>{rel}</section>
 </article>
 {side}
 </main>
-{f"<section{p.c('comments')}>{comments(p, 'article')}</section>" if 'comments' in f else ''}
-<footer{p.c('foot')}>{disclaimer(p) if 'disclaimer' in f else ''}{footer_text(p)}</footer>
+{f"<section{p.c('comments')}>{comments(p, 'article')}</section>" if "comments" in f else ""}
+<footer{p.c("foot")}>{disclaimer(p) if "disclaimer" in f else ""}{footer_text(p)}</footer>
 </body>"""
 
 
@@ -567,24 +584,24 @@ def _wordpress_page(p: PageParts) -> str:
     updated = f' <time class="updated" datetime="{_iso(_updated(p))}"></time>'
     return f"""<body class="post-template-default single single-post">
 <div id="page" class="site"><header id="masthead" class="site-header">{site_title}
-<nav id="site-navigation" class="main-navigation"><ul id="primary-menu">{''.join(f'<li class="menu-item">{x}</li>' for x in nav_links(p))}</ul></nav></header>
+<nav id="site-navigation" class="main-navigation"><ul id="primary-menu">{"".join(f'<li class="menu-item">{x}</li>' for x in nav_links(p))}</ul></nav></header>
 <div id="content" class="site-content"><div id="primary" class="content-area"><main id="main" class="site-main">
 <article class="post type-post status-publish format-standard hentry">
 <header class="entry-header"><{head_tag} class="entry-title">{escape(p.article.title)}</{head_tag}>
 <div class="entry-meta"><span class="posted-on">{escape(dateline(p))} <time class="entry-date published" datetime="{_iso(p.article.published)}"></time>{updated}</span>
 <span class="byline"> {escape(byline(p))}</span></div></header>
 <div class="entry-content">
-{body_paragraphs(p, 'p')}
-<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">{w.share[0]}:</h3><ul>{''.join(f'<li>{x}</li>' for x in share_items(p))}</ul></div>
+{body_paragraphs(p, "p")}
+<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">{w.share[0]}:</h3><ul>{"".join(f"<li>{x}</li>" for x in share_items(p))}</ul></div>
 <div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline"><em>{w.related[2]}</em></h3>{rel}</div>
 </div>
 <footer class="entry-footer"><span class="tags-links">{tags(p)}</span></footer>
 </article>
-{f'<div id="comments" class="comments-area">{comments(p, "article")}</div>' if 'comments' in f else ''}
+{f'<div id="comments" class="comments-area">{comments(p, "article")}</div>' if "comments" in f else ""}
 </main></div>
-<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2 class="widget-title">{w.most_read[2]}</h2><ul>{''.join(f'<li>{x}</li>' for x in most_read(p))}</ul></section>
-{f'<section class="widget widget_text"><div class="textwidget">{disclaimer(p)}</div></section>' if 'disclaimer' in f else ''}
-{f'<section class="widget">{newsletter(p)}</section>' if 'newsletter' in f else ''}</aside>
+<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2 class="widget-title">{w.most_read[2]}</h2><ul>{"".join(f"<li>{x}</li>" for x in most_read(p))}</ul></section>
+{f'<section class="widget widget_text"><div class="textwidget">{disclaimer(p)}</div></section>' if "disclaimer" in f else ""}
+{f'<section class="widget">{newsletter(p)}</section>' if "newsletter" in f else ""}</aside>
 </div>
 <footer id="colophon" class="site-footer"><div class="site-info">{footer_text(p)}</div></footer></div>
 </body>"""

@@ -188,7 +188,9 @@ def main() -> None:
     ap.add_argument("family", choices=sorted(FAMILIES))
     ap.add_argument("n", type=int, nargs="?", default=30)
     ap.add_argument("--seed", default="issue-14")
-    ap.add_argument("--per-article", type=int, help="sentences of one document at most (default 4 French, else 1)")
+    ap.add_argument(
+        "--per-article", type=int, help="sentences of one document at most (default 4 French, else 1)"
+    )
     args = ap.parse_args()
     pool = list(candidates(args.family))
     pool.sort(key=lambda c: hashlib.sha256(f"{args.seed}:{c['source']}:{c['start']}".encode()).digest())

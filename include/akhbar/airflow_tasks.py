@@ -29,8 +29,11 @@ def night_of(context) -> _dt.date:
     """The night a run processes: its ``night`` param, else the start of its data interval in the
     schedule's timezone (see :mod:`akhbar.nights`)."""
     params = context.get("params") or {}
-    return night_of_run(data_interval_start=context.get("data_interval_start"),
-                        logical_date=context.get("logical_date"), night_param=params.get("night"))
+    return night_of_run(
+        data_interval_start=context.get("data_interval_start"),
+        logical_date=context.get("logical_date"),
+        night_param=params.get("night"),
+    )
 
 
 def run_context(context):
@@ -42,8 +45,9 @@ def run_context(context):
         kwargs["data_dir"] = Path(params["data_dir"])
     if params.get("sources"):
         kwargs["sources_path"] = Path(params["sources"])
-    return RunContext(dt=night_of(context), run_id=context["run_id"], reprocess=bool(params.get("reprocess")),
-                      **kwargs)
+    return RunContext(
+        dt=night_of(context), run_id=context["run_id"], reprocess=bool(params.get("reprocess")), **kwargs
+    )
 
 
 def checked_sources(ctx: RunContext, expected: list[str]) -> list[str]:
@@ -58,7 +62,8 @@ def checked_sources(ctx: RunContext, expected: list[str]) -> list[str]:
         raise ConfigError(
             f"the registry {ctx.sources_path} enables {sorted(sources)} but this DAG was parsed with "
             f"{sorted(expected)} (not in the registry: {missing}; not in the DAG: {extra}). The dag-processor "
-            "re-reads the registry at its next parse; a `sources` param must name a registry with the same sources.")
+            "re-reads the registry at its next parse; a `sources` param must name a registry with the same sources."
+        )
     return sources
 
 
@@ -113,10 +118,16 @@ def after_report(context, summary: dict) -> None:
         from akhbar import alerts
 
         ti = context.get("ti")
-        alerts.dispatch(alerts.Alert(
-            event=alerts.EMPTY_NIGHT, dag_id=getattr(ti, "dag_id", "akhbar_nightly"),
-            run_id=context.get("run_id", "?"), task_id=getattr(ti, "task_id", "report"),
-            reason=f"night {summary['dt']}: " + " ".join(empty), link=alerts.task_link(context)))
+        alerts.dispatch(
+            alerts.Alert(
+                event=alerts.EMPTY_NIGHT,
+                dag_id=getattr(ti, "dag_id", "akhbar_nightly"),
+                run_id=context.get("run_id", "?"),
+                task_id=getattr(ti, "task_id", "report"),
+                reason=f"night {summary['dt']}: " + " ".join(empty),
+                link=alerts.task_link(context),
+            )
+        )
 
 
 def _push_note(context, note: str) -> None:
@@ -141,10 +152,16 @@ def record_usage(context) -> None:
     try:
         ti = context["ti"]
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        record = {"task_id": ti.task_id, "map_index": ti.map_index, "try_number": ti.try_number,
-                  "hostname": getattr(ti, "hostname", None) or socket.gethostname(), "pid": os.getpid(),
-                  "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_user": usage.ru_utime,
-                  "cpu_system": usage.ru_stime}
+        record = {
+            "task_id": ti.task_id,
+            "map_index": ti.map_index,
+            "try_number": ti.try_number,
+            "hostname": getattr(ti, "hostname", None) or socket.gethostname(),
+            "pid": os.getpid(),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+            "cpu_user": usage.ru_utime,
+            "cpu_system": usage.ru_stime,
+        }
         folder = run_context(context).work_dir / "tasks"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{ti.task_id}.{ti.map_index}.{ti.try_number}.json"

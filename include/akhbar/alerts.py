@@ -58,10 +58,12 @@ class Alert:
 
     def html(self) -> str:
         link = f'<p><a href="{html.escape(self.link)}">Open in Airflow</a></p>' if self.link else ""
-        return (f"<h3>{html.escape(self.title)}</h3><p>DAG <b>{html.escape(self.dag_id)}</b>, "
-                f"run <b>{html.escape(self.run_id)}</b>"
-                + (f", task <b>{html.escape(self.task_id)}</b>" if self.task_id else "")
-                + f"</p><pre>{html.escape(self.reason)}</pre>{link}")
+        return (
+            f"<h3>{html.escape(self.title)}</h3><p>DAG <b>{html.escape(self.dag_id)}</b>, "
+            f"run <b>{html.escape(self.run_id)}</b>"
+            + (f", task <b>{html.escape(self.task_id)}</b>" if self.task_id else "")
+            + f"</p><pre>{html.escape(self.reason)}</pre>{link}"
+        )
 
 
 def webhook_url() -> str | None:
@@ -85,8 +87,12 @@ def webhook_url() -> str | None:
 def send_webhook(alert: Alert, url: str, *, timeout: float = 10.0) -> None:
     import httpx
 
-    response = httpx.post(url, content=json.dumps(alert.payload(), ensure_ascii=False).encode("utf-8"),
-                          headers={"Content-Type": "application/json; charset=utf-8"}, timeout=timeout)
+    response = httpx.post(
+        url,
+        content=json.dumps(alert.payload(), ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        timeout=timeout,
+    )
     response.raise_for_status()
 
 
@@ -94,8 +100,12 @@ def send_email(alert: Alert, to: list[str], *, conn_id: str | None = None) -> No
     from airflow.providers.smtp.hooks.smtp import SmtpHook
 
     with SmtpHook(smtp_conn_id=conn_id or os.environ.get("AKHBAR_SMTP_CONN_ID", "smtp_default")) as hook:
-        hook.send_email_smtp(to=to, subject=alert.title, html_content=alert.html(),
-                             from_email=os.environ.get("AKHBAR_ALERT_FROM", "akhbar@localhost"))
+        hook.send_email_smtp(
+            to=to,
+            subject=alert.title,
+            html_content=alert.html(),
+            from_email=os.environ.get("AKHBAR_ALERT_FROM", "akhbar@localhost"),
+        )
 
 
 def dispatch(alert: Alert) -> dict:
@@ -118,7 +128,9 @@ def dispatch(alert: Alert) -> dict:
             log.exception("alert email failed")
             sent["email"] = False
     if not sent:
-        log.warning("no alert channel configured (AKHBAR_ALERT_WEBHOOK / AKHBAR_ALERT_EMAIL): %s", alert.text())
+        log.warning(
+            "no alert channel configured (AKHBAR_ALERT_WEBHOOK / AKHBAR_ALERT_EMAIL): %s", alert.text()
+        )
     return sent
 
 
@@ -172,7 +184,12 @@ async def on_deadline_missed(context=None, **kwargs) -> None:
     dag_id = get("dag_id") or kwargs.get("dag_id", "akhbar_nightly")
     run_id = get("run_id") or "?"
     base = os.environ.get("AIRFLOW__API__BASE_URL", "http://localhost:8080").rstrip("/")
-    alert = Alert(event=DEADLINE, dag_id=dag_id, run_id=run_id, task_id=None,
-                  reason=f"not finished {kwargs.get('deadline', 'by its deadline')}",
-                  link=f"{base}/dags/{dag_id}/runs/{run_id}")
+    alert = Alert(
+        event=DEADLINE,
+        dag_id=dag_id,
+        run_id=run_id,
+        task_id=None,
+        reason=f"not finished {kwargs.get('deadline', 'by its deadline')}",
+        link=f"{base}/dags/{dag_id}/runs/{run_id}",
+    )
     dispatch(alert)

@@ -87,8 +87,13 @@ class StreamedParquet:
     """A Parquet file written batch by batch under a temporary name, in place when closed, gone
     when aborted (also as a context manager: aborted on an exception)."""
 
-    def __init__(self, path: Path, schema: pa.Schema,
-                 writer: Callable[[Path, pa.Schema], pq.ParquetWriter] | None = None, **options: Any):
+    def __init__(
+        self,
+        path: Path,
+        schema: pa.Schema,
+        writer: Callable[[Path, pa.Schema], pq.ParquetWriter] | None = None,
+        **options: Any,
+    ):
         self.path, self.schema = path, schema
         self.tmp = temporary_name(path)
         self.writer = writer(self.tmp, schema) if writer else pq.ParquetWriter(self.tmp, schema, **options)

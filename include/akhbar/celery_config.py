@@ -9,5 +9,7 @@ from __future__ import annotations
 
 from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
 
-CELERY_CONFIG = {**DEFAULT_CELERY_CONFIG,
-                 "imports": (*DEFAULT_CELERY_CONFIG.get("imports", ()), "akhbar.warm_worker")}
+CELERY_CONFIG = {
+    **DEFAULT_CELERY_CONFIG,
+    "imports": (*DEFAULT_CELERY_CONFIG.get("imports", ()), "akhbar.warm_worker"),
+}

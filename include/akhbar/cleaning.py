@@ -81,7 +81,21 @@ MAX_OTHER_SCRIPT_SHARE = 0.5
 # Character classes, computed once from the interpreter's Unicode database.
 # ---------------------------------------------------------------------------
 
-_ARABIC_PREPENDED = {0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD}
+_ARABIC_PREPENDED = {
+    0x0600,
+    0x0601,
+    0x0602,
+    0x0603,
+    0x0604,
+    0x0605,
+    0x06DD,
+    0x070F,
+    0x0890,
+    0x0891,
+    0x08E2,
+    0x110BD,
+    0x110CD,
+}
 _ZWNJ, _ZWJ = "\u200c", "\u200d"
 _TATWEEL = "\u0640"
 _HAMZA_MARKS = {0x0653, 0x0654, 0x0655}  # madda and hamza marks: kept until ؤ ئ are rebuilt
@@ -114,7 +128,16 @@ def _as_class(codepoints: list[int]) -> str:
 
 def _build_classes() -> dict[str, list[int]]:
     out: dict[str, list[int]] = {
-        k: [] for k in ("remove", "search_delete", "search_space", "nonletter", "other_script", "digits", "decomposable")
+        k: []
+        for k in (
+            "remove",
+            "search_delete",
+            "search_space",
+            "nonletter",
+            "other_script",
+            "digits",
+            "decomposable",
+        )
     }
     latin_arabic = _latin_or_arabic
     for cp in _assigned_range():
@@ -134,7 +157,12 @@ def _build_classes() -> dict[str, list[int]]:
             out["remove"].append(cp)
         # Search key: marks and invisibles are deleted (no word split), punctuation,
         # symbols, separators and controls become spaces.
-        if (major == "M" and cp not in _HAMZA_MARKS and cat != "Mc") or cat in ("Cf", "Cs") or cp == 0x0640 or _is_noncharacter(cp):
+        if (
+            (major == "M" and cp not in _HAMZA_MARKS and cat != "Mc")
+            or cat in ("Cf", "Cs")
+            or cp == 0x0640
+            or _is_noncharacter(cp)
+        ):
             out["search_delete"].append(cp)
         elif (major in "PS" or cat in ("Zs", "Zl", "Zp", "Cc", "Co")) and ch != " ":
             # Plain spaces are not matched: there are too many of them to match one by one.
@@ -189,6 +217,7 @@ def _latin_or_arabic(cp: int) -> bool:
 
 _CLASSES = _build_classes()
 
+
 class _CharClass:
     """A character class compiled twice.
 
@@ -240,12 +269,24 @@ _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?"
 # Line boundaries other than "\n" that str.splitlines knows.
 _ODD_BREAK_RE = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
-_ARABIC_FOLDS = (("\u0623", "\u0627"), ("\u0625", "\u0627"), ("\u0622", "\u0627"), ("\u0671", "\u0627"), ("\u0649", "\u064a"), ("\u0629", "\u0647"))
+_ARABIC_FOLDS = (
+    ("\u0623", "\u0627"),
+    ("\u0625", "\u0627"),
+    ("\u0622", "\u0627"),
+    ("\u0671", "\u0627"),
+    ("\u0649", "\u064a"),
+    ("\u0629", "\u0647"),
+)
 # A base letter followed by a madda/hamza mark, as NFKD or a careless keyboard writes it.
 _HAMZA_PAIRS = (
-    ("\u0627\u0653", "\u0627"), ("\u0627\u0654", "\u0627"), ("\u0627\u0655", "\u0627"),
-    ("\u0648\u0654", "\u0624"), ("\u064a\u0654", "\u0626"), ("\u06d5\u0654", "\u06c0"),
-    ("\u06c1\u0654", "\u06c2"), ("\u06d2\u0654", "\u06d3"),
+    ("\u0627\u0653", "\u0627"),
+    ("\u0627\u0654", "\u0627"),
+    ("\u0627\u0655", "\u0627"),
+    ("\u0648\u0654", "\u0624"),
+    ("\u064a\u0654", "\u0626"),
+    ("\u06d5\u0654", "\u06c0"),
+    ("\u06c1\u0654", "\u06c2"),
+    ("\u06d2\u0654", "\u06d3"),
 )
 _LEFT_HAMZA_RE = re.compile("[\u0653-\u0655]+")
 # ASCII fast path of the search key: punctuation and controls to spaces.
@@ -273,10 +314,83 @@ _COPYRIGHT_RE = re.compile(
     r"|tous droits reserves|droits reserves|copyright)(?: |$)"
 )
 _SHARE_WORDS = frozenset(
-    ["share", "shares", "partager", "partagez", "partage", "tweet", "tweeter", "facebook", "twitter", "whatsapp", "linkedin", "telegram", "email", "mail", "print", "imprimer", "pinterest", "messenger", "reddit", "copy", "copier", "link", "lien", "شارك", "شاركوا", "مشاركه", "انشر", "طباعه", "فيسبوك", "تويتر", "واتساب", "تلغرام", "تيليغرام", "تليغرام", "البريد", "ارسل", "نسخ", "الرابط", "follow", "suivez", "تابعونا", "تابعنا"]
+    [
+        "share",
+        "shares",
+        "partager",
+        "partagez",
+        "partage",
+        "tweet",
+        "tweeter",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "telegram",
+        "email",
+        "mail",
+        "print",
+        "imprimer",
+        "pinterest",
+        "messenger",
+        "reddit",
+        "copy",
+        "copier",
+        "link",
+        "lien",
+        "شارك",
+        "شاركوا",
+        "مشاركه",
+        "انشر",
+        "طباعه",
+        "فيسبوك",
+        "تويتر",
+        "واتساب",
+        "تلغرام",
+        "تيليغرام",
+        "تليغرام",
+        "البريد",
+        "ارسل",
+        "نسخ",
+        "الرابط",
+        "follow",
+        "suivez",
+        "تابعونا",
+        "تابعنا",
+    ]
 )
 _SHARE_FILLERS = frozenset(
-    ["on", "sur", "via", "this", "cet", "cette", "article", "story", "the", "le", "la", "l", "us", "nous", "page", "علي", "عبر", "هذا", "هذه", "المقال", "الخبر", "الصفحه", "الالكتروني", "e", "x", "in", "et", "and", "و"]
+    [
+        "on",
+        "sur",
+        "via",
+        "this",
+        "cet",
+        "cette",
+        "article",
+        "story",
+        "the",
+        "le",
+        "la",
+        "l",
+        "us",
+        "nous",
+        "page",
+        "علي",
+        "عبر",
+        "هذا",
+        "هذه",
+        "المقال",
+        "الخبر",
+        "الصفحه",
+        "الالكتروني",
+        "e",
+        "x",
+        "in",
+        "et",
+        "and",
+        "و",
+    ]
 )
 _SHARE_MAX_TOKENS = 12
 _SHARE_MAX_CHARS = 80
@@ -288,7 +402,9 @@ _READ_ALSO_HEAD = re.compile(
 )
 
 # Words that cannot open an Arabic sentence: a text starting with them was cut.
-_ARABIC_MID_SENTENCE = frozenset(["الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي", "اللاتي", "اللائي"])
+_ARABIC_MID_SENTENCE = frozenset(
+    ["الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي", "اللاتي", "اللائي"]
+)
 _SENTENCE_END = frozenset(".!?؟。！？")
 _CLOSERS = "\"'»”’)]}›"
 _CONTINUATION_START = frozenset(",،;؛:.)]}»”’…")
@@ -540,7 +656,9 @@ def _column_as_str(table: pa.Table, name: str) -> tuple[list[str | None], int]:
         values: list[str | None] = []
         bad = 0
         for chunk in column.chunks:
-            as_binary = pa.Array.from_buffers(pa.binary(), len(chunk), chunk.buffers(), chunk.null_count, chunk.offset)
+            as_binary = pa.Array.from_buffers(
+                pa.binary(), len(chunk), chunk.buffers(), chunk.null_count, chunk.offset
+            )
             for raw in as_binary.to_pylist():
                 if raw is None:
                     values.append(None)
@@ -619,8 +737,12 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
     for i, raw in enumerate(texts):
         if raw is not None and len(raw) > MAX_CHARS:
             quarantine.reject(
-                record_id=record_ids[i], source_id=source_ids[i], reason="too_large",
-                detail=f"{len(raw)} characters, limit {MAX_CHARS}", locator=urls[i], body=_raw_bytes(raw),
+                record_id=record_ids[i],
+                source_id=source_ids[i],
+                reason="too_large",
+                detail=f"{len(raw)} characters, limit {MAX_CHARS}",
+                locator=urls[i],
+                body=_raw_bytes(raw),
             )
             continue
         cleaned = clean_text(raw)
@@ -629,8 +751,12 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
         if rejected:
             reason, detail = rejected
             quarantine.reject(
-                record_id=record_ids[i], source_id=source_ids[i], reason=reason,
-                detail=detail, locator=urls[i], body=_raw_bytes(raw),
+                record_id=record_ids[i],
+                source_id=source_ids[i],
+                reason=reason,
+                detail=detail,
+                locator=urls[i],
+                body=_raw_bytes(raw),
             )
             continue
         if cleaned != raw:

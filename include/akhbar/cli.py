@@ -36,7 +36,9 @@ def cmd_run(args) -> int:
     from akhbar.pipeline import RunContext, run_night
     from akhbar.report import render
 
-    ctx = RunContext(dt=args.date, data_dir=args.data_dir, sources_path=args.sources, reprocess=args.reprocess)
+    ctx = RunContext(
+        dt=args.date, data_dir=args.data_dir, sources_path=args.sources, reprocess=args.reprocess
+    )
     # Two runs on one data dir at once take turns (the lock names the holder while one waits).
     with night_runner_lock(ctx.data_dir, f"akhbar run --date {ctx.dt} ({ctx.run_id})"):
         summary = run_night(ctx, refetch=args.refetch)
@@ -54,12 +56,17 @@ def _write_result(result, fmt: str, out: Path | None, width: int) -> None:
     from akhbar.report import _table
 
     if fmt == "table":
-        text = _table(result.columns, result.rows, width=width) + \
-            f"\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})\n"
+        text = (
+            _table(result.columns, result.rows, width=width)
+            + f"\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})\n"
+        )
     elif fmt in ("json", "jsonl"):
         records = result.table.to_pylist()
-        text = (json.dumps(records, ensure_ascii=False, default=str, indent=1) + "\n" if fmt == "json"
-                else "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records))
+        text = (
+            json.dumps(records, ensure_ascii=False, default=str, indent=1) + "\n"
+            if fmt == "json"
+            else "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records)
+        )
     elif fmt == "csv":
         if out is not None:
             pacsv.write_csv(result.table, out)
@@ -100,8 +107,11 @@ def cmd_summary(args) -> int:
     from akhbar.report import render, summarize
 
     catalog = _catalog(args)
-    _, last = query(catalog, "SELECT run_id FROM runs WHERE dt = ? AND stage = 'report' "
-                             "ORDER BY recorded_at DESC LIMIT 1", [args.date])
+    _, last = query(
+        catalog,
+        "SELECT run_id FROM runs WHERE dt = ? AND stage = 'report' ORDER BY recorded_at DESC LIMIT 1",
+        [args.date],
+    )
     if not last:
         raise FileNotFoundError(f"night {args.date} has not been published ({catalog.describe()})")
     ctx = RunContext(dt=args.date, data_dir=args.data_dir, sources_path=args.sources, run_id=last[0][0])
@@ -118,8 +128,11 @@ def cmd_sources(args) -> int:
         flag = "!" if s.id in problems else ("+" if s.enabled else "-")
         print(f"{flag} {s.id:<24} {s.kind:<8} {s.lang or '':<3} {s.where()}")
     if problems:
-        print(f"akhbar: {len(problems)} enabled source(s) cannot be read (relative paths are resolved against "
-              f"{registry.path.resolve().parent}, the registry's folder):", file=sys.stderr)
+        print(
+            f"akhbar: {len(problems)} enabled source(s) cannot be read (relative paths are resolved against "
+            f"{registry.path.resolve().parent}, the registry's folder):",
+            file=sys.stderr,
+        )
         for sid, problem in problems.items():
             print(f"  {sid}: {problem}", file=sys.stderr)
         return 1
@@ -136,11 +149,22 @@ def cmd_versions(args) -> int:
     if args.json:
         print(json.dumps([v.__dict__ for v in versions], ensure_ascii=False, default=str, indent=1))
         return 0
-    rows = [(v.night.isoformat(), v.snapshot_id, v.published_at.strftime("%Y-%m-%d %H:%M:%S %Z"), v.articles,
-             " ".join(f"{k}:{n}" for k, n in v.by_lang.items()), v.run_id) for v in versions]
+    rows = [
+        (
+            v.night.isoformat(),
+            v.snapshot_id,
+            v.published_at.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            v.articles,
+            " ".join(f"{k}:{n}" for k, n in v.by_lang.items()),
+            v.run_id,
+        )
+        for v in versions
+    ]
     print(_table(["night", "snapshot", "published", "articles", "by language", "run"], rows, width=48))
-    print(f"({len(rows)} published version{'s' if len(rows) != 1 else ''}; query one with "
-          "FROM articles AT (VERSION => <snapshot>))")
+    print(
+        f"({len(rows)} published version{'s' if len(rows) != 1 else ''}; query one with "
+        "FROM articles AT (VERSION => <snapshot>))"
+    )
     return 0
 
 
@@ -149,9 +173,11 @@ def cmd_export(args) -> int:
     from akhbar.lakehouse.export import export_version
 
     result = export_version(_catalog(args), args.as_of, args.to, load_registry(args.sources), args.sources)
-    print(f"exported snapshot {result.snapshot_id} (last night {result.night}): {result.articles} articles in "
-          f"{len(result.files)} file(s) to {result.destination}; dataset card {result.destination}/README.md; "
-          f"export id {result.export_id} (the snapshot is kept by maintenance)")
+    print(
+        f"exported snapshot {result.snapshot_id} (last night {result.night}): {result.articles} articles in "
+        f"{len(result.files)} file(s) to {result.destination}; dataset card {result.destination}/README.md; "
+        f"export id {result.export_id} (the snapshot is kept by maintenance)"
+    )
     return 0
 
 
@@ -160,8 +186,10 @@ def cmd_catalog(args) -> int:
 
     statements = attach_statements(_catalog(args), read_only=not args.write)
     if args.python:
-        print("import duckdb\ncon = duckdb.connect(config={'autoinstall_known_extensions': False, "
-              "'autoload_known_extensions': False})")
+        print(
+            "import duckdb\ncon = duckdb.connect(config={'autoinstall_known_extensions': False, "
+            "'autoload_known_extensions': False})"
+        )
         for statement in statements:
             print(f"con.execute({statement!r})")
     else:
@@ -173,9 +201,13 @@ def cmd_migrate(args) -> int:
     from akhbar.config import load_registry
     from akhbar.lakehouse.migrate import migrate
 
-    report = migrate(_catalog(args), warehouse=args.warehouse or args.data_dir / "warehouse.duckdb",
-                     lake=args.lake or args.data_dir / "lake", registry=load_registry(args.sources),
-                     temp_dir=args.data_dir / "work" / "duckdb-tmp")
+    report = migrate(
+        _catalog(args),
+        warehouse=args.warehouse or args.data_dir / "warehouse.duckdb",
+        lake=args.lake or args.data_dir / "lake",
+        registry=load_registry(args.sources),
+        temp_dir=args.data_dir / "work" / "duckdb-tmp",
+    )
     print(report.render())
     return 0 if report.matches else 1
 
@@ -186,13 +218,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p, *, date=True):
-        p.add_argument("--sources", type=Path, default=default_sources_path(),
-                       help="source registry YAML (default: $AKHBAR_SOURCES or include/config/sources.yaml)")
-        p.add_argument("--data-dir", type=Path, default=default_data_dir(),
-                       help="data dir (default: $AKHBAR_DATA_DIR or ./data)")
+        p.add_argument(
+            "--sources",
+            type=Path,
+            default=default_sources_path(),
+            help="source registry YAML (default: $AKHBAR_SOURCES or include/config/sources.yaml)",
+        )
+        p.add_argument(
+            "--data-dir",
+            type=Path,
+            default=default_data_dir(),
+            help="data dir (default: $AKHBAR_DATA_DIR or ./data)",
+        )
         if date:
-            p.add_argument("--date", type=_date, default=_yesterday(),
-                           help="the night to process, YYYY-MM-DD (default: yesterday)")
+            p.add_argument(
+                "--date",
+                type=_date,
+                default=_yesterday(),
+                help="the night to process, YYYY-MM-DD (default: yesterday)",
+            )
 
     run = sub.add_parser("run", help="run one night's stages in-process, without Airflow")
     common(run)
@@ -227,19 +271,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write a corpus version as a dataset with its dataset card")
     common(export, date=False)
-    export.add_argument("--as-of", help="a night (YYYY-MM-DD, its latest publish) or a snapshot id; default the latest")
+    export.add_argument(
+        "--as-of", help="a night (YYYY-MM-DD, its latest publish) or a snapshot id; default the latest"
+    )
     export.add_argument("--to", type=Path, required=True, help="destination folder")
     export.set_defaults(func=cmd_export)
 
     catalog = sub.add_parser("catalog", help="print the SQL that attaches the catalog in any DuckDB session")
     common(catalog, date=False)
     catalog.add_argument("--python", action="store_true", help="print Python lines instead of SQL")
-    catalog.add_argument("--write", action="store_true", help="attach read-write (only for maintenance by hand)")
+    catalog.add_argument(
+        "--write", action="store_true", help="attach read-write (only for maintenance by hand)"
+    )
     catalog.set_defaults(func=cmd_catalog)
 
-    migrate = sub.add_parser("migrate", help="move a warehouse.duckdb and lake of akhbar 0.1 into the catalog")
+    migrate = sub.add_parser(
+        "migrate", help="move a warehouse.duckdb and lake of akhbar 0.1 into the catalog"
+    )
     common(migrate, date=False)
-    migrate.add_argument("--warehouse", type=Path, help="the old DuckDB file (default: <data-dir>/warehouse.duckdb)")
+    migrate.add_argument(
+        "--warehouse", type=Path, help="the old DuckDB file (default: <data-dir>/warehouse.duckdb)"
+    )
     migrate.add_argument("--lake", type=Path, help="the old lake folder (default: <data-dir>/lake)")
     migrate.set_defaults(func=cmd_migrate)
     return parser
@@ -247,8 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     from akhbar.logs import quiet_third_party
 
     quiet_third_party()

@@ -172,7 +172,9 @@ class _LineLoader(yaml.SafeLoader):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 mark = self.peek_event().start_mark
-                raise _RegistryProblem(mark.line + 1, f"more than {MAX_ALIASES} YAML aliases (*name): refused")
+                raise _RegistryProblem(
+                    mark.line + 1, f"more than {MAX_ALIASES} YAML aliases (*name): refused"
+                )
         return super().compose_node(parent, index)
 
 
@@ -184,7 +186,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
         line = key_node.start_mark.line + 1
         if key_node.value in first_line:
             raise _RegistryProblem(
-                line, f"duplicate key {_short(key_node.value, 80)!r} (first at line {first_line[key_node.value]})"
+                line,
+                f"duplicate key {_short(key_node.value, 80)!r} (first at line {first_line[key_node.value]})",
             )
         first_line[key_node.value] = line
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
@@ -244,7 +247,9 @@ def _parse(path: Path, text: str) -> tuple[Any, dict]:
             return {}, {}
         size = _expanded_size(node)
         if size > MAX_EXPANDED_NODES:
-            raise _RegistryProblem(None, f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes: refused")
+            raise _RegistryProblem(
+                None, f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes: refused"
+            )
         doc = loader.construct_document(node)
     except _RegistryProblem as problem:
         raise ConfigError(f"{path}:{problem.line or '?'}: {problem.message}") from None

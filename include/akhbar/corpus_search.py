@@ -34,8 +34,29 @@ _FOLD = {**_DROP, **_DIGITS}
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u064b-\u065f\u0670\u0640])+")
 _PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
 # Arabic proclitics a word may carry in the text but not in the query (longest first).
-_PROCLITICS = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال",
-               "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_PROCLITICS = (
+    "وبال",
+    "وكال",
+    "فبال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "ولل",
+    "فلل",
+    "لل",
+    "ال",
+    "وب",
+    "ول",
+    "وك",
+    "فب",
+    "فل",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+)
 _SPACES = re.compile(r"\s+")
 _SPACE = re.compile(r"\s")
 
@@ -77,8 +98,11 @@ class Query:
         return tuple(dict.fromkeys([*self.words, *self.required, *(w for p in self.phrases for w in p)]))
 
     def describe(self) -> dict:
-        return {"words": list(self.words), "required": list(self.required),
-                "phrases": [" ".join(p) for p in self.phrases]}
+        return {
+            "words": list(self.words),
+            "required": list(self.required),
+            "phrases": [" ".join(p) for p in self.phrases],
+        }
 
 
 def parse_query(term: str) -> Query:
@@ -136,14 +160,21 @@ _PROCLITICS_BY_LETTER = {c: tuple(p for p in _PROCLITICS if p[0] == c) for c in 
 
 def _forms(word: str) -> tuple[str, ...]:
     """The word, then the word without each Arabic proclitic it may carry (at least two letters left)."""
-    return (word, *(word[len(p):] for p in _PROCLITICS_BY_LETTER.get(word[:1], ())
-                    if word.startswith(p) and len(word) - len(p) >= 2))
+    return (
+        word,
+        *(
+            word[len(p) :]
+            for p in _PROCLITICS_BY_LETTER.get(word[:1], ())
+            if word.startswith(p) and len(word) - len(p) >= 2
+        ),
+    )
 
 
 def _related(a: str, b: str) -> bool:
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return short == long_ or (len(short) >= 4 and long_.startswith(short)
-                              and len(long_) - len(short) <= min(3, len(short) - 2))
+    return short == long_ or (
+        len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= min(3, len(short) - 2)
+    )
 
 
 def word_matches(text_word: str, query_word: str) -> bool:
@@ -165,8 +196,11 @@ def _phrase_at(tokens: list[Token], i: int, phrase: tuple[str, ...]) -> bool:
         return False
     if n == 1:
         return phrase[0] in tokens[i].folded
-    return (tokens[i].folded.endswith(phrase[0]) and tokens[i + n - 1].folded.startswith(phrase[-1])
-            and all(tokens[i + k].folded == phrase[k] for k in range(1, n - 1)))
+    return (
+        tokens[i].folded.endswith(phrase[0])
+        and tokens[i + n - 1].folded.startswith(phrase[-1])
+        and all(tokens[i + k].folded == phrase[k] for k in range(1, n - 1))
+    )
 
 
 def _spans(tokens: list[Token], query: Query) -> list[tuple[int, int]]:

@@ -63,8 +63,9 @@ def reader(catalog: CatalogSettings, *, sandbox: bool = True) -> Iterator[duckdb
     try:
         con = shared_reader(catalog, sandbox=sandbox)
     except CatalogMissing as exc:
-        raise WarehouseUnavailable("missing", "No catalog yet: it appears after the first successful "
-                                              "akhbar_nightly run.") from exc
+        raise WarehouseUnavailable(
+            "missing", "No catalog yet: it appears after the first successful akhbar_nightly run."
+        ) from exc
     except CatalogUnavailable as exc:
         raise WarehouseUnavailable("error", str(exc)) from exc
     try:
@@ -110,8 +111,11 @@ def _records(cur) -> list[dict]:
 def latest_night(con, present: set[str] | None = None) -> _dt.date | None:
     """The most recent night found in any of the nightly tables."""
     present = _tables(con) if present is None else present
-    parts = [f"SELECT max(dt) AS dt FROM {t}" for t in ("articles", "duplicates", "quarantine", "runs", "dq_results")
-             if t in present]
+    parts = [
+        f"SELECT max(dt) AS dt FROM {t}"
+        for t in ("articles", "duplicates", "quarantine", "runs", "dq_results")
+        if t in present
+    ]
     if not parts:
         return None
     return con.execute(f"SELECT max(dt) FROM ({' UNION ALL '.join(parts)})").fetchone()[0]
@@ -122,7 +126,9 @@ def window(end: _dt.date, nights: int) -> tuple[_dt.date, _dt.date, list[str]]:
     return start, end, [(start + _dt.timedelta(days=i)).isoformat() for i in range(nights)]
 
 
-def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, nights: int = DEFAULT_NIGHTS) -> dict:
+def corpus_stats(
+    catalog: CatalogSettings, *, end: _dt.date | None = None, nights: int = DEFAULT_NIGHTS
+) -> dict:
     """Every figure of the page for the ``nights`` nights ending at ``end`` (default: the latest night).
 
     Raises :class:`WarehouseUnavailable` when no catalog exists yet.
@@ -132,13 +138,21 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
         present = _tables(con)
         missing = [t for t in TABLES if t not in present]
         if "articles" in missing:
-            raise WarehouseUnavailable("missing", "The catalog has no articles table yet: run akhbar_nightly.")
+            raise WarehouseUnavailable(
+                "missing", "The catalog has no articles table yet: run akhbar_nightly."
+            )
         last = latest_night(con, present)
         if end is None:
             end = last
         if end is None:
-            return {"available": True, "empty": True, "latest_night": None, "window": None,
-                    "totals": _totals(con, present), "message": "The catalog holds no night yet."}
+            return {
+                "available": True,
+                "empty": True,
+                "latest_night": None,
+                "window": None,
+                "totals": _totals(con, present),
+                "message": "The catalog holds no night yet.",
+            }
         start, end, days = window(end, nights)
         params = [start, end]
         out: dict[str, Any] = {
@@ -149,20 +163,35 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
             "window": {"start": start.isoformat(), "end": end.isoformat(), "nights": days},
             "totals": _totals(con, present),
         }
-        out["articles_by_source"] = _records(con.execute(
-            """SELECT dt, source_id, count(*) AS articles FROM articles
-               WHERE dt BETWEEN ? AND ? GROUP BY dt, source_id ORDER BY dt, source_id""", params))
-        out["articles_by_lang"] = _records(con.execute(
-            """SELECT dt, lang, count(*) AS articles FROM articles
-               WHERE dt BETWEEN ? AND ? GROUP BY dt, lang ORDER BY dt, lang""", params))
-        dup = "SELECT dt, count(*) AS n FROM duplicates WHERE dt BETWEEN ? AND ? GROUP BY dt" \
-            if "duplicates" in present else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
-        qua = "SELECT dt, count(*) AS n FROM quarantine WHERE dt BETWEEN ? AND ? GROUP BY dt" \
-            if "quarantine" in present else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
+        out["articles_by_source"] = _records(
+            con.execute(
+                """SELECT dt, source_id, count(*) AS articles FROM articles
+               WHERE dt BETWEEN ? AND ? GROUP BY dt, source_id ORDER BY dt, source_id""",
+                params,
+            )
+        )
+        out["articles_by_lang"] = _records(
+            con.execute(
+                """SELECT dt, lang, count(*) AS articles FROM articles
+               WHERE dt BETWEEN ? AND ? GROUP BY dt, lang ORDER BY dt, lang""",
+                params,
+            )
+        )
+        dup = (
+            "SELECT dt, count(*) AS n FROM duplicates WHERE dt BETWEEN ? AND ? GROUP BY dt"
+            if "duplicates" in present
+            else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
+        )
+        qua = (
+            "SELECT dt, count(*) AS n FROM quarantine WHERE dt BETWEEN ? AND ? GROUP BY dt"
+            if "quarantine" in present
+            else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
+        )
         dup_params = params if "duplicates" in present else []
         qua_params = params if "quarantine" in present else []
-        rows = _records(con.execute(
-            f"""WITH a AS (SELECT dt, count(*) AS n FROM articles WHERE dt BETWEEN ? AND ? GROUP BY dt),
+        rows = _records(
+            con.execute(
+                f"""WITH a AS (SELECT dt, count(*) AS n FROM articles WHERE dt BETWEEN ? AND ? GROUP BY dt),
                     d AS ({dup}), q AS ({qua}),
                     nights AS (SELECT dt FROM a UNION SELECT dt FROM d UNION SELECT dt FROM q)
                 SELECT n.dt,
@@ -171,7 +200,9 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
                        coalesce(q.n, 0) AS quarantined
                 FROM nights n LEFT JOIN a USING (dt) LEFT JOIN d USING (dt) LEFT JOIN q USING (dt)
                 ORDER BY n.dt""",
-            params + dup_params + qua_params))
+                params + dup_params + qua_params,
+            )
+        )
         for r in rows:
             kept = r["articles"] + r["duplicates"]
             landed = kept + r["quarantined"]
@@ -179,24 +210,30 @@ def corpus_stats(catalog: CatalogSettings, *, end: _dt.date | None = None, night
             r["quarantine_rate"] = round(r["quarantined"] / landed, 4) if landed else None
         out["nightly_rates"] = rows
         if "dq_results" in present:
-            out["quality_failures"] = _records(con.execute(
-                """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
+            out["quality_failures"] = _records(
+                con.execute(
+                    """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
                    FROM dq_latest WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
-                params))
+                    params,
+                )
+            )
             out["latest_quality"] = _latest_quality(con)
         else:
             out["quality_failures"] = []
             out["latest_quality"] = None
         if "runs" in present:
-            out["runs"] = _records(con.execute(
-                """SELECT run_id, dt, sum(seconds) AS stage_seconds, count(*) AS stages,
+            out["runs"] = _records(
+                con.execute(
+                    """SELECT run_id, dt, sum(seconds) AS stage_seconds, count(*) AS stages,
                           -- the run's own duration (from its first stage to its report), else the stages' sum
                           coalesce(max(TRY_CAST(json_extract(details, '$.wall_seconds') AS DOUBLE))
                                    FILTER (WHERE stage = 'report'), sum(seconds)) AS seconds,
                           min(recorded_at) AS first_recorded_at, max(recorded_at) AS recorded_at
                    FROM runs WHERE dt BETWEEN ? AND ?
                    GROUP BY run_id, dt ORDER BY dt, max(recorded_at), run_id""",
-                params))
+                    params,
+                )
+            )
             for r in out["runs"]:
                 r["seconds"] = round(r["seconds"], 3)
                 r["stage_seconds"] = round(r["stage_seconds"], 3)
@@ -230,18 +267,31 @@ def _latest_quality(con) -> dict | None:
     if head is None:
         return None
     dt, run_id, checked_at = head
-    results = _records(con.execute(
-        """SELECT suite, expectation, "column", severity, success, observed, details
+    results = _records(
+        con.execute(
+            """SELECT suite, expectation, "column", severity, success, observed, details
            FROM dq_results WHERE dt = ? AND run_id = ?
            ORDER BY success, severity = 'critical' DESC, suite, expectation, "column" NULLS FIRST
            LIMIT ?""",
-        [dt, run_id, LATEST_QUALITY_ROWS]))
+            [dt, run_id, LATEST_QUALITY_ROWS],
+        )
+    )
     failed = con.execute(
         """SELECT severity, count(*) FROM dq_results WHERE dt = ? AND run_id = ? AND NOT success
-           GROUP BY severity ORDER BY severity""", [dt, run_id]).fetchall()
-    total = con.execute("SELECT count(*) FROM dq_results WHERE dt = ? AND run_id = ?", [dt, run_id]).fetchone()[0]
-    return {"dt": _iso(dt), "run_id": run_id, "checked_at": _iso(checked_at), "checked": total,
-            "failed": {sev: n for sev, n in failed}, "results": results}
+           GROUP BY severity ORDER BY severity""",
+        [dt, run_id],
+    ).fetchall()
+    total = con.execute(
+        "SELECT count(*) FROM dq_results WHERE dt = ? AND run_id = ?", [dt, run_id]
+    ).fetchone()[0]
+    return {
+        "dt": _iso(dt),
+        "run_id": run_id,
+        "checked_at": _iso(checked_at),
+        "checked": total,
+        "failed": {sev: n for sev, n in failed},
+        "results": results,
+    }
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -313,8 +363,13 @@ def _hit(row: dict, query: corpus_search.Query) -> dict:
     row.pop("matches")
     parts = corpus_search.snippet(row.pop("text"), query)
     title = corpus_search.highlight(row["title"], query)
-    return {**row, "link": article_link(row["url"]), "title_parts": _parts(title),
-            "snippet": corpus_search.snippet_text(parts), "snippet_parts": _parts(parts)}
+    return {
+        **row,
+        "link": article_link(row["url"]),
+        "title_parts": _parts(title),
+        "snippet": corpus_search.snippet_text(parts),
+        "snippet_parts": _parts(parts),
+    }
 
 
 def _parts(parts: tuple[corpus_search.SnippetPart, ...]) -> list[dict]:
@@ -329,8 +384,14 @@ def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT
     term = clean_query(q)
     limit = max(1, min(int(limit), SEARCH_LIMIT))
     query = corpus_search.parse_query(term)
-    out: dict[str, Any] = {"query": term, "syntax": query.describe(), "count": 0, "limit": limit,
-                           "matches": 0, "results": []}
+    out: dict[str, Any] = {
+        "query": term,
+        "syntax": query.describe(),
+        "count": 0,
+        "limit": limit,
+        "matches": 0,
+        "results": [],
+    }
     if not query.terms:
         return out
     pool = PHRASE_POOL if query.phrases else limit
@@ -339,8 +400,10 @@ def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT
         if rows:
             out["matches"] = rows[0]["matches"]
         elif query.phrases:  # none kept: how many the phrase was looked for in
-            counted = con.execute(f"SELECT count(*) FROM search_articles(?) WHERE {_required(query)}",
-                                  [query.terms, *query.required]).fetchone()
+            counted = con.execute(
+                f"SELECT count(*) FROM search_articles(?) WHERE {_required(query)}",
+                [query.terms, *query.required],
+            ).fetchone()
             out["matches"] = counted[0] if counted else 0
     if query.phrases:
         out["phrase_checked"] = min(out["matches"], pool)
@@ -352,7 +415,10 @@ def search(catalog: CatalogSettings, q: str | None, *, limit: int = SEARCH_LIMIT
 def data_docs_links(docs_dir: str | Path, latest_quality: dict | None) -> dict:
     """Paths (relative to the Data Docs root) of the index and of each suite's page for the latest run."""
     docs_dir = Path(docs_dir)
-    links: dict[str, Any] = {"index": "index.html" if (docs_dir / "index.html").is_file() else None, "suites": {}}
+    links: dict[str, Any] = {
+        "index": "index.html" if (docs_dir / "index.html").is_file() else None,
+        "suites": {},
+    }
     if not latest_quality or not links["index"]:
         return links
     run_id = latest_quality["run_id"]

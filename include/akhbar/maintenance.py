@@ -38,7 +38,9 @@ def expire_raw(data_dir: Path, *, keep_days: int, today: _dt.date) -> StageCount
     return counts
 
 
-def remove_stale_temporaries(data_dir: Path, *, older_than_seconds: float = STALE_TEMP_SECONDS) -> StageCounts:
+def remove_stale_temporaries(
+    data_dir: Path, *, older_than_seconds: float = STALE_TEMP_SECONDS
+) -> StageCounts:
     """Temporary files of writers killed mid-write (``*.tmp``) and DuckDB spill folders, under the
     data dir's work, raw and state folders."""
     counts = StageCounts(stage="remove_stale_temporaries")
@@ -66,6 +68,12 @@ def maintain_catalog(data_dir: Path, *, keep_days: int, grace_hours: float) -> S
     counts = StageCounts(stage="maintain_catalog")
     with Timer(counts):
         settings = CatalogSettings.from_env(data_dir)
-        counts.extra.update(run(settings, keep_days=keep_days, grace_hours=grace_hours,
-                                temp_dir=Path(data_dir) / "work" / "duckdb-tmp"))
+        counts.extra.update(
+            run(
+                settings,
+                keep_days=keep_days,
+                grace_hours=grace_hours,
+                temp_dir=Path(data_dir) / "work" / "duckdb-tmp",
+            )
+        )
     return counts

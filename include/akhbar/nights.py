@@ -22,8 +22,13 @@ def schedule_timezone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(os.environ.get("AKHBAR_TIMEZONE", DEFAULT_TIMEZONE))
 
 
-def night_of_run(*, data_interval_start: _dt.datetime | None, logical_date: _dt.datetime | None = None,
-                 night_param: str | None = None, now: _dt.datetime | None = None) -> _dt.date:
+def night_of_run(
+    *,
+    data_interval_start: _dt.datetime | None,
+    logical_date: _dt.datetime | None = None,
+    night_param: str | None = None,
+    now: _dt.datetime | None = None,
+) -> _dt.date:
     """The night a run processes: its ``night`` param, else the day its data interval starts on (or its
     logical date) in the schedule's timezone, else (a manual run with neither) the day before now."""
     if night_param:
@@ -43,8 +48,10 @@ def backfill_bounds(first: _dt.date, last: _dt.date) -> tuple[_dt.datetime, _dt.
     if last < first:
         raise ValueError(f"the last night {last} is before the first {first}")
     tz = schedule_timezone()
-    return (_dt.datetime.combine(first, _dt.time(0, 0), tz),
-            _dt.datetime.combine(last, _dt.time(23, 59, 59), tz))
+    return (
+        _dt.datetime.combine(first, _dt.time(0, 0), tz),
+        _dt.datetime.combine(last, _dt.time(23, 59, 59), tz),
+    )
 
 
 def nights_between(first: _dt.date, last: _dt.date) -> list[_dt.date]:
@@ -53,7 +60,10 @@ def nights_between(first: _dt.date, last: _dt.date) -> list[_dt.date]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m akhbar.nights FIRST_NIGHT LAST_NIGHT   (YYYY-MM-DD, both included)", file=sys.stderr)
+        print(
+            "usage: python -m akhbar.nights FIRST_NIGHT LAST_NIGHT   (YYYY-MM-DD, both included)",
+            file=sys.stderr,
+        )
         return 2
     try:
         first, last = (_dt.date.fromisoformat(a) for a in argv)

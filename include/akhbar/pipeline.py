@@ -127,8 +127,15 @@ def _save_counts(ctx: RunContext, counts: StageCounts, name: str | None = None) 
     data = counts.as_dict()
     out = ctx.work_dir / "counts" / f"{name or counts.stage}.json"
     atomic.write_json(out, data)
-    log.info("%s: in=%d out=%d rejected=%d duplicates=%d (%.2fs)", counts.stage, counts.records_in,
-             counts.records_out, counts.rejected, counts.duplicates, counts.seconds)
+    log.info(
+        "%s: in=%d out=%d rejected=%d duplicates=%d (%.2fs)",
+        counts.stage,
+        counts.records_in,
+        counts.records_out,
+        counts.rejected,
+        counts.duplicates,
+        counts.seconds,
+    )
     return data
 
 
@@ -173,7 +180,9 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
         counts.extra.update(fetched.extra)
         counts.extra["fetch_errors"] = errors
     result = _save_counts(ctx, counts)
-    problem = _nothing_usable(ctx, source, counts.records_out, errors, fetched.extra.get("errors_by_reason") or {})
+    problem = _nothing_usable(
+        ctx, source, counts.records_out, errors, fetched.extra.get("errors_by_reason") or {}
+    )
     if failure is not None or problem is not None:
         failed_before.parent.mkdir(parents=True, exist_ok=True)
         failed_before.write_text(str(failure or problem), encoding="utf-8")
@@ -186,8 +195,9 @@ def fetch(ctx: RunContext, source_id: str, *, refetch: bool = False) -> dict:
     return result
 
 
-def _write_raw(ctx: RunContext, source, path: Path, counts: StageCounts,
-               fetched: StageCounts) -> tuple[int, BaseException | None]:
+def _write_raw(
+    ctx: RunContext, source, path: Path, counts: StageCounts, fetched: StageCounts
+) -> tuple[int, BaseException | None]:
     """The source's raw records of the night, written whole or not at all; a source that fails
     part-way leaves what it fetched plus one ``source_failed`` record. Returns (error records,
     the failure)."""
@@ -215,9 +225,15 @@ def _source_failure(ctx: RunContext, source, exc: BaseException) -> pa.Table:
     """The one raw record that says a source failed as a whole."""
     locator = source.url or (str(source.path) if source.path else ",".join(source.urls))
     row: dict[str, Any] = {name: None for name in RAW_RECORD.names}
-    row.update(record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()), source_id=source.id,
-               kind=source.kind, locator=locator, fetched_at=_dt.datetime.now(_dt.UTC),
-               content_hash=sha256_hex(b""), error=f"source_failed: {type(exc).__name__}: {exc}")
+    row.update(
+        record_id=stable_id(source.id, "source-failure", ctx.dt.isoformat()),
+        source_id=source.id,
+        kind=source.kind,
+        locator=locator,
+        fetched_at=_dt.datetime.now(_dt.UTC),
+        content_hash=sha256_hex(b""),
+        error=f"source_failed: {type(exc).__name__}: {exc}",
+    )
     return pa.Table.from_pylist([row], schema=RAW_RECORD)
 
 
@@ -234,12 +250,18 @@ def _nothing_usable(ctx: RunContext, source, records: int, errors: int, reasons:
         where += f" (a relative path is resolved against the registry's folder, {ctx.sources_path.parent})"
     missing = source.path_problem()
     if missing:
-        return SourceFailed(f"source {source.id}: {missing}; check `path` in {ctx.sources_path} "
-                            f"(`akhbar sources` lists every source's path)", retry_can_help=False)
+        return SourceFailed(
+            f"source {source.id}: {missing}; check `path` in {ctx.sources_path} "
+            f"(`akhbar sources` lists every source's path)",
+            retry_can_help=False,
+        )
     if records and errors == records:
         top = ", ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:5])
-        return SourceFailed(f"source {source.id}: {where} brought no usable record, only {errors} "
-                            f"error(s) ({top or 'see the quarantine'})", retry_can_help=source.path is None)
+        return SourceFailed(
+            f"source {source.id}: {where} brought no usable record, only {errors} "
+            f"error(s) ({top or 'see the quarantine'})",
+            retry_can_help=source.path is None,
+        )
     return None
 
 
@@ -277,8 +299,13 @@ def cut(ctx: RunContext, source_id: str) -> list[str]:
     settings = ctx.registry().get(source_id).settings
     plan = cut_source(ctx.raw_path(source_id), source_id, settings.shard_records)
     plan.save(folder.plan)
-    log.info("source %s: %d raw records in %d shard(s) of at most %d", source_id, plan.raw_rows,
-             len(plan.shards), plan.shard_records)
+    log.info(
+        "source %s: %d raw records in %d shard(s) of at most %d",
+        source_id,
+        plan.raw_rows,
+        len(plan.shards),
+        plan.shard_records,
+    )
     return [shard.id for shard in plan.shards]
 
 
@@ -287,8 +314,10 @@ def _plan(ctx: RunContext, source_id: str) -> ShardPlan:
 
     path = _source_shards(ctx, source_id).plan
     if not path.exists():
-        raise FileNotFoundError(f"source {source_id} has not been cut into shards for {ctx.dt} ({path} is "
-                                "missing): run its cut task first")
+        raise FileNotFoundError(
+            f"source {source_id} has not been cut into shards for {ctx.dt} ({path} is "
+            "missing): run its cut task first"
+        )
     return ShardPlan.load(path)
 
 
@@ -299,12 +328,26 @@ def extract_clean_shard(ctx: RunContext, shard_id: str) -> dict:
 
     source_id, index = parse_shard_id(shard_id)
     shard = _plan(ctx, source_id).shard(index)
-    figures = run_shard(ctx.raw_path(source_id), shard, _source_shards(ctx, source_id).shard(index),
-                        night=ctx.dt, batch_rows=BATCH_ROWS)
-    log.info("shard %s: %d raw records, %d documents, %d quarantined", shard_id, shard.rows,
-             figures.clean.records_out, figures.extract.rejected + figures.clean.rejected)
-    return {"shard": shard_id, "raw": shard.rows, "documents": figures.clean.records_out,
-            "quarantined": figures.extract.rejected + figures.clean.rejected}
+    figures = run_shard(
+        ctx.raw_path(source_id),
+        shard,
+        _source_shards(ctx, source_id).shard(index),
+        night=ctx.dt,
+        batch_rows=BATCH_ROWS,
+    )
+    log.info(
+        "shard %s: %d raw records, %d documents, %d quarantined",
+        shard_id,
+        shard.rows,
+        figures.clean.records_out,
+        figures.extract.rejected + figures.clean.rejected,
+    )
+    return {
+        "shard": shard_id,
+        "raw": shard.rows,
+        "documents": figures.clean.records_out,
+        "quarantined": figures.extract.rejected + figures.clean.rejected,
+    }
 
 
 def extract_clean(ctx: RunContext, source_id: str | None = None) -> dict:
@@ -330,7 +373,9 @@ def _night_source(ctx: RunContext, source_id: str) -> SourceNight:
 
     if not _source_shards(ctx, source_id).plan.exists():  # its cut never ran: its shards count as failed
         cut(ctx, source_id)
-    return SourceNight(source_id, ctx.raw_path(source_id), _plan(ctx, source_id), _source_shards(ctx, source_id))
+    return SourceNight(
+        source_id, ctx.raw_path(source_id), _plan(ctx, source_id), _source_shards(ctx, source_id)
+    )
 
 
 def _night_sources(ctx: RunContext) -> list[SourceNight]:
@@ -375,14 +420,24 @@ def _quarantine_whole_source(ctx: RunContext, source_id: str, reason: str) -> No
 
     raw_file = next(f for f in _raw_files(ctx) if _source_of(f) == source_id)
     with StreamedTable(_set_aside_quarantine_path(ctx, source_id), QUARANTINE) as out:
-        for batch in pq.ParquetFile(raw_file).iter_batches(batch_size=BATCH_ROWS,
-                                                           columns=["record_id", "source_id", "locator", "body"]):
+        for batch in pq.ParquetFile(raw_file).iter_batches(
+            batch_size=BATCH_ROWS, columns=["record_id", "source_id", "locator", "body"]
+        ):
             n = batch.num_rows
-            out.write(pa.table({
-                "record_id": batch.column("record_id"), "source_id": batch.column("source_id"),
-                "stage": pa.array(["validate"] * n), "reason": pa.array(["source_failed_quality"] * n),
-                "detail": pa.array([reason[:2000]] * n), "locator": batch.column("locator"),
-                "body": batch.column("body"), "dt": pa.array([ctx.dt] * n, pa.date32())}))
+            out.write(
+                pa.table(
+                    {
+                        "record_id": batch.column("record_id"),
+                        "source_id": batch.column("source_id"),
+                        "stage": pa.array(["validate"] * n),
+                        "reason": pa.array(["source_failed_quality"] * n),
+                        "detail": pa.array([reason[:2000]] * n),
+                        "locator": batch.column("locator"),
+                        "body": batch.column("body"),
+                        "dt": pa.array([ctx.dt] * n, pa.date32()),
+                    }
+                )
+            )
 
 
 def _docfreq_dir(ctx: RunContext) -> Path:
@@ -405,12 +460,23 @@ def _finish_failed_shards(ctx: RunContext, sources: list[SourceNight]) -> list[s
     for source in sources:
         for shard, files in source.shards():
             if not files.extracted.exists():
-                quarantine_shard(source, shard, files, night=ctx.dt, batch_rows=BATCH_ROWS,
-                                 detail=f"extraction of shard {shard.id} ({shard.rows} raw records) did not "
-                                        "finish; see the log of its extract_clean task")
+                quarantine_shard(
+                    source,
+                    shard,
+                    files,
+                    night=ctx.dt,
+                    batch_rows=BATCH_ROWS,
+                    detail=f"extraction of shard {shard.id} ({shard.rows} raw records) did not "
+                    "finish; see the log of its extract_clean task",
+                )
                 failed.append(shard.id)
     if failed:
-        log.error("night %s: %d shard(s) quarantined whole, their extraction failed: %s", ctx.dt, len(failed), failed)
+        log.error(
+            "night %s: %d shard(s) quarantined whole, their extraction failed: %s",
+            ctx.dt,
+            len(failed),
+            failed,
+        )
     return failed
 
 
@@ -434,8 +500,10 @@ def frequencies(ctx: RunContext) -> list[str]:
         write_table(doc_freq, _docfreq_path(ctx))
         write_table(night_boilerplate(sources), ctx.work_dir / "boilerplate.parquet")
         registry = ctx.registry()
-        write_json({"categories": {s.id: s.categories for s in registry.sources if s.categories}},
-                   _night_context_path(ctx))
+        write_json(
+            {"categories": {s.id: s.categories for s in registry.sources if s.categories}},
+            _night_context_path(ctx),
+        )
         shard_ids = [shard.id for s in sources for shard in s.plan.shards]
         documents = int((doc_freq.schema.metadata or {}).get(b"n_docs", b"0"))
         counts.records_in = counts.records_out = documents
@@ -450,9 +518,13 @@ def _enrich_context(ctx: RunContext) -> NightContext:
     from akhbar.shards.layout import read_json
 
     context = read_json(_night_context_path(ctx))
-    return NightContext(night=ctx.dt, doc_freq=_docfreq_path(ctx),
-                        boilerplate=boilerplate_by_source(pq.read_table(ctx.work_dir / "boilerplate.parquet")),
-                        categories=context["categories"], batch_rows=BATCH_ROWS)
+    return NightContext(
+        night=ctx.dt,
+        doc_freq=_docfreq_path(ctx),
+        boilerplate=boilerplate_by_source(pq.read_table(ctx.work_dir / "boilerplate.parquet")),
+        categories=context["categories"],
+        batch_rows=BATCH_ROWS,
+    )
 
 
 def enrich_shard(ctx: RunContext, shard_id: str) -> dict:
@@ -497,8 +569,11 @@ def dedup(ctx: RunContext) -> dict:
     shards = [files for s in sources for _, files in s.shards()]
     clusters = cluster_entries([files.entries for files in shards], index_dir=ctx.dedup_dir, dt=ctx.dt)
     work = _work_files(ctx)
-    assemble_night(shards, clusters.decisions,
-                   NightWorkFiles(articles=work.articles, places=work.places, dates=work.dates, keywords=work.keywords))
+    assemble_night(
+        shards,
+        clusters.decisions,
+        NightWorkFiles(articles=work.articles, places=work.places, dates=work.dates, keywords=work.keywords),
+    )
     _atomic_write(_concat([clusters.demoted], DUPLICATES), ctx.work_dir / "demoted.parquet")
     return _save_counts(ctx, clusters.counts)
 
@@ -536,10 +611,18 @@ def stories(ctx: RunContext) -> dict:
     from akhbar.lakehouse.stories import NightArticles, night_stories
 
     demoted = ctx.work_dir / "demoted.parquet"
-    counts = night_stories(ctx.catalog, NightArticles(
-        articles=ctx.work_dir / "articles.parquet", places=ctx.work_dir / "article_places.parquet",
-        dates=ctx.work_dir / "article_dates.parquet", keywords=ctx.work_dir / "article_keywords.parquet",
-        demoted=demoted if demoted.exists() else None), _story_work(ctx), night=ctx.dt)
+    counts = night_stories(
+        ctx.catalog,
+        NightArticles(
+            articles=ctx.work_dir / "articles.parquet",
+            places=ctx.work_dir / "article_places.parquet",
+            dates=ctx.work_dir / "article_dates.parquet",
+            keywords=ctx.work_dir / "article_keywords.parquet",
+            demoted=demoted if demoted.exists() else None,
+        ),
+        _story_work(ctx),
+        night=ctx.dt,
+    )
     return _save_counts(ctx, counts)
 
 
@@ -552,7 +635,9 @@ def _staged_night(ctx: RunContext) -> StagedNight:
 
     path = _staged_manifest(ctx)
     if not path.exists():
-        raise FileNotFoundError(f"night {ctx.dt} has not been staged ({path} is missing): run the stage task first")
+        raise FileNotFoundError(
+            f"night {ctx.dt} has not been staged ({path} is missing): run the stage task first"
+        )
     return StagedNight.load(path)
 
 
@@ -565,11 +650,18 @@ def stage(ctx: RunContext) -> dict:
     stories(ctx)
     counts = StageCounts(stage="stage")
     with Timer(counts):
-        staged = stage_night(ctx.catalog, _work_files(ctx), night=ctx.dt, run_id=ctx.run_id,
-                             temp_dir=ctx.work_dir / "duckdb-tmp",
-                             memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"))
+        staged = stage_night(
+            ctx.catalog,
+            _work_files(ctx),
+            night=ctx.dt,
+            run_id=ctx.run_id,
+            temp_dir=ctx.work_dir / "duckdb-tmp",
+            memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"),
+        )
         staged.save(_staged_manifest(ctx))
-        counts.records_in = counts.records_out = staged.rows.get("articles", 0) + staged.rows.get("duplicates", 0)
+        counts.records_in = counts.records_out = staged.rows.get("articles", 0) + staged.rows.get(
+            "duplicates", 0
+        )
         counts.extra.update(rows=staged.rows, location=staged.location)
     return _save_counts(ctx, counts)
 
@@ -579,21 +671,35 @@ def _history(ctx: RunContext) -> pa.Table:
     from akhbar.lakehouse.connect import CatalogMissing
     from akhbar.lakehouse.session import reader_session
 
-    empty = pa.table({"dt": pa.array([], pa.date32()), "source_id": pa.array([], pa.string()),
-                      "n_articles": pa.array([], pa.int64())})
+    empty = pa.table(
+        {
+            "dt": pa.array([], pa.date32()),
+            "source_id": pa.array([], pa.string()),
+            "n_articles": pa.array([], pa.int64()),
+        }
+    )
     start = ctx.dt - _dt.timedelta(days=7)
     try:
         with reader_session(ctx.catalog) as con:
-            present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
-                                                 "WHERE database_name = current_database()").fetchall()}
+            present = {
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+                ).fetchall()
+            }
             if not {"articles", "duplicates"} <= present:
                 return empty
-            return con.execute(
-                """SELECT dt, source_id, count(*)::BIGINT AS n_articles FROM (
+            return (
+                con.execute(
+                    """SELECT dt, source_id, count(*)::BIGINT AS n_articles FROM (
                        SELECT dt, source_id FROM articles WHERE dt >= ? AND dt < ?
                        UNION ALL SELECT dt, source_id FROM duplicates WHERE dt >= ? AND dt < ?)
                    GROUP BY dt, source_id ORDER BY dt, source_id""",
-                [start, ctx.dt, start, ctx.dt]).fetch_arrow_table().cast(empty.schema)
+                    [start, ctx.dt, start, ctx.dt],
+                )
+                .fetch_arrow_table()
+                .cast(empty.schema)
+            )
     except CatalogMissing:
         return empty
 
@@ -603,23 +709,30 @@ def _indexed_article_ids(ctx: RunContext) -> pa.Array | None:
     files = [p for p in sorted(ctx.dedup_dir.glob("dt=*.parquet")) if p.stem != f"dt={ctx.dt.isoformat()}"]
     if not files:
         return None
-    return pa.concat_arrays([pq.read_table(p, columns=["article_id"]).column("article_id").combine_chunks()
-                             for p in files])
+    return pa.concat_arrays(
+        [pq.read_table(p, columns=["article_id"]).column("article_id").combine_chunks() for p in files]
+    )
 
 
 def _raw_light(ctx: RunContext) -> pa.Table:
     """The night's raw records without their bodies (the raw suite checks schema, keys and sources;
     an all-null body column keeps the file's type)."""
     light = [n for n in RAW_RECORD.names if n != "body"]
-    raw = _concat([pq.read_table(p, columns=light) for p in _raw_files(ctx)],
-                  pa.schema([RAW_RECORD.field(n) for n in light]))
-    return raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(RAW_RECORD.names)
+    raw = _concat(
+        [pq.read_table(p, columns=light) for p in _raw_files(ctx)],
+        pa.schema([RAW_RECORD.field(n) for n in light]),
+    )
+    return raw.append_column(RAW_RECORD.field("body"), pa.nulls(raw.num_rows, pa.binary())).select(
+        RAW_RECORD.names
+    )
 
 
 def _records_by_source(ctx: RunContext) -> dict[str, int]:
     """Raw records each enabled source brought tonight (0 for a source with none)."""
-    return {sid: pq.ParquetFile(p).metadata.num_rows if (p := ctx.raw_path(sid)).exists() else 0
-            for sid in list_sources(ctx)}
+    return {
+        sid: pq.ParquetFile(p).metadata.num_rows if (p := ctx.raw_path(sid)).exists() else 0
+        for sid in list_sources(ctx)
+    }
 
 
 def _audit(ctx: RunContext, work) -> QualityReport:
@@ -632,11 +745,19 @@ def _audit(ctx: RunContext, work) -> QualityReport:
     # A lazy scan: the suites read the texts only as lengths, batch by batch.
     articles = ds.dataset(work.articles, format="parquet")
     return validate_night(
-        dt=ctx.dt, run_id=ctx.run_id, articles=articles, raw_count=raw.num_rows,
+        dt=ctx.dt,
+        run_id=ctx.run_id,
+        articles=articles,
+        raw_count=raw.num_rows,
         quarantine=_without_set_aside(ctx, _concat([pq.read_table(p) for p in work.quarantine], QUARANTINE)),
-        places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
-        keywords=_read(work.keywords, ARTICLE_KEYWORDS), history=_history(ctx), quality_dir=ctx.quality_dir,
-        raw=raw, known_article_ids=_indexed_article_ids(ctx), records_by_source=_records_by_source(ctx),
+        places=_read(work.places, ARTICLE_PLACES),
+        dates=_read(work.dates, ARTICLE_DATES),
+        keywords=_read(work.keywords, ARTICLE_KEYWORDS),
+        history=_history(ctx),
+        quality_dir=ctx.quality_dir,
+        raw=raw,
+        known_article_ids=_indexed_article_ids(ctx),
+        records_by_source=_records_by_source(ctx),
     )
 
 
@@ -656,8 +777,9 @@ def _record_dq_results(ctx: RunContext, results: pa.Table) -> None:
     audits repeated after a source was set aside included (dq_latest shows the latest of a night)."""
     from akhbar.lakehouse.session import writer_session
 
-    with writer_session(ctx.catalog, f"quality results of {ctx.dt} ({ctx.run_id})",
-                        temp_dir=ctx.work_dir / "duckdb-tmp") as con:
+    with writer_session(
+        ctx.catalog, f"quality results of {ctx.dt} ({ctx.run_id})", temp_dir=ctx.work_dir / "duckdb-tmp"
+    ) as con:
         con.execute("BEGIN TRANSACTION")
         con.register("_night_dq", results)
         con.execute("INSERT INTO dq_results SELECT * FROM _night_dq")
@@ -681,16 +803,20 @@ def validate(ctx: RunContext) -> dict:
             _record_dq_results(ctx, report.results)
         _atomic_write(report.results, ctx.work_dir / "dq_results.parquet")
         counts.records_in = counts.records_out = accounting["articles"] + accounting["duplicates"]
-        counts.extra.update(critical_failures=report.critical_failures,
-                            warning_failures=report.warning_failures,
-                            data_docs=str(report.data_docs_index) if report.data_docs_index else None)
+        counts.extra.update(
+            critical_failures=report.critical_failures,
+            warning_failures=report.warning_failures,
+            data_docs=str(report.data_docs_index) if report.data_docs_index else None,
+        )
     _save_counts(ctx, counts)
     if not report.passed:
         failed = [r for r in report.results.to_pylist() if not r["success"] and r["severity"] == "critical"]
         names = "; ".join(f"{r['suite']}: {r['expectation']}({r.get('column') or ''})" for r in failed)
-        raise QualityGateFailed(f"night {ctx.dt}: {report.critical_failures} critical expectation(s) failed: "
-                                f"{names}. Nothing was published; the staged night is in {ctx.work_dir}. "
-                                f"Data Docs: {report.data_docs_index}")
+        raise QualityGateFailed(
+            f"night {ctx.dt}: {report.critical_failures} critical expectation(s) failed: "
+            f"{names}. Nothing was published; the staged night is in {ctx.work_dir}. "
+            f"Data Docs: {report.data_docs_index}"
+        )
     return counts.as_dict()
 
 
@@ -699,11 +825,16 @@ def _night_tables(ctx: RunContext) -> NightTables:
     from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
 
     work = _work_files(ctx)
-    return NightTables(articles=_read(work.articles, ARTICLE),
-                       quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
-                       places=_read(work.places, ARTICLE_PLACES), dates=_read(work.dates, ARTICLE_DATES),
-                       keywords=_read(work.keywords, ARTICLE_KEYWORDS), raw=_raw_light(ctx), history=_history(ctx),
-                       known_article_ids=_indexed_article_ids(ctx))
+    return NightTables(
+        articles=_read(work.articles, ARTICLE),
+        quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
+        places=_read(work.places, ARTICLE_PLACES),
+        dates=_read(work.dates, ARTICLE_DATES),
+        keywords=_read(work.keywords, ARTICLE_KEYWORDS),
+        raw=_raw_light(ctx),
+        history=_history(ctx),
+        known_article_ids=_indexed_article_ids(ctx),
+    )
 
 
 def _set_aside_failing_sources(ctx: RunContext, report) -> bool:
@@ -714,7 +845,9 @@ def _set_aside_failing_sources(ctx: RunContext, report) -> bool:
 
     night = _night_tables(ctx)
     with_records = set(night.raw.column("source_id").to_pylist())
-    failing = failing_sources(night, dt=ctx.dt, run_id=ctx.run_id, quality_dir=ctx.work_dir / "quality-by-source")
+    failing = failing_sources(
+        night, dt=ctx.dt, run_id=ctx.run_id, quality_dir=ctx.work_dir / "quality-by-source"
+    )
     if not failing or {f.source_id for f in failing} >= with_records:
         return False
     set_aside = {**_set_aside(ctx), **{f.source_id: f.reason for f in failing}}
@@ -734,7 +867,11 @@ def _dedup_is_stale(ctx: RunContext) -> bool:
     from akhbar.dedup import index_generation
 
     path = ctx.work_dir / "counts" / "dedup.json"
-    seen = json.loads(path.read_text(encoding="utf-8")).get("extra", {}).get("index_generation") if path.exists() else None
+    seen = (
+        json.loads(path.read_text(encoding="utf-8")).get("extra", {}).get("index_generation")
+        if path.exists()
+        else None
+    )
     return seen is not None and index_generation(ctx.dedup_dir) != seen
 
 
@@ -752,13 +889,17 @@ def publish(ctx: RunContext) -> dict:
 
     counts = StageCounts(stage="publish")
     with Timer(counts):
-        with writer_session(ctx.catalog, f"publish night {ctx.dt} ({ctx.run_id})",
-                            temp_dir=ctx.work_dir / "duckdb-tmp") as con:
+        with writer_session(
+            ctx.catalog, f"publish night {ctx.dt} ({ctx.run_id})", temp_dir=ctx.work_dir / "duckdb-tmp"
+        ) as con:
             if _dedup_is_stale(ctx):
                 # Published as staged, this night would undo what a later deduplication decided
                 # (runs of two nights at once): stage and audit it again first, under the lock.
-                log.warning("night %s: another night was deduplicated since this one; deduplicating, "
-                            "staging and auditing it again before publishing", ctx.dt)
+                log.warning(
+                    "night %s: another night was deduplicated since this one; deduplicating, "
+                    "staging and auditing it again before publishing",
+                    ctx.dt,
+                )
                 counts.extra["restaged"] = True
                 dedup(ctx)
                 stage(ctx)
@@ -767,8 +908,11 @@ def publish(ctx: RunContext) -> dict:
                 # Another night was published since this night's stories read the catalog: they may
                 # miss its articles, or keep articles it made duplicates. Computed again (the vectors
                 # are cached) and staged again, under the lock; the audited work files are unchanged.
-                log.warning("night %s: another night was published since its stories were computed; "
-                            "computing them again before publishing", ctx.dt)
+                log.warning(
+                    "night %s: another night was published since its stories were computed; "
+                    "computing them again before publishing",
+                    ctx.dt,
+                )
                 counts.extra["stories_recomputed"] = True
                 stage(ctx)
             figures = publish_night(con, _staged_night(ctx), sources=ctx.registry().sources)
@@ -776,8 +920,14 @@ def publish(ctx: RunContext) -> dict:
         counts.records_out = figures.articles
         counts.duplicates = figures.duplicates
         counts.rejected = figures.quarantine
-        counts.extra.update(articles=figures.articles, duplicates=figures.duplicates, quarantine=figures.quarantine,
-                            demoted=figures.demoted, by_lang=figures.by_lang, snapshot_id=figures.snapshot_id)
+        counts.extra.update(
+            articles=figures.articles,
+            duplicates=figures.duplicates,
+            quarantine=figures.quarantine,
+            demoted=figures.demoted,
+            by_lang=figures.by_lang,
+            snapshot_id=figures.snapshot_id,
+        )
     return _save_counts(ctx, counts)
 
 
@@ -805,16 +955,28 @@ def _accounting_figures(ctx: RunContext) -> tuple:
 
     staged = _staged_night(ctx)
     raw = [str(p) for p in _raw_files(ctx)]
-    raw_sql = (f"read_parquet({_files_sql(raw)}, hive_partitioning = false)" if raw
-               else "(SELECT NULL::VARCHAR AS record_id WHERE false)")
+    raw_sql = (
+        f"read_parquet({_files_sql(raw)}, hive_partitioning = false)"
+        if raw
+        else "(SELECT NULL::VARCHAR AS record_id WHERE false)"
+    )
     parts = {t: staged.files.get(t) or [] for t in _LANDED}
-    selects = {t: (f"SELECT record_id, '{t}' AS landed_in FROM read_parquet({_files_sql(f)}, hive_partitioning = false)"
-                   if f else f"SELECT NULL::VARCHAR AS record_id, '{t}' AS landed_in WHERE false") for t, f in parts.items()}
+    selects = {
+        t: (
+            f"SELECT record_id, '{t}' AS landed_in FROM read_parquet({_files_sql(f)}, hive_partitioning = false)"
+            if f
+            else f"SELECT NULL::VARCHAR AS record_id, '{t}' AS landed_in WHERE false"
+        )
+        for t, f in parts.items()
+    }
     landed = " UNION ALL ".join(selects.values())
     table_counts = ", ".join(f"(SELECT count(*) FROM landed_rows WHERE landed_in = '{t}')" for t in _LANDED)
     sql = _ACCOUNTING_SQL.format(raw=raw_sql, landed=landed, table_counts=table_counts)
-    con = staging_session(ctx.catalog, memory_limit=os.environ.get("AKHBAR_ACCOUNTING_MEMORY_LIMIT", "1GB"),
-                          temp_dir=ctx.work_dir / "duckdb-tmp")
+    con = staging_session(
+        ctx.catalog,
+        memory_limit=os.environ.get("AKHBAR_ACCOUNTING_MEMORY_LIMIT", "1GB"),
+        temp_dir=ctx.work_dir / "duckdb-tmp",
+    )
     try:
         return one_row(con, sql)
     finally:
@@ -823,8 +985,9 @@ def _accounting_figures(ctx: RunContext) -> tuple:
 
 def check_accounting(ctx: RunContext) -> dict:
     """Every raw record of the staged night ends in exactly one place: article, duplicate, or quarantine."""
-    (raw, articles, duplicates, quarantined, n_lost, lost, n_unknown, unknown,
-     n_twice, twice) = _accounting_figures(ctx)
+    (raw, articles, duplicates, quarantined, n_lost, lost, n_unknown, unknown, n_twice, twice) = (
+        _accounting_figures(ctx)
+    )
     figures = {"raw": int(raw), "articles": articles, "duplicates": duplicates, "quarantined": quarantined}
     # A record repeated in the raw zone is quarantined once as "repeated_record" on top of its first copy.
     landed = articles + duplicates + quarantined
@@ -850,14 +1013,21 @@ def _published_accounting(ctx: RunContext, staged: dict) -> dict:
     from akhbar.lakehouse.session import reader_session
 
     with reader_session(ctx.catalog) as con:
+
         def count(table: str) -> int:
             rows: int = one_row(con, f"SELECT count(*) FROM {table} WHERE dt = ?", [ctx.dt])[0]
             return rows
 
-        published = {"articles": count("articles"), "duplicates": count("duplicates"), "quarantined": count("quarantine")}
+        published = {
+            "articles": count("articles"),
+            "duplicates": count("duplicates"),
+            "quarantined": count("quarantine"),
+        }
     if sum(published.values()) != staged["raw"]:
-        raise AccountingError(f"night {ctx.dt}: {staged['raw']} raw records but the catalog holds "
-                              f"{sum(published.values())} for this night ({published})")
+        raise AccountingError(
+            f"night {ctx.dt}: {staged['raw']} raw records but the catalog holds "
+            f"{sum(published.values())} for this night ({published})"
+        )
     return {**staged, **published, "balanced": True}
 
 
@@ -871,7 +1041,9 @@ def _aggregate_counts(ctx: RunContext) -> None:
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         data.pop("stage", None)
-        totals.setdefault(stage_name, StageCounts(stage=stage_name)).merge(StageCounts(stage=stage_name, **data))
+        totals.setdefault(stage_name, StageCounts(stage=stage_name)).merge(
+            StageCounts(stage=stage_name, **data)
+        )
     for counts in totals.values():
         _save_counts(ctx, counts)
 
@@ -882,15 +1054,28 @@ def _record_runs(ctx: RunContext, rows: list[dict]) -> None:
     from akhbar.schema import RUNS
 
     now = _dt.datetime.now(_dt.UTC)
-    table = pa.Table.from_pylist([
-        {"run_id": r["run_id"], "dt": r["dt"], "stage": r["stage"], "records_in": r.get("records_in", 0),
-         "records_out": r.get("records_out", 0), "rejected": r.get("rejected", 0),
-         "duplicates": r.get("duplicates", 0), "changed": r.get("changed", 0),
-         "seconds": float(r.get("seconds", 0.0)),
-         "details": json.dumps(r.get("extra", {}), ensure_ascii=False, default=str), "recorded_at": now}
-        for r in rows], schema=RUNS)
-    with writer_session(ctx.catalog, f"run figures of {ctx.dt} ({ctx.run_id})",
-                        temp_dir=ctx.work_dir / "duckdb-tmp") as con:
+    table = pa.Table.from_pylist(
+        [
+            {
+                "run_id": r["run_id"],
+                "dt": r["dt"],
+                "stage": r["stage"],
+                "records_in": r.get("records_in", 0),
+                "records_out": r.get("records_out", 0),
+                "rejected": r.get("rejected", 0),
+                "duplicates": r.get("duplicates", 0),
+                "changed": r.get("changed", 0),
+                "seconds": float(r.get("seconds", 0.0)),
+                "details": json.dumps(r.get("extra", {}), ensure_ascii=False, default=str),
+                "recorded_at": now,
+            }
+            for r in rows
+        ],
+        schema=RUNS,
+    )
+    with writer_session(
+        ctx.catalog, f"run figures of {ctx.dt} ({ctx.run_id})", temp_dir=ctx.work_dir / "duckdb-tmp"
+    ) as con:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM runs WHERE run_id = ? AND dt = ?", [ctx.run_id, ctx.dt])
         con.register("_night_runs", table)
@@ -904,8 +1089,10 @@ def _wall_seconds(ctx: RunContext) -> float:
     import time
 
     files = [p for sid in list_sources(ctx) if (p := ctx.work_dir / "counts" / f"fetch:{sid}.json").exists()]
-    starts = [p.stat().st_mtime - float(json.loads(p.read_text(encoding="utf-8")).get("seconds") or 0)
-              for p in files]
+    starts = [
+        p.stat().st_mtime - float(json.loads(p.read_text(encoding="utf-8")).get("seconds") or 0)
+        for p in files
+    ]
     return round(time.time() - min(starts), 3) if starts else 0.0
 
 

@@ -7,13 +7,23 @@ import re
 from pathlib import Path
 
 EXAMPLE_QUERIES = [
-    ("Articles by language", "SELECT lang, count(*) AS articles FROM articles GROUP BY lang ORDER BY articles DESC"),
-    ("Top places last night",
-     "SELECT country_code, name, sum(articles) AS articles FROM top_places_by_day "
-     "WHERE dt = (SELECT max(dt) FROM articles) GROUP BY ALL ORDER BY articles DESC, name LIMIT 5"),
-    ("Duplicate rate by source",
-     "SELECT source_id, articles, duplicates, duplicate_rate FROM duplicate_rate_by_source ORDER BY source_id"),
-    ("Search: تونس", "SELECT article_id, title, round(score, 3) AS score FROM search_articles('تونس') LIMIT 3"),
+    (
+        "Articles by language",
+        "SELECT lang, count(*) AS articles FROM articles GROUP BY lang ORDER BY articles DESC",
+    ),
+    (
+        "Top places last night",
+        "SELECT country_code, name, sum(articles) AS articles FROM top_places_by_day "
+        "WHERE dt = (SELECT max(dt) FROM articles) GROUP BY ALL ORDER BY articles DESC, name LIMIT 5",
+    ),
+    (
+        "Duplicate rate by source",
+        "SELECT source_id, articles, duplicates, duplicate_rate FROM duplicate_rate_by_source ORDER BY source_id",
+    ),
+    (
+        "Search: تونس",
+        "SELECT article_id, title, round(score, 3) AS score FROM search_articles('تونس') LIMIT 3",
+    ),
 ]
 
 
@@ -31,17 +41,31 @@ def summarize(ctx, figures: dict) -> dict:
     """A small dict (fit for XCom) with the night's figures by stage, language and source."""
     from akhbar.lakehouse.sandbox import query
 
-    order = ["fetch", "extract", "clean", "frequencies", "enrich", "dedup", "stage", "validate", "publish", "report"]
+    order = [
+        "fetch",
+        "extract",
+        "clean",
+        "frequencies",
+        "enrich",
+        "dedup",
+        "stage",
+        "validate",
+        "publish",
+        "report",
+    ]
     stages = {}
-    for path in sorted((Path(ctx.work_dir) / "counts").glob("*.json"),
-                       key=lambda p: order.index(p.stem) if p.stem in order else len(order)):
+    for path in sorted(
+        (Path(ctx.work_dir) / "counts").glob("*.json"),
+        key=lambda p: order.index(p.stem) if p.stem in order else len(order),
+    ):
         if ":" in path.stem:  # per-source rows stay in the `runs` table; the summary shows stages
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         stages[data["stage"]] = {k: data[k] for k in ("records_in", "records_out", "rejected", "duplicates")}
     catalog = ctx.catalog
-    _, by_lang = query(catalog, "SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
-                                 [ctx.dt])
+    _, by_lang = query(
+        catalog, "SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC", [ctx.dt]
+    )
     _, by_source = query(
         catalog,
         """SELECT s.source_id,
@@ -51,10 +75,15 @@ def summarize(ctx, figures: dict) -> dict:
            FROM sources s ORDER BY 1""",
         [ctx.dt, ctx.dt, ctx.dt],
     )
-    _, reasons = query(catalog, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC",
-                                 [ctx.dt])
-    _, failed = query(catalog, "SELECT DISTINCT source_id, detail FROM quarantine WHERE dt = ? "
-                                    "AND reason IN ('source_failed', 'shard_failed') ORDER BY ALL", [ctx.dt])
+    _, reasons = query(
+        catalog, "SELECT reason, count(*) FROM quarantine WHERE dt = ? GROUP BY 1 ORDER BY 2 DESC", [ctx.dt]
+    )
+    _, failed = query(
+        catalog,
+        "SELECT DISTINCT source_id, detail FROM quarantine WHERE dt = ? "
+        "AND reason IN ('source_failed', 'shard_failed') ORDER BY ALL",
+        [ctx.dt],
+    )
     failed_sources = _failed_sources(ctx, failed)
     return {
         "failed_sources": failed_sources,
@@ -90,15 +119,22 @@ def _quality(catalog, night) -> dict:
     from akhbar.lakehouse.sandbox import query
     from akhbar.quality.suites import EMPTY_NIGHT_CHECKS
 
-    _, rows = query(catalog, """SELECT severity, suite, "column", details FROM dq_latest
-                                WHERE dt = ? AND NOT success ORDER BY severity, suite, "column" """, [night])
+    _, rows = query(
+        catalog,
+        """SELECT severity, suite, "column", details FROM dq_latest
+                                WHERE dt = ? AND NOT success ORDER BY severity, suite, "column" """,
+        [night],
+    )
     empty = []
     for _, suite, column, details in rows:
         if (suite, column) not in EMPTY_NIGHT_CHECKS:
             continue
         silent = _SILENT.search(details or "")
-        empty.append(f"enabled sources with no record: {silent.group(1)}." if silent else
-                     "no article at all (every source silent, failed or quarantined).")
+        empty.append(
+            f"enabled sources with no record: {silent.group(1)}."
+            if silent
+            else "no article at all (every source silent, failed or quarantined)."
+        )
     return {
         "critical_failures": sum(1 for r in rows if r[0] == "critical"),
         "warning_failures": sum(1 for r in rows if r[0] == "warning"),
@@ -129,34 +165,48 @@ def render(summary: dict, *, catalog=None, examples: bool = True) -> str:
     acc = summary["accounting"]
     out = [
         f"akhbar night {summary['dt']} (run {summary['run_id']})",
-        (f"  raw records {acc['raw']} -> articles {acc['articles']}, duplicates {acc['duplicates']}, "
-         f"quarantined {acc['quarantined']}  [{'balanced' if acc.get('balanced') else 'NOT BALANCED'}]"),
+        (
+            f"  raw records {acc['raw']} -> articles {acc['articles']}, duplicates {acc['duplicates']}, "
+            f"quarantined {acc['quarantined']}  [{'balanced' if acc.get('balanced') else 'NOT BALANCED'}]"
+        ),
     ]
     q = summary.get("quality")
     if q is not None:
-        out.append(f"  quality: {q['critical_failures']} critical, {q['warning_failures']} warning failure(s)"
-                   + (": " + ", ".join(q["failed"]) if q["failed"] else ""))
+        out.append(
+            f"  quality: {q['critical_failures']} critical, {q['warning_failures']} warning failure(s)"
+            + (": " + ", ".join(q["failed"]) if q["failed"] else "")
+        )
         out += [f"  WARNING: {line}" for line in q.get("empty_night") or []]
     out += [
         "",
         "By stage:",
-        _table(["stage", "in", "out", "rejected", "duplicates"],
-               [(s, v["records_in"], v["records_out"], v["rejected"], v["duplicates"])
-                for s, v in summary["stages"].items()]),
+        _table(
+            ["stage", "in", "out", "rejected", "duplicates"],
+            [
+                (s, v["records_in"], v["records_out"], v["rejected"], v["duplicates"])
+                for s, v in summary["stages"].items()
+            ],
+        ),
         "",
         "By language:",
         _table(["lang", "articles"], list(summary["by_lang"].items())),
         "",
         "By source:",
-        _table(["source", "articles", "duplicates", "quarantined"],
-               [(s, v["articles"], v["duplicates"], v["quarantined"]) for s, v in summary["by_source"].items()]),
+        _table(
+            ["source", "articles", "duplicates", "quarantined"],
+            [(s, v["articles"], v["duplicates"], v["quarantined"]) for s, v in summary["by_source"].items()],
+        ),
     ]
     if summary.get("quarantine_reasons"):
-        out += ["", "Quarantine reasons:", _table(["reason", "records"], list(summary["quarantine_reasons"].items()))]
+        out += [
+            "",
+            "Quarantine reasons:",
+            _table(["reason", "records"], list(summary["quarantine_reasons"].items())),
+        ]
     if summary.get("failed_sources"):
         out += ["", "Failed sources:"] + [f"  {f}" for f in summary["failed_sources"]]
     if examples and catalog is not None:
         for title, sql in EXAMPLE_QUERIES:
             result = run_query(catalog, sql)
-            out += ["", f"-- {title}", f"akhbar sql \"{sql}\"", _table(result.columns, result.rows)]
+            out += ["", f"-- {title}", f'akhbar sql "{sql}"', _table(result.columns, result.rows)]
     return "\n".join(out)

@@ -329,30 +329,42 @@ class CatalogTable:
     row_group_rows: int | None = None
 
 
-CATALOG_TABLES: dict[str, CatalogTable] = {t.name: t for t in (
-    CatalogTable("articles", KEPT_ARTICLE, nightly=True, partitioned=True),
-    CatalogTable("duplicates", DUPLICATES, nightly=True, partitioned=True),
-    CatalogTable("article_places", ARTICLE_PLACES, nightly=True, partitioned=True),
-    CatalogTable("article_dates", ARTICLE_DATES, nightly=True, partitioned=True),
-    CatalogTable("article_keywords", ARTICLE_KEYWORDS, nightly=True, partitioned=True),
-    CatalogTable("quarantine", QUARANTINE, nightly=True, partitioned=True),
-    CatalogTable("keyword_doc_freq", KEYWORD_DOC_FREQ, nightly=True, partitioned=True),
-    # A few dozen rows a night: one folder per night would only make tiny files.
-    CatalogTable("runs", RUNS, nightly=True),
-    CatalogTable("dq_results", DQ_RESULTS, nightly=True),
-    CatalogTable("sources", SOURCES, nightly=False),
-    # Read by term across all nights: not split by night, files sorted by term.
-    CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=1_024),
-    # A term's postings are read by row-group min/max: 64k-row groups, between fewer groups to check
-    # (a rare term at 1M articles: 89 ms CPU with 20k-row groups) and fewer rows read per term looked
-    # up (a common and two rare terms: 117 ms with 122k-row groups, 98 with 64k).
-    CatalogTable("search_postings", SEARCH_POSTINGS, nightly=True, sorted_by=("lang", "term", "impact_rank"),
-                 row_group_rows=65_536),
-    CatalogTable("search_terms", SEARCH_TERMS, nightly=True, sorted_by=("lang", "term"), row_group_rows=16_384),
-    CatalogTable("search_stats", SEARCH_STATS, nightly=True),
-    CatalogTable("exports", EXPORTS, nightly=False),
-    CatalogTable("schema_changes", SCHEMA_CHANGES, nightly=False),
-)}
+CATALOG_TABLES: dict[str, CatalogTable] = {
+    t.name: t
+    for t in (
+        CatalogTable("articles", KEPT_ARTICLE, nightly=True, partitioned=True),
+        CatalogTable("duplicates", DUPLICATES, nightly=True, partitioned=True),
+        CatalogTable("article_places", ARTICLE_PLACES, nightly=True, partitioned=True),
+        CatalogTable("article_dates", ARTICLE_DATES, nightly=True, partitioned=True),
+        CatalogTable("article_keywords", ARTICLE_KEYWORDS, nightly=True, partitioned=True),
+        CatalogTable("quarantine", QUARANTINE, nightly=True, partitioned=True),
+        CatalogTable("keyword_doc_freq", KEYWORD_DOC_FREQ, nightly=True, partitioned=True),
+        # A few dozen rows a night: one folder per night would only make tiny files.
+        CatalogTable("runs", RUNS, nightly=True),
+        CatalogTable("dq_results", DQ_RESULTS, nightly=True),
+        CatalogTable("sources", SOURCES, nightly=False),
+        # Read by term across all nights: not split by night, files sorted by term.
+        CatalogTable(
+            "search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=1_024
+        ),
+        # A term's postings are read by row-group min/max: 64k-row groups, between fewer groups to check
+        # (a rare term at 1M articles: 89 ms CPU with 20k-row groups) and fewer rows read per term looked
+        # up (a common and two rare terms: 117 ms with 122k-row groups, 98 with 64k).
+        CatalogTable(
+            "search_postings",
+            SEARCH_POSTINGS,
+            nightly=True,
+            sorted_by=("lang", "term", "impact_rank"),
+            row_group_rows=65_536,
+        ),
+        CatalogTable(
+            "search_terms", SEARCH_TERMS, nightly=True, sorted_by=("lang", "term"), row_group_rows=16_384
+        ),
+        CatalogTable("search_stats", SEARCH_STATS, nightly=True),
+        CatalogTable("exports", EXPORTS, nightly=False),
+        CatalogTable("schema_changes", SCHEMA_CHANGES, nightly=False),
+    )
+}
 
 # The article tables a night's kept articles own rows in (removed with them on a demotion).
 ARTICLE_CHILD_TABLES = ("article_places", "article_dates", "article_keywords")
@@ -424,12 +436,17 @@ STORIES = pa.schema(
 # The stories tables in the catalog (akhbar.lakehouse.stories): written by the stories step of each
 # night (akhbar.pipeline.stories) and replaced in the night's publish by the stories contract, not by
 # night alone (a night's run also rewrites the story rows of other nights' articles it joins).
-CATALOG_TABLES.update({t.name: t for t in (
-    # 2 KB an article: one folder per night, the night's file registered as it was staged.
-    CatalogTable("article_embeddings", ARTICLE_EMBEDDINGS, nightly=True, partitioned=True),
-    CatalogTable("story_links", STORY_LINKS, nightly=False),
-    CatalogTable("article_stories", ARTICLE_STORIES, nightly=False),
-    CatalogTable("stories", STORIES, nightly=False),
-)})
+CATALOG_TABLES.update(
+    {
+        t.name: t
+        for t in (
+            # 2 KB an article: one folder per night, the night's file registered as it was staged.
+            CatalogTable("article_embeddings", ARTICLE_EMBEDDINGS, nightly=True, partitioned=True),
+            CatalogTable("story_links", STORY_LINKS, nightly=False),
+            CatalogTable("article_stories", ARTICLE_STORIES, nightly=False),
+            CatalogTable("stories", STORIES, nightly=False),
+        )
+    }
+)
 # Written by the stories step, in this order in StagedNight.files.
 STORY_TABLES = ("article_embeddings", "story_links", "article_stories", "stories")

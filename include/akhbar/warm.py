@@ -18,12 +18,16 @@ import time
 
 log = logging.getLogger(__name__)
 
-_PAGE = ("<html lang='ar'><head><title>تونس</title><meta property='article:published_time' "
-         "content='2026-11-28T09:00:00+01:00'></head><body><article><h1>افتتاح معرض الكتاب في تونس</h1>"
-         "<p>افتتح وزير الثقافة صباح اليوم السبت 28 نوفمبر 2026 معرض تونس الدولي للكتاب بحضور عدد كبير من "
-         "الناشرين والكتاب من الجزائر والمغرب ومصر.</p></article></body></html>")
-_TEXT = ("Le ministre a inauguré samedi 28 novembre 2026 à Tunis le salon du livre, en présence d'éditeurs "
-         "venus d'Alger, de Rabat et du Caire.")
+_PAGE = (
+    "<html lang='ar'><head><title>تونس</title><meta property='article:published_time' "
+    "content='2026-11-28T09:00:00+01:00'></head><body><article><h1>افتتاح معرض الكتاب في تونس</h1>"
+    "<p>افتتح وزير الثقافة صباح اليوم السبت 28 نوفمبر 2026 معرض تونس الدولي للكتاب بحضور عدد كبير من "
+    "الناشرين والكتاب من الجزائر والمغرب ومصر.</p></article></body></html>"
+)
+_TEXT = (
+    "Le ministre a inauguré samedi 28 novembre 2026 à Tunis le salon du livre, en présence d'éditeurs "
+    "venus d'Alger, de Rabat et du Caire."
+)
 
 
 def warm() -> float:
@@ -42,13 +46,33 @@ def warm() -> float:
     started = time.perf_counter()
     night_of = _dt.date(2026, 11, 28)
     at = _dt.datetime(2026, 11, 28, 10, tzinfo=_dt.UTC)
-    rows = [{"record_id": "warm-html", "source_id": "warm", "kind": "warc", "locator": "warm#0",
-             "url": "https://warm.example/a", "fetched_at": at, "content_type": "text/html",
-             "body": _PAGE.encode(), "http_status": 200},
-            {"record_id": "warm-text", "source_id": "warm", "kind": "jsonl", "locator": "warm:1",
-             "url": "https://warm.example/b", "fetched_at": at, "content_type": "text/plain",
-             "body": _TEXT.encode(), "meta_published": "2026-11-28T09:00:00+01:00"}]
-    raw = pa.Table.from_pylist([{name: r.get(name) for name in RAW_RECORD.names} for r in rows], schema=RAW_RECORD)
+    rows = [
+        {
+            "record_id": "warm-html",
+            "source_id": "warm",
+            "kind": "warc",
+            "locator": "warm#0",
+            "url": "https://warm.example/a",
+            "fetched_at": at,
+            "content_type": "text/html",
+            "body": _PAGE.encode(),
+            "http_status": 200,
+        },
+        {
+            "record_id": "warm-text",
+            "source_id": "warm",
+            "kind": "jsonl",
+            "locator": "warm:1",
+            "url": "https://warm.example/b",
+            "fetched_at": at,
+            "content_type": "text/plain",
+            "body": _TEXT.encode(),
+            "meta_published": "2026-11-28T09:00:00+01:00",
+        },
+    ]
+    raw = pa.Table.from_pylist(
+        [{name: r.get(name) for name in RAW_RECORD.names} for r in rows], schema=RAW_RECORD
+    )
     docs, _, _ = extract_batch(raw, night_of)
     cleaned, _, _ = clean_documents(docs, dt=night_of)
     result = enrich(cleaned, dt=night_of)

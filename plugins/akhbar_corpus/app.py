@@ -33,14 +33,21 @@ from . import page, templating
 STATS_TTL = 15.0
 RETRY_AFTER = "30"
 
-PAGE_CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; "
-            "connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'")
+PAGE_CSP = (
+    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'"
+)
 # Data Docs pages are static and script-free once akhbar.quality.data_docs has made them offline: they
 # load their stylesheet, images and fonts from the site itself and nothing else.
-DOCS_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-            "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
-COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-                  "Cache-Control": "no-store"}
+DOCS_CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 
 
 def _one_scope(request: Request) -> None:
@@ -127,8 +134,14 @@ def _wants_page(request: Request, path: str) -> bool:
 
 def _error_page(status: int, message: str) -> HTMLResponse:
     html = templating.render("error.html", status=status, message=message)
-    return HTMLResponse(html, status_code=status, headers={**COMMON_HEADERS, "Content-Security-Policy":
-                                                           "default-src 'none'; style-src 'unsafe-inline'"})
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            **COMMON_HEADERS,
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
 
 
 def create_app(data_dir: str | Path | None = None) -> FastAPI:
@@ -142,23 +155,32 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _to_login(request: Request, exc: StarletteHTTPException):
-        path = request.scope["path"][len(request.scope.get("root_path", "")):]
-        not_logged_in = exc.status_code == 401 or (exc.status_code == 403 and exc.detail == "Invalid JWT token")
-        if (not_logged_in and request.method in ("GET", "HEAD") and not path.startswith("/api/")
-                and "text/html" in request.headers.get("accept", "")):
+        path = request.scope["path"][len(request.scope.get("root_path", "")) :]
+        not_logged_in = exc.status_code == 401 or (
+            exc.status_code == 403 and exc.detail == "Invalid JWT token"
+        )
+        if (
+            not_logged_in
+            and request.method in ("GET", "HEAD")
+            and not path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", "")
+        ):
             from airflow.api_fastapi.app import get_auth_manager
 
-            return RedirectResponse(get_auth_manager().get_url_login(next_url=str(request.url)), status_code=303)
+            return RedirectResponse(
+                get_auth_manager().get_url_login(next_url=str(request.url)), status_code=303
+            )
         if _wants_page(request, path) and not not_logged_in:
             return _error_page(exc.status_code, str(exc.detail))
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_parameter(request: Request, exc: RequestValidationError):
-        path = request.scope["path"][len(request.scope.get("root_path", "")):]
+        path = request.scope["path"][len(request.scope.get("root_path", "")) :]
         if _wants_page(request, path):
-            problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
-                                 for e in exc.errors())
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors()
+            )
             return _error_page(422, f"This address has a parameter the page cannot use ({problems}).")
         return await request_validation_exception_handler(request, exc)
 
@@ -167,8 +189,11 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
         return RedirectResponse(request.scope.get("root_path", "") + "/corpus", status_code=307)
 
     @app.get("/corpus", response_class=HTMLResponse)
-    def corpus_page(q: str = Query("", max_length=2000), end: str | None = None,
-                    nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS)):
+    def corpus_page(
+        q: str = Query("", max_length=2000),
+        end: str | None = None,
+        nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS),
+    ):
         nonce = secrets.token_urlsafe(16)
         headers = {**COMMON_HEADERS, "Content-Security-Policy": PAGE_CSP.format(nonce=nonce)}
         end_date = _parse_end(end)
@@ -181,13 +206,22 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             return HTMLResponse(html, status_code=503 if exc.reason == "error" else 200, headers=headers)
         docs = corpus_stats.data_docs_dir(root())
         links = corpus_stats.data_docs_links(docs, stats.get("latest_quality"))
-        html = page.render(stats, search=found, q=corpus_stats.clean_query(q), links=links, nonce=nonce,
-                           end=end_date.isoformat() if end_date else "", nights=nights)
+        html = page.render(
+            stats,
+            search=found,
+            q=corpus_stats.clean_query(q),
+            links=links,
+            nonce=nonce,
+            end=end_date.isoformat() if end_date else "",
+            nights=nights,
+        )
         return HTMLResponse(html, headers=headers)
 
     @app.get("/api/stats")
-    def api_stats(end: str | None = None,
-                  nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS)):
+    def api_stats(
+        end: str | None = None,
+        nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS),
+    ):
         db = corpus_stats.catalog_settings(root())
         try:
             stats = cache.get(db, _parse_end(end), nights)
@@ -200,13 +234,18 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
     def story_page(story_id: str):
         from . import stories
 
-        headers = {**COMMON_HEADERS, "Content-Security-Policy": PAGE_CSP.format(nonce=secrets.token_urlsafe(16))}
+        headers = {
+            **COMMON_HEADERS,
+            "Content-Security-Policy": PAGE_CSP.format(nonce=secrets.token_urlsafe(16)),
+        }
         try:
             data = corpus_stories.story(corpus_stats.catalog_settings(root()), story_id)
         except corpus_stats.WarehouseUnavailable as exc:
             html = page.render(None, unavailable=exc, nonce="")
             return HTMLResponse(html, status_code=503 if exc.reason == "error" else 404, headers=headers)
-        return HTMLResponse(stories.render_story(data, story_id), status_code=200 if data else 404, headers=headers)
+        return HTMLResponse(
+            stories.render_story(data, story_id), status_code=200 if data else 404, headers=headers
+        )
 
     @app.get("/api/story/{story_id}")
     def api_story(story_id: str):
@@ -219,8 +258,10 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
         return JSONResponse({"available": True, **data}, headers=COMMON_HEADERS)
 
     @app.get("/api/search")
-    def api_search(q: str = Query("", max_length=2000),
-                   limit: int = Query(corpus_stats.SEARCH_LIMIT, ge=1, le=corpus_stats.SEARCH_LIMIT)):
+    def api_search(
+        q: str = Query("", max_length=2000),
+        limit: int = Query(corpus_stats.SEARCH_LIMIT, ge=1, le=corpus_stats.SEARCH_LIMIT),
+    ):
         db = corpus_stats.catalog_settings(root())
         try:
             found = corpus_stats.search(db, q, limit=limit)
@@ -238,10 +279,19 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
         docs = corpus_stats.data_docs_dir(root())
         target = _safe_file(docs, path or "index.html")
         if target is None:
-            detail = "no such Data Docs file" if docs.is_dir() else \
-                "no Data Docs yet: they are written by the validate task of akhbar_nightly"
+            detail = (
+                "no such Data Docs file"
+                if docs.is_dir()
+                else "no Data Docs yet: they are written by the validate task of akhbar_nightly"
+            )
             raise HTTPException(status_code=404, detail=detail)
-        return FileResponse(target, headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": DOCS_CSP,
-                                             "Cache-Control": "no-cache"})
+        return FileResponse(
+            target,
+            headers={
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": DOCS_CSP,
+                "Cache-Control": "no-cache",
+            },
+        )
 
     return app

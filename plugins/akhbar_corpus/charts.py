@@ -14,8 +14,20 @@ from dataclasses import dataclass
 
 from . import templating
 
-PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#e53e3e",
-           "#4a5568", "#00a3c4", "#9c4221", "#276749"]
+PALETTE = [
+    "#2b6cb0",
+    "#dd6b20",
+    "#38a169",
+    "#805ad5",
+    "#d53f8c",
+    "#319795",
+    "#b7791f",
+    "#e53e3e",
+    "#4a5568",
+    "#00a3c4",
+    "#9c4221",
+    "#276749",
+]
 SEVERITY_COLORS = {"critical": "#c53030", "warning": "#d69e2e"}
 OTHER_COLOR = "#718096"
 
@@ -130,12 +142,22 @@ def _night_labels(nights: list[str]) -> tuple[NightLabel, ...]:
     n = max(len(nights), 1)
     every = max(1, math.ceil(n / 8))
     step = PLOT_W / n
-    return tuple(NightLabel(LEFT + step * (i + 0.5), night[5:]) for i, night in enumerate(nights)
-                 if not (n - 1 - i) % every)
+    return tuple(
+        NightLabel(LEFT + step * (i + 0.5), night[5:])
+        for i, night in enumerate(nights)
+        if not (n - 1 - i) % every
+    )
 
 
-def stacked_bars(chart_id: str, label: str, nights: list[str], series: dict[str, list[float]],
-                 colors: dict[str, str], kind: str = "count", empty: str = "no data in these nights") -> Chart:
+def stacked_bars(
+    chart_id: str,
+    label: str,
+    nights: list[str],
+    series: dict[str, list[float]],
+    colors: dict[str, str],
+    kind: str = "count",
+    empty: str = "no data in these nights",
+) -> Chart:
     """One bar per night, one stacked segment per series (zero segments are not drawn); ``empty`` is
     said when every value is zero."""
     totals = [sum(vals[i] or 0 for vals in series.values()) for i in range(len(nights))]
@@ -151,15 +173,38 @@ def stacked_bars(chart_id: str, label: str, nights: list[str], series: dict[str,
             if v <= 0:
                 continue
             y = TOP + PLOT_H - PLOT_H * (base + v) / ymax
-            bars.append(Mark(x, y, colors.get(name, OTHER_COLOR), night, str(name), v, fmt(v, kind),
-                             width=bar_w, height=max(PLOT_H * v / ymax, 0.5)))
+            bars.append(
+                Mark(
+                    x,
+                    y,
+                    colors.get(name, OTHER_COLOR),
+                    night,
+                    str(name),
+                    v,
+                    fmt(v, kind),
+                    width=bar_w,
+                    height=max(PLOT_H * v / ymax, 0.5),
+                )
+            )
             base += v
-    return Chart(chart_id, label, _ticks(ymax, kind), _night_labels(nights), bars=tuple(bars),
-                 empty=None if any(totals) else empty)
+    return Chart(
+        chart_id,
+        label,
+        _ticks(ymax, kind),
+        _night_labels(nights),
+        bars=tuple(bars),
+        empty=None if any(totals) else empty,
+    )
 
 
-def lines(chart_id: str, label: str, nights: list[str], series: dict[str, list[float | None]],
-          colors: dict[str, str], kind: str = "percent") -> Chart:
+def lines(
+    chart_id: str,
+    label: str,
+    nights: list[str],
+    series: dict[str, list[float | None]],
+    colors: dict[str, str],
+    kind: str = "percent",
+) -> Chart:
     """One line per series; a night without a value breaks the line (no invented zero)."""
     values = [v for vals in series.values() for v in vals if v is not None]
     ymax = _nice_max(max(values, default=0))
@@ -178,8 +223,14 @@ def lines(chart_id: str, label: str, nights: list[str], series: dict[str, list[f
             points.append(Mark(x, y, color, nights[i], str(name), v, fmt(v, kind)))
         if points:
             drawn.append(Line(" ".join(path), color, tuple(points)))
-    return Chart(chart_id, label, _ticks(ymax, kind), _night_labels(nights), lines=tuple(drawn),
-                 empty=None if values else "no data in these nights")
+    return Chart(
+        chart_id,
+        label,
+        _ticks(ymax, kind),
+        _night_labels(nights),
+        lines=tuple(drawn),
+        empty=None if values else "no data in these nights",
+    )
 
 
 def svg(chart: Chart) -> str:

@@ -62,9 +62,17 @@ def _tiles(stats: dict) -> list[Tile]:
         Tile("articles-latest", _num(latest.get("articles", 0)), f"articles on {w['end']}"),
         Tile("duplicate-rate-latest", _pct(latest.get("duplicate_rate")), "duplicate rate that night"),
         Tile("quarantine-rate-latest", _pct(latest.get("quarantine_rate")), "quarantine rate that night"),
-        Tile("quality-failures", f"{crit} / {warn}", "critical / warning failures (latest check)",
-             "bad" if crit else ("warn" if warn else "ok")),
-        Tile("run-seconds", charts.fmt(runs[-1]["seconds"], "seconds") if runs else "–", "latest run's duration"),
+        Tile(
+            "quality-failures",
+            f"{crit} / {warn}",
+            "critical / warning failures (latest check)",
+            "bad" if crit else ("warn" if warn else "ok"),
+        ),
+        Tile(
+            "run-seconds",
+            charts.fmt(runs[-1]["seconds"], "seconds") if runs else "–",
+            "latest run's duration",
+        ),
         Tile("articles-total", _num(t["articles"]), "articles in the catalog"),
         Tile("duplicates-total", _num(t["duplicates"]), "duplicates linked"),
         Tile("quarantined-total", _num(t["quarantined"]), "records quarantined"),
@@ -91,36 +99,85 @@ def _cards(stats: dict) -> list[Card]:
             run_secs[index[r["dt"]]] = r["seconds"]
     checked = any(r.get("checked") for r in stats["quality_failures"])
     return [
-        Card("Articles by source", charts.stacked_bars(
-            "chart-by-source", "articles per night by source", nights, by_source, src_colors), src_colors),
-        Card("Articles by language", charts.stacked_bars(
-            "chart-by-lang", "articles per night by language", nights, by_lang, lang_colors), lang_colors),
-        Card("Duplicate rate", charts.lines(
-            "chart-duplicate-rate", "duplicates / (articles + duplicates) per night", nights,
-            {"duplicate rate": dup}, {"duplicate rate": "#805ad5"}), note="duplicates ÷ (articles + duplicates)"),
-        Card("Quarantine rate", charts.lines(
-            "chart-quarantine-rate", "quarantined / all records per night", nights,
-            {"quarantine rate": qua}, {"quarantine rate": "#dd6b20"}),
-            note="quarantined ÷ (articles + duplicates + quarantined)"),
-        Card("Quality failures by severity", charts.stacked_bars(
-            "chart-quality", "failed expectations per night by severity", nights, sev, charts.SEVERITY_COLORS,
-            empty="every expectation passed in these nights" if checked else "no quality results in these nights"),
-            charts.SEVERITY_COLORS),
-        Card("Run duration", charts.stacked_bars(
-            "chart-run-duration", "seconds per run", nights, {"run": run_secs}, {"run": "#319795"}, kind="seconds"),
-            note="from the first stage to the report, latest run of each night"),
+        Card(
+            "Articles by source",
+            charts.stacked_bars(
+                "chart-by-source", "articles per night by source", nights, by_source, src_colors
+            ),
+            src_colors,
+        ),
+        Card(
+            "Articles by language",
+            charts.stacked_bars(
+                "chart-by-lang", "articles per night by language", nights, by_lang, lang_colors
+            ),
+            lang_colors,
+        ),
+        Card(
+            "Duplicate rate",
+            charts.lines(
+                "chart-duplicate-rate",
+                "duplicates / (articles + duplicates) per night",
+                nights,
+                {"duplicate rate": dup},
+                {"duplicate rate": "#805ad5"},
+            ),
+            note="duplicates ÷ (articles + duplicates)",
+        ),
+        Card(
+            "Quarantine rate",
+            charts.lines(
+                "chart-quarantine-rate",
+                "quarantined / all records per night",
+                nights,
+                {"quarantine rate": qua},
+                {"quarantine rate": "#dd6b20"},
+            ),
+            note="quarantined ÷ (articles + duplicates + quarantined)",
+        ),
+        Card(
+            "Quality failures by severity",
+            charts.stacked_bars(
+                "chart-quality",
+                "failed expectations per night by severity",
+                nights,
+                sev,
+                charts.SEVERITY_COLORS,
+                empty="every expectation passed in these nights"
+                if checked
+                else "no quality results in these nights",
+            ),
+            charts.SEVERITY_COLORS,
+        ),
+        Card(
+            "Run duration",
+            charts.stacked_bars(
+                "chart-run-duration",
+                "seconds per run",
+                nights,
+                {"run": run_secs},
+                {"run": "#319795"},
+                kind="seconds",
+            ),
+            note="from the first stage to the report, latest run of each night",
+        ),
     ]
 
 
 def search_status(found: dict) -> str:
     """What the page says above the results of ``found`` (akhbar.corpus_stats.search), also sent to its script."""
-    text = f'{found["count"]} result(s) for “{found["query"]}”'
+    text = f"{found['count']} result(s) for “{found['query']}”"
     matches, checked = found.get("matches", found["count"]), found.get("phrase_checked")
     if found["count"] >= found["limit"]:
-        text += f' (the first {found["limit"]})' if checked is not None else \
-            f' (the first {found["limit"]} of {matches:,})'
+        text += (
+            f" (the first {found['limit']})"
+            if checked is not None
+            else f" (the first {found['limit']} of {matches:,})"
+        )
     if checked is not None and checked < matches:
-        text += f"; the phrase was looked for in the best {checked:,} of the {matches:,} articles with its words"
+        text += (
+            f"; the phrase was looked for in the best {checked:,} of the {matches:,} articles with its words"
+        )
     return text
 
 
@@ -131,27 +188,54 @@ def quality_view(latest: dict | None, links: dict | None) -> dict | None:
         return None
     links = links or {}
     suites = links.get("suites", {})
-    rows = [{**r, "suite_href": "data-docs/" + quote(suites[r["suite"]]) if r["suite"] in suites else None}
-            for r in latest["results"]]
+    rows = [
+        {**r, "suite_href": "data-docs/" + quote(suites[r["suite"]]) if r["suite"] in suites else None}
+        for r in latest["results"]
+    ]
     failures = [r for r in rows if not r["success"] and r["severity"] == "critical"]
     warnings = [r for r in rows if not r["success"] and r["severity"] != "critical"]
     passing = [r for r in rows if r["success"]]
     failed = latest.get("failed", {})
-    return {"dt": latest["dt"], "run_id": latest["run_id"], "checked": latest["checked"],
-            "critical": failed.get("critical", 0), "warning": sum(n for s, n in failed.items() if s != "critical"),
-            "passed": latest["checked"] - sum(failed.values()),
-            "docs_href": "data-docs/" + quote(links["index"]) if links.get("index") else None,
-            "failures": failures, "warnings": warnings, "passing": passing}
+    return {
+        "dt": latest["dt"],
+        "run_id": latest["run_id"],
+        "checked": latest["checked"],
+        "critical": failed.get("critical", 0),
+        "warning": sum(n for s, n in failed.items() if s != "critical"),
+        "passed": latest["checked"] - sum(failed.values()),
+        "docs_href": "data-docs/" + quote(links["index"]) if links.get("index") else None,
+        "failures": failures,
+        "warnings": warnings,
+        "passing": passing,
+    }
 
 
-def render(stats: dict | None, *, unavailable=None, search: dict | None = None, q: str = "",
-           links: dict | None = None, nonce: str, end: str = "", nights: int = 30) -> str:
+def render(
+    stats: dict | None,
+    *,
+    unavailable=None,
+    search: dict | None = None,
+    q: str = "",
+    links: dict | None = None,
+    nonce: str,
+    end: str = "",
+    nights: int = 30,
+) -> str:
     context: dict[str, Any] = {"unavailable": unavailable, "stats": stats, "nonce": nonce}
     if unavailable is None and stats is not None and not stats.get("empty"):
         w = stats["window"]
         context.update(
-            window=w, latest_night=str(stats["latest_night"]), end=end, nights=nights, tiles=_tiles(stats),
-            stories=section_view(stats.get("stories"), w["end"]), q=q, search=search,
-            search_status=search_status(search) if search is not None else None, cards=_cards(stats),
-            quality=quality_view(stats.get("latest_quality"), links), runs=list(reversed(stats["runs"][-10:])))
+            window=w,
+            latest_night=str(stats["latest_night"]),
+            end=end,
+            nights=nights,
+            tiles=_tiles(stats),
+            stories=section_view(stats.get("stories"), w["end"]),
+            q=q,
+            search=search,
+            search_status=search_status(search) if search is not None else None,
+            cards=_cards(stats),
+            quality=quality_view(stats.get("latest_quality"), links),
+            runs=list(reversed(stats["runs"][-10:])),
+        )
     return templating.render("corpus.html", **context)

@@ -27,11 +27,23 @@ def dates(text, ref=REF, **kw):
 
 def test_label_files_are_large_enough_and_well_formed():
     paths = [ROOT / "bench" / "labels" / name for name in ("date_mentions.jsonl", "date_mentions_2.jsonl")]
-    rows = [json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert sum(len(r["expected"]) for r in rows) >= 500
     assert len({r["id"] for r in rows}) == len(rows)
     fams = {r["family"] for r in rows}
-    assert {"maghreb", "levantine", "egyptian_gulf", "moroccan", "hijri", "relative", "french", "english", "negative"} <= fams
+    assert {
+        "maghreb",
+        "levantine",
+        "egyptian_gulf",
+        "moroccan",
+        "hijri",
+        "relative",
+        "french",
+        "english",
+        "negative",
+    } <= fams
     for r in rows:
         D.fromisoformat(r["reference"])
         # real sentences are referenced, never copied; only sentences written for the project carry text

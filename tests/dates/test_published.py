@@ -57,7 +57,20 @@ def test_parse_published(raw, tz, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "   ", "garbage", "2017-13-45", "31/02/2016", "hier", "أمس", "3000 جندي", "12 جويلية", "99999", "Tue, 99 Foo 2022"],
+    [
+        None,
+        "",
+        "   ",
+        "garbage",
+        "2017-13-45",
+        "31/02/2016",
+        "hier",
+        "أمس",
+        "3000 جندي",
+        "12 جويلية",
+        "99999",
+        "Tue, 99 Foo 2022",
+    ],
 )
 def test_parse_published_none(raw):
     assert parse_published(raw) is None
@@ -74,9 +87,9 @@ def test_date_from_url():
     assert date_from_url("") is None
 
 
-
-
-@pytest.mark.skipif(not (CORPUS / "ant" / "ant-v1.1.tar.gz").exists(), reason="real corpus ../shared/corpus/ant absent")
+@pytest.mark.skipif(
+    not (CORPUS / "ant" / "ant-v1.1.tar.gz").exists(), reason="real corpus ../shared/corpus/ant absent"
+)
 def test_real_ant_time_fields_sample():
     import re
     import tarfile

@@ -23,4 +23,6 @@ def dump(data_dir: Path, tables, *, exclude: dict[str, str] | None = None, env: 
     """Every row of each table (and view), ordered, at one snapshot."""
     exclude = exclude or {}
     with reader_session(settings(data_dir, env)) as con:
-        return {t: con.execute(f"SELECT * {exclude.get(t, '')} FROM {t} ORDER BY ALL").fetchall() for t in tables}
+        return {
+            t: con.execute(f"SELECT * {exclude.get(t, '')} FROM {t} ORDER BY ALL").fetchall() for t in tables
+        }

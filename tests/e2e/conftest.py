@@ -69,8 +69,15 @@ class ProcessGroup:
 
     def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "wb")
-        proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, cwd=str(ROOT))
+        proc = subprocess.Popen(
+            args,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=str(ROOT),
+        )
         log.close()
         self.procs[name] = proc
         return proc
@@ -82,8 +89,9 @@ class ProcessGroup:
     def check_alive(self) -> None:
         dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
         if dead:
-            details = "\n".join(f"--- {n} exited with {rc}:\n{self.log_text(n)[-3000:]}"
-                                for n, rc in dead.items())
+            details = "\n".join(
+                f"--- {n} exited with {rc}:\n{self.log_text(n)[-3000:]}" for n, rc in dead.items()
+            )
             raise RuntimeError(f"processes exited early: {sorted(dead)}\n{details}")
 
     def tails(self, n_chars: int = 2500) -> str:
@@ -185,24 +193,39 @@ def services():
     if running is not None:
         yield running
         return
-    missing = [name for name, ok in (("PostgreSQL (pg_ctl)", _pg_binaries_present()),
-                                     ("redis-server", shutil.which("redis-server") is not None)) if not ok]
+    missing = [
+        name
+        for name, ok in (
+            ("PostgreSQL (pg_ctl)", _pg_binaries_present()),
+            ("redis-server", shutil.which("redis-server") is not None),
+        )
+        if not ok
+    ]
     if missing:
-        pytest.skip(f"{' and '.join(missing)} not installed: run `bash .ci/services.sh start` "
-                    "(it installs postgresql and redis-server from Debian packages; .ci/run does it)")
+        pytest.skip(
+            f"{' and '.join(missing)} not installed: run `bash .ci/services.sh start` "
+            "(it installs postgresql and redis-server from Debian packages; .ci/run does it)"
+        )
     # Our own pair, in a folder the postgres user can reach (pytest's tmp dirs are private to root).
     folder = Path(tempfile.mkdtemp(prefix="akhbar-services-", dir="/tmp"))
-    env = dict(os.environ, AKHBAR_SERVICES_DIR=str(folder), AKHBAR_PG_PORT=str(free_port()),
-               AKHBAR_REDIS_PORT=str(free_port()), AKHBAR_CI_APT="0")
-    proc = subprocess.run(["bash", str(SERVICES_SCRIPT), "start"], env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = dict(
+        os.environ,
+        AKHBAR_SERVICES_DIR=str(folder),
+        AKHBAR_PG_PORT=str(free_port()),
+        AKHBAR_REDIS_PORT=str(free_port()),
+        AKHBAR_CI_APT="0",
+    )
+    proc = subprocess.run(
+        ["bash", str(SERVICES_SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=300
+    )
     try:
         assert proc.returncode == 0, f"services.sh start failed:\n{proc.stdout}\n{proc.stderr}"
         values = _read_env_file(folder / "services.env")
         yield Services(values["AKHBAR_TEST_PG_DSN"], values["AKHBAR_TEST_REDIS_URL"])
     finally:
-        subprocess.run(["bash", str(SERVICES_SCRIPT), "clean"], env=env, capture_output=True, text=True,
-                       timeout=120)
+        subprocess.run(
+            ["bash", str(SERVICES_SCRIPT), "clean"], env=env, capture_output=True, text=True, timeout=120
+        )
 
 
 @contextlib.contextmanager
@@ -265,8 +288,13 @@ class S3Server:
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name=self.region,
-                            aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key)
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+        )
 
 
 @pytest.fixture
@@ -280,6 +308,7 @@ def s3_server(tmp_path):
     group.start("moto", [str(moto_server), "-H", "127.0.0.1", "-p", str(port)], env=dict(os.environ))
     server = S3Server(endpoint=f"http://127.0.0.1:{port}")
     try:
+
         def ready():
             group.check_alive()
             with socket.create_connection(("127.0.0.1", port), timeout=1):

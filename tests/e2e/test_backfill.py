@@ -15,9 +15,24 @@ pytestmark = [pytest.mark.e2e]
 
 NIGHTS = [dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)]
 EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="utf-8"))
-TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-          "keyword_doc_freq", "sources", "search_docs", "search_postings", "search_stats", "search_terms",
-          "article_embeddings", "story_links", "article_stories", "stories"]
+TABLES = [
+    "articles",
+    "duplicates",
+    "article_places",
+    "article_dates",
+    "article_keywords",
+    "quarantine",
+    "keyword_doc_freq",
+    "sources",
+    "search_docs",
+    "search_postings",
+    "search_stats",
+    "search_terms",
+    "article_embeddings",
+    "story_links",
+    "article_stories",
+    "stories",
+]
 VIEWS = ["daily_volume", "top_places_by_day", "duplicate_rate_by_source", "story_articles", "story_timeline"]
 
 
@@ -62,8 +77,11 @@ def test_in_order_backfill_matches_the_sample_expectations(in_order):
         day = dt.date.fromisoformat(night)
         # An article's night is the `dt` column: 16th position in `articles` (fetched_at left out),
         # 9th in `duplicates`, last in `quarantine`.
-        got[night] = (sum(1 for r in articles if r[15] == day), sum(1 for r in duplicates if r[8] == day),
-                      sum(1 for r in quarantine if r[-1] == day))
+        got[night] = (
+            sum(1 for r in articles if r[15] == day),
+            sum(1 for r in duplicates if r[8] == day),
+            sum(1 for r in quarantine if r[-1] == day),
+        )
     assert got == by_night
     # The French update of 2026-11-28 points to the story of the night before.
     kinds = {(r[5], r[3]) for r in duplicates}
@@ -77,19 +95,30 @@ def test_the_published_nights_answer_the_story_views_and_macros(in_order_dir):
 
     q = lambda sql, params=(): query(in_order_dir, sql, params)
     assert q("SELECT count(*) FROM articles")[0][0] == q("SELECT count(*) FROM article_stories")[0][0] > 0
-    assert q("""SELECT count(*) FROM articles a LEFT JOIN article_stories s USING (article_id)
-                LEFT JOIN article_embeddings e USING (article_id) WHERE s.story_id IS NULL OR e.vector IS NULL""") \
+    assert (
+        q("""SELECT count(*) FROM articles a LEFT JOIN article_stories s USING (article_id)
+                LEFT JOIN article_embeddings e USING (article_id) WHERE s.story_id IS NULL OR e.vector IS NULL""")
         == [(0,)]
+    )
     assert q("SELECT sum(size) FROM stories")[0][0] == q("SELECT count(*) FROM article_stories")[0][0]
     # Every duplicate is shown in its head's story; the timeline says who reported each story first.
-    assert q("SELECT count(*) FROM story_articles WHERE duplicate_of IS NOT NULL")[0][0] \
+    assert (
+        q("SELECT count(*) FROM story_articles WHERE duplicate_of IS NOT NULL")[0][0]
         == q("SELECT count(*) FROM duplicates")[0][0]
-    assert q("SELECT count(*) FROM story_timeline WHERE report_rank = 1")[0][0] >= q("SELECT count(*) FROM stories")[0][0]
+    )
+    assert (
+        q("SELECT count(*) FROM story_timeline WHERE report_rank = 1")[0][0]
+        >= q("SELECT count(*) FROM stories")[0][0]
+    )
     # The sample's Cairo industrial-zone report is in Arabic only (mashriq-wire, 2026-11-28).
-    found = q("SELECT lang, title FROM search_semantic(?, 3)",
-              ["Le Caire : de nouvelles entreprises s'installent dans la zone industrielle"])
+    found = q(
+        "SELECT lang, title FROM search_semantic(?, 3)",
+        ["Le Caire : de nouvelles entreprises s'installent dans la zone industrielle"],
+    )
     assert found[0][0] == "ar" and "القاهرة" in found[0][1], found
-    cairo = q("SELECT article_id FROM articles WHERE title LIKE '%القاهرة%' AND title LIKE '%الصناعية%'")[0][0]
+    cairo = q("SELECT article_id FROM articles WHERE title LIKE '%القاهرة%' AND title LIKE '%الصناعية%'")[0][
+        0
+    ]
     similar = q("SELECT article_id, similarity FROM similar_articles(?, 5)", [cairo])
     assert len(similar) == 5 and cairo not in {a for a, _ in similar}
     assert [s for _, s in similar] == sorted((s for _, s in similar), reverse=True)

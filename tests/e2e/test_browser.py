@@ -26,21 +26,34 @@ from tests.conftest import ROOT, SAMPLE_NIGHT, airflow, airflow_env
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("airflow_standalone")]
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 LOGICAL_DATE = "2026-11-29T01:30:00+00:00"  # 02:30 Tunis time: the data interval starts on the sample night
 SERVER_WAIT_S = 240
 RUN_WAIT_S = 15 * 60
 
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the "
-                "browser test", allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the "
+        "browser test",
+        allow_module_level=True,
+    )
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the environment
-    pytest.skip("the playwright package is not installed (pip install playwright; never `playwright install`)",
-                allow_module_level=True)
+    pytest.skip(
+        "the playwright package is not installed (pip install playwright; never `playwright install`)",
+        allow_module_level=True,
+    )
 
 import httpx
 
@@ -78,13 +91,21 @@ class Standalone:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        for cmd in (["db", "migrate"], ["pools", "set", "akhbar_http", "4", "concurrent HTTP fetches"],
-                    ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"]):
+        for cmd in (
+            ["db", "migrate"],
+            ["pools", "set", "akhbar_http", "4", "concurrent HTTP fetches"],
+            ["pools", "set", "akhbar_catalog", "1", "one catalog writer at a time"],
+        ):
             proc = airflow(cmd, self.env)
             assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), "standalone"], env=self.env,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "airflow"), "standalone"],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + SERVER_WAIT_S
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"airflow standalone exited: see {self.log_path}"
@@ -97,10 +118,13 @@ class Standalone:
         else:
             raise AssertionError(f"API server not up after {SERVER_WAIT_S} s: see {self.log_path}")
         self.password = json.loads(self.password_file().read_text())["admin"]
-        r = httpx.post(f"{self.base}/auth/token", json={"username": "admin", "password": self.password}, timeout=30)
+        r = httpx.post(
+            f"{self.base}/auth/token", json={"username": "admin", "password": self.password}, timeout=30
+        )
         assert r.status_code in (200, 201), r.text
-        self.api = httpx.Client(base_url=self.base, timeout=60,
-                                headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+        self.api = httpx.Client(
+            base_url=self.base, timeout=60, headers={"Authorization": f"Bearer {r.json()['access_token']}"}
+        )
 
     def password_file(self) -> Path:
         return self.home / "simple_auth_manager_passwords.json.generated"
@@ -172,8 +196,10 @@ def nightly_run(server):
     # The example analysis DAG runs on the asset the nightly publish emits.
     for dag_id in ("example_corpus_trends", "akhbar_nightly"):
         assert api.patch(f"/api/v2/dags/{dag_id}", json={"is_paused": False}).status_code == 200
-    r = api.post("/api/v2/dags/akhbar_nightly/dagRuns",
-                 json={"logical_date": LOGICAL_DATE, "conf": {"night": SAMPLE_NIGHT}})
+    r = api.post(
+        "/api/v2/dags/akhbar_nightly/dagRuns",
+        json={"logical_date": LOGICAL_DATE, "conf": {"night": SAMPLE_NIGHT}},
+    )
     assert r.status_code == 200, r.text
     run_id = r.json()["dag_run_id"]
     deadline = time.monotonic() + RUN_WAIT_S
@@ -185,12 +211,15 @@ def nightly_run(server):
         time.sleep(5)
     tis = api.get(f"/api/v2/dags/akhbar_nightly/dagRuns/{quote(run_id, safe='')}/taskInstances").json()
     summary = sorted((t["task_id"], t.get("map_index"), t["state"]) for t in tis.get("task_instances", []))
-    (ARTIFACTS / "run.json").write_text(json.dumps({"run_id": run_id, "state": state, "tasks": summary}, indent=1))
+    (ARTIFACTS / "run.json").write_text(
+        json.dumps({"run_id": run_id, "state": state, "tasks": summary}, indent=1)
+    )
     assert state == "success", f"akhbar_nightly run {run_id} ended {state}: {summary}"
     assert summary and all(t[2] == "success" for t in summary), summary
     # No other night may be published while the page is checked against the catalog.
     while api.get("/api/v2/dags/akhbar_nightly/dagRuns", params={"state": ["queued", "running"]}).json()[
-            "total_entries"]:
+        "total_entries"
+    ]:
         assert time.monotonic() < deadline, "another akhbar_nightly run is still going"
         time.sleep(5)
     return run_id
@@ -220,19 +249,37 @@ def expected_figures(data_dir: Path) -> dict:
 
     q = lambda sql, params=(): query(data_dir, sql, params)
     return {
-        "by_source": dict(q("SELECT source_id, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
+        "by_source": dict(
+            q("SELECT source_id, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])
+        ),
         "by_lang": dict(q("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY ALL", [SAMPLE_NIGHT])),
         "articles": q("SELECT count(*) FROM articles WHERE dt = ?", [SAMPLE_NIGHT])[0][0],
         "search": [r[0] for r in q("SELECT title FROM search_articles(?) LIMIT 20", ["تونس"])],
-        "search_urls": [r[0] for r in q("""SELECT a.url FROM (SELECT * FROM search_articles(?) LIMIT 20) s
+        "search_urls": [
+            r[0]
+            for r in q(
+                """SELECT a.url FROM (SELECT * FROM search_articles(?) LIMIT 20) s
                                            JOIN articles a USING (article_id) ORDER BY s.score DESC, s.article_id""",
-                                        ["تونس"])],
-        "manchester_urls": [r[0] for r in q("""SELECT a.url FROM search_articles(?) s JOIN articles a USING (article_id)
-                                               ORDER BY s.score DESC, s.article_id""", ["manchester"])],
+                ["تونس"],
+            )
+        ],
+        "manchester_urls": [
+            r[0]
+            for r in q(
+                """SELECT a.url FROM search_articles(?) s JOIN articles a USING (article_id)
+                                               ORDER BY s.score DESC, s.article_id""",
+                ["manchester"],
+            )
+        ],
         # The night's largest story and its articles in time order, as the story page must list them.
-        "story": (q("""SELECT s.story_id FROM stories s JOIN article_stories a USING (story_id)
+        "story": (
+            q(
+                """SELECT s.story_id FROM stories s JOIN article_stories a USING (story_id)
                        WHERE a.dt = ? AND s.size > 1 ORDER BY s.size DESC, s.n_sources DESC, s.story_id LIMIT 1""",
-                    [SAMPLE_NIGHT]) or [(None,)])[0][0],
+                [SAMPLE_NIGHT],
+            )
+            or [(None,)]
+        )[0][0],
     }
 
 
@@ -245,7 +292,8 @@ def title_link(page, row: int) -> str | None:
 def chart_values(page, chart_id: str) -> dict:
     return page.eval_on_selector_all(
         f"#{chart_id} [data-night='{SAMPLE_NIGHT}']",
-        "els => Object.fromEntries(els.map(e => [e.dataset.series, Number(e.dataset.value)]))")
+        "els => Object.fromEntries(els.map(e => [e.dataset.series, Number(e.dataset.value)]))",
+    )
 
 
 def test_the_run_says_its_night_and_its_logs_hold_akhbars_lines(server, nightly_run):
@@ -254,8 +302,10 @@ def test_the_run_says_its_night_and_its_logs_hold_akhbars_lines(server, nightly_
     articles = expected_figures(server.data_dir)["articles"]
     assert run["note"] == f"night {SAMPLE_NIGHT}: {articles} articles, 0 critical failures", run
     for task in ("validate", "report"):
-        r = api.get(f"/api/v2/dags/akhbar_nightly/dagRuns/{quote(nightly_run, safe='')}/taskInstances/{task}/logs/1",
-                    headers={"Accept": "application/json"})
+        r = api.get(
+            f"/api/v2/dags/akhbar_nightly/dagRuns/{quote(nightly_run, safe='')}/taskInstances/{task}/logs/1",
+            headers={"Accept": "application/json"},
+        )
         assert r.status_code == 200, r.text
         events = [e.get("event", "") if isinstance(e, dict) else str(e) for e in r.json()["content"]]
         ours = [e for e in events if e.startswith("night ")]
@@ -306,8 +356,14 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page = context.new_page()
     external = []
-    page.on("request", lambda req: external.append(req.url) if not req.url.startswith(
-        ("http://127.0.0.1", "data:", "blob:", "about:")) else None)
+    page.on(
+        "request",
+        lambda req: (
+            external.append(req.url)
+            if not req.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+            else None
+        ),
+    )
     login(page, server)
 
     # The run, as Airflow's UI shows it.
@@ -331,10 +387,13 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(page.locator("#tile-articles-latest")).to_have_text(f"{figures['articles']:,}")
     assert chart_values(page, "chart-run-duration")["run"] > 0
     # Latest quality results: failures and warnings in view, the passing checks folded away (closed).
-    failing, passing = query(server.data_dir, """SELECT count(*) FILTER (WHERE NOT success),
+    failing, passing = query(
+        server.data_dir,
+        """SELECT count(*) FILTER (WHERE NOT success),
                                                         count(*) FILTER (WHERE success)
                                                  FROM dq_results WHERE dt = ? AND run_id = ?""",
-                             [SAMPLE_NIGHT, nightly_run])[0]
+        [SAMPLE_NIGHT, nightly_run],
+    )[0]
     assert failing + passing > 0
     expect(page.locator("#quality-table tbody tr")).to_have_count(failing)
     expect(page.locator("#quality-passing-table tbody tr")).to_have_count(passing)
@@ -351,7 +410,9 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     assert titles == [t or "" for t in figures["search"]]
     # Each title links to the article itself when its URL is an http(s) one (the sample's page sources
     # announce relative ones: text); titles and snippets mark the words found.
-    assert [title_link(page, i) for i in range(len(titles))] == [article_link(u) for u in figures["search_urls"]]
+    assert [title_link(page, i) for i in range(len(titles))] == [
+        article_link(u) for u in figures["search_urls"]
+    ]
     marks = page.locator("#search-results tr.hit mark").all_text_contents()
     assert marks and all("تونس" in fold(m) for m in marks), marks
     page.fill("#search-q", "+manchester")  # an English article with an absolute URL
@@ -371,8 +432,14 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     expect(page.locator("#stories-table tr.story").first).to_have_attribute("data-story", figures["story"])
     page.locator("#stories-table a.story-link").first.click()
     page.wait_for_url(f"**/akhbar/story/{figures['story']}")
-    articles = [r[0] for r in query(server.data_dir, "SELECT article_id FROM story_articles WHERE story_id = ? "
-                                                     "ORDER BY reported_at, article_id", [figures["story"]])]
+    articles = [
+        r[0]
+        for r in query(
+            server.data_dir,
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY reported_at, article_id",
+            [figures["story"]],
+        )
+    ]
     assert len(articles) >= 2
     rows = page.locator("#articles-table tr.article")
     expect(rows).to_have_count(len(articles))
@@ -392,14 +459,19 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     assert runs.first.get_attribute("data-night") == SAMPLE_NIGHT
     assert index.locator("#validation-runs tbody tr").first.locator("a.suite").count() == 9
     # Styled by its own stylesheet: the table has borders and the badge a background.
-    assert index.eval_on_selector(".badge", "e => getComputedStyle(e).backgroundColor") not in ("", "rgba(0, 0, 0, 0)")
+    assert index.eval_on_selector(".badge", "e => getComputedStyle(e).backgroundColor") not in (
+        "",
+        "rgba(0, 0, 0, 0)",
+    )
     index.screenshot(path=str(ARTIFACTS / "5-data-docs-index.png"), full_page=True)
     index.locator("#validation-runs tbody tr").first.locator("a.suite", has_text="akhbar_articles").click()
     expect(index.get_by_text("must never").first).to_be_attached(timeout=30_000)
     expect(index.locator("nav img")).to_have_js_property("complete", True)
     assert index.eval_on_selector("nav img", "e => e.naturalWidth") > 0  # the logo, from the site itself
     index.close()
-    suite_href = page.locator("#quality-table a.suite, #quality-passing-table a.suite").first.get_attribute("href")
+    suite_href = page.locator("#quality-table a.suite, #quality-passing-table a.suite").first.get_attribute(
+        "href"
+    )
     assert suite_href.startswith("data-docs/validations/")
     docs = context.new_page()
     docs.goto(f"{server.base}/akhbar/{suite_href}")
@@ -408,8 +480,12 @@ def test_operator_sees_the_run_and_the_corpus(server, nightly_run, browser):
     docs.screenshot(path=str(ARTIFACTS / "6-data-docs-suite.png"), full_page=True)
     docs.close()
     anonymous = browser.new_context()
-    assert anonymous.request.get(f"{server.base}/akhbar/{suite_href}",
-                                 headers={"Accept": "application/json"}).status == 401
+    assert (
+        anonymous.request.get(
+            f"{server.base}/akhbar/{suite_href}", headers={"Accept": "application/json"}
+        ).status
+        == 401
+    )
     anonymous.close()
     assert not external, f"the pages fetched from outside: {external[:5]}"
     context.close()

@@ -60,10 +60,14 @@ def sharded_registry(folder: Path) -> Path:
     return path
 
 
-def _topology_env(home: Path, data_dir: Path, services, database: str, api_port: int, queue: str,
-                  catalog_database: str, s3) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AIRFLOW__", "AKHBAR_", "AIRFLOW_CONN_", "AWS_"))}
+def _topology_env(
+    home: Path, data_dir: Path, services, database: str, api_port: int, queue: str, catalog_database: str, s3
+) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AIRFLOW__", "AKHBAR_", "AIRFLOW_CONN_", "AWS_"))
+    }
     pg = services.pg_url(database, driver="postgresql+psycopg2")
     env.update(
         AIRFLOW_HOME=str(home),
@@ -104,10 +108,17 @@ def _topology_env(home: Path, data_dir: Path, services, database: str, api_port:
 
 
 def _airflow(args: list[str], env: dict, timeout: int = 600) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(VENV_BIN / "airflow"), *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=str(ROOT))
-    assert proc.returncode == 0, \
+    proc = subprocess.run(
+        [str(VENV_BIN / "airflow"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(ROOT),
+    )
+    assert proc.returncode == 0, (
         f"airflow {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    )
     return proc
 
 
@@ -132,7 +143,9 @@ def _task_logs(home: Path, run_id: str, task_id: str) -> str:
     return "\n".join(parts) or f"(no log under {folder})"
 
 
-def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database, s3_server, process_group, tmp_path):
+def test_nightly_dag_on_celery_topology(
+    services, pg_database, catalog_database, s3_server, process_group, tmp_path
+):
     import httpx
     import psycopg2
 
@@ -161,19 +174,36 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
     timings["migrate"] = round(time.monotonic() - t0, 1)
 
     airflow_bin = str(VENV_BIN / "airflow")
-    process_group.start("api-server", [airflow_bin, "api-server", "-H", "127.0.0.1", "-p", str(api_port),
-                                       "-w", "1"], env)
+    process_group.start(
+        "api-server", [airflow_bin, "api-server", "-H", "127.0.0.1", "-p", str(api_port), "-w", "1"], env
+    )
     process_group.start("scheduler", [airflow_bin, "scheduler"], env)
     process_group.start("dag-processor", [airflow_bin, "dag-processor"], env)
     process_group.start("triggerer", [airflow_bin, "triggerer"], env)
     for name in WORKERS:
-        worker_env = dict(env, AKHBAR_E2E_WORKER_NAME=name,
-                          AIRFLOW__CORE__HOSTNAME_CALLABLE="tests.e2e.worker_hostname.hostname")
-        process_group.start(name, [airflow_bin, "celery", "worker", "--celery-hostname", f"{name}@%h",
-                                   "--concurrency", "2", "--skip-serve-logs"], worker_env)
+        worker_env = dict(
+            env,
+            AKHBAR_E2E_WORKER_NAME=name,
+            AIRFLOW__CORE__HOSTNAME_CALLABLE="tests.e2e.worker_hostname.hostname",
+        )
+        process_group.start(
+            name,
+            [
+                airflow_bin,
+                "celery",
+                "worker",
+                "--celery-hostname",
+                f"{name}@%h",
+                "--concurrency",
+                "2",
+                "--skip-serve-logs",
+            ],
+            worker_env,
+        )
 
     api = httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=30)
     try:
+
         def api_ready():
             process_group.check_alive()
             return api.get("/api/v2/version").status_code == 200
@@ -197,8 +227,10 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
 
         r = api.patch(f"/api/v2/dags/{DAG_ID}", json={"is_paused": False})
         assert r.status_code == 200, r.text
-        r = api.post(f"/api/v2/dags/{DAG_ID}/dagRuns",
-                     json={"dag_run_id": run_id, "logical_date": None, "conf": {"night": NIGHT}})
+        r = api.post(
+            f"/api/v2/dags/{DAG_ID}/dagRuns",
+            json={"dag_run_id": run_id, "logical_date": None, "conf": {"night": NIGHT}},
+        )
         assert r.status_code in (200, 201), r.text
 
         def task_instances() -> list[dict]:
@@ -212,13 +244,15 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
                 if ti["state"] in TERMINAL_FAILURE:
                     raise AssertionError(
                         f"task {ti['task_id']}[{ti['map_index']}] is {ti['state']} on {ti.get('hostname')}:\n"
-                        f"{_task_logs(home, run_id, ti['task_id'])}")
+                        f"{_task_logs(home, run_id, ti['task_id'])}"
+                    )
             state = api.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}").json()["state"]
             return state if state in ("success", "failed") else None
 
         try:
-            state = wait_until(run_finished, timeout=RUN_TIMEOUT, interval=3,
-                               what=f"dag run {run_id} finished")
+            state = wait_until(
+                run_finished, timeout=RUN_TIMEOUT, interval=3, what=f"dag run {run_id} finished"
+            )
         except (AssertionError, TimeoutError, RuntimeError) as exc:
             pytest.fail(f"{exc}{diagnostics()}")
         timings["run_finished"] = round(time.monotonic() - t0, 1)
@@ -229,15 +263,27 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
         assert all(ti["state"] == "success" for ti in tis), [(ti["task_id"], ti["state"]) for ti in tis]
         hostnames = Counter(ti["hostname"] for ti in tis)
         registry = Path(env["AKHBAR_SOURCES"])
-        expected_sources = pipeline.list_sources(pipeline.RunContext(
-            dt=_dt.date.fromisoformat(NIGHT), data_dir=data_dir, sources_path=registry))
+        expected_sources = pipeline.list_sources(
+            pipeline.RunContext(dt=_dt.date.fromisoformat(NIGHT), data_dir=data_dir, sources_path=registry)
+        )
         fetch_tis = [ti for ti in tis if ti["task_id"].endswith(".fetch")]
         extract_tis = [ti for ti in tis if ti["task_id"].endswith(".extract_clean")]
         enrich_tis = [ti for ti in tis if ti["task_id"] == "enrich"]
-        processing_tis = [ti for ti in tis if not ti["task_id"].endswith(".fetch") and ti["task_id"] != "list_sources"]
+        processing_tis = [
+            ti for ti in tis if not ti["task_id"].endswith(".fetch") and ti["task_id"] != "list_sources"
+        ]
         assert len(fetch_tis) == len(expected_sources) > 1
         assert {ti["task_id"].rpartition(".")[2] for ti in processing_tis} == {
-            "cut", "extract_clean", "frequencies", "enrich", "deduplicate", "stage", "validate", "publish", "report"}
+            "cut",
+            "extract_clean",
+            "frequencies",
+            "enrich",
+            "deduplicate",
+            "stage",
+            "validate",
+            "publish",
+            "report",
+        }
         # The night was cut into shards, each extracted and enriched by a mapped task instance of its own.
         shards = [ti["rendered_map_index"] for ti in extract_tis]
         assert len(shards) == len(set(shards)) > 2 * len(expected_sources), shards
@@ -249,12 +295,16 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
         assert {ti["hostname"] for ti in fetch_tis} == set(WORKERS), fetch_tis
         # The shards of the night spread over both workers: each ran extraction shards.
         extract_hosts = Counter(ti["hostname"] for ti in extract_tis)
-        assert set(extract_hosts) == set(WORKERS), f"extraction shards ran on one worker only: {extract_hosts}"
-        print(f"\ntasks per worker: {dict(hostnames)}; "
-              f"fetch: {dict(Counter(ti['hostname'] for ti in fetch_tis))}; "
-              f"extract_clean shards: {dict(extract_hosts)}; "
-              f"enrich shards: {dict(Counter(ti['hostname'] for ti in enrich_tis))}; "
-              f"processing: {dict(Counter(ti['hostname'] for ti in processing_tis))}; timings: {timings}")
+        assert set(extract_hosts) == set(WORKERS), (
+            f"extraction shards ran on one worker only: {extract_hosts}"
+        )
+        print(
+            f"\ntasks per worker: {dict(hostnames)}; "
+            f"fetch: {dict(Counter(ti['hostname'] for ti in fetch_tis))}; "
+            f"extract_clean shards: {dict(extract_hosts)}; "
+            f"enrich shards: {dict(Counter(ti['hostname'] for ti in enrich_tis))}; "
+            f"processing: {dict(Counter(ti['hostname'] for ti in processing_tis))}; timings: {timings}"
+        )
 
         # Metadata DB: the same hostnames, our Celery queue, all successful.
         def metadata(sql: str, params: tuple = ()) -> list[tuple]:
@@ -266,8 +316,11 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
             finally:
                 con.close()
 
-        rows = metadata("SELECT task_id, map_index, hostname, queue, state FROM task_instance "
-                        "WHERE dag_id = %s AND run_id = %s", (DAG_ID, run_id))
+        rows = metadata(
+            "SELECT task_id, map_index, hostname, queue, state FROM task_instance "
+            "WHERE dag_id = %s AND run_id = %s",
+            (DAG_ID, run_id),
+        )
         assert len(rows) == len(tis)
         assert Counter(r[2] for r in rows) == hostnames
         assert {r[3] for r in rows} == {queue}
@@ -277,15 +330,21 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
         # under its name, and each is one of Celery's results in PostgreSQL. A task instance is marked
         # successful a moment before its Celery task returns, so wait (bounded) for the last one.
         def celery_agrees():
-            celery_ids = {r[0] for r in metadata(
-                "SELECT task_id FROM celery_taskmeta WHERE status = 'SUCCESS'")}
-            done = {name: re.findall(r"Task execute_workload\[([0-9a-f-]+)\] succeeded",
-                                     process_group.log_text(name)) for name in WORKERS}
+            celery_ids = {
+                r[0] for r in metadata("SELECT task_id FROM celery_taskmeta WHERE status = 'SUCCESS'")
+            }
+            done = {
+                name: re.findall(
+                    r"Task execute_workload\[([0-9a-f-]+)\] succeeded", process_group.log_text(name)
+                )
+                for name in WORKERS
+            }
             return all(len(done[n]) == hostnames[n] and set(done[n]) <= celery_ids for n in WORKERS) and done
 
         try:
-            wait_until(celery_agrees, timeout=120, interval=1,
-                       what="Celery results matching the task instances")
+            wait_until(
+                celery_agrees, timeout=120, interval=1, what="Celery results matching the task instances"
+            )
         except TimeoutError as exc:
             pytest.fail(f"{exc}: task instances per worker {dict(hostnames)}{diagnostics()}")
 
@@ -293,21 +352,30 @@ def test_nightly_dag_on_celery_topology(services, pg_database, catalog_database,
         # its files on the S3 server, nothing of it on the local disk.
         settings = CatalogSettings.from_env(data_dir, env=env)
         assert settings.kind == "postgres" and settings.data_path.startswith(f"s3://{BUCKET}/")
-        n_articles = catalog_query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [NIGHT], env=env)[0][0]
+        n_articles = catalog_query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [NIGHT], env=env)[
+            0
+        ][0]
         assert n_articles > 0
-        stages = dict(catalog_query(data_dir, "SELECT stage, details FROM runs WHERE run_id = ?", [run_id], env=env))
-        assert {"extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"} \
-            <= set(stages), sorted(stages)
+        stages = dict(
+            catalog_query(data_dir, "SELECT stage, details FROM runs WHERE run_id = ?", [run_id], env=env)
+        )
+        assert {"extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"} <= set(
+            stages
+        ), sorted(stages)
         assert len([s for s in stages if s.startswith("fetch:")]) == len(expected_sources)
         report = json.loads(stages["report"])
         assert report["balanced"] is True
         assert report["articles"] == n_articles
         assert metadata_tables(services, catalog_database) >= {"ducklake_snapshot", "ducklake_data_file"}
-        objects = [o["Key"] for page in s3_server.client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
-                   for o in page.get("Contents", [])]
+        objects = [
+            o["Key"]
+            for page in s3_server.client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
+            for o in page.get("Contents", [])
+        ]
         assert any("/main/" in k or "/_staging/" in k for k in objects), objects[:5]
-        registered = catalog_query(data_dir, "SELECT count(*) FROM ducklake_list_files('akhbar', 'articles')",
-                                   env=env)[0][0]
+        registered = catalog_query(
+            data_dir, "SELECT count(*) FROM ducklake_list_files('akhbar', 'articles')", env=env
+        )[0][0]
         assert registered > 0
         assert not (data_dir / "lakehouse").exists()
         assert not (data_dir / "catalog.sqlite").exists()

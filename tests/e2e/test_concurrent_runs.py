@@ -21,8 +21,19 @@ from tests.e2e.catalog import dump
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NIGHTS = ("2026-11-27", "2026-11-28")
-TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-          "keyword_doc_freq", "search_docs", "search_postings", "search_stats", "search_terms"]
+TABLES = [
+    "articles",
+    "duplicates",
+    "article_places",
+    "article_dates",
+    "article_keywords",
+    "quarantine",
+    "keyword_doc_freq",
+    "search_docs",
+    "search_postings",
+    "search_stats",
+    "search_terms",
+]
 
 
 def akhbar_run(data_dir, night: str, log_dir) -> subprocess.Popen:
@@ -30,9 +41,21 @@ def akhbar_run(data_dir, night: str, log_dir) -> subprocess.Popen:
     # full pipe would block the run that holds the lock.
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / f"{night}.log", "w")
-    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "akhbar"), "-v", "run", "--date", night, "--data-dir",
-                             str(data_dir), "--no-examples"], stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "AKHBAR_WRITER_LOCK_TIMEOUT": "1200"})
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "akhbar"),
+            "-v",
+            "run",
+            "--date",
+            night,
+            "--data-dir",
+            str(data_dir),
+            "--no-examples",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "AKHBAR_WRITER_LOCK_TIMEOUT": "1200"},
+    )
 
 
 def finished(proc: subprocess.Popen, log_dir, night: str, timeout: float) -> None:

@@ -22,8 +22,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("airflow")]
 
 GOOD = ("2026-11-28T02:30:00+01:00", "2026-11-27")
 BROKEN = ("2026-11-29T02:30:00+01:00", "2026-11-28")
-TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-          "keyword_doc_freq", "sources", "runs", "search_docs", "search_postings", "search_stats", "search_terms", "exports"]
+TABLES = [
+    "articles",
+    "duplicates",
+    "article_places",
+    "article_dates",
+    "article_keywords",
+    "quarantine",
+    "keyword_doc_freq",
+    "sources",
+    "runs",
+    "search_docs",
+    "search_postings",
+    "search_stats",
+    "search_terms",
+    "exports",
+]
 
 REGISTRY = """version: 1
 defaults: {window_days: 0}
@@ -60,10 +74,16 @@ def webhook():
 
 def broken_registry(folder) -> str:
     (folder / "dumps").mkdir(parents=True)
-    good = {"doc_id": "bw-1", "link": "https://broken.example/1", "headline": "خبر",
-            "content": "أعلنت وزارة الفلاحة اليوم عن برنامج جديد لدعم صغار الفلاحين في الجهات الداخلية " * 3,
-            "pub_date": "2026-11-28T09:00:00+01:00"}
-    lines = [json.dumps(good, ensure_ascii=False)] + ['{"doc_id": "bw-%d", "content": ' % i for i in range(2, 10)]
+    good = {
+        "doc_id": "bw-1",
+        "link": "https://broken.example/1",
+        "headline": "خبر",
+        "content": "أعلنت وزارة الفلاحة اليوم عن برنامج جديد لدعم صغار الفلاحين في الجهات الداخلية " * 3,
+        "pub_date": "2026-11-28T09:00:00+01:00",
+    }
+    lines = [json.dumps(good, ensure_ascii=False)] + [
+        '{"doc_id": "bw-%d", "content": ' % i for i in range(2, 10)
+    ]
     (folder / "dumps" / "2026-11-28.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     registry = folder / "sources.yaml"
     registry.write_text(REGISTRY, encoding="utf-8")
@@ -89,7 +109,9 @@ def test_a_failed_audit_publishes_nothing(airflow_home, tmp_path, webhook):
     events_before = corpus_asset_events(airflow_home)
     assert events_before >= 1, "the published night emitted no asset event"
     before = dump(data_dir, TABLES)
-    snapshots_before = query(data_dir, "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%'")
+    snapshots_before = query(
+        data_dir, "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%'"
+    )
 
     env["AKHBAR_SOURCES"] = broken_registry(tmp_path / "broken")
     proc = airflow(["dags", "test", "akhbar_nightly", BROKEN[0]], env)
@@ -101,13 +123,19 @@ def test_a_failed_audit_publishes_nothing(airflow_home, tmp_path, webhook):
     assert [line for line in log.splitlines() if "Marking run" in line and "failed" in line], log[-3000:]
     # No table changed, no night published, no asset event.
     assert dump(data_dir, TABLES) == before
-    assert query(data_dir, "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%'") == \
-        snapshots_before
+    assert (
+        query(data_dir, "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%'")
+        == snapshots_before
+    )
     assert query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [BROKEN[1]]) == [(0,)]
     assert corpus_asset_events(airflow_home) == events_before
     # The audit log keeps the failure, and the staged night stays for inspection.
-    failed = query(data_dir, """SELECT expectation, "column" FROM dq_results
-                                WHERE dt = ? AND severity = 'critical' AND NOT success""", [BROKEN[1]])
+    failed = query(
+        data_dir,
+        """SELECT expectation, "column" FROM dq_results
+                                WHERE dt = ? AND severity = 'critical' AND NOT success""",
+        [BROKEN[1]],
+    )
     assert ("expect_column_values_to_be_between", "quarantine_share") in failed
     assert (data_dir / "work" / f"dt={BROKEN[1]}" / "staged.json").exists()
     # The alert names the failed expectation.

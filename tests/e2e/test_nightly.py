@@ -21,8 +21,20 @@ PREVIOUS = ("2026-11-28T02:30:00+01:00", "2026-11-27")  # the night before, publ
 EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="utf-8"))
 
 # Tables whose contents must not change when a night is run again (runs and dq_results carry run ids).
-STABLE_TABLES = ["articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-                 "sources", "search_docs", "search_postings", "search_stats", "search_terms", "keyword_doc_freq"]
+STABLE_TABLES = [
+    "articles",
+    "duplicates",
+    "article_places",
+    "article_dates",
+    "article_keywords",
+    "quarantine",
+    "sources",
+    "search_docs",
+    "search_postings",
+    "search_stats",
+    "search_terms",
+    "keyword_doc_freq",
+]
 
 
 def run_dag(env, logical_date: str) -> str:
@@ -87,16 +99,27 @@ def test_the_night_lands_where_the_sample_says(nightly):
     records = expected_records(SAMPLE_NIGHT, standalone=False)  # the night before was published first
     night = dt.date.fromisoformat(SAMPLE_NIGHT)
 
-    articles = Counter((s, lang) for s, lang in query(db, "SELECT source_id, lang FROM articles WHERE dt = ?", [night]))
+    articles = Counter(
+        (s, lang) for s, lang in query(db, "SELECT source_id, lang FROM articles WHERE dt = ?", [night])
+    )
     want = Counter((r["source_id"], r["lang"]) for r in records if r["outcome"] == "article")
     assert articles == want
 
     # A duplicate may point to an article of the night before: titles of every night.
     titles = {r["locator"]: r.get("title") for r in EXPECTED["records"]}
-    got_dups = set(query(db, """SELECT d.source_id, d.title, d.kind, a.title FROM duplicates d
-                                JOIN articles a ON a.article_id = d.duplicate_of WHERE d.dt = ?""", [night]))
-    want_dups = {(r["source_id"], r["title"], r["duplicate_kind"], titles[r["duplicate_of"]])
-                 for r in records if r["outcome"] == "duplicate"}
+    got_dups = set(
+        query(
+            db,
+            """SELECT d.source_id, d.title, d.kind, a.title FROM duplicates d
+                                JOIN articles a ON a.article_id = d.duplicate_of WHERE d.dt = ?""",
+            [night],
+        )
+    )
+    want_dups = {
+        (r["source_id"], r["title"], r["duplicate_kind"], titles[r["duplicate_of"]])
+        for r in records
+        if r["outcome"] == "duplicate"
+    }
     assert got_dups == want_dups
 
     got_q = Counter(query(db, "SELECT source_id, reason FROM quarantine WHERE dt = ?", [night]))
@@ -109,17 +132,28 @@ def test_counts_add_up_and_every_stage_is_recorded(nightly):
     db = data_dir
     night = dt.date.fromisoformat(SAMPLE_NIGHT)
     raw = EXPECTED["nights"][SAMPLE_NIGHT]["raw_records"]
-    (report,) = query(db, """SELECT records_in, records_out, duplicates, rejected, details FROM nightly_summary
-                              WHERE dt = ? AND stage = 'report'""", [night])
+    (report,) = query(
+        db,
+        """SELECT records_in, records_out, duplicates, rejected, details FROM nightly_summary
+                              WHERE dt = ? AND stage = 'report'""",
+        [night],
+    )
     assert report[0] == raw == report[1] + report[2] + report[3]
     assert json.loads(report[4])["balanced"] is True
     stages = {s for (s,) in query(db, "SELECT DISTINCT stage FROM runs WHERE dt = ?", [night])}
     assert {"extract", "clean", "enrich", "dedup", "stage", "validate", "publish", "report"} <= stages
-    per_source = dict(query(db, "SELECT split_part(stage, ':', 2), records_out FROM nightly_summary "
-                                "WHERE dt = ? AND stage LIKE 'fetch:%'", [night]))
+    per_source = dict(
+        query(
+            db,
+            "SELECT split_part(stage, ':', 2), records_out FROM nightly_summary "
+            "WHERE dt = ? AND stage LIKE 'fetch:%'",
+            [night],
+        )
+    )
     assert per_source == EXPECTED["nights"][SAMPLE_NIGHT]["raw_records_per_source"]
-    failed = query(db, "SELECT count(*) FROM dq_results WHERE dt = ? AND severity = 'critical' AND NOT success",
-                   [night])
+    failed = query(
+        db, "SELECT count(*) FROM dq_results WHERE dt = ? AND severity = 'critical' AND NOT success", [night]
+    )
     assert failed == [(0,)]
 
 
@@ -127,17 +161,32 @@ def test_catalog_files_snapshots_and_data_docs_are_written(nightly):
     data_dir, _, _ = nightly
     night = dt.date.fromisoformat(SAMPLE_NIGHT)
     # Every nightly table's rows of the night are in Parquet files of the catalog's data path.
-    files = query(data_dir, """SELECT t.table_name, count(*) FROM ducklake_table_info('akhbar') t
-                               GROUP BY ALL""")
+    files = query(
+        data_dir,
+        """SELECT t.table_name, count(*) FROM ducklake_table_info('akhbar') t
+                               GROUP BY ALL""",
+    )
     assert files, "the catalog has no tables"
-    for table in ("articles", "quarantine", "article_places", "article_dates", "article_keywords", "search_postings"):
+    for table in (
+        "articles",
+        "quarantine",
+        "article_places",
+        "article_dates",
+        "article_keywords",
+        "search_postings",
+    ):
         assert query(data_dir, f"SELECT count(*) FROM {table} WHERE dt = ?", [night])[0][0] > 0, table
     parquet = list((data_dir / "lakehouse").rglob("*.parquet"))
     assert any(f"dt={SAMPLE_NIGHT}" in str(p) for p in parquet)
     # One snapshot per published night, labelled.
-    published = query(data_dir, "SELECT commit_message FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%' "
-                                "ORDER BY snapshot_id")
-    assert [m for (m,) in published] == [f"publish night {PREVIOUS[1]}"] + [f"publish night {SAMPLE_NIGHT}"] * 2
+    published = query(
+        data_dir,
+        "SELECT commit_message FROM akhbar.snapshots() WHERE commit_message LIKE 'publish%' "
+        "ORDER BY snapshot_id",
+    )
+    assert [m for (m,) in published] == [f"publish night {PREVIOUS[1]}"] + [
+        f"publish night {SAMPLE_NIGHT}"
+    ] * 2
     assert (data_dir / "quality" / "data_docs" / "index.html").exists()
     assert list((data_dir / "raw" / f"dt={SAMPLE_NIGHT}").glob("source=*/records.parquet"))
 
@@ -177,11 +226,14 @@ def test_example_corpus_trends_runs_after_the_nightly_run(nightly, airflow_home)
     out = data_dir / "reports" / "weekly_top_places.csv"
     with out.open(encoding="utf-8") as fh:
         rows = [(r["lang"], r["country_code"], r["name"], int(r["articles"])) for r in csv.DictReader(fh)]
-    want = query(data_dir, """
+    want = query(
+        data_dir,
+        """
         SELECT a.lang, p.country_code, p.name, count(DISTINCT a.article_id) AS n
         FROM article_places p JOIN articles a USING (article_id)
         WHERE a.dt >= (SELECT max(dt) FROM articles) - INTERVAL 6 DAY
-        GROUP BY ALL ORDER BY a.lang, n DESC, p.name""")
+        GROUP BY ALL ORDER BY a.lang, n DESC, p.name""",
+    )
     assert rows, "the example DAG wrote no row"
     for lang in {r[0] for r in want}:
         got = [r for r in rows if r[0] == lang]
@@ -195,11 +247,17 @@ def test_the_run_says_which_night_it_processed(nightly, airflow_home):
     data_dir, _, _ = nightly
     db = sqlite3.connect(airflow_home / "airflow.db")
     try:
-        notes = [n for (n,) in db.execute(
-            """SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id
-               WHERE r.dag_id = 'akhbar_nightly' AND r.data_interval_start < '2026-11-29'""")]
+        notes = [
+            n
+            for (n,) in db.execute(
+                """SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id
+               WHERE r.dag_id = 'akhbar_nightly' AND r.data_interval_start < '2026-11-29'"""
+            )
+        ]
     finally:
         db.close()
-    articles = query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [dt.date.fromisoformat(SAMPLE_NIGHT)])
+    articles = query(
+        data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [dt.date.fromisoformat(SAMPLE_NIGHT)]
+    )
     assert f"night {SAMPLE_NIGHT}: {articles[0][0]} articles, 0 critical failures" in notes, notes
     assert f"night {PREVIOUS[1]}: " in " ".join(notes)

@@ -34,7 +34,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NIGHT = dt.date(2026, 11, 28)
 OLD, NEW = 1_000, 100_000
-WORDS = ["الحكومة", "العراقية", "تعلن", "الميزانية", "الجديدة", "أمس", "في", "بغداد", "والوزراء", "يناقشون", "الإصلاحات", "الاقتصادية", "تونس", "القاهرة", "الانتخابات", "البرلمان", "المدارس", "المستشفيات"]
+WORDS = [
+    "الحكومة",
+    "العراقية",
+    "تعلن",
+    "الميزانية",
+    "الجديدة",
+    "أمس",
+    "في",
+    "بغداد",
+    "والوزراء",
+    "يناقشون",
+    "الإصلاحات",
+    "الاقتصادية",
+    "تونس",
+    "القاهرة",
+    "الانتخابات",
+    "البرلمان",
+    "المدارس",
+    "المستشفيات",
+]
 
 
 def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
@@ -45,15 +64,26 @@ def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
     texts = [f"{tag} " + " ".join(rng.choice(WORDS) for _ in range(30)) for _ in range(n)]
     fetched = dt.datetime.combine(NIGHT, dt.time(3), dt.UTC)
     columns = {field.name: pa.nulls(n, field.type) for field in ARTICLE}
-    columns.update(article_id=pa.array(ids), record_id=pa.array(["r" + i for i in ids]),
-                   source_id=pa.array([f"src{i % 5}" for i in range(n)]), title=pa.array([f"{tag} {i}" for i in range(n)]),
-                   text=pa.array(texts), text_search=pa.array(texts), lang=pa.array(["ar"] * n),
-                   fetched_at=pa.array([fetched] * n, ARTICLE.field("fetched_at").type),
-                   dt=pa.array([NIGHT] * n, pa.date32()), content_hash=pa.array(["h" + i for i in ids]))
+    columns.update(
+        article_id=pa.array(ids),
+        record_id=pa.array(["r" + i for i in ids]),
+        source_id=pa.array([f"src{i % 5}" for i in range(n)]),
+        title=pa.array([f"{tag} {i}" for i in range(n)]),
+        text=pa.array(texts),
+        text_search=pa.array(texts),
+        lang=pa.array(["ar"] * n),
+        fetched_at=pa.array([fetched] * n, ARTICLE.field("fetched_at").type),
+        dt=pa.array([NIGHT] * n, pa.date32()),
+        content_hash=pa.array(["h" + i for i in ids]),
+    )
     articles = folder / "articles.parquet"
     pq.write_table(pa.table(columns).cast(ARTICLE), articles)
     children = {}
-    for name, schema in (("places", ARTICLE_PLACES), ("dates", ARTICLE_DATES), ("keywords", ARTICLE_KEYWORDS)):
+    for name, schema in (
+        ("places", ARTICLE_PLACES),
+        ("dates", ARTICLE_DATES),
+        ("keywords", ARTICLE_KEYWORDS),
+    ):
         children[name] = folder / f"article_{name}.parquet"
         pq.write_table(schema.empty_table(), children[name])
     return WorkFiles(articles=articles, quarantine=(), demoted=None, doc_freq=None, **children)
@@ -84,7 +114,9 @@ def observe(settings: CatalogSettings) -> dict:
         con.execute("BEGIN TRANSACTION")
         out["search_old"] = con.execute("SELECT count(*) FROM search_articles('oldtag')").fetchone()[0]
         out["search_new"] = con.execute("SELECT count(*) FROM search_articles('newtag')").fetchone()[0]
-        out["snapshot_count"] = con.execute("SELECT count(*) FROM articles WHERE dt = ?", [NIGHT]).fetchone()[0]
+        out["snapshot_count"] = con.execute("SELECT count(*) FROM articles WHERE dt = ?", [NIGHT]).fetchone()[
+            0
+        ]
         con.execute("COMMIT")
     return out
 
@@ -92,19 +124,35 @@ def observe(settings: CatalogSettings) -> dict:
 def test_readers_answer_during_a_100k_publish(tmp_path):
     data_dir = tmp_path / "data"
     settings = CatalogSettings.from_env(data_dir, env={})
-    old = stage_night(settings, work_files(tmp_path / "old", OLD, "oldtag"), night=NIGHT, run_id="old",
-                      temp_dir=tmp_path / "tmp")
+    old = stage_night(
+        settings,
+        work_files(tmp_path / "old", OLD, "oldtag"),
+        night=NIGHT,
+        run_id="old",
+        temp_dir=tmp_path / "tmp",
+    )
     with writer_session(settings, "first version") as con:
         publish_night(con, old)
-    new = stage_night(settings, work_files(tmp_path / "new", NEW, "newtag"), night=NIGHT, run_id="new",
-                      temp_dir=tmp_path / "tmp")
+    new = stage_night(
+        settings,
+        work_files(tmp_path / "new", NEW, "newtag"),
+        night=NIGHT,
+        run_id="new",
+        temp_dir=tmp_path / "tmp",
+    )
     manifest = tmp_path / "new.json"
     new.save(manifest)
     assert observe(settings)["sql"] == OLD
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "include")])}
-    proc = subprocess.Popen([sys.executable, "-c", PUBLISH, str(data_dir), str(manifest)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PUBLISH, str(data_dir), str(manifest)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     seen = []
     while proc.poll() is None:
         seen.append((time.time(), observe(settings)))
@@ -114,8 +162,10 @@ def test_readers_answer_during_a_100k_publish(tmp_path):
     marks = dict(line.split() for line in out.splitlines() if line.split()[0] in ("start", "end"))
     start, end = float(marks["start"]), float(marks["end"])
 
-    versions = {"old": {"page": OLD, "sql": OLD, "snapshot_count": OLD, "search_old": OLD, "search_new": 0},
-                "new": {"page": NEW, "sql": NEW, "snapshot_count": NEW, "search_old": 0, "search_new": NEW}}
+    versions = {
+        "old": {"page": OLD, "sql": OLD, "snapshot_count": OLD, "search_old": OLD, "search_new": 0},
+        "new": {"page": NEW, "sql": NEW, "snapshot_count": NEW, "search_old": 0, "search_new": NEW},
+    }
     during = [o for t, o in seen if start <= t <= end]
     assert during, f"no reading overlapped the publish ({len(seen)} readings)"
     for _, o in seen:
@@ -124,7 +174,12 @@ def test_readers_answer_during_a_100k_publish(tmp_path):
             assert value in (versions["old"][key], versions["new"][key]), (key, value, o)
         # Within one snapshot, the search index and the articles agree.
         version = "old" if o["snapshot_count"] == OLD else "new"
-        assert (o["search_old"], o["search_new"]) == (versions[version]["search_old"], versions[version]["search_new"])
+        assert (o["search_old"], o["search_new"]) == (
+            versions[version]["search_old"],
+            versions[version]["search_new"],
+        )
     assert seen[-1][1] == versions["new"]
-    print(f"\n{len(seen)} readings, {len(during)} during the publish ({end - start:.1f} s); "
-          f"old seen {sum(1 for _, o in seen if o['sql'] == OLD)} times")
+    print(
+        f"\n{len(seen)} readings, {len(during)} during the publish ({end - start:.1f} s); "
+        f"old seen {sum(1 for _, o in seen if o['sql'] == OLD)} times"
+    )

@@ -26,8 +26,11 @@ PREFIX = "akhbar"
 
 
 def _keys(client, prefix: str = "") -> list[str]:
-    return [obj["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-            for obj in page.get("Contents", [])]
+    return [
+        obj["Key"]
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+        for obj in page.get("Contents", [])
+    ]
 
 
 def test_night_with_catalog_files_on_s3(s3_server, tmp_path, monkeypatch, root):
@@ -38,7 +41,9 @@ def test_night_with_catalog_files_on_s3(s3_server, tmp_path, monkeypatch, root):
     client = s3_server.client()
     client.create_bucket(Bucket=BUCKET)
     data_dir = tmp_path / "data"
-    ctx = pipeline.RunContext(dt=NIGHT, data_dir=data_dir, sources_path=root / "include" / "config" / "sources.yaml")
+    ctx = pipeline.RunContext(
+        dt=NIGHT, data_dir=data_dir, sources_path=root / "include" / "config" / "sources.yaml"
+    )
     assert ctx.catalog.data_path == f"s3://{BUCKET}/{PREFIX}/"
 
     summary = pipeline.run_night(ctx)
@@ -54,11 +59,23 @@ def test_night_with_catalog_files_on_s3(s3_server, tmp_path, monkeypatch, root):
     assert not (data_dir / "lakehouse").exists()
 
     # Readers answer from S3: counts, the sandboxed session, full-text search.
-    assert query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [NIGHT])[0][0] == accounting["articles"]
-    assert query(data_dir, "SELECT count(*) FROM duplicates WHERE dt = ?", [NIGHT])[0][0] == accounting["duplicates"]
-    assert query(data_dir, "SELECT count(*) FROM quarantine WHERE dt = ?", [NIGHT])[0][0] == accounting["quarantined"]
-    target_id, title = query(data_dir, "SELECT article_id, title FROM articles WHERE dt = ? AND lang = 'ar' "
-                                       "AND title IS NOT NULL ORDER BY article_id LIMIT 1", [NIGHT])[0]
+    assert (
+        query(data_dir, "SELECT count(*) FROM articles WHERE dt = ?", [NIGHT])[0][0] == accounting["articles"]
+    )
+    assert (
+        query(data_dir, "SELECT count(*) FROM duplicates WHERE dt = ?", [NIGHT])[0][0]
+        == accounting["duplicates"]
+    )
+    assert (
+        query(data_dir, "SELECT count(*) FROM quarantine WHERE dt = ?", [NIGHT])[0][0]
+        == accounting["quarantined"]
+    )
+    target_id, title = query(
+        data_dir,
+        "SELECT article_id, title FROM articles WHERE dt = ? AND lang = 'ar' "
+        "AND title IS NOT NULL ORDER BY article_id LIMIT 1",
+        [NIGHT],
+    )[0]
     word = max(title.split(), key=len)
     hits = run_query(settings(data_dir), "SELECT article_id FROM search_articles(?)", [word])
     assert target_id in {r[0] for r in hits.rows}, (word, hits.rows[:5])
@@ -68,8 +85,11 @@ def test_night_with_catalog_files_on_s3(s3_server, tmp_path, monkeypatch, root):
 
     # A rerun replaces the night: same articles, one more labelled snapshot.
     before = query(data_dir, "SELECT article_id FROM articles ORDER BY ALL")
-    pipeline.run_night(pipeline.RunContext(dt=NIGHT, data_dir=data_dir,
-                                           sources_path=root / "include" / "config" / "sources.yaml"))
+    pipeline.run_night(
+        pipeline.RunContext(
+            dt=NIGHT, data_dir=data_dir, sources_path=root / "include" / "config" / "sources.yaml"
+        )
+    )
     assert query(data_dir, "SELECT article_id FROM articles ORDER BY ALL") == before
     assert query(data_dir, "SELECT count(*) FROM published_nights")[0][0] == 2
 
@@ -78,8 +98,9 @@ def test_a_missing_bucket_is_an_error_not_a_local_folder(s3_server, tmp_path, mo
     for key, value in s3_server.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AKHBAR_LAKE_ROOT", f"s3://no-such-bucket-{os.getpid()}/akhbar")
-    ctx = pipeline.RunContext(dt=NIGHT, data_dir=tmp_path / "data",
-                              sources_path=root / "include" / "config" / "sources.yaml")
+    ctx = pipeline.RunContext(
+        dt=NIGHT, data_dir=tmp_path / "data", sources_path=root / "include" / "config" / "sources.yaml"
+    )
     for source_id in pipeline.list_sources(ctx):
         pipeline.fetch(ctx, source_id)
     pipeline.extract_clean(ctx)

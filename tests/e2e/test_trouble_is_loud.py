@@ -23,8 +23,12 @@ SAMPLE = ROOT / "sample"
 def run_dag(airflow_home, data_dir, conf: dict, **extra_env) -> tuple[str, str]:
     """`airflow dags test` of akhbar_nightly with ``conf``; returns (its output, the run id)."""
     env = airflow_env(airflow_home, data_dir)
-    env.update(AKHBAR_DEADLINE_MINUTES="0", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
-               **extra_env)
+    env.update(
+        AKHBAR_DEADLINE_MINUTES="0",
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+        **extra_env,
+    )
     proc = airflow(["dags", "test", "akhbar_nightly", "-c", json.dumps(conf)], env)
     log = proc.stdout + proc.stderr
     finished = [line for line in log.splitlines() if "DagRun Finished" in line]
@@ -36,8 +40,11 @@ def run_dag(airflow_home, data_dir, conf: dict, **extra_env) -> tuple[str, str]:
 def task_instances(airflow_home, run_id) -> dict:
     db = sqlite3.connect(airflow_home / "airflow.db")
     try:
-        rows = db.execute("""SELECT task_id, rendered_map_index, state, try_number, max_tries FROM task_instance
-                             WHERE dag_id = 'akhbar_nightly' AND run_id = ?""", [run_id]).fetchall()
+        rows = db.execute(
+            """SELECT task_id, rendered_map_index, state, try_number, max_tries FROM task_instance
+                             WHERE dag_id = 'akhbar_nightly' AND run_id = ?""",
+            [run_id],
+        ).fetchall()
     finally:
         db.close()
     return {(task, label): (state, tries, max_tries) for task, label, state, tries, max_tries in rows}
@@ -46,8 +53,11 @@ def task_instances(airflow_home, run_id) -> dict:
 def run_note(airflow_home, run_id) -> str | None:
     db = sqlite3.connect(airflow_home / "airflow.db")
     try:
-        row = db.execute("""SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id
-                            WHERE r.dag_id = 'akhbar_nightly' AND r.run_id = ?""", [run_id]).fetchone()
+        row = db.execute(
+            """SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id
+                            WHERE r.dag_id = 'akhbar_nightly' AND r.run_id = ?""",
+            [run_id],
+        ).fetchone()
     finally:
         db.close()
     return row[0] if row else None
@@ -67,8 +77,11 @@ def first_akhbar_lines(log: str) -> list[str]:
 
 def test_an_invalid_registry_fails_in_one_attempt_with_the_key_named(airflow_home, tmp_path):
     registry = tmp_path / "sources.yaml"
-    registry.write_text("version: 1\nsources:\n  - id: lapresse\n    kind: rss\n    url: https://www.example.tn/rss\n"
-                        "    limits: {rate_per_secnd: 1}\n", encoding="utf-8")
+    registry.write_text(
+        "version: 1\nsources:\n  - id: lapresse\n    kind: rss\n    url: https://www.example.tn/rss\n"
+        "    limits: {rate_per_secnd: 1}\n",
+        encoding="utf-8",
+    )
     log, run_id = run_dag(airflow_home, tmp_path / "data", {"night": "2026-11-28", "sources": str(registry)})
     state, tries, max_tries = task_instances(airflow_home, run_id)[("list_sources", None)]
     # Retries are configured (max_tries 2) and none was used: the typo failed at once.
@@ -83,12 +96,13 @@ def test_a_missing_source_path_fails_that_sources_task_naming_the_resolved_path(
     folder.mkdir()
     registry = folder / "sources.yaml"
     # A registry written for another folder: its relative path resolves to nothing here.
-    registry.write_text(f"""version: 1
+    registry.write_text(
+        f"""version: 1
 defaults: {{window_days: 0}}
 sources:
   - id: harbour-gazette
     kind: csv
-    path: {SAMPLE / 'dumps' / 'harbour-gazette'}
+    path: {SAMPLE / "dumps" / "harbour-gazette"}
     lang: en
     timezone: Europe/London
     mapping: {{id: id, url: url, title: headline, text: body, published: date}}
@@ -96,7 +110,9 @@ sources:
     kind: jsonl
     path: ../sample/dumps/mashriq-wire
     lang: ar
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     missing = (folder / ".." / "sample" / "dumps" / "mashriq-wire").resolve()
     data_dir = tmp_path / "data"
     log, run_id = run_dag(airflow_home, data_dir, {"night": "2026-11-28", "sources": str(registry)})
@@ -106,7 +122,9 @@ sources:
     assert f"source moved-away: {missing} does not exist" in log, log[-4000:]
     # Every task's first line of akhbar's own says which night, and which source for mapped tasks.
     firsts = first_akhbar_lines(log)
-    assert len(firsts) == len(tis) and all(line.startswith("night 2026-11-28, run ") for line in firsts), firsts
+    assert len(firsts) == len(tis) and all(line.startswith("night 2026-11-28, run ") for line in firsts), (
+        firsts
+    )
     assert any(line.endswith(": fetch moved-away") for line in firsts)
     # The rest of the night went on and was published; the report and the note name the source.
     assert tis[("report", None)][0] == "success"
@@ -114,21 +132,26 @@ sources:
     assert "failed sources: moved-away" in run_note(airflow_home, run_id)
 
 
-def test_an_empty_night_is_a_warning_everywhere_from_the_first_night(airflow_home, tmp_path, webhook):  # noqa: F811
+def test_an_empty_night_is_a_warning_everywhere_from_the_first_night(airflow_home, tmp_path, webhook):
     url, received = webhook
     data_dir = tmp_path / "data"
     # The sample registry on a night none of its sources published anything.
     log, run_id = run_dag(airflow_home, data_dir, {"night": "2026-11-20"}, AKHBAR_ALERT_WEBHOOK=url)
     assert task_instances(airflow_home, run_id)[("report", None)][0] == "success", log[-4000:]
 
-    failed = query(data_dir, """SELECT suite, "column", details FROM dq_results
-                                WHERE dt = DATE '2026-11-20' AND severity = 'warning' AND NOT success""")
+    failed = query(
+        data_dir,
+        """SELECT suite, "column", details FROM dq_results
+                                WHERE dt = DATE '2026-11-20' AND severity = 'warning' AND NOT success""",
+    )
     by_check = {(suite, column): details for suite, column, details in failed}
     assert set(by_check) == {("akhbar_night", "n_articles"), ("akhbar_volume", "n_raw")}
     assert "tunis-akhbar" in by_check[("akhbar_volume", "n_raw")]
 
     note = run_note(airflow_home, run_id)
-    assert note.startswith("night 2026-11-20: 0 articles, 0 critical failures, 2 warning(s): no article at all")
+    assert note.startswith(
+        "night 2026-11-20: 0 articles, 0 critical failures, 2 warning(s): no article at all"
+    )
     alerts = [a for a in received if "empty" in a["text"]]
     assert alerts and "no article at all" in alerts[-1]["text"], received
     assert "summary of the night" in log and "WARNING: no article at all" in log

@@ -6,10 +6,22 @@ from akhbar.enrichment.categories import TAXONOMY, map_category
 @pytest.mark.parametrize(
     "raw,cat",
     [
-        ("سياسة", "politics"), ("وطنية", "national"), ("اقتصاد", "economy"), ("رياضة", "sports"),
-        ("ثقافة", "culture"), ("عالمية", "world"), ("Politique", "politics"), ("Économie", "economy"),
-        ("Sport", "sports"), ("World", "world"), ("internationalNews", "world"), ("الرياضة", "sports"),
-        ("Actualités > Économie", "economy"), ("Santé", "health"), (None, "other"), ("xyz", "other"),
+        ("سياسة", "politics"),
+        ("وطنية", "national"),
+        ("اقتصاد", "economy"),
+        ("رياضة", "sports"),
+        ("ثقافة", "culture"),
+        ("عالمية", "world"),
+        ("Politique", "politics"),
+        ("Économie", "economy"),
+        ("Sport", "sports"),
+        ("World", "world"),
+        ("internationalNews", "world"),
+        ("الرياضة", "sports"),
+        ("Actualités > Économie", "economy"),
+        ("Santé", "health"),
+        (None, "other"),
+        ("xyz", "other"),
     ],
 )
 def test_builtin(raw, cat):

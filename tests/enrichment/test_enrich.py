@@ -13,19 +13,46 @@ NOW = dt.datetime(2024, 7, 12, 8, 0, tzinfo=dt.UTC)
 
 def _doc(i, title, text, url=None, cat=None):
     return {
-        "record_id": f"r{i}", "source_id": "src", "url": url, "canonical_url": None, "title": title,
-        "text": text, "authors": None, "category_raw": cat, "published_raw": None, "published_at": NOW,
-        "date_source": "metadata", "fetched_at": NOW, "lang_hint": None, "tz_hint": None,
-        "text_search": search_key(text), "content_hash": "h", "letter_ratio": 0.9, "repeated_line_ratio": 0.0,
-        "is_fragment": False, "is_short": False, "is_mostly_nonletters": False, "is_repetitive": False,
+        "record_id": f"r{i}",
+        "source_id": "src",
+        "url": url,
+        "canonical_url": None,
+        "title": title,
+        "text": text,
+        "authors": None,
+        "category_raw": cat,
+        "published_raw": None,
+        "published_at": NOW,
+        "date_source": "metadata",
+        "fetched_at": NOW,
+        "lang_hint": None,
+        "tz_hint": None,
+        "text_search": search_key(text),
+        "content_hash": "h",
+        "letter_ratio": 0.9,
+        "repeated_line_ratio": 0.0,
+        "is_fragment": False,
+        "is_short": False,
+        "is_mostly_nonletters": False,
+        "is_repetitive": False,
     }
 
 
 def _table():
     rows = [
-        _doc(0, "صفاقس: افتتاح مستشفى", "افتتح وزير الصحة يوم 12 جويلية 2024 مستشفى جديدا بصفاقس. وحضر والي صفاقس.",
-             url="https://x.tn/a", cat="وطنية"),
-        _doc(1, "Le ministre à Sousse", "Le ministre de la santé a visité Sousse le 3 mars 2024. Il a parlé.", cat="Santé"),
+        _doc(
+            0,
+            "صفاقس: افتتاح مستشفى",
+            "افتتح وزير الصحة يوم 12 جويلية 2024 مستشفى جديدا بصفاقس. وحضر والي صفاقس.",
+            url="https://x.tn/a",
+            cat="وطنية",
+        ),
+        _doc(
+            1,
+            "Le ministre à Sousse",
+            "Le ministre de la santé a visité Sousse le 3 mars 2024. Il a parlé.",
+            cat="Santé",
+        ),
         _doc(2, None, "12345 678", cat=None),
     ]
     return pa.Table.from_pylist(rows, schema=CLEANED_DOCUMENT)

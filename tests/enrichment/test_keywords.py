@@ -12,8 +12,15 @@ def test_stop_words_folded_and_excluded():
 
 
 def test_top_keywords_prefer_rare_terms():
-    docs = [search_key(x) for x in (
-        "الحكومة تعلن خطة الفلاحة", "الحكومة تعلن ميزانية", "الحكومة والنقابة", "الزيتون الحكومة الزيتون")]
+    docs = [
+        search_key(x)
+        for x in (
+            "الحكومة تعلن خطة الفلاحة",
+            "الحكومة تعلن ميزانية",
+            "الحكومة والنقابة",
+            "الزيتون الحكومة الزيتون",
+        )
+    ]
     df = DocFreq.from_texts(docs)
     top = top_keywords(docs[3], df, k=2)
     assert top[0][0] == "الزيتون"
@@ -40,7 +47,50 @@ import pyarrow as pa
 
 from akhbar.enrichment.keywords import top_keywords_batch
 
-_WORDS = ["الحكومة", "الوزير", "تونس", "صفاقس", "الفلاحة", "الزيتون", "النقابة", "البرلمان", "الانتخابات", "المستشفى", "في", "من", "على", "إلى", "أن", "gouvernement", "ministre", "santé", "élection", "les", "des", "une", "pour", "avec", "école", "Sousse", "government", "minister", "health", "the", "of", "and", "for", "with", "election", "2017", "12", "٢٠١٧", "x", "y", "ا", "ب"]
+_WORDS = [
+    "الحكومة",
+    "الوزير",
+    "تونس",
+    "صفاقس",
+    "الفلاحة",
+    "الزيتون",
+    "النقابة",
+    "البرلمان",
+    "الانتخابات",
+    "المستشفى",
+    "في",
+    "من",
+    "على",
+    "إلى",
+    "أن",
+    "gouvernement",
+    "ministre",
+    "santé",
+    "élection",
+    "les",
+    "des",
+    "une",
+    "pour",
+    "avec",
+    "école",
+    "Sousse",
+    "government",
+    "minister",
+    "health",
+    "the",
+    "of",
+    "and",
+    "for",
+    "with",
+    "election",
+    "2017",
+    "12",
+    "٢٠١٧",
+    "x",
+    "y",
+    "ا",
+    "ب",
+]
 _SPACES = [" ", " ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000"]
 
 
@@ -102,7 +152,9 @@ def test_top_keywords_batch_accepts_lists_and_chunks():
 def test_docfreq_update_from_arrow_equals_from_strings():
     texts = _synthetic_texts(300, seed=3)
     by_text = DocFreq().update(iter(texts))  # any iterable: text by text
-    by_batch = DocFreq().update(pa.array(texts[:100], pa.string())).update(pa.array(texts[100:], pa.large_string()))
+    by_batch = (
+        DocFreq().update(pa.array(texts[:100], pa.string())).update(pa.array(texts[100:], pa.large_string()))
+    )
     assert by_batch.df == by_text.df and by_batch.n_docs == by_text.n_docs == 300
     by_list = DocFreq.from_texts(texts)  # lists go through Arrow
     assert by_list.df == by_text.df and by_list.n_docs == 300

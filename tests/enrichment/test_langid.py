@@ -2,12 +2,18 @@ import pytest
 
 from akhbar.enrichment.langid import detect
 
-LONG_AR = ("أعلنت وزارة الشؤون الثقافية في بلاغ لها مساء الأربعاء عن نتائج أعمال لجنة التشجيع على الإنتاج "
-           "السينمائي بعنوان سنة 2016 والتي شملت إسناد منح تشجيعية في أبواب الأفلام الطويلة. ") * 20
-LONG_FR = ("Le gouvernement a annoncé mercredi une série de mesures pour soutenir les régions de l'intérieur "
-           "et relancer l'investissement public. ") * 20
-LONG_EN = ("The ministry said on Wednesday that the new measures would support farmers in the south and help "
-           "restart public investment. ") * 20
+LONG_AR = (
+    "أعلنت وزارة الشؤون الثقافية في بلاغ لها مساء الأربعاء عن نتائج أعمال لجنة التشجيع على الإنتاج "
+    "السينمائي بعنوان سنة 2016 والتي شملت إسناد منح تشجيعية في أبواب الأفلام الطويلة. "
+) * 20
+LONG_FR = (
+    "Le gouvernement a annoncé mercredi une série de mesures pour soutenir les régions de l'intérieur "
+    "et relancer l'investissement public. "
+) * 20
+LONG_EN = (
+    "The ministry said on Wednesday that the new measures would support farmers in the south and help "
+    "restart public investment. "
+) * 20
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,9 @@ def test_iso_codes_and_types():
     g = gazetteer()
     assert g.places["TN-sfax"].country_code == "TN"
     assert g.places["DZ"].place_type == "country"
-    tn_regions = [p for p in g.places.values() if p.country_code == "TN" and p.place_type in ("region", "capital")]
+    tn_regions = [
+        p for p in g.places.values() if p.country_code == "TN" and p.place_type in ("region", "capital")
+    ]
     assert len(tn_regions) == 24  # the 24 governorates (Tunis as capital)
     dz = [p for p in g.places.values() if p.country_code == "DZ" and p.place_type in ("region", "capital")]
     assert len(dz) == 58

@@ -13,17 +13,33 @@ NIGHT = dt.date(2024, 7, 13)
 
 
 def test_the_package_enrichers_are_found_in_their_order():
-    assert [e.name for e in enrichers()] == ["language", "counts", "category", "places", "date mentions", "keywords"]
+    assert [e.name for e in enrichers()] == [
+        "language",
+        "counts",
+        "category",
+        "places",
+        "date mentions",
+        "keywords",
+    ]
 
 
 def _exclamations(batch: Batch) -> Enrichment:
     # A toy categoriser that reads an earlier enricher's column: "loud" French texts, the rest "quiet".
     langs = batch.column("lang")
-    return Enrichment(columns={"category": ["loud" if lang == "fr" else "quiet" for lang in langs]},
-                      children={"article_places": {"article_id": batch.article_ids[:1], "place_id": ["toy"],
-                                                   "name": ["Toy"], "country_code": ["TN"], "place_type": ["city"],
-                                                   "mentions": [7]}},
-                      figures={"toy_rows": 1})
+    return Enrichment(
+        columns={"category": ["loud" if lang == "fr" else "quiet" for lang in langs]},
+        children={
+            "article_places": {
+                "article_id": batch.article_ids[:1],
+                "place_id": ["toy"],
+                "name": ["Toy"],
+                "country_code": ["TN"],
+                "place_type": ["city"],
+                "mentions": [7],
+            }
+        },
+        figures={"toy_rows": 1},
+    )
 
 
 def test_a_toy_enricher_goes_through_the_protocol_end_to_end():

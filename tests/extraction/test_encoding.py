@@ -69,8 +69,6 @@ def test_binary_bytes_are_undecodable():
         decode_html(bytes(range(256)) * 50, {"Content-Type": "text/html"})
 
 
-
-
 @pytest.mark.parametrize(
     "label,codec,text",
     [

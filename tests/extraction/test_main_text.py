@@ -15,12 +15,14 @@ DATELINE = "نشر في 12 جويلية 2022 - 10:30"
 
 
 def side_cell() -> str:
-    links = "<br>".join(f"<a href='/n/{i}'>{t}</a> <font size=1>0{i + 1}/07/2022</font>" for i, t in enumerate(RELATED))
+    links = "<br>".join(
+        f"<a href='/n/{i}'>{t}</a> <font size=1>0{i + 1}/07/2022</font>" for i, t in enumerate(RELATED)
+    )
     return f"<td width='30%' valign='top'><b>اقرأ أيضا</b><br>{links}</td>"
 
 
 def table_page(*, side_first: bool, br: bool = True) -> bytes:
-    body = ("<br><br>".join(ARABIC_PARAGRAPHS) if br else "".join(f"<p>{p}</p>" for p in ARABIC_PARAGRAPHS))
+    body = "<br><br>".join(ARABIC_PARAGRAPHS) if br else "".join(f"<p>{p}</p>" for p in ARABIC_PARAGRAPHS)
     main = (f"<td width='70%' valign='top'><font size=5><b>{TITLE}</b></font><br>"
             f"<font size=1 color=gray>{DATELINE}</font><br><br>{body}</td>")  # fmt: skip
     cells = side_cell() + main if side_first else main + side_cell()
@@ -99,7 +101,9 @@ def test_dom_blocks_keep_br_paragraphs_apart_and_know_their_region():
 
 
 def test_body_split_in_columns_and_standfirst_in_its_own_box():
-    columns = "".join(f"<div class='col'><div class='inner'><p>{p}</p><p>{p}</p></div></div>" for p in ARABIC_PARAGRAPHS)
+    columns = "".join(
+        f"<div class='col'><div class='inner'><p>{p}</p><p>{p}</p></div></div>" for p in ARABIC_PARAGRAPHS
+    )
     lead = "وقد أعلنت الوزارة في بلاغ صادر عنها اليوم عن تفاصيل الحملة الوطنية وأهدافها ومراحلها المختلفة."
     html = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1><div class='lede'><p>{lead}</p></div>"
             f"<section>{columns}</section></article><aside><a href='/x'>{RELATED[0]}</a></aside></body></html>")  # fmt: skip
@@ -125,16 +129,20 @@ def test_links_inside_a_list_of_points_are_text_but_a_menu_is_not():
 def test_a_table_of_data_keeps_its_linked_cells():
     rows = "".join(f"<tr><td>{2000 + i}</td><td><a href='/f/{i}'>{t}</a></td><td>{p}</td></tr>"
                    for i, (t, p) in enumerate(zip(RELATED, ARABIC_PARAGRAPHS)))  # fmt: skip
-    html = (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>{ARABIC_PARAGRAPHS[1]}</p>"
-            f"<table>{rows}</table><p>{ARABIC_PARAGRAPHS[2]}</p></body></html>")
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><p>{ARABIC_PARAGRAPHS[1]}</p>"
+        f"<table>{rows}</table><p>{ARABIC_PARAGRAPHS[2]}</p></body></html>"
+    )
     lines = extract_html(html.encode()).text.split("\n")
     assert RELATED[0] in lines and "2000" in lines
 
 
 def test_chart_labels_between_paragraphs_are_not_text():
     labels = "".join(f"<p>{x}</p>" for x in ("$915", "billion", "600", "300", "’17", "’18", "’19", "%"))
-    html = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1><p>{ARABIC_PARAGRAPHS[0]}</p>"
-            f"<div class='chart'><p>مدفوعات الفوائد</p>{labels}</div><p>{ARABIC_PARAGRAPHS[1]}</p></article></body></html>")
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1><p>{ARABIC_PARAGRAPHS[0]}</p>"
+        f"<div class='chart'><p>مدفوعات الفوائد</p>{labels}</div><p>{ARABIC_PARAGRAPHS[1]}</p></article></body></html>"
+    )
     assert extract_html(html.encode()).text.split("\n") == ARABIC_PARAGRAPHS[:2]
 
 
@@ -143,8 +151,11 @@ def test_lines_of_chinese_without_punctuation_are_not_taken_for_a_dateline():
     lines = ["玉峰道路一路上雲氣山嵐滯留山頭順路下切蜿蜒道路", "美樹美如其名偌大楓香樹早已呈現金黃泛紅色彩",
              "第二次造訪美樹發現到營區變了印象中以前的招牌換成了原木招牌",
              "營區內除了露營民宿餐飲賞楓項目多了許多原木飾品更有畫龍點睛效果"]  # fmt: skip
-    html = ("<html><head><title>美樹營地賞楓</title></head><body><h1>美樹營地賞楓</h1><div>"
-            + "<br>".join(lines) + "</div></body></html>")
+    html = (
+        "<html><head><title>美樹營地賞楓</title></head><body><h1>美樹營地賞楓</h1><div>"
+        + "<br>".join(lines)
+        + "</div></body></html>"
+    )
     assert extract_html(html.encode()).text.split("\n") == lines
 
 
@@ -172,7 +183,11 @@ def test_an_article_in_two_parts_deep_in_wrappers_is_found_whole_without_a_headl
     it adds is prose; no headline matches any metadata title to start the text from."""
     deep = "".join(f"<p>{p}</p>" for p in ENGLISH)
     part2 = "<div><div><div><div><div class='s2'>" + deep + "</div></div></div></div></div>"
-    side = "<div class='w'>" + "".join(f"<p><a href='/{i}'>{t}</a></p>" for i, t in enumerate(RELATED)) + "</div>"
+    side = (
+        "<div class='w'>"
+        + "".join(f"<p><a href='/{i}'>{t}</a></p>" for i, t in enumerate(RELATED))
+        + "</div>"
+    )
     html = ("<html><head><title>Page</title></head><body><div class='post'><div class='s1'>"
             + "".join(f"<p>{p}</p>" for p in ENGLISH[:4]) + f"</div><figure><img src='x.jpg'></figure>{part2}</div>"
             + f"{side}</body></html>")  # fmt: skip
@@ -181,8 +196,10 @@ def test_an_article_in_two_parts_deep_in_wrappers_is_found_whole_without_a_headl
 
 def test_paragraphs_beside_the_body_continue_it_across_ad_slots_and_rules():
     rest = "<div class='more'>" + "".join(f"<p>{p}</p>" for p in ENGLISH for _ in range(2)) + "</div>"
-    html = (f"<html><head><title>Page</title></head><body><div class='c'><p>{ENGLISH[0]}</p><div class='ad'></div>"
-            f"<p>{ENGLISH[1]}</p><div class='slot'></div><hr><div class='ad2'></div><hr>{rest}</div></body></html>")
+    html = (
+        f"<html><head><title>Page</title></head><body><div class='c'><p>{ENGLISH[0]}</p><div class='ad'></div>"
+        f"<p>{ENGLISH[1]}</p><div class='slot'></div><hr><div class='ad2'></div><hr>{rest}</div></body></html>"
+    )
     lines = extract_html(html.encode()).text.split("\n")
     assert lines[:2] == ENGLISH[:2] and len(lines) == 14
 

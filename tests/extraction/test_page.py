@@ -85,7 +85,9 @@ def test_visible_date_near_title_beats_url_and_copyright_year_is_ignored():
 
 
 def test_copyright_footer_alone_gives_no_date():
-    page = extract_html(arabic_page(footer="<div class='copy'>© 2022 دار الصباح</div>").encode(), reference=NIGHT)
+    page = extract_html(
+        arabic_page(footer="<div class='copy'>© 2022 دار الصباح</div>").encode(), reference=NIGHT
+    )
     assert page.date_source == "none" and page.published_at is None
 
 
@@ -110,7 +112,9 @@ def test_assabah_real_page():
         if v["file"] == "assabah.com.tn.article.html"
     )  # fmt: skip
     body = (base / "eval" / "assabah.com.tn.article.html").read_bytes()
-    page = extract_html(body, url="http://www.assabah.com.tn/article/164913", tz="Africa/Tunis", reference=NIGHT)
+    page = extract_html(
+        body, url="http://www.assabah.com.tn/article/164913", tz="Africa/Tunis", reference=NIGHT
+    )
     assert " ".join(page.title.split()) == " ".join(gold["title"].split())
     for snippet in gold["with"]:
         assert snippet in page.text

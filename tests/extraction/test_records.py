@@ -13,7 +13,9 @@ from tests.extraction.helpers import ARABIC_PARAGRAPHS, NIGHT, TITLE, arabic_pag
 
 
 def test_extract_records_quarantine_reasons_and_accounting():
-    nav_only = "<html><body><nav><a href='/a'>أ</a><a href='/b'>ب</a></nav><footer>© 2024</footer></body></html>"
+    nav_only = (
+        "<html><body><nav><a href='/a'>أ</a><a href='/b'>ب</a></nav><footer>© 2024</footer></body></html>"
+    )
     rows = [
         raw_row(0),
         raw_row(1, error="timeout: read timed out after 30 s", body=None, http_status=None),
@@ -81,8 +83,6 @@ def test_parallel_matches_serial():
     assert parallel[2].records_in == 7 and parallel[2].records_out == 6 and parallel[2].rejected == 1
 
 
-
-
 def test_pages_over_the_memory_budget_are_read_again_with_the_same_result(monkeypatch):
     """Past HELD_BYTES of bodies a page keeps only its signature between the passes and is read again:
     the documents and the quarantine (a page without text keeps its body) are the same as with all held."""
@@ -96,11 +96,15 @@ def test_pages_over_the_memory_budget_are_read_again_with_the_same_result(monkey
     monkeypatch.setattr(records, "HELD_BYTES", 1)  # every page but the first is read again
     docs2, quarantine2, counts2 = extract_records(table, dt=NIGHT)
     assert docs2.equals(docs) and counts2.records_out == counts.records_out == 6
-    assert quarantine2.column("body").to_pylist() == quarantine.column("body").to_pylist() == [nav_only.encode()]
+    assert (
+        quarantine2.column("body").to_pylist() == quarantine.column("body").to_pylist() == [nav_only.encode()]
+    )
 
 
 def test_a_text_opening_with_figures_is_not_taken_for_an_empty_page():
-    figures = "<p>" + " ".join(f"{1000 + 7 * i}/{i}" for i in range(40)) + "</p>"  # a row of figures, no letter
+    figures = (
+        "<p>" + " ".join(f"{1000 + 7 * i}/{i}" for i in range(40)) + "</p>"
+    )  # a row of figures, no letter
     html = arabic_page(before_text=figures)
     docs, quarantine, _ = extract_records(raw_table([raw_row(0, body=html.encode())]), dt=NIGHT)
     text = docs.column("text").to_pylist()[0]

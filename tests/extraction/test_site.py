@@ -32,7 +32,10 @@ def story_page(i: int) -> bytes:
 
 
 def site_rows() -> list[dict]:
-    return [raw_row(i, url=f"https://jiha.example.tn/n/{i}", locator=f"n/{i}", body=story_page(i)) for i in range(4)]
+    return [
+        raw_row(i, url=f"https://jiha.example.tn/n/{i}", locator=f"n/{i}", body=story_page(i))
+        for i in range(4)
+    ]
 
 
 def test_a_paragraph_the_host_repeats_is_boilerplate_in_a_batch_not_on_its_own():
@@ -102,8 +105,12 @@ def other_host_page(i: int) -> bytes:
 def night_rows() -> list[dict]:
     """A night of two hosts, one article fetched under three URLs, a dump record, a broken page."""
     rows = [raw_row(i, url=f"https://jiha.example.tn/n/{i}", body=story_page(i)) for i in range(4)]
-    rows += [raw_row(10 + i, url=f"https://jarida.example.tn/a/{i}", body=other_host_page(i)) for i in range(6)]
-    rows += [raw_row(20 + k, url=f"https://jiha.example.tn/n/0?from={k}", body=story_page(0)) for k in range(2)]
+    rows += [
+        raw_row(10 + i, url=f"https://jarida.example.tn/a/{i}", body=other_host_page(i)) for i in range(6)
+    ]
+    rows += [
+        raw_row(20 + k, url=f"https://jiha.example.tn/n/0?from={k}", body=story_page(0)) for k in range(2)
+    ]
     rows.append(raw_row(30, kind="jsonl", content_type="text/plain", body=" ".join(STORIES[1]).encode(),
                         meta_title="نص", meta_published="2026-11-28T10:00:00+01:00"))  # fmt: skip
     rows.append(raw_row(31, http_status=500, body=b"<html>error</html>"))
@@ -140,7 +147,10 @@ def test_profiles_merge_in_any_order_and_travel_as_a_table():
     whole = site_profile_of(table)
     assert forward.to_table().equals(whole.to_table())
     assert backward.to_table().equals(whole.to_table()) and pairs.to_table().equals(whole.to_table())
-    assert whole.pages == {"jiha.example.tn": 4, "jarida.example.tn": 6}  # the article fetched thrice counts once
+    assert whole.pages == {
+        "jiha.example.tn": 4,
+        "jarida.example.tn": 6,
+    }  # the article fetched thrice counts once
     again = SiteProfile.from_table(whole.to_table())
     for host in whole.hosts():
         assert again.view(host) == whole.view(host)

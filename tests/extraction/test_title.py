@@ -38,18 +38,27 @@ def test_site_names_and_separators_removed(title, names, expected):
 def test_visible_headline_wins_over_metadata_variants():
     head = (f"<title>{HEADLINE} | الصباح نيوز</title><meta property='og:title' content='{HEADLINE} - الصباح نيوز'>"
             f"<meta property='og:site_name' content='الصباح نيوز'>")  # fmt: skip
-    got = extract_html(page(head, f"<header><h1><a href='/'>الصباح نيوز</a></h1></header><article><h2>{HEADLINE}</h2>{BODY}</article>"))
+    got = extract_html(
+        page(
+            head,
+            f"<header><h1><a href='/'>الصباح نيوز</a></h1></header><article><h2>{HEADLINE}</h2>{BODY}</article>",
+        )
+    )
     assert got.title == HEADLINE and HEADLINE not in got.text.split("\n")
 
 
 def test_headline_in_a_table_without_h1_is_found_through_the_title_tag():
     head = f"<title>الأهرام :: أخبار مصر :: {HEADLINE}</title>"
-    got = extract_html(page(head, f"<table><tr><td><font size=5><b>{HEADLINE}</b></font><br>{BODY}</td></tr></table>"))
+    got = extract_html(
+        page(head, f"<table><tr><td><font size=5><b>{HEADLINE}</b></font><br>{BODY}</td></tr></table>")
+    )
     assert got.title == HEADLINE
 
 
 def test_truncated_jsonld_headline_does_not_stand():
-    long_title = "Le gouvernement présente un projet de loi sur les retraites qui divise la majorité et l’opposition"
+    long_title = (
+        "Le gouvernement présente un projet de loi sur les retraites qui divise la majorité et l’opposition"
+    )
     ld = {"@type": "NewsArticle", "headline": long_title[:57] + "…"}
     head = f"<title>{long_title} - Le Quotidien</title><script type='application/ld+json'>{json.dumps(ld)}</script>"
     got = extract_html(page(head, f"<article><h1>{long_title}</h1>{BODY}</article>"))

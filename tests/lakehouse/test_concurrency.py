@@ -28,19 +28,29 @@ D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
 
 
 def base() -> Night:
-    return Night(D1, [article("a1", D1, "انسحاب القوات من العراق"), article("a2", D1, "أمطار في تونس")],
-                 places=[place("a1", D1, "IQ", "Iraq")])
+    return Night(
+        D1,
+        [article("a1", D1, "انسحاب القوات من العراق"), article("a2", D1, "أمطار في تونس")],
+        places=[place("a1", D1, "IQ", "Iraq")],
+    )
 
 
 def night_x() -> Night:
     """D2: keeps `late`, which D3 (published before or after) names as a duplicate."""
-    return Night(D2, [article("late", D2, "الانتخابات البلدية في تونس"), article("b2", D2, "élections", "fr")],
-                 places=[place("late", D2)], keywords=[keyword("late", D2, "الانتخابات")])
+    return Night(
+        D2,
+        [article("late", D2, "الانتخابات البلدية في تونس"), article("b2", D2, "élections", "fr")],
+        places=[place("late", D2)],
+        keywords=[keyword("late", D2, "الانتخابات")],
+    )
 
 
 def night_y() -> Night:
-    return Night(D3, [article("head", D3, "الانتخابات البلدية في تونس غدا"), article("c2", D3, "storm", "en")],
-                 demoted=[demotion("late", D2, "head")])
+    return Night(
+        D3,
+        [article("head", D3, "الانتخابات البلدية في تونس غدا"), article("c2", D3, "storm", "en")],
+        demoted=[demotion("late", D2, "head")],
+    )
 
 
 def save(staged, path):
@@ -49,8 +59,15 @@ def save(staged, path):
 
 
 def start(*args: str, wait: bool = False) -> subprocess.Popen:
-    proc = subprocess.Popen(command(*args, *(["--wait"] if wait else [])), cwd=ROOT, env=child_env(), text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command(*args, *(["--wait"] if wait else [])),
+        cwd=ROOT,
+        env=child_env(),
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     line = proc.stdout.readline().strip()
     assert line == "ready", line + proc.stderr.read()
     return proc
@@ -111,7 +128,7 @@ def test_two_nights_published_at_once_end_as_one_after_the_other(tmp_path):
         x = save(stage(settings, night_x(), tmp_path / "work"), tmp_path / f"x-{attempt}.json")
         y = save(stage(settings, night_y(), tmp_path / "work"), tmp_path / f"y-{attempt}.json")
         children = [start("publish", data_dir, x, wait=True), start("publish", data_dir, y, wait=True)]
-        for child in children[::1 if attempt % 2 else -1]:  # both are waiting: release them together
+        for child in children[:: 1 if attempt % 2 else -1]:  # both are waiting: release them together
             child.stdin.write("go\n")
             child.stdin.flush()
         figures = [finish(child) for child in children]
@@ -122,7 +139,9 @@ def test_two_nights_published_at_once_end_as_one_after_the_other(tmp_path):
         assert matches == [first]  # and the order is the order of their commits
         seen.append(first)
         with reader_session(settings) as con:
-            assert con.execute("SELECT count(*) - count(DISTINCT article_id) FROM articles").fetchone()[0] == 0
+            assert (
+                con.execute("SELECT count(*) - count(DISTINCT article_id) FROM articles").fetchone()[0] == 0
+            )
     assert seen
 
 

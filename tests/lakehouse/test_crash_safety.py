@@ -39,7 +39,26 @@ pytestmark = pytest.mark.slow
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
 ATTEMPTS = 6
-WORDS = ["الحكومة", "العراقية", "تعلن", "الميزانية", "الجديدة", "أمس", "في", "بغداد", "والوزراء", "يناقشون", "الإصلاحات", "الاقتصادية", "تونس", "القاهرة", "الانتخابات", "البرلمان", "المدارس", "المستشفيات"]
+WORDS = [
+    "الحكومة",
+    "العراقية",
+    "تعلن",
+    "الميزانية",
+    "الجديدة",
+    "أمس",
+    "في",
+    "بغداد",
+    "والوزراء",
+    "يناقشون",
+    "الإصلاحات",
+    "الاقتصادية",
+    "تونس",
+    "القاهرة",
+    "الانتخابات",
+    "البرلمان",
+    "المدارس",
+    "المستشفيات",
+]
 
 
 def night(day: dt.date, tag: str, n: int, demoted=()) -> Night:
@@ -48,16 +67,24 @@ def night(day: dt.date, tag: str, n: int, demoted=()) -> Night:
     ids = [f"{tag}-{day:%d}-{i:04d}" for i in range(n)]
     rows = [article(i, day, f"{tag} " + " ".join(rng.choice(WORDS) for _ in range(30))) for i in ids]
     rows.append(article(f"{tag}-{day:%d}-dup", day, rows[0]["text"], duplicate_of=ids[0]))
-    return Night(day, rows, places=[place(i, day) for i in ids[::3]], dates=[date_mention(i, day) for i in ids[::5]],
-                 keywords=[keyword(i, day, tag) for i in ids], quarantine=[quarantined(f"q-{tag}-{day:%d}", day)],
-                 demoted=list(demoted), doc_freq={tag: n})
+    return Night(
+        day,
+        rows,
+        places=[place(i, day) for i in ids[::3]],
+        dates=[date_mention(i, day) for i in ids[::5]],
+        keywords=[keyword(i, day, tag) for i in ids],
+        quarantine=[quarantined(f"q-{tag}-{day:%d}", day)],
+        demoted=list(demoted),
+        doc_freq={tag: n},
+    )
 
 
 def run_child(args: list, kill_after: float | None) -> tuple[bool, float]:
     """Run a writer child; SIGKILL it ``kill_after`` seconds after it is ready. Returns (finished,
     seconds from ready to exit)."""
-    proc = subprocess.Popen(command(*args), cwd=ROOT, env=child_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command(*args), cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     ready = proc.stdout.readline().strip()
     assert ready == "ready", ready + proc.stderr.read()
     started = time.perf_counter()
@@ -114,12 +141,21 @@ def kill_moments(duration: float, seed: int) -> list[float]:
 
 def no_row_twice(settings) -> None:
     with reader_session(settings) as con:
-        for table, key in [("articles", "article_id"), ("duplicates", "article_id"), ("search_docs", "docid"),
-                           ("quarantine", "dt, record_id"), ("article_keywords", "article_id, keyword")]:
-            assert con.execute(f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}").fetchone()[0] == 0, table
+        for table, key in [
+            ("articles", "article_id"),
+            ("duplicates", "article_id"),
+            ("search_docs", "docid"),
+            ("quarantine", "dt, record_id"),
+            ("article_keywords", "article_id, keyword"),
+        ]:
+            assert (
+                con.execute(f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}").fetchone()[0] == 0
+            ), table
         # Every file the catalog refers to is there.
         for table in ("articles", "duplicates", "search_postings", "search_docs", "article_places"):
-            for path, *_ in con.execute("SELECT data_file FROM ducklake_list_files('akhbar', ?)", [table]).fetchall():
+            for path, *_ in con.execute(
+                "SELECT data_file FROM ducklake_list_files('akhbar', ?)", [table]
+            ).fetchall():
                 assert Path(path).exists(), path
 
 
@@ -136,8 +172,11 @@ def test_a_publish_killed_at_random_moments_leaves_the_old_or_the_new_night(tmp_
     publish(settings, night(D1, "old", 40), tmp_path / "work")
     publish(settings, night(D2, "two", 20), tmp_path / "work")
     # The new version of D1 replaces every one of its rows and demotes one article of D2.
-    staged = stage(settings, night(D1, "new", 60, demoted=[demotion("two-27-0003", D2, "new-26-0000")]),
-                   tmp_path / "work")
+    staged = stage(
+        settings,
+        night(D1, "new", 60, demoted=[demotion("two-27-0003", D2, "new-26-0000")]),
+        tmp_path / "work",
+    )
     manifest = tmp_path / "staged.json"
     staged.save(manifest)
     old = dump(settings)

@@ -26,14 +26,24 @@ TN, FR, EN = "tunis-akhbar", "courrier-maghreb", "harbour-gazette"
 
 
 def nights(second_d2: bool = False) -> list[Night]:
-    d2 = [article("b1", D2, "texte sur les élections", "fr", source=FR),
-          article("b2", D2, "خبر عن تونس", source=TN),
-          article("b2x", D2, "خبر عن تونس", source=TN, duplicate_of="b2")]
+    d2 = [
+        article("b1", D2, "texte sur les élections", "fr", source=FR),
+        article("b2", D2, "خبر عن تونس", source=TN),
+        article("b2x", D2, "خبر عن تونس", source=TN, duplicate_of="b2"),
+    ]
     if second_d2:
         d2 = [article("b9", D2, "un autre texte", "fr", source=FR)]
-    return [Night(D1, [article("a1", D1, "انسحاب القوات", source=TN), article("a2", D1, "أمطار", source=TN),
-                       article("e1", D1, "the storm", "en", source=EN)]),
-            Night(D2, d2)]
+    return [
+        Night(
+            D1,
+            [
+                article("a1", D1, "انسحاب القوات", source=TN),
+                article("a2", D1, "أمطار", source=TN),
+                article("e1", D1, "the storm", "en", source=EN),
+            ],
+        ),
+        Night(D2, d2),
+    ]
 
 
 def export(data_dir: Path, as_of: str, to: Path) -> subprocess.CompletedProcess:
@@ -86,7 +96,8 @@ def test_export_as_of_a_night_writes_shards_card_and_manifest(catalog, data_dir,
 
 
 def test_export_as_of_a_snapshot_and_maintenance_keeps_only_pinned_snapshots(
-        catalog, data_dir, published, tmp_path):
+    catalog, data_dir, published, tmp_path
+):
     d1, d2 = published
     first = tmp_path / "export-snapshot"
     export(data_dir, str(d2.snapshot_id), first)
@@ -98,11 +109,17 @@ def test_export_as_of_a_snapshot_and_maintenance_keeps_only_pinned_snapshots(
     with reader_session(catalog) as con:
         kept = {r[0] for r in con.execute("SELECT snapshot_id FROM akhbar.snapshots()").fetchall()}
         assert d2.snapshot_id in kept and d1.snapshot_id not in kept
-        assert con.execute(f"SELECT count(*) FROM articles AT (VERSION => {d2.snapshot_id})").fetchone()[0] == 5
+        assert (
+            con.execute(f"SELECT count(*) FROM articles AT (VERSION => {d2.snapshot_id})").fetchone()[0] == 5
+        )
         with pytest.raises(Exception, match="(?i)snapshot"):
             con.execute(f"SELECT count(*) FROM articles AT (VERSION => {d1.snapshot_id})").fetchall()
         assert sorted(r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()) == [
-            "a1", "a2", "b9", "e1"]
+            "a1",
+            "a2",
+            "b9",
+            "e1",
+        ]
     # The pinned version's files survived the clean-up: exporting it again gives the same rows.
     again = tmp_path / "export-again"
     export(data_dir, str(d2.snapshot_id), again)

@@ -39,5 +39,7 @@ def test_wheel_folder_without_its_files_is_named(fake_wheel):
     """A folder of the wheel's name without its __init__.py (a namespace package: an uninstall cut
     short) is a missing extension with a clear message, not a TypeError."""
     (fake_wheel / "extensions").mkdir(parents=True)
-    with pytest.raises(ExtensionMissing, match="without the wheel's files: reinstall duckdb-extension-akhbar-test-ext"):
+    with pytest.raises(
+        ExtensionMissing, match="without the wheel's files: reinstall duckdb-extension-akhbar-test-ext"
+    ):
         extension_path("akhbar_test_ext")

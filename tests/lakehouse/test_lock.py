@@ -28,8 +28,14 @@ HOLD = textwrap.dedent("""
 
 
 def holder(data_dir) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(data_dir)], cwd=ROOT, env=child_env(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(data_dir)],
+        cwd=ROOT,
+        env=child_env(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout.readline().strip() == "held", proc.stderr.read()
     return proc
 
@@ -37,8 +43,11 @@ def holder(data_dir) -> subprocess.Popen:
 def test_a_second_writer_is_told_who_holds_the_catalog(catalog, data_dir):
     proc = holder(data_dir)
     try:
-        busy = pytest.raises(WriterBusy, match=r"held by another process .*publish night 2026-11-28 "
-                             rf"\(a test holder\).*\"pid\": {proc.pid}")
+        busy = pytest.raises(
+            WriterBusy,
+            match=r"held by another process .*publish night 2026-11-28 "
+            rf"\(a test holder\).*\"pid\": {proc.pid}",
+        )
         with busy, writer_lock(catalog, "a second writer", timeout=0.5):
             pytest.fail("two writers at once")
     finally:

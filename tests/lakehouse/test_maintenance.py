@@ -22,16 +22,29 @@ UTC = dt.UTC
 
 def night(day: dt.date, tag: str, n: int = 5) -> Night:
     ids = [f"{tag}{i}" for i in range(n)]
-    return Night(day, [article(i, day, f"خبر {tag} عن تونس رقم {i}") for i in ids],
-                 keywords=[keyword(i, day, tag) for i in ids])
+    return Night(
+        day,
+        [article(i, day, f"خبر {tag} عن تونس رقم {i}") for i in ids],
+        keywords=[keyword(i, day, tag) for i in ids],
+    )
 
 
 def record_runs(settings, day: dt.date, n: int) -> None:
     """Small commits, as the report task makes them: DuckLake keeps such rows inlined in the catalog."""
     for i in range(n):
-        row = {"run_id": f"run-{day}-{i}", "dt": day, "stage": "report", "records_in": i, "records_out": i,
-               "rejected": 0, "duplicates": 0, "changed": 0, "seconds": 1.0, "details": "{}",
-               "recorded_at": dt.datetime(2026, 11, 29, 3, i, tzinfo=UTC)}
+        row = {
+            "run_id": f"run-{day}-{i}",
+            "dt": day,
+            "stage": "report",
+            "records_in": i,
+            "records_out": i,
+            "rejected": 0,
+            "duplicates": 0,
+            "changed": 0,
+            "seconds": 1.0,
+            "details": "{}",
+            "recorded_at": dt.datetime(2026, 11, 29, 3, i, tzinfo=UTC),
+        }
         with writer_session(settings, "runs") as con:
             con.register("_runs", pa.Table.from_pylist([row], schema=RUNS))
             con.execute("INSERT INTO runs SELECT * FROM _runs")
@@ -44,7 +57,10 @@ def snapshots(settings) -> list[int]:
 
 def files_of(settings, table: str) -> list[str]:
     with reader_session(settings) as con:
-        return [r[0] for r in con.execute("SELECT data_file FROM ducklake_list_files('akhbar', ?)", [table]).fetchall()]
+        return [
+            r[0]
+            for r in con.execute("SELECT data_file FROM ducklake_list_files('akhbar', ?)", [table]).fetchall()
+        ]
 
 
 def test_upkeep_changes_no_row_flushes_inlined_rows_and_keeps_recent_history(catalog, tmp_path):
@@ -56,7 +72,7 @@ def test_upkeep_changes_no_row_flushes_inlined_rows_and_keeps_recent_history(cat
     assert files_of(catalog, "runs") == []  # inlined in the catalog database so far
     figures = maintain_catalog(catalog, keep_days=30, grace_hours=24)
     assert dump(catalog) == content
-    assert figures["snapshots_expired"] == 0 and snapshots(catalog)[:len(history)] == history
+    assert figures["snapshots_expired"] == 0 and snapshots(catalog)[: len(history)] == history
     assert len(files_of(catalog, "runs")) >= 1  # flushed into Parquet
     with reader_session(catalog) as con:  # earlier versions still answer
         assert con.execute(f"SELECT count(*) FROM articles AT (VERSION => {history[2]})").fetchone()[0] == 5
@@ -83,10 +99,13 @@ def test_a_reader_keeps_answering_through_upkeep(catalog, tmp_path):
     assert len(before) == 15 and len(hits) == 15
 
 
-@pytest.mark.xfail(strict=True, reason="DuckLake 1.5.5: inside a transaction begun before "
-                   "ducklake_merge_adjacent_files commits, the merged tables read empty (time travel to the "
-                   "same snapshot afterwards reads them whole); an analyst's explicit transaction should not "
-                   "be held across the maintenance DAG's run")
+@pytest.mark.xfail(
+    strict=True,
+    reason="DuckLake 1.5.5: inside a transaction begun before "
+    "ducklake_merge_adjacent_files commits, the merged tables read empty (time travel to the "
+    "same snapshot afterwards reads them whole); an analyst's explicit transaction should not "
+    "be held across the maintenance DAG's run",
+)
 def test_a_transaction_held_across_a_merge_keeps_its_rows(catalog, tmp_path):
     for day, tag in [(D1, "a"), (D2, "b"), (D3, "d")]:
         publish(catalog, night(day, tag), tmp_path / "work")
@@ -113,10 +132,13 @@ def test_staged_files_of_an_unpublished_night_go_after_the_grace_period(catalog,
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
 
 
-@pytest.mark.xfail(strict=True, reason="a rerun deletes the night's rows from its previous files (delete files) "
-                   "instead of dropping the files, and ducklake_rewrite_data_files fails on the registered staged "
-                   "files ('Files have different hive partition path'): every earlier version of a night stays "
-                   "in the catalog and on disk")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a rerun deletes the night's rows from its previous files (delete files) "
+    "instead of dropping the files, and ducklake_rewrite_data_files fails on the registered staged "
+    "files ('Files have different hive partition path'): every earlier version of a night stays "
+    "in the catalog and on disk",
+)
 def test_earlier_versions_of_a_rerun_night_are_reclaimed_once_history_is_expired(catalog, tmp_path):
     for tag in ("a", "b", "c"):
         publish(catalog, night(D1, tag), tmp_path / "work")

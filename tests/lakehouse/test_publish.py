@@ -44,16 +44,24 @@ QUERIES = ["العراق", "الانتخابات", "élections", "election", "st
 
 def night_1(demote: tuple[str, ...] = ()) -> Night:
     """D1; ``demote`` lists the D2 articles this night's dedup demotes (when D2 was published first)."""
-    demoted = {"a1b": demotion("a1b", D2, "a1", source=TN, kind="exact_text", similarity=1.0),
-               "late": demotion("late", D2, "early", source=EG, similarity=0.8)}
+    demoted = {
+        "a1b": demotion("a1b", D2, "a1", source=TN, kind="exact_text", similarity=1.0),
+        "late": demotion("late", D2, "early", source=EG, similarity=0.8),
+    }
     return Night(
         D1,
-        [article("a1", D1, "انسحاب القوات من العراق اليوم", source=TN),
-         article("f1", D1, "le gouvernement annonce des élections anticipées", "fr", source=FR),
-         article("early", D1, "تونس تستعد الانتخابات البلدية في الربيع", source=EG)],
+        [
+            article("a1", D1, "انسحاب القوات من العراق اليوم", source=TN),
+            article("f1", D1, "le gouvernement annonce des élections anticipées", "fr", source=FR),
+            article("early", D1, "تونس تستعد الانتخابات البلدية في الربيع", source=EG),
+        ],
         places=[place("a1", D1, "IQ", "Iraq"), place("early", D1)],
         dates=[date_mention("a1", D1)],
-        keywords=[keyword("a1", D1, "العراق"), keyword("f1", D1, "élections"), keyword("early", D1, "الانتخابات")],
+        keywords=[
+            keyword("a1", D1, "العراق"),
+            keyword("f1", D1, "élections"),
+            keyword("early", D1, "الانتخابات"),
+        ],
         quarantine=[quarantined("q1", D1, TN)],
         demoted=[demoted[d] for d in demote],
         doc_freq={"العراق": 1, "élections": 1, "الانتخابات": 1},
@@ -65,14 +73,33 @@ def night_2(after_d1: bool) -> Night:
     they are kept (and D1 demotes them later)."""
     return Night(
         D2,
-        [article("a2", D2, "الحكومة في تونس تعلن الميزانية", source=TN, title="ميزانية تونس"),
-         article("a1b", D2, "انسحاب القوات من العراق اليوم", source=TN,
-                 duplicate_of="a1" if after_d1 else None, kind="exact_text", similarity=1.0),
-         article("late", D2, "تونس تستعد الانتخابات البلدية", source=EG,
-                 duplicate_of="early" if after_d1 else None, similarity=0.8),
-         article("e2", D2, "the harbour reopened after the storm", "en", source=EN)],
+        [
+            article("a2", D2, "الحكومة في تونس تعلن الميزانية", source=TN, title="ميزانية تونس"),
+            article(
+                "a1b",
+                D2,
+                "انسحاب القوات من العراق اليوم",
+                source=TN,
+                duplicate_of="a1" if after_d1 else None,
+                kind="exact_text",
+                similarity=1.0,
+            ),
+            article(
+                "late",
+                D2,
+                "تونس تستعد الانتخابات البلدية",
+                source=EG,
+                duplicate_of="early" if after_d1 else None,
+                similarity=0.8,
+            ),
+            article("e2", D2, "the harbour reopened after the storm", "en", source=EN),
+        ],
         places=[place("a2", D2), place("late", D2), place("a1b", D2, "IQ", "Iraq")],
-        keywords=[keyword("a2", D2, "الميزانية"), keyword("late", D2, "الانتخابات"), keyword("e2", D2, "storm")],
+        keywords=[
+            keyword("a2", D2, "الميزانية"),
+            keyword("late", D2, "الانتخابات"),
+            keyword("e2", D2, "storm"),
+        ],
         quarantine=[quarantined("q2", D2, EN, "not_html"), quarantined("q2b", D2, TN)],
         doc_freq={"الميزانية": 1, "storm": 1},
     )
@@ -81,10 +108,20 @@ def night_2(after_d1: bool) -> Night:
 def night_3() -> Night:
     return Night(
         D3,
-        [article("e1", D3, "elections were announced yesterday in Tunis", "en", source=EN),
-         article("e1b", D3, "elections were announced yesterday in Tunis", "en", source=EN, duplicate_of="e1",
-                 kind="exact_text", similarity=1.0),
-         article("a3", D3, "أمطار غزيرة في تونس العاصمة", source=EG, title="أمطار في تونس")],
+        [
+            article("e1", D3, "elections were announced yesterday in Tunis", "en", source=EN),
+            article(
+                "e1b",
+                D3,
+                "elections were announced yesterday in Tunis",
+                "en",
+                source=EN,
+                duplicate_of="e1",
+                kind="exact_text",
+                similarity=1.0,
+            ),
+            article("a3", D3, "أمطار غزيرة في تونس العاصمة", source=EG, title="أمطار في تونس"),
+        ],
         places=[place("a3", D3), place("e1", D3)],
         dates=[date_mention("a3", D3, 4), date_mention("e1", D3, 9)],
         quarantine=[quarantined("q3", D3, EG, "malformed_json", b"{")],
@@ -102,8 +139,14 @@ def test_reverse_backfill_with_reruns_equals_the_in_order_pass(tmp_path):
     # Newest night first, each night's dedup decided against what was published before it, then
     # reruns: D1 demotes the D2 articles it now precedes; D2 and D1 are run again.
     reverse = settings_for(tmp_path / "reverse")
-    for night in (night_3(), night_2(after_d1=False), night_1(demote=("a1b", "late")), night_2(after_d1=True),
-                  night_1(), night_3()):
+    for night in (
+        night_3(),
+        night_2(after_d1=False),
+        night_1(demote=("a1b", "late")),
+        night_2(after_d1=True),
+        night_1(),
+        night_3(),
+    ):
         publish(reverse, night, tmp_path / "work", sources=SOURCES)
 
     expected = dump(in_order)
@@ -112,13 +155,23 @@ def test_reverse_backfill_with_reruns_equals_the_in_order_pass(tmp_path):
     # What the state is, not only that both agree.
     assert sorted(r[0] for r in expected["articles"]) == ["a1", "a2", "a3", "e1", "e2", "early", "f1"]
     assert [(r[0], r[1], r[3], r[9]) for r in expected["duplicates"]] == [
-        ("a1b", "a1", "exact_text", "ra1b"), ("e1b", "e1", "exact_text", "re1b"), ("late", "early", "near", "rlate")]
-    assert {r[0] for r in expected["article_places"]} == {"a1", "early", "a2", "a3", "e1"}  # none of duplicates
+        ("a1b", "a1", "exact_text", "ra1b"),
+        ("e1b", "e1", "exact_text", "re1b"),
+        ("late", "early", "near", "rlate"),
+    ]
+    assert {r[0] for r in expected["article_places"]} == {
+        "a1",
+        "early",
+        "a2",
+        "a3",
+        "e1",
+    }  # none of duplicates
     assert sorted(r[0] for r in expected["quarantine"]) == ["q1", "q2", "q2b", "q3"]
     assert {r[2] for r in expected["search_docs"]} == {"a1", "a2", "a3", "e1", "e2", "early", "f1"}
     assert len(expected["sources"]) == len(SOURCES)
-    assert ("early" in {a for a, _ in search(in_order, "الانتخابات")}
-            and "late" not in {a for a, _ in search(in_order, "الانتخابات")})
+    assert "early" in {a for a, _ in search(in_order, "الانتخابات")} and "late" not in {
+        a for a, _ in search(in_order, "الانتخابات")
+    }
 
 
 def test_a_rerun_replaces_the_night_and_nothing_else(catalog, tmp_path):
@@ -128,12 +181,16 @@ def test_a_rerun_replaces_the_night_and_nothing_else(catalog, tmp_path):
 
     def other_nights():
         with reader_session(catalog) as con:
-            return {t: con.execute(f"SELECT * FROM {t} WHERE dt <> ? ORDER BY ALL", [D2]).fetchall() for t in nightly}
+            return {
+                t: con.execute(f"SELECT * FROM {t} WHERE dt <> ? ORDER BY ALL", [D2]).fetchall()
+                for t in nightly
+            }
 
     before = other_nights()
     rerun = night_2(after_d1=True)
     rerun.articles = [r for r in rerun.articles if r["article_id"] != "e2"] + [
-        article("a2new", D2, "خبر جديد عن العراق", source=TN)]
+        article("a2new", D2, "خبر جديد عن العراق", source=TN)
+    ]
     figures = publish(catalog, rerun, tmp_path / "work")
     assert (figures.articles, figures.duplicates, figures.quarantine) == (2, 2, 2)
     assert other_nights() == before  # D1 untouched
@@ -155,14 +212,21 @@ def test_demoted_articles_move_to_duplicates_with_their_record(catalog, tmp_path
     state = dump(catalog, views=False)
     assert sorted(r[0] for r in state["articles"]) == ["a1", "a2", "e2", "early", "f1"]
     assert sorted((r[0], r[1], r[2], r[8], r[9]) for r in state["duplicates"]) == [
-        ("a1b", "a1", "a1", D2, "ra1b"), ("late", "early", "early", D2, "rlate")]
+        ("a1b", "a1", "a1", D2, "ra1b"),
+        ("late", "early", "early", D2, "rlate"),
+    ]
     # Their child rows and index entries went with them; the night's index figures are recounted.
     assert {r[0] for r in state["article_places"]} == {"a1", "early", "a2"}
     assert {r[0] for r in state["article_keywords"]} == {"a1", "f1", "early", "a2", "e2"}
     assert {r[2] for r in state["search_docs"]} == {"a1", "a2", "e2", "early", "f1"}
     ar_d2 = [r for r in state["search_stats"] if r[0] == D2 and r[1] == "ar"]
     assert ar_d2[0][2] == 1 and ar_d2[0][3] < d2_len
-    assert count(catalog, "SELECT count(*) FROM search_postings WHERE docid NOT IN (SELECT docid FROM search_docs)") == 0
+    assert (
+        count(
+            catalog, "SELECT count(*) FROM search_postings WHERE docid NOT IN (SELECT docid FROM search_docs)"
+        )
+        == 0
+    )
     assert "late" not in {a for a, _ in search(catalog, "الانتخابات")}
 
 
@@ -196,8 +260,18 @@ def test_a_night_that_lost_every_article_is_emptied(catalog, tmp_path):
     empty = Night(D1, [], quarantine=[quarantined("q1", D1, TN), quarantined("q9", D1, TN, "not_found")])
     figures = publish(catalog, empty, tmp_path / "work")
     assert (figures.articles, figures.duplicates, figures.quarantine) == (0, 0, 2)
-    for table in ("articles", "duplicates", "article_places", "article_dates", "article_keywords", "search_docs",
-                  "search_postings", "search_stats", "search_terms", "keyword_doc_freq"):
+    for table in (
+        "articles",
+        "duplicates",
+        "article_places",
+        "article_dates",
+        "article_keywords",
+        "search_docs",
+        "search_postings",
+        "search_stats",
+        "search_terms",
+        "keyword_doc_freq",
+    ):
         assert count(catalog, f"SELECT count(*) FROM {table} WHERE dt = ?", [D1]) == 0, table
     assert count(catalog, "SELECT count(*) FROM articles WHERE dt = ?", [D3]) == 2
     assert search(catalog, "العراق") == []
@@ -219,20 +293,35 @@ def test_each_publish_is_one_labelled_snapshot(catalog, tmp_path):
     second = publish(catalog, night_3(), tmp_path / "work")
     assert second.snapshot_id > first.snapshot_id
     with reader_session(catalog) as con:
-        labels = con.execute("SELECT snapshot_id, commit_message FROM akhbar.snapshots() WHERE commit_message LIKE ? "
-                             "ORDER BY 1", [PUBLISH_MESSAGE + "%"]).fetchall()
+        labels = con.execute(
+            "SELECT snapshot_id, commit_message FROM akhbar.snapshots() WHERE commit_message LIKE ? "
+            "ORDER BY 1",
+            [PUBLISH_MESSAGE + "%"],
+        ).fetchall()
         # The snapshot before the second publish holds the first night only.
-        before = con.execute(f"SELECT DISTINCT dt FROM articles AT (VERSION => {second.snapshot_id - 1})").fetchall()
+        before = con.execute(
+            f"SELECT DISTINCT dt FROM articles AT (VERSION => {second.snapshot_id - 1})"
+        ).fetchall()
     assert labels == [(first.snapshot_id, f"publish night {D1}"), (second.snapshot_id, f"publish night {D3}")]
     assert before == [(D1,)]
-    assert (first.articles, first.duplicates, first.quarantine, first.by_lang) == (3, 0, 1, {"ar": 2, "fr": 1})
+    assert (first.articles, first.duplicates, first.quarantine, first.by_lang) == (
+        3,
+        0,
+        1,
+        {"ar": 2, "fr": 1},
+    )
 
 
 def test_readers_cannot_write(catalog, tmp_path):
     publish(catalog, night_1(), tmp_path / "work")
     with reader_session(catalog) as con:
-        for sql in ("DELETE FROM articles", "INSERT INTO sources VALUES ('x', 'rss', NULL, NULL, NULL, NULL, NULL, true)",
-                    "CREATE TABLE evil (x INTEGER)", "DROP VIEW daily_volume", "UPDATE articles SET text = ''"):
+        for sql in (
+            "DELETE FROM articles",
+            "INSERT INTO sources VALUES ('x', 'rss', NULL, NULL, NULL, NULL, NULL, true)",
+            "CREATE TABLE evil (x INTEGER)",
+            "DROP VIEW daily_volume",
+            "UPDATE articles SET text = ''",
+        ):
             with pytest.raises(duckdb.Error):
                 con.execute(sql)
     assert count(catalog, "SELECT count(*) FROM articles") == 3

@@ -27,9 +27,18 @@ def pristine(tmp_path_factory):
     root = tmp_path_factory.mktemp("sandbox")
     data_dir = root / "data"
     settings = settings_for(data_dir)
-    publish(settings, Night(D1, [article("a1", D1, "انسحاب القوات من العراق"),
-                                 article("f1", D1, "le gouvernement annonce des élections", "fr"),
-                                 article("e1", D1, "the harbour reopened, after the storm", "en")]), root / "work")
+    publish(
+        settings,
+        Night(
+            D1,
+            [
+                article("a1", D1, "انسحاب القوات من العراق"),
+                article("f1", D1, "le gouvernement annonce des élections", "fr"),
+                article("e1", D1, "the harbour reopened, after the storm", "en"),
+            ],
+        ),
+        root / "work",
+    )
     # Files of the data dir that are not the catalog's: the raw zone of a night.
     (data_dir / "raw").mkdir()
     (data_dir / "raw" / "secret.txt").write_text("raw zone bytes", encoding="utf-8")
@@ -52,11 +61,17 @@ def site(pristine):
 def state(data_dir: Path) -> dict:
     """Every file of the data dir with its size, and the catalog's bytes. SQLite's companions: the
     -shm index changes on reads, and a reader may create an empty -wal (a write would fill it)."""
-    files = {str(p.relative_to(data_dir)): p.stat().st_size for p in data_dir.rglob("*")
-             if p.is_file() and not p.name.endswith(("-shm", "-wal"))}
+    files = {
+        str(p.relative_to(data_dir)): p.stat().st_size
+        for p in data_dir.rglob("*")
+        if p.is_file() and not p.name.endswith(("-shm", "-wal"))
+    }
     wal = data_dir / "catalog.sqlite-wal"
-    return {"files": files, "wal": wal.stat().st_size if wal.exists() else 0,
-            "catalog": hashlib.sha256((data_dir / "catalog.sqlite").read_bytes()).hexdigest()}
+    return {
+        "files": files,
+        "wal": wal.stat().st_size if wal.exists() else 0,
+        "catalog": hashlib.sha256((data_dir / "catalog.sqlite").read_bytes()).hexdigest(),
+    }
 
 
 def akhbar_sql(data_dir: Path, query: str, *options: str) -> subprocess.CompletedProcess:
@@ -88,8 +103,10 @@ REFUSED = {
     "merge files, catalog form": "SELECT * FROM akhbar.merge_adjacent_files()",
     "cleanup files": "SELECT * FROM ducklake_cleanup_old_files('akhbar', cleanup_all => true)",
     "sql in a string": "SELECT * FROM query('SELECT * FROM ducklake_merge_adjacent_files(''akhbar'')')",
-    "serialized sql": ("SELECT * FROM json_execute_serialized_sql(json_serialize_sql("
-                       "'SELECT * FROM ducklake_merge_adjacent_files(''akhbar'')'))"),
+    "serialized sql": (
+        "SELECT * FROM json_execute_serialized_sql(json_serialize_sql("
+        "'SELECT * FROM ducklake_merge_adjacent_files(''akhbar'')'))"
+    ),
 }
 
 
@@ -107,17 +124,28 @@ def test_akhbar_sql_refuses(site, name):
 
 
 def test_refusals_name_what_is_refused():
-    cases = {"SELECT 1; SELECT 2": "one statement at a time", "COPY t TO 'x'": "refused a COPY statement",
-             "SET threads = 1": "refused a SET statement", "PRAGMA enable_profiling": "refused a PRAGMA",
-             "EXPLAIN ANALYZE COPY t TO 'x'": "COPY", "SELECT * FROM query('SELECT 1')": "query",
-             "SELECT * FROM ducklake_expire_snapshots('akhbar')": "ducklake_expire_snapshots"}
+    cases = {
+        "SELECT 1; SELECT 2": "one statement at a time",
+        "COPY t TO 'x'": "refused a COPY statement",
+        "SET threads = 1": "refused a SET statement",
+        "PRAGMA enable_profiling": "refused a PRAGMA",
+        "EXPLAIN ANALYZE COPY t TO 'x'": "COPY",
+        "SELECT * FROM query('SELECT 1')": "query",
+        "SELECT * FROM ducklake_expire_snapshots('akhbar')": "ducklake_expire_snapshots",
+    }
     for sql, message in cases.items():
         with pytest.raises(sandbox.QueryRefused, match=message):
             sandbox.check_statement(sql)
     # Legitimate queries pass, whatever their case or comments.
-    for sql in ["select 1", "/* hello */ SELECT * FROM articles", "EXPLAIN SELECT 1", "EXPLAIN ANALYZE SELECT 1",
-                "WITH x AS (SELECT 1) SELECT * FROM x", "SELECT * FROM ducklake_snapshots('akhbar')",
-                "SELECT count(*) FROM articles AT (VERSION => 1)"]:
+    for sql in [
+        "select 1",
+        "/* hello */ SELECT * FROM articles",
+        "EXPLAIN SELECT 1",
+        "EXPLAIN ANALYZE SELECT 1",
+        "WITH x AS (SELECT 1) SELECT * FROM x",
+        "SELECT * FROM ducklake_snapshots('akhbar')",
+        "SELECT count(*) FROM articles AT (VERSION => 1)",
+    ]:
         assert sandbox.check_statement(sql)
 
 
@@ -125,9 +153,11 @@ def test_results_leave_only_through_format_and_out(site, tmp_path):
     _, data_dir = site
     before = state(data_dir)
     query = "SELECT article_id, lang, title FROM articles ORDER BY article_id"
-    expected = [{"article_id": "a1", "lang": "ar", "title": "title a1"},
-                {"article_id": "e1", "lang": "en", "title": "title e1"},
-                {"article_id": "f1", "lang": "fr", "title": "title f1"}]
+    expected = [
+        {"article_id": "a1", "lang": "ar", "title": "title a1"},
+        {"article_id": "e1", "lang": "en", "title": "title e1"},
+        {"article_id": "f1", "lang": "fr", "title": "title f1"},
+    ]
 
     out_csv = tmp_path / "result.csv"
     proc = akhbar_sql(data_dir, query, "--format", "csv", "--out", str(out_csv))

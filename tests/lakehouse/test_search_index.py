@@ -24,13 +24,149 @@ LANGS = {"ar": "arabic", "fr": "french", "en": "english"}
 # keeps only a-z); search.sql documents the same rule.
 FTS_IGNORE = r"(\.|[^\p{L}\p{N}])+"
 
-AR_WORDS = ["العراق", "العراقية", "والعراق", "بالعراق", "الحكومة", "الحكومية", "حكومات", "تونس", "التونسية", "الانتخابات", "انتخابات", "الرئيس", "رئيس", "الوزراء", "وزارة", "الصحة", "المستشفى", "أعلنت", "إعلان", "أمس", "اليوم", "مدينة", "المدن", "القدس", "غزة", "الاقتصاد", "اقتصادية", "الميزانية", "البرلمان", "مجلس", "النواب", "قال", "يقول", "المدرسة", "المدارس", "الطلاب", "كتب", "الكتاب", "مؤتمر", "المؤتمرات", "سيارة", "السيارات", "٢٠٢٤", "2024", "القاهرة", "مصر", "المصرية"]
-FR_WORDS = ["élection", "élections", "électoral", "gouvernement", "gouvernements", "ministre", "ministères", "été", "économie", "économique", "hôpital", "hôpitaux", "santé", "école", "écoles", "élèves", "réforme", "réformes", "Tunis", "tunisienne", "président", "présidente", "annonce", "annoncé", "budget", "parlement", "député", "députés", "rentrée", "français", "crise", "cœur", "àéïöù"]
-EN_WORDS = ["election", "elections", "elected", "government", "governments", "minister", "ministry", "economy", "economic", "hospital", "hospitals", "health", "school", "schools", "students", "reform", "reforms", "president", "announced", "announces", "budget", "parliament", "cairo", "egypt", "egyptian", "running", "runs", "ran", "table", "drop", "articles", "naïve", "café"]
+AR_WORDS = [
+    "العراق",
+    "العراقية",
+    "والعراق",
+    "بالعراق",
+    "الحكومة",
+    "الحكومية",
+    "حكومات",
+    "تونس",
+    "التونسية",
+    "الانتخابات",
+    "انتخابات",
+    "الرئيس",
+    "رئيس",
+    "الوزراء",
+    "وزارة",
+    "الصحة",
+    "المستشفى",
+    "أعلنت",
+    "إعلان",
+    "أمس",
+    "اليوم",
+    "مدينة",
+    "المدن",
+    "القدس",
+    "غزة",
+    "الاقتصاد",
+    "اقتصادية",
+    "الميزانية",
+    "البرلمان",
+    "مجلس",
+    "النواب",
+    "قال",
+    "يقول",
+    "المدرسة",
+    "المدارس",
+    "الطلاب",
+    "كتب",
+    "الكتاب",
+    "مؤتمر",
+    "المؤتمرات",
+    "سيارة",
+    "السيارات",
+    "٢٠٢٤",
+    "2024",
+    "القاهرة",
+    "مصر",
+    "المصرية",
+]
+FR_WORDS = [
+    "élection",
+    "élections",
+    "électoral",
+    "gouvernement",
+    "gouvernements",
+    "ministre",
+    "ministères",
+    "été",
+    "économie",
+    "économique",
+    "hôpital",
+    "hôpitaux",
+    "santé",
+    "école",
+    "écoles",
+    "élèves",
+    "réforme",
+    "réformes",
+    "Tunis",
+    "tunisienne",
+    "président",
+    "présidente",
+    "annonce",
+    "annoncé",
+    "budget",
+    "parlement",
+    "député",
+    "députés",
+    "rentrée",
+    "français",
+    "crise",
+    "cœur",
+    "àéïöù",
+]
+EN_WORDS = [
+    "election",
+    "elections",
+    "elected",
+    "government",
+    "governments",
+    "minister",
+    "ministry",
+    "economy",
+    "economic",
+    "hospital",
+    "hospitals",
+    "health",
+    "school",
+    "schools",
+    "students",
+    "reform",
+    "reforms",
+    "president",
+    "announced",
+    "announces",
+    "budget",
+    "parliament",
+    "cairo",
+    "egypt",
+    "egyptian",
+    "running",
+    "runs",
+    "ran",
+    "table",
+    "drop",
+    "articles",
+    "naïve",
+    "café",
+]
 WORDS = {"ar": AR_WORDS, "fr": FR_WORDS, "en": EN_WORDS}
 PUNCT = [" ", " ", " ", ", ", ". ", "، ", " - ", "\n", " (", ") ", "؟ ", "'", ' "']
-HOSTILE = ["'; DROP TABLE articles; --", "\" OR 1=1 --", "a AND NOT b*", "(((", "%", "_", "\\", "'", "''",
-           "election' OR '1'='1", "$1", "?", ":q", "\x00", "؟؟؟", "...", "*", "NULL", "   ", ""]
+HOSTILE = [
+    "'; DROP TABLE articles; --",
+    '" OR 1=1 --',
+    "a AND NOT b*",
+    "(((",
+    "%",
+    "_",
+    "\\",
+    "'",
+    "''",
+    "election' OR '1'='1",
+    "$1",
+    "?",
+    ":q",
+    "\x00",
+    "؟؟؟",
+    "...",
+    "*",
+    "NULL",
+    "   ",
+    "",
+]
 
 
 def synthetic(day: dt.date, n: int, seed: int, prefix: str) -> list[dict]:
@@ -46,8 +182,11 @@ def synthetic(day: dt.date, n: int, seed: int, prefix: str) -> list[dict]:
     rows.append(article(prefix + "-iraqi", day, "أعلنت الحكومة العراقية الميزانية", "ar", title="بيان"))
     rows.append(article(prefix + "-vowels", day, "زار الوفدُ القُدسَ وغزَّة", "ar", title=""))
     rows.append(article(prefix + "-digits", day, "ميزانية عام 2024 للدولة", "ar", title=""))
-    rows.append(article(prefix + "-accents", day, "Les élections législatives ont été annoncées", "fr",
-                        title="Rentrée"))
+    rows.append(
+        article(
+            prefix + "-accents", day, "Les élections législatives ont été annoncées", "fr", title="Rentrée"
+        )
+    )
     rows.append(article(prefix + "-punct", day, "!!! ... ؟؟؟ --- ***", "en", title=""))
     rows.append(article(prefix + "-other", day, "Die Regierung kündigte Wahlen an", "de", title="Wahlen"))
     return rows
@@ -69,8 +208,15 @@ def real_articles(day: dt.date, limit: int) -> list[dict]:
                 doc = tar.extractfile(member).read().decode("utf-8", "replace")
                 text, title = _TEXT.search(doc), _TITLE.search(doc)
                 if text and text.group(1).strip():
-                    rows.append(article(f"ant{len(rows):04d}", day, text.group(1).strip(), "ar",
-                                        title=title.group(1).strip() if title else ""))
+                    rows.append(
+                        article(
+                            f"ant{len(rows):04d}",
+                            day,
+                            text.group(1).strip(),
+                            "ar",
+                            title=title.group(1).strip() if title else "",
+                        )
+                    )
             if len(rows) >= limit:
                 break
     return rows
@@ -82,16 +228,19 @@ def reference(settings, queries) -> dict[str, dict[str, float]]:
     some word stems to ''; search_articles drops empty tokens, so the reference gets the query trimmed.
     The query is folded first as search_articles folds it (akhbar_fold, from the catalog)."""
     with reader_session(settings) as con:
-        articles = con.execute("SELECT article_id, coalesce(title, '') AS title, text, lang FROM articles"
-                               ).fetch_arrow_table()
+        articles = con.execute(
+            "SELECT article_id, coalesce(title, '') AS title, text, lang FROM articles"
+        ).fetch_arrow_table()
         folded = {q: con.execute("SELECT akhbar_fold(?)", [q]).fetchone()[0] for q in queries}
     ref = duckdb.connect(config=dict(extensions.OFFLINE_CONFIG))
     try:
         extensions.load(ref, "fts")
         ref.register("_articles", articles)
         for lang, stemmer in LANGS.items():
-            ref.execute(f"CREATE TABLE ref_{lang} AS SELECT article_id, title, text FROM _articles WHERE lang = ?",
-                        [lang])
+            ref.execute(
+                f"CREATE TABLE ref_{lang} AS SELECT article_id, title, text FROM _articles WHERE lang = ?",
+                [lang],
+            )
             ref.execute(f"""PRAGMA create_fts_index('ref_{lang}', 'article_id', 'title', 'text', stemmer='{stemmer}',
                             stopwords='none', strip_accents=1, lower=1, ignore='{FTS_IGNORE}', overwrite=1)""")
         out = {}
@@ -101,10 +250,14 @@ def reference(settings, queries) -> dict[str, dict[str, float]]:
             if not trimmed:
                 continue
             for lang in LANGS:
-                out[q].update(ref.execute(
-                    f"""SELECT article_id, score FROM (
+                out[q].update(
+                    ref.execute(
+                        f"""SELECT article_id, score FROM (
                             SELECT article_id, fts_main_ref_{lang}.match_bm25(article_id, ?) AS score FROM ref_{lang})
-                        WHERE score IS NOT NULL""", [trimmed]).fetchall())
+                        WHERE score IS NOT NULL""",
+                        [trimmed],
+                    ).fetchall()
+                )
         return out
     finally:
         ref.close()
@@ -122,7 +275,9 @@ def queries_from(rows: list[dict], n: int, seed: int = 3) -> list[str]:
     rng = random.Random(seed)
     words = sorted({w for r in rows for w in re.findall(r"\w+", r["text"])})
     picked = rng.sample(words, min(n, len(words)))
-    multi = [" ".join(rng.sample(words, 2)) for _ in range(n // 4)] + [" ".join(rng.sample(words, 4)) for _ in range(5)]
+    multi = [" ".join(rng.sample(words, 2)) for _ in range(n // 4)] + [
+        " ".join(rng.sample(words, 4)) for _ in range(5)
+    ]
     return picked + multi
 
 
@@ -141,8 +296,17 @@ def ours(settings, queries, k=None):
 
 def test_same_results_and_scores_as_the_extensions_match_bm25(night_catalog):
     settings, rows = night_catalog
-    queries = queries_from(rows, 120) + ["العراق", "élection", "ELECTIONS", "government election", HOSTILE[0],
-                                         HOSTILE[2], "العراق العراقية", "العراق العراق", "Wahlen"]
+    queries = queries_from(rows, 120) + [
+        "العراق",
+        "élection",
+        "ELECTIONS",
+        "government election",
+        HOSTILE[0],
+        HOSTILE[2],
+        "العراق العراقية",
+        "العراق العراق",
+        "Wahlen",
+    ]
     want, got = reference(settings, queries), ours(settings, queries)
     for q in queries:
         assert_same(got[q], want[q], q)
@@ -163,7 +327,18 @@ def test_top_k_is_the_head_of_the_full_ranking(night_catalog):
 
 def test_stemming_accents_and_query_folding(night_catalog):
     settings, _ = night_catalog
-    qs = ["العراق", "بالعراق", "للعراق", "عراق", "القدس", "العِرَاقُ", "٢٠٢٤", "elections", "élections", "ELECTIONS"]
+    qs = [
+        "العراق",
+        "بالعراق",
+        "للعراق",
+        "عراق",
+        "القدس",
+        "العِرَاقُ",
+        "٢٠٢٤",
+        "elections",
+        "élections",
+        "ELECTIONS",
+    ]
     got = {q: {a for a, _ in rows} for q, rows in ours(settings, qs).items()}
     ranked = ours(settings, qs)
     # Arabic stemming: the article that only says العراقية is found by العراق, and with prefixes.
@@ -216,11 +391,15 @@ def test_hostile_strings_are_data_and_return_sensible_rows(night_catalog):
 
 @pytest.mark.slow
 def test_nightly_index_with_reruns_and_demotions_equals_the_extension_over_the_whole_catalog(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     monkeypatch.setattr(search_index, "BATCH_DOCS", 37)  # several batches (and postings files) per night
     settings = settings_for(tmp_path / "data")
-    nights = {D1: synthetic(D1, 120, seed=11, prefix="n1-"), D2: synthetic(D2, 120, seed=12, prefix="n2-"),
-              D3: synthetic(D3, 60, seed=13, prefix="n3-")}
+    nights = {
+        D1: synthetic(D1, 120, seed=11, prefix="n1-"),
+        D2: synthetic(D2, 120, seed=12, prefix="n2-"),
+        D3: synthetic(D3, 60, seed=13, prefix="n3-"),
+    }
     # A head that names itself as its own cluster's first article is kept, so it is indexed too.
     nights[D3].append(article("n3-self", D3, "مؤتمر المدارس في القاهرة", "ar", duplicate_of="n3-self"))
     nights[D3][0] = dict(nights[D3][0], duplicate_of="n1-0000", duplicate_kind="near", similarity=0.7)
@@ -231,25 +410,50 @@ def test_nightly_index_with_reruns_and_demotions_equals_the_extension_over_the_w
     rerun = changed + nights[D2][41:] + [article("n2-new", D2, "خبر جديد عن الانتخابات في العراق", "ar")]
     publish(settings, Night(D2, rerun), tmp_path / "work")
     demoted = next(r for r in nights[D3] if r["duplicate_of"] is None and r["lang"] == "ar")
-    publish(settings, Night(D1, nights[D1], demoted=[demotion(demoted["article_id"], D3, "n1-0001")]),
-            tmp_path / "work")
+    publish(
+        settings,
+        Night(D1, nights[D1], demoted=[demotion(demoted["article_id"], D3, "n1-0001")]),
+        tmp_path / "work",
+    )
 
     with reader_session(settings) as con:
         # The index holds exactly the kept articles of each language, nothing of removed or demoted ones.
         for lang in LANGS:
-            assert con.execute("SELECT article_id FROM search_docs WHERE lang = ? ORDER BY 1", [lang]).fetchall() == \
-                con.execute("SELECT article_id FROM articles WHERE lang = ? ORDER BY 1", [lang]).fetchall(), lang
-        assert con.execute("SELECT count(*) FROM search_docs WHERE lang NOT IN ('ar', 'fr', 'en')").fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM search_docs WHERE article_id IN ('n2-0040', ?, ?)",
-                           [demoted["article_id"], nights[D3][0]["article_id"]]).fetchone()[0] == 0
+            assert (
+                con.execute("SELECT article_id FROM search_docs WHERE lang = ? ORDER BY 1", [lang]).fetchall()
+                == con.execute("SELECT article_id FROM articles WHERE lang = ? ORDER BY 1", [lang]).fetchall()
+            ), lang
+        assert (
+            con.execute("SELECT count(*) FROM search_docs WHERE lang NOT IN ('ar', 'fr', 'en')").fetchone()[0]
+            == 0
+        )
+        assert (
+            con.execute(
+                "SELECT count(*) FROM search_docs WHERE article_id IN ('n2-0040', ?, ?)",
+                [demoted["article_id"], nights[D3][0]["article_id"]],
+            ).fetchone()[0]
+            == 0
+        )
         # Per night and language: documents and total length as the documents say.
-        assert con.execute("""SELECT dt, lang, count(*), sum(len) FROM search_docs GROUP BY ALL ORDER BY ALL""").fetchall() \
+        assert (
+            con.execute(
+                """SELECT dt, lang, count(*), sum(len) FROM search_docs GROUP BY ALL ORDER BY ALL"""
+            ).fetchall()
             == con.execute("SELECT dt, lang, n_docs, total_len FROM search_stats ORDER BY ALL").fetchall()
-        assert con.execute("""SELECT count(*) FROM search_postings p ANTI JOIN search_docs d USING (lang, docid)"""
-                           ).fetchone()[0] == 0
+        )
+        assert (
+            con.execute(
+                """SELECT count(*) FROM search_postings p ANTI JOIN search_docs d USING (lang, docid)"""
+            ).fetchone()[0]
+            == 0
+        )
         # A term's document frequency per night is its postings' count, after reruns and demotions.
-        assert con.execute("SELECT lang, term, dt, df FROM search_terms ORDER BY ALL").fetchall() == con.execute(
-            "SELECT lang, term, dt, count(*) FROM search_postings GROUP BY ALL ORDER BY ALL").fetchall()
+        assert (
+            con.execute("SELECT lang, term, dt, df FROM search_terms ORDER BY ALL").fetchall()
+            == con.execute(
+                "SELECT lang, term, dt, count(*) FROM search_postings GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        )
         assert con.execute("SELECT count(DISTINCT docid) = count(*) FROM search_docs").fetchone()[0]
     all_rows = [r for rows in nights.values() for r in rows] + rerun
     queries = queries_from(all_rows, 60, seed=7) + ["الانتخابات", "élections", "العراق", "مؤتمر المدارس"]
@@ -291,6 +495,9 @@ def test_top_k_reads_the_head_of_a_common_word_and_keeps_its_best_documents(tmp_
     with reader_session(settings) as con:
         assert con.execute("""SELECT df FROM search_terms WHERE term = md5_number_lower(stem('الحكومة', 'arabic'))
                               AND lang = 'ar'""").fetchall() == [(1500,)]
-        assert con.execute("""SELECT count(*) FROM (
+        assert (
+            con.execute("""SELECT count(*) FROM (
                                   SELECT term, max(impact_rank) = count(*) AND min(impact_rank) = 1 AS ok
-                                  FROM search_postings GROUP BY term) WHERE NOT ok""").fetchone()[0] == 0
+                                  FROM search_postings GROUP BY term) WHERE NOT ok""").fetchone()[0]
+            == 0
+        )

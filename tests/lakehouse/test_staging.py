@@ -28,12 +28,17 @@ D1 = dt.date(2026, 11, 26)
 
 
 def night() -> Night:
-    older_quarantine = pa.Table.from_pylist([quarantined("q-old", D1, "s2")], schema=QUARANTINE).drop_columns(["body"])
+    older_quarantine = pa.Table.from_pylist([quarantined("q-old", D1, "s2")], schema=QUARANTINE).drop_columns(
+        ["body"]
+    )
     return Night(
         D1,
-        [article("a1", D1, "انسحاب القوات من العراق اليوم"), article("a2", D1, "la grève des enseignants", "fr"),
-         article("a1b", D1, "انسحاب القوات من العراق اليوم", duplicate_of="a1", kind="exact_text"),
-         article("x1", D1, "Die Regierung kündigt Wahlen an", "de")],
+        [
+            article("a1", D1, "انسحاب القوات من العراق اليوم"),
+            article("a2", D1, "la grève des enseignants", "fr"),
+            article("a1b", D1, "انسحاب القوات من العراق اليوم", duplicate_of="a1", kind="exact_text"),
+            article("x1", D1, "Die Regierung kündigt Wahlen an", "de"),
+        ],
         places=[place("a1", D1, "IQ", "Iraq"), place("a1b", D1, "IQ", "Iraq")],
         dates=[date_mention("a1", D1), date_mention("a1b", D1)],
         keywords=[keyword("a1", D1, "العراق"), keyword("a1b", D1, "العراق"), keyword("a2", D1, "grève")],
@@ -50,8 +55,19 @@ def read(files: list[str]) -> pa.Table:
 
 def test_staged_files_have_the_catalogs_columns_and_types(catalog, tmp_path):
     staged = stage(catalog, night(), tmp_path / "work")
-    expected_tables = {"articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-                       "keyword_doc_freq", "search_docs", "search_postings", "search_stats", "search_terms"}
+    expected_tables = {
+        "articles",
+        "duplicates",
+        "article_places",
+        "article_dates",
+        "article_keywords",
+        "quarantine",
+        "keyword_doc_freq",
+        "search_docs",
+        "search_postings",
+        "search_stats",
+        "search_terms",
+    }
     assert set(staged.files) == expected_tables
     for table, files in staged.files.items():
         schema = CATALOG_TABLES[table].schema
@@ -63,15 +79,19 @@ def test_staged_files_have_the_catalogs_columns_and_types(catalog, tmp_path):
             assert f.startswith(f"{catalog.data_path}{STAGING_FOLDER}/{D1}-") and f"/{table}/dt={D1}/" in f
     # Rows: kept articles; the duplicate as a link; child rows of kept articles only.
     assert staged.rows["articles"] == 3 and staged.rows["duplicates"] == 1
-    assert read(staged.files["duplicates"]).select(["article_id", "duplicate_of", "kind", "record_id"]).to_pylist() \
-        == [{"article_id": "a1b", "duplicate_of": "a1", "kind": "exact_text", "record_id": "ra1b"}]
+    assert read(staged.files["duplicates"]).select(
+        ["article_id", "duplicate_of", "kind", "record_id"]
+    ).to_pylist() == [{"article_id": "a1b", "duplicate_of": "a1", "kind": "exact_text", "record_id": "ra1b"}]
     for table in ("article_places", "article_dates", "article_keywords"):
         assert "a1b" not in read(staged.files[table]).column("article_id").to_pylist(), table
     # Quarantine files of different ages (one without bodies) are read together.
     quarantine = {r["record_id"]: r["body"] for r in read(staged.files["quarantine"]).to_pylist()}
     assert quarantine == {"q1": b"<html></html>", "q-old": None}
     doc_freq = read(staged.files["keyword_doc_freq"]).to_pylist()
-    assert {(r["term"], r["df"], r["n_docs"], r["dt"]) for r in doc_freq} == {("العراق", 2, 4, D1), ("grève", 1, 4, D1)}
+    assert {(r["term"], r["df"], r["n_docs"], r["dt"]) for r in doc_freq} == {
+        ("العراق", 2, 4, D1),
+        ("grève", 1, 4, D1),
+    }
     # The index covers the kept articles of the languages with a stemmer; postings sorted by term.
     assert sorted(read(staged.files["search_docs"]).column("article_id").to_pylist()) == ["a1", "a2"]
     for f in staged.files["search_postings"]:
@@ -95,9 +115,16 @@ def test_a_staged_night_is_invisible_until_published_and_its_manifest_travels(ca
 
 def test_staged_files_use_the_tables_row_groups_and_zstd(catalog, tmp_path, monkeypatch):
     spec = CATALOG_TABLES["search_postings"]
-    monkeypatch.setitem(CATALOG_TABLES, "search_postings", CatalogTable(
-        spec.name, spec.schema, nightly=spec.nightly, sorted_by=spec.sorted_by, row_group_rows=2048))
-    rows = [article(f"a{i:03d}", D1, " ".join(f"كلمة{i}x{j}" for j in range(60)), title="") for i in range(100)]
+    monkeypatch.setitem(
+        CATALOG_TABLES,
+        "search_postings",
+        CatalogTable(
+            spec.name, spec.schema, nightly=spec.nightly, sorted_by=spec.sorted_by, row_group_rows=2048
+        ),
+    )
+    rows = [
+        article(f"a{i:03d}", D1, " ".join(f"كلمة{i}x{j}" for j in range(60)), title="") for i in range(100)
+    ]
     staged = stage(catalog, Night(D1, rows), tmp_path / "work")
     (postings,) = staged.files["search_postings"]
     meta = pq.ParquetFile(postings).metadata

@@ -20,52 +20,72 @@ pytestmark = pytest.mark.slow
 def publish_all(data_dir, nights: dict, order, per_night: dict | None = None) -> dict:
     settings = settings_for(data_dir)
     for night in order:
-        publish_enriched_night(settings, night, nights[night], data_dir / "work", **(per_night or {}).get(night, {}))
+        publish_enriched_night(
+            settings, night, nights[night], data_dir / "work", **(per_night or {}).get(night, {})
+        )
     return dump(settings, tables=list(STORY_TABLES_AND_VIEWS), views=False)
 
 
 @pytest.fixture(scope="module")
-def forward(enriched_nights, tmp_path_factory):  # noqa: F811
+def forward(enriched_nights, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("forward")
     return data_dir, publish_all(data_dir, enriched_nights, [N1, N2, N3, N4])
 
 
-def test_every_kept_article_is_in_one_story_with_its_embedding(forward, enriched_nights):  # noqa: F811
+def test_every_kept_article_is_in_one_story_with_its_embedding(forward, enriched_nights):
     data_dir, _ = forward
     ids = {a for e in enriched_nights.values() for a in e.articles.column("article_id").to_pylist()}
     with reader_session(settings_for(data_dir)) as con:
         members = con.execute("SELECT article_id, story_id FROM article_stories").fetchall()
         assert {a for a, _ in members} == ids and len(members) == len(ids)
-        assert con.execute("SELECT count(DISTINCT article_id), min(len(vector)), max(len(vector)) "
-                           "FROM article_embeddings").fetchone() == (len(ids), 512, 512)
+        assert con.execute(
+            "SELECT count(DISTINCT article_id), min(len(vector)), max(len(vector)) FROM article_embeddings"
+        ).fetchone() == (len(ids), 512, 512)
         sizes = dict(con.execute("SELECT story_id, size FROM stories").fetchall())
         assert sizes == {s: sum(1 for _, t in members if t == s) for _, s in members}
         # The flood: Arabic on Sunday night, French and English on Monday, one story.
-        langs = con.execute("SELECT languages FROM stories ORDER BY size DESC, story_id LIMIT 1").fetchone()[0]
+        langs = con.execute("SELECT languages FROM stories ORDER BY size DESC, story_id LIMIT 1").fetchone()[
+            0
+        ]
         assert langs == ["ar", "en", "fr"]
 
 
 @pytest.mark.parametrize("order", [[N4, N3, N2, N1], [N2, N4, N1, N3, N2, N4]])
-def test_any_order_and_reruns_publish_the_same_stories(forward, enriched_nights, tmp_path, order):  # noqa: F811
+def test_any_order_and_reruns_publish_the_same_stories(forward, enriched_nights, tmp_path, order):
     _, state = forward
     assert publish_all(tmp_path, enriched_nights, order) == state
 
 
 def test_a_demoted_article_leaves_its_story_as_if_it_had_never_been(
-        enriched_nights, night_with_copy, tmp_path):  # noqa: F811
+    enriched_nights, night_with_copy, tmp_path
+):
     e3, copy_id = night_with_copy
     nights = {**enriched_nights, N3: e3}
     # The earlier copy's night first: dedup makes the wire copy a duplicate when N3 is processed.
-    never = publish_all(tmp_path / "never", nights, [N1, N2, N3, N4],
-                        {N3: {"duplicates": {copy_id: "elsewhere"}}})
+    never = publish_all(
+        tmp_path / "never", nights, [N1, N2, N3, N4], {N3: {"duplicates": {copy_id: "elsewhere"}}}
+    )
     # The copy's nights first: an article, in a story, until N1's publish demotes it.
-    demotion = {"article_id": copy_id, "duplicate_of": "elsewhere", "cluster_id": "elsewhere", "kind": "near",
-                "similarity": 0.9, "source_id": COPY[1], "url": None, "title": COPY[3], "dt": N3, "record_id": None}
+    demotion = {
+        "article_id": copy_id,
+        "duplicate_of": "elsewhere",
+        "cluster_id": "elsewhere",
+        "kind": "near",
+        "similarity": 0.9,
+        "source_id": COPY[1],
+        "url": None,
+        "title": COPY[3],
+        "dt": N3,
+        "record_id": None,
+    }
     settings = settings_for(tmp_path / "demoted")
     for night in [N3, N4, N2]:
         publish_enriched_night(settings, night, nights[night], tmp_path / "demoted" / "work")
     with reader_session(settings) as con:
-        assert con.execute("SELECT count(*) FROM article_stories WHERE parent_id = ?", [copy_id]).fetchone()[0] > 0
+        assert (
+            con.execute("SELECT count(*) FROM article_stories WHERE parent_id = ?", [copy_id]).fetchone()[0]
+            > 0
+        )
     publish_enriched_night(settings, N1, nights[N1], tmp_path / "demoted" / "work", demoted=[demotion])
     assert dump(settings, tables=list(STORY_TABLES_AND_VIEWS), views=False) == never
 
@@ -74,8 +94,9 @@ def test_a_publish_since_the_stories_were_read_makes_them_stale(forward):
     data_dir, _ = forward
     settings = settings_for(data_dir)
     with writer_session(settings, "test") as con:
-        last = con.execute("SELECT max(snapshot_id) FROM akhbar.snapshots() "
-                           "WHERE commit_message LIKE 'publish night %'").fetchone()[0]
+        last = con.execute(
+            "SELECT max(snapshot_id) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish night %'"
+        ).fetchone()[0]
         assert not stories_are_stale(con, last)
         assert stories_are_stale(con, last - 1) and stories_are_stale(con, None)
         # A write that publishes no night (quality results, run figures) does not.
@@ -87,18 +108,28 @@ def test_a_publish_since_the_stories_were_read_makes_them_stale(forward):
         con.execute("DROP TABLE scratch")
 
 
-def test_a_rerun_that_finds_the_night_empty_retires_its_stories(enriched_nights, tmp_path):  # noqa: F811
+def test_a_rerun_that_finds_the_night_empty_retires_its_stories(enriched_nights, tmp_path):
     from dataclasses import replace
 
     settings = settings_for(tmp_path)
     for night in (N1, N2):
         publish_enriched_night(settings, night, enriched_nights[night], tmp_path / "work")
     e = enriched_nights[N2]
-    emptied = replace(e, articles=e.articles.slice(0, 0), places=e.places.slice(0, 0), dates=e.dates.slice(0, 0),
-                      keywords=e.keywords.slice(0, 0))
+    emptied = replace(
+        e,
+        articles=e.articles.slice(0, 0),
+        places=e.places.slice(0, 0),
+        dates=e.dates.slice(0, 0),
+        keywords=e.keywords.slice(0, 0),
+    )
     publish_enriched_night(settings, N2, emptied, tmp_path / "work")
     with reader_session(settings) as con:
         assert con.execute("SELECT count(*) FROM article_stories WHERE dt = ?", [N2]).fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM story_links WHERE dt = ? OR linked_dt = ?", [N2, N2]).fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM story_links WHERE dt = ? OR linked_dt = ?", [N2, N2]
+            ).fetchone()[0]
+            == 0
+        )
         sizes = con.execute("SELECT sum(size), max(last_dt) FROM stories").fetchone()
         assert sizes == (enriched_nights[N1].articles.num_rows, N1)

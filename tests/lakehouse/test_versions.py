@@ -23,8 +23,12 @@ def night(day: dt.date, ids: list[str], lang: str = "ar") -> Night:
 def published(catalog, tmp_path):
     """D1, then D2, then D1 again with other articles: three versions."""
     first = publish(catalog, night(D1, ["a1", "a2"]), tmp_path / "work", run_id="run-d1")
-    second = publish(catalog, Night(D2, [article("b1", D2, "texte en français", "fr"),
-                                         article("b2", D2, "خبر", "ar")]), tmp_path / "work", run_id="run-d2")
+    second = publish(
+        catalog,
+        Night(D2, [article("b1", D2, "texte en français", "fr"), article("b2", D2, "خبر", "ar")]),
+        tmp_path / "work",
+        run_id="run-d2",
+    )
     third = publish(catalog, night(D1, ["a1", "a3", "a4"]), tmp_path / "work", run_id="run-d1-again")
     return first, second, third
 
@@ -50,15 +54,20 @@ def test_a_query_at_an_earlier_version_returns_the_earlier_night(catalog, publis
     first, second, third = published
     with reader_session(catalog) as con:
         at = lambda v: con.execute(
-            f"SELECT article_id FROM articles AT (VERSION => {v}) WHERE dt = ? ORDER BY 1", [D1]).fetchall()
+            f"SELECT article_id FROM articles AT (VERSION => {v}) WHERE dt = ? ORDER BY 1", [D1]
+        ).fetchall()
         assert at(first.snapshot_id) == [("a1",), ("a2",)]
         assert at(second.snapshot_id) == [("a1",), ("a2",)]
         assert at(third.snapshot_id) == [("a1",), ("a3",), ("a4",)]
-        assert con.execute(f"SELECT count(*) FROM articles AT (VERSION => {first.snapshot_id})").fetchone()[0] == 2
+        assert (
+            con.execute(f"SELECT count(*) FROM articles AT (VERSION => {first.snapshot_id})").fetchone()[0]
+            == 2
+        )
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
         # The index of an earlier version answers for that version.
-        old = con.execute(f"SELECT article_id FROM search_docs AT (VERSION => {first.snapshot_id}) ORDER BY 1"
-                          ).fetchall()
+        old = con.execute(
+            f"SELECT article_id FROM search_docs AT (VERSION => {first.snapshot_id}) ORDER BY 1"
+        ).fetchall()
         assert old == [("a1",), ("a2",)]
 
 
@@ -68,15 +77,21 @@ def test_as_of_resolves_nights_snapshots_and_latest(catalog, published):
         con.execute("INSERT INTO schema_changes VALUES (now(), 'x', NULL, 'note', 'test')")
         other = con.execute("SELECT id FROM akhbar.last_committed_snapshot()").fetchone()[0]
     with reader_session(catalog) as con:
-        assert [v.snapshot_id for v in list_versions(con)] == [first.snapshot_id, second.snapshot_id,
-                                                               third.snapshot_id]
+        assert [v.snapshot_id for v in list_versions(con)] == [
+            first.snapshot_id,
+            second.snapshot_id,
+            third.snapshot_id,
+        ]
         assert resolve(con, str(D1)).snapshot_id == third.snapshot_id  # a night's latest publish
         assert resolve(con, str(D2)).snapshot_id == second.snapshot_id
         assert resolve(con, str(first.snapshot_id)).night == D1
         assert resolve(con, None).snapshot_id == resolve(con, "latest").snapshot_id == third.snapshot_id
         # A snapshot that published nothing stands for the corpus as of then.
         assert (resolve(con, str(other)).snapshot_id, resolve(con, str(other)).night) == (other, D1)
-        for wrong, message in [("2026-01-01", "no published version"), ("999999", "not in this catalog"),
-                               ("last week", "give a night")]:
+        for wrong, message in [
+            ("2026-01-01", "no published version"),
+            ("999999", "not in this catalog"),
+            ("last week", "give a night"),
+        ]:
             with pytest.raises(UnknownVersion, match=message):
                 resolve(con, wrong)

@@ -26,8 +26,15 @@ UTC = dt.UTC
 
 
 def article(article_id, day, text, lang="ar", source="tunis-akhbar", duplicate_of=None, title=None):
-    return _article(article_id, day, text, lang, source=source, title=title or f"title {article_id}",
-                    duplicate_of=duplicate_of)
+    return _article(
+        article_id,
+        day,
+        text,
+        lang,
+        source=source,
+        title=title or f"title {article_id}",
+        duplicate_of=duplicate_of,
+    )
 
 
 def quarantined(record_id, day, source="tunis-akhbar", reason="empty_body"):
@@ -36,40 +43,115 @@ def quarantined(record_id, day, source="tunis-akhbar", reason="empty_body"):
 
 NIGHTS = {
     OLD: ([article("o1", OLD, "خبر قديم من تونس")], []),
-    D1: ([article("a1", D1, "انسحاب القوات من العراق"),
-          article("f1", D1, "le gouvernement annonce des élections", "fr", "courrier-maghreb")],
-         [quarantined("q1", D1)]),
-    D2: ([article("a2", D2, "الحكومة في تونس تعلن الميزانية", title="ميزانية تونس"),
-          article("a1b", D2, "انسحاب القوات من العراق", duplicate_of="a1"),
-          article("e2", D2, "the harbour reopened after the storm", "en", "harbour-gazette")],
-         []),
-    D3: ([article("a3", D3, "أمطار غزيرة في تونس العاصمة اليوم", source="mashriq-wire", title="أمطار في تونس"),
-          article("e3", D3, "elections were announced yesterday", "en", "harbour-gazette"),
-          article("e3b", D3, "elections were announced yesterday", "en", "harbour-gazette", duplicate_of="e3")],
-         [quarantined("q2", D3, "mashriq-wire"), quarantined("q3", D3, "mashriq-wire", "not_html")]),
+    D1: (
+        [
+            article("a1", D1, "انسحاب القوات من العراق"),
+            article("f1", D1, "le gouvernement annonce des élections", "fr", "courrier-maghreb"),
+        ],
+        [quarantined("q1", D1)],
+    ),
+    D2: (
+        [
+            article("a2", D2, "الحكومة في تونس تعلن الميزانية", title="ميزانية تونس"),
+            article("a1b", D2, "انسحاب القوات من العراق", duplicate_of="a1"),
+            article("e2", D2, "the harbour reopened after the storm", "en", "harbour-gazette"),
+        ],
+        [],
+    ),
+    D3: (
+        [
+            article(
+                "a3", D3, "أمطار غزيرة في تونس العاصمة اليوم", source="mashriq-wire", title="أمطار في تونس"
+            ),
+            article("e3", D3, "elections were announced yesterday", "en", "harbour-gazette"),
+            article(
+                "e3b", D3, "elections were announced yesterday", "en", "harbour-gazette", duplicate_of="e3"
+            ),
+        ],
+        [quarantined("q2", D3, "mashriq-wire"), quarantined("q3", D3, "mashriq-wire", "not_html")],
+    ),
 }
 
 
 def dq(run_id, day, suite, expectation, severity, success, checked_at, column=None):
-    return {"run_id": run_id, "dt": day, "suite": suite, "expectation": expectation, "column": column,
-            "severity": severity, "success": success, "observed": "{}", "details": f"{expectation} {severity}",
-            "checked_at": checked_at}
+    return {
+        "run_id": run_id,
+        "dt": day,
+        "suite": suite,
+        "expectation": expectation,
+        "column": column,
+        "severity": severity,
+        "success": success,
+        "observed": "{}",
+        "details": f"{expectation} {severity}",
+        "checked_at": checked_at,
+    }
 
 
 DQ = {
-    D2: [dq("r2", D2, "akhbar_articles", "expect_column_values_to_not_be_null", "critical", True,
-            dt.datetime(2026, 11, 28, 3, tzinfo=UTC), "text"),
-         dq("r2", D2, "akhbar_volume", "expect_column_values_to_be_between", "warning", False,
-            dt.datetime(2026, 11, 28, 3, tzinfo=UTC), "articles")],
+    D2: [
+        dq(
+            "r2",
+            D2,
+            "akhbar_articles",
+            "expect_column_values_to_not_be_null",
+            "critical",
+            True,
+            dt.datetime(2026, 11, 28, 3, tzinfo=UTC),
+            "text",
+        ),
+        dq(
+            "r2",
+            D2,
+            "akhbar_volume",
+            "expect_column_values_to_be_between",
+            "warning",
+            False,
+            dt.datetime(2026, 11, 28, 3, tzinfo=UTC),
+            "articles",
+        ),
+    ],
     D3: [  # an earlier run of D3 (all passing), then the latest one with two failures
-        dq("r3-old", D3, "akhbar_articles", "expect_column_values_to_be_unique", "critical", True,
-           dt.datetime(2026, 11, 29, 1, tzinfo=UTC), "article_id"),
-        dq("r3", D3, "akhbar_articles", "expect_column_values_to_be_unique", "critical", True,
-           dt.datetime(2026, 11, 29, 3, tzinfo=UTC), "article_id"),
-        dq("r3", D3, "akhbar_articles", "expect_column_values_to_not_be_null", "critical", False,
-           dt.datetime(2026, 11, 29, 3, tzinfo=UTC), "lang"),
-        dq("r3", D3, "akhbar_night", "expect_column_values_to_be_between", "warning", False,
-           dt.datetime(2026, 11, 29, 3, tzinfo=UTC), "quarantine_share"),
+        dq(
+            "r3-old",
+            D3,
+            "akhbar_articles",
+            "expect_column_values_to_be_unique",
+            "critical",
+            True,
+            dt.datetime(2026, 11, 29, 1, tzinfo=UTC),
+            "article_id",
+        ),
+        dq(
+            "r3",
+            D3,
+            "akhbar_articles",
+            "expect_column_values_to_be_unique",
+            "critical",
+            True,
+            dt.datetime(2026, 11, 29, 3, tzinfo=UTC),
+            "article_id",
+        ),
+        dq(
+            "r3",
+            D3,
+            "akhbar_articles",
+            "expect_column_values_to_not_be_null",
+            "critical",
+            False,
+            dt.datetime(2026, 11, 29, 3, tzinfo=UTC),
+            "lang",
+        ),
+        dq(
+            "r3",
+            D3,
+            "akhbar_night",
+            "expect_column_values_to_be_between",
+            "warning",
+            False,
+            dt.datetime(2026, 11, 29, 3, tzinfo=UTC),
+            "quarantine_share",
+        ),
     ],
 }
 
@@ -85,9 +167,22 @@ RUN_ROWS = [
 
 def _runs_table() -> pa.Table:
     recorded = dt.datetime(2026, 11, 29, 4, tzinfo=UTC)
-    return pa.Table.from_pylist([{"details": "{}", **r, "records_in": 0, "records_out": 0, "rejected": 0,
-                                  "duplicates": 0, "changed": 0, "recorded_at": recorded} for r in RUN_ROWS],
-                                schema=RUNS)
+    return pa.Table.from_pylist(
+        [
+            {
+                "details": "{}",
+                **r,
+                "records_in": 0,
+                "records_out": 0,
+                "rejected": 0,
+                "duplicates": 0,
+                "changed": 0,
+                "recorded_at": recorded,
+            }
+            for r in RUN_ROWS
+        ],
+        schema=RUNS,
+    )
 
 
 def build_catalog(data_dir: Path) -> CatalogSettings:

@@ -23,8 +23,19 @@ from tests.conftest import ROOT, airflow_env
 # Airflow generates a short HMAC secret when none is configured; its key-length warning is not ours.
 pytestmark = pytest.mark.filterwarnings("ignore:The HMAC key is")
 
-HOSTILE = ["'; DROP TABLE articles; --", "\" OR 1=1 --", "' OR '1'='1", "a AND NOT b*", "*", "(((", "%", "\\'",
-           "تونس\"; DELETE FROM articles; --", "élections ‏تونس‎ 𝕏 🙂", "\u0000x"]
+HOSTILE = [
+    "'; DROP TABLE articles; --",
+    '" OR 1=1 --',
+    "' OR '1'='1",
+    "a AND NOT b*",
+    "*",
+    "(((",
+    "%",
+    "\\'",
+    'تونس"; DELETE FROM articles; --',
+    "élections ‏تونس‎ 𝕏 🙂",
+    "\u0000x",
+]
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +99,9 @@ def test_refused_without_a_token(client, path):
 def test_refused_with_a_forged_or_expired_token(client, auth_manager, path):
     from airflow.api_fastapi.auth.tokens import JWTGenerator
 
-    forged = JWTGenerator(secret_key="not-the-secret", valid_for=600, audience=auth_manager._get_jwt_audience()
-                          ).generate({"sub": "admin", "role": "admin"})
+    forged = JWTGenerator(
+        secret_key="not-the-secret", valid_for=600, audience=auth_manager._get_jwt_audience()
+    ).generate({"sub": "admin", "role": "admin"})
     assert client.get(path, headers=bearer(forged), follow_redirects=False).status_code == 403
     expired = mint(auth_manager, "admin", expiration_time_in_seconds=-3600)
     assert client.get(path, headers=bearer(expired), follow_redirects=False).status_code == 401
@@ -101,13 +113,17 @@ def test_refused_to_a_user_without_a_role(client, auth_manager):
 
 
 def test_browser_without_session_is_sent_to_login(client):
-    r = client.get("/corpus?nights=7", headers={"Accept": "text/html,application/xhtml+xml"}, follow_redirects=False)
+    r = client.get(
+        "/corpus?nights=7", headers={"Accept": "text/html,application/xhtml+xml"}, follow_redirects=False
+    )
     assert r.status_code == 303
     location = r.headers["location"]
     assert location.startswith("/auth/login?next=")
     assert "corpus%3Fnights%3D7" in location
     # The API answers a script plainly, it never redirects.
-    assert client.get("/api/stats", headers={"Accept": "text/html"}, follow_redirects=False).status_code == 401
+    assert (
+        client.get("/api/stats", headers={"Accept": "text/html"}, follow_redirects=False).status_code == 401
+    )
 
 
 def test_dag_id_cannot_change_what_is_checked(client, token):
@@ -140,15 +156,28 @@ def test_page_with_a_token(client, token, catalog):
     r = client.get("/corpus", headers={**bearer(token), "Accept": "text/html"})
     assert r.status_code == 200
     html = r.text
-    for chart in ("chart-by-source", "chart-by-lang", "chart-duplicate-rate", "chart-quarantine-rate",
-                  "chart-quality", "chart-run-duration"):
+    for chart in (
+        "chart-by-source",
+        "chart-by-lang",
+        "chart-duplicate-rate",
+        "chart-quarantine-rate",
+        "chart-quality",
+        "chart-run-duration",
+    ):
         assert f'id="{chart}"' in html
     with reader_session(catalog) as con:
-        expected = dict(con.execute("SELECT source_id, count(*) FROM articles WHERE dt = '2026-11-28' "
-                                    "GROUP BY ALL").fetchall())
-    drawn = {m[0]: int(m[1]) for m in re.findall(
-        r'data-night="2026-11-28" data-series="([^"]+)" data-value="([0-9.]+)"', html.split('id="chart-by-source"')[1]
-        .split("</svg>")[0])}
+        expected = dict(
+            con.execute(
+                "SELECT source_id, count(*) FROM articles WHERE dt = '2026-11-28' GROUP BY ALL"
+            ).fetchall()
+        )
+    drawn = {
+        m[0]: int(m[1])
+        for m in re.findall(
+            r'data-night="2026-11-28" data-series="([^"]+)" data-value="([0-9.]+)"',
+            html.split('id="chart-by-source"')[1].split("</svg>")[0],
+        )
+    }
     assert drawn == expected
     assert 'id="tile-quarantine-rate-latest">40.0%<' in html
     assert 'id="tile-quality-failures">1 / 1<' in html
@@ -173,8 +202,19 @@ def test_search_api(client, token):
     assert r.status_code == 200
     body = r.json()
     assert {a["article_id"] for a in body["results"]} == {"o1", "a2", "a3"}
-    assert set(body["results"][0]) >= {"article_id", "title", "published_at", "dt", "source_id", "lang", "score",
-                                       "url", "link", "snippet", "snippet_parts"}
+    assert set(body["results"][0]) >= {
+        "article_id",
+        "title",
+        "published_at",
+        "dt",
+        "source_id",
+        "lang",
+        "score",
+        "url",
+        "link",
+        "snippet",
+        "snippet_parts",
+    }
     # What the page's script builds a row from: the link, and the snippet's parts with the match marked.
     a3 = next(a for a in body["results"] if a["article_id"] == "a3")
     assert a3["link"] == "https://x.test/a3"
@@ -182,7 +222,9 @@ def test_search_api(client, token):
     phrase = client.get("/api/search", params={"q": '"تونس العاصمة" +أمطار'}, headers=bearer(token)).json()
     assert [a["article_id"] for a in phrase["results"]] == ["a3"]
     assert phrase["syntax"] == {"words": [], "required": ["امطار"], "phrases": ["تونس العاصمة"]}
-    assert client.get("/api/search", params={"q": "تونس", "limit": 21}, headers=bearer(token)).status_code == 422
+    assert (
+        client.get("/api/search", params={"q": "تونس", "limit": 21}, headers=bearer(token)).status_code == 422
+    )
     assert client.get("/api/search", params={"q": "x" * 3000}, headers=bearer(token)).status_code == 422
 
 
@@ -209,8 +251,12 @@ def test_data_docs_are_served_behind_the_login(client, token, data_dir):
     assert "default-src 'none'" in policy and "script-src" not in policy and "https:" not in policy
     assert client.get("/data-docs/static/s.css", headers=bearer(token)).text == "body{}"
     assert client.get("/data-docs/", headers=bearer(token)).text == r.text
-    for escape in ("/data-docs/..%2F..%2Fsecret.txt", "/data-docs/%2e%2e/%2e%2e/secret.txt",
-                   "/data-docs/..%2Fcatalog.sqlite", "/data-docs/%2Fetc%2Fpasswd"):
+    for escape in (
+        "/data-docs/..%2F..%2Fsecret.txt",
+        "/data-docs/%2e%2e/%2e%2e/secret.txt",
+        "/data-docs/..%2Fcatalog.sqlite",
+        "/data-docs/%2Fetc%2Fpasswd",
+    ):
         got = client.get(escape, headers=bearer(token))
         assert got.status_code == 404 and "outside the docs" not in got.text, escape
     assert client.get("/data-docs/nope.html", headers=bearer(token)).status_code == 404
@@ -245,7 +291,9 @@ PLUGIN_CHECK = textwrap.dedent("""
 def test_airflow_loads_the_plugin_and_mounts_the_app(airflow_home, tmp_path):
     """Through Airflow's own plugin loader and API app, in a fresh process."""
     env = airflow_env(airflow_home, tmp_path / "data")
-    proc = subprocess.run([sys.executable, "-c", PLUGIN_CHECK], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", PLUGIN_CHECK], env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     out = json.loads(proc.stdout.split("RESULT", 1)[1])
     assert len(out["info"]) == 1, out
@@ -266,7 +314,10 @@ def test_a_bad_address_gives_a_page_saying_so_not_raw_json(client, token):
         assert r.status_code == 422 and r.headers["content-type"].startswith("text/html"), url
         assert 'id="error"' in r.text and "corpus" in r.text, r.text
     # A script asking for JSON still gets JSON.
-    assert client.get("/api/stats?nights=abc", headers=bearer(token)).headers["content-type"] == "application/json"
+    assert (
+        client.get("/api/stats?nights=abc", headers=bearer(token)).headers["content-type"]
+        == "application/json"
+    )
     r = client.get("/corpus?end=<script>x</script>", headers=html)
     assert "<script>x" not in r.text
 
@@ -285,6 +336,7 @@ def test_source_colours_do_not_move_when_a_source_is_added_and_counts_have_whole
         svg = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"s": [top]}, {"s": "#000"}))
         values = [t.replace(",", "") for t in re.findall(r'class="tick">([^<]+)</text>', svg)[:5]]
         assert all(v.isdigit() for v in values) and int(values[-1]) >= top, (top, values)
-    quiet = charts.svg(charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {},
-                                          empty="every expectation passed"))
+    quiet = charts.svg(
+        charts.stacked_bars("c", "x", ["2026-11-28"], {"critical": [0]}, {}, empty="every expectation passed")
+    )
     assert "every expectation passed" in quiet and "no data" not in quiet

@@ -16,8 +16,17 @@ def marked(parts) -> list[str]:
 
 # -- folding -------------------------------------------------------------------------------------------
 
-FOLD_CASES = ["الحُكُومَةُ", "تـــونس", "٢٠٢٤ و۱۴۰۳", "أحمد إلى آخر مؤتمر", "Élections à l'Intérieur", "e\u0301te\u0301",
-              "İstanbul", "Straße", "ﻻ"]
+FOLD_CASES = [
+    "الحُكُومَةُ",
+    "تـــونس",
+    "٢٠٢٤ و۱۴۰۳",
+    "أحمد إلى آخر مؤتمر",
+    "Élections à l'Intérieur",
+    "e\u0301te\u0301",
+    "İstanbul",
+    "Straße",
+    "ﻻ",
+]
 
 
 def test_fold_drops_arabic_diacritics_tatweel_and_accents():
@@ -38,6 +47,7 @@ def test_fold_is_the_catalogs_own(catalog):
 
 # -- the query language ---------------------------------------------------------------------------------
 
+
 def test_plain_words_are_scored_as_before():
     q = parse_query("تونس élections budget")
     assert q == Query(words=("تونس", "elections", "budget"))
@@ -49,7 +59,16 @@ def test_quoted_phrases_in_any_of_three_quote_styles():
     assert q.phrases == (("وزير", "الداخلية"), ("etat", "d", "urgence"), ("harbour", "reopened"))
     assert q.words == ("tunis",) and q.filtered
     # The phrases' words are scored too: the macro finds the candidates, the filter keeps the phrase.
-    assert set(q.terms.split()) == {"وزير", "الداخلية", "etat", "d", "urgence", "harbour", "reopened", "tunis"}
+    assert set(q.terms.split()) == {
+        "وزير",
+        "الداخلية",
+        "etat",
+        "d",
+        "urgence",
+        "harbour",
+        "reopened",
+        "tunis",
+    }
 
 
 def test_plus_marks_a_required_word():
@@ -63,48 +82,79 @@ def test_an_open_quote_is_no_phrase_and_an_empty_phrase_is_nothing():
     assert parse_query('"..." +!').terms == ""
 
 
-@pytest.mark.parametrize("text, phrase, found", [
-    ("قال ووزير الداخلية، أمس", "وزير الداخلية", True),  # a proclitic on its first word
-    ("وزير، الداخلية", "وزير الداخلية", True),  # punctuation between its words
-    ("الوزيرُ - الدَّاخلية", "وزير الداخلية", True),
-    ("وزير الخارجية والداخلية", "وزير الداخلية", False),
-    ("le ministre de l’Intérieur", "ministre de l'interieur", True),
-    ("le ministre de la ville", "ministre de l'interieur", False),
-    ("a.b x|y", "a b", True), ("ab", "a b", False), ("x|y", "x y", True), ("xy", "x|y", False),
-])
+@pytest.mark.parametrize(
+    "text, phrase, found",
+    [
+        ("قال ووزير الداخلية، أمس", "وزير الداخلية", True),  # a proclitic on its first word
+        ("وزير، الداخلية", "وزير الداخلية", True),  # punctuation between its words
+        ("الوزيرُ - الدَّاخلية", "وزير الداخلية", True),
+        ("وزير الخارجية والداخلية", "وزير الداخلية", False),
+        ("le ministre de l’Intérieur", "ministre de l'interieur", True),
+        ("le ministre de la ville", "ministre de l'interieur", False),
+        ("a.b x|y", "a b", True),
+        ("ab", "a b", False),
+        ("x|y", "x y", True),
+        ("xy", "x|y", False),
+    ],
+)
 def test_phrase_pattern_over_the_catalogs_folding(catalog, text, phrase, found):
     """The pattern is matched in SQL against strip_accents(akhbar_fold(text)); regex characters of the query
     never reach it (a phrase is its words)."""
     pattern = corpus_search.phrase_pattern(parse_query(f'"{phrase}"').phrases[0])
     with reader_session(catalog) as con:
-        got = con.execute("SELECT regexp_matches(strip_accents(akhbar_fold(?)), ?)", [text, pattern]).fetchone()[0]
+        got = con.execute(
+            "SELECT regexp_matches(strip_accents(akhbar_fold(?)), ?)", [text, pattern]
+        ).fetchone()[0]
     assert got is found
 
 
 # -- which words match ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text_word, query_word", [
-    ("تونس", "تونس"), ("بتونس", "تونس"), ("والعراق", "العراق"), ("العراقية", "العراق"), ("التونسية", "تونس"),
-    ("الحكومة", "حكومة"), ("elections", "election"), ("election", "elections"), ("announced", "announce"),
-    ("harbours", "harbour"),
-])
+
+@pytest.mark.parametrize(
+    "text_word, query_word",
+    [
+        ("تونس", "تونس"),
+        ("بتونس", "تونس"),
+        ("والعراق", "العراق"),
+        ("العراقية", "العراق"),
+        ("التونسية", "تونس"),
+        ("الحكومة", "حكومة"),
+        ("elections", "election"),
+        ("election", "elections"),
+        ("announced", "announce"),
+        ("harbours", "harbour"),
+    ],
+)
 def test_word_matches(text_word, query_word):
     assert word_matches(fold(text_word), fold(query_word))
 
 
-@pytest.mark.parametrize("text_word, query_word", [
-    ("تونسيون", "تو"), ("the", "then"), ("administration", "admin"), ("وزير", "زيارة"), ("de", "des"),
-])
+@pytest.mark.parametrize(
+    "text_word, query_word",
+    [
+        ("تونسيون", "تو"),
+        ("the", "then"),
+        ("administration", "admin"),
+        ("وزير", "زيارة"),
+        ("de", "des"),
+    ],
+)
 def test_word_does_not_match(text_word, query_word):
     assert not word_matches(fold(text_word), fold(query_word))
 
 
 # -- snippets ---------------------------------------------------------------------------------------------
 
-AR_TEXT = ("افتتحت الدورة الجديدة للمعرض الدولي للكتاب بحضور عدد كبير من الناشرين والكتّاب من مختلف البلدان "
-           "العربية والأجنبية، وشهدت القاعات إقبالا واسعا منذ الساعات الأولى. ") * 3 + (
-    "وفي سياق آخر، أعلن وَزِيرُ الدَّاخِليّة في تـــونس العاصمة أن الانتخابات ستجري في موعدها. ") + (
-    "وتتواصل الفعاليات طيلة عشرة أيام مع ندوات ولقاءات فكرية. ") * 4
+AR_TEXT = (
+    (
+        "افتتحت الدورة الجديدة للمعرض الدولي للكتاب بحضور عدد كبير من الناشرين والكتّاب من مختلف البلدان "
+        "العربية والأجنبية، وشهدت القاعات إقبالا واسعا منذ الساعات الأولى. "
+    )
+    * 3
+    + ("وفي سياق آخر، أعلن وَزِيرُ الدَّاخِليّة في تـــونس العاصمة أن الانتخابات ستجري في موعدها. ")
+    + ("وتتواصل الفعاليات طيلة عشرة أيام مع ندوات ولقاءات فكرية. ") * 4
+)
 
 
 def test_arabic_snippet_is_a_window_around_the_first_match():
@@ -125,8 +175,10 @@ def test_arabic_phrase_is_marked_whole_and_anchors_the_window():
 
 
 def test_french_snippet_marks_accented_and_inflected_words():
-    text = ("Le conseil municipal s'est réuni hier soir pour examiner le budget de la ville. " * 4
-            + "Le gouvernement a annoncé des Élections anticipées ; l'élection aura lieu au printemps.")
+    text = (
+        "Le conseil municipal s'est réuni hier soir pour examiner le budget de la ville. " * 4
+        + "Le gouvernement a annoncé des Élections anticipées ; l'élection aura lieu au printemps."
+    )
     parts = snippet(text, parse_query("election"))
     assert marked(parts) == ["Élections", "élection"]
     assert snippet_text(parts).startswith("…") and snippet_text(parts).endswith("printemps.")
@@ -137,8 +189,9 @@ def test_english_snippet_from_the_start_when_the_match_is_early():
     parts = snippet(text, parse_query("harbour storms"))
     assert parts[0] == SnippetPart("The ", False)
     assert marked(parts) == ["harbour", "storm", "harbours"]
-    assert snippet_text(parts) == ("The harbour reopened after the storm; the harbours of the north stayed closed. "
-                                   "More later.")
+    assert snippet_text(parts) == (
+        "The harbour reopened after the storm; the harbours of the north stayed closed. More later."
+    )
 
 
 def test_a_title_is_kept_whole_with_its_matches_marked():
@@ -166,6 +219,7 @@ def test_a_window_is_cut_at_spaces_and_never_cuts_the_match():
 
 
 # -- corpus_stats.search on the catalog -----------------------------------------------------------------
+
 
 def ids(catalog, q) -> set[str]:
     return {r["article_id"] for r in corpus_stats.search(catalog, q)["results"]}
@@ -199,12 +253,24 @@ def test_results_carry_a_link_and_a_marked_snippet(catalog):
     assert "text" not in a3  # the whole text stays in the catalog
 
 
-@pytest.mark.parametrize("url, link", [
-    ("https://example.org/a?b=1", "https://example.org/a?b=1"), ("HTTP://EXAMPLE.ORG/x", "HTTP://EXAMPLE.ORG/x"),
-    (" https://example.org/ ", "https://example.org/"), ("javascript:alert(1)", None), ("JaVaScRiPt:alert(1)", None),
-    ("data:text/html,<b>x</b>", None), ("ftp://example.org/", None), ("/relative/path", None),
-    ("https:no-host", None), ("//example.org/x", None), ("", None), (None, None), ("http://[::1", None),
-])
+@pytest.mark.parametrize(
+    "url, link",
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("HTTP://EXAMPLE.ORG/x", "HTTP://EXAMPLE.ORG/x"),
+        (" https://example.org/ ", "https://example.org/"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("ftp://example.org/", None),
+        ("/relative/path", None),
+        ("https:no-host", None),
+        ("//example.org/x", None),
+        ("", None),
+        (None, None),
+        ("http://[::1", None),
+    ],
+)
 def test_only_http_urls_become_links(url, link):
     assert corpus_stats.article_link(url) == link
 

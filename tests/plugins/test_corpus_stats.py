@@ -42,19 +42,31 @@ def test_articles_by_source_and_language(catalog):
     stats = corpus_stats.corpus_stats(catalog)
     src = {k: r["articles"] for k, r in by(stats["articles_by_source"], "dt", "source_id").items()}
     assert src == {
-        ("2026-11-26", "courrier-maghreb"): 1, ("2026-11-26", "tunis-akhbar"): 1,
-        ("2026-11-27", "harbour-gazette"): 1, ("2026-11-27", "tunis-akhbar"): 1,
-        ("2026-11-28", "harbour-gazette"): 1, ("2026-11-28", "mashriq-wire"): 1,
+        ("2026-11-26", "courrier-maghreb"): 1,
+        ("2026-11-26", "tunis-akhbar"): 1,
+        ("2026-11-27", "harbour-gazette"): 1,
+        ("2026-11-27", "tunis-akhbar"): 1,
+        ("2026-11-28", "harbour-gazette"): 1,
+        ("2026-11-28", "mashriq-wire"): 1,
     }
     lang = {k: r["articles"] for k, r in by(stats["articles_by_lang"], "dt", "lang").items()}
-    assert lang == {("2026-11-26", "ar"): 1, ("2026-11-26", "fr"): 1, ("2026-11-27", "ar"): 1,
-                    ("2026-11-27", "en"): 1, ("2026-11-28", "ar"): 1, ("2026-11-28", "en"): 1}
+    assert lang == {
+        ("2026-11-26", "ar"): 1,
+        ("2026-11-26", "fr"): 1,
+        ("2026-11-27", "ar"): 1,
+        ("2026-11-27", "en"): 1,
+        ("2026-11-28", "ar"): 1,
+        ("2026-11-28", "en"): 1,
+    }
 
 
 def test_duplicate_and_quarantine_rates(catalog):
     rates = by(corpus_stats.corpus_stats(catalog)["nightly_rates"], "dt")
     assert list(rates) == ["2026-11-26", "2026-11-27", "2026-11-28"]
-    assert (rates["2026-11-26"]["duplicate_rate"], rates["2026-11-26"]["quarantine_rate"]) == (0.0, round(1 / 3, 4))
+    assert (rates["2026-11-26"]["duplicate_rate"], rates["2026-11-26"]["quarantine_rate"]) == (
+        0.0,
+        round(1 / 3, 4),
+    )
     assert (rates["2026-11-27"]["duplicates"], rates["2026-11-27"]["duplicate_rate"]) == (1, round(1 / 3, 4))
     assert rates["2026-11-27"]["quarantine_rate"] == 0.0
     d3 = rates["2026-11-28"]
@@ -64,16 +76,25 @@ def test_duplicate_and_quarantine_rates(catalog):
 
 def test_quality_failures_by_severity_and_latest_results(catalog):
     stats = corpus_stats.corpus_stats(catalog)
-    fails = {k: (r["failed"], r["checked"]) for k, r in by(stats["quality_failures"], "dt", "severity").items()}
+    fails = {
+        k: (r["failed"], r["checked"]) for k, r in by(stats["quality_failures"], "dt", "severity").items()
+    }
     # D3 holds two runs (r3-old and r3): the chart counts the checks of its latest run (dq_latest).
-    assert fails == {("2026-11-27", "critical"): (0, 1), ("2026-11-27", "warning"): (1, 1),
-                     ("2026-11-28", "critical"): (1, 2), ("2026-11-28", "warning"): (1, 1)}
+    assert fails == {
+        ("2026-11-27", "critical"): (0, 1),
+        ("2026-11-27", "warning"): (1, 1),
+        ("2026-11-28", "critical"): (1, 2),
+        ("2026-11-28", "warning"): (1, 1),
+    }
     latest = stats["latest_quality"]
     assert (latest["dt"], latest["run_id"], latest["checked"]) == ("2026-11-28", "r3", 3)
     assert latest["failed"] == {"critical": 1, "warning": 1}
     # Failures first, critical before warning.
     assert [(r["success"], r["severity"], r["column"]) for r in latest["results"]] == [
-        (False, "critical", "lang"), (False, "warning", "quarantine_share"), (True, "critical", "article_id")]
+        (False, "critical", "lang"),
+        (False, "warning", "quarantine_share"),
+        (True, "critical", "article_id"),
+    ]
 
 
 def test_run_duration_is_the_runs_own_else_the_sum_of_its_stages(catalog):
@@ -92,7 +113,9 @@ def test_explicit_window(catalog):
     assert {r["dt"] for r in stats["articles_by_source"]} == {"2026-11-26", "2026-11-27"}
     assert [r["run_id"] for r in stats["runs"]] == ["r2"]
     # Out-of-range sizes are clamped, not trusted.
-    assert len(corpus_stats.corpus_stats(catalog, nights=10_000)["window"]["nights"]) == corpus_stats.MAX_NIGHTS
+    assert (
+        len(corpus_stats.corpus_stats(catalog, nights=10_000)["window"]["nights"]) == corpus_stats.MAX_NIGHTS
+    )
     assert len(corpus_stats.corpus_stats(catalog, nights=-3)["window"]["nights"]) == 1
 
 
@@ -104,17 +127,35 @@ def test_search_finds_the_articles_and_caps_the_results(catalog):
     scores = [r["score"] for r in found["results"]]
     assert scores == sorted(scores, reverse=True)
     a3 = by(found["results"], "article_id")["a3"]
-    assert (a3["title"], a3["source_id"], a3["lang"], a3["dt"]) == ("أمطار في تونس", "mashriq-wire", "ar", "2026-11-28")
+    assert (a3["title"], a3["source_id"], a3["lang"], a3["dt"]) == (
+        "أمطار في تونس",
+        "mashriq-wire",
+        "ar",
+        "2026-11-28",
+    )
     assert a3["snippet"].startswith("أمطار غزيرة")
     assert [r["article_id"] for r in corpus_stats.search(catalog, "تونس", limit=1)["results"]] == [ids[0]]
     assert corpus_stats.search(catalog, "تونس", limit=500)["limit"] == corpus_stats.SEARCH_LIMIT
     assert corpus_stats.search(catalog, "   ")["results"] == []
 
 
-@pytest.mark.parametrize("hostile", [
-    "'; DROP TABLE articles; --", "\" OR 1=1 --", "' OR '1'='1", "a AND NOT b*", "(((", "\\", "%_%",
-    "تونس'); DELETE FROM articles; --", "\x00\x07 bell", "\ud800 lone surrogate", "élections\u200f ‏تونس", "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "'; DROP TABLE articles; --",
+        '" OR 1=1 --',
+        "' OR '1'='1",
+        "a AND NOT b*",
+        "(((",
+        "\\",
+        "%_%",
+        "تونس'); DELETE FROM articles; --",
+        "\x00\x07 bell",
+        "\ud800 lone surrogate",
+        "élections\u200f ‏تونس",
+        "x" * 5000,
+    ],
+)
 def test_hostile_search_strings_are_only_data(catalog, hostile):
     result = corpus_stats.search(catalog, hostile)
     assert result["count"] == len(result["results"]) <= corpus_stats.SEARCH_LIMIT
@@ -128,7 +169,9 @@ def test_the_term_is_bound_not_formatted(catalog):
     hostile = "zzq') UNION SELECT article_id, title, published_at, dt, source_id, lang, 1 FROM articles --"
     words = "zzq UNION SELECT article_id title published_at dt source_id lang 1 FROM articles"
     got = corpus_stats.search(catalog, hostile)
-    assert [r["article_id"] for r in got["results"]] == [r["article_id"] for r in corpus_stats.search(catalog, words)["results"]]
+    assert [r["article_id"] for r in got["results"]] == [
+        r["article_id"] for r in corpus_stats.search(catalog, words)["results"]
+    ]
     assert got["count"] < 7
 
 
@@ -172,8 +215,15 @@ def test_the_page_answers_while_another_process_writes(tmp_path):
     copy = tmp_path / "data"  # a catalog of its own: this test changes it
     catalog = build_catalog(copy)
     before = corpus_stats.corpus_stats(catalog)
-    writer = subprocess.Popen([sys.executable, "-c", HOLD_WRITE, str(copy)], cwd=ROOT, env=_env(), text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITE, str(copy)],
+        cwd=ROOT,
+        env=_env(),
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert writer.stdout.readline().strip() == "writing", writer.stderr.read()
         during = corpus_stats.corpus_stats(catalog)
@@ -201,9 +251,13 @@ def test_chart_queries_read_only_the_windows_files(catalog):
     """The dt filter reaches DuckLake's scan: a one-night window reads that night's file only."""
     with reader_session(catalog) as con:
         assert con.execute("SELECT count(DISTINCT dt) FROM articles").fetchone()[0] == 4
-        plan = "\n".join(r[1] for r in con.execute(
-            "EXPLAIN ANALYZE SELECT dt, source_id, count(*) FROM articles WHERE dt BETWEEN ? AND ? GROUP BY ALL",
-            [D3, D3]).fetchall())
+        plan = "\n".join(
+            r[1]
+            for r in con.execute(
+                "EXPLAIN ANALYZE SELECT dt, source_id, count(*) FROM articles WHERE dt BETWEEN ? AND ? GROUP BY ALL",
+                [D3, D3],
+            ).fetchall()
+        )
     assert "Total Files Read: 1" in plan
     assert "dt>=" in plan.replace(" ", "")
 
@@ -214,11 +268,17 @@ def test_data_docs_links(tmp_path):
     page.parent.mkdir(parents=True)
     page.write_text("<html></html>")
     (docs / "index.html").write_text("<html></html>")
-    latest = {"run_id": "r3", "results": [{"suite": "akhbar_articles"}, {"suite": "akhbar_night"},
-                                          {"suite": "../../../etc"}]}
+    latest = {
+        "run_id": "r3",
+        "results": [{"suite": "akhbar_articles"}, {"suite": "akhbar_night"}, {"suite": "../../../etc"}],
+    }
     links = corpus_stats.data_docs_links(docs, latest)
-    assert links == {"index": "index.html", "suites": {
-        "akhbar_articles": "validations/akhbar_articles/r3/20261129T030000Z/akhbar_night-articles.html"}}
+    assert links == {
+        "index": "index.html",
+        "suites": {
+            "akhbar_articles": "validations/akhbar_articles/r3/20261129T030000Z/akhbar_night-articles.html"
+        },
+    }
     assert corpus_stats.data_docs_links(tmp_path / "none", latest) == {"index": None, "suites": {}}
 
 

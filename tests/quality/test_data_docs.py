@@ -47,8 +47,14 @@ def site(tmp_path_factory) -> Path:
     quality_dir = tmp_path_factory.mktemp("data") / "quality"
     night = synthetic.night(200, DT, seed=3)
     for run_id in ("scheduled__2026-11-20T01:30:00+00:00", 'manual__"<b>&x'):
-        validate_night(dt=DT, run_id=run_id, raw_count=night["raw_count"], history=None, quality_dir=quality_dir,
-                       **{k: night[k] for k in ("articles", "quarantine", "places", "dates", "keywords", "raw")})
+        validate_night(
+            dt=DT,
+            run_id=run_id,
+            raw_count=night["raw_count"],
+            history=None,
+            quality_dir=quality_dir,
+            **{k: night[k] for k in ("articles", "quarantine", "places", "dates", "keywords", "raw")},
+        )
     return quality_dir / "data_docs"
 
 
@@ -70,7 +76,9 @@ def test_the_index_lists_each_validation_run_with_its_night_and_working_links(si
     assert 'id="validation-runs"' in html
     rows = re.findall(r'<tr class="(pass|fail)" data-run-id="([^"]*)" data-night="([^"]*)"', html)
     assert {(run, night) for _, run, night in rows} == {
-        ("scheduled__2026-11-20T01:30:00+00:00", "2026-11-20"), ("manual__&#34;&lt;b&gt;&amp;x", "2026-11-20")}
+        ("scheduled__2026-11-20T01:30:00+00:00", "2026-11-20"),
+        ("manual__&#34;&lt;b&gt;&amp;x", "2026-11-20"),
+    }
     assert "<b>&x" not in html  # a run id is text, never markup
     suite_links = [u for u in refs(index).links if u.startswith("validations/")]
     assert len(suite_links) == 2 * 9
@@ -81,5 +89,7 @@ def test_the_index_lists_each_validation_run_with_its_night_and_working_links(si
 def test_making_a_page_offline_twice_changes_nothing(site):
     page = next(site.rglob("validations/*/*/*/*.html"))
     html = page.read_text(encoding="utf-8")
-    assert data_docs.offline_html(html, depth=4).count(data_docs.OFFLINE_MARK) == 2  # the function itself adds
+    assert (
+        data_docs.offline_html(html, depth=4).count(data_docs.OFFLINE_MARK) == 2
+    )  # the function itself adds
     assert data_docs.make_offline(site) == 0  # every page already rewritten: none touched again

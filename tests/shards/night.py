@@ -17,10 +17,18 @@ from pathlib import Path
 
 NIGHT_1, NIGHT_2 = "2026-11-27", "2026-11-28"
 NIGHT_2_RECORDS = 51
-FOOTER = ("تابعونا على صفحتنا الرسمية في فيسبوك وتويتر للاطلاع على آخر الأخبار الوطنية والدولية "
-          "وجميع الحقوق محفوظة للإذاعة ولا يسمح بإعادة النشر دون ذكر المصدر")
-HTML_PAGES = ("lapresse.tn.parite.html", "bbc.com.52241221.html", "dw.com-elephants.html",
-              "francais.radio.cz-ministre.html", "assabah.com.tn.article.html", "cbsnews.com.carolina.html")
+FOOTER = (
+    "تابعونا على صفحتنا الرسمية في فيسبوك وتويتر للاطلاع على آخر الأخبار الوطنية والدولية "
+    "وجميع الحقوق محفوظة للإذاعة ولا يسمح بإعادة النشر دون ذكر المصدر"
+)
+HTML_PAGES = (
+    "lapresse.tn.parite.html",
+    "bbc.com.52241221.html",
+    "dw.com-elephants.html",
+    "francais.radio.cz-ministre.html",
+    "assabah.com.tn.article.html",
+    "cbsnews.com.carolina.html",
+)
 REGISTRY = """version: 1
 defaults: {{window_days: 0, shard_records: {shard_records}}}
 sources:
@@ -45,7 +53,10 @@ def ant_texts(corpus: Path, n: int) -> list[tuple[str, str]]:
             if not member.isfile() or not member.name.endswith(".txt"):
                 continue
             doc = tar.extractfile(member).read().decode("utf-8", "replace")
-            text, title = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.DOTALL), re.search(r"<TITLE>(.*?)</TITLE>", doc, re.DOTALL)
+            text, title = (
+                re.search(r"<TEXT>(.*?)</TEXT>", doc, re.DOTALL),
+                re.search(r"<TITLE>(.*?)</TITLE>", doc, re.DOTALL),
+            )
             if text and len(text[1].split()) >= 80:
                 out.append(((title[1].strip() if title else ""), text[1].strip()))
     return out
@@ -62,8 +73,12 @@ def edited(text: str, seed: int) -> str:
 
 
 def _row(i: int, night: str, title: str, text: str | None = None, page: str | None = None) -> str:
-    row = {"doc_id": f"{night}-{i}", "link": f"https://wire.example.tn/{night}/{i}", "headline": title,
-           "pub_date": f"{night}T{6 + i % 16:02d}:{(7 * i) % 60:02d}:00+01:00"}
+    row = {
+        "doc_id": f"{night}-{i}",
+        "link": f"https://wire.example.tn/{night}/{i}",
+        "headline": title,
+        "pub_date": f"{night}T{6 + i % 16:02d}:{(7 * i) % 60:02d}:00+01:00",
+    }
     if text is not None:
         row["content"] = text
     if page is not None:
@@ -79,10 +94,14 @@ def _night_2(texts: list[tuple[str, str]], first: list[tuple[str, str]], corpus:
     lines += [_row(30 + k, NIGHT_2, first[k][0], first[k][1]) for k in range(4)]  # copies of night 1
     lines += [_row(40 + k, NIGHT_2, "نسخة", edited(first[4 + k][1], k)) for k in range(3)]
     lines += [_row(50 + k, NIGHT_2, fresh[12 + k][0], edited(fresh[12 + k][1], 10 + k)) for k in range(4)]
-    lines += [_row(60 + k, NIGHT_2, fresh[16 + k][0], fresh[16 + k][1]) for k in range(3)]  # exact, same night
+    lines += [
+        _row(60 + k, NIGHT_2, fresh[16 + k][0], fresh[16 + k][1]) for k in range(3)
+    ]  # exact, same night
     eval_dir = corpus / "html" / "trafilatura" / "eval"
-    lines += [_row(70 + k, NIGHT_2, name, page=(eval_dir / name).read_text(encoding="utf-8", errors="replace"))
-              for k, name in enumerate(HTML_PAGES)]
+    lines += [
+        _row(70 + k, NIGHT_2, name, page=(eval_dir / name).read_text(encoding="utf-8", errors="replace"))
+        for k, name in enumerate(HTML_PAGES)
+    ]
     lines += ['{"doc_id": "broken-1", "content": ', '{"doc_id": "broken-2"', "not json at all"]
     lines += [_row(80, NIGHT_2, "بلا نص"), _row(81, NIGHT_2, "no text either")]
     extra = texts[22:]
@@ -101,7 +120,8 @@ def build(folder: Path, corpus: Path) -> Path:
     dumps = folder / "dumps"
     dumps.mkdir(parents=True, exist_ok=True)
     (dumps / f"{NIGHT_1}.jsonl").write_text(
-        "\n".join(_row(i, NIGHT_1, t, x) for i, (t, x) in enumerate(first)) + "\n", encoding="utf-8")
+        "\n".join(_row(i, NIGHT_1, t, x) for i, (t, x) in enumerate(first)) + "\n", encoding="utf-8"
+    )
     lines = _night_2(second, first, corpus)
     assert len(lines) == NIGHT_2_RECORDS
     (dumps / f"{NIGHT_2}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

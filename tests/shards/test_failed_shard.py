@@ -33,9 +33,14 @@ def test_a_failing_shard_is_quarantined_and_the_night_goes_on(tmp_path, monkeypa
     assert failed and all("did not finish" in f for f in failed), summary["failed_sources"]
     raw = {r["record_id"] for r in pipeline.pq.read_table(ctx.raw_path("web-archive")).to_pylist()}
     with reader_session(ctx.catalog) as con:
-        quarantined = con.execute("SELECT record_id, reason, detail, body IS NOT NULL FROM quarantine "
-                                  "WHERE dt = ? AND source_id = 'web-archive'", [ctx.dt]).fetchall()
-        others = con.execute("SELECT count(DISTINCT source_id) FROM articles WHERE dt = ?", [ctx.dt]).fetchone()[0]
+        quarantined = con.execute(
+            "SELECT record_id, reason, detail, body IS NOT NULL FROM quarantine "
+            "WHERE dt = ? AND source_id = 'web-archive'",
+            [ctx.dt],
+        ).fetchall()
+        others = con.execute(
+            "SELECT count(DISTINCT source_id) FROM articles WHERE dt = ?", [ctx.dt]
+        ).fetchone()[0]
     assert {r[0] for r in quarantined} == raw and {r[1] for r in quarantined} == {"shard_failed"}
     assert all("web-archive/0000" in r[2] and r[3] for r in quarantined)
     assert others == len(pipeline.list_sources(ctx)) - 1

@@ -26,11 +26,23 @@ from tests.shards import night as test_night
 pytestmark = [pytest.mark.slow]
 
 # What legitimately differs between two runs of the same night: when and by which run.
-EXCLUDED = {"runs": ["run_id", "seconds", "details", "recorded_at"], "dq_results": ["run_id", "checked_at"],
-            "exports": ["created_at"], "schema_changes": ["changed_at"], "nightly_summary": ["run_id", "seconds", "details"],
-            "dq_latest": ["run_id", "checked_at"]}
-VIEWS = ("daily_volume", "top_places_by_day", "duplicate_rate_by_source", "source_freshness",
-         "quarantine_by_reason", "nightly_summary", "dq_latest")
+EXCLUDED = {
+    "runs": ["run_id", "seconds", "details", "recorded_at"],
+    "dq_results": ["run_id", "checked_at"],
+    "exports": ["created_at"],
+    "schema_changes": ["changed_at"],
+    "nightly_summary": ["run_id", "seconds", "details"],
+    "dq_latest": ["run_id", "checked_at"],
+}
+VIEWS = (
+    "daily_volume",
+    "top_places_by_day",
+    "duplicate_rate_by_source",
+    "source_freshness",
+    "quarantine_by_reason",
+    "nightly_summary",
+    "dq_latest",
+)
 
 
 def catalog(data_dir) -> dict:

@@ -68,8 +68,13 @@ def test_a_sources_boilerplate_is_the_same_however_its_texts_are_sharded():
         assert all(np.array_equal(results[0], r) for r in results[1:])
     exact = boilerplate_of(night, [(0, len(night))], PARAMS)
     # The footer's shingles (on a quarter of the texts) and nothing else.
-    table = pa.table({"source_id": ["src"] * len(night), "content_hash": [content_hash(t) for t in night],
-                      "text_search": night})
+    table = pa.table(
+        {
+            "source_id": ["src"] * len(night),
+            "content_hash": [content_hash(t) for t in night],
+            "text_search": night,
+        }
+    )
     assert np.array_equal(table_boilerplate(table)["src"], exact)
     assert 30 <= len(exact) <= 45
 
@@ -79,7 +84,7 @@ def test_the_sample_keeps_the_smallest_keys_of_a_large_source():
     params = DedupParams(boilerplate_sample=50)
     sample = ShardSample("src", params.boilerplate_sample)
     for i in range(0, 200, 30):
-        sample.add([content_hash(t) for t in night[i:i + 30]], night[i:i + 30])
+        sample.add([content_hash(t) for t in night[i : i + 30]], night[i : i + 30])
     table = sample.table(params)
     keys = sorted(int(content_hash(t)[:16], 16) for t in night)
     assert table.num_rows == 200

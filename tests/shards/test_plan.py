@@ -14,11 +14,18 @@ from akhbar.shards.plan import ShardPlan, cut, iter_shard, parse_shard_id, shard
 
 def raw_file(path, ids: list[str], row_group: int = 4):
     n = len(ids)
-    cols = {"record_id": ids, "source_id": ["s"] * n, "kind": ["jsonl"] * n,
-            "locator": [f"f.jsonl:{i + 1}" for i in range(n)],
-            "fetched_at": [dt.datetime(2026, 11, 28, tzinfo=dt.UTC)] * n, "body": [f"body {i}".encode() for i in range(n)]}
-    table = pa.Table.from_arrays([pa.array(cols[f.name], f.type) if f.name in cols else pa.nulls(n, f.type)
-                                  for f in RAW_RECORD], schema=RAW_RECORD)
+    cols = {
+        "record_id": ids,
+        "source_id": ["s"] * n,
+        "kind": ["jsonl"] * n,
+        "locator": [f"f.jsonl:{i + 1}" for i in range(n)],
+        "fetched_at": [dt.datetime(2026, 11, 28, tzinfo=dt.UTC)] * n,
+        "body": [f"body {i}".encode() for i in range(n)],
+    }
+    table = pa.Table.from_arrays(
+        [pa.array(cols[f.name], f.type) if f.name in cols else pa.nulls(n, f.type) for f in RAW_RECORD],
+        schema=RAW_RECORD,
+    )
     pq.write_table(table, path, row_group_size=row_group)
     return path
 

@@ -68,10 +68,14 @@ class Server:
         self.httpd.handle_error = lambda request, client_address: None  # clients hang up on purpose
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @staticmethod
-    def send(handler, status: int, body: bytes = b"", content_type: str | None = None, headers: dict | None = None):
+    def send(
+        handler, status: int, body: bytes = b"", content_type: str | None = None, headers: dict | None = None
+    ):
         handler.send_response(status)
         if content_type:
             handler.send_header("Content-Type", content_type)
@@ -82,14 +86,28 @@ class Server:
         if body:
             handler.wfile.write(body)
 
-    def static(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200, **headers):
+    def static(
+        self,
+        path: str,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        **headers,
+    ):
         def route(handler):
             self.send(handler, status, body, content_type, headers)
 
         self.routes[path] = route
 
-    def conditional(self, path: str, body: bytes, *, etag: str | None = None, last_modified: str | None = None,
-                    content_type: str = "text/html; charset=utf-8"):
+    def conditional(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        content_type: str = "text/html; charset=utf-8",
+    ):
         """A resource answering 304 to matching If-None-Match / If-Modified-Since."""
 
         def route(handler):

@@ -79,20 +79,29 @@ def write_warc(path, records, *, gz=True, version="WARC/1.1"):
         writer = WARCWriter(fh, gzip=gz, warc_version=version)
         for uri, ctype, payload in records:
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-            rec = writer.create_warc_record(uri, "response", payload=io.BytesIO(payload), http_headers=headers)
+            rec = writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(payload), http_headers=headers
+            )
             writer.write_record(rec)
 
 
 def test_warc_1_1_html_only_and_bad_target_uri(tmp_path):
     html = "<html><body>خبر عاجل</body></html>".encode()
-    write_warc(tmp_path / "a.warc", [
-        ("https://assabah.com.tn/ar/1", "text/html; charset=utf-8", html),
-        ("https://assabah.com.tn/logo.png", "image/png", b"\x89PNG...."),
-        ("not a uri at all", "text/html", html),
-    ], gz=False)
+    write_warc(
+        tmp_path / "a.warc",
+        [
+            ("https://assabah.com.tn/ar/1", "text/html; charset=utf-8", html),
+            ("https://assabah.com.tn/logo.png", "image/png", b"\x89PNG...."),
+            ("not a uri at all", "text/html", html),
+        ],
+        gz=False,
+    )
     counts = StageCounts("fetch")
     rows = collect(make_source(kind="warc", path=tmp_path / "a.warc"), counts=counts)
-    assert [r["url"] for r in rows] == ["https://assabah.com.tn/ar/1", "not%20a%20uri%20at%20all"]  # as warcio reads it
+    assert [r["url"] for r in rows] == [
+        "https://assabah.com.tn/ar/1",
+        "not%20a%20uri%20at%20all",
+    ]  # as warcio reads it
     assert rows[0]["body"] == html and rows[0]["error"] is None
     assert errors(rows) == ["bad_target_uri"] and rows[1]["body"] == html
     assert counts.extra["fetch_skipped"]["warc_non_html"] == 1
@@ -128,14 +137,31 @@ def test_warc_missing_file_is_an_error_record(tmp_path):
 # -- dumps ------------------------------------------------------------------------------------
 
 
-MAPPING = {"id": "guid", "url": "link", "title": "headline", "text": "content", "published": "date",
-           "author": "by", "category": "section"}
+MAPPING = {
+    "id": "guid",
+    "url": "link",
+    "title": "headline",
+    "text": "content",
+    "published": "date",
+    "author": "by",
+    "category": "section",
+}
 
 
 def test_jsonl_with_mapping_errors_and_gzip(tmp_path):
     lines = [
-        json.dumps({"guid": "1", "link": "https://a.tn/1", "headline": "عنوان", "content": "نص المقال",
-                    "date": "12 جويلية 2022", "by": "سامي", "section": "وطنية"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "guid": "1",
+                "link": "https://a.tn/1",
+                "headline": "عنوان",
+                "content": "نص المقال",
+                "date": "12 جويلية 2022",
+                "by": "سامي",
+                "section": "وطنية",
+            },
+            ensure_ascii=False,
+        ),
         "{not json",
         json.dumps({"guid": "3", "headline": "no text"}),
         "",
@@ -150,7 +176,11 @@ def test_jsonl_with_mapping_errors_and_gzip(tmp_path):
     first = rows[0]
     assert first["body"] == "نص المقال".encode() and first["content_type"] == "text/plain"
     assert (first["meta_title"], first["meta_published"], first["meta_author"], first["meta_category"]) == (
-        "عنوان", "12 جويلية 2022", "سامي", "وطنية")
+        "عنوان",
+        "12 جويلية 2022",
+        "سامي",
+        "وطنية",
+    )
     assert first["url"] == "https://a.tn/1" and json.loads(first["headers"]) == {"id": "1"}
     assert rows[1]["body"] == b"{not json\n"  # the line is kept
     assert rows[4]["lang_hint"] == "fr"
@@ -166,8 +196,12 @@ def test_jsonl_with_mapping_errors_and_gzip(tmp_path):
 def test_jsonl_html_mapping_and_long_line(tmp_path):
     rows_in = [{"h": "<html><p>خبر</p></html>", "t": "خبر"}, {"h": "", "t": "نص فقط"}, {"t": "x" * 5000}]
     (tmp_path / "d.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows_in) + "\n")
-    src = make_source(kind="jsonl", path=tmp_path / "d.jsonl", mapping={"html": "h", "text": "t"},
-                      settings=settings(max_bytes=2048))
+    src = make_source(
+        kind="jsonl",
+        path=tmp_path / "d.jsonl",
+        mapping={"html": "h", "text": "t"},
+        settings=settings(max_bytes=2048),
+    )
     rows = collect(src)
     assert rows[0]["content_type"] == "text/html" and rows[0]["body"] == "<html><p>خبر</p></html>".encode()
     assert rows[1]["content_type"] == "text/plain" and rows[1]["body"] == "نص فقط".encode()
@@ -183,18 +217,25 @@ def test_dump_value_without_text_is_no_html_nor_text(tmp_path):
     assert errors(rows) == ["missing_text"] and rows[1]["error"].startswith("missing_text: ")
     assert rows[0]["content_type"] == "text/plain" and rows[0]["body"] == "نص بديل".encode()
     assert rows[2]["content_type"] == "text/html" and rows[2]["body"] == "<p>خبر</p>".encode()
-    pq.write_table(pa.table({"h": pa.array([[], ["<p>خبر</p>"]], pa.list_(pa.string())), "t": ["نص", "خبر"]}),
-                   tmp_path / "d.parquet")
-    parquet = collect(make_source(kind="parquet", path=tmp_path / "d.parquet", mapping={"html": "h", "text": "t"}))
+    pq.write_table(
+        pa.table({"h": pa.array([[], ["<p>خبر</p>"]], pa.list_(pa.string())), "t": ["نص", "خبر"]}),
+        tmp_path / "d.parquet",
+    )
+    parquet = collect(
+        make_source(kind="parquet", path=tmp_path / "d.parquet", mapping={"html": "h", "text": "t"})
+    )
     assert errors(parquet) == []
     assert [(r["content_type"], r["body"]) for r in parquet] == [
-        ("text/plain", "نص".encode()), ("text/html", "<p>خبر</p>".encode())]
+        ("text/plain", "نص".encode()),
+        ("text/html", "<p>خبر</p>".encode()),
+    ]
 
 
 def test_csv_dump(tmp_path):
     (tmp_path / "d.csv").write_text(
         'guid,headline,content,date\n1,عنوان,"سطر أول\nسطر ثان",2024-05-10\n2,بدون نص,,2024-05-09\n3,Titre,Texte,2024\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rows = collect(make_source(kind="csv", path=tmp_path / "d.csv", mapping=MAPPING))
     assert [r["locator"] for r in rows] == ["d.csv:2", "d.csv:4", "d.csv:5"]
     assert rows[0]["body"] == "سطر أول\nسطر ثان".encode() and rows[0]["meta_title"] == "عنوان"
@@ -205,18 +246,22 @@ def test_csv_dump(tmp_path):
 
 def test_parquet_dump_is_read_in_batches(tmp_path):
     n = 1200
-    table = pa.table({
-        "content": [f"نص رقم {i}" if i % 100 else None for i in range(n)],
-        "headline": [f"عنوان {i}" for i in range(n)],
-        "date": pa.array([1715328000000000 + i for i in range(n)], pa.timestamp("us", tz="UTC")),
-    })
+    table = pa.table(
+        {
+            "content": [f"نص رقم {i}" if i % 100 else None for i in range(n)],
+            "headline": [f"عنوان {i}" for i in range(n)],
+            "date": pa.array([1715328000000000 + i for i in range(n)], pa.timestamp("us", tz="UTC")),
+        }
+    )
     pq.write_table(table, tmp_path / "d.parquet", row_group_size=300)
     src = make_source(kind="parquet", path=tmp_path / "*.parquet", mapping=MAPPING)
     sizes = [b.num_rows for b in fetch_source(src, dt=DT)]
     assert sizes == [500, 500, 200]
     rows = collect(src)
     assert errors(rows) == ["missing_text"] * 12
-    assert rows[1]["body"] == "نص رقم 1".encode() and rows[1]["meta_published"].startswith("2024-05-10T08:00:00")
+    assert rows[1]["body"] == "نص رقم 1".encode() and rows[1]["meta_published"].startswith(
+        "2024-05-10T08:00:00"
+    )
     assert rows[1]["locator"] == "d.parquet#1"
 
 
@@ -251,7 +296,11 @@ def test_trec_directory_and_tarball_with_traversal(tmp_path):
     first = rows[0]
     assert first["body"] == "نص أول & <b>كما هو</b>".encode() and first["content_type"] == "text/plain"
     assert (first["meta_title"], first["meta_published"], first["meta_category"], first["meta_summary"]) == (
-        "عنوان أول", "2017-01-22T185600", "culture", "ملخص")
+        "عنوان أول",
+        "2017-01-22T185600",
+        "culture",
+        "ملخص",
+    )
     assert first["meta_author"] is None and first["url"] == "http://www.jawharafm.net/ar/article/1"
     assert json.loads(first["headers"]) == {"DOCNO": "JA-1", "SRC": "Jawhara FM"}
     assert errors(rows) == ["missing_text"]
@@ -280,8 +329,9 @@ def test_real_ant_tarball_count():
     counts = StageCounts("fetch")
     rows = 0
     empty = 0
-    for batch in fetch_source(make_source(kind="trec", path=corpus_path("ant", "ant-v1.1.tar.gz")), dt=DT,
-                              counts=counts):
+    for batch in fetch_source(
+        make_source(kind="trec", path=corpus_path("ant", "ant-v1.1.tar.gz")), dt=DT, counts=counts
+    ):
         rows += batch.num_rows
         empty += sum(1 for e in batch.column("error").to_pylist() if e)
         assert batch.num_rows <= 500
@@ -292,7 +342,9 @@ def test_real_ant_tarball_count():
 def test_text_files(tmp_path):
     folder = tmp_path / "bbcarabicnews" / "36"
     folder.mkdir(parents=True)
-    (folder / "2013-03-01 10:20:30#0f1e.txt").write_text("عنوان الخبر\nالنص الأول\nالنص الثاني\n", encoding="utf-8")
+    (folder / "2013-03-01 10:20:30#0f1e.txt").write_text(
+        "عنوان الخبر\nالنص الأول\nالنص الثاني\n", encoding="utf-8"
+    )
     (folder / "2013-03-01 10:20:31#0f1f.txt").write_text("عنوان فقط\n", encoding="utf-8")
     rows = collect(make_source(kind="text", path=tmp_path))
     assert rows[0]["meta_title"] == "عنوان الخبر" and rows[0]["body"] == "النص الأول\nالنص الثاني".encode()
@@ -337,10 +389,15 @@ def test_accepted_local_links_stay_inside(tmp_path_factory, parts):
 
 
 def test_trec_tags_follow_the_registry_mapping(tmp_path):
-    doc = ("<DOC><DOCNO>MAP-1</DOCNO><DATE>2026-11-28 13:00</DATE><HEADLINE>عنوان</HEADLINE>"
-           "<TEXT>نص الخبر</TEXT></DOC>")
+    doc = (
+        "<DOC><DOCNO>MAP-1</DOCNO><DATE>2026-11-28 13:00</DATE><HEADLINE>عنوان</HEADLINE>"
+        "<TEXT>نص الخبر</TEXT></DOC>"
+    )
     (tmp_path / "a.trec").write_text(doc, encoding="utf-8")
-    rows = collect(make_source(kind="trec", path=tmp_path,
-                               mapping={"title": "HEADLINE", "published": "DATE", "id": "DOCNO"}))
+    rows = collect(
+        make_source(
+            kind="trec", path=tmp_path, mapping={"title": "HEADLINE", "published": "DATE", "id": "DOCNO"}
+        )
+    )
     assert rows[0]["meta_title"] == "عنوان" and rows[0]["meta_published"] == "2026-11-28 13:00"
     assert rows[0]["body"] == "نص الخبر".encode()

@@ -25,8 +25,10 @@ def test_gzip_dump_inflating_past_the_cap_stops_with_one_record(tmp_path):
     assert len(bomb) < 100_000  # about the 51 KB
     (tmp_path / "bomb.jsonl.gz").write_bytes(bomb)
     counts = StageCounts("fetch")
-    rows = collect(make_source(kind="jsonl", path=tmp_path, settings=settings(max_decompressed_bytes=1024 * 1024)),
-                   counts=counts)
+    rows = collect(
+        make_source(kind="jsonl", path=tmp_path, settings=settings(max_decompressed_bytes=1024 * 1024)),
+        counts=counts,
+    )
     assert len(rows) == 4 and errors(rows) == ["too_large"]
     assert "max_decompressed_bytes=1048576" in rows[-1]["error"] and "not read" in rows[-1]["error"]
     assert counts.extra["bytes_read"] <= 1024 * 1024 + 256 * 1024
@@ -39,8 +41,11 @@ def test_dump_line_count_is_capped(tmp_path):
     rows = collect(make_source(kind="jsonl", path=tmp_path / "d.jsonl.gz", settings=settings(max_lines=20)))
     assert len(rows) == 21 and errors(rows) == ["too_large"] and rows[-1]["locator"] == "d.jsonl.gz:21"
     assert "max_lines=20" in rows[-1]["error"]
-    rows = collect(make_source(kind="csv", path=tmp_path / "e.csv", mapping={"text": "content"},
-                               settings=settings(max_lines=20)))
+    rows = collect(
+        make_source(
+            kind="csv", path=tmp_path / "e.csv", mapping={"text": "content"}, settings=settings(max_lines=20)
+        )
+    )
     assert len(rows) == 20 and errors(rows) == ["too_large"]  # 19 rows after the header, then the cap
 
 
@@ -80,14 +85,19 @@ def test_streamed_warc_download_stops_at_max_response_seconds(server):
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         for start in range(0, len(data), 512):
-            handler.wfile.write(data[start: start + 512])
+            handler.wfile.write(data[start : start + 512])
             handler.wfile.flush()
             time.sleep(0.05)
 
     server.routes["/slow.warc"] = drip
     started = time.monotonic()
-    rows = collect(make_source(kind="warc", url=server.url("/slow.warc"),
-                               settings=settings(max_response_seconds=0.5, read_timeout=5.0)))
+    rows = collect(
+        make_source(
+            kind="warc",
+            url=server.url("/slow.warc"),
+            settings=settings(max_response_seconds=0.5, read_timeout=5.0),
+        )
+    )
     elapsed = time.monotonic() - started
     assert errors(rows)[-1] == "timeout" and "max_response_seconds=0.5" in rows[-1]["error"]
     assert 0 < sum(1 for r in rows if not r["error"]) < 40  # what arrived in time is kept
@@ -103,8 +113,12 @@ def test_failing_host_is_given_up_with_a_reason_on_each_remaining_record(server)
     links = [server.url(f"/down/{i}.html") for i in range(6)]
     server.static("/feed.xml", rss2(server.base, links), "application/rss+xml")
     counts = StageCounts("fetch")
-    rows = collect(make_source(url=server.url("/feed.xml"),
-                               settings=settings(host_failure_limit=3, concurrency=1, max_retries=1)), counts=counts)
+    rows = collect(
+        make_source(
+            url=server.url("/feed.xml"), settings=settings(host_failure_limit=3, concurrency=1, max_retries=1)
+        ),
+        counts=counts,
+    )
     assert errors(rows) == ["http_503"] * 3 + ["host_given_up"] * 3
     assert all("given up after 3 consecutive failed URLs" in r["error"] for r in rows[3:])
     assert all(server.hits(f"/down/{i}.html") == 0 for i in range(3, 6))
@@ -118,8 +132,12 @@ def test_huge_retry_after_costs_no_wait_per_url(server):
     server.static("/feed.xml", rss2(server.base, links), "application/rss+xml")
     counts = StageCounts("fetch")
     started = time.monotonic()
-    rows = collect(make_source(url=server.url("/feed.xml"),
-                               settings=settings(max_retries=3, max_retry_after=0.2, concurrency=1)), counts=counts)
+    rows = collect(
+        make_source(
+            url=server.url("/feed.xml"), settings=settings(max_retries=3, max_retry_after=0.2, concurrency=1)
+        ),
+        counts=counts,
+    )
     assert errors(rows) == ["http_429", "host_given_up", "host_given_up", "host_given_up"]
     assert counts.extra["http_waits"] == {"retry_after_capped": 1, "hosts_given_up": 1, "host_given_up": 3}
     assert time.monotonic() - started < 5  # before: max_retries x min(Retry-After, cap) per URL
@@ -139,13 +157,16 @@ def outside(tmp_path):
     return secret
 
 
-@pytest.mark.parametrize("kind, name, content", [
-    ("jsonl", "a.jsonl", b'{"text": "ok"}\n'),
-    ("csv", "a.csv", b"text\nok\n"),
-    ("trec", "a.trec", trec_doc(1).encode()),
-    ("text", "a.txt", "عنوان\nنص\n".encode()),
-    ("warc", "a.warc", warc_bytes(1)),
-])
+@pytest.mark.parametrize(
+    "kind, name, content",
+    [
+        ("jsonl", "a.jsonl", b'{"text": "ok"}\n'),
+        ("csv", "a.csv", b"text\nok\n"),
+        ("trec", "a.trec", trec_doc(1).encode()),
+        ("text", "a.txt", "عنوان\nنص\n".encode()),
+        ("warc", "a.warc", warc_bytes(1)),
+    ],
+)
 def test_symlinks_in_a_source_folder_are_refused_not_followed(tmp_path, outside, kind, name, content):
     folder = tmp_path / "src"
     folder.mkdir()
@@ -200,11 +221,13 @@ def test_a_mirrored_page_reached_through_a_symlink_is_refused(tmp_path, outside)
 
 
 def test_non_http_urls_from_dumps_are_dropped_and_noted(tmp_path):
-    lines = [{"text": "a", "url": "javascript:alert(document.cookie)", "id": "1"},
-             {"text": "b", "url": "data:text/html;base64,PHNjcmlwdD4="},
-             {"text": "c", "url": "https://example.tn/c"},
-             {"text": "d", "url": "/relative/d"},
-             {"text": "e", "url": "http://[::1"}]
+    lines = [
+        {"text": "a", "url": "javascript:alert(document.cookie)", "id": "1"},
+        {"text": "b", "url": "data:text/html;base64,PHNjcmlwdD4="},
+        {"text": "c", "url": "https://example.tn/c"},
+        {"text": "d", "url": "/relative/d"},
+        {"text": "e", "url": "http://[::1"},
+    ]
     (tmp_path / "d.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     counts = StageCounts("fetch")
     rows = collect(make_source(kind="jsonl", path=tmp_path / "d.jsonl"), counts=counts)

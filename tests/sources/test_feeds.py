@@ -16,7 +16,9 @@ TITLES = ["الحكومة تعلن عن إجراءات جديدة", "Le gouverne
 
 
 def page(i: int) -> bytes:
-    return f"<html><head><title>{TITLES[i % 3]}</title></head><body><p>نص المقال {i}</p></body></html>".encode()
+    return (
+        f"<html><head><title>{TITLES[i % 3]}</title></head><body><p>نص المقال {i}</p></body></html>".encode()
+    )
 
 
 def rss2(base: str, links: list[str]) -> bytes:
@@ -67,7 +69,7 @@ def test_atom_and_rss1_feeds(server):
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
  xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel rdf:about="{server.base}/"><title>t</title><link>{server.base}/</link><description>d</description></channel>
-<item rdf:about="{server.url('/a/1.html')}"><title>{TITLES[1]}</title><link>{server.url('/a/1.html')}</link>
+<item rdf:about="{server.url("/a/1.html")}"><title>{TITLES[1]}</title><link>{server.url("/a/1.html")}</link>
 <dc:date>2024-05-10</dc:date><dc:creator>Amel</dc:creator></item></rdf:RDF>""".encode()
     server.static("/atom.xml", atom, "application/atom+xml")
     server.static("/rdf.xml", rdf, "application/rdf+xml")
@@ -125,7 +127,9 @@ def test_unreachable_feed_gives_one_error_record():
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    rows = collect(make_source(url=f"http://127.0.0.1:{port}/feed.xml", settings=settings(connect_timeout=0.5)))
+    rows = collect(
+        make_source(url=f"http://127.0.0.1:{port}/feed.xml", settings=settings(connect_timeout=0.5))
+    )
     assert len(rows) == 1 and errors(rows) == ["network_error"]
 
 
@@ -148,7 +152,7 @@ def test_xxe_feed_refused(server, tmp_path):
     secret.write_text("TOP-SECRET-VALUE")
     xxe = f"""<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>
-<rss version="2.0"><channel><title>t</title><item><title>&xxe;</title><link>{server.url('/a/0.html')}</link>
+<rss version="2.0"><channel><title>t</title><item><title>&xxe;</title><link>{server.url("/a/0.html")}</link>
 </item></channel></rss>""".encode()
     server.static("/feed.xml", xxe, "application/rss+xml")
     serve_pages(server, 1)
@@ -176,7 +180,12 @@ def test_wrong_charset_header_on_feed_keeps_arabic_titles(server):
 def test_item_errors_are_kept_with_their_metadata(server):
     serve_pages(server, 1)
     server.static("/gone.html", b"<html>gone</html>", status=410)
-    links = [server.url("/a/0.html"), server.url("/missing.html"), server.url("/gone.html"), "file:///etc/passwd"]
+    links = [
+        server.url("/a/0.html"),
+        server.url("/missing.html"),
+        server.url("/gone.html"),
+        "file:///etc/passwd",
+    ]
     server.static("/feed.xml", rss2(server.base, links), "application/rss+xml")
     rows = collect(make_source(url=server.url("/feed.xml")))
     assert errors(rows) == ["http_404", "http_410", "refused_scheme"]
@@ -193,8 +202,14 @@ def test_local_feed_with_mirrored_pages(tmp_path, server):
         (site / "articles" / f"{i}.html").write_bytes(page(i))
     (tmp_path / "outside.html").write_text("secret")
     serve_pages(server, 3)
-    links = ["articles/0.html", "/articles/1.html", "../outside.html", "articles/none.html",
-             server.url("/a/2.html"), "file:///etc/passwd"]
+    links = [
+        "articles/0.html",
+        "/articles/1.html",
+        "../outside.html",
+        "articles/none.html",
+        server.url("/a/2.html"),
+        "file:///etc/passwd",
+    ]
     (site / "feed.xml").write_bytes(rss2("http://example.invalid", links))
     rows = collect(make_source(path=site / "feed.xml"))
     assert errors(rows) == ["path_traversal", "not_found", "refused_scheme"]
@@ -245,8 +260,12 @@ def test_conditional_requests_across_nights(server, tmp_path):
 
 def test_item_error_keeps_feed_uncached_so_tomorrow_retries(server, tmp_path):
     server.static("/a/0.html", b"", status=503)
-    server.conditional("/feed.xml", rss2(server.base, [server.url("/a/0.html")]), etag='"f"',
-                       content_type="application/rss+xml")
+    server.conditional(
+        "/feed.xml",
+        rss2(server.base, [server.url("/a/0.html")]),
+        etag='"f"',
+        content_type="application/rss+xml",
+    )
     source = make_source(url=server.url("/feed.xml"))
     assert errors(collect(source, dt=DT, state_dir=tmp_path)) == ["http_503"]
     serve_pages(server, 1)
@@ -273,41 +292,58 @@ def test_private_feed_refused_without_allow_private(server):
 
 # -- sitemaps -------------------------------------------------------------------------------
 
+
 def urlset(entries: list[tuple[str, str | None, str | None]]) -> bytes:
     out = []
     for loc, lastmod, news_date in entries:
-        news = (f"<news:news><news:publication><news:name>Assabah</news:name><news:language>ar</news:language>"
+        news = (
+            (
+                f"<news:news><news:publication><news:name>Assabah</news:name><news:language>ar</news:language>"
                 f"</news:publication><news:publication_date>{news_date}</news:publication_date>"
-                f"<news:title>عنوان {loc[-6:]}</news:title></news:news>") if news_date else ""
+                f"<news:title>عنوان {loc[-6:]}</news:title></news:news>"
+            )
+            if news_date
+            else ""
+        )
         mod = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
         out.append(f"<url><loc>{loc}</loc>{mod}{news}</url>")
-    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(out) + "</urlset>").encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(out) + "</urlset>"
+    ).encode()
 
 
 def test_sitemap_index_news_and_window(server):
     serve_pages(server, 6)
     u = server.url
-    news = urlset([
-        (u("/a/0.html"), None, "2024-05-10T08:00:00+01:00"),  # in window
-        (u("/a/1.html"), None, "2024-04-01T08:00:00+01:00"),  # too old
-        (u("/a/2.html"), "2024-05-09", None),  # lastmod in window
-    ])
-    plain = urlset([(u("/a/3.html"), None, None), (u("/a/4.html"), "2024-05-12T00:00:00Z", None)])  # undated, future
+    news = urlset(
+        [
+            (u("/a/0.html"), None, "2024-05-10T08:00:00+01:00"),  # in window
+            (u("/a/1.html"), None, "2024-04-01T08:00:00+01:00"),  # too old
+            (u("/a/2.html"), "2024-05-09", None),  # lastmod in window
+        ]
+    )
+    plain = urlset(
+        [(u("/a/3.html"), None, None), (u("/a/4.html"), "2024-05-12T00:00:00Z", None)]
+    )  # undated, future
     old = urlset([(u("/a/5.html"), "2023-01-01", None)])
     index = f"""<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>{u('/news.xml')}</loc><lastmod>2024-05-10</lastmod></sitemap>
-<sitemap><loc>{u('/plain.xml.gz')}</loc></sitemap>
-<sitemap><loc>{u('/old.xml')}</loc><lastmod>2023-01-02</lastmod></sitemap>
+<sitemap><loc>{u("/news.xml")}</loc><lastmod>2024-05-10</lastmod></sitemap>
+<sitemap><loc>{u("/plain.xml.gz")}</loc></sitemap>
+<sitemap><loc>{u("/old.xml")}</loc><lastmod>2023-01-02</lastmod></sitemap>
 </sitemapindex>""".encode()
     server.static("/index.xml", index, "application/xml")
     server.static("/news.xml", news, "application/xml")
     server.static("/plain.xml.gz", gzip.compress(plain), "application/gzip")
     server.static("/old.xml", old, "application/xml")
     counts = StageCounts("fetch")
-    rows = collect(make_source(kind="sitemap", url=u("/index.xml"), settings=settings(window_days=2)), counts=counts)
+    rows = collect(
+        make_source(kind="sitemap", url=u("/index.xml"), settings=settings(window_days=2)), counts=counts
+    )
     assert [r["url"] for r in rows] == [u("/a/0.html"), u("/a/2.html"), u("/a/3.html")]
-    assert rows[0]["meta_title"] == "عنوان 0.html" and rows[0]["meta_published"] == "2024-05-10T08:00:00+01:00"
+    assert (
+        rows[0]["meta_title"] == "عنوان 0.html" and rows[0]["meta_published"] == "2024-05-10T08:00:00+01:00"
+    )
     assert server.hits("/old.xml") == 0  # child sitemap older than the window not fetched
     assert server.hits("/a/1.html") == 0 and server.hits("/a/4.html") == 0
     assert counts.extra["fetch_skipped"]["outside_window"] == 2
@@ -315,8 +351,12 @@ def test_sitemap_index_news_and_window(server):
 
 def test_sitemap_recursion_is_bounded(server):
     for i in range(6):
-        server.static(f"/idx{i}.xml", f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>{server.url(f'/idx{i + 1}.xml')}</loc></sitemap></sitemapindex>""".encode(), "application/xml")
+        server.static(
+            f"/idx{i}.xml",
+            f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{server.url(f"/idx{i + 1}.xml")}</loc></sitemap></sitemapindex>""".encode(),
+            "application/xml",
+        )
     counts = StageCounts("fetch")
     rows = collect(make_source(kind="sitemap", url=server.url("/idx0.xml")), counts=counts)
     assert rows == []
@@ -325,13 +365,18 @@ def test_sitemap_recursion_is_bounded(server):
 
 
 def test_sitemap_billion_laughs_refused(server):
-    server.static("/s.xml", b"""<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&b;</loc></url></urlset>""", "application/xml")
+    server.static(
+        "/s.xml",
+        b"""<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&b;</loc></url></urlset>""",
+        "application/xml",
+    )
     rows = collect(make_source(kind="sitemap", url=server.url("/s.xml")))
     assert errors(rows) == ["unsafe_xml"]
 
 
 # -- pages --------------------------------------------------------------------------------
+
 
 def test_pages_from_urls_and_from_a_file(server, tmp_path):
     serve_pages(server, 2)
@@ -367,32 +412,45 @@ def test_feed_items_and_dated_exports_outside_the_night_are_skipped(tmp_path):
     feed = tmp_path / "feed.xml"
     items = "".join(
         f"<item><title>t{i}</title><link>p{i}.html</link><pubDate>{when}</pubDate></item>"
-        for i, when in enumerate(["Fri, 27 Nov 2026 22:30:00 +0000",  # 23:30 in Tunis: the 27th
-                                  "Fri, 27 Nov 2026 23:30:00 +0000",  # 00:30 in Tunis: the 28th
-                                  "Sat, 28 Nov 2026 10:00:00 +0100"]))
-    feed.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>{items}</channel></rss>",
-                    encoding="utf-8")
+        for i, when in enumerate(
+            [
+                "Fri, 27 Nov 2026 22:30:00 +0000",  # 23:30 in Tunis: the 27th
+                "Fri, 27 Nov 2026 23:30:00 +0000",  # 00:30 in Tunis: the 28th
+                "Sat, 28 Nov 2026 10:00:00 +0100",
+            ]
+        )
+    )
+    feed.write_text(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>{items}</channel></rss>",
+        encoding="utf-8",
+    )
     for i in range(3):
         (tmp_path / f"p{i}.html").write_text(f"<html><body><p>page {i}</p></body></html>", encoding="utf-8")
     counts = StageCounts(stage="fetch")
-    rows = collect(make_source(path=feed, settings=settings(window_days=0)), dt=dt.date(2026, 11, 28),
-                   counts=counts)
+    rows = collect(
+        make_source(path=feed, settings=settings(window_days=0)), dt=dt.date(2026, 11, 28), counts=counts
+    )
     assert sorted(r["meta_title"] for r in rows) == ["t1", "t2"]
     assert counts.extra["fetch_skipped"]["outside_window"] == 1
 
     dumps = tmp_path / "dumps"
     dumps.mkdir()
     for night in ("2026-11-27", "2026-11-28"):
-        (dumps / f"{night}.jsonl").write_text(json.dumps({"text": f"نص {night}", "url": f"u{night}"}) + "\n",
-                                              encoding="utf-8")
-    rows = collect(make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)),
-                   dt=dt.date(2026, 11, 28))
+        (dumps / f"{night}.jsonl").write_text(
+            json.dumps({"text": f"نص {night}", "url": f"u{night}"}) + "\n", encoding="utf-8"
+        )
+    rows = collect(
+        make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)), dt=dt.date(2026, 11, 28)
+    )
     assert [r["url"] for r in rows] == ["u2026-11-28"]
     # Exports exist but none for this night: nothing was published, which is not an error.
-    rows = collect(make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)),
-                   dt=dt.date(2026, 11, 30))
+    rows = collect(
+        make_source(kind="jsonl", path=dumps, settings=settings(window_days=0)), dt=dt.date(2026, 11, 30)
+    )
     assert rows == []
     # No file at all is an error record.
-    rows = collect(make_source(kind="jsonl", path=tmp_path / "nothing-here", settings=settings(window_days=0)),
-                   dt=dt.date(2026, 11, 30))
+    rows = collect(
+        make_source(kind="jsonl", path=tmp_path / "nothing-here", settings=settings(window_days=0)),
+        dt=dt.date(2026, 11, 30),
+    )
     assert [r["error"].split(":")[0] for r in rows] == ["not_found"]

@@ -38,18 +38,65 @@ pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("AKHBAR_FUZZ_EXAMPLES", "30"))
 SAMPLE = PROJECT_ROOT / "sample"
-FUZZ = hsettings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
+FUZZ = hsettings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 # Fragments that steer mutations towards the readers' boundaries.
-TOKENS = [b"<DOC>", b"</DOC>", b"<TEXT>", b"</TEXT>", b"WARC/1.0\r\n", b"WARC/1.1\r\n", b"\r\n\r\n",
-          b"Content-Length: 99999999\r\n", b"Content-Length: 0\r\n", b"WARC-Type: response\r\n", b"\n", b"\r",
-          b'"', b",", b"\t", b"\\ud800", b'{"text": [[[[[[[[', b"\xff", b"\xfe\xff", b"\x00", b"\x1f\x8b\x08",
-          b"<item>", b"</item>", b"<entry>", b"<link>http://[::1</link>", b"<url><loc>", b"</loc></url>",
-          b"<!ENTITY a 'b'>", b"&a;", b"javascript:alert(1)", b"\xef\xbb\xbf"]
+TOKENS = [
+    b"<DOC>",
+    b"</DOC>",
+    b"<TEXT>",
+    b"</TEXT>",
+    b"WARC/1.0\r\n",
+    b"WARC/1.1\r\n",
+    b"\r\n\r\n",
+    b"Content-Length: 99999999\r\n",
+    b"Content-Length: 0\r\n",
+    b"WARC-Type: response\r\n",
+    b"\n",
+    b"\r",
+    b'"',
+    b",",
+    b"\t",
+    b"\\ud800",
+    b'{"text": [[[[[[[[',
+    b"\xff",
+    b"\xfe\xff",
+    b"\x00",
+    b"\x1f\x8b\x08",
+    b"<item>",
+    b"</item>",
+    b"<entry>",
+    b"<link>http://[::1</link>",
+    b"<url><loc>",
+    b"</loc></url>",
+    b"<!ENTITY a 'b'>",
+    b"&a;",
+    b"javascript:alert(1)",
+    b"\xef\xbb\xbf",
+]
 # Where the byte readers put the bytes they quarantine: a range of the input.
-RANGE_CODES = {"malformed_json", "invalid_unicode", "bad_encoding", "malformed_trec", "malformed_csv",
-               "truncated_warc", "bad_warc", "missing_text", "bad_row", "bad_document"}
+RANGE_CODES = {
+    "malformed_json",
+    "invalid_unicode",
+    "bad_encoding",
+    "malformed_trec",
+    "malformed_csv",
+    "truncated_warc",
+    "bad_warc",
+    "missing_text",
+    "bad_row",
+    "bad_document",
+}
 
 _mutation = st.one_of(
     st.tuples(st.just("flip"), st.integers(0, 2**31), st.integers(1, 255)),
@@ -70,9 +117,9 @@ def mutate(data: bytes, mutations) -> bytes:
         elif op == "insert":
             out[at:at] = arg
         elif op == "delete":
-            del out[at: at + arg]
+            del out[at : at + arg]
         elif op == "duplicate":
-            out[at:at] = out[at: at + arg]
+            out[at:at] = out[at : at + arg]
         elif op == "truncate":
             del out[at:]
     return bytes(out)
@@ -89,7 +136,7 @@ def inflate_prefix(data: bytes, *, step: int | None = None) -> bytes:
         size = step or len(data)
         try:
             while pos < len(data) and not d.eof:
-                chunk = data[pos: pos + size]
+                chunk = data[pos : pos + size]
                 out += d.decompress(chunk)
                 pos += len(chunk)
         except zlib.error:
@@ -131,8 +178,12 @@ def run(kind: str, path: Path, data: bytes, *, byte_reader: bool = True, **sourc
     # The readers that inflate gzip go by its magic bytes, whatever the file's name.
     gz = kind in ("jsonl", "csv", "warc") and data[:2] == b"\x1f\x8b"
     counts = StageCounts("fuzz")
-    rows = collect(make_source(kind=kind, path=path, settings=settings(max_bytes=256 * 1024, allow_private=False),
-                               **source), counts=counts)
+    rows = collect(
+        make_source(
+            kind=kind, path=path, settings=settings(max_bytes=256 * 1024, allow_private=False), **source
+        ),
+        counts=counts,
+    )
     check(rows, counts, data, byte_reader=byte_reader, gz=gz)
 
 
@@ -206,21 +257,33 @@ MOROCCO = {"id": "DOCNO", "title": "HEADLINE", "text": "TEXT", "published": "DAT
 @given(name=names(TREC), mutations=MUTATIONS)
 def test_fuzz_trec(tmp_path_factory, name, mutations):
     folder, seed = tmp_path_factory.mktemp("trec"), TREC[name]
-    run("trec", folder / "docs.trec", mutate(seed, mutations), mapping=MOROCCO if b"<HEADLINE>" in seed else {})
+    run(
+        "trec",
+        folder / "docs.trec",
+        mutate(seed, mutations),
+        mapping=MOROCCO if b"<HEADLINE>" in seed else {},
+    )
     report("trec")
 
 
 # -- WARC ------------------------------------------------------------------------------------------------
 
-WARC_FILES = [*sorted((SAMPLE / "warc" / "web-archive").glob("*.warc.gz")),
-              *sorted(corpus_file("warc", "dolma").glob("*.warc.gz")),
-              corpus_file("warc", "warcio", "example.warc.gz"), corpus_file("warc", "warcio", "example-trunc.warc"),
-              corpus_file("warc", "warcio", "example-iana.org-chunked.warc")]
+WARC_FILES = [
+    *sorted((SAMPLE / "warc" / "web-archive").glob("*.warc.gz")),
+    *sorted(corpus_file("warc", "dolma").glob("*.warc.gz")),
+    corpus_file("warc", "warcio", "example.warc.gz"),
+    corpus_file("warc", "warcio", "example-trunc.warc"),
+    corpus_file("warc", "warcio", "example-iana.org-chunked.warc"),
+]
 WARC = seeds(*WARC_FILES)
 
 
 @FUZZ
-@given(name=names(WARC), mutations=MUTATIONS, layout=st.sampled_from(["plain", "members", "one_stream", "raw_gzip"]))
+@given(
+    name=names(WARC),
+    mutations=MUTATIONS,
+    layout=st.sampled_from(["plain", "members", "one_stream", "raw_gzip"]),
+)
 def test_fuzz_warc(tmp_path_factory, name, mutations, layout):
     """Mutated WARC: plain, gzip per record (mutated inside), gzip as one stream, or the
     gzip bytes themselves mutated."""
@@ -242,8 +305,11 @@ def test_fuzz_warc(tmp_path_factory, name, mutations, layout):
 
 # -- feeds and sitemaps (items link to the sample's mirrored pages) -------------------------------------
 
-FEEDS = seeds(SAMPLE / "sites" / "tunis-akhbar" / "feed.xml", SAMPLE / "sites" / "courrier-maghreb" / "atom.xml",
-              corpus_file("html", "trafilatura", "resources", "feed.json"))
+FEEDS = seeds(
+    SAMPLE / "sites" / "tunis-akhbar" / "feed.xml",
+    SAMPLE / "sites" / "courrier-maghreb" / "atom.xml",
+    corpus_file("html", "trafilatura", "resources", "feed.json"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -258,11 +324,15 @@ def mirror(tmp_path_factory) -> Path:
 def _sitemaps(mirror: Path) -> list[bytes]:
     pages = sorted(p.relative_to(mirror).as_posix() for p in (mirror / "articles").glob("*.html"))
     urls = "".join(f"<url><loc>{p}</loc><lastmod>2026-11-{p[17:19]}</lastmod></url>" for p in pages)
-    urlset = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-              f"{urls}</urlset>").encode()
+    urlset = (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>"
+    ).encode()
     (mirror / "child.xml").write_bytes(urlset)
-    index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-             b"<sitemap><loc>child.xml</loc></sitemap><sitemap><loc>feed.xml</loc></sitemap></sitemapindex>")
+    index = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>child.xml</loc></sitemap><sitemap><loc>feed.xml</loc></sitemap></sitemapindex>"
+    )
     return [urlset, index]
 
 

@@ -11,7 +11,9 @@ import pytest
 from akhbar.sources.http import HttpClient
 from tests.sources.helpers import settings
 
-ARABIC_PAGE = "<html><head><title>تونس</title></head><body><p>أعلنت وزارة الشؤون الثقافية</p></body></html>".encode()
+ARABIC_PAGE = (
+    "<html><head><title>تونس</title></head><body><p>أعلنت وزارة الشؤون الثقافية</p></body></html>".encode()
+)
 
 
 class Recorder:
@@ -226,8 +228,7 @@ def test_gzip_response_is_decoded(server):
 
 @pytest.mark.parametrize(
     "host",
-    ["127.0.0.1", "localhost", "[::1]", "10.0.0.1", "192.168.1.1",
-     "[::ffff:127.0.0.1]"],
+    ["127.0.0.1", "localhost", "[::1]", "10.0.0.1", "192.168.1.1", "[::ffff:127.0.0.1]"],
 )
 def test_private_addresses_refused_unless_allowed(server, host):
     server.static("/a.html", ARABIC_PAGE)
@@ -250,8 +251,16 @@ def test_address_is_checked_at_connect_time(server):
     stream.close()
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x/", "javascript:alert(1)",
-                                 "http://user:pw@127.0.0.1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "gopher://x/",
+        "javascript:alert(1)",
+        "http://user:pw@127.0.0.1/",
+    ],
+)
 def test_bad_schemes_and_credentials_refused(url):
     with HttpClient(settings()) as client:
         response = client.get(url)
@@ -443,8 +452,19 @@ def resolver(monkeypatch):
     return table
 
 
-@pytest.mark.parametrize("address", ["169.254.169.254", "169.254.1.1", "fe80::1", "fd00:ec2::254", "100.100.100.200",
-                                     "::ffff:169.254.169.254", "224.0.0.1", "0.0.0.0"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "169.254.169.254",
+        "169.254.1.1",
+        "fe80::1",
+        "fd00:ec2::254",
+        "100.100.100.200",
+        "::ffff:169.254.169.254",
+        "224.0.0.1",
+        "0.0.0.0",
+    ],
+)
 def test_allow_private_never_opens_link_local_or_metadata(resolver, address):
     resolver["cloud.test"] = address
     with HttpClient(settings(allow_private=True)) as client:
@@ -480,6 +500,12 @@ def test_no_private_httpx_attributes_are_used():
     for path in Path(package.__file__).parent.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 owner = ast.unparse(node.value)
-                assert not owner.startswith(("httpx", "httpcore", "transport", "raw")), f"{path.name}: {owner}.{node.attr}"
+                assert not owner.startswith(("httpx", "httpcore", "transport", "raw")), (
+                    f"{path.name}: {owner}.{node.attr}"
+                )

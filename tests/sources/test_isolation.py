@@ -21,19 +21,28 @@ from tests.sources.test_feeds import page, rss2, serve_pages, urlset
 
 def sitemap_index(*locs: str) -> bytes:
     entries = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locs)
-    return ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{entries}</sitemapindex>").encode()
+    return (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{entries}</sitemapindex>"
+    ).encode()
 
 
 def test_overlapping_child_sitemaps_give_one_record_per_url(server):
     serve_pages(server, 3)
     u = server.url
-    server.static("/news.xml", urlset([(u("/a/0.html"), None, None), (u("/a/1.html"), None, None)]), "application/xml")
-    server.static("/2024-05.xml", urlset([(u("/a/1.html"), None, None), (u("/a/2.html"), None, None),
-                                          (u("/a/0.html"), None, None)]), "application/xml")
+    server.static(
+        "/news.xml", urlset([(u("/a/0.html"), None, None), (u("/a/1.html"), None, None)]), "application/xml"
+    )
+    server.static(
+        "/2024-05.xml",
+        urlset([(u("/a/1.html"), None, None), (u("/a/2.html"), None, None), (u("/a/0.html"), None, None)]),
+        "application/xml",
+    )
     server.static("/index.xml", sitemap_index(u("/news.xml"), u("/2024-05.xml")), "application/xml")
     counts = StageCounts("fetch")
-    rows = collect(make_source(kind="sitemap", url=u("/index.xml")), counts=counts)  # collect checks unique ids
+    rows = collect(
+        make_source(kind="sitemap", url=u("/index.xml")), counts=counts
+    )  # collect checks unique ids
     assert sorted(r["url"] for r in rows) == [u(f"/a/{i}.html") for i in range(3)]
     assert counts.extra["fetch_skipped"]["duplicate_link"] == 2
     assert all(server.hits(f"/a/{i}.html") == 1 for i in range(3))
@@ -43,7 +52,9 @@ def test_sitemap_index_listing_itself_is_read_once(server):
     serve_pages(server, 1)
     u = server.url
     server.static("/news.xml", urlset([(u("/a/0.html"), None, None)]), "application/xml")
-    server.static("/index.xml", sitemap_index(u("/index.xml"), u("/news.xml"), u("/news.xml")), "application/xml")
+    server.static(
+        "/index.xml", sitemap_index(u("/index.xml"), u("/news.xml"), u("/news.xml")), "application/xml"
+    )
     counts = StageCounts("fetch")
     rows = collect(make_source(kind="sitemap", url=u("/index.xml")), counts=counts)
     assert [r["url"] for r in rows] == [u("/a/0.html")]
@@ -78,7 +89,9 @@ def test_a_feed_listing_an_item_twice_bad_link_included(server):
 def test_plain_and_refetch_reruns_give_the_same_records(server, tmp_path):
     serve_pages(server, 2)
     u = server.url
-    server.static("/a.xml", urlset([(u("/a/0.html"), None, None), (u("/a/1.html"), None, None)]), "application/xml")
+    server.static(
+        "/a.xml", urlset([(u("/a/0.html"), None, None), (u("/a/1.html"), None, None)]), "application/xml"
+    )
     server.static("/index.xml", sitemap_index(u("/a.xml"), u("/a.xml"), u("/index.xml")), "application/xml")
     source = make_source(kind="sitemap", url=u("/index.xml"))
     runs = [collect(source, dt=DT, state_dir=tmp_path) for _ in range(3)]  # first run, rerun, rerun
@@ -98,7 +111,9 @@ def test_pipeline_fetch_writes_unique_ids_and_its_figures(tmp_path):
     (site / "a.xml").write_bytes(urlset([("0.html", None, None), ("1.html", None, None)]))
     (site / "index.xml").write_bytes(sitemap_index("a.xml", "a.xml", "index.xml"))
     registry = tmp_path / "sources.yaml"
-    registry.write_text("sources:\n  - id: site\n    kind: sitemap\n    path: site/index.xml\n", encoding="utf-8")
+    registry.write_text(
+        "sources:\n  - id: site\n    kind: sitemap\n    path: site/index.xml\n", encoding="utf-8"
+    )
     ctx = pipeline.RunContext(dt=DT, data_dir=tmp_path / "data", sources_path=registry)
     figures = pipeline.fetch(ctx, "site")
     table = pq.read_table(ctx.raw_path("site"))
@@ -106,7 +121,8 @@ def test_pipeline_fetch_writes_unique_ids_and_its_figures(tmp_path):
     assert figures["extra"]["fetch_skipped"] == {"sitemap_repeated": 2}
     refetched = pipeline.fetch(ctx, "site", refetch=True)
     assert sorted(pq.read_table(ctx.raw_path("site")).column("record_id").to_pylist()) == sorted(
-        table.column("record_id").to_pylist())
+        table.column("record_id").to_pylist()
+    )
     assert refetched["extra"]["fetch_skipped"] == figures["extra"]["fetch_skipped"]
 
 
@@ -126,8 +142,11 @@ def test_bad_item_link_in_a_feed_is_one_record(server):
 
 def test_bad_item_link_in_a_sitemap_and_a_url_list(server, tmp_path):
     serve_pages(server, 1)
-    server.static("/s.xml", urlset([("http://[::1", None, None), (server.url("/a/0.html"), None, None)]),
-                  "application/xml")
+    server.static(
+        "/s.xml",
+        urlset([("http://[::1", None, None), (server.url("/a/0.html"), None, None)]),
+        "application/xml",
+    )
     rows = collect(make_source(kind="sitemap", url=server.url("/s.xml")))
     assert errors(rows) == ["bad_url"] and b"<loc>http://[::1</loc>" in rows[0]["body"]
     assert rows[1]["body"] == page(0)
@@ -141,12 +160,16 @@ def test_bad_item_link_in_a_sitemap_and_a_url_list(server, tmp_path):
 
 def test_json_feed_url_that_is_a_list_is_one_record(server):
     serve_pages(server, 2)
-    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [
-        {"id": "1", "url": server.url("/a/0.html"), "title": "أول"},
-        {"id": "2", "url": [server.url("/a/1.html"), "x"], "title": "ثان"},
-        {"id": "3", "url": server.url("/a/1.html"), "title": "ثالث"},
-        "not an object",
-    ]}
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "t",
+        "items": [
+            {"id": "1", "url": server.url("/a/0.html"), "title": "أول"},
+            {"id": "2", "url": [server.url("/a/1.html"), "x"], "title": "ثان"},
+            {"id": "3", "url": server.url("/a/1.html"), "title": "ثالث"},
+            "not an object",
+        ],
+    }
     server.static("/feed.json", json.dumps(feed, ensure_ascii=False).encode(), "application/feed+json")
     rows = collect(make_source(url=server.url("/feed.json")))
     assert errors(rows) == ["bad_item", "bad_item"] and len(rows) == 4
@@ -209,10 +232,17 @@ def test_trec_doc_without_end_tag_resumes_at_the_next_doc(tmp_path):
     rows = collect(make_source(kind="trec", path=tmp_path / "a.trec"), counts=counts)
     assert len(rows) == 6  # 2 of 6 were lost before
     assert [r["error"].split(":")[0] if r["error"] else r["body"].decode() for r in rows] == [
-        "نص 1", "malformed_trec", "نص 3", "نص 4", "نص 5", "malformed_trec"]
+        "نص 1",
+        "malformed_trec",
+        "نص 3",
+        "نص 4",
+        "نص 5",
+        "malformed_trec",
+    ]
     assert rows[1]["body"] == broken_middle.encode() and rows[5]["body"] == broken_last.encode()
     assert counts.extra["bytes_read"] == len(text.encode()) and counts.extra["bytes_quarantined"] == len(
-        (broken_middle + broken_last).encode())
+        (broken_middle + broken_last).encode()
+    )
 
 
 def test_trec_text_outside_documents_is_quarantined(tmp_path):
@@ -235,7 +265,10 @@ def test_one_invalid_byte_in_a_csv_quarantines_that_row_only(tmp_path):
     assert len(rows) == 19  # 12 of 19 were lost before
     assert errors(rows) == ["bad_encoding"]
     bad = next(r for r in rows if r["error"])
-    assert bad["locator"] == "d.csv:9" and bad["body"] == b"7,\xd8\xb9\xd9\x86\xd9\x88\xd8\xa7\xd9\x86 7,\xff\xfe bad 7\n"
+    assert (
+        bad["locator"] == "d.csv:9"
+        and bad["body"] == b"7,\xd8\xb9\xd9\x86\xd9\x88\xd8\xa7\xd9\x86 7,\xff\xfe bad 7\n"
+    )
     assert rows[8]["body"] == "نص 8".encode()
 
 
@@ -244,8 +277,15 @@ def test_csv_row_the_parser_refuses_and_quoted_newlines_keep_their_bytes(tmp_pat
     data = b'id,content\n1,"line one\nline two"\n' + huge + b"3,fine\n"
     (tmp_path / "d.csv").write_bytes(data)
     counts = StageCounts("fetch")
-    rows = collect(make_source(kind="csv", path=tmp_path / "d.csv", mapping={"text": "content"},
-                               settings=settings(max_bytes=4096)), counts=counts)
+    rows = collect(
+        make_source(
+            kind="csv",
+            path=tmp_path / "d.csv",
+            mapping={"text": "content"},
+            settings=settings(max_bytes=4096),
+        ),
+        counts=counts,
+    )
     assert [r["locator"] for r in rows] == ["d.csv:2", "d.csv:4", "d.csv:5"]
     assert errors(rows) == ["malformed_csv"] and rows[1]["body"] == huge
     assert rows[0]["body"] == b"line one\nline two" and rows[2]["body"] == b"fine"
@@ -257,9 +297,12 @@ def warc_bytes(n: int) -> bytes:
     writer = WARCWriter(out, gzip=False)
     for i in range(n):
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(f"https://example.tn/{i}", "response",
-                                           payload=io.BytesIO(f"<html><p>خبر {i}</p></html>".encode()),
-                                           http_headers=headers)
+        record = writer.create_warc_record(
+            f"https://example.tn/{i}",
+            "response",
+            payload=io.BytesIO(f"<html><p>خبر {i}</p></html>".encode()),
+            http_headers=headers,
+        )
         writer.write_record(record)
     return out.getvalue()
 
@@ -285,8 +328,11 @@ def test_warc_record_with_a_too_large_content_length_resyncs_at_the_next_record(
     counts = StageCounts("fetch")
     rows = collect(make_source(kind="warc", path=tmp_path / "bad.warc"), counts=counts)
     assert len(rows) == 4 and errors(rows) == ["truncated_warc"]  # it swallowed the next record before
-    assert [r["url"] for r in rows if not r["error"]] == ["https://example.tn/0", "https://example.tn/2",
-                                                          "https://example.tn/3"]
+    assert [r["url"] for r in rows if not r["error"]] == [
+        "https://example.tn/0",
+        "https://example.tn/2",
+        "https://example.tn/3",
+    ]
     damaged = rows[1]
     assert damaged["locator"] == f"bad.warc#{second}" and damaged["body"].startswith(b"WARC/1.")
     assert "خبر 1".encode() in damaged["body"] and b"example.tn/2" not in damaged["body"]
@@ -329,22 +375,32 @@ def test_warc_gzip_members_with_a_corrupt_one_in_the_middle(tmp_path):
 def test_fetch_figures_are_exact_for_a_night_window(tmp_path):
     """Items dropped outside the window are counted by cause, not only logged (item 7)."""
     feed = tmp_path / "feed.xml"
-    items = "".join(f"<item><title>t{i}</title><link>p{i}.html</link><pubDate>{day} Nov 2026 10:00:00 +0100</pubDate>"
-                    "</item>" for i, day in enumerate(["Fri, 27", "Sat, 28", "Sat, 28"]))
-    feed.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>{items}</channel></rss>",
-                    encoding="utf-8")
+    items = "".join(
+        f"<item><title>t{i}</title><link>p{i}.html</link><pubDate>{day} Nov 2026 10:00:00 +0100</pubDate>"
+        "</item>"
+        for i, day in enumerate(["Fri, 27", "Sat, 28", "Sat, 28"])
+    )
+    feed.write_text(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>{items}</channel></rss>",
+        encoding="utf-8",
+    )
     for i in range(3):
         (tmp_path / f"p{i}.html").write_text(f"<html><body><p>page {i}</p></body></html>", encoding="utf-8")
     counts = StageCounts("fetch")
-    rows = collect(make_source(path=feed, settings=settings(window_days=0, max_items=1)),
-                   dt=_dt.date(2026, 11, 28), counts=counts)
+    rows = collect(
+        make_source(path=feed, settings=settings(window_days=0, max_items=1)),
+        dt=_dt.date(2026, 11, 28),
+        counts=counts,
+    )
     assert len(rows) == 1
     assert counts.extra["fetch_skipped"] == {"outside_window": 1, "max_items": 1}
 
 
 def test_items_without_a_link_are_each_one_record(server):
-    feed = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
-            b"<item><title>a</title></item><item><title>b</title></item></channel></rss>")
+    feed = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+        b"<item><title>a</title></item><item><title>b</title></item></channel></rss>"
+    )
     server.static("/feed.xml", feed, "application/rss+xml")
     counts = StageCounts("fetch")
     rows = collect(make_source(url=server.url("/feed.xml")), counts=counts)

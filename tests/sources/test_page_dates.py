@@ -19,7 +19,9 @@ TUNIS = zoneinfo.ZoneInfo("Africa/Tunis")
 
 
 def test_marked_date_reads_back():
-    date = PageDate(_dt.datetime(2026, 11, 28, 10, 40, tzinfo=_dt.UTC), "text", "السبت 28 نوفمبر 2026 (صباحا)")
+    date = PageDate(
+        _dt.datetime(2026, 11, 28, 10, 40, tzinfo=_dt.UTC), "text", "السبت 28 نوفمبر 2026 (صباحا)"
+    )
     marked = mark_page_date(date, TUNIS)
     assert marked == "2026-11-28T11:40:00+01:00 (page text: السبت 28 نوفمبر 2026 (صباحا))"
     assert read_page_date(marked) == PageDate(date.published_at, "text", "السبت 28 نوفمبر 2026 (صباحا)")
@@ -29,8 +31,11 @@ def test_marked_date_reads_back():
 
 def fetch(night: _dt.date):
     counts = StageCounts("fetch")
-    rows = collect(make_source(id="tunis-akhbar", path=SITE / "feed.xml", settings=settings(window_days=0)),
-                   dt=night, counts=counts)
+    rows = collect(
+        make_source(id="tunis-akhbar", path=SITE / "feed.xml", settings=settings(window_days=0)),
+        dt=night,
+        counts=counts,
+    )
     return rows, counts
 
 
@@ -54,7 +59,11 @@ def test_extraction_keeps_the_carried_date_and_its_source():
     assert doc["date_source"] == "text" and doc["published_raw"] == carried.raw
     assert doc["published_at"] == carried.published_at
     # A carried date wins even when the page alone would now be read otherwise: decided once.
-    moved = dict(nometa, meta_published=mark_page_date(carried._replace(published_at=carried.published_at
-                                                                         + _dt.timedelta(hours=3)), TUNIS))
+    moved = dict(
+        nometa,
+        meta_published=mark_page_date(
+            carried._replace(published_at=carried.published_at + _dt.timedelta(hours=3)), TUNIS
+        ),
+    )
     documents, _, _ = extract_records(pa.Table.from_pylist([moved]), dt=_dt.date(2026, 11, 28))
     assert documents.to_pylist()[0]["published_at"] == carried.published_at + _dt.timedelta(hours=3)

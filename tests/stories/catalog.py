@@ -26,8 +26,15 @@ def settings_for(data_dir: Path) -> CatalogSettings:
     return CatalogSettings.from_env(data_dir, env={})
 
 
-def publish_enriched_night(settings: CatalogSettings, night: dt.date, enriched, work_root: Path, *,
-                           duplicates: dict[str, str] | None = None, demoted: list[dict] | None = None) -> dict:
+def publish_enriched_night(
+    settings: CatalogSettings,
+    night: dt.date,
+    enriched,
+    work_root: Path,
+    *,
+    duplicates: dict[str, str] | None = None,
+    demoted: list[dict] | None = None,
+) -> dict:
     """One night (an EnrichResult-like object: articles, places, dates, keywords) through the stories
     step, staging and publishing. ``duplicates``: article_id -> its head (dedup's decision for the
     night's own articles); ``demoted``: DUPLICATES rows of other nights' articles it demotes."""
@@ -37,14 +44,23 @@ def publish_enriched_night(settings: CatalogSettings, night: dt.date, enriched, 
     if duplicates:
         ids = articles.column("article_id").to_pylist()
         heads = [duplicates.get(a) for a in ids]
-        articles = articles.set_column(articles.schema.get_field_index("duplicate_of"), ARTICLE.field("duplicate_of"),
-                                       pa.array(heads, pa.string()))
-        articles = articles.set_column(articles.schema.get_field_index("duplicate_kind"),
-                                       ARTICLE.field("duplicate_kind"),
-                                       pa.array(["near" if h else None for h in heads], pa.string()))
+        articles = articles.set_column(
+            articles.schema.get_field_index("duplicate_of"),
+            ARTICLE.field("duplicate_of"),
+            pa.array(heads, pa.string()),
+        )
+        articles = articles.set_column(
+            articles.schema.get_field_index("duplicate_kind"),
+            ARTICLE.field("duplicate_kind"),
+            pa.array(["near" if h else None for h in heads], pa.string()),
+        )
     paths = {}
-    for name, table, schema in (("articles", articles, ARTICLE), ("places", enriched.places, ARTICLE_PLACES),
-                                ("dates", enriched.dates, ARTICLE_DATES), ("keywords", enriched.keywords, ARTICLE_KEYWORDS)):
+    for name, table, schema in (
+        ("articles", articles, ARTICLE),
+        ("places", enriched.places, ARTICLE_PLACES),
+        ("dates", enriched.dates, ARTICLE_DATES),
+        ("keywords", enriched.keywords, ARTICLE_KEYWORDS),
+    ):
         paths[name] = work_dir / f"{name}.parquet"
         pq.write_table(table.select(schema.names).cast(schema), paths[name])
     demoted_path = None
@@ -52,13 +68,25 @@ def publish_enriched_night(settings: CatalogSettings, night: dt.date, enriched, 
         demoted_path = work_dir / "demoted.parquet"
         pq.write_table(pa.Table.from_pylist(demoted, schema=DUPLICATES), demoted_path)
     story_work = StoryWork(work_dir / "stories")
-    counts = night_stories(settings, NightArticles(paths["articles"], paths["places"], paths["dates"],
-                                                   paths["keywords"], demoted_path), story_work, night=night)
-    work = WorkFiles(articles=paths["articles"], places=paths["places"], dates=paths["dates"],
-                     keywords=paths["keywords"], quarantine=(), demoted=demoted_path, doc_freq=None,
-                     stories=story_work)
-    staged = stage_night(settings, work, night=night, run_id=f"test__{night}", temp_dir=work_dir / "tmp",
-                         memory_limit="1GB")
+    counts = night_stories(
+        settings,
+        NightArticles(paths["articles"], paths["places"], paths["dates"], paths["keywords"], demoted_path),
+        story_work,
+        night=night,
+    )
+    work = WorkFiles(
+        articles=paths["articles"],
+        places=paths["places"],
+        dates=paths["dates"],
+        keywords=paths["keywords"],
+        quarantine=(),
+        demoted=demoted_path,
+        doc_freq=None,
+        stories=story_work,
+    )
+    staged = stage_night(
+        settings, work, night=night, run_id=f"test__{night}", temp_dir=work_dir / "tmp", memory_limit="1GB"
+    )
     with writer_session(settings, f"test publish {night}", memory_limit="1GB") as con:
         publish_night(con, staged)
     return counts.as_dict()

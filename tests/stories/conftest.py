@@ -16,36 +16,107 @@ N1, N2, N3, N4 = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4), 
 
 # (key, night, hour UTC, source, lang, title, text). Written for the project: fictional events.
 ARTICLES = [
-    ("flood-ar", N1, 20, "tunis-akhbar", "ar", "فيضانات في صفاقس تغمر الأحياء وتعطل حركة المرور",
-     ("غمرت مياه الأمطار الغزيرة التي تهاطلت ليلة الأحد عدة أحياء في مدينة صفاقس وتسببت في تعطل حركة المرور. "
-     "وتدخلت وحدات الحماية المدنية لإجلاء عائلات حاصرتها المياه في منازلها، فيما أعلنت السلطات الجهوية تعليق "
-     "الدروس في المدارس يوم الاثنين. وقال مسؤول في الحماية المدنية إن منسوب المياه بلغ مترا في بعض الشوارع.")),
-    ("festival-ar", N1, 15, "sfax-news", "ar", "افتتاح مهرجان الزيتون في صفاقس بمشاركة عشرين فرقة",
-     ("افتتحت مساء الأحد في صفاقس الدورة الجديدة لمهرجان الزيتون بمشاركة عشرين فرقة موسيقية ومسرحية من تونس "
-     "والجزائر والمغرب. ويتضمن برنامج المهرجان معرضا للمنتوجات التقليدية وورشات للأطفال وسهرات فنية تتواصل "
-     "أسبوعا كاملا في المسرح البلدي وساحة القصبة.")),
-    ("flood-fr", N2, 7, "courrier-maghreb", "fr",
-     "Sfax : les inondations paralysent la ville, la protection civile évacue des familles",
-     ("Les pluies torrentielles tombées dans la nuit de dimanche ont inondé plusieurs quartiers de Sfax et "
-     "paralysé la circulation. La protection civile a évacué des familles piégées par les eaux dans leurs "
-     "maisons et les autorités régionales ont suspendu les cours dans les écoles lundi.")),
-    ("flood-en", N2, 11, "harbour-gazette", "en", "Floods in Tunisia's Sfax force families from their homes",
-     ("Torrential rain overnight on Sunday flooded several neighbourhoods of Sfax, Tunisia's second city, and "
-     "brought traffic to a halt. Civil protection teams evacuated families trapped by the water in their "
-     "homes and regional authorities suspended classes in schools on Monday.")),
-    ("rate-ar", N2, 14, "tunis-akhbar", "ar", "البنك المركزي التونسي يرفع نسبة الفائدة المديرية",
-     ("قرر مجلس إدارة البنك المركزي التونسي في اجتماعه الدوري رفع نسبة الفائدة المديرية بخمسين نقطة أساسية "
-     "لمواجهة ارتفاع نسبة التضخم. وأوضح البنك في بيان أن القرار يهدف إلى الحفاظ على القدرة الشرائية.")),
-    ("flood-toll-ar", N3, 10, "sfax-news", "ar", "ارتفاع حصيلة فيضانات صفاقس إلى ثلاثة قتلى",
-     ("ارتفعت حصيلة ضحايا الفيضانات التي شهدتها مدينة صفاقس إلى ثلاثة قتلى بعد العثور على جثة رجل جرفته "
-     "المياه. وتواصل وحدات الحماية المدنية عمليات شفط المياه من الأحياء المتضررة وإجلاء العائلات.")),
-    ("rate-fr", N3, 9, "courrier-maghreb", "fr", "La Banque centrale de Tunisie relève son taux directeur",
-     ("Le conseil d'administration de la Banque centrale de Tunisie a décidé de relever son taux directeur de "
-     "cinquante points de base pour faire face à la hausse de l'inflation, afin de préserver le pouvoir d'achat.")),
-    ("flood-toll-en", N4, 7, "harbour-gazette", "en", "Sfax flood death toll rises to three as civil protection pumps water",
-     ("The death toll from the floods in the Tunisian city of Sfax has risen to three after the body of a man "
-     "swept away by the water was found. Civil protection teams are pumping water out of the flooded "
-     "neighbourhoods and evacuating families.")),
+    (
+        "flood-ar",
+        N1,
+        20,
+        "tunis-akhbar",
+        "ar",
+        "فيضانات في صفاقس تغمر الأحياء وتعطل حركة المرور",
+        (
+            "غمرت مياه الأمطار الغزيرة التي تهاطلت ليلة الأحد عدة أحياء في مدينة صفاقس وتسببت في تعطل حركة المرور. "
+            "وتدخلت وحدات الحماية المدنية لإجلاء عائلات حاصرتها المياه في منازلها، فيما أعلنت السلطات الجهوية تعليق "
+            "الدروس في المدارس يوم الاثنين. وقال مسؤول في الحماية المدنية إن منسوب المياه بلغ مترا في بعض الشوارع."
+        ),
+    ),
+    (
+        "festival-ar",
+        N1,
+        15,
+        "sfax-news",
+        "ar",
+        "افتتاح مهرجان الزيتون في صفاقس بمشاركة عشرين فرقة",
+        (
+            "افتتحت مساء الأحد في صفاقس الدورة الجديدة لمهرجان الزيتون بمشاركة عشرين فرقة موسيقية ومسرحية من تونس "
+            "والجزائر والمغرب. ويتضمن برنامج المهرجان معرضا للمنتوجات التقليدية وورشات للأطفال وسهرات فنية تتواصل "
+            "أسبوعا كاملا في المسرح البلدي وساحة القصبة."
+        ),
+    ),
+    (
+        "flood-fr",
+        N2,
+        7,
+        "courrier-maghreb",
+        "fr",
+        "Sfax : les inondations paralysent la ville, la protection civile évacue des familles",
+        (
+            "Les pluies torrentielles tombées dans la nuit de dimanche ont inondé plusieurs quartiers de Sfax et "
+            "paralysé la circulation. La protection civile a évacué des familles piégées par les eaux dans leurs "
+            "maisons et les autorités régionales ont suspendu les cours dans les écoles lundi."
+        ),
+    ),
+    (
+        "flood-en",
+        N2,
+        11,
+        "harbour-gazette",
+        "en",
+        "Floods in Tunisia's Sfax force families from their homes",
+        (
+            "Torrential rain overnight on Sunday flooded several neighbourhoods of Sfax, Tunisia's second city, and "
+            "brought traffic to a halt. Civil protection teams evacuated families trapped by the water in their "
+            "homes and regional authorities suspended classes in schools on Monday."
+        ),
+    ),
+    (
+        "rate-ar",
+        N2,
+        14,
+        "tunis-akhbar",
+        "ar",
+        "البنك المركزي التونسي يرفع نسبة الفائدة المديرية",
+        (
+            "قرر مجلس إدارة البنك المركزي التونسي في اجتماعه الدوري رفع نسبة الفائدة المديرية بخمسين نقطة أساسية "
+            "لمواجهة ارتفاع نسبة التضخم. وأوضح البنك في بيان أن القرار يهدف إلى الحفاظ على القدرة الشرائية."
+        ),
+    ),
+    (
+        "flood-toll-ar",
+        N3,
+        10,
+        "sfax-news",
+        "ar",
+        "ارتفاع حصيلة فيضانات صفاقس إلى ثلاثة قتلى",
+        (
+            "ارتفعت حصيلة ضحايا الفيضانات التي شهدتها مدينة صفاقس إلى ثلاثة قتلى بعد العثور على جثة رجل جرفته "
+            "المياه. وتواصل وحدات الحماية المدنية عمليات شفط المياه من الأحياء المتضررة وإجلاء العائلات."
+        ),
+    ),
+    (
+        "rate-fr",
+        N3,
+        9,
+        "courrier-maghreb",
+        "fr",
+        "La Banque centrale de Tunisie relève son taux directeur",
+        (
+            "Le conseil d'administration de la Banque centrale de Tunisie a décidé de relever son taux directeur de "
+            "cinquante points de base pour faire face à la hausse de l'inflation, afin de préserver le pouvoir d'achat."
+        ),
+    ),
+    (
+        "flood-toll-en",
+        N4,
+        7,
+        "harbour-gazette",
+        "en",
+        "Sfax flood death toll rises to three as civil protection pumps water",
+        (
+            "The death toll from the floods in the Tunisian city of Sfax has risen to three after the body of a man "
+            "swept away by the water was found. Civil protection teams are pumping water out of the flooded "
+            "neighbourhoods and evacuating families."
+        ),
+    ),
 ]
 NIGHTS = (N1, N2, N3, N4)
 
@@ -56,10 +127,24 @@ def _documents(night: dt.date) -> pa.Table:
         if n != night:
             continue
         at = dt.datetime.combine(n, dt.time(hour), tzinfo=dt.UTC)
-        rows.append({"record_id": key, "source_id": source, "url": f"https://{source}.example/{key}",
-                     "canonical_url": None, "title": title, "text": text, "authors": None, "category_raw": None,
-                     "published_raw": at.isoformat(), "published_at": at, "date_source": "feed", "fetched_at": at,
-                     "lang_hint": lang, "tz_hint": "UTC"})
+        rows.append(
+            {
+                "record_id": key,
+                "source_id": source,
+                "url": f"https://{source}.example/{key}",
+                "canonical_url": None,
+                "title": title,
+                "text": text,
+                "authors": None,
+                "category_raw": None,
+                "published_raw": at.isoformat(),
+                "published_at": at,
+                "date_source": "feed",
+                "fetched_at": at,
+                "lang_hint": lang,
+                "tz_hint": "UTC",
+            }
+        )
     return pa.Table.from_pylist(rows, schema=DOCUMENT)
 
 
@@ -77,5 +162,10 @@ def enriched_nights() -> dict:
 @pytest.fixture(scope="session")
 def key_of(enriched_nights) -> dict:
     """article_id -> the key of ARTICLES above."""
-    return {a: r for e in enriched_nights.values()
-            for a, r in zip(e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist())}
+    return {
+        a: r
+        for e in enriched_nights.values()
+        for a, r in zip(
+            e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist()
+        )
+    }

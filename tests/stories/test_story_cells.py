@@ -13,7 +13,9 @@ def _unit(x):
 
 def _clustered(rng, n_topics=20, per_topic=15, spread=0.6):
     topics = _unit(rng.standard_normal((n_topics, 512)))
-    return _unit(np.repeat(topics, per_topic, axis=0) + spread * rng.standard_normal((n_topics * per_topic, 512)) / 22)
+    return _unit(
+        np.repeat(topics, per_topic, axis=0) + spread * rng.standard_normal((n_topics * per_topic, 512)) / 22
+    )
 
 
 def test_the_shipped_codebook():

@@ -19,8 +19,11 @@ def no_network(monkeypatch):
 
     def guarded(self, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("::1", "localhost")) and \
-                self.family in (socket.AF_INET, socket.AF_INET6):
+        if (
+            isinstance(host, str)
+            and not (host.startswith("127.") or host in ("::1", "localhost"))
+            and self.family in (socket.AF_INET, socket.AF_INET6)
+        ):
             raise OSError(f"network disabled in this test: {address}")
         return real_connect(self, address)
 
@@ -30,13 +33,15 @@ def no_network(monkeypatch):
 
 
 def test_the_encoder_loads_and_embeds_offline(no_network):
-    vectors = embeddings.embed_texts([
-        "الرئيس التونسي يستقبل وزير الخارجية الفرنسي في قصر قرطاج",
-        "Tunisian president receives the French foreign minister at Carthage Palace",
-        "Le président tunisien reçoit le ministre français des affaires étrangères à Carthage",
-        "Liverpool beat Everton two nil in the Merseyside derby",
-        "",
-    ])
+    vectors = embeddings.embed_texts(
+        [
+            "الرئيس التونسي يستقبل وزير الخارجية الفرنسي في قصر قرطاج",
+            "Tunisian president receives the French foreign minister at Carthage Palace",
+            "Le président tunisien reçoit le ministre français des affaires étrangères à Carthage",
+            "Liverpool beat Everton two nil in the Merseyside derby",
+            "",
+        ]
+    )
     assert vectors.shape == (5, EMBEDDING_DIM) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors[:4], axis=1), 1.0, atol=1e-4)
     assert not vectors[4].any()  # an empty text links to nothing

@@ -22,7 +22,9 @@ def test_same_tokens_and_same_vectors_as_the_package():
     fast = encoder()
     reference = fast.reference
     for text in TEXTS:
-        assert fast.token_ids(text) == reference._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert fast.token_ids(text) == reference._tokenizer.encode(
+            text, out_type=int, add_bos=True, add_eos=True
+        )
     ours = fast.encode(TEXTS)
     theirs = reference.encode(TEXTS)
     assert ours.shape == theirs.shape == (len(TEXTS), 512)

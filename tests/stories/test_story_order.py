@@ -40,12 +40,15 @@ def test_the_stories_of_the_written_nights(forward, key_of):
     assert forward.stories.num_rows == len(set(story.values()))  # no stale story rows
 
 
-@pytest.mark.parametrize("order", [
-    [N4, N3, N2, N1],  # a backfill run backwards
-    [N2, N4, N1, N3],  # the bridging nights last
-    [N1, N2, N3, N4, N2, N3, N1],  # reruns
-    [N3, N1, N4, N2, N2],
-])
+@pytest.mark.parametrize(
+    "order",
+    [
+        [N4, N3, N2, N1],  # a backfill run backwards
+        [N2, N4, N1, N3],  # the bridging nights last
+        [N1, N2, N3, N4, N2, N3, N1],  # reruns
+        [N3, N1, N4, N2, N2],
+    ],
+)
 def test_any_order_and_reruns_give_the_same_stories(order, forward, enriched_nights):
     assert _run(order, enriched_nights).snapshot() == forward.snapshot()
 
@@ -79,7 +82,9 @@ def test_an_empty_night_and_bad_inputs(enriched_nights):
     assert result.article_embeddings.num_rows == 0 and result.links.num_rows == 0
     assert store.snapshot()["article_stories"] == before["article_stories"]
     with pytest.raises(ValueError, match="lacks source_id, lang"):
-        build_stories(StoryInputs(night=N1, articles=pa.table({"article_id": ["x"], "dt": [dt.date(2026, 3, 2)]})))
+        build_stories(
+            StoryInputs(night=N1, articles=pa.table({"article_id": ["x"], "dt": [dt.date(2026, 3, 2)]}))
+        )
     twice = pa.concat_tables([enriched_nights[N1].articles] * 2)
     with pytest.raises(ValueError, match="duplicated article_id"):
         build_stories(StoryInputs(night=N1, articles=twice))
@@ -88,10 +93,17 @@ def test_an_empty_night_and_bad_inputs(enriched_nights):
 # An English wire copy of the toll report, late on Wednesday: the Friday English report's best link.
 # Dedup keeps it as an article while its night is processed before the night holding an earlier copy,
 # then makes it a duplicate.
-COPY = ("flood-toll-copy", "copy-wire", "en", "Sfax flood death toll rises to three",
-        ("The death toll from the floods in the Tunisian city of Sfax has risen to three after the body of a "
-         "man swept away by the water was found. Civil protection teams are pumping water out of the flooded "
-         "neighbourhoods."))
+COPY = (
+    "flood-toll-copy",
+    "copy-wire",
+    "en",
+    "Sfax flood death toll rises to three",
+    (
+        "The death toll from the floods in the Tunisian city of Sfax has risen to three after the body of a "
+        "man swept away by the water was found. Civil protection teams are pumping water out of the flooded "
+        "neighbourhoods."
+    ),
+)
 
 
 @pytest.fixture(scope="module")
@@ -109,14 +121,34 @@ def night_with_copy(enriched_nights):
 
     at = dt.datetime.combine(N3, dt.time(23), tzinfo=dt.UTC)
     key, source, lang, title, text = COPY
-    copy = pa.Table.from_pylist([{
-        "record_id": key, "source_id": source, "url": f"https://{source}.example/{key}", "canonical_url": None,
-        "title": title, "text": text, "authors": None, "category_raw": None, "published_raw": at.isoformat(),
-        "published_at": at, "date_source": "feed", "fetched_at": at, "lang_hint": lang, "tz_hint": "UTC"}],
-        schema=DOCUMENT)
+    copy = pa.Table.from_pylist(
+        [
+            {
+                "record_id": key,
+                "source_id": source,
+                "url": f"https://{source}.example/{key}",
+                "canonical_url": None,
+                "title": title,
+                "text": text,
+                "authors": None,
+                "category_raw": None,
+                "published_raw": at.isoformat(),
+                "published_at": at,
+                "date_source": "feed",
+                "fetched_at": at,
+                "lang_hint": lang,
+                "tz_hint": "UTC",
+            }
+        ],
+        schema=DOCUMENT,
+    )
     cleaned, _q, _c = clean_documents(pa.concat_tables([_documents(N3), copy]), dt=N3)
     e = enrich(cleaned, dt=N3)
-    copy_id = e.articles.filter(pa.compute.equal(e.articles.column("record_id"), key)).column("article_id")[0].as_py()
+    copy_id = (
+        e.articles.filter(pa.compute.equal(e.articles.column("record_id"), key))
+        .column("article_id")[0]
+        .as_py()
+    )
     return e, copy_id
 
 
@@ -126,15 +158,22 @@ def _without(table, article_id):
     return table.filter(pc.not_equal(table.column("article_id"), article_id))
 
 
-def test_an_article_made_a_duplicate_leaves_its_story_as_if_it_had_never_been(enriched_nights, night_with_copy):
+def test_an_article_made_a_duplicate_leaves_its_story_as_if_it_had_never_been(
+    enriched_nights, night_with_copy
+):
     from akhbar.stories.embeddings import NightEmbedder, story_text
 
     e3, copy_id = night_with_copy
     nights = {**enriched_nights, N3: e3}
     # As the pipeline does: every article of a night encoded in one batch, duplicates included, so a
     # vector's last bits do not depend on what dedup decided.
-    embed = NightEmbedder([story_text(t, x) for e in nights.values()
-                           for t, x in zip(e.articles.column("title").to_pylist(), e.articles.column("text").to_pylist())])
+    embed = NightEmbedder(
+        [
+            story_text(t, x)
+            for e in nights.values()
+            for t, x in zip(e.articles.column("title").to_pylist(), e.articles.column("text").to_pylist())
+        ]
+    )
 
     def load(store, night, keep_copy):
         e = nights[night]

@@ -15,32 +15,93 @@ D = dt.date(2026, 3, 2)
 
 
 def _signals():
-    articles = pa.table({
-        "article_id": ["a", "b", "c", "d"], "lang": ["ar", "ar", "fr", "ar"], "source_id": ["s1", "s2", "s3", "s1"],
-        "published_at": pa.array([dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
-                                  dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC), None,
-                                  dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC)], pa.timestamp("us", tz="UTC")),
-        "dt": pa.array([D, D, D, D + dt.timedelta(days=3)], pa.date32()),
-    })
-    places = pa.Table.from_pylist([
-        {"article_id": "a", "place_id": "tn-sfax", "name": "Sfax", "country_code": "TN", "place_type": "city",
-         "mentions": 2, "dt": D},
-        {"article_id": "b", "place_id": "tn-sfax", "name": "Sfax", "country_code": "TN", "place_type": "city",
-         "mentions": 1, "dt": D},
-        {"article_id": "d", "place_id": "eg-cairo", "name": "Cairo", "country_code": "EG", "place_type": "capital",
-         "mentions": 1, "dt": D},
-    ], schema=ARTICLE_PLACES)
-    dates = pa.Table.from_pylist([
-        {"article_id": "a", "mention": "1 mars", "date": D, "granularity": "day", "calendar": "gregorian",
-         "is_relative": False, "char_offset": 0, "dt": D},
-        {"article_id": "b", "mention": "اليوم", "date": D, "granularity": "day", "calendar": "gregorian",
-         "is_relative": True, "char_offset": 0, "dt": D},
-    ], schema=ARTICLE_DATES)
+    articles = pa.table(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "lang": ["ar", "ar", "fr", "ar"],
+            "source_id": ["s1", "s2", "s3", "s1"],
+            "published_at": pa.array(
+                [
+                    dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
+                    dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC),
+                    None,
+                    dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC),
+                ],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "dt": pa.array([D, D, D, D + dt.timedelta(days=3)], pa.date32()),
+        }
+    )
+    places = pa.Table.from_pylist(
+        [
+            {
+                "article_id": "a",
+                "place_id": "tn-sfax",
+                "name": "Sfax",
+                "country_code": "TN",
+                "place_type": "city",
+                "mentions": 2,
+                "dt": D,
+            },
+            {
+                "article_id": "b",
+                "place_id": "tn-sfax",
+                "name": "Sfax",
+                "country_code": "TN",
+                "place_type": "city",
+                "mentions": 1,
+                "dt": D,
+            },
+            {
+                "article_id": "d",
+                "place_id": "eg-cairo",
+                "name": "Cairo",
+                "country_code": "EG",
+                "place_type": "capital",
+                "mentions": 1,
+                "dt": D,
+            },
+        ],
+        schema=ARTICLE_PLACES,
+    )
+    dates = pa.Table.from_pylist(
+        [
+            {
+                "article_id": "a",
+                "mention": "1 mars",
+                "date": D,
+                "granularity": "day",
+                "calendar": "gregorian",
+                "is_relative": False,
+                "char_offset": 0,
+                "dt": D,
+            },
+            {
+                "article_id": "b",
+                "mention": "اليوم",
+                "date": D,
+                "granularity": "day",
+                "calendar": "gregorian",
+                "is_relative": True,
+                "char_offset": 0,
+                "dt": D,
+            },
+        ],
+        schema=ARTICLE_DATES,
+    )
     keywords = pa.Table.from_pylist(
-        [{"article_id": a, "keyword": k, "score": 1.0, "rank": r, "dt": D}
-         for a, ks in (("a", ["فيضانات", "صفاقس", "الحماية"]), ("b", ["مهرجان", "صفاقس"]), ("c", ["sfax"]),
-                       ("d", ["فيضانات"]))
-         for r, k in enumerate(ks, 1)], schema=ARTICLE_KEYWORDS)
+        [
+            {"article_id": a, "keyword": k, "score": 1.0, "rank": r, "dt": D}
+            for a, ks in (
+                ("a", ["فيضانات", "صفاقس", "الحماية"]),
+                ("b", ["مهرجان", "صفاقس"]),
+                ("c", ["sfax"]),
+                ("d", ["فيضانات"]),
+            )
+            for r, k in enumerate(ks, 1)
+        ],
+        schema=ARTICLE_KEYWORDS,
+    )
     return article_signals(articles, places, dates, keywords)
 
 

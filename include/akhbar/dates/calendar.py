@@ -29,13 +29,19 @@ def _distance(d: _dt.date, ref: _dt.date) -> float:
 
 def nearest(ref: _dt.date, month: int, day: int) -> _dt.date | None:
     """The day of that month nearest to ``ref`` (a date written without its year)."""
-    cands = [d for d in (valid(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1)) if d is not None]
+    cands = [
+        d for d in (valid(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1)) if d is not None
+    ]
     return min(cands, key=lambda d: _distance(d, ref)) if cands else None
 
 
 def nearest_with_weekday(ref: _dt.date, month: int, day: int, wd: int) -> _dt.date | None:
-    """"الخميس 16 فيفري", "jeudi 23 août": the nearest year in which that day is that weekday, if one is near."""
-    cands = [d for d in (valid(y, month, day) for y in range(ref.year - 6, ref.year + 5)) if d and d.weekday() == wd]
+    """ "الخميس 16 فيفري", "jeudi 23 août": the nearest year in which that day is that weekday, if one is near."""
+    cands = [
+        d
+        for d in (valid(y, month, day) for y in range(ref.year - 6, ref.year + 5))
+        if d and d.weekday() == wd
+    ]
     return min(cands, key=lambda d: _distance(d, ref)) if cands else None
 
 
@@ -43,7 +49,7 @@ _WEEKDAY_DAY_REACH = 45  # days either way: "le samedi 21" names a day of this m
 
 
 def nearest_weekday_numbered(ref: _dt.date, wd: int, day: int) -> _dt.date | None:
-    """"le samedi 21": the nearest date numbered ``day`` that falls on weekday ``wd``, a month or so away at most."""
+    """ "le samedi 21": the nearest date numbered ``day`` that falls on weekday ``wd``, a month or so away at most."""
     cands = []
     for k in (-2, -1, 0, 1, 2):
         first = add_months(ref, k)
@@ -60,7 +66,7 @@ def nearest_weekday(ref: _dt.date, wd: int) -> _dt.date:
 
 
 def day_with_qual(ref: _dt.date, month: int, day: int, qual: str | None) -> _dt.date | None:
-    """"26 جويلية الماضي": the last such day on or before ``ref``; الجاري: this year; المقبل: the next."""
+    """ "26 جويلية الماضي": the last such day on or before ``ref``; الجاري: this year; المقبل: the next."""
     if qual is None:
         return nearest(ref, month, day)
     if qual in PAST:
@@ -80,7 +86,10 @@ def day_with_qual(ref: _dt.date, month: int, day: int, qual: str | None) -> _dt.
 
 def month_with_qual(ref: _dt.date, month: int, qual: str | None) -> _dt.date:
     if qual is None:  # nearest month, ties to the past
-        cands = [(abs((y * 12 + month) - (ref.year * 12 + ref.month)), -y, y) for y in (ref.year - 1, ref.year, ref.year + 1)]
+        cands = [
+            (abs((y * 12 + month) - (ref.year * 12 + ref.month)), -y, y)
+            for y in (ref.year - 1, ref.year, ref.year + 1)
+        ]
         return _dt.date(min(cands)[2], month, 1)
     if qual in PAST:
         return _dt.date(ref.year if month < ref.month else ref.year - 1, month, 1)

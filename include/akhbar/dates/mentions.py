@@ -85,7 +85,10 @@ def _after_day_number(scan: _Scan, s: int, e: int) -> re.Match | None:
     norm = scan.norm
     if p.LATIN_NEXT.match(norm, e) or p.LATIN_RANGE_NEXT.match(norm, e):
         return p.LATIN_RX.match(norm, s)
-    if norm[e : e + 1] == "/" and (art := p.FR_NUMERIC_BEFORE.search(norm, max(scan.covered, s - 16), s)) is not None:
+    if (
+        norm[e : e + 1] == "/"
+        and (art := p.FR_NUMERIC_BEFORE.search(norm, max(scan.covered, s - 16), s)) is not None
+    ):
         m = p.LATIN_RX.match(norm, art.start())
         if m is not None and m.group("fr_nd") is not None:
             return m
@@ -208,13 +211,17 @@ def _month_written_before(norm: str, start: int, reference: _dt.date) -> _dt.dat
 
 
 def _resolve_anaphora(found: list[Finding], reference: _dt.date, norm: str) -> list[Finding]:
-    """"17 من نفس الشهر" takes the month (and year) of the date before it; "1 ديسمبر من نفس العام" its year."""
+    """ "17 من نفس الشهر" takes the month (and year) of the date before it; "1 ديسمبر من نفس العام" its year."""
     out: list[Finding] = []
     f: Finding | None  # None: an anaphora that names no valid day
     for f in found:
         before = next((o for o in reversed(out) if o.granularity in ("day", "month")), None)
         if f.anaphora.startswith("month:"):
-            base = before.date if before is not None else _month_written_before(norm, f.start, reference) or reference
+            base = (
+                before.date
+                if before is not None
+                else _month_written_before(norm, f.start, reference) or reference
+            )
             d = valid(base.year, base.month, int(f.anaphora.split(":")[1]))
             f = f._replace(date=d, anaphora="") if d is not None else None
         elif f.anaphora == "year":
@@ -264,7 +271,7 @@ _WEEKDAY_NUMBERS = {**AR_WEEKDAYS, **{k.lower(): v for k, v in EN_WEEKDAYS.items
 
 
 def _weekdays_of_dates(found: list[Finding], norm: str) -> list[Finding]:
-    """"غرة رمضان 1445 هـ توافق يوم الاثنين": the weekday a date falls on is that date, not the last Monday."""
+    """ "غرة رمضان 1445 هـ توافق يوم الاثنين": the weekday a date falls on is that date, not the last Monday."""
     out: list[Finding] = []
     for f in found:
         name = norm[f.start : f.end].removeprefix("يوم ").strip().lower()

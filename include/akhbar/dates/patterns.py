@@ -44,8 +44,10 @@ YEAR = r"(?<!\d)\d{4}(?!\d)"
 SAME_MONTH = r"نفس\s+الشهر|الشهر\s+(?:نفسه|ذاته)|ذات\s+الشهر"
 SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:نفسه|ذاته)|ذات\s+(?:العام|السنه)"
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
-CONN = (rf"\s*(?:-|–|/|و|او|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي|ولغايه|لغايه|الي\s+غايه)\s*"
-        rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?")
+CONN = (
+    rf"\s*(?:-|–|/|و|او|الي|حتي|وحتي|و\s+حتي|والي|و\s+الي|ولغايه|لغايه|الي\s+غايه)\s*"
+    rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?"
+)
 LEAD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:{WD}{RB}\s*[،,]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 # The same, naming its weekday ("الخميس 16 فيفري": the year in which the 16th is a Thursday)
 LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:(?P<lwd>{WD}){RB}\s*[،,(]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
@@ -136,10 +138,14 @@ FR_RX = (
     rf"|l['’]an(?:née)?\s+(?:dernière|derniere|dernier|passée|passé|prochaine|prochain)"
     rf"|{FRW}(?:\s+(?:dernier|prochain))?)\b)"
 )
-ENM = "(?:" + "|".join(
-    [re.escape(m) for m in sorted(EN_MONTHS, key=len, reverse=True) if len(m) > 3]
-    + [re.escape(m) + r"\." for m in EN_MONTHS if len(m) <= 4 and m != "May"]
-) + ")"
+ENM = (
+    "(?:"
+    + "|".join(
+        [re.escape(m) for m in sorted(EN_MONTHS, key=len, reverse=True) if len(m) > 3]
+        + [re.escape(m) + r"\." for m in EN_MONTHS if len(m) <= 4 and m != "May"]
+    )
+    + ")"
+)
 ENW = f"(?:{alternation(EN_WEEKDAYS)})"
 # "May" only capitalised and before a day or a year ("may" is also a verb)
 ENM_BEFORE_DAY = rf"(?:{ENM}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+[0-3]?\d(?!\d)))"
@@ -174,7 +180,9 @@ HOLIDAY_AFTER = re.compile(
     rf"\s+(?:(?:ليكون|ليصبح|يكون|يصبح|ك)\s*)?(?:عيدا|عيد\s+وطني|يوما\s+وطنيا|يوما\s+عالميا|يوم\s+عطله|عطله){RB}"
 )
 RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
-RX_BEFORE_TODAY = re.compile(rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$")
+RX_BEFORE_TODAY = re.compile(
+    rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$"
+)
 # "اليوم" closing a quoted name: «أخبار اليوم», "مصر اليوم"
 RX_QUOTED_TODAY = re.compile(rf"[\"«“][{AL}]+\s+$")
 QUOTE_AFTER = re.compile(r"[\"»”]")
@@ -201,9 +209,32 @@ MONTH_BEFORE_COORD = re.compile(
 AR_KEYS = (["امس", "اليوم", "غدا", "غد", "الغد", "شهر", "غره", "فاتح", "الفاتح", "هذا العام", "هذه السنه", "هذا الاسبوع", "هذا الشهر",
             "الليله الماضيه"] + list(AR_WEEKDAYS) + list(PAST | CURRENT | FUTURE) + list(AR_ORDINALS))  # fmt: skip
 LAT_KEYS = (
-    list(FR_MONTHS) + list(FR_ABBREVIATIONS) + list(FR_WEEKDAYS) + list(EN_MONTHS) + list(EN_WEEKDAYS)
-    + ["hier", "avant-hier", "aujourd'hui", "aujourd’hui", "demain", "après-demain", "apres-demain", "semaine", "cette",
-       "mois", "l'an", "l’an", "yesterday", "today", "tomorrow", "last", "next", "this", "day"]
+    list(FR_MONTHS)
+    + list(FR_ABBREVIATIONS)
+    + list(FR_WEEKDAYS)
+    + list(EN_MONTHS)
+    + list(EN_WEEKDAYS)
+    + [
+        "hier",
+        "avant-hier",
+        "aujourd'hui",
+        "aujourd’hui",
+        "demain",
+        "après-demain",
+        "apres-demain",
+        "semaine",
+        "cette",
+        "mois",
+        "l'an",
+        "l’an",
+        "yesterday",
+        "today",
+        "tomorrow",
+        "last",
+        "next",
+        "this",
+        "day",
+    ]
 )
 LAT_KEYS = LAT_KEYS + [w.capitalize() for w in LAT_KEYS] + [w.lower() for w in LAT_KEYS]
 # One pass finds the anchors: digit runs, a few Arabic keywords, Latin month/relative words.
@@ -213,7 +244,9 @@ ANCHOR_AR = re.compile(trie(AR_KEYS))
 ANCHOR_LAT = re.compile(trie(LAT_KEYS))
 PREFIX_LETTERS = frozenset("وبلفك")
 AR_LETTER = re.compile(f"[{AL}]")
-LATIN_RANGE_NEXT = re.compile(r"\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]")
+LATIN_RANGE_NEXT = re.compile(
+    r"\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]"
+)
 # An article before "12/03": a day and a month in figures ("le 12/03")
 FR_NUMERIC_BEFORE = re.compile(r"(?i:\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+)$")
 LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")

@@ -151,7 +151,7 @@ def mention_datetime(day: _dt.date, after: str, before: str = "", *, tz: str = "
 
 
 def _textual(s: str) -> _Fields | None:
-    """"12 جويلية 2022 - 14:30", "July 12, 2022 10:00 AM": the first full date and the time near it."""
+    """ "12 جويلية 2022 - 14:30", "July 12, 2022 10:00 AM": the first full date and the time near it."""
     from akhbar.dates.mentions import find_date_mentions
 
     mentions = find_date_mentions(s, reference=_dt.date(2000, 1, 1))

@@ -46,7 +46,9 @@ _HABIT_AFTER = re.compile(r"\s+(?:prayers?|sermons?|market|services?)\b", re.IGN
 # A weekday in a name: The Sunday Times, Black Friday, Good Friday, Mardi gras, le lundi de Pâques.
 _DAY_NAME_AFTER = re.compile(r"\s+(?:Times|Telegraph|Mirror|Express|Post|Herald|Mail|Observer|Tribune|Independent|Star|"
                              r"People|Sport|Sun|Night\s+Live|saint|gras|de\s+P[âa]ques|de\s+Pentec[ôo]te)\b")  # fmt: skip
-_DAY_NAME_BEFORE = re.compile(r"\b(?:Black|Good|Holy|Palm|Easter|Ash|Super|Bloody|Cyber|Maundy|Shrove|Vendredi)\s+$")
+_DAY_NAME_BEFORE = re.compile(
+    r"\b(?:Black|Good|Holy|Palm|Easter|Ash|Super|Bloody|Cyber|Maundy|Shrove|Vendredi)\s+$"
+)
 # "le marché du samedi", "les matchs du dimanche": a habit, when no day number follows.
 _FR_HABIT_BEFORE = re.compile(r"\b(?:du|des)\s+$", re.IGNORECASE)
 _EVERY_BEFORE = re.compile(r"\b(?:chaque|tous\s+les|every|each)\s+$", re.IGNORECASE)
@@ -82,7 +84,8 @@ _FR_EVENT_VERB = re.compile(
     r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b|\b\w{3,}(?:ra|ront|ait|aient)\b"
 )
 _FR_EVENT_TENSE = re.compile(
-    _FR_EVENT_VERB.pattern + r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|midi|\d{1,2}\s*h)\b",
+    _FR_EVENT_VERB.pattern
+    + r"|\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|midi|\d{1,2}\s*h)\b",
     re.IGNORECASE,
 )
 _FR_EVENT_VERB = re.compile(_FR_EVENT_VERB.pattern, re.IGNORECASE)
@@ -100,7 +103,7 @@ def _clause(text: str, s: int, e: int) -> str:
 
 
 def _fr_nowadays(text: str, s: int, e: int) -> bool:
-    """"aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
+    """ "aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
     return _FR_EVENT_TENSE.search(_clause(text, s, e)) is None
 
 
@@ -120,6 +123,7 @@ class Finding(NamedTuple):
     relative: bool
     explicit_year: bool
     anaphora: str = ""  # "month" / "year": the month or year of the date written before it
+
 
 def _spaced(s: str) -> str:
     return re.sub(r"\s+", " ", s)
@@ -170,26 +174,38 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         if d0 is not None and d0 < date:
             out.append(Finding(m.start("d0"), m.end("d0"), d0, "day", "gregorian", rel, year is not None))
     anaphora = "year" if g("ysame") is not None else ""
-    out.append(Finding(ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora))
+    out.append(
+        Finding(
+            ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora
+        )
+    )
     return out
 
 
 def _part_of_month(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
-    """"الأسبوع الأول من مايو/أيار المقبل": the month, when a year or a qualifier anchors it."""
+    """ "الأسبوع الأول من مايو/أيار المقبل": the month, when a year or a qualifier anchors it."""
     g = m.group
     s, e = m.start("mon"), m.end()
     if g("year") is not None:
         y = int(g("year"))
-        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+        return (
+            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
+            if cal.ok_year(y)
+            else []
+        )
     if g("yqual") is not None:
-        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("yqual")), month, 1), "month", "gregorian", True, False)]
+        return [
+            Finding(
+                s, e, _dt.date(cal.year_of_qual(ref, g("yqual")), month, 1), "month", "gregorian", True, False
+            )
+        ]
     if g("qual") is not None:
         return [Finding(s, e, cal.month_with_qual(ref, month, g("qual")), "month", "gregorian", True, False)]
     return []
 
 
 def _ar_day_of_qualified_month(m: re.Match, ref: _dt.date) -> list[Finding]:
-    """"التاسع عشر من الشهر الماضي", "15 من الشهر الجاري": a day of the month before, of or after ``ref``'s."""
+    """ "التاسع عشر من الشهر الماضي", "15 من الشهر الجاري": a day of the month before, of or after ``ref``'s."""
     g = m.group
     day = int(g("qday")) if g("qday") is not None else AR_ORDINALS[_spaced(g("qdayw"))]
     month = cal.add_months(ref, _qual_step(g("qmq")))
@@ -198,7 +214,7 @@ def _ar_day_of_qualified_month(m: re.Match, ref: _dt.date) -> list[Finding]:
 
 
 def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
-    """"17 من نفس الشهر", "الثامن منه": a day of the month of the date before it (set by the scan)."""
+    """ "17 من نفس الشهر", "الثامن منه": a day of the month of the date before it (set by the scan)."""
     g = m.group
     if g("qmq") is not None:
         return _ar_day_of_qualified_month(m, ref)
@@ -206,7 +222,18 @@ def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     placeholder = ref.replace(day=1)
     out = []
     if g("sd0") is not None:  # "في 19 ولغاية 27 من الشهر ذاته"
-        out.append(Finding(m.start("sd0"), m.end("sd0"), placeholder, "day", "gregorian", True, False, f"month:{g('sd0')}"))
+        out.append(
+            Finding(
+                m.start("sd0"),
+                m.end("sd0"),
+                placeholder,
+                "day",
+                "gregorian",
+                True,
+                False,
+                f"month:{g('sd0')}",
+            )
+        )
     start = m.start("sday") if g("sd0") is not None else m.start()
     out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"month:{day}"))
     return out
@@ -220,9 +247,23 @@ def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     month = AR_MONTHS[_spaced(g("mmon"))]
     if g("myear") is not None:
         y = int(g("myear"))
-        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+        return (
+            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
+            if cal.ok_year(y)
+            else []
+        )
     if g("myqual") is not None:
-        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("myqual")), month, 1), "month", "gregorian", True, False)]
+        return [
+            Finding(
+                s,
+                e,
+                _dt.date(cal.year_of_qual(ref, g("myqual")), month, 1),
+                "month",
+                "gregorian",
+                True,
+                False,
+            )
+        ]
     if g("mqual") is not None:
         return [Finding(s, e, cal.month_with_qual(ref, month, g("mqual")), "month", "gregorian", True, False)]
     if g("shahr") is not None:
@@ -252,7 +293,9 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
 
 def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     y = int(m.group("yr") or m.group("yr2"))
-    return [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
+    return (
+        [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
+    )
 
 
 def _qual_step(q: str) -> int:
@@ -272,7 +315,7 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
 
 
 def _today(m: re.Match, ref: _dt.date) -> _dt.date:
-    """"اليوم السبت": today is that weekday; a feed's date may be a day or two off it."""
+    """ "اليوم السبت": today is that weekday; a feed's date may be a day or two off it."""
     wd = m.group("todaywd")
     return cal.nearest_weekday(ref, AR_WEEKDAYS[wd]) if wd is not None else ref
 
@@ -284,12 +327,24 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if day is not None:
         return [Finding(s, e, day, "day", "gregorian", True, False)]
     if g("rel_month") is not None:
-        return [Finding(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))), "month", "gregorian", True, False)]
+        return [
+            Finding(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))), "month", "gregorian", True, False)
+        ]
     if g("rel_thismonth") is not None:
         return [Finding(s, e, _dt.date(ref.year, ref.month, 1), "month", "gregorian", True, False)]
     if g("rel_yq") is not None:
         back = 1 if g("rel_ybefore") is not None else 0
-        return [Finding(s, e, _dt.date(cal.year_of_qual(ref, g("rel_yq")) - back, 1, 1), "year", "gregorian", True, False)]
+        return [
+            Finding(
+                s,
+                e,
+                _dt.date(cal.year_of_qual(ref, g("rel_yq")) - back, 1, 1),
+                "year",
+                "gregorian",
+                True,
+                False,
+            )
+        ]
     if g("rel_thisy") is not None:
         return [Finding(s, e, _dt.date(ref.year, 1, 1), "year", "gregorian", True, False)]
     if g("wd") is not None:
@@ -298,7 +353,9 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         qual = g("wq") or weekday_qualifier(norm, s, e)
         return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
     if g("today") is not None:
-        if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(norm, max(0, s - 12), s):
+        if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(
+            norm, max(0, s - 12), s
+        ):
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
         if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
             return []  # «أخبار اليوم»: a name
@@ -346,17 +403,25 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     else:
         q = g("fr_qual")
         q = None if q is None else "الماضي" if q.lower() == "dernier" else "المقبل"
-        wd = g("fr_wd2") if g("fr_d0") is not None else g("fr_wd")  # "vendredi 20 et samedi 21": the day's own
+        wd = (
+            g("fr_wd2") if g("fr_d0") is not None else g("fr_wd")
+        )  # "vendredi 20 et samedi 21": the day's own
         date, explicit = _yearless_day(m.string, m.start(), ref, month, day, q), False
         if q is None and wd is not None:
             date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
     if date is None:
         return []
     out = _range_start(m, "fr_d0", date, not explicit, explicit)
-    return out + [Finding(m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit)]
+    return out + [
+        Finding(
+            m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit
+        )
+    ]
 
 
-def _yearless_day(text: str, start: int, ref: _dt.date, month: int, day: int, qual: str | None) -> _dt.date | None:
+def _yearless_day(
+    text: str, start: int, ref: _dt.date, month: int, day: int, qual: str | None
+) -> _dt.date | None:
     """A day and month without a year: qualified, else the next one in a future clause ("se terminera le
     21 octobre"), else the nearest (the past preferred). A past clause says little: the reporting verb is in
     the past ("called for protests on 6 April") whatever the time of the event."""
@@ -366,7 +431,7 @@ def _yearless_day(text: str, start: int, ref: _dt.date, month: int, day: int, qu
 
 
 def _weekday_and_day(m: re.Match, ref: _dt.date, wd_group: str, day_group: str, names: dict) -> list[Finding]:
-    """"le samedi 21 au matin": the nearest day numbered so that falls on that weekday (its month unsaid)."""
+    """ "le samedi 21 au matin": the nearest day numbered so that falls on that weekday (its month unsaid)."""
     raw = m.group(day_group).lower()
     day = 1 if raw == "1er" else int(raw)
     date = cal.nearest_weekday_numbered(ref, names[m.group(wd_group).lower()], day)
@@ -379,7 +444,11 @@ def _range_start(m: re.Match, group: str, end: _dt.date, rel: bool, explicit: bo
     if raw is None:
         return []
     d0 = cal.valid(end.year, end.month, 1 if raw.lower() == "1er" else int(raw))
-    return [Finding(m.start(group), m.end(group), d0, "day", "gregorian", rel, explicit)] if d0 and d0 < end else []
+    return (
+        [Finding(m.start(group), m.end(group), d0, "day", "gregorian", rel, explicit)]
+        if d0 and d0 < end
+        else []
+    )
 
 
 def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
@@ -390,18 +459,29 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("fr_mmon") is not None:
         y = int(g("fr_myear"))
         month = _fr_month(g("fr_mmon"))
-        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+        return (
+            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
+            if cal.ok_year(y)
+            else []
+        )
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
     if g("fr_qmon") is not None:  # "mars dernier", "en juin prochain"
         q = "الماضي" if g("fr_mqual").lower() == "dernier" else "المقبل"
-        return [Finding(s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q), "month", "gregorian", True, False)]
+        return [
+            Finding(
+                s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q), "month", "gregorian", True, False
+            )
+        ]
     if g("fr_nd") is not None:
         return _fr_numeric_days(m, ref)
     if g("fr_wdonly") is not None:
         return _weekday_and_day(m, ref, "fr_wdonly", "fr_wdday", FR_WEEKDAYS)
-    idiom = (_FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s) or _FR_IDIOM_AFTER.match(m.string, e)
-             or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 4), s)))
+    idiom = (
+        _FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s)
+        or _FR_IDIOM_AFTER.match(m.string, e)
+        or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 4), s))
+    )
     if idiom and not _FR_EVENT_OF_DAY.search(m.string, max(0, s - 30), s):
         return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day
     if _figurative(m.string, s, e):
@@ -416,7 +496,7 @@ _DAY_MONTH = re.compile(r"([0-3]?\d)/([01]?\d)")
 
 
 def _fr_numeric_days(m: re.Match, ref: _dt.date) -> list[Finding]:
-    """"le 12/03", "les 25/11, 30/11 et 02/12": days and months in figures, the year unsaid (the next one in a
+    """ "le 12/03", "les 25/11, 30/11 et 02/12": days and months in figures, the year unsaid (the next one in a
     future clause, else the nearest)."""
     out: list[Finding] = []
     start = m.start("fr_nd")
@@ -454,8 +534,10 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_d1") is not None:  # "April 22 and 23": the second day, same month and year
         d1 = cal.valid(date.year, date.month, int(g("en_d1")))
         if d1 is not None and d1 > date:
-            return [Finding(m.start(), m.end("en_day"), date, "day", "gregorian", year is None, year is not None),
-                    Finding(m.start("en_d1"), m.end(), d1, "day", "gregorian", year is None, year is not None)]
+            return [
+                Finding(m.start(), m.end("en_day"), date, "day", "gregorian", year is None, year is not None),
+                Finding(m.start("en_d1"), m.end(), d1, "day", "gregorian", year is None, year is not None),
+            ]
     return out + [Finding(start, m.end(), date, "day", "gregorian", year is None, year is not None)]
 
 
@@ -467,7 +549,11 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_mmon") is not None:
         y = int(g("en_myear"))
         month = EN_MONTHS[g("en_mmon").rstrip(".").capitalize()]
-        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+        return (
+            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
+            if cal.ok_year(y)
+            else []
+        )
     if g("en_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
     if g("en_ymon") is not None:  # "August last year"; "October that year": the year of the date before it

@@ -46,7 +46,44 @@ _PAST = re.compile(
 )
 # Nouns that start like a future verb (س + ي/ت/ن): not a tense marker.
 _NOT_VERBS = frozenset(
-    ["سياسه", "سياسي", "سياسيه", "سياسيين", "سياسات", "سيارة", "سياره", "سيارات", "سيطره", "سينما", "سيناء", "سيناريو", "سياحه", "سياحي", "سياحيه", "سيد", "سيده", "سيدات", "سيول", "ستار", "ستين", "ستون", "ستيني", "سنوات", "سنوي", "سنويه", "سنين", "سنابل", "سيرة", "سيره", "سياق", "سيادة", "سياده", "سيوف", "سيدي", "ستوديو"]
+    [
+        "سياسه",
+        "سياسي",
+        "سياسيه",
+        "سياسيين",
+        "سياسات",
+        "سيارة",
+        "سياره",
+        "سيارات",
+        "سيطره",
+        "سينما",
+        "سيناء",
+        "سيناريو",
+        "سياحه",
+        "سياحي",
+        "سياحيه",
+        "سيد",
+        "سيده",
+        "سيدات",
+        "سيول",
+        "ستار",
+        "ستين",
+        "ستون",
+        "ستيني",
+        "سنوات",
+        "سنوي",
+        "سنويه",
+        "سنين",
+        "سنابل",
+        "سيرة",
+        "سيره",
+        "سياق",
+        "سيادة",
+        "سياده",
+        "سيوف",
+        "سيدي",
+        "ستوديو",
+    ]
 )
 
 
@@ -85,13 +122,16 @@ def _markers(window: str) -> tuple[list[int], list[int]]:
     """Ends of the future and past markers in ``window``."""
     future = _future_markers(window)
     # a participle after "be" is passive, not past: "it will be closed on Sunday", "to be held on Friday"
-    past = [m.end() for m in _PAST.finditer(window)
-            if not _BE_BEFORE.search(window, 0, m.start()) and m.end() not in future]  # "expected" is not past
+    past = [
+        m.end()
+        for m in _PAST.finditer(window)
+        if not _BE_BEFORE.search(window, 0, m.start()) and m.end() not in future
+    ]  # "expected" is not past
     return future, past
 
 
 def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
-    """"future" or "past" by the nearest tense marker before ``start`` in its sentence; without one, and when
+    """ "future" or "past" by the nearest tense marker before ``start`` in its sentence; without one, and when
     ``end`` is given, by the first marker after it ("The match on Friday promises to be hard-fought"); None
     without any."""
     if not text:
@@ -119,7 +159,7 @@ _FOR_BEFORE = re.compile(r"\b(?:for|before\s+next)\s+$", re.IGNORECASE)  # "his 
 
 
 def weekday_qualifier(text: str, start: int, end: int | None = None) -> str | None:
-    """"upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
+    """ "upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
     or is what something is for ("the squad for Saturday's game"), else None (the default reading: the most
     recent such day)."""
     if _FOR_BEFORE.search(text, max(0, start - 12), start):

@@ -132,9 +132,22 @@ from akhbar.schema import ARTICLE, DUPLICATES
 from akhbar.stats import StageCounts, Timer
 
 __all__ = [
-    "DECISIONS", "INDEX_FORMAT_VERSION", "KINDS", "PARAMS", "DedupParams", "DedupResult", "IndexFormatError",
-    "NightClusters", "band_keys", "cluster_entries", "deduplicate", "estimate_similarity", "index_generation",
-    "minhash_signatures", "url_key", "with_decisions",
+    "DECISIONS",
+    "INDEX_FORMAT_VERSION",
+    "KINDS",
+    "PARAMS",
+    "DedupParams",
+    "DedupResult",
+    "IndexFormatError",
+    "NightClusters",
+    "band_keys",
+    "cluster_entries",
+    "deduplicate",
+    "estimate_similarity",
+    "index_generation",
+    "minhash_signatures",
+    "url_key",
+    "with_decisions",
 ]
 
 
@@ -146,8 +159,13 @@ class DedupResult:
     counts: StageCounts = field(default_factory=lambda: StageCounts(stage="dedup"))
 
 
-def cluster_entries(entries: list[pathlib.Path | pa.Table], *, index_dir: pathlib.Path, dt: datetime.date,
-                    params: DedupParams = PARAMS) -> NightClusters:
+def cluster_entries(
+    entries: list[pathlib.Path | pa.Table],
+    *,
+    index_dir: pathlib.Path,
+    dt: datetime.date,
+    params: DedupParams = PARAMS,
+) -> NightClusters:
     """Cluster a night's entries (parts in the night's order) against the index, under its lock."""
     index_dir = pathlib.Path(index_dir)
     counts = StageCounts(stage="dedup")
@@ -187,16 +205,23 @@ def with_decisions(articles: pa.Table, decisions: pa.Table) -> pa.Table:
     """ARTICLE rows with the dedup columns taken from ``decisions`` (the same rows, in the same order)."""
     for name in ("cluster_id", "duplicate_of", "duplicate_kind", "similarity"):
         i = articles.schema.get_field_index(name)
-        articles = articles.set_column(i, ARTICLE.field(name), decisions.column(name).cast(ARTICLE.field(name).type))
+        articles = articles.set_column(
+            i, ARTICLE.field(name), decisions.column(name).cast(ARTICLE.field(name).type)
+        )
     return articles
 
 
-def deduplicate(articles: pa.Table, *, index_dir: pathlib.Path, dt: datetime.date,
-                params: DedupParams = PARAMS) -> DedupResult:
+def deduplicate(
+    articles: pa.Table, *, index_dir: pathlib.Path, dt: datetime.date, params: DedupParams = PARAMS
+) -> DedupResult:
     """Cluster one table of tonight's articles against themselves and every night in the index; update
     the index. See the module docstring for the rules; the result does not depend on the order of nights."""
     articles = _conform(articles)
     entries = article_entries(articles, dt=dt, boilerplate=table_boilerplate(articles, params), params=params)
     clusters = cluster_entries([entries], index_dir=index_dir, dt=dt, params=params)
-    return DedupResult(articles=with_decisions(articles, clusters.decisions), duplicates=clusters.duplicates,
-                       demoted=clusters.demoted.cast(DUPLICATES), counts=clusters.counts)
+    return DedupResult(
+        articles=with_decisions(articles, clusters.decisions),
+        duplicates=clusters.duplicates,
+        demoted=clusters.demoted.cast(DUPLICATES),
+        counts=clusters.counts,
+    )

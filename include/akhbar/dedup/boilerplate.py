@@ -31,15 +31,19 @@ from akhbar.dedup.minhash import shingles_of
 from akhbar.dedup.params import DedupParams
 
 # One row per distinct text of a shard: its key, and its distinct shingles when it is sampled.
-SAMPLE_SCHEMA = pa.schema([
-    pa.field("source_id", pa.string(), nullable=False),
-    pa.field("content_key", pa.uint64(), nullable=False),
-    pa.field("shingles", pa.list_(pa.uint64())),
-])
-BOILERPLATE_SCHEMA = pa.schema([
-    pa.field("source_id", pa.string(), nullable=False),
-    pa.field("shingle", pa.uint64(), nullable=False),
-])
+SAMPLE_SCHEMA = pa.schema(
+    [
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("content_key", pa.uint64(), nullable=False),
+        pa.field("shingles", pa.list_(pa.uint64())),
+    ]
+)
+BOILERPLATE_SCHEMA = pa.schema(
+    [
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("shingle", pa.uint64(), nullable=False),
+    ]
+)
 
 
 def content_keys(content_hash: pa.Array | pa.ChunkedArray | list) -> np.ndarray:
@@ -79,11 +83,16 @@ class ShardSample:
         start = 0
         position = {k: i for i, k in enumerate(keys.tolist())}
         for k, n in zip(sampled, counts.tolist()):
-            lists[position[k]] = np.unique(flat[start:start + n]).tolist()
+            lists[position[k]] = np.unique(flat[start : start + n]).tolist()
             start += n
-        return pa.table({"source_id": pa.array([self.source_id] * len(keys), pa.string()),
-                         "content_key": pa.array(keys, pa.uint64()),
-                         "shingles": pa.array(lists, pa.list_(pa.uint64()))}, schema=SAMPLE_SCHEMA)
+        return pa.table(
+            {
+                "source_id": pa.array([self.source_id] * len(keys), pa.string()),
+                "content_key": pa.array(keys, pa.uint64()),
+                "shingles": pa.array(lists, pa.list_(pa.uint64())),
+            },
+            schema=SAMPLE_SCHEMA,
+        )
 
 
 @dataclass(frozen=True)
@@ -104,16 +113,27 @@ def source_counts(parts: Iterable[pa.Table | Path], params: DedupParams) -> Sour
     The keys are read first, then the shingles of the night's sample only: memory holds the source's
     keys and ``boilerplate_sample`` texts' shingles, whatever the number of shards."""
     parts = list(parts)
-    keys = np.unique(np.concatenate([np.asarray(_read(p, ["content_key"]).column("content_key"), np.uint64)
-                                     for p in parts]) if parts else np.zeros(0, np.uint64))
+    keys = np.unique(
+        np.concatenate(
+            [np.asarray(_read(p, ["content_key"]).column("content_key"), np.uint64) for p in parts]
+        )
+        if parts
+        else np.zeros(0, np.uint64)
+    )
     cutoff = keys[min(params.boilerplate_sample, len(keys)) - 1] if len(keys) else np.uint64(0)
     seen: set[int] = set()
     lists = []
     for part in parts:
         table = _read(part, ["content_key", "shingles"])
-        sampled = table.filter(pc.and_(pc.is_valid(table.column("shingles")),
-                                       pc.less_equal(table.column("content_key"), pa.scalar(cutoff, pa.uint64()))))
-        for key, shingles in zip(sampled.column("content_key").to_pylist(), sampled.column("shingles").to_pylist()):
+        sampled = table.filter(
+            pc.and_(
+                pc.is_valid(table.column("shingles")),
+                pc.less_equal(table.column("content_key"), pa.scalar(cutoff, pa.uint64())),
+            )
+        )
+        for key, shingles in zip(
+            sampled.column("content_key").to_pylist(), sampled.column("shingles").to_pylist()
+        ):
             if key not in seen:
                 seen.add(key)
                 lists.append(np.asarray(shingles, np.uint64))
@@ -133,9 +153,13 @@ def boilerplate_shingles(counts: SourceCounts, params: DedupParams) -> np.ndarra
 
 def boilerplate_table(by_source: dict[str, np.ndarray]) -> pa.Table:
     sources = [s for s, values in sorted(by_source.items()) for _ in range(len(values))]
-    values = np.concatenate([v for _, v in sorted(by_source.items())]) if by_source else np.zeros(0, np.uint64)
-    return pa.table({"source_id": pa.array(sources, pa.string()), "shingle": pa.array(values, pa.uint64())},
-                    schema=BOILERPLATE_SCHEMA)
+    values = (
+        np.concatenate([v for _, v in sorted(by_source.items())]) if by_source else np.zeros(0, np.uint64)
+    )
+    return pa.table(
+        {"source_id": pa.array(sources, pa.string()), "shingle": pa.array(values, pa.uint64())},
+        schema=BOILERPLATE_SCHEMA,
+    )
 
 
 def boilerplate_by_source(table: pa.Table) -> dict[str, np.ndarray]:
@@ -148,8 +172,9 @@ def boilerplate_by_source(table: pa.Table) -> dict[str, np.ndarray]:
     return out
 
 
-def remove_boilerplate(shingles: np.ndarray, counts: np.ndarray, sources: list[str],
-                       boilerplate: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
+def remove_boilerplate(
+    shingles: np.ndarray, counts: np.ndarray, sources: list[str], boilerplate: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Drop from each text the boilerplate shingles of its source; returns the rest, new counts, drops."""
     if not boilerplate or not len(shingles):
         return shingles, counts, 0

@@ -36,8 +36,9 @@ def _signatures(texts: pa.Array, sources: list[str], boilerplate: dict[str, np.n
     return signatures_of_shingles(shingles, counts, params), counts
 
 
-def article_entries(articles: pa.Table, *, dt: datetime.date, boilerplate: dict[str, np.ndarray],
-                    params: DedupParams = PARAMS) -> pa.Table:
+def article_entries(
+    articles: pa.Table, *, dt: datetime.date, boilerplate: dict[str, np.ndarray], params: DedupParams = PARAMS
+) -> pa.Table:
     """One entry per article (ARTICLE rows with ``text_search``), signed once per distinct text."""
     n = articles.num_rows
     schema = entry_schema(params)
@@ -61,7 +62,9 @@ def article_entries(articles: pa.Table, *, dt: datetime.date, boilerplate: dict[
         "content_hash": articles.column("content_hash"),
         "n_shingles": pa.array(n_shingles.astype(np.int32)),
         "near_ok": pa.array(n_shingles >= params.min_shingles),
-        "band_keys": pa.FixedSizeListArray.from_arrays(pa.array(band_keys(sig, params=params).ravel()), params.bands),
+        "band_keys": pa.FixedSizeListArray.from_arrays(
+            pa.array(band_keys(sig, params=params).ravel()), params.bands
+        ),
         "signature": pa.FixedSizeListArray.from_arrays(pa.array(sig.ravel()), params.num_perm),
     }
     return pa.table(columns).cast(schema)

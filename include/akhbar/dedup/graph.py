@@ -57,9 +57,18 @@ def as_codes(values: list | pa.Array) -> tuple[np.ndarray, np.ndarray]:
 # The stage
 # --------------------------------------------------------------------------------------------
 
+
 def order_rank(dt_days: np.ndarray, published_us: np.ndarray, ids: list[str] | pa.Array) -> np.ndarray:
-    t = pa.table({"d": dt_days, "p": published_us, "a": ids if isinstance(ids, pa.Array) else pa.array(ids, pa.string())})
-    order = np.asarray(pc.sort_indices(t, sort_keys=[("d", "ascending"), ("p", "ascending"), ("a", "ascending")]))
+    t = pa.table(
+        {
+            "d": dt_days,
+            "p": published_us,
+            "a": ids if isinstance(ids, pa.Array) else pa.array(ids, pa.string()),
+        }
+    )
+    order = np.asarray(
+        pc.sort_indices(t, sort_keys=[("d", "ascending"), ("p", "ascending"), ("a", "ascending")])
+    )
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank
@@ -70,12 +79,14 @@ def published_us(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(arr.fill_null(np.iinfo(np.int64).max), dtype=np.int64)
 
 
-
 def _bucket_pairs(keys_t, nodes_t, keys_i, nodes_i, rank, window):
     """Pairs of nodes sharing a key of one band, at least one from tonight, as (u, v) arrays."""
     # A hash set (Arrow) rather than np.isin's sorts: the index holds nights x articles keys.
-    in_tonight = (np.asarray(pc.is_in(pa.array(keys_i), value_set=pa.array(keys_t)), dtype=bool)
-                  if len(keys_i) and len(keys_t) else np.zeros(len(keys_i), bool))
+    in_tonight = (
+        np.asarray(pc.is_in(pa.array(keys_i), value_set=pa.array(keys_t)), dtype=bool)
+        if len(keys_i) and len(keys_t)
+        else np.zeros(len(keys_i), bool)
+    )
     keys = np.concatenate([keys_t, keys_i[in_tonight]])
     nodes = np.concatenate([nodes_t, nodes_i[in_tonight]])
     tonight = np.concatenate([np.ones(len(keys_t), bool), np.zeros(int(in_tonight.sum()), bool)])
@@ -94,8 +105,14 @@ def _bucket_pairs(keys_t, nodes_t, keys_i, nodes_i, rank, window):
     return np.concatenate(us), np.concatenate(vs)
 
 
-def candidate_pairs(bands_t: np.ndarray, nodes_t: np.ndarray, bands_i: np.ndarray, nodes_i: np.ndarray,
-                    rank: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(
+    bands_t: np.ndarray,
+    nodes_t: np.ndarray,
+    bands_i: np.ndarray,
+    nodes_i: np.ndarray,
+    rank: np.ndarray,
+    window: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of nodes sharing a band key, at least one from tonight; unique, as (u, v) with u < v.
 
     In a band bucket every node is paired with the ``window`` following ones in rank order. Bands are
@@ -103,8 +120,14 @@ def candidate_pairs(bands_t: np.ndarray, nodes_t: np.ndarray, bands_i: np.ndarra
     """
     us, vs = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for band in range(bands_t.shape[1] if bands_t.ndim == 2 else 0):
-        u, v = _bucket_pairs(np.ascontiguousarray(bands_t[:, band]), nodes_t,
-                             np.ascontiguousarray(bands_i[:, band]), nodes_i, rank, window)
+        u, v = _bucket_pairs(
+            np.ascontiguousarray(bands_t[:, band]),
+            nodes_t,
+            np.ascontiguousarray(bands_i[:, band]),
+            nodes_i,
+            rank,
+            window,
+        )
         us.append(u)
         vs.append(v)
     u, v = np.concatenate(us), np.concatenate(vs)

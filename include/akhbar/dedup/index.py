@@ -83,7 +83,9 @@ def check_format(index_dir: pathlib.Path, params: DedupParams) -> None:
     if fmt.exists():
         have = json.loads(fmt.read_text())
         if have != want:
-            raise IndexFormatError(f"dedup index {index_dir} was built with {have}, this code uses {want}. {hint}")
+            raise IndexFormatError(
+                f"dedup index {index_dir} was built with {have}, this code uses {want}. {hint}"
+            )
     elif night_files(index_dir):
         raise IndexFormatError(f"dedup index {index_dir} has night files but no _format.json. {hint}")
     else:
@@ -148,7 +150,9 @@ class Parts:
 
     def __init__(self, parts: list[pathlib.Path | pa.Table]):
         self.parts = list(parts)
-        sizes = [p.num_rows if isinstance(p, pa.Table) else pq.ParquetFile(p).metadata.num_rows for p in self.parts]
+        sizes = [
+            p.num_rows if isinstance(p, pa.Table) else pq.ParquetFile(p).metadata.num_rows for p in self.parts
+        ]
         self.starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
 
     @property
@@ -158,8 +162,10 @@ class Parts:
     def read(self, columns: list[str], schema: pa.Schema) -> pa.Table:
         """``columns`` of every row, in order."""
         target = pa.schema([schema.field(c) for c in columns])
-        tables = [(p.select(columns) if isinstance(p, pa.Table) else pq.read_table(p, columns=columns)).cast(target)
-                  for p in self.parts]
+        tables = [
+            (p.select(columns) if isinstance(p, pa.Table) else pq.read_table(p, columns=columns)).cast(target)
+            for p in self.parts
+        ]
         return pa.concat_tables([target.empty_table(), *tables]).combine_chunks()
 
     def part_of(self, rows: np.ndarray) -> np.ndarray:

@@ -64,7 +64,9 @@ def _word_hashes(texts: list[str] | pa.Array, seed: int) -> tuple[np.ndarray, np
     encoded = pc.dictionary_encode(flat)
     vocab = encoded.dictionary.to_pylist()
     digest = xxhash.xxh3_64_intdigest
-    vocab_hash = np.fromiter((digest(w.encode("utf-8", "surrogatepass"), seed) for w in vocab), np.uint64, len(vocab))
+    vocab_hash = np.fromiter(
+        (digest(w.encode("utf-8", "surrogatepass"), seed) for w in vocab), np.uint64, len(vocab)
+    )
     return vocab_hash[np.asarray(encoded.indices)], offsets
 
 
@@ -144,7 +146,6 @@ def _minhash_from_shingles(shingles: np.ndarray, counts: np.ndarray, params: Ded
     return sig
 
 
-
 def shingles_of(texts, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
     """Word-shingle hashes of normalised texts (``text_search``), grouped by text, and the count per text."""
     word_hash, offsets = _word_hashes(texts, params.seed)
@@ -178,4 +179,3 @@ def band_keys(signatures: np.ndarray, *, params: DedupParams = PARAMS) -> np.nda
 def estimate_similarity(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of row-aligned signatures: the fraction of equal values."""
     return (np.asarray(sig_a) == np.asarray(sig_b)).mean(axis=-1)
-

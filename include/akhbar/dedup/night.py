@@ -35,13 +35,15 @@ from akhbar.schema import DUPLICATES
 from akhbar.stats import StageCounts
 
 # What the clustering decides for each of tonight's articles, in tonight's order.
-DECISIONS = pa.schema([
-    pa.field("article_id", pa.string(), nullable=False),
-    pa.field("cluster_id", pa.string(), nullable=False),
-    pa.field("duplicate_of", pa.string()),
-    pa.field("duplicate_kind", pa.string()),
-    pa.field("similarity", pa.float32()),
-])
+DECISIONS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("duplicate_of", pa.string()),
+        pa.field("duplicate_kind", pa.string()),
+        pa.field("similarity", pa.float32()),
+    ]
+)
 
 
 @dataclass
@@ -139,8 +141,9 @@ def _stored_links(idx: pa.Table, nodes: _Nodes, stale: pa.Array) -> tuple[np.nda
     return parent[keep], target[keep], parent[dropped]
 
 
-def _near_edges(idx: pa.Table, light: pa.Table, nodes: _Nodes, params: DedupParams
-                ) -> tuple[np.ndarray, np.ndarray, int]:
+def _near_edges(
+    idx: pa.Table, light: pa.Table, nodes: _Nodes, params: DedupParams
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Candidate pairs from shared band keys, kept when their estimated similarity reaches the threshold
     (and how many candidates there were)."""
     n_index, n = nodes.n_index, light.num_rows
@@ -156,8 +159,11 @@ def _near_edges(idx: pa.Table, light: pa.Table, nodes: _Nodes, params: DedupPara
     cu, cv = graph.candidate_pairs(bands_t, use_t + n_index, bands_i, use_i, nodes.rank, params.bucket_window)
     same_text = nodes.content[cu] == nodes.content[cv]
     cu, cv = cu[~same_text], cv[~same_text]
-    sim = (estimate_similarity(nodes.signatures(cu, params), nodes.signatures(cv, params))
-           if len(cu) else np.zeros(0))
+    sim = (
+        estimate_similarity(nodes.signatures(cu, params), nodes.signatures(cv, params))
+        if len(cu)
+        else np.zeros(0)
+    )
     near = sim >= params.threshold
     return cu[near], cv[near], len(cu)
 
@@ -181,8 +187,9 @@ def _kinds(nodes: _Nodes, members: np.ndarray, heads: np.ndarray, params: DedupP
     need = np.flatnonzero(~same_text & both_ok)
     est = np.zeros(len(members))
     if len(need):
-        est[need] = estimate_similarity(nodes.signatures(members[need], params),
-                                        nodes.signatures(heads[need], params))
+        est[need] = estimate_similarity(
+            nodes.signatures(members[need], params), nodes.signatures(heads[need], params)
+        )
     kinds: list[str] = []
     sims: list[float | None] = []
     for i in range(len(members)):
@@ -199,14 +206,21 @@ def _duplicate_rows(nodes: _Nodes, members: np.ndarray, heads: np.ndarray, param
     kinds, sims = _kinds(nodes, members, heads, params)
     extra = nodes.parts.take(members, DUPLICATE_COLUMNS + ["dt"], nodes.schema)
     head_ids = nodes.ids.take(pa.array(heads, pa.int64()))
-    return pa.table({
-        "article_id": nodes.ids.take(pa.array(members, pa.int64())), "duplicate_of": head_ids,
-        "cluster_id": head_ids, "kind": pa.array(kinds, pa.string()), "similarity": pa.array(sims, pa.float32()),
-        "source_id": extra.column("source_id"), "url": extra.column("url"), "title": extra.column("title"),
-        "dt": extra.column("dt"),
-        # Filled at publish from the article's own row (the index does not keep record ids).
-        "record_id": pa.nulls(len(members), pa.string()),
-    }).cast(DUPLICATES)
+    return pa.table(
+        {
+            "article_id": nodes.ids.take(pa.array(members, pa.int64())),
+            "duplicate_of": head_ids,
+            "cluster_id": head_ids,
+            "kind": pa.array(kinds, pa.string()),
+            "similarity": pa.array(sims, pa.float32()),
+            "source_id": extra.column("source_id"),
+            "url": extra.column("url"),
+            "title": extra.column("title"),
+            "dt": extra.column("dt"),
+            # Filled at publish from the article's own row (the index does not keep record ids).
+            "record_id": pa.nulls(len(members), pa.string()),
+        }
+    ).cast(DUPLICATES)
 
 
 def _decisions(nodes: _Nodes, head: np.ndarray, params: DedupParams) -> tuple[pa.Table, pa.Table, np.ndarray]:
@@ -223,10 +237,16 @@ def _decisions(nodes: _Nodes, head: np.ndarray, params: DedupParams) -> tuple[pa
     sim = np.full(n, None, dtype=object)
     kind[is_dup] = duplicates.column("kind").to_pylist()
     sim[is_dup] = duplicates.column("similarity").to_pylist()
-    decisions = pa.table({
-        "article_id": nodes.ids.slice(n_index), "cluster_id": head_ids, "duplicate_of": dup_of,
-        "duplicate_kind": pa.array(kind.tolist(), pa.string()), "similarity": pa.array(sim.tolist(), pa.float32()),
-    }, schema=DECISIONS)
+    decisions = pa.table(
+        {
+            "article_id": nodes.ids.slice(n_index),
+            "cluster_id": head_ids,
+            "duplicate_of": dup_of,
+            "duplicate_kind": pa.array(kind.tolist(), pa.string()),
+            "similarity": pa.array(sim.tolist(), pa.float32()),
+        },
+        schema=DECISIONS,
+    )
     return decisions, duplicates, is_dup
 
 
@@ -247,7 +267,7 @@ def _links_of_tonight(nodes: _Nodes, nu: np.ndarray, nv: np.ndarray) -> list[lis
     n_index = nodes.n_index
     links: list[list[str]] = [[] for _ in range(nodes.total - n_index)]
     ids = nodes.ids.take(pa.array(np.concatenate([nu, nv]), pa.int64())).to_pylist()
-    for a, b, id_a, id_b in zip(nu.tolist(), nv.tolist(), ids[:len(nu)], ids[len(nu):]):
+    for a, b, id_a, id_b in zip(nu.tolist(), nv.tolist(), ids[: len(nu)], ids[len(nu) :]):
         if a >= n_index:
             links[a - n_index].append(id_b)
         else:
@@ -255,8 +275,9 @@ def _links_of_tonight(nodes: _Nodes, nu: np.ndarray, nv: np.ndarray) -> list[lis
     return [sorted(ls) for ls in links]
 
 
-def _write_tonight(tonight: Parts, decisions: pa.Table, links: list[list[str]], path: pathlib.Path,
-                   params: DedupParams) -> None:
+def _write_tonight(
+    tonight: Parts, decisions: pa.Table, links: list[list[str]], path: pathlib.Path, params: DedupParams
+) -> None:
     """Tonight's index file, part after part (the signatures are never all in memory)."""
     if not tonight.num_rows:
         path.unlink(missing_ok=True)
@@ -266,13 +287,16 @@ def _write_tonight(tonight: Parts, decisions: pa.Table, links: list[list[str]], 
         for p, part in enumerate(tonight.parts):
             start, stop = int(tonight.starts[p]), int(tonight.starts[p + 1])
             table = part if isinstance(part, pa.Table) else pq.read_table(part)
-            table = table.append_column("cluster_id", decisions.column("cluster_id").slice(start, stop - start))
+            table = table.append_column(
+                "cluster_id", decisions.column("cluster_id").slice(start, stop - start)
+            )
             table = table.append_column("links", pa.array(links[start:stop], pa.list_(pa.string())))
             writer.write_table(table.select(schema.names).cast(schema), row_group_size=ROW_GROUP_ROWS)
 
 
-def _rewrite_others(index: Parts, idx: pa.Table, dirty: np.ndarray, new_head: pa.Array, stale: set,
-                    params: DedupParams) -> int:
+def _rewrite_others(
+    index: Parts, idx: pa.Table, dirty: np.ndarray, new_head: pa.Array, stale: set, params: DedupParams
+) -> int:
     """Other nights' files whose heads or links changed, rewritten; returns how many."""
     schema = index_schema(params)
     links_col = idx.column("links").combine_chunks() if idx.num_rows else None
@@ -284,15 +308,18 @@ def _rewrite_others(index: Parts, idx: pa.Table, dirty: np.ndarray, new_head: pa
         links = [[x for x in (ls or ()) if x not in stale] for ls in links_col.take(rows).to_pylist()]
         full = pq.read_table(index.parts[p])
         full = full.set_column(full.schema.get_field_index("cluster_id"), "cluster_id", new_head.take(rows))
-        full = full.set_column(full.schema.get_field_index("links"), "links", pa.array(links, pa.list_(pa.string())))
+        full = full.set_column(
+            full.schema.get_field_index("links"), "links", pa.array(links, pa.list_(pa.string()))
+        )
         path = index.parts[p]
         with atomic.replacing(path) as tmp, parquet_writer(tmp, schema) as writer:
             writer.write_table(full.cast(schema), row_group_size=ROW_GROUP_ROWS)
     return len(np.unique(part_of))
 
 
-def cluster_night(tonight: Parts, *, index_dir: pathlib.Path, dt: datetime.date, params: DedupParams,
-                  counts: StageCounts) -> NightClusters:
+def cluster_night(
+    tonight: Parts, *, index_dir: pathlib.Path, dt: datetime.date, params: DedupParams, counts: StageCounts
+) -> NightClusters:
     """Cluster tonight's entries (in night order) with the index; update the index. Call under its lock."""
     night_file = night_path(index_dir, dt)
     index = Parts(_index_parts(index_dir, dt, params))
@@ -327,11 +354,17 @@ def cluster_night(tonight: Parts, *, index_dir: pathlib.Path, dt: datetime.date,
     counts.records_in = len(is_dup)
     counts.records_out = int((~is_dup).sum())
     counts.duplicates = int(is_dup.sum())
-    counts.extra.update({
-        "by_kind": by_kind, "cross_night": int((is_dup & (head[nodes.n_index:] < nodes.n_index)).sum()),
-        "demoted": demoted.num_rows, "promoted": promoted,
-        "near_skipped_short": int((~nodes.near_ok[nodes.n_index:]).sum()),
-        "lsh_candidate_pairs": int(n_candidates), "near_pairs": len(nu),
-        "index_rows_other_nights": nodes.n_index, "index_files_rewritten": rewritten,
-    })
+    counts.extra.update(
+        {
+            "by_kind": by_kind,
+            "cross_night": int((is_dup & (head[nodes.n_index :] < nodes.n_index)).sum()),
+            "demoted": demoted.num_rows,
+            "promoted": promoted,
+            "near_skipped_short": int((~nodes.near_ok[nodes.n_index :]).sum()),
+            "lsh_candidate_pairs": int(n_candidates),
+            "near_pairs": len(nu),
+            "index_rows_other_nights": nodes.n_index,
+            "index_files_rewritten": rewritten,
+        }
+    )
     return NightClusters(decisions=decisions, duplicates=duplicates, demoted=demoted, counts=counts)

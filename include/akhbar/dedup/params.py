@@ -29,7 +29,9 @@ class DedupParams:
 
     def __post_init__(self):
         if self.bands * self.rows != self.num_perm:
-            raise ValueError(f"bands x rows ({self.bands} x {self.rows}) must equal num_perm ({self.num_perm})")
+            raise ValueError(
+                f"bands x rows ({self.bands} x {self.rows}) must equal num_perm ({self.num_perm})"
+            )
         if self.shingle_words < 1 or self.min_shingles < 1:
             raise ValueError("shingle_words and min_shingles must be positive")
         if not 0.0 < self.threshold <= 1.0:
@@ -48,4 +50,3 @@ PARAMS = DedupParams()
 
 class IndexFormatError(RuntimeError):
     """The persistent index was written with another format version or other parameters."""
-

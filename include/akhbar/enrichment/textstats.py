@@ -100,7 +100,7 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for pattern in (r"[^\W_]", r"\s"):
         table = np.zeros(0x110000, bool)
         for m in re.finditer(pattern + "+", every):
-            table[m.start():m.end()] = True  # one character per code point: positions are code points
+            table[m.start() : m.end()] = True  # one character per code point: positions are code points
         tables.append(table)
     marks = np.zeros(0x110000, bool)
     marks[[ord(c) for c in _SENT_MARKS]] = True
@@ -164,8 +164,14 @@ def text_stats_batch(texts: Sequence[str | None], langs: Sequence[str | None]) -
 def _enrich(batch: Batch) -> Enrichment:
     """Characters, words, sentences and reading time (at the text's language's reading speed)."""
     stats = text_stats_batch(batch.texts, batch.column("lang"))
-    return Enrichment(columns={"n_chars": stats.n_chars, "n_words": stats.n_words, "n_sentences": stats.n_sentences,
-                               "reading_minutes": stats.reading_minutes})
+    return Enrichment(
+        columns={
+            "n_chars": stats.n_chars,
+            "n_words": stats.n_words,
+            "n_sentences": stats.n_sentences,
+            "reading_minutes": stats.reading_minutes,
+        }
+    )
 
 
 ENRICHER = Enricher("counts", order=20, run=_enrich)

@@ -38,10 +38,97 @@ QUOTE = 4096
 PRE = 8192
 
 BLOCK_TAGS = frozenset(
-    ["html", "body", "div", "p", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "blockquote", "pre", "figure", "figcaption", "form", "fieldset", "legend", "address", "center", "hr", "details", "summary", "dialog", "menu", "frameset", "frame", "noframes"]
+    [
+        "html",
+        "body",
+        "div",
+        "p",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "form",
+        "fieldset",
+        "legend",
+        "address",
+        "center",
+        "hr",
+        "details",
+        "summary",
+        "dialog",
+        "menu",
+        "frameset",
+        "frame",
+        "noframes",
+    ]
 )
 SKIP_TAGS = frozenset(
-    ["head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "select", "option", "optgroup", "textarea", "button", "input", "map", "area", "audio", "video", "source", "track", "picture", "img", "meta", "link", "base", "title", "amp-ad", "amp-analytics", "amp-social-share", "amp-img", "amp-pixel", "amp-iframe", "amp-video", "amp-embed"]
+    [
+        "head",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "option",
+        "optgroup",
+        "textarea",
+        "button",
+        "input",
+        "map",
+        "area",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "picture",
+        "img",
+        "meta",
+        "link",
+        "base",
+        "title",
+        "amp-ad",
+        "amp-analytics",
+        "amp-social-share",
+        "amp-img",
+        "amp-pixel",
+        "amp-iframe",
+        "amp-video",
+        "amp-embed",
+    ]
 )
 _OWN_FLAGS = {"nav": NAV, "menu": NAV, "amp-sidebar": NAV, "aside": ASIDE, "footer": FOOTER, "header": HEADER,
               "article": ARTICLE, "main": ARTICLE, "form": FORM, "figcaption": CAPTION,
@@ -202,7 +289,9 @@ class _Walker:
         if not raw or not raw.strip() or (tag != "time" and prop not in _DATE_PROPS):
             return
         cls = f"{attrs.get('class') or ''} {prop}".lower()
-        published = "publish" in cls or "pubdate" in cls or "pubdate" in attrs or "dc:" in prop or "issued" in prop
+        published = (
+            "publish" in cls or "pubdate" in cls or "pubdate" in attrs or "dc:" in prop or "issued" in prop
+        )
         if "modif" in cls or "updated" in cls:
             published = False
         flags = self.dom.elements[element].flags if element >= 0 else 0
@@ -235,7 +324,9 @@ def read_dom(root) -> PageDom:
             if tag == "-text":
                 text = node.text_content
                 if text:
-                    if text.isspace():  # indentation between elements: a space inside a run, nothing before it
+                    if (
+                        text.isspace()
+                    ):  # indentation between elements: a space inside a run, nothing before it
                         if parts:
                             parts.append(" ")
                         continue

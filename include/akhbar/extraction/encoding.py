@@ -79,7 +79,9 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _TA_ZA = re.compile("[\u0637\u0638]")  # ط ظ: every UTF-8 Arabic letter read as windows-1256 starts with one
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _WINDOW = 4_000  # characters examined from the first non-ASCII one: mojibake shows at once
-_UTF8_WINDOW = 2_000  # the same for text that is valid UTF-8 (double encoding spoils every non-ASCII character)
+_UTF8_WINDOW = (
+    2_000  # the same for text that is valid UTF-8 (double encoding spoils every non-ASCII character)
+)
 
 _PLAUSIBLE = 0.05  # at most 5% suspicious non-ASCII characters
 _CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])

@@ -32,7 +32,26 @@ from akhbar.extraction.vocabulary import (
 )
 
 _SEMANTIC_BOILERPLATE = d.NAV | d.ASIDE | d.FOOTER | d.HEADER | d.FORM | d.CAPTION
-_LEAF_TAGS = frozenset(["p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "figcaption", "caption"])
+_LEAF_TAGS = frozenset(
+    [
+        "p",
+        "li",
+        "dd",
+        "dt",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "td",
+        "th",
+        "figcaption",
+        "caption",
+    ]
+)
 _MIN_PROSE = 25  # characters below which a block gives no score
 _LONG_PROSE = 100  # a block this long with sentence punctuation is plainly article text
 _SHORT = 45  # below this a block needs context to be kept
@@ -118,7 +137,9 @@ def _boilerplate_mask(ctx: _Context, sub: list[_Subtree]) -> list[int]:
     repeated = ctx.host.repeated
     in_box = _inside_semantic_box(dom, semantic, kinds)
     # what each element says of the blocks it holds
-    element_bad = [box or (not wide_boiler and kind in ("boilerplate", "comments")) for box, kind in zip(in_box, kinds)]
+    element_bad = [
+        box or (not wide_boiler and kind in ("boilerplate", "comments")) for box, kind in zip(in_box, kinds)
+    ]
     keys = dom.keys() if repeated else None
     mask = []
     for i, b in enumerate(dom.blocks):
@@ -148,8 +169,10 @@ def _inside_semantic_box(dom: d.PageDom, semantic: int, kinds: list[str]) -> lis
             out[i] = True
         else:
             out[i] = out[e.parent] if parent else False
-    return [box or (bool(e.flags & semantic & ~_BOXES) and kind != "content")
-            for e, box, kind in zip(dom.elements, out, kinds)]
+    return [
+        box or (bool(e.flags & semantic & ~_BOXES) and kind != "content")
+        for e, box, kind in zip(dom.elements, out, kinds)
+    ]
 
 
 def _kind_is_page_wide(dom: d.PageDom, kinds: list[str], wanted: tuple) -> bool:
@@ -272,7 +295,9 @@ def _item_elements(dom: d.PageDom, sub: list[_Subtree]) -> list[bool]:
     for members in groups.values():
         if len(members) < _MIN_ITEMS:
             continue
-        if all(sub[i].chars <= _ITEM_MAX_CHARS and dom.blocks[sub[i].first].link_density > 0.5 for i in members):
+        if all(
+            sub[i].chars <= _ITEM_MAX_CHARS and dom.blocks[sub[i].first].link_density > 0.5 for i in members
+        ):
             for i in members:
                 item[i] = True
     for i, e in enumerate(dom.elements):  # inherited by everything inside an item
@@ -385,8 +410,10 @@ def _candidates(ctx: _Context, bad: list[int], inside: list[bool], items: list[b
     for i, b in enumerate(ctx.dom.blocks):
         if bad[i] or not inside[b.element] or items[b.element]:
             continue
-        if ctx.title_norm and (i == ctx.title_block or (abs(len(b.text) - len(ctx.title_norm)) < 4
-                                                          and norm_title(b.text) == ctx.title_norm)):
+        if ctx.title_norm and (
+            i == ctx.title_block
+            or (abs(len(b.text) - len(ctx.title_norm)) < 4 and norm_title(b.text) == ctx.title_norm)
+        ):
             continue  # the headline, wherever it is repeated
         out.append(i)
     return out

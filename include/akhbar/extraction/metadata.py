@@ -41,7 +41,15 @@ _PUBLISHED_META = (
 _PUBLISHED_RANK = {name: i for i, name in enumerate(_PUBLISHED_META)}
 _TITLE_META = ("og:title", "twitter:title", "title", "dc.title", "headline")
 _SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:android:app_name")
-_AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "parsely-author", "sailthru.author")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+)
 _ARTICLE_TYPES = re.compile(r"article|posting|report|newsarticle|blog", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||،|\band\b|\bet\b)\s*")
 
@@ -120,7 +128,9 @@ def _read_jsonld_object(obj: dict, meta: PageMetadata, article_dates: list, othe
     if is_article and isinstance(obj.get("dateModified"), str):
         meta.modified.add(obj["dateModified"].strip())
     if isinstance(obj.get("datePublished"), str):
-        (article_dates if is_article else other_dates).append(DateCandidate("jsonld", "jsonld", obj["datePublished"]))
+        (article_dates if is_article else other_dates).append(
+            DateCandidate("jsonld", "jsonld", obj["datePublished"])
+        )
     if not is_article:
         if kind in ("WebSite", "Organization", "NewsMediaOrganization") and isinstance(obj.get("name"), str):
             meta.site_names.append(clean(obj["name"]))
@@ -181,7 +191,9 @@ def _read_meta_tags(nodes: list, meta: PageMetadata) -> None:
         content = (attrs.get("content") or "").strip()
         if key and content:
             _read_meta_tag(key, content, meta, published)
-    meta.dates.extend(DateCandidate("metadata", key, raw) for _, key, raw in sorted(published, key=lambda t: t[0]))
+    meta.dates.extend(
+        DateCandidate("metadata", key, raw) for _, key, raw in sorted(published, key=lambda t: t[0])
+    )
 
 
 def _read_links_and_authors(canonicals: list, authors: list, meta: PageMetadata) -> None:

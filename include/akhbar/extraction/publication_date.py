@@ -35,6 +35,8 @@ def _excluded(flags: int) -> bool:
     """In a menu, a sidebar, a form, a caption, or the site's header or footer (an article's own
     header and footer hold its date)."""
     return bool(flags & _EXCLUDED) or (bool(flags & (d.FOOTER | d.HEADER)) and not flags & d.ARTICLE)
+
+
 _NEAR_HEADLINE = 8  # blocks after the headline searched for a dateline
 _BEFORE_HEADLINE = 2
 _OLDEST = 1995
@@ -197,7 +199,7 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
 def _readings(found: Candidate, mention: str, ctx: DateContext) -> list[Candidate]:
-    """"03/11/2013" is the 3rd of November or March the 11th: both, at half weight each, and the
+    """ "03/11/2013" is the 3rd of November or March the 11th: both, at half weight each, and the
     other candidates decide (month first is the English-language habit, day first the others')."""
     m = _NUMERIC.match(mention.strip())
     if not m or int(m[1]) > 12 or int(m[2]) > 12 or m[1] == m[2]:

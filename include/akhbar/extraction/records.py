@@ -167,7 +167,9 @@ def _dump_record(rec: dict, night: _dt.date) -> dict | Rejected:
 # --------------------------------------------------------------------------------------------
 
 
-def _html_record(rec: dict, night: _dt.date, parsed: ParsedPage | UnknownEncodingError) -> PendingPage | Rejected:
+def _html_record(
+    rec: dict, night: _dt.date, parsed: ParsedPage | UnknownEncodingError
+) -> PendingPage | Rejected:
     if isinstance(parsed, UnknownEncodingError):
         return Rejected("unknown_encoding", str(parsed))
     hints = RecordHints(rec.get("meta_published"), rec.get("tz_hint"), rec.get("lang_hint"), night)
@@ -185,7 +187,9 @@ def _finished_record(pending: PendingPage, page: ExtractedPage) -> dict | Reject
     if letters < MIN_LETTERS:
         letters = sum(map(str.isalpha, text[:LETTERS_WITHIN]))
     if letters < MIN_LETTERS:
-        return Rejected("no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})")
+        return Rejected(
+            "no_main_text", f"no main text found ({len(page.text or '')} characters, {page.encoding})"
+        )
     doc = pending.doc
     doc.update(
         canonical_url=page.canonical_url,
@@ -219,7 +223,9 @@ def learn_site_profile(pages: list[ParsedPage], profile: SiteProfile | None = No
     return _profile_of_signatures([parsed.signature() for parsed in pages], profile)
 
 
-def _profile_of_signatures(signatures: list[PageSignature], profile: SiteProfile | None = None) -> SiteProfile:
+def _profile_of_signatures(
+    signatures: list[PageSignature], profile: SiteProfile | None = None
+) -> SiteProfile:
     profile = profile or SiteProfile()
     for signature in signatures:
         profile.add(signature)

@@ -67,7 +67,9 @@ def _keys_array(keys) -> np.ndarray:
     return out
 
 
-def page_signature(host: str, texts: list[str], keys: list[int], title_tag: str | None, meta_dates: list) -> PageSignature:
+def page_signature(
+    host: str, texts: list[str], keys: list[int], title_tag: str | None, meta_dates: list
+) -> PageSignature:
     """``keys``: the :func:`block_key` of each of ``texts``."""
     lengths = list(map(len, texts))
     longest = heapq.nlargest(_LONGEST, range(len(texts)), key=lengths.__getitem__)
@@ -142,7 +144,9 @@ class SiteProfile:
         n = self._enough(host)
         if not n:
             return frozenset()
-        keys, counts = np.unique(np.concatenate([s.blocks for s in self.articles[host].values()]), return_counts=True)
+        keys, counts = np.unique(
+            np.concatenate([s.blocks for s in self.articles[host].values()]), return_counts=True
+        )
         return frozenset(keys[counts >= max(MIN_PAGES, MIN_SHARE * n)].tolist())
 
     def site_names(self, host: str) -> set[str]:
@@ -193,8 +197,15 @@ class SiteProfile:
     def from_table(cls, table: pa.Table) -> SiteProfile:
         profile = cls()
         for row in table.to_pylist():
-            profile.add(PageSignature(row["host"], row["identity"], _keys_array(row["blocks"]),
-                                      frozenset(row["title_ends"]), frozenset(tuple(d) for d in row["meta_dates"])))
+            profile.add(
+                PageSignature(
+                    row["host"],
+                    row["identity"],
+                    _keys_array(row["blocks"]),
+                    frozenset(row["title_ends"]),
+                    frozenset(tuple(d) for d in row["meta_dates"]),
+                )
+            )
         return profile
 
 

@@ -28,6 +28,8 @@ def _plain_quotes(s: str) -> str:
     for typographic, plain in _QUOTES.items():
         s = s.replace(typographic, plain)
     return s
+
+
 _TRUNCATED = ("…", "...")
 _VISIBLE_SCAN = 600  # blocks examined for the headline (it is near the top of any page)
 _BEST_POSSIBLE = 3.5  # an exact match (3.0) in an <h1> (+0.5)
@@ -129,7 +131,9 @@ def _match(c: str, refs: list[_Reference]) -> float:
 
 def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> int | None:
     prepared = _prepare(refs)
-    shortest = min(min(len(r.norm) for r in prepared), min((len(p) for r in prepared for p in r.parts), default=999))
+    shortest = min(
+        min(len(r.norm) for r in prepared), min((len(p) for r in prepared for p in r.parts), default=999)
+    )
     longest = max(len(r.norm) for r in prepared)
     names = {norm_title(n) for n in site_names}
     best, best_score = None, 0.0
@@ -139,7 +143,9 @@ def _visible_headline(dom: PageDom, refs: list[str], site_names: set[str]) -> in
             continue  # lengths no reference can match
         if block.link_density > 0.5 and block.heading != 1:
             continue  # a related title is a link; the headline is a link only inside its <h1>
-        c = _plain_quotes(block.text).casefold().rstrip("¶#§ ")  # norm_title: its blanks are collapsed already
+        c = (
+            _plain_quotes(block.text).casefold().rstrip("¶#§ ")
+        )  # norm_title: its blanks are collapsed already
         score = _match(c, prepared) if c not in names else 0.0
         if score == 0.0:
             continue

@@ -92,7 +92,9 @@ BOX_HEADING = re.compile(
 # The words before a date that is not the publication's: an update, a copyright.
 UPDATED_CUE = re.compile(r"(?:آخر تحديث|اخر تحديث|تم التحديث|تحديث|mis à jour|mise à jour|updated|last modified)",
                          re.IGNORECASE)  # fmt: skip
-COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright|جميع الحقوق|حقوق النشر|tous droits|all rights)", re.IGNORECASE)
+COPYRIGHT = re.compile(
+    r"(?:©|&copy;|\(c\)|copyright|جميع الحقوق|حقوق النشر|tous droits|all rights)", re.IGNORECASE
+)
 # Words opening a dateline or a byline near the headline.
 DATELINE_START = re.compile(
     r"^\W{0,3}(?:نشر|نُشر|تاريخ النشر|بتاريخ|بقلم|كتب|كتبت|إعداد|اعداد|المصدر|آخر تحديث|اخر تحديث|"

@@ -37,7 +37,9 @@ _PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)|(://[^:/@\s]+:
 
 def redact(text: str) -> str:
     """``text`` without the passwords a connection string in it may hold."""
-    return _PASSWORD.sub(lambda m: (m.group(1) + "***") if m.group(1) else (m.group(3) + "***" + m.group(4)), text)
+    return _PASSWORD.sub(
+        lambda m: (m.group(1) + "***") if m.group(1) else (m.group(3) + "***" + m.group(4)), text
+    )
 
 
 def _attach(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, statements: list[str]) -> None:
@@ -47,8 +49,10 @@ def _attach(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, statement
         except duckdb.Error as exc:
             message = redact(str(exc))
             if statement.startswith("ATTACH") and "does not exist" in message:
-                raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first "
-                                     "akhbar_nightly run (or `akhbar run`)") from None
+                raise CatalogMissing(
+                    f"no catalog yet ({settings.describe()}): it is created by the first "
+                    "akhbar_nightly run (or `akhbar run`)"
+                ) from None
             raise CatalogUnavailable(f"cannot open the catalog ({settings.describe()}): {message}") from None
 
 
@@ -76,8 +80,12 @@ def _secret_sql(settings: CatalogSettings) -> str | None:
     s3 = settings.s3
     if s3 is None:
         return None
-    parts = ["TYPE s3", f"REGION {_sql_string(s3.region)}", f"URL_STYLE {_sql_string(s3.url_style)}",
-             f"USE_SSL {'true' if s3.use_ssl else 'false'}"]
+    parts = [
+        "TYPE s3",
+        f"REGION {_sql_string(s3.region)}",
+        f"URL_STYLE {_sql_string(s3.url_style)}",
+        f"USE_SSL {'true' if s3.use_ssl else 'false'}",
+    ]
     if s3.endpoint:
         parts.append(f"ENDPOINT {_sql_string(s3.endpoint)}")
     if s3.key_id:
@@ -87,7 +95,9 @@ def _secret_sql(settings: CatalogSettings) -> str | None:
     return f"CREATE OR REPLACE SECRET akhbar_s3 ({', '.join(parts)})"
 
 
-def attach_statements(settings: CatalogSettings, *, read_only: bool = True, data_path: bool = False) -> list[str]:
+def attach_statements(
+    settings: CatalogSettings, *, read_only: bool = True, data_path: bool = False
+) -> list[str]:
     """The statements that attach the catalog in any DuckDB session (the CLI, a notebook, a script)."""
     statements = [f"LOAD {_sql_string(extensions.extension_path(n))}" for n in _extension_names(settings)]
     secret = _secret_sql(settings)
@@ -99,7 +109,10 @@ def attach_statements(settings: CatalogSettings, *, read_only: bool = True, data
     if read_only:
         options.append("READ_ONLY")
     suffix = f" ({', '.join(options)})" if options else ""
-    statements += [f"ATTACH {_sql_string(settings.attach_uri)} AS {CATALOG_NAME}{suffix}", f"USE {CATALOG_NAME}"]
+    statements += [
+        f"ATTACH {_sql_string(settings.attach_uri)} AS {CATALOG_NAME}{suffix}",
+        f"USE {CATALOG_NAME}",
+    ]
     return statements
 
 
@@ -119,8 +132,9 @@ def _prepare_sqlite(path: Path) -> None:
         db.close()
 
 
-def open_writer(settings: CatalogSettings, *, temp_dir: str | Path | None = None,
-                memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def open_writer(
+    settings: CatalogSettings, *, temp_dir: str | Path | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """The session that changes the catalog (publish, schema changes, maintenance).
 
     Bounded memory: DuckDB spills to ``temp_dir`` beyond ``memory_limit`` (AKHBAR_DUCKDB_MEMORY_LIMIT,
@@ -130,8 +144,10 @@ def open_writer(settings: CatalogSettings, *, temp_dir: str | Path | None = None
         _prepare_sqlite(Path(settings.target))
     if not settings.is_remote_data:
         Path(settings.data_path).mkdir(parents=True, exist_ok=True)
-    config: extensions.DuckDBConfig = {**extensions.OFFLINE_CONFIG,
-              "memory_limit": memory_limit or os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB")}
+    config: extensions.DuckDBConfig = {
+        **extensions.OFFLINE_CONFIG,
+        "memory_limit": memory_limit or os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"),
+    }
     if temp_dir:
         Path(temp_dir).mkdir(parents=True, exist_ok=True)
         config["temp_directory"] = str(temp_dir)
@@ -152,8 +168,10 @@ def open_reader(settings: CatalogSettings, *, sandbox: bool = False) -> duckdb.D
     read-only attachment (see :mod:`akhbar.lakehouse.sandbox`).
     """
     if not exists(settings):
-        raise CatalogMissing(f"no catalog yet ({settings.describe()}): it is created by the first akhbar_nightly "
-                             "run (or `akhbar run`)")
+        raise CatalogMissing(
+            f"no catalog yet ({settings.describe()}): it is created by the first akhbar_nightly "
+            "run (or `akhbar run`)"
+        )
     # Parquet footers kept between queries: a search reads the footers of every postings file, and
     # parsing them again each time cost more than the search itself.
     con = duckdb.connect(config=dict(extensions.OFFLINE_CONFIG))

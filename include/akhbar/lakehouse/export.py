@@ -68,12 +68,20 @@ def _counts(con: duckdb.DuckDBPyConnection, snapshot: int) -> dict[str, Any]:
     at = f"AT (VERSION => {int(snapshot)})"
 
     def grouped(column: str) -> dict[str, int]:
-        rows = con.execute(f"SELECT {column}, count(*) FROM articles {at} GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        rows = con.execute(
+            f"SELECT {column}, count(*) FROM articles {at} GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
         return {str(k): n for k, n in rows}
 
     nights = one_row(con, f"SELECT min(dt), max(dt), count(DISTINCT dt) FROM articles {at}")
-    return {"by_lang": grouped("lang"), "by_source": grouped("source_id"), "by_night": grouped("dt"),
-            "first_night": str(nights[0]), "last_night": str(nights[1]), "nights": nights[2]}
+    return {
+        "by_lang": grouped("lang"),
+        "by_source": grouped("source_id"),
+        "by_night": grouped("dt"),
+        "first_night": str(nights[0]),
+        "last_night": str(nights[1]),
+        "nights": nights[2],
+    }
 
 
 def _write_shards(con: duckdb.DuckDBPyConnection, snapshot: int, data_dir: Path) -> list[dict[str, Any]]:
@@ -85,17 +93,33 @@ def _write_shards(con: duckdb.DuckDBPyConnection, snapshot: int, data_dir: Path)
     con.execute(
         f"""COPY (SELECT * FROM articles AT (VERSION => {int(snapshot)}) ORDER BY dt, article_id)
             TO '{target}' (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES '{SHARD_BYTES}',
-                           FILENAME_PATTERN 'articles-{{i}}', OVERWRITE_OR_IGNORE)""")
+                           FILENAME_PATTERN 'articles-{{i}}', OVERWRITE_OR_IGNORE)"""
+    )
     files: list[dict[str, Any]] = []
     for path in sorted(data_dir.glob("articles-*.parquet")):
-        files.append({"path": f"data/{path.name}", "rows": pq.ParquetFile(path).metadata.num_rows,
-                      "bytes": path.stat().st_size, "sha256": _sha256(path)})
+        files.append(
+            {
+                "path": f"data/{path.name}",
+                "rows": pq.ParquetFile(path).metadata.num_rows,
+                "bytes": path.stat().st_size,
+                "sha256": _sha256(path),
+            }
+        )
     return files
 
 
 def _source_rows(registry: Registry) -> list[dict[str, Any]]:
-    return [{"id": s.id, "name": s.name or s.id, "kind": s.kind, "country": s.country, "lang": s.lang,
-             "licence": getattr(s, "licence", None) or "not stated in the registry"} for s in registry.sources]
+    return [
+        {
+            "id": s.id,
+            "name": s.name or s.id,
+            "kind": s.kind,
+            "country": s.country,
+            "lang": s.lang,
+            "licence": getattr(s, "licence", None) or "not stated in the registry",
+        }
+        for s in registry.sources
+    ]
 
 
 def _card(manifest: dict[str, Any]) -> str:
@@ -103,42 +127,77 @@ def _card(manifest: dict[str, Any]) -> str:
     lines = [
         "---",
         "pretty_name: akhbar news corpus",
-        "language:", *[f"- {lang}" for lang in langs if lang != "und"],
-        "task_categories:", "- text-generation", "- text-classification",
-        "configs:", "- config_name: default", "  data_files: data/articles-*.parquet",
-        "---", "",
-        "# akhbar news corpus", "",
+        "language:",
+        *[f"- {lang}" for lang in langs if lang != "und"],
+        "task_categories:",
+        "- text-generation",
+        "- text-classification",
+        "configs:",
+        "- config_name: default",
+        "  data_files: data/articles-*.parquet",
+        "---",
+        "",
+        "# akhbar news corpus",
+        "",
         f"Exported by akhbar {manifest['akhbar_version']} from catalog snapshot {manifest['snapshot_id']} "
         f"(published {manifest['published_at']}, last night in it {manifest['night']}): "
         f"{manifest['articles']:,} articles (one per story: exact and near duplicates are not repeated) from "
         f"{manifest['counts']['nights']} nights, {manifest['counts']['first_night']} to "
-        f"{manifest['counts']['last_night']}.", "",
-        "Cite this export by its snapshot and registry hash:", "",
+        f"{manifest['counts']['last_night']}.",
+        "",
+        "Cite this export by its snapshot and registry hash:",
+        "",
         f"    akhbar snapshot {manifest['snapshot_id']}, registry sha256 {manifest['registry_sha256']}, "
-        f"export {manifest['export_id']}", "",
-        "## Articles by language", "", "| lang | articles |", "|---|---|",
-        *[f"| {k} | {v:,} |" for k, v in manifest["counts"]["by_lang"].items()], "",
-        "## Sources", "", "| source | name | kind | country | articles | licence note |", "|---|---|---|---|---|---|",
+        f"export {manifest['export_id']}",
+        "",
+        "## Articles by language",
+        "",
+        "| lang | articles |",
+        "|---|---|",
+        *[f"| {k} | {v:,} |" for k, v in manifest["counts"]["by_lang"].items()],
+        "",
+        "## Sources",
+        "",
+        "| source | name | kind | country | articles | licence note |",
+        "|---|---|---|---|---|---|",
     ]
     by_source = manifest["counts"]["by_source"]
     for s in manifest["sources"]:
-        lines.append(f"| {s['id']} | {s['name']} | {s['kind']} | {s['country'] or ''} | "
-                     f"{by_source.get(s['id'], 0):,} | {s['licence']} |")
-    lines += ["", "## Articles by night", "", "| night | articles |", "|---|---|",
-              *[f"| {k} | {v:,} |" for k, v in sorted(manifest["counts"]["by_night"].items())], "",
-              "## Files", "", "| file | rows | sha256 |", "|---|---|---|",
-              *[f"| {f['path']} | {f['rows']:,} | {f['sha256']} |" for f in manifest["files"]], "",
-              "## Loading", "", "```python",
-              "import pandas as pd",
-              "articles = pd.read_parquet('data')  # or: datasets.load_dataset('parquet', data_dir='data')",
-              "```", "",
-              "Columns are those of the catalog table `articles` (akhbar's `schema.py`): text, title, lang, "
-              "published_at, source_id, url, category, main_country and quality measures.", ""]
+        lines.append(
+            f"| {s['id']} | {s['name']} | {s['kind']} | {s['country'] or ''} | "
+            f"{by_source.get(s['id'], 0):,} | {s['licence']} |"
+        )
+    lines += [
+        "",
+        "## Articles by night",
+        "",
+        "| night | articles |",
+        "|---|---|",
+        *[f"| {k} | {v:,} |" for k, v in sorted(manifest["counts"]["by_night"].items())],
+        "",
+        "## Files",
+        "",
+        "| file | rows | sha256 |",
+        "|---|---|---|",
+        *[f"| {f['path']} | {f['rows']:,} | {f['sha256']} |" for f in manifest["files"]],
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "import pandas as pd",
+        "articles = pd.read_parquet('data')  # or: datasets.load_dataset('parquet', data_dir='data')",
+        "```",
+        "",
+        "Columns are those of the catalog table `articles` (akhbar's `schema.py`): text, title, lang, "
+        "published_at, source_id, url, category, main_country and quality measures.",
+        "",
+    ]
     return "\n".join(lines)
 
 
-def export_version(settings: CatalogSettings, as_of: str | None, destination: Path, registry: Registry,
-                   registry_path: Path) -> ExportResult:
+def export_version(
+    settings: CatalogSettings, as_of: str | None, destination: Path, registry: Registry, registry_path: Path
+) -> ExportResult:
     """Write the dataset of version ``as_of`` into ``destination`` and pin its snapshot."""
     destination = Path(destination).resolve()
     destination.mkdir(parents=True, exist_ok=True)
@@ -148,23 +207,46 @@ def export_version(settings: CatalogSettings, as_of: str | None, destination: Pa
         counts = _counts(con, version.snapshot_id)
     export_id = uuid.uuid4().hex[:12]
     manifest: dict[str, Any] = {
-        "export_id": export_id, "snapshot_id": version.snapshot_id, "night": version.night.isoformat(),
-        "published_at": version.published_at.isoformat(), "articles": sum(f["rows"] for f in files),
+        "export_id": export_id,
+        "snapshot_id": version.snapshot_id,
+        "night": version.night.isoformat(),
+        "published_at": version.published_at.isoformat(),
+        "articles": sum(f["rows"] for f in files),
         "akhbar_version": _akhbar_version(),
         "registry_sha256": hashlib.sha256(Path(registry_path).read_bytes()).hexdigest(),
-        "exported_at": _dt.datetime.now(_dt.UTC).isoformat(), "counts": counts,
-        "sources": _source_rows(registry), "files": files,
+        "exported_at": _dt.datetime.now(_dt.UTC).isoformat(),
+        "counts": counts,
+        "sources": _source_rows(registry),
+        "files": files,
     }
-    (destination / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    (destination / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     (destination / "README.md").write_text(_card(manifest), encoding="utf-8")
-    pin = pa.Table.from_pylist([{"export_id": export_id, "snapshot_id": version.snapshot_id, "night": version.night,
-                                 "destination": str(destination), "articles": manifest["articles"],
-                                 "created_at": _dt.datetime.now(_dt.UTC)}], schema=EXPORTS)
+    pin = pa.Table.from_pylist(
+        [
+            {
+                "export_id": export_id,
+                "snapshot_id": version.snapshot_id,
+                "night": version.night,
+                "destination": str(destination),
+                "articles": manifest["articles"],
+                "created_at": _dt.datetime.now(_dt.UTC),
+            }
+        ],
+        schema=EXPORTS,
+    )
     with writer_session(settings, f"export {export_id}") as con:
         con.register("_pin", pin)
         con.execute("INSERT INTO exports SELECT * FROM _pin")
-    result = ExportResult(export_id=export_id, snapshot_id=version.snapshot_id, night=version.night.isoformat(),
-                          articles=manifest["articles"], destination=str(destination), files=files)
+    result = ExportResult(
+        export_id=export_id,
+        snapshot_id=version.snapshot_id,
+        night=version.night.isoformat(),
+        articles=manifest["articles"],
+        destination=str(destination),
+        files=files,
+    )
     return result
 
 

@@ -40,8 +40,12 @@ class WriterBusy(TimeoutError):
 
 
 def _holder(purpose: str) -> dict[str, str | int]:
-    return {"purpose": purpose, "pid": os.getpid(), "host": socket.gethostname(),
-            "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    return {
+        "purpose": purpose,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
 
 
 def _timeout() -> float:
@@ -62,8 +66,10 @@ def _file_lock(path: Path, purpose: str, timeout: float) -> Iterator[None]:
                 fh.seek(0)
                 holder = fh.read().strip() or "unknown"
                 if now - started > timeout:
-                    raise WriterBusy(f"{path.name} is held by another process ({holder}); waited "
-                                     f"{timeout:.0f} s for {purpose} (lock file {path})") from None
+                    raise WriterBusy(
+                        f"{path.name} is held by another process ({holder}); waited "
+                        f"{timeout:.0f} s for {purpose} (lock file {path})"
+                    ) from None
                 if last_report is None or now - last_report > REPORT_EVERY_SECONDS:
                     log.warning("waiting for %s, held by %s", path.name, holder)
                     last_report = now
@@ -101,11 +107,14 @@ def _advisory_lock(conninfo: str, purpose: str, timeout: float) -> Iterator[None
                    JOIN pg_stat_activity a ON a.pid = l.pid
                    WHERE l.locktype = 'advisory' AND l.granted
                      AND ((l.classid::bigint << 32) | l.objid::bigint) = %s""",
-                [ADVISORY_KEY & 0xFFFFFFFFFFFFFFFF]).fetchone()
+                [ADVISORY_KEY & 0xFFFFFFFFFFFFFFFF],
+            ).fetchone()
             who = f"{row[0]} (from {row[1] or 'local'}, connected {row[2]})" if row else "another session"
             now = time.monotonic()
             if now - started > timeout:
-                raise WriterBusy(f"the catalog is being written by {who}; waited {timeout:.0f} s for {purpose}")
+                raise WriterBusy(
+                    f"the catalog is being written by {who}; waited {timeout:.0f} s for {purpose}"
+                )
             if now - last_report > REPORT_EVERY_SECONDS:
                 log.warning("waiting for the catalog writer lock held by %s", who)
                 last_report = now

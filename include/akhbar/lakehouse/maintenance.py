@@ -44,12 +44,19 @@ def _expirable(con: duckdb.DuckDBPyConnection, keep_days: int, grace_hours: floa
            WHERE snapshot_time < now() - to_days(?)
              AND superseded_at < now() - to_microseconds(?)
              AND snapshot_id NOT IN (SELECT snapshot_id FROM exports)
-           ORDER BY snapshot_id""", [int(keep_days), int(grace_hours * 3_600_000_000)]).fetchall()
+           ORDER BY snapshot_id""",
+        [int(keep_days), int(grace_hours * 3_600_000_000)],
+    ).fetchall()
     return [r[0] for r in rows]
 
 
-def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_hours: float = 24.0,
-                     temp_dir: str | Path | None = None) -> dict[str, int]:
+def maintain_catalog(
+    settings: CatalogSettings,
+    *,
+    keep_days: int = 30,
+    grace_hours: float = 24.0,
+    temp_dir: str | Path | None = None,
+) -> dict[str, int]:
     """Flush, merge, expire and clean up; returns what each step did."""
     figures: dict[str, int] = {}
     cutoff = _dt.datetime.now(_dt.UTC) - _dt.timedelta(hours=grace_hours)
@@ -61,9 +68,13 @@ def maintain_catalog(settings: CatalogSettings, *, keep_days: int = 30, grace_ho
         if expired:
             con.execute("CALL ducklake_expire_snapshots('akhbar', versions => ?)", [expired])
         figures["snapshots_expired"] = len(expired)
-        cleaned = con.execute("CALL ducklake_cleanup_old_files('akhbar', older_than => ?)", [cutoff]).fetchall()
+        cleaned = con.execute(
+            "CALL ducklake_cleanup_old_files('akhbar', older_than => ?)", [cutoff]
+        ).fetchall()
         figures["files_deleted"] = len(cleaned)
-        orphans = con.execute("CALL ducklake_delete_orphaned_files('akhbar', older_than => ?)", [cutoff]).fetchall()
+        orphans = con.execute(
+            "CALL ducklake_delete_orphaned_files('akhbar', older_than => ?)", [cutoff]
+        ).fetchall()
         figures["orphans_deleted"] = len(orphans)
         figures["snapshots_kept"] = one_row(con, "SELECT count(*) FROM akhbar.snapshots()")[0]
         figures["pinned_by_exports"] = one_row(con, "SELECT count(DISTINCT snapshot_id) FROM exports")[0]

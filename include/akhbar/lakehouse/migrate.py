@@ -34,8 +34,18 @@ from akhbar.schema import CATALOG_TABLES
 
 log = logging.getLogger(__name__)
 
-MIGRATED = ("articles", "duplicates", "article_places", "article_dates", "article_keywords", "quarantine",
-            "keyword_doc_freq", "sources", "runs", "dq_results")
+MIGRATED = (
+    "articles",
+    "duplicates",
+    "article_places",
+    "article_dates",
+    "article_keywords",
+    "quarantine",
+    "keyword_doc_freq",
+    "sources",
+    "runs",
+    "dq_results",
+)
 
 
 @dataclass
@@ -63,10 +73,21 @@ class MigrationReport:
     def render(self) -> str:
         from akhbar.report import _table
 
-        rows = [(t.table, t.rows_before, t.hash_before, t.rows_after, t.hash_after, "ok" if t.matches else "DIFFERS")
-                for t in self.tables]
-        return (_table(["table", "rows before", "hash before", "rows after", "hash after", ""], rows) +
-                f"\nsearch index rebuilt for {self.nights_indexed} night(s)")
+        rows = [
+            (
+                t.table,
+                t.rows_before,
+                t.hash_before,
+                t.rows_after,
+                t.hash_after,
+                "ok" if t.matches else "DIFFERS",
+            )
+            for t in self.tables
+        ]
+        return (
+            _table(["table", "rows before", "hash before", "rows after", "hash after", ""], rows)
+            + f"\nsearch index rebuilt for {self.nights_indexed} night(s)"
+        )
 
 
 def _quote(value: object) -> str:
@@ -74,9 +95,13 @@ def _quote(value: object) -> str:
 
 
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    old = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'old' AND table_name = ?",
-        [table]).fetchall()}
+    old = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'old' AND table_name = ?",
+            [table],
+        ).fetchall()
+    }
     return [c for c in CATALOG_TABLES[table].schema.names if c in old]
 
 
@@ -102,12 +127,16 @@ def _source_select(con: duckdb.DuckDBPyConnection, table: str, lake: Path) -> st
     select = f"SELECT {', '.join(parts)} FROM old.{table} o"
     if table == "duplicates" and "record_id" not in shared and (files := _lake_glob(lake, "articles")):
         cols = ", ".join(p.replace('NULL AS "record_id"', 'l.record_id AS "record_id"') for p in parts)
-        select = (f"SELECT {cols} FROM old.duplicates o LEFT JOIN (SELECT article_id, record_id FROM "
-                  f"read_parquet({files}, union_by_name = true, hive_partitioning = false)) l USING (article_id)")
+        select = (
+            f"SELECT {cols} FROM old.duplicates o LEFT JOIN (SELECT article_id, record_id FROM "
+            f"read_parquet({files}, union_by_name = true, hive_partitioning = false)) l USING (article_id)"
+        )
     if table == "quarantine" and "body" not in shared and (files := _lake_glob(lake, "quarantine")):
         cols = ", ".join(p.replace('NULL AS "body"', 'l.body AS "body"') for p in parts)
-        select = (f"SELECT {cols} FROM old.quarantine o LEFT JOIN (SELECT dt, record_id, any_value(body) AS body "
-                  f"FROM read_parquet({files}, union_by_name = true, hive_partitioning = false) GROUP BY dt, record_id) l USING (dt, record_id)")
+        select = (
+            f"SELECT {cols} FROM old.quarantine o LEFT JOIN (SELECT dt, record_id, any_value(body) AS body "
+            f"FROM read_parquet({files}, union_by_name = true, hive_partitioning = false) GROUP BY dt, record_id) l USING (dt, record_id)"
+        )
     return select
 
 
@@ -121,8 +150,11 @@ def _rebuild_index(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, te
     try:
         for night in nights:
             articles = temp / f"articles-{night}.parquet"
-            con.execute(f"COPY (SELECT *, NULL::VARCHAR AS duplicate_of FROM articles WHERE dt = ?) "
-                        f"TO {_quote(articles)} (FORMAT parquet)", [night])
+            con.execute(
+                f"COPY (SELECT *, NULL::VARCHAR AS duplicate_of FROM articles WHERE dt = ?) "
+                f"TO {_quote(articles)} (FORMAT parquet)",
+                [night],
+            )
             staged = stage_search_index(session, articles, night, _Writer(session, settings, location, night))
             for table, paths in staged.items():
                 files.setdefault(table, []).extend(paths)
@@ -138,17 +170,29 @@ def _rebuild_index(con: duckdb.DuckDBPyConnection, settings: CatalogSettings, te
     return len(nights)
 
 
-def migrate(settings: CatalogSettings, *, warehouse: Path, lake: Path, registry: Registry | None = None,
-            temp_dir: Path | None = None) -> MigrationReport:
+def migrate(
+    settings: CatalogSettings,
+    *,
+    warehouse: Path,
+    lake: Path,
+    registry: Registry | None = None,
+    temp_dir: Path | None = None,
+) -> MigrationReport:
     warehouse, lake = Path(warehouse), Path(lake)
     if not warehouse.exists():
         raise FileNotFoundError(f"no akhbar 0.1 warehouse at {warehouse}: nothing to migrate")
     report = MigrationReport()
-    with writer_session(settings, f"migrate {warehouse}", temp_dir=temp_dir) as con, \
-            tempfile.TemporaryDirectory(prefix="akhbar-migrate-") as temp:
+    with (
+        writer_session(settings, f"migrate {warehouse}", temp_dir=temp_dir) as con,
+        tempfile.TemporaryDirectory(prefix="akhbar-migrate-") as temp,
+    ):
         con.execute(f"ATTACH {_quote(warehouse)} AS old (READ_ONLY)")
-        present = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old'").fetchall()}
+        present = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old'"
+            ).fetchall()
+        }
         tables = [t for t in MIGRATED if t in present]
         for table in tables:
             rows, digest = _digest(con, f"old.{table}", _shared_columns(con, table))
@@ -158,12 +202,15 @@ def migrate(settings: CatalogSettings, *, warehouse: Path, lake: Path, registry:
             con.execute(f"DELETE FROM {table}")
             cols = ", ".join(f'"{c}"' for c in CATALOG_TABLES[table].schema.names)
             con.execute(f"INSERT INTO {table} ({cols}) {_source_select(con, table, lake)}")
-        con.execute("CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
-                    [f"migrate {warehouse.name}", f'{{"migrated_at": "{_dt.datetime.now(_dt.UTC).isoformat()}"}}'])
+        con.execute(
+            "CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
+            [f"migrate {warehouse.name}", f'{{"migrated_at": "{_dt.datetime.now(_dt.UTC).isoformat()}"}}'],
+        )
         con.execute("COMMIT")
         for figures in report.tables:
-            figures.rows_after, figures.hash_after = _digest(con, figures.table,
-                                                            _shared_columns(con, figures.table))
+            figures.rows_after, figures.hash_after = _digest(
+                con, figures.table, _shared_columns(con, figures.table)
+            )
         report.nights_indexed = _rebuild_index(con, settings, Path(temp))
         con.execute("DETACH old")
     log.info("migrated %s: %s", warehouse, [(t.table, t.rows_after) for t in report.tables])

@@ -60,8 +60,9 @@ def _columns(table: str) -> list[str]:
     return names
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: Sequence[object] | None = None
-            ) -> None:
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: Sequence[object] | None = None
+) -> None:
     cols = ", ".join(f'"{c}"' for c in _columns(table))
     con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or [])
 
@@ -81,10 +82,14 @@ def _register_files(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> None
 def _apply_demotions(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int:
     if staged.demoted is None or pq.ParquetFile(staged.demoted).metadata.num_rows == 0:
         return 0
-    demoted = contract_select("duplicates", f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
-                              set(pq.read_schema(staged.demoted).names))
-    their_nights = (f"dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, "
-                    "hive_partitioning = false))")
+    demoted = contract_select(
+        "duplicates",
+        f"read_parquet({_quote(staged.demoted)}, hive_partitioning = false)",
+        set(pq.read_schema(staged.demoted).names),
+    )
+    their_nights = (
+        f"dt IN (SELECT DISTINCT dt FROM read_parquet({_quote(staged.demoted)}, hive_partitioning = false))"
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _demoted AS
             SELECT d.* EXCLUDE (record_id), coalesce(d.record_id, a.record_id) AS record_id
@@ -106,8 +111,12 @@ def _apply_demotions(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int
     con.execute(f"DELETE FROM search_docs WHERE {nights} AND {ids}")
     # The index's per-night figures of the nights that lost documents, counted again.
     con.execute(f"DELETE FROM search_stats WHERE {nights}")
-    _insert(con, "search_stats", f"""SELECT dt, lang, count(*), sum(len) FROM search_docs WHERE {nights}
-                                     GROUP BY dt, lang""")
+    _insert(
+        con,
+        "search_stats",
+        f"""SELECT dt, lang, count(*), sum(len) FROM search_docs WHERE {nights}
+                                     GROUP BY dt, lang""",
+    )
     con.execute(f"DELETE FROM articles WHERE {nights} AND {ids}")
     demoted_rows: int = one_row(con, "SELECT count(*) FROM _demoted")[0]
     return demoted_rows
@@ -123,16 +132,27 @@ def _remove_from_search_index(con: duckdb.DuckDBPyConnection, nights: str, ids: 
     con.execute("""UPDATE search_terms t SET df = t.df - l.n FROM _lost_postings l
                    WHERE t.lang = l.lang AND t.term = l.term AND t.dt = l.dt""")
     con.execute(f"DELETE FROM search_terms WHERE {nights} AND df <= 0")
-    con.execute(f"DELETE FROM search_postings WHERE {nights} AND docid IN "
-                f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})")
+    con.execute(
+        f"DELETE FROM search_postings WHERE {nights} AND docid IN "
+        f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})"
+    )
     con.execute("DROP TABLE _lost_postings")
 
 
 def replace_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
-    rows = [{"source_id": s.id, "kind": s.kind, "name": s.name,
-             "location": s.url or (str(s.path) if s.path else None) or (s.urls[0] if s.urls else None),
-             "country": s.country, "lang": s.lang, "timezone": s.timezone, "enabled": bool(s.enabled)}
-            for s in sources]
+    rows = [
+        {
+            "source_id": s.id,
+            "kind": s.kind,
+            "name": s.name,
+            "location": s.url or (str(s.path) if s.path else None) or (s.urls[0] if s.urls else None),
+            "country": s.country,
+            "lang": s.lang,
+            "timezone": s.timezone,
+            "enabled": bool(s.enabled),
+        }
+        for s in sources
+    ]
     con.execute("DELETE FROM sources")
     if rows:
         con.register("_sources", pa.Table.from_pylist(rows, schema=SOURCES))
@@ -147,14 +167,28 @@ def _figures(con: duckdb.DuckDBPyConnection, staged: StagedNight, demoted: int) 
         rows: int = one_row(con, f"SELECT count(*) FROM {table} WHERE dt = ?", [night])[0]
         return rows
 
-    by_lang = dict(con.execute("SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY lang ORDER BY 2 DESC",
-                               [night]).fetchall())
-    return PublishFigures(night=night.isoformat(), articles=count("articles"), duplicates=count("duplicates"),
-                          quarantine=count("quarantine"), demoted=demoted, by_lang=by_lang)
+    by_lang = dict(
+        con.execute(
+            "SELECT lang, count(*) FROM articles WHERE dt = ? GROUP BY lang ORDER BY 2 DESC", [night]
+        ).fetchall()
+    )
+    return PublishFigures(
+        night=night.isoformat(),
+        articles=count("articles"),
+        duplicates=count("duplicates"),
+        quarantine=count("quarantine"),
+        demoted=demoted,
+        by_lang=by_lang,
+    )
 
 
-def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, sources: Sequence[Source] = (),
-                  extra_info: dict[str, Any] | None = None) -> PublishFigures:
+def publish_night(
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedNight,
+    *,
+    sources: Sequence[Source] = (),
+    extra_info: dict[str, Any] | None = None,
+) -> PublishFigures:
     """Replace ``staged.night`` in the catalog in one transaction; returns its published figures."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -167,8 +201,10 @@ def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, source
             replace_sources(con, sources)
         figures = _figures(con, staged, demoted)
         info = {"night": figures.night, "run_id": staged.run_id, **asdict(figures), **(extra_info or {})}
-        con.execute("CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
-                    [PUBLISH_MESSAGE + figures.night, json.dumps(info, ensure_ascii=False, default=str)])
+        con.execute(
+            "CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
+            [PUBLISH_MESSAGE + figures.night, json.dumps(info, ensure_ascii=False, default=str)],
+        )
         con.execute("COMMIT")
     except BaseException:
         try:
@@ -178,7 +214,13 @@ def publish_night(con: duckdb.DuckDBPyConnection, staged: StagedNight, *, source
         raise
     snapshot = con.execute("SELECT id FROM akhbar.last_committed_snapshot()").fetchone()
     figures = PublishFigures(**{**asdict(figures), "snapshot_id": snapshot[0] if snapshot else None})
-    log.info("published night %s: %d articles, %d duplicates, %d quarantined, %d demoted (snapshot %s)",
-             figures.night, figures.articles, figures.duplicates, figures.quarantine, figures.demoted,
-             figures.snapshot_id)
+    log.info(
+        "published night %s: %d articles, %d duplicates, %d quarantined, %d demoted (snapshot %s)",
+        figures.night,
+        figures.articles,
+        figures.duplicates,
+        figures.quarantine,
+        figures.demoted,
+        figures.snapshot_id,
+    )
     return figures

@@ -34,9 +34,18 @@ MAX_SQL_CHARS = 100_000
 # deletes Parquet files before the read-only metadata refuses its commit) or that run SQL given as a
 # string, which the statement check cannot see. Refused by name, with or without the ducklake_ prefix.
 REFUSED_FUNCTIONS = {
-    "merge_adjacent_files", "rewrite_data_files", "cleanup_old_files", "delete_orphaned_files",
-    "expire_snapshots", "flush_inlined_data", "add_data_files", "set_option", "set_commit_message",
-    "query", "query_table", "json_execute_serialized_sql",
+    "merge_adjacent_files",
+    "rewrite_data_files",
+    "cleanup_old_files",
+    "delete_orphaned_files",
+    "expire_snapshots",
+    "flush_inlined_data",
+    "add_data_files",
+    "set_option",
+    "set_commit_message",
+    "query",
+    "query_table",
+    "json_execute_serialized_sql",
 }
 _IDENTIFIER = re.compile(r'"(?:[^"]|"")*"|[^\s(),.;"]+')
 
@@ -52,14 +61,19 @@ class QueryResult:
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:
-        return list(zip(*(self.table.column(i).to_pylist() for i in range(self.table.num_columns)))) \
-            if self.table.num_columns else []
+        return (
+            list(zip(*(self.table.column(i).to_pylist() for i in range(self.table.num_columns))))
+            if self.table.num_columns
+            else []
+        )
 
 
 def check_statement(sql: str) -> str:
     """The one query of ``sql``, or :class:`QueryRefused` naming what is not allowed."""
     if len(sql) > MAX_SQL_CHARS:
-        raise QueryRefused(f"the query is {len(sql):,} characters long; at most {MAX_SQL_CHARS:,} are accepted")
+        raise QueryRefused(
+            f"the query is {len(sql):,} characters long; at most {MAX_SQL_CHARS:,} are accepted"
+        )
     try:
         statements = [s for s in duckdb.extract_statements(sql) if s.query.strip()]
     except duckdb.Error as exc:
@@ -80,7 +94,7 @@ def _tokens(sql: str) -> list[tuple[str, duckdb.token_type]]:
     out = []
     for position, kind in duckdb.tokenize(sql):
         match = _IDENTIFIER.match(sql, position)
-        out.append((match.group(0) if match else sql[position:position + 1], kind))
+        out.append((match.group(0) if match else sql[position : position + 1], kind))
     return out
 
 
@@ -89,7 +103,7 @@ def _check_explained(sql: str) -> None:
     positions = [p for p, _ in duckdb.tokenize(sql)]
     words = [text.upper() for text, _ in _tokens(sql)]
     start = 1 + (len(words) > 1 and words[1] in ("ANALYZE", "ANALYSE"))
-    inner = sql[positions[start]:] if start < len(positions) else ""
+    inner = sql[positions[start] :] if start < len(positions) else ""
     try:
         explained = [s for s in duckdb.extract_statements(inner) if s.query.strip()]
     except duckdb.Error:
@@ -105,12 +119,18 @@ def _check_functions(sql: str) -> None:
             continue
         name = text.strip('"').replace('""', '"').lower()
         if name.removeprefix("ducklake_") in REFUSED_FUNCTIONS:
-            raise QueryRefused(f"read-only access does not call {name}(): it writes files or runs SQL "
-                               "given as a string")
+            raise QueryRefused(
+                f"read-only access does not call {name}(): it writes files or runs SQL given as a string"
+            )
 
 
-def run_query(settings: CatalogSettings, sql: str, params: Sequence[object] | None = None, *,
-              max_rows: int | None = None) -> QueryResult:
+def run_query(
+    settings: CatalogSettings,
+    sql: str,
+    params: Sequence[object] | None = None,
+    *,
+    max_rows: int | None = None,
+) -> QueryResult:
     """Run one user query in a sandboxed read-only session; at most ``max_rows`` rows are fetched."""
     query = check_statement(sql)
     with reader_session(settings, sandbox=True) as con:
@@ -129,8 +149,9 @@ def run_query(settings: CatalogSettings, sql: str, params: Sequence[object] | No
     return QueryResult(table.column_names, table)
 
 
-def query(settings: CatalogSettings, sql: str, params: Sequence[object] | None = None
-          ) -> tuple[list[str], list[tuple[Any, ...]]]:
+def query(
+    settings: CatalogSettings, sql: str, params: Sequence[object] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """akhbar's own read-only queries (not user SQL): (column names, rows)."""
     with reader_session(settings) as con:
         cursor = con.execute(sql, params or [])

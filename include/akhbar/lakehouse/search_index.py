@@ -99,7 +99,7 @@ def _postings_sql(lang: str, night: _dt.date) -> str:
     # A document's postings are all in one batch and language: its length is known here. The impact
     # of a posting is BM25's term-frequency part against the batch's mean length (the catalog's mean
     # moves little): ranked per term, a top-k search reads only the head of a common term.
-    return (f"""WITH lens AS (SELECT docid, sum(tf)::INTEGER AS len FROM _post GROUP BY docid),
+    return f"""WITH lens AS (SELECT docid, sum(tf)::INTEGER AS len FROM _post GROUP BY docid),
                      mean AS (SELECT avg(len) AS avgdl FROM lens)
                 SELECT '{lang}' AS lang, p.term, p.docid, p.tf, l.len,
                        row_number() OVER (PARTITION BY p.term ORDER BY
@@ -107,7 +107,7 @@ def _postings_sql(lang: str, night: _dt.date) -> str:
                            p.docid)::INTEGER AS impact_rank,
                        DATE '{night.isoformat()}' AS dt
                 FROM _post p JOIN lens l USING (docid) CROSS JOIN mean m
-                ORDER BY p.term, impact_rank""")
+                ORDER BY p.term, impact_rank"""
 
 
 _DOCS = """SELECT d.lang, d.docid, d.article_id, coalesce(l.len, 0)::INTEGER AS len, d.title,
@@ -123,17 +123,22 @@ def _docs_sql(night: _dt.date) -> str:
 
 
 def _terms_sql(night: _dt.date) -> str:
-    return (f"SELECT lang, term, sum(df)::BIGINT AS df, DATE '{night.isoformat()}' AS dt FROM _dfs "
-            "GROUP BY lang, term ORDER BY lang, term")
+    return (
+        f"SELECT lang, term, sum(df)::BIGINT AS df, DATE '{night.isoformat()}' AS dt FROM _dfs "
+        "GROUP BY lang, term ORDER BY lang, term"
+    )
 
 
 def _stats_sql(night: _dt.date) -> str:
-    return (f"SELECT DATE '{night.isoformat()}' AS dt, lang, count(*)::BIGINT AS n_docs, "
-            f"sum(len)::BIGINT AS total_len FROM ({_DOCS.format(night=night.isoformat())}) GROUP BY lang ORDER BY lang")
+    return (
+        f"SELECT DATE '{night.isoformat()}' AS dt, lang, count(*)::BIGINT AS n_docs, "
+        f"sum(len)::BIGINT AS total_len FROM ({_DOCS.format(night=night.isoformat())}) GROUP BY lang ORDER BY lang"
+    )
 
 
-def stage_search_index(con: duckdb.DuckDBPyConnection, articles: Path, night: _dt.date, writer: _Writer
-                       ) -> dict[str, list[str]]:
+def stage_search_index(
+    con: duckdb.DuckDBPyConnection, articles: Path, night: _dt.date, writer: _Writer
+) -> dict[str, list[str]]:
     """Stage ``search_docs`` and ``search_postings`` for the kept articles of ``articles`` (the night's
     ARTICLE work file, duplicates included) through ``writer`` (akhbar.lakehouse.staging._Writer).
 
@@ -154,8 +159,9 @@ def stage_search_index(con: duckdb.DuckDBPyConnection, articles: Path, night: _d
         for lang in STEMMERS:
             if not _tokenise_batch(con, batch, lang):
                 continue
-            postings += writer.write("search_postings", _postings_sql(lang, night),
-                                     name=f"part-{n_batches:05d}-{lang}")
+            postings += writer.write(
+                "search_postings", _postings_sql(lang, night), name=f"part-{n_batches:05d}-{lang}"
+            )
             con.execute("INSERT INTO _lens SELECT docid, sum(tf)::INTEGER FROM _post GROUP BY docid")
             con.execute(f"INSERT INTO _dfs SELECT '{lang}', term, count(*) FROM _post GROUP BY term")
             n_batches += 1

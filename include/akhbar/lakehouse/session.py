@@ -16,8 +16,13 @@ from akhbar.lakehouse.tables import ensure_catalog
 
 
 @contextlib.contextmanager
-def writer_session(settings: CatalogSettings, purpose: str, *, temp_dir: str | Path | None = None,
-                   memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer_session(
+    settings: CatalogSettings,
+    purpose: str,
+    *,
+    temp_dir: str | Path | None = None,
+    memory_limit: str | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The catalog's single writer for ``purpose``: waits for the writer lock, opens a bounded session
     and applies the contract's schema changes before handing it over."""
     with writer_lock(settings, purpose):
@@ -40,7 +45,9 @@ def _reraise_redacted(exc: duckdb.Error) -> None:
 
 
 @contextlib.contextmanager
-def reader_session(settings: CatalogSettings, *, sandbox: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def reader_session(
+    settings: CatalogSettings, *, sandbox: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     con = open_reader(settings, sandbox=sandbox)
     try:
         yield con

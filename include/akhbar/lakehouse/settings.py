@@ -45,9 +45,15 @@ class S3Settings:
         if endpoint_url:
             parts = urlsplit(endpoint_url if "://" in endpoint_url else f"https://{endpoint_url}")
             endpoint, use_ssl, style = parts.netloc, parts.scheme == "https", "path"
-        return cls(endpoint=endpoint, region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-                   key_id=env.get("AWS_ACCESS_KEY_ID"), secret=env.get("AWS_SECRET_ACCESS_KEY"),
-                   session_token=env.get("AWS_SESSION_TOKEN"), use_ssl=use_ssl, url_style=style)
+        return cls(
+            endpoint=endpoint,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            key_id=env.get("AWS_ACCESS_KEY_ID"),
+            secret=env.get("AWS_SECRET_ACCESS_KEY"),
+            session_token=env.get("AWS_SESSION_TOKEN"),
+            use_ssl=use_ssl,
+            url_style=style,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,9 @@ class CatalogSettings:
         data_path = data_path.rstrip("/") + "/"
         s3 = S3Settings.from_env(env) if data_path.startswith("s3://") else None
         if data_path.split("://")[0] not in ("s3", data_path) and "://" in data_path:
-            raise CatalogConfigError(f"AKHBAR_LAKE_ROOT={data_path!r}: only a folder or an s3:// URL is supported")
+            raise CatalogConfigError(
+                f"AKHBAR_LAKE_ROOT={data_path!r}: only a folder or an s3:// URL is supported"
+            )
         spec = env.get("AKHBAR_CATALOG", "").strip()
         conn_id = env.get("AKHBAR_CATALOG_CONN_ID", "").strip()
         if conn_id and not spec:
@@ -95,9 +103,9 @@ class CatalogSettings:
         if not spec:
             return cls("sqlite", str(data_dir / "catalog.sqlite"), data_path, s3)
         if spec.startswith("sqlite:"):
-            return cls("sqlite", str(Path(spec[len("sqlite:"):]).resolve()), data_path, s3)
+            return cls("sqlite", str(Path(spec[len("sqlite:") :]).resolve()), data_path, s3)
         if spec.startswith("postgres:") and not spec.startswith("postgres://"):
-            return cls("postgres", spec[len("postgres:"):].strip(), data_path, s3)
+            return cls("postgres", spec[len("postgres:") :].strip(), data_path, s3)
         if spec.startswith(("postgresql://", "postgres://")):
             return cls("postgres", _libpq_from_url(spec), data_path, s3)
         raise CatalogConfigError(
@@ -114,9 +122,13 @@ def _scheme(spec: str) -> str:
 
 def _libpq_from_url(url: str) -> str:
     parts = urlsplit(url)
-    words = {"dbname": parts.path.lstrip("/") or None, "host": parts.hostname, "port": parts.port,
-             "user": unquote(parts.username) if parts.username else None,
-             "password": unquote(parts.password) if parts.password else None}
+    words = {
+        "dbname": parts.path.lstrip("/") or None,
+        "host": parts.hostname,
+        "port": parts.port,
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+    }
     return " ".join(f"{k}={_quote(str(v))}" for k, v in words.items() if v)
 
 
@@ -133,16 +145,28 @@ def _postgres_from_airflow(conn_id: str, env: Mapping[str, str]) -> str:
     if raw:
         if raw.lstrip().startswith("{"):
             data = json.loads(raw)
-            words = {"dbname": data.get("schema"), "host": data.get("host"), "port": data.get("port"),
-                     "user": data.get("login"), "password": data.get("password")}
+            words = {
+                "dbname": data.get("schema"),
+                "host": data.get("host"),
+                "port": data.get("port"),
+                "user": data.get("login"),
+                "password": data.get("password"),
+            }
             return " ".join(f"{k}={_quote(str(v))}" for k, v in words.items() if v)
         return _libpq_from_url(raw.replace("postgres://", "postgresql://", 1))
     try:
         from airflow.sdk import BaseHook
     except ImportError as exc:
-        raise CatalogConfigError(f"AKHBAR_CATALOG_CONN_ID={conn_id}: Airflow is not importable here and "
-                                 f"AIRFLOW_CONN_{conn_id.upper()} is not set") from exc
+        raise CatalogConfigError(
+            f"AKHBAR_CATALOG_CONN_ID={conn_id}: Airflow is not importable here and "
+            f"AIRFLOW_CONN_{conn_id.upper()} is not set"
+        ) from exc
     conn = BaseHook.get_connection(conn_id)
-    words = {"dbname": conn.schema, "host": conn.host, "port": conn.port, "user": conn.login,
-             "password": conn.password}
+    words = {
+        "dbname": conn.schema,
+        "host": conn.host,
+        "port": conn.port,
+        "user": conn.login,
+        "password": conn.password,
+    }
     return " ".join(f"{k}={_quote(str(v))}" for k, v in words.items() if v)

@@ -95,11 +95,17 @@ def _files_sql(paths: Iterable[str | Path]) -> str:
     return "[" + ", ".join(_quote(p) for p in paths) + "]"
 
 
-def staging_session(settings: CatalogSettings, *, memory_limit: str, temp_dir: Path) -> duckdb.DuckDBPyConnection:
+def staging_session(
+    settings: CatalogSettings, *, memory_limit: str, temp_dir: Path
+) -> duckdb.DuckDBPyConnection:
     """A plain DuckDB session (the catalog is not attached) that can write to the data path."""
     temp_dir.mkdir(parents=True, exist_ok=True)
-    config: extensions.DuckDBConfig = {**extensions.OFFLINE_CONFIG, "memory_limit": memory_limit,
-                                       "temp_directory": str(temp_dir), "preserve_insertion_order": True}
+    config: extensions.DuckDBConfig = {
+        **extensions.OFFLINE_CONFIG,
+        "memory_limit": memory_limit,
+        "temp_directory": str(temp_dir),
+        "preserve_insertion_order": True,
+    }
     con = duckdb.connect(config=config)
     extensions.load(con, "fts", *(["httpfs"] if settings.is_remote_data else []))
     secret = _secret_sql(settings)
@@ -108,7 +114,9 @@ def staging_session(settings: CatalogSettings, *, memory_limit: str, temp_dir: P
     return con
 
 
-def contract_select(table: str, source: str, present: set[str], expressions: dict[str, str] | None = None) -> str:
+def contract_select(
+    table: str, source: str, present: set[str], expressions: dict[str, str] | None = None
+) -> str:
     """SELECT of a catalog table's columns, cast to their catalog types, from ``source``: a column the
     source lacks reads as NULL (work files written before an optional column was added)."""
     expressions = expressions or {}
@@ -122,13 +130,17 @@ def contract_select(table: str, source: str, present: set[str], expressions: dic
 class _Writer:
     """Writes one table's staged files for one night and lists them."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, settings: CatalogSettings, location: str, night: _dt.date):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, settings: CatalogSettings, location: str, night: _dt.date
+    ):
         self.con, self.settings, self.location, self.night = con, settings, location, night
 
     def folder(self, table: str, by_night: bool = True) -> str:
         # DuckLake's ducklake_add_data_files reads a `dt=` folder as the rows' dt (hive partitioning):
         # files holding rows of several nights (the stories tables) go to a folder without one.
-        return f"{self.location}/{table}/dt={self.night.isoformat()}" if by_night else f"{self.location}/{table}"
+        return (
+            f"{self.location}/{table}/dt={self.night.isoformat()}" if by_night else f"{self.location}/{table}"
+        )
 
     def write(self, table: str, select_sql: str, *, name: str = "part", by_night: bool = True) -> list[str]:
         folder = self.folder(table, by_night)
@@ -140,7 +152,8 @@ class _Writer:
         row_groups = f", ROW_GROUP_SIZE {rows}" if rows else ""
         self.con.execute(
             f"""COPY ({select_sql}) TO {_quote(folder)} (FORMAT parquet, COMPRESSION zstd{row_groups},
-                FILE_SIZE_BYTES '{SHARD_BYTES}', FILENAME_PATTERN '{name}-{{i}}', OVERWRITE_OR_IGNORE)""")
+                FILE_SIZE_BYTES '{SHARD_BYTES}', FILENAME_PATTERN '{name}-{{i}}', OVERWRITE_OR_IGNORE)"""
+        )
         return self.list(table, name, by_night)
 
     def list(self, table: str, name: str = "part", by_night: bool = True) -> list[str]:
@@ -151,7 +164,8 @@ class _Writer:
         if not files:
             return 0
         count: int = one_row(
-            self.con, f"SELECT count(*) FROM read_parquet({_files_sql(files)}, hive_partitioning = false)")[0]
+            self.con, f"SELECT count(*) FROM read_parquet({_files_sql(files)}, hive_partitioning = false)"
+        )[0]
         return count
 
 
@@ -164,12 +178,19 @@ def _stage_articles(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
     present = _present(work.articles)
     out = {"articles": w.write("articles", contract_select("articles", source, present) + f" WHERE {KEPT}")}
     dup = {"cluster_id": "coalesce(cluster_id, duplicate_of)", "kind": "duplicate_kind"}
-    out["duplicates"] = w.write("duplicates", contract_select("duplicates", source, present, dup) + f" WHERE NOT {KEPT}")
+    out["duplicates"] = w.write(
+        "duplicates", contract_select("duplicates", source, present, dup) + f" WHERE NOT {KEPT}"
+    )
     kept = f"article_id IN (SELECT article_id FROM {source} WHERE {KEPT})"
     for table, path in zip(ARTICLE_CHILD_TABLES, (work.places, work.dates, work.keywords)):
         if Path(path).exists():
-            out[table] = w.write(table, contract_select(table, f"read_parquet({_quote(path)}, hive_partitioning = false)", _present(path))
-                                 + f" WHERE {kept}")
+            out[table] = w.write(
+                table,
+                contract_select(
+                    table, f"read_parquet({_quote(path)}, hive_partitioning = false)", _present(path)
+                )
+                + f" WHERE {kept}",
+            )
     return out
 
 
@@ -184,16 +205,31 @@ def _stage_side_tables(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
         out["quarantine"] = w.write("quarantine", contract_select("quarantine", source, present))
     if work.doc_freq is not None and Path(work.doc_freq).exists():
         n_docs = int((pq.read_schema(work.doc_freq).metadata or {}).get(b"n_docs", b"0"))
-        out["keyword_doc_freq"] = w.write("keyword_doc_freq", contract_select(
-            "keyword_doc_freq", f"read_parquet({_quote(work.doc_freq)}, hive_partitioning = false)", _present(work.doc_freq),
-            {"dt": f"DATE '{w.night.isoformat()}'", "n_docs": str(n_docs)}))
+        out["keyword_doc_freq"] = w.write(
+            "keyword_doc_freq",
+            contract_select(
+                "keyword_doc_freq",
+                f"read_parquet({_quote(work.doc_freq)}, hive_partitioning = false)",
+                _present(work.doc_freq),
+                {"dt": f"DATE '{w.night.isoformat()}'", "n_docs": str(n_docs)},
+            ),
+        )
     return out
 
 
-def stage_night(settings: CatalogSettings, work: WorkFiles, *, night: _dt.date, run_id: str, temp_dir: Path,
-                memory_limit: str = "2GB") -> StagedNight:
+def stage_night(
+    settings: CatalogSettings,
+    work: WorkFiles,
+    *,
+    night: _dt.date,
+    run_id: str,
+    temp_dir: Path,
+    memory_limit: str = "2GB",
+) -> StagedNight:
     """Write the night's catalog-shaped files under the data path; returns their manifest."""
-    location = f"{settings.data_path.rstrip('/')}/{STAGING_FOLDER}/{night.isoformat()}-{uuid.uuid4().hex[:12]}"
+    location = (
+        f"{settings.data_path.rstrip('/')}/{STAGING_FOLDER}/{night.isoformat()}-{uuid.uuid4().hex[:12]}"
+    )
     con = staging_session(settings, memory_limit=memory_limit, temp_dir=temp_dir)
     try:
         writer = _Writer(con, settings, location, night)
@@ -206,9 +242,14 @@ def stage_night(settings: CatalogSettings, work: WorkFiles, *, night: _dt.date, 
         rows = {table: writer.rows(paths) for table, paths in files.items()}
     finally:
         con.close()
-    staged = StagedNight(night=night, run_id=run_id, location=location, files=files, rows=rows,
-                         demoted=str(work.demoted) if work.demoted is not None and Path(work.demoted).exists()
-                         else None,
-                         stories=staged_changes(work.stories) if work.stories is not None else None)
+    staged = StagedNight(
+        night=night,
+        run_id=run_id,
+        location=location,
+        files=files,
+        rows=rows,
+        demoted=str(work.demoted) if work.demoted is not None and Path(work.demoted).exists() else None,
+        stories=staged_changes(work.stories) if work.stories is not None else None,
+    )
     log.info("staged night %s in %s: %s", night, location, rows)
     return staged

@@ -68,10 +68,15 @@ log = logging.getLogger(__name__)
 
 # ARTICLE's columns the stage reads; ``text`` is null for the members read from the catalog (only the
 # night's articles are encoded).
-STORY_ARTICLES = pa.schema([ARTICLE.field(c).with_nullable(c == "text" or ARTICLE.field(c).nullable)
-                            for c in STORY_ARTICLE_COLUMNS])
-_SCHEMAS = {"article_embeddings": ARTICLE_EMBEDDINGS, "story_links": STORY_LINKS,
-            "article_stories": ARTICLE_STORIES, "stories": STORIES}
+STORY_ARTICLES = pa.schema(
+    [ARTICLE.field(c).with_nullable(c == "text" or ARTICLE.field(c).nullable) for c in STORY_ARTICLE_COLUMNS]
+)
+_SCHEMAS = {
+    "article_embeddings": ARTICLE_EMBEDDINGS,
+    "story_links": STORY_LINKS,
+    "article_stories": ARTICLE_STORIES,
+    "stories": STORIES,
+}
 
 
 @dataclass(frozen=True)
@@ -147,18 +152,31 @@ class CatalogContext:
 
 
 def _empty_context() -> CatalogContext:
-    return CatalogContext(STORY_ARTICLES.empty_table(), ARTICLE_PLACES.empty_table(), ARTICLE_DATES.empty_table(),
-                          ARTICLE_KEYWORDS.empty_table(), ARTICLE_EMBEDDINGS.empty_table(),
-                          ARTICLE_STORIES.empty_table(), STORY_LINKS.empty_table(), None)
+    return CatalogContext(
+        STORY_ARTICLES.empty_table(),
+        ARTICLE_PLACES.empty_table(),
+        ARTICLE_DATES.empty_table(),
+        ARTICLE_KEYWORDS.empty_table(),
+        ARTICLE_EMBEDDINGS.empty_table(),
+        ARTICLE_STORIES.empty_table(),
+        STORY_LINKS.empty_table(),
+        None,
+    )
 
 
-def _catalog_reads(con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams) -> CatalogContext:
+def _catalog_reads(
+    con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams
+) -> CatalogContext:
     """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
     from akhbar.stories.duckdb_store import select_members
 
     snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
-    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
-                                         "WHERE database_name = current_database()").fetchall()}
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     if not set(STORY_TABLES) <= present:
         return replace(_empty_context(), snapshot_id=snapshot)  # a catalog from before the stories step
     select_members(con, night, params, removed)
@@ -166,8 +184,10 @@ def _catalog_reads(con: duckdb.DuckDBPyConnection, night: _dt.date, removed: lis
     con.execute("DELETE FROM story_members WHERE dt = ?", [night])
     w = _dt.timedelta(days=params.window_nights)
     window = {"first": night - w, "last": night + w, "night": night}
-    member = ("dt IN (SELECT DISTINCT dt FROM story_members) "
-              "AND article_id IN (SELECT article_id FROM story_members)")
+    member = (
+        "dt IN (SELECT DISTINCT dt FROM story_members) "
+        "AND article_id IN (SELECT article_id FROM story_members)"
+    )
 
     def rows(sql: str, schema: pa.Schema, bind: object = None) -> pa.Table:
         return con.execute(sql, bind).fetch_arrow_table().cast(schema)
@@ -175,25 +195,37 @@ def _catalog_reads(con: duckdb.DuckDBPyConnection, night: _dt.date, removed: lis
     in_window = "dt BETWEEN $first AND $last AND dt <> $night"
     return CatalogContext(
         # Members' texts are not read: only the night's articles are encoded.
-        articles=rows("SELECT article_id, source_id, lang, title, NULL::VARCHAR AS text, published_at, dt "
-                      f"FROM articles WHERE {member}", STORY_ARTICLES),
+        articles=rows(
+            "SELECT article_id, source_id, lang, title, NULL::VARCHAR AS text, published_at, dt "
+            f"FROM articles WHERE {member}",
+            STORY_ARTICLES,
+        ),
         places=rows(f"SELECT * FROM article_places WHERE {member}", ARTICLE_PLACES),
         dates=rows(f"SELECT * FROM article_dates WHERE {member}", ARTICLE_DATES),
-        keywords=rows(f"SELECT * FROM article_keywords WHERE {member} AND {in_window}", ARTICLE_KEYWORDS, window),
-        embeddings=rows(f"SELECT * FROM article_embeddings WHERE {member} AND {in_window}", ARTICLE_EMBEDDINGS,
-                        window),
+        keywords=rows(
+            f"SELECT * FROM article_keywords WHERE {member} AND {in_window}", ARTICLE_KEYWORDS, window
+        ),
+        embeddings=rows(
+            f"SELECT * FROM article_embeddings WHERE {member} AND {in_window}", ARTICLE_EMBEDDINGS, window
+        ),
         article_stories=rows(
             "SELECT * FROM article_stories WHERE article_id IN (SELECT article_id FROM story_members) "
-            "OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)", ARTICLE_STORIES,
-            {"night": night}),
-        links=rows("SELECT * FROM story_links WHERE article_id IN (SELECT article_id FROM story_members) "
-                   "AND linked_article_id IN (SELECT article_id FROM story_members)", STORY_LINKS),
+            "OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)",
+            ARTICLE_STORIES,
+            {"night": night},
+        ),
+        links=rows(
+            "SELECT * FROM story_links WHERE article_id IN (SELECT article_id FROM story_members) "
+            "AND linked_article_id IN (SELECT article_id FROM story_members)",
+            STORY_LINKS,
+        ),
         snapshot_id=snapshot,
     )
 
 
-def read_catalog_context(settings: CatalogSettings, night: _dt.date, removed: list[str],
-                         params: StoryParams = PARAMS) -> CatalogContext:
+def read_catalog_context(
+    settings: CatalogSettings, night: _dt.date, removed: list[str], params: StoryParams = PARAMS
+) -> CatalogContext:
     """The catalog's part of night D's inputs, read in one transaction of a reader session."""
     try:
         with reader_session(settings) as con:
@@ -207,8 +239,10 @@ def read_catalog_context(settings: CatalogSettings, night: _dt.date, removed: li
 
 # --------------------------------------------------------------------------- compute
 def _night_embedder(articles: pa.Table, cache: Path, lead_words: int) -> NightEmbedder:
-    texts = [story_text(t, x, lead_words)
-             for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
+    texts = [
+        story_text(t, x, lead_words)
+        for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())
+    ]
     return NightEmbedder(texts, cache=cache)
 
 
@@ -218,11 +252,15 @@ def _inputs(night: _dt.date, work: NightArticles, context: CatalogContext, remov
     return StoryInputs(
         night=night,
         articles=pa.concat_tables([kept.select(STORY_ARTICLES.names).cast(STORY_ARTICLES), context.articles]),
-        places=pa.concat_tables([_only(_read(work.places, ARTICLE_PLACES), ids, ARTICLE_PLACES), context.places]),
+        places=pa.concat_tables(
+            [_only(_read(work.places, ARTICLE_PLACES), ids, ARTICLE_PLACES), context.places]
+        ),
         dates=pa.concat_tables([_only(_read(work.dates, ARTICLE_DATES), ids, ARTICLE_DATES), context.dates]),
-        keywords=pa.concat_tables([_only(_read(work.keywords, ARTICLE_KEYWORDS), ids, ARTICLE_KEYWORDS),
-                                   context.keywords]),
-        embeddings=context.embeddings, article_stories=context.article_stories,
+        keywords=pa.concat_tables(
+            [_only(_read(work.keywords, ARTICLE_KEYWORDS), ids, ARTICLE_KEYWORDS), context.keywords]
+        ),
+        embeddings=context.embeddings,
+        article_stories=context.article_stories,
         links=context.links,
         removed_article_ids=tuple(removed),
     )
@@ -240,17 +278,30 @@ def _atomic_parquet(table: pa.Table, path: Path) -> None:
 def _write(result: StoriesResult, out: StoryWork, snapshot_id: int | None) -> None:
     out.folder.mkdir(parents=True, exist_ok=True)
     out.changes.unlink(missing_ok=True)  # written last: a step cut short leaves no half-result behind
-    tables = {"article_embeddings": result.article_embeddings, "story_links": result.links,
-              "article_stories": result.article_stories, "stories": result.stories}
+    tables = {
+        "article_embeddings": result.article_embeddings,
+        "story_links": result.links,
+        "article_stories": result.article_stories,
+        "stories": result.stories,
+    }
     for name, table in tables.items():
         _atomic_parquet(table.cast(_SCHEMAS[name]), out.table(name))
-    changes: StoryChanges = {"snapshot_id": snapshot_id, "retired_story_ids": list(result.retired_story_ids),
-                             "removed_article_ids": list(result.removed_article_ids)}
+    changes: StoryChanges = {
+        "snapshot_id": snapshot_id,
+        "retired_story_ids": list(result.retired_story_ids),
+        "removed_article_ids": list(result.removed_article_ids),
+    }
     atomic.write_json(out.changes, changes)
 
 
-def night_stories(settings: CatalogSettings, work: NightArticles, out: StoryWork, *, night: _dt.date,
-                  params: StoryParams = PARAMS) -> StageCounts:
+def night_stories(
+    settings: CatalogSettings,
+    work: NightArticles,
+    out: StoryWork,
+    *,
+    night: _dt.date,
+    params: StoryParams = PARAMS,
+) -> StageCounts:
     """The stories step of one night: encode, read the window from the catalog, link, write to ``out``."""
     start = time.perf_counter()
     all_articles = pq.read_table(work.articles, columns=["article_id", "title", "text"])
@@ -261,12 +312,19 @@ def night_stories(settings: CatalogSettings, work: NightArticles, out: StoryWork
     result = build_stories(_inputs(night, work, context, removed), params, embed=embed)
     _write(result, out, context.snapshot_id)
     counts = result.counts
-    counts.extra.update(snapshot_id=context.snapshot_id, encoded=embed.encoded,
-                        link_seconds=round(counts.seconds, 3))
+    counts.extra.update(
+        snapshot_id=context.snapshot_id, encoded=embed.encoded, link_seconds=round(counts.seconds, 3)
+    )
     counts.seconds = time.perf_counter() - start  # the whole step: encoding and reading included
-    log.info("stories of %s: %d articles, %d links, %d stories touched (%d retired, %d removed articles)",
-             night, counts.records_in, counts.extra["links"], counts.extra["stories"], counts.extra["retired"],
-             len(removed))
+    log.info(
+        "stories of %s: %d articles, %d links, %d stories touched (%d retired, %d removed articles)",
+        night,
+        counts.records_in,
+        counts.extra["links"],
+        counts.extra["stories"],
+        counts.extra["retired"],
+        len(removed),
+    )
     return counts
 
 
@@ -286,17 +344,25 @@ def stage_stories(writer: _Writer, out: StoryWork) -> dict[str, list[str]]:
         source = "read_parquet('" + str(path).replace("'", "''") + "', hive_partitioning = false)"
         # Rows of other nights (a night's run rewrites the story rows of the articles its stories
         # reach): not under a dt= folder, which DuckLake would read as every row's night.
-        files[name] = writer.write(name, contract_select(name, source, set(pq.read_schema(path).names)),
-                                   by_night=name == "article_embeddings")
+        files[name] = writer.write(
+            name,
+            contract_select(name, source, set(pq.read_schema(path).names)),
+            by_night=name == "article_embeddings",
+        )
     return files
 
 
-def clear_stories(con: duckdb.DuckDBPyConnection, night: _dt.date, files: dict[str, list[str]],
-                  changes: StoryChanges) -> None:
+def clear_stories(
+    con: duckdb.DuckDBPyConnection, night: _dt.date, files: dict[str, list[str]], changes: StoryChanges
+) -> None:
     """In the publish transaction, before the staged files are registered: delete what the stories
     contract replaces (akhbar.stories, "What the caller replaces")."""
-    con.register("_story_removed", pa.table({"article_id": pa.array(changes["removed_article_ids"], pa.string())}))
-    con.register("_story_retired", pa.table({"story_id": pa.array(changes["retired_story_ids"], pa.string())}))
+    con.register(
+        "_story_removed", pa.table({"article_id": pa.array(changes["removed_article_ids"], pa.string())})
+    )
+    con.register(
+        "_story_retired", pa.table({"story_id": pa.array(changes["retired_story_ids"], pa.string())})
+    )
     removed = "SELECT article_id FROM _story_removed"
 
     def staged(table: str, column: str) -> str:
@@ -307,13 +373,23 @@ def clear_stories(con: duckdb.DuckDBPyConnection, night: _dt.date, files: dict[s
         return f"SELECT {column} FROM read_parquet([{listed}], hive_partitioning = false)"
 
     try:
-        con.execute(f"DELETE FROM article_embeddings WHERE dt = $night OR article_id IN ({removed})", {"night": night})
-        con.execute(f"DELETE FROM story_links WHERE dt = $night OR linked_dt = $night OR article_id IN ({removed}) "
-                    f"OR linked_article_id IN ({removed})", {"night": night})
-        con.execute(f"DELETE FROM article_stories WHERE dt = $night OR article_id IN ({removed}) "
-                    f"OR article_id IN ({staged('article_stories', 'article_id')})", {"night": night})
-        con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _story_retired) "
-                    f"OR story_id IN ({staged('stories', 'story_id')})")
+        con.execute(
+            f"DELETE FROM article_embeddings WHERE dt = $night OR article_id IN ({removed})", {"night": night}
+        )
+        con.execute(
+            f"DELETE FROM story_links WHERE dt = $night OR linked_dt = $night OR article_id IN ({removed}) "
+            f"OR linked_article_id IN ({removed})",
+            {"night": night},
+        )
+        con.execute(
+            f"DELETE FROM article_stories WHERE dt = $night OR article_id IN ({removed}) "
+            f"OR article_id IN ({staged('article_stories', 'article_id')})",
+            {"night": night},
+        )
+        con.execute(
+            "DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _story_retired) "
+            f"OR story_id IN ({staged('stories', 'story_id')})"
+        )
     finally:
         con.unregister("_story_removed")
         con.unregister("_story_retired")
@@ -321,6 +397,10 @@ def clear_stories(con: duckdb.DuckDBPyConnection, night: _dt.date, files: dict[s
 
 def stories_are_stale(con: duckdb.DuckDBPyConnection, snapshot_id: int | None) -> bool:
     """Whether a night was published after the snapshot the stories read (under the writer lock)."""
-    row = one_row(con, "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish night %' "
-                  "AND snapshot_id > ?", [-1 if snapshot_id is None else snapshot_id])
+    row = one_row(
+        con,
+        "SELECT count(*) FROM akhbar.snapshots() WHERE commit_message LIKE 'publish night %' "
+        "AND snapshot_id > ?",
+        [-1 if snapshot_id is None else snapshot_id],
+    )
     return bool(row[0])

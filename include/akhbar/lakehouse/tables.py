@@ -39,9 +39,18 @@ class SchemaChangeRefused(RuntimeError):
 def duckdb_type(arrow_type: pa.DataType) -> str:
     """The DuckDB (and DuckLake) type of an Arrow type of the contract."""
     simple = {
-        pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.binary(): "BLOB", pa.bool_(): "BOOLEAN",
-        pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.uint32(): "UINTEGER",
-        pa.uint64(): "UBIGINT", pa.float32(): "FLOAT", pa.float64(): "DOUBLE", pa.date32(): "DATE",
+        pa.string(): "VARCHAR",
+        pa.large_string(): "VARCHAR",
+        pa.binary(): "BLOB",
+        pa.bool_(): "BOOLEAN",
+        pa.int16(): "SMALLINT",
+        pa.int32(): "INTEGER",
+        pa.int64(): "BIGINT",
+        pa.uint32(): "UINTEGER",
+        pa.uint64(): "UBIGINT",
+        pa.float32(): "FLOAT",
+        pa.float64(): "DOUBLE",
+        pa.date32(): "DATE",
     }
     if arrow_type in simple:
         return simple[arrow_type]
@@ -95,15 +104,17 @@ def existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnSta
     rows = con.execute(
         """SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns()
            WHERE database_name = current_database() AND schema_name = 'main'
-           ORDER BY table_name, column_index""").fetchall()
+           ORDER BY table_name, column_index"""
+    ).fetchall()
     out: dict[str, list[ColumnState]] = {}
     for table, *column in rows:
         out.setdefault(table, []).append(ColumnState(*column))
     return out
 
 
-def plan_table(con: duckdb.DuckDBPyConnection, table: CatalogTable, columns: dict[str, list[ColumnState]] | None = None
-               ) -> list[PlannedChange]:
+def plan_table(
+    con: duckdb.DuckDBPyConnection, table: CatalogTable, columns: dict[str, list[ColumnState]] | None = None
+) -> list[PlannedChange]:
     """What must change for one table: (statement, column, change, detail) rows; raises on a breaking change."""
     columns = existing_columns(con) if columns is None else columns
     existing = {c.name: c for c in columns.get(table.name, [])}
@@ -115,7 +126,8 @@ def plan_table(con: duckdb.DuckDBPyConnection, table: CatalogTable, columns: dic
         if name not in contract:
             raise SchemaChangeRefused(
                 f"catalog table {table.name!r}: column {name!r} exists in the catalog but not in the contract "
-                "(akhbar/schema.py): removing a column breaks readers and old snapshots; keep it in the contract")
+                "(akhbar/schema.py): removing a column breaks readers and old snapshots; keep it in the contract"
+            )
     for field in table.schema:
         want = duckdb_type(field.type)
         have = existing.get(field.name)
@@ -123,22 +135,28 @@ def plan_table(con: duckdb.DuckDBPyConnection, table: CatalogTable, columns: dic
             if not field.nullable:
                 raise SchemaChangeRefused(
                     f"catalog table {table.name!r}: new column {field.name!r} is required (NOT NULL), but the "
-                    "rows already in the catalog have no value for it: make it nullable")
-            changes.append((f"ALTER TABLE {table.name} ADD COLUMN {column_ddl(field)}", field.name, "add_column", want))
+                    "rows already in the catalog have no value for it: make it nullable"
+                )
+            changes.append(
+                (f"ALTER TABLE {table.name} ADD COLUMN {column_ddl(field)}", field.name, "add_column", want)
+            )
         elif have.type != want:
             raise SchemaChangeRefused(
                 f"catalog table {table.name!r}: column {field.name!r} is {have.type} in the catalog, the contract "
-                f"says {want}: changing a column's type is not applied automatically")
+                f"says {want}: changing a column's type is not applied automatically"
+            )
         elif have.nullable and not field.nullable:
             raise SchemaChangeRefused(
                 f"catalog table {table.name!r}: column {field.name!r} allows NULL in the catalog, the contract "
-                "makes it required: rows already stored may hold NULL")
+                "makes it required: rows already stored may hold NULL"
+            )
     return changes
 
 
 def _catalog_sql() -> str:
-    return "\n".join(resources.files("akhbar").joinpath("sql", name).read_text(encoding="utf-8")
-                     for name in CATALOG_SQL)
+    return "\n".join(
+        resources.files("akhbar").joinpath("sql", name).read_text(encoding="utf-8") for name in CATALOG_SQL
+    )
 
 
 def _sql_fingerprint() -> str:
@@ -148,8 +166,9 @@ def _sql_fingerprint() -> str:
 def _views_current(con: duckdb.DuckDBPyConnection, columns: dict[str, list[ColumnState]]) -> bool:
     if "schema_changes" not in columns:
         return False
-    row = con.execute("SELECT detail FROM schema_changes WHERE change = 'views' ORDER BY changed_at DESC LIMIT 1"
-                      ).fetchone()
+    row = con.execute(
+        "SELECT detail FROM schema_changes WHERE change = 'views' ORDER BY changed_at DESC LIMIT 1"
+    ).fetchone()
     return row is not None and row[0] == _sql_fingerprint()
 
 
@@ -173,16 +192,30 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
                 con.execute(sql)
                 if change == "create_table" and not sql.startswith("CREATE"):
                     continue  # a layout statement of a table just created
-                applied.append({"changed_at": now, "table_name": name, "column_name": column, "change": change,
-                                "detail": detail})
+                applied.append(
+                    {
+                        "changed_at": now,
+                        "table_name": name,
+                        "column_name": column,
+                        "change": change,
+                        "detail": detail,
+                    }
+                )
         if not views_current:
             from akhbar.stories.search import register
 
             register(con)  # search_semantic names the encoder's function: it must exist to be created
             for statement in _statements(_catalog_sql()):
                 con.execute(statement)
-            applied.append({"changed_at": now, "table_name": "*", "column_name": None, "change": "views",
-                            "detail": _sql_fingerprint()})
+            applied.append(
+                {
+                    "changed_at": now,
+                    "table_name": "*",
+                    "column_name": None,
+                    "change": "views",
+                    "detail": _sql_fingerprint(),
+                }
+            )
         rows = pa.Table.from_pylist(applied, schema=CATALOG_TABLES["schema_changes"].schema)
         con.register("_schema_changes", rows)
         con.execute("INSERT INTO schema_changes SELECT * FROM _schema_changes")
@@ -194,8 +227,10 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     # Table options can only be set on committed tables.
     for name, table in CATALOG_TABLES.items():
         if table.row_group_rows and any(c == "create_table" for _, _, c, _ in plans[name]):
-            con.execute("CALL akhbar.set_option('parquet_row_group_size', ?, table_name => ?)",
-                        [str(table.row_group_rows), name])
+            con.execute(
+                "CALL akhbar.set_option('parquet_row_group_size', ?, table_name => ?)",
+                [str(table.row_group_rows), name],
+            )
     for row in applied:
         if row["change"] != "create_table":
             log.info("catalog: %s %s.%s", row["change"], row["table_name"], row["column_name"] or "")

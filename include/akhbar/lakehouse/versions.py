@@ -37,15 +37,24 @@ def list_versions(con: duckdb.DuckDBPyConnection) -> list[Version]:
     """Every snapshot that published a night, oldest first (expired snapshots are gone)."""
     rows = con.execute(
         """SELECT snapshot_id, snapshot_time, commit_message, commit_extra_info FROM akhbar.snapshots()
-           WHERE commit_message LIKE ? ORDER BY snapshot_id""", [PUBLISH_MESSAGE + "%"]).fetchall()
+           WHERE commit_message LIKE ? ORDER BY snapshot_id""",
+        [PUBLISH_MESSAGE + "%"],
+    ).fetchall()
     out: list[Version] = []
     for snapshot_id, when, message, extra in rows:
         info: dict[str, Any] = json.loads(extra) if extra else {}
-        out.append(Version(snapshot_id=snapshot_id, published_at=when,
-                           night=_dt.date.fromisoformat(message[len(PUBLISH_MESSAGE):].strip()),
-                           run_id=info.get("run_id"), articles=info.get("articles"),
-                           duplicates=info.get("duplicates"), quarantine=info.get("quarantine"),
-                           by_lang=info.get("by_lang") or {}))
+        out.append(
+            Version(
+                snapshot_id=snapshot_id,
+                published_at=when,
+                night=_dt.date.fromisoformat(message[len(PUBLISH_MESSAGE) :].strip()),
+                run_id=info.get("run_id"),
+                articles=info.get("articles"),
+                duplicates=info.get("duplicates"),
+                quarantine=info.get("quarantine"),
+                by_lang=info.get("by_lang") or {},
+            )
+        )
     return out
 
 
@@ -69,14 +78,17 @@ def resolve(con: duckdb.DuckDBPyConnection, as_of: str | None) -> Version:
             earlier = [v for v in versions if v.snapshot_id <= wanted]
             if earlier:
                 return Version(**{**earlier[-1].__dict__, "snapshot_id": wanted})
-        raise UnknownVersion(f"snapshot {wanted} is not in this catalog (expired, or never made); "
-                             f"`akhbar versions` lists the published ones")
+        raise UnknownVersion(
+            f"snapshot {wanted} is not in this catalog (expired, or never made); "
+            f"`akhbar versions` lists the published ones"
+        )
     try:
         night = _dt.date.fromisoformat(as_of)
     except ValueError:
         raise UnknownVersion(f"--as-of {as_of!r}: give a night (YYYY-MM-DD) or a snapshot id") from None
     matching = [v for v in versions if v.night == night]
     if not matching:
-        raise UnknownVersion(f"night {night} has no published version in this catalog; "
-                             f"`akhbar versions` lists them")
+        raise UnknownVersion(
+            f"night {night} has no published version in this catalog; `akhbar versions` lists them"
+        )
     return matching[-1]

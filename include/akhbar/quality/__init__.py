@@ -379,7 +379,9 @@ def validate_night(
     return report
 
 
-def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built, data_docs: bool = True) -> tuple:
+def _validate(
+    gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built, data_docs: bool = True
+) -> tuple:
     """Run every suite's checkpoint on its frame, then build Data Docs once for all results."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
@@ -422,9 +424,7 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
             docs_ids.append(key)
             by_config = list(validation.results)
             for check, res in zip(suite.checks, _align(suite, by_config)):
-                rows.append(
-                    _row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters)
-                )
+                rows.append(_row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters))
     docs_index: pathlib.Path | None = None
     if not data_docs:
         return rows, docs_index
@@ -440,7 +440,9 @@ def _validate(gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, bui
         # Pages that fetch nothing from elsewhere, and an index listing the runs without JavaScript.
         first = not (site / docs_site.STYLESHEET).exists()
         docs_site.make_offline(site, since=None if first else built_at)
-        docs_index = docs_site.write_index(site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file)
+        docs_index = docs_site.write_index(
+            site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file
+        )
     except Exception:
         log.exception("building Data Docs failed")
     return rows, docs_index

@@ -36,8 +36,10 @@ OFFLINE_MARK = '<meta name="akhbar-offline" content="1">'
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.DOTALL | re.IGNORECASE)
 _REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>", re.IGNORECASE)
 # GX's own images, which it also copies into static/images, fetched from its S3 bucket instead.
-_GX_ASSET = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([A-Za-z0-9_.-]+)"
-                       r"(?:\?[^\"')\s]*)?")
+_GX_ASSET = re.compile(
+    r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/([A-Za-z0-9_.-]+)"
+    r"(?:\?[^\"')\s]*)?"
+)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 # The site's own static files, named relative to the page: GX counts one folder too few for the favicon
 # of validation pages.
@@ -116,7 +118,9 @@ def _nights(nights_file: Path | None) -> dict[str, str]:
         return {}
 
 
-def validation_runs(site: Path, results: Path, limit: int, nights_file: Path | None = None) -> list[ValidationRun]:
+def validation_runs(
+    site: Path, results: Path, limit: int, nights_file: Path | None = None
+) -> list[ValidationRun]:
     """The ``limit`` latest validations kept in GX's results store, newest first."""
     nights = _nights(nights_file)
     files = sorted(Path(results).glob("*/*/*/*.json"), key=lambda p: (p.parts[-2], p.parts[-3]), reverse=True)
@@ -130,11 +134,18 @@ def validation_runs(site: Path, results: Path, limit: int, nights_file: Path | N
         suite, run_id, run_time = path.parts[-4], path.parts[-3], path.parts[-2]
         page = Path("validations", suite, run_id, run_time, path.stem + ".html")
         stats = data.get("statistics") or {}
-        runs.append(ValidationRun(
-            night=nights.get(run_id, ""), run_id=run_id, checked_at=_when(run_time), suite=suite,
-            success=bool(data.get("success")), evaluated=int(stats.get("evaluated_expectations") or 0),
-            failed=int(stats.get("unsuccessful_expectations") or 0),
-            page=page.as_posix() if (Path(site) / page).is_file() else None))
+        runs.append(
+            ValidationRun(
+                night=nights.get(run_id, ""),
+                run_id=run_id,
+                checked_at=_when(run_time),
+                suite=suite,
+                success=bool(data.get("success")),
+                evaluated=int(stats.get("evaluated_expectations") or 0),
+                failed=int(stats.get("unsuccessful_expectations") or 0),
+                page=page.as_posix() if (Path(site) / page).is_file() else None,
+            )
+        )
     return runs
 
 
@@ -152,7 +163,11 @@ def write_index(site: Path, results: Path, *, limit: int, nights_file: Path | No
     site = Path(site)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("akhbar.quality", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     runs = validation_runs(site, results, limit, nights_file)
     # One entry per validation of a night by a run (a run validates again after setting a source aside).
     by_run: dict[tuple[str, str, str], list[ValidationRun]] = {}
@@ -160,10 +175,20 @@ def write_index(site: Path, results: Path, *, limit: int, nights_file: Path | No
         by_run.setdefault((r.night, r.run_id, r.checked_at), []).append(r)
     suites = sorted(p.stem for p in (site / "expectations").glob("*.html"))
     html = env.get_template("data_docs_index.html.j2").render(
-        runs=[{"night": night, "run_id": run_id, "checked_at": checked_at,
-               "suites": sorted(items, key=lambda r: r.suite), "failed": sum(1 for r in items if not r.success)}
-              for (night, run_id, checked_at), items in by_run.items()],
-        suites=suites, stylesheet=STYLESHEET, limit=limit)
+        runs=[
+            {
+                "night": night,
+                "run_id": run_id,
+                "checked_at": checked_at,
+                "suites": sorted(items, key=lambda r: r.suite),
+                "failed": sum(1 for r in items if not r.success),
+            }
+            for (night, run_id, checked_at), items in by_run.items()
+        ],
+        suites=suites,
+        stylesheet=STYLESHEET,
+        limit=limit,
+    )
     index = site / "index.html"
     atomic.write_text(index, html)
     return index

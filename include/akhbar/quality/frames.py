@@ -102,7 +102,10 @@ def slim_articles(articles: pa.Table | ds.Dataset) -> tuple[pa.Table, pa.Schema]
     # Little read-ahead, and no pre-buffering of whole row groups: with the defaults the scan of
     # a 1M-article night peaked at 6 GB, with these at 0.8 GB.
     scanner = articles.scanner(
-        columns=columns, batch_size=16_384, batch_readahead=1, fragment_readahead=1,
+        columns=columns,
+        batch_size=16_384,
+        batch_readahead=1,
+        fragment_readahead=1,
         fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False),
     )
     return scanner.to_table(), schema
@@ -149,8 +152,12 @@ def volume_counts(articles: pa.Table, dt: datetime.date | None = None) -> pa.Tab
     )
 
 
-def volume_frame(dt: datetime.date, articles: pa.Table, history: pa.Table | None,
-                 records_by_source: dict[str, int] | None = None) -> pd.DataFrame:
+def volume_frame(
+    dt: datetime.date,
+    articles: pa.Table,
+    history: pa.Table | None,
+    records_by_source: dict[str, int] | None = None,
+) -> pd.DataFrame:
     """One row per source enabled, seen tonight or in the trailing window, with the bounds it must keep;
     ``n_raw`` is the records an enabled source brought tonight (NaN for a source not enabled)."""
     tonight = volume_counts(articles, dt).to_pandas()[["source_id", "n_articles"]]
@@ -219,9 +226,7 @@ def build(
     out.row_keys["schema"] = "field"
 
     if raw is not None:
-        out.frames["raw"] = _pandas(
-            {c: _column(raw, c, S.RAW_RECORD) for c in ("record_id", "source_id")}
-        )
+        out.frames["raw"] = _pandas({c: _column(raw, c, S.RAW_RECORD) for c in ("record_id", "source_id")})
         out.row_keys["raw"] = "record_id"
 
     A = S.ARTICLE
@@ -240,9 +245,16 @@ def build(
             "published_at": _column(articles, "published_at", A),
             "duplicate_of": dup,
             # A duplicate may point to the first article of its cluster on an earlier night.
-            "duplicate_of_found": _found(dup, pa.chunked_array(
-                [*ids.chunks, *([known_article_ids.cast(pa.string())] if known_article_ids is not None else [])],
-                type=pa.string())),
+            "duplicate_of_found": _found(
+                dup,
+                pa.chunked_array(
+                    [
+                        *ids.chunks,
+                        *([known_article_ids.cast(pa.string())] if known_article_ids is not None else []),
+                    ],
+                    type=pa.string(),
+                ),
+            ),
         }
     )
     out.row_keys["articles"] = "article_id"
@@ -282,6 +294,7 @@ def build(
         "keywords": (keywords, S.ARTICLE_KEYWORDS, {"keyword": None, "score": None, "rank": None}),
     }
     for name, (table, schema, columns) in children.items():
+
         def col(c, table=table, schema=schema):
             return _column(table, c, schema)
 

@@ -61,29 +61,50 @@ def source_share(night: NightTables, source_id: str) -> NightTables:
     articles = _of_source(articles, source_id)
     ids = articles.column("article_id").combine_chunks()
     history = _of_source(night.history, source_id) if night.history is not None else None
-    return NightTables(articles=articles, quarantine=_of_source(night.quarantine, source_id),
-                       places=_children(night.places, ids), dates=_children(night.dates, ids),
-                       keywords=_children(night.keywords, ids), raw=_of_source(night.raw, source_id),
-                       history=history, known_article_ids=night.known_article_ids)
+    return NightTables(
+        articles=articles,
+        quarantine=_of_source(night.quarantine, source_id),
+        places=_children(night.places, ids),
+        dates=_children(night.dates, ids),
+        keywords=_children(night.keywords, ids),
+        raw=_of_source(night.raw, source_id),
+        history=history,
+        known_article_ids=night.known_article_ids,
+    )
 
 
 def _failed_critical(results: pa.Table) -> tuple[str, ...]:
-    return tuple(f"{r['suite']}: {r['expectation']}({r.get('column') or ''})" for r in results.to_pylist()
-                 if not r["success"] and r["severity"] == CRITICAL)
+    return tuple(
+        f"{r['suite']}: {r['expectation']}({r.get('column') or ''})"
+        for r in results.to_pylist()
+        if not r["success"] and r["severity"] == CRITICAL
+    )
 
 
-def failing_sources(night: NightTables, *, dt: _dt.date, run_id: str, quality_dir: pathlib.Path) -> list[FailingSource]:
+def failing_sources(
+    night: NightTables, *, dt: _dt.date, run_id: str, quality_dir: pathlib.Path
+) -> list[FailingSource]:
     """The sources whose own share of the night fails a critical expectation."""
     from akhbar.quality import validate_night
 
     out = []
     for source_id in sorted(set(night.raw.column("source_id").to_pylist())):
         share = source_share(night, source_id)
-        report = validate_night(dt=dt, run_id=f"{run_id}:{source_id}", articles=share.articles,
-                                raw_count=share.raw.num_rows, quarantine=share.quarantine, places=share.places,
-                                dates=share.dates, keywords=share.keywords, history=share.history,
-                                quality_dir=quality_dir / source_id, raw=share.raw,
-                                known_article_ids=share.known_article_ids, data_docs=False)
+        report = validate_night(
+            dt=dt,
+            run_id=f"{run_id}:{source_id}",
+            articles=share.articles,
+            raw_count=share.raw.num_rows,
+            quarantine=share.quarantine,
+            places=share.places,
+            dates=share.dates,
+            keywords=share.keywords,
+            history=share.history,
+            quality_dir=quality_dir / source_id,
+            raw=share.raw,
+            known_article_ids=share.known_article_ids,
+            data_docs=False,
+        )
         failed = _failed_critical(report.results)
         if failed:
             log.warning("source %s fails the quality gate alone: %s", source_id, "; ".join(failed))

@@ -350,7 +350,9 @@ KEYWORDS = Suite(
 
 # Failed, these warnings mean the night or an enabled source came back empty: the report says so in the
 # run's note and sends an alert (suite, column).
-EMPTY_NIGHT_CHECKS = frozenset({(SUITE_PREFIX + NIGHT.name, "n_articles"), (SUITE_PREFIX + VOLUME.name, "n_raw")})
+EMPTY_NIGHT_CHECKS = frozenset(
+    {(SUITE_PREFIX + NIGHT.name, "n_articles"), (SUITE_PREFIX + VOLUME.name, "n_raw")}
+)
 
 # Order of validation (and of the rows of QualityReport.results).
 SUITES: tuple[Suite, ...] = (SCHEMA, RAW, ARTICLES, NIGHT, QUARANTINE, VOLUME, PLACES, DATES, KEYWORDS)

@@ -180,9 +180,7 @@ def night(
     }
 
 
-def history(
-    dt: datetime.date, per_source: dict[str, int], nights: int = 7
-) -> pa.Table:
+def history(dt: datetime.date, per_source: dict[str, int], nights: int = 7) -> pa.Table:
     """Volume history: the same count per source for each of the `nights` nights before dt."""
     rows = [
         {"dt": dt - datetime.timedelta(days=k), "source_id": s, "n_articles": c}

@@ -37,15 +37,93 @@ SEED = 20261128
 
 MONTHS = {
     # Tunisia / Algeria: French-derived names.
-    "maghreb": ["جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"],
+    "maghreb": [
+        "جانفي",
+        "فيفري",
+        "مارس",
+        "أفريل",
+        "ماي",
+        "جوان",
+        "جويلية",
+        "أوت",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ],
     # Morocco.
-    "morocco": ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر", "أكتوبر", "نونبر", "دجنبر"],
+    "morocco": [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "ماي",
+        "يونيو",
+        "يوليوز",
+        "غشت",
+        "شتنبر",
+        "أكتوبر",
+        "نونبر",
+        "دجنبر",
+    ],
     # Egypt and the Gulf.
-    "egypt": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"],
+    "egypt": [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ],
     # Levant and Iraq.
-    "levant": ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    "levant": [
+        "كانون الثاني",
+        "شباط",
+        "آذار",
+        "نيسان",
+        "أيار",
+        "حزيران",
+        "تموز",
+        "آب",
+        "أيلول",
+        "تشرين الأول",
+        "تشرين الثاني",
+        "كانون الأول",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 
 CITIES = {
@@ -60,19 +138,66 @@ CITIES = {
     "AE": ["دبي", "أبوظبي", "الشارقة"],
     "JO": ["عمّان", "إربد", "العقبة"],
 }
-CURRENCY = {"TN": "دينار", "DZ": "دينار", "MA": "درهم", "EG": "جنيه", "LB": "ليرة", "SY": "ليرة",
-            "IQ": "دينار", "SA": "ريال", "AE": "درهم", "JO": "دينار"}
+CURRENCY = {
+    "TN": "دينار",
+    "DZ": "دينار",
+    "MA": "درهم",
+    "EG": "جنيه",
+    "LB": "ليرة",
+    "SY": "ليرة",
+    "IQ": "دينار",
+    "SA": "ريال",
+    "AE": "درهم",
+    "JO": "دينار",
+}
 FR_CITIES = ["Paris", "Lyon", "Marseille", "Tunis", "Alger", "Oran", "Casablanca", "Toulouse", "Sfax"]
 EN_CITIES = ["London", "Manchester", "Beirut", "Dubai", "Cairo", "Amman", "Leeds", "Bristol"]
 
-AR_TEAMS = ["نجم الساحل الأخضر", "النادي البلدي", "اتحاد الشباب", "الترجي الصغير", "أمل الضاحية",
-            "هلال الجنوب", "شباب الميناء", "النجم الأزرق", "الأولمبي المحلي", "جمعية الواحة"]
-AR_FESTS = ["الزيتونة للفنون", "ليالي الواحة", "الموسيقى الساحلية", "الحكاية الشعبية", "سينما الجنوب",
-            "الخط العربي", "المسرح المدرسي", "فنون الخزف"]
-FR_TEAMS = ["l'Union sportive du Port", "le Stade des Oliviers", "l'Olympique des Remparts",
-            "l'Étoile du Littoral", "le Racing des Collines", "l'Avenir de la Vallée"]
-FR_FESTS = ["Jazz des Remparts", "Lumières d'hiver", "Contes de la Méditerranée", "Images du Sud", "Arts de la rue"]
-EN_TEAMS = ["Harbour Rovers", "Northside Athletic", "Riverside United", "Hilltop Town", "Old Mill FC", "Eastgate Wanderers"]
+AR_TEAMS = [
+    "نجم الساحل الأخضر",
+    "النادي البلدي",
+    "اتحاد الشباب",
+    "الترجي الصغير",
+    "أمل الضاحية",
+    "هلال الجنوب",
+    "شباب الميناء",
+    "النجم الأزرق",
+    "الأولمبي المحلي",
+    "جمعية الواحة",
+]
+AR_FESTS = [
+    "الزيتونة للفنون",
+    "ليالي الواحة",
+    "الموسيقى الساحلية",
+    "الحكاية الشعبية",
+    "سينما الجنوب",
+    "الخط العربي",
+    "المسرح المدرسي",
+    "فنون الخزف",
+]
+FR_TEAMS = [
+    "l'Union sportive du Port",
+    "le Stade des Oliviers",
+    "l'Olympique des Remparts",
+    "l'Étoile du Littoral",
+    "le Racing des Collines",
+    "l'Avenir de la Vallée",
+]
+FR_FESTS = [
+    "Jazz des Remparts",
+    "Lumières d'hiver",
+    "Contes de la Méditerranée",
+    "Images du Sud",
+    "Arts de la rue",
+]
+EN_TEAMS = [
+    "Harbour Rovers",
+    "Northside Athletic",
+    "Riverside United",
+    "Hilltop Town",
+    "Old Mill FC",
+    "Eastgate Wanderers",
+]
 EN_FESTS = ["Winter Lights", "Riverside Folk", "Old Town Film", "City Books", "Harbour Jazz"]
 AR_WEEKDAYS = ["الأحد", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "السبت"]
 INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -195,18 +320,42 @@ AR = {
 }
 
 AR_TITLES = {
-    "works": ["انطلاق أشغال تهيئة الطريق الرئيسية في {city}", "{city}: برنامج لتجديد الإنارة العمومية والأرصفة",
-              "بلدية {city} تفتح ورشات جديدة قبل حلول الشتاء", "مشاريع بلدية في {city} بكلفة {money} مليون {cur}"],
-    "weather": ["أمطار رعدية وانخفاض في درجات الحرارة في {city}", "نشرة جوية: رياح قوية وبحر مضطرب قبالة {city}",
-                "{city} تسجل {mm} مليمترا من الأمطار في ليلة واحدة", "موجة برد تشمل {city} والمرتفعات الداخلية"],
-    "sport": ["{team1} يتجاوز {team2} ويرتقي في الترتيب", "فوز ثمين لـ{team1} على ملعب {city}",
-              "الجولة الرياضية: {team1} يواصل صحوته", "{team2} يشتكي التحكيم بعد الخسارة أمام {team1}"],
-    "economy": ["صادرات الجهة ترتفع بنسبة {pct} بالمائة", "{city}: مؤسسات جديدة تنطلق في المنطقة الصناعية",
-                "التضخم يتراجع إلى {pct2} بالمائة والأسعار تواصل الضغط", "أرقام اقتصادية جديدة من {city}"],
-    "culture": ["افتتاح الدورة {edition} من مهرجان {fest} في {city}", "{city} تحتفي بالفنون في مهرجان {fest}",
-                "مهرجان {fest}: عروض ومعارض وورشات للأطفال", "عودة مهرجان {fest} إلى {city}"],
-    "transport": ["حافلات جديدة على خط {city} - {city2}", "النقل في {city}: تعديل المواعيد وتعزيز الأسطول",
-                  "{city}: محطة حافلات حديثة وتطبيق لمتابعة الرحلات", "ضغط على وسائل النقل في {city}"],
+    "works": [
+        "انطلاق أشغال تهيئة الطريق الرئيسية في {city}",
+        "{city}: برنامج لتجديد الإنارة العمومية والأرصفة",
+        "بلدية {city} تفتح ورشات جديدة قبل حلول الشتاء",
+        "مشاريع بلدية في {city} بكلفة {money} مليون {cur}",
+    ],
+    "weather": [
+        "أمطار رعدية وانخفاض في درجات الحرارة في {city}",
+        "نشرة جوية: رياح قوية وبحر مضطرب قبالة {city}",
+        "{city} تسجل {mm} مليمترا من الأمطار في ليلة واحدة",
+        "موجة برد تشمل {city} والمرتفعات الداخلية",
+    ],
+    "sport": [
+        "{team1} يتجاوز {team2} ويرتقي في الترتيب",
+        "فوز ثمين لـ{team1} على ملعب {city}",
+        "الجولة الرياضية: {team1} يواصل صحوته",
+        "{team2} يشتكي التحكيم بعد الخسارة أمام {team1}",
+    ],
+    "economy": [
+        "صادرات الجهة ترتفع بنسبة {pct} بالمائة",
+        "{city}: مؤسسات جديدة تنطلق في المنطقة الصناعية",
+        "التضخم يتراجع إلى {pct2} بالمائة والأسعار تواصل الضغط",
+        "أرقام اقتصادية جديدة من {city}",
+    ],
+    "culture": [
+        "افتتاح الدورة {edition} من مهرجان {fest} في {city}",
+        "{city} تحتفي بالفنون في مهرجان {fest}",
+        "مهرجان {fest}: عروض ومعارض وورشات للأطفال",
+        "عودة مهرجان {fest} إلى {city}",
+    ],
+    "transport": [
+        "حافلات جديدة على خط {city} - {city2}",
+        "النقل في {city}: تعديل المواعيد وتعزيز الأسطول",
+        "{city}: محطة حافلات حديثة وتطبيق لمتابعة الرحلات",
+        "ضغط على وسائل النقل في {city}",
+    ],
 }
 
 FR = {
@@ -276,11 +425,23 @@ FR = {
     ],
 }
 FR_TITLES = {
-    "works": ["{city} : l'avenue principale en chantier pour {n1} semaines", "Travaux à {city} : la mairie détaille son programme"],
+    "works": [
+        "{city} : l'avenue principale en chantier pour {n1} semaines",
+        "Travaux à {city} : la mairie détaille son programme",
+    ],
     "weather": ["Orages et vent fort attendus sur {city}", "{city} : {mm} millimètres de pluie en une nuit"],
-    "sport": ["{team1} domine {team2} et remonte au classement", "Football : victoire à domicile pour {team1}"],
-    "economy": ["Les exportations agricoles progressent de {pct} %", "L'inflation recule à {pct2} % en octobre"],
-    "culture": ["Le festival {fest} ouvre sa {edition}e édition à {city}", "{city} : coup d'envoi du festival {fest}"],
+    "sport": [
+        "{team1} domine {team2} et remonte au classement",
+        "Football : victoire à domicile pour {team1}",
+    ],
+    "economy": [
+        "Les exportations agricoles progressent de {pct} %",
+        "L'inflation recule à {pct2} % en octobre",
+    ],
+    "culture": [
+        "Le festival {fest} ouvre sa {edition}e édition à {city}",
+        "{city} : coup d'envoi du festival {fest}",
+    ],
 }
 
 EN = {
@@ -342,7 +503,7 @@ EN = {
     "general": [
         "The council published a statement setting out the timetable for the coming weeks.",
         "The regional authority declined to comment when contacted.",
-        "\"We want to see real results,\" one resident said.",
+        '"We want to see real results," one resident said.',
         "A public information meeting is planned at the town hall next week.",
         "The news drew a wide range of reactions on social media.",
         "The last comparable initiative dates back to {date}, in {city2}.",
@@ -350,7 +511,10 @@ EN = {
     ],
 }
 EN_TITLES = {
-    "works": ["{city} main road closed for {n1} weeks of resurfacing", "Council sets out {city} roadworks plan"],
+    "works": [
+        "{city} main road closed for {n1} weeks of resurfacing",
+        "Council sets out {city} roadworks plan",
+    ],
     "weather": ["Storms and strong winds forecast for {city}", "{city} records {mm}mm of rain in one night"],
     "sport": ["{team1} beat {team2} to climb the table", "Home win for {team1} in {city}"],
     "economy": ["Regional farm exports up {pct} per cent", "Inflation eases to {pct2} per cent in October"],
@@ -360,11 +524,23 @@ EN_TITLES = {
 POOLS = {"ar": AR, "fr": FR, "en": EN}
 # A second topic whose sentences fit beside the first one (Arabic articles take two of them).
 # The sample's topics in the enrichment taxonomy (akhbar.enrichment.categories.TAXONOMY).
-TOPIC_CATEGORY = {"works": "national", "transport": "national", "weather": "environment", "sport": "sports",
-                  "economy": "economy", "culture": "culture"}
+TOPIC_CATEGORY = {
+    "works": "national",
+    "transport": "national",
+    "weather": "environment",
+    "sport": "sports",
+    "economy": "economy",
+    "culture": "culture",
+}
 
-SECOND = {"works": "transport", "transport": "works", "weather": "transport", "sport": "culture",
-          "culture": "economy", "economy": "transport"}
+SECOND = {
+    "works": "transport",
+    "transport": "works",
+    "weather": "transport",
+    "sport": "culture",
+    "culture": "economy",
+    "economy": "transport",
+}
 TITLES = {"ar": AR_TITLES, "fr": FR_TITLES, "en": EN_TITLES}
 
 # --------------------------------------------------------------------------------------
@@ -451,24 +627,65 @@ class Composer:
             fest = r.choice(EN_FESTS)
             cur = "pounds"
         past = dt.date(2026, r.randint(1, 10), r.randint(1, 28))
-        future = dt.date(2026, 12, r.randint(5, 28)) if r.random() < 0.5 else dt.date(2027, r.randint(1, 3), r.randint(1, 28))
+        future = (
+            dt.date(2026, 12, r.randint(5, 28))
+            if r.random() < 0.5
+            else dt.date(2027, r.randint(1, 3), r.randint(1, 28))
+        )
         month = dt.date(2026, 12, 1)
         t0 = r.randint(2, 9)
         values = {
-            "city": city, "city2": r.choice(others), "cur": cur, "fest": fest,
-            "team1": teams[0], "team2": teams[1], "team3": teams[2], "team4": teams[3],
-            "n1": str(r.randint(3, 9)), "n2": str(r.randint(12, 95)), "n3": str(r.randint(120, 9800)),
-            "pct": str(r.randint(4, 38)), "pct2": f"{r.randint(2, 9)}.{r.randint(1, 9)}",
-            "money": str(r.randint(2, 60)), "price": f"{r.randint(1, 4)}.{r.randint(10, 95)}",
-            "mw": str(r.randint(3, 24) * 10), "pop": str(r.randint(3, 40) * 50000),
-            "t0": str(t0), "t1": str(t0 + r.randint(6, 9)), "t2": str(t0 + r.randint(10, 13)),
-            "mm": str(r.randint(18, 74)), "s1": str(r.randint(2, 4)), "s2": str(r.randint(0, 1)),
-            "min1": str(r.randint(8, 85)), "rank": str(r.randint(2, 7)), "pts": str(r.randint(14, 31)),
-            "edition": str(r.randint(5, 34)), "weekday": r.choice(AR_WEEKDAYS),
+            "city": city,
+            "city2": r.choice(others),
+            "cur": cur,
+            "fest": fest,
+            "team1": teams[0],
+            "team2": teams[1],
+            "team3": teams[2],
+            "team4": teams[3],
+            "n1": str(r.randint(3, 9)),
+            "n2": str(r.randint(12, 95)),
+            "n3": str(r.randint(120, 9800)),
+            "pct": str(r.randint(4, 38)),
+            "pct2": f"{r.randint(2, 9)}.{r.randint(1, 9)}",
+            "money": str(r.randint(2, 60)),
+            "price": f"{r.randint(1, 4)}.{r.randint(10, 95)}",
+            "mw": str(r.randint(3, 24) * 10),
+            "pop": str(r.randint(3, 40) * 50000),
+            "t0": str(t0),
+            "t1": str(t0 + r.randint(6, 9)),
+            "t2": str(t0 + r.randint(10, 13)),
+            "mm": str(r.randint(18, 74)),
+            "s1": str(r.randint(2, 4)),
+            "s2": str(r.randint(0, 1)),
+            "min1": str(r.randint(8, 85)),
+            "rank": str(r.randint(2, 7)),
+            "pts": str(r.randint(14, 31)),
+            "edition": str(r.randint(5, 34)),
+            "weekday": r.choice(AR_WEEKDAYS),
             "month": MONTHS[months][month.month - 1] if lang != "en" else "December",
         }
-        for k in ("n1", "n2", "n3", "pct", "pct2", "money", "price", "mw", "pop", "t0", "t1", "t2", "mm",
-                  "s1", "s2", "min1", "rank", "pts", "edition"):
+        for k in (
+            "n1",
+            "n2",
+            "n3",
+            "pct",
+            "pct2",
+            "money",
+            "price",
+            "mw",
+            "pop",
+            "t0",
+            "t1",
+            "t2",
+            "mm",
+            "s1",
+            "s2",
+            "min1",
+            "rank",
+            "pts",
+            "edition",
+        ):
             values[k] = _digits(values[k], indic)
         if lang == "en":
             values["date"] = f"{past.day} {MONTHS['en'][past.month - 1]} {past.year}"
@@ -478,10 +695,24 @@ class Composer:
             values["date_future"] = date_text(future, months, indic)
         return values, [past.isoformat(), future.isoformat()]
 
-    def article(self, key: str, night: str, lang: str, topic: str, *, country: str = "TN", city: str | None = None,
-                months: str | None = None, indic: bool = False, hour: int = 9, minute: int = 0,
-                tz: dt.tzinfo = dt.UTC, n_topic: int | None = None, n_general: int | None = None,
-                extra: list[str] | None = None) -> Article:
+    def article(
+        self,
+        key: str,
+        night: str,
+        lang: str,
+        topic: str,
+        *,
+        country: str = "TN",
+        city: str | None = None,
+        months: str | None = None,
+        indic: bool = False,
+        hour: int = 9,
+        minute: int = 0,
+        tz: dt.tzinfo = dt.UTC,
+        n_topic: int | None = None,
+        n_general: int | None = None,
+        extra: list[str] | None = None,
+    ) -> Article:
         r = self.rng
         months = months or {"ar": "maghreb", "fr": "fr", "en": "en"}[lang]
         if city is None:
@@ -490,7 +721,9 @@ class Composer:
         n_topic = n_topic or (r.randint(5, 6) if lang == "ar" else r.randint(4, 5))
         n_general = n_general if n_general is not None else 2
         second = SECOND.get(topic)
-        wanted = [(topic, n_topic)] + ([(second, 2)] if lang == "ar" and second else []) + [("general", n_general)]
+        wanted = (
+            [(topic, n_topic)] + ([(second, 2)] if lang == "ar" and second else []) + [("general", n_general)]
+        )
         picked = self._pick(lang, wanted)
         topic_s = [POOLS[lang][p][i] for p, i in picked if p != "general"]
         general_s = [POOLS[lang][p][i] for p, i in picked if p == "general"]
@@ -507,12 +740,13 @@ class Composer:
         paragraphs, i = [], 0
         while i < len(rendered):
             size = r.randint(2, 3)
-            paragraphs.append(" ".join(rendered[i:i + size]))
+            paragraphs.append(" ".join(rendered[i : i + size]))
             i += size
         title = r.choice(TITLES[lang][topic]).format_map(values)
         day = dt.date.fromisoformat(night)
         published = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
         return Article(key, night, lang, topic, title, paragraphs, published, city, mentions)
+
 
 # --------------------------------------------------------------------------------------
 # Sources
@@ -520,9 +754,15 @@ class Composer:
 
 from zoneinfo import ZoneInfo  # noqa: E402
 
-TZ = {"tunis-akhbar": ZoneInfo("Africa/Tunis"), "courrier-maghreb": ZoneInfo("Europe/Paris"),
-      "mashriq-wire": ZoneInfo("Africa/Cairo"), "levant-english": ZoneInfo("Asia/Beirut"),
-      "web-archive": dt.UTC, "morocco-press": ZoneInfo("Africa/Casablanca")}
+TZ = {
+    "tunis-akhbar": ZoneInfo("Africa/Tunis"),
+    "courrier-maghreb": ZoneInfo("Europe/Paris"),
+    "mashriq-wire": ZoneInfo("Africa/Cairo"),
+    "levant-english": ZoneInfo("Asia/Beirut"),
+    "web-archive": dt.UTC,
+    "morocco-press": ZoneInfo("Africa/Casablanca"),
+}
+
 
 class Site(TypedDict):
     """How a sample site's pages look: its name, languages and the boilerplate around articles."""
@@ -551,61 +791,118 @@ class PageOptions(TypedDict, total=False):
 
 
 SITE: dict[str, Site] = {
-    "tunis-akhbar": {"host": "https://tunis-akhbar.example", "name": "تونس أخبار", "lang": "ar", "dir": "rtl",
-                     "nav": ["الرئيسية", "وطنية", "جهات", "اقتصاد", "رياضة", "ثقافة", "طقس"],
-                     "share": "شارك المقال: فيسبوك | تويتر | واتساب | نسخ الرابط",
-                     "footer": "© 2024 تونس أخبار. جميع الحقوق محفوظة.",
-                     "links": "من نحن | اتصل بنا | سياسة الخصوصية | الإشهار",
-                     "popular": "الأكثر قراءة",
-                     "cats": {"works": "جهات", "weather": "طقس", "sport": "رياضة", "economy": "اقتصاد",
-                              "culture": "ثقافة", "transport": "وطنية"}},
-    "courrier-maghreb": {"host": "https://courrier-maghreb.example", "name": "Le Courrier du Maghreb", "lang": "fr",
-                         "dir": "ltr", "nav": ["Accueil", "Régions", "Économie", "Sports", "Culture", "Météo"],
-                         "share": "Partager : Facebook | X | WhatsApp | Copier le lien",
-                         "footer": "© 2024 Le Courrier du Maghreb. Tous droits réservés.",
-                         "links": "Qui sommes-nous | Contact | Mentions légales", "popular": "Les plus lus",
-                         "cats": {"works": "Régions", "weather": "Météo", "sport": "Sports", "economy": "Économie",
-                                  "culture": "Culture"}},
-    "web-archive": {"host": "", "name": "", "lang": "en", "dir": "ltr", "nav": ["Home", "News", "Business", "Sport", "Culture"],
-                    "share": "Share this story: Facebook | X | Email", "footer": "© 2024 All rights reserved.",
-                    "links": "About | Contact | Privacy", "popular": "Most read", "cats": {}},
+    "tunis-akhbar": {
+        "host": "https://tunis-akhbar.example",
+        "name": "تونس أخبار",
+        "lang": "ar",
+        "dir": "rtl",
+        "nav": ["الرئيسية", "وطنية", "جهات", "اقتصاد", "رياضة", "ثقافة", "طقس"],
+        "share": "شارك المقال: فيسبوك | تويتر | واتساب | نسخ الرابط",
+        "footer": "© 2024 تونس أخبار. جميع الحقوق محفوظة.",
+        "links": "من نحن | اتصل بنا | سياسة الخصوصية | الإشهار",
+        "popular": "الأكثر قراءة",
+        "cats": {
+            "works": "جهات",
+            "weather": "طقس",
+            "sport": "رياضة",
+            "economy": "اقتصاد",
+            "culture": "ثقافة",
+            "transport": "وطنية",
+        },
+    },
+    "courrier-maghreb": {
+        "host": "https://courrier-maghreb.example",
+        "name": "Le Courrier du Maghreb",
+        "lang": "fr",
+        "dir": "ltr",
+        "nav": ["Accueil", "Régions", "Économie", "Sports", "Culture", "Météo"],
+        "share": "Partager : Facebook | X | WhatsApp | Copier le lien",
+        "footer": "© 2024 Le Courrier du Maghreb. Tous droits réservés.",
+        "links": "Qui sommes-nous | Contact | Mentions légales",
+        "popular": "Les plus lus",
+        "cats": {
+            "works": "Régions",
+            "weather": "Météo",
+            "sport": "Sports",
+            "economy": "Économie",
+            "culture": "Culture",
+        },
+    },
+    "web-archive": {
+        "host": "",
+        "name": "",
+        "lang": "en",
+        "dir": "ltr",
+        "nav": ["Home", "News", "Business", "Sport", "Culture"],
+        "share": "Share this story: Facebook | X | Email",
+        "footer": "© 2024 All rights reserved.",
+        "links": "About | Contact | Privacy",
+        "popular": "Most read",
+        "cats": {},
+    },
 }
 POPULAR = {
     "tunis-akhbar": ["جدول مباريات الأسبوع", "أسعار المحروقات", "مواعيد القطارات", "حالة الطرقات"],
-    "courrier-maghreb": ["Programme télé de la semaine", "Prix des carburants", "Horaires des trains", "État des routes"],
+    "courrier-maghreb": [
+        "Programme télé de la semaine",
+        "Prix des carburants",
+        "Horaires des trains",
+        "État des routes",
+    ],
     "web-archive": ["Fixtures this week", "Fuel prices", "Train times", "Road conditions"],
 }
 
 
-def page_html(site_id: str, a: Article, url: str | None, *, meta: bool = True, charset: str = "utf-8",
-              empty_body: bool = False, visible_date: str | None = None, lang: str | None = None,
-              site: Site | None = None) -> bytes:
+def page_html(
+    site_id: str,
+    a: Article,
+    url: str | None,
+    *,
+    meta: bool = True,
+    charset: str = "utf-8",
+    empty_body: bool = False,
+    visible_date: str | None = None,
+    lang: str | None = None,
+    site: Site | None = None,
+) -> bytes:
     s = site or SITE[site_id]
     lang = lang or a.lang
     direction = "rtl" if lang == "ar" else "ltr"
-    head = [f'<meta charset="{charset}">', f"<title>{escape(a.title)} | {escape(s['name'])}</title>",
-            '<meta name="viewport" content="width=device-width, initial-scale=1">']
+    head = [
+        f'<meta charset="{charset}">',
+        f"<title>{escape(a.title)} | {escape(s['name'])}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    ]
     if meta:
         head.append(f'<meta property="og:title" content="{escape(a.title)}">')
         head.append(f'<meta property="article:published_time" content="{a.published.isoformat()}">')
         if url:
             head.append(f'<link rel="canonical" href="{url}">')
     nav = "".join(f'<li><a href="/{i}">{escape(x)}</a></li>' for i, x in enumerate(s["nav"]))
-    popular = "".join(f'<li><a href="/p/{i}">{escape(x)}</a></li>' for i, x in enumerate(POPULAR.get(site_id, POPULAR["web-archive"])))
+    popular = "".join(
+        f'<li><a href="/p/{i}">{escape(x)}</a></li>'
+        for i, x in enumerate(POPULAR.get(site_id, POPULAR["web-archive"]))
+    )
     if empty_body:
         body = '<div class="article-body"></div>'
         h1 = ""
     else:
-        body = '<div class="article-body">\n' + "\n".join(f"<p>{escape(p)}</p>" for p in a.paragraphs) + "\n</div>"
+        body = (
+            '<div class="article-body">\n'
+            + "\n".join(f"<p>{escape(p)}</p>" for p in a.paragraphs)
+            + "\n</div>"
+        )
         h1 = f"<h1>{escape(a.title)}</h1>\n"
     date_line = f'<div class="byline">{escape(visible_date)}</div>\n' if visible_date else ""
     html = (
-        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}">\n<head>\n' + "\n".join(head) + "\n</head>\n<body>\n"
+        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}">\n<head>\n'
+        + "\n".join(head)
+        + "\n</head>\n<body>\n"
         f'<header><div class="logo">{escape(s["name"])}</div><nav><ul>{nav}</ul></nav></header>\n'
         f"<main>\n<article>\n{h1}{date_line}{body}\n"
         f'<div class="share">{escape(s["share"])}</div>\n</article>\n'
-        f'<aside><h3>{escape(s["popular"])}</h3><ul>{popular}</ul></aside>\n</main>\n'
-        f'<footer><p>{escape(s["footer"])}</p><p>{escape(s["links"])}</p></footer>\n</body>\n</html>\n'
+        f"<aside><h3>{escape(s['popular'])}</h3><ul>{popular}</ul></aside>\n</main>\n"
+        f"<footer><p>{escape(s['footer'])}</p><p>{escape(s['links'])}</p></footer>\n</body>\n</html>\n"
     )
     return html.encode(charset)
 
@@ -625,14 +922,40 @@ class Expect:
     def __init__(self) -> None:
         self.records: list[dict] = []
         self.skipped: list[dict] = []
-        self.texts: dict[str, str] = {}  # locator -> article text as written (for similarity checks, not shipped)
+        self.texts: dict[
+            str, str
+        ] = {}  # locator -> article text as written (for similarity checks, not shipped)
 
-    def add(self, night, source, locator, outcome, *, id=None, url=None, title=None, lang=None, reason=None,
-            stage=None, duplicate_of=None, duplicate_kind=None, checks=None, note=None, text=None):
+    def add(
+        self,
+        night,
+        source,
+        locator,
+        outcome,
+        *,
+        id=None,
+        url=None,
+        title=None,
+        lang=None,
+        reason=None,
+        stage=None,
+        duplicate_of=None,
+        duplicate_kind=None,
+        checks=None,
+        note=None,
+        text=None,
+    ):
         if text:
             self.texts[locator] = text
-        rec = {"night": night, "source_id": source, "locator": locator, "id": id, "url": url, "title": title,
-               "outcome": outcome}
+        rec = {
+            "night": night,
+            "source_id": source,
+            "locator": locator,
+            "id": id,
+            "url": url,
+            "title": title,
+            "outcome": outcome,
+        }
         if lang:
             rec["lang"] = lang
         if outcome == "quarantined":
@@ -646,8 +969,18 @@ class Expect:
         self.records.append({k: v for k, v in rec.items() if v is not None})
 
 
-def near_copy(a: Article, key: str, *, lead: str, drop: int, swap: tuple[str, str], hour: int, tz, title: str,
-              night: str | None = None) -> Article:
+def near_copy(
+    a: Article,
+    key: str,
+    *,
+    lead: str,
+    drop: int,
+    swap: tuple[str, str],
+    hour: int,
+    tz,
+    title: str,
+    night: str | None = None,
+) -> Article:
     """The same story republished with small edits: a new lead line, one sentence dropped, one figure changed."""
     paragraphs = [p for p in a.paragraphs]
     sentences = [s for p in paragraphs for s in _split_sentences(p)]
@@ -655,7 +988,7 @@ def near_copy(a: Article, key: str, *, lead: str, drop: int, swap: tuple[str, st
     sentences.insert(0, lead)
     text = " ".join(sentences).replace(swap[0], swap[1], 1)
     parts = _split_sentences(text)
-    paragraphs = [" ".join(parts[i:i + 3]) for i in range(0, len(parts), 3)]
+    paragraphs = [" ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
     night = night or a.night
     day = dt.date.fromisoformat(night)
     published = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz)
@@ -666,7 +999,11 @@ def _split_sentences(p: str) -> list[str]:
     out, cur = [], ""
     for i, ch in enumerate(p):
         cur += ch
-        if ch in ".!?؟" and (i + 1 == len(p) or p[i + 1] == " ") and not (ch == "." and i > 0 and p[i - 1].isdigit()):
+        if (
+            ch in ".!?؟"
+            and (i + 1 == len(p) or p[i + 1] == " ")
+            and not (ch == "." and i > 0 and p[i - 1].isdigit())
+        ):
             out.append(cur.strip())
             cur = ""
     if cur.strip():
@@ -693,11 +1030,20 @@ def mojibake(text: str) -> str:
 
 def tiny_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"\x00\xff\xff\xff"
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 SPANISH = (
@@ -722,33 +1068,89 @@ def build() -> tuple[dict[str, bytes], dict]:
     sid, tz = "tunis-akhbar", TZ["tunis-akhbar"]
     host = SITE[sid]["host"]
     items: list[tuple[Article, str, PageOptions]] = []  # (article, slug, options)
-    plan = [(n28, "works", "صفاقس"), (n28, "weather", "سوسة"), (n28, "sport", "تونس"), (n28, "economy", "نابل"),
-            (n28, "transport", "تونس"), (n28, "culture", "المنستير"),
-            (n27, "weather", "بنزرت"), (n27, "sport", "سوسة"), (n27, "works", "قابس"), (n27, "economy", "صفاقس"),
-            (n26, "culture", "تونس"), (n26, "transport", "صفاقس"), (n26, "sport", "القيروان")]
+    plan = [
+        (n28, "works", "صفاقس"),
+        (n28, "weather", "سوسة"),
+        (n28, "sport", "تونس"),
+        (n28, "economy", "نابل"),
+        (n28, "transport", "تونس"),
+        (n28, "culture", "المنستير"),
+        (n27, "weather", "بنزرت"),
+        (n27, "sport", "سوسة"),
+        (n27, "works", "قابس"),
+        (n27, "economy", "صفاقس"),
+        (n26, "culture", "تونس"),
+        (n26, "transport", "صفاقس"),
+        (n26, "sport", "القيروان"),
+    ]
     extra_tn = {0: ["وستفتح التسجيلات لانتداب عمال الحضائر من 15 جانفي إلى 20 فيفري 2027 بمقر المعتمدية."]}
     for n, (night, topic, city) in enumerate(plan):
-        a = c.article(f"{sid}-{night}-{n:02d}", night, "ar", topic, country="TN", city=city, hour=7 + n % 9,
-                      minute=5 * (n % 11), tz=tz, extra=extra_tn.get(n))
+        a = c.article(
+            f"{sid}-{night}-{n:02d}",
+            night,
+            "ar",
+            topic,
+            country="TN",
+            city=city,
+            hour=7 + n % 9,
+            minute=5 * (n % 11),
+            tz=tz,
+            extra=extra_tn.get(n),
+        )
         if n in extra_tn:
             a.mentions += ["2027-01-15", "2027-02-20"]
         items.append((a, f"{night}-{n:02d}-{topic}", {}))
     # No metadata: the date is only in the visible text; a "© 2024" footer must not become the date.
-    a = c.article(f"{sid}-{n28}-nometa", n28, "ar", "culture", country="TN", city="القيروان", hour=11, minute=40, tz=tz,
-                  extra=["وكانت الجمعية قد أعلنت عن هذا البرنامج يوم 12 جويلية 2026 خلال ندوة صحفية، قبل أن تؤجله "
-                         "بسبب أشغال صيانة امتدت من جوان إلى أوت.",
-                         "ويذكر أن الدورة الأولى انتظمت في 4 أفريل 2019 بإمكانيات متواضعة، وأن الدورة القادمة "
-                         "ستقام في ماي 2027."])
+    a = c.article(
+        f"{sid}-{n28}-nometa",
+        n28,
+        "ar",
+        "culture",
+        country="TN",
+        city="القيروان",
+        hour=11,
+        minute=40,
+        tz=tz,
+        extra=[
+            "وكانت الجمعية قد أعلنت عن هذا البرنامج يوم 12 جويلية 2026 خلال ندوة صحفية، قبل أن تؤجله "
+            "بسبب أشغال صيانة امتدت من جوان إلى أوت.",
+            "ويذكر أن الدورة الأولى انتظمت في 4 أفريل 2019 بإمكانيات متواضعة، وأن الدورة القادمة "
+            "ستقام في ماي 2027.",
+        ],
+    )
     a.mentions += ["2026-07-12", "2019-04-04"]
-    items.append((a, f"{n28}-nometa-culture", {"meta": False, "visible_date": "السبت 28 نوفمبر 2026 - 11:40",
-                                                 "no_pubdate": True}))
-    a = c.article(f"{sid}-{n28}-cp1256", n28, "ar", "economy", country="TN", city="بنزرت", hour=13, minute=20, tz=tz)
+    items.append(
+        (
+            a,
+            f"{n28}-nometa-culture",
+            {"meta": False, "visible_date": "السبت 28 نوفمبر 2026 - 11:40", "no_pubdate": True},
+        )
+    )
+    a = c.article(
+        f"{sid}-{n28}-cp1256", n28, "ar", "economy", country="TN", city="بنزرت", hour=13, minute=20, tz=tz
+    )
     items.append((a, f"{n28}-cp1256-economy", {"charset": "windows-1256"}))
-    a = Article(f"{sid}-{n28}-empty", n28, "ar", "works", "تحديث: تفاصيل لاحقة", [],
-                dt.datetime(2026, 11, 28, 14, 0, tzinfo=tz), "تونس")
+    a = Article(
+        f"{sid}-{n28}-empty",
+        n28,
+        "ar",
+        "works",
+        "تحديث: تفاصيل لاحقة",
+        [],
+        dt.datetime(2026, 11, 28, 14, 0, tzinfo=tz),
+        "تونس",
+    )
     items.append((a, f"{n28}-empty-body", {"empty_body": True}))
-    a = Article(f"{sid}-{n28}-missing", n28, "ar", "sport", "ملخص الجولة الرياضية", [],
-                dt.datetime(2026, 11, 28, 15, 30, tzinfo=tz), "تونس")
+    a = Article(
+        f"{sid}-{n28}-missing",
+        n28,
+        "ar",
+        "sport",
+        "ملخص الجولة الرياضية",
+        [],
+        dt.datetime(2026, 11, 28, 15, 30, tzinfo=tz),
+        "تونس",
+    )
     items.append((a, f"{n28}-missing-page", {"missing": True}))
 
     rss_items = []
@@ -757,8 +1159,15 @@ def build() -> tuple[dict[str, bytes], dict]:
         rel = f"articles/{slug}.html"
         loc = f"sites/{sid}/{rel}"
         if not opt.get("missing"):
-            files[loc] = page_html(sid, a, url, meta=opt.get("meta", True), charset=opt.get("charset", "utf-8"),
-                                   empty_body=opt.get("empty_body", False), visible_date=opt.get("visible_date"))
+            files[loc] = page_html(
+                sid,
+                a,
+                url,
+                meta=opt.get("meta", True),
+                charset=opt.get("charset", "utf-8"),
+                empty_body=opt.get("empty_body", False),
+                visible_date=opt.get("visible_date"),
+            )
         summary = a.paragraphs[0][:140] if a.paragraphs else ""
         pub = "" if opt.get("no_pubdate") else f"      <pubDate>{rfc822(a.published)}</pubDate>\n"
         rss_items.append(
@@ -767,19 +1176,39 @@ def build() -> tuple[dict[str, bytes], dict]:
             f'      <guid isPermaLink="false">{a.key}</guid>\n{pub}'
             f"      <category>{SITE[sid]['cats'][a.topic]}</category>\n"
             f"      <dc:creator>{'مراسلنا في ' + a.city}</dc:creator>\n"
-            f"      <description>{escape(summary)}</description>\n    </item>\n")
+            f"      <description>{escape(summary)}</description>\n    </item>\n"
+        )
         common = dict(id=a.key, url=url, title=a.title, lang="ar")
         if opt.get("missing"):
-            ex.add(a.night, sid, loc, "quarantined", reason="not_found", stage="fetch",
-                   note="the feed links to a page that does not exist", **common)
+            ex.add(
+                a.night,
+                sid,
+                loc,
+                "quarantined",
+                reason="not_found",
+                stage="fetch",
+                note="the feed links to a page that does not exist",
+                **common,
+            )
         elif opt.get("empty_body"):
-            ex.add(a.night, sid, loc, "quarantined", reason="empty_text", stage="clean",
-                   note="page with navigation, share buttons and footer only: nothing left after cleaning",
-                   **common)
+            ex.add(
+                a.night,
+                sid,
+                loc,
+                "quarantined",
+                reason="empty_text",
+                stage="clean",
+                note="page with navigation, share buttons and footer only: nothing left after cleaning",
+                **common,
+            )
         else:
-            checks: dict[str, Any] = {"published_date": a.night, "published_local": a.published.isoformat(),
-                                      "category": TOPIC_CATEGORY[a.topic], "canonical_url": url,
-                                      "date_mentions_include": sorted(set(a.mentions))}
+            checks: dict[str, Any] = {
+                "published_date": a.night,
+                "published_local": a.published.isoformat(),
+                "category": TOPIC_CATEGORY[a.topic],
+                "canonical_url": url,
+                "date_mentions_include": sorted(set(a.mentions)),
+            }
             if not opt.get("meta", True):
                 checks.pop("canonical_url")
                 checks["date_source"] = ["text"]
@@ -794,25 +1223,51 @@ def build() -> tuple[dict[str, bytes], dict]:
         '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">\n  <channel>\n'
         f"    <title>{SITE[sid]['name']}</title>\n    <link>{host}/</link>\n"
         "    <description>أخبار تونس والجهات</description>\n    <language>ar-TN</language>\n"
-        + "".join(rss_items) + "  </channel>\n</rss>\n").encode("utf-8")
+        + "".join(rss_items)
+        + "  </channel>\n</rss>\n"
+    ).encode("utf-8")
 
     # ---- (2) courrier-maghreb: Atom, French ---------------------------------------------------
     sid, tz = "courrier-maghreb", TZ["courrier-maghreb"]
     host = SITE[sid]["host"]
-    fplan = [(n28, "works", "Tunis"), (n28, "sport", "Oran"), (n28, "economy", "Sfax"), (n28, "culture", "Alger"),
-             (n28, "weather", "Lyon"), (n27, "weather", "Marseille"), (n27, "sport", "Casablanca"),
-             (n26, "economy", "Paris"), (n26, "culture", "Toulouse")]
+    fplan = [
+        (n28, "works", "Tunis"),
+        (n28, "sport", "Oran"),
+        (n28, "economy", "Sfax"),
+        (n28, "culture", "Alger"),
+        (n28, "weather", "Lyon"),
+        (n27, "weather", "Marseille"),
+        (n27, "sport", "Casablanca"),
+        (n26, "economy", "Paris"),
+        (n26, "culture", "Toulouse"),
+    ]
     fitems = []
     for n, (night, topic, city) in enumerate(fplan):
-        extra = ["Le conseil municipal avait validé le projet lors de sa séance du 27 novembre 2026, à l'unanimité."] if n == 0 else None
-        a = c.article(f"{sid}-{night}-{n:02d}", night, "fr", topic, city=city, hour=8 + n, minute=15, tz=tz, extra=extra)
+        extra = (
+            [
+                "Le conseil municipal avait validé le projet lors de sa séance du 27 novembre 2026, à l'unanimité."
+            ]
+            if n == 0
+            else None
+        )
+        a = c.article(
+            f"{sid}-{night}-{n:02d}", night, "fr", topic, city=city, hour=8 + n, minute=15, tz=tz, extra=extra
+        )
         if n == 0:
             a.mentions.append("2026-11-27")
         fitems.append((a, f"{night}-{n:02d}-{topic}"))
     orig = fitems[5][0]  # 2026-11-27 weather story, updated the next morning
-    upd = near_copy(orig, f"{sid}-{n28}-update", night=n28, hour=10, tz=tz, drop=2,
-                    lead="Mise à jour samedi matin : la vigilance orange est maintenue sur le littoral.",
-                    swap=("degrés", "degrés environ"), title=orig.title + " (mise à jour)")
+    upd = near_copy(
+        orig,
+        f"{sid}-{n28}-update",
+        night=n28,
+        hour=10,
+        tz=tz,
+        drop=2,
+        lead="Mise à jour samedi matin : la vigilance orange est maintenue sur le littoral.",
+        swap=("degrés", "degrés environ"),
+        title=orig.title + " (mise à jour)",
+    )
     fitems.append((upd, f"{n28}-update-weather"))
     entries = []
     urls = {}
@@ -824,27 +1279,45 @@ def build() -> tuple[dict[str, bytes], dict]:
         files[f"sites/{sid}/{rel}"] = page_html(sid, a, url, visible_date=visible)
         entries.append(
             "  <entry>\n"
-            f"    <title>{escape(a.title)}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{rel}\"/>\n"
+            f'    <title>{escape(a.title)}</title>\n    <link rel="alternate" type="text/html" href="{rel}"/>\n'
             f"    <id>tag:courrier-maghreb.example,2026:{slug}</id>\n"
             f"    <published>{a.published.isoformat()}</published>\n    <updated>{a.published.isoformat()}</updated>\n"
             f"    <author><name>Rédaction {a.city}</name></author>\n"
-            f"    <category term=\"{SITE[sid]['cats'][a.topic]}\"/>\n"
-            f"    <summary>{escape(a.paragraphs[0][:160])}</summary>\n  </entry>\n")
+            f'    <category term="{SITE[sid]["cats"][a.topic]}"/>\n'
+            f"    <summary>{escape(a.paragraphs[0][:160])}</summary>\n  </entry>\n"
+        )
         common = dict(id=f"tag:courrier-maghreb.example,2026:{slug}", url=url, title=a.title, lang="fr")
-        checks = {"published_date": a.night, "published_local": a.published.isoformat(), "category": TOPIC_CATEGORY[a.topic],
-                  "canonical_url": url, "date_source": ["metadata"], "date_mentions_include": sorted(set(a.mentions))}
+        checks = {
+            "published_date": a.night,
+            "published_local": a.published.isoformat(),
+            "category": TOPIC_CATEGORY[a.topic],
+            "canonical_url": url,
+            "date_source": ["metadata"],
+            "date_mentions_include": sorted(set(a.mentions)),
+        }
         if a is upd:
-            ex.add(a.night, sid, urls[a.key], "duplicate", duplicate_of=urls[orig.key], duplicate_kind="near", text=a.text,
-                   checks=checks, note="update of the 2026-11-27 story: near duplicate only when the 2026-11-27 night "
-                   "was processed before (persistent index); in a fresh run of 2026-11-28 alone it is an article",
-                   **common)
+            ex.add(
+                a.night,
+                sid,
+                urls[a.key],
+                "duplicate",
+                duplicate_of=urls[orig.key],
+                duplicate_kind="near",
+                text=a.text,
+                checks=checks,
+                note="update of the 2026-11-27 story: near duplicate only when the 2026-11-27 night "
+                "was processed before (persistent index); in a fresh run of 2026-11-28 alone it is an article",
+                **common,
+            )
         else:
             ex.add(a.night, sid, urls[a.key], "article", checks=checks, text=a.text, **common)
     files[f"sites/{sid}/atom.xml"] = (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">\n'
         f"  <title>{SITE[sid]['name']}</title>\n  <id>tag:courrier-maghreb.example,2026:feed</id>\n"
         f'  <link rel="self" href="atom.xml"/>\n  <updated>2026-11-28T18:00:00+01:00</updated>\n'
-        + "".join(entries) + "</feed>\n").encode("utf-8")
+        + "".join(entries)
+        + "</feed>\n"
+    ).encode("utf-8")
 
     _build_dumps(c, files, ex)
     return files, {"records": ex.records, "skipped": ex.skipped, "texts": ex.texts}
@@ -857,97 +1330,254 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
     sid, tz = "mashriq-wire", TZ["mashriq-wire"]
     rows: dict[str, list[str]] = {n26: [], n27: [], n28: []}
 
-    def row(a: Article, outlet: str, *, pub: str | None = None, content: str | None = None, lang: str = "ar",
-            doc_id: str | None = None, link: str | None = None) -> tuple[dict[str, Any], str]:
+    def row(
+        a: Article,
+        outlet: str,
+        *,
+        pub: str | None = None,
+        content: str | None = None,
+        lang: str = "ar",
+        doc_id: str | None = None,
+        link: str | None = None,
+    ) -> tuple[dict[str, Any], str]:
         night_rows = rows[a.night]
         doc_id = doc_id or f"mw-{a.night.replace('-', '')}-{len(night_rows) + 1:03d}"
         link = link or f"https://{outlet}.example/news/{doc_id}"
-        rec = {"doc_id": doc_id, "link": link, "headline": a.title,
-               "content": a.text if content is None else content,
-               "pub_date": pub or a.published.isoformat(), "writer": None, "section": a.topic,
-               "language": lang, "outlet": outlet}
+        rec = {
+            "doc_id": doc_id,
+            "link": link,
+            "headline": a.title,
+            "content": a.text if content is None else content,
+            "pub_date": pub or a.published.isoformat(),
+            "writer": None,
+            "section": a.topic,
+            "language": lang,
+            "outlet": outlet,
+        }
         night_rows.append(json.dumps(rec, ensure_ascii=False))
         return rec, f"dumps/{sid}/{a.night}.jsonl:{len(night_rows)}"
 
-    def art(key, night, topic, country, city, months, *, lang="ar", indic=False, hour=9, extra=None, n_topic=None):
-        return c.article(key, night, lang, topic, country=country, city=city, months=months if lang == "ar" else None,
-                         indic=indic, hour=hour, tz=tz, extra=extra, n_topic=n_topic)
+    def art(
+        key, night, topic, country, city, months, *, lang="ar", indic=False, hour=9, extra=None, n_topic=None
+    ):
+        return c.article(
+            key,
+            night,
+            lang,
+            topic,
+            country=country,
+            city=city,
+            months=months if lang == "ar" else None,
+            indic=indic,
+            hour=hour,
+            tz=tz,
+            extra=extra,
+            n_topic=n_topic,
+        )
 
-    def ok(rec: dict[str, Any], loc: str, a: Article, checks: dict[str, Any] | None = None, lang: str = "ar"
-           ) -> None:
+    def ok(
+        rec: dict[str, Any], loc: str, a: Article, checks: dict[str, Any] | None = None, lang: str = "ar"
+    ) -> None:
         base = {"published_date": a.night, "date_mentions_include": sorted(set(a.mentions))}
         base.update(checks or {})
-        ex.add(a.night, sid, loc, "article", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang=lang,
-               checks=base, text=a.text)
+        ex.add(
+            a.night,
+            sid,
+            loc,
+            "article",
+            id=rec["doc_id"],
+            url=rec["link"],
+            title=rec["headline"],
+            lang=lang,
+            checks=base,
+            text=a.text,
+        )
 
     # m1: Egyptian months, Arabic-Indic digits, the date field written in Arabic.
     a = art("m1", n28, "economy", "EG", "القاهرة", "egypt", indic=True, hour=10)
     rec, loc = row(a, "nile-daily", pub="٢٨ نوفمبر ٢٠٢٦")
     ok(rec, loc, a, {"date_source": ["dump"]})
     # m2: Levantine months.
-    a = art("m2", n28, "culture", "LB", "بيروت", "levant", hour=11,
-            extra=["وكانت بلدية المدينة قد خصصت في ٣ أيار ٢٠٢٦ منحة لترميم مسرح الحي القديم."])
+    a = art(
+        "m2",
+        n28,
+        "culture",
+        "LB",
+        "بيروت",
+        "levant",
+        hour=11,
+        extra=["وكانت بلدية المدينة قد خصصت في ٣ أيار ٢٠٢٦ منحة لترميم مسرح الحي القديم."],
+    )
     a.mentions.append("2026-05-03")
     ok(*row(a, "cedar-post"), a)
     # m3: Iraqi works with tatweel.
-    a = art("m3", n28, "works", "IQ", "بغداد", "levant", hour=8,
-            extra=["وتعد هذه الورشة من أكبر مشاريع البنية التحتية في العراق هذا العام."])
+    a = art(
+        "m3",
+        n28,
+        "works",
+        "IQ",
+        "بغداد",
+        "levant",
+        hour=8,
+        extra=["وتعد هذه الورشة من أكبر مشاريع البنية التحتية في العراق هذا العام."],
+    )
     text = tatweel(a.text, {"العراق": "الـــعـراق", "بغداد": "بـغـــداد", "الأشغال": "الأشـــغـال"})
     rec, loc = row(a, "tigris-news", content=text)
     ok(rec, loc, a, {"text_search_contains": ["العراق", "بغداد"], "text_not_contains": ["ـــ"]})
     # m4: Syrian sport with full diacritics in two sentences.
-    a = art("m4", n28, "sport", "SY", "دمشق", "levant", hour=12,
-            extra=["وَقَالَ رَئِيسُ النَّادِي إِنَّ الفَرِيقَ سَيُوَاصِلُ تَحْضِيرَاتِهِ فِي دِمَشْقَ اسْتِعْدَادًا لِلْجَوْلَةِ المُقْبِلَةِ.",
-                   "وَأَضَافَ أَنَّ الجُمْهُورَ كَانَ «اللَّاعِبَ الثَّانِي عَشَرَ» طِيلَةَ المُبَارَاةِ."])
+    a = art(
+        "m4",
+        n28,
+        "sport",
+        "SY",
+        "دمشق",
+        "levant",
+        hour=12,
+        extra=[
+            "وَقَالَ رَئِيسُ النَّادِي إِنَّ الفَرِيقَ سَيُوَاصِلُ تَحْضِيرَاتِهِ فِي دِمَشْقَ اسْتِعْدَادًا لِلْجَوْلَةِ المُقْبِلَةِ.",
+            "وَأَضَافَ أَنَّ الجُمْهُورَ كَانَ «اللَّاعِبَ الثَّانِي عَشَرَ» طِيلَةَ المُبَارَاةِ.",
+        ],
+    )
     ok(*row(a, "qasioun-sport"), a, {"text_search_contains": ["دمشق", "اللاعب الثاني عشر"]})
     # m5: Gulf transport with a Hijri date (26 Jumada al-Ula 1448 = 2026-11-06, Umm al-Qura).
-    a = art("m5", n28, "transport", "SA", "الرياض", "egypt", indic=True, hour=13,
-            extra=["وكانت الهيئة قد وقعت عقد تشغيل الخط في ٢٦ جمادى الأولى ١٤٤٨ هـ بحضور ممثلين عن شركات النقل."])
+    a = art(
+        "m5",
+        n28,
+        "transport",
+        "SA",
+        "الرياض",
+        "egypt",
+        indic=True,
+        hour=13,
+        extra=["وكانت الهيئة قد وقعت عقد تشغيل الخط في ٢٦ جمادى الأولى ١٤٤٨ هـ بحضور ممثلين عن شركات النقل."],
+    )
     rec, loc = row(a, "gulf-courier")
     ok(rec, loc, a, {"hijri_mentions_include": ["2026-11-06"]})
     # m6: a count that is not a date.
-    a = art("m6", n28, "works", "JO", "عمّان", "levant", hour=9,
-            extra=["وشارك 3000 جندي ومتطوع في حملة تشجير المنحدرات المحيطة بالمدينة، وزرعوا 12500 شجرة خلال يومين."])
+    a = art(
+        "m6",
+        n28,
+        "works",
+        "JO",
+        "عمّان",
+        "levant",
+        hour=9,
+        extra=[
+            "وشارك 3000 جندي ومتطوع في حملة تشجير المنحدرات المحيطة بالمدينة، وزرعوا 12500 شجرة خلال يومين."
+        ],
+    )
     ok(*row(a, "amman-today"), a, {"date_mentions_exclude_years": [3000, 12500]})
     # m7 + m8: a story and its republication by another outlet with small edits (near duplicate).
     m7 = art("m7", n28, "weather", "EG", "الإسكندرية", "egypt", hour=8)
     rec7, loc7 = row(m7, "nile-daily")
     ok(rec7, loc7, m7)
-    m8 = near_copy(m7, "m8", hour=15, tz=tz, drop=3, lead="نقلا عن مراسلنا في الإسكندرية:",
-                   swap=("درجة", "درجة مئوية"), title=m7.title + " (تحديث)")
+    m8 = near_copy(
+        m7,
+        "m8",
+        hour=15,
+        tz=tz,
+        drop=3,
+        lead="نقلا عن مراسلنا في الإسكندرية:",
+        swap=("درجة", "درجة مئوية"),
+        title=m7.title + " (تحديث)",
+    )
     rec, loc = row(m8, "gulf-courier")
-    ex.add(n28, sid, loc, "duplicate", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang="ar",
-           duplicate_of=loc7, duplicate_kind="near", text=m8.text, note="same story republished with small edits by another outlet")
+    ex.add(
+        n28,
+        sid,
+        loc,
+        "duplicate",
+        id=rec["doc_id"],
+        url=rec["link"],
+        title=rec["headline"],
+        lang="ar",
+        duplicate_of=loc7,
+        duplicate_kind="near",
+        text=m8.text,
+        note="same story republished with small edits by another outlet",
+    )
     # m9 + m10: exact duplicate (same text, another id and url).
     m9 = art("m9", n28, "economy", "LB", "بيروت", "levant", hour=7)
     rec9, loc9 = row(m9, "cedar-post")
     ok(rec9, loc9, m9)
     m10 = Article("m10", n28, "ar", m9.topic, m9.title, m9.paragraphs, m9.published.replace(hour=11), m9.city)
     rec, loc = row(m10, "levant-digest")
-    ex.add(n28, sid, loc, "duplicate", id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang="ar",
-           duplicate_of=loc9, duplicate_kind="exact_text", text=m10.text, note="identical text under another id and url")
+    ex.add(
+        n28,
+        sid,
+        loc,
+        "duplicate",
+        id=rec["doc_id"],
+        url=rec["link"],
+        title=rec["headline"],
+        lang="ar",
+        duplicate_of=loc9,
+        duplicate_kind="exact_text",
+        text=m10.text,
+        note="identical text under another id and url",
+    )
     # m11: empty text.
-    m11 = Article("m11", n28, "ar", "works", "بيان صحفي", [], dt.datetime(2026, 11, 28, 16, 0, tzinfo=tz), "القاهرة")
+    m11 = Article(
+        "m11", n28, "ar", "works", "بيان صحفي", [], dt.datetime(2026, 11, 28, 16, 0, tzinfo=tz), "القاهرة"
+    )
     rec, loc = row(m11, "nile-daily", content="")
-    ex.add(n28, sid, loc, "quarantined", id=rec["doc_id"], url=rec["link"], title=rec["headline"],
-           reason="missing_text", stage="extract")
+    ex.add(
+        n28,
+        sid,
+        loc,
+        "quarantined",
+        id=rec["doc_id"],
+        url=rec["link"],
+        title=rec["headline"],
+        reason="missing_text",
+        stage="extract",
+    )
     # m12: UTF-8 Arabic read as Windows-1252 (mojibake), which cleaning must repair.
     m12 = art("m12", n28, "culture", "AE", "دبي", "egypt", hour=17)
     rec, loc = row(m12, "gulf-courier", content=mojibake(m12.text))
-    ok(rec, loc, m12, {"text_contains": ["دبي", m12.paragraphs[0].split()[0]], "text_not_contains": ["Ø", "Ù"]})
+    ok(
+        rec,
+        loc,
+        m12,
+        {"text_contains": ["دبي", m12.paragraphs[0].split()[0]], "text_not_contains": ["Ø", "Ù"]},
+    )
     # m13: a malformed JSON line (cut short).
-    rows[n28].append('{"doc_id": "mw-20261128-013", "link": "https://nile-daily.example/news/mw-20261128-013", '
-                     '"headline": "خبر مقطوع", "content": "انقطع الإرسال قبل نهاية')
-    ex.add(n28, sid, f"dumps/{sid}/{n28}.jsonl:{len(rows[n28])}", "quarantined", id="mw-20261128-013",
-           reason="malformed_json", stage="fetch", note="truncated JSON line; its night is the file's date")
+    rows[n28].append(
+        '{"doc_id": "mw-20261128-013", "link": "https://nile-daily.example/news/mw-20261128-013", '
+        '"headline": "خبر مقطوع", "content": "انقطع الإرسال قبل نهاية'
+    )
+    ex.add(
+        n28,
+        sid,
+        f"dumps/{sid}/{n28}.jsonl:{len(rows[n28])}",
+        "quarantined",
+        id="mw-20261128-013",
+        reason="malformed_json",
+        stage="fetch",
+        note="truncated JSON line; its night is the file's date",
+    )
     # m14, m15: English rows.
     for key, topic, city, hour in (("m14", "economy", "Dubai", 14), ("m15", "culture", "Cairo", 18)):
         a = art(key, n28, topic, "AE", city, None, lang="en", hour=hour)
         ok(*row(a, "gulf-courier" if city == "Dubai" else "nile-daily", lang="en"), a, lang="en")
-    for night, spec in ((n27, [("transport", "JO", "عمّان", "levant"), ("culture", "IQ", "البصرة", "levant"),
-                               ("sport", "LB", "Beirut", None)]),
-                        (n26, [("sport", "EG", "الإسكندرية", "egypt"), ("economy", "SY", "حلب", "levant"),
-                               ("weather", "JO", "Amman", None)])):
+    for night, spec in (
+        (
+            n27,
+            [
+                ("transport", "JO", "عمّان", "levant"),
+                ("culture", "IQ", "البصرة", "levant"),
+                ("sport", "LB", "Beirut", None),
+            ],
+        ),
+        (
+            n26,
+            [
+                ("sport", "EG", "الإسكندرية", "egypt"),
+                ("economy", "SY", "حلب", "levant"),
+                ("weather", "JO", "Amman", None),
+            ],
+        ),
+    ):
         for i, (topic, country, city, months) in enumerate(spec):
             lang = "ar" if months else "en"
             a = art(f"{night}-{i}", night, topic, country, city, months, lang=lang, hour=9 + 3 * i)
@@ -958,19 +1588,52 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
     # ---- (5) harbour-gazette: CSV of English articles ------------------------------------------
     sid, tz = "harbour-gazette", ZoneInfo("Europe/London")
     crow: dict[str, list] = {n26: [], n27: [], n28: []}
-    cplan = [(n28, "sport", "Manchester"), (n28, "weather", "Bristol"), (n28, "works", "London"),
-             (n28, "culture", "Leeds"), (n27, "economy", "London"), (n26, "works", "Leeds"), (n26, "culture", "Bristol")]
+    cplan = [
+        (n28, "sport", "Manchester"),
+        (n28, "weather", "Bristol"),
+        (n28, "works", "London"),
+        (n28, "culture", "Leeds"),
+        (n27, "economy", "London"),
+        (n26, "works", "Leeds"),
+        (n26, "culture", "Bristol"),
+    ]
     shared_url = None
     for n, (night, topic, city) in enumerate(cplan):
-        a = c.article(f"hg-{n}", night, "en", topic, city=city, hour=8 + n, minute=10, tz=ZoneInfo("Europe/London"))
+        a = c.article(
+            f"hg-{n}", night, "en", topic, city=city, hour=8 + n, minute=10, tz=ZoneInfo("Europe/London")
+        )
         url = f"https://harbour-gazette.example/{night.replace('-', '/')}/{topic}-{city.lower()}"
         rid = f"HG-{night.replace('-', '')}-{len(crow[night]) + 1:02d}"
-        crow[night].append([rid, url, a.title, a.text, a.published.strftime("%d/%m/%Y %H:%M"), f"{city} desk",
-                            topic.capitalize()])
+        crow[night].append(
+            [
+                rid,
+                url,
+                a.title,
+                a.text,
+                a.published.strftime("%d/%m/%Y %H:%M"),
+                f"{city} desk",
+                topic.capitalize(),
+            ]
+        )
         loc = f"dumps/{sid}/{night}.csv:{len(crow[night])}"
-        ex.add(night, sid, loc, "article", id=rid, url=url, title=a.title, lang="en", text=a.text,
-               checks={"published_date": night, "published_local": a.published.isoformat(), "date_source": ["dump"],
-                       "category": TOPIC_CATEGORY[topic], "date_mentions_include": sorted(set(a.mentions))})
+        ex.add(
+            night,
+            sid,
+            loc,
+            "article",
+            id=rid,
+            url=url,
+            title=a.title,
+            lang="en",
+            text=a.text,
+            checks={
+                "published_date": night,
+                "published_local": a.published.isoformat(),
+                "date_source": ["dump"],
+                "category": TOPIC_CATEGORY[topic],
+                "date_mentions_include": sorted(set(a.mentions)),
+            },
+        )
         if night == n28 and topic == "works":
             shared_url, shared_art, shared_loc = url, a, loc
     for night, lines in crow.items():
@@ -991,25 +1654,56 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
 
     sid, tz = "web-archive", dt.UTC
     n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
-    ar_site: Site = {**SITE["tunis-akhbar"], "name": "وهران نيوز", "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة."}
+    ar_site: Site = {
+        **SITE["tunis-akhbar"],
+        "name": "وهران نيوز",
+        "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة.",
+    }
     en_site: Site = {**SITE["web-archive"], "name": "City Ledger"}
     w1 = c.article("w1", n28, "en", "economy", city="London", hour=9, tz=tz)
-    w2 = c.article("w2", n28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers"))
-    w3 = Article("w3", n28, "en", shared_art.topic, shared_art.title,
-                 [p for p in shared_art.paragraphs[:-1]] + [shared_art.paragraphs[-1] + " This story was corrected."],
-                 # the corrected copy carries its own, later time: the dump's row stays the first
-                 shared_art.published + dt.timedelta(minutes=45), shared_art.city)
-    es = Article("w4", n28, "es", "works", "El mercado central se renueva", [SPANISH],
-                 dt.datetime(2026, 11, 28, 12, 0, tzinfo=tz), "Valencia")
-    w5 = c.article("w5", n27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers"))
+    w2 = c.article(
+        "w2", n28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers")
+    )
+    w3 = Article(
+        "w3",
+        n28,
+        "en",
+        shared_art.topic,
+        shared_art.title,
+        [p for p in shared_art.paragraphs[:-1]] + [shared_art.paragraphs[-1] + " This story was corrected."],
+        # the corrected copy carries its own, later time: the dump's row stays the first
+        shared_art.published + dt.timedelta(minutes=45),
+        shared_art.city,
+    )
+    es = Article(
+        "w4",
+        n28,
+        "es",
+        "works",
+        "El mercado central se renueva",
+        [SPANISH],
+        dt.datetime(2026, 11, 28, 12, 0, tzinfo=tz),
+        "Valencia",
+    )
+    w5 = c.article(
+        "w5", n27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers")
+    )
     w6 = c.article("w6", n26, "en", "weather", city="Bristol", hour=7, tz=tz)
     # night -> (url, article, site, outcome, unused): "IMAGE" is a non-HTML capture without an article
     plan: dict[str, list[tuple[str, Article | None, Site | None, str | None, None]]] = {
-        n28: [("https://city-ledger.example/business/2026/11/28/regional-exports", w1, en_site, "article", None),
-              ("https://wahran-news.example/2026/11/28/transport", w2, ar_site, "article", None),
-              ("IMAGE", None, None, None, None),
-              (shared_url, w3, en_site, "duplicate", None),
-              ("https://mercado-hoy.example/2026/11/28/mercado-central", es, en_site, "quarantined", None)],
+        n28: [
+            (
+                "https://city-ledger.example/business/2026/11/28/regional-exports",
+                w1,
+                en_site,
+                "article",
+                None,
+            ),
+            ("https://wahran-news.example/2026/11/28/transport", w2, ar_site, "article", None),
+            ("IMAGE", None, None, None, None),
+            (shared_url, w3, en_site, "duplicate", None),
+            ("https://mercado-hoy.example/2026/11/28/mercado-central", es, en_site, "quarantined", None),
+        ],
         n27: [("https://wahran-news.example/2026/11/27/culture", w5, ar_site, "article", None)],
         n26: [("https://city-ledger.example/weather/2026/11/26/storms", w6, en_site, "article", None)],
     }
@@ -1021,47 +1715,92 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
         def hdr(kind: str, at: dt.datetime, extra: dict | None = None, night: str = night) -> dict:
             nonlocal counter
             counter += 1
-            d = {"WARC-Record-ID": f"<urn:uuid:{night.replace('-', '')}-0000-4000-8000-{counter:012d}>",
-                 "WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            d = {
+                "WARC-Record-ID": f"<urn:uuid:{night.replace('-', '')}-0000-4000-8000-{counter:012d}>",
+                "WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
             d.update(extra or {})
             return d
 
         base = dt.datetime.fromisoformat(night + "T20:00:00+00:00")
         info = b"software: akhbar.sample.generate\r\nformat: WARC File Format 1.0\r\nrobots: obey\r\n"
-        writer.write_record(writer.create_warc_record("", "warcinfo", payload=io.BytesIO(info), length=len(info),
-                                                      warc_content_type="application/warc-fields",
-                                                      warc_headers_dict=hdr("warcinfo", base)))
+        writer.write_record(
+            writer.create_warc_record(
+                "",
+                "warcinfo",
+                payload=io.BytesIO(info),
+                length=len(info),
+                warc_content_type="application/warc-fields",
+                warc_headers_dict=hdr("warcinfo", base),
+            )
+        )
         meta: list[tuple[str, str, Article | None, str]] = []  # (record id, url, article, outcome)
         for i, (url, a, site, outcome, _) in enumerate(entries):
             at = base + dt.timedelta(minutes=5 * (i + 1))
             if url == "IMAGE":
                 png = tiny_png()
-                h = StatusAndHeaders("200 OK", [("Content-Type", "image/png"), ("Content-Length", str(len(png)))],
-                                     protocol="HTTP/1.1")
+                h = StatusAndHeaders(
+                    "200 OK",
+                    [("Content-Type", "image/png"), ("Content-Length", str(len(png)))],
+                    protocol="HTTP/1.1",
+                )
                 rid = hdr("response", at)
-                writer.write_record(writer.create_warc_record("https://city-ledger.example/img/logo.png", "response",
-                                                              payload=io.BytesIO(png), length=len(png),
-                                                              http_headers=h, warc_headers_dict=rid))
-                meta.append((rid["WARC-Record-ID"], "https://city-ledger.example/img/logo.png", None, "skipped"))
+                writer.write_record(
+                    writer.create_warc_record(
+                        "https://city-ledger.example/img/logo.png",
+                        "response",
+                        payload=io.BytesIO(png),
+                        length=len(png),
+                        http_headers=h,
+                        warc_headers_dict=rid,
+                    )
+                )
+                meta.append(
+                    (rid["WARC-Record-ID"], "https://city-ledger.example/img/logo.png", None, "skipped")
+                )
                 continue
             if i == 0:
-                req = (f"GET {url.split('.example', 1)[1]} HTTP/1.1\r\nHost: {url.split('/')[2]}\r\n"
-                       "User-Agent: akhbar-sample\r\n\r\n").encode()
+                req = (
+                    f"GET {url.split('.example', 1)[1]} HTTP/1.1\r\nHost: {url.split('/')[2]}\r\n"
+                    "User-Agent: akhbar-sample\r\n\r\n"
+                ).encode()
                 rid = hdr("request", at - dt.timedelta(seconds=1))
-                writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(req), length=len(req),
-                                                              warc_headers_dict=rid))
+                writer.write_record(
+                    writer.create_warc_record(
+                        url, "request", payload=io.BytesIO(req), length=len(req), warc_headers_dict=rid
+                    )
+                )
                 meta.append((rid["WARC-Record-ID"], url, None, "skipped-request"))
             assert a is not None and site is not None and outcome is not None  # all but the image have them
             lang = a.lang
-            body = page_html("web-archive", a, url, lang=lang, site=site,
-                             visible_date=a.published.strftime("%d/%m/%Y %H:%M"))
-            h = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                            ("Content-Length", str(len(body))),
-                                            ("Last-Modified", a.published.astimezone(dt.UTC).strftime(
-                                                "%a, %d %b %Y %H:%M:%S GMT"))], protocol="HTTP/1.1")
+            body = page_html(
+                "web-archive",
+                a,
+                url,
+                lang=lang,
+                site=site,
+                visible_date=a.published.strftime("%d/%m/%Y %H:%M"),
+            )
+            h = StatusAndHeaders(
+                "200 OK",
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("Last-Modified", a.published.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")),
+                ],
+                protocol="HTTP/1.1",
+            )
             rid = hdr("response", at)
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                                          http_headers=h, warc_headers_dict=rid))
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=h,
+                    warc_headers_dict=rid,
+                )
+            )
             meta.append((rid["WARC-Record-ID"], url, a, outcome))
         data = buf.getvalue()
         name = f"warc/{sid}/{night}.warc.gz"
@@ -1073,49 +1812,129 @@ def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article,
         for record_id, url, a, outcome in meta:
             loc = f"{name}#{offsets[record_id]}"
             if outcome.startswith("skipped"):
-                ex.skipped.append({"night": night, "source_id": sid, "locator": loc, "id": record_id, "url": url,
-                                   "why": "request record" if outcome == "skipped-request" else "non-HTML response (image/png)"})
+                ex.skipped.append(
+                    {
+                        "night": night,
+                        "source_id": sid,
+                        "locator": loc,
+                        "id": record_id,
+                        "url": url,
+                        "why": "request record"
+                        if outcome == "skipped-request"
+                        else "non-HTML response (image/png)",
+                    }
+                )
                 continue
             assert a is not None  # only skipped records have no article
             common = dict(id=record_id, url=url, title=a.title, lang=a.lang)
             if outcome == "article":
-                ex.add(night, sid, loc, "article", text=a.text, checks={"published_date": night, "date_source": ["metadata"],
-                                                            "canonical_url": url,
-                                                            "date_mentions_include": sorted(set(a.mentions))}, **common)
+                ex.add(
+                    night,
+                    sid,
+                    loc,
+                    "article",
+                    text=a.text,
+                    checks={
+                        "published_date": night,
+                        "date_source": ["metadata"],
+                        "canonical_url": url,
+                        "date_mentions_include": sorted(set(a.mentions)),
+                    },
+                    **common,
+                )
             elif outcome == "duplicate":
-                ex.add(night, sid, loc, "duplicate", duplicate_of=shared_loc, duplicate_kind="exact_url", text=a.text,
-                       note="web capture of the harbour-gazette page also delivered in its CSV dump", **common)
+                ex.add(
+                    night,
+                    sid,
+                    loc,
+                    "duplicate",
+                    duplicate_of=shared_loc,
+                    duplicate_kind="exact_url",
+                    text=a.text,
+                    note="web capture of the harbour-gazette page also delivered in its CSV dump",
+                    **common,
+                )
             else:
                 # Languages other than ar, fr, en are kept and labelled, so corpus builders can filter them.
-                ex.add(night, sid, loc, "article", text=a.text, checks={"published_date": night},
-                       note="Spanish page: kept as an article labelled es", **common)
+                ex.add(
+                    night,
+                    sid,
+                    loc,
+                    "article",
+                    text=a.text,
+                    checks={"published_date": night},
+                    note="Spanish page: kept as an article labelled es",
+                    **common,
+                )
 
 
 def _build_trec(c: Composer, files, ex: Expect) -> None:
     sid, tz = "morocco-press", TZ["morocco-press"]
     n28, n27 = "2026-11-28", "2026-11-27"
     # night -> (topic, city, extra paragraphs, ISO dates they mention)
-    plan: dict[str, list[tuple[str, str, list[str] | None, list[str]]]] = {n28: [("culture", "الرباط", ["وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
-                                          "في ساحة المدينة العتيقة.",
-                                          "وستنظم ورشات الخط العربي طيلة شهري غشت وشتنبر من السنة المقبلة."],
-                   ["2019-07-14"]),
-                  ("economy", "الدار البيضاء", ["وتراجعت أسعار الحبوب في أسواق الجملة منذ 3 نونبر 2026، على أن "
-                                                 "تصدر الحصيلة النهائية في 15 دجنبر 2026."],
-                   ["2026-11-03", "2026-12-15"])],
-            n27: [("transport", "طنجة", None, [])]}
+    plan: dict[str, list[tuple[str, str, list[str] | None, list[str]]]] = {
+        n28: [
+            (
+                "culture",
+                "الرباط",
+                [
+                    "وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
+                    "في ساحة المدينة العتيقة.",
+                    "وستنظم ورشات الخط العربي طيلة شهري غشت وشتنبر من السنة المقبلة.",
+                ],
+                ["2019-07-14"],
+            ),
+            (
+                "economy",
+                "الدار البيضاء",
+                [
+                    "وتراجعت أسعار الحبوب في أسواق الجملة منذ 3 نونبر 2026، على أن "
+                    "تصدر الحصيلة النهائية في 15 دجنبر 2026."
+                ],
+                ["2026-11-03", "2026-12-15"],
+            ),
+        ],
+        n27: [("transport", "طنجة", None, [])],
+    }
     for night, docs in plan.items():
         out = []
         for i, (topic, city, extra, mentions) in enumerate(docs, start=1):
-            a = c.article(f"r-{night}-{i}", night, "ar", topic, country="MA", city=city, months="morocco",
-                          hour=9 + 4 * i, tz=tz, extra=extra)
+            a = c.article(
+                f"r-{night}-{i}",
+                night,
+                "ar",
+                topic,
+                country="MA",
+                city=city,
+                months="morocco",
+                hour=9 + 4 * i,
+                tz=tz,
+                extra=extra,
+            )
             a.mentions += mentions
             docno = f"MAP-{night.replace('-', '')}-{i:04d}"
-            out.append(f"<DOC>\n<DOCNO>{docno}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
-                       f"<HEADLINE>{escape(a.title)}</HEADLINE>\n<TEXT>\n" + "\n\n".join(escape(p) for p in a.paragraphs)
-                       + "\n</TEXT>\n</DOC>\n")
-            ex.add(night, sid, f"trec/{sid}/{night}.trec#{docno}", "article", id=docno, title=a.title, lang="ar", text=a.text,
-                   checks={"published_date": night, "published_local": a.published.isoformat(),
-                           "date_source": ["dump"], "date_mentions_include": sorted(set(a.mentions))})
+            out.append(
+                f"<DOC>\n<DOCNO>{docno}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
+                f"<HEADLINE>{escape(a.title)}</HEADLINE>\n<TEXT>\n"
+                + "\n\n".join(escape(p) for p in a.paragraphs)
+                + "\n</TEXT>\n</DOC>\n"
+            )
+            ex.add(
+                night,
+                sid,
+                f"trec/{sid}/{night}.trec#{docno}",
+                "article",
+                id=docno,
+                title=a.title,
+                lang="ar",
+                text=a.text,
+                checks={
+                    "published_date": night,
+                    "published_local": a.published.isoformat(),
+                    "date_source": ["dump"],
+                    "date_mentions_include": sorted(set(a.mentions)),
+                },
+            )
         files[f"trec/{sid}/{night}.trec"] = "".join(out).encode("utf-8")
 
 
@@ -1131,31 +1950,47 @@ def expected_document(found: dict) -> dict:
             "raw_records": len(recs),
             "raw_records_per_source": dict(sorted(per_source.items())),
             "articles": [r["locator"] for r in recs if r["outcome"] == "article"],
-            "duplicates": [{"locator": r["locator"], "duplicate_of": r["duplicate_of"], "kind": r["duplicate_kind"]}
-                           for r in recs if r["outcome"] == "duplicate"],
-            "quarantined": [{"locator": r["locator"], "reason": r["reason"], "stage": r["stage"]}
-                            for r in recs if r["outcome"] == "quarantined"],
+            "duplicates": [
+                {"locator": r["locator"], "duplicate_of": r["duplicate_of"], "kind": r["duplicate_kind"]}
+                for r in recs
+                if r["outcome"] == "duplicate"
+            ],
+            "quarantined": [
+                {"locator": r["locator"], "reason": r["reason"], "stage": r["stage"]}
+                for r in recs
+                if r["outcome"] == "quarantined"
+            ],
             "skipped_not_raw": [s["locator"] for s in found["skipped"] if s["night"] == night],
         }
     return {
         "about": "Expected outcome of every record of the sample corpus; see sample/README.md. Locators are "
-                 "relative to sample/: a page file, FILE:N for the N-th line of a .jsonl or N-th data row of a "
-                 ".csv (1-based, header not counted), FILE#OFFSET for a WARC record's byte offset, FILE#DOCNO "
-                 "for a TREC document. 'id' is the item's own identifier (guid, Atom id, doc_id, CSV id, "
-                 "WARC-Record-ID, DOCNO). Night expectations assume the nights are processed in order "
-                 "(backfill 2026-11-26..28); see 'standalone' for a fresh run of the run date alone.",
+        "relative to sample/: a page file, FILE:N for the N-th line of a .jsonl or N-th data row of a "
+        ".csv (1-based, header not counted), FILE#OFFSET for a WARC record's byte offset, FILE#DOCNO "
+        "for a TREC document. 'id' is the item's own identifier (guid, Atom id, doc_id, CSV id, "
+        "WARC-Record-ID, DOCNO). Night expectations assume the nights are processed in order "
+        "(backfill 2026-11-26..28); see 'standalone' for a fresh run of the run date alone.",
         "run_date": RUN_DATE,
         "nights": nights,
-        "standalone": {RUN_DATE: {"articles_extra": [r["locator"] for r in records if r["night"] == RUN_DATE
-                                                     and r.get("duplicate_kind") == "near"
-                                                     and not r["duplicate_of"].startswith("dumps/")
-                                                     and r["source_id"] == "courrier-maghreb"],
-                                  "note": "without the 2026-11-27 night in the persistent index, the "
-                                          "cross-night update is an article, not a duplicate"}},
-        "reason_codes": {"not_found": "fetch: the page a feed links to does not exist",
-                         "malformed_json": "fetch: a JSON-lines row that does not parse",
-                         "empty_text": "clean: an HTML page with boilerplate only, nothing left after cleaning",
-                         "missing_text": "fetch: a dump row whose text is empty (quarantined at extract)"},
+        "standalone": {
+            RUN_DATE: {
+                "articles_extra": [
+                    r["locator"]
+                    for r in records
+                    if r["night"] == RUN_DATE
+                    and r.get("duplicate_kind") == "near"
+                    and not r["duplicate_of"].startswith("dumps/")
+                    and r["source_id"] == "courrier-maghreb"
+                ],
+                "note": "without the 2026-11-27 night in the persistent index, the "
+                "cross-night update is an article, not a duplicate",
+            }
+        },
+        "reason_codes": {
+            "not_found": "fetch: the page a feed links to does not exist",
+            "malformed_json": "fetch: a JSON-lines row that does not parse",
+            "empty_text": "clean: an HTML page with boilerplate only, nothing left after cleaning",
+            "missing_text": "fetch: a dump row whose text is empty (quarantined at extract)",
+        },
         "records": records,
         "skipped": found["skipped"],
     }

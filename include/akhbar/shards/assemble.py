@@ -36,8 +36,10 @@ def _articles(shards: list[ShardFiles], decisions: pa.Table, out: Path) -> int:
             for batch in pq.ParquetFile(files.articles).iter_batches(batch_size=BATCH_ROWS):
                 mine = decisions.slice(offset, batch.num_rows)
                 if not pc.all(pc.equal(mine.column("article_id"), batch.column("article_id"))).as_py():
-                    raise RuntimeError(f"dedup decisions do not line up with the articles of {files.folder} "
-                                       f"(row {offset}): the shard was enriched again after the deduplication")
+                    raise RuntimeError(
+                        f"dedup decisions do not line up with the articles of {files.folder} "
+                        f"(row {offset}): the shard was enriched again after the deduplication"
+                    )
                 writer.write(with_decisions(pa.Table.from_batches([batch]).cast(ARTICLE), mine))
                 offset += batch.num_rows
     if offset != decisions.num_rows:
@@ -55,6 +57,10 @@ def _concatenated(parts: list[Path], schema: pa.Schema, out: Path) -> None:
 def assemble_night(shards: list[ShardFiles], decisions: pa.Table, out: NightWorkFiles) -> int:
     """Write the night's work files; returns the number of articles."""
     n = _articles(shards, decisions, out.articles)
-    for name, schema in (("places", ARTICLE_PLACES), ("dates", ARTICLE_DATES), ("keywords", ARTICLE_KEYWORDS)):
+    for name, schema in (
+        ("places", ARTICLE_PLACES),
+        ("dates", ARTICLE_DATES),
+        ("keywords", ARTICLE_KEYWORDS),
+    ):
         _concatenated([getattr(files, name) for files in shards], schema, getattr(out, name))
     return n

@@ -53,7 +53,12 @@ def shard_doc_freq(night_doc_freq: Path, texts: pa.ChunkedArray) -> DocFreq:
     return DocFreq(dict(zip(found.column("term").to_pylist(), found.column("df").to_pylist())), n_docs)
 
 
-_OUTPUTS = {"articles": ARTICLE, "places": ARTICLE_PLACES, "dates": ARTICLE_DATES, "keywords": ARTICLE_KEYWORDS}
+_OUTPUTS = {
+    "articles": ARTICLE,
+    "places": ARTICLE_PLACES,
+    "dates": ARTICLE_DATES,
+    "keywords": ARTICLE_KEYWORDS,
+}
 
 
 def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, streams: dict) -> StageCounts:
@@ -64,13 +69,15 @@ def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, st
     doc_freq = shard_doc_freq(context.doc_freq, texts)
     boilerplate = {source_id: context.boilerplate.get(source_id, np.zeros(0, np.uint64))}
     for batch in pq.ParquetFile(files.cleaned).iter_batches(batch_size=context.batch_rows):
-        result = enrich_table(pa.Table.from_batches([batch]), dt=context.night, doc_freq=doc_freq,
-                              categories=context.categories)
+        result = enrich_table(
+            pa.Table.from_batches([batch]), dt=context.night, doc_freq=doc_freq, categories=context.categories
+        )
         counts.merge(result.counts)
         for name in _OUTPUTS:
             streams[name].write(getattr(result, name))
-        streams["entries"].write(article_entries(result.articles, dt=context.night, boilerplate=boilerplate,
-                                                 params=context.params))
+        streams["entries"].write(
+            article_entries(result.articles, dt=context.night, boilerplate=boilerplate, params=context.params)
+        )
     return counts
 
 

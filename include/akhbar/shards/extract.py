@@ -40,8 +40,12 @@ class ShardFigures:
     clean: StageCounts
 
     def as_dict(self) -> dict:
-        return {"shard": self.shard.id, "raw_rows": self.shard.rows,
-                "extract": self.extract.as_dict(), "clean": self.clean.as_dict()}
+        return {
+            "shard": self.shard.id,
+            "raw_rows": self.shard.rows,
+            "extract": self.extract.as_dict(),
+            "clean": self.clean.as_dict(),
+        }
 
 
 def _set_repeats_aside(raw: pa.Table, shard: Shard, night: _dt.date) -> tuple[pa.Table, pa.Table]:
@@ -53,9 +57,13 @@ def _set_repeats_aside(raw: pa.Table, shard: Shard, night: _dt.date) -> tuple[pa
     keep = [i for i, r in enumerate(rows) if r not in repeated]
     quarantine = QuarantineBuilder("extract", night)
     for i in (i for i, r in enumerate(rows) if r in repeated):
-        quarantine.reject(record_id=raw.column("record_id")[i].as_py(), source_id=shard.source_id,
-                          reason="repeated_record", detail="record already fetched this night",
-                          locator=raw.column("locator")[i].as_py())
+        quarantine.reject(
+            record_id=raw.column("record_id")[i].as_py(),
+            source_id=shard.source_id,
+            reason="repeated_record",
+            detail="record already fetched this night",
+            locator=raw.column("locator")[i].as_py(),
+        )
     return raw.take(pa.array(keep, pa.int64())), quarantine.table()
 
 
@@ -66,17 +74,27 @@ def _count_repeats(counts: StageCounts, n: int) -> None:
     reasons["repeated_record"] = reasons.get("repeated_record", 0) + n
 
 
-def extract_clean_shard(raw_file: Path, shard: Shard, files: ShardFiles, *, night: _dt.date, batch_rows: int,
-                        params: DedupParams = PARAMS) -> ShardFigures:
+def extract_clean_shard(
+    raw_file: Path,
+    shard: Shard,
+    files: ShardFiles,
+    *,
+    night: _dt.date,
+    batch_rows: int,
+    params: DedupParams = PARAMS,
+) -> ShardFigures:
     """Raw records of one shard -> its cleaned documents, its quarantine and its counts."""
     from akhbar.cleaning import clean_documents
 
-    figures = ShardFigures(shard, StageCounts(stage=f"extract:{shard.source_id}"),
-                           StageCounts(stage=f"clean:{shard.source_id}"))
+    figures = ShardFigures(
+        shard, StageCounts(stage=f"extract:{shard.source_id}"), StageCounts(stage=f"clean:{shard.source_id}")
+    )
     doc_freq = DocFreq()
     sample = ShardSample(shard.source_id, params.boilerplate_sample)
-    with StreamedTable(files.cleaned, CLEANED_DOCUMENT) as cleaned_out, \
-            StreamedTable(files.quarantine, QUARANTINE) as quarantine_out:
+    with (
+        StreamedTable(files.cleaned, CLEANED_DOCUMENT) as cleaned_out,
+        StreamedTable(files.quarantine, QUARANTINE) as quarantine_out,
+    ):
         for raw in iter_shard(raw_file, shard, batch_rows):
             raw, repeats = _set_repeats_aside(raw, shard, night)
             docs, rejected, extract_counts = extract_batch(raw.drop_columns(["_row"]), night)

@@ -52,17 +52,27 @@ class SourceNight:
             yield shard, self.folder.shard(shard.index)
 
 
-def quarantine_shard(source: SourceNight, shard: Shard, files: ShardFiles, *, night: _dt.date, detail: str,
-                     batch_rows: int) -> ShardFigures:
+def quarantine_shard(
+    source: SourceNight, shard: Shard, files: ShardFiles, *, night: _dt.date, detail: str, batch_rows: int
+) -> ShardFigures:
     """Every raw record of a shard whose extraction did not finish, quarantined with the reason and its bytes."""
-    figures = ShardFigures(shard, StageCounts(stage=f"extract:{shard.source_id}"),
-                           StageCounts(stage=f"clean:{shard.source_id}"))
+    figures = ShardFigures(
+        shard, StageCounts(stage=f"extract:{shard.source_id}"), StageCounts(stage=f"clean:{shard.source_id}")
+    )
     with StreamedTable(files.quarantine, QUARANTINE) as out:
         for raw in iter_shard(source.raw_file, shard, batch_rows, columns=["record_id", "locator", "body"]):
             rejected = QuarantineBuilder("extract", night)
-            for record_id, locator, body in zip(*(raw.column(c).to_pylist() for c in ("record_id", "locator", "body"))):
-                rejected.reject(record_id=record_id, source_id=shard.source_id, reason=FAILED_SHARD, detail=detail,
-                                locator=locator, body=body)
+            for record_id, locator, body in zip(
+                *(raw.column(c).to_pylist() for c in ("record_id", "locator", "body"))
+            ):
+                rejected.reject(
+                    record_id=record_id,
+                    source_id=shard.source_id,
+                    reason=FAILED_SHARD,
+                    detail=detail,
+                    locator=locator,
+                    body=body,
+                )
             out.write(rejected.table())
     figures.extract.records_in = figures.extract.rejected = shard.rows
     figures.extract.extra["reasons"] = {FAILED_SHARD: shard.rows}
@@ -74,7 +84,9 @@ def quarantine_shard(source: SourceNight, shard: Shard, files: ShardFiles, *, ni
 
 
 def _sum_doc_freq(tables: list[pa.Table]) -> pa.Table:
-    summed = pa.concat_tables([t.cast(DOCFREQ_SCHEMA) for t in tables]).group_by("term").aggregate([("df", "sum")])
+    summed = (
+        pa.concat_tables([t.cast(DOCFREQ_SCHEMA) for t in tables]).group_by("term").aggregate([("df", "sum")])
+    )
     return pa.table({"term": summed.column("term"), "df": summed.column("df_sum")}, schema=DOCFREQ_SCHEMA)
 
 
@@ -84,7 +96,7 @@ def night_doc_freq(parts: list[Path], fan_in: int = 8) -> pa.Table:
     n_docs = sum(int((pq.read_schema(p).metadata or {}).get(b"n_docs", b"0")) for p in parts)
     summed = DOCFREQ_SCHEMA.empty_table()
     for i in range(0, len(parts), fan_in):
-        summed = _sum_doc_freq([summed, *(pq.read_table(p) for p in parts[i:i + fan_in])])
+        summed = _sum_doc_freq([summed, *(pq.read_table(p) for p in parts[i : i + fan_in])])
     summed = summed.take(pc.sort_indices(summed, sort_keys=[("term", "ascending")]))
     return summed.replace_schema_metadata({"n_docs": str(n_docs)})
 
@@ -102,7 +114,10 @@ def source_figures(source: SourceNight) -> tuple[StageCounts, StageCounts]:
     """The extraction and cleaning figures of a source: the sum of its shards'."""
     import json
 
-    extract, clean = StageCounts(stage=f"extract:{source.source_id}"), StageCounts(stage=f"clean:{source.source_id}")
+    extract, clean = (
+        StageCounts(stage=f"extract:{source.source_id}"),
+        StageCounts(stage=f"clean:{source.source_id}"),
+    )
     for _, files in source.shards():
         data = json.loads(files.extracted.read_text(encoding="utf-8"))
         for counts, key in ((extract, "extract"), (clean, "clean")):

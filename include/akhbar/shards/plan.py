@@ -70,7 +70,9 @@ class ShardPlan:
 
     def shard(self, index: int) -> Shard:
         if not 0 <= index < len(self.shards):
-            raise KeyError(f"source {self.source_id} has {len(self.shards)} shard(s) tonight, not shard {index}")
+            raise KeyError(
+                f"source {self.source_id} has {len(self.shards)} shard(s) tonight, not shard {index}"
+            )
         return self.shards[index]
 
 
@@ -78,9 +80,12 @@ def repeated_rows(record_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Rows whose record id appeared on an earlier row."""
     if not len(record_ids):
         return np.zeros(0, np.int64)
-    codes = np.asarray(pc.dictionary_encode(record_ids).combine_chunks().indices
-                       if isinstance(record_ids, pa.ChunkedArray) else pc.dictionary_encode(record_ids).indices,
-                       dtype=np.int64)
+    codes = np.asarray(
+        pc.dictionary_encode(record_ids).combine_chunks().indices
+        if isinstance(record_ids, pa.ChunkedArray)
+        else pc.dictionary_encode(record_ids).indices,
+        dtype=np.int64,
+    )
     first = np.zeros(len(codes), bool)
     first[np.unique(codes, return_index=True)[1]] = True
     return np.flatnonzero(~first)
@@ -102,7 +107,9 @@ def cut(raw_file: Path | None, source_id: str, shard_records: int) -> ShardPlan:
     return ShardPlan(source_id, len(ids), shard_records, tuple(shards))
 
 
-def iter_shard(raw_file: Path, shard: Shard, batch_rows: int, columns: list[str] | None = None) -> Iterator[pa.Table]:
+def iter_shard(
+    raw_file: Path, shard: Shard, batch_rows: int, columns: list[str] | None = None
+) -> Iterator[pa.Table]:
     """The shard's raw records, ``batch_rows`` at a time, reading only the row groups that hold them;
     each batch carries its rows' positions in the raw file (column ``_row``)."""
     pf = pq.ParquetFile(raw_file)

@@ -101,8 +101,13 @@ def fetch_source(
         ctx.close()
         if counts is not None:
             _add_figures(counts, fetch_counts)
-        log.info("fetch %s (%s)%s: %s", source.id, source.kind, "" if completed else " interrupted",
-                 fetch_counts.as_extra())
+        log.info(
+            "fetch %s (%s)%s: %s",
+            source.id,
+            source.kind,
+            "" if completed else " interrupted",
+            fetch_counts.as_extra(),
+        )
 
 
 def _add_figures(counts: StageCounts, fetch_counts: FetchCounts) -> None:

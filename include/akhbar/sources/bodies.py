@@ -86,7 +86,9 @@ class BodyDecoder:
         if encoding in ("gzip", "x-gzip"):
             self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding not in ("identity", "", "deflate"):
-            raise FetchFailure("unsupported_encoding", f"Content-Encoding {encoding[:40]!r} was not asked for")
+            raise FetchFailure(
+                "unsupported_encoding", f"Content-Encoding {encoding[:40]!r} was not asked for"
+            )
 
     def _room(self) -> int:
         return self.limit - self.size + 1  # one byte more than allowed reveals an overflow
@@ -167,7 +169,9 @@ class StreamReader(io.RawIOBase):
         while not self._buffer and not self._done:
             try:
                 if time.monotonic() > self._deadline:
-                    raise FetchFailure("timeout", f"download not complete after max_response_seconds={self._max_seconds}")
+                    raise FetchFailure(
+                        "timeout", f"download not complete after max_response_seconds={self._max_seconds}"
+                    )
                 try:
                     chunk = next(self._chunks)
                 except StopIteration:

@@ -99,7 +99,9 @@ def _article_url(ctx: Context, value: str | None) -> tuple[str | None, str | Non
     return None, why
 
 
-def row_record(ctx: Context, mapping: dict[str, str], row: DumpRow, locator: str, raw: bytes | None = None) -> Row:
+def row_record(
+    ctx: Context, mapping: dict[str, str], row: DumpRow, locator: str, raw: bytes | None = None
+) -> Row:
     """One RAW_RECORD row from one dump row."""
     # As text here: a value with no text in it (an empty list) is no html or text, not a crash.
     html = _as_text(_value(row, mapping.get("html")))
@@ -126,7 +128,12 @@ def row_record(ctx: Context, mapping: dict[str, str], row: DumpRow, locator: str
             raw = json.dumps(row, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
         wanted = mapping.get("text")
         return ctx.factory.error(
-            locator, "missing_text", f"row has no text (column {wanted!r}) nor html", body=raw, lang_hint=lang, **fields
+            locator,
+            "missing_text",
+            f"row has no text (column {wanted!r}) nor html",
+            body=raw,
+            lang_hint=lang,
+            **fields,
         )
     return ctx.factory.make(locator, body=body, content_type=content_type, lang_hint=lang, **fields)
 
@@ -176,10 +183,15 @@ def _line_record(ctx: Context, mapping: dict[str, str], line: bytes, locator: st
         return ctx.factory.error(locator, "bad_row", f"{type(exc).__name__}: {str(exc)[:300]}", body=line)
 
 
-def _stop_record(ctx: Context, file: LocalFile, unit: str, lineno: int, code: str, detail: str,
-                 body: bytes | None) -> Row:
-    return ctx.factory.error(f"{file.name}:{lineno}", code, f"{file.name}: {detail}; the rest of the {unit}s "
-                             "was not read", body=body)
+def _stop_record(
+    ctx: Context, file: LocalFile, unit: str, lineno: int, code: str, detail: str, body: bytes | None
+) -> Row:
+    return ctx.factory.error(
+        f"{file.name}:{lineno}",
+        code,
+        f"{file.name}: {detail}; the rest of the {unit}s was not read",
+        body=body,
+    )
 
 
 def _tail_record(ctx: Context, file: LocalFile, reader: BinaryIO, lineno: int) -> Iterator[Row]:
@@ -200,13 +212,21 @@ def _jsonl_file(ctx: Context, mapping: dict[str, str], file: LocalFile) -> Itera
                 locator = f"{file.name}:{lineno - count + 1}"
                 if lineno > settings.max_lines:
                     ledger.quarantined += size
-                    yield _stop_record(ctx, file, "line", min(lineno, settings.max_lines + 1), "too_large",
-                                       f"more than max_lines={settings.max_lines} lines", line)
+                    yield _stop_record(
+                        ctx,
+                        file,
+                        "line",
+                        min(lineno, settings.max_lines + 1),
+                        "too_large",
+                        f"more than max_lines={settings.max_lines} lines",
+                        line,
+                    )
                     return
                 if too_long:
                     ledger.quarantined += size
-                    yield ctx.factory.error(locator, "too_large", f"line longer than max_bytes={settings.max_bytes}",
-                                            body=line)
+                    yield ctx.factory.error(
+                        locator, "too_large", f"line longer than max_bytes={settings.max_bytes}", body=line
+                    )
                     continue
                 if not line.strip():
                     ledger.separators += size
@@ -242,7 +262,9 @@ def _each_file(ctx: Context, read: FileReader) -> Iterator[Row]:
         try:
             yield from read(ctx, mapping, entry)
         except OSError as exc:
-            yield ctx.factory.error(f"{entry.name}:error", "read_error", f"{entry.name}: {exc.strerror or exc}")
+            yield ctx.factory.error(
+                f"{entry.name}:error", "read_error", f"{entry.name}: {exc.strerror or exc}"
+            )
 
 
 # --------------------------------------------------------------------------- CSV
@@ -269,19 +291,23 @@ class _Lines:
         return raw
 
 
-def _csv_row(ctx: Context, mapping: dict[str, str], header: list[str], values: list[str], raw: bytes, locator: str) -> Row:
+def _csv_row(
+    ctx: Context, mapping: dict[str, str], header: list[str], values: list[str], raw: bytes, locator: str
+) -> Row:
     if any("\udc80" <= ch <= "\udcff" for value in values for ch in value):
         return ctx.factory.error(locator, "bad_encoding", "row holds bytes that are not UTF-8", body=raw)
     row: dict[str, Any] = dict(zip(header, values))
     if len(values) > len(header):  # more fields than the header
-        row["__extra__"] = values[len(header):]
+        row["__extra__"] = values[len(header) :]
     try:
         return row_record(ctx, mapping, row, locator, raw=raw)
     except (RecursionError, ValueError, TypeError) as exc:
         return ctx.factory.error(locator, "bad_row", f"{type(exc).__name__}: {str(exc)[:300]}", body=raw)
 
 
-def _csv_rows(ctx: Context, mapping: dict[str, str], file: LocalFile, lines: _Lines, ledger: FileLedger) -> Iterator[Row]:
+def _csv_rows(
+    ctx: Context, mapping: dict[str, str], file: LocalFile, lines: _Lines, ledger: FileLedger
+) -> Iterator[Row]:
     delimiter = "\t" if ".tsv" in file.path.name else ","
     reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
@@ -305,14 +331,28 @@ def _csv_rows(ctx: Context, mapping: dict[str, str], file: LocalFile, lines: _Li
             needed = [mapping[k] for k in ("text", "html") if k in (ctx.source.mapping or {})]
             if needed and not any(c in header for c in needed):
                 ledger.separators -= len(raw)
-                yield _unusable_file(ctx, file, lines, ledger, raw, "missing_column",
-                                     f"{file.name} has no column {needed} (header {header[:20]})")
+                yield _unusable_file(
+                    ctx,
+                    file,
+                    lines,
+                    ledger,
+                    raw,
+                    "missing_column",
+                    f"{file.name} has no column {needed} (header {header[:20]})",
+                )
                 return
             continue
         if lines.count > ctx.settings.max_lines:
             ledger.quarantined += len(raw)
-            yield _stop_record(ctx, file, "row", start, "too_large", f"more than max_lines={ctx.settings.max_lines} "
-                               "lines", raw)
+            yield _stop_record(
+                ctx,
+                file,
+                "row",
+                start,
+                "too_large",
+                f"more than max_lines={ctx.settings.max_lines} lines",
+                raw,
+            )
             return
         if not values:
             ledger.separators += len(raw)
@@ -322,8 +362,9 @@ def _csv_rows(ctx: Context, mapping: dict[str, str], file: LocalFile, lines: _Li
         yield row
 
 
-def _unusable_file(ctx: Context, file: LocalFile, lines: _Lines, ledger: FileLedger, head: bytes, code: str,
-                   detail: str) -> Row:
+def _unusable_file(
+    ctx: Context, file: LocalFile, lines: _Lines, ledger: FileLedger, head: bytes, code: str, detail: str
+) -> Row:
     """The whole file as one error record (its first max_bytes; every byte counted)."""
     kept = bytearray(head)
     size = len(head)
@@ -376,7 +417,9 @@ def _parquet_file(ctx: Context, mapping: dict[str, str], file: LocalFile) -> Ite
                 try:
                     yield row_record(ctx, mapping, row, f"{name}#{index}")
                 except (RecursionError, ValueError, TypeError) as exc:
-                    yield ctx.factory.error(f"{name}#{index}", "bad_row", f"{type(exc).__name__}: {str(exc)[:300]}")
+                    yield ctx.factory.error(
+                        f"{name}#{index}", "bad_row", f"{type(exc).__name__}: {str(exc)[:300]}"
+                    )
                 index += 1
     except (pa.ArrowInvalid, OSError) as exc:
         yield ctx.factory.error(f"{name}#{index}", "malformed_parquet", f"{name}: {exc}")

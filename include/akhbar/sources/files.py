@@ -109,8 +109,11 @@ def display_name(path: Path, source_path: Path | None) -> str:
         if base.is_file():
             base = base.parent
         try:
-            return Path(os.path.normpath(os.path.abspath(path))).relative_to(
-                os.path.normpath(os.path.abspath(base))).as_posix()
+            return (
+                Path(os.path.normpath(os.path.abspath(path)))
+                .relative_to(os.path.normpath(os.path.abspath(base)))
+                .as_posix()
+            )
         except ValueError:
             pass
     return path.name

@@ -48,7 +48,9 @@ __all__ = ["GuardedBackend", "HttpClient", "Response"]
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Outcomes that say the host is in trouble (not the URL): they count towards the breaker.
-HOST_FAILURES = frozenset({"timeout", "network_error", "truncated_body"} | {f"http_{s}" for s in RETRY_STATUSES})
+HOST_FAILURES = frozenset(
+    {"timeout", "network_error", "truncated_body"} | {f"http_{s}" for s in RETRY_STATUSES}
+)
 ROBOTS_MAX_BYTES = 512 * 1024
 ERROR_BODY_MAX = 64 * 1024  # how much of a retried error page is kept
 CHUNK = 64 * 1024
@@ -104,8 +106,12 @@ class HttpClient:
             transport=GuardedTransport(s),
             follow_redirects=False,
             trust_env=False,
-            timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout,
-                                  pool=s.connect_timeout + s.read_timeout),
+            timeout=httpx.Timeout(
+                connect=s.connect_timeout,
+                read=s.read_timeout,
+                write=s.read_timeout,
+                pool=s.connect_timeout + s.read_timeout,
+            ),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -194,15 +200,27 @@ class HttpClient:
             try:
                 decoder = BodyDecoder(raw.headers.get("content-encoding"), limit=STREAM_LIMIT)
             except FetchFailure as failure:
-                yield Response(url=url, final_url=final_url, status=raw.status_code,
-                               error=f"{failure.code}: {failure.detail}", fetched_at=response.fetched_at), None
+                yield (
+                    Response(
+                        url=url,
+                        final_url=final_url,
+                        status=raw.status_code,
+                        error=f"{failure.code}: {failure.detail}",
+                        fetched_at=response.fetched_at,
+                    ),
+                    None,
+                )
                 return
             seconds = self.settings.max_response_seconds
-            reader = io.BufferedReader(StreamReader(raw, decoder, time.monotonic() + seconds, seconds),
-                                       buffer_size=CHUNK)
+            reader = io.BufferedReader(
+                StreamReader(raw, decoder, time.monotonic() + seconds, seconds), buffer_size=CHUNK
+            )
             meta = Response(
-                url=url, final_url=final_url, status=raw.status_code,
-                headers=list(raw.headers.multi_items()), fetched_at=response.fetched_at,
+                url=url,
+                final_url=final_url,
+                status=raw.status_code,
+                headers=list(raw.headers.multi_items()),
+                fetched_at=response.fetched_at,
             )
             yield meta, reader
         finally:
@@ -225,8 +243,12 @@ class HttpClient:
     def _fetch_robots(self, origin: str) -> RobotsRules:
         """RFC 9309: 4xx means no rules, 5xx or unreachable means disallow everything."""
         response = self.get(origin + "/robots.txt", max_bytes=ROBOTS_MAX_BYTES, robots=False)
-        if response.error_code in ("refused_private_address", "refused_link_local_address", "refused_scheme",
-                                   "dns_error"):
+        if response.error_code in (
+            "refused_private_address",
+            "refused_link_local_address",
+            "refused_scheme",
+            "dns_error",
+        ):
             raise Refused(response.error_code, (response.error or "").split(": ", 1)[-1])
         if response.status is not None and 400 <= response.status < 500:
             return RobotsRules(allow_all=True)
@@ -235,7 +257,9 @@ class HttpClient:
         rules = RobotsRules.parse((response.body or b"").decode("utf-8", "replace"))
         delay = rules.crawl_delay(self._agent)
         if delay:
-            self._limits.set_crawl_delay(urlsplit(origin).netloc.lower(), min(delay, self.settings.max_crawl_delay))
+            self._limits.set_crawl_delay(
+                urlsplit(origin).netloc.lower(), min(delay, self.settings.max_crawl_delay)
+            )
             self._count("robots_crawl_delay")
         return rules
 
@@ -272,7 +296,8 @@ class HttpClient:
                 hops += 1
                 if hops > self.settings.max_redirects:
                     raise FetchFailure(
-                        "too_many_redirects", f"more than max_redirects={self.settings.max_redirects} from {url}",
+                        "too_many_redirects",
+                        f"more than max_redirects={self.settings.max_redirects} from {url}",
                         response=response,
                     )
                 seen.add(current)
@@ -283,8 +308,9 @@ class HttpClient:
                 return response, current, attempts_total
             if response.status is not None and response.status >= 400:
                 _close_stream(response)
-                raise FetchFailure(f"http_{response.status}", f"HTTP {response.status} for {current}",
-                                   response=response)
+                raise FetchFailure(
+                    f"http_{response.status}", f"HTTP {response.status} for {current}", response=response
+                )
             return response, current, attempts_total
 
     @staticmethod
@@ -292,12 +318,15 @@ class HttpClient:
         location = response.header("location")
         _close_stream(response)
         if not location:
-            raise FetchFailure("bad_redirect", f"HTTP {response.status} without Location at {current}",
-                               response=response)
+            raise FetchFailure(
+                "bad_redirect", f"HTTP {response.status} without Location at {current}", response=response
+            )
         try:
             target = check_url(urljoin(current, location.strip()))
         except (Refused, ValueError) as refused:
-            code, detail = (refused.code, refused.detail) if isinstance(refused, Refused) else ("bad_url", str(refused))
+            code, detail = (
+                (refused.code, refused.detail) if isinstance(refused, Refused) else ("bad_url", str(refused))
+            )
             raise FetchFailure(code, f"redirect from {current}: {detail}", response=response) from None
         if target in seen:
             raise FetchFailure("redirect_loop", f"{current} redirects back to {target}", response=response)
@@ -342,8 +371,9 @@ class HttpClient:
                     # The host asks us to stay away longer than this run waits: this URL fails
                     # now and the host is not contacted again tonight (as it asked).
                     self._count("retry_after_capped")
-                    if self._breaker.give_up(host, f"Retry-After {told:.0f} s > max_retry_after="
-                                                   f"{self.settings.max_retry_after:g}"):
+                    if self._breaker.give_up(
+                        host, f"Retry-After {told:.0f} s > max_retry_after={self.settings.max_retry_after:g}"
+                    ):
                         self._count("hosts_given_up")
                     return response, attempt
                 delay = self._backoff(attempt, told)
@@ -375,8 +405,14 @@ class HttpClient:
         except httpx.TimeoutException as exc:
             raise FetchFailure("timeout", f"{type(exc).__name__} for {url}", retryable=True) from exc
         except (httpx.TransportError, httpcore.ProtocolError) as exc:
-            raise FetchFailure("network_error", f"{type(exc).__name__}: {exc} for {url}", retryable=True) from exc
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # UnicodeError (IDNA) included
+            raise FetchFailure(
+                "network_error", f"{type(exc).__name__}: {exc} for {url}", retryable=True
+            ) from exc
+        except (
+            httpx.InvalidURL,
+            httpx.UnsupportedProtocol,
+            ValueError,
+        ) as exc:  # UnicodeError (IDNA) included
             raise FetchFailure("bad_url", f"{type(exc).__name__}: {str(exc)[:200]} for {url[:200]}") from exc
         response = Response(
             url=url, status=raw.status_code, headers=list(raw.headers.multi_items()), fetched_at=fetched_at
@@ -426,8 +462,9 @@ class HttpClient:
             failure.partial = b"".join(parts)[:limit]  # what was received is kept for the quarantine
             raise
         except httpx.TimeoutException as exc:
-            timeout = FetchFailure("timeout", f"read timeout while receiving the body of {raw.url}",
-                                   retryable=True)
+            timeout = FetchFailure(
+                "timeout", f"read timeout while receiving the body of {raw.url}", retryable=True
+            )
             timeout.partial = b"".join(parts)
             raise timeout from exc
         except (httpx.TransportError, httpcore.ProtocolError) as exc:

@@ -67,14 +67,17 @@ def raw_elements(body: bytes, tag: str, expected: int) -> list[bytes | None]:
     """The bytes of each ``<tag>…</tag>`` element of a container as written (any namespace
     prefix), for the quarantine of a bad item. Parsers do not give them back; when the count
     differs from the ``expected`` number of items, None each (the caller says what it read)."""
-    pattern = re.compile(rb"<(?:[\w.-]+:)?" + tag.encode() + rb"\b[^>]*(?<!/)>.*?</(?:[\w.-]+:)?" + tag.encode()
-                         + rb"\s*>", re.DOTALL | re.IGNORECASE)
+    pattern = re.compile(
+        rb"<(?:[\w.-]+:)?" + tag.encode() + rb"\b[^>]*(?<!/)>.*?</(?:[\w.-]+:)?" + tag.encode() + rb"\s*>",
+        re.DOTALL | re.IGNORECASE,
+    )
     found: list[bytes | None] = [m.group(0) for m in pattern.finditer(body)]
     return found if len(found) == expected else [None] * expected
 
 
-def load_container(ctx: Context, *, locator_url: str | None = None, fallback_body: bytes | None = None
-                   ) -> Generator[Row, None, Container | None]:
+def load_container(
+    ctx: Context, *, locator_url: str | None = None, fallback_body: bytes | None = None
+) -> Generator[Row, None, Container | None]:
     """Fetch the source's container (``url`` or ``path``). Generator: yields error rows,
     returns a :class:`Container` or None (nothing to do). ``fallback_body``: the bytes of the
     entry that named the container, kept when nothing was received."""
@@ -87,8 +90,9 @@ def load_container(ctx: Context, *, locator_url: str | None = None, fallback_bod
         if response.error:
             yield http_error_row(ctx, url, response, fallback_body=fallback_body)
             return None
-        return Container(response.body or b"", url, base_url=response.final_url or url, response=response,
-                         state_key=url)
+        return Container(
+            response.body or b"", url, base_url=response.final_url or url, response=response, state_key=url
+        )
     path = source.path
     assert path is not None  # fetch_source refuses a source without url, urls or path
     locator = path.name
@@ -98,8 +102,9 @@ def load_container(ctx: Context, *, locator_url: str | None = None, fallback_bod
         yield ctx.factory.error(locator, "not_found", f"cannot read {path.name}: {exc.strerror or exc}")
         return None
     if too_big:
-        yield ctx.factory.error(locator, "too_large", f"{path.name} is larger than max_bytes={ctx.settings.max_bytes}",
-                                body=body)
+        yield ctx.factory.error(
+            locator, "too_large", f"{path.name} is larger than max_bytes={ctx.settings.max_bytes}", body=body
+        )
         return None
     return Container(body, locator, base_dir=path.parent, state_key=f"file:{locator}")
 
@@ -133,8 +138,9 @@ def container_error(ctx: Context, container: Container, code: str, detail: str) 
     )
 
 
-def http_error_row(ctx: Context, locator: str, response: Response, *, fallback_body: bytes | None = None,
-                   **meta: Any) -> Row:
+def http_error_row(
+    ctx: Context, locator: str, response: Response, *, fallback_body: bytes | None = None, **meta: Any
+) -> Row:
     """The error record of a failed GET: what the server sent, or (nothing received) ``fallback_body``."""
     code, _, detail = (response.error or "error: unknown").partition(": ")
     return ctx.factory.error(
@@ -167,7 +173,9 @@ def resolve_link(container: Container, link: Any) -> Target:
         scheme = urlsplit(link).scheme.lower()
         if scheme:
             if scheme not in ALLOWED_SCHEMES:
-                raise Refused("refused_scheme", f"scheme {scheme[:20]!r} of {link[:200]!r} is not http or https")
+                raise Refused(
+                    "refused_scheme", f"scheme {scheme[:20]!r} of {link[:200]!r} is not http or https"
+                )
             return Target("http", check_url(link))
         if link.startswith("//"):
             return Target("http", check_url(urljoin(container.base_url or "https:", link)))
@@ -199,8 +207,14 @@ def _item_bytes(item: Item) -> bytes:
 
 def _bad_item(ctx: Context, container: Container, item: Item, code: str, detail: str) -> Row:
     link = _link_text(item.link)
-    return ctx.factory.error(_item_locator(container, code, link), code, detail, body=_item_bytes(item),
-                             url=link if isinstance(item.link, str) and link else None, **meta_fields(item.meta))
+    return ctx.factory.error(
+        _item_locator(container, code, link),
+        code,
+        detail,
+        body=_item_bytes(item),
+        url=link if isinstance(item.link, str) and link else None,
+        **meta_fields(item.meta),
+    )
 
 
 def _take(ctx: Context, container: Container, item: Item) -> Target | Row | None:
@@ -277,8 +291,9 @@ def _page_row(ctx: Context, url: str, item: Item, response: Response) -> Iterato
         ctx.counts.unchanged += 1
         ctx.state.touch(url)
         return
-    ctx.state.update(url, etag=response.header("etag"), last_modified=response.header("last-modified"),
-                     content_hash=digest)
+    ctx.state.update(
+        url, etag=response.header("etag"), last_modified=response.header("last-modified"), content_hash=digest
+    )
     yield ctx.factory.make(
         url,
         body=body,
@@ -295,18 +310,24 @@ def _page_row(ctx: Context, url: str, item: Item, response: Response) -> Iterato
 def _local_page_row(ctx: Context, container: Container, relative: str, item: Item) -> Iterator[Row]:
     assert container.base_dir is not None  # resolve_link gives file targets only below one
     path = container.base_dir.resolve() / relative
-    common: dict[str, Any] = dict(url=_link_text(item.link), content_type=mimetypes.guess_type(path.name)[0], fetched_at=utcnow(),
-                  **meta_fields(item.meta))
+    common: dict[str, Any] = dict(
+        url=_link_text(item.link),
+        content_type=mimetypes.guess_type(path.name)[0],
+        fetched_at=utcnow(),
+        **meta_fields(item.meta),
+    )
     limit = ctx.settings.max_bytes
     try:
         body, too_big = read_local(path, limit)
     except OSError as exc:  # the item named a file that is not there: the item is what is kept
-        yield ctx.factory.error(relative, "not_found", f"{relative}: {exc.strerror or exc}", body=_item_bytes(item),
-                                **common)
+        yield ctx.factory.error(
+            relative, "not_found", f"{relative}: {exc.strerror or exc}", body=_item_bytes(item), **common
+        )
         return
     if too_big:
-        yield ctx.factory.error(relative, "too_large", f"{relative} is larger than max_bytes={limit}", body=body,
-                                **common)
+        yield ctx.factory.error(
+            relative, "too_large", f"{relative} is larger than max_bytes={limit}", body=body, **common
+        )
         return
     key = f"file:{relative}"
     digest = sha256_hex(body)

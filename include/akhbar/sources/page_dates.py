@@ -24,8 +24,10 @@ from typing import NamedTuple
 
 from akhbar.sources.records import Row
 
-_MARKED = re.compile(r"^(?P<iso>\d{4}-\d{2}-\d{2}T[0-9:.]+[+-]\d{2}:\d{2}) \(page (?P<source>[a-z_]+): (?P<raw>.*)\)$",
-                     re.DOTALL)
+_MARKED = re.compile(
+    r"^(?P<iso>\d{4}-\d{2}-\d{2}T[0-9:.]+[+-]\d{2}:\d{2}) \(page (?P<source>[a-z_]+): (?P<raw>.*)\)$",
+    re.DOTALL,
+)
 _RAW_MAX = 200
 
 
@@ -67,8 +69,14 @@ def find_page_date(row: Row, *, tz: str, lang: str | None, night: _dt.date) -> P
         except ValueError:
             headers = None
     try:
-        page = extract_html(row["body"], url=row.get("final_url") or row.get("url"), headers=headers,
-                            tz=tz, lang_hint=lang, reference=night)
+        page = extract_html(
+            row["body"],
+            url=row.get("final_url") or row.get("url"),
+            headers=headers,
+            tz=tz,
+            lang_hint=lang,
+            reference=night,
+        )
     except (UnknownEncodingError, ValueError):
         return None
     if page.published_at is None:

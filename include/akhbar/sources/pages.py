@@ -25,8 +25,11 @@ def _listed_items(data: bytes) -> Iterator[Item]:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Item(link=raw.decode("utf-8", "replace").strip(), raw=raw,
-                       problem=("bad_encoding", f"line is not UTF-8: {exc.reason} at byte {exc.start}"))
+            yield Item(
+                link=raw.decode("utf-8", "replace").strip(),
+                raw=raw,
+                problem=("bad_encoding", f"line is not UTF-8: {exc.reason} at byte {exc.start}"),
+            )
             continue
         yield Item(link=link, raw=raw)
 

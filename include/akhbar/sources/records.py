@@ -95,9 +95,15 @@ class FetchCounts:
 
     records: int = 0
     errors: Counter[str] = field(default_factory=Counter)  # reason code -> records
-    skipped: Counter[str] = field(default_factory=Counter)  # cause -> items not yielded (duplicate_link, max_items...)
-    notes: Counter[str] = field(default_factory=Counter)  # records kept but changed (url_dropped, repeated_locator)
-    http: Counter[str] = field(default_factory=Counter)  # retry_after_capped, host_given_up, robots_crawl_delay
+    skipped: Counter[str] = field(
+        default_factory=Counter
+    )  # cause -> items not yielded (duplicate_link, max_items...)
+    notes: Counter[str] = field(
+        default_factory=Counter
+    )  # records kept but changed (url_dropped, repeated_locator)
+    http: Counter[str] = field(
+        default_factory=Counter
+    )  # retry_after_capped, host_given_up, robots_crawl_delay
     not_modified: int = 0  # 304 answers to conditional requests
     unchanged: int = 0  # 200 answers whose body hash equals last night's
     http_requests: int = 0
@@ -223,7 +229,9 @@ def _quarantine_invalid_unicode(row: Row) -> None:
         row["error"] = f"invalid_unicode: {name} holds a lone surrogate (an unpaired \\ud800-\\udfff escape)"
 
 
-def batches(rows: Iterable[Row], *, size: int = BATCH_RECORDS, max_bytes: int = BATCH_BYTES) -> Iterator[pa.RecordBatch]:
+def batches(
+    rows: Iterable[Row], *, size: int = BATCH_RECORDS, max_bytes: int = BATCH_BYTES
+) -> Iterator[pa.RecordBatch]:
     """Cut a stream of rows into RAW_RECORD batches of at most ``size`` rows (or ``max_bytes``)."""
     pending: list[Row] = []
     pending_bytes = 0

@@ -49,7 +49,11 @@ def _authors(obj: dict[str, Any]) -> list[Any]:
 def _json_item(entry: Any, feed_authors: list[Any]) -> Item:
     raw = json.dumps(entry, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
     if not isinstance(entry, dict):
-        return Item(link="", raw=raw, problem=("bad_item", f"a JSON Feed item is a {type(entry).__name__}, not an object"))
+        return Item(
+            link="",
+            raw=raw,
+            problem=("bad_item", f"a JSON Feed item is a {type(entry).__name__}, not an object"),
+        )
     link = entry.get("url") or entry.get("external_url")
     if not link and isinstance(entry.get("id"), str) and entry["id"].startswith(("http://", "https://")):
         link = entry["id"]
@@ -196,7 +200,9 @@ def fetch_rss(ctx: Context) -> Iterator[Row]:
     if problem:
         # Read leniently: the items found are fetched, and the feed itself goes to the
         # quarantine so that what may have been lost can be seen.
-        yield container_error(ctx, container, "malformed_xml", f"{problem} ({len(items)} items read leniently)")
+        yield container_error(
+            ctx, container, "malformed_xml", f"{problem} ({len(items)} items read leniently)"
+        )
     for row in fetch_items(ctx, container, _night_items(ctx, items)):
         if row.get("error") is None and not row.get("meta_published") and row.get("body"):
             dated = _dated_by_its_page(ctx, row)

@@ -55,7 +55,9 @@ def check_url(url: str) -> str:
         raise Refused("bad_url", f"cannot parse {url[:200]!r}: {exc}") from exc
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
-        raise Refused("refused_scheme", f"scheme {scheme[:20] or '(none)'!r} is not http or https in {url[:200]!r}")
+        raise Refused(
+            "refused_scheme", f"scheme {scheme[:20] or '(none)'!r} is not http or https in {url[:200]!r}"
+        )
     if not hostname:
         raise Refused("bad_url", f"no host in {url[:200]!r}")
     if credentials:
@@ -114,7 +116,9 @@ def never_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | No
     return None
 
 
-def check_address(host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool) -> None:
+def check_address(
+    host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool
+) -> None:
     """Raise :class:`Refused` when ``host`` may not be contacted at ``ip``."""
     why = never_allowed(ip)
     if why is not None:

@@ -93,8 +93,13 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
     child_name = "url" if kind == "urlset" else "sitemap"
     entries = [_entry(node) for node in root if _local(node.tag) == child_name]
     for entry, raw in zip(entries, raw_elements(body, child_name, len(entries))):
-        entry["raw"] = raw or entry["raw"] or json.dumps({k: v for k, v in entry.items() if k != "raw"},
-                                                         ensure_ascii=False).encode("utf-8", "surrogatepass")
+        entry["raw"] = (
+            raw
+            or entry["raw"]
+            or json.dumps({k: v for k, v in entry.items() if k != "raw"}, ensure_ascii=False).encode(
+                "utf-8", "surrogatepass"
+            )
+        )
     return kind, [e for e in entries if e.get("loc")]
 
 
@@ -142,7 +147,9 @@ class _Walk:
             yield container_error(self.ctx, container, refused.code, refused.detail)
             return
         except Exception as exc:
-            yield container_error(self.ctx, container, "malformed_xml", f"{type(exc).__name__}: {str(exc)[:300]}")
+            yield container_error(
+                self.ctx, container, "malformed_xml", f"{type(exc).__name__}: {str(exc)[:300]}"
+            )
             return
         if kind == "sitemapindex":
             yield from self.children(container, entries, depth)
@@ -155,8 +162,11 @@ class _Walk:
             if not self.in_window(dated):
                 self.ctx.counts.skipped["outside_window"] += 1
                 continue
-            meta = {"title": entry.get("news_title"), "published": dated,
-                    "category": entry.get("news_keywords") or entry.get("news_genres")}
+            meta = {
+                "title": entry.get("news_title"),
+                "published": dated,
+                "category": entry.get("news_keywords") or entry.get("news_genres"),
+            }
             yield Item(link=entry["loc"], meta=meta, raw=entry.get("raw"))
 
     def children(self, parent: Container, entries: list[SitemapEntry], depth: int) -> Iterator[Row]:
@@ -168,8 +178,13 @@ class _Walk:
             try:
                 target = resolve_link(parent, entry["loc"])
             except Refused as refused:
-                yield self.ctx.factory.error(f"{parent.locator}#{entry['loc'][:300]}", refused.code, refused.detail,
-                                             url=entry["loc"], body=entry.get("raw"))
+                yield self.ctx.factory.error(
+                    f"{parent.locator}#{entry['loc'][:300]}",
+                    refused.code,
+                    refused.detail,
+                    url=entry["loc"],
+                    body=entry.get("raw"),
+                )
                 continue
             if target.location in self.ctx.seen_containers:
                 skipped["sitemap_repeated"] += 1
@@ -211,11 +226,13 @@ def _load_child(
     try:
         data, too_big = read_local(path, limit)
     except OSError as exc:  # the entry named a file that is not there: the entry is what is kept
-        yield ctx.factory.error(name, "not_found", f"{name}: {exc.strerror or exc}", url=entry["loc"],
-                                body=entry.get("raw"))
+        yield ctx.factory.error(
+            name, "not_found", f"{name}: {exc.strerror or exc}", url=entry["loc"], body=entry.get("raw")
+        )
         return None
     if too_big:
-        yield ctx.factory.error(name, "too_large", f"{name} is larger than max_bytes={limit}", body=data,
-                                url=entry["loc"])
+        yield ctx.factory.error(
+            name, "too_large", f"{name} is larger than max_bytes={limit}", body=data, url=entry["loc"]
+        )
         return None
     return Container(data, name, base_dir=parent.base_dir)

@@ -93,7 +93,9 @@ class FetchState:
             entry.dt = self.dt
             self.dirty = True
 
-    def update(self, url: str, *, etag: str | None, last_modified: str | None, content_hash: str | None) -> None:
+    def update(
+        self, url: str, *, etag: str | None, last_modified: str | None, content_hash: str | None
+    ) -> None:
         old = self.entries.get(url)
         if old is not None and old.dt > self.dt:
             return  # a backfill of an older night does not overwrite a newer entry

@@ -36,7 +36,9 @@ TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 TEXT_NAME_RE = re.compile(r"(\d{4}-\d{2}-\d{2}[ T_]\d{2}[:\-]\d{2}[:\-]\d{2})#([^/]+)\.txt$")
 
 # Documentation shipped beside the data (README examples contain <DOC>s too).
-DOC_FILE_RE = re.compile(r"^(readme|license|licence|copying|notice|changelog)([._-].*)?$|\.(md|rst)$", re.IGNORECASE)
+DOC_FILE_RE = re.compile(
+    r"^(readme|license|licence|copying|notice|changelog)([._-].*)?$|\.(md|rst)$", re.IGNORECASE
+)
 
 FileHandler = Callable[[Context, str, bytes], Iterator[Row]]
 
@@ -88,8 +90,16 @@ def _field(doc: bytes, tag: str) -> str | None:
 
 
 # Registry mapping keys -> the TREC tag read by default.
-_DEFAULT_TAGS = {"id": "DOCNO", "url": "URL", "title": "TITLE", "published": "TIME", "author": "AUTHOR",
-                 "category": "CAT", "summary": "ABSTRACT", "text": "TEXT"}
+_DEFAULT_TAGS = {
+    "id": "DOCNO",
+    "url": "URL",
+    "title": "TITLE",
+    "published": "TIME",
+    "author": "AUTHOR",
+    "category": "CAT",
+    "summary": "ABSTRACT",
+    "text": "TEXT",
+}
 _FIELD_OF = {tag: field for field, tag in _DEFAULT_TAGS.items()}
 
 
@@ -110,8 +120,12 @@ def _document(ctx: Context, name: str, index: int, doc: bytes) -> Row:
     try:
         doc.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return ctx.factory.error(locator, "bad_encoding", f"{name}: DOC {index} is not UTF-8: {exc.reason}", body=doc)
-    tag_of = {field: (ctx.source.mapping or {}).get(field, default) for field, default in _DEFAULT_TAGS.items()}
+        return ctx.factory.error(
+            locator, "bad_encoding", f"{name}: DOC {index} is not UTF-8: {exc.reason}", body=doc
+        )
+    tag_of = {
+        field: (ctx.source.mapping or {}).get(field, default) for field, default in _DEFAULT_TAGS.items()
+    }
     values = {tag: _field(doc, tag_of.get(_FIELD_OF.get(tag, ""), tag)) for tag in TAGS}
     container = {k: values[k] for k in ("DOCNO", "SRC") if values[k] is not None}
     url = _url(ctx, values["URL"], container)
@@ -126,7 +140,9 @@ def _document(ctx: Context, name: str, index: int, doc: bytes) -> Row:
         "meta_summary": values["ABSTRACT"],
     }
     if not values["TEXT"]:
-        return ctx.factory.error(locator, "missing_text", f"{name}: DOC {index} has no TEXT", body=doc, **fields)
+        return ctx.factory.error(
+            locator, "missing_text", f"{name}: DOC {index} has no TEXT", body=doc, **fields
+        )
     return ctx.factory.make(locator, body=values["TEXT"].encode("utf-8"), **fields)
 
 
@@ -141,22 +157,32 @@ def trec_file_records(ctx: Context, name: str, data: bytes) -> Iterator[Row]:
         return
     index = 0
     for span in spans:
-        piece = data[span.start: span.end]
+        piece = data[span.start : span.end]
         if span.kind == "between":
             if not piece.strip():
                 ledger.separators += len(piece)
                 continue
-            row = ctx.factory.error(f"{name}@{span.start}", "malformed_trec",
-                                    f"{name}: {len(piece)} bytes outside any <DOC> at byte {span.start}", body=piece)
+            row = ctx.factory.error(
+                f"{name}@{span.start}",
+                "malformed_trec",
+                f"{name}: {len(piece)} bytes outside any <DOC> at byte {span.start}",
+                body=piece,
+            )
         elif span.kind == "broken_doc":
-            row = ctx.factory.error(f"{name}#{index}", "malformed_trec",
-                                    f"{name}: <DOC> at byte {span.start} without </DOC>", body=piece)
+            row = ctx.factory.error(
+                f"{name}#{index}",
+                "malformed_trec",
+                f"{name}: <DOC> at byte {span.start} without </DOC>",
+                body=piece,
+            )
             index += 1
         else:
             try:
                 row = _document(ctx, name, index, piece)
             except (ValueError, RecursionError) as exc:  # a mapping tag refused, a pathological document
-                row = ctx.factory.error(f"{name}#{index}", "bad_document", f"{type(exc).__name__}: {exc}", body=piece)
+                row = ctx.factory.error(
+                    f"{name}#{index}", "bad_document", f"{type(exc).__name__}: {exc}", body=piece
+                )
             index += 1
         if row.get("error"):
             ledger.quarantined += len(piece)
@@ -190,22 +216,32 @@ def text_file_records(ctx: Context, name: str, data: bytes) -> Iterator[Row]:
         "meta_category": parts[-2] if len(parts) >= 2 else None,
     }
     if not rest.strip():
-        yield ctx.factory.error(name, "missing_text", f"{name}: nothing after the title line", body=data, **fields)
+        yield ctx.factory.error(
+            name, "missing_text", f"{name}: nothing after the title line", body=data, **fields
+        )
         return
     ledger.quarantined -= len(data)
     ledger.records += len(data)
     yield ctx.factory.make(name, body=rest.strip("\n").encode("utf-8"), **fields)
 
 
-def _member(ctx: Context, tar: tarfile.TarFile, member: tarfile.TarInfo, name: str, handle: FileHandler,
-            inflated: list[int]) -> Iterator[Row]:
+def _member(
+    ctx: Context,
+    tar: tarfile.TarFile,
+    member: tarfile.TarInfo,
+    name: str,
+    handle: FileHandler,
+    inflated: list[int],
+) -> Iterator[Row]:
     limit = ctx.settings.max_bytes
     inner = f"{name}/{member.name}"
     try:
         safe_member_name(member.name)
     except Refused as refused:
         fh = tar.extractfile(member) if member.isfile() else None
-        yield ctx.factory.error(inner, refused.code, f"{name}: {refused.detail}", body=fh.read(limit) if fh else None)
+        yield ctx.factory.error(
+            inner, refused.code, f"{name}: {refused.detail}", body=fh.read(limit) if fh else None
+        )
         return
     if member.isdir():
         return
@@ -217,14 +253,18 @@ def _member(ctx: Context, tar: tarfile.TarFile, member: tarfile.TarInfo, name: s
         return
     inflated[0] += member.size
     if inflated[0] > ctx.settings.max_decompressed_bytes:
-        raise Refused("too_large", f"more than max_decompressed_bytes={ctx.settings.max_decompressed_bytes} "
-                      "in members; the rest of the archive was not read")
+        raise Refused(
+            "too_large",
+            f"more than max_decompressed_bytes={ctx.settings.max_decompressed_bytes} "
+            "in members; the rest of the archive was not read",
+        )
     fh = tar.extractfile(member)
     if fh is None:
         return
     if member.size > limit:
-        yield ctx.factory.error(inner, "too_large", f"member of {member.size} bytes > max_bytes={limit}",
-                                body=fh.read(limit))
+        yield ctx.factory.error(
+            inner, "too_large", f"member of {member.size} bytes > max_bytes={limit}", body=fh.read(limit)
+        )
         return
     yield from handle(ctx, inner, fh.read())
 
@@ -254,7 +294,9 @@ def _plain_file(ctx: Context, file: LocalFile, handle: FileHandler, many: bool) 
         yield ctx.factory.error(file.name, "not_found", f"{file.name}: {exc.strerror or exc}")
         return
     if size > limit:
-        yield ctx.factory.error(file.name, "too_large", f"{file.name} is larger than max_bytes", body=data[:limit])
+        yield ctx.factory.error(
+            file.name, "too_large", f"{file.name} is larger than max_bytes", body=data[:limit]
+        )
         return
     yield from handle(ctx, file.name, data)
 
@@ -280,4 +322,3 @@ def fetch_trec(ctx: Context) -> Iterator[Row]:
 
 def fetch_text(ctx: Context) -> Iterator[Row]:
     yield from _walk(ctx, text_file_records, "text file")
-

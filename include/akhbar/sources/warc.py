@@ -133,8 +133,13 @@ def _response_row(ctx: Context, frame: Frame, locator: str) -> Row | None:
         body = record.content_stream().read(limit + 1)
     except Exception as exc:
         # The record's own bytes go to the quarantine: the payload could not be decoded.
-        return ctx.factory.error(locator, "bad_encoding", f"cannot decode the HTTP payload: {type(exc).__name__}: "
-                                 f"{' '.join(str(exc).split())[:300]}", body=frame.data, url=_target(record))
+        return ctx.factory.error(
+            locator,
+            "bad_encoding",
+            f"cannot decode the HTTP payload: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
+            body=frame.data,
+            url=_target(record),
+        )
     status_line, http_pairs = None, None
     if http is None and body.startswith((b"HTTP/1.", b"HTTP/2")):
         # warcio leaves the HTTP head unparsed when the target URI is not http(s).
@@ -150,8 +155,13 @@ def _response_row(ctx: Context, frame: Frame, locator: str) -> Row | None:
     if bad_uri and error is None:
         error = ("bad_target_uri", bad_uri)
     pairs = http.headers if http is not None else http_pairs
-    fields: dict[str, Any] = {"url": uri, "http_status": _status(http, status_line), "content_type": content_type,
-              "headers": headers_json(pairs) if pairs is not None else None, "fetched_at": _warc_date(record)}
+    fields: dict[str, Any] = {
+        "url": uri,
+        "http_status": _status(http, status_line),
+        "content_type": content_type,
+        "headers": headers_json(pairs) if pairs is not None else None,
+        "fetched_at": _warc_date(record),
+    }
     if error:
         return ctx.factory.error(locator, error[0], error[1], body=body, **fields)
     return ctx.factory.make(locator, body=body, **fields)
@@ -168,8 +178,13 @@ def _frame_row(ctx: Context, frame: Frame, locator: str, name: str) -> Row | Non
     try:
         return _response_row(ctx, frame, locator)
     except Exception as exc:
-        return ctx.factory.error(locator, "bad_warc", f"{name}: record at offset {frame.offset}: "
-                                 f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}", body=frame.data)
+        return ctx.factory.error(
+            locator,
+            "bad_warc",
+            f"{name}: record at offset {frame.offset}: "
+            f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
+            body=frame.data,
+        )
 
 
 def _book(ledger: FileLedger, frame: Frame, row: Row | None) -> None:
@@ -201,8 +216,9 @@ def iter_warc(ctx: Context, stream: io.BufferedReader[Any], name: str) -> Iterat
     if inflated is not None and inflated.problem is not None:
         code, detail = inflated.problem
         code = "truncated_warc" if code == "truncated_gzip" else code
-        yield ctx.factory.error(f"{name}#end", code, f"{name}: {detail} (cut during download or write?)",
-                                body=inflated.tail)
+        yield ctx.factory.error(
+            f"{name}#end", code, f"{name}: {detail} (cut during download or write?)", body=inflated.tail
+        )
 
 
 def _iter_arc(ctx: Context, reader: BinaryIO, name: str) -> Iterator[Row]:
@@ -219,8 +235,13 @@ def _iter_arc(ctx: Context, reader: BinaryIO, name: str) -> Iterator[Row]:
             if not _is_html(content_type, data):
                 ctx.counts.skipped["warc_non_html"] += 1
                 continue
-            yield ctx.factory.make(f"{name}#{offset}", body=data[: ctx.settings.max_bytes], url=_target(record),
-                                   content_type=content_type, fetched_at=_warc_date(record))
+            yield ctx.factory.make(
+                f"{name}#{offset}",
+                body=data[: ctx.settings.max_bytes],
+                url=_target(record),
+                content_type=content_type,
+                fetched_at=_warc_date(record),
+            )
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         yield ctx.factory.error(f"{name}#error", "bad_warc", f"{name}: {' '.join(str(exc).split())[:300]}")
 
@@ -247,4 +268,6 @@ def fetch_warc(ctx: Context) -> Iterator[Row]:
                 with open(entry.path, "rb") as fh:
                     yield from iter_warc(ctx, fh, entry.name)
             except OSError as exc:
-                yield ctx.factory.error(f"{entry.name}#error", "read_error", f"{entry.name}: {exc.strerror or exc}")
+                yield ctx.factory.error(
+                    f"{entry.name}#error", "read_error", f"{entry.name}: {exc.strerror or exc}"
+                )

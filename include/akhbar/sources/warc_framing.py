@@ -82,7 +82,9 @@ class WarcFramer:
             del self.buf[: self.pos]
             self.base += self.pos
             self.pos = 0
-        read = getattr(self.stream, "read1", self.stream.read)  # what is there: a slow download is not waited for
+        read = getattr(
+            self.stream, "read1", self.stream.read
+        )  # what is there: a slow download is not waited for
         while self._avail() < size and not self.eof:
             chunk = read(max(READ_SIZE, size - self._avail()))
             if chunk:
@@ -92,7 +94,7 @@ class WarcFramer:
         return self._avail() >= size
 
     def _take(self, size: int) -> bytes:
-        data = bytes(self.buf[self.pos: self.pos + size])
+        data = bytes(self.buf[self.pos : self.pos + size])
         self.pos += len(data)
         return data
 
@@ -139,10 +141,12 @@ class WarcFramer:
         if not self.buf.startswith(b"WARC/", self.pos):
             return self._damaged(offset, "bad_warc", f"bytes at offset {offset} are not a WARC record")
         end = self._header_end()
-        fields = _fields(bytes(self.buf[self.pos: end.start()])) if end else None
+        fields = _fields(bytes(self.buf[self.pos : end.start()])) if end else None
         if end is None or fields is None:
             if self.eof:
-                return self._damaged(offset, "truncated_warc", f"record header at offset {offset} cut by the end")
+                return self._damaged(
+                    offset, "truncated_warc", f"record header at offset {offset} cut by the end"
+                )
             return self._damaged(offset, "bad_warc", f"unreadable record header at offset {offset}")
         length = fields.get("content-length", "")
         if not length.isdigit():
@@ -153,29 +157,52 @@ class WarcFramer:
         total = head + length
         if length <= self.keep:
             if not self._fill(total):
-                return self._damaged(offset, "truncated_warc", f"record at offset {offset} ends "
-                                     f"{total - self._avail()} bytes short of its Content-Length", search_from=head)
+                return self._damaged(
+                    offset,
+                    "truncated_warc",
+                    f"record at offset {offset} ends "
+                    f"{total - self._avail()} bytes short of its Content-Length",
+                    search_from=head,
+                )
             if not self._followed_by_record(total):
                 # The block does not end where the next record begins: the record was cut
                 # (the next one begins inside it) or its length is wrong. Either way it ends
                 # at the next record header.
                 frame = self._damaged(offset, "truncated_warc", "", search_from=head)
                 where = "inside" if frame.size < total else "after"
-                return frame._replace(detail=f"record at offset {offset}: the next record begins at offset "
-                                      f"{offset + frame.size}, {where} the end its Content-Length ({length}) gives; "
-                                      "the record is kept whole to there, not followed by the record separator")
+                return frame._replace(
+                    detail=f"record at offset {offset}: the next record begins at offset "
+                    f"{offset + frame.size}, {where} the end its Content-Length ({length}) gives; "
+                    "the record is kept whole to there, not followed by the record separator"
+                )
             return Frame(offset, total, "record", self._take(total), fields)
         self._fill(head + self.keep)
         data = self._take(head + self.keep)
         read = len(data) + self._skip(total - len(data))
         if read < total:
-            return Frame(offset, read, "damaged", data, fields, False, "truncated_warc",
-                         f"record at offset {offset} ends {total - read} bytes short of its Content-Length")
+            return Frame(
+                offset,
+                read,
+                "damaged",
+                data,
+                fields,
+                False,
+                "truncated_warc",
+                f"record at offset {offset} ends {total - read} bytes short of its Content-Length",
+            )
         if not self._followed_by_record(0):
             rest = self._damaged(self.offset, "truncated_warc", "")
-            return Frame(offset, rest.offset + rest.size - offset, "damaged", data, fields, False, "truncated_warc",
-                         f"record at offset {offset}: its Content-Length ({length}) does not end where the next "
-                         "record begins")
+            return Frame(
+                offset,
+                rest.offset + rest.size - offset,
+                "damaged",
+                data,
+                fields,
+                False,
+                "truncated_warc",
+                f"record at offset {offset}: its Content-Length ({length}) does not end where the next "
+                "record begins",
+            )
         return Frame(offset, total, "record", data, fields, complete=False)
 
     def _followed_by_record(self, ahead: int) -> bool:
@@ -211,12 +238,12 @@ class WarcFramer:
             # Nothing yet: keep what the quarantine holds, let go of the rest but the last
             # bytes (a header may begin across two reads), read on.
             release = max(0, self._avail() - 16)
-            kept += self.buf[self.pos: self.pos + max(0, min(release, self.keep - len(kept)))]
+            kept += self.buf[self.pos : self.pos + max(0, min(release, self.keep - len(kept)))]
             size += release
             self.pos += release
             ahead = 0
             self._fill(self._avail() + READ_SIZE)
-        kept += self.buf[self.pos: self.pos + max(0, min(cut, self.keep - len(kept)))]
+        kept += self.buf[self.pos : self.pos + max(0, min(cut, self.keep - len(kept)))]
         size += cut
         self.pos += cut
         return Frame(offset, size, "damaged", bytes(kept), None, True, code, detail)

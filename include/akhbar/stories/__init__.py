@@ -138,30 +138,48 @@ def window_nights(night: _dt.date, params: StoryParams = PARAMS) -> list[_dt.dat
 
 
 def _night_vectors(night_articles: pa.Table, embed: Embedder, lead_words: int) -> np.ndarray:
-    texts = [story_text(title, text, lead_words) for title, text in zip(night_articles.column("title").to_pylist(),
-                                                                          night_articles.column("text").to_pylist())]
+    texts = [
+        story_text(title, text, lead_words)
+        for title, text in zip(
+            night_articles.column("title").to_pylist(), night_articles.column("text").to_pylist()
+        )
+    ]
     return embed(texts)
 
 
-def _window_pool(articles: pa.Table, inputs: StoryInputs, night_vectors: np.ndarray,
-                 params: StoryParams) -> tuple[pa.Table, LinkPool]:
+def _window_pool(
+    articles: pa.Table, inputs: StoryInputs, night_vectors: np.ndarray, params: StoryParams
+) -> tuple[pa.Table, LinkPool]:
     """The night's articles followed by the window's articles that have an embedding."""
     is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
     night_articles = articles.filter(is_night)
     window = {d for d in window_nights(inputs.night, params) if d != inputs.night}
-    embedded = inputs.embeddings.filter(pc.is_in(inputs.embeddings.column("dt"), pa.array(sorted(window), pa.date32())))
-    embedded = embedded.filter(pc.equal(embedded.column("model"), model_name(params.lead_words))) if embedded.num_rows else embedded
+    embedded = inputs.embeddings.filter(
+        pc.is_in(inputs.embeddings.column("dt"), pa.array(sorted(window), pa.date32()))
+    )
+    embedded = (
+        embedded.filter(pc.equal(embedded.column("model"), model_name(params.lead_words)))
+        if embedded.num_rows
+        else embedded
+    )
     vector_of = dict(zip(embedded.column("article_id").to_pylist(), vectors_of(embedded)))
     others = articles.filter(pc.invert(is_night))
     others = others.filter(pc.is_in(others.column("article_id"), pa.array(list(vector_of), pa.string())))
     pool_articles = pa.concat_tables([night_articles, others])
     other_vectors = [vector_of[a] for a in others.column("article_id").to_pylist()]
-    vectors = np.concatenate([night_vectors, np.asarray(other_vectors, np.float32).reshape(-1, EMBEDDING_DIM)])
+    vectors = np.concatenate(
+        [night_vectors, np.asarray(other_vectors, np.float32).reshape(-1, EMBEDDING_DIM)]
+    )
     signals = article_signals(pool_articles, inputs.places, inputs.dates, inputs.keywords)
     is_new = np.zeros(pool_articles.num_rows, dtype=bool)
-    is_new[:night_articles.num_rows] = True
-    pool = LinkPool(article_ids=pool_articles.column("article_id").to_pylist(),
-                    nights=pool_articles.column("dt").to_pylist(), vectors=vectors, signals=signals, is_new=is_new)
+    is_new[: night_articles.num_rows] = True
+    pool = LinkPool(
+        article_ids=pool_articles.column("article_id").to_pylist(),
+        nights=pool_articles.column("dt").to_pylist(),
+        vectors=vectors,
+        signals=signals,
+        is_new=is_new,
+    )
     return night_articles, pool
 
 
@@ -173,12 +191,20 @@ def _kept_links(inputs: StoryInputs, member_ids: set[str]) -> pa.Table:
     night = pa.scalar(inputs.night, pa.date32())
     keep = pc.and_(pc.not_equal(links.column("dt"), night), pc.not_equal(links.column("linked_dt"), night))
     keep = pc.and_(keep, pc.is_in(links.column("article_id"), pa.array(sorted(member_ids), pa.string())))
-    keep = pc.and_(keep, pc.is_in(links.column("linked_article_id"), pa.array(sorted(member_ids), pa.string())))
+    keep = pc.and_(
+        keep, pc.is_in(links.column("linked_article_id"), pa.array(sorted(member_ids), pa.string()))
+    )
     return links.filter(keep).cast(STORY_LINKS)
 
 
-def _parents(inputs: StoryInputs, ids: list[str], nights: list[_dt.date], keys: dict[str, tuple],
-             links: pa.Table, params: StoryParams) -> dict[str, Parent]:
+def _parents(
+    inputs: StoryInputs,
+    ids: list[str],
+    nights: list[_dt.date],
+    keys: dict[str, tuple],
+    links: pa.Table,
+    params: StoryParams,
+) -> dict[str, Parent]:
     """Parents recomputed for the articles of nights D .. D+window (the only ones that can gain a link
     to an earlier article) and for the orphans (their stored parent is no longer an article), kept
     from ``inputs.article_stories`` for the others."""
@@ -189,7 +215,9 @@ def _parents(inputs: StoryInputs, ids: list[str], nights: list[_dt.date], keys: 
         if a in keys and parent is not None and parent not in keys:
             recompute.add(a)
     parents = best_parents(keys, links, recompute)
-    for a, parent, score in zip(*(stored.column(c).to_pylist() for c in ("article_id", "parent_id", "score"))):
+    for a, parent, score in zip(
+        *(stored.column(c).to_pylist() for c in ("article_id", "parent_id", "score"))
+    ):
         if a in keys and a not in recompute:
             parents[a] = Parent(parent, score)
     for a in ids:  # a member without a stored row (never the case through the contract) starts its own story
@@ -197,7 +225,9 @@ def _parents(inputs: StoryInputs, ids: list[str], nights: list[_dt.date], keys: 
     return parents
 
 
-def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embedder = embed_texts) -> StoriesResult:
+def build_stories(
+    inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embedder = embed_texts
+) -> StoriesResult:
     """The stories stage for one night; see the module docstring for the inputs and what to replace."""
     start = time.perf_counter()
     missing = [c for c in STORY_ARTICLE_COLUMNS if c not in inputs.articles.column_names]
@@ -223,35 +253,68 @@ def build_stories(inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embe
     root = roots({a: p.article_id for a, p in parents.items()})
     story_ids = [root[a] for a in ids]
 
-    members = [Member(article_id=a, story_id=s, key=k, night=d, published_at=p, source_id=src, lang=lang or "",
-                      title=title)
-               for a, s, k, d, p, src, lang, title in zip(ids, story_ids, keys, nights, published,
-                                                          articles.column("source_id").to_pylist(),
-                                                          articles.column("lang").to_pylist(),
-                                                          articles.column("title").to_pylist())]
-    article_stories = pa.Table.from_arrays([
-        pa.array(ids, pa.string()), pa.array(story_ids, pa.string()), pa.array(nights, pa.date32()),
-        pa.array([parents[a].article_id for a in ids], pa.string()),
-        pa.array([parents[a].score for a in ids], pa.float32()),
-    ], schema=ARTICLE_STORIES).sort_by("article_id")
+    members = [
+        Member(
+            article_id=a,
+            story_id=s,
+            key=k,
+            night=d,
+            published_at=p,
+            source_id=src,
+            lang=lang or "",
+            title=title,
+        )
+        for a, s, k, d, p, src, lang, title in zip(
+            ids,
+            story_ids,
+            keys,
+            nights,
+            published,
+            articles.column("source_id").to_pylist(),
+            articles.column("lang").to_pylist(),
+            articles.column("title").to_pylist(),
+        )
+    ]
+    article_stories = pa.Table.from_arrays(
+        [
+            pa.array(ids, pa.string()),
+            pa.array(story_ids, pa.string()),
+            pa.array(nights, pa.date32()),
+            pa.array([parents[a].article_id for a in ids], pa.string()),
+            pa.array([parents[a].score for a in ids], pa.float32()),
+        ],
+        schema=ARTICLE_STORIES,
+    ).sort_by("article_id")
     stories = story_rows(members, inputs.places, inputs.dates)
     previous = set(inputs.article_stories.column("story_id").to_pylist())
     retired = sorted(previous - set(story_ids))
 
-    counts = StageCounts(stage="stories", records_in=night_articles.num_rows, records_out=night_articles.num_rows)
+    counts = StageCounts(
+        stage="stories", records_in=night_articles.num_rows, records_out=night_articles.num_rows
+    )
     counts.changed = sum(1 for s in stories.column("size").to_pylist() if s > 1)
-    counts.extra = {"context_articles": articles.num_rows - night_articles.num_rows,
-                    "window_articles": len(pool.article_ids) - night_articles.num_rows,
-                    "candidates": link_stats.candidates, "scored": link_stats.scored, "links": link_stats.links,
-                    "stories": stories.num_rows, "retired": len(retired),
-                    "removed": len(set(inputs.removed_article_ids))}
+    counts.extra = {
+        "context_articles": articles.num_rows - night_articles.num_rows,
+        "window_articles": len(pool.article_ids) - night_articles.num_rows,
+        "candidates": link_stats.candidates,
+        "scored": link_stats.scored,
+        "links": link_stats.links,
+        "stories": stories.num_rows,
+        "retired": len(retired),
+        "removed": len(set(inputs.removed_article_ids)),
+    }
     counts.seconds = time.perf_counter() - start
     return StoriesResult(
         stories=stories if stories.schema == STORIES else stories.cast(STORIES),
         article_stories=article_stories,
-        article_embeddings=embeddings_table(night_articles.column("article_id").to_pylist(),
-                                            night_articles.column("dt").to_pylist(), night_vectors,
-                                            model_name(params.lead_words)),
-        links=new_links, retired_story_ids=retired, counts=counts,
+        article_embeddings=embeddings_table(
+            night_articles.column("article_id").to_pylist(),
+            night_articles.column("dt").to_pylist(),
+            night_vectors,
+            model_name(params.lead_words),
+        ),
+        links=new_links,
+        retired_story_ids=retired,
+        counts=counts,
         removed_article_ids=tuple(sorted(set(inputs.removed_article_ids))),
     )

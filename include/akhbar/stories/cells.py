@@ -35,7 +35,9 @@ def codebook() -> np.ndarray:
     return centroids / np.linalg.norm(centroids, axis=1, keepdims=True)
 
 
-def assign_cells(vectors: np.ndarray, probes: int = PROBES, centroids: np.ndarray | None = None) -> np.ndarray:
+def assign_cells(
+    vectors: np.ndarray, probes: int = PROBES, centroids: np.ndarray | None = None
+) -> np.ndarray:
     """(n, probes) int32: the cells nearest to each vector, nearest first (ties by cell number)."""
     centroids = codebook() if centroids is None else centroids
     if len(vectors) == 0:
@@ -67,8 +69,13 @@ def train_codebook(vectors: np.ndarray, k: int, *, iterations: int = 25, seed: i
     return c.astype(np.float32)
 
 
-def similar_pairs(vectors: np.ndarray, is_new: np.ndarray, min_cosine: float, probes: int = PROBES,
-                  centroids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def similar_pairs(
+    vectors: np.ndarray,
+    is_new: np.ndarray,
+    min_cosine: float,
+    probes: int = PROBES,
+    centroids: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i, j), i < j, that share a cell, have at least one ``is_new`` article and a cosine of at
     least ``min_cosine``: (i, j, cosine), each pair once, sorted by (i, j).
 

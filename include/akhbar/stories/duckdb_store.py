@@ -30,9 +30,15 @@ from akhbar.stories import (
 )
 from akhbar.stories.embeddings import embed_texts
 
-_TABLES = {"article_places": ARTICLE_PLACES, "article_dates": ARTICLE_DATES, "article_keywords": ARTICLE_KEYWORDS,
-           "article_embeddings": ARTICLE_EMBEDDINGS, "article_stories": ARTICLE_STORIES, "story_links": STORY_LINKS,
-           "stories": STORIES}
+_TABLES = {
+    "article_places": ARTICLE_PLACES,
+    "article_dates": ARTICLE_DATES,
+    "article_keywords": ARTICLE_KEYWORDS,
+    "article_embeddings": ARTICLE_EMBEDDINGS,
+    "article_stories": ARTICLE_STORIES,
+    "story_links": STORY_LINKS,
+    "stories": STORIES,
+}
 
 # Night D's members (the contract of akhbar.stories, in SQL; akhbar.lakehouse.stories runs the same
 # statements on the catalog): every article of a story with an article in D-w .. D+w, of the stories of
@@ -68,20 +74,32 @@ def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: Stor
 class DuckDBStore:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        con.execute("CREATE TABLE IF NOT EXISTS story_input_articles (article_id VARCHAR, source_id VARCHAR, "
-                    "lang VARCHAR, title VARCHAR, text VARCHAR, published_at TIMESTAMPTZ, dt DATE)")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS story_input_articles (article_id VARCHAR, source_id VARCHAR, "
+            "lang VARCHAR, title VARCHAR, text VARCHAR, published_at TIMESTAMPTZ, dt DATE)"
+        )
         for name, schema in _TABLES.items():
             empty = schema.empty_table()  # noqa: F841 (read by DuckDB below)
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty")
 
-    def load_night(self, night: _dt.date, articles: pa.Table, places: pa.Table | None = None,
-                   dates: pa.Table | None = None, keywords: pa.Table | None = None) -> None:
+    def load_night(
+        self,
+        night: _dt.date,
+        articles: pa.Table,
+        places: pa.Table | None = None,
+        dates: pa.Table | None = None,
+        keywords: pa.Table | None = None,
+    ) -> None:
         con = self.con
         rows = articles.select(list(STORY_ARTICLE_COLUMNS))  # noqa: F841
         con.execute("BEGIN")
         con.execute("DELETE FROM story_input_articles WHERE dt = ?", [night])
         con.execute("INSERT INTO story_input_articles SELECT * FROM rows")
-        for name, table in (("article_places", places), ("article_dates", dates), ("article_keywords", keywords)):
+        for name, table in (
+            ("article_places", places),
+            ("article_dates", dates),
+            ("article_keywords", keywords),
+        ):
             con.execute(f"DELETE FROM {name} WHERE dt = ?", [night])
             if table is not None and table.num_rows:
                 side = table.select(_TABLES[name].names)  # noqa: F841
@@ -93,8 +111,11 @@ class DuckDBStore:
         w = _dt.timedelta(days=params.window_nights)
         bounds = {"first": night - w, "last": night + w, "night": night}
         select_members(con, night, params, removed)
-        con.execute("INSERT INTO story_members SELECT article_id, dt FROM story_input_articles WHERE dt = $night "
-                    "AND article_id NOT IN (SELECT article_id FROM story_members)", {"night": night})
+        con.execute(
+            "INSERT INTO story_members SELECT article_id, dt FROM story_input_articles WHERE dt = $night "
+            "AND article_id NOT IN (SELECT article_id FROM story_members)",
+            {"night": night},
+        )
 
         def rows(sql: str, schema: pa.Schema | None = None, **params) -> pa.Table:
             table = con.execute(sql, params).fetch_arrow_table()
@@ -107,14 +128,27 @@ class DuckDBStore:
             articles=rows(f"SELECT * FROM story_input_articles WHERE {member}"),
             places=rows(f"SELECT * FROM article_places WHERE {member}", ARTICLE_PLACES),
             dates=rows(f"SELECT * FROM article_dates WHERE {member}", ARTICLE_DATES),
-            keywords=rows(f"SELECT * FROM article_keywords WHERE {member} AND {window}", ARTICLE_KEYWORDS,
-                          first=bounds["first"], last=bounds["last"]),
-            embeddings=rows(f"SELECT * FROM article_embeddings WHERE {member} AND {window} AND dt <> $night",
-                            ARTICLE_EMBEDDINGS, **bounds),
-            article_stories=rows(f"SELECT * FROM article_stories WHERE {member} "
-                                 "OR article_id IN (SELECT article_id FROM story_removed)", ARTICLE_STORIES),
-            links=rows(f"SELECT * FROM story_links WHERE {member} AND linked_article_id IN "
-                       "(SELECT article_id FROM story_members)", STORY_LINKS),
+            keywords=rows(
+                f"SELECT * FROM article_keywords WHERE {member} AND {window}",
+                ARTICLE_KEYWORDS,
+                first=bounds["first"],
+                last=bounds["last"],
+            ),
+            embeddings=rows(
+                f"SELECT * FROM article_embeddings WHERE {member} AND {window} AND dt <> $night",
+                ARTICLE_EMBEDDINGS,
+                **bounds,
+            ),
+            article_stories=rows(
+                f"SELECT * FROM article_stories WHERE {member} "
+                "OR article_id IN (SELECT article_id FROM story_removed)",
+                ARTICLE_STORIES,
+            ),
+            links=rows(
+                f"SELECT * FROM story_links WHERE {member} AND linked_article_id IN "
+                "(SELECT article_id FROM story_members)",
+                STORY_LINKS,
+            ),
             removed_article_ids=tuple(sorted(set(removed))),
         )
 
@@ -129,33 +163,55 @@ class DuckDBStore:
         con.execute("BEGIN")
         con.execute(f"DELETE FROM article_embeddings WHERE dt = ? OR {removed}", [night])
         con.execute("INSERT INTO article_embeddings SELECT * FROM new_embeddings")
-        con.execute(f"DELETE FROM story_links WHERE dt = $night OR linked_dt = $night OR {removed} "
-                    "OR linked_article_id IN (SELECT article_id FROM removed_ids)", {"night": night})
+        con.execute(
+            f"DELETE FROM story_links WHERE dt = $night OR linked_dt = $night OR {removed} "
+            "OR linked_article_id IN (SELECT article_id FROM removed_ids)",
+            {"night": night},
+        )
         con.execute("INSERT INTO story_links SELECT * FROM new_links")
-        con.execute(f"DELETE FROM article_stories WHERE dt = ? OR {removed} "
-                    "OR article_id IN (SELECT article_id FROM new_members)", [night])
+        con.execute(
+            f"DELETE FROM article_stories WHERE dt = ? OR {removed} "
+            "OR article_id IN (SELECT article_id FROM new_members)",
+            [night],
+        )
         con.execute("INSERT INTO article_stories SELECT * FROM new_members")
-        con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM retired_ids) "
-                    "OR story_id IN (SELECT story_id FROM new_stories)")
+        con.execute(
+            "DELETE FROM stories WHERE story_id IN (SELECT story_id FROM retired_ids) "
+            "OR story_id IN (SELECT story_id FROM new_stories)"
+        )
         con.execute("INSERT INTO stories SELECT * FROM new_stories")
         con.execute("COMMIT")
 
     def snapshot(self) -> dict[str, list[dict]]:
         """The same sorted rows as MemoryStore.snapshot."""
-        order = {"article_stories": "article_id", "stories": "story_id",
-                 "story_links": "article_id, linked_article_id", "article_embeddings": "article_id"}
-        names = {"article_stories": "article_stories", "stories": "stories", "story_links": "links",
-                 "article_embeddings": "embeddings"}
-        return {names[t]: self.con.execute(f"SELECT * FROM {t} ORDER BY {o}").fetch_arrow_table()
-                .cast(_TABLES[t]).to_pylist() for t, o in order.items()}
+        order = {
+            "article_stories": "article_id",
+            "stories": "story_id",
+            "story_links": "article_id, linked_article_id",
+            "article_embeddings": "article_id",
+        }
+        names = {
+            "article_stories": "article_stories",
+            "stories": "stories",
+            "story_links": "links",
+            "article_embeddings": "embeddings",
+        }
+        return {
+            names[t]: self.con.execute(f"SELECT * FROM {t} ORDER BY {o}")
+            .fetch_arrow_table()
+            .cast(_TABLES[t])
+            .to_pylist()
+            for t, o in order.items()
+        }
 
     def remove_articles(self, article_ids) -> None:
         """Articles that became duplicates of an earlier copy (dedup's demotion): no longer articles."""
         ids = pa.table({"article_id": pa.array(sorted(set(article_ids)), pa.string())})  # noqa: F841
         self.con.execute("DELETE FROM story_input_articles WHERE article_id IN (SELECT article_id FROM ids)")
 
-    def run_night(self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts,
-                  removed=()) -> StoriesResult:
+    def run_night(
+        self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts, removed=()
+    ) -> StoriesResult:
         self.remove_articles(removed)
         result = build_stories(self.inputs_for(night, params, removed), params, embed=embed)
         self.apply(night, result)

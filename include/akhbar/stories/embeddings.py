@@ -143,17 +143,21 @@ def _save_cache(path: Path, key: str, vectors: np.ndarray) -> None:
     atomic.write_parquet(Path(path), table.replace_schema_metadata({"texts": key}))
 
 
-def embeddings_table(article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray,
-                     model: str = MODEL) -> pa.Table:
+def embeddings_table(
+    article_ids: Sequence[str], dts: Sequence[_dt.date], vectors: np.ndarray, model: str = MODEL
+) -> pa.Table:
     """ARTICLE_EMBEDDINGS rows: the vectors as fixed-size lists of float32."""
     n = len(article_ids)
     flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
-    return pa.Table.from_arrays([
-        pa.array(article_ids, pa.string()),
-        pa.array(dts, pa.date32()),
-        pa.array([model] * n, pa.string()),
-        pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM),
-    ], schema=ARTICLE_EMBEDDINGS)
+    return pa.Table.from_arrays(
+        [
+            pa.array(article_ids, pa.string()),
+            pa.array(dts, pa.date32()),
+            pa.array([model] * n, pa.string()),
+            pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM),
+        ],
+        schema=ARTICLE_EMBEDDINGS,
+    )
 
 
 def vectors_of(table: pa.Table) -> np.ndarray:
@@ -162,5 +166,9 @@ def vectors_of(table: pa.Table) -> np.ndarray:
     if len(column) == 0:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     # flatten(), not .values: it honours the array's offset (a slice), and lists (FLOAT[] from the catalog).
-    return column.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False).reshape(
-        len(column), EMBEDDING_DIM)
+    return (
+        column.flatten()
+        .to_numpy(zero_copy_only=False)
+        .astype(np.float32, copy=False)
+        .reshape(len(column), EMBEDDING_DIM)
+    )

@@ -69,7 +69,9 @@ class FastUSE:
             raise RuntimeError("tokenizer pieces span words: per-word segmentation would differ")
         self.w = backend
         self.proj_w1 = [w1.reshape(n, _WIDTH, _WIDTH) for (n, _left), w1 in zip(_ORDERS, backend.w1)]
-        self.blocks_w2 = [np.ascontiguousarray(w2.reshape(n, _WIDTH, _WIDTH)) for (n, _left), w2 in zip(_ORDERS, backend.w2)]
+        self.blocks_w2 = [
+            np.ascontiguousarray(w2.reshape(n, _WIDTH, _WIDTH)) for (n, _left), w2 in zip(_ORDERS, backend.w2)
+        ]
         self.words: OrderedDict[str, list[int]] = OrderedDict()
 
     # ------------------------------------------------------------------ tokens
@@ -115,7 +117,7 @@ class FastUSE:
             offset = 0
             for a, b in _spans([len(i) for i in chunk], _TOKENS_PER_BATCH):
                 n = sum(len(i) for i in chunk[a:b])
-                out[first + a:first + b] = self._forward(chunk[a:b], inverse[offset:offset + n], tables)
+                out[first + a : first + b] = self._forward(chunk[a:b], inverse[offset : offset + n], tables)
                 offset += n
         return out
 
@@ -129,7 +131,7 @@ class FastUSE:
         terms = []
         for b, (order, _left) in enumerate(_ORDERS):
             t = np.zeros((order, len(unique) + 1, _WIDTH), dtype=np.float32)
-            np.matmul(x[:, b * _WIDTH:(b + 1) * _WIDTH], self.proj_w1[b], out=t[:, :-1])
+            np.matmul(x[:, b * _WIDTH : (b + 1) * _WIDTH], self.proj_w1[b], out=t[:, :-1])
             terms.append(t)
         return DistinctTokens(emb=emb, x=x, terms=terms)
 
@@ -156,19 +158,19 @@ class FastUSE:
         for b, (order, left) in enumerate(_ORDERS):
             h = np.zeros((size, _WIDTH), dtype=np.float32)
             for p in range(order):
-                h[inner] += tables.terms[b][p][rows[_GAP - left + p:size - _GAP - left + p]]
+                h[inner] += tables.terms[b][p][rows[_GAP - left + p : size - _GAP - left + p]]
             h += w.b1[b]
             np.maximum(h, 0, out=h)
-            h[token] += tables.x[inverse, b * _WIDTH:(b + 1) * _WIDTH]
+            h[token] += tables.x[inverse, b * _WIDTH : (b + 1) * _WIDTH]
             h[~token] = 0.0  # the second convolution sees zeros outside the sentence
             w2 = self.blocks_w2[b]
             c2 = np.zeros((size, _WIDTH), dtype=np.float32)
             for p in range(order):
-                c2[inner] += h[_GAP - left + p:size - _GAP - left + p] @ w2[p]
+                c2[inner] += h[_GAP - left + p : size - _GAP - left + p] @ w2[p]
             c2 += w.b2[b]
             np.maximum(c2, 0, out=c2)
             c2 += h
-            feats[:, 512 + b * _WIDTH:512 + (b + 1) * _WIDTH] = c2
+            feats[:, 512 + b * _WIDTH : 512 + (b + 1) * _WIDTH] = c2
         return self._head(self._pooled(feats, starts, lens), lens)
 
     def _pooled(self, feats: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -182,8 +184,8 @@ class FastUSE:
         sums = np.empty((len(lens), dim), dtype=np.float32)
         shift = np.empty(len(lens), dtype=np.float32)
         for k, (s, m) in enumerate(zip(starts.tolist(), lens.tolist())):
-            sums[k] = inv[s:s + m] @ feats[s:s + m]
-            shift[k] = inv[s:s + m] @ mean[s:s + m]
+            sums[k] = inv[s : s + m] @ feats[s : s + m]
+            shift[k] = inv[s : s + m] @ mean[s : s + m]
         sums -= shift[:, None]
         sums *= w.ln_g
         sums += lens.astype(np.float32)[:, None] * w.ln_b

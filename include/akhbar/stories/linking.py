@@ -66,13 +66,17 @@ def find_links(pool: LinkPool, params: StoryParams = PARAMS) -> tuple[pa.Table, 
     first = [ids[a] < ids[b] for a, b in zip(i.tolist(), j.tolist())]
     a = np.where(first, i, j)
     b = np.where(first, j, i)
-    table = pa.Table.from_arrays([
-        pa.array([ids[k] for k in a.tolist()], pa.string()),
-        pa.array([ids[k] for k in b.tolist()], pa.string()),
-        pa.array(score, pa.float32()), pa.array(cosine.astype(np.float32), pa.float32()),
-        pa.array([pool.nights[k] for k in a.tolist()], pa.date32()),
-        pa.array([pool.nights[k] for k in b.tolist()], pa.date32()),
-    ], schema=STORY_LINKS).sort_by([("article_id", "ascending"), ("linked_article_id", "ascending")])
+    table = pa.Table.from_arrays(
+        [
+            pa.array([ids[k] for k in a.tolist()], pa.string()),
+            pa.array([ids[k] for k in b.tolist()], pa.string()),
+            pa.array(score, pa.float32()),
+            pa.array(cosine.astype(np.float32), pa.float32()),
+            pa.array([pool.nights[k] for k in a.tolist()], pa.date32()),
+            pa.array([pool.nights[k] for k in b.tolist()], pa.date32()),
+        ],
+        schema=STORY_LINKS,
+    ).sort_by([("article_id", "ascending"), ("linked_article_id", "ascending")])
     return table, LinkStats(candidates=n_candidates, scored=n_scored, links=table.num_rows)
 
 
@@ -91,7 +95,9 @@ def best_parents(keys: dict[str, tuple], links: pa.Table, articles: set[str]) ->
     """For each article of ``articles``: its best-scoring link to an article with a smaller key
     (ties: the smaller key), over ``links``, whose endpoints must all be in ``keys``."""
     best: dict[str, tuple] = {}
-    for a, b, score in zip(*(links.column(c).to_pylist() for c in ("article_id", "linked_article_id", "score"))):
+    for a, b, score in zip(
+        *(links.column(c).to_pylist() for c in ("article_id", "linked_article_id", "score"))
+    ):
         later, earlier = (a, b) if keys[a] > keys[b] else (b, a)
         if later in articles:
             candidate = (-score, keys[earlier], earlier)

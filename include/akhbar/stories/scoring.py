@@ -62,8 +62,10 @@ class StoryParams:
 
     def __post_init__(self):
         if self.min_cosine > self.threshold - self.max_bonus() + 1e-9:
-            raise ValueError(f"min_cosine {self.min_cosine} would drop pairs that can reach the threshold: "
-                             f"at most {self.threshold - self.max_bonus():.3f}")
+            raise ValueError(
+                f"min_cosine {self.min_cosine} would drop pairs that can reach the threshold: "
+                f"at most {self.threshold - self.max_bonus():.3f}"
+            )
 
 
 PARAMS = StoryParams()

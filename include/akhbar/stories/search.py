@@ -39,5 +39,11 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
         con.remove_function(EMBED_FUNCTION)
     except duckdb.InvalidInputException:
         pass
-    con.create_function(EMBED_FUNCTION, _embed_one, [sqltypes.VARCHAR], duckdb.list_type(sqltypes.FLOAT),
-                        null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
+    con.create_function(
+        EMBED_FUNCTION,
+        _embed_one,
+        [sqltypes.VARCHAR],
+        duckdb.list_type(sqltypes.FLOAT),
+        null_handling=FunctionNullHandling.SPECIAL,
+        side_effects=False,
+    )

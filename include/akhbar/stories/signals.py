@@ -50,8 +50,9 @@ class PairEvidence:
     hours_apart: np.ndarray  # float
 
 
-def _sets_by_article(ids: list[str], table: pa.Table | None, key: str, value: str,
-                     keep=None) -> list[frozenset]:
+def _sets_by_article(
+    ids: list[str], table: pa.Table | None, key: str, value: str, keep=None
+) -> list[frozenset]:
     index = {article_id: i for i, article_id in enumerate(ids)}
     sets: dict[int, set] = defaultdict(set)
     if table is not None and table.num_rows:
@@ -76,19 +77,35 @@ def _hours(published: list, nights: list) -> np.ndarray:
     return out
 
 
-def article_signals(articles: pa.Table, places: pa.Table | None, dates: pa.Table | None,
-                    keywords: pa.Table | None) -> ArticleSignals:
+def article_signals(
+    articles: pa.Table, places: pa.Table | None, dates: pa.Table | None, keywords: pa.Table | None
+) -> ArticleSignals:
     """Signals of ``articles`` (article_id, lang, published_at, dt) from its side tables."""
     ids = articles.column("article_id").to_pylist()
     place_sets = _sets_by_article(ids, places, "article_id", "place_id")
     country_sets = _sets_by_article(ids, places, "article_id", "country_code")
     day_sets = _sets_by_article(
-        ids, dates, "article_id", "date",
-        keep=(("granularity", "is_relative"), lambda granularity, relative: granularity == "day" and not relative))
-    keyword_sets = _sets_by_article(ids, keywords, "article_id", "keyword",
-                                    keep=(("rank",), lambda rank: rank is not None and rank <= KEYWORD_RANKS))
+        ids,
+        dates,
+        "article_id",
+        "date",
+        keep=(
+            ("granularity", "is_relative"),
+            lambda granularity, relative: granularity == "day" and not relative,
+        ),
+    )
+    keyword_sets = _sets_by_article(
+        ids,
+        keywords,
+        "article_id",
+        "keyword",
+        keep=(("rank",), lambda rank: rank is not None and rank <= KEYWORD_RANKS),
+    )
     return ArticleSignals(
-        places=place_sets, countries=country_sets, days=day_sets, keywords=keyword_sets,
+        places=place_sets,
+        countries=country_sets,
+        days=day_sets,
+        keywords=keyword_sets,
         langs=[lang or "" for lang in articles.column("lang").to_pylist()],
         sources=articles.column("source_id").to_pylist(),
         hours=_hours(articles.column("published_at").to_pylist(), articles.column("dt").to_pylist()),
@@ -108,13 +125,22 @@ def pair_evidence(signals: ArticleSignals, i: np.ndarray, j: np.ndarray) -> Pair
     s = signals
     for k, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
         shared_places[k] = len(s.places[a] & s.places[b])
-        country_conflict[k] = bool(s.countries[a]) and bool(s.countries[b]) and s.countries[a].isdisjoint(s.countries[b])
+        country_conflict[k] = (
+            bool(s.countries[a]) and bool(s.countries[b]) and s.countries[a].isdisjoint(s.countries[b])
+        )
         shared_days[k] = len(s.days[a] & s.days[b])
         day_conflict[k] = bool(s.days[a]) and bool(s.days[b]) and not shared_days[k]
         same_lang[k] = s.langs[a] == s.langs[b]
         same_source[k] = s.sources[a] == s.sources[b]
         if same_lang[k]:
             shared_keywords[k] = len(s.keywords[a] & s.keywords[b])
-    return PairEvidence(shared_places=shared_places, country_conflict=country_conflict, shared_days=shared_days,
-                        day_conflict=day_conflict, shared_keywords=shared_keywords, same_lang=same_lang,
-                        same_source=same_source, hours_apart=np.abs(s.hours[i] - s.hours[j]))
+    return PairEvidence(
+        shared_places=shared_places,
+        country_conflict=country_conflict,
+        shared_days=shared_days,
+        day_conflict=day_conflict,
+        shared_keywords=shared_keywords,
+        same_lang=same_lang,
+        same_source=same_source,
+        hours_apart=np.abs(s.hours[i] - s.hours[j]),
+    )

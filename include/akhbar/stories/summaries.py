@@ -43,14 +43,16 @@ def story_rows(members: list[Member], places: pa.Table | None, dates: pa.Table |
     place_names: dict[str, set[str]] = defaultdict(set)
     countries: dict[str, set[str]] = defaultdict(set)
     if places is not None and places.num_rows:
-        for article_id, name, country in zip(*(places.column(c).to_pylist()
-                                               for c in ("article_id", "name", "country_code"))):
+        for article_id, name, country in zip(
+            *(places.column(c).to_pylist() for c in ("article_id", "name", "country_code"))
+        ):
             place_names[article_id].add(name)
             countries[article_id].add(country)
     days: dict[str, set[_dt.date]] = defaultdict(set)
     if dates is not None and dates.num_rows:
-        for article_id, day, granularity, relative in zip(*(dates.column(c).to_pylist()
-                                                            for c in ("article_id", "date", "granularity", "is_relative"))):
+        for article_id, day, granularity, relative in zip(
+            *(dates.column(c).to_pylist() for c in ("article_id", "date", "granularity", "is_relative"))
+        ):
             if granularity == "day" and not relative:
                 days[article_id].add(day)
 
@@ -68,15 +70,25 @@ def story_rows(members: list[Member], places: pa.Table | None, dates: pa.Table |
         place_counts = Counter(p for m in group for p in place_names.get(m.article_id, ()))
         country_counts = Counter(c for m in group for c in countries.get(m.article_id, ()))
         day_counts = Counter(d for m in group for d in days.get(m.article_id, ()))
-        rows.append({
-            "story_id": story_id, "first_article_id": first.article_id, "first_seen_at": first.published_at,
-            "first_source_id": first.source_id, "first_dt": first.night,
-            "last_dt": max(m.night for m in group), "size": len(group),
-            "n_sources": len({m.source_id for m in group}),
-            "languages": sorted({m.lang for m in group}), "sources": sorted({m.source_id for m in group}),
-            "titles": [{"lang": lang, "title": titles[lang].title, "article_id": titles[lang].article_id}
-                       for lang in sorted(titles)],
-            "main_country": (_top(country_counts, 1) or [None])[0],
-            "main_places": _top(place_counts, MAIN_PLACES), "main_dates": _top(day_counts, MAIN_DATES),
-        })
+        rows.append(
+            {
+                "story_id": story_id,
+                "first_article_id": first.article_id,
+                "first_seen_at": first.published_at,
+                "first_source_id": first.source_id,
+                "first_dt": first.night,
+                "last_dt": max(m.night for m in group),
+                "size": len(group),
+                "n_sources": len({m.source_id for m in group}),
+                "languages": sorted({m.lang for m in group}),
+                "sources": sorted({m.source_id for m in group}),
+                "titles": [
+                    {"lang": lang, "title": titles[lang].title, "article_id": titles[lang].article_id}
+                    for lang in sorted(titles)
+                ],
+                "main_country": (_top(country_counts, 1) or [None])[0],
+                "main_places": _top(place_counts, MAIN_PLACES),
+                "main_dates": _top(day_counts, MAIN_DATES),
+            }
+        )
     return pa.Table.from_pylist(rows, schema=STORIES)

@@ -27,6 +27,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -707,6 +708,65 @@ def _reject_reason(raw: str | None, cleaned: str, letters: int, nonspace: int) -
     return None
 
 
+@dataclass
+class _Kept:
+    """The cleaned values of the documents kept so far, column by column, and what was noticed."""
+
+    rows: list[int] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    title: list[str | None] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)
+    measures: dict[str, list] = field(
+        default_factory=lambda: {k: [] for k in ("letter_ratio", "repeated_line_ratio", *_FLAGS)}
+    )
+    flags: Counter[str] = field(default_factory=Counter)
+    repairs: Counter[str] = field(default_factory=Counter)
+    changed: int = 0
+
+    def add(
+        self, i: int, raw: str | None, cleaned: str, raw_title: str | None, letters: int, nonspace: int
+    ) -> None:
+        if cleaned != raw:
+            self.changed += 1
+        if raw is not None and "\ufffd" in cleaned and "\ufffd" not in raw:
+            self.repairs["lone_surrogates"] += 1
+        title = clean_title(raw_title)
+        if title is None and raw_title:
+            self.repairs["title_removed"] += 1
+        values = _measures(cleaned, letters, nonspace)
+        self.rows.append(i)
+        self.text.append(cleaned)
+        self.title.append(title)
+        self.search.append(search_key(cleaned))
+        for name, value in values.items():
+            self.measures[name].append(value)
+        self.flags.update(name for name in _FLAGS if values[name])
+
+
+def _rejection(raw: str | None, cleaned: str | None, letters: int, nonspace: int) -> tuple[str, str] | None:
+    """Why a document cannot be an article, before (its size) or after cleaning; None if it can."""
+    if raw is not None and len(raw) > MAX_CHARS:
+        return "too_large", f"{len(raw)} characters, limit {MAX_CHARS}"
+    assert cleaned is not None
+    return _reject_reason(raw, cleaned, letters, nonspace)
+
+
+def _cleaned_table(docs: pa.Table, kept: _Kept) -> pa.Table:
+    """CLEANED_DOCUMENT rows: the kept documents with their cleaned text and title, search key and measures."""
+    out = docs.take(pa.array(kept.rows, pa.int64()))
+    out = out.set_column(out.schema.get_field_index("text"), "text", pa.array(kept.text, pa.string()))
+    out = out.set_column(out.schema.get_field_index("title"), "title", pa.array(kept.title, pa.string()))
+    out = out.append_column("text_search", pa.array(kept.search, pa.string()))
+    out = out.append_column("content_hash", pa.array([sha256_hex(k) for k in kept.search], pa.string()))
+    out = out.append_column("letter_ratio", pa.array(kept.measures["letter_ratio"], pa.float32()))
+    out = out.append_column(
+        "repeated_line_ratio", pa.array(kept.measures["repeated_line_ratio"], pa.float32())
+    )
+    for name in _FLAGS:
+        out = out.append_column(name, pa.array(kept.measures[name], pa.bool_()))
+    return out.cast(CLEANED_DOCUMENT)
+
+
 def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, StageCounts]:
     """Clean a DOCUMENT table: (CLEANED_DOCUMENT table, QUARANTINE table, counts).
 
@@ -715,81 +775,41 @@ def clean_documents(docs: pa.Table, dt: _dt.date) -> tuple[pa.Table, pa.Table, S
     if docs.schema != DOCUMENT:
         docs = docs.select(DOCUMENT.names).cast(DOCUMENT)
     quarantine = QuarantineBuilder("clean", dt)
-    counts = StageCounts(stage="clean", records_in=docs.num_rows)
     texts, bad_text = _column_as_str(docs, "text")
     titles, bad_title = _column_as_str(docs, "title")
     record_ids = [_safe_id(v) for v in _column_as_str(docs, "record_id")[0]]
     source_ids = [_safe_id(v) for v in _column_as_str(docs, "source_id")[0]]
     urls = [_safe(v) for v in _column_as_str(docs, "url")[0]]
-
-    kept: list[int] = []
-    out_text: list[str] = []
-    out_title: list[str | None] = []
-    out_search: list[str] = []
-    measures: dict[str, list] = {k: [] for k in ("letter_ratio", "repeated_line_ratio", *_FLAGS)}
-    flags: Counter[str] = Counter()
-    repairs: Counter[str] = Counter()
-    if bad_text:
-        repairs["invalid_utf8_text"] = bad_text
-    if bad_title:
-        repairs["invalid_utf8_title"] = bad_title
-
+    kept = _Kept()
+    kept.repairs.update({"invalid_utf8_text": bad_text, "invalid_utf8_title": bad_title})
     for i, raw in enumerate(texts):
-        if raw is not None and len(raw) > MAX_CHARS:
-            quarantine.reject(
-                record_id=record_ids[i],
-                source_id=source_ids[i],
-                reason="too_large",
-                detail=f"{len(raw)} characters, limit {MAX_CHARS}",
-                locator=urls[i],
-                body=_raw_bytes(raw),
-            )
-            continue
-        cleaned = clean_text(raw)
-        letters, nonspace = _counts(cleaned)
-        rejected = _reject_reason(raw, cleaned, letters, nonspace)
+        too_large = raw is not None and len(raw) > MAX_CHARS
+        cleaned = None if too_large else clean_text(raw)
+        letters, nonspace = (0, 0) if cleaned is None else _counts(cleaned)
+        rejected = _rejection(raw, cleaned, letters, nonspace)
         if rejected:
-            reason, detail = rejected
             quarantine.reject(
                 record_id=record_ids[i],
                 source_id=source_ids[i],
-                reason=reason,
-                detail=detail,
+                reason=rejected[0],
+                detail=rejected[1],
                 locator=urls[i],
                 body=_raw_bytes(raw),
             )
-            continue
-        if cleaned != raw:
-            counts.changed += 1
-        if raw is not None and "\ufffd" in cleaned and "\ufffd" not in raw:
-            repairs["lone_surrogates"] += 1
-        title = clean_title(titles[i])
-        if title is None and titles[i]:
-            repairs["title_removed"] += 1
-        key = search_key(cleaned)
-        values = _measures(cleaned, letters, nonspace)
-        kept.append(i)
-        out_text.append(cleaned)
-        out_title.append(title)
-        out_search.append(key)
-        for name, value in values.items():
-            measures[name].append(value)
-        for name in _FLAGS:
-            if values[name]:
-                flags[name] += 1
-
-    out = docs.take(pa.array(kept, pa.int64()))
-    out = out.set_column(out.schema.get_field_index("text"), "text", pa.array(out_text, pa.string()))
-    out = out.set_column(out.schema.get_field_index("title"), "title", pa.array(out_title, pa.string()))
-    out = out.append_column("text_search", pa.array(out_search, pa.string()))
-    out = out.append_column("content_hash", pa.array([sha256_hex(k) for k in out_search], pa.string()))
-    out = out.append_column("letter_ratio", pa.array(measures["letter_ratio"], pa.float32()))
-    out = out.append_column("repeated_line_ratio", pa.array(measures["repeated_line_ratio"], pa.float32()))
-    for name in _FLAGS:
-        out = out.append_column(name, pa.array(measures[name], pa.bool_()))
-    out = out.cast(CLEANED_DOCUMENT)
-
-    counts.records_out = out.num_rows
-    counts.rejected = len(quarantine)
-    counts.extra = {"reasons": quarantine.reasons(), "flags": dict(flags), "repairs": dict(repairs)}
+        else:
+            assert cleaned is not None
+            kept.add(i, raw, cleaned, titles[i], letters, nonspace)
+    out = _cleaned_table(docs, kept)
+    counts = StageCounts(
+        stage="clean",
+        records_in=docs.num_rows,
+        records_out=out.num_rows,
+        rejected=len(quarantine),
+        changed=kept.changed,
+    )
+    counts.extra = {
+        "reasons": quarantine.reasons(),
+        "flags": dict(kept.flags),
+        "repairs": dict(+kept.repairs),
+    }
     return out, quarantine.table(), counts

@@ -163,86 +163,90 @@ def corpus_stats(
             "window": {"start": start.isoformat(), "end": end.isoformat(), "nights": days},
             "totals": _totals(con, present),
         }
-        out["articles_by_source"] = _records(
-            con.execute(
-                """SELECT dt, source_id, count(*) AS articles FROM articles
-               WHERE dt BETWEEN ? AND ? GROUP BY dt, source_id ORDER BY dt, source_id""",
-                params,
-            )
-        )
-        out["articles_by_lang"] = _records(
-            con.execute(
-                """SELECT dt, lang, count(*) AS articles FROM articles
-               WHERE dt BETWEEN ? AND ? GROUP BY dt, lang ORDER BY dt, lang""",
-                params,
-            )
-        )
-        dup = (
-            "SELECT dt, count(*) AS n FROM duplicates WHERE dt BETWEEN ? AND ? GROUP BY dt"
-            if "duplicates" in present
-            else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
-        )
-        qua = (
-            "SELECT dt, count(*) AS n FROM quarantine WHERE dt BETWEEN ? AND ? GROUP BY dt"
-            if "quarantine" in present
-            else "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
-        )
-        dup_params = params if "duplicates" in present else []
-        qua_params = params if "quarantine" in present else []
-        rows = _records(
-            con.execute(
-                f"""WITH a AS (SELECT dt, count(*) AS n FROM articles WHERE dt BETWEEN ? AND ? GROUP BY dt),
-                    d AS ({dup}), q AS ({qua}),
-                    nights AS (SELECT dt FROM a UNION SELECT dt FROM d UNION SELECT dt FROM q)
-                SELECT n.dt,
-                       coalesce(a.n, 0) AS articles,
-                       coalesce(d.n, 0) AS duplicates,
-                       coalesce(q.n, 0) AS quarantined
-                FROM nights n LEFT JOIN a USING (dt) LEFT JOIN d USING (dt) LEFT JOIN q USING (dt)
-                ORDER BY n.dt""",
-                params + dup_params + qua_params,
-            )
-        )
-        for r in rows:
-            kept = r["articles"] + r["duplicates"]
-            landed = kept + r["quarantined"]
-            r["duplicate_rate"] = round(r["duplicates"] / kept, 4) if kept else None
-            r["quarantine_rate"] = round(r["quarantined"] / landed, 4) if landed else None
-        out["nightly_rates"] = rows
-        if "dq_results" in present:
-            out["quality_failures"] = _records(
-                con.execute(
-                    """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
-                   FROM dq_latest WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
-                    params,
-                )
-            )
-            out["latest_quality"] = _latest_quality(con)
-        else:
-            out["quality_failures"] = []
-            out["latest_quality"] = None
-        if "runs" in present:
-            out["runs"] = _records(
-                con.execute(
-                    """SELECT run_id, dt, sum(seconds) AS stage_seconds, count(*) AS stages,
-                          -- the run's own duration (from its first stage to its report), else the stages' sum
-                          coalesce(max(TRY_CAST(json_extract(details, '$.wall_seconds') AS DOUBLE))
-                                   FILTER (WHERE stage = 'report'), sum(seconds)) AS seconds,
-                          min(recorded_at) AS first_recorded_at, max(recorded_at) AS recorded_at
-                   FROM runs WHERE dt BETWEEN ? AND ?
-                   GROUP BY run_id, dt ORDER BY dt, max(recorded_at), run_id""",
-                    params,
-                )
-            )
-            for r in out["runs"]:
-                r["seconds"] = round(r["seconds"], 3)
-                r["stage_seconds"] = round(r["stage_seconds"], 3)
-        else:
-            out["runs"] = []
+        out.update(_articles_by(con, params))
+        out["nightly_rates"] = _nightly_rates(con, params, present)
+        out.update(_quality(con, params, present))
+        out["runs"] = _runs(con, params) if "runs" in present else []
         from akhbar.corpus_stories import night_stories
 
         out["stories"] = night_stories(con, end, present)  # the night's largest stories (None: no tables)
         return out
+
+
+def _articles_by(con, params: list) -> dict[str, list[dict]]:
+    """Articles per night by source and by language."""
+    return {
+        f"articles_by_{key}": _records(
+            con.execute(
+                f"""SELECT dt, {column}, count(*) AS articles FROM articles
+                    WHERE dt BETWEEN ? AND ? GROUP BY dt, {column} ORDER BY dt, {column}""",
+                params,
+            )
+        )
+        for key, column in (("source", "source_id"), ("lang", "lang"))
+    }
+
+
+def _nightly_rates(con, params: list, present: set[str]) -> list[dict]:
+    """Per night: articles, duplicates and quarantined records, and the two rates."""
+    none = "SELECT NULL::DATE AS dt, 0 AS n WHERE false"
+    dup = "SELECT dt, count(*) AS n FROM duplicates WHERE dt BETWEEN ? AND ? GROUP BY dt"
+    qua = "SELECT dt, count(*) AS n FROM quarantine WHERE dt BETWEEN ? AND ? GROUP BY dt"
+    has_dup, has_qua = "duplicates" in present, "quarantine" in present
+    rows = _records(
+        con.execute(
+            f"""WITH a AS (SELECT dt, count(*) AS n FROM articles WHERE dt BETWEEN ? AND ? GROUP BY dt),
+                d AS ({dup if has_dup else none}), q AS ({qua if has_qua else none}),
+                nights AS (SELECT dt FROM a UNION SELECT dt FROM d UNION SELECT dt FROM q)
+            SELECT n.dt,
+                   coalesce(a.n, 0) AS articles,
+                   coalesce(d.n, 0) AS duplicates,
+                   coalesce(q.n, 0) AS quarantined
+            FROM nights n LEFT JOIN a USING (dt) LEFT JOIN d USING (dt) LEFT JOIN q USING (dt)
+            ORDER BY n.dt""",
+            params + (params if has_dup else []) + (params if has_qua else []),
+        )
+    )
+    for r in rows:
+        kept = r["articles"] + r["duplicates"]
+        landed = kept + r["quarantined"]
+        r["duplicate_rate"] = round(r["duplicates"] / kept, 4) if kept else None
+        r["quarantine_rate"] = round(r["quarantined"] / landed, 4) if landed else None
+    return rows
+
+
+def _quality(con, params: list, present: set[str]) -> dict[str, Any]:
+    """Failed expectations per night and severity, and the latest check's results."""
+    if "dq_results" not in present:
+        return {"quality_failures": [], "latest_quality": None}
+    failures = _records(
+        con.execute(
+            """SELECT dt, severity, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS checked
+               FROM dq_latest WHERE dt BETWEEN ? AND ? GROUP BY dt, severity ORDER BY dt, severity""",
+            params,
+        )
+    )
+    return {"quality_failures": failures, "latest_quality": _latest_quality(con)}
+
+
+def _runs(con, params: list) -> list[dict]:
+    """The runs of the window: stages, the run's own duration (from its first stage to its report,
+    else the stages' sum), when recorded."""
+    runs = _records(
+        con.execute(
+            """SELECT run_id, dt, sum(seconds) AS stage_seconds, count(*) AS stages,
+                      coalesce(max(TRY_CAST(json_extract(details, '$.wall_seconds') AS DOUBLE))
+                               FILTER (WHERE stage = 'report'), sum(seconds)) AS seconds,
+                      min(recorded_at) AS first_recorded_at, max(recorded_at) AS recorded_at
+               FROM runs WHERE dt BETWEEN ? AND ?
+               GROUP BY run_id, dt ORDER BY dt, max(recorded_at), run_id""",
+            params,
+        )
+    )
+    for r in runs:
+        r["seconds"] = round(r["seconds"], 3)
+        r["stage_seconds"] = round(r["stage_seconds"], 3)
+    return runs
 
 
 def _totals(con, present: set[str]) -> dict:

@@ -198,6 +198,78 @@ def volume_frame(
     return frame
 
 
+def _articles_frame(articles: pa.Table, known_article_ids: pa.Array | None) -> pd.DataFrame:
+    """One row per article of the night, with whether its duplicate_of names a known article."""
+    A = S.ARTICLE
+    ids = _column(articles, "article_id", A)
+    dup = _column(articles, "duplicate_of", A)
+    # A duplicate may point to the first article of its cluster on an earlier night.
+    known = [*ids.chunks, *([known_article_ids.cast(pa.string())] if known_article_ids is not None else [])]
+    return _pandas(
+        {
+            "article_id": ids,
+            "source_id": _column(articles, "source_id", A),
+            "lang": _column(articles, "lang", A),
+            "content_hash": _column(articles, "content_hash", A),
+            "dt_iso": pc.cast(_column(articles, "dt", A), pa.string()),
+            "text_chars": _text_chars(articles, "text"),
+            "text_search_chars": _text_chars(articles, "text_search"),
+            "n_chars": _column(articles, "n_chars", A),
+            "published_at": _column(articles, "published_at", A),
+            "duplicate_of": dup,
+            "duplicate_of_found": _found(dup, pa.chunked_array(known, type=pa.string())),
+        }
+    )
+
+
+def _night_frame(articles: pa.Table, raw_count: int, n_quarantined: int) -> pd.DataFrame:
+    """The night's totals in one row, with the share of its raw records quarantined."""
+    if raw_count > 0:
+        share = n_quarantined / raw_count
+    else:
+        share = 0.0 if n_quarantined == 0 else 1.0
+    n_dup = articles.num_rows - _column(articles, "duplicate_of", S.ARTICLE).null_count
+    return pd.DataFrame(
+        {
+            "raw_count": [raw_count],
+            "n_articles": [articles.num_rows],
+            "n_duplicates": [n_dup],
+            "n_quarantined": [n_quarantined],
+            "quarantine_share": [float(share)],
+        }
+    )
+
+
+def _child_frames(places: pa.Table, dates: pa.Table, keywords: pa.Table, ids: pa.ChunkedArray) -> dict:
+    """Child tables: their own columns plus whether each row's article exists tonight."""
+    # name -> (table, schema, column -> how it is derived from the table's columns, None: as it is)
+    children: dict[str, tuple[pa.Table, pa.Schema, dict[str, Callable[..., Any] | None]]] = {
+        "places": (places, S.ARTICLE_PLACES, {"place_id": None, "country_code": None}),
+        "dates": (dates, S.ARTICLE_DATES, {"char_offset": None, "year": lambda c: pc.year(c("date"))}),
+        "keywords": (keywords, S.ARTICLE_KEYWORDS, {"keyword": None, "score": None, "rank": None}),
+    }
+    frames = {}
+    for name, (table, schema, columns) in children.items():
+
+        def col(c, table=table, schema=schema):
+            return _column(table, c, schema)
+
+        child_ids = col("article_id")
+        frame = {"article_id": child_ids, "article_id_found": _found(child_ids, ids)}
+        frame |= {c: (derive(col) if derive else col(c)) for c, derive in columns.items()}
+        frames[name] = _pandas(frame)
+    return frames
+
+
+def _published_window(dt: datetime.date) -> dict[str, Any]:
+    """The night and the range of publication times its articles may have."""
+    start = datetime.datetime.combine(dt - Q.PUBLISHED_DAYS_BEFORE * _DAY, datetime.time(), datetime.UTC)
+    end = datetime.datetime.combine(
+        dt + (Q.PUBLISHED_DAYS_AFTER + 1) * _DAY, datetime.time(), datetime.UTC
+    ) - datetime.timedelta(microseconds=1)
+    return {"run_date_set": [dt.isoformat()], "published_min": start, "published_max": end}
+
+
 def build(
     *,
     dt: datetime.date,
@@ -212,6 +284,7 @@ def build(
     known_article_ids: pa.Array | None = None,
     records_by_source: dict[str, int] | None = None,
 ) -> Frames:
+    """The frames the suites validate (each with its row key), the facts and the run's parameters."""
     out = Frames()
     articles, articles_schema = slim_articles(articles)
     tables = {"articles": (articles_schema, S.ARTICLE), "quarantine": (quarantine, S.QUARANTINE)}
@@ -223,94 +296,33 @@ def build(
     if raw is not None:
         tables = {"raw_records": (raw, S.RAW_RECORD)} | tables
     out.frames["schema"] = schema_frame(tables)
-    out.row_keys["schema"] = "field"
-
     if raw is not None:
         out.frames["raw"] = _pandas({c: _column(raw, c, S.RAW_RECORD) for c in ("record_id", "source_id")})
-        out.row_keys["raw"] = "record_id"
-
-    A = S.ARTICLE
-    ids = _column(articles, "article_id", A)
-    dup = _column(articles, "duplicate_of", A)
-    out.frames["articles"] = _pandas(
-        {
-            "article_id": ids,
-            "source_id": _column(articles, "source_id", A),
-            "lang": _column(articles, "lang", A),
-            "content_hash": _column(articles, "content_hash", A),
-            "dt_iso": pc.cast(_column(articles, "dt", A), pa.string()),
-            "text_chars": _text_chars(articles, "text"),
-            "text_search_chars": _text_chars(articles, "text_search"),
-            "n_chars": _column(articles, "n_chars", A),
-            "published_at": _column(articles, "published_at", A),
-            "duplicate_of": dup,
-            # A duplicate may point to the first article of its cluster on an earlier night.
-            "duplicate_of_found": _found(
-                dup,
-                pa.chunked_array(
-                    [
-                        *ids.chunks,
-                        *([known_article_ids.cast(pa.string())] if known_article_ids is not None else []),
-                    ],
-                    type=pa.string(),
-                ),
-            ),
-        }
-    )
-    out.row_keys["articles"] = "article_id"
-
-    n_quarantined = quarantine.num_rows
-    if raw_count > 0:
-        share = n_quarantined / raw_count
-    else:
-        share = 0.0 if n_quarantined == 0 else 1.0
-    n_dup = articles.num_rows - dup.null_count
-    out.frames["night"] = pd.DataFrame(
-        {
-            "raw_count": [raw_count],
-            "n_articles": [articles.num_rows],
-            "n_duplicates": [n_dup],
-            "n_quarantined": [n_quarantined],
-            "quarantine_share": [float(share)],
-        }
-    )
-    out.row_keys["night"] = "raw_count"
-    out.facts |= {"raw_count": raw_count, "n_quarantined": n_quarantined, "n_articles": articles.num_rows}
-
-    Qs = S.QUARANTINE
+    out.frames["articles"] = _articles_frame(articles, known_article_ids)
+    out.frames["night"] = _night_frame(articles, raw_count, quarantine.num_rows)
+    out.facts |= {
+        "raw_count": raw_count,
+        "n_quarantined": quarantine.num_rows,
+        "n_articles": articles.num_rows,
+    }
     out.frames["quarantine"] = _pandas(
-        {c: _column(quarantine, c, Qs) for c in ("record_id", "source_id", "reason")}
+        {c: _column(quarantine, c, S.QUARANTINE) for c in ("record_id", "source_id", "reason")}
     )
-    out.row_keys["quarantine"] = "record_id"
-
     out.frames["volume"] = volume_frame(dt, articles, history, records_by_source)
-    out.row_keys["volume"] = "source_id"
-
-    # Child tables: their own columns plus whether each row's article exists tonight.
-    # name -> (table, schema, column -> how it is derived from the table's columns, None: as it is)
-    children: dict[str, tuple[pa.Table, pa.Schema, dict[str, Callable[..., Any] | None]]] = {
-        "places": (places, S.ARTICLE_PLACES, {"place_id": None, "country_code": None}),
-        "dates": (dates, S.ARTICLE_DATES, {"char_offset": None, "year": lambda c: pc.year(c("date"))}),
-        "keywords": (keywords, S.ARTICLE_KEYWORDS, {"keyword": None, "score": None, "rank": None}),
+    ids = _column(articles, "article_id", S.ARTICLE)
+    out.frames |= _child_frames(places, dates, keywords, ids)
+    out.row_keys |= {
+        "schema": "field",
+        "raw": "record_id",
+        "articles": "article_id",
+        "night": "raw_count",
+        "quarantine": "record_id",
+        "volume": "source_id",
+        "places": "article_id",
+        "dates": "article_id",
+        "keywords": "article_id",
     }
-    for name, (table, schema, columns) in children.items():
-
-        def col(c, table=table, schema=schema):
-            return _column(table, c, schema)
-
-        child_ids = col("article_id")
-        frame = {"article_id": child_ids, "article_id_found": _found(child_ids, ids)}
-        frame |= {c: (derive(col) if derive else col(c)) for c, derive in columns.items()}
-        out.frames[name] = _pandas(frame)
-        out.row_keys[name] = "article_id"
-
-    start = datetime.datetime.combine(dt - Q.PUBLISHED_DAYS_BEFORE * _DAY, datetime.time(), datetime.UTC)
-    end = datetime.datetime.combine(
-        dt + (Q.PUBLISHED_DAYS_AFTER + 1) * _DAY, datetime.time(), datetime.UTC
-    ) - datetime.timedelta(microseconds=1)
-    out.parameters = {
-        "run_date_set": [dt.isoformat()],
-        "published_min": start,
-        "published_max": end,
-    }
+    if raw is None:
+        out.row_keys.pop("raw")
+    out.parameters = _published_window(dt)
     return out

@@ -225,11 +225,8 @@ def _parents(
     return parents
 
 
-def build_stories(
-    inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embedder = embed_texts
-) -> StoriesResult:
-    """The stories stage for one night; see the module docstring for the inputs and what to replace."""
-    start = time.perf_counter()
+def _checked_articles(inputs: StoryInputs) -> pa.Table:
+    """The window's articles with the columns the stage reads, each once, none of them removed."""
     missing = [c for c in STORY_ARTICLE_COLUMNS if c not in inputs.articles.column_names]
     if missing:
         raise ValueError(f"stories: the articles table lacks {', '.join(missing)}")
@@ -239,21 +236,16 @@ def build_stories(
     still = set(inputs.removed_article_ids) & set(articles.column("article_id").to_pylist())
     if still:
         raise ValueError(f"stories: removed articles are still in the inputs: {sorted(still)[:3]}")
-    is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
-    night_vectors = _night_vectors(articles.filter(is_night), embed, params.lead_words)
-    night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
-    new_links, link_stats = find_links(pool, params)
+    return articles
 
-    ids = articles.column("article_id").to_pylist()
-    all_links = pa.concat_tables([_kept_links(inputs, set(ids)), new_links])
-    nights = articles.column("dt").to_pylist()
-    published = articles.column("published_at").to_pylist()
-    keys = [first_key(d, p, a) for d, p, a in zip(nights, published, ids)]
-    parents = _parents(inputs, ids, nights, dict(zip(ids, keys)), all_links, params)
-    root = roots({a: p.article_id for a, p in parents.items()})
-    story_ids = [root[a] for a in ids]
 
-    members = [
+def _members(articles: pa.Table, story_ids: list[str], keys: list) -> list[Member]:
+    """Each article with its story, as the story rows are built from."""
+    columns = [
+        articles.column(c).to_pylist()
+        for c in ("article_id", "dt", "published_at", "source_id", "lang", "title")
+    ]
+    return [
         Member(
             article_id=a,
             story_id=s,
@@ -264,18 +256,12 @@ def build_stories(
             lang=lang or "",
             title=title,
         )
-        for a, s, k, d, p, src, lang, title in zip(
-            ids,
-            story_ids,
-            keys,
-            nights,
-            published,
-            articles.column("source_id").to_pylist(),
-            articles.column("lang").to_pylist(),
-            articles.column("title").to_pylist(),
-        )
+        for (a, d, p, src, lang, title), s, k in zip(zip(*columns), story_ids, keys)
     ]
-    article_stories = pa.Table.from_arrays(
+
+
+def _article_stories(ids: list[str], story_ids: list[str], nights: list, parents: dict) -> pa.Table:
+    return pa.Table.from_arrays(
         [
             pa.array(ids, pa.string()),
             pa.array(story_ids, pa.string()),
@@ -285,9 +271,28 @@ def build_stories(
         ],
         schema=ARTICLE_STORIES,
     ).sort_by("article_id")
-    stories = story_rows(members, inputs.places, inputs.dates)
-    previous = set(inputs.article_stories.column("story_id").to_pylist())
-    retired = sorted(previous - set(story_ids))
+
+
+def build_stories(
+    inputs: StoryInputs, params: StoryParams = PARAMS, embed: Embedder = embed_texts
+) -> StoriesResult:
+    """The stories stage for one night; see the module docstring for the inputs and what to replace."""
+    start = time.perf_counter()
+    articles = _checked_articles(inputs)
+    is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
+    night_vectors = _night_vectors(articles.filter(is_night), embed, params.lead_words)
+    night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
+    new_links, link_stats = find_links(pool, params)
+
+    ids = articles.column("article_id").to_pylist()
+    all_links = pa.concat_tables([_kept_links(inputs, set(ids)), new_links])
+    nights = articles.column("dt").to_pylist()
+    keys = [first_key(d, p, a) for d, p, a in zip(nights, articles.column("published_at").to_pylist(), ids)]
+    parents = _parents(inputs, ids, nights, dict(zip(ids, keys)), all_links, params)
+    root = roots({a: p.article_id for a, p in parents.items()})
+    story_ids = [root[a] for a in ids]
+    stories = story_rows(_members(articles, story_ids, keys), inputs.places, inputs.dates)
+    retired = sorted(set(inputs.article_stories.column("story_id").to_pylist()) - set(story_ids))
 
     counts = StageCounts(
         stage="stories", records_in=night_articles.num_rows, records_out=night_articles.num_rows
@@ -306,7 +311,7 @@ def build_stories(
     counts.seconds = time.perf_counter() - start
     return StoriesResult(
         stories=stories if stories.schema == STORIES else stories.cast(STORIES),
-        article_stories=article_stories,
+        article_stories=_article_stories(ids, story_ids, nights, parents),
         article_embeddings=embeddings_table(
             night_articles.column("article_id").to_pylist(),
             night_articles.column("dt").to_pylist(),

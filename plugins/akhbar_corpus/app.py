@@ -16,6 +16,7 @@ import datetime as _dt
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
@@ -144,14 +145,8 @@ def _error_page(status: int, message: str) -> HTMLResponse:
     )
 
 
-def create_app(data_dir: str | Path | None = None) -> FastAPI:
-    """The app; ``data_dir`` defaults to ``AKHBAR_DATA_DIR`` read at each request."""
-
-    def root() -> Path:
-        return Path(data_dir) if data_dir else config.default_data_dir()
-
-    cache = _StatsCache(STATS_TTL)
-    app = FastAPI(title="akhbar corpus", dependencies=AUTH, docs_url=None, redoc_url=None, openapi_url=None)
+def _add_error_handlers(app: FastAPI) -> None:
+    """A browser without a session goes to Airflow's login; a page's error is a page, not JSON."""
 
     @app.exception_handler(StarletteHTTPException)
     async def _to_login(request: Request, exc: StarletteHTTPException):
@@ -183,6 +178,10 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             )
             return _error_page(422, f"This address has a parameter the page cannot use ({problems}).")
         return await request_validation_exception_handler(request, exc)
+
+
+def _add_pages(app: FastAPI, root: Callable[[], Path], cache: _StatsCache) -> None:
+    """The Corpus page and a story's page."""
 
     @app.get("/", include_in_schema=False)
     def index(request: Request):
@@ -217,19 +216,6 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
         )
         return HTMLResponse(html, headers=headers)
 
-    @app.get("/api/stats")
-    def api_stats(
-        end: str | None = None,
-        nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS),
-    ):
-        db = corpus_stats.catalog_settings(root())
-        try:
-            stats = cache.get(db, _parse_end(end), nights)
-        except corpus_stats.WarehouseUnavailable as exc:
-            return _unavailable_json(exc)
-        links = corpus_stats.data_docs_links(corpus_stats.data_docs_dir(root()), stats.get("latest_quality"))
-        return JSONResponse({**stats, "data_docs": links}, headers=COMMON_HEADERS)
-
     @app.get("/story/{story_id}", response_class=HTMLResponse)
     def story_page(story_id: str):
         from . import stories
@@ -246,6 +232,23 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
         return HTMLResponse(
             stories.render_story(data, story_id), status_code=200 if data else 404, headers=headers
         )
+
+
+def _add_api(app: FastAPI, root: Callable[[], Path], cache: _StatsCache) -> None:
+    """The JSON the page's script and other clients read."""
+
+    @app.get("/api/stats")
+    def api_stats(
+        end: str | None = None,
+        nights: int = Query(corpus_stats.DEFAULT_NIGHTS, ge=1, le=corpus_stats.MAX_NIGHTS),
+    ):
+        db = corpus_stats.catalog_settings(root())
+        try:
+            stats = cache.get(db, _parse_end(end), nights)
+        except corpus_stats.WarehouseUnavailable as exc:
+            return _unavailable_json(exc)
+        links = corpus_stats.data_docs_links(corpus_stats.data_docs_dir(root()), stats.get("latest_quality"))
+        return JSONResponse({**stats, "data_docs": links}, headers=COMMON_HEADERS)
 
     @app.get("/api/story/{story_id}")
     def api_story(story_id: str):
@@ -269,6 +272,10 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             return _unavailable_json(exc, query=corpus_stats.clean_query(q), count=0, results=[])
         body = {"available": True, **found, "status": page.search_status(found)}
         return JSONResponse(body, headers=COMMON_HEADERS)
+
+
+def _add_data_docs(app: FastAPI, root: Callable[[], Path]) -> None:
+    """Great Expectations' Data Docs, served from the data dir under a script-free policy."""
 
     @app.get("/data-docs", include_in_schema=False)
     def data_docs_root(request: Request):
@@ -294,4 +301,17 @@ def create_app(data_dir: str | Path | None = None) -> FastAPI:
             },
         )
 
+
+def create_app(data_dir: str | Path | None = None) -> FastAPI:
+    """The app; ``data_dir`` defaults to ``AKHBAR_DATA_DIR`` read at each request."""
+
+    def root() -> Path:
+        return Path(data_dir) if data_dir else config.default_data_dir()
+
+    cache = _StatsCache(STATS_TTL)
+    app = FastAPI(title="akhbar corpus", dependencies=AUTH, docs_url=None, redoc_url=None, openapi_url=None)
+    _add_error_handlers(app)
+    _add_pages(app, root, cache)
+    _add_api(app, root, cache)
+    _add_data_docs(app, root)
     return app

@@ -186,9 +186,12 @@ def akhbar_nightly():
     def enrich(shard_id: str) -> dict:
         return run("enrich_shard", shard_id)
 
-    # The dedup index is shared state across nights: one writer at a time.
+    # The dedup index is shared state across nights: one writer at a time. A night without a shard
+    # (every source empty) skips the mapped enrich; the night still goes on, to be published empty
+    # and reported as the failed warning it is.
     @task(
         pool=CATALOG_POOL,
+        trigger_rule="none_failed",
         doc_md="Exact and near duplicates against this night and the persisted index of earlier nights, "
         "from the shards' signatures; then the night's work files for staging.",
     )

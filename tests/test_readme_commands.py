@@ -101,7 +101,16 @@ def project(tmp_path_factory) -> Path:
     """The project as a user has it after `make run`: its folders (linked), its own airflow_home
     with the DAGs parsed, and a published sample night in data/. Commands run from its root."""
     root = tmp_path_factory.mktemp("project")
-    for name in (".venv", "dags", "plugins", "include", "sample", "requirements.lock", "pyproject.toml"):
+    for name in (
+        ".venv",
+        "dags",
+        "plugins",
+        "include",
+        "sample",
+        "requirements.lock",
+        "requirements-dev.lock",
+        "pyproject.toml",
+    ):
         (root / name).symlink_to(ROOT / name)
     shutil.copy2(ROOT / "Makefile", root / "Makefile")
     env = user_env(root)
@@ -140,7 +149,8 @@ def test_make_run_shows_progress_and_leaves_a_run_the_ui_shows_as_it_was(project
     logs = project / "airflow_home" / "logs" / "dag_id=akhbar_nightly" / f"run_id={run_id}"
     validate = (logs / "task_id=validate" / "attempt=1.log").read_text(encoding="utf-8")
     assert f"night {NIGHT}, run {run_id}: validate" in validate
-    assert len(list(logs.glob("task_id=fetch/map_index=*/attempt=1.log"))) == 6
+    # One task group per source: its fetch is the task <source>.fetch.
+    assert len(list(logs.glob("task_id=*.fetch/attempt=1.log"))) == 6
 
 
 def user_env(root: Path) -> dict:

@@ -530,11 +530,18 @@ def clean_title(title: str | None) -> str | None:
 
     Boilerplate rules are not applied: a title is one line, "Read more" there is a title.
     """
-    cleaned = _clean(title, drop_boilerplate=False)
-    if not cleaned:
-        return None
-    line = cleaned.replace("\n", " ")
-    if not _HAS_ALNUM_RE.search(line):
+    line: str | None = title
+    # Joining the lines can make a new mojibake sequence ("Â\rà" -> "Â à", where "Â " is a mis-decoded
+    # no-break space): clean again until nothing changes, so that a title is a fixed point (bounded).
+    for _ in range(3):
+        cleaned = _clean(line, drop_boilerplate=False)
+        if not cleaned:
+            return None
+        joined = cleaned.replace("\n", " ")
+        if joined == line:
+            break
+        line = joined
+    if not line or not _HAS_ALNUM_RE.search(line):
         return None
     return line
 

@@ -247,7 +247,7 @@ DQ_RESULTS = pa.schema(
 # with a stemmer, one posting per (stemmed term, document) with its count, and per night and
 # language the documents and their total length (BM25's num_docs and avgdl). Terms are stored as the
 # 64-bit md5 of the stem (md5_number_lower), so no dictionary has to be shared between nights,
-# shards or writers; docids are (day number << 32) + the article's rank by id within its night.
+# shards or writers; docids are (day number << 32) + the article's row in its night's work file.
 # A document carries what a search result shows, so a search reads the index only.
 SEARCH_DOCS = pa.schema(
     [

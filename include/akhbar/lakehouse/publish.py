@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from akhbar.config import Source
 from akhbar.lakehouse.connect import one_row
+from akhbar.lakehouse.search_index import ranks_after_removal_sql
 from akhbar.lakehouse.staging import StagedNight, contract_select
 from akhbar.lakehouse.stories import clear_stories
 from akhbar.schema import ARTICLE_CHILD_TABLES, CATALOG_TABLES, DUPLICATES, SOURCES
@@ -123,20 +124,27 @@ def _apply_demotions(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int
 
 
 def _remove_from_search_index(con: duckdb.DuckDBPyConnection, nights: str, ids: str) -> None:
-    """The postings of demoted articles leave the index, and their terms' document frequencies in
-    those nights go down by as many (a term left in no document of a night loses its row)."""
+    """The postings of demoted articles leave the index, their terms' document frequencies in those
+    nights go down by as many (a term left in no document of a night loses its row), and the impact
+    ranks of the postings left close up: the index is then what staging those nights afresh gives
+    (a rank's order does not depend on the other postings: search_index.IMPACT_REFERENCE_LENGTH)."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _lost_postings AS
-                    SELECT lang, term, dt, count(*) AS n FROM search_postings
-                    WHERE {nights} AND docid IN (SELECT docid FROM search_docs WHERE {nights} AND {ids})
-                    GROUP BY ALL""")
-    con.execute("""UPDATE search_terms t SET df = t.df - l.n FROM _lost_postings l
+                    SELECT lang, term, dt, docid FROM search_postings
+                    WHERE {nights} AND docid IN (SELECT docid FROM search_docs WHERE {nights} AND {ids})""")
+    con.execute("""UPDATE search_terms t SET df = t.df - l.n
+                   FROM (SELECT lang, term, dt, count(*) AS n FROM _lost_postings GROUP BY ALL) l
                    WHERE t.lang = l.lang AND t.term = l.term AND t.dt = l.dt""")
     con.execute(f"DELETE FROM search_terms WHERE {nights} AND df <= 0")
     con.execute(
         f"DELETE FROM search_postings WHERE {nights} AND docid IN "
         f"(SELECT docid FROM search_docs WHERE {nights} AND {ids})"
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ranks AS {ranks_after_removal_sql('_lost_postings')}")
+    con.execute("""UPDATE search_postings p SET impact_rank = r.impact_rank FROM _ranks r
+                   WHERE p.lang = r.lang AND p.term = r.term AND p.dt = r.dt AND p.docid = r.docid
+                     AND p.impact_rank <> r.impact_rank""")
     con.execute("DROP TABLE _lost_postings")
+    con.execute("DROP TABLE _ranks")
 
 
 def replace_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:

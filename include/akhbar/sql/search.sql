@@ -12,12 +12,13 @@
 -- terms, scores from the postings alone, and reads search_docs only for its best documents.
 --
 -- Impact-ordered reading. impact_rank orders a term's postings within one index file (a night, or a
--- batch of 100,000 documents of a big night) by BM25's term-frequency part, tf against the
--- document's length. search_articles(q) with no k reads every posting: exactly the extension's
+-- batch of 100,000 rows of a big night's work file) by BM25's term-frequency part, tf against the
+-- document's length, with a fixed reference length per language in place of the mean (so removing a
+-- demoted document only closes a gap: search_index.IMPACT_REFERENCE_LENGTH). search_articles(q) with no k reads every posting: exactly the extension's
 -- match_bm25. With k, it reads a term's postings only down to rank max(k, 1000) in each file, so a
 -- word found in a fifth of a million articles costs a few thousand rows, not two hundred thousand.
 -- The top k is then exact for any term in at most 1000 documents of each file and for a one-word
--- query (up to the mean length used for ranking, the file's against the catalog's); in a
+-- query (up to the length used for ranking, the reference against the catalog's mean); in a
 -- many-word query a document whose only occurrences of a very common word lie beyond that rank is
 -- scored on its other words.
 --

@@ -88,8 +88,8 @@ scored AS (
     JOIN stats s ON s.lang = p.lang
     GROUP BY p.lang, p.docid
 ),
--- The best k documents (a tie at the k-th place goes to the earlier night, then the smaller article
--- id): few enough that the lookup in search_docs reads only the row groups holding them.
+-- The best k documents (a tie at the k-th place goes to the earlier night, then the article earlier
+-- in its night's work file): few enough that the lookup in search_docs reads only the row groups holding them.
 best AS (
     SELECT lang, docid, score FROM scored
     QUALIFY row_number() OVER (ORDER BY score DESC, docid)

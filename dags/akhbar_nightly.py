@@ -85,6 +85,114 @@ def _on_success(context):
     record_usage(context)
 
 
+def _run(stage: str, *args):
+    # The night first in the task's log, libraries' chatter down, no retry for what cannot succeed.
+    from akhbar.airflow_tasks import run_stage
+
+    return run_stage(get_current_context(), stage, *args)
+
+
+@task(
+    doc_md="Checks the run's source registry (its error names the key) against the sources this DAG was "
+    "parsed with; fails at once, without retries, when they differ."
+)
+def list_sources(expected: list[str]) -> list[str]:
+    return _run("checked_sources", expected)
+
+
+@task(
+    pool=HTTP_POOL,
+    execution_timeout=timedelta(minutes=int(os.environ.get("AKHBAR_FETCH_TIMEOUT_MINUTES", "120"))),
+    doc_md="Fetches one source into the raw zone. Failure affects this source only; see the log.",
+)
+def fetch(source_id: str) -> dict:
+    return _run("fetch", source_id)
+
+
+@task(
+    trigger_rule="all_done",
+    doc_md="Cuts the source's raw records of the night into shards (`shard_records` in the registry). "
+    "Runs even when the fetch failed: its failure record is quarantined like any other.",
+)
+def cut(source_id: str) -> list[str]:
+    return _run("cut", source_id)
+
+
+@task(
+    map_index_template="{{ task.op_kwargs['shard_id'] }}",
+    doc_md="HTML extraction and text cleaning of one shard, with its keyword document frequencies and a "
+    "sample of its source's texts. A shard that fails for good is quarantined whole "
+    "(reason shard_failed) and the night goes on.",
+)
+def extract_clean(shard_id: str) -> dict:
+    return _run("extract_clean_shard", shard_id)
+
+
+@task(
+    trigger_rule="all_done",
+    doc_md="The night's keyword document frequencies and each source's boilerplate, from the shards' "
+    "small outputs; quarantines the shards whose extraction failed. Lists the night's shards.",
+)
+def frequencies() -> list[str]:
+    return _run("frequencies")
+
+
+@task(
+    map_index_template="{{ task.op_kwargs['shard_id'] }}",
+    doc_md="Language, dates, places, keywords, categories and counts of one shard; signs its articles "
+    "for the deduplication.",
+)
+def enrich(shard_id: str) -> dict:
+    return _run("enrich_shard", shard_id)
+
+
+# The dedup index is shared state across nights: one writer at a time. A night without a shard
+# (every source empty) skips the mapped enrich; the night still goes on, to be published empty
+# and reported as the failed warning it is.
+@task(
+    pool=CATALOG_POOL,
+    trigger_rule="none_failed",
+    doc_md="Exact and near duplicates against this night and the persisted index of earlier nights, "
+    "from the shards' signatures; then the night's work files for staging.",
+)
+def deduplicate() -> dict:
+    return _run("dedup")
+
+
+@task(
+    doc_md="Stages the night for publishing: tokenises and stems its full-text index (outside the "
+    "publish transaction)."
+)
+def stage() -> dict:
+    return _run("stage")
+
+
+@task(
+    doc_md="Audits the staged night: accounting, then Great Expectations. A critical failure stops the "
+    "run before anything is published; the results are in dq_results and the Data Docs."
+)
+def validate() -> dict:
+    return _run("validate")
+
+
+@task(
+    pool=CATALOG_POOL,
+    outlets=[CORPUS],
+    doc_md="Replaces the night in every table of the catalog in one transaction (a new snapshot).",
+)
+def publish() -> dict:
+    return _run("publish")
+
+
+@task(
+    doc_md="Checks that every raw record landed exactly once; records the run's figures; logs the night's "
+    "summary and sets the run's note (night, articles, failures); alerts when the night or an "
+    "enabled source came back empty."
+)
+def report() -> dict:
+    return _run("report")
+
+
 @dag(
     dag_id="akhbar_nightly",
     schedule=CronDataIntervalTimetable(SCHEDULE, timezone=TIMEZONE),
@@ -132,118 +240,23 @@ def _on_success(context):
     },
 )
 def akhbar_nightly():
-    def run(stage: str, *args):
-        # The night first in the task's log, libraries' chatter down, no retry for what cannot succeed.
-        from akhbar.airflow_tasks import run_stage
-
-        return run_stage(get_current_context(), stage, *args)
-
-    @task(
-        doc_md="Checks the run's source registry (its error names the key) against the sources this DAG was "
-        "parsed with; fails at once, without retries, when they differ."
-    )
-    def list_sources(expected: list[str]) -> list[str]:
-        return run("checked_sources", expected)
-
-    @task(
-        pool=HTTP_POOL,
-        execution_timeout=timedelta(minutes=int(os.environ.get("AKHBAR_FETCH_TIMEOUT_MINUTES", "120"))),
-        doc_md="Fetches one source into the raw zone. Failure affects this source only; see the log.",
-    )
-    def fetch(source_id: str) -> dict:
-        return run("fetch", source_id)
-
-    @task(
-        trigger_rule="all_done",
-        doc_md="Cuts the source's raw records of the night into shards (`shard_records` in the registry). "
-        "Runs even when the fetch failed: its failure record is quarantined like any other.",
-    )
-    def cut(source_id: str) -> list[str]:
-        return run("cut", source_id)
-
-    @task(
-        map_index_template="{{ task.op_kwargs['shard_id'] }}",
-        doc_md="HTML extraction and text cleaning of one shard, with its keyword document frequencies and a "
-        "sample of its source's texts. A shard that fails for good is quarantined whole "
-        "(reason shard_failed) and the night goes on.",
-    )
-    def extract_clean(shard_id: str) -> dict:
-        return run("extract_clean_shard", shard_id)
-
-    @task(
-        trigger_rule="all_done",
-        doc_md="The night's keyword document frequencies and each source's boilerplate, from the shards' "
-        "small outputs; quarantines the shards whose extraction failed. Lists the night's shards.",
-    )
-    def frequencies() -> list[str]:
-        return run("frequencies")
-
-    @task(
-        map_index_template="{{ task.op_kwargs['shard_id'] }}",
-        doc_md="Language, dates, places, keywords, categories and counts of one shard; signs its articles "
-        "for the deduplication.",
-    )
-    def enrich(shard_id: str) -> dict:
-        return run("enrich_shard", shard_id)
-
-    # The dedup index is shared state across nights: one writer at a time. A night without a shard
-    # (every source empty) skips the mapped enrich; the night still goes on, to be published empty
-    # and reported as the failed warning it is.
-    @task(
-        pool=CATALOG_POOL,
-        trigger_rule="none_failed",
-        doc_md="Exact and near duplicates against this night and the persisted index of earlier nights, "
-        "from the shards' signatures; then the night's work files for staging.",
-    )
-    def deduplicate() -> dict:
-        return run("dedup")
-
-    @task(
-        doc_md="Stages the night for publishing: tokenises and stems its full-text index (outside the "
-        "publish transaction)."
-    )
-    def stage() -> dict:
-        return run("stage")
-
-    @task(
-        doc_md="Audits the staged night: accounting, then Great Expectations. A critical failure stops the "
-        "run before anything is published; the results are in dq_results and the Data Docs."
-    )
-    def validate() -> dict:
-        return run("validate")
-
-    @task(
-        pool=CATALOG_POOL,
-        outlets=[CORPUS],
-        doc_md="Replaces the night in every table of the catalog in one transaction (a new snapshot).",
-    )
-    def publish() -> dict:
-        return run("publish")
-
-    @task(
-        doc_md="Checks that every raw record landed exactly once; records the run's figures; logs the night's "
-        "summary and sets the run's note (night, articles, failures); alerts when the night or an "
-        "enabled source came back empty."
-    )
-    def report() -> dict:
-        return run("report")
-
-    # One group per source of the registry: its extraction starts when its own fetch ends, and its
-    # failure stays inside it. (Airflow 3.3 cannot map tasks inside a mapped task group, so the groups
-    # come from the registry, read when the DAG is parsed, and the shards are mapped inside each.)
     checked = list_sources(SOURCE_IDS)
-    extracted = []
-    for source_id in SOURCE_IDS:
-        with TaskGroup(
-            group_id=source_id, tooltip=f"source {source_id}: fetch, cut, extract_clean per shard"
-        ):
-            shards = cut(source_id)
-            checked >> fetch(source_id) >> shards
-            extracted.append(extract_clean.expand(shard_id=shards))
+    extracted = [_source_group(source_id, checked) for source_id in SOURCE_IDS]
     night = frequencies()
     checked >> night
     extracted >> night
     enrich.expand(shard_id=night) >> deduplicate() >> stage() >> validate() >> publish() >> report()
+
+
+# One group per source of the registry: its extraction starts when its own fetch ends, and its
+# failure stays inside it. (Airflow 3.3 cannot map tasks inside a mapped task group, so the groups
+# come from the registry, read when the DAG is parsed, and the shards are mapped inside each.)
+def _source_group(source_id: str, checked):
+    """The source's task group: fetch after the registry check, cut, then extract_clean per shard."""
+    with TaskGroup(group_id=source_id, tooltip=f"source {source_id}: fetch, cut, extract_clean per shard"):
+        shards = cut(source_id)
+        checked >> fetch(source_id) >> shards
+        return extract_clean.expand(shard_id=shards)
 
 
 akhbar_nightly()

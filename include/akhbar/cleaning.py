@@ -127,19 +127,29 @@ def _as_class(codepoints: list[int]) -> str:
     return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in parts)
 
 
+# The character classes the regexes are built from (see _classify_assigned for what each holds).
+_CLASS_NAMES = (
+    "remove",
+    "search_delete",
+    "search_space",
+    "nonletter",
+    "other_script",
+    "digits",
+    "decomposable",
+)
+
+
 def _build_classes() -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {
-        k: []
-        for k in (
-            "remove",
-            "search_delete",
-            "search_space",
-            "nonletter",
-            "other_script",
-            "digits",
-            "decomposable",
-        )
-    }
+    out: dict[str, list[int]] = {k: [] for k in _CLASS_NAMES}
+    _classify_assigned(out)
+    _classify_high_planes(out)
+    for key in out:
+        out[key] = sorted(set(out[key]))
+    return out
+
+
+def _classify_assigned(out: dict[str, list[int]]) -> None:
+    """Adds each code point of planes 0-3 and 14 to the classes it belongs to (one pass: import time)."""
     latin_arabic = _latin_or_arabic
     for cp in _assigned_range():
         ch = chr(cp)
@@ -177,6 +187,9 @@ def _build_classes() -> dict[str, list[int]]:
             out["nonletter"].append(cp)
         if major == "L" and not latin_arabic(cp):
             out["other_script"].append(cp)
+
+
+def _classify_high_planes(out: dict[str, list[int]]) -> None:
     # Planes 4-16 hold no assigned letters, marks or punctuation, only noncharacters
     # (removed) and the private use planes 15-16 (spaces in the search key).
     for plane in range(4, 17):
@@ -188,9 +201,6 @@ def _build_classes() -> dict[str, list[int]]:
         if plane >= 15:
             out["search_space"] += range(base, base + 0xFFFE)
             out["nonletter"] += range(base, base + 0xFFFE)
-    for key in out:
-        out[key] = sorted(set(out[key]))
-    return out
 
 
 def _assigned_range():

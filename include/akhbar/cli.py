@@ -12,6 +12,8 @@ from pathlib import Path
 from akhbar.config import ConfigError, default_data_dir, default_sources_path
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet")
+# What build_parser adds each subcommand to (argparse names no public type for it).
+Subcommands = argparse._SubParsersAction
 
 
 def _date(text: str) -> _dt.date:
@@ -216,39 +218,57 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress lines")
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (
+        _add_run,
+        _add_sql,
+        _add_summary,
+        _add_sources,
+        _add_versions,
+        _add_export,
+        _add_catalog,
+        _add_migrate,
+    ):
+        add(sub)
+    return parser
 
-    def common(p, *, date=True):
-        p.add_argument(
-            "--sources",
-            type=Path,
-            default=default_sources_path(),
-            help="source registry YAML (default: $AKHBAR_SOURCES or include/config/sources.yaml)",
-        )
-        p.add_argument(
-            "--data-dir",
-            type=Path,
-            default=default_data_dir(),
-            help="data dir (default: $AKHBAR_DATA_DIR or ./data)",
-        )
-        if date:
-            p.add_argument(
-                "--date",
-                type=_date,
-                default=_yesterday(),
-                help="the night to process, YYYY-MM-DD (default: yesterday)",
-            )
 
+def _common(p: argparse.ArgumentParser, *, date: bool = True) -> None:
+    """The options every subcommand takes: the registry, the data dir and (when it reads one) the night."""
+    p.add_argument(
+        "--sources",
+        type=Path,
+        default=default_sources_path(),
+        help="source registry YAML (default: $AKHBAR_SOURCES or include/config/sources.yaml)",
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default_data_dir(),
+        help="data dir (default: $AKHBAR_DATA_DIR or ./data)",
+    )
+    if date:
+        p.add_argument(
+            "--date",
+            type=_date,
+            default=_yesterday(),
+            help="the night to process, YYYY-MM-DD (default: yesterday)",
+        )
+
+
+def _add_run(sub: Subcommands) -> None:
     run = sub.add_parser("run", help="run one night's stages in-process, without Airflow")
-    common(run)
+    _common(run)
     run.add_argument("--reprocess", action="store_true", help="rebuild from the raw zone, never fetch")
     run.add_argument("--refetch", action="store_true", help="fetch again even if the raw zone has the night")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.add_argument("--no-examples", action="store_true", help="do not run the example queries")
     run.set_defaults(func=cmd_run)
 
+
+def _add_sql(sub: Subcommands) -> None:
     sql = sub.add_parser("sql", help="run one read-only query against the catalog")
     sql.add_argument("query")
-    common(sql, date=False)
+    _common(sql, date=False)
     sql.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     sql.add_argument("--out", type=Path, help="write the result to this file instead of the terminal")
     sql.add_argument("--json", action="store_true", help="same as --format json")
@@ -256,45 +276,56 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--width", type=int, default=60, help="truncate table cells to this many characters")
     sql.set_defaults(func=cmd_sql)
 
+
+def _add_summary(sub: Subcommands) -> None:
     summary = sub.add_parser("summary", help="print the summary of a night already published")
-    common(summary)
+    _common(summary)
     summary.set_defaults(func=cmd_summary)
 
+
+def _add_sources(sub: Subcommands) -> None:
     sources = sub.add_parser("sources", help="validate and list the source registry")
-    common(sources, date=False)
+    _common(sources, date=False)
     sources.set_defaults(func=cmd_sources)
 
+
+def _add_versions(sub: Subcommands) -> None:
     versions = sub.add_parser("versions", help="list the published corpus versions (one snapshot per night)")
-    common(versions, date=False)
+    _common(versions, date=False)
     versions.add_argument("--json", action="store_true")
     versions.set_defaults(func=cmd_versions)
 
+
+def _add_export(sub: Subcommands) -> None:
     export = sub.add_parser("export", help="write a corpus version as a dataset with its dataset card")
-    common(export, date=False)
+    _common(export, date=False)
     export.add_argument(
         "--as-of", help="a night (YYYY-MM-DD, its latest publish) or a snapshot id; default the latest"
     )
     export.add_argument("--to", type=Path, required=True, help="destination folder")
     export.set_defaults(func=cmd_export)
 
+
+def _add_catalog(sub: Subcommands) -> None:
     catalog = sub.add_parser("catalog", help="print the SQL that attaches the catalog in any DuckDB session")
-    common(catalog, date=False)
+    _common(catalog, date=False)
     catalog.add_argument("--python", action="store_true", help="print Python lines instead of SQL")
     catalog.add_argument(
         "--write", action="store_true", help="attach read-write (only for maintenance by hand)"
     )
     catalog.set_defaults(func=cmd_catalog)
 
+
+def _add_migrate(sub: Subcommands) -> None:
     migrate = sub.add_parser(
         "migrate", help="move a warehouse.duckdb and lake of akhbar 0.1 into the catalog"
     )
-    common(migrate, date=False)
+    _common(migrate, date=False)
     migrate.add_argument(
         "--warehouse", type=Path, help="the old DuckDB file (default: <data-dir>/warehouse.duckdb)"
     )
     migrate.add_argument("--lake", type=Path, help="the old lake folder (default: <data-dir>/lake)")
     migrate.set_defaults(func=cmd_migrate)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,25 +79,31 @@ def _tiles(stats: dict) -> list[Tile]:
     ]
 
 
+def _per_night(rows: list[dict], value: str, nights: list[str], empty: Any) -> list[Any]:
+    """``value`` of each night's row (the last one of a night wins), ``empty`` where a night has none."""
+    index = {n: i for i, n in enumerate(nights)}
+    out = [empty] * len(nights)
+    for r in rows:
+        if r["dt"] in index:
+            out[index[r["dt"]]] = r[value]
+    return out
+
+
 def _cards(stats: dict) -> list[Card]:
     nights = stats["window"]["nights"]
+    return [
+        *_volume_cards(stats, nights),
+        *_rate_cards(stats, nights),
+        _quality_card(stats, nights),
+        _run_card(stats, nights),
+    ]
+
+
+def _volume_cards(stats: dict, nights: list[str]) -> list[Card]:
     by_source = _series(stats["articles_by_source"], "source_id", "articles", nights)
     src_colors = charts.colors_by_name(by_source)
     by_lang = _series(stats["articles_by_lang"], "lang", "articles", nights)
     lang_colors = {name: charts.color_for(i + 3) for i, name in enumerate(by_lang)}
-    index = {n: i for i, n in enumerate(nights)}
-    dup: list[float | None] = [None] * len(nights)
-    qua: list[float | None] = [None] * len(nights)
-    for r in stats["nightly_rates"]:
-        if r["dt"] in index:
-            dup[index[r["dt"]]] = r["duplicate_rate"]
-            qua[index[r["dt"]]] = r["quarantine_rate"]
-    sev = _series(stats["quality_failures"], "severity", "failed", nights, order=["critical", "warning"])
-    run_secs = [0.0] * len(nights)
-    for r in stats["runs"]:  # latest run of each night (runs are ordered by time)
-        if r["dt"] in index:
-            run_secs[index[r["dt"]]] = r["seconds"]
-    checked = any(r.get("checked") for r in stats["quality_failures"])
     return [
         Card(
             "Articles by source",
@@ -113,6 +119,14 @@ def _cards(stats: dict) -> list[Card]:
             ),
             lang_colors,
         ),
+    ]
+
+
+def _rate_cards(stats: dict, nights: list[str]) -> list[Card]:
+    rates = stats["nightly_rates"]
+    dup: list[float | None] = _per_night(rates, "duplicate_rate", nights, None)
+    qua: list[float | None] = _per_night(rates, "quarantine_rate", nights, None)
+    return [
         Card(
             "Duplicate rate",
             charts.lines(
@@ -135,33 +149,43 @@ def _cards(stats: dict) -> list[Card]:
             ),
             note="quarantined ÷ (articles + duplicates + quarantined)",
         ),
-        Card(
-            "Quality failures by severity",
-            charts.stacked_bars(
-                "chart-quality",
-                "failed expectations per night by severity",
-                nights,
-                sev,
-                charts.SEVERITY_COLORS,
-                empty="every expectation passed in these nights"
-                if checked
-                else "no quality results in these nights",
-            ),
-            charts.SEVERITY_COLORS,
-        ),
-        Card(
-            "Run duration",
-            charts.stacked_bars(
-                "chart-run-duration",
-                "seconds per run",
-                nights,
-                {"run": run_secs},
-                {"run": "#319795"},
-                kind="seconds",
-            ),
-            note="from the first stage to the report, latest run of each night",
-        ),
     ]
+
+
+def _quality_card(stats: dict, nights: list[str]) -> Card:
+    sev = _series(stats["quality_failures"], "severity", "failed", nights, order=["critical", "warning"])
+    checked = any(r.get("checked") for r in stats["quality_failures"])
+    return Card(
+        "Quality failures by severity",
+        charts.stacked_bars(
+            "chart-quality",
+            "failed expectations per night by severity",
+            nights,
+            sev,
+            charts.SEVERITY_COLORS,
+            empty="every expectation passed in these nights"
+            if checked
+            else "no quality results in these nights",
+        ),
+        charts.SEVERITY_COLORS,
+    )
+
+
+def _run_card(stats: dict, nights: list[str]) -> Card:
+    # The latest run of each night: runs are ordered by time.
+    run_secs: list[float] = _per_night(stats["runs"], "seconds", nights, 0.0)
+    return Card(
+        "Run duration",
+        charts.stacked_bars(
+            "chart-run-duration",
+            "seconds per run",
+            nights,
+            {"run": run_secs},
+            {"run": "#319795"},
+            kind="seconds",
+        ),
+        note="from the first stage to the report, latest run of each night",
+    )
 
 
 def search_status(found: dict) -> str:

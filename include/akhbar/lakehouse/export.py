@@ -123,8 +123,38 @@ def _source_rows(registry: Registry) -> list[dict[str, Any]]:
 
 
 def _card(manifest: dict[str, Any]) -> str:
-    langs = list(manifest["counts"]["by_lang"])
+    """The dataset card (README.md): a Hugging Face YAML header, then one section after another."""
+    counts = manifest["counts"]
     lines = [
+        *_card_header(list(counts["by_lang"])),
+        *_card_intro(manifest),
+        *_md_table(
+            "Articles by language",
+            ["lang", "articles"],
+            [[k, f"{v:,}"] for k, v in counts["by_lang"].items()],
+        ),
+        *_md_table(
+            "Sources",
+            ["source", "name", "kind", "country", "articles", "licence note"],
+            [_card_source(s, counts["by_source"]) for s in manifest["sources"]],
+        ),
+        *_md_table(
+            "Articles by night",
+            ["night", "articles"],
+            [[k, f"{v:,}"] for k, v in sorted(counts["by_night"].items())],
+        ),
+        *_md_table(
+            "Files",
+            ["file", "rows", "sha256"],
+            [[f["path"], f"{f['rows']:,}", f["sha256"]] for f in manifest["files"]],
+        ),
+        *_card_loading(),
+    ]
+    return "\n".join(lines)
+
+
+def _card_header(langs: list[str]) -> list[str]:
+    return [
         "---",
         "pretty_name: akhbar news corpus",
         "language:",
@@ -137,50 +167,53 @@ def _card(manifest: dict[str, Any]) -> str:
         "  data_files: data/articles-*.parquet",
         "---",
         "",
+    ]
+
+
+def _card_intro(manifest: dict[str, Any]) -> list[str]:
+    counts = manifest["counts"]
+    return [
         "# akhbar news corpus",
         "",
         f"Exported by akhbar {manifest['akhbar_version']} from catalog snapshot {manifest['snapshot_id']} "
         f"(published {manifest['published_at']}, last night in it {manifest['night']}): "
         f"{manifest['articles']:,} articles (one per story: exact and near duplicates are not repeated) from "
-        f"{manifest['counts']['nights']} nights, {manifest['counts']['first_night']} to "
-        f"{manifest['counts']['last_night']}.",
+        f"{counts['nights']} nights, {counts['first_night']} to {counts['last_night']}.",
         "",
         "Cite this export by its snapshot and registry hash:",
         "",
         f"    akhbar snapshot {manifest['snapshot_id']}, registry sha256 {manifest['registry_sha256']}, "
         f"export {manifest['export_id']}",
         "",
-        "## Articles by language",
-        "",
-        "| lang | articles |",
-        "|---|---|",
-        *[f"| {k} | {v:,} |" for k, v in manifest["counts"]["by_lang"].items()],
-        "",
-        "## Sources",
-        "",
-        "| source | name | kind | country | articles | licence note |",
-        "|---|---|---|---|---|---|",
     ]
-    by_source = manifest["counts"]["by_source"]
-    for s in manifest["sources"]:
-        lines.append(
-            f"| {s['id']} | {s['name']} | {s['kind']} | {s['country'] or ''} | "
-            f"{by_source.get(s['id'], 0):,} | {s['licence']} |"
-        )
-    lines += [
+
+
+def _card_source(source: dict[str, Any], by_source: dict[str, int]) -> list[Any]:
+    """A source's row: its registry entry and its articles in this export."""
+    return [
+        source["id"],
+        source["name"],
+        source["kind"],
+        source["country"] or "",
+        f"{by_source.get(source['id'], 0):,}",
+        source["licence"],
+    ]
+
+
+def _md_table(title: str, header: list[str], rows: list[list[Any]]) -> list[str]:
+    """A section of the card: its title, then a markdown table."""
+    return [
+        f"## {title}",
         "",
-        "## Articles by night",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows],
         "",
-        "| night | articles |",
-        "|---|---|",
-        *[f"| {k} | {v:,} |" for k, v in sorted(manifest["counts"]["by_night"].items())],
-        "",
-        "## Files",
-        "",
-        "| file | rows | sha256 |",
-        "|---|---|---|",
-        *[f"| {f['path']} | {f['rows']:,} | {f['sha256']} |" for f in manifest["files"]],
-        "",
+    ]
+
+
+def _card_loading() -> list[str]:
+    return [
         "## Loading",
         "",
         "```python",
@@ -192,7 +225,6 @@ def _card(manifest: dict[str, Any]) -> str:
         "published_at, source_id, url, category, main_country and quality measures.",
         "",
     ]
-    return "\n".join(lines)
 
 
 def export_version(

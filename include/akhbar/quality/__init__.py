@@ -22,7 +22,7 @@ import os
 import pathlib
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyarrow as pa
 
@@ -349,85 +349,130 @@ def validate_night(
         known_article_ids=known_article_ids,
         records_by_source=records_by_source,
     )
+    checked = _checked_under_lock(quality_dir, dt, run_id, built, data_docs)
+    report = _report(dt, run_id, checked, time.perf_counter() - started)
+    log.info(
+        "quality %s: %d expectations, %d critical and %d warning failures, %.1f s",
+        dt,
+        len(checked.rows),
+        report.critical_failures,
+        report.warning_failures,
+        report.seconds,
+    )
+    return report
+
+
+class Checked(NamedTuple):
+    """What validating a night gives: one dq_results row per expectation, and the Data Docs index."""
+
+    rows: list[dict]
+    docs_index: pathlib.Path | None
+
+
+def _checked_under_lock(
+    quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built, data_docs: bool
+) -> Checked:
     gx = _import_gx()
     quality_dir.mkdir(parents=True, exist_ok=True)
     # One writer at a time per quality dir (two nights validated at once, e.g. a backfill):
     # the GX file stores and the Data Docs index are plain files rewritten in place.
     with open(quality_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        rows, docs_index = _validate(gx, quality_dir, dt, run_id, built, data_docs)
-    results = pa.Table.from_pylist(rows, schema=DQ_RESULTS_SCHEMA)
-    critical = sum(1 for r in rows if not r["success"] and r["severity"] == Q.CRITICAL)
-    warning = sum(1 for r in rows if not r["success"] and r["severity"] == Q.WARNING)
-    report = QualityReport(
+        return _validate(gx, quality_dir, dt, run_id, built, data_docs)
+
+
+def _report(dt: datetime.date, run_id: str, checked: Checked, seconds: float) -> QualityReport:
+    rows = checked.rows
+    return QualityReport(
         dt=dt,
         run_id=run_id,
-        results=results,
-        critical_failures=critical,
-        warning_failures=warning,
-        data_docs_index=docs_index,
-        seconds=time.perf_counter() - started,
+        results=pa.Table.from_pylist(rows, schema=DQ_RESULTS_SCHEMA),
+        critical_failures=sum(1 for r in rows if not r["success"] and r["severity"] == Q.CRITICAL),
+        warning_failures=sum(1 for r in rows if not r["success"] and r["severity"] == Q.WARNING),
+        data_docs_index=checked.docs_index,
+        seconds=seconds,
     )
-    log.info(
-        "quality %s: %d expectations, %d critical and %d warning failures, %.1f s",
-        dt,
-        len(rows),
-        critical,
-        warning,
-        report.seconds,
-    )
-    return report
+
+
+class CheckRun(NamedTuple):
+    """One validation run of a night, as every result row names it."""
+
+    run_id: str
+    dt: datetime.date
+    checked_at: datetime.datetime
+    gx_run: Any  # its great_expectations RunIdentifier
+
+
+class SuiteRun(NamedTuple):
+    """One suite's checkpoint run: its dq_results rows and what Data Docs shows of it."""
+
+    rows: list[dict]
+    docs_ids: list  # the suite's and its validation results' GX identifiers
 
 
 def _validate(
     gx, quality_dir: pathlib.Path, dt: datetime.date, run_id: str, built, data_docs: bool = True
-) -> tuple:
+) -> Checked:
     """Run every suite's checkpoint on its frame, then build Data Docs once for all results."""
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     context = _open_context(gx, quality_dir)
     checked_at = datetime.datetime.now(datetime.UTC)
-    gx_run = RunIdentifier(run_name=run_id, run_time=checked_at)
+    check_run = CheckRun(run_id, dt, checked_at, RunIdentifier(run_name=run_id, run_time=checked_at))
     rows: list[dict] = []
     docs_ids: list = []
     for suite in Q.SUITES:
         frame = built.frames.get(suite.frame)
         if frame is None:
             continue
-        gx_suite = context.suites.add_or_update(_gx_suite(gx, suite))
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(
-                name=suite.full_name, data=_batch_definition(context, suite.frame), suite=gx_suite
-            )
-        )
-        row_key = built.row_keys.get(suite.frame)
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=suite.full_name,
-                validation_definitions=[definition],
-                actions=[],
-                result_format={
-                    "result_format": "SUMMARY",
-                    "partial_unexpected_count": SAMPLE_SIZE,
-                    "unexpected_index_column_names": [row_key] if row_key else [],
-                },
-            )
-        )
-        outcome = checkpoint.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=built.parameters,
-            run_id=gx_run,
-        )
-        docs_ids.append(ExpectationSuiteIdentifier(name=suite.full_name))
-        for key, validation in outcome.run_results.items():
-            docs_ids.append(key)
-            by_config = list(validation.results)
-            for check, res in zip(suite.checks, _align(suite, by_config)):
-                rows.append(_row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters))
-    docs_index: pathlib.Path | None = None
+        run = _run_suite(gx, context, suite, frame, built, check_run)
+        rows += run.rows
+        docs_ids += run.docs_ids
     if not data_docs:
-        return rows, docs_index
+        return Checked(rows, None)
+    return Checked(rows, _build_data_docs(context, quality_dir, run_id, dt, docs_ids))
+
+
+def _run_suite(gx, context, suite: Q.Suite, frame, built, check_run: CheckRun) -> SuiteRun:
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    gx_suite = context.suites.add_or_update(_gx_suite(gx, suite))
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(
+            name=suite.full_name, data=_batch_definition(context, suite.frame), suite=gx_suite
+        )
+    )
+    row_key = built.row_keys.get(suite.frame)
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=suite.full_name,
+            validation_definitions=[definition],
+            actions=[],
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": SAMPLE_SIZE,
+                "unexpected_index_column_names": [row_key] if row_key else [],
+            },
+        )
+    )
+    outcome = checkpoint.run(
+        batch_parameters={"dataframe": frame},
+        expectation_parameters=built.parameters,
+        run_id=check_run.gx_run,
+    )
+    run = SuiteRun([], [ExpectationSuiteIdentifier(name=suite.full_name)])
+    run_id, dt, checked_at = check_run.run_id, check_run.dt, check_run.checked_at
+    for key, validation in outcome.run_results.items():
+        run.docs_ids.append(key)
+        for check, res in zip(suite.checks, _align(suite, list(validation.results))):
+            run.rows.append(_row(run_id, dt, suite, check, res, frame, row_key, checked_at, built.parameters))
+    return run
+
+
+def _build_data_docs(
+    context, quality_dir: pathlib.Path, run_id: str, dt: datetime.date, docs_ids: list
+) -> pathlib.Path | None:
+    """Data Docs of this run's results, offline, and their index; None when building them failed."""
     try:
         from akhbar.quality import data_docs as docs_site  # the module (data_docs is the flag)
 
@@ -440,12 +485,12 @@ def _validate(
         # Pages that fetch nothing from elsewhere, and an index listing the runs without JavaScript.
         first = not (site / docs_site.STYLESHEET).exists()
         docs_site.make_offline(site, since=None if first else built_at)
-        docs_index = docs_site.write_index(
+        return docs_site.write_index(
             site, results, limit=VALIDATION_RESULTS_IN_INDEX, nights_file=nights_file
         )
     except Exception:
         log.exception("building Data Docs failed")
-    return rows, docs_index
+        return None
 
 
 def _align(suite: Q.Suite, results: list) -> list:

@@ -24,11 +24,12 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 from xml.sax.saxutils import escape
 
 RUN_DATE = "2026-11-28"
 NIGHTS = ("2026-11-26", "2026-11-27", "2026-11-28")
+N26, N27, N28 = NIGHTS
 SEED = 20261128
 
 # --------------------------------------------------------------------------------------
@@ -579,6 +580,75 @@ class Article:
         return len(self.text.split())
 
 
+class Regional(NamedTuple):
+    """The names an article's slots draw from in its language and country."""
+
+    others: list[str]  # the other cities, for the second place an article names
+    teams: list[str]  # four
+    festival: str
+    currency: str
+
+
+class MentionedDates(NamedTuple):
+    """The two dates an article may mention: one in the past, one to come."""
+
+    past: dt.date
+    future: dt.date
+
+
+def _regional(r: random.Random, lang: str, country: str, city: str) -> Regional:
+    if lang == "ar":
+        cities, teams, fests, currency = CITIES[country], AR_TEAMS, AR_FESTS, CURRENCY[country]
+    elif lang == "fr":
+        cities, teams, fests, currency = FR_CITIES, FR_TEAMS, FR_FESTS, "euros"
+    else:
+        cities, teams, fests, currency = EN_CITIES, EN_TEAMS, EN_FESTS, "pounds"
+    return Regional([c for c in cities if c != city], r.sample(teams, 4), r.choice(fests), currency)
+
+
+def _mentioned_dates(r: random.Random) -> MentionedDates:
+    past = dt.date(2026, r.randint(1, 10), r.randint(1, 28))
+    future = (
+        dt.date(2026, 12, r.randint(5, 28))
+        if r.random() < 0.5
+        else dt.date(2027, r.randint(1, 3), r.randint(1, 28))
+    )
+    return MentionedDates(past, future)
+
+
+def _figures(r: random.Random, t0: int) -> dict[str, str]:
+    """The numeric slots (ASCII digits), drawn in this order: the sample depends on it."""
+    return {
+        "n1": str(r.randint(3, 9)),
+        "n2": str(r.randint(12, 95)),
+        "n3": str(r.randint(120, 9800)),
+        "pct": str(r.randint(4, 38)),
+        "pct2": f"{r.randint(2, 9)}.{r.randint(1, 9)}",
+        "money": str(r.randint(2, 60)),
+        "price": f"{r.randint(1, 4)}.{r.randint(10, 95)}",
+        "mw": str(r.randint(3, 24) * 10),
+        "pop": str(r.randint(3, 40) * 50000),
+        "t0": str(t0),
+        "t1": str(t0 + r.randint(6, 9)),
+        "t2": str(t0 + r.randint(10, 13)),
+        "mm": str(r.randint(18, 74)),
+        "s1": str(r.randint(2, 4)),
+        "s2": str(r.randint(0, 1)),
+        "min1": str(r.randint(8, 85)),
+        "rank": str(r.randint(2, 7)),
+        "pts": str(r.randint(14, 31)),
+        "edition": str(r.randint(5, 34)),
+    }
+
+
+def _date_slots(mentioned: MentionedDates, lang: str, months: str, indic: bool) -> dict[str, str]:
+    months = "en" if lang == "en" else months  # English text names English months, in ASCII digits
+    return {
+        "date": date_text(mentioned.past, months, indic),
+        "date_future": date_text(mentioned.future, months, indic),
+    }
+
+
 class Composer:
     """Builds distinct articles: least-used sentences first, fresh slot values for each."""
 
@@ -610,90 +680,27 @@ class Composer:
         return chosen
 
     def slots(self, lang: str, country: str, city: str, months: str, indic: bool) -> tuple[dict, list[str]]:
+        """An article's slot values (in its script's digits) and the ISO dates of its two date slots."""
         r = self.rng
-        if lang == "ar":
-            others = [c for c in CITIES[country] if c != city]
-            teams = r.sample(AR_TEAMS, 4)
-            fest = r.choice(AR_FESTS)
-            cur = CURRENCY[country]
-        elif lang == "fr":
-            others = [c for c in FR_CITIES if c != city]
-            teams = r.sample(FR_TEAMS, 4)
-            fest = r.choice(FR_FESTS)
-            cur = "euros"
-        else:
-            others = [c for c in EN_CITIES if c != city]
-            teams = r.sample(EN_TEAMS, 4)
-            fest = r.choice(EN_FESTS)
-            cur = "pounds"
-        past = dt.date(2026, r.randint(1, 10), r.randint(1, 28))
-        future = (
-            dt.date(2026, 12, r.randint(5, 28))
-            if r.random() < 0.5
-            else dt.date(2027, r.randint(1, 3), r.randint(1, 28))
-        )
-        month = dt.date(2026, 12, 1)
+        regional = _regional(r, lang, country, city)
+        mentioned = _mentioned_dates(r)
         t0 = r.randint(2, 9)
         values = {
             "city": city,
-            "city2": r.choice(others),
-            "cur": cur,
-            "fest": fest,
-            "team1": teams[0],
-            "team2": teams[1],
-            "team3": teams[2],
-            "team4": teams[3],
-            "n1": str(r.randint(3, 9)),
-            "n2": str(r.randint(12, 95)),
-            "n3": str(r.randint(120, 9800)),
-            "pct": str(r.randint(4, 38)),
-            "pct2": f"{r.randint(2, 9)}.{r.randint(1, 9)}",
-            "money": str(r.randint(2, 60)),
-            "price": f"{r.randint(1, 4)}.{r.randint(10, 95)}",
-            "mw": str(r.randint(3, 24) * 10),
-            "pop": str(r.randint(3, 40) * 50000),
-            "t0": str(t0),
-            "t1": str(t0 + r.randint(6, 9)),
-            "t2": str(t0 + r.randint(10, 13)),
-            "mm": str(r.randint(18, 74)),
-            "s1": str(r.randint(2, 4)),
-            "s2": str(r.randint(0, 1)),
-            "min1": str(r.randint(8, 85)),
-            "rank": str(r.randint(2, 7)),
-            "pts": str(r.randint(14, 31)),
-            "edition": str(r.randint(5, 34)),
-            "weekday": r.choice(AR_WEEKDAYS),
-            "month": MONTHS[months][month.month - 1] if lang != "en" else "December",
+            "city2": r.choice(regional.others),
+            "cur": regional.currency,
+            "fest": regional.festival,
+            "team1": regional.teams[0],
+            "team2": regional.teams[1],
+            "team3": regional.teams[2],
+            "team4": regional.teams[3],
         }
-        for k in (
-            "n1",
-            "n2",
-            "n3",
-            "pct",
-            "pct2",
-            "money",
-            "price",
-            "mw",
-            "pop",
-            "t0",
-            "t1",
-            "t2",
-            "mm",
-            "s1",
-            "s2",
-            "min1",
-            "rank",
-            "pts",
-            "edition",
-        ):
-            values[k] = _digits(values[k], indic)
-        if lang == "en":
-            values["date"] = f"{past.day} {MONTHS['en'][past.month - 1]} {past.year}"
-            values["date_future"] = f"{future.day} {MONTHS['en'][future.month - 1]} {future.year}"
-        else:
-            values["date"] = date_text(past, months, indic)
-            values["date_future"] = date_text(future, months, indic)
-        return values, [past.isoformat(), future.isoformat()]
+        values.update({k: _digits(v, indic) for k, v in _figures(r, t0).items()})
+        values["weekday"] = r.choice(AR_WEEKDAYS)
+        # {month}: December, the month after the sample's nights.
+        values["month"] = MONTHS[months][11] if lang != "en" else "December"
+        values.update(_date_slots(mentioned, lang, months, indic))
+        return values, [mentioned.past.isoformat(), mentioned.future.isoformat()]
 
     def article(
         self,
@@ -1057,34 +1064,78 @@ SPANISH = (
 )
 
 
+class FeedItem(NamedTuple):
+    """One article of a sample feed, the slug of its page and what is special about the page."""
+
+    article: Article
+    slug: str
+    options: PageOptions
+
+
+class SharedStory(NamedTuple):
+    """The harbour-gazette row whose page the web archive captured too (an exact-URL duplicate)."""
+
+    url: str
+    article: Article
+    locator: str
+
+
 def build() -> tuple[dict[str, bytes], dict]:
-    """All sample files (path relative to sample/ -> bytes) and the expected outcomes."""
+    """All sample files (path relative to sample/ -> bytes) and the expected outcomes.
+
+    The sources are built in this order because they draw from one random stream.
+    """
     c = Composer()
     files: dict[str, bytes] = {}
     ex = Expect()
-    n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
+    _build_tunis_akhbar(c, files, ex)
+    _build_courrier_maghreb(c, files, ex)
+    _build_mashriq_wire(c, files, ex)
+    shared = _build_harbour_gazette(c, files, ex)
+    _build_warc(c, files, ex, shared)
+    _build_trec(c, files, ex)
+    return files, {"records": ex.records, "skipped": ex.skipped, "texts": ex.texts}
 
-    # ---- (1) tunis-akhbar: RSS 2.0, relative links to pages next to the feed -------------------
+
+# ---- (1) tunis-akhbar: RSS 2.0, relative links to pages next to the feed -----------------------
+
+# (night, topic, city) of the ordinary articles, in feed order.
+TUNIS_PLAN = (
+    (N28, "works", "صفاقس"),
+    (N28, "weather", "سوسة"),
+    (N28, "sport", "تونس"),
+    (N28, "economy", "نابل"),
+    (N28, "transport", "تونس"),
+    (N28, "culture", "المنستير"),
+    (N27, "weather", "بنزرت"),
+    (N27, "sport", "سوسة"),
+    (N27, "works", "قابس"),
+    (N27, "economy", "صفاقس"),
+    (N26, "culture", "تونس"),
+    (N26, "transport", "صفاقس"),
+    (N26, "sport", "القيروان"),
+)
+# Position in TUNIS_PLAN -> (a sentence added to the article, the ISO dates it mentions).
+TUNIS_EXTRA = {
+    0: (
+        ["وستفتح التسجيلات لانتداب عمال الحضائر من 15 جانفي إلى 20 فيفري 2027 بمقر المعتمدية."],
+        ["2027-01-15", "2027-02-20"],
+    )
+}
+
+
+def _build_tunis_akhbar(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
+    sid = "tunis-akhbar"
+    items = _tunis_planned(c) + _tunis_dated_in_text_and_cp1256(c) + _tunis_broken_pages()
+    rss_items = [_tunis_item(sid, item, files, ex) for item in items]
+    files[f"sites/{sid}/feed.xml"] = _rss_feed(sid, rss_items)
+
+
+def _tunis_planned(c: Composer) -> list[FeedItem]:
     sid, tz = "tunis-akhbar", TZ["tunis-akhbar"]
-    host = SITE[sid]["host"]
-    items: list[tuple[Article, str, PageOptions]] = []  # (article, slug, options)
-    plan = [
-        (n28, "works", "صفاقس"),
-        (n28, "weather", "سوسة"),
-        (n28, "sport", "تونس"),
-        (n28, "economy", "نابل"),
-        (n28, "transport", "تونس"),
-        (n28, "culture", "المنستير"),
-        (n27, "weather", "بنزرت"),
-        (n27, "sport", "سوسة"),
-        (n27, "works", "قابس"),
-        (n27, "economy", "صفاقس"),
-        (n26, "culture", "تونس"),
-        (n26, "transport", "صفاقس"),
-        (n26, "sport", "القيروان"),
-    ]
-    extra_tn = {0: ["وستفتح التسجيلات لانتداب عمال الحضائر من 15 جانفي إلى 20 فيفري 2027 بمقر المعتمدية."]}
-    for n, (night, topic, city) in enumerate(plan):
+    items = []
+    for n, (night, topic, city) in enumerate(TUNIS_PLAN):
+        extra, mentions = TUNIS_EXTRA.get(n, (None, []))
         a = c.article(
             f"{sid}-{night}-{n:02d}",
             night,
@@ -1095,15 +1146,19 @@ def build() -> tuple[dict[str, bytes], dict]:
             hour=7 + n % 9,
             minute=5 * (n % 11),
             tz=tz,
-            extra=extra_tn.get(n),
+            extra=extra,
         )
-        if n in extra_tn:
-            a.mentions += ["2027-01-15", "2027-02-20"]
-        items.append((a, f"{night}-{n:02d}-{topic}", {}))
+        a.mentions += mentions
+        items.append(FeedItem(a, f"{night}-{n:02d}-{topic}", {}))
+    return items
+
+
+def _tunis_dated_in_text_and_cp1256(c: Composer) -> list[FeedItem]:
+    sid, tz = "tunis-akhbar", TZ["tunis-akhbar"]
     # No metadata: the date is only in the visible text; a "© 2024" footer must not become the date.
-    a = c.article(
-        f"{sid}-{n28}-nometa",
-        n28,
+    nometa = c.article(
+        f"{sid}-{N28}-nometa",
+        N28,
         "ar",
         "culture",
         country="TN",
@@ -1118,21 +1173,26 @@ def build() -> tuple[dict[str, bytes], dict]:
             "ستقام في ماي 2027.",
         ],
     )
-    a.mentions += ["2026-07-12", "2019-04-04"]
-    items.append(
-        (
-            a,
-            f"{n28}-nometa-culture",
+    nometa.mentions += ["2026-07-12", "2019-04-04"]
+    cp1256 = c.article(
+        f"{sid}-{N28}-cp1256", N28, "ar", "economy", country="TN", city="بنزرت", hour=13, minute=20, tz=tz
+    )
+    return [
+        FeedItem(
+            nometa,
+            f"{N28}-nometa-culture",
             {"meta": False, "visible_date": "السبت 28 نوفمبر 2026 - 11:40", "no_pubdate": True},
-        )
-    )
-    a = c.article(
-        f"{sid}-{n28}-cp1256", n28, "ar", "economy", country="TN", city="بنزرت", hour=13, minute=20, tz=tz
-    )
-    items.append((a, f"{n28}-cp1256-economy", {"charset": "windows-1256"}))
-    a = Article(
-        f"{sid}-{n28}-empty",
-        n28,
+        ),
+        FeedItem(cp1256, f"{N28}-cp1256-economy", {"charset": "windows-1256"}),
+    ]
+
+
+def _tunis_broken_pages() -> list[FeedItem]:
+    """A page with boilerplate only, and a feed item whose page does not exist."""
+    sid, tz = "tunis-akhbar", TZ["tunis-akhbar"]
+    empty = Article(
+        f"{sid}-{N28}-empty",
+        N28,
         "ar",
         "works",
         "تحديث: تفاصيل لاحقة",
@@ -1140,10 +1200,9 @@ def build() -> tuple[dict[str, bytes], dict]:
         dt.datetime(2026, 11, 28, 14, 0, tzinfo=tz),
         "تونس",
     )
-    items.append((a, f"{n28}-empty-body", {"empty_body": True}))
-    a = Article(
-        f"{sid}-{n28}-missing",
-        n28,
+    missing = Article(
+        f"{sid}-{N28}-missing",
+        N28,
         "ar",
         "sport",
         "ملخص الجولة الرياضية",
@@ -1151,98 +1210,138 @@ def build() -> tuple[dict[str, bytes], dict]:
         dt.datetime(2026, 11, 28, 15, 30, tzinfo=tz),
         "تونس",
     )
-    items.append((a, f"{n28}-missing-page", {"missing": True}))
+    return [
+        FeedItem(empty, f"{N28}-empty-body", {"empty_body": True}),
+        FeedItem(missing, f"{N28}-missing-page", {"missing": True}),
+    ]
 
-    rss_items = []
-    for a, slug, opt in items:
-        url = f"{host}/{a.published:%Y/%m/%d}/{slug}"
-        rel = f"articles/{slug}.html"
-        loc = f"sites/{sid}/{rel}"
-        if not opt.get("missing"):
-            files[loc] = page_html(
-                sid,
-                a,
-                url,
-                meta=opt.get("meta", True),
-                charset=opt.get("charset", "utf-8"),
-                empty_body=opt.get("empty_body", False),
-                visible_date=opt.get("visible_date"),
-            )
-        summary = a.paragraphs[0][:140] if a.paragraphs else ""
-        pub = "" if opt.get("no_pubdate") else f"      <pubDate>{rfc822(a.published)}</pubDate>\n"
-        rss_items.append(
-            "    <item>\n"
-            f"      <title>{escape(a.title)}</title>\n      <link>{rel}</link>\n"
-            f'      <guid isPermaLink="false">{a.key}</guid>\n{pub}'
-            f"      <category>{SITE[sid]['cats'][a.topic]}</category>\n"
-            f"      <dc:creator>{'مراسلنا في ' + a.city}</dc:creator>\n"
-            f"      <description>{escape(summary)}</description>\n    </item>\n"
+
+def _tunis_item(sid: str, item: FeedItem, files: dict[str, bytes], ex: Expect) -> str:
+    """Writes the item's page (unless it is the missing one), expects its outcome; returns its RSS item."""
+    a, slug, opt = item
+    url = f"{SITE[sid]['host']}/{a.published:%Y/%m/%d}/{slug}"
+    rel = f"articles/{slug}.html"
+    loc = f"sites/{sid}/{rel}"
+    if not opt.get("missing"):
+        files[loc] = page_html(
+            sid,
+            a,
+            url,
+            meta=opt.get("meta", True),
+            charset=opt.get("charset", "utf-8"),
+            empty_body=opt.get("empty_body", False),
+            visible_date=opt.get("visible_date"),
         )
-        common = dict(id=a.key, url=url, title=a.title, lang="ar")
-        if opt.get("missing"):
-            ex.add(
-                a.night,
-                sid,
-                loc,
-                "quarantined",
-                reason="not_found",
-                stage="fetch",
-                note="the feed links to a page that does not exist",
-                **common,
-            )
-        elif opt.get("empty_body"):
-            ex.add(
-                a.night,
-                sid,
-                loc,
-                "quarantined",
-                reason="empty_text",
-                stage="clean",
-                note="page with navigation, share buttons and footer only: nothing left after cleaning",
-                **common,
-            )
-        else:
-            checks: dict[str, Any] = {
-                "published_date": a.night,
-                "published_local": a.published.isoformat(),
-                "category": TOPIC_CATEGORY[a.topic],
-                "canonical_url": url,
-                "date_mentions_include": sorted(set(a.mentions)),
-            }
-            if not opt.get("meta", True):
-                checks.pop("canonical_url")
-                checks["date_source"] = ["text"]
-                checks["published_year_not"] = 2024
-            else:
-                checks["date_source"] = ["metadata"]
-            if opt.get("charset"):
-                checks["text_contains"] = [a.city, a.paragraphs[0].split()[1]]
-            ex.add(a.night, sid, loc, "article", checks=checks, text=a.text, **common)
-    files[f"sites/{sid}/feed.xml"] = (
+    _expect_tunis(ex, sid, item, url, loc)
+    return _rss_item(sid, a, rel, opt)
+
+
+def _rss_item(sid: str, a: Article, rel: str, opt: PageOptions) -> str:
+    summary = a.paragraphs[0][:140] if a.paragraphs else ""
+    pub = "" if opt.get("no_pubdate") else f"      <pubDate>{rfc822(a.published)}</pubDate>\n"
+    return (
+        "    <item>\n"
+        f"      <title>{escape(a.title)}</title>\n      <link>{rel}</link>\n"
+        f'      <guid isPermaLink="false">{a.key}</guid>\n{pub}'
+        f"      <category>{SITE[sid]['cats'][a.topic]}</category>\n"
+        f"      <dc:creator>{'مراسلنا في ' + a.city}</dc:creator>\n"
+        f"      <description>{escape(summary)}</description>\n    </item>\n"
+    )
+
+
+def _expect_tunis(ex: Expect, sid: str, item: FeedItem, url: str, loc: str) -> None:
+    a, _, opt = item
+    common = dict(id=a.key, url=url, title=a.title, lang="ar")
+    if opt.get("missing"):
+        ex.add(
+            a.night,
+            sid,
+            loc,
+            "quarantined",
+            reason="not_found",
+            stage="fetch",
+            note="the feed links to a page that does not exist",
+            **common,
+        )
+    elif opt.get("empty_body"):
+        ex.add(
+            a.night,
+            sid,
+            loc,
+            "quarantined",
+            reason="empty_text",
+            stage="clean",
+            note="page with navigation, share buttons and footer only: nothing left after cleaning",
+            **common,
+        )
+    else:
+        ex.add(a.night, sid, loc, "article", checks=_tunis_checks(a, url, opt), text=a.text, **common)
+
+
+def _tunis_checks(a: Article, url: str, opt: PageOptions) -> dict[str, Any]:
+    checks: dict[str, Any] = {
+        "published_date": a.night,
+        "published_local": a.published.isoformat(),
+        "category": TOPIC_CATEGORY[a.topic],
+        "canonical_url": url,
+        "date_mentions_include": sorted(set(a.mentions)),
+    }
+    if not opt.get("meta", True):
+        checks.pop("canonical_url")
+        checks["date_source"] = ["text"]
+        checks["published_year_not"] = 2024
+    else:
+        checks["date_source"] = ["metadata"]
+    if opt.get("charset"):
+        checks["text_contains"] = [a.city, a.paragraphs[0].split()[1]]
+    return checks
+
+
+def _rss_feed(sid: str, rss_items: list[str]) -> bytes:
+    return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">\n  <channel>\n'
-        f"    <title>{SITE[sid]['name']}</title>\n    <link>{host}/</link>\n"
+        f"    <title>{SITE[sid]['name']}</title>\n    <link>{SITE[sid]['host']}/</link>\n"
         "    <description>أخبار تونس والجهات</description>\n    <language>ar-TN</language>\n"
         + "".join(rss_items)
         + "  </channel>\n</rss>\n"
     ).encode("utf-8")
 
-    # ---- (2) courrier-maghreb: Atom, French ---------------------------------------------------
+
+# ---- (2) courrier-maghreb: Atom, French -----------------------------------------------------
+
+# (night, topic, city), in feed order.
+COURRIER_PLAN = (
+    (N28, "works", "Tunis"),
+    (N28, "sport", "Oran"),
+    (N28, "economy", "Sfax"),
+    (N28, "culture", "Alger"),
+    (N28, "weather", "Lyon"),
+    (N27, "weather", "Marseille"),
+    (N27, "sport", "Casablanca"),
+    (N26, "economy", "Paris"),
+    (N26, "culture", "Toulouse"),
+)
+COURRIER_UPDATED = 5  # the 2026-11-27 weather story, updated the next morning
+
+
+def _build_courrier_maghreb(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
+    sid = "courrier-maghreb"
+    items = _courrier_planned(c)
+    original = items[COURRIER_UPDATED]
+    update = FeedItem(_courrier_update(original.article), f"{N28}-update-weather", {})
+    entries = []
+    for item in [*items, update]:
+        entries.append(_courrier_entry(sid, item, files))
+        update_of = _courrier_locator(sid, original) if item is update else None
+        _expect_courrier(ex, sid, item, update_of)
+    files[f"sites/{sid}/atom.xml"] = _atom_feed(sid, entries)
+
+
+def _courrier_planned(c: Composer) -> list[FeedItem]:
     sid, tz = "courrier-maghreb", TZ["courrier-maghreb"]
-    host = SITE[sid]["host"]
-    fplan = [
-        (n28, "works", "Tunis"),
-        (n28, "sport", "Oran"),
-        (n28, "economy", "Sfax"),
-        (n28, "culture", "Alger"),
-        (n28, "weather", "Lyon"),
-        (n27, "weather", "Marseille"),
-        (n27, "sport", "Casablanca"),
-        (n26, "economy", "Paris"),
-        (n26, "culture", "Toulouse"),
-    ]
-    fitems = []
-    for n, (night, topic, city) in enumerate(fplan):
+    items = []
+    for n, (night, topic, city) in enumerate(COURRIER_PLAN):
         extra = (
             [
                 "Le conseil municipal avait validé le projet lors de sa séance du 27 novembre 2026, à l'unanimité."
@@ -1255,63 +1354,86 @@ def build() -> tuple[dict[str, bytes], dict]:
         )
         if n == 0:
             a.mentions.append("2026-11-27")
-        fitems.append((a, f"{night}-{n:02d}-{topic}"))
-    orig = fitems[5][0]  # 2026-11-27 weather story, updated the next morning
-    upd = near_copy(
-        orig,
-        f"{sid}-{n28}-update",
-        night=n28,
+        items.append(FeedItem(a, f"{night}-{n:02d}-{topic}", {}))
+    return items
+
+
+def _courrier_update(original: Article) -> Article:
+    return near_copy(
+        original,
+        f"courrier-maghreb-{N28}-update",
+        night=N28,
         hour=10,
-        tz=tz,
+        tz=TZ["courrier-maghreb"],
         drop=2,
         lead="Mise à jour samedi matin : la vigilance orange est maintenue sur le littoral.",
         swap=("degrés", "degrés environ"),
-        title=orig.title + " (mise à jour)",
+        title=original.title + " (mise à jour)",
     )
-    fitems.append((upd, f"{n28}-update-weather"))
-    entries = []
-    urls = {}
-    for a, slug in fitems:
-        url = f"{host}/{a.published:%Y/%m/%d}/{slug}"
-        urls[a.key] = f"sites/{sid}/articles/{slug}.html"
-        rel = f"articles/{slug}.html"
-        visible = f"Publié le {a.published.day} {MONTHS['fr'][a.published.month - 1]} {a.published.year} à {a.published:%H:%M}"
-        files[f"sites/{sid}/{rel}"] = page_html(sid, a, url, visible_date=visible)
-        entries.append(
-            "  <entry>\n"
-            f'    <title>{escape(a.title)}</title>\n    <link rel="alternate" type="text/html" href="{rel}"/>\n'
-            f"    <id>tag:courrier-maghreb.example,2026:{slug}</id>\n"
-            f"    <published>{a.published.isoformat()}</published>\n    <updated>{a.published.isoformat()}</updated>\n"
-            f"    <author><name>Rédaction {a.city}</name></author>\n"
-            f'    <category term="{SITE[sid]["cats"][a.topic]}"/>\n'
-            f"    <summary>{escape(a.paragraphs[0][:160])}</summary>\n  </entry>\n"
-        )
-        common = dict(id=f"tag:courrier-maghreb.example,2026:{slug}", url=url, title=a.title, lang="fr")
-        checks = {
-            "published_date": a.night,
-            "published_local": a.published.isoformat(),
-            "category": TOPIC_CATEGORY[a.topic],
-            "canonical_url": url,
-            "date_source": ["metadata"],
-            "date_mentions_include": sorted(set(a.mentions)),
-        }
-        if a is upd:
-            ex.add(
-                a.night,
-                sid,
-                urls[a.key],
-                "duplicate",
-                duplicate_of=urls[orig.key],
-                duplicate_kind="near",
-                text=a.text,
-                checks=checks,
-                note="update of the 2026-11-27 story: near duplicate only when the 2026-11-27 night "
-                "was processed before (persistent index); in a fresh run of 2026-11-28 alone it is an article",
-                **common,
-            )
-        else:
-            ex.add(a.night, sid, urls[a.key], "article", checks=checks, text=a.text, **common)
-    files[f"sites/{sid}/atom.xml"] = (
+
+
+def _courrier_url(sid: str, item: FeedItem) -> str:
+    return f"{SITE[sid]['host']}/{item.article.published:%Y/%m/%d}/{item.slug}"
+
+
+def _courrier_locator(sid: str, item: FeedItem) -> str:
+    return f"sites/{sid}/articles/{item.slug}.html"
+
+
+def _courrier_entry(sid: str, item: FeedItem, files: dict[str, bytes]) -> str:
+    """Writes the item's page; returns its Atom entry."""
+    a, slug, _ = item
+    rel = f"articles/{slug}.html"
+    published = a.published
+    visible = (
+        f"Publié le {published.day} {MONTHS['fr'][published.month - 1]} {published.year} à {published:%H:%M}"
+    )
+    files[f"sites/{sid}/{rel}"] = page_html(sid, a, _courrier_url(sid, item), visible_date=visible)
+    return (
+        "  <entry>\n"
+        f'    <title>{escape(a.title)}</title>\n    <link rel="alternate" type="text/html" href="{rel}"/>\n'
+        f"    <id>tag:courrier-maghreb.example,2026:{slug}</id>\n"
+        f"    <published>{published.isoformat()}</published>\n    <updated>{published.isoformat()}</updated>\n"
+        f"    <author><name>Rédaction {a.city}</name></author>\n"
+        f'    <category term="{SITE[sid]["cats"][a.topic]}"/>\n'
+        f"    <summary>{escape(a.paragraphs[0][:160])}</summary>\n  </entry>\n"
+    )
+
+
+def _expect_courrier(ex: Expect, sid: str, item: FeedItem, update_of: str | None) -> None:
+    """An article, or (``update_of`` the original's locator) the next morning's update of one."""
+    a = item.article
+    url = _courrier_url(sid, item)
+    common = dict(id=f"tag:courrier-maghreb.example,2026:{item.slug}", url=url, title=a.title, lang="fr")
+    checks = {
+        "published_date": a.night,
+        "published_local": a.published.isoformat(),
+        "category": TOPIC_CATEGORY[a.topic],
+        "canonical_url": url,
+        "date_source": ["metadata"],
+        "date_mentions_include": sorted(set(a.mentions)),
+    }
+    loc = _courrier_locator(sid, item)
+    if update_of is None:
+        ex.add(a.night, sid, loc, "article", checks=checks, text=a.text, **common)
+        return
+    ex.add(
+        a.night,
+        sid,
+        loc,
+        "duplicate",
+        duplicate_of=update_of,
+        duplicate_kind="near",
+        text=a.text,
+        checks=checks,
+        note="update of the 2026-11-27 story: near duplicate only when the 2026-11-27 night "
+        "was processed before (persistent index); in a fresh run of 2026-11-28 alone it is an article",
+        **common,
+    )
+
+
+def _atom_feed(sid: str, entries: list[str]) -> bytes:
+    return (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">\n'
         f"  <title>{SITE[sid]['name']}</title>\n  <id>tag:courrier-maghreb.example,2026:feed</id>\n"
         f'  <link rel="self" href="atom.xml"/>\n  <updated>2026-11-28T18:00:00+01:00</updated>\n'
@@ -1319,48 +1441,30 @@ def build() -> tuple[dict[str, bytes], dict]:
         + "</feed>\n"
     ).encode("utf-8")
 
-    _build_dumps(c, files, ex)
-    return files, {"records": ex.records, "skipped": ex.skipped, "texts": ex.texts}
+
+# ---- (3) mashriq-wire: JSON lines, one file per night ----------------------------------------
 
 
-def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
-    n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
+class DumpRow(NamedTuple):
+    """A row written to a dump and its locator (FILE:N)."""
 
-    # ---- (3) mashriq-wire: JSON lines, one file per night ----------------------------------------
-    sid, tz = "mashriq-wire", TZ["mashriq-wire"]
-    rows: dict[str, list[str]] = {n26: [], n27: [], n28: []}
+    record: dict[str, Any]
+    locator: str
 
-    def row(
-        a: Article,
-        outlet: str,
-        *,
-        pub: str | None = None,
-        content: str | None = None,
-        lang: str = "ar",
-        doc_id: str | None = None,
-        link: str | None = None,
-    ) -> tuple[dict[str, Any], str]:
-        night_rows = rows[a.night]
-        doc_id = doc_id or f"mw-{a.night.replace('-', '')}-{len(night_rows) + 1:03d}"
-        link = link or f"https://{outlet}.example/news/{doc_id}"
-        rec = {
-            "doc_id": doc_id,
-            "link": link,
-            "headline": a.title,
-            "content": a.text if content is None else content,
-            "pub_date": pub or a.published.isoformat(),
-            "writer": None,
-            "section": a.topic,
-            "language": lang,
-            "outlet": outlet,
-        }
-        night_rows.append(json.dumps(rec, ensure_ascii=False))
-        return rec, f"dumps/{sid}/{a.night}.jsonl:{len(night_rows)}"
 
-    def art(
-        key, night, topic, country, city, months, *, lang="ar", indic=False, hour=9, extra=None, n_topic=None
-    ):
-        return c.article(
+class MashriqWire:
+    """The mashriq-wire dump being written: its JSON lines per night and each row's expected outcome."""
+
+    sid = "mashriq-wire"
+
+    def __init__(self, c: Composer, ex: Expect) -> None:
+        self.c, self.ex, self.tz = c, ex, TZ[self.sid]
+        self.rows: dict[str, list[str]] = {N26: [], N27: [], N28: []}
+
+    def article(
+        self, key, night, topic, country, city, months, *, lang="ar", indic=False, hour=9, extra=None
+    ) -> Article:
+        return self.c.article(
             key,
             night,
             lang,
@@ -1370,37 +1474,90 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
             months=months if lang == "ar" else None,
             indic=indic,
             hour=hour,
-            tz=tz,
+            tz=self.tz,
             extra=extra,
-            n_topic=n_topic,
         )
 
-    def ok(
-        rec: dict[str, Any], loc: str, a: Article, checks: dict[str, Any] | None = None, lang: str = "ar"
-    ) -> None:
+    def row(
+        self, a: Article, outlet: str, *, pub: str | None = None, content: str | None = None, lang: str = "ar"
+    ) -> DumpRow:
+        night_rows = self.rows[a.night]
+        doc_id = f"mw-{a.night.replace('-', '')}-{len(night_rows) + 1:03d}"
+        rec = {
+            "doc_id": doc_id,
+            "link": f"https://{outlet}.example/news/{doc_id}",
+            "headline": a.title,
+            "content": a.text if content is None else content,
+            "pub_date": pub or a.published.isoformat(),
+            "writer": None,
+            "section": a.topic,
+            "language": lang,
+            "outlet": outlet,
+        }
+        night_rows.append(json.dumps(rec, ensure_ascii=False))
+        return DumpRow(rec, f"dumps/{self.sid}/{a.night}.jsonl:{len(night_rows)}")
+
+    def malformed(self, night: str, line: str) -> str:
+        """A line that is not JSON; returns its locator."""
+        self.rows[night].append(line)
+        return f"dumps/{self.sid}/{night}.jsonl:{len(self.rows[night])}"
+
+    def ok(self, row: DumpRow, a: Article, checks: dict[str, Any] | None = None, lang: str = "ar") -> None:
         base = {"published_date": a.night, "date_mentions_include": sorted(set(a.mentions))}
         base.update(checks or {})
-        ex.add(
-            a.night,
-            sid,
-            loc,
-            "article",
-            id=rec["doc_id"],
-            url=rec["link"],
-            title=rec["headline"],
-            lang=lang,
-            checks=base,
-            text=a.text,
+        self.ex.add(
+            a.night, self.sid, row.locator, "article", checks=base, text=a.text, **self._ids(row, lang)
         )
 
+    def duplicate(self, row: DumpRow, a: Article, of: DumpRow, kind: str, note: str) -> None:
+        self.ex.add(
+            a.night,
+            self.sid,
+            row.locator,
+            "duplicate",
+            duplicate_of=of.locator,
+            duplicate_kind=kind,
+            text=a.text,
+            note=note,
+            **self._ids(row, "ar"),
+        )
+
+    def quarantined(self, row: DumpRow, a: Article, *, reason: str, stage: str) -> None:
+        self.ex.add(
+            a.night, self.sid, row.locator, "quarantined", reason=reason, stage=stage, **self._ids(row, None)
+        )
+
+    @staticmethod
+    def _ids(row: DumpRow, lang: str | None) -> dict[str, Any]:
+        rec = row.record
+        return dict(id=rec["doc_id"], url=rec["link"], title=rec["headline"], lang=lang)
+
+    def files(self) -> dict[str, bytes]:
+        return {
+            f"dumps/{self.sid}/{night}.jsonl": ("\n".join(lines) + "\n").encode("utf-8")
+            for night, lines in self.rows.items()
+        }
+
+
+def _build_mashriq_wire(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
+    wire = MashriqWire(c, ex)
+    _mashriq_regional_months(wire)
+    _mashriq_script_marks(wire)
+    _mashriq_numbers(wire)
+    _mashriq_duplicates(wire)
+    _mashriq_bad_rows(wire)
+    _mashriq_english_and_earlier_nights(wire)
+    files.update(wire.files())
+
+
+def _mashriq_regional_months(wire: MashriqWire) -> None:
     # m1: Egyptian months, Arabic-Indic digits, the date field written in Arabic.
-    a = art("m1", n28, "economy", "EG", "القاهرة", "egypt", indic=True, hour=10)
-    rec, loc = row(a, "nile-daily", pub="٢٨ نوفمبر ٢٠٢٦")
-    ok(rec, loc, a, {"date_source": ["dump"]})
+    a = wire.article("m1", N28, "economy", "EG", "القاهرة", "egypt", indic=True, hour=10)
+    wire.ok(wire.row(a, "nile-daily", pub="٢٨ نوفمبر ٢٠٢٦"), a, {"date_source": ["dump"]})
     # m2: Levantine months.
-    a = art(
+    a = wire.article(
         "m2",
-        n28,
+        N28,
         "culture",
         "LB",
         "بيروت",
@@ -1409,11 +1566,14 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
         extra=["وكانت بلدية المدينة قد خصصت في ٣ أيار ٢٠٢٦ منحة لترميم مسرح الحي القديم."],
     )
     a.mentions.append("2026-05-03")
-    ok(*row(a, "cedar-post"), a)
+    wire.ok(wire.row(a, "cedar-post"), a)
+
+
+def _mashriq_script_marks(wire: MashriqWire) -> None:
     # m3: Iraqi works with tatweel.
-    a = art(
+    a = wire.article(
         "m3",
-        n28,
+        N28,
         "works",
         "IQ",
         "بغداد",
@@ -1422,12 +1582,12 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
         extra=["وتعد هذه الورشة من أكبر مشاريع البنية التحتية في العراق هذا العام."],
     )
     text = tatweel(a.text, {"العراق": "الـــعـراق", "بغداد": "بـغـــداد", "الأشغال": "الأشـــغـال"})
-    rec, loc = row(a, "tigris-news", content=text)
-    ok(rec, loc, a, {"text_search_contains": ["العراق", "بغداد"], "text_not_contains": ["ـــ"]})
+    row = wire.row(a, "tigris-news", content=text)
+    wire.ok(row, a, {"text_search_contains": ["العراق", "بغداد"], "text_not_contains": ["ـــ"]})
     # m4: Syrian sport with full diacritics in two sentences.
-    a = art(
+    a = wire.article(
         "m4",
-        n28,
+        N28,
         "sport",
         "SY",
         "دمشق",
@@ -1438,11 +1598,14 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
             "وَأَضَافَ أَنَّ الجُمْهُورَ كَانَ «اللَّاعِبَ الثَّانِي عَشَرَ» طِيلَةَ المُبَارَاةِ.",
         ],
     )
-    ok(*row(a, "qasioun-sport"), a, {"text_search_contains": ["دمشق", "اللاعب الثاني عشر"]})
+    wire.ok(wire.row(a, "qasioun-sport"), a, {"text_search_contains": ["دمشق", "اللاعب الثاني عشر"]})
+
+
+def _mashriq_numbers(wire: MashriqWire) -> None:
     # m5: Gulf transport with a Hijri date (26 Jumada al-Ula 1448 = 2026-11-06, Umm al-Qura).
-    a = art(
+    a = wire.article(
         "m5",
-        n28,
+        N28,
         "transport",
         "SA",
         "الرياض",
@@ -1451,12 +1614,11 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
         hour=13,
         extra=["وكانت الهيئة قد وقعت عقد تشغيل الخط في ٢٦ جمادى الأولى ١٤٤٨ هـ بحضور ممثلين عن شركات النقل."],
     )
-    rec, loc = row(a, "gulf-courier")
-    ok(rec, loc, a, {"hijri_mentions_include": ["2026-11-06"]})
+    wire.ok(wire.row(a, "gulf-courier"), a, {"hijri_mentions_include": ["2026-11-06"]})
     # m6: a count that is not a date.
-    a = art(
+    a = wire.article(
         "m6",
-        n28,
+        N28,
         "works",
         "JO",
         "عمّان",
@@ -1466,437 +1628,450 @@ def _build_dumps(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
             "وشارك 3000 جندي ومتطوع في حملة تشجير المنحدرات المحيطة بالمدينة، وزرعوا 12500 شجرة خلال يومين."
         ],
     )
-    ok(*row(a, "amman-today"), a, {"date_mentions_exclude_years": [3000, 12500]})
+    wire.ok(wire.row(a, "amman-today"), a, {"date_mentions_exclude_years": [3000, 12500]})
+
+
+def _mashriq_duplicates(wire: MashriqWire) -> None:
     # m7 + m8: a story and its republication by another outlet with small edits (near duplicate).
-    m7 = art("m7", n28, "weather", "EG", "الإسكندرية", "egypt", hour=8)
-    rec7, loc7 = row(m7, "nile-daily")
-    ok(rec7, loc7, m7)
+    m7 = wire.article("m7", N28, "weather", "EG", "الإسكندرية", "egypt", hour=8)
+    row7 = wire.row(m7, "nile-daily")
+    wire.ok(row7, m7)
     m8 = near_copy(
         m7,
         "m8",
         hour=15,
-        tz=tz,
+        tz=wire.tz,
         drop=3,
         lead="نقلا عن مراسلنا في الإسكندرية:",
         swap=("درجة", "درجة مئوية"),
         title=m7.title + " (تحديث)",
     )
-    rec, loc = row(m8, "gulf-courier")
-    ex.add(
-        n28,
-        sid,
-        loc,
-        "duplicate",
-        id=rec["doc_id"],
-        url=rec["link"],
-        title=rec["headline"],
-        lang="ar",
-        duplicate_of=loc7,
-        duplicate_kind="near",
-        text=m8.text,
-        note="same story republished with small edits by another outlet",
-    )
+    note = "same story republished with small edits by another outlet"
+    wire.duplicate(wire.row(m8, "gulf-courier"), m8, row7, "near", note)
     # m9 + m10: exact duplicate (same text, another id and url).
-    m9 = art("m9", n28, "economy", "LB", "بيروت", "levant", hour=7)
-    rec9, loc9 = row(m9, "cedar-post")
-    ok(rec9, loc9, m9)
-    m10 = Article("m10", n28, "ar", m9.topic, m9.title, m9.paragraphs, m9.published.replace(hour=11), m9.city)
-    rec, loc = row(m10, "levant-digest")
-    ex.add(
-        n28,
-        sid,
-        loc,
-        "duplicate",
-        id=rec["doc_id"],
-        url=rec["link"],
-        title=rec["headline"],
-        lang="ar",
-        duplicate_of=loc9,
-        duplicate_kind="exact_text",
-        text=m10.text,
-        note="identical text under another id and url",
-    )
+    m9 = wire.article("m9", N28, "economy", "LB", "بيروت", "levant", hour=7)
+    row9 = wire.row(m9, "cedar-post")
+    wire.ok(row9, m9)
+    m10 = Article("m10", N28, "ar", m9.topic, m9.title, m9.paragraphs, m9.published.replace(hour=11), m9.city)
+    note = "identical text under another id and url"
+    wire.duplicate(wire.row(m10, "levant-digest"), m10, row9, "exact_text", note)
+
+
+def _mashriq_bad_rows(wire: MashriqWire) -> None:
     # m11: empty text.
     m11 = Article(
-        "m11", n28, "ar", "works", "بيان صحفي", [], dt.datetime(2026, 11, 28, 16, 0, tzinfo=tz), "القاهرة"
+        "m11",
+        N28,
+        "ar",
+        "works",
+        "بيان صحفي",
+        [],
+        dt.datetime(2026, 11, 28, 16, 0, tzinfo=wire.tz),
+        "القاهرة",
     )
-    rec, loc = row(m11, "nile-daily", content="")
-    ex.add(
-        n28,
-        sid,
-        loc,
-        "quarantined",
-        id=rec["doc_id"],
-        url=rec["link"],
-        title=rec["headline"],
-        reason="missing_text",
-        stage="extract",
-    )
+    wire.quarantined(wire.row(m11, "nile-daily", content=""), m11, reason="missing_text", stage="extract")
     # m12: UTF-8 Arabic read as Windows-1252 (mojibake), which cleaning must repair.
-    m12 = art("m12", n28, "culture", "AE", "دبي", "egypt", hour=17)
-    rec, loc = row(m12, "gulf-courier", content=mojibake(m12.text))
-    ok(
-        rec,
-        loc,
-        m12,
-        {"text_contains": ["دبي", m12.paragraphs[0].split()[0]], "text_not_contains": ["Ø", "Ù"]},
-    )
+    m12 = wire.article("m12", N28, "culture", "AE", "دبي", "egypt", hour=17)
+    row = wire.row(m12, "gulf-courier", content=mojibake(m12.text))
+    repaired = {"text_contains": ["دبي", m12.paragraphs[0].split()[0]], "text_not_contains": ["Ø", "Ù"]}
+    wire.ok(row, m12, repaired)
     # m13: a malformed JSON line (cut short).
-    rows[n28].append(
+    loc = wire.malformed(
+        N28,
         '{"doc_id": "mw-20261128-013", "link": "https://nile-daily.example/news/mw-20261128-013", '
-        '"headline": "خبر مقطوع", "content": "انقطع الإرسال قبل نهاية'
+        '"headline": "خبر مقطوع", "content": "انقطع الإرسال قبل نهاية',
     )
-    ex.add(
-        n28,
-        sid,
-        f"dumps/{sid}/{n28}.jsonl:{len(rows[n28])}",
+    wire.ex.add(
+        N28,
+        wire.sid,
+        loc,
         "quarantined",
         id="mw-20261128-013",
         reason="malformed_json",
         stage="fetch",
         note="truncated JSON line; its night is the file's date",
     )
+
+
+# Earlier nights: (topic, country, city, months); no months means an English row.
+MASHRIQ_EARLIER = (
+    (
+        N27,
+        (
+            ("transport", "JO", "عمّان", "levant"),
+            ("culture", "IQ", "البصرة", "levant"),
+            ("sport", "LB", "Beirut", None),
+        ),
+    ),
+    (
+        N26,
+        (
+            ("sport", "EG", "الإسكندرية", "egypt"),
+            ("economy", "SY", "حلب", "levant"),
+            ("weather", "JO", "Amman", None),
+        ),
+    ),
+)
+
+
+def _mashriq_english_and_earlier_nights(wire: MashriqWire) -> None:
     # m14, m15: English rows.
     for key, topic, city, hour in (("m14", "economy", "Dubai", 14), ("m15", "culture", "Cairo", 18)):
-        a = art(key, n28, topic, "AE", city, None, lang="en", hour=hour)
-        ok(*row(a, "gulf-courier" if city == "Dubai" else "nile-daily", lang="en"), a, lang="en")
-    for night, spec in (
-        (
-            n27,
-            [
-                ("transport", "JO", "عمّان", "levant"),
-                ("culture", "IQ", "البصرة", "levant"),
-                ("sport", "LB", "Beirut", None),
-            ],
-        ),
-        (
-            n26,
-            [
-                ("sport", "EG", "الإسكندرية", "egypt"),
-                ("economy", "SY", "حلب", "levant"),
-                ("weather", "JO", "Amman", None),
-            ],
-        ),
-    ):
+        a = wire.article(key, N28, topic, "AE", city, None, lang="en", hour=hour)
+        wire.ok(wire.row(a, "gulf-courier" if city == "Dubai" else "nile-daily", lang="en"), a, lang="en")
+    for night, spec in MASHRIQ_EARLIER:
         for i, (topic, country, city, months) in enumerate(spec):
             lang = "ar" if months else "en"
-            a = art(f"{night}-{i}", night, topic, country, city, months, lang=lang, hour=9 + 3 * i)
-            ok(*row(a, "cedar-post" if country in ("LB", "SY") else "amman-today", lang=lang), a, lang=lang)
-    for night, lines in rows.items():
-        files[f"dumps/{sid}/{night}.jsonl"] = ("\n".join(lines) + "\n").encode("utf-8")
+            a = wire.article(f"{night}-{i}", night, topic, country, city, months, lang=lang, hour=9 + 3 * i)
+            outlet = "cedar-post" if country in ("LB", "SY") else "amman-today"
+            wire.ok(wire.row(a, outlet, lang=lang), a, lang=lang)
 
-    # ---- (5) harbour-gazette: CSV of English articles ------------------------------------------
-    sid, tz = "harbour-gazette", ZoneInfo("Europe/London")
-    crow: dict[str, list] = {n26: [], n27: [], n28: []}
-    cplan = [
-        (n28, "sport", "Manchester"),
-        (n28, "weather", "Bristol"),
-        (n28, "works", "London"),
-        (n28, "culture", "Leeds"),
-        (n27, "economy", "London"),
-        (n26, "works", "Leeds"),
-        (n26, "culture", "Bristol"),
-    ]
-    shared_url = None
-    for n, (night, topic, city) in enumerate(cplan):
+
+# ---- (5) harbour-gazette: CSV of English articles ------------------------------------------
+
+# (night, topic, city), in file order.
+HARBOUR_PLAN = (
+    (N28, "sport", "Manchester"),
+    (N28, "weather", "Bristol"),
+    (N28, "works", "London"),
+    (N28, "culture", "Leeds"),
+    (N27, "economy", "London"),
+    (N26, "works", "Leeds"),
+    (N26, "culture", "Bristol"),
+)
+HARBOUR_HEADER = ["id", "url", "headline", "body", "date", "byline", "section"]
+
+
+def _build_harbour_gazette(c: Composer, files: dict[str, bytes], ex: Expect) -> SharedStory:
+    """Writes the CSV dumps; returns the row the web archive captured as a page too."""
+    sid = "harbour-gazette"
+    rows: dict[str, list[list[str]]] = {N26: [], N27: [], N28: []}
+    shared = None
+    for n, (night, topic, city) in enumerate(HARBOUR_PLAN):
         a = c.article(
             f"hg-{n}", night, "en", topic, city=city, hour=8 + n, minute=10, tz=ZoneInfo("Europe/London")
         )
-        url = f"https://harbour-gazette.example/{night.replace('-', '/')}/{topic}-{city.lower()}"
-        rid = f"HG-{night.replace('-', '')}-{len(crow[night]) + 1:02d}"
-        crow[night].append(
-            [
-                rid,
-                url,
-                a.title,
-                a.text,
-                a.published.strftime("%d/%m/%Y %H:%M"),
-                f"{city} desk",
-                topic.capitalize(),
-            ]
+        row = _harbour_row(a, city, len(rows[night]) + 1)
+        rows[night].append(row)
+        story = SharedStory(row[1], a, f"dumps/{sid}/{night}.csv:{len(rows[night])}")
+        _expect_dump_article(
+            ex, sid, story.locator, a, row[0], lang="en", url=story.url, category=TOPIC_CATEGORY[topic]
         )
-        loc = f"dumps/{sid}/{night}.csv:{len(crow[night])}"
-        ex.add(
-            night,
-            sid,
-            loc,
-            "article",
-            id=rid,
-            url=url,
-            title=a.title,
-            lang="en",
-            text=a.text,
-            checks={
-                "published_date": night,
-                "published_local": a.published.isoformat(),
-                "date_source": ["dump"],
-                "category": TOPIC_CATEGORY[topic],
-                "date_mentions_include": sorted(set(a.mentions)),
-            },
-        )
-        if night == n28 and topic == "works":
-            shared_url, shared_art, shared_loc = url, a, loc
-    for night, lines in crow.items():
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["id", "url", "headline", "body", "date", "byline", "section"])
-        w.writerows(lines)
-        files[f"dumps/{sid}/{night}.csv"] = buf.getvalue().encode("utf-8")
-
-    _build_warc(c, files, ex, shared_url, shared_art, shared_loc)
-    _build_trec(c, files, ex)
+        if night == N28 and topic == "works":
+            shared = story
+    for night, lines in rows.items():
+        files[f"dumps/{sid}/{night}.csv"] = _csv_bytes(HARBOUR_HEADER, lines)
+    assert shared is not None  # HARBOUR_PLAN has the works story of the run date
+    return shared
 
 
-def _build_warc(c: Composer, files, ex: Expect, shared_url, shared_art: Article, shared_loc) -> None:
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+def _harbour_row(a: Article, city: str, number: int) -> list[str]:
+    night = a.night
+    return [
+        f"HG-{night.replace('-', '')}-{number:02d}",
+        f"https://harbour-gazette.example/{night.replace('-', '/')}/{a.topic}-{city.lower()}",
+        a.title,
+        a.text,
+        a.published.strftime("%d/%m/%Y %H:%M"),
+        f"{city} desk",
+        a.topic.capitalize(),
+    ]
 
-    sid, tz = "web-archive", dt.UTC
-    n28, n27, n26 = "2026-11-28", "2026-11-27", "2026-11-26"
+
+def _expect_dump_article(
+    ex: Expect,
+    sid: str,
+    loc: str,
+    a: Article,
+    row_id: str,
+    *,
+    lang: str,
+    url: str | None = None,
+    category: str | None = None,
+) -> None:
+    """An article of a dump (CSV, TREC), whose date the dump gives."""
+    checks: dict[str, Any] = {
+        "published_date": a.night,
+        "published_local": a.published.isoformat(),
+        "date_source": ["dump"],
+    }
+    if category is not None:
+        checks["category"] = category
+    checks["date_mentions_include"] = sorted(set(a.mentions))
+    ex.add(
+        a.night, sid, loc, "article", id=row_id, url=url, title=a.title, lang=lang, text=a.text, checks=checks
+    )
+
+
+def _csv_bytes(header: list[str], lines: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(lines)
+    return buf.getvalue().encode("utf-8")
+
+
+# ---- (4) web-archive: WARC files of captured pages ----------------------------------------
+
+
+class Capture(NamedTuple):
+    """A page the web archive captured, its expected outcome, and the site it looks like."""
+
+    url: str
+    article: Article
+    site: Site
+    outcome: str  # "article", "duplicate" (of the harbour-gazette row) or "quarantined"
+
+
+class WarcRecord(NamedTuple):
+    """A record written to a night's WARC file; no article for records that are not raw records."""
+
+    record_id: str
+    url: str
+    article: Article | None
+    outcome: str  # a Capture's, or "skipped" (non-HTML response), "skipped-request"
+
+
+class ImageCapture(NamedTuple):
+    """A non-HTML response the web archive captured: not a raw record."""
+
+    url: str
+
+
+def _build_warc(c: Composer, files: dict[str, bytes], ex: Expect, shared: SharedStory) -> None:
+    sid = "web-archive"
+    for night, captures in _warc_plan(c, shared).items():
+        name = f"warc/{sid}/{night}.warc.gz"
+        archive = NightArchive(night)
+        for i, capture in enumerate(captures):
+            at = archive.base + dt.timedelta(minutes=5 * (i + 1))
+            if isinstance(capture, ImageCapture):
+                archive.image(capture.url, at)
+            else:
+                archive.page(capture, at, with_request=i == 0)
+        data = archive.data()
+        files[name] = data
+        offsets = _record_offsets(data)
+        for record in archive.records:
+            _expect_warc(ex, sid, night, f"{name}#{offsets[record.record_id]}", record, shared)
+
+
+def _warc_plan(c: Composer, shared: SharedStory) -> dict[str, list[Capture | ImageCapture]]:
+    """Each night's captures, in file order."""
+    tz = dt.UTC
     ar_site: Site = {
         **SITE["tunis-akhbar"],
         "name": "وهران نيوز",
         "footer": "© 2024 وهران نيوز. جميع الحقوق محفوظة.",
     }
     en_site: Site = {**SITE["web-archive"], "name": "City Ledger"}
-    w1 = c.article("w1", n28, "en", "economy", city="London", hour=9, tz=tz)
+    w1 = c.article("w1", N28, "en", "economy", city="London", hour=9, tz=tz)
     w2 = c.article(
-        "w2", n28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers")
+        "w2", N28, "ar", "transport", country="DZ", city="وهران", hour=10, tz=ZoneInfo("Africa/Algiers")
     )
-    w3 = Article(
+    w5 = c.article(
+        "w5", N27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers")
+    )
+    w6 = c.article("w6", N26, "en", "weather", city="Bristol", hour=7, tz=tz)
+    return {
+        N28: [
+            Capture(
+                "https://city-ledger.example/business/2026/11/28/regional-exports", w1, en_site, "article"
+            ),
+            Capture("https://wahran-news.example/2026/11/28/transport", w2, ar_site, "article"),
+            ImageCapture("https://city-ledger.example/img/logo.png"),
+            Capture(shared.url, _corrected_copy(shared.article), en_site, "duplicate"),
+            Capture(
+                "https://mercado-hoy.example/2026/11/28/mercado-central", _spanish(), en_site, "quarantined"
+            ),
+        ],
+        N27: [Capture("https://wahran-news.example/2026/11/27/culture", w5, ar_site, "article")],
+        N26: [Capture("https://city-ledger.example/weather/2026/11/26/storms", w6, en_site, "article")],
+    }
+
+
+def _corrected_copy(shared: Article) -> Article:
+    return Article(
         "w3",
-        n28,
+        N28,
         "en",
-        shared_art.topic,
-        shared_art.title,
-        [p for p in shared_art.paragraphs[:-1]] + [shared_art.paragraphs[-1] + " This story was corrected."],
+        shared.topic,
+        shared.title,
+        [p for p in shared.paragraphs[:-1]] + [shared.paragraphs[-1] + " This story was corrected."],
         # the corrected copy carries its own, later time: the dump's row stays the first
-        shared_art.published + dt.timedelta(minutes=45),
-        shared_art.city,
+        shared.published + dt.timedelta(minutes=45),
+        shared.city,
     )
-    es = Article(
+
+
+def _spanish() -> Article:
+    return Article(
         "w4",
-        n28,
+        N28,
         "es",
         "works",
         "El mercado central se renueva",
         [SPANISH],
-        dt.datetime(2026, 11, 28, 12, 0, tzinfo=tz),
+        dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC),
         "Valencia",
     )
-    w5 = c.article(
-        "w5", n27, "ar", "culture", country="DZ", city="قسنطينة", hour=16, tz=ZoneInfo("Africa/Algiers")
-    )
-    w6 = c.article("w6", n26, "en", "weather", city="Bristol", hour=7, tz=tz)
-    # night -> (url, article, site, outcome, unused): "IMAGE" is a non-HTML capture without an article
-    plan: dict[str, list[tuple[str, Article | None, Site | None, str | None, None]]] = {
-        n28: [
-            (
-                "https://city-ledger.example/business/2026/11/28/regional-exports",
-                w1,
-                en_site,
-                "article",
-                None,
-            ),
-            ("https://wahran-news.example/2026/11/28/transport", w2, ar_site, "article", None),
-            ("IMAGE", None, None, None, None),
-            (shared_url, w3, en_site, "duplicate", None),
-            ("https://mercado-hoy.example/2026/11/28/mercado-central", es, en_site, "quarantined", None),
-        ],
-        n27: [("https://wahran-news.example/2026/11/27/culture", w5, ar_site, "article", None)],
-        n26: [("https://city-ledger.example/weather/2026/11/26/storms", w6, en_site, "article", None)],
-    }
-    for night, entries in plan.items():
-        buf = io.BytesIO()
-        writer = WARCWriter(buf, gzip=True, warc_version="1.0")
-        counter = 0
 
-        def hdr(kind: str, at: dt.datetime, extra: dict | None = None, night: str = night) -> dict:
-            nonlocal counter
-            counter += 1
-            d = {
-                "WARC-Record-ID": f"<urn:uuid:{night.replace('-', '')}-0000-4000-8000-{counter:012d}>",
-                "WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            }
-            d.update(extra or {})
-            return d
 
-        base = dt.datetime.fromisoformat(night + "T20:00:00+00:00")
+class NightArchive:
+    """One night's WARC file being written: a warcinfo record, then captures; numbers its record ids."""
+
+    def __init__(self, night: str) -> None:
+        from warcio.warcwriter import WARCWriter
+
+        self.night = night
+        self.base = dt.datetime.fromisoformat(night + "T20:00:00+00:00")
+        self.buf = io.BytesIO()
+        self.writer = WARCWriter(self.buf, gzip=True, warc_version="1.0")
+        self.counter = 0
+        self.records: list[WarcRecord] = []
         info = b"software: akhbar.sample.generate\r\nformat: WARC File Format 1.0\r\nrobots: obey\r\n"
-        writer.write_record(
-            writer.create_warc_record(
-                "",
-                "warcinfo",
-                payload=io.BytesIO(info),
-                length=len(info),
-                warc_content_type="application/warc-fields",
-                warc_headers_dict=hdr("warcinfo", base),
+        self._write("", "warcinfo", info, self.base, warc_content_type="application/warc-fields")
+
+    def page(self, capture: Capture, at: dt.datetime, *, with_request: bool) -> None:
+        """An HTML page's response, after the request that fetched it when asked."""
+        url, a = capture.url, capture.article
+        if with_request:
+            req = (
+                f"GET {url.split('.example', 1)[1]} HTTP/1.1\r\nHost: {url.split('/')[2]}\r\n"
+                "User-Agent: akhbar-sample\r\n\r\n"
+            ).encode()
+            rid = self._write(url, "request", req, at - dt.timedelta(seconds=1))
+            self.records.append(WarcRecord(rid, url, None, "skipped-request"))
+        body = page_html(
+            "web-archive",
+            a,
+            url,
+            lang=a.lang,
+            site=capture.site,
+            visible_date=a.published.strftime("%d/%m/%Y %H:%M"),
+        )
+        last_modified = a.published.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+        rid = self._write(url, "response", body, at, http=[*headers, ("Last-Modified", last_modified)])
+        self.records.append(WarcRecord(rid, url, a, capture.outcome))
+
+    def image(self, url: str, at: dt.datetime) -> None:
+        png = tiny_png()
+        http = [("Content-Type", "image/png"), ("Content-Length", str(len(png)))]
+        rid = self._write(url, "response", png, at, http=http)
+        self.records.append(WarcRecord(rid, url, None, "skipped"))
+
+    def _write(
+        self,
+        url: str,
+        kind: str,
+        payload: bytes,
+        at: dt.datetime,
+        *,
+        http: list[tuple[str, str]] | None = None,
+        warc_content_type: str = "",
+    ) -> str:
+        """Writes one record; returns its WARC-Record-ID."""
+        from warcio.statusandheaders import StatusAndHeaders
+
+        self.counter += 1
+        record_id = f"<urn:uuid:{self.night.replace('-', '')}-0000-4000-8000-{self.counter:012d}>"
+        warc_headers = {"WARC-Record-ID": record_id, "WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        http_headers = StatusAndHeaders("200 OK", http, protocol="HTTP/1.1") if http else None
+        self.writer.write_record(
+            self.writer.create_warc_record(
+                url,
+                kind,
+                payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_content_type=warc_content_type,
+                warc_headers_dict=warc_headers,
+                http_headers=http_headers,
             )
         )
-        meta: list[tuple[str, str, Article | None, str]] = []  # (record id, url, article, outcome)
-        for i, (url, a, site, outcome, _) in enumerate(entries):
-            at = base + dt.timedelta(minutes=5 * (i + 1))
-            if url == "IMAGE":
-                png = tiny_png()
-                h = StatusAndHeaders(
-                    "200 OK",
-                    [("Content-Type", "image/png"), ("Content-Length", str(len(png)))],
-                    protocol="HTTP/1.1",
-                )
-                rid = hdr("response", at)
-                writer.write_record(
-                    writer.create_warc_record(
-                        "https://city-ledger.example/img/logo.png",
-                        "response",
-                        payload=io.BytesIO(png),
-                        length=len(png),
-                        http_headers=h,
-                        warc_headers_dict=rid,
-                    )
-                )
-                meta.append(
-                    (rid["WARC-Record-ID"], "https://city-ledger.example/img/logo.png", None, "skipped")
-                )
-                continue
-            if i == 0:
-                req = (
-                    f"GET {url.split('.example', 1)[1]} HTTP/1.1\r\nHost: {url.split('/')[2]}\r\n"
-                    "User-Agent: akhbar-sample\r\n\r\n"
-                ).encode()
-                rid = hdr("request", at - dt.timedelta(seconds=1))
-                writer.write_record(
-                    writer.create_warc_record(
-                        url, "request", payload=io.BytesIO(req), length=len(req), warc_headers_dict=rid
-                    )
-                )
-                meta.append((rid["WARC-Record-ID"], url, None, "skipped-request"))
-            assert a is not None and site is not None and outcome is not None  # all but the image have them
-            lang = a.lang
-            body = page_html(
-                "web-archive",
-                a,
-                url,
-                lang=lang,
-                site=site,
-                visible_date=a.published.strftime("%d/%m/%Y %H:%M"),
-            )
-            h = StatusAndHeaders(
-                "200 OK",
-                [
-                    ("Content-Type", "text/html; charset=utf-8"),
-                    ("Content-Length", str(len(body))),
-                    ("Last-Modified", a.published.astimezone(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")),
-                ],
-                protocol="HTTP/1.1",
-            )
-            rid = hdr("response", at)
-            writer.write_record(
-                writer.create_warc_record(
-                    url,
-                    "response",
-                    payload=io.BytesIO(body),
-                    length=len(body),
-                    http_headers=h,
-                    warc_headers_dict=rid,
-                )
-            )
-            meta.append((rid["WARC-Record-ID"], url, a, outcome))
-        data = buf.getvalue()
-        name = f"warc/{sid}/{night}.warc.gz"
-        files[name] = data
-        offsets = {}
-        it = ArchiveIterator(io.BytesIO(data))
-        for record in it:
-            offsets[record.rec_headers.get_header("WARC-Record-ID")] = it.get_record_offset()
-        for record_id, url, a, outcome in meta:
-            loc = f"{name}#{offsets[record_id]}"
-            if outcome.startswith("skipped"):
-                ex.skipped.append(
-                    {
-                        "night": night,
-                        "source_id": sid,
-                        "locator": loc,
-                        "id": record_id,
-                        "url": url,
-                        "why": "request record"
-                        if outcome == "skipped-request"
-                        else "non-HTML response (image/png)",
-                    }
-                )
-                continue
-            assert a is not None  # only skipped records have no article
-            common = dict(id=record_id, url=url, title=a.title, lang=a.lang)
-            if outcome == "article":
-                ex.add(
-                    night,
-                    sid,
-                    loc,
-                    "article",
-                    text=a.text,
-                    checks={
-                        "published_date": night,
-                        "date_source": ["metadata"],
-                        "canonical_url": url,
-                        "date_mentions_include": sorted(set(a.mentions)),
-                    },
-                    **common,
-                )
-            elif outcome == "duplicate":
-                ex.add(
-                    night,
-                    sid,
-                    loc,
-                    "duplicate",
-                    duplicate_of=shared_loc,
-                    duplicate_kind="exact_url",
-                    text=a.text,
-                    note="web capture of the harbour-gazette page also delivered in its CSV dump",
-                    **common,
-                )
-            else:
-                # Languages other than ar, fr, en are kept and labelled, so corpus builders can filter them.
-                ex.add(
-                    night,
-                    sid,
-                    loc,
-                    "article",
-                    text=a.text,
-                    checks={"published_date": night},
-                    note="Spanish page: kept as an article labelled es",
-                    **common,
-                )
+        return record_id
+
+    def data(self) -> bytes:
+        return self.buf.getvalue()
 
 
-def _build_trec(c: Composer, files, ex: Expect) -> None:
+def _record_offsets(data: bytes) -> dict[str, int]:
+    """Each record's byte offset in the (gzipped) WARC file, by WARC-Record-ID."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    offsets = {}
+    it = ArchiveIterator(io.BytesIO(data))
+    for record in it:
+        offsets[record.rec_headers.get_header("WARC-Record-ID")] = it.get_record_offset()
+    return offsets
+
+
+def _expect_warc(ex: Expect, sid: str, night: str, loc: str, record: WarcRecord, shared: SharedStory) -> None:
+    record_id, url, a, outcome = record
+    if a is None:  # a request or the image: not raw records
+        why = "request record" if outcome == "skipped-request" else "non-HTML response (image/png)"
+        ex.skipped.append(
+            {"night": night, "source_id": sid, "locator": loc, "id": record_id, "url": url, "why": why}
+        )
+        return
+    common = dict(id=record_id, url=url, title=a.title, lang=a.lang, text=a.text)
+    if outcome == "article":
+        checks = {
+            "published_date": night,
+            "date_source": ["metadata"],
+            "canonical_url": url,
+            "date_mentions_include": sorted(set(a.mentions)),
+        }
+        ex.add(night, sid, loc, "article", checks=checks, **common)
+    elif outcome == "duplicate":
+        ex.add(
+            night,
+            sid,
+            loc,
+            "duplicate",
+            duplicate_of=shared.locator,
+            duplicate_kind="exact_url",
+            note="web capture of the harbour-gazette page also delivered in its CSV dump",
+            **common,
+        )
+    else:
+        # Languages other than ar, fr, en are kept and labelled, so corpus builders can filter them.
+        note = "Spanish page: kept as an article labelled es"
+        ex.add(night, sid, loc, "article", checks={"published_date": night}, note=note, **common)
+
+
+# ---- (6) morocco-press: TREC documents --------------------------------------------------
+
+# night -> (topic, city, extra paragraphs, ISO dates they mention)
+TREC_PLAN: dict[str, list[tuple[str, str, list[str] | None, list[str]]]] = {
+    N28: [
+        (
+            "culture",
+            "الرباط",
+            [
+                "وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
+                "في ساحة المدينة العتيقة.",
+                "وستنظم ورشات الخط العربي طيلة شهري غشت وشتنبر من السنة المقبلة.",
+            ],
+            ["2019-07-14"],
+        ),
+        (
+            "economy",
+            "الدار البيضاء",
+            [
+                "وتراجعت أسعار الحبوب في أسواق الجملة منذ 3 نونبر 2026، على أن "
+                "تصدر الحصيلة النهائية في 15 دجنبر 2026."
+            ],
+            ["2026-11-03", "2026-12-15"],
+        ),
+    ],
+    N27: [("transport", "طنجة", None, [])],
+}
+
+
+def _build_trec(c: Composer, files: dict[str, bytes], ex: Expect) -> None:
     sid, tz = "morocco-press", TZ["morocco-press"]
-    n28, n27 = "2026-11-28", "2026-11-27"
-    # night -> (topic, city, extra paragraphs, ISO dates they mention)
-    plan: dict[str, list[tuple[str, str, list[str] | None, list[str]]]] = {
-        n28: [
-            (
-                "culture",
-                "الرباط",
-                [
-                    "وتعود فكرة المهرجان إلى 14 يوليوز 2019، حين اجتمع عدد من الفنانين الشباب "
-                    "في ساحة المدينة العتيقة.",
-                    "وستنظم ورشات الخط العربي طيلة شهري غشت وشتنبر من السنة المقبلة.",
-                ],
-                ["2019-07-14"],
-            ),
-            (
-                "economy",
-                "الدار البيضاء",
-                [
-                    "وتراجعت أسعار الحبوب في أسواق الجملة منذ 3 نونبر 2026، على أن "
-                    "تصدر الحصيلة النهائية في 15 دجنبر 2026."
-                ],
-                ["2026-11-03", "2026-12-15"],
-            ),
-        ],
-        n27: [("transport", "طنجة", None, [])],
-    }
-    for night, docs in plan.items():
+    for night, docs in TREC_PLAN.items():
         out = []
         for i, (topic, city, extra, mentions) in enumerate(docs, start=1):
             a = c.article(
@@ -1913,29 +2088,18 @@ def _build_trec(c: Composer, files, ex: Expect) -> None:
             )
             a.mentions += mentions
             docno = f"MAP-{night.replace('-', '')}-{i:04d}"
-            out.append(
-                f"<DOC>\n<DOCNO>{docno}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
-                f"<HEADLINE>{escape(a.title)}</HEADLINE>\n<TEXT>\n"
-                + "\n\n".join(escape(p) for p in a.paragraphs)
-                + "\n</TEXT>\n</DOC>\n"
-            )
-            ex.add(
-                night,
-                sid,
-                f"trec/{sid}/{night}.trec#{docno}",
-                "article",
-                id=docno,
-                title=a.title,
-                lang="ar",
-                text=a.text,
-                checks={
-                    "published_date": night,
-                    "published_local": a.published.isoformat(),
-                    "date_source": ["dump"],
-                    "date_mentions_include": sorted(set(a.mentions)),
-                },
-            )
+            out.append(_trec_document(docno, a))
+            _expect_dump_article(ex, sid, f"trec/{sid}/{night}.trec#{docno}", a, docno, lang="ar")
         files[f"trec/{sid}/{night}.trec"] = "".join(out).encode("utf-8")
+
+
+def _trec_document(docno: str, a: Article) -> str:
+    return (
+        f"<DOC>\n<DOCNO>{docno}</DOCNO>\n<DATE>{a.published:%Y-%m-%d %H:%M}</DATE>\n"
+        f"<HEADLINE>{escape(a.title)}</HEADLINE>\n<TEXT>\n"
+        + "\n\n".join(escape(p) for p in a.paragraphs)
+        + "\n</TEXT>\n</DOC>\n"
+    )
 
 
 def expected_document(found: dict) -> dict:

@@ -656,7 +656,7 @@ def stage(ctx: RunContext) -> dict:
             night=ctx.dt,
             run_id=ctx.run_id,
             temp_dir=ctx.work_dir / "duckdb-tmp",
-            memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"),
+            memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "1GB"),
         )
         staged.save(_staged_manifest(ctx))
         counts.records_in = counts.records_out = staged.rows.get("articles", 0) + staged.rows.get(

@@ -146,7 +146,7 @@ def open_writer(
         Path(settings.data_path).mkdir(parents=True, exist_ok=True)
     config: extensions.DuckDBConfig = {
         **extensions.OFFLINE_CONFIG,
-        "memory_limit": memory_limit or os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "3GB"),
+        "memory_limit": memory_limit or os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "1GB"),
     }
     if temp_dir:
         Path(temp_dir).mkdir(parents=True, exist_ok=True)

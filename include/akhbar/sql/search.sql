@@ -12,7 +12,7 @@
 -- terms, scores from the postings alone, and reads search_docs only for its best documents.
 --
 -- Impact-ordered reading. impact_rank orders a term's postings within one index file (a night, or a
--- batch of 100,000 rows of a big night's work file) by BM25's term-frequency part, tf against the
+-- batch of 50,000 rows of a big night's work file) by BM25's term-frequency part, tf against the
 -- document's length, with a fixed reference length per language in place of the mean (so removing a
 -- demoted document only closes a gap: search_index.IMPACT_REFERENCE_LENGTH). search_articles(q) with no k reads every posting: exactly the extension's
 -- match_bm25. With k, it reads a term's postings only down to rank max(k, 1000) in each file, so a

@@ -184,46 +184,58 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     if not any(plans.values()) and views_current:
         return []
     now = _dt.datetime.now(_dt.UTC)
-    applied: list[dict[str, Any]] = []  # rows of schema_changes
     con.execute("BEGIN TRANSACTION")
     try:
-        for name, plan in plans.items():
-            for sql, column, change, detail in plan:
-                con.execute(sql)
-                if change == "create_table" and not sql.startswith("CREATE"):
-                    continue  # a layout statement of a table just created
-                applied.append(
-                    {
-                        "changed_at": now,
-                        "table_name": name,
-                        "column_name": column,
-                        "change": change,
-                        "detail": detail,
-                    }
-                )
+        applied = _apply_plans(con, plans, now)
         if not views_current:
-            from akhbar.stories.search import register
-
-            register(con)  # search_semantic names the encoder's function: it must exist to be created
-            for statement in _statements(_catalog_sql()):
-                con.execute(statement)
-            applied.append(
-                {
-                    "changed_at": now,
-                    "table_name": "*",
-                    "column_name": None,
-                    "change": "views",
-                    "detail": _sql_fingerprint(),
-                }
-            )
-        rows = pa.Table.from_pylist(applied, schema=CATALOG_TABLES["schema_changes"].schema)
-        con.register("_schema_changes", rows)
-        con.execute("INSERT INTO schema_changes SELECT * FROM _schema_changes")
-        con.unregister("_schema_changes")
+            applied.append(_create_views(con, now))
+        _record_changes(con, applied)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    _set_table_options(con, plans)
+    for row in applied:
+        if row["change"] != "create_table":
+            log.info("catalog: %s %s.%s", row["change"], row["table_name"], row["column_name"] or "")
+    return applied
+
+
+def _change(now: _dt.datetime, table: str, column: str | None, change: str, detail: Any) -> dict[str, Any]:
+    """A row of schema_changes."""
+    return {"changed_at": now, "table_name": table, "column_name": column, "change": change, "detail": detail}
+
+
+def _apply_plans(
+    con: duckdb.DuckDBPyConnection, plans: dict[str, list[PlannedChange]], now: _dt.datetime
+) -> list[dict[str, Any]]:
+    applied = []
+    for name, plan in plans.items():
+        for sql, column, change, detail in plan:
+            con.execute(sql)
+            if change == "create_table" and not sql.startswith("CREATE"):
+                continue  # a layout statement of a table just created
+            applied.append(_change(now, name, column, change, detail))
+    return applied
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, now: _dt.datetime) -> dict[str, Any]:
+    from akhbar.stories.search import register
+
+    register(con)  # search_semantic names the encoder's function: it must exist to be created
+    for statement in _statements(_catalog_sql()):
+        con.execute(statement)
+    return _change(now, "*", None, "views", _sql_fingerprint())
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, applied: list[dict[str, Any]]) -> None:
+    rows = pa.Table.from_pylist(applied, schema=CATALOG_TABLES["schema_changes"].schema)
+    con.register("_schema_changes", rows)
+    con.execute("INSERT INTO schema_changes SELECT * FROM _schema_changes")
+    con.unregister("_schema_changes")
+
+
+def _set_table_options(con: duckdb.DuckDBPyConnection, plans: dict[str, list[PlannedChange]]) -> None:
     # Table options can only be set on committed tables.
     for name, table in CATALOG_TABLES.items():
         if table.row_group_rows and any(c == "create_table" for _, _, c, _ in plans[name]):
@@ -231,10 +243,6 @@ def ensure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
                 "CALL akhbar.set_option('parquet_row_group_size', ?, table_name => ?)",
                 [str(table.row_group_rows), name],
             )
-    for row in applied:
-        if row["change"] != "create_table":
-            log.info("catalog: %s %s.%s", row["change"], row["table_name"], row["column_name"] or "")
-    return applied
 
 
 def _statements(sql: str) -> list[str]:

@@ -247,7 +247,8 @@ def child_frame(table: str) -> str:
 
 def _child_column(table: pa.Table, name: str, schema: pa.Schema, suites: list[Q.Suite]) -> pa.ChunkedArray:
     """A column a suite reads of a child table's frame: the table's own, or derived from one."""
-    for derived in (d for suite in suites for d in suite.derived if d.column == name):
+    derived = next((d for suite in suites for d in suite.derived if d.column == name), None)
+    if derived is not None:
         return getattr(pc, derived.function)(_column(table, derived.source, schema))
     if schema.get_field_index(name) < 0:
         raise ValueError(

@@ -264,12 +264,11 @@ def _settings(work: Path):
 
 def _work_files(work: Path, night: dt.date):
     from akhbar.lakehouse.staging import WorkFiles
+    from akhbar.schema import ARTICLE_CHILD_TABLES
 
     return WorkFiles(
         articles=work / f"night-{night}.parquet",
-        places=work / f"article_places-{night}.parquet",
-        dates=work / f"article_dates-{night}.parquet",
-        keywords=work / f"article_keywords-{night}.parquet",
+        children={name: work / f"{name}-{night}.parquet" for name in ARTICLE_CHILD_TABLES},
         quarantine=(),
         demoted=None,
         doc_freq=None,
@@ -335,9 +334,7 @@ def phase_validate(work: Path, n: int) -> dict:
         articles=articles,
         raw_count=articles.count_rows(),
         quarantine=QUARANTINE.empty_table(),
-        places=pq.read_table(files.places),
-        dates=pq.read_table(files.dates),
-        keywords=pq.read_table(files.keywords),
+        **{name.removeprefix("article_"): pq.read_table(path) for name, path in files.children.items()},
         history=None,
         quality_dir=work / "quality",
     )

@@ -569,27 +569,21 @@ def dedup(ctx: RunContext) -> dict:
     shards = [files for s in sources for _, files in s.shards()]
     clusters = cluster_entries([files.entries for files in shards], index_dir=ctx.dedup_dir, dt=ctx.dt)
     work = _work_files(ctx)
-    assemble_night(
-        shards,
-        clusters.decisions,
-        NightWorkFiles(articles=work.articles, places=work.places, dates=work.dates, keywords=work.keywords),
-    )
+    assemble_night(shards, clusters.decisions, NightWorkFiles(articles=work.articles, children=work.children))
     _atomic_write(_concat([clusters.demoted], DUPLICATES), ctx.work_dir / "demoted.parquet")
     return _save_counts(ctx, clusters.counts)
 
 
 def _work_files(ctx: RunContext) -> WorkFiles:
     """The night as the stages up to dedup (and the stories step) left it in the work dir."""
-    from akhbar.lakehouse.staging import WorkFiles
+    from akhbar.lakehouse.staging import WorkFiles, child_work_files
 
     demoted = ctx.work_dir / "demoted.parquet"
     doc_freq = _docfreq_dir(ctx) / f"dt={ctx.dt.isoformat()}.parquet"
     story_work = _story_work(ctx)
     return WorkFiles(
         articles=ctx.work_dir / "articles.parquet",
-        places=ctx.work_dir / "article_places.parquet",
-        dates=ctx.work_dir / "article_dates.parquet",
-        keywords=ctx.work_dir / "article_keywords.parquet",
+        children=child_work_files(ctx.work_dir),
         quarantine=tuple(_night_quarantine(ctx)),
         demoted=demoted if demoted.exists() else None,
         doc_freq=doc_freq if doc_freq.exists() else None,
@@ -610,19 +604,7 @@ def stories(ctx: RunContext) -> dict:
     published with the night (akhbar.lakehouse.stories)."""
     from akhbar.lakehouse.stories import NightArticles, night_stories
 
-    demoted = ctx.work_dir / "demoted.parquet"
-    counts = night_stories(
-        ctx.catalog,
-        NightArticles(
-            articles=ctx.work_dir / "articles.parquet",
-            places=ctx.work_dir / "article_places.parquet",
-            dates=ctx.work_dir / "article_dates.parquet",
-            keywords=ctx.work_dir / "article_keywords.parquet",
-            demoted=demoted if demoted.exists() else None,
-        ),
-        _story_work(ctx),
-        night=ctx.dt,
-    )
+    counts = night_stories(ctx.catalog, NightArticles.of(_work_files(ctx)), _story_work(ctx), night=ctx.dt)
     return _save_counts(ctx, counts)
 
 
@@ -735,28 +717,32 @@ def _records_by_source(ctx: RunContext) -> dict[str, int]:
     }
 
 
-def _audit(ctx: RunContext, work) -> QualityReport:
+def _read_children(work: WorkFiles) -> dict[str, pa.Table]:
+    """The night's rows of each child table of articles, by table name."""
+    from akhbar.schema import ARTICLE_CHILD_TABLES
+
+    return {name: _read(path, ARTICLE_CHILD_TABLES[name]) for name, path in work.children.items()}
+
+
+def _audit(ctx: RunContext, work: WorkFiles) -> QualityReport:
     """Great Expectations over the night's work files, from which the staged files were made
     (nothing of the night is published yet)."""
-    from akhbar.quality import validate_night
-    from akhbar.schema import ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+    from akhbar.quality.isolation import NightTables, validate_tables
 
-    raw = _without_set_aside(ctx, _raw_light(ctx))
-    # A lazy scan: the suites read the texts only as lengths, batch by batch.
-    articles = ds.dataset(work.articles, format="parquet")
-    return validate_night(
+    night = NightTables(
+        # A lazy scan: the suites read the texts only as lengths, batch by batch.
+        articles=ds.dataset(work.articles, format="parquet"),
+        quarantine=_without_set_aside(ctx, _concat([pq.read_table(p) for p in work.quarantine], QUARANTINE)),
+        children=_read_children(work),
+        raw=_without_set_aside(ctx, _raw_light(ctx)),
+        history=_history(ctx),
+        known_article_ids=_indexed_article_ids(ctx),
+    )
+    return validate_tables(
+        night,
         dt=ctx.dt,
         run_id=ctx.run_id,
-        articles=articles,
-        raw_count=raw.num_rows,
-        quarantine=_without_set_aside(ctx, _concat([pq.read_table(p) for p in work.quarantine], QUARANTINE)),
-        places=_read(work.places, ARTICLE_PLACES),
-        dates=_read(work.dates, ARTICLE_DATES),
-        keywords=_read(work.keywords, ARTICLE_KEYWORDS),
-        history=_history(ctx),
         quality_dir=ctx.quality_dir,
-        raw=raw,
-        known_article_ids=_indexed_article_ids(ctx),
         records_by_source=_records_by_source(ctx),
     )
 
@@ -822,15 +808,13 @@ def validate(ctx: RunContext) -> dict:
 
 def _night_tables(ctx: RunContext) -> NightTables:
     from akhbar.quality.isolation import NightTables
-    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+    from akhbar.schema import ARTICLE
 
     work = _work_files(ctx)
     return NightTables(
         articles=_read(work.articles, ARTICLE),
         quarantine=_concat([pq.read_table(p) for p in work.quarantine], QUARANTINE),
-        places=_read(work.places, ARTICLE_PLACES),
-        dates=_read(work.dates, ARTICLE_DATES),
-        keywords=_read(work.keywords, ARTICLE_KEYWORDS),
+        children=_read_children(work),
         raw=_raw_light(ctx),
         history=_history(ctx),
         known_article_ids=_indexed_article_ids(ctx),

@@ -329,14 +329,32 @@ class CatalogTable:
     row_group_rows: int | None = None
 
 
+# The child tables of articles: rows keyed by article_id that an enricher makes (see
+# akhbar.enrichment.protocol), one file per shard, per night and per catalog partition, removed with
+# their article when it is demoted. Every step between the enrichers and the catalog (shard files,
+# work files, staging, publishing, the quality frames) is driven from this registry by table name:
+# a new child table is its schema registered here once, and the enricher that makes its rows.
+ARTICLE_CHILD_TABLES: dict[str, pa.Schema] = {
+    "article_places": ARTICLE_PLACES,
+    "article_dates": ARTICLE_DATES,
+    "article_keywords": ARTICLE_KEYWORDS,
+}
+
+
+def _child_catalog_table(name: str, schema: pa.Schema) -> CatalogTable:
+    for key, typ in (("article_id", pa.string()), ("dt", pa.date32())):
+        index = schema.get_field_index(key)
+        if index < 0 or schema.field(index).type != typ or schema.field(index).nullable:
+            raise ValueError(f"child table {name!r}: its schema needs the required column {key} ({typ})")
+    return CatalogTable(name, schema, nightly=True, partitioned=True)
+
+
 CATALOG_TABLES: dict[str, CatalogTable] = {
     t.name: t
     for t in (
         CatalogTable("articles", KEPT_ARTICLE, nightly=True, partitioned=True),
         CatalogTable("duplicates", DUPLICATES, nightly=True, partitioned=True),
-        CatalogTable("article_places", ARTICLE_PLACES, nightly=True, partitioned=True),
-        CatalogTable("article_dates", ARTICLE_DATES, nightly=True, partitioned=True),
-        CatalogTable("article_keywords", ARTICLE_KEYWORDS, nightly=True, partitioned=True),
+        *(_child_catalog_table(name, schema) for name, schema in ARTICLE_CHILD_TABLES.items()),
         CatalogTable("quarantine", QUARANTINE, nightly=True, partitioned=True),
         CatalogTable("keyword_doc_freq", KEYWORD_DOC_FREQ, nightly=True, partitioned=True),
         # A few dozen rows a night: one folder per night would only make tiny files.
@@ -366,8 +384,17 @@ CATALOG_TABLES: dict[str, CatalogTable] = {
     )
 }
 
-# The article tables a night's kept articles own rows in (removed with them on a demotion).
-ARTICLE_CHILD_TABLES = ("article_places", "article_dates", "article_keywords")
+
+def register_article_child_table(name: str, schema: pa.Schema) -> CatalogTable:
+    """Add a child table of articles to the contract (a table not declared above: a plugin's, a
+    test's). Its schema needs ``article_id`` and ``dt``; the catalog creates the table on its next
+    writer session."""
+    if name in CATALOG_TABLES and ARTICLE_CHILD_TABLES.get(name) != schema:
+        raise ValueError(f"{name!r} is already a catalog table with another schema")
+    table = _child_catalog_table(name, schema)
+    ARTICLE_CHILD_TABLES[name] = schema
+    CATALOG_TABLES[name] = table
+    return table
 
 
 def empty(schema: pa.Schema) -> pa.Table:

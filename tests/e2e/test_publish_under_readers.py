@@ -26,8 +26,8 @@ from akhbar.lakehouse.publish import publish_night
 from akhbar.lakehouse.sandbox import run_query
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.settings import CatalogSettings
-from akhbar.lakehouse.staging import WorkFiles, stage_night
-from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+from akhbar.lakehouse.staging import WorkFiles, child_work_files, stage_night
+from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -78,15 +78,10 @@ def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
     )
     articles = folder / "articles.parquet"
     pq.write_table(pa.table(columns).cast(ARTICLE), articles)
-    children = {}
-    for name, schema in (
-        ("places", ARTICLE_PLACES),
-        ("dates", ARTICLE_DATES),
-        ("keywords", ARTICLE_KEYWORDS),
-    ):
-        children[name] = folder / f"article_{name}.parquet"
-        pq.write_table(schema.empty_table(), children[name])
-    return WorkFiles(articles=articles, quarantine=(), demoted=None, doc_freq=None, **children)
+    children = child_work_files(folder)
+    for name, path in children.items():
+        pq.write_table(ARTICLE_CHILD_TABLES[name].empty_table(), path)
+    return WorkFiles(articles=articles, children=children, quarantine=(), demoted=None, doc_freq=None)
 
 
 PUBLISH = """

@@ -23,12 +23,10 @@ import pyarrow.parquet as pq
 from akhbar.lakehouse.publish import PublishFigures, publish_night
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.settings import CatalogSettings
-from akhbar.lakehouse.staging import StagedNight, WorkFiles, stage_night
+from akhbar.lakehouse.staging import StagedNight, WorkFiles, child_work_files, stage_night
 from akhbar.schema import (
     ARTICLE,
-    ARTICLE_DATES,
-    ARTICLE_KEYWORDS,
-    ARTICLE_PLACES,
+    ARTICLE_CHILD_TABLES,
     CATALOG_TABLES,
     DUPLICATES,
     QUARANTINE,
@@ -237,19 +235,18 @@ def write_work_files(night: Night, work_dir: Path) -> WorkFiles:
         table = table.replace_schema_metadata({"n_docs": str(len(night.articles))})
         doc_freq = work_dir / "docfreq.parquet"
         pq.write_table(table, doc_freq)
+    rows = {"article_places": night.places, "article_dates": night.dates, "article_keywords": night.keywords}
+    children = {
+        table: _write(
+            night.tables.get(table.removeprefix("article_"), rows.get(table, [])),
+            ARTICLE_CHILD_TABLES[table],
+            path,
+        )
+        for table, path in child_work_files(work_dir).items()
+    }
     return WorkFiles(
         articles=articles,
-        places=_write(
-            night.tables.get("places", night.places), ARTICLE_PLACES, work_dir / "article_places.parquet"
-        ),
-        dates=_write(
-            night.tables.get("dates", night.dates), ARTICLE_DATES, work_dir / "article_dates.parquet"
-        ),
-        keywords=_write(
-            night.tables.get("keywords", night.keywords),
-            ARTICLE_KEYWORDS,
-            work_dir / "article_keywords.parquet",
-        ),
+        children=children,
         quarantine=quarantine,
         demoted=_write(night.demoted, DUPLICATES, work_dir / "demoted.parquet") if night.demoted else None,
         doc_freq=doc_freq,

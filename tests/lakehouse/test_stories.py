@@ -118,9 +118,7 @@ def test_a_rerun_that_finds_the_night_empty_retires_its_stories(enriched_nights,
     emptied = replace(
         e,
         articles=e.articles.slice(0, 0),
-        places=e.places.slice(0, 0),
-        dates=e.dates.slice(0, 0),
-        keywords=e.keywords.slice(0, 0),
+        children={name: rows.slice(0, 0) for name, rows in e.children.items()},
     )
     publish_enriched_night(settings, N2, emptied, tmp_path / "work")
     with reader_session(settings) as con:

@@ -76,9 +76,7 @@ def publish_enriched_night(
     )
     work = WorkFiles(
         articles=paths["articles"],
-        places=paths["places"],
-        dates=paths["dates"],
-        keywords=paths["keywords"],
+        children={f"article_{name}": paths[name] for name in ("places", "dates", "keywords")},
         quarantine=(),
         demoted=demoted_path,
         doc_freq=None,

@@ -1,8 +1,8 @@
 """Enrichment: language, places, dates, keywords, category and counts of each cleaned document.
 
 ``enrich(cleaned, dt=..., doc_freq=..., categories=...)`` turns a CLEANED_DOCUMENT
-table into ARTICLE rows (dedup columns left null) and the three side tables
-ARTICLE_PLACES, ARTICLE_DATES and ARTICLE_KEYWORDS. No record is rejected here:
+table into ARTICLE rows (dedup columns left null) and a table of each child table of articles
+(``schema.ARTICLE_CHILD_TABLES``: places, dates, keywords...). No record is rejected here:
 records_out == records_in.
 
 Each enrichment is a module of this package defining ``ENRICHER`` (see
@@ -26,7 +26,7 @@ import pyarrow as pa
 from akhbar.enrichment.keywords import DocFreq
 from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
 from akhbar.hashing import stable_id
-from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
 from akhbar.stats import StageCounts
 
 __all__ = ["EnrichResult", "enrich", "DocFreq"]
@@ -59,18 +59,21 @@ _COPIED = (
 @dataclass
 class EnrichResult:
     articles: pa.Table  # ARTICLE; dedup columns null
-    places: pa.Table  # ARTICLE_PLACES
-    dates: pa.Table  # ARTICLE_DATES
-    keywords: pa.Table  # ARTICLE_KEYWORDS
+    children: dict[str, pa.Table]  # every child table of schema.ARTICLE_CHILD_TABLES, by name
     counts: StageCounts  # stage="enrich"
 
+    # The child tables the stories read by meaning.
+    @property
+    def places(self) -> pa.Table:
+        return self.children["article_places"]
 
-# The child tables an enricher may fill, by name.
-CHILD_TABLES = {
-    "article_places": ARTICLE_PLACES,
-    "article_dates": ARTICLE_DATES,
-    "article_keywords": ARTICLE_KEYWORDS,
-}
+    @property
+    def dates(self) -> pa.Table:
+        return self.children["article_dates"]
+
+    @property
+    def keywords(self) -> pa.Table:
+        return self.children["article_keywords"]
 
 
 @lru_cache(maxsize=1)
@@ -115,10 +118,10 @@ def _run(enricher: Enricher, batch: Batch, children: dict[str, list[dict]], figu
             )
         batch.columns[name] = values
     for table, rows in out.children.items():
-        if table not in CHILD_TABLES:
+        if table not in ARTICLE_CHILD_TABLES:
             raise ValueError(
-                f"enricher {enricher.name!r} made rows of {table!r}, not a child table "
-                f"({sorted(CHILD_TABLES)})"
+                f"enricher {enricher.name!r} made rows of {table!r}, not a child table of "
+                f"schema.ARTICLE_CHILD_TABLES ({sorted(ARTICLE_CHILD_TABLES)}): register its schema there"
             )
         children.setdefault(table, []).append(rows)
     figures.update(out.figures)
@@ -147,7 +150,7 @@ def _articles(batch: Batch) -> pa.Table:
 
 
 def _child_table(name: str, parts: list[dict], dt: _dt.date) -> pa.Table:
-    schema = CHILD_TABLES[name]
+    schema = ARTICLE_CHILD_TABLES[name]
     tables = [
         pa.Table.from_pydict(
             {**rows, "dt": pa.array([dt] * len(rows["article_id"]), pa.date32())}, schema=schema
@@ -183,9 +186,7 @@ def enrich(
     )
     result = EnrichResult(
         articles=_articles(batch),
-        places=_child_table("article_places", children.get("article_places", []), dt),
-        dates=_child_table("article_dates", children.get("article_dates", []), dt),
-        keywords=_child_table("article_keywords", children.get("article_keywords", []), dt),
+        children={name: _child_table(name, children.get(name, []), dt) for name in ARTICLE_CHILD_TABLES},
         counts=counts,
     )
     counts.seconds = time.perf_counter() - start

@@ -21,7 +21,7 @@ import datetime as _dt
 import json
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -49,13 +49,17 @@ class WorkFiles:
     """What the stages before publishing leave in the work dir for one night."""
 
     articles: Path  # ARTICLE rows of the night, duplicates included (duplicate_of set)
-    places: Path  # ARTICLE_PLACES rows of every article of the night
-    dates: Path
-    keywords: Path
+    # Child table of articles (schema.ARTICLE_CHILD_TABLES) -> its rows of every article of the night.
+    children: Mapping[str, Path]
     quarantine: tuple[Path, ...]  # QUARANTINE rows, one file per source
     demoted: Path | None  # DUPLICATES rows: other nights' articles that this night's articles precede
     doc_freq: Path | None  # term, df (n_docs in the file's metadata)
     stories: StoryWork | None = None  # the stories step's output (akhbar.lakehouse.stories)
+
+
+def child_work_files(folder: Path) -> dict[str, Path]:
+    """Where the stages before publishing leave each child table of articles in a night's work dir."""
+    return {table: Path(folder) / f"{table}.parquet" for table in ARTICLE_CHILD_TABLES}
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,11 @@ def _stage_articles(w: _Writer, work: WorkFiles) -> dict[str, list[str]]:
         "duplicates", contract_select("duplicates", source, present, dup) + f" WHERE NOT {KEPT}"
     )
     kept = f"article_id IN (SELECT article_id FROM {source} WHERE {KEPT})"
-    for table, path in zip(ARTICLE_CHILD_TABLES, (work.places, work.dates, work.keywords)):
+    for table, path in work.children.items():
+        if table not in ARTICLE_CHILD_TABLES:
+            raise ValueError(
+                f"work file {path}: {table!r} is not a child table of schema.ARTICLE_CHILD_TABLES"
+            )
         if Path(path).exists():
             out[table] = w.write(
                 table,

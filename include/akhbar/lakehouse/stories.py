@@ -62,7 +62,7 @@ from akhbar.stories import (
 from akhbar.stories.embeddings import NightEmbedder, story_text
 
 if TYPE_CHECKING:
-    from akhbar.lakehouse.staging import _Writer
+    from akhbar.lakehouse.staging import WorkFiles, _Writer
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,18 @@ class NightArticles:
     dates: Path
     keywords: Path
     demoted: Path | None  # DUPLICATES rows of other nights' articles this night demotes
+
+    @classmethod
+    def of(cls, work: WorkFiles) -> NightArticles:
+        """What the stories read of the night's work files: its child tables by name."""
+        children = work.children
+        return cls(
+            articles=work.articles,
+            places=children["article_places"],
+            dates=children["article_dates"],
+            keywords=children["article_keywords"],
+            demoted=work.demoted,
+        )
 
 
 class StoryChanges(TypedDict):

@@ -9,7 +9,6 @@ nulls so the other checks still run and fail where they should.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,25 +239,48 @@ def _night_frame(articles: pa.Table, raw_count: int, n_quarantined: int) -> pd.D
     )
 
 
-def _child_frames(places: pa.Table, dates: pa.Table, keywords: pa.Table, ids: pa.ChunkedArray) -> dict:
-    """Child tables: their own columns plus whether each row's article exists tonight."""
-    # name -> (table, schema, column -> how it is derived from the table's columns, None: as it is)
-    children: dict[str, tuple[pa.Table, pa.Schema, dict[str, Callable[..., Any] | None]]] = {
-        "places": (places, S.ARTICLE_PLACES, {"place_id": None, "country_code": None}),
-        "dates": (dates, S.ARTICLE_DATES, {"char_offset": None, "year": lambda c: pc.year(c("date"))}),
-        "keywords": (keywords, S.ARTICLE_KEYWORDS, {"keyword": None, "score": None, "rank": None}),
+def child_frame(table: str) -> str:
+    """The frame (and the suites' ``frame``) of a child table of articles: its name without
+    ``article_`` (``places`` for article_places)."""
+    return table.removeprefix("article_")
+
+
+def _child_column(table: pa.Table, name: str, schema: pa.Schema, suites: list[Q.Suite]) -> pa.ChunkedArray:
+    """A column a suite reads of a child table's frame: the table's own, or derived from one."""
+    derived = next((d for suite in suites for d in suite.derived if d.column == name), None)
+    if derived is not None:
+        return getattr(pc, derived.function)(_column(table, derived.source, schema))
+    if schema.get_field_index(name) < 0:
+        raise ValueError(
+            f"suite {suites[0].name!r} reads the column {name!r}, which the child table's schema does not "
+            "have: add it to the schema or declare it in the suite's `derived`"
+        )
+    return _column(table, name, schema)
+
+
+def _child_frame(table: pa.Table, schema: pa.Schema, ids: pa.ChunkedArray, frame: str) -> pd.DataFrame:
+    """A child table's frame: its article_id, whether that article exists tonight, and the columns
+    the suites of the frame read."""
+    suites = [suite for suite in Q.SUITES if suite.frame == frame]
+    child_ids = _column(table, "article_id", schema)
+    columns = {"article_id": child_ids, "article_id_found": _found(child_ids, ids)}
+    for name in (c for suite in suites for c in suite.columns):
+        if name not in columns:
+            columns[name] = _child_column(table, name, schema, suites)
+    return _pandas(columns)
+
+
+def _child_tables(children: dict[str, pa.Table]) -> dict[str, tuple[str, pa.Table, pa.Schema]]:
+    """The child tables passed by frame name -> (table name, rows, schema), in the registry's order."""
+    by_frame = {child_frame(name): name for name in S.ARTICLE_CHILD_TABLES}
+    unknown = sorted(set(children) - set(by_frame))
+    if unknown:
+        raise ValueError(f"no child table of articles has the frame {unknown} (frames: {sorted(by_frame)})")
+    return {
+        frame: (name, children[frame], S.ARTICLE_CHILD_TABLES[name])
+        for frame, name in by_frame.items()
+        if frame in children
     }
-    frames = {}
-    for name, (table, schema, columns) in children.items():
-
-        def col(c, table=table, schema=schema):
-            return _column(table, c, schema)
-
-        child_ids = col("article_id")
-        frame = {"article_id": child_ids, "article_id_found": _found(child_ids, ids)}
-        frame |= {c: (derive(col) if derive else col(c)) for c, derive in columns.items()}
-        frames[name] = _pandas(frame)
-    return frames
 
 
 def _published_window(dt: datetime.date) -> dict[str, Any]:
@@ -276,23 +298,22 @@ def build(
     articles: pa.Table | ds.Dataset,
     raw_count: int,
     quarantine: pa.Table,
-    places: pa.Table,
-    dates: pa.Table,
-    keywords: pa.Table,
     history: pa.Table | None,
     raw: pa.Table | None,
     known_article_ids: pa.Array | None = None,
     records_by_source: dict[str, int] | None = None,
+    **children: pa.Table,
 ) -> Frames:
-    """The frames the suites validate (each with its row key), the facts and the run's parameters."""
+    """The frames the suites validate (each with its row key), the facts and the run's parameters.
+
+    ``children``: the night's rows of each child table of articles, under its frame's name
+    (:func:`child_frame`: ``places=`` for article_places).
+    """
     out = Frames()
     articles, articles_schema = slim_articles(articles)
+    child_tables = _child_tables(children)
     tables = {"articles": (articles_schema, S.ARTICLE), "quarantine": (quarantine, S.QUARANTINE)}
-    tables |= {
-        "article_places": (places, S.ARTICLE_PLACES),
-        "article_dates": (dates, S.ARTICLE_DATES),
-        "article_keywords": (keywords, S.ARTICLE_KEYWORDS),
-    }
+    tables |= {name: (rows, schema) for name, rows, schema in child_tables.values()}
     if raw is not None:
         tables = {"raw_records": (raw, S.RAW_RECORD)} | tables
     out.frames["schema"] = schema_frame(tables)
@@ -310,7 +331,8 @@ def build(
     )
     out.frames["volume"] = volume_frame(dt, articles, history, records_by_source)
     ids = _column(articles, "article_id", S.ARTICLE)
-    out.frames |= _child_frames(places, dates, keywords, ids)
+    for frame, (_, rows, schema) in child_tables.items():
+        out.frames[frame] = _child_frame(rows, schema, ids, frame)
     out.row_keys |= {
         "schema": "field",
         "raw": "record_id",
@@ -318,10 +340,8 @@ def build(
         "night": "raw_count",
         "quarantine": "record_id",
         "volume": "source_id",
-        "places": "article_id",
-        "dates": "article_id",
-        "keywords": "article_id",
     }
+    out.row_keys |= {frame: "article_id" for frame in child_tables}
     if raw is None:
         out.row_keys.pop("raw")
     out.parameters = _published_window(dt)

@@ -79,14 +79,36 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A column of a frame computed from a column of its table with a ``pyarrow.compute`` function
+    (the year of a date...): the suite checks it rather than the table's own column."""
+
+    column: str
+    function: str  # name of the pyarrow.compute function, e.g. "year"
+    source: str  # the table's column it is applied to
+
+
+@dataclass(frozen=True)
 class Suite:
     name: str  # without SUITE_PREFIX
     frame: str  # which derived frame it validates (see akhbar.quality.frames)
     checks: tuple[Check, ...] = field(default_factory=tuple)
+    derived: tuple[Derived, ...] = ()  # columns of a child table's frame computed from the table's
 
     @property
     def full_name(self) -> str:
         return SUITE_PREFIX + self.name
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The frame's columns its checks read, in the order they are first named."""
+        named: dict[str, None] = {}
+        for check in self.checks:
+            for key in ("column", "column_list", "column_A", "column_B"):
+                value = check.kwargs.get(key)
+                for name in value if isinstance(value, list) else [value] if value else []:
+                    named.setdefault(name, None)
+        return tuple(named)
 
 
 def _p(name: str) -> dict[str, str]:
@@ -324,6 +346,7 @@ DATES = Suite(
             f"Resolved date mentions fall between the years {DATE_MIN_YEAR} and {DATE_MAX_YEAR}.",
         ),
     ),
+    derived=(Derived("year", "year", "date"),),
 )
 
 KEYWORDS = Suite(

@@ -1,12 +1,13 @@
 """The night's work files from its shards, once deduplicated: what staging reads.
 
 The articles of every shard, in the night's order, with the deduplication's decisions (rows in the
-same order) set on them; the places, dates and keywords of every shard after one another. Each is
-streamed batch by batch: the night's texts pass through, they are never all in memory.
+same order) set on them; of each child table of articles, the rows of every shard after one another.
+Each is streamed batch by batch: the night's texts pass through, they are never all in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from akhbar.dedup import with_decisions
-from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
 from akhbar.shards.layout import ShardFiles, StreamedTable
 
 BATCH_ROWS = 8_192
@@ -24,9 +25,7 @@ BATCH_ROWS = 8_192
 @dataclass(frozen=True)
 class NightWorkFiles:
     articles: Path
-    places: Path
-    dates: Path
-    keywords: Path
+    children: Mapping[str, Path]  # child table of articles (schema.ARTICLE_CHILD_TABLES) -> its file
 
 
 def _articles(shards: list[ShardFiles], decisions: pa.Table, out: Path) -> int:
@@ -57,10 +56,6 @@ def _concatenated(parts: list[Path], schema: pa.Schema, out: Path) -> None:
 def assemble_night(shards: list[ShardFiles], decisions: pa.Table, out: NightWorkFiles) -> int:
     """Write the night's work files; returns the number of articles."""
     n = _articles(shards, decisions, out.articles)
-    for name, schema in (
-        ("places", ARTICLE_PLACES),
-        ("dates", ARTICLE_DATES),
-        ("keywords", ARTICLE_KEYWORDS),
-    ):
-        _concatenated([getattr(files, name) for files in shards], schema, getattr(out, name))
+    for name, path in out.children.items():
+        _concatenated([files.child(name) for files in shards], ARTICLE_CHILD_TABLES[name], path)
     return n

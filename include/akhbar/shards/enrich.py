@@ -22,7 +22,7 @@ from akhbar.dedup import PARAMS, DedupParams
 from akhbar.dedup.entries import article_entries
 from akhbar.dedup.index import entry_schema
 from akhbar.enrichment.keywords import DocFreq
-from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
 from akhbar.shards.layout import ShardFiles, StreamedTable, write_json
 from akhbar.stats import StageCounts
 
@@ -53,12 +53,15 @@ def shard_doc_freq(night_doc_freq: Path, texts: pa.ChunkedArray) -> DocFreq:
     return DocFreq(dict(zip(found.column("term").to_pylist(), found.column("df").to_pylist())), n_docs)
 
 
-_OUTPUTS = {
-    "articles": ARTICLE,
-    "places": ARTICLE_PLACES,
-    "dates": ARTICLE_DATES,
-    "keywords": ARTICLE_KEYWORDS,
-}
+def _streams(files: ShardFiles, params: DedupParams) -> dict[str, StreamedTable]:
+    """The shard's outputs, written batch by batch: its articles, each child table (by name) and
+    the articles' dedup entries."""
+    streams = {"articles": StreamedTable(files.articles, ARTICLE)}
+    streams |= {
+        name: StreamedTable(path, ARTICLE_CHILD_TABLES[name]) for name, path in files.children.items()
+    }
+    streams["entries"] = StreamedTable(files.entries, entry_schema(params))
+    return streams
 
 
 def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, streams: dict) -> StageCounts:
@@ -73,8 +76,9 @@ def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, st
             pa.Table.from_batches([batch]), dt=context.night, doc_freq=doc_freq, categories=context.categories
         )
         counts.merge(result.counts)
-        for name in _OUTPUTS:
-            streams[name].write(getattr(result, name))
+        streams["articles"].write(result.articles)
+        for name, table in result.children.items():
+            streams[name].write(table)
         streams["entries"].write(
             article_entries(result.articles, dt=context.night, boilerplate=boilerplate, params=context.params)
         )
@@ -82,10 +86,9 @@ def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, st
 
 
 def enrich_shard(files: ShardFiles, source_id: str, context: NightContext) -> StageCounts:
-    """A shard's cleaned documents -> its articles, places, dates, keywords and dedup entries."""
+    """A shard's cleaned documents -> its articles, its rows of each child table and dedup entries."""
     started = time.perf_counter()
-    streams = {name: StreamedTable(getattr(files, name), schema) for name, schema in _OUTPUTS.items()}
-    streams["entries"] = StreamedTable(files.entries, entry_schema(context.params))
+    streams = _streams(files, context.params)
     try:
         counts = _enrich_batches(files, source_id, context, streams)
     except BaseException:

@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from akhbar import atomic
+from akhbar.schema import ARTICLE_CHILD_TABLES
 
 # Row groups of the shard files: a later stage streams them group by group.
 ROW_GROUP_ROWS = 65_536
@@ -63,17 +64,14 @@ class ShardFiles:
     def articles(self) -> Path:
         return self.folder / "articles.parquet"
 
-    @property
-    def places(self) -> Path:
-        return self.folder / "article_places.parquet"
+    def child(self, table: str) -> Path:
+        """The shard's rows of a child table of articles (schema.ARTICLE_CHILD_TABLES), by its name."""
+        return self.folder / f"{table}.parquet"
 
     @property
-    def dates(self) -> Path:
-        return self.folder / "article_dates.parquet"
-
-    @property
-    def keywords(self) -> Path:
-        return self.folder / "article_keywords.parquet"
+    def children(self) -> dict[str, Path]:
+        """Every child table of articles -> the shard's file of it."""
+        return {table: self.child(table) for table in ARTICLE_CHILD_TABLES}
 
     @property
     def entries(self) -> Path:

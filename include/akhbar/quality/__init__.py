@@ -313,15 +313,13 @@ def validate_night(
     articles: pa.Table | pyarrow.dataset.Dataset,
     raw_count: int,
     quarantine: pa.Table,
-    places: pa.Table,
-    dates: pa.Table,
-    keywords: pa.Table,
     history: pa.Table | None,
     quality_dir: pathlib.Path,
     raw: pa.Table | None = None,
     known_article_ids: pa.Array | None = None,
     data_docs: bool = True,
     records_by_source: dict[str, int] | None = None,
+    **children: pa.Table,
 ) -> QualityReport:
     """Validate one night's tables; keep the results in GX stores and Data Docs.
 
@@ -329,8 +327,9 @@ def validate_night(
     partition: scanned without holding the texts, see :func:`frames.slim_articles`); ``history`` has
     columns ``dt, source_id, n_articles`` for previous nights (see :func:`volume_counts`);
     ``known_article_ids`` are articles of other nights a duplicate may point to;
-    ``records_by_source`` the records each enabled source brought tonight (0 for a silent one).
-    Never raises for failed expectations: check ``report.passed``.
+    ``records_by_source`` the records each enabled source brought tonight (0 for a silent one);
+    ``children`` each child table of articles under its frame's name (``places=``, ``dates=``...:
+    akhbar.quality.frames.child_frame). Never raises for failed expectations: check ``report.passed``.
     """
     from akhbar.quality import frames as F
 
@@ -341,13 +340,11 @@ def validate_night(
         articles=articles,
         raw_count=raw_count,
         quarantine=quarantine,
-        places=places,
-        dates=dates,
-        keywords=keywords,
         history=history,
         raw=raw,
         known_article_ids=known_article_ids,
         records_by_source=records_by_source,
+        **children,
     )
     checked = _checked_under_lock(quality_dir, dt, run_id, built, data_docs)
     report = _report(dt, run_id, checked, time.perf_counter() - started)

@@ -10,10 +10,9 @@ single source fails (a volume drop spread over every source, a night of nothing)
 from __future__ import annotations
 
 import datetime as _dt
-import inspect
 import logging
 import pathlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,22 +83,6 @@ def _failed_critical(results: pa.Table) -> tuple[str, ...]:
     )
 
 
-def _child_arguments(validate: Callable, children: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
-    """The child tables as ``validate`` (akhbar.quality.validate_night) takes them: each under its
-    frame's name. While validate_night names its child tables one by one rather than taking
-    ``**children``, a child table it has no parameter for is left out of the audit, and said so."""
-    parameters = inspect.signature(validate).parameters
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
-    out = {}
-    for table, rows in children.items():
-        frame = child_frame(table)
-        if takes_any or frame in parameters:
-            out[frame] = rows
-        else:
-            log.warning("child table %s is not audited: validate_night takes no %r", table, frame)
-    return out
-
-
 def validate_tables(
     night: NightTables,
     *,
@@ -124,7 +107,7 @@ def validate_tables(
         known_article_ids=night.known_article_ids,
         data_docs=data_docs,
         records_by_source=records_by_source,
-        **_child_arguments(validate_night, night.children),
+        **{child_frame(table): rows for table, rows in night.children.items()},
     )
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pyarrow.parquet as pq
+import pytest
 
 from akhbar.cli import main
 from akhbar.pipeline import RunContext
@@ -15,6 +16,7 @@ from akhbar.pipeline import RunContext
 NIGHT = dt.date(2026, 11, 28)
 
 
+@pytest.mark.slow
 def test_run_exits_non_zero_when_a_source_fails(tmp_path, capsys):
     lines = [
         {

@@ -7,6 +7,8 @@ import datetime as dt
 import os
 import time
 
+import pytest
+
 from akhbar import maintenance
 from tests.lakehouse.helpers import Night, article, count, publish, settings_for
 
@@ -42,6 +44,7 @@ def test_stale_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp
     assert (counts.records_in, counts.rejected) == (3, 2)
 
 
+@pytest.mark.slow
 def test_maintain_catalog_reports_duckdb_upkeep_figures(tmp_path):
     data_dir = tmp_path / "data"
     settings = settings_for(data_dir)

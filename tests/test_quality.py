@@ -66,6 +66,7 @@ def _failed(report: QualityReport) -> set[tuple[str, str, str | None, str]]:
     return {(r["suite"], r["expectation"], r["column"], r["severity"]) for r in report.failures()}
 
 
+@pytest.mark.slow
 def test_clean_night_passes_and_keeps_results(quality_dir, night):
     report = _run(quality_dir, night, run_id="scheduled__2026-11-20T00:00:00+00:00")
     assert report.passed
@@ -98,6 +99,7 @@ def test_clean_night_passes_and_keeps_results(quality_dir, night):
     assert suite_pages and "ISO 639" in suite_pages[0].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_duplicate_article_ids_fail_critically(quality_dir, night):
     articles = night["articles"]
     ids = articles.column("article_id").to_pylist()
@@ -115,6 +117,7 @@ def test_duplicate_article_ids_fail_critically(quality_dir, night):
         report.raise_for_failure()
 
 
+@pytest.mark.slow
 def test_languages_outside_the_corpus_are_warnings_invalid_codes_critical(quality_dir, night):
     langs = night["articles"].column("lang").to_pylist()
     # 2% German: within the tolerated share, nothing fails.
@@ -133,6 +136,7 @@ def test_languages_outside_the_corpus_are_warnings_invalid_codes_critical(qualit
     assert ("akhbar_articles", "expect_column_values_to_match_regex", "lang", "critical") in _failed(bad)
 
 
+@pytest.mark.slow
 def test_volume_drop_to_zero_and_tripling_are_warnings(quality_dir, night):
     articles = night["articles"]
     keep = pc.not_equal(articles.column("source_id"), "src3")
@@ -164,6 +168,7 @@ def test_volume_drop_to_zero_and_tripling_are_warnings(quality_dir, night):
     assert counts["src0"] == N // 8 and "src3" not in counts
 
 
+@pytest.mark.slow
 def test_broken_foreign_key_in_places_is_critical(quality_dir, night):
     ids = night["places"].column("article_id").to_pylist()
     ids[3] = "a-not-in-this-night"
@@ -178,6 +183,7 @@ def test_broken_foreign_key_in_places_is_critical(quality_dir, night):
     assert "akhbar_article_places" in str(err.value) and str(report.data_docs_index) in str(err.value)
 
 
+@pytest.mark.slow
 def test_schema_break_quarantine_share_and_child_values(quality_dir, night):
     articles = night["articles"].drop_columns(["content_hash"])
     codes = night["places"].column("country_code").to_pylist()
@@ -206,6 +212,7 @@ def test_schema_break_quarantine_share_and_child_values(quality_dir, night):
     assert ("akhbar_night", between, "quarantine_share", "critical") in _failed(most)
 
 
+@pytest.mark.slow
 def test_rerunning_updates_instead_of_duplicating(quality_dir, night):
     _run(quality_dir, night, run_id="rerun")
     _run(quality_dir, night, run_id="rerun")
@@ -221,6 +228,7 @@ def test_rerunning_updates_instead_of_duplicating(quality_dir, night):
     assert "analytics_enabled: false" in config
 
 
+@pytest.mark.slow
 def test_importing_the_package_does_not_import_great_expectations():
     import subprocess
     import sys
@@ -233,6 +241,7 @@ def test_importing_the_package_does_not_import_great_expectations():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_empty_night_validates_and_flags_the_silent_source(quality_dir):
     import pickle
 
@@ -258,6 +267,7 @@ def test_empty_night_validates_and_flags_the_silent_source(quality_dir):
     assert isinstance(err, QualityGateFailed) and "run empty" in str(err)
 
 
+@pytest.mark.slow
 def test_a_night_with_no_article_or_a_silent_source_is_a_warning_from_the_first_night(quality_dir):
     """No history at all (the first night): an enabled source that brought no record, and a night with no
     article, are each a failed warning check naming what is empty; the night still passes the gate."""
@@ -285,6 +295,7 @@ def test_a_night_with_no_article_or_a_silent_source_is_a_warning_from_the_first_
     )
 
 
+@pytest.mark.slow
 def test_only_the_enabled_source_without_records_is_flagged_silent(quality_dir, night):
     counts = {f"src{i}": 10 for i in range(8)} | {"new-source": 0}
     report = _run(quality_dir, night, run_id="one-silent", records_by_source=counts, data_docs=False)

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from akhbar import pipeline
 from akhbar.lakehouse.session import reader_session
@@ -20,6 +21,7 @@ NIGHT = dt.date(2026, 11, 28)
 BROKEN = "mashriq-wire"
 
 
+@pytest.mark.slow
 def test_a_source_failing_the_gate_alone_is_set_aside(tmp_path, root):
     ctx = RunContext(dt=NIGHT, data_dir=tmp_path, sources_path=root / "include" / "config" / "sources.yaml")
     for source_id in pipeline.list_sources(ctx):

@@ -54,6 +54,7 @@ def test_label_files_are_large_enough_and_well_formed():
             D.fromisoformat(e["date"])
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_labelled_sentences_are_found_in_the_corpus():
     import sys

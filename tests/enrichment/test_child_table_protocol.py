@@ -75,6 +75,7 @@ def test_the_toy_enricher_is_found_and_fills_its_child_table(punctuation):
     assert res.counts.extra["punctuation_rows"] == len(expected)
 
 
+@pytest.mark.slow
 def test_a_toy_child_table_lands_in_the_catalog(tmp_path, punctuation):
     ctx = RunContext(dt=NIGHT, data_dir=tmp_path / "data", sources_path=one_source_registry(tmp_path))
     summary = pipeline.run_night(ctx)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pyarrow as pa
+import pytest
 
 from akhbar.extraction import extract_records, extract_records_parallel
 from akhbar.schema import DOCUMENT, QUARANTINE
@@ -74,6 +75,7 @@ def test_extract_records_is_a_pure_function_of_any_slice():
     assert pa.concat_tables([p[1] for p in parts]).equals(q_whole)
 
 
+@pytest.mark.slow
 def test_parallel_matches_serial():
     rows = [raw_row(i) for i in range(6)] + [raw_row(7, body=b"")]
     table = raw_table(rows)

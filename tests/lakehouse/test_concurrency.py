@@ -83,6 +83,7 @@ OBSERVE = """SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM artic
                     (SELECT count(*) FROM search_docs WHERE dt = ?), (SELECT max(snapshot_id) FROM akhbar.snapshots())"""
 
 
+@pytest.mark.slow
 def test_a_reader_keeps_its_snapshot_while_a_publish_commits_in_another_process(catalog, data_dir, tmp_path):
     publish(catalog, base(), tmp_path / "work")
     staged = save(stage(catalog, night_x(), tmp_path / "work"), tmp_path / "x.json")
@@ -145,6 +146,7 @@ def test_two_nights_published_at_once_end_as_one_after_the_other(tmp_path):
     assert seen
 
 
+@pytest.mark.slow
 def test_the_same_night_published_twice_at_once_is_there_once(catalog, data_dir, tmp_path):
     publish(catalog, base(), tmp_path / "work")
     one = save(stage(catalog, night_x(), tmp_path / "work"), tmp_path / "x1.json")

@@ -62,6 +62,7 @@ def published(catalog, tmp_path):
     return out
 
 
+@pytest.mark.slow
 def test_export_as_of_a_night_writes_shards_card_and_manifest(catalog, data_dir, published, tmp_path):
     _, d2 = published
     publish(catalog, Night(D3, [article("c1", D3, "later news", "en", source=EN)]), tmp_path / "work")
@@ -95,6 +96,7 @@ def test_export_as_of_a_night_writes_shards_card_and_manifest(catalog, data_dir,
     assert pins == [(d2.snapshot_id, D2, 5, str(out))]
 
 
+@pytest.mark.slow
 def test_export_as_of_a_snapshot_and_maintenance_keeps_only_pinned_snapshots(
     catalog, data_dir, published, tmp_path
 ):

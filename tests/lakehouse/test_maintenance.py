@@ -63,6 +63,7 @@ def files_of(settings, table: str) -> list[str]:
         ]
 
 
+@pytest.mark.slow
 def test_upkeep_changes_no_row_flushes_inlined_rows_and_keeps_recent_history(catalog, tmp_path):
     for day, tag in [(D1, "a"), (D2, "b"), (D1, "c")]:
         publish(catalog, night(day, tag), tmp_path / "work")
@@ -85,6 +86,7 @@ def test_upkeep_changes_no_row_flushes_inlined_rows_and_keeps_recent_history(cat
     assert figures["snapshots_kept"] == 1 and dump(catalog) == content
 
 
+@pytest.mark.slow
 def test_a_reader_keeps_answering_through_upkeep(catalog, tmp_path):
     for day, tag in [(D1, "a"), (D2, "b"), (D1, "c"), (D3, "d")]:
         publish(catalog, night(day, tag), tmp_path / "work")
@@ -99,6 +101,7 @@ def test_a_reader_keeps_answering_through_upkeep(catalog, tmp_path):
     assert len(before) == 15 and len(hits) == 15
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     reason="DuckLake 1.5.5: inside a transaction begun before "
@@ -116,6 +119,7 @@ def test_a_transaction_held_across_a_merge_keeps_its_rows(catalog, tmp_path):
         assert con.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 15
 
 
+@pytest.mark.slow
 def test_staged_files_of_an_unpublished_night_go_after_the_grace_period(catalog, tmp_path):
     publish(catalog, night(D1, "a"), tmp_path / "work")
     failed = stage(catalog, night(D2, "failed"), tmp_path / "work")  # audited, failed, never published
@@ -132,6 +136,7 @@ def test_staged_files_of_an_unpublished_night_go_after_the_grace_period(catalog,
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     reason="a rerun deletes the night's rows from its previous files (delete files) "

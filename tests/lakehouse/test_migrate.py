@@ -176,6 +176,7 @@ def old_rows(warehouse: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+@pytest.mark.slow
 def test_migrate_moves_warehouse_and_lake_into_the_catalog_idempotently(old_site, catalog):
     warehouse = old_site / "warehouse.duckdb"
     proc = run_migrate(old_site)
@@ -248,6 +249,7 @@ def test_migrate_moves_warehouse_and_lake_into_the_catalog_idempotently(old_site
     assert (old_site / "lake" / "articles" / f"dt={D1}" / "part-0.parquet").exists()
 
 
+@pytest.mark.slow
 def test_migrate_reports_a_difference_and_exits_non_zero(old_site, catalog, monkeypatch):
     """The before/after figures are computed, not assumed: a migrated table that lost a row differs."""
     from akhbar.lakehouse import migrate as module

@@ -132,6 +132,7 @@ def answers(settings) -> dict:
     return search_many(settings, QUERIES)
 
 
+@pytest.mark.slow
 def test_reverse_backfill_with_reruns_equals_the_in_order_pass(tmp_path):
     in_order = settings_for(tmp_path / "in_order")
     for night in (night_1(), night_2(after_d1=True), night_3()):
@@ -174,6 +175,7 @@ def test_reverse_backfill_with_reruns_equals_the_in_order_pass(tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_a_rerun_replaces_the_night_and_nothing_else(catalog, tmp_path):
     for night in (night_1(), night_2(after_d1=True)):
         publish(catalog, night, tmp_path / "work")
@@ -204,6 +206,7 @@ def test_a_rerun_replaces_the_night_and_nothing_else(catalog, tmp_path):
         assert count(catalog, f"SELECT count(*) - count(DISTINCT article_id) FROM {table}") == 0, table
 
 
+@pytest.mark.slow
 def test_demoted_articles_move_to_duplicates_with_their_record(catalog, tmp_path):
     publish(catalog, night_2(after_d1=False), tmp_path / "work")
     d2_len = count(catalog, "SELECT sum(total_len) FROM search_stats WHERE dt = ? AND lang = 'ar'", [D2])
@@ -230,6 +233,7 @@ def test_demoted_articles_move_to_duplicates_with_their_record(catalog, tmp_path
     assert "late" not in {a for a, _ in search(catalog, "الانتخابات")}
 
 
+@pytest.mark.slow
 def test_a_failed_publish_changes_nothing(catalog, tmp_path, monkeypatch):
     publish(catalog, night_1(), tmp_path / "work", sources=SOURCES)
     before = dump(catalog)
@@ -254,6 +258,7 @@ def test_a_failed_publish_changes_nothing(catalog, tmp_path, monkeypatch):
     assert count(catalog, "SELECT count(*) FROM articles WHERE dt = ?", [D2]) == 2
 
 
+@pytest.mark.slow
 def test_a_night_that_lost_every_article_is_emptied(catalog, tmp_path):
     publish(catalog, night_1(), tmp_path / "work")
     publish(catalog, night_3(), tmp_path / "work")
@@ -288,6 +293,7 @@ def test_a_work_file_without_a_newer_optional_column_publishes_nulls(catalog, tm
     assert got == [("old1", None, None, "نص قديم من أرشيف الموقع")]
 
 
+@pytest.mark.slow
 def test_each_publish_is_one_labelled_snapshot(catalog, tmp_path):
     first = publish(catalog, night_1(), tmp_path / "work")
     second = publish(catalog, night_3(), tmp_path / "work")
@@ -312,6 +318,7 @@ def test_each_publish_is_one_labelled_snapshot(catalog, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_readers_cannot_write(catalog, tmp_path):
     publish(catalog, night_1(), tmp_path / "work")
     with reader_session(catalog) as con:
@@ -327,6 +334,7 @@ def test_readers_cannot_write(catalog, tmp_path):
     assert count(catalog, "SELECT count(*) FROM articles") == 3
 
 
+@pytest.mark.slow
 def test_a_demotion_applied_again_keeps_the_demoted_articles_record(catalog, tmp_path):
     """A publish retried after its commit (the task's worker died before reporting) applies its
     demotions a second time: the demoted articles are duplicates already, not articles."""

@@ -110,6 +110,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_akhbar_sql_refuses(site, name):
     root, data_dir = site
@@ -149,6 +150,7 @@ def test_refusals_name_what_is_refused():
         assert sandbox.check_statement(sql)
 
 
+@pytest.mark.slow
 def test_results_leave_only_through_format_and_out(site, tmp_path):
     _, data_dir = site
     before = state(data_dir)

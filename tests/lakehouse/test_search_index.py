@@ -294,6 +294,7 @@ def ours(settings, queries, k=None):
     return search_many(settings, queries, k)
 
 
+@pytest.mark.slow
 def test_same_results_and_scores_as_the_extensions_match_bm25(night_catalog):
     settings, rows = night_catalog
     queries = queries_from(rows, 120) + [
@@ -314,6 +315,7 @@ def test_same_results_and_scores_as_the_extensions_match_bm25(night_catalog):
     assert got["Wahlen"] == []  # German is not indexed (no stemmer of ours)
 
 
+@pytest.mark.slow
 def test_top_k_is_the_head_of_the_full_ranking(night_catalog):
     settings, _ = night_catalog
     queries = ["الحكومة", "élections", "government", "الحكومة government élections"]
@@ -325,6 +327,7 @@ def test_top_k_is_the_head_of_the_full_ranking(night_catalog):
     assert len(ours(settings, ["الحكومة"], k=1)["الحكومة"]) == 1
 
 
+@pytest.mark.slow
 def test_stemming_accents_and_query_folding(night_catalog):
     settings, _ = night_catalog
     qs = [
@@ -373,6 +376,7 @@ def test_multi_word_queries_sum_bm25_over_distinct_terms(night_catalog):
     assert got["العراقية العراقية"] == got["العراقية"]
 
 
+@pytest.mark.slow
 def test_hostile_strings_are_data_and_return_sensible_rows(night_catalog):
     settings, _ = night_catalog
     want, got = reference(settings, HOSTILE), ours(settings, HOSTILE)
@@ -481,6 +485,7 @@ def test_search_answers_on_a_read_only_attachment(night_catalog):
             con.execute("DELETE FROM search_postings")
 
 
+@pytest.mark.slow
 def test_top_k_reads_the_head_of_a_common_word_and_keeps_its_best_documents(tmp_path):
     """1,500 documents hold the same word: a top-k search reads its first 1,000 postings by impact
     and still returns the full ranking's best; impact ranks run 1..df per term in each file."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from akhbar.lakehouse.staging import STAGING_FOLDER, StagedNight
 from akhbar.schema import CATALOG_TABLES, QUARANTINE, CatalogTable
@@ -100,6 +101,7 @@ def test_staged_files_have_the_catalogs_columns_and_types(catalog, tmp_path):
         assert keys == sorted(keys)
 
 
+@pytest.mark.slow
 def test_a_staged_night_is_invisible_until_published_and_its_manifest_travels(catalog, tmp_path):
     publish(catalog, Night(D1, [article("old", D1, "خبر قديم")]), tmp_path / "work")
     first = stage(catalog, night(), tmp_path / "work")

@@ -83,6 +83,7 @@ def layout(con) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
+@pytest.mark.slow
 def test_every_table_has_exactly_the_contracts_columns_and_types(catalog):
     with writer_session(catalog, "create"):
         pass
@@ -110,6 +111,7 @@ def test_every_table_has_exactly_the_contracts_columns_and_types(catalog):
         assert sort == list(spec.sorted_by), name
 
 
+@pytest.mark.slow
 def test_a_second_writer_session_changes_nothing(catalog):
     with writer_session(catalog, "create"):
         pass
@@ -157,6 +159,7 @@ def _night(day: dt.date, tag: str) -> Night:
     )
 
 
+@pytest.mark.slow
 def test_a_new_optional_column_is_added_on_the_next_writer_session_and_recorded(
     catalog, tmp_path, monkeypatch
 ):
@@ -243,6 +246,7 @@ def test_a_breaking_change_is_refused_naming_table_and_column_and_nothing_is_app
     assert dump(catalog) == before
 
 
+@pytest.mark.slow
 def test_views_and_macros_are_stored_in_the_catalog(catalog, data_dir, tmp_path):
     publish(catalog, _night(D1, "a"), tmp_path / "work")
     # In the catalog's own metadata database, not in a session: read with SQLite itself.
@@ -307,6 +311,7 @@ def test_views_and_macros_are_stored_in_the_catalog(catalog, data_dir, tmp_path)
         scope["con"].close()
 
 
+@pytest.mark.slow
 def test_changed_view_sql_is_applied_on_the_next_writer_session(catalog, monkeypatch):
     with writer_session(catalog, "create"):
         pass

@@ -33,6 +33,7 @@ def published(catalog, tmp_path):
     return first, second, third
 
 
+@pytest.mark.slow
 def test_akhbar_versions_lists_each_published_night(catalog, data_dir, published):
     first, second, third = published
     proc = akhbar("versions", "--json", "--data-dir", data_dir)
@@ -50,6 +51,7 @@ def test_akhbar_versions_lists_each_published_night(catalog, data_dir, published
         assert f" {v.snapshot_id} " in table.stdout
 
 
+@pytest.mark.slow
 def test_a_query_at_an_earlier_version_returns_the_earlier_night(catalog, published):
     first, second, third = published
     with reader_session(catalog) as con:
@@ -71,6 +73,7 @@ def test_a_query_at_an_earlier_version_returns_the_earlier_night(catalog, publis
         assert old == [("a1",), ("a2",)]
 
 
+@pytest.mark.slow
 def test_as_of_resolves_nights_snapshots_and_latest(catalog, published):
     first, second, third = published
     with writer_session(catalog, "a snapshot that publishes nothing") as con:

@@ -88,6 +88,7 @@ def bearer(token: str) -> dict:
 ROUTES = ["/corpus", "/api/stats", "/api/search?q=تونس", "/data-docs/index.html", "/"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ROUTES)
 def test_refused_without_a_token(client, path):
     r = client.get(path, headers={"Accept": "application/json"}, follow_redirects=False)
@@ -288,6 +289,7 @@ PLUGIN_CHECK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_airflow_loads_the_plugin_and_mounts_the_app(airflow_home, tmp_path):
     """Through Airflow's own plugin loader and API app, in a fresh process."""
     env = airflow_env(airflow_home, tmp_path / "data")

@@ -209,6 +209,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_the_page_answers_while_another_process_writes(tmp_path):
     """A writer in the middle of a transaction neither blocks the page nor shows it anything; its
     commit is not blocked by the page's reads, and the next request sees it."""

@@ -31,6 +31,7 @@ def client(stories_dir, auth_manager):
         yield c
 
 
+@pytest.mark.slow
 def test_the_corpus_page_lists_the_nights_largest_stories(client, token, key_of):
     r = client.get(
         "/corpus",
@@ -73,6 +74,7 @@ def test_a_story_page_lists_its_articles_in_time_order(client, token, key_of):
     assert body["story"]["languages"] == ["ar", "en", "fr"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("story_id", ["nope", "<script>alert(1)</script>", "' OR 1=1 --", "x" * 300])
 def test_unknown_or_hostile_story_ids(client, token, story_id):
     r = client.get(f"/story/{story_id}", headers={**bearer(token), "Accept": "text/html"})

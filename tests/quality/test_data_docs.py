@@ -58,6 +58,7 @@ def site(tmp_path_factory) -> Path:
     return quality_dir / "data_docs"
 
 
+@pytest.mark.slow
 def test_no_page_fetches_anything_from_elsewhere(site):
     pages = list(site.rglob("*.html"))
     assert len(pages) > 10
@@ -86,6 +87,7 @@ def test_the_index_lists_each_validation_run_with_its_night_and_working_links(si
         assert (site / unquote(url)).is_file(), url
 
 
+@pytest.mark.slow
 def test_making_a_page_offline_twice_changes_nothing(site):
     page = next(site.rglob("validations/*/*/*/*.html"))
     html = page.read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ def no_network(monkeypatch):
     monkeypatch.setattr(embeddings, "_encoder", None)  # load it again, under the guard
 
 
+@pytest.mark.slow
 def test_the_encoder_loads_and_embeds_offline(no_network):
     vectors = embeddings.embed_texts(
         [

@@ -32,6 +32,7 @@ def _ids(con, key_of, sql, *params):
     return [key_of.get(r[0], r[0]) for r in con.execute(sql, list(params)).fetchall()]
 
 
+@pytest.mark.slow
 def test_a_french_query_finds_the_arabic_and_english_articles_on_the_same_event(con, key_of):
     found = con.execute(
         "SELECT article_id, lang FROM search_semantic("
@@ -81,6 +82,7 @@ def test_similar_articles_crosses_languages(con, key_of, catalog_dir):
     }
 
 
+@pytest.mark.slow
 def test_story_timeline_says_who_reported_first(con, key_of, catalog_dir):
     flood_ar = catalog_dir[1]
     rows = con.execute(

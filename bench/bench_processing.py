@@ -551,3 +551,7 @@ def print_stories(nights: int) -> None:
     print("stories stage (bench/bench_stories.py):\n  " + "\n  ".join(lines))
     if proc.returncode:
         print(f"stories FAILED (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -200,6 +200,7 @@ def test_a_new_optional_column_is_added_on_the_next_writer_session_and_recorded(
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change, message",
     [

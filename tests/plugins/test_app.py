@@ -21,7 +21,8 @@ from akhbar.lakehouse.session import reader_session
 from tests.conftest import ROOT, airflow_env
 
 # Airflow generates a short HMAC secret when none is configured; its key-length warning is not ours.
-pytestmark = pytest.mark.filterwarnings("ignore:The HMAC key is")
+# Each module starts the Airflow API server with the plugin (about a minute): not the fast lane.
+pytestmark = [pytest.mark.filterwarnings("ignore:The HMAC key is"), pytest.mark.slow]
 
 HOSTILE = [
     "'; DROP TABLE articles; --",

@@ -12,7 +12,8 @@ from tests.plugins.test_app import airflow_db, auth_manager, bearer, token  # no
 from tests.stories.catalog import publish_enriched_night, settings_for
 from tests.stories.conftest import N2, NIGHTS, enriched_nights, key_of  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.filterwarnings("ignore:The HMAC key is")
+# Each module starts the Airflow API server with the plugin (about a minute): not the fast lane.
+pytestmark = [pytest.mark.filterwarnings("ignore:The HMAC key is"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

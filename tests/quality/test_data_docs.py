@@ -12,6 +12,9 @@ import pytest
 
 from akhbar.quality import data_docs, synthetic, validate_night
 
+# Great Expectations builds Data Docs for a validated night: set up once a module, tens of seconds; not the fast lane.
+pytestmark = pytest.mark.slow
+
 DT = datetime.date(2026, 11, 20)
 
 

@@ -10,6 +10,9 @@ from akhbar.lakehouse import open_catalog
 from .catalog import publish_enriched_night, settings_for
 from .conftest import NIGHTS
 
+# The stories of published nights in a catalog: set up once a module, tens of seconds; not the fast lane.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def catalog_dir(enriched_nights, key_of, tmp_path_factory):

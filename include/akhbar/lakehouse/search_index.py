@@ -151,19 +151,24 @@ def _impact_rank(partition: str, lang: str) -> str:
                    tf / (tf + {K1} * (1 - {B} + {B} * len / {reference})) DESC, docid)::INTEGER"""
 
 
+def _index_part(docid: str) -> str:
+    """SQL: the batch of the work file, hence the postings file, of the document ``docid`` names."""
+    return f"(({docid}) % {1 << 32}) // {BATCH_DOCS}"
+
+
 def ranks_after_removal_sql(removed: str) -> str:
     """The impact_rank staging gives, within its index file, to each posting of ``search_postings``
     that shares a language, term, night and index file with a posting of ``removed`` (a relation of
     lang, term, dt, docid), once those are gone. The file is known from the docid: batch n of the
     work file holds docids n * BATCH_DOCS and on (``_work_file_batches``)."""
-    part = f"(docid % {1 << 32}) // {BATCH_DOCS}"
+    part = _index_part("docid")
     cases = " ".join(
         f"WHEN '{lang}' THEN {_impact_rank(f'lang, term, dt, {part}', lang)}" for lang in STEMMERS
     )
     return f"""WITH groups AS (SELECT DISTINCT lang, term, dt, {part} AS part FROM {removed}),
                     touched AS (SELECT * FROM search_postings p
                                 WHERE EXISTS (SELECT 1 FROM groups g WHERE g.lang = p.lang AND g.term = p.term
-                                              AND g.dt = p.dt AND g.part = (p.docid % {1 << 32}) // {BATCH_DOCS}))
+                                              AND g.dt = p.dt AND g.part = {_index_part("p.docid")}))
                SELECT lang, term, dt, docid, CASE lang {cases} END AS impact_rank FROM touched"""
 
 

@@ -138,7 +138,7 @@ def open_writer(
     """The session that changes the catalog (publish, schema changes, maintenance).
 
     Bounded memory: DuckDB spills to ``temp_dir`` beyond ``memory_limit`` (AKHBAR_DUCKDB_MEMORY_LIMIT,
-    3 GB by default) instead of taking the machine. Creates the catalog on first use.
+    1 GB by default) instead of taking the machine. Creates the catalog on first use.
     """
     if settings.kind == "sqlite":
         _prepare_sqlite(Path(settings.target))

@@ -30,9 +30,18 @@ from akhbar.schema import (
     CATALOG_TABLES,
     DUPLICATES,
     QUARANTINE,
+    STORY_TABLES,
 )
 
 UTC = dt.UTC
+# The tables whose rows of a night its publish replaces with the staged ones: the contract's nightly
+# tables but the audit log (runs and dq_results are appended to, their rows carry run ids) and the
+# stories' (replaced by the stories contract, and staged only with a stories step).
+NIGHT_TABLES = tuple(
+    name
+    for name, table in CATALOG_TABLES.items()
+    if table.nightly and name not in ("runs", "dq_results", *STORY_TABLES)
+)
 # Views of the catalog's state; published_nights lists its history (snapshots), not compared.
 STATE_VIEWS = (
     "daily_volume",

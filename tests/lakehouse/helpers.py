@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import subprocess
 import sys
 import uuid
@@ -60,6 +61,34 @@ TIMESTAMPED = {
     "runs": "recorded_at",
     "dq_results": "checked_at",
 }
+
+
+# The words of generated article texts: a night's version is told apart by a tag word of its own.
+TEXT_WORDS = (
+    "الحكومة",
+    "العراقية",
+    "تعلن",
+    "الميزانية",
+    "الجديدة",
+    "أمس",
+    "في",
+    "بغداد",
+    "والوزراء",
+    "يناقشون",
+    "الإصلاحات",
+    "الاقتصادية",
+    "تونس",
+    "القاهرة",
+    "الانتخابات",
+    "البرلمان",
+    "المدارس",
+    "المستشفيات",
+)
+
+
+def tagged_text(rng: random.Random, tag: str, words: int = 30) -> str:
+    """``tag`` then ``words`` words drawn from TEXT_WORDS."""
+    return f"{tag} " + " ".join(rng.choice(TEXT_WORDS) for _ in range(words))
 
 
 # Where the catalog is comes from these; the tests use the default one under their data dir.

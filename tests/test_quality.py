@@ -241,23 +241,29 @@ def test_importing_the_package_does_not_import_great_expectations():
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.slow
-def test_empty_night_validates_and_flags_the_silent_source(quality_dir):
-    import pickle
-
-    report = validate_night(
+def validate_empty_night(quality_dir, run_id: str, history, **kwargs):
+    """The gate on a night without a single raw record: every table empty."""
+    return validate_night(
         dt=DT,
-        run_id="empty",
+        run_id=run_id,
         articles=S.empty(S.ARTICLE),
         raw_count=0,
         quarantine=S.empty(S.QUARANTINE),
         places=S.empty(S.ARTICLE_PLACES),
         dates=S.empty(S.ARTICLE_DATES),
         keywords=S.empty(S.ARTICLE_KEYWORDS),
-        history=synthetic.history(DT, {"src0": 10}),
+        history=history,
         quality_dir=quality_dir,
         raw=S.empty(S.RAW_RECORD),
+        **kwargs,
     )
+
+
+@pytest.mark.slow
+def test_empty_night_validates_and_flags_the_silent_source(quality_dir):
+    import pickle
+
+    report = validate_empty_night(quality_dir, "empty", synthetic.history(DT, {"src0": 10}))
     assert report.passed and report.warning_failures == 2
     details = {(f["suite"], f["column"]): f["details"] for f in report.failures("warning")}
     assert "src0: 0 tonight vs median 10" in details[("akhbar_volume", "n_articles,min_expected")]
@@ -271,18 +277,10 @@ def test_empty_night_validates_and_flags_the_silent_source(quality_dir):
 def test_a_night_with_no_article_or_a_silent_source_is_a_warning_from_the_first_night(quality_dir):
     """No history at all (the first night): an enabled source that brought no record, and a night with no
     article, are each a failed warning check naming what is empty; the night still passes the gate."""
-    report = validate_night(
-        dt=DT,
-        run_id="first-night-empty",
-        articles=S.empty(S.ARTICLE),
-        raw_count=0,
-        quarantine=S.empty(S.QUARANTINE),
-        places=S.empty(S.ARTICLE_PLACES),
-        dates=S.empty(S.ARTICLE_DATES),
-        keywords=S.empty(S.ARTICLE_KEYWORDS),
-        history=None,
-        quality_dir=quality_dir,
-        raw=S.empty(S.RAW_RECORD),
+    report = validate_empty_night(
+        quality_dir,
+        "first-night-empty",
+        None,
         records_by_source={"tunis-akhbar": 0, "mashriq-wire": 0},
         data_docs=False,
     )

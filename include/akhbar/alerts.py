@@ -15,6 +15,7 @@ import html
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 log = logging.getLogger(__name__)
@@ -108,25 +109,28 @@ def send_email(alert: Alert, to: list[str], *, conn_id: str | None = None) -> No
         )
 
 
+def _channels(alert: Alert) -> dict[str, Callable[[], None]]:
+    """The configured channels, each a call that sends ``alert`` through it."""
+    channels: dict[str, Callable[[], None]] = {}
+    url = webhook_url()
+    if url:
+        channels["webhook"] = lambda: send_webhook(alert, url)
+    recipients = [a.strip() for a in os.environ.get("AKHBAR_ALERT_EMAIL", "").split(",") if a.strip()]
+    if recipients:
+        channels["email"] = lambda: send_email(alert, recipients)
+    return channels
+
+
 def dispatch(alert: Alert) -> dict:
     """Send an alert through every configured channel; returns which channels succeeded."""
     sent = {}
-    url = webhook_url()
-    if url:
+    for name, send in _channels(alert).items():
         try:
-            send_webhook(alert, url)
-            sent["webhook"] = True
+            send()
+            sent[name] = True
         except Exception:
-            log.exception("alert webhook failed")
-            sent["webhook"] = False
-    recipients = [a.strip() for a in os.environ.get("AKHBAR_ALERT_EMAIL", "").split(",") if a.strip()]
-    if recipients:
-        try:
-            send_email(alert, recipients)
-            sent["email"] = True
-        except Exception:
-            log.exception("alert email failed")
-            sent["email"] = False
+            log.exception("alert %s failed", name)
+            sent[name] = False
     if not sent:
         log.warning(
             "no alert channel configured (AKHBAR_ALERT_WEBHOOK / AKHBAR_ALERT_EMAIL): %s", alert.text()

@@ -149,6 +149,22 @@ def _night_labels(nights: list[str]) -> tuple[NightLabel, ...]:
     )
 
 
+def _over_nights(
+    chart_id: str,
+    label: str,
+    nights: list[str],
+    ymax: float,
+    kind: str,
+    empty: str | None,
+    bars: tuple[Mark, ...] = (),
+    lines: tuple[Line, ...] = (),
+) -> Chart:
+    """A chart of ``nights``, its value axis going from 0 to ``ymax`` in four steps."""
+    return Chart(
+        chart_id, label, _ticks(ymax, kind), _night_labels(nights), bars=bars, lines=lines, empty=empty
+    )
+
+
 def stacked_bars(
     chart_id: str,
     label: str,
@@ -187,14 +203,7 @@ def stacked_bars(
                 )
             )
             base += v
-    return Chart(
-        chart_id,
-        label,
-        _ticks(ymax, kind),
-        _night_labels(nights),
-        bars=tuple(bars),
-        empty=None if any(totals) else empty,
-    )
+    return _over_nights(chart_id, label, nights, ymax, kind, None if any(totals) else empty, bars=tuple(bars))
 
 
 def lines(
@@ -223,14 +232,8 @@ def lines(
             points.append(Mark(x, y, color, nights[i], str(name), v, fmt(v, kind)))
         if points:
             drawn.append(Line(" ".join(path), color, tuple(points)))
-    return Chart(
-        chart_id,
-        label,
-        _ticks(ymax, kind),
-        _night_labels(nights),
-        lines=tuple(drawn),
-        empty=None if values else "no data in these nights",
-    )
+    empty = None if values else "no data in these nights"
+    return _over_nights(chart_id, label, nights, ymax, kind, empty, lines=tuple(drawn))
 
 
 def svg(chart: Chart) -> str:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.dags.helpers import NIGHT_TASKS, parse_dags
 
 HEAVY = [
     "great_expectations",
@@ -44,24 +42,7 @@ print("RESULT" + json.dumps(out))
 
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory):
-    home = tmp_path_factory.mktemp("noairflowdb")
-    env = {
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        # An unreachable metadata DB proves that parsing needs none.
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/missing/dir/airflow.db",
-        "PATH": "/usr/bin:/bin",
-    }
-    proc = subprocess.run(
-        [sys.executable, "-c", PARSE, str(ROOT / "dags")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line[len("RESULT") :])
+    return parse_dags(PARSE, tmp_path_factory.mktemp("noairflowdb"))
 
 
 def test_no_import_errors(parsed):
@@ -103,19 +84,7 @@ def test_nightly_stage_order():
     sources = enabled_source_ids(default_sources_path())
     assert len(sources) > 1
     for source in sources:
-        chain = [
-            "list_sources",
-            f"{source}.fetch",
-            f"{source}.cut",
-            f"{source}.extract_clean",
-            "frequencies",
-            "enrich",
-            "deduplicate",
-            "stage",
-            "validate",
-            "publish",
-            "report",
-        ]
+        chain = ["list_sources", f"{source}.fetch", f"{source}.cut", f"{source}.extract_clean", *NIGHT_TASKS]
         for upstream, downstream in itertools.pairwise(chain):
             assert downstream in dag.get_task(upstream).downstream_task_ids, (upstream, downstream)
         assert dag.get_task(f"{source}.fetch").pool == "akhbar_http"

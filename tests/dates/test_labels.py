@@ -8,21 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.dates import DateMention, find_date_mentions
-
 D = dt.date
 ROOT = Path(__file__).resolve().parents[2]
-REF = D(2022, 7, 14)  # a Thursday
-
-
-def one(text, ref=REF, **kw) -> DateMention:
-    found = find_date_mentions(text, reference=ref, **kw)
-    assert len(found) == 1, found
-    return found[0]
-
-
-def dates(text, ref=REF, **kw):
-    return [(m.date, m.granularity) for m in find_date_mentions(text, reference=ref, **kw)]
 
 
 def test_label_files_are_large_enough_and_well_formed():

@@ -7,23 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.dates import DateMention, date_from_url, find_date_mentions, parse_published
+from akhbar.dates import date_from_url, parse_published
 
 D = dt.date
 ROOT = Path(__file__).resolve().parents[2]
-REF = D(2022, 7, 14)  # a Thursday
 UTC = dt.UTC
 CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-def one(text, ref=REF, **kw) -> DateMention:
-    found = find_date_mentions(text, reference=ref, **kw)
-    assert len(found) == 1, found
-    return found[0]
-
-
-def dates(text, ref=REF, **kw):
-    return [(m.date, m.granularity) for m in find_date_mentions(text, reference=ref, **kw)]
 
 
 @pytest.mark.parametrize(

@@ -8,31 +8,16 @@ import json
 import pytest
 
 from akhbar.pipeline import RunContext, run_night
+from akhbar.schema import STORY_TABLES
 from tests.conftest import ROOT
 from tests.e2e.catalog import dump
+from tests.lakehouse.helpers import NIGHT_TABLES
 
 pytestmark = [pytest.mark.e2e]
 
 NIGHTS = [dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)]
 EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="utf-8"))
-TABLES = [
-    "articles",
-    "duplicates",
-    "article_places",
-    "article_dates",
-    "article_keywords",
-    "quarantine",
-    "keyword_doc_freq",
-    "sources",
-    "search_docs",
-    "search_postings",
-    "search_stats",
-    "search_terms",
-    "article_embeddings",
-    "story_links",
-    "article_stories",
-    "stories",
-]
+TABLES = [*NIGHT_TABLES, "sources", *STORY_TABLES]
 VIEWS = ["daily_volume", "top_places_by_day", "duplicate_rate_by_source", "story_articles", "story_timeline"]
 
 

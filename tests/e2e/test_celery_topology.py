@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dags.helpers import NIGHT_TASKS
 from tests.e2e.conftest import ROOT, VENV_BIN, free_port, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -276,13 +277,7 @@ def test_nightly_dag_on_celery_topology(
         assert {ti["task_id"].rpartition(".")[2] for ti in processing_tis} == {
             "cut",
             "extract_clean",
-            "frequencies",
-            "enrich",
-            "deduplicate",
-            "stage",
-            "validate",
-            "publish",
-            "report",
+            *NIGHT_TASKS,
         }
         # The night was cut into shards, each extracted and enriched by a mapped task instance of its own.
         shards = [ti["rendered_map_index"] for ti in extract_tis]

@@ -17,23 +17,12 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.catalog import dump
+from tests.lakehouse.helpers import NIGHT_TABLES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NIGHTS = ("2026-11-27", "2026-11-28")
-TABLES = [
-    "articles",
-    "duplicates",
-    "article_places",
-    "article_dates",
-    "article_keywords",
-    "quarantine",
-    "keyword_doc_freq",
-    "search_docs",
-    "search_postings",
-    "search_stats",
-    "search_terms",
-]
+TABLES = list(NIGHT_TABLES)
 
 
 def akhbar_run(data_dir, night: str, log_dir) -> subprocess.Popen:

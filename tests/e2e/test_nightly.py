@@ -13,6 +13,7 @@ from akhbar.lakehouse.connect import open_reader
 from tests.conftest import ROOT, SAMPLE_NIGHT, airflow, airflow_env
 from tests.e2e.catalog import dump, settings
 from tests.e2e.catalog import query as catalog_query
+from tests.lakehouse.helpers import NIGHT_TABLES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("airflow")]
 
@@ -21,20 +22,7 @@ PREVIOUS = ("2026-11-28T02:30:00+01:00", "2026-11-27")  # the night before, publ
 EXPECTED = json.loads((ROOT / "sample" / "EXPECTED.json").read_text(encoding="utf-8"))
 
 # Tables whose contents must not change when a night is run again (runs and dq_results carry run ids).
-STABLE_TABLES = [
-    "articles",
-    "duplicates",
-    "article_places",
-    "article_dates",
-    "article_keywords",
-    "quarantine",
-    "sources",
-    "search_docs",
-    "search_postings",
-    "search_stats",
-    "search_terms",
-    "keyword_doc_freq",
-]
+STABLE_TABLES = [*NIGHT_TABLES, "sources"]
 
 
 def run_dag(env, logical_date: str) -> str:

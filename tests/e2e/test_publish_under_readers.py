@@ -29,31 +29,12 @@ from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.lakehouse.staging import WorkFiles, child_work_files, stage_night
 from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
 from tests.conftest import ROOT
+from tests.lakehouse.helpers import tagged_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NIGHT = dt.date(2026, 11, 28)
 OLD, NEW = 1_000, 100_000
-WORDS = [
-    "الحكومة",
-    "العراقية",
-    "تعلن",
-    "الميزانية",
-    "الجديدة",
-    "أمس",
-    "في",
-    "بغداد",
-    "والوزراء",
-    "يناقشون",
-    "الإصلاحات",
-    "الاقتصادية",
-    "تونس",
-    "القاهرة",
-    "الانتخابات",
-    "البرلمان",
-    "المدارس",
-    "المستشفيات",
-]
 
 
 def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
@@ -61,7 +42,7 @@ def work_files(folder: Path, n: int, tag: str) -> WorkFiles:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(n)
     ids = [f"{tag}{i:07d}" for i in range(n)]
-    texts = [f"{tag} " + " ".join(rng.choice(WORDS) for _ in range(30)) for _ in range(n)]
+    texts = [tagged_text(rng, tag) for _ in range(n)]
     fetched = dt.datetime.combine(NIGHT, dt.time(3), dt.UTC)
     columns = {field.name: pa.nulls(n, field.type) for field in ARTICLE}
     columns.update(

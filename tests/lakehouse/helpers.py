@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import subprocess
 import sys
 import uuid
@@ -30,9 +31,18 @@ from akhbar.schema import (
     CATALOG_TABLES,
     DUPLICATES,
     QUARANTINE,
+    STORY_TABLES,
 )
 
 UTC = dt.UTC
+# The tables whose rows of a night its publish replaces with the staged ones: the contract's nightly
+# tables but the audit log (runs and dq_results are appended to, their rows carry run ids) and the
+# stories' (replaced by the stories contract, and staged only with a stories step).
+NIGHT_TABLES = tuple(
+    name
+    for name, table in CATALOG_TABLES.items()
+    if table.nightly and name not in ("runs", "dq_results", *STORY_TABLES)
+)
 # Views of the catalog's state; published_nights lists its history (snapshots), not compared.
 STATE_VIEWS = (
     "daily_volume",
@@ -51,6 +61,34 @@ TIMESTAMPED = {
     "runs": "recorded_at",
     "dq_results": "checked_at",
 }
+
+
+# The words of generated article texts: a night's version is told apart by a tag word of its own.
+TEXT_WORDS = (
+    "الحكومة",
+    "العراقية",
+    "تعلن",
+    "الميزانية",
+    "الجديدة",
+    "أمس",
+    "في",
+    "بغداد",
+    "والوزراء",
+    "يناقشون",
+    "الإصلاحات",
+    "الاقتصادية",
+    "تونس",
+    "القاهرة",
+    "الانتخابات",
+    "البرلمان",
+    "المدارس",
+    "المستشفيات",
+)
+
+
+def tagged_text(rng: random.Random, tag: str, words: int = 30) -> str:
+    """``tag`` then ``words`` words drawn from TEXT_WORDS."""
+    return f"{tag} " + " ".join(rng.choice(TEXT_WORDS) for _ in range(words))
 
 
 # Where the catalog is comes from these; the tests use the default one under their data dir.

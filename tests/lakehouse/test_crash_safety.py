@@ -32,6 +32,7 @@ from tests.lakehouse.helpers import (
     quarantined,
     settings_for,
     stage,
+    tagged_text,
 )
 from tests.lakehouse.publisher import child_env, command
 
@@ -39,33 +40,13 @@ pytestmark = pytest.mark.slow
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
 ATTEMPTS = 6
-WORDS = [
-    "الحكومة",
-    "العراقية",
-    "تعلن",
-    "الميزانية",
-    "الجديدة",
-    "أمس",
-    "في",
-    "بغداد",
-    "والوزراء",
-    "يناقشون",
-    "الإصلاحات",
-    "الاقتصادية",
-    "تونس",
-    "القاهرة",
-    "الانتخابات",
-    "البرلمان",
-    "المدارس",
-    "المستشفيات",
-]
 
 
 def night(day: dt.date, tag: str, n: int, demoted=()) -> Night:
     """n articles whose ids and texts carry ``tag`` (to tell the versions apart), with child rows."""
     rng = random.Random(f"{day}{tag}")
     ids = [f"{tag}-{day:%d}-{i:04d}" for i in range(n)]
-    rows = [article(i, day, f"{tag} " + " ".join(rng.choice(WORDS) for _ in range(30))) for i in ids]
+    rows = [article(i, day, tagged_text(rng, tag)) for i in ids]
     rows.append(article(f"{tag}-{day:%d}-dup", day, rows[0]["text"], duplicate_of=ids[0]))
     return Night(
         day,

@@ -14,6 +14,7 @@ import pytest
 from akhbar.lakehouse.staging import STAGING_FOLDER, StagedNight
 from akhbar.schema import CATALOG_TABLES, QUARANTINE, CatalogTable
 from tests.lakehouse.helpers import (
+    NIGHT_TABLES,
     Night,
     article,
     count,
@@ -56,20 +57,7 @@ def read(files: list[str]) -> pa.Table:
 
 def test_staged_files_have_the_catalogs_columns_and_types(catalog, tmp_path):
     staged = stage(catalog, night(), tmp_path / "work")
-    expected_tables = {
-        "articles",
-        "duplicates",
-        "article_places",
-        "article_dates",
-        "article_keywords",
-        "quarantine",
-        "keyword_doc_freq",
-        "search_docs",
-        "search_postings",
-        "search_stats",
-        "search_terms",
-    }
-    assert set(staged.files) == expected_tables
+    assert set(staged.files) == set(NIGHT_TABLES)
     for table, files in staged.files.items():
         schema = CATALOG_TABLES[table].schema
         for f in files:

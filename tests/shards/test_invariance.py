@@ -21,6 +21,7 @@ from akhbar.lakehouse.session import reader_session
 from akhbar.pipeline import RunContext
 from akhbar.schema import CATALOG_TABLES
 from tests.conftest import ROOT
+from tests.lakehouse.helpers import STATE_VIEWS
 from tests.shards import night as test_night
 
 pytestmark = [pytest.mark.slow]
@@ -34,22 +35,13 @@ EXCLUDED = {
     "nightly_summary": ["run_id", "seconds", "details"],
     "dq_latest": ["run_id", "checked_at"],
 }
-VIEWS = (
-    "daily_volume",
-    "top_places_by_day",
-    "duplicate_rate_by_source",
-    "source_freshness",
-    "quarantine_by_reason",
-    "nightly_summary",
-    "dq_latest",
-)
 
 
 def catalog(data_dir) -> dict:
     ctx = RunContext(dt=dt.date(2026, 11, 28), data_dir=data_dir)
     out = {}
     with reader_session(ctx.catalog) as con:
-        for name in (*CATALOG_TABLES, *VIEWS):
+        for name in (*CATALOG_TABLES, *STATE_VIEWS):
             skip = EXCLUDED.get(name)
             cols = f"* EXCLUDE ({', '.join(skip)})" if skip else "*"
             out[name] = con.execute(f"SELECT {cols} FROM {name} ORDER BY ALL").fetchall()

@@ -121,30 +121,32 @@ ARTICLES = [
 NIGHTS = (N1, N2, N3, N4)
 
 
+def document_row(key: str, source: str, lang: str, title: str, text: str, at: dt.datetime) -> dict:
+    """A DOCUMENT row of a feed article published (and fetched) at ``at``."""
+    return {
+        "record_id": key,
+        "source_id": source,
+        "url": f"https://{source}.example/{key}",
+        "canonical_url": None,
+        "title": title,
+        "text": text,
+        "authors": None,
+        "category_raw": None,
+        "published_raw": at.isoformat(),
+        "published_at": at,
+        "date_source": "feed",
+        "fetched_at": at,
+        "lang_hint": lang,
+        "tz_hint": "UTC",
+    }
+
+
 def _documents(night: dt.date) -> pa.Table:
-    rows = []
-    for key, n, hour, source, lang, title, text in ARTICLES:
-        if n != night:
-            continue
-        at = dt.datetime.combine(n, dt.time(hour), tzinfo=dt.UTC)
-        rows.append(
-            {
-                "record_id": key,
-                "source_id": source,
-                "url": f"https://{source}.example/{key}",
-                "canonical_url": None,
-                "title": title,
-                "text": text,
-                "authors": None,
-                "category_raw": None,
-                "published_raw": at.isoformat(),
-                "published_at": at,
-                "date_source": "feed",
-                "fetched_at": at,
-                "lang_hint": lang,
-                "tz_hint": "UTC",
-            }
-        )
+    rows = [
+        document_row(key, source, lang, title, text, dt.datetime.combine(n, dt.time(hour), tzinfo=dt.UTC))
+        for key, n, hour, source, lang, title, text in ARTICLES
+        if n == night
+    ]
     return pa.Table.from_pylist(rows, schema=DOCUMENT)
 
 

@@ -117,35 +117,14 @@ def night_with_copy(enriched_nights):
     from akhbar.enrichment import enrich
     from akhbar.schema import DOCUMENT
 
-    from .conftest import _documents
+    from .conftest import _documents, document_row
 
     at = dt.datetime.combine(N3, dt.time(23), tzinfo=dt.UTC)
-    key, source, lang, title, text = COPY
-    copy = pa.Table.from_pylist(
-        [
-            {
-                "record_id": key,
-                "source_id": source,
-                "url": f"https://{source}.example/{key}",
-                "canonical_url": None,
-                "title": title,
-                "text": text,
-                "authors": None,
-                "category_raw": None,
-                "published_raw": at.isoformat(),
-                "published_at": at,
-                "date_source": "feed",
-                "fetched_at": at,
-                "lang_hint": lang,
-                "tz_hint": "UTC",
-            }
-        ],
-        schema=DOCUMENT,
-    )
+    copy = pa.Table.from_pylist([document_row(*COPY, at)], schema=DOCUMENT)
     cleaned, _q, _c = clean_documents(pa.concat_tables([_documents(N3), copy]), dt=N3)
     e = enrich(cleaned, dt=N3)
     copy_id = (
-        e.articles.filter(pa.compute.equal(e.articles.column("record_id"), key))
+        e.articles.filter(pa.compute.equal(e.articles.column("record_id"), COPY[0]))
         .column("article_id")[0]
         .as_py()
     )

@@ -182,26 +182,38 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     return out
 
 
+def _month_of_year(s: int, e: int, year: int, month: int) -> list[Finding]:
+    """A month with its year written ("mai 2024", "أيار 2024"): nothing when the year is out of range."""
+    return (
+        [Finding(s, e, _dt.date(year, month, 1), "month", "gregorian", False, True)]
+        if cal.ok_year(year)
+        else []
+    )
+
+
+def _relative_month(s: int, e: int, first_day: _dt.date, anaphora: str = "") -> list[Finding]:
+    """A month placed from the reference day ("مايو المقبل", "last October", "this month")."""
+    return [Finding(s, e, first_day, "month", "gregorian", True, False, anaphora)]
+
+
+def _anchored_month(
+    s: int, e: int, ref: _dt.date, month: int, year: str | None, year_qual: str | None, month_qual: str | None
+) -> list[Finding] | None:
+    """A named month with its year ("مايو 2024"), a year qualifier ("مايو من العام المقبل") or its own
+    qualifier ("مايو المقبل"); None when none of them anchors it."""
+    if year is not None:
+        return _month_of_year(s, e, int(year), month)
+    if year_qual is not None:
+        return _relative_month(s, e, _dt.date(cal.year_of_qual(ref, year_qual), month, 1))
+    if month_qual is not None:
+        return _relative_month(s, e, cal.month_with_qual(ref, month, month_qual))
+    return None
+
+
 def _part_of_month(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
     """ "الأسبوع الأول من مايو/أيار المقبل": the month, when a year or a qualifier anchors it."""
     g = m.group
-    s, e = m.start("mon"), m.end()
-    if g("year") is not None:
-        y = int(g("year"))
-        return (
-            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
-            if cal.ok_year(y)
-            else []
-        )
-    if g("yqual") is not None:
-        return [
-            Finding(
-                s, e, _dt.date(cal.year_of_qual(ref, g("yqual")), month, 1), "month", "gregorian", True, False
-            )
-        ]
-    if g("qual") is not None:
-        return [Finding(s, e, cal.month_with_qual(ref, month, g("qual")), "month", "gregorian", True, False)]
-    return []
+    return _anchored_month(m.start("mon"), m.end(), ref, month, g("year"), g("yqual"), g("qual")) or []
 
 
 def _ar_day_of_qualified_month(m: re.Match, ref: _dt.date) -> list[Finding]:
@@ -245,29 +257,11 @@ def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         return []
     g = m.group
     month = AR_MONTHS[_spaced(g("mmon"))]
-    if g("myear") is not None:
-        y = int(g("myear"))
-        return (
-            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
-            if cal.ok_year(y)
-            else []
-        )
-    if g("myqual") is not None:
-        return [
-            Finding(
-                s,
-                e,
-                _dt.date(cal.year_of_qual(ref, g("myqual")), month, 1),
-                "month",
-                "gregorian",
-                True,
-                False,
-            )
-        ]
-    if g("mqual") is not None:
-        return [Finding(s, e, cal.month_with_qual(ref, month, g("mqual")), "month", "gregorian", True, False)]
+    found = _anchored_month(s, e, ref, month, g("myear"), g("myqual"), g("mqual"))
+    if found is not None:
+        return found
     if g("shahr") is not None:
-        return [Finding(s, e, cal.month_with_qual(ref, month, None), "month", "gregorian", True, False)]
+        return _relative_month(s, e, cal.month_with_qual(ref, month, None))
     return []
 
 
@@ -327,11 +321,9 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if day is not None:
         return [Finding(s, e, day, "day", "gregorian", True, False)]
     if g("rel_month") is not None:
-        return [
-            Finding(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))), "month", "gregorian", True, False)
-        ]
+        return _relative_month(s, e, cal.add_months(ref, _qual_step(g("rel_mq"))))
     if g("rel_thismonth") is not None:
-        return [Finding(s, e, _dt.date(ref.year, ref.month, 1), "month", "gregorian", True, False)]
+        return _relative_month(s, e, _dt.date(ref.year, ref.month, 1))
     if g("rel_yq") is not None:
         back = 1 if g("rel_ybefore") is not None else 0
         return [
@@ -457,22 +449,12 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("fr_day") is not None:
         return _fr_day(m, ref)
     if g("fr_mmon") is not None:
-        y = int(g("fr_myear"))
-        month = _fr_month(g("fr_mmon"))
-        return (
-            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
-            if cal.ok_year(y)
-            else []
-        )
+        return _month_of_year(s, e, int(g("fr_myear")), _fr_month(g("fr_mmon")))
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
     if g("fr_qmon") is not None:  # "mars dernier", "en juin prochain"
         q = "الماضي" if g("fr_mqual").lower() == "dernier" else "المقبل"
-        return [
-            Finding(
-                s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q), "month", "gregorian", True, False
-            )
-        ]
+        return _relative_month(s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q))
     if g("fr_nd") is not None:
         return _fr_numeric_days(m, ref)
     if g("fr_wdonly") is not None:
@@ -547,25 +529,19 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_mon") is not None or g("en_mon2") is not None:
         return _en_day(m, ref)
     if g("en_mmon") is not None:
-        y = int(g("en_myear"))
-        month = EN_MONTHS[g("en_mmon").rstrip(".").capitalize()]
-        return (
-            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
-            if cal.ok_year(y)
-            else []
-        )
+        return _month_of_year(s, e, int(g("en_myear")), EN_MONTHS[g("en_mmon").rstrip(".").capitalize()])
     if g("en_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
     if g("en_ymon") is not None:  # "August last year"; "October that year": the year of the date before it
         month, q = EN_MONTHS[g("en_ymon")], g("en_yq").split()[-1].lower()
         if q in ("that", "same"):
-            return [Finding(s, e, _dt.date(ref.year, month, 1), "month", "gregorian", True, False, "year")]
+            return _relative_month(s, e, _dt.date(ref.year, month, 1), anaphora="year")
         year = ref.year + {"last": -1, "next": 1}.get(q, 0)
-        return [Finding(s, e, _dt.date(year, month, 1), "month", "gregorian", True, False)]
+        return _relative_month(s, e, _dt.date(year, month, 1))
     if g("en_qmon") is not None:  # last October, next March
         q = {"last": "الماضي", "next": "المقبل"}.get(g("en_qual").lower(), "الجاري")
         month = EN_MONTHS[g("en_qmon")]
-        return [Finding(s, e, cal.month_with_qual(ref, month, q), "month", "gregorian", True, False)]
+        return _relative_month(s, e, cal.month_with_qual(ref, month, q))
     if g("en_rel") is not None:
         if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
             return []  # "over the last year" is a period, not a date
@@ -597,7 +573,7 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
     if "semaine" in words or "week" in words:
         return [Finding(s, e, ref + 7 * k * _DAY, "day", "gregorian", True, False)]
     if "mois" in words or "month" in words:
-        return [Finding(s, e, cal.add_months(ref, k), "month", "gregorian", True, False)]
+        return _relative_month(s, e, cal.add_months(ref, k))
     if "year" in words or r.startswith("l'an") or "année" in words or "annee" in words:
         return [Finding(s, e, _dt.date(ref.year + k, 1, 1), "year", "gregorian", True, False)]
     names = FR_WEEKDAYS if french else {k2.lower(): v for k2, v in EN_WEEKDAYS.items()}

@@ -26,34 +26,16 @@ import pyarrow as pa
 from akhbar.enrichment.keywords import DocFreq
 from akhbar.enrichment.protocol import Batch, Enricher, Enrichment
 from akhbar.hashing import stable_id
-from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
+from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES, CLEANED_DOCUMENT
 from akhbar.stats import StageCounts
 
 __all__ = ["EnrichResult", "enrich", "DocFreq"]
 
 log = logging.getLogger(__name__)
 
-# Columns copied unchanged from CLEANED_DOCUMENT into ARTICLE.
-_COPIED = (
-    "record_id",
-    "source_id",
-    "url",
-    "canonical_url",
-    "title",
-    "text_search",
-    "authors",
-    "published_at",
-    "date_source",
-    "fetched_at",
-    "content_hash",
-    "category_raw",
-    "letter_ratio",
-    "repeated_line_ratio",
-    "is_fragment",
-    "is_short",
-    "is_mostly_nonletters",
-    "is_repetitive",
-)
+# Columns copied unchanged from CLEANED_DOCUMENT into ARTICLE: those both schemas declare, but ``text``
+# (never null in an article).
+_COPIED = (frozenset(CLEANED_DOCUMENT.names) & frozenset(ARTICLE.names)) - {"text"}
 
 
 @dataclass

@@ -37,6 +37,7 @@ TABLE_CELL = 2048
 QUOTE = 4096
 PRE = 8192
 
+HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}  # <h1> .. <h6>
 BLOCK_TAGS = frozenset(
     [
         "html",
@@ -50,12 +51,7 @@ BLOCK_TAGS = frozenset(
         "footer",
         "nav",
         "aside",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
+        *HEADING_LEVELS,
         "ul",
         "ol",
         "li",
@@ -140,9 +136,10 @@ _KIND_FLAGS = {"boilerplate": BOILER_CLASS, "comments": COMMENTS, "content": CON
 _DATE_PROPS = frozenset(("datepublished", "datemodified", "dc:date", "dc:created", "dcterms:created",
                          "dcterms:issued", "dc:issued"))  # fmt: skip
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # What a tag says by itself: its flags and its heading level (0: the parent's)
-_TAG_INFO = {tag: (_OWN_FLAGS.get(tag, 0), _HEADINGS.get(tag, 0)) for tag in {*_OWN_FLAGS, *_HEADINGS}}
+_TAG_INFO = {
+    tag: (_OWN_FLAGS.get(tag, 0), HEADING_LEVELS.get(tag, 0)) for tag in {*_OWN_FLAGS, *HEADING_LEVELS}
+}
 _SHAPES: dict[tuple[str, str], str] = {}  # (tag, class) -> "tag.class", one string for each
 
 

@@ -26,7 +26,7 @@ import datetime as _dt
 import json
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
@@ -39,44 +39,23 @@ from akhbar import atomic
 from akhbar.lakehouse.connect import CatalogMissing, one_row
 from akhbar.lakehouse.session import reader_session
 from akhbar.lakehouse.settings import CatalogSettings
-from akhbar.schema import (
-    ARTICLE,
-    ARTICLE_DATES,
-    ARTICLE_EMBEDDINGS,
-    ARTICLE_KEYWORDS,
-    ARTICLE_PLACES,
-    ARTICLE_STORIES,
-    STORIES,
-    STORY_LINKS,
-    STORY_TABLES,
-)
+from akhbar.schema import STORY_TABLES
 from akhbar.stats import StageCounts
 from akhbar.stories import (
     PARAMS,
-    STORY_ARTICLE_COLUMNS,
+    STORY_ARTICLES,
     StoriesResult,
     StoryInputs,
     StoryParams,
     build_stories,
 )
 from akhbar.stories.embeddings import NightEmbedder, story_text
+from akhbar.stories.store import STORE_TABLES
 
 if TYPE_CHECKING:
     from akhbar.lakehouse.staging import WorkFiles, _Writer
 
 log = logging.getLogger(__name__)
-
-# ARTICLE's columns the stage reads; ``text`` is null for the members read from the catalog (only the
-# night's articles are encoded).
-STORY_ARTICLES = pa.schema(
-    [ARTICLE.field(c).with_nullable(c == "text" or ARTICLE.field(c).nullable) for c in STORY_ARTICLE_COLUMNS]
-)
-_SCHEMAS = {
-    "article_embeddings": ARTICLE_EMBEDDINGS,
-    "story_links": STORY_LINKS,
-    "article_stories": ARTICLE_STORIES,
-    "stories": STORIES,
-}
 
 
 @dataclass(frozen=True)
@@ -140,8 +119,10 @@ def _kept(articles: pa.Table) -> pa.Table:
     return articles.filter(pc.fill_null(keep, True))
 
 
-def _only(table: pa.Table, ids: pa.Array, schema: pa.Schema) -> pa.Table:
-    table = table.select(schema.names).cast(schema)
+def _only(work_file: Path, ids: pa.Array, name: str) -> pa.Table:
+    """The night's rows of an enrichment table (by its catalog name) of the articles ``ids``."""
+    schema = STORE_TABLES[name]
+    table = _read(work_file, schema).select(schema.names).cast(schema)
     return table.filter(pc.is_in(table.column("article_id"), value_set=ids))
 
 
@@ -153,34 +134,21 @@ def _read(path: Path | None, schema: pa.Schema) -> pa.Table:
 class CatalogContext:
     """What the catalog holds for night D's stories (the contract's reads, the night's own articles aside)."""
 
-    articles: pa.Table
-    places: pa.Table
-    dates: pa.Table
-    keywords: pa.Table
-    embeddings: pa.Table
-    article_stories: pa.Table
-    links: pa.Table
-    snapshot_id: int | None
-
-
-def _empty_context() -> CatalogContext:
-    return CatalogContext(
-        STORY_ARTICLES.empty_table(),
-        ARTICLE_PLACES.empty_table(),
-        ARTICLE_DATES.empty_table(),
-        ARTICLE_KEYWORDS.empty_table(),
-        ARTICLE_EMBEDDINGS.empty_table(),
-        ARTICLE_STORIES.empty_table(),
-        STORY_LINKS.empty_table(),
-        None,
-    )
+    articles: pa.Table = field(default_factory=STORY_ARTICLES.empty_table)
+    places: pa.Table = field(default_factory=STORE_TABLES["article_places"].empty_table)
+    dates: pa.Table = field(default_factory=STORE_TABLES["article_dates"].empty_table)
+    keywords: pa.Table = field(default_factory=STORE_TABLES["article_keywords"].empty_table)
+    embeddings: pa.Table = field(default_factory=STORE_TABLES["article_embeddings"].empty_table)
+    article_stories: pa.Table = field(default_factory=STORE_TABLES["article_stories"].empty_table)
+    links: pa.Table = field(default_factory=STORE_TABLES["story_links"].empty_table)
+    snapshot_id: int | None = None
 
 
 def _catalog_reads(
     con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams
 ) -> CatalogContext:
     """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
-    from akhbar.stories.duckdb_store import select_members
+    from akhbar.stories.duckdb_store import contract_rows, select_members
 
     snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
     present = {
@@ -190,46 +158,39 @@ def _catalog_reads(
         ).fetchall()
     }
     if not set(STORY_TABLES) <= present:
-        return replace(_empty_context(), snapshot_id=snapshot)  # a catalog from before the stories step
+        return CatalogContext(snapshot_id=snapshot)  # a catalog from before the stories step
     select_members(con, night, params, removed)
     # The night's own articles come from the work files (a rerun's previous rows are replaced).
     con.execute("DELETE FROM story_members WHERE dt = ?", [night])
     w = _dt.timedelta(days=params.window_nights)
-    window = {"first": night - w, "last": night + w, "night": night}
+    window: dict[str, object] = {"first": night - w, "last": night + w, "night": night}
     member = (
         "dt IN (SELECT DISTINCT dt FROM story_members) "
         "AND article_id IN (SELECT article_id FROM story_members)"
     )
 
-    def rows(sql: str, schema: pa.Schema, bind: object = None) -> pa.Table:
-        return con.execute(sql, bind).fetch_arrow_table().cast(schema)
-
     in_window = "dt BETWEEN $first AND $last AND dt <> $night"
+    members = "SELECT article_id FROM story_members"
     return CatalogContext(
         # Members' texts are not read: only the night's articles are encoded.
-        articles=rows(
+        articles=con.execute(
             "SELECT article_id, source_id, lang, title, NULL::VARCHAR AS text, published_at, dt "
-            f"FROM articles WHERE {member}",
-            STORY_ARTICLES,
-        ),
-        places=rows(f"SELECT * FROM article_places WHERE {member}", ARTICLE_PLACES),
-        dates=rows(f"SELECT * FROM article_dates WHERE {member}", ARTICLE_DATES),
-        keywords=rows(
-            f"SELECT * FROM article_keywords WHERE {member} AND {in_window}", ARTICLE_KEYWORDS, window
-        ),
-        embeddings=rows(
-            f"SELECT * FROM article_embeddings WHERE {member} AND {in_window}", ARTICLE_EMBEDDINGS, window
-        ),
-        article_stories=rows(
-            "SELECT * FROM article_stories WHERE article_id IN (SELECT article_id FROM story_members) "
-            "OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)",
-            ARTICLE_STORIES,
+            f"FROM articles WHERE {member}"
+        )
+        .fetch_arrow_table()
+        .cast(STORY_ARTICLES),
+        places=contract_rows(con, "article_places", member),
+        dates=contract_rows(con, "article_dates", member),
+        keywords=contract_rows(con, "article_keywords", f"{member} AND {in_window}", window),
+        embeddings=contract_rows(con, "article_embeddings", f"{member} AND {in_window}", window),
+        article_stories=contract_rows(
+            con,
+            "article_stories",
+            f"article_id IN ({members}) OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)",
             {"night": night},
         ),
-        links=rows(
-            "SELECT * FROM story_links WHERE article_id IN (SELECT article_id FROM story_members) "
-            "AND linked_article_id IN (SELECT article_id FROM story_members)",
-            STORY_LINKS,
+        links=contract_rows(
+            con, "story_links", f"article_id IN ({members}) AND linked_article_id IN ({members})"
         ),
         snapshot_id=snapshot,
     )
@@ -246,7 +207,7 @@ def read_catalog_context(
             con.execute("COMMIT")
             return context
     except CatalogMissing:
-        return _empty_context()  # the first night: nothing published yet
+        return CatalogContext()  # the first night: nothing published yet
 
 
 # --------------------------------------------------------------------------- compute
@@ -264,13 +225,9 @@ def _inputs(night: _dt.date, work: NightArticles, context: CatalogContext, remov
     return StoryInputs(
         night=night,
         articles=pa.concat_tables([kept.select(STORY_ARTICLES.names).cast(STORY_ARTICLES), context.articles]),
-        places=pa.concat_tables(
-            [_only(_read(work.places, ARTICLE_PLACES), ids, ARTICLE_PLACES), context.places]
-        ),
-        dates=pa.concat_tables([_only(_read(work.dates, ARTICLE_DATES), ids, ARTICLE_DATES), context.dates]),
-        keywords=pa.concat_tables(
-            [_only(_read(work.keywords, ARTICLE_KEYWORDS), ids, ARTICLE_KEYWORDS), context.keywords]
-        ),
+        places=pa.concat_tables([_only(work.places, ids, "article_places"), context.places]),
+        dates=pa.concat_tables([_only(work.dates, ids, "article_dates"), context.dates]),
+        keywords=pa.concat_tables([_only(work.keywords, ids, "article_keywords"), context.keywords]),
         embeddings=context.embeddings,
         article_stories=context.article_stories,
         links=context.links,
@@ -297,7 +254,7 @@ def _write(result: StoriesResult, out: StoryWork, snapshot_id: int | None) -> No
         "stories": result.stories,
     }
     for name, table in tables.items():
-        _atomic_parquet(table.cast(_SCHEMAS[name]), out.table(name))
+        _atomic_parquet(table.cast(STORE_TABLES[name]), out.table(name))
     changes: StoryChanges = {
         "snapshot_id": snapshot_id,
         "retired_story_ids": list(result.retired_story_ids),

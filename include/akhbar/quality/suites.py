@@ -137,12 +137,28 @@ def _compound_unique(columns: list[str], table: str) -> Check:
     )
 
 
+def _between(column: str, severity: str, notes: str, **bounds: Any) -> Check:
+    """The column's values within ``bounds`` (GX's min_value, max_value, mostly)."""
+    return Check("ExpectColumnValuesToBeBetween", {"column": column, **bounds}, severity, notes)
+
+
 def _found(column: str, target: str, severity: str = CRITICAL) -> Check:
     return Check(
         "ExpectColumnValuesToBeInSet",
         {"column": f"{column}_found", "value_set": [True]},
         severity,
         f"{column} must name an article of {target} (False: the article is missing).",
+    )
+
+
+def _child_keys(table: str, key: str, also_set: tuple[str, ...] = ()) -> tuple[Check, ...]:
+    """The key checks of a child table of articles: each row names an article of the night (and sets the
+    columns ``also_set``), once per (article_id, key)."""
+    return (
+        _not_null("article_id"),
+        _found("article_id", "this night"),
+        *(_not_null(column) for column in also_set),
+        _compound_unique(["article_id", key], table),
     )
 
 
@@ -177,12 +193,7 @@ ARTICLES = Suite(
         _unique("article_id"),
         _not_null("source_id"),
         _not_null("text_chars", what="text"),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "text_chars", "min_value": 1},
-            CRITICAL,
-            "text must not be empty.",
-        ),
+        _between("text_chars", CRITICAL, "text must not be empty.", min_value=1),
         _not_null("text_search_chars", what="text_search"),
         _not_null("lang"),
         _not_null("content_hash"),
@@ -212,29 +223,23 @@ ARTICLES = Suite(
             WARNING,
             f"At most {DUPLICATE_MAX_SHARE:.0%} of the night's articles are duplicates.",
         ),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {
-                "column": "published_at",
-                "min_value": _p("published_min"),
-                "max_value": _p("published_max"),
-                "mostly": PUBLISHED_MOSTLY,
-            },
+        _between(
+            "published_at",
             WARNING,
             f"Publication dates within [dt - {PUBLISHED_DAYS_BEFORE} days, dt + {PUBLISHED_DAYS_AFTER}"
             f" day] for at least {PUBLISHED_MOSTLY:.0%} of dated articles.",
+            min_value=_p("published_min"),
+            max_value=_p("published_max"),
+            mostly=PUBLISHED_MOSTLY,
         ),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {
-                "column": "n_chars",
-                "min_value": TEXT_MIN_CHARS,
-                "max_value": TEXT_MAX_CHARS,
-                "mostly": TEXT_LENGTH_MOSTLY,
-            },
+        _between(
+            "n_chars",
             WARNING,
             f"Text length between {TEXT_MIN_CHARS} and {TEXT_MAX_CHARS:,} characters"
             f" for at least {TEXT_LENGTH_MOSTLY:.0%} of articles.",
+            min_value=TEXT_MIN_CHARS,
+            max_value=TEXT_MAX_CHARS,
+            mostly=TEXT_LENGTH_MOSTLY,
         ),
     ),
 )
@@ -243,24 +248,26 @@ NIGHT = Suite(
     "night",
     "night",
     (
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "quarantine_share", "min_value": 0, "max_value": QUARANTINE_WARNING_SHARE},
+        _between(
+            "quarantine_share",
             WARNING,
             f"At most {QUARANTINE_WARNING_SHARE:.0%} of raw records quarantined.",
+            min_value=0,
+            max_value=QUARANTINE_WARNING_SHARE,
         ),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "quarantine_share", "min_value": 0, "max_value": QUARANTINE_CRITICAL_SHARE},
+        _between(
+            "quarantine_share",
             CRITICAL,
             f"More than {QUARANTINE_CRITICAL_SHARE:.0%} of raw records quarantined: the night is broken.",
+            min_value=0,
+            max_value=QUARANTINE_CRITICAL_SHARE,
         ),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "n_articles", "min_value": 1},
+        _between(
+            "n_articles",
             WARNING,
             "The night brought at least one article. None at all means every source was silent, failed or "
             "was quarantined: an outage, flagged from the first night.",
+            min_value=1,
         ),
     ),
 )
@@ -280,12 +287,12 @@ VOLUME = Suite(
     "volume",
     "volume",
     (
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "n_raw", "min_value": 1},
+        _between(
+            "n_raw",
             WARNING,
             "Every enabled source brought at least one record tonight (checked from the first night, "
             "without history): a silent source is a feed that moved, a folder that is empty or a typo.",
+            min_value=1,
         ),
         Check(
             "ExpectColumnPairValuesAToBeGreaterThanB",
@@ -318,10 +325,7 @@ PLACES = Suite(
     "article_places",
     "places",
     (
-        _not_null("article_id"),
-        _found("article_id", "this night"),
-        _not_null("place_id"),
-        _compound_unique(["article_id", "place_id"], "article_places"),
+        *_child_keys("article_places", "place_id", also_set=("place_id",)),
         Check(
             "ExpectColumnValuesToMatchRegex",
             {"column": "country_code", "regex": r"^[A-Z]{2}$"},
@@ -335,15 +339,14 @@ DATES = Suite(
     "article_dates",
     "dates",
     (
-        _not_null("article_id"),
-        _found("article_id", "this night"),
-        _compound_unique(["article_id", "char_offset"], "article_dates"),
+        *_child_keys("article_dates", "char_offset"),
         _not_null("year", what="date"),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "year", "min_value": DATE_MIN_YEAR, "max_value": DATE_MAX_YEAR},
+        _between(
+            "year",
             WARNING,
             f"Resolved date mentions fall between the years {DATE_MIN_YEAR} and {DATE_MAX_YEAR}.",
+            min_value=DATE_MIN_YEAR,
+            max_value=DATE_MAX_YEAR,
         ),
     ),
     derived=(Derived("year", "year", "date"),),
@@ -353,21 +356,9 @@ KEYWORDS = Suite(
     "article_keywords",
     "keywords",
     (
-        _not_null("article_id"),
-        _found("article_id", "this night"),
-        _compound_unique(["article_id", "keyword"], "article_keywords"),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "score", "min_value": 0},
-            CRITICAL,
-            "Keyword scores are non-negative.",
-        ),
-        Check(
-            "ExpectColumnValuesToBeBetween",
-            {"column": "rank", "min_value": 1},
-            CRITICAL,
-            "Keyword ranks start at 1.",
-        ),
+        *_child_keys("article_keywords", "keyword"),
+        _between("score", CRITICAL, "Keyword scores are non-negative.", min_value=0),
+        _between("rank", CRITICAL, "Keyword ranks start at 1.", min_value=1),
     ),
 )
 

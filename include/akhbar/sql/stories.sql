@@ -34,19 +34,6 @@ SELECT story_id, source_id, lang,
 FROM story_articles
 GROUP BY story_id, source_id, lang;
 
--- The k articles nearest to an article by embedding cosine (any language), with their story.
-CREATE OR REPLACE MACRO similar_articles(target_article_id, k) AS TABLE
-WITH target AS (SELECT any_value(vector) AS vector FROM article_embeddings WHERE article_id = target_article_id)
-SELECT e.article_id, a.dt, a.source_id, a.lang, a.title, s.story_id,
-       list_inner_product(e.vector, target.vector) AS similarity
-FROM article_embeddings e
-CROSS JOIN target
-JOIN articles a ON a.article_id = e.article_id
-LEFT JOIN article_stories s ON s.article_id = e.article_id
-WHERE e.article_id <> target_article_id AND target.vector IS NOT NULL
-ORDER BY similarity DESC, e.article_id
-LIMIT k;
-
 -- The k articles nearest to a query vector (512 floats from the same encoder, unit length): for
 -- clients that embed their query themselves.
 CREATE OR REPLACE MACRO search_vector(query_vector, k) AS TABLE
@@ -59,6 +46,14 @@ JOIN articles a ON a.article_id = e.article_id
 LEFT JOIN article_stories s ON s.article_id = e.article_id
 WHERE len(query.vector) = len(e.vector)
 ORDER BY similarity DESC, e.article_id
+LIMIT k;
+
+-- The k articles nearest to an article by embedding cosine (any language), with their story: the k
+-- nearest to its vector but itself, all among the k + 1 nearest.
+CREATE OR REPLACE MACRO similar_articles(target_article_id, k) AS TABLE
+FROM search_vector((SELECT any_value(vector) FROM article_embeddings WHERE article_id = target_article_id), k + 1)
+WHERE article_id <> target_article_id
+ORDER BY similarity DESC, article_id
 LIMIT k;
 
 -- The k articles nearest in meaning to the text q, in any of the encoder's languages: a query in

@@ -75,6 +75,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from akhbar.schema import (
+    ARTICLE,
     ARTICLE_DATES,
     ARTICLE_EMBEDDINGS,
     ARTICLE_KEYWORDS,
@@ -94,6 +95,7 @@ from akhbar.stories.summaries import Member, story_rows
 __all__ = [
     "PARAMS",
     "STORY_ARTICLE_COLUMNS",
+    "STORY_ARTICLES",
     "StoriesResult",
     "StoryInputs",
     "StoryParams",
@@ -103,6 +105,11 @@ __all__ = [
 
 # The ARTICLE columns the stage reads.
 STORY_ARTICLE_COLUMNS = ("article_id", "source_id", "lang", "title", "text", "published_at", "dt")
+# Their schema as the callers read them: ``text`` may be null for the members read back from the
+# warehouse (only the night's articles are encoded).
+STORY_ARTICLES = pa.schema(
+    [ARTICLE.field(c).with_nullable(c == "text" or ARTICLE.field(c).nullable) for c in STORY_ARTICLE_COLUMNS]
+)
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 

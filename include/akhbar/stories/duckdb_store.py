@@ -11,34 +11,11 @@ import datetime as _dt
 import duckdb
 import pyarrow as pa
 
-from akhbar.schema import (
-    ARTICLE_DATES,
-    ARTICLE_EMBEDDINGS,
-    ARTICLE_KEYWORDS,
-    ARTICLE_PLACES,
-    ARTICLE_STORIES,
-    STORIES,
-    STORY_LINKS,
-)
-from akhbar.stories import (
-    PARAMS,
-    STORY_ARTICLE_COLUMNS,
-    StoriesResult,
-    StoryInputs,
-    StoryParams,
-    build_stories,
-)
-from akhbar.stories.embeddings import embed_texts
+from akhbar.stories import PARAMS, STORY_ARTICLES, StoriesResult, StoryInputs, StoryParams
+from akhbar.stories.store import STORE_TABLES, StoryStore
 
-_TABLES = {
-    "article_places": ARTICLE_PLACES,
-    "article_dates": ARTICLE_DATES,
-    "article_keywords": ARTICLE_KEYWORDS,
-    "article_embeddings": ARTICLE_EMBEDDINGS,
-    "article_stories": ARTICLE_STORIES,
-    "story_links": STORY_LINKS,
-    "stories": STORIES,
-}
+# The store's articles (STORY_ARTICLES rows; the warehouse reads its own ``articles``).
+ARTICLES_TABLE = "story_input_articles"
 
 # Night D's members (the contract of akhbar.stories, in SQL; akhbar.lakehouse.stories runs the same
 # statements on the catalog): every article of a story with an article in D-w .. D+w, of the stories of
@@ -71,89 +48,72 @@ def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: Stor
         con.execute(statement, {"first": night - w, "last": night + w} if "$first" in statement else None)
 
 
-class DuckDBStore:
+def contract_rows(
+    con: duckdb.DuckDBPyConnection, table: str, where: str, bind: dict[str, object] | None = None
+) -> pa.Table:
+    """The rows of a table of the contract (by its catalog name) where ``where`` holds, in its schema."""
+    return (
+        con.execute(f"SELECT * FROM {table} WHERE {where}", bind)
+        .fetch_arrow_table()
+        .cast(STORE_TABLES[table])
+    )
+
+
+class DuckDBStore(StoryStore):
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS story_input_articles (article_id VARCHAR, source_id VARCHAR, "
-            "lang VARCHAR, title VARCHAR, text VARCHAR, published_at TIMESTAMPTZ, dt DATE)"
-        )
-        for name, schema in _TABLES.items():
+        for name, schema in {ARTICLES_TABLE: STORY_ARTICLES, **STORE_TABLES}.items():
             empty = schema.empty_table()  # noqa: F841 (read by DuckDB below)
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty")
 
-    def load_night(
-        self,
-        night: _dt.date,
-        articles: pa.Table,
-        places: pa.Table | None = None,
-        dates: pa.Table | None = None,
-        keywords: pa.Table | None = None,
-    ) -> None:
+    def table(self, name: str) -> pa.Table:
+        return contract_rows(self.con, name, "true")
+
+    def replace_night(self, night: _dt.date, articles: pa.Table, enrichment: dict[str, pa.Table]) -> None:
         con = self.con
-        rows = articles.select(list(STORY_ARTICLE_COLUMNS))  # noqa: F841
         con.execute("BEGIN")
-        con.execute("DELETE FROM story_input_articles WHERE dt = ?", [night])
-        con.execute("INSERT INTO story_input_articles SELECT * FROM rows")
-        for name, table in (
-            ("article_places", places),
-            ("article_dates", dates),
-            ("article_keywords", keywords),
-        ):
+        for name, rows in {ARTICLES_TABLE: articles, **enrichment}.items():  # noqa: B007 (read by DuckDB)
             con.execute(f"DELETE FROM {name} WHERE dt = ?", [night])
-            if table is not None and table.num_rows:
-                side = table.select(_TABLES[name].names)  # noqa: F841
-                con.execute(f"INSERT INTO {name} SELECT * FROM side")
+            con.execute(f"INSERT INTO {name} SELECT * FROM rows")
         con.execute("COMMIT")
 
     def inputs_for(self, night: _dt.date, params: StoryParams = PARAMS, removed=()) -> StoryInputs:
         con = self.con
         w = _dt.timedelta(days=params.window_nights)
-        bounds = {"first": night - w, "last": night + w, "night": night}
+        bounds: dict[str, object] = {"first": night - w, "last": night + w}
         select_members(con, night, params, removed)
         con.execute(
-            "INSERT INTO story_members SELECT article_id, dt FROM story_input_articles WHERE dt = $night "
+            f"INSERT INTO story_members SELECT article_id, dt FROM {ARTICLES_TABLE} WHERE dt = $night "
             "AND article_id NOT IN (SELECT article_id FROM story_members)",
             {"night": night},
         )
-
-        def rows(sql: str, schema: pa.Schema | None = None, **params) -> pa.Table:
-            table = con.execute(sql, params).fetch_arrow_table()
-            return table.cast(schema) if schema is not None else table
-
         member = "article_id IN (SELECT article_id FROM story_members)"
         window = "dt BETWEEN $first AND $last"
         return StoryInputs(
             night=night,
-            articles=rows(f"SELECT * FROM story_input_articles WHERE {member}"),
-            places=rows(f"SELECT * FROM article_places WHERE {member}", ARTICLE_PLACES),
-            dates=rows(f"SELECT * FROM article_dates WHERE {member}", ARTICLE_DATES),
-            keywords=rows(
-                f"SELECT * FROM article_keywords WHERE {member} AND {window}",
-                ARTICLE_KEYWORDS,
-                first=bounds["first"],
-                last=bounds["last"],
+            articles=con.execute(f"SELECT * FROM {ARTICLES_TABLE} WHERE {member}").fetch_arrow_table(),
+            places=contract_rows(con, "article_places", member),
+            dates=contract_rows(con, "article_dates", member),
+            keywords=contract_rows(con, "article_keywords", f"{member} AND {window}", bounds),
+            embeddings=contract_rows(
+                con,
+                "article_embeddings",
+                f"{member} AND {window} AND dt <> $night",
+                {**bounds, "night": night},
             ),
-            embeddings=rows(
-                f"SELECT * FROM article_embeddings WHERE {member} AND {window} AND dt <> $night",
-                ARTICLE_EMBEDDINGS,
-                **bounds,
+            article_stories=contract_rows(
+                con, "article_stories", f"{member} OR article_id IN (SELECT article_id FROM story_removed)"
             ),
-            article_stories=rows(
-                f"SELECT * FROM article_stories WHERE {member} "
-                "OR article_id IN (SELECT article_id FROM story_removed)",
-                ARTICLE_STORIES,
-            ),
-            links=rows(
-                f"SELECT * FROM story_links WHERE {member} AND linked_article_id IN "
-                "(SELECT article_id FROM story_members)",
-                STORY_LINKS,
+            links=contract_rows(
+                con,
+                "story_links",
+                f"{member} AND linked_article_id IN (SELECT article_id FROM story_members)",
             ),
             removed_article_ids=tuple(sorted(set(removed))),
         )
 
     def apply(self, night: _dt.date, result: StoriesResult) -> None:
-        """The replacement of the stories contract, in one transaction."""
+        """In one transaction."""
         con = self.con
         new_embeddings, new_links = result.article_embeddings, result.links  # noqa: F841 (read by DuckDB)
         new_members, new_stories = result.article_stories, result.stories  # noqa: F841
@@ -182,37 +142,6 @@ class DuckDBStore:
         con.execute("INSERT INTO stories SELECT * FROM new_stories")
         con.execute("COMMIT")
 
-    def snapshot(self) -> dict[str, list[dict]]:
-        """The same sorted rows as MemoryStore.snapshot."""
-        order = {
-            "article_stories": "article_id",
-            "stories": "story_id",
-            "story_links": "article_id, linked_article_id",
-            "article_embeddings": "article_id",
-        }
-        names = {
-            "article_stories": "article_stories",
-            "stories": "stories",
-            "story_links": "links",
-            "article_embeddings": "embeddings",
-        }
-        return {
-            names[t]: self.con.execute(f"SELECT * FROM {t} ORDER BY {o}")
-            .fetch_arrow_table()
-            .cast(_TABLES[t])
-            .to_pylist()
-            for t, o in order.items()
-        }
-
     def remove_articles(self, article_ids) -> None:
-        """Articles that became duplicates of an earlier copy (dedup's demotion): no longer articles."""
         ids = pa.table({"article_id": pa.array(sorted(set(article_ids)), pa.string())})  # noqa: F841
-        self.con.execute("DELETE FROM story_input_articles WHERE article_id IN (SELECT article_id FROM ids)")
-
-    def run_night(
-        self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts, removed=()
-    ) -> StoriesResult:
-        self.remove_articles(removed)
-        result = build_stories(self.inputs_for(night, params, removed), params, embed=embed)
-        self.apply(night, result)
-        return result
+        self.con.execute(f"DELETE FROM {ARTICLES_TABLE} WHERE article_id IN (SELECT article_id FROM ids)")

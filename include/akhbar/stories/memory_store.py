@@ -7,41 +7,33 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from akhbar.schema import (
-    ARTICLE_DATES,
-    ARTICLE_EMBEDDINGS,
-    ARTICLE_KEYWORDS,
-    ARTICLE_PLACES,
-    ARTICLE_STORIES,
-    STORIES,
-    STORY_LINKS,
-)
-from akhbar.stories import (
-    PARAMS,
-    STORY_ARTICLE_COLUMNS,
-    StoriesResult,
-    StoryInputs,
-    StoryParams,
-    build_stories,
-    window_nights,
-)
-from akhbar.stories.embeddings import embed_texts
+from akhbar.stories import PARAMS, STORY_ARTICLES, StoriesResult, StoryInputs, StoryParams, window_nights
+from akhbar.stories.store import STORE_TABLES, StoryStore
 
-_ARTICLES = pa.schema(
-    [
-        pa.field("article_id", pa.string(), nullable=False),
-        pa.field("source_id", pa.string(), nullable=False),
-        pa.field("lang", pa.string(), nullable=False),
-        pa.field("title", pa.string()),
-        pa.field("text", pa.string()),
-        pa.field("published_at", pa.timestamp("us", tz="UTC")),
-        pa.field("dt", pa.date32(), nullable=False),
-    ]
-)
+# The store's attribute of each table, by catalog name.
+_ATTRIBUTES = {
+    "article_places": "places",
+    "article_dates": "dates",
+    "article_keywords": "keywords",
+    "article_embeddings": "embeddings",
+    "article_stories": "article_stories",
+    "story_links": "links",
+    "stories": "stories",
+}
+
+
+def _empty(name: str) -> Any:
+    """A dataclass field holding an empty table of ``name`` (a catalog name)."""
+    return field(default_factory=STORE_TABLES[name].empty_table)
+
+
+def _other_nights(table: pa.Table, day: pa.Scalar) -> pa.Table:
+    return table.filter(pc.not_equal(table.column("dt"), day))
 
 
 def _in(table: pa.Table, column: str, values) -> pa.Table:
@@ -61,46 +53,30 @@ def _not_in(table: pa.Table, column: str, values) -> pa.Table:
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(StoryStore):
     """The tables the stories stage reads and writes, each a pyarrow Table."""
 
-    articles: pa.Table = field(default_factory=_ARTICLES.empty_table)
-    places: pa.Table = field(default_factory=ARTICLE_PLACES.empty_table)
-    dates: pa.Table = field(default_factory=ARTICLE_DATES.empty_table)
-    keywords: pa.Table = field(default_factory=ARTICLE_KEYWORDS.empty_table)
-    embeddings: pa.Table = field(default_factory=ARTICLE_EMBEDDINGS.empty_table)
-    article_stories: pa.Table = field(default_factory=ARTICLE_STORIES.empty_table)
-    links: pa.Table = field(default_factory=STORY_LINKS.empty_table)
-    stories: pa.Table = field(default_factory=STORIES.empty_table)
+    articles: pa.Table = field(default_factory=STORY_ARTICLES.empty_table)
+    places: pa.Table = _empty("article_places")
+    dates: pa.Table = _empty("article_dates")
+    keywords: pa.Table = _empty("article_keywords")
+    embeddings: pa.Table = _empty("article_embeddings")
+    article_stories: pa.Table = _empty("article_stories")
+    links: pa.Table = _empty("story_links")
+    stories: pa.Table = _empty("stories")
 
-    def load_night(
-        self,
-        night: _dt.date,
-        articles: pa.Table,
-        places: pa.Table | None = None,
-        dates: pa.Table | None = None,
-        keywords: pa.Table | None = None,
-    ) -> None:
-        """The night's articles and enrichment, as the earlier stages leave them (replacing a rerun's)."""
+    def table(self, name: str) -> pa.Table:
+        table: pa.Table = getattr(self, _ATTRIBUTES[name])
+        return table
+
+    def replace_night(self, night: _dt.date, articles: pa.Table, enrichment: dict[str, pa.Table]) -> None:
         day = pa.scalar(night, pa.date32())
-        self.articles = pa.concat_tables(
-            [
-                self.articles.filter(pc.not_equal(self.articles.column("dt"), day)),
-                articles.select(list(STORY_ARTICLE_COLUMNS)).cast(_ARTICLES),
-            ]
-        )
-        for name, table, schema in (
-            ("places", places, ARTICLE_PLACES),
-            ("dates", dates, ARTICLE_DATES),
-            ("keywords", keywords, ARTICLE_KEYWORDS),
-        ):
-            old = getattr(self, name)
-            new = table.select(schema.names).cast(schema) if table is not None else schema.empty_table()
-            setattr(self, name, pa.concat_tables([old.filter(pc.not_equal(old.column("dt"), day)), new]))
+        self.articles = pa.concat_tables([_other_nights(self.articles, day), articles])
+        for name, rows in enrichment.items():
+            setattr(self, _ATTRIBUTES[name], pa.concat_tables([_other_nights(self.table(name), day), rows]))
 
     def inputs_for(self, night: _dt.date, params: StoryParams = PARAMS, removed=()) -> StoryInputs:
-        """What the caller reads for ``night``; ``removed``: articles that stopped being articles (they
-        are no longer in ``self.articles``, see :meth:`remove_articles`)."""
+        """Removed articles are no longer in ``self.articles`` (see :meth:`remove_articles`)."""
         removed = set(removed)
         window = window_nights(night, params)
         in_window = self.article_stories.filter(
@@ -142,47 +118,21 @@ class MemoryStore:
         return set(_in(self.article_stories, "article_id", ends - removed).column("story_id").to_pylist())
 
     def remove_articles(self, article_ids) -> None:
-        """Articles that became duplicates of an earlier copy (dedup's demotion): no longer articles."""
         self.articles = _not_in(self.articles, "article_id", article_ids)
 
     def apply(self, night: _dt.date, result: StoriesResult) -> None:
-        """The replacement rules of the stories contract, in the order the warehouse runs them."""
         day = pa.scalar(night, pa.date32())
         removed = result.removed_article_ids
         embeddings = _not_in(self.embeddings, "article_id", removed)
-        self.embeddings = pa.concat_tables(
-            [embeddings.filter(pc.not_equal(embeddings.column("dt"), day)), result.article_embeddings]
-        )
+        self.embeddings = pa.concat_tables([_other_nights(embeddings, day), result.article_embeddings])
         links = _not_in(_not_in(self.links, "article_id", removed), "linked_article_id", removed)
         keep = pc.and_(pc.not_equal(links.column("dt"), day), pc.not_equal(links.column("linked_dt"), day))
         self.links = pa.concat_tables([links.filter(keep), result.links])
-        rows = self.article_stories.filter(pc.not_equal(self.article_stories.column("dt"), day))
         rows = _not_in(
-            rows, "article_id", [*result.article_stories.column("article_id").to_pylist(), *removed]
+            _other_nights(self.article_stories, day),
+            "article_id",
+            [*result.article_stories.column("article_id").to_pylist(), *removed],
         )
         self.article_stories = pa.concat_tables([rows, result.article_stories])
         gone = set(result.retired_story_ids) | set(result.stories.column("story_id").to_pylist())
         self.stories = pa.concat_tables([_not_in(self.stories, "story_id", gone), result.stories])
-
-    def run_night(
-        self, night: _dt.date, params: StoryParams = PARAMS, embed=embed_texts, removed=()
-    ) -> StoriesResult:
-        """The stories of ``night``; ``removed``: articles the night's dedup made duplicates of its own."""
-        self.remove_articles(removed)
-        result = build_stories(self.inputs_for(night, params, removed), params, embed=embed)
-        self.apply(night, result)
-        return result
-
-    def snapshot(self) -> dict[str, list[dict]]:
-        """Every stories table as sorted rows: equal snapshots mean equal stories."""
-        keys = {
-            "article_stories": ["article_id"],
-            "stories": ["story_id"],
-            "links": ["article_id", "linked_article_id"],
-            "embeddings": ["article_id"],
-        }
-        out = {}
-        for name, key in keys.items():
-            table = getattr(self, name)
-            out[name] = table.sort_by([(k, "ascending") for k in key]).to_pylist()
-        return out

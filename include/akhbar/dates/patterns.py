@@ -106,7 +106,12 @@ AR_REL = (
     rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD}))?"
     rf"){RB}"
 )
-AR_NUMERIC = r"(?<![\d/.\-])(?:(?P<nd>[0-3]?\d)[/.\-](?P<nm>[01]?\d)[/.\-](?P<ny>(?:19|20)\d\d)|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?![\d/])"
+AR_NUMERIC = (
+    r"(?<![\d/.\-])(?:(?P<nd>[0-3]?\d)[/.\-](?P<nm>[01]?\d)[/.\-](?P<ny>(?:19|20)\d\d)"
+    r"|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
+    # a two-digit year, every part in two digits and slashes ("06/06/21"): not "1/2/3", not a version "1.2.10"
+    r"|(?P<sd>[0-3]\d)/(?P<sm>[01]\d)/(?P<sy>\d\d))(?![\d/])"
+)
 
 AR_RX = re.compile(
     f"(?P<ar_same>{AR_SAME})|(?P<ar_day>{AR_DAY_DATE})|(?P<ar_hijri>{AR_HIJRI})|(?P<ar_month>{AR_MONTH_DATE})"
@@ -117,6 +122,15 @@ AR_RX = re.compile(
 # French and English
 
 FRM = f"(?:(?:{alternation(FR_MONTHS)})\\b|(?:{alternation(FR_ABBREVIATIONS)})\\.)"
+FR_YEAR_CUES = (
+    r"(?:en|depuis|après|apres|avant|d['’]ici(?:\s+à)?|jusqu['’](?:en|à)|dès|fin|début|debut|courant|printemps|l['’]été|"
+    r"cet\s+été|automne|hiver|l['’]année|l['’]an)\s+|mi-"
+)
+# What follows a number that is an amount, not a year: "en 2014 euros", "in 2010 dollars", "avant 2000 exemplaires".
+NOT_A_UNIT = (
+    r"(?!\s*(?:[%€$£]|euros?\b|dollars?\b|dinars?\b|livres?\b|kilomètres?\b|mètres?\b|m²|habitants\b|"
+    r"personnes\b|exemplaires\b|pages\b|tonnes\b|voix\b|pounds?\b|people\b|km\b|miles?\b|copies\b|tons?\b))"
+)
 FRW = f"(?:{alternation(FR_WEEKDAYS)})"
 FR_RX = (
     # "le 5 mai 2019", "du 4 au 11 novembre", "entre le 11 et le 28 mars", "les vendredi 20 et samedi 21 septembre"
@@ -128,7 +142,9 @@ FR_RX = (
     # a day and a month in figures after an article: "le 12/03", "les 25/11, 30/11 et 02/12"
     rf"|\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+(?P<fr_nd>[0-3]?\d)/(?P<fr_nm>[01]?\d)(?![\d/])"
     rf"(?P<fr_nmore>(?:\s*(?:,|et)\s*[0-3]?\d/[01]?\d(?![\d/]))*)(?!\s+(?:des?|du|d['’])\b)"
-    rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
+    # a year after a cue, the French words of the Arabic ones (في، منذ، بعد، قبل، حتى، بداية، نهاية، صيف، العام), not a
+    # sum or a count ("en 2014 euros", "avant 2000 exemplaires")
+    rf"|\b(?:{FR_YEAR_CUES})(?P<fr_yr>(?:19|20)\d\d)(?!\d){NOT_A_UNIT}"
     # a weekday and a day of a month left unsaid: "le samedi 21 au matin"
     rf"|\b(?P<fr_wdonly>{FRW})\s+(?P<fr_wdday>1er|[0-3]?\d)(?![\d.,:/])(?!\s*(?:h\b|heures?\b|ans?\b|%|€))"
     rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
@@ -161,7 +177,7 @@ EN_RX = (
     rf"(?:(?P<en_wd3>{ENW}),?\s+)?)?"
     rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM_AFTER_DAY})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM_BEFORE_YEAR})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
-    rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
+    rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d){NOT_A_UNIT}"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
     # "August last year", "October that year" (the year of the date before it)
     rf"|\b(?P<en_ymon>{ENM_FULL})\s+(?:of\s+)?(?P<en_yq>last|next|this|that|the\s+same)\s+year\b"
@@ -255,7 +271,7 @@ DAYWORD_BEFORE = re.compile(
 )
 CUE_BEFORE = re.compile(
     rf"(?:(?<![{AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه|صيف|شتاء|خريف)"
-    r"|\b(?:[Ii]n|[Ss]ince|[Ee]n|[Dd]epuis)\b)\s*$"
+    rf"|\b(?:[Ii]n|[Ss]ince)\b|(?i:\b(?:{FR_YEAR_CUES})))\s*$"
 )
 MONTH_BEFORE_YEAR = re.compile(
     rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}(?:{MON}|{HMON}){RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?"

@@ -367,6 +367,10 @@ def _numeric(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     g = m.group
     if g("nd") is not None:
         d = cal.valid(int(g("ny")), int(g("nm")), int(g("nd")))
+    elif g("sd") is not None:  # "06/06/21": the century that puts the year nearest the reference
+        yy = int(g("sy"))
+        year = min((c + yy for c in (1900, 2000)), key=lambda y: abs(y - ref.year))
+        d = cal.valid(year, int(g("sm")), int(g("sd")))
     else:
         d = cal.valid(int(g("iy")), int(g("im")), int(g("id")))
     return [Finding(*m.span(), d, "day", "gregorian", False, True)] if d else []

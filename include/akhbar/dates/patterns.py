@@ -52,8 +52,10 @@ LEAD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(
 # The same, naming its weekday ("الخميس 16 فيفري": the year in which the 16th is a Thursday)
 LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:(?P<lwd>{WD}){RB}\s*[،,(]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
+# Earlier days of a list of three or more: "أيام 25 و 26 و27 فيفري", "les 15, 16 et 17 juin"
+AR_DAY_LIST = rf"(?P<dlist>(?:{DAYNUM}\s*(?:[،,]\s*(?:و\s*)?|و\s*))+)"
 AR_DAY_DATE = (
-    rf"(?:{LB}{PFX}{LEAD_WD})?(?:(?P<d0>{DAYNUM}){CONN})?"
+    rf"(?:{LB}{PFX}{LEAD_WD})?(?:{AR_DAY_LIST}?(?P<d0>{DAYNUM}){CONN})?"
     rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|(?:ال)?فاتح|{ORD}(?=\s+من\s)))"
     rf"\s*(?:من\s+)?(?:شهر\s+)?{LB}{PFX}(?P<mon>{MON}){RB}"
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"
@@ -135,7 +137,8 @@ FRW = f"(?:{alternation(FR_WEEKDAYS)})"
 FR_RX = (
     # "le 5 mai 2019", "du 4 au 11 novembre", "entre le 11 et le 28 mars", "les vendredi 20 et samedi 21 septembre"
     rf"(?i:(?:(?:le|les|du|au)\s+)?(?:(?P<fr_wd>{FRW})\s+)?"
-    rf"(?:(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?(?:(?P<fr_wd2>{FRW})\s+)?)?"
+    rf"(?:(?P<fr_dlist>(?:(?:1er|[0-3]?\d)\s*,\s*)+)?(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?"
+    rf"(?:(?P<fr_wd2>{FRW})\s+)?)?"
     rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?P<fr_qmon>{FRM})\s+(?P<fr_mqual>dernier|prochain)\b"
@@ -261,7 +264,7 @@ ANCHOR_LAT = re.compile(trie(LAT_KEYS))
 PREFIX_LETTERS = frozenset("وبلفك")
 AR_LETTER = re.compile(f"[{AL}]")
 LATIN_RANGE_NEXT = re.compile(
-    r"\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]"
+    r"(?:\s*,\s*(?:1er|[0-3]?\d))*\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]"
 )
 # An article before "12/03": a day and a month in figures ("le 12/03")
 FR_NUMERIC_BEFORE = re.compile(r"(?i:\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+)$")
@@ -287,7 +290,7 @@ YEAR_RX = re.compile(f"(?P<ar_year>{AR_YEAR})|(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # or a range / numeric date continues.
 AFTER_DAY = re.compile(
     rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
-    rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
+    rf"|\s*(?:[-–/.]\s*\d|[،,]\s*(?:و\s*)?\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
     rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
     rf"|\s+من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})"
 )

@@ -168,7 +168,7 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
             date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
     if date is None:
         return []
-    out = []
+    out = _listed_days(m, "dlist", date, rel, year is not None)
     if g("d0") is not None:  # "26 و27 مارس": the first day of the range, same month
         d0 = cal.valid(date.year, month, int(g("d0")))
         if d0 is not None and d0 < date:
@@ -415,7 +415,7 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
             date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
     if date is None:
         return []
-    out = _range_start(m, "fr_d0", date, not explicit, explicit)
+    out = _listed_days(m, "fr_dlist", date, not explicit, explicit) + _range_start(m, "fr_d0", date, not explicit, explicit)
     return out + [
         Finding(
             m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit
@@ -440,6 +440,21 @@ def _weekday_and_day(m: re.Match, ref: _dt.date, wd_group: str, day_group: str, 
     day = 1 if raw == "1er" else int(raw)
     date = cal.nearest_weekday_numbered(ref, names[m.group(wd_group).lower()], day)
     return [Finding(*m.span(), date, "day", "gregorian", True, False)] if date else []
+
+
+_NUMBER = re.compile(r"\d+|1er")
+
+
+def _listed_days(m: re.Match, group: str, last: _dt.date, rel: bool, explicit: bool) -> list[Finding]:
+    """The earlier days of a list of three or more ("أيام 25 و 26 و27 فيفري", "les 15, 16 et 17 juin"): same month."""
+    if m.group(group) is None:
+        return []
+    out = []
+    for n in _NUMBER.finditer(m.string, m.start(group), m.end(group)):
+        d = cal.valid(last.year, last.month, 1 if n.group() == "1er" else int(n.group()))
+        if d is not None and d < last:
+            out.append(Finding(n.start(), n.end(), d, "day", "gregorian", rel, explicit))
+    return out
 
 
 def _range_start(m: re.Match, group: str, end: _dt.date, rel: bool, explicit: bool) -> list[Finding]:

@@ -139,7 +139,7 @@ FR_RX = (
     rf"(?i:(?:(?:le|les|du|au)\s+)?(?:(?P<fr_wd>{FRW})\s+)?"
     rf"(?:(?P<fr_dlist>(?:(?:1er|[0-3]?\d)\s*,\s*)+)?(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?"
     rf"(?:(?P<fr_wd2>{FRW})\s+)?)?"
-    rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
+    rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])(?:\s+|(?P<fr_hyphen>-)(?=[A-ZÉÛ]))(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?P<fr_qmon>{FRM})\s+(?P<fr_mqual>dernier|prochain)\b"
     # a day and a month in figures after an article: "le 12/03", "les 25/11, 30/11 et 02/12"
@@ -268,7 +268,7 @@ LATIN_RANGE_NEXT = re.compile(
 )
 # An article before "12/03": a day and a month in figures ("le 12/03")
 FR_NUMERIC_BEFORE = re.compile(r"(?i:\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+)$")
-LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
+LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?(?:\s*(?:of\s+|de\s+)?[A-Za-zéû]|-[A-ZÉÛ])")
 DAYWORD_BEFORE = re.compile(
     rf"(?<![{AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
 )

@@ -53,7 +53,12 @@ _DAY_NAME_BEFORE = re.compile(
 _FR_HABIT_BEFORE = re.compile(r"\b(?:du|des)\s+$", re.IGNORECASE)
 _EVERY_BEFORE = re.compile(r"\b(?:chaque|tous\s+les|every|each)\s+$", re.IGNORECASE)
 _FR_THE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:le|Le)\s+$")  # "Le lundi, les bibliothèques sont fermées"
-_FR_NIGHT_AFTER = re.compile(r"\s+(?:au|à)\s", re.IGNORECASE)
+# "la nuit du samedi au dimanche" is one night (the next day after "au"); "du lundi au samedi" is opening hours.
+_FR_WEEKDAY_SPAN = re.compile(
+    r"\bdu\s+(?P<a>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+(?:au|à)\s+"
+    r"(?P<b>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+    re.IGNORECASE,
+)
 _FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
 _FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
 # ... but "le match d'hier", "la séance de demain" are the day's events: a day.
@@ -64,6 +69,14 @@ _FR_EVENT_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
+# Streets, squares and stations named after a date: "rue du 4-Septembre", "place du 14 juillet", "métro 8 mai 1945".
+_FR_PLACE_BEFORE = re.compile(
+    r"\b(?:rue|place|avenue|av\.|boulevard|bd|quai|pont|square|cours|allée|impasse|esplanade|rond-point|station|"
+    r"métro|stade|lycée|collège|école|cité|parc|appel)\s+(?:du\s+)?$",
+    re.IGNORECASE,
+)
+# A day written as a holiday's name, "le 1er-Mai", "au 14-Juillet", is that day; after "du" or a noun it is a name.
+_FR_HOLIDAY_DAY_BEFORE = re.compile(r"\b(?:le|au|depuis\s+le|dès\s+le|jusqu['’]au)\s+$", re.IGNORECASE)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
 # Yesterday, today and tomorrow named together are the past, the present and the future ("après l'Allemagne
 # hier et la Corée aujourd'hui, la Chine demain"), not three days.
@@ -105,6 +118,16 @@ def _clause(text: str, s: int, e: int) -> str:
 def _fr_nowadays(text: str, s: int, e: int) -> bool:
     """ "aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
     return _FR_EVENT_TENSE.search(_clause(text, s, e)) is None
+
+
+def _fr_weekday_habit(text: str, s: int, e: int) -> bool:
+    """ "le marché du samedi", "ouvert du lundi au samedi": a weekday after "du"/"des", or in a span of days, names
+    every such day, unless the span is one night ("la nuit du samedi au dimanche": the next day after "au")."""
+    for span in _FR_WEEKDAY_SPAN.finditer(text, max(0, s - 16), e + 16):
+        if span.start("a") <= s < span.end("b"):
+            a, b = (FR_WEEKDAYS[span.group(k).lower()] for k in ("a", "b"))
+            return b != (a + 1) % 7
+    return _FR_HABIT_BEFORE.search(text, max(0, s - 6), s) is not None
 
 
 def _figurative(text: str, s: int, e: int) -> bool:
@@ -398,6 +421,10 @@ def _fr_month(name: str) -> int:
 
 def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     g = m.group
+    if _FR_PLACE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()) or (
+        g("fr_hyphen") is not None and not _FR_HOLIDAY_DAY_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
+    ):
+        return []  # "rue du 4-Septembre", "place du 14 juillet", "l'appel du 18-Juin": names
     month = _fr_month(g("fr_mon"))
     dd = g("fr_day").lower()
     day = 1 if dd == "1er" else int(dd)
@@ -630,8 +657,7 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
     if (french and len(words) == 1 and text and _FR_THE_BEFORE.search(text, max(0, s - 6), s)
             and _FR_EVENT_VERB.search(_clause(text, s, e)) is None):  # fmt: skip
         return []  # "Le lundi, les bibliothèques sont fermées": Mondays, in the present
-    if (french and len(words) == 1 and text and _FR_HABIT_BEFORE.search(text, max(0, s - 6), s)
-            and not _FR_NIGHT_AFTER.match(text, e)):  # fmt: skip
-        return []  # "le marché du samedi matin": every Saturday ("la nuit du samedi au dimanche" is one night)
+    if french and len(words) == 1 and text and _fr_weekday_habit(text, s, e):
+        return []  # "le marché du samedi matin", "du lundi au samedi": every such day
     qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s, e)
     return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

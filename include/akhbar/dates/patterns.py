@@ -202,6 +202,12 @@ RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يوم
 RX_BEFORE_TODAY = re.compile(
     rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$"
 )
+# "حتى اليوم", "إلى اليوم": until now, not a day
+RX_UNTIL_TODAY = re.compile(rf"(?<![{AL}])و?(?:الي|حتي|لحد|لغايه|الي\s+حد)\s+$")
+# "اليوم" before a verb of state: nowadays ("المسؤولية اليوم تقع على عاتق ...", "الأردن اليوم يقف أمام مفترق طرق")
+RX_STATE_AFTER_TODAY = re.compile(
+    rf"\s+[وف]?(?:[يت](?:قف|قع|تطلب|حتاج|عيش|عاني|تمتع|ملك|متلك|بدو|وجد|بقي|ظل|حتل|كمن|تجه)){RB}"
+)
 # "اليوم" closing a quoted name: «أخبار اليوم», "مصر اليوم"
 RX_QUOTED_TODAY = re.compile(rf"[\"«“][{AL}]+\s+$")
 QUOTE_AFTER = re.compile(r"[\"»”]")

@@ -34,6 +34,8 @@ from akhbar.dates.patterns import (
     RX_BEFORE_TODAY,
     RX_BEFORE_WD,
     RX_QUOTED_TODAY,
+    RX_STATE_AFTER_TODAY,
+    RX_UNTIL_TODAY,
     SINCE_BEFORE,
 )
 from akhbar.dates.tense import clause_tense, weekday_qualifier
@@ -382,6 +384,10 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
         if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
             return []  # «أخبار اليوم»: a name
+        if g("todaywd") is None and (
+            RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)
+        ):
+            return []  # "حتى اليوم", "الأردن اليوم يقف أمام ...": now, not a day
         return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
     return []
 

@@ -222,10 +222,11 @@ RX_YEAR_BORROW = re.compile(
     r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$"
     r"|(?i:^\s*(?:-|–|/|au|à|a|jusqu['’]au|et|to|until|till|through|and)\s*(?:le\s+|the\s+)?$)"
 )
-# Months written before a dated month and sharing its year: "En février et mai 2018", "أشهر جانفي، فيفري ومارس 2018"
+# Months written before a dated month and sharing its year: "En février et mai 2018", "أشهر جانفي، فيفري ومارس 2018",
+# "avril-juin 2018", "de janvier à mars 2019"
 MONTH_BEFORE_COORD = re.compile(
     rf"(?:{LB}{PFX}(?P<ar>{MON}){RB}|(?i:\b(?P<lat>{alternation(FR_MONTHS)}|January|February|March|April|June|July|August|"
-    rf"September|October|November|December)\b))\s*(?:[,،]\s*|\s(?:et|ou|and|or)\s+|\s(?:او|الي|حتي)\s+)?(?:و)?"
+    rf"September|October|November|December)\b))\s*(?:[,،]\s*|[-–]\s*|\s(?:et|ou|and|or|à|au|to|through)\s+|\s(?:او|الي|حتي)\s+)?(?:و)?"
     # "أواخر ماي أو بداية جوان 2017", "fin mai ou début juin 2017": a part of the dated month between them
     rf"(?:(?:بدايه|نهايه|مطلع|اواخر|اوائل|منتصف)\s+|(?i:(?:début|fin|mi-?)\s*))?$"
 )

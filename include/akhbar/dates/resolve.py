@@ -269,26 +269,26 @@ def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if NAME_BEFORE.search(norm, max(0, s - 12), s):
         return []
     g = m.group
-    month = AR_MONTHS[_spaced(g("mmon"))]
+    first = AR_MONTHS[_spaced(g("mmon"))]
+    # "آذار/مارس" names one month twice; "جانفي-مارس 2018" is a span of two months, dated by the second
+    month = AR_MONTHS[_spaced(g("mmon2"))] if g("mmon2") is not None else first
+    found = _ar_month_dated(m, ref, month)
+    if month == first or not found:
+        return found
+    last = found[0]
+    start = _dt.date(last.date.year - (first > month), first, 1)
+    return [last._replace(end=m.end("mmon"), date=start), last._replace(start=m.start("mmon2"))]
+
+
+def _ar_month_dated(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
+    s, e = m.span()
+    g = m.group
     if g("myear") is not None:
         y = int(g("myear"))
-        return (
-            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
-            if cal.ok_year(y)
-            else []
-        )
+        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
     if g("myqual") is not None:
-        return [
-            Finding(
-                s,
-                e,
-                _dt.date(cal.year_of_qual(ref, g("myqual")), month, 1),
-                "month",
-                "gregorian",
-                True,
-                False,
-            )
-        ]
+        year = cal.year_of_qual(ref, g("myqual"))
+        return [Finding(s, e, _dt.date(year, month, 1), "month", "gregorian", True, False)]
     if g("mqual") is not None:
         return [Finding(s, e, cal.month_with_qual(ref, month, g("mqual")), "month", "gregorian", True, False)]
     if g("shahr") is not None:

@@ -41,6 +41,8 @@ from akhbar.dates.patterns import (
 from akhbar.dates.tense import clause_tense, weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
+# "القانون عدد 80 لسنة 2002 المؤرخ في 23 جويلية": a law's day without its year is in the law's year
+_LAW_YEAR_BEFORE = re.compile(r"(?:سنه|عام)\s*(?P<y>(?:19|20)\d\d)\s*(?:و)?(?:ال)?مؤرخ[ه]?\s+(?:في|بتاريخ)?\s*$")
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح", "الفاتح")
 _EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
                             re.IGNORECASE)  # fmt: skip
@@ -191,6 +193,8 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         date, rel = cal.day_with_qual(ref, month, day, qual), True
         if qual is None and g("lwd") is not None:
             date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
+        if g("qual") is None and (law := _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s)) is not None:
+            date, rel = cal.valid(int(law.group("y")), month, day) or date, False  # a law of that year, dated then
     if date is None:
         return []
     out = _listed_days(m, "dlist", date, rel, year is not None)

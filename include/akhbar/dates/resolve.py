@@ -82,6 +82,10 @@ _FR_PLACE_BEFORE = re.compile(
 # A day written as a holiday's name, "le 1er-Mai", "au 14-Juillet", is that day; after "du" or a noun it is a name.
 _FR_HOLIDAY_DAY_BEFORE = re.compile(r"\b(?:le|au|depuis\s+le|dès\s+le|jusqu['’]au)\s+$", re.IGNORECASE)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
+_EN_NOWADAYS_AFTER = re.compile(
+    r"['’]s\s+(?:world|reality|realities|society|youth|generation|women|men|children|challenges|era|times|"
+    r"(?!Al\b|El\b)[A-Z][a-z]+(?=\s*,|\s+(?:is|was|has|remains)\b))"
+)
 # Yesterday, today and tomorrow named together are the past, the present and the future ("après l'Allemagne
 # hier et la Corée aujourd'hui, la Chine demain"), not three days.
 _YESTERDAY = re.compile(r"\b(?:hier|yesterday)\b", re.IGNORECASE)
@@ -625,8 +629,8 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_rel") is not None:
         if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
             return []  # "over the last year" is a period, not a date
-        if _figurative(m.string, s, e):
-            return []
+        if _figurative(m.string, s, e) or (g("en_rel").lower() == "today" and _EN_NOWADAYS_AFTER.match(m.string, e)):
+            return []  # "Today's Nigeria", "today's world": the present age, not a day
         return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False, text=m.string)
     return []
 

@@ -102,7 +102,9 @@ _FR_EVENT_VERB = re.compile(
     r"|\b(?:s['’]|se\s+|me\s+|nous\s+)(?:est|sont|était|étaient|sera|seront)\s+"
     r"|\b(?:est|sont|était|étaient)\s+(?:aujourd['’]hui\s+)?(?:arrivée?s?|partie?s?|venue?s?|allée?s?|rentrée?s?|"
     r"revenue?s?|tombée?s?|morte?s?|née?s?|entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?|devenue?s?)\b"
-    r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b|\b\w{3,}(?:ra|ront|ait|aient)\b"
+    # (not the conditional of être, pouvoir, devoir: "vendre du EDF serait aujourd'hui une mauvaise affaire")
+    r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b"
+    r"|\b(?!(?:serai|pourrai|devrai|faudrai|vaudrai)(?:t|ent)\b)\w{3,}(?:ra|ront|ait|aient)\b"
 )
 _FR_EVENT_TENSE = re.compile(
     _FR_EVENT_VERB.pattern

@@ -171,7 +171,10 @@ def _at_arabic_word(scan: _Scan, a: _Anchor) -> re.Match | None:
         s, word = mb.start(), "شهر"
     if word == "شهر" or " ".join(word.split()) in p.ORDINAL_WORDS:
         dw = p.DAYWORD_BEFORE.search(norm, max(scan.covered, s - 28), s)
-        s = dw.start() if dw is not None else s
+        m = p.AR_RX.match(norm, dw.start()) if dw is not None else None
+        if m is not None and m.end() > s:
+            return m  # "الخامس من شهر ..." read from its day
+        # "الفصل الثاني من العام الحالي": the ordinal before is no day of it; read from the anchor
     return p.AR_RX.match(norm, s)
 
 

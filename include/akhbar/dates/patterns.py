@@ -55,7 +55,7 @@ LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+
 # Earlier days of a list of three or more: "أيام 25 و 26 و27 فيفري", "les 15, 16 et 17 juin"
 AR_DAY_LIST = rf"(?P<dlist>(?:{DAYNUM}\s*(?:[،,]\s*(?:و\s*)?|و\s*))+)"
 AR_DAY_DATE = (
-    rf"(?:{LB}{PFX}{LEAD_WD})?(?:{AR_DAY_LIST}?(?P<d0>{DAYNUM}){CONN})?"
+    rf"(?:{LB}{PFX}{LEAD_WD})?(?:{AR_DAY_LIST}?(?:(?P<d0>{DAYNUM})|{LB}(?P<d0w>{ORD}|غره|اول)){CONN})?"
     rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|(?:ال)?فاتح|{ORD}(?=\s+من\s)))"
     rf"\s*(?:من\s+)?(?:شهر\s+)?{LB}{PFX}(?P<mon>{MON}){RB}"
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"

@@ -204,14 +204,15 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if date is None:
         return []
     out = _listed_days(m, "dlist", date, rel, year is not None)
-    if g("d0") is not None:  # "26 و27 مارس": the first day of the range, same month
-        d0 = cal.valid(date.year, month, int(g("d0")))
+    first = "d0" if g("d0") is not None else "d0w" if g("d0w") is not None else None
+    if first is not None:  # "26 و27 مارس", "من الأول حتى الثالث من مارس": the first day of the range, same month
+        d0 = cal.valid(date.year, month, _day(m, "d0", "d0w")[0])
         if d0 is not None and d0 < date:
-            out.append(Finding(m.start("d0"), m.end("d0"), d0, "day", "gregorian", rel, year is not None))
+            out.append(Finding(m.start(first), m.end(first), d0, "day", "gregorian", rel, year is not None))
     anaphora = "year" if g("ysame") is not None else ""
     out.append(
         Finding(
-            ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora
+            ds if first is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora
         )
     )
     return out

@@ -142,6 +142,8 @@ FR_RX = (
     rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])(?:\s+|(?P<fr_hyphen>-)(?=[A-ZÉÛ]))(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?P<fr_qmon>{FRM})\s+(?P<fr_mqual>dernier|prochain)\b"
+    # a month and a two-digit year closing a phrase, after a cue (checked when resolved): "en mai 68,"
+    rf"|\b(?P<fr_m2mon>{FRM})\s+['’]?(?P<fr_m2year>[1-9]\d)(?=\s*(?:[,.;:!?)»]|$))"
     # a day and a month in figures after an article: "le 12/03", "les 25/11, 30/11 et 02/12"
     rf"|\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+(?P<fr_nd>[0-3]?\d)/(?P<fr_nm>[01]?\d)(?![\d/])"
     rf"(?P<fr_nmore>(?:\s*(?:,|et)\s*[0-3]?\d/[01]?\d(?![\d/]))*)(?!\s+(?:des?|du|d['’])\b)"

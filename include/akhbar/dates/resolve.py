@@ -73,6 +73,7 @@ _FR_EVENT_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
+_FR_SHORT_YEAR_CUE = re.compile(r"\b(?:en|de|depuis|dès|fin|début|mi-)\s*$", re.IGNORECASE)
 # Streets, squares and stations named after a date: "rue du 4-Septembre", "place du 14 juillet", "métro 8 mai 1945".
 _FR_PLACE_BEFORE = re.compile(
     r"\b(?:rue|place|avenue|av\.|boulevard|bd|quai|pont|square|cours|allée|impasse|esplanade|rond-point|station|"
@@ -529,6 +530,12 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
         )
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("fr_m2mon") is not None:  # "en mai 68": the last such year
+        if not _FR_SHORT_YEAR_CUE.search(m.string, max(0, s - 10), s):
+            return []
+        yy = int(g("fr_m2year"))
+        year = 2000 + yy if 2000 + yy <= ref.year else 1900 + yy
+        return [Finding(s, e, _dt.date(year, _fr_month(g("fr_m2mon")), 1), "month", "gregorian", False, True)]
     if g("fr_qmon") is not None:  # "mars dernier", "en juin prochain"
         q = "الماضي" if g("fr_mqual").lower() == "dernier" else "المقبل"
         return [

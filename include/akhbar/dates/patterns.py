@@ -128,9 +128,9 @@ FR_YEAR_CUES = (
     r"(?:en|depuis|après|apres|avant|d['’]ici(?:\s+à)?|jusqu['’](?:en|à)|dès|fin|début|debut|courant|printemps|l['’]été|"
     r"cet\s+été|automne|hiver|l['’]année|l['’]an)\s+|mi-"
 )
-# What follows a number that is an amount, not a year: "en 2014 euros", "in 2010 dollars", "avant 2000 exemplaires".
-NOT_A_UNIT = (
-    r"(?!\s*(?:[%€$£]|euros?\b|dollars?\b|dinars?\b|livres?\b|kilomètres?\b|mètres?\b|m²|habitants\b|"
+# What follows a number that is an amount, not a year: "en 2014 euros", "in 2010 dollars", "avant 2000 exemplaires",
+NOT_A_UNIT = (  # nor a season across two years ("en 2019-2020", "in 2012/13"), as "عام 2019-2020" is not
+    r"(?!\s*[-/–]\s*\d)(?!\s*(?:[%€$£]|euros?\b|dollars?\b|dinars?\b|livres?\b|kilomètres?\b|mètres?\b|m²|habitants\b|"
     r"personnes\b|exemplaires\b|pages\b|tonnes\b|voix\b|pounds?\b|people\b|km\b|miles?\b|copies\b|tons?\b))"
 )
 FRW = f"(?:{alternation(FR_WEEKDAYS)})"

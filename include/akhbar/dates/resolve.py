@@ -550,7 +550,7 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
     idiom = (
         _FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s)
         or _FR_IDIOM_AFTER.match(m.string, e)
-        or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 4), s))
+        or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 10), s))
     )
     if idiom and not _FR_EVENT_OF_DAY.search(m.string, max(0, s - 30), s):
         return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day

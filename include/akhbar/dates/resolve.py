@@ -282,8 +282,10 @@ def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         return []
     g = m.group
     first = AR_MONTHS[_spaced(g("mmon"))]
-    # "آذار/مارس" names one month twice; "جانفي-مارس 2018" is a span of two months, dated by the second
-    month = AR_MONTHS[_spaced(g("mmon2"))] if g("mmon2") is not None else first
+    # "آذار/مارس" names one month twice (two different months there are a slip: the first is read); "جانفي-مارس
+    # 2018" is a span of two months, dated by the second
+    span = g("mmon2") is not None and "-" in norm[m.end("mmon") : m.start("mmon2")]
+    month = AR_MONTHS[_spaced(g("mmon2"))] if span else first
     found = _ar_month_dated(m, ref, month)
     if month == first or not found:
         return found

@@ -105,7 +105,8 @@ AR_REL = (
     rf"|(?P<rel_thisweek>هذا\s+الاسبوع)"
     rf"|(?P<rel_thismonth>هذا\s+الشهر)"
     rf"|(?:يوم\s+)?(?P<wd>{WD})(?:\s+(?P<wq>{QUAL}))?"
-    rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD}))?"
+    # "اليوم السبت", and the agencies' "اليوم /السبت/", "اليوم \"السبت\""
+    rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD})|\s*[/\"«(]\s*(?P<todaywdq>{WD}){RB}\s*[/\"»)])?"
     rf"){RB}"
 )
 AR_NUMERIC = (
@@ -204,8 +205,8 @@ RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يوم
 RX_BEFORE_TODAY = re.compile(
     rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$"
 )
-# "حتى اليوم", "إلى اليوم": until now, not a day
-RX_UNTIL_TODAY = re.compile(rf"(?<![{AL}])و?(?:الي|حتي|لحد|لغايه|الي\s+حد)\s+$")
+# "حتى اليوم", "إلى اليوم": until now; "بعد اليوم": from now on; not a day
+RX_UNTIL_TODAY = re.compile(rf"(?<![{AL}])و?(?:الي|حتي|لحد|لغايه|الي\s+حد|بعد)\s+$")
 # "اليوم" before a verb of state: nowadays ("المسؤولية اليوم تقع على عاتق ...", "الأردن اليوم يقف أمام مفترق طرق")
 RX_STATE_AFTER_TODAY = re.compile(
     rf"\s+[وف]?(?:[يت](?:قف|قع|تطلب|حتاج|عيش|عاني|تمتع|ملك|متلك|بدو|وجد|بقي|ظل|حتل|كمن|تجه)){RB}"

@@ -355,7 +355,7 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
 
 def _today(m: re.Match, ref: _dt.date) -> _dt.date:
     """ "اليوم السبت": today is that weekday; a feed's date may be a day or two off it."""
-    wd = m.group("todaywd")
+    wd = m.group("todaywd") or m.group("todaywdq")
     return cal.nearest_weekday(ref, AR_WEEKDAYS[wd]) if wd is not None else ref
 
 
@@ -392,15 +392,14 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         qual = g("wq") or weekday_qualifier(norm, s, e)
         return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
     if g("today") is not None:
-        if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(
+        named = g("todaywd") or g("todaywdq")
+        if (named is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(
             norm, max(0, s - 12), s
         ):
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
         if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
             return []  # «أخبار اليوم»: a name
-        if g("todaywd") is None and (
-            RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)
-        ):
+        if named is None and (RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)):
             return []  # "حتى اليوم", "الأردن اليوم يقف أمام ...": now, not a day
         return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
     return []

@@ -30,7 +30,7 @@ _FUTURE = re.compile(
     # the French future in -ra (lower case: not Ankara, Sahara; not the English words in -ra)
     r"|\b(?!(?:extra|camera|opera|mantra|cobra|zebra|ultra|sierra|cholera|aura|agora|chimera|tiara|algebra|tundra|"
     r"vertebra|flora|sutra|hydra|libra|plethora|diaspora|mascara|tempera|era)\b)[a-zàâçéèêëîïôûùüÿœ]{3,}(?:ra|ront|rons|rez)\b"
-    r"|(?<![\u0621-\u064a])و?(?:سوف|حتي(?!\s*\d)|لغايه|غدا|المقبل|القادم|يلتقي|يواجه|يستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
+    r"|(?<![\u0621-\u064a])و?(?:سوف|حتي(?!\s*\d)|لغايه|غدا|المقبل|القادم|يلتقي|تلتقي|يواجه|تواجه|يستضيف|تستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
     r"يزور|تزور|يحل|تحل|تستانف|يستانف|تتواصل|يتواصل|تختتم|يختتم|تفتتح|يفتتح|يخوض|تخوض|تلعب|يلعب|"
     r"تحشد|يحشد|تستعد|يستعد|استعدادا|تحضيرا)(?![\u0621-\u064a])"
     r"|(?<![\u0621-\u064a])و?س[يتن][\u0621-\u064a]{3,}"

@@ -42,7 +42,9 @@ from akhbar.dates.tense import clause_tense, weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
 # "القانون عدد 80 لسنة 2002 المؤرخ في 23 جويلية": a law's day without its year is in the law's year
-_LAW_YEAR_BEFORE = re.compile(r"(?:سنه|عام)\s*(?P<y>(?:19|20)\d\d)\s*(?:و)?(?:ال)?مؤرخ[ه]?\s+(?:في|بتاريخ)?\s*$")
+_LAW_YEAR_BEFORE = re.compile(
+    r"(?:سنه|عام)\s*(?P<y>(?:19|20)\d\d)\s*(?:و)?(?:ال)?مؤرخ[ه]?\s+(?:في|بتاريخ)?\s*$"
+)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح", "الفاتح")
 _EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
                             re.IGNORECASE)  # fmt: skip
@@ -200,21 +202,21 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         date, rel = cal.day_with_qual(ref, month, day, qual), True
         if qual is None and g("lwd") is not None:
             date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
-        if g("qual") is None and (law := _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s)) is not None:
-            date, rel = cal.valid(int(law.group("y")), month, day) or date, False  # a law of that year, dated then
+        law = _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s) if g("qual") is None else None
+        if law is not None:  # a law of that year, dated then
+            date, rel = cal.valid(int(law.group("y")), month, day) or date, False
     if date is None:
         return []
     out = _listed_days(m, "dlist", date, rel, year is not None)
     first = "d0" if g("d0") is not None else "d0w" if g("d0w") is not None else None
-    if first is not None:  # "26 و27 مارس", "من الأول حتى الثالث من مارس": the first day of the range, same month
+    # "26 و27 مارس", "من الأول حتى الثالث من مارس": the first day of the range, same month
+    if first is not None:
         d0 = cal.valid(date.year, month, _day(m, "d0", "d0w")[0])
         if d0 is not None and d0 < date:
             out.append(Finding(m.start(first), m.end(first), d0, "day", "gregorian", rel, year is not None))
     anaphora = "year" if g("ysame") is not None else ""
     out.append(
-        Finding(
-            ds if first is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora
-        )
+        Finding(ds if first is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora)
     )
     return out
 
@@ -299,7 +301,11 @@ def _ar_month_dated(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
     g = m.group
     if g("myear") is not None:
         y = int(g("myear"))
-        return [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)] if cal.ok_year(y) else []
+        return (
+            [Finding(s, e, _dt.date(y, month, 1), "month", "gregorian", False, True)]
+            if cal.ok_year(y)
+            else []
+        )
     if g("myqual") is not None:
         year = cal.year_of_qual(ref, g("myqual"))
         return [Finding(s, e, _dt.date(year, month, 1), "month", "gregorian", True, False)]
@@ -399,7 +405,9 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
         if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
             return []  # «أخبار اليوم»: a name
-        if named is None and (RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)):
+        if named is None and (
+            RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)
+        ):
             return []  # "حتى اليوم", "الأردن اليوم يقف أمام ...": now, not a day
         return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
     return []
@@ -441,7 +449,8 @@ def _fr_month(name: str) -> int:
 def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     g = m.group
     if _FR_PLACE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()) or (
-        g("fr_hyphen") is not None and not _FR_HOLIDAY_DAY_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
+        g("fr_hyphen") is not None
+        and not _FR_HOLIDAY_DAY_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
     ):
         return []  # "rue du 4-Septembre", "place du 14 juillet", "l'appel du 18-Juin": names
     month = _fr_month(g("fr_mon"))
@@ -461,7 +470,9 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
             date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
     if date is None:
         return []
-    out = _listed_days(m, "fr_dlist", date, not explicit, explicit) + _range_start(m, "fr_d0", date, not explicit, explicit)
+    out = _listed_days(m, "fr_dlist", date, not explicit, explicit) + _range_start(
+        m, "fr_d0", date, not explicit, explicit
+    )
     return out + [
         Finding(
             m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit
@@ -640,7 +651,9 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_rel") is not None:
         if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
             return []  # "over the last year" is a period, not a date
-        if _figurative(m.string, s, e) or (g("en_rel").lower() == "today" and _EN_NOWADAYS_AFTER.match(m.string, e)):
+        if _figurative(m.string, s, e) or (
+            g("en_rel").lower() == "today" and _EN_NOWADAYS_AFTER.match(m.string, e)
+        ):
             return []  # "Today's Nigeria", "today's world": the present age, not a day
         return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False, text=m.string)
     return []

@@ -172,6 +172,10 @@ def weekday_qualifier(text: str, start: int, end: int | None = None) -> str | No
     recent such day)."""
     if _FOR_BEFORE.search(text, max(0, start - 12), start):
         return "upcoming"
-    if end is not None and text.startswith(("'s", "’s"), end) and _BEFORE.search(text, max(0, start - 8), start):
+    if (
+        end is not None
+        and text.startswith(("'s", "’s"), end)
+        and _BEFORE.search(text, max(0, start - 8), start)
+    ):
         return "upcoming"  # "a win before Wednesday's game": the game is to come
     return "upcoming" if clause_tense(text, start, end) == "future" else None

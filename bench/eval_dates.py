@@ -4,7 +4,8 @@ Run from the project root:  .venv/bin/python bench/eval_dates.py [--quick]
 
 1. Date mentions: bench/labels/date_mentions*.jsonl (hand-labelled sentences referenced in
    ../shared/corpus, see bench/labels/README.md and bench/date_labels.py), precision and recall
-   per month family and per language, dev and held-out parts apart (held-out errors never listed).
+   per month family and per language: the dev part (and its round-6 sentences apart), the held-out part of
+   issue 14's set (``n…``), of round 6 (``x…``) and both together (held-out errors never listed).
    A prediction is correct when it overlaps a labelled mention with the same date and granularity;
    a labelled mention is found when some correct prediction overlaps it.
 2. Publication dates: parse_published over every ANT v1.1 TIME field (three formats) and every ANT
@@ -110,31 +111,51 @@ def _table(title: str, groups: dict[str, Tally]) -> Tally:
     return total
 
 
-def eval_mentions(verbose: bool, splits: tuple[str, ...]) -> dict:
+# The parts reported: every dev sentence, then the held-out ones of each set apart and together (their errors are
+# never listed). ``x…`` (round 6) dev sentences are also shown apart: their first measurement is a figure of its own.
+PARTS = (
+    ("dev", lambda c: c.split == "dev"),
+    ("dev, round 6 (x)", lambda c: c.split == "dev" and c.id.startswith("x")),
+    ("heldout, issue 14 set (n)", lambda c: c.split == "heldout" and c.id.startswith("n")),
+    ("heldout, round 6 (x)", lambda c: c.split == "heldout" and c.id.startswith("x")),
+    ("heldout, all", lambda c: c.split == "heldout"),
+)
+
+
+def _score_part(part: list[Case]) -> tuple[dict[str, Tally], dict[str, Tally], list]:
+    errors: list = []
+    by_family: dict[str, Tally] = defaultdict(Tally)
+    by_lang: dict[str, Tally] = defaultdict(Tally)
+    for case in part:
+        t = score_case(case, errors)
+        by_family[case.family].add(t)
+        by_lang[case.lang].add(t)
+    return by_family, by_lang, errors
+
+
+def eval_mentions(verbose: bool, dev_only: bool) -> dict:
     cases, problems = load_cases()
     for problem in problems:
         print(f"   label skipped: {problem}")
     results = {}
-    for split in splits:
-        part = [c for c in cases if c.split == split]
-        errors: list = []
-        by_family: dict[str, Tally] = defaultdict(Tally)
-        by_lang: dict[str, Tally] = defaultdict(Tally)
-        for case in part:
-            t = score_case(case, errors)
-            by_family[case.family].add(t)
-            by_lang[case.lang].add(t)
+    for name, chosen in PARTS:
+        if dev_only and not name.startswith("dev"):
+            continue
+        part = [c for c in cases if chosen(c)]
+        by_family, by_lang, errors = _score_part(part)
         n = sum(t.gold for t in by_family.values())
-        print(f"\n== Date mentions, {split}: {len(part)} labelled sentences, {n} mentions ==")
+        print(f"\n== Date mentions, {name}: {len(part)} labelled sentences, {n} mentions ==")
         total = _table("month family", by_family)
         _table("language", by_lang)
-        results[split] = total
-        if verbose and split == "dev":  # held-out errors are never listed
+        results[name] = total
+        if name != "dev":
+            continue
+        if verbose:  # held-out errors are never listed
             for kind, case, mention, date, gran in errors:
                 print(
                     f"   {kind} {case.family} {case.id} {case.source} {mention!r} {date} {gran} | {case.text[:120]}"
                 )
-        elif split == "dev":
+        else:
             print(f"   ({len(errors)} errors; --verbose lists them)")
     return results
 
@@ -276,13 +297,14 @@ def main() -> None:
     ap.add_argument("--mentions-only", action="store_true", help="skip publication dates and speed")
     args = ap.parse_args()
     limit = 2000 if args.quick else None
-    res = eval_mentions(args.verbose, ("dev",) if args.dev_only else ("dev", "heldout"))
+    res = eval_mentions(args.verbose, args.dev_only)
     if not args.mentions_only:
         eval_published(limit)
         eval_speed(limit)
-    for split, t in res.items():
+    print()
+    for part, t in res.items():
         print(
-            f"\nmention {split}: precision {t.precision:.3f} (target 0.98), recall {t.recall:.3f} (target 0.97)"
+            f"mention {part}: precision {t.precision:.3f} (target 0.98), recall {t.recall:.3f} (target 0.97)"
         )
 
 

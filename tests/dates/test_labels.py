@@ -56,3 +56,29 @@ def test_labelled_sentences_are_found_in_the_corpus():
     for case in cases:
         for e in case.expected:
             assert e["mention"] in case.text, (case.id, e["mention"])
+
+
+def test_round_six_file_is_large_french_heavy_and_split_by_its_hash():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from date_labels import LABEL_FILES, split_of
+
+    path = ROOT / "bench" / "labels" / "date_mentions_5.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert path in LABEL_FILES
+    assert len(rows) >= 250 and sum(len(r["expected"]) for r in rows) >= 200
+    assert sum(len(r["expected"]) for r in rows if r["lang"] == "fr") >= 60
+    assert sum(not r["expected"] for r in rows) >= 100  # hard negatives
+    assert all(r["id"].startswith("x") for r in rows)
+    all_ids = [
+        json.loads(line)["id"] for p in LABEL_FILES for line in p.read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(all_ids) == len(set(all_ids))
+    held = [r for r in rows if split_of(r["id"]) == "heldout"]
+    assert 0.4 <= len(held) / len(rows) <= 0.6  # half held out, by the hash of the id
+    for r in rows:
+        assert ("text" in r) == (r["source"] == "written")
+        for e in r["expected"]:
+            assert e["granularity"] in ("day", "month", "year")
+            D.fromisoformat(e["date"])

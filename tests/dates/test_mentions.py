@@ -504,3 +504,99 @@ def test_english_months_of_a_named_year_and_weekdays_something_is_for():
     assert dates(
         "Mourinho left Alonso out of his squad for Saturday's game at Deportivo.", D(2013, 2, 22)
     ) == [(D(2013, 2, 23), "day")]
+
+
+def test_french_year_cues_and_amounts():
+    ref = D(2020, 1, 7)
+    # the French words of the Arabic cues (بعد، قبل، حتى، بداية، نهاية، صيف، العام)
+    assert dates("Trente ans après 1989, le mur reste un symbole.", ref) == [(D(1989, 1, 1), "year")]
+    assert dates("Le diesel sera interdit d’ici à 2030 dans la capitale.", ref) == [(D(2030, 1, 1), "year")]
+    assert dates("Fin 2018, la dette a dépassé 100 % du PIB.", ref) == [(D(2018, 1, 1), "year")]
+    assert dates("Au printemps 2016, les étudiants ont occupé la place.", ref) == [(D(2016, 1, 1), "year")]
+    assert dates("Pour l’année 2019 le budget a été tenu.", ref) == [(D(2019, 1, 1), "year")]
+    # amounts, seasons across two years and a participle are not years
+    assert dates("Le billet coûte en 2014 euros constants le double.", ref) == []
+    assert dates("Prices are given in 2010 dollars.", ref) == []
+    assert dates("En 2019-2020, la saison a été écourtée.", ref) == []
+    assert dates("Il a été 2019 fois champion.", ref) == []
+
+
+def test_short_years_lists_and_spans():
+    assert dates("06/06/21 Taxe multinationales : entretien sur France Info", D(2019, 6, 13)) == [
+        (D(2021, 6, 6), "day")
+    ]
+    assert dates("ولد في 12/05/98 بسوسة", D(2016, 1, 1)) == [(D(1998, 5, 12), "day")]
+    assert dates("de 15/20 lignes par ouvrage", D(2019, 6, 13)) == []
+    assert dates("تنظم الجمعية أيام 12 و 13 و14 ماي الجاري مهرجانا", D(2016, 5, 2)) == [
+        (D(2016, 5, 12), "day"),
+        (D(2016, 5, 13), "day"),
+        (D(2016, 5, 14), "day"),
+    ]
+    assert dates("Le festival aura lieu les 5, 6 et 7 juillet.", D(2024, 3, 13)) == [
+        (D(2024, 7, 5), "day"),
+        (D(2024, 7, 6), "day"),
+        (D(2024, 7, 7), "day"),
+    ]
+    assert dates("Campagne avril-juin 2018", D(2020, 1, 7)) == [
+        (D(2018, 4, 1), "month"),
+        (D(2018, 6, 1), "month"),
+    ]
+    assert dates("خلال الثلاثي جانفي-مارس 2017", D(2017, 6, 1)) == [
+        (D(2017, 1, 1), "month"),
+        (D(2017, 3, 1), "month"),
+    ]
+    assert dates("في آذار/مارس 2012", D(2018, 1, 1)) == [(D(2012, 3, 1), "month")]
+    assert dates("منذ الأول حتى الخامس من أفريل الجاري", D(2017, 4, 20)) == [
+        (D(2017, 4, 1), "day"),
+        (D(2017, 4, 5), "day"),
+    ]
+    assert dates("En juin 40, la France capitule.", D(2020, 1, 7)) == [(D(1940, 6, 1), "month")]
+
+
+def test_tunisian_qualifiers_and_law_dates():
+    ref = D(2016, 10, 12)
+    assert dates("عقدت الجلسة في سبتمبر الفارط", ref) == [(D(2016, 9, 1), "month")]
+    assert dates("مقارنة بالسنة الفارطة", ref) == [(D(2015, 1, 1), "year")]
+    assert dates("طبقا للأمر عدد 12 لسنة 2005 المؤرخ في 14 مارس", ref) == [
+        (D(2005, 1, 1), "year"),
+        (D(2005, 3, 14), "day"),
+    ]
+
+
+def test_french_names_habits_and_holidays():
+    ref = D(2024, 3, 13)
+    assert dates("Le cortège partira de la place du 14-Juillet.", ref) == []
+    assert dates("Les bureaux sont rue du 4 septembre, au deuxième étage.", ref) == []
+    assert dates("Des manifestants ont été molestés le 1er-Mai à Paris.", ref) == [(D(2024, 5, 1), "day")]
+    assert dates("La médiathèque est ouverte du mardi au samedi.", ref) == []
+    assert dates("Dans la nuit du samedi au dimanche, un incendie a éclaté.", ref) == [
+        (D(2024, 3, 9), "day"),
+        (D(2024, 3, 10), "day"),
+    ]
+    assert dates("Vendre maintenant serait aujourd'hui une erreur.", ref) == []
+
+
+def test_now_is_not_today():
+    ref = D(2018, 6, 4)
+    assert dates("وما زالت القضية معلقة حتى اليوم", ref) == []
+    assert dates("لن نقبل بذلك بعد اليوم", ref) == []
+    assert dates("إن المنطقة اليوم تعيش مرحلة صعبة", ref) == []
+    assert dates("أعلنت الوزارة اليوم تأجيل الامتحانات", ref) == [(ref, "day")]
+    assert dates("دامت الزيارة يومين ونصف اليوم", ref) == []
+    assert dates("وقال في تصريح اليوم /السبت/ إن الوضع مستقر", D(2013, 2, 8)) == [(D(2013, 2, 9), "day")]
+    assert dates("Today's Egypt, he said, is not the Egypt of 2011.", D(2013, 2, 7)) == []
+    assert dates("Today's session was adjourned.", D(2013, 2, 7)) == [(D(2013, 2, 7), "day")]
+
+
+def test_weekday_anaphora_and_clause_tense():
+    assert dates("حتى الأربعاء (6 فبراير 2013) باستثناء اليوم الأخير (الأربعاء)", D(2013, 1, 28)) == [
+        (D(2013, 2, 6), "day"),
+        (D(2013, 2, 6), "day"),
+    ]
+    # a name starting like a future verb is no future; the feminine present of a fixture is
+    assert dates("انتخب رئيسا للاتحاد في سيدني، الثلاثاء، وسط انتقادات", D(2018, 6, 6)) == [
+        (D(2018, 6, 5), "day")
+    ]
+    assert dates("وتلتقي فرنسا وبلجيكا في نصف النهائي الثلاثاء", D(2018, 7, 7)) == [(D(2018, 7, 10), "day")]
+    assert dates("The side won before Wednesday's cup game.", D(2013, 3, 11)) == [(D(2013, 3, 13), "day")]
+    assert dates("التي لا تحصل على إجازة يوم السبت", D(2013, 2, 8)) == []

@@ -171,7 +171,10 @@ def _at_arabic_word(scan: _Scan, a: _Anchor) -> re.Match | None:
         s, word = mb.start(), "شهر"
     if word == "شهر" or " ".join(word.split()) in p.ORDINAL_WORDS:
         dw = p.DAYWORD_BEFORE.search(norm, max(scan.covered, s - 28), s)
-        s = dw.start() if dw is not None else s
+        m = p.AR_RX.match(norm, dw.start()) if dw is not None else None
+        if m is not None and m.end() > s:
+            return m  # "الخامس من شهر ..." read from its day
+        # "الفصل الثاني من العام الحالي": the ordinal before is no day of it; read from the anchor
     return p.AR_RX.match(norm, s)
 
 
@@ -271,18 +274,27 @@ _WEEKDAY_NUMBERS = {**AR_WEEKDAYS, **{k.lower(): v for k, v in EN_WEEKDAYS.items
 
 
 def _weekdays_of_dates(found: list[Finding], norm: str) -> list[Finding]:
-    """ "غرة رمضان 1445 هـ توافق يوم الاثنين": the weekday a date falls on is that date, not the last Monday."""
+    """ "غرة رمضان 1445 هـ توافق يوم الاثنين": the weekday a date falls on is that date, not the last Monday; so is
+    a weekday named again after its dated day ("حتى الأربعاء (6 فبراير) ... باستثناء اليوم الأخير (الأربعاء)")."""
     out: list[Finding] = []
     for f in found:
         name = norm[f.start : f.end].removeprefix("يوم ").strip().lower()
         wd = _WEEKDAY_NUMBERS.get(name)
-        if wd is not None and f.relative and _AGREES_BEFORE.search(norm, max(0, f.start - 20), f.start):
-            dated = next((o for o in reversed(out) if o.granularity == "day" and not o.relative
-                          and o.date.weekday() == wd and f.start - o.end < 120), None)  # fmt: skip
+        if wd is not None and f.relative:
+            agrees = _AGREES_BEFORE.search(norm, max(0, f.start - 20), f.start) is not None
+            reach = 120 if agrees else 200
+            dated = next((o for o in reversed(out) if o.granularity == "day" and o.date.weekday() == wd
+                          and f.start - o.end < reach and (agrees and not o.relative or _has_day_number(o, norm))),
+                         None)  # fmt: skip
             if dated is not None:
                 f = f._replace(date=dated.date)
         out.append(f)
     return out
+
+
+def _has_day_number(f: Finding, norm: str) -> bool:
+    """A day written with its number ("الأربعاء 6 فبراير 2013", "6 March"), not a weekday alone."""
+    return any(ch.isdigit() for ch in norm[f.start : f.end])
 
 
 def _month_number(m: re.Match) -> int:

@@ -52,8 +52,10 @@ LEAD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(
 # The same, naming its weekday ("الخميس 16 فيفري": the year in which the 16th is a Thursday)
 LEAD_WD = rf"(?:(?:اليوم|امس|غدا|غد|يوم\s+غد)\s+)?(?:يوم\s+)?(?:(?P<lwd>{WD}){RB}\s*[،,(]?\s*(?:الموافق\s+(?:ل\s*)?)?)?"
 
+# Earlier days of a list of three or more: "أيام 25 و 26 و27 فيفري", "les 15, 16 et 17 juin"
+AR_DAY_LIST = rf"(?P<dlist>(?:{DAYNUM}\s*(?:[،,]\s*(?:و\s*)?|و\s*))+)"
 AR_DAY_DATE = (
-    rf"(?:{LB}{PFX}{LEAD_WD})?(?:(?P<d0>{DAYNUM}){CONN})?"
+    rf"(?:{LB}{PFX}{LEAD_WD})?(?:{AR_DAY_LIST}?(?:(?P<d0>{DAYNUM})|{LB}(?P<d0w>{ORD}|غره|اول)){CONN})?"
     rf"(?:(?P<day>{DAYNUM})|{LB}(?P<dayw>غره|اول|(?:ال)?فاتح|{ORD}(?=\s+من\s)))"
     rf"\s*(?:من\s+)?(?:شهر\s+)?{LB}{PFX}(?P<mon>{MON}){RB}"
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mon2>{MON}){RB}(?:\s*\))?)?"
@@ -103,10 +105,16 @@ AR_REL = (
     rf"|(?P<rel_thisweek>هذا\s+الاسبوع)"
     rf"|(?P<rel_thismonth>هذا\s+الشهر)"
     rf"|(?:يوم\s+)?(?P<wd>{WD})(?:\s+(?P<wq>{QUAL}))?"
-    rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD}))?"
+    # "اليوم السبت", and the agencies' "اليوم /السبت/", "اليوم \"السبت\""
+    rf"|(?P<today>اليوم)(?:\s+(?P<todaywd>{WD})|\s*[/\"«(]\s*(?P<todaywdq>{WD}){RB}\s*[/\"»)])?"
     rf"){RB}"
 )
-AR_NUMERIC = r"(?<![\d/.\-])(?:(?P<nd>[0-3]?\d)[/.\-](?P<nm>[01]?\d)[/.\-](?P<ny>(?:19|20)\d\d)|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?![\d/])"
+AR_NUMERIC = (
+    r"(?<![\d/.\-])(?:(?P<nd>[0-3]?\d)[/.\-](?P<nm>[01]?\d)[/.\-](?P<ny>(?:19|20)\d\d)"
+    r"|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
+    # a two-digit year, every part in two digits and slashes ("06/06/21"): not "1/2/3", not a version "1.2.10"
+    r"|(?P<sd>[0-3]\d)/(?P<sm>[01]\d)/(?P<sy>\d\d))(?![\d/])"
+)
 
 AR_RX = re.compile(
     f"(?P<ar_same>{AR_SAME})|(?P<ar_day>{AR_DAY_DATE})|(?P<ar_hijri>{AR_HIJRI})|(?P<ar_month>{AR_MONTH_DATE})"
@@ -117,18 +125,32 @@ AR_RX = re.compile(
 # French and English
 
 FRM = f"(?:(?:{alternation(FR_MONTHS)})\\b|(?:{alternation(FR_ABBREVIATIONS)})\\.)"
+FR_YEAR_CUES = (
+    r"(?:en|depuis|après|apres|avant|d['’]ici(?:\s+à)?|jusqu['’](?:en|à)|dès|fin|début|debut|courant|printemps|l['’]été|"
+    r"cet\s+été|automne|hiver|l['’]année|l['’]an)\s+|mi-"
+)
+# What follows a number that is an amount, not a year: "en 2014 euros", "in 2010 dollars", "avant 2000 exemplaires",
+NOT_A_UNIT = (  # nor a season across two years ("en 2019-2020", "in 2012/13"), as "عام 2019-2020" is not
+    r"(?!\s*[-/–]\s*\d)(?!\s*(?:[%€$£]|euros?\b|dollars?\b|dinars?\b|livres?\b|kilomètres?\b|mètres?\b|m²|habitants\b|"
+    r"personnes\b|exemplaires\b|pages\b|tonnes\b|voix\b|pounds?\b|people\b|km\b|miles?\b|copies\b|tons?\b))"
+)
 FRW = f"(?:{alternation(FR_WEEKDAYS)})"
 FR_RX = (
     # "le 5 mai 2019", "du 4 au 11 novembre", "entre le 11 et le 28 mars", "les vendredi 20 et samedi 21 septembre"
     rf"(?i:(?:(?:le|les|du|au)\s+)?(?:(?P<fr_wd>{FRW})\s+)?"
-    rf"(?:(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?(?:(?P<fr_wd2>{FRW})\s+)?)?"
-    rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])\s+(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
+    rf"(?:(?P<fr_dlist>(?:(?:1er|[0-3]?\d)\s*,\s*)+)?(?P<fr_d0>1er|[0-3]?\d)\s*(?:/|-|–|au|et)\s*(?:le\s+)?"
+    rf"(?:(?P<fr_wd2>{FRW})\s+)?)?"
+    rf"(?P<fr_day>1er|[0-3]?\d)(?![\d.,:/])(?:\s+|(?P<fr_hyphen>-)(?=[A-ZÉÛ]))(?P<fr_mon>{FRM})(?:\s+(?P<fr_year>\d{{4}})(?!\d)|\s+(?P<fr_qual>prochain|dernier)\b)?"
     rf"|\b(?P<fr_mmon>{FRM})\s+(?P<fr_myear>\d{{4}})(?!\d)"
     rf"|\b(?P<fr_qmon>{FRM})\s+(?P<fr_mqual>dernier|prochain)\b"
+    # a month and a two-digit year closing a phrase, after a cue (checked when resolved): "en mai 68,"
+    rf"|\b(?P<fr_m2mon>{FRM})\s+['’]?(?P<fr_m2year>[1-9]\d)(?=\s*(?:[,.;:!?)»]|$))"
     # a day and a month in figures after an article: "le 12/03", "les 25/11, 30/11 et 02/12"
     rf"|\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+(?P<fr_nd>[0-3]?\d)/(?P<fr_nm>[01]?\d)(?![\d/])"
     rf"(?P<fr_nmore>(?:\s*(?:,|et)\s*[0-3]?\d/[01]?\d(?![\d/]))*)(?!\s+(?:des?|du|d['’])\b)"
-    rf"|\b(?:en|depuis)\s+(?P<fr_yr>(?:19|20)\d\d)(?!\d)"
+    # a year after a cue, the French words of the Arabic ones (في، منذ، بعد، قبل، حتى، بداية، نهاية، صيف، العام), not a
+    # sum or a count ("en 2014 euros", "avant 2000 exemplaires")
+    rf"|\b(?:{FR_YEAR_CUES})(?P<fr_yr>(?:19|20)\d\d)(?!\d){NOT_A_UNIT}"
     # a weekday and a day of a month left unsaid: "le samedi 21 au matin"
     rf"|\b(?P<fr_wdonly>{FRW})\s+(?P<fr_wdday>1er|[0-3]?\d)(?![\d.,:/])(?!\s*(?:h\b|heures?\b|ans?\b|%|€))"
     rf"|\b(?P<fr_rel>avant-hier|après-demain|apres-demain|hier|aujourd['’]hui|demain"
@@ -161,7 +183,7 @@ EN_RX = (
     rf"(?:(?P<en_wd3>{ENW}),?\s+)?)?"
     rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM_AFTER_DAY})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM_BEFORE_YEAR})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
-    rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d)"
+    rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d){NOT_A_UNIT}"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
     # "August last year", "October that year" (the year of the date before it)
     rf"|\b(?P<en_ymon>{ENM_FULL})\s+(?:of\s+)?(?P<en_yq>last|next|this|that|the\s+same)\s+year\b"
@@ -174,14 +196,20 @@ LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # Words before a date-like phrase that make it a name, not a date (ثورة 25 يناير, شارع 14 جانفي, هجمات 11
 # سبتمبر 2001: with its year too).
 NAME_BEFORE = re.compile(
-    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|اعتداءات|مجمع|قصر)\s*$"
+    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شهداء|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|اعتداءات|مجمع|قصر)\s*$"
 )
 HOLIDAY_AFTER = re.compile(
     rf"\s+(?:(?:ليكون|ليصبح|يكون|يصبح|ك)\s*)?(?:عيدا|عيد\s+وطني|يوما\s+وطنيا|يوما\s+عالميا|يوم\s+عطله|عطله){RB}"
 )
-RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد)\s+(?:يوم\s+)?$")
+RX_BEFORE_WD = re.compile(r"(?:صلاه|خطبه|كل|ايام|صلاتي|يومي|خطب|مسجد|اجازه|عطله)\s+(?:يوم\s+)?$")
 RX_BEFORE_TODAY = re.compile(
-    rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا)\s+$"
+    rf"(?<![{AL}])[وبلف]{{0,2}}(?:روسيا|المصري|مصر|صحيفه|جريده|قناه|برنامج|نفس|ذات|ذلك|ذاك|تلك|هذا|نصف|ربع)\s+$"
+)
+# "حتى اليوم", "إلى اليوم": until now; "بعد اليوم": from now on; not a day
+RX_UNTIL_TODAY = re.compile(rf"(?<![{AL}])و?(?:الي|حتي|لحد|لغايه|الي\s+حد|بعد)\s+$")
+# "اليوم" before a verb of state: nowadays ("المسؤولية اليوم تقع على عاتق ...", "الأردن اليوم يقف أمام مفترق طرق")
+RX_STATE_AFTER_TODAY = re.compile(
+    rf"\s+[وف]?(?:[يت](?:قف|قع|تطلب|حتاج|عيش|عاني|تمتع|ملك|متلك|بدو|وجد|بقي|ظل|حتل|كمن|تجه)){RB}"
 )
 # "اليوم" closing a quoted name: «أخبار اليوم», "مصر اليوم"
 RX_QUOTED_TODAY = re.compile(rf"[\"«“][{AL}]+\s+$")
@@ -197,10 +225,11 @@ RX_YEAR_BORROW = re.compile(
     r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$"
     r"|(?i:^\s*(?:-|–|/|au|à|a|jusqu['’]au|et|to|until|till|through|and)\s*(?:le\s+|the\s+)?$)"
 )
-# Months written before a dated month and sharing its year: "En février et mai 2018", "أشهر جانفي، فيفري ومارس 2018"
+# Months written before a dated month and sharing its year: "En février et mai 2018", "أشهر جانفي، فيفري ومارس 2018",
+# "avril-juin 2018", "de janvier à mars 2019"
 MONTH_BEFORE_COORD = re.compile(
     rf"(?:{LB}{PFX}(?P<ar>{MON}){RB}|(?i:\b(?P<lat>{alternation(FR_MONTHS)}|January|February|March|April|June|July|August|"
-    rf"September|October|November|December)\b))\s*(?:[,،]\s*|\s(?:et|ou|and|or)\s+|\s(?:او|الي|حتي)\s+)?(?:و)?"
+    rf"September|October|November|December)\b))\s*(?:[,،]\s*|[-–]\s*|\s(?:et|ou|and|or|à|au|to|through)\s+|\s(?:او|الي|حتي)\s+)?(?:و)?"
     # "أواخر ماي أو بداية جوان 2017", "fin mai ou début juin 2017": a part of the dated month between them
     rf"(?:(?:بدايه|نهايه|مطلع|اواخر|اوائل|منتصف)\s+|(?i:(?:début|fin|mi-?)\s*))?$"
 )
@@ -245,17 +274,17 @@ ANCHOR_LAT = re.compile(trie(LAT_KEYS))
 PREFIX_LETTERS = frozenset("وبلفك")
 AR_LETTER = re.compile(f"[{AL}]")
 LATIN_RANGE_NEXT = re.compile(
-    r"\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]"
+    r"(?:\s*,\s*(?:1er|[0-3]?\d))*\s*(?:/|-|–|and|to|au|et)\s*[0-3]?\d(?:st|nd|rd|th|er)?\s+(?:of\s+)?[A-Za-zéû]"
 )
 # An article before "12/03": a day and a month in figures ("le 12/03")
 FR_NUMERIC_BEFORE = re.compile(r"(?i:\b(?:le|les|du|au|dès\s+le|depuis\s+le|jusqu['’]au)\s+)$")
-LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?\s*(?:of\s+|de\s+)?[A-Za-zéû]")
+LATIN_NEXT = re.compile(r"\s*(?:st|nd|rd|th|er)?(?:\s*(?:of\s+|de\s+)?[A-Za-zéû]|-[A-ZÉÛ])")
 DAYWORD_BEFORE = re.compile(
     rf"(?<![{AL}])(?:[وبلف]?(?:غره|اول|فاتح)|{ORD}\s+من)\s+(?:شهر\s+)?(?:[وبلفك]{{1,2}})?$"
 )
 CUE_BEFORE = re.compile(
     rf"(?:(?<![{AL}])(?:وب|ول|فب|فل|[وبلفك])?(?:ال)?(?:عام|سنه)|(?<![{AL}])(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه|صيف|شتاء|خريف)"
-    r"|\b(?:[Ii]n|[Ss]ince|[Ee]n|[Dd]epuis)\b)\s*$"
+    rf"|\b(?:[Ii]n|[Ss]ince)\b|(?i:\b(?:{FR_YEAR_CUES})))\s*$"
 )
 MONTH_BEFORE_YEAR = re.compile(
     rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}(?:{MON}|{HMON}){RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?"
@@ -271,7 +300,7 @@ YEAR_RX = re.compile(f"(?P<ar_year>{AR_YEAR})|(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # or a range / numeric date continues.
 AFTER_DAY = re.compile(
     rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
-    rf"|\s*(?:[-–/.]\s*\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
+    rf"|\s*(?:[-–/.]\s*\d|[،,]\s*(?:و\s*)?\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
     rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
     rf"|\s+من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})"
 )

@@ -34,11 +34,17 @@ from akhbar.dates.patterns import (
     RX_BEFORE_TODAY,
     RX_BEFORE_WD,
     RX_QUOTED_TODAY,
+    RX_STATE_AFTER_TODAY,
+    RX_UNTIL_TODAY,
     SINCE_BEFORE,
 )
 from akhbar.dates.tense import clause_tense, weekday_qualifier
 
 _DAY = _dt.timedelta(days=1)
+# "القانون عدد 80 لسنة 2002 المؤرخ في 23 جويلية": a law's day without its year is in the law's year
+_LAW_YEAR_BEFORE = re.compile(
+    r"(?:سنه|عام)\s*(?P<y>(?:19|20)\d\d)\s*(?:و)?(?:ال)?مؤرخ[ه]?\s+(?:في|بتاريخ)?\s*$"
+)
 _FIRST_DAY_WORDS = ("غره", "اول", "فاتح", "الفاتح")
 _EN_NAME_AFTER = re.compile(r"\s+(?:City|Bridge|Street|Square|Stadium|University|Movement|Youth|War|Revolution|Road|uprising)\b",
                             re.IGNORECASE)  # fmt: skip
@@ -53,7 +59,12 @@ _DAY_NAME_BEFORE = re.compile(
 _FR_HABIT_BEFORE = re.compile(r"\b(?:du|des)\s+$", re.IGNORECASE)
 _EVERY_BEFORE = re.compile(r"\b(?:chaque|tous\s+les|every|each)\s+$", re.IGNORECASE)
 _FR_THE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n)(?:le|Le)\s+$")  # "Le lundi, les bibliothèques sont fermées"
-_FR_NIGHT_AFTER = re.compile(r"\s+(?:au|à)\s", re.IGNORECASE)
+# "la nuit du samedi au dimanche" is one night (the next day after "au"); "du lundi au samedi" is opening hours.
+_FR_WEEKDAY_SPAN = re.compile(
+    r"\bdu\s+(?P<a>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+(?:au|à)\s+"
+    r"(?P<b>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+    re.IGNORECASE,
+)
 _FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
 _FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
 # ... but "le match d'hier", "la séance de demain" are the day's events: a day.
@@ -64,7 +75,20 @@ _FR_EVENT_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
+_FR_SHORT_YEAR_CUE = re.compile(r"\b(?:en|de|depuis|dès|fin|début|mi-)\s*$", re.IGNORECASE)
+# Streets, squares and stations named after a date: "rue du 4-Septembre", "place du 14 juillet", "métro 8 mai 1945".
+_FR_PLACE_BEFORE = re.compile(
+    r"\b(?:rue|place|avenue|av\.|boulevard|bd|quai|pont|square|cours|allée|impasse|esplanade|rond-point|station|"
+    r"métro|stade|lycée|collège|école|cité|parc|appel)\s+(?:du\s+)?$",
+    re.IGNORECASE,
+)
+# A day written as a holiday's name, "le 1er-Mai", "au 14-Juillet", is that day; after "du" or a noun it is a name.
+_FR_HOLIDAY_DAY_BEFORE = re.compile(r"\b(?:le|au|depuis\s+le|dès\s+le|jusqu['’]au)\s+$", re.IGNORECASE)
 _EN_PERIOD_BEFORE = re.compile(r"\b(?:the|over|past|during|in)\s+$")
+_EN_NOWADAYS_AFTER = re.compile(
+    r"['’]s\s+(?:world|reality|realities|society|youth|generation|women|men|children|challenges|era|times|"
+    r"(?!Al\b|El\b)[A-Z][a-z]+(?=\s*,|\s+(?:is|was|has|remains)\b))"
+)
 # Yesterday, today and tomorrow named together are the past, the present and the future ("après l'Allemagne
 # hier et la Corée aujourd'hui, la Chine demain"), not three days.
 _YESTERDAY = re.compile(r"\b(?:hier|yesterday)\b", re.IGNORECASE)
@@ -81,7 +105,9 @@ _FR_EVENT_VERB = re.compile(
     r"|\b(?:s['’]|se\s+|me\s+|nous\s+)(?:est|sont|était|étaient|sera|seront)\s+"
     r"|\b(?:est|sont|était|étaient)\s+(?:aujourd['’]hui\s+)?(?:arrivée?s?|partie?s?|venue?s?|allée?s?|rentrée?s?|"
     r"revenue?s?|tombée?s?|morte?s?|née?s?|entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?|devenue?s?)\b"
-    r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b|\b\w{3,}(?:ra|ront|ait|aient)\b"
+    # (not the conditional of être, pouvoir, devoir: "vendre du EDF serait aujourd'hui une mauvaise affaire")
+    r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b"
+    r"|\b(?!(?:serai|pourrai|devrai|faudrai|vaudrai)(?:t|ent)\b)\w{3,}(?:ra|ront|ait|aient)\b"
 )
 _FR_EVENT_TENSE = re.compile(
     _FR_EVENT_VERB.pattern
@@ -105,6 +131,16 @@ def _clause(text: str, s: int, e: int) -> str:
 def _fr_nowadays(text: str, s: int, e: int) -> bool:
     """ "aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
     return _FR_EVENT_TENSE.search(_clause(text, s, e)) is None
+
+
+def _fr_weekday_habit(text: str, s: int, e: int) -> bool:
+    """ "le marché du samedi", "ouvert du lundi au samedi": a weekday after "du"/"des", or in a span of days, names
+    every such day, unless the span is one night ("la nuit du samedi au dimanche": the next day after "au")."""
+    for span in _FR_WEEKDAY_SPAN.finditer(text, max(0, s - 16), e + 16):
+        if span.start("a") <= s < span.end("b"):
+            a, b = (FR_WEEKDAYS[span.group(k).lower()] for k in ("a", "b"))
+            return b != (a + 1) % 7
+    return _FR_HABIT_BEFORE.search(text, max(0, s - 6), s) is not None
 
 
 def _figurative(text: str, s: int, e: int) -> bool:
@@ -166,18 +202,21 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         date, rel = cal.day_with_qual(ref, month, day, qual), True
         if qual is None and g("lwd") is not None:
             date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
+        law = _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s) if g("qual") is None else None
+        if law is not None:  # a law of that year, dated then
+            date, rel = cal.valid(int(law.group("y")), month, day) or date, False
     if date is None:
         return []
-    out = []
-    if g("d0") is not None:  # "26 و27 مارس": the first day of the range, same month
-        d0 = cal.valid(date.year, month, int(g("d0")))
+    out = _listed_days(m, "dlist", date, rel, year is not None)
+    first = "d0" if g("d0") is not None else "d0w" if g("d0w") is not None else None
+    # "26 و27 مارس", "من الأول حتى الثالث من مارس": the first day of the range, same month
+    if first is not None:
+        d0 = cal.valid(date.year, month, _day(m, "d0", "d0w")[0])
         if d0 is not None and d0 < date:
-            out.append(Finding(m.start("d0"), m.end("d0"), d0, "day", "gregorian", rel, year is not None))
+            out.append(Finding(m.start(first), m.end(first), d0, "day", "gregorian", rel, year is not None))
     anaphora = "year" if g("ysame") is not None else ""
     out.append(
-        Finding(
-            ds if g("d0") is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora
-        )
+        Finding(ds if first is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora)
     )
     return out
 
@@ -256,7 +295,22 @@ def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if NAME_BEFORE.search(norm, max(0, s - 12), s):
         return []
     g = m.group
-    month = AR_MONTHS[_spaced(g("mmon"))]
+    first = AR_MONTHS[_spaced(g("mmon"))]
+    # "آذار/مارس" names one month twice (two different months there are a slip: the first is read); "جانفي-مارس
+    # 2018" is a span of two months, dated by the second
+    span = g("mmon2") is not None and "-" in norm[m.end("mmon") : m.start("mmon2")]
+    month = AR_MONTHS[_spaced(g("mmon2"))] if span else first
+    found = _ar_month_dated(m, ref, month)
+    if month == first or not found:
+        return found
+    last = found[0]
+    start = _dt.date(last.date.year - (first > month), first, 1)
+    return [last._replace(end=m.end("mmon"), date=start), last._replace(start=m.start("mmon2"))]
+
+
+def _ar_month_dated(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
+    s, e = m.span()
+    g = m.group
     found = _anchored_month(s, e, ref, month, g("myear"), g("myqual"), g("mqual"))
     if found is not None:
         return found
@@ -310,7 +364,7 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
 
 def _today(m: re.Match, ref: _dt.date) -> _dt.date:
     """ "اليوم السبت": today is that weekday; a feed's date may be a day or two off it."""
-    wd = m.group("todaywd")
+    wd = m.group("todaywd") or m.group("todaywdq")
     return cal.nearest_weekday(ref, AR_WEEKDAYS[wd]) if wd is not None else ref
 
 
@@ -345,12 +399,17 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         qual = g("wq") or weekday_qualifier(norm, s, e)
         return [Finding(s, e, cal.weekday(ref, AR_WEEKDAYS[g("wd")], qual), "day", "gregorian", True, False)]
     if g("today") is not None:
-        if (g("todaywd") is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(
+        named = g("todaywd") or g("todaywdq")
+        if (named is None and RX_AFTER_TODAY.match(norm, e)) or RX_BEFORE_TODAY.search(
             norm, max(0, s - 12), s
         ):
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
         if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
             return []  # «أخبار اليوم»: a name
+        if named is None and (
+            RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)
+        ):
+            return []  # "حتى اليوم", "الأردن اليوم يقف أمام ...": now, not a day
         return [Finding(s, e, _today(m, ref), "day", "gregorian", True, False)]
     return []
 
@@ -359,6 +418,10 @@ def _numeric(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     g = m.group
     if g("nd") is not None:
         d = cal.valid(int(g("ny")), int(g("nm")), int(g("nd")))
+    elif g("sd") is not None:  # "06/06/21": the century that puts the year nearest the reference
+        yy = int(g("sy"))
+        year = min((c + yy for c in (1900, 2000)), key=lambda y: abs(y - ref.year))
+        d = cal.valid(year, int(g("sm")), int(g("sd")))
     else:
         d = cal.valid(int(g("iy")), int(g("im")), int(g("id")))
     return [Finding(*m.span(), d, "day", "gregorian", False, True)] if d else []
@@ -386,6 +449,11 @@ def _fr_month(name: str) -> int:
 
 def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     g = m.group
+    if _FR_PLACE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()) or (
+        g("fr_hyphen") is not None
+        and not _FR_HOLIDAY_DAY_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
+    ):
+        return []  # "rue du 4-Septembre", "place du 14 juillet", "l'appel du 18-Juin": names
     month = _fr_month(g("fr_mon"))
     dd = g("fr_day").lower()
     day = 1 if dd == "1er" else int(dd)
@@ -403,7 +471,9 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
             date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
     if date is None:
         return []
-    out = _range_start(m, "fr_d0", date, not explicit, explicit)
+    out = _listed_days(m, "fr_dlist", date, not explicit, explicit) + _range_start(
+        m, "fr_d0", date, not explicit, explicit
+    )
     return out + [
         Finding(
             m.start("fr_day") if out else m.start(), m.end(), date, "day", "gregorian", not explicit, explicit
@@ -430,6 +500,21 @@ def _weekday_and_day(m: re.Match, ref: _dt.date, wd_group: str, day_group: str, 
     return [Finding(*m.span(), date, "day", "gregorian", True, False)] if date else []
 
 
+_NUMBER = re.compile(r"\d+|1er")
+
+
+def _listed_days(m: re.Match, group: str, last: _dt.date, rel: bool, explicit: bool) -> list[Finding]:
+    """The earlier days of a list of three or more ("أيام 25 و 26 و27 فيفري", "les 15, 16 et 17 juin"): same month."""
+    if m.group(group) is None:
+        return []
+    out = []
+    for n in _NUMBER.finditer(m.string, m.start(group), m.end(group)):
+        d = cal.valid(last.year, last.month, 1 if n.group() == "1er" else int(n.group()))
+        if d is not None and d < last:
+            out.append(Finding(n.start(), n.end(), d, "day", "gregorian", rel, explicit))
+    return out
+
+
 def _range_start(m: re.Match, group: str, end: _dt.date, rel: bool, explicit: bool) -> list[Finding]:
     """The first day of "27/28 April", "du 4 au 11 novembre", "18 et 19 février": same month and year."""
     raw = m.group(group)
@@ -452,6 +537,12 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
         return _month_of_year(s, e, int(g("fr_myear")), _fr_month(g("fr_mmon")))
     if g("fr_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("fr_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("fr_m2mon") is not None:  # "en mai 68": the last such year
+        if not _FR_SHORT_YEAR_CUE.search(m.string, max(0, s - 10), s):
+            return []
+        yy = int(g("fr_m2year"))
+        year = 2000 + yy if 2000 + yy <= ref.year else 1900 + yy
+        return [Finding(s, e, _dt.date(year, _fr_month(g("fr_m2mon")), 1), "month", "gregorian", False, True)]
     if g("fr_qmon") is not None:  # "mars dernier", "en juin prochain"
         q = "الماضي" if g("fr_mqual").lower() == "dernier" else "المقبل"
         return _relative_month(s, e, cal.month_with_qual(ref, _fr_month(g("fr_qmon")), q))
@@ -462,7 +553,7 @@ def _french(m: re.Match, ref: _dt.date) -> list[Finding]:
     idiom = (
         _FR_IDIOM_BEFORE.search(m.string, max(0, s - 30), s)
         or _FR_IDIOM_AFTER.match(m.string, e)
-        or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 4), s))
+        or (g("fr_rel").lower().endswith("demain") and _FR_OF_TOMORROW.search(m.string, max(0, s - 10), s))
     )
     if idiom and not _FR_EVENT_OF_DAY.search(m.string, max(0, s - 30), s):
         return []  # "d'hier à aujourd'hui", "le passé et aujourd'hui", "aujourd'hui encore": nowadays, not a day
@@ -545,8 +636,10 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
     if g("en_rel") is not None:
         if _EN_PERIOD_BEFORE.search(m.string, max(0, s - 8), s) and g("en_rel").split()[0].lower() == "last":
             return []  # "over the last year" is a period, not a date
-        if _figurative(m.string, s, e):
-            return []
+        if _figurative(m.string, s, e) or (
+            g("en_rel").lower() == "today" and _EN_NOWADAYS_AFTER.match(m.string, e)
+        ):
+            return []  # "Today's Nigeria", "today's world": the present age, not a day
         return latin_relative(_spaced(g("en_rel").lower()), s, e, ref, french=False, text=m.string)
     return []
 
@@ -587,8 +680,7 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
     if (french and len(words) == 1 and text and _FR_THE_BEFORE.search(text, max(0, s - 6), s)
             and _FR_EVENT_VERB.search(_clause(text, s, e)) is None):  # fmt: skip
         return []  # "Le lundi, les bibliothèques sont fermées": Mondays, in the present
-    if (french and len(words) == 1 and text and _FR_HABIT_BEFORE.search(text, max(0, s - 6), s)
-            and not _FR_NIGHT_AFTER.match(text, e)):  # fmt: skip
-        return []  # "le marché du samedi matin": every Saturday ("la nuit du samedi au dimanche" is one night)
+    if french and len(words) == 1 and text and _fr_weekday_habit(text, s, e):
+        return []  # "le marché du samedi matin", "du lundi au samedi": every such day
     qual = "الماضي" if past else "المقبل" if future else weekday_qualifier(text, s, e)
     return [Finding(s, e, cal.weekday(ref, wd, qual), "day", "gregorian", True, False)]

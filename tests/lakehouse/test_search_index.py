@@ -511,3 +511,29 @@ def test_top_k_reads_the_head_of_a_common_word_and_keeps_its_best_documents(tmp_
                                   FROM search_postings GROUP BY term) WHERE NOT ok""").fetchone()[0]
             == 0
         )
+
+
+def test_a_night_of_several_batches_publishes_one_sorted_postings_file_per_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "BATCH_DOCS", 37)  # 120 articles: four batches of the work file
+    settings = settings_for(tmp_path / "data")
+    rows = synthetic(D1, 120, seed=21, prefix="m-")
+    publish(settings, Night(D1, rows), tmp_path / "work")
+    with reader_session(settings) as con:
+        listed = con.execute("SELECT data_file FROM ducklake_list_files('akhbar', 'search_postings')")
+        files = [r[0] for r in listed.fetchall()]
+        langs = [con.execute(f"SELECT DISTINCT lang FROM read_parquet('{f}')").fetchall() for f in files]
+        assert sorted(len(lang) for lang in langs) == [1] * len(files)  # one language a file
+        assert len(files) == len({lang[0][0] for lang in langs})  # and one file a language
+        for f in files:
+            postings = con.execute(f"SELECT term, impact_rank, docid FROM read_parquet('{f}')").fetchall()
+            assert postings == sorted(postings), f
+            # Ranks are still those of each batch (index_part): several postings of a term share rank 1.
+            heads = f"SELECT count(*) AS n FROM read_parquet('{f}') WHERE impact_rank = 1 GROUP BY term"
+            assert con.execute(f"SELECT max(n) FROM ({heads})").fetchone()[0] > 1
+        # No scratch run is left behind in the staged folder.
+        assert not list((tmp_path / "data").rglob("run-*.parquet"))
+    # Every search answers as the extension's match_bm25 over the same articles.
+    queries = queries_from(rows, 12)
+    want, got = reference(settings, queries), ours(settings, queries)
+    for q in queries:
+        assert_same(got[q], want[q], q)

@@ -299,7 +299,9 @@ def main() -> None:
     )
     ap.add_argument("--dev-only", action="store_true", help="report the dev part only (while tuning)")
     ap.add_argument("--mentions-only", action="store_true", help="skip publication dates and speed")
-    ap.add_argument("--speed-only", action="store_true", help="only the speed of find_date_mentions (farm-bench)")
+    ap.add_argument(
+        "--speed-only", action="store_true", help="only the speed of find_date_mentions (farm-bench)"
+    )
     args = ap.parse_args()
     limit = 2000 if args.quick else None
     if args.speed_only:

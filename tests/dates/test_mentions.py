@@ -683,3 +683,16 @@ def test_the_year_with_the_article_contracted_after_li():
     assert dates("أرقام مشجعة وللعام الماضي", ref) == [(D(2017, 1, 1), "year")]
     assert dates("خطة للأسبوع المقبل", ref) == [(D(2018, 7, 27), "day")]
     assert dates("في مايو للعام المقبل", ref) == [(D(2019, 5, 1), "month")]
+
+
+def test_a_future_marker_of_another_clause_does_not_send_a_recent_day_a_year_ahead():
+    text = "The new season, that is set to kick off next week, is in jeopardy, one day after the 25 January anniversary."
+    assert dates(text, D(2013, 1, 30)) == [(D(2013, 2, 6), "day"), (D(2013, 1, 25), "day")]
+    assert dates("The elections will be held on 20 March.", D(2013, 1, 30)) == [(D(2013, 3, 20), "day")]
+
+
+def test_the_world_of_today_is_now():
+    ref = D(2018, 1, 20)
+    assert dates("هناك الكثير من المعلومات المضللة في العالم اليوم", ref) == []
+    assert dates("يواجه شباب اليوم تحديات كبيرة", ref) == []
+    assert dates("أعلنت الوزارة اليوم نتائج الامتحانات", ref) == [(ref, "day")]

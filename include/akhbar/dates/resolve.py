@@ -516,9 +516,19 @@ def _yearless_day(
     """A day and month without a year: qualified, else the next one in a future clause ("se terminera le
     21 octobre"; a date opening its clause takes the tense of the verb after it: "Le 11 novembre, les anciens
     combattants se rassembleront"), else the nearest (the past preferred). A past clause says little: the
-    reporting verb is in the past ("called for protests on 6 April") whatever the time of the event."""
+    reporting verb is in the past ("called for protests on 6 April") whatever the time of the event. A future
+    marker does not send a day that passed a few days ago a year ahead: the marker then belongs to another
+    clause ("the season, that is set to kick off next week, is in jeopardy ... one day after the 25 January
+    anniversary")."""
     if qual is None and clause_tense(text, *span, planning_after=False) == "future":
-        qual = "المقبل"
+        ahead, last = (
+            cal.day_with_qual(ref, month, day, "المقبل"),
+            cal.day_with_qual(ref, month, day, "الماضي"),
+        )
+        recent = (
+            ahead is not None and last is not None and (ahead - ref).days > 300 and (ref - last).days <= 14
+        )
+        qual = None if recent else "المقبل"
     return cal.day_with_qual(ref, month, day, qual) or cal.day_with_qual(ref, month, day, None)
 
 

@@ -31,7 +31,9 @@ ANT_MS = CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"
 NEWS_CRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 HTML = CORPUS / "html"
 READABILITY = HTML / "readability" / "readability-test-pages.tar.gz"
-LABEL_FILES = [ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4", "_5", "_6")]
+LABEL_FILES = [
+    ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4", "_5", "_6")
+]
 
 _FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TITLE", "TEXT")}
 _NC_NAME = re.compile(r"txt/([^/]+)/.*#([0-9a-f]{8})[0-9a-f-]*\.txt$")

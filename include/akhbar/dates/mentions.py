@@ -231,9 +231,9 @@ def _resolve_anaphora(found: list[Finding], reference: _dt.date, norm: str) -> l
             d = valid(base.year, base.month, int(f.anaphora.split(":")[1]))
             f = f._replace(date=d, anaphora="") if d is not None else None
         elif f.anaphora.startswith("month-of:"):
-            base = before.date if before is not None else _month_written_before(norm, f.start, reference)
+            named = before.date if before is not None else _month_written_before(norm, f.start, reference)
             year = int(f.anaphora.split(":")[1])
-            f = f._replace(date=_dt.date(year, base.month, 1), anaphora="") if base is not None else None
+            f = f._replace(date=_dt.date(year, named.month, 1), anaphora="") if named is not None else None
         elif f.anaphora == "year":
             year_of = next((o for o in reversed(out) if o.explicit_year), None)
             d = valid(year_of.date.year, f.date.month, f.date.day) if year_of is not None else None

@@ -10,7 +10,8 @@ a rule fixed before any tuning. The French and Levantine sentences added later t
 (``date_mentions_3.jsonl``, ids ``v…``) and the third round (``date_mentions_4.jsonl``, ids ``w…``) are all dev.
 The fifth file (``date_mentions_5.jsonl``, ids ``x…``, issue 14's sixth mining round) is split by the same hash
 rule as the ``n…`` ids (held out when the SHA-256 of ``datelabel:<id>`` starts with an even byte), fixed before
-the extractor was run on any of its sentences.
+the extractor was run on any of its sentences. The sixth file (``date_mentions_6.jsonl``, ids ``y…``, issue 14's seventh
+mining round) is split by the same rule, fixed the same way.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ ANT_MS = CORPUS / "ant-multisource" / "antcorpus.multisource.data.tar.gz"
 NEWS_CRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 HTML = CORPUS / "html"
 READABILITY = HTML / "readability" / "readability-test-pages.tar.gz"
-LABEL_FILES = [ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4", "_5")]
+LABEL_FILES = [
+    ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4", "_5", "_6")
+]
 
 _FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TITLE", "TEXT")}
 _NC_NAME = re.compile(r"txt/([^/]+)/.*#([0-9a-f]{8})[0-9a-f-]*\.txt$")
@@ -42,8 +45,8 @@ def sha12(text: str) -> str:
 
 def split_of(case_id: str) -> str:
     """``d…`` (the first set), ``v…`` (French and Levantine sentences added to the dev part in issue
-    14's second round) and ``w…`` (its third round) are dev; ``n…`` (issue 14's set) and ``x…`` (its sixth
-    mining round) are held out when the hash of their id is even."""
+    14's second round) and ``w…`` (its third round) are dev; ``n…`` (issue 14's set), ``x…`` (its sixth
+    mining round) and ``y…`` (its seventh) are held out when the hash of their id is even."""
     if case_id.startswith(("d", "v", "w")):
         return "dev"
     digest = hashlib.sha256(f"datelabel:{case_id}".encode()).digest()

@@ -4,8 +4,9 @@ Run from the project root:  .venv/bin/python bench/eval_dates.py [--quick]
 
 1. Date mentions: bench/labels/date_mentions*.jsonl (hand-labelled sentences referenced in
    ../shared/corpus, see bench/labels/README.md and bench/date_labels.py), precision and recall
-   per month family and per language: the dev part (and its round-6 sentences apart), the held-out part of
-   issue 14's set (``n…``), of round 6 (``x…``) and both together (held-out errors never listed).
+   per month family and per language: the dev part (and its round-6 and round-7 sentences apart), the held-out
+   part of issue 14's set (``n…``), of round 6 (``x…``), of round 7 (``y…``) and all of them together (held-out
+   errors never listed).
    A prediction is correct when it overlaps a labelled mention with the same date and granularity;
    a labelled mention is found when some correct prediction overlaps it.
 2. Publication dates: parse_published over every ANT v1.1 TIME field (three formats) and every ANT
@@ -112,12 +113,15 @@ def _table(title: str, groups: dict[str, Tally]) -> Tally:
 
 
 # The parts reported: every dev sentence, then the held-out ones of each set apart and together (their errors are
-# never listed). ``x…`` (round 6) dev sentences are also shown apart: their first measurement is a figure of its own.
+# never listed). ``x…`` (round 6) and ``y…`` (round 7) dev sentences are also shown apart: their first measurement is
+# a figure of its own.
 PARTS = (
     ("dev", lambda c: c.split == "dev"),
     ("dev, round 6 (x)", lambda c: c.split == "dev" and c.id.startswith("x")),
+    ("dev, round 7 (y)", lambda c: c.split == "dev" and c.id.startswith("y")),
     ("heldout, issue 14 set (n)", lambda c: c.split == "heldout" and c.id.startswith("n")),
     ("heldout, round 6 (x)", lambda c: c.split == "heldout" and c.id.startswith("x")),
+    ("heldout, round 7 (y)", lambda c: c.split == "heldout" and c.id.startswith("y")),
     ("heldout, all", lambda c: c.split == "heldout"),
 )
 
@@ -295,8 +299,14 @@ def main() -> None:
     )
     ap.add_argument("--dev-only", action="store_true", help="report the dev part only (while tuning)")
     ap.add_argument("--mentions-only", action="store_true", help="skip publication dates and speed")
+    ap.add_argument(
+        "--speed-only", action="store_true", help="only the speed of find_date_mentions (farm-bench)"
+    )
     args = ap.parse_args()
     limit = 2000 if args.quick else None
+    if args.speed_only:
+        eval_speed(limit)
+        return
     res = eval_mentions(args.verbose, args.dev_only)
     if not args.mentions_only:
         eval_published(limit)

@@ -3,7 +3,8 @@
     .venv/bin/python bench/labels/mine_date_sentences.py FAMILY [N] [--seed S]
 
 Prints N sentences of the family (maghreb, egyptian, gulf, levantine, weekday, hijri, english,
-french, relative, negative, french_numbers, english_numbers), each with the reference a label needs: source, field, start, end,
+french, relative, negative, french_numbers, english_numbers; round 7: french_rest, english_pages, ar_counts,
+ar_month_words), each with the reference a label needs: source, field, start, end,
 sha1 and the article's date. Sentences already labelled are skipped. The extractor is never run:
 the sentences are chosen by keywords, and the person labelling writes every mention and its date.
 """
@@ -45,7 +46,29 @@ FAMILIES = {
     # names such as "rue du 4-Septembre"): the hard negatives and year mentions the keyword families miss
     "french_numbers": (r"\d", ["html"]),
     "english_numbers": (r"\d", ["nc:englishAhram"]),
+    # round 7: the French pages are nearly exhausted by the keyword families; the rest of their sentences of 20-400
+    # characters that hold a figure or a word of time (relative words, parts of the day, centuries, "l'an dernier")
+    "french_rest": ((r"\d|aujourd|demain|hier|semaine|l['’]an|année|mois|prochain|derni|veille|lendemain|matin|soir|"
+                     r"siècle|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|mars|mai\b|juin|août|actuel|récemment"),
+                    ["html"]),
+    # English news pages (BBC, CBS, The Independent, LA Times, NYT, Politico, Reuters, Salon, SCMP, The Guardian, DW,
+    # CNN): English sentences from outside the Ahram crawl
+    "english_pages": ((r"\d|January|February|March|April|May|June|July|August|September|October|November|December|"
+                       r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|week|month|"
+                       r"year"), ["html_en"]),
+    # Arabic hard negatives: figures that are counts, amounts, scores, ages, laws, articles, times, phone numbers
+    "ar_counts": ((r"\d+\s*(?:عاما|عامًا|سنة|سنوات|يوما|يومًا|أيام|شهرا|أشهر|ساعة|ساعات|دقيقة|دقائق|%|بالمائة|مليون|مليار|ألف|"
+                   r"دينار|جنيه|درهم|دولار|ريال|أهداف|هدف|نقطة|نقاط|مباراة|قتيلا|شخصا|كلم|كيلومتر|متر|طن)|"
+                   r"(?:عدد|الفصل|المادة|رقم|القانون|الهاتف|الساعة|النتيجة|بنتيجة|العمر|عمر)\s+\d|\d\s*[-:]\s*\d"),
+                  ["ant", "ms:SkyNews", "ms:Alarabia", "ms:CNN", "ms:BBC", "nc:Alahram.Newspaper"]),
+    # Arabic words spelt like a month that are not one: مارس (he practised), آب (father), تموز (the god), صفر (zero),
+    # شعبان and رمضان as names, ماي in names
+    "ar_month_words": ((r"(?<![\w])(?:مارس|مارست|مارسوا|يمارس|تمارس|ممارسة|آب|تموز|صفر|شعبان|رجب|رمضان|ماي|أيار|شباط)(?![\w])"),
+                       ["ant", "ms:SkyNews", "ms:Alarabia", "ms:CNN", "ms:BBC", "ms:France24", "nc:Alahram.Newspaper",
+                        "nc:cnnarabicnews", "nc:bbcarabicnews"]),
 }  # fmt: skip
+# The lengths of sentence offered: 40-320 characters, wider for the families that take what the others left
+LENGTHS = {"french_rest": (20, 400), "english_pages": (30, 400)}
 _NOT_NEGATIVE = re.compile(r"جانفي|فيفري|مارس|أفريل|ماي|جوان|جويلي|أوت|سبتمبر|أكتوبر|نوفمبر|ديسمبر|يناير|فبراير|"
                            r"أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|عام|سنة|أمس|اليوم|غدا|الماضي|المقبل|"
                            r"الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|الأحد|\d{4}")  # fmt: skip
@@ -74,6 +97,20 @@ FRENCH_PAGES = {"trafilatura/eval/lapresse.tn.parite.html": "2020-02-18", "trafi
                 "trafilatura/eval/dw.com-elephants.html": "2011-05-23",
                 "trafilatura/eval/sports.fr.lorient.html": "2020-02-19",
                 "goose3/test_lefigaro.html": "2012-10-01"}  # fmt: skip
+# English news pages, with the date each page shows (its published_time / datePublished, DW's dateline, CNN's URL)
+ENGLISH_PAGES = {"trafilatura/eval/bbc.com.52241221.html": "2020-04-10",
+                 "trafilatura/eval/cbsnews.com.carolina.html": "2020-02-24",
+                 "trafilatura/eval/independent.co.uk.penalty.html": "2020-09-28",
+                 "trafilatura/eval/latimes.com.bloomberg.html": "2020-02-19",
+                 "trafilatura/eval/nytimes.com.blackouts.html": "2020-08-16",
+                 "trafilatura/eval/politico.com.retirement.html": "2019-12-30",
+                 "trafilatura/cache/reuters.com.parasite.html": "2020-01-19",
+                 "trafilatura/cache/salon.com.emissions.html": "2020-01-10",
+                 "trafilatura/cache/scmp.com.playbook.html": "2020-01-20",
+                 "trafilatura/cache/theguardian.com.academics.html": "2020-01-20",
+                 "trafilatura/cache/dw.com.colonial.html": "2020-01-19",
+                 "goose3/test_guardian1.html": "2011-11-18",
+                 "newspaper4k/html/cnn_article.html": "2013-11-27"}  # fmt: skip
 
 
 def _trec(path: Path, folders: set[str] | None, corpus: str):
@@ -143,6 +180,13 @@ def _html():
         yield f"readability:{key}", fields["text"], READABILITY_FRENCH[key]
 
 
+def _html_english():
+    from date_labels import _html_pages
+
+    for key, fields in _html_pages(set(ENGLISH_PAGES)).items():
+        yield f"html:{key}", fields["text"], ENGLISH_PAGES[key]
+
+
 def documents(sources: list[str]):
     ant_ms = {s.split(":")[1] for s in sources if s.startswith("ms:")}
     nc = {s.split(":")[1] for s in sources if s.startswith("nc:")}
@@ -154,6 +198,8 @@ def documents(sources: list[str]):
         yield from _news_credibility(nc)
     if "html" in sources:
         yield from _html()
+    if "html_en" in sources:
+        yield from _html_english()
 
 
 def _labelled() -> set:
@@ -187,11 +233,12 @@ def candidates(family: str):
     rx = re.compile(pattern)
     done = _labelled()
     spans = _labelled_spans()
+    shortest, longest = LENGTHS.get(family, (40, 320))
     for source, text, reference in documents(sources):
         for m in _SENTENCE.finditer(text):
             sentence = m.group().strip()
             start = m.start() + m.group().index(sentence[:1]) if sentence else m.start()
-            if not 40 <= len(sentence) <= 320 or (source, start) in done or sha12(sentence) in done:
+            if not shortest <= len(sentence) <= longest or (source, start) in done or sha12(sentence) in done:
                 continue
             if not rx.search(sentence):
                 continue

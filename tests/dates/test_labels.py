@@ -82,3 +82,28 @@ def test_round_six_file_is_large_french_heavy_and_split_by_its_hash():
         for e in r["expected"]:
             assert e["granularity"] in ("day", "month", "year")
             D.fromisoformat(e["date"])
+
+
+def test_round_seven_file_is_large_french_and_negative_heavy_and_split_by_its_hash():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from date_labels import LABEL_FILES, split_of
+
+    path = ROOT / "bench" / "labels" / "date_mentions_6.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert path in LABEL_FILES
+    assert len(rows) >= 500 and sum(len(r["expected"]) for r in rows) >= 300
+    assert sum(r["lang"] == "fr" for r in rows) >= 0.4 * len(rows)  # weighted toward French
+    assert sum(len(r["expected"]) for r in rows if r["lang"] == "fr") >= 100
+    assert sum(not r["expected"] for r in rows) >= 300  # hard negatives
+    assert all(r["id"].startswith("y") for r in rows)
+    held = [r for r in rows if split_of(r["id"]) == "heldout"]
+    assert 0.4 <= len(held) / len(rows) <= 0.6  # about half held out, by the hash of the id
+    assert split_of("y0001") == "heldout" and split_of("y0005") == "dev"  # the rule, fixed before measuring
+    for r in rows:
+        assert ("text" in r) == (r["source"] == "written")
+        D.fromisoformat(r["reference"])
+        for e in r["expected"]:
+            assert e["granularity"] in ("day", "month", "year")
+            D.fromisoformat(e["date"])

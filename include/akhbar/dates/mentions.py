@@ -111,6 +111,9 @@ def _around_year(scan: _Scan, s: int, e: int) -> re.Match | None:
         m = p.AR_RX.match(norm, s)
         if m is not None:
             return m
+    same = p.SAME_MONTH_BEFORE_YEAR.search(norm, max(scan.covered, s - 32), s)
+    if same is not None:  # "والشهر نفسه من عام 2015"
+        return p.AR_RX.match(norm, same.start())
     cue = p.CUE_BEFORE.search(norm, max(scan.covered, s - 12), s)
     if cue is not None:
         return p.YEAR_RX.match(norm, cue.start())
@@ -227,6 +230,10 @@ def _resolve_anaphora(found: list[Finding], reference: _dt.date, norm: str) -> l
             )
             d = valid(base.year, base.month, int(f.anaphora.split(":")[1]))
             f = f._replace(date=d, anaphora="") if d is not None else None
+        elif f.anaphora.startswith("month-of:"):
+            named = before.date if before is not None else _month_written_before(norm, f.start, reference)
+            year = int(f.anaphora.split(":")[1])
+            f = f._replace(date=_dt.date(year, named.month, 1), anaphora="") if named is not None else None
         elif f.anaphora == "year":
             year_of = next((o for o in reversed(out) if o.explicit_year), None)
             d = valid(year_of.date.year, f.date.month, f.date.day) if year_of is not None else None

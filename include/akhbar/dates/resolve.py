@@ -26,6 +26,7 @@ from akhbar.dates.lexicon import (
     PAST,
 )
 from akhbar.dates.patterns import (
+    EVERY_YEAR_AFTER,
     HOLIDAY_AFTER,
     NAME_BEFORE,
     PART_BEFORE,
@@ -74,7 +75,8 @@ _FR_EVENT_OF_DAY = re.compile(
     r"rassemblement|procès|débat|élection|tirage|cérémonie|course|étape|finale|demi-finale|départ|arrivée)\s+(?:d['’]|de\s+)$",
     re.IGNORECASE,
 )
-_FR_IDIOM_AFTER = re.compile(r"\s+encore\b", re.IGNORECASE)
+# "aujourd'hui encore", "Hier à peine considérée, l'Asie devient ...": then against now, not a day
+_FR_IDIOM_AFTER = re.compile(r"\s+(?:encore|à\s+peine)\b", re.IGNORECASE)
 _FR_SHORT_YEAR_CUE = re.compile(r"\b(?:en|de|depuis|dès|fin|début|mi-)\s*$", re.IGNORECASE)
 # Streets, squares and stations named after a date: "rue du 4-Septembre", "place du 14 juillet", "métro 8 mai 1945".
 _FR_PLACE_BEFORE = re.compile(
@@ -103,8 +105,10 @@ _FR_EVENT_VERB = re.compile(
     r"\b(?:a|ont|ai|as|avons|avez|avait|avaient|aura|auront)\s+(?:aujourd['’]hui\s+|[\w’']+\s+){0,2}?"
     r"(?:été|[\w-]+(?:é|ée|és|ées|is|ise|it|u|ue|us|ert|erts))\b"
     r"|\b(?:s['’]|se\s+|me\s+|nous\s+)(?:est|sont|était|étaient|sera|seront)\s+"
-    r"|\b(?:est|sont|était|étaient)\s+(?:aujourd['’]hui\s+)?(?:arrivée?s?|partie?s?|venue?s?|allée?s?|rentrée?s?|"
-    r"revenue?s?|tombée?s?|morte?s?|née?s?|entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?|devenue?s?)\b"
+    # "est arrivé", "est déjà intervenue aujourd'hui": a verb of motion or event with être, an adverb or two between
+    r"|\b(?:est|sont|était|étaient)\s+(?:(?:aujourd['’]hui|déjà|bien|enfin|finalement|aussi|également)\s+){0,2}"
+    r"(?:arrivée?s?|partie?s?|(?:inter|sur|par|re|de)?venue?s?|allée?s?|rentrée?s?|tombée?s?|morte?s?|née?s?|"
+    r"entrée?s?|sortie?s?|décédée?s?|passée?s?|retournée?s?|restée?s?)\b"
     # (not the conditional of être, pouvoir, devoir: "vendre du EDF serait aujourd'hui une mauvaise affaire")
     r"|\b(?:sera|seront|va|vont|doit|doivent|devra|devront|était|étaient)\b"
     r"|\b(?!(?:serai|pourrai|devrai|faudrai|vaudrai)(?:t|ent)\b)\w{3,}(?:ra|ront|ait|aient)\b"
@@ -128,8 +132,19 @@ def _clause(text: str, s: int, e: int) -> str:
     return before + text[s:e] + (after[: end.start()] if end else after)
 
 
+# ", aujourd'hui unanimement rejetés", "l'usine, aujourd'hui fermée,": an apposition saying what a thing is now
+_FR_NOW_APPOSITION = re.compile(
+    r"\s+(?:\w+ment\s+)?(?!(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|midi)\b)"
+    r"[\w-]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ert|erte|erts|ertes|ise|ises|ite|ites)\b",
+    re.IGNORECASE,
+)
+
+
 def _fr_nowadays(text: str, s: int, e: int) -> bool:
-    """ "aujourd'hui" in a clause whose verbs are all in the present: nowadays, not a day."""
+    """ "aujourd'hui" in a clause whose verbs are all in the present, or opening an apposition after a comma
+    (", aujourd'hui disparu"): nowadays, not a day."""
+    if text[max(0, s - 2) : s].rstrip().endswith(",") and _FR_NOW_APPOSITION.match(text, e):
+        return True
     return _FR_EVENT_TENSE.search(_clause(text, s, e)) is None
 
 
@@ -158,7 +173,9 @@ class Finding(NamedTuple):
     calendar: str  # gregorian, hijri
     relative: bool
     explicit_year: bool
-    anaphora: str = ""  # "month" / "year": the month or year of the date written before it
+    anaphora: str = (
+        ""  # "month:<day>", "month-of:<year>", "year": the month or year of the date written before it
+    )
 
 
 def _spaced(s: str) -> str:
@@ -188,8 +205,8 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     if g("dayw") is not None and PART_BEFORE.search(norm, max(0, ds - 10), ds):
         return _part_of_month(m, ref, month)  # النصف الثاني من ماي: a part of the month, not its second day
     year = g("year")
-    if year is None and HOLIDAY_AFTER.match(norm, e):
-        return []  # "اعتبار يوم 17 ديسمبر عيدا وطنيا": a day of the year made a holiday, not a date
+    if year is None and (HOLIDAY_AFTER.match(norm, e) or EVERY_YEAR_AFTER.match(norm, e)):
+        return []  # "اعتبار يوم 17 ديسمبر عيدا وطنيا", "15 مايو من كل عام": a day of every year, not a date
     if year is not None:
         if not cal.ok_year(int(year)):
             return []
@@ -269,6 +286,13 @@ def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     g = m.group
     if g("qmq") is not None:
         return _ar_day_of_qualified_month(m, ref)
+    if g("smonth") is not None:  # "الشهر نفسه من عام 2015": the month of the date before it, that year
+        year = int(g("smyear"))
+        if not cal.ok_year(year):
+            return []
+        return [
+            Finding(*m.span(), _dt.date(year, 1, 1), "month", "gregorian", False, True, f"month-of:{year}")
+        ]
     day = int(g("sday")) if g("sday") is not None else AR_ORDINALS[_spaced(g("sdayw"))]
     placeholder = ref.replace(day=1)
     out = []
@@ -354,7 +378,10 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
     g = m.group
     for group, days in (("rel_m2", -2), ("rel_p2", 2), ("rel_m1", -1), ("rel_p1", 1)):
         if g(group) is not None:
-            return ref + days * _DAY
+            # "أمس الأحد", "غدا الخميس": the weekday named, as "اليوم السبت" (a feed's date may be a day off)
+            named = g(f"{group}wd") if group in ("rel_m1", "rel_p1") else None
+            day = ref + days * _DAY
+            return cal.nearest_weekday(day, AR_WEEKDAYS[named]) if named is not None else day
     if g("rel_week") is not None:
         return ref + _qual_step(g("rel_wq")) * 7 * _DAY
     if g("rel_thisweek") is not None:
@@ -454,6 +481,8 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
         and not _FR_HOLIDAY_DAY_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
     ):
         return []  # "rue du 4-Septembre", "place du 14 juillet", "l'appel du 18-Juin": names
+    if g("fr_year") is None and _EVERY_BEFORE.search(m.string, max(0, m.start() - 12), m.start()):
+        return []  # "chaque 1er mai", "tous les 14 juillet": a day of every year
     month = _fr_month(g("fr_mon"))
     dd = g("fr_day").lower()
     day = 1 if dd == "1er" else int(dd)
@@ -466,7 +495,7 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
         wd = (
             g("fr_wd2") if g("fr_d0") is not None else g("fr_wd")
         )  # "vendredi 20 et samedi 21": the day's own
-        date, explicit = _yearless_day(m.string, m.start(), ref, month, day, q), False
+        date, explicit = _yearless_day(m.string, m.span(), ref, month, day, q), False
         if q is None and wd is not None:
             date = cal.nearest_with_weekday(ref, month, day, FR_WEEKDAYS[wd.lower()]) or date
     if date is None:
@@ -482,13 +511,24 @@ def _fr_day(m: re.Match, ref: _dt.date) -> list[Finding]:
 
 
 def _yearless_day(
-    text: str, start: int, ref: _dt.date, month: int, day: int, qual: str | None
+    text: str, span: tuple[int, int], ref: _dt.date, month: int, day: int, qual: str | None
 ) -> _dt.date | None:
     """A day and month without a year: qualified, else the next one in a future clause ("se terminera le
-    21 octobre"), else the nearest (the past preferred). A past clause says little: the reporting verb is in
-    the past ("called for protests on 6 April") whatever the time of the event."""
-    if qual is None and clause_tense(text, start) == "future":
-        qual = "المقبل"
+    21 octobre"; a date opening its clause takes the tense of the verb after it: "Le 11 novembre, les anciens
+    combattants se rassembleront"), else the nearest (the past preferred). A past clause says little: the
+    reporting verb is in the past ("called for protests on 6 April") whatever the time of the event. A future
+    marker does not send a day that passed a few days ago a year ahead: the marker then belongs to another
+    clause ("the season, that is set to kick off next week, is in jeopardy ... one day after the 25 January
+    anniversary")."""
+    if qual is None and clause_tense(text, *span, planning_after=False) == "future":
+        ahead, last = (
+            cal.day_with_qual(ref, month, day, "المقبل"),
+            cal.day_with_qual(ref, month, day, "الماضي"),
+        )
+        recent = (
+            ahead is not None and last is not None and (ahead - ref).days > 300 and (ref - last).days <= 14
+        )
+        qual = None if recent else "المقبل"
     return cal.day_with_qual(ref, month, day, qual) or cal.day_with_qual(ref, month, day, None)
 
 
@@ -577,7 +617,7 @@ def _fr_numeric_days(m: re.Match, ref: _dt.date) -> list[Finding]:
         day, month = int(dm.group(1)), int(dm.group(2))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return out
-        date = _yearless_day(m.string, m.start(), ref, month, day, None)
+        date = _yearless_day(m.string, m.span(), ref, month, day, None)
         if date is not None:
             out.append(Finding(dm.start(), dm.end(), date, "day", "gregorian", True, False))
     return out
@@ -587,6 +627,12 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     g = m.group
     if _EN_NAME_AFTER.match(m.string, m.end()):
         return []  # 6 October City
+    if (
+        g("en_year") is None
+        and g("en_year2") is None
+        and _EVERY_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
+    ):
+        return []  # "every 4 July": a day of every year
     mon = (g("en_mon") or g("en_mon2")).rstrip(".")
     day = int(g("en_day") or g("en_day2"))
     year = g("en_year") or g("en_year2")
@@ -599,7 +645,7 @@ def _en_day(m: re.Match, ref: _dt.date) -> list[Finding]:
     elif wd is not None:
         date = cal.nearest_with_weekday(ref, month, day, EN_WEEKDAYS[wd]) or cal.nearest(ref, month, day)
     else:
-        date = _yearless_day(m.string, m.start(), ref, month, day, None)
+        date = _yearless_day(m.string, m.span(), ref, month, day, None)
     if date is None:
         return []
     out = _range_start(m, "en_d0", date, year is None, year is not None)

@@ -27,9 +27,13 @@ _FUTURE = re.compile(
     # passive and scheduled: "to be published on Thursday", "are expected on Friday", "planned for Sunday"
     r"|\bto\s+be\b|\b(?P<sched>expected|planned|slated|poised)\b"
     r"|\b(?:sera|seront|aura|auront|va|vont|doit|doivent|devra|devront|prochaine?)\b"
+    # the French present of scheduled events: "Le président reçoit jeudi", "le lycée est reçu jeudi au rectorat"
+    r"|\b(?P<frpresent>reçoit|reçoivent|rencontre|rencontrent|affronte|affrontent|accueille|accueillent|joue|jouent|"
+    r"entame|entament|débute|débutent|démarre|démarrent|ouvre|ouvrent|(?:se|s['’])\s*(?:rend|rendent|réunit|réunissent)|"
+    r"(?:est|sont)\s+(?:reçue?s?|attendue?s?|convoquée?s?))\b"
     # the French future in -ra (lower case: not Ankara, Sahara; not the English words in -ra)
     r"|\b(?!(?:extra|camera|opera|mantra|cobra|zebra|ultra|sierra|cholera|aura|agora|chimera|tiara|algebra|tundra|"
-    r"vertebra|flora|sutra|hydra|libra|plethora|diaspora|mascara|tempera|era)\b)[a-zàâçéèêëîïôûùüÿœ]{3,}(?:ra|ront|rons|rez)\b"
+    r"vertebra|flora|sutra|hydra|libra|plethora|diaspora|mascara|tempera|era)\b)[a-zàâçéèêëîïôûùüÿœ]{3,}(?:ra|ront)\b"
     r"|(?<![\u0621-\u064a])و?(?:سوف|حتي(?!\s*\d)|لغايه|غدا|المقبل|القادم|يلتقي|تلتقي|يواجه|تواجه|يستضيف|تستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
     r"يزور|تزور|يحل|تحل|تستانف|يستانف|تتواصل|يتواصل|تختتم|يختتم|تفتتح|يفتتح|يخوض|تخوض|تلعب|يلعب|"
     r"تحشد|يحشد|تستعد|يستعد|استعدادا|تحضيرا)(?![\u0621-\u064a])"
@@ -42,7 +46,10 @@ _PAST = re.compile(
     r"|\b(?:a|ont|avait|avaient)\s+(?:été|\w+(?:é|ée|és|ées|is|it|u|us))\b|\b\w{3,}(?:ait|aient)\b"
     r"|\b(?:était|étaient|hier|dernier|dernière)\b"
     r"|(?<![\u0621-\u064a])(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
-    r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت)(?![\u0621-\u064a])"
+    r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت|"
+    # decisions and statements reported in the past ("قررت محكمة ... الأربعاء إرجاء المحاكمة إلى أكتوبر المقبل")
+    r"قرر|قررت|قضت|رفض|رفضت|نفي|نفت|اتهم|اتهمت|اعتبر|اعتبرت|اصدر|اصدرت|صرح|صرحت|اشار|اشارت|ادان|ادانت|"
+    r"وصف|وصفت|اعتقل|اعتقلت)(?![\u0621-\u064a])"
 )
 # Nouns that start like a future verb (س + ي/ت/ن): not a tense marker.
 _NOT_VERBS = frozenset(
@@ -109,12 +116,34 @@ _CALL_TO = re.compile(r"(?<![\u0621-\u064a])الي(?![\u0621-\u064a])")  # "دع
 _CALL_DIRECT = re.compile(r"\s*لل?[\u0621-\u064a]")  # "دعا للتظاهر"
 
 
-def _future_markers(window: str) -> list[int]:
+_FR_DETERMINER_BEFORE = re.compile(
+    r"\b(?:le|la|les|l['’]|un|une|des|du|de|cette|ce|sa|son|ses|leur|leurs|notre|votre|première|dernière|nouvelle)\s*$",
+    re.IGNORECASE,
+)
+# A noun in construct before a word starting like a future verb makes that word a name: "خلال فوز سيلتيكس",
+# "فريق سيفيلا", "مدينة سيدني" (with its article the noun is a subject: "الفريق سيواجه").
+_NAMING_NOUN_BEFORE = re.compile(
+    r"(?<![\u0621-\u064a])[وبل]?(?:فوز|خساره|هزيمه|تعادل|فريق|نادي|منتخب|مدرب|لاعب|مهاجم|مدافع|حارس|نجم|مدينه|"
+    r"ولايه|جزيره|صحيفه|مجله|وكاله|شركه|جامعه|جماعه)\s+$"
+)
+
+
+# Markers that say an event is planned or called for, not that the clause is in the future tense.
+_PLANNING = ("call", "encall", "present", "frpresent", "sched", "sched0")
+
+
+def _future_markers(window: str, tense_only: bool = False) -> list[int]:
     ends = []
     for m in _FUTURE.finditer(window):
+        if tense_only and any(m.group(name) for name in _PLANNING):
+            continue
         word = m.group().removeprefix("و")
         if word.startswith("س") and (word in _NOT_VERBS or word.startswith(_NOT_VERB_STEMS)):
             continue
+        if word.startswith("س") and _NAMING_NOUN_BEFORE.search(window, max(0, m.start() - 12), m.start()):
+            continue
+        if m.group("frpresent") and _FR_DETERMINER_BEFORE.search(window, 0, m.start()):
+            continue  # "la rencontre", "sa joue": nouns
         if (m.group("present") or m.group("encall")) and _NOUN_BEFORE.search(window, 0, m.start()):
             continue  # "the hosts", "the calls for protests": nouns
         if (m.group("sched") or m.group("sched0")) and _WAS_BEFORE.search(window, 0, m.start()):
@@ -125,9 +154,9 @@ def _future_markers(window: str) -> list[int]:
     return ends
 
 
-def _markers(window: str) -> tuple[list[int], list[int]]:
-    """Ends of the future and past markers in ``window``."""
-    future = _future_markers(window)
+def _markers(window: str, tense_only: bool = False) -> tuple[list[int], list[int]]:
+    """Ends of the future and past markers in ``window`` (with ``tense_only``, not the planning ones)."""
+    future = _future_markers(window, tense_only)
     # a participle after "be" is passive, not past: "it will be closed on Sunday", "to be held on Friday"
     past = [
         m.end()
@@ -137,9 +166,10 @@ def _markers(window: str) -> tuple[list[int], list[int]]:
     return future, past
 
 
-def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
+def clause_tense(text: str, start: int, end: int | None = None, *, planning_after: bool = True) -> str | None:
     """ "future" or "past" by the nearest tense marker before ``start`` in its sentence; without one, and when
-    ``end`` is given, by the first marker after it ("The match on Friday promises to be hard-fought"); None
+    ``end`` is given, by the first marker after it ("The match on Friday promises to be hard-fought"; without
+    ``planning_after``, a call or a plan after it does not count: "On 20 March, protesters called for ..."); None
     without any."""
     if not text:
         return None
@@ -156,7 +186,7 @@ def clause_tense(text: str, start: int, end: int | None = None) -> str | None:
         return None
     after = text[end : end + _WINDOW // 2]
     stop = _SENTENCE_BREAK.search(after)
-    future, past = _markers(after[: stop.start()] if stop else after)
+    future, past = _markers(after[: stop.start()] if stop else after, tense_only=not planning_after)
     if future and (not past or min(future) < min(past)):
         return "future"
     return "past" if past else None

@@ -289,7 +289,8 @@ def _stage(work: Path, night: dt.date) -> dict:
         night=night,
         run_id="bench",
         temp_dir=work / "duckdb-tmp",
-        memory_limit="3GB",
+        # The pipeline's own setting (akhbar.pipeline.stage): the stage task's memory is the figure.
+        memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "1GB"),
     )
     seconds = time.perf_counter() - t0
     staged.save(_manifest(work, night))

@@ -120,10 +120,71 @@ ARTICLES = [
 ]
 NIGHTS = (N1, N2, N3, N4)
 
+# The rate decision's consequences, one to the next: the banks raise their loan rates (linked to the
+# French report of the decision), households put off buying homes (linked to the loan rates only) in
+# English, Arabic and, on Friday, French. One affair; the housing reports drift from the decision's
+# line (rate-ar, rate-fr, rate-loans-fr) and start a story of their own, but only once Monday's Arabic
+# report of the decision is there: without it the line is short enough to continue.
+DRIFT = [
+    (
+        "rate-loans-fr",
+        N3,
+        15,
+        "tunis-eco",
+        "fr",
+        "Les banques tunisiennes relèvent les taux des crédits après la hausse du taux directeur",
+        (
+            "Plusieurs banques tunisiennes ont annoncé une hausse des taux de leurs crédits à la consommation et "
+            "immobiliers, après la décision de la Banque centrale de relever son taux directeur. Les ménages "
+            "endettés verront leurs mensualités augmenter."
+        ),
+    ),
+    (
+        "housing-en",
+        N3,
+        20,
+        "harbour-gazette",
+        "en",
+        "Tunisian households put off buying homes as loans grow costlier",
+        (
+            "Tunisian families are putting off plans to buy a flat or a house this spring as bank loans cost "
+            "more. Estate agents in Tunis and Sfax report fewer sales and longer waits, and property developers "
+            "are offering discounts and payment plans to attract buyers."
+        ),
+    ),
+    (
+        "housing-ar",
+        N3,
+        22,
+        "sfax-news",
+        "ar",
+        "الأسر التونسية تؤجل شراء المساكن مع غلاء القروض",
+        (
+            "تؤجل الأسر التونسية مشاريع شراء شقة أو منزل هذا الربيع بعد أن أصبحت القروض البنكية أغلى. ويقول "
+            "وكلاء عقاريون في تونس وصفاقس إن المبيعات تراجعت وإن الانتظار طال، فيما يعرض الباعثون العقاريون "
+            "تخفيضات وتسهيلات في الدفع لجذب المشترين."
+        ),
+    ),
+    (
+        "housing-fr",
+        N4,
+        3,
+        "courrier-maghreb",
+        "fr",
+        "Les ménages tunisiens reportent l'achat d'un logement face à des crédits plus chers",
+        (
+            "Les familles tunisiennes reportent leurs projets d'achat d'un appartement ou d'une maison ce "
+            "printemps, les crédits bancaires coûtant plus cher. Les agents immobiliers de Tunis et de Sfax font "
+            "état de ventes en baisse et les promoteurs proposent des remises et des facilités de paiement aux "
+            "acheteurs."
+        ),
+    ),
+]
 
-def _documents(night: dt.date) -> pa.Table:
+
+def _documents(night: dt.date, articles: list = ARTICLES) -> pa.Table:
     rows = []
-    for key, n, hour, source, lang, title, text in ARTICLES:
+    for key, n, hour, source, lang, title, text in articles:
         if n != night:
             continue
         at = dt.datetime.combine(n, dt.time(hour), tzinfo=dt.UTC)
@@ -148,23 +209,33 @@ def _documents(night: dt.date) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=DOCUMENT)
 
 
-@pytest.fixture(scope="session")
-def enriched_nights() -> dict:
-    """night -> EnrichResult of that night's articles (article ids as the pipeline makes them)."""
+def _enriched(articles: list) -> dict:
     out = {}
     for night in NIGHTS:
-        cleaned, quarantine, _counts = clean_documents(_documents(night), dt=night)
+        cleaned, quarantine, _counts = clean_documents(_documents(night, articles), dt=night)
         assert quarantine.num_rows == 0, quarantine.column("reason").to_pylist()
         out[night] = enrich(cleaned, dt=night)
     return out
 
 
 @pytest.fixture(scope="session")
-def key_of(enriched_nights) -> dict:
-    """article_id -> the key of ARTICLES above."""
+def enriched_nights() -> dict:
+    """night -> EnrichResult of that night's articles (article ids as the pipeline makes them)."""
+    return _enriched(ARTICLES)
+
+
+@pytest.fixture(scope="session")
+def affair_nights() -> dict:
+    """The same nights with the DRIFT articles: an affair of two stories."""
+    return _enriched(ARTICLES + DRIFT)
+
+
+@pytest.fixture(scope="session")
+def key_of(affair_nights) -> dict:
+    """article_id -> the key of ARTICLES and DRIFT above."""
     return {
         a: r
-        for e in enriched_nights.values()
+        for e in affair_nights.values()
         for a, r in zip(
             e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist()
         )

@@ -6,7 +6,7 @@ staging) is the caller's side of the contract of :mod:`akhbar.stories`:
 1. the night's articles come from the work files: every article of the night, duplicates included,
    is encoded in one batch (:class:`akhbar.stories.embeddings.NightEmbedder`, cached in the work
    dir), and the kept ones (the first of each duplicate cluster) go through the stage;
-2. the window (nights D-2 .. D+2) and the stories reaching into it are read from the published
+2. the window (nights D-2 .. D+2) and the affairs reaching into it are read from the published
    catalog through a reader session, in one transaction (one snapshot, whose id is kept);
 3. the articles this night's dedup demotes (``demoted.parquet``: other nights' articles an article
    of this night precedes) are *removed*: they leave their stories as if they had never been;
@@ -217,8 +217,11 @@ def _catalog_reads(
         keywords=rows(
             f"SELECT * FROM article_keywords WHERE {member} AND {in_window}", ARTICLE_KEYWORDS, window
         ),
+        # Every member's vector, not only the window's: a story's line reaches back to its first article.
         embeddings=rows(
-            f"SELECT * FROM article_embeddings WHERE {member} AND {in_window}", ARTICLE_EMBEDDINGS, window
+            f"SELECT * FROM article_embeddings WHERE {member} AND dt <> $night",
+            ARTICLE_EMBEDDINGS,
+            {"night": night},
         ),
         article_stories=rows(
             "SELECT * FROM article_stories WHERE article_id IN (SELECT article_id FROM story_members) "

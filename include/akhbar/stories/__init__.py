@@ -85,6 +85,7 @@ from akhbar.schema import (
     STORY_LINKS,
 )
 from akhbar.stats import StageCounts
+from akhbar.stories.affairs import AffairArticle, affair_vector, story_parents
 from akhbar.stories.embeddings import embed_texts, embeddings_table, model_name, story_text, vectors_of
 from akhbar.stories.linking import LinkPool, Parent, best_parents, find_links, first_key, roots
 from akhbar.stories.scoring import PARAMS, StoryParams
@@ -183,6 +184,35 @@ def _window_pool(
     return night_articles, pool
 
 
+def _member_vectors(
+    articles: pa.Table, inputs: StoryInputs, night_vectors: np.ndarray, params: StoryParams
+) -> dict[str, np.ndarray]:
+    """Every member's vector: the night's just encoded, the others' as stored (of the same model)."""
+    stored = inputs.embeddings
+    if stored.num_rows:
+        stored = stored.filter(pc.equal(stored.column("model"), model_name(params.lead_words)))
+    vector_of = dict(zip(stored.column("article_id").to_pylist(), vectors_of(stored)))
+    is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
+    vector_of.update(zip(articles.filter(is_night).column("article_id").to_pylist(), night_vectors))
+    return vector_of
+
+
+def _stories_of_affairs(
+    articles: pa.Table, keys: list, parents: dict[str, Parent], vector_of: dict, params: StoryParams
+) -> tuple[list[str], list[str]]:
+    """(story id, affair id) of each article: the affairs are the trees of the parents, their stories
+    the parts that stay on one happening (:mod:`akhbar.stories.affairs`)."""
+    ids = articles.column("article_id").to_pylist()
+    lang_of = dict(zip(ids, articles.column("lang").to_pylist()))
+    affair = roots({a: p.article_id for a, p in parents.items()})
+    members = [
+        AffairArticle(a, parents[a].article_id, lang_of[a] or "", affair_vector(vector_of.get(a)))
+        for _key, a in sorted(zip(keys, ids))
+    ]
+    story = roots(story_parents(members, params))
+    return [story[a] for a in ids], [affair[a] for a in ids]
+
+
 def _kept_links(inputs: StoryInputs, member_ids: set[str]) -> pa.Table:
     """Stored links not involving the night (those are found again) and between two known members."""
     links = inputs.links
@@ -260,7 +290,9 @@ def _members(articles: pa.Table, story_ids: list[str], keys: list) -> list[Membe
     ]
 
 
-def _article_stories(ids: list[str], story_ids: list[str], nights: list, parents: dict) -> pa.Table:
+def _article_stories(
+    ids: list[str], story_ids: list[str], nights: list, parents: dict, affair_ids: list[str]
+) -> pa.Table:
     return pa.Table.from_arrays(
         [
             pa.array(ids, pa.string()),
@@ -268,6 +300,7 @@ def _article_stories(ids: list[str], story_ids: list[str], nights: list, parents
             pa.array(nights, pa.date32()),
             pa.array([parents[a].article_id for a in ids], pa.string()),
             pa.array([parents[a].score for a in ids], pa.float32()),
+            pa.array(affair_ids, pa.string()),
         ],
         schema=ARTICLE_STORIES,
     ).sort_by("article_id")
@@ -289,8 +322,8 @@ def build_stories(
     nights = articles.column("dt").to_pylist()
     keys = [first_key(d, p, a) for d, p, a in zip(nights, articles.column("published_at").to_pylist(), ids)]
     parents = _parents(inputs, ids, nights, dict(zip(ids, keys)), all_links, params)
-    root = roots({a: p.article_id for a, p in parents.items()})
-    story_ids = [root[a] for a in ids]
+    vector_of = _member_vectors(articles, inputs, night_vectors, params)
+    story_ids, affair_ids = _stories_of_affairs(articles, keys, parents, vector_of, params)
     stories = story_rows(_members(articles, story_ids, keys), inputs.places, inputs.dates)
     retired = sorted(set(inputs.article_stories.column("story_id").to_pylist()) - set(story_ids))
 
@@ -311,7 +344,7 @@ def build_stories(
     counts.seconds = time.perf_counter() - start
     return StoriesResult(
         stories=stories if stories.schema == STORIES else stories.cast(STORIES),
-        article_stories=_article_stories(ids, story_ids, nights, parents),
+        article_stories=_article_stories(ids, story_ids, nights, parents, affair_ids),
         article_embeddings=embeddings_table(
             night_articles.column("article_id").to_pylist(),
             night_articles.column("dt").to_pylist(),

@@ -41,23 +41,25 @@ _TABLES = {
 }
 
 # Night D's members (the contract of akhbar.stories, in SQL; akhbar.lakehouse.stories runs the same
-# statements on the catalog): every article of a story with an article in D-w .. D+w, of the stories of
-# removed articles, and of the stories at the other end of the links of their orphans (articles whose
-# parent is removed), removed articles excepted. Temp tables: story_removed (article_id) is the caller's.
+# statements on the catalog): every article of an affair with an article in D-w .. D+w, of the affairs of
+# removed articles, and of the affairs at the other end of the links of their orphans (articles whose
+# parent is removed), removed articles excepted. Rows written before affairs have no affair_id: their
+# story_id was their affair's. Temp tables: story_removed (article_id) is the caller's.
+_AFFAIR = "COALESCE(affair_id, story_id)"
 MEMBER_STATEMENTS = (
     """CREATE OR REPLACE TEMP TABLE story_orphans AS
        SELECT article_id FROM article_stories
        WHERE parent_id IN (SELECT article_id FROM story_removed)
          AND article_id NOT IN (SELECT article_id FROM story_removed)""",
-    """CREATE OR REPLACE TEMP TABLE story_touched AS
-       SELECT story_id FROM article_stories WHERE dt BETWEEN $first AND $last
-       UNION SELECT story_id FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
-       UNION SELECT story_id FROM article_stories WHERE article_id IN (
+    f"""CREATE OR REPLACE TEMP TABLE story_touched AS
+       SELECT {_AFFAIR} AS affair_id FROM article_stories WHERE dt BETWEEN $first AND $last
+       UNION SELECT {_AFFAIR} FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
+       UNION SELECT {_AFFAIR} FROM article_stories WHERE article_id IN (
            SELECT linked_article_id FROM story_links WHERE article_id IN (SELECT article_id FROM story_orphans)
            UNION SELECT article_id FROM story_links WHERE linked_article_id IN (SELECT article_id FROM story_orphans))""",
-    """CREATE OR REPLACE TEMP TABLE story_members AS
+    f"""CREATE OR REPLACE TEMP TABLE story_members AS
        SELECT article_id, dt FROM article_stories
-       WHERE story_id IN (SELECT story_id FROM story_touched)
+       WHERE {_AFFAIR} IN (SELECT affair_id FROM story_touched)
          AND article_id NOT IN (SELECT article_id FROM story_removed)""",
 )
 
@@ -135,9 +137,9 @@ class DuckDBStore:
                 last=bounds["last"],
             ),
             embeddings=rows(
-                f"SELECT * FROM article_embeddings WHERE {member} AND {window} AND dt <> $night",
+                f"SELECT * FROM article_embeddings WHERE {member} AND dt <> $night",
                 ARTICLE_EMBEDDINGS,
-                **bounds,
+                night=night,
             ),
             article_stories=rows(
                 f"SELECT * FROM article_stories WHERE {member} "

@@ -53,6 +53,9 @@ class StoryParams:
     late_penalty: float = 0.10  # per day apart beyond grace_hours
     grace_hours: float = 6.0
     same_source_penalty: float = 0.0  # two articles of one source
+    # An article continues its parent's story when its mean cosine (+ cross_lingual_bonus for another
+    # language) with the story's line of reports reaches this (akhbar.stories.affairs); else it starts one.
+    story_line_threshold: float = 0.50
     # Candidate pairs: below this cosine no evidence can reach the threshold
     # (threshold - 4 * keyword_weight - place_weight - cross_lingual_bonus), so they are not scored.
     min_cosine: float = 0.32

@@ -1,0 +1,145 @@
+"""Affairs and their stories (akhbar.stories.affairs): where a chain of best links stops being one happening.
+
+The vectors here are built with chosen cosines (the Cholesky factor of their Gram matrix), so each
+decision is known in advance; tests/stories/test_story_order.py has the same on written articles
+through the real encoder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from akhbar.stories import PARAMS, StoryParams
+from akhbar.stories.affairs import AffairArticle, Line, story_parents
+from akhbar.stories.memory_store import MemoryStore
+
+
+def unit_vectors(gram: list[list[float]]) -> np.ndarray:
+    """Vectors of 512 floats whose pairwise cosines are ``gram``, in the span of the first cell of the
+    codebook and its nearest cells: candidate pairs come from shared cells (akhbar.stories.cells), so
+    the vectors must lie where articles do, not along arbitrary axes."""
+    from akhbar.stories.cells import codebook
+
+    cells = codebook().astype(np.float64)
+    near = np.argsort(-(cells @ cells[0]))[: len(gram)]
+    basis, _ = np.linalg.qr(cells[near].T)
+    out = np.linalg.cholesky(np.asarray(gram, dtype=np.float64)) @ basis.T
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_the_line_is_the_mean_over_its_reports_with_the_cross_lingual_bonus():
+    a, b = unit_vectors([[1.0, 0.6], [0.6, 1.0]])
+    line = Line(a.copy(), Counter({"ar": 1})).extended(b, "en")
+    assert line.length == 2
+    # Against an Arabic article: b is English (+0.10), a is Arabic.
+    assert line.closeness(a, "ar", 0.10) == pytest.approx((1.0 + 0.6 + 0.10) / 2)
+    assert line.closeness(b, "en", 0.10) == pytest.approx((0.6 + 0.10 + 1.0) / 2)
+
+
+def test_an_article_that_drifts_from_its_line_starts_a_story_that_its_children_continue():
+    # a -> b -> c -> d by best links; c is close to b but far from a (mean 0.45): it starts a story,
+    # and d, close to c alone, continues c's story, not a's.
+    v = unit_vectors(
+        [
+            [1.0, 0.75, 0.20, 0.10],
+            [0.75, 1.0, 0.70, 0.40],
+            [0.20, 0.70, 1.0, 0.80],
+            [0.10, 0.40, 0.80, 1.0],
+        ]
+    )
+    params = StoryParams(cross_lingual_bonus=0.0)
+    members = [
+        AffairArticle("a", None, "ar", v[0]),
+        AffairArticle("b", "a", "ar", v[1]),
+        AffairArticle("c", "b", "ar", v[2]),
+        AffairArticle("d", "c", "ar", v[3]),
+    ]
+    assert story_parents(members, params) == {"a": None, "b": "a", "c": None, "d": "c"}
+    # Lower the bar below c's mean (0.45) and the affair is one story.
+    assert story_parents(members, StoryParams(cross_lingual_bonus=0.0, story_line_threshold=0.40)) == {
+        "a": None,
+        "b": "a",
+        "c": "b",
+        "d": "c",
+    }
+    # A parent that is not a member, and an article without a vector, start stories.
+    lone = [AffairArticle("x", "elsewhere", "ar", v[0]), AffairArticle("y", "x", "ar", np.zeros(512))]
+    assert story_parents(lone, params) == {"x": None, "y": None}
+
+
+# A chain over five nights, one link a night: A -> B -> C -> E -> F. Cosines chosen so that F's line
+# without A (E, C, B) is too far from F (mean 0.46 < 0.50) and with A (E, C, B, A) close enough
+# (0.53): F's story depends on a night three nights before its own.
+NAMES = ("A", "B", "C", "E", "F")
+GRAM = [
+    [1.00, 0.77, 0.55, 0.66, 0.73],
+    [0.77, 1.00, 0.73, 0.42, 0.35],
+    [0.55, 0.73, 1.00, 0.76, 0.33],
+    [0.66, 0.42, 0.76, 1.00, 0.70],
+    [0.73, 0.35, 0.33, 0.70, 1.00],
+]
+D0 = dt.date(2026, 5, 4)
+NIGHT_OF = {name: D0 + dt.timedelta(days=k) for k, name in enumerate(NAMES)}
+HOUR_OF = {"A": 12, "B": 12, "C": 12, "E": 18, "F": 6}
+
+
+def _night(name: str) -> pa.Table:
+    night = NIGHT_OF[name]
+    return pa.Table.from_pylist(
+        [
+            {
+                "article_id": f"chain-{name}",
+                "source_id": f"source-{name}",
+                "lang": "ar",
+                "title": f"report {name}",
+                "text": f"text of report {name}",
+                "published_at": dt.datetime.combine(night, dt.time(HOUR_OF[name]), tzinfo=dt.UTC),
+                "dt": night,
+            }
+        ]
+    )
+
+
+def _embed(texts):
+    vectors = unit_vectors(GRAM).astype(np.float32)
+    return np.stack([vectors[NAMES.index(re.search(r"report (\w)", t).group(1))] for t in texts])
+
+
+def _run(order, store=None):
+    store = store or MemoryStore()
+    for name in order:
+        store.load_night(NIGHT_OF[name], _night(name))
+        store.run_night(NIGHT_OF[name], embed=_embed)
+    return store
+
+
+def _stories(store) -> dict[str, str]:
+    snapshot = store.snapshot()["article_stories"]
+    return {r["article_id"].removeprefix("chain-"): r["story_id"].removeprefix("chain-") for r in snapshot}
+
+
+def test_a_story_beyond_the_window_follows_its_affair_when_an_early_night_comes_last():
+    assert PARAMS.story_line_threshold == 0.50  # the cosines above are chosen around it
+    forward = _run(NAMES)
+    assert _stories(forward) == dict.fromkeys(NAMES, "A")
+    without_a = _run(NAMES[1:])
+    assert _stories(without_a) == {"B": "B", "C": "B", "E": "B", "F": "F"}
+    # A's night processed last: F is three nights after it, outside the nights a run recomputes, and its
+    # own story has no article in A's window; its affair does, so it is read and F joins A's story.
+    late = _run(["A"], _run(NAMES[1:]))
+    assert late.snapshot() == forward.snapshot()
+    assert "chain-F" not in late.stories.column("story_id").to_pylist()  # the old story is retired
+
+
+def test_the_sql_store_follows_the_affair_too():
+    import duckdb
+
+    from akhbar.stories.duckdb_store import DuckDBStore
+
+    sql = _run(["B", "C", "E", "F", "A"], DuckDBStore(duckdb.connect()))
+    assert sql.snapshot() == _run(NAMES).snapshot()

@@ -120,11 +120,12 @@ ARTICLES = [
 ]
 NIGHTS = (N1, N2, N3, N4)
 
-# The rate decision's consequences, one to the next: the banks raise their loan rates (linked to the
-# French report of the decision), households put off buying homes (linked to the loan rates only) in
-# English, Arabic and, on Friday, French. One affair; the housing reports drift from the decision's
-# line (rate-ar, rate-fr, rate-loans-fr) and start a story of their own, but only once Monday's Arabic
-# report of the decision is there: without it the line is short enough to continue.
+# The rate decision's consequences, one to the next: the banks raise their loan rates (Wednesday, linked
+# to the French report of the decision), households put off buying homes (linked to the loan rates), and
+# on Friday the property developers ask for a housing aid programme (linked to the households only). One
+# affair; the developers' request drifts from the line of reports that led to it (the households, the
+# loan rates, the decision in French and in Arabic) and starts a story of its own, but only once
+# Monday's Arabic report of the decision is there: without it the line is short and recent enough.
 DRIFT = [
     (
         "rate-loans-fr",
@@ -166,17 +167,16 @@ DRIFT = [
         ),
     ),
     (
-        "housing-fr",
+        "developers-fr",
         N4,
         3,
         "courrier-maghreb",
         "fr",
-        "Les ménages tunisiens reportent l'achat d'un logement face à des crédits plus chers",
+        "Les promoteurs immobiliers tunisiens réclament un programme d'aide au logement face au recul des ventes",
         (
-            "Les familles tunisiennes reportent leurs projets d'achat d'un appartement ou d'une maison ce "
-            "printemps, les crédits bancaires coûtant plus cher. Les agents immobiliers de Tunis et de Sfax font "
-            "état de ventes en baisse et les promoteurs proposent des remises et des facilités de paiement aux "
-            "acheteurs."
+            "Les promoteurs immobiliers tunisiens demandent au gouvernement un programme d'aide aux familles qui "
+            "veulent acheter un appartement ou une maison, les ventes ayant reculé ce printemps à Tunis et à Sfax. "
+            "Ils proposent des remises et des facilités de paiement aux acheteurs."
         ),
     ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -32,13 +33,17 @@ def unit_vectors(gram: list[list[float]]) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def test_the_line_is_the_mean_over_its_reports_with_the_cross_lingual_bonus():
+def test_the_line_score_is_a_link_score_without_keywords_averaged_over_the_line():
     a, b = unit_vectors([[1.0, 0.6], [0.6, 1.0]])
-    line = Line(a.copy(), Counter({"ar": 1})).extended(b, "en")
+    first = AffairArticle("a", None, "ar", 100.0, a)
+    line = Line(a.copy(), Counter({"ar": 1}), (100.0,)).extended(AffairArticle("b", "a", "en", 130.0, b))
     assert line.length == 2
-    # Against an Arabic article: b is English (+0.10), a is Arabic.
-    assert line.closeness(a, "ar", 0.10) == pytest.approx((1.0 + 0.6 + 0.10) / 2)
-    assert line.closeness(b, "en", 0.10) == pytest.approx((0.6 + 0.10 + 1.0) / 2)
+    params = StoryParams(cross_lingual_bonus=0.10, line_late_penalty=0.10, grace_hours=6.0)
+    # An Arabic article like a, published with a: b is English (+0.10) and 30 hours later (-0.10 a day
+    # beyond 6 hours); a is itself.
+    assert line.closeness(first, params) == pytest.approx((1.0 + 0.6 + 0.10 - 0.10 * 24 / 24) / 2)
+    late = AffairArticle("c", "b", "en", 178.0, b)  # like b, 78 and 48 hours after a and b
+    assert line.closeness(late, params) == pytest.approx((0.6 + 0.10 - 0.3 + 1.0 - 0.10 * 42 / 24) / 2)
 
 
 def test_an_article_that_drifts_from_its_line_starts_a_story_that_its_children_continue():
@@ -52,29 +57,34 @@ def test_an_article_that_drifts_from_its_line_starts_a_story_that_its_children_c
             [0.10, 0.40, 0.80, 1.0],
         ]
     )
-    params = StoryParams(cross_lingual_bonus=0.0)
-    members = [
-        AffairArticle("a", None, "ar", v[0]),
-        AffairArticle("b", "a", "ar", v[1]),
-        AffairArticle("c", "b", "ar", v[2]),
-        AffairArticle("d", "c", "ar", v[3]),
+    params = StoryParams(story_line_threshold=0.50)
+    members = [  # one language, within a few hours: the line score is the mean cosine
+        AffairArticle("a", None, "ar", 0.0, v[0]),
+        AffairArticle("b", "a", "ar", 1.0, v[1]),
+        AffairArticle("c", "b", "ar", 2.0, v[2]),
+        AffairArticle("d", "c", "ar", 3.0, v[3]),
     ]
     assert story_parents(members, params) == {"a": None, "b": "a", "c": None, "d": "c"}
     # Lower the bar below c's mean (0.45) and the affair is one story.
-    assert story_parents(members, StoryParams(cross_lingual_bonus=0.0, story_line_threshold=0.40)) == {
+    assert story_parents(members, StoryParams(story_line_threshold=0.40)) == {
         "a": None,
         "b": "a",
         "c": "b",
         "d": "c",
     }
     # A parent that is not a member, and an article without a vector, start stories.
-    lone = [AffairArticle("x", "elsewhere", "ar", v[0]), AffairArticle("y", "x", "ar", np.zeros(512))]
+    lone = [
+        AffairArticle("x", "elsewhere", "ar", 0.0, v[0]),
+        AffairArticle("y", "x", "ar", 0.0, np.zeros(512)),
+    ]
     assert story_parents(lone, params) == {"x": None, "y": None}
 
 
 # A chain over five nights, one link a night: A -> B -> C -> E -> F. Cosines chosen so that F's line
 # without A (E, C, B) is too far from F (mean 0.46 < 0.50) and with A (E, C, B, A) close enough
-# (0.53): F's story depends on a night three nights before its own.
+# (0.53): F's story depends on a night three nights before its own. The line score here is the mean
+# cosine (no time term), so that the chosen cosines decide alone.
+CHAIN = replace(PARAMS, story_line_threshold=0.50, line_late_penalty=0.0)
 NAMES = ("A", "B", "C", "E", "F")
 GRAM = [
     [1.00, 0.77, 0.55, 0.66, 0.73],
@@ -114,7 +124,7 @@ def _run(order, store=None):
     store = store or MemoryStore()
     for name in order:
         store.load_night(NIGHT_OF[name], _night(name))
-        store.run_night(NIGHT_OF[name], embed=_embed)
+        store.run_night(NIGHT_OF[name], CHAIN, embed=_embed)
     return store
 
 
@@ -124,7 +134,6 @@ def _stories(store) -> dict[str, str]:
 
 
 def test_a_story_beyond_the_window_follows_its_affair_when_an_early_night_comes_last():
-    assert PARAMS.story_line_threshold == 0.50  # the cosines above are chosen around it
     forward = _run(NAMES)
     assert _stories(forward) == dict.fromkeys(NAMES, "A")
     without_a = _run(NAMES[1:])

@@ -11,7 +11,8 @@ A *story* is a part of an affair that stays on one happening. Each article, in t
 reports, continues its parent's story only if it is close, on average, to the story's *line*: the
 parent and the parent's own story ancestors back to the story's first article::
 
-    mean over q in line(parent) of (cosine(article, q) + cross_lingual_bonus * [other language])
+    mean over q in line(parent) of (cosine(article, q) + cross_lingual_bonus * [other language]
+                                    - line_late_penalty * max(0, hours apart - grace_hours) / 24)
         >= story_line_threshold
 
 else it starts a story of its own (and its descendants follow it, checked against their new line).
@@ -41,26 +42,32 @@ from akhbar.stories.scoring import PARAMS, StoryParams
 
 @dataclass(frozen=True)
 class Line:
-    """The line of reports an article continues: the sum of their vectors and their languages."""
+    """The line of reports an article continues: the sum of their vectors, their languages and their
+    publication hours, first report first."""
 
-    total: np.ndarray  # float64 (512,): the sum of the line's unit vectors, first article first
+    total: np.ndarray  # float64 (512,): the sum of the line's unit vectors
     langs: Counter  # language -> articles of the line
+    hours: tuple[float, ...]  # publication hours (signals.publication_hours)
 
     @property
     def length(self) -> int:
-        return sum(self.langs.values())
+        return len(self.hours)
 
-    def closeness(self, vector: np.ndarray, lang: str, bonus: float) -> float:
-        """Mean over the line of cosine(vector, member) + bonus for each member of another language."""
-        other = self.length - self.langs[lang]
-        return (float(np.dot(self.total, vector)) + bonus * other) / self.length
+    def closeness(self, article: AffairArticle, params: StoryParams = PARAMS) -> float:
+        """The mean line score of ``article`` against the line: cosine + the cross-lingual bonus for a
+        member of another language - the time penalty, as a link's score without its keywords."""
+        other = self.length - self.langs[article.lang]
+        late = np.maximum(0.0, np.abs(article.hour - np.asarray(self.hours)) - params.grace_hours) / 24.0
+        return (
+            float(np.dot(self.total, article.vector))
+            + params.cross_lingual_bonus * other
+            - params.line_late_penalty * float(late.sum())
+        ) / self.length
 
-    def extended(self, vector: np.ndarray, lang: str) -> Line:
-        return Line(self.total + vector, self.langs + Counter({lang: 1}))
-
-
-def _first(vector: np.ndarray, lang: str) -> Line:
-    return Line(vector.copy(), Counter({lang: 1}))
+    def extended(self, article: AffairArticle) -> Line:
+        return Line(
+            self.total + article.vector, self.langs + Counter({article.lang: 1}), (*self.hours, article.hour)
+        )
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,12 @@ class AffairArticle:
     article_id: str
     parent_id: str | None  # the best link to an earlier article (linking.best_parents)
     lang: str
+    hour: float  # publication time, hours since the epoch
     vector: np.ndarray  # float64 (512,); zeros when the article has none
+
+
+def _first(article: AffairArticle) -> Line:
+    return Line(article.vector.copy(), Counter({article.lang: 1}), (article.hour,))
 
 
 def story_parents(articles: list[AffairArticle], params: StoryParams = PARAMS) -> dict[str, str | None]:
@@ -80,12 +92,12 @@ def story_parents(articles: list[AffairArticle], params: StoryParams = PARAMS) -
     out: dict[str, str | None] = {}
     for a in articles:
         line = lines.get(a.parent_id) if a.parent_id is not None else None
-        keep = (
-            line is not None
-            and line.closeness(a.vector, a.lang, params.cross_lingual_bonus) >= params.story_line_threshold
-        )
-        out[a.article_id] = a.parent_id if keep else None
-        lines[a.article_id] = line.extended(a.vector, a.lang) if keep and line else _first(a.vector, a.lang)
+        if line is not None and line.closeness(a, params) >= params.story_line_threshold:
+            out[a.article_id] = a.parent_id
+            lines[a.article_id] = line.extended(a)
+        else:
+            out[a.article_id] = None
+            lines[a.article_id] = _first(a)
     return out
 
 

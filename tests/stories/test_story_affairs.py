@@ -152,3 +152,36 @@ def test_the_sql_store_follows_the_affair_too():
 
     sql = _run(["B", "C", "E", "F", "A"], DuckDBStore(duckdb.connect()))
     assert sql.snapshot() == _run(NAMES).snapshot()
+
+
+def test_rows_written_before_affairs_are_read_with_their_story_as_affair():
+    """A catalog of before affairs (article_stories without affair_id, until the writer brings it in
+    line with the contract): its stories were its affairs, and are read as such."""
+    import duckdb
+
+    from akhbar.schema import ARTICLE_STORIES, STORY_LINKS
+    from akhbar.stories.duckdb_store import article_stories_columns, select_members
+
+    con = duckdb.connect()
+    old = pa.schema([f for f in ARTICLE_STORIES if f.name != "affair_id"])
+    rows = pa.Table.from_pylist(  # noqa: F841 (read by DuckDB)
+        [
+            {"article_id": "first", "story_id": "first", "dt": D0, "parent_id": None, "score": None},
+            {
+                "article_id": "later",
+                "story_id": "first",
+                "dt": D0 + dt.timedelta(days=6),
+                "parent_id": "first",
+            },
+            {"article_id": "other", "story_id": "other", "dt": D0 + dt.timedelta(days=9), "parent_id": None},
+        ],
+        schema=old,
+    )
+    links = STORY_LINKS.empty_table()  # noqa: F841
+    con.execute("CREATE TABLE article_stories AS SELECT * FROM rows")
+    con.execute("CREATE TABLE story_links AS SELECT * FROM links")
+    select_members(con, D0, PARAMS, [])
+    members = {r[0] for r in con.execute("SELECT article_id FROM story_members").fetchall()}
+    assert members == {"first", "later"}  # the whole story, six nights after the window too
+    read = con.execute(f"SELECT {article_stories_columns(con)} FROM article_stories").fetch_arrow_table()
+    assert read.cast(ARTICLE_STORIES).column("affair_id").null_count == 3

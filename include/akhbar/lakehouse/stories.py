@@ -180,7 +180,7 @@ def _catalog_reads(
     con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams
 ) -> CatalogContext:
     """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
-    from akhbar.stories.duckdb_store import select_members
+    from akhbar.stories.duckdb_store import article_stories_columns, select_members
 
     snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
     present = {
@@ -224,7 +224,8 @@ def _catalog_reads(
             {"night": night},
         ),
         article_stories=rows(
-            "SELECT * FROM article_stories WHERE article_id IN (SELECT article_id FROM story_members) "
+            f"SELECT {article_stories_columns(con)} FROM article_stories "
+            "WHERE article_id IN (SELECT article_id FROM story_members) "
             "OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)",
             ARTICLE_STORIES,
             {"night": night},

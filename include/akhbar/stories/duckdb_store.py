@@ -43,25 +43,43 @@ _TABLES = {
 # Night D's members (the contract of akhbar.stories, in SQL; akhbar.lakehouse.stories runs the same
 # statements on the catalog): every article of an affair with an article in D-w .. D+w, of the affairs of
 # removed articles, and of the affairs at the other end of the links of their orphans (articles whose
-# parent is removed), removed articles excepted. Rows written before affairs have no affair_id: their
-# story_id was their affair's. Temp tables: story_removed (article_id) is the caller's.
-_AFFAIR = "COALESCE(affair_id, story_id)"
+# parent is removed), removed articles excepted. ``{affair}`` is the affair of an article_stories row:
+# rows written before affairs have no affair_id (and a catalog not yet brought in line with the
+# contract has no such column): their story_id was their affair's. Temp tables: story_removed
+# (article_id) is the caller's.
 MEMBER_STATEMENTS = (
     """CREATE OR REPLACE TEMP TABLE story_orphans AS
        SELECT article_id FROM article_stories
        WHERE parent_id IN (SELECT article_id FROM story_removed)
          AND article_id NOT IN (SELECT article_id FROM story_removed)""",
-    f"""CREATE OR REPLACE TEMP TABLE story_touched AS
-       SELECT {_AFFAIR} AS affair_id FROM article_stories WHERE dt BETWEEN $first AND $last
-       UNION SELECT {_AFFAIR} FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
-       UNION SELECT {_AFFAIR} FROM article_stories WHERE article_id IN (
+    """CREATE OR REPLACE TEMP TABLE story_touched AS
+       SELECT {affair} AS affair_id FROM article_stories WHERE dt BETWEEN $first AND $last
+       UNION SELECT {affair} FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
+       UNION SELECT {affair} FROM article_stories WHERE article_id IN (
            SELECT linked_article_id FROM story_links WHERE article_id IN (SELECT article_id FROM story_orphans)
            UNION SELECT article_id FROM story_links WHERE linked_article_id IN (SELECT article_id FROM story_orphans))""",
-    f"""CREATE OR REPLACE TEMP TABLE story_members AS
+    """CREATE OR REPLACE TEMP TABLE story_members AS
        SELECT article_id, dt FROM article_stories
-       WHERE {_AFFAIR} IN (SELECT affair_id FROM story_touched)
+       WHERE {affair} IN (SELECT affair_id FROM story_touched)
          AND article_id NOT IN (SELECT article_id FROM story_removed)""",
 )
+
+
+def _has_affair_column(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND table_name = 'article_stories' AND column_name = 'affair_id'"
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _affair_of_row(con: duckdb.DuckDBPyConnection) -> str:
+    return "COALESCE(affair_id, story_id)" if _has_affair_column(con) else "story_id"
+
+
+def article_stories_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The SELECT list of article_stories as ARTICLE_STORIES, also from a table of before affairs."""
+    return "*" if _has_affair_column(con) else "*, NULL::VARCHAR AS affair_id"
 
 
 def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: StoryParams, removed) -> None:
@@ -69,8 +87,10 @@ def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: Stor
     w = _dt.timedelta(days=params.window_nights)
     removed_ids = pa.table({"article_id": pa.array(sorted(set(removed)), pa.string())})  # noqa: F841
     con.execute("CREATE OR REPLACE TEMP TABLE story_removed AS SELECT article_id FROM removed_ids")
+    affair = _affair_of_row(con)
     for statement in MEMBER_STATEMENTS:
-        con.execute(statement, {"first": night - w, "last": night + w} if "$first" in statement else None)
+        sql = statement.format(affair=affair)
+        con.execute(sql, {"first": night - w, "last": night + w} if "$first" in sql else None)
 
 
 class DuckDBStore:
@@ -142,7 +162,7 @@ class DuckDBStore:
                 night=night,
             ),
             article_stories=rows(
-                f"SELECT * FROM article_stories WHERE {member} "
+                f"SELECT {article_stories_columns(con)} FROM article_stories WHERE {member} "
                 "OR article_id IN (SELECT article_id FROM story_removed)",
                 ARTICLE_STORIES,
             ),

@@ -59,7 +59,7 @@ class StoryParams:
     same_source_penalty: float = 0.0  # two articles of one source
     # An article continues its parent's story when its mean line score with the story's line of reports
     # (cosine + cross_lingual_bonus - line_late_penalty per day beyond grace_hours) reaches this
-    # (akhbar.stories.affairs); else it starts a story. -1: every article continues its parent's story.
+    # (akhbar.stories.affairs); else it starts a story. -inf: every article continues its parent's story.
     story_line_threshold: float = 0.39
     line_late_penalty: float = 0.10
     # Candidate pairs: below this cosine no evidence can reach the threshold

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -36,7 +35,7 @@ def unit_vectors(gram: list[list[float]]) -> np.ndarray:
 def test_the_line_score_is_a_link_score_without_keywords_averaged_over_the_line():
     a, b = unit_vectors([[1.0, 0.6], [0.6, 1.0]])
     first = AffairArticle("a", None, "ar", 100.0, a)
-    line = Line(a.copy(), Counter({"ar": 1}), (100.0,)).extended(AffairArticle("b", "a", "en", 130.0, b))
+    line = Line(a.copy(), {"ar": 1}, np.array([100.0])).extended(AffairArticle("b", "a", "en", 130.0, b))
     assert line.length == 2
     params = StoryParams(cross_lingual_bonus=0.10, line_late_penalty=0.10, grace_hours=6.0)
     # An Arabic article like a, published with a: b is English (+0.10) and 30 hours later (-0.10 a day

@@ -36,7 +36,6 @@ out the same whatever the order in which nights are processed.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +50,8 @@ class Line:
     publication hours, first report first."""
 
     total: np.ndarray  # float64 (512,): the sum of the line's unit vectors
-    langs: Counter  # language -> articles of the line
-    hours: tuple[float, ...]  # publication hours (signals.publication_hours)
+    langs: dict[str, int]  # language -> articles of the line
+    hours: np.ndarray  # float64: publication hours (signals.publication_hours)
 
     @property
     def length(self) -> int:
@@ -61,18 +60,17 @@ class Line:
     def closeness(self, article: AffairArticle, params: StoryParams = PARAMS) -> float:
         """The mean line score of ``article`` against the line: cosine + the cross-lingual bonus for a
         member of another language - the time penalty, as a link's score without its keywords."""
-        other = self.length - self.langs[article.lang]
-        late = np.maximum(0.0, np.abs(article.hour - np.asarray(self.hours)) - params.grace_hours) / 24.0
+        other = self.length - self.langs.get(article.lang, 0)
+        late = np.maximum(0.0, np.abs(self.hours - article.hour) - params.grace_hours).sum() / 24.0
         return (
             float(np.dot(self.total, article.vector))
             + params.cross_lingual_bonus * other
-            - params.line_late_penalty * float(late.sum())
+            - params.line_late_penalty * float(late)
         ) / self.length
 
     def extended(self, article: AffairArticle) -> Line:
-        return Line(
-            self.total + article.vector, self.langs + Counter({article.lang: 1}), (*self.hours, article.hour)
-        )
+        langs = {**self.langs, article.lang: self.langs.get(article.lang, 0) + 1}
+        return Line(self.total + article.vector, langs, np.append(self.hours, article.hour))
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ class AffairArticle:
 
 
 def _first(article: AffairArticle) -> Line:
-    return Line(article.vector.copy(), Counter({article.lang: 1}), (article.hour,))
+    return Line(article.vector, {article.lang: 1}, np.array([article.hour]))
 
 
 def story_parents(articles: list[AffairArticle], params: StoryParams = PARAMS) -> dict[str, str | None]:

@@ -66,11 +66,8 @@ MEMBER_STATEMENTS = (
 
 
 def _has_affair_column(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND table_name = 'article_stories' AND column_name = 'affair_id'"
-    ).fetchone()
-    return bool(found and found[0])
+    description = con.execute("SELECT * FROM article_stories LIMIT 0").description or []
+    return any(column[0] == "affair_id" for column in description)
 
 
 def _affair_of_row(con: duckdb.DuckDBPyConnection) -> str:

@@ -231,11 +231,12 @@ def affair_nights() -> dict:
 
 
 @pytest.fixture(scope="session")
-def key_of(affair_nights) -> dict:
-    """article_id -> the key of ARTICLES and DRIFT above."""
+def key_of() -> dict:
+    """article_id -> the key of ARTICLES and DRIFT above (no fixture needed: other packages' tests
+    import this one alone)."""
     return {
         a: r
-        for e in affair_nights.values()
+        for e in _enriched(ARTICLES + DRIFT).values()
         for a, r in zip(
             e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist()
         )

@@ -179,7 +179,7 @@ def _empty_context() -> CatalogContext:
 def _catalog_reads(
     con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams
 ) -> CatalogContext:
-    """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
+    """The window and the affairs reaching into it, at the session's snapshot (caller's transaction)."""
     from akhbar.stories.duckdb_store import article_stories_columns, select_members
 
     snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
@@ -217,12 +217,8 @@ def _catalog_reads(
         keywords=rows(
             f"SELECT * FROM article_keywords WHERE {member} AND {in_window}", ARTICLE_KEYWORDS, window
         ),
-        # Every member's vector, not only the window's: a story's line reaches back to its first article.
-        embeddings=rows(
-            f"SELECT * FROM article_embeddings WHERE {member} AND dt <> $night",
-            ARTICLE_EMBEDDINGS,
-            {"night": night},
-        ),
+        # Every member's vector (not the night's), not only the window's: a story's line reaches back.
+        embeddings=rows(f"SELECT * FROM article_embeddings WHERE {member}", ARTICLE_EMBEDDINGS),
         article_stories=rows(
             f"SELECT {article_stories_columns(con)} FROM article_stories "
             "WHERE article_id IN (SELECT article_id FROM story_members) "

@@ -6,7 +6,7 @@ staging) is the caller's side of the contract of :mod:`akhbar.stories`:
 1. the night's articles come from the work files: every article of the night, duplicates included,
    is encoded in one batch (:class:`akhbar.stories.embeddings.NightEmbedder`, cached in the work
    dir), and the kept ones (the first of each duplicate cluster) go through the stage;
-2. the window (nights D-2 .. D+2) and the stories reaching into it are read from the published
+2. the window (nights D-2 .. D+2) and the affairs reaching into it are read from the published
    catalog through a reader session, in one transaction (one snapshot, whose id is kept);
 3. the articles this night's dedup demotes (``demoted.parquet``: other nights' articles an article
    of this night precedes) are *removed*: they leave their stories as if they had never been;
@@ -147,8 +147,8 @@ class CatalogContext:
 def _catalog_reads(
     con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams
 ) -> CatalogContext:
-    """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
-    from akhbar.stories.duckdb_store import contract_rows, select_members
+    """The window and the affairs reaching into it, at the session's snapshot (caller's transaction)."""
+    from akhbar.stories.duckdb_store import article_stories_columns, contract_rows, select_members
 
     snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
     present = {
@@ -182,12 +182,14 @@ def _catalog_reads(
         places=contract_rows(con, "article_places", member),
         dates=contract_rows(con, "article_dates", member),
         keywords=contract_rows(con, "article_keywords", f"{member} AND {in_window}", window),
-        embeddings=contract_rows(con, "article_embeddings", f"{member} AND {in_window}", window),
+        # Every member's vector (not the night's), not only the window's: a story's line reaches back.
+        embeddings=contract_rows(con, "article_embeddings", member),
         article_stories=contract_rows(
             con,
             "article_stories",
             f"article_id IN ({members}) OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)",
             {"night": night},
+            columns=article_stories_columns(con),
         ),
         links=contract_rows(
             con, "story_links", f"article_id IN ({members}) AND linked_article_id IN ({members})"

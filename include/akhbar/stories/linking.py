@@ -1,18 +1,20 @@
-"""Links between the night's articles and the articles of the window, then stories as components.
+"""Links between the night's articles and the articles of the window, then the trees of best links.
 
 Step 1, :func:`find_links`: the pairs sharing a fixed cell (:mod:`akhbar.stories.cells`), each with at
-least one article of the night, whose cosine reaches ``min_cosine``; the evidence and the score of those (:mod:`akhbar.stories.signals`, :mod:`akhbar.stories.scoring`); the linked
-pairs as STORY_LINKS rows.
+least one article of the night, whose cosine reaches ``min_cosine``; the evidence and the score of
+those (:mod:`akhbar.stories.signals`, :mod:`akhbar.stories.scoring`); the linked pairs as STORY_LINKS
+rows.
 
-Step 2, :func:`best_parents` and :func:`roots`: every article joins the story of its *parent*, the
-earlier article (smaller ``(dt, published_at or +inf, article_id)``, dedup's head order) it has the
-best-scoring link with; an article without a link to an earlier one starts a story, named after it.
-Stories are the trees of these parent pointers, their id is their root's ``article_id``.
+Step 2, :func:`best_parents` and :func:`roots`: every article hangs from its *parent*, the earlier
+article (smaller ``(dt, published_at or +inf, article_id)``, dedup's head order) it has the
+best-scoring link with; an article without a link to an earlier one starts a tree, named after it.
+The trees are *affairs*; :mod:`akhbar.stories.affairs` cuts them into stories.
 
 Why trees and not the connected components of the links: components chain. On the 35,000 articles
 of the evaluation, single-linkage components put 5,970 articles of four months of Korea, Syria and
 Iran news into one "story" (pairwise precision 0.64), because one mistaken link merges two stories
-whole. With a single parent per article a new article joins one story and never merges two.
+whole. With a single parent per article a new article joins one tree and never merges two. (Trees
+still chain the developments of an affair one to the next, which is what the story line cuts.)
 A parent depends only on the article's links to earlier articles (all within ``window_nights``):
 deterministic given the links, hence independent of the order of processing as well.
 """
@@ -107,7 +109,7 @@ def best_parents(keys: dict[str, tuple], links: pa.Table, articles: set[str]) ->
 
 
 def roots(parents: dict[str, str | None]) -> dict[str, str]:
-    """The first article of each article's story: follow parent_id to the article that has none.
+    """The first article of each article's tree: follow the parent to the article that has none.
     Parents always have smaller keys, so the walk ends; a parent outside ``parents`` ends it too."""
     root: dict[str, str] = {}
     for start in parents:

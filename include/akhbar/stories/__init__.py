@@ -43,6 +43,8 @@ affairs has none, its ``story_id`` was its affair's).
 
 * ``articles``: D's articles, with ``text`` (the title + lead is embedded), and every member of
   TOUCHED (``text`` may be null for them): columns ``STORY_ARTICLE_COLUMNS``;
+* ``night_embeddings`` (optional): the vectors of D's articles, encoded by the caller
+  (:func:`akhbar.stories.embeddings.encode_night`, batch by batch); D's ``text`` is then not read;
 * ``places``, ``dates``, ``keywords``: the ARTICLE_PLACES / ARTICLE_DATES / ARTICLE_KEYWORDS rows of
   those articles (keywords are read for the WINDOW's articles only);
 * ``embeddings``: ARTICLE_EMBEDDINGS rows of those articles other than D's (every member of TOUCHED:
@@ -134,6 +136,8 @@ class StoryInputs:
     article_stories: pa.Table = field(default_factory=ARTICLE_STORIES.empty_table)
     links: pa.Table = field(default_factory=STORY_LINKS.empty_table)
     removed_article_ids: tuple[str, ...] = ()  # no longer articles (made duplicates): their rows go
+    # ARTICLE_EMBEDDINGS rows of the night's articles encoded by the caller (then their text is not read)
+    night_embeddings: pa.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -153,14 +157,22 @@ def window_nights(night: _dt.date, params: StoryParams = PARAMS) -> list[_dt.dat
     return [night + _dt.timedelta(days=k) for k in range(-w, w + 1)]
 
 
-def _night_vectors(night_articles: pa.Table, embed: Embedder, lead_words: int) -> np.ndarray:
-    texts = [
-        story_text(title, text, lead_words)
-        for title, text in zip(
-            night_articles.column("title").to_pylist(), night_articles.column("text").to_pylist()
-        )
-    ]
-    return embed(texts)
+def _night_vectors(
+    night_articles: pa.Table, inputs: StoryInputs, embed: Embedder, params: StoryParams
+) -> np.ndarray:
+    """The night's vectors: the caller's (``inputs.night_embeddings``), else its texts encoded now."""
+    if inputs.night_embeddings is None:
+        titles, texts = night_articles.column("title").to_pylist(), night_articles.column("text").to_pylist()
+        return embed([story_text(title, text, params.lead_words) for title, text in zip(titles, texts)])
+    stored = inputs.night_embeddings
+    stored = stored.filter(pc.equal(stored.column("model"), model_name(params.lead_words)))
+    at = pc.index_in(
+        night_articles.column("article_id"), value_set=stored.column("article_id").combine_chunks()
+    )
+    if at.null_count:
+        missing = night_articles.filter(pc.is_null(at)).column("article_id").to_pylist()
+        raise ValueError(f"stories: no vector of {model_name(params.lead_words)} for {missing[:3]}")
+    return vectors_of(stored.take(at))
 
 
 def _window_pool(
@@ -336,7 +348,7 @@ def build_stories(
     start = time.perf_counter()
     articles = _checked_articles(inputs)
     is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
-    night_vectors = _night_vectors(articles.filter(is_night), embed, params.lead_words)
+    night_vectors = _night_vectors(articles.filter(is_night), inputs, embed, params)
     night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
     new_links, link_stats = find_links(pool, params)
 

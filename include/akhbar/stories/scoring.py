@@ -65,11 +65,17 @@ class StoryParams:
     # Candidate pairs: below this cosine no evidence can reach the threshold
     # (threshold - 4 * keyword_weight - place_weight - cross_lingual_bonus), so they are not scored.
     min_cosine: float = 0.32
+    # Candidate pairs: each article keeps its this many nearest articles of each night of the window
+    # (sharing a cell, cosine >= min_cosine); a pair is scored when either keeps the other
+    # (akhbar.stories.neighbours). Bounds the pairs of a big night: linear in the night, not quadratic.
+    neighbours: int = 24
 
     def max_bonus(self) -> float:
         return 4 * self.keyword_weight + self.place_weight + self.cross_lingual_bonus
 
     def __post_init__(self):
+        if self.neighbours < 1:
+            raise ValueError(f"neighbours must be at least 1, not {self.neighbours}")
         if self.min_cosine > self.threshold - self.max_bonus() + 1e-9:
             raise ValueError(
                 f"min_cosine {self.min_cosine} would drop pairs that can reach the threshold: "

@@ -181,6 +181,7 @@ DRIFT = [
     ),
 ]
 
+
 def document_row(key: str, source: str, lang: str, title: str, text: str, at: dt.datetime) -> dict:
     """A DOCUMENT row of a feed article published (and fetched) at ``at``."""
     return {

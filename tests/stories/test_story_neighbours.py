@@ -32,7 +32,9 @@ def pool():
 def _found(v, nights, ranks, centroids, night, size, ids=None):
     ids = np.arange(len(v)) if ids is None else ids
     out = {}
-    for i, j, cos in candidate_pairs(v, nights, ranks, night, MIN_COSINE, size, probes=3, centroids=centroids):
+    for i, j, cos in candidate_pairs(
+        v, nights, ranks, night, MIN_COSINE, size, probes=3, centroids=centroids
+    ):
         for a, b, c in zip(ids[i].tolist(), ids[j].tolist(), cos.tolist()):
             out[(min(a, b), max(a, b))] = c
     return out

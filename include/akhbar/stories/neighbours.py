@@ -18,24 +18,27 @@ any order. (One exception, bounded by ``neighbours``: an article that a later ni
 leaves a place in the lists of the pairs already decided, which no one takes until one of their
 nights is processed again.)
 
-The products are made in float32 blocks of at most ``_ROWS`` x ``_COLS`` articles; a block's values
-round differently with its shape, so they only pre-select (everything within ``_SLACK`` of a row's
-k-th value): the lists are ranked on cosines recomputed per pair in float64 (exact products of
-float32 values), so which neighbours an article keeps never depends on how the products were cut.
+The products are made in float32 blocks of at most ``_ROWS`` x ``_COLS`` articles, twice: a first
+pass finds each article's k-th best value, a second selects what lies within ``_SLACK`` of it. A
+block's values round differently with its shape, so they only pre-select: the lists are ranked on
+cosines recomputed per pair in float64 (exact products of float32 values), so which neighbours an
+article keeps never depends on how the products were cut. A pair sharing several cells is compared
+in the lowest of them only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 
-from akhbar.stories.cells import PROBES, assign_cells
+from akhbar.stories.cells import PROBES, assign_cells, codebook
 
 NEIGHBOURS = 24
 _SLACK = 1e-4  # float32 block products may differ from the exact cosine by ~1e-6
-_ROWS = 512  # articles of the night per block
-_COLS = 4096  # articles of the other night per block: blocks of 8 MB
+_ROWS = 256  # articles of the night per block
+_COLS = 4096  # articles of the other night per block: blocks of 4 MB (8 MB of cell tests)
 _PAIRS_PER_GATHER = 4096  # exact cosines computed this many pairs at a time (vectors of 16 MB)
 _LIST_BUDGET = 1 << 21  # kept-neighbour rows gathered before the lists are cut to size again
 
@@ -97,28 +100,11 @@ def _empty() -> Pairs:
     return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
 
 
-def _nearest(
-    sims: np.ndarray, owners: np.ndarray, others: np.ndarray, size: int, vectors: np.ndarray, floor: float
-) -> Pairs:
-    """The block's candidates for each owner (a row of ``sims``): within ``_SLACK`` of its
-    ``size``-th value and of ``floor``, with their exact cosines (those below ``floor`` dropped)."""
-    bar = np.full(len(owners), floor - _SLACK, dtype=np.float32)
-    if size < sims.shape[1]:
-        kth = -np.partition(-sims, size - 1, axis=1)[:, size - 1]
-        bar = np.maximum(bar, kth - _SLACK)
-    r, c = np.nonzero(sims >= bar[:, None])
-    a, b = owners[r], others[c]
-    cosines = exact_cosines(vectors, a, b)
-    keep = cosines >= floor
-    return a[keep], b[keep], cosines[keep]
-
-
 def _cell_groups(
-    vectors: np.ndarray, nights: np.ndarray, ranks: np.ndarray, probes: int, centroids
+    cells: np.ndarray, nights: np.ndarray, ranks: np.ndarray
 ) -> dict[tuple[int, int], np.ndarray]:
     """(cell, night) -> the articles of that night in that cell, in the order of their ranks."""
-    cells = assign_cells(vectors, probes, centroids)
-    owner = np.repeat(np.arange(len(vectors), dtype=np.int64), probes)
+    owner = np.repeat(np.arange(len(cells), dtype=np.int64), cells.shape[1])
     cell = cells.reshape(-1).astype(np.int64)
     order = np.lexsort((ranks[owner], nights[owner], cell))
     owner, cell = owner[order], cell[order]
@@ -128,25 +114,95 @@ def _cell_groups(
     return {(int(cell[s]), int(night[s])): owner[s:e] for s, e in zip(starts.tolist(), ends.tolist())}
 
 
-def _lists_for(
-    groups: dict, vectors: np.ndarray, night: int, other: int, lists: NeighbourLists, floor: float
-) -> None:
-    """Feed ``lists`` with the block candidates between the night's articles and ``other``'s."""
-    for (cell, group_night), rows in groups.items():
-        cols = groups.get((cell, other)) if group_night == night else None
+class _Search(NamedTuple):
+    """What the blocks of one pair of nights are cut from."""
+
+    vectors: np.ndarray
+    groups: dict  # (cell, night) -> articles (see _cell_groups)
+    bits: np.ndarray  # (n, words) uint64: each article's cells as a bit set
+    night: int
+    other: int
+    floor: float  # min_cosine
+
+
+def _cell_bits(cells: np.ndarray, n_cells: int) -> np.ndarray:
+    bits = np.zeros((len(cells), (n_cells + 63) // 64), dtype=np.uint64)
+    rows = np.repeat(np.arange(len(cells)), cells.shape[1])
+    flat = cells.reshape(-1).astype(np.uint64)
+    np.bitwise_or.at(
+        bits, (rows, (flat // np.uint64(64)).astype(np.int64)), np.uint64(1) << (flat % np.uint64(64))
+    )
+    return bits
+
+
+def _below(cell: int, words: int) -> np.ndarray:
+    """The bit set of the cells numbered below ``cell``."""
+    mask = np.zeros(words, dtype=np.uint64)
+    mask[: cell // 64] = np.iinfo(np.uint64).max
+    if cell % 64:
+        mask[cell // 64] = (np.uint64(1) << np.uint64(cell % 64)) - np.uint64(1)
+    return mask
+
+
+def _blocks(search: _Search) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(rows, cols, cosines) of every block of the night's articles against ``other``'s, cell by cell;
+    -inf where a pair is below ``floor`` (within the slack), pairs an article with itself, or shares a
+    lower cell (it is compared there: each pair once)."""
+    vectors, bits = search.vectors, search.bits
+    for (cell, group_night), rows in search.groups.items():
+        cols = search.groups.get((cell, search.other)) if group_night == search.night else None
         if cols is None:
             continue
+        below = _below(cell, bits.shape[1])
         for c0 in range(0, len(cols), _COLS):
             col = cols[c0 : c0 + _COLS]
-            col_vectors = vectors[col]
+            col_vectors, col_below = vectors[col], bits[col] & below
             for r0 in range(0, len(rows), _ROWS):
                 row = rows[r0 : r0 + _ROWS]
                 sims = vectors[row] @ col_vectors.T
-                if other == night:  # an article is not its own neighbour
+                for word in range(bits.shape[1]):
+                    sims[(bits[row, word][:, None] & col_below[None, :, word]) != 0] = -np.inf
+                if search.other == search.night:
                     sims[row[:, None] == col[None, :]] = -np.inf
-                lists.add(*_nearest(sims, row, col, lists.size, vectors, floor))
-                if other != night:  # the other night's articles keep their nearest of the night too
-                    lists.add(*_nearest(sims.T, col, row, lists.size, vectors, floor))
+                sims[sims < search.floor - _SLACK] = -np.inf
+                yield row, col, sims
+
+
+def _keep_best(best: np.ndarray, owners: np.ndarray, sims: np.ndarray) -> None:
+    """Merge each owner's (a row of ``sims``) highest values into its row of ``best``."""
+    size = best.shape[1]
+    k = min(size, sims.shape[1])
+    top = -np.partition(-sims, k - 1, axis=1)[:, :k]
+    merged = np.concatenate([best[owners], top], axis=1)
+    best[owners] = -np.partition(-merged, size - 1, axis=1)[:, :size]
+
+
+def _bars(search: _Search, size: int) -> np.ndarray:
+    """First pass: each article's ``size``-th best float32 cosine (or ``floor``), less the slack; its
+    exact ``size`` nearest are all above it, however the products were cut."""
+    best = np.full((len(search.vectors), size), -np.inf, dtype=np.float32)
+    for row, col, sims in _blocks(search):
+        _keep_best(best, row, sims)
+        if search.other != search.night:
+            _keep_best(best, col, sims.T)
+    return np.maximum(best.min(axis=1), np.float32(search.floor)) - np.float32(_SLACK)
+
+
+def _lists_for(search: _Search, lists: NeighbourLists) -> None:
+    """Second pass: the pairs above either article's bar, with their exact cosines, into ``lists``."""
+    bars = _bars(search, lists.size)
+    for row, col, sims in _blocks(search):
+        chosen = sims >= bars[row][:, None]
+        if search.other != search.night:
+            chosen |= sims >= bars[col][None, :]
+        r, c = np.nonzero(chosen)
+        a, b = row[r], col[c]
+        cosines = exact_cosines(search.vectors, a, b)
+        keep = cosines >= search.floor
+        a, b, cosines = a[keep], b[keep], cosines[keep]
+        lists.add(a, b, cosines)
+        if search.other != search.night:  # the other night's articles keep their nearest of the night
+            lists.add(b, a, cosines)
 
 
 def candidate_pairs(
@@ -166,8 +222,11 @@ def candidate_pairs(
     ``neighbours`` nearest of the other's night; (i, j, cosine) sorted by (i, j)."""
     if len(vectors) == 0 or not (nights == night).any():
         return
-    groups = _cell_groups(vectors, nights, ranks, probes, centroids)
+    centroids = codebook() if centroids is None else centroids
+    cells = assign_cells(vectors, probes, centroids)
+    groups = _cell_groups(cells, nights, ranks)
+    bits = _cell_bits(cells, len(centroids))
     for other in sorted({int(x) for x in np.unique(nights)}):
         lists = NeighbourLists(neighbours, ranks)
-        _lists_for(groups, vectors, night, other, lists, min_cosine)
+        _lists_for(_Search(vectors, groups, bits, night, other, min_cosine), lists)
         yield lists.pairs(len(vectors))

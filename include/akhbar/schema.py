@@ -415,7 +415,7 @@ ARTICLE_EMBEDDINGS = pa.schema(
 )
 
 # A "same story" link between two articles whose nights are at most the link window apart. Each article
-# joins the story of its best-scoring link to an earlier article (ARTICLE_STORIES.parent_id).
+# hangs from its best-scoring link to an earlier article (ARTICLE_STORIES.parent_id).
 # Each link is stored once, article_id < linked_article_id.
 STORY_LINKS = pa.schema(
     [
@@ -428,14 +428,22 @@ STORY_LINKS = pa.schema(
     ]
 )
 
-# Every article belongs to exactly one story (a story of one article when nothing links it to an earlier one).
+# Every article belongs to exactly one story (a story of one article when nothing links it to an earlier
+# one) and one affair: the tree of parent_id links, whose stories are its parts that stay on one happening
+# (akhbar.stories.affairs). An article continues its parent's story, or starts a story (story_id =
+# article_id) when it has drifted from the line of reports that led to it.
 ARTICLE_STORIES = pa.schema(
     [
         pa.field("article_id", pa.string(), nullable=False),
         pa.field("story_id", pa.string(), nullable=False),  # the article_id of the story's first article
         pa.field("dt", pa.date32(), nullable=False),  # the article's night
-        pa.field("parent_id", pa.string()),  # the earlier article it joined the story through; null: first
+        pa.field(
+            "parent_id", pa.string()
+        ),  # the earlier article it is best linked to; null: the affair's first
         pa.field("score", pa.float32()),  # score of the link to parent_id
+        pa.field(
+            "affair_id", pa.string()
+        ),  # the article_id of the affair's first article; null: written before
     ]
 )
 

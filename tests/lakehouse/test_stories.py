@@ -11,7 +11,7 @@ from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.lakehouse.stories import stories_are_stale
 from tests.lakehouse.helpers import dump
 from tests.stories.catalog import STORY_TABLES_AND_VIEWS, publish_enriched_night, settings_for
-from tests.stories.conftest import N1, N2, N3, N4, enriched_nights  # noqa: F401 (a fixture)
+from tests.stories.conftest import N1, N2, N3, N4, affair_nights, enriched_nights  # noqa: F401 (fixtures)
 from tests.stories.test_story_order import COPY, night_with_copy  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.slow
@@ -27,14 +27,15 @@ def publish_all(data_dir, nights: dict, order, per_night: dict | None = None) ->
 
 
 @pytest.fixture(scope="module")
-def forward(enriched_nights, tmp_path_factory):
+def forward(affair_nights, tmp_path_factory):
+    """The written nights with an affair of two stories (tests/stories/conftest.py, DRIFT)."""
     data_dir = tmp_path_factory.mktemp("forward")
-    return data_dir, publish_all(data_dir, enriched_nights, [N1, N2, N3, N4])
+    return data_dir, publish_all(data_dir, affair_nights, [N1, N2, N3, N4])
 
 
-def test_every_kept_article_is_in_one_story_with_its_embedding(forward, enriched_nights):
+def test_every_kept_article_is_in_one_story_with_its_embedding(forward, affair_nights):
     data_dir, _ = forward
-    ids = {a for e in enriched_nights.values() for a in e.articles.column("article_id").to_pylist()}
+    ids = {a for e in affair_nights.values() for a in e.articles.column("article_id").to_pylist()}
     with reader_session(settings_for(data_dir)) as con:
         members = con.execute("SELECT article_id, story_id FROM article_stories").fetchall()
         assert {a for a, _ in members} == ids and len(members) == len(ids)
@@ -48,12 +49,17 @@ def test_every_kept_article_is_in_one_story_with_its_embedding(forward, enriched
             0
         ]
         assert langs == ["ar", "en", "fr"]
+        # The rate decision's affair holds two stories: the decision and its consequences, the developers' request.
+        affairs = con.execute(
+            "SELECT affair_id, count(DISTINCT story_id) FROM article_stories GROUP BY ALL HAVING count(*) > 4"
+        ).fetchall()
+        assert [n for _, n in affairs] == [2]
 
 
 @pytest.mark.parametrize("order", [[N4, N3, N2, N1], [N2, N4, N1, N3, N2, N4]])
-def test_any_order_and_reruns_publish_the_same_stories(forward, enriched_nights, tmp_path, order):
+def test_any_order_and_reruns_publish_the_same_stories(forward, affair_nights, tmp_path, order):
     _, state = forward
-    assert publish_all(tmp_path, enriched_nights, order) == state
+    assert publish_all(tmp_path, affair_nights, order) == state
 
 
 def test_a_demoted_article_leaves_its_story_as_if_it_had_never_been(

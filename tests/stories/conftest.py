@@ -120,6 +120,67 @@ ARTICLES = [
 ]
 NIGHTS = (N1, N2, N3, N4)
 
+# The rate decision's consequences, one to the next: the banks raise their loan rates (Wednesday, linked
+# to the French report of the decision), households put off buying homes (linked to the loan rates), and
+# on Friday the property developers ask for a housing aid programme (linked to the households only). One
+# affair; the developers' request drifts from the line of reports that led to it (the households, the
+# loan rates, the decision in French and in Arabic) and starts a story of its own, but only once
+# Monday's Arabic report of the decision is there: without it the line is short and recent enough.
+DRIFT = [
+    (
+        "rate-loans-fr",
+        N3,
+        15,
+        "tunis-eco",
+        "fr",
+        "Les banques tunisiennes relèvent les taux des crédits après la hausse du taux directeur",
+        (
+            "Plusieurs banques tunisiennes ont annoncé une hausse des taux de leurs crédits à la consommation et "
+            "immobiliers, après la décision de la Banque centrale de relever son taux directeur. Les ménages "
+            "endettés verront leurs mensualités augmenter."
+        ),
+    ),
+    (
+        "housing-en",
+        N3,
+        20,
+        "harbour-gazette",
+        "en",
+        "Tunisian households put off buying homes as loans grow costlier",
+        (
+            "Tunisian families are putting off plans to buy a flat or a house this spring as bank loans cost "
+            "more. Estate agents in Tunis and Sfax report fewer sales and longer waits, and property developers "
+            "are offering discounts and payment plans to attract buyers."
+        ),
+    ),
+    (
+        "housing-ar",
+        N3,
+        22,
+        "sfax-news",
+        "ar",
+        "الأسر التونسية تؤجل شراء المساكن مع غلاء القروض",
+        (
+            "تؤجل الأسر التونسية مشاريع شراء شقة أو منزل هذا الربيع بعد أن أصبحت القروض البنكية أغلى. ويقول "
+            "وكلاء عقاريون في تونس وصفاقس إن المبيعات تراجعت وإن الانتظار طال، فيما يعرض الباعثون العقاريون "
+            "تخفيضات وتسهيلات في الدفع لجذب المشترين."
+        ),
+    ),
+    (
+        "developers-fr",
+        N4,
+        3,
+        "courrier-maghreb",
+        "fr",
+        "Les promoteurs immobiliers tunisiens réclament un programme d'aide au logement face au recul des ventes",
+        (
+            "Les promoteurs immobiliers tunisiens demandent au gouvernement un programme d'aide aux familles qui "
+            "veulent acheter un appartement ou une maison, les ventes ayant reculé ce printemps à Tunis et à Sfax. "
+            "Ils proposent des remises et des facilités de paiement aux acheteurs."
+        ),
+    ),
+]
+
 
 def document_row(key: str, source: str, lang: str, title: str, text: str, at: dt.datetime) -> dict:
     """A DOCUMENT row of a feed article published (and fetched) at ``at``."""
@@ -141,32 +202,43 @@ def document_row(key: str, source: str, lang: str, title: str, text: str, at: dt
     }
 
 
-def _documents(night: dt.date) -> pa.Table:
+def _documents(night: dt.date, articles: list = ARTICLES) -> pa.Table:
     rows = [
         document_row(key, source, lang, title, text, dt.datetime.combine(n, dt.time(hour), tzinfo=dt.UTC))
-        for key, n, hour, source, lang, title, text in ARTICLES
+        for key, n, hour, source, lang, title, text in articles
         if n == night
     ]
     return pa.Table.from_pylist(rows, schema=DOCUMENT)
 
 
-@pytest.fixture(scope="session")
-def enriched_nights() -> dict:
-    """night -> EnrichResult of that night's articles (article ids as the pipeline makes them)."""
+def _enriched(articles: list) -> dict:
     out = {}
     for night in NIGHTS:
-        cleaned, quarantine, _counts = clean_documents(_documents(night), dt=night)
+        cleaned, quarantine, _counts = clean_documents(_documents(night, articles), dt=night)
         assert quarantine.num_rows == 0, quarantine.column("reason").to_pylist()
         out[night] = enrich(cleaned, dt=night)
     return out
 
 
 @pytest.fixture(scope="session")
-def key_of(enriched_nights) -> dict:
-    """article_id -> the key of ARTICLES above."""
+def enriched_nights() -> dict:
+    """night -> EnrichResult of that night's articles (article ids as the pipeline makes them)."""
+    return _enriched(ARTICLES)
+
+
+@pytest.fixture(scope="session")
+def affair_nights() -> dict:
+    """The same nights with the DRIFT articles: an affair of two stories."""
+    return _enriched(ARTICLES + DRIFT)
+
+
+@pytest.fixture(scope="session")
+def key_of() -> dict:
+    """article_id -> the key of ARTICLES and DRIFT above (no fixture needed: other packages' tests
+    import this one alone)."""
     return {
         a: r
-        for e in enriched_nights.values()
+        for e in _enriched(ARTICLES + DRIFT).values()
         for a, r in zip(
             e.articles.column("article_id").to_pylist(), e.articles.column("record_id").to_pylist()
         )

@@ -65,3 +65,57 @@ def test_embeddings_table_round_trip():
     assert table.schema == ARTICLE_EMBEDDINGS
     assert table.column("model").to_pylist() == [embeddings.MODEL] * 3
     assert np.array_equal(embeddings.vectors_of(table), vectors)
+
+
+def _articles_file(path, titles):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = len(titles)
+    pq.write_table(
+        pa.table(
+            {
+                "article_id": [f"a{k:02d}" for k in range(n)],
+                "dt": pa.array([dt.date(2024, 3, 1)] * n, pa.date32()),
+                "title": titles,
+                "text": ["one two three four"] * n,
+                "lang": ["en"] * n,  # columns the encoder does not read
+            }
+        ),
+        path,
+        row_group_size=4,
+    )
+    return path
+
+
+class _CountingEmbedder:
+    """Vectors that depend on the text alone; the size of every batch it was given."""
+
+    def __init__(self):
+        self.batches: list[int] = []
+
+    def __call__(self, texts):
+        self.batches.append(len(texts))
+        out = np.zeros((len(texts), EMBEDDING_DIM), np.float32)
+        for k, text in enumerate(texts):
+            out[k, sum(map(ord, text)) % EMBEDDING_DIM] = 1.0
+        return out
+
+
+def test_encode_night_reads_and_encodes_a_batch_at_a_time_and_keeps_its_vectors(tmp_path):
+    import pyarrow.parquet as pq
+
+    articles = _articles_file(tmp_path / "articles.parquet", [f"title {k}" for k in range(11)])
+    out = tmp_path / "vectors.parquet"
+    embed = _CountingEmbedder()
+    assert embeddings.encode_night(articles, out, embed=embed, batch_rows=3) == 11
+    assert embed.batches == [3, 3, 3, 2]  # never the night's texts at once
+    table = pq.read_table(out)
+    assert table.schema.remove_metadata() == ARTICLE_EMBEDDINGS
+    assert table.column("article_id").to_pylist() == [f"a{k:02d}" for k in range(11)]
+    texts = [embeddings.story_text(f"title {k}", "one two three four") for k in range(11)]
+    assert np.array_equal(embeddings.vectors_of(table), _CountingEmbedder()(texts))
+    # A rerun of the same night reads them back; another text is encoded again.
+    assert embeddings.encode_night(articles, out, embed=embed, batch_rows=3) == 0
+    _articles_file(articles, [f"title {k}" for k in range(10)] + ["changed"])
+    assert embeddings.encode_night(articles, out, embed=embed, batch_rows=3) == 11

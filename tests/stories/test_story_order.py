@@ -19,12 +19,13 @@ def _run(order, enriched_nights) -> MemoryStore:
 
 
 @pytest.fixture(scope="module")
-def forward(enriched_nights) -> MemoryStore:
-    return _run([N1, N2, N3, N4], enriched_nights)
+def forward(affair_nights) -> MemoryStore:
+    return _run([N1, N2, N3, N4], affair_nights)
 
 
 def test_the_stories_of_the_written_nights(forward, key_of):
-    story = {key_of[r["article_id"]]: r["story_id"] for r in forward.article_stories.to_pylist()}
+    rows = {key_of[r["article_id"]]: r for r in forward.article_stories.to_pylist()}
+    story = {k: r["story_id"] for k, r in rows.items()}
     # The flood reported on Sunday night in Arabic and on Monday morning in French and English: one story
     # across two nights and three languages, named after its first article.
     assert story["flood-ar"] == story["flood-fr"] == story["flood-en"], story
@@ -40,6 +41,26 @@ def test_the_stories_of_the_written_nights(forward, key_of):
     assert forward.stories.num_rows == len(set(story.values()))  # no stale story rows
 
 
+def test_an_affair_splits_where_its_line_drifts(forward, key_of, affair_nights):
+    rows = {key_of[r["article_id"]]: r for r in forward.article_stories.to_pylist()}
+    story = {k: r["story_id"] for k, r in rows.items()}
+    affair = {k: r["affair_id"] for k, r in rows.items()}
+    parent = {k: r["parent_id"] and key_of[r["parent_id"]] for k, r in rows.items()}
+    # One affair, chained by best links: the decision, the loan rates, the homes, the developers.
+    assert parent["rate-loans-fr"] == "rate-fr" and parent["housing-en"] == "rate-loans-fr"
+    assert parent["developers-fr"] in {"housing-en", "housing-ar"}
+    members = ("rate-ar", "rate-fr", "rate-loans-fr", "housing-en", "housing-ar", "developers-fr")
+    assert {affair[k] for k in members} == {story["rate-ar"]}
+    # The loan rates and the homes continue the decision's story; Friday's request starts its own (a
+    # night that a run of Monday does not recompute, yet its story changes with Monday).
+    assert {story[k] for k in members[:-1]} == {story["rate-ar"]}
+    assert story["developers-fr"] == rows["developers-fr"]["article_id"]
+    # Without Monday's Arabic report the line is short enough: one story.
+    without_monday = _run([N3, N4], affair_nights)
+    later = {key_of[r["article_id"]]: r["story_id"] for r in without_monday.article_stories.to_pylist()}
+    assert later["developers-fr"] == later["housing-en"] == later["rate-fr"]
+
+
 @pytest.mark.parametrize(
     "order",
     [
@@ -49,11 +70,11 @@ def test_the_stories_of_the_written_nights(forward, key_of):
         [N3, N1, N4, N2, N2],
     ],
 )
-def test_any_order_and_reruns_give_the_same_stories(order, forward, enriched_nights):
-    assert _run(order, enriched_nights).snapshot() == forward.snapshot()
+def test_any_order_and_reruns_give_the_same_stories(order, forward, affair_nights):
+    assert _run(order, affair_nights).snapshot() == forward.snapshot()
 
 
-def test_the_sql_store_reads_and_replaces_like_the_reference(forward, enriched_nights):
+def test_the_sql_store_reads_and_replaces_like_the_reference(forward, affair_nights):
     """akhbar.stories.duckdb_store (the contract in SQL) ends with the same rows as the in-memory one."""
     import duckdb
 
@@ -61,7 +82,7 @@ def test_the_sql_store_reads_and_replaces_like_the_reference(forward, enriched_n
 
     store = DuckDBStore(duckdb.connect())
     for night in [N3, N1, N4, N2, N3]:
-        e = enriched_nights[night]
+        e = affair_nights[night]
         store.load_night(night, e.articles, e.places, e.dates, e.keywords)
         store.run_night(night)
     assert store.snapshot() == forward.snapshot()

@@ -4,9 +4,10 @@ The stories step (:func:`night_stories`, run by ``akhbar.pipeline.stories`` afte
 staging) is the caller's side of the contract of :mod:`akhbar.stories`:
 
 1. the night's articles come from the work files: every article of the night, duplicates included,
-   is encoded in one batch (:class:`akhbar.stories.embeddings.NightEmbedder`, cached in the work
-   dir), and the kept ones (the first of each duplicate cluster) go through the stage;
-2. the window (nights D-2 .. D+2) and the stories reaching into it are read from the published
+   is read and encoded batch by batch (:func:`akhbar.stories.embeddings.encode_night`, its vectors
+   kept in the work dir), and the kept ones (the first of each duplicate cluster) go through the
+   stage with their vectors, their texts left on disk;
+2. the window (nights D-2 .. D+2) and the affairs reaching into it are read from the published
    catalog through a reader session, in one transaction (one snapshot, whose id is kept);
 3. the articles this night's dedup demotes (``demoted.parquet``: other nights' articles an article
    of this night precedes) are *removed*: they leave their stories as if they had never been;
@@ -49,7 +50,7 @@ from akhbar.stories import (
     StoryParams,
     build_stories,
 )
-from akhbar.stories.embeddings import NightEmbedder, story_text
+from akhbar.stories.embeddings import encode_night
 from akhbar.stories.store import STORE_TABLES
 
 if TYPE_CHECKING:
@@ -147,8 +148,8 @@ class CatalogContext:
 def _catalog_reads(
     con: duckdb.DuckDBPyConnection, night: _dt.date, removed: list[str], params: StoryParams
 ) -> CatalogContext:
-    """The window and the stories reaching into it, at the session's snapshot (caller's transaction)."""
-    from akhbar.stories.duckdb_store import contract_rows, select_members
+    """The window and the affairs reaching into it, at the session's snapshot (caller's transaction)."""
+    from akhbar.stories.duckdb_store import article_stories_columns, contract_rows, select_members
 
     snapshot: int = one_row(con, "SELECT id FROM akhbar.current_snapshot()")[0]
     present = {
@@ -182,12 +183,14 @@ def _catalog_reads(
         places=contract_rows(con, "article_places", member),
         dates=contract_rows(con, "article_dates", member),
         keywords=contract_rows(con, "article_keywords", f"{member} AND {in_window}", window),
-        embeddings=contract_rows(con, "article_embeddings", f"{member} AND {in_window}", window),
+        # Every member's vector (not the night's), not only the window's: a story's line reaches back.
+        embeddings=contract_rows(con, "article_embeddings", member),
         article_stories=contract_rows(
             con,
             "article_stories",
             f"article_id IN ({members}) OR dt = $night OR article_id IN (SELECT article_id FROM story_removed)",
             {"night": night},
+            columns=article_stories_columns(con),
         ),
         links=contract_rows(
             con, "story_links", f"article_id IN ({members}) AND linked_article_id IN ({members})"
@@ -211,20 +214,25 @@ def read_catalog_context(
 
 
 # --------------------------------------------------------------------------- compute
-def _night_embedder(articles: pa.Table, cache: Path, lead_words: int) -> NightEmbedder:
-    texts = [
-        story_text(t, x, lead_words)
-        for t, x in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())
-    ]
-    return NightEmbedder(texts, cache=cache)
+# The night's articles as the stage reads them: their texts stay on disk (their vectors are read).
+_ARTICLE_COLUMNS = [c for c in STORY_ARTICLES.names if c != "text"]
 
 
-def _inputs(night: _dt.date, work: NightArticles, context: CatalogContext, removed: list[str]) -> StoryInputs:
-    kept = _kept(pq.read_table(work.articles))
+def _night_articles(path: Path) -> pa.Table:
+    """The night's kept articles (STORY_ARTICLES, text null), read without their texts."""
+    kept = _kept(pq.read_table(path, columns=[*_ARTICLE_COLUMNS, "duplicate_of"]))
+    articles = kept.select(_ARTICLE_COLUMNS).append_column("text", pa.nulls(kept.num_rows, pa.string()))
+    return articles.select(STORY_ARTICLES.names).cast(STORY_ARTICLES)
+
+
+def _inputs(
+    night: _dt.date, work: NightArticles, context: CatalogContext, removed: list[str], vectors: Path
+) -> StoryInputs:
+    kept = _night_articles(work.articles)
     ids = kept.column("article_id").combine_chunks()
     return StoryInputs(
         night=night,
-        articles=pa.concat_tables([kept.select(STORY_ARTICLES.names).cast(STORY_ARTICLES), context.articles]),
+        articles=pa.concat_tables([kept, context.articles]),
         places=pa.concat_tables([_only(work.places, ids, "article_places"), context.places]),
         dates=pa.concat_tables([_only(work.dates, ids, "article_dates"), context.dates]),
         keywords=pa.concat_tables([_only(work.keywords, ids, "article_keywords"), context.keywords]),
@@ -232,6 +240,7 @@ def _inputs(night: _dt.date, work: NightArticles, context: CatalogContext, remov
         article_stories=context.article_stories,
         links=context.links,
         removed_article_ids=tuple(removed),
+        night_embeddings=pq.read_table(vectors, filters=pc.field("article_id").isin(ids)),
     )
 
 
@@ -273,16 +282,15 @@ def night_stories(
 ) -> StageCounts:
     """The stories step of one night: encode, read the window from the catalog, link, write to ``out``."""
     start = time.perf_counter()
-    all_articles = pq.read_table(work.articles, columns=["article_id", "title", "text"])
     out.folder.mkdir(parents=True, exist_ok=True)
-    embed = _night_embedder(all_articles, out.vectors, params.lead_words)
+    encoded = encode_night(work.articles, out.vectors, params.lead_words)
     removed = _removed(work)
     context = read_catalog_context(settings, night, removed, params)
-    result = build_stories(_inputs(night, work, context, removed), params, embed=embed)
+    result = build_stories(_inputs(night, work, context, removed, out.vectors), params)
     _write(result, out, context.snapshot_id)
     counts = result.counts
     counts.extra.update(
-        snapshot_id=context.snapshot_id, encoded=embed.encoded, link_seconds=round(counts.seconds, 3)
+        snapshot_id=context.snapshot_id, encoded=encoded, link_seconds=round(counts.seconds, 3)
     )
     counts.seconds = time.perf_counter() - start  # the whole step: encoding and reading included
     log.info(

@@ -8,12 +8,16 @@ Model
 Two articles are *linked* when their nights are at most ``window_nights`` (2) apart and a score made
 of their embedding cosine and akhbar's own evidence (shared keywords, places, dates, time apart;
 :mod:`akhbar.stories.scoring`) reaches a threshold. The decision depends on the two articles only.
-Each article joins the story of its *parent*: the earlier article (smaller ``(dt, published_at or
-+inf, article_id)``) with which it has its best-scoring link; an article linked to no earlier one
-starts a story, whose id is that first article's ``article_id``. Every article is in exactly one
-story (a story of one when nothing links it to an earlier article); a story continuing over days
-keeps its id, a new article joins an open story (:mod:`akhbar.stories.linking` says why trees and
-not connected components). Duplicates found by dedup are articles like the others: a
+Each article hangs from its *parent*: the earlier article (smaller ``(dt, published_at or +inf,
+article_id)``) with which it has its best-scoring link. The trees of parents are *affairs*
+(:mod:`akhbar.stories.linking` says why trees and not connected components); an affair chains the
+developments of a war or a crisis one to the next, so it is cut into *stories*
+(:mod:`akhbar.stories.affairs`): an article continues its parent's story when its mean line score
+with the story's line of reports (the parent and its story ancestors back to the story's first
+article) reaches ``story_line_threshold``, else it starts a story. A story's id is its first
+article's ``article_id``, and so is an affair's. Every article is in exactly one story (a story of
+one when nothing links it to an earlier article); a story continuing over days keeps its id, a new
+article joins an open story or starts one. Duplicates found by dedup are articles like the others: a
 copy has the cosine of its head (about 1) and the same keywords, so it joins its head's story
 whenever the two are within the window; ``include/akhbar/sql/stories.sql`` also shows each
 duplicate in its head's story (view ``story_articles``), whatever the distance.
@@ -25,30 +29,36 @@ fixed codebook (:mod:`akhbar.stories.cells`), the set of links is the same whate
 which nights are processed, provided each night is processed with every other already-processed
 night of its window present. An article's parent depends only on its links to earlier articles,
 all within the window of its night; processing night D recomputes the parents of the articles of
-nights D .. D+2 (the only ones that can gain an earlier link) and the story ids of every member of
-the stories they belong to. The same stories, with the same ids, in any order, on reruns and on
-backfills (``tests/stories/test_story_order.py``).
+nights D .. D+2 (the only ones that can gain an earlier link). A story is a function of its affair
+(the parents and vectors of its members), so the stories and their ids are recomputed for every
+member of the affairs those articles belong to, whatever their nights. The same stories, with the
+same ids, in any order, on reruns and on backfills (``tests/stories/test_story_order.py``,
+``tests/stories/test_story_affairs.py``).
 
 What the caller passes for night D (all of it read from the warehouse, nothing else)
 -----------------------------------------------------------------------------------
-Let WINDOW = nights D-2 .. D+2 (:func:`window_nights`) and TOUCHED = every story that has an article
-in WINDOW (story ids of ``article_stories`` rows with ``dt`` in WINDOW).
+Let WINDOW = nights D-2 .. D+2 (:func:`window_nights`) and TOUCHED = every affair that has an article
+in WINDOW (``affair_id`` of ``article_stories`` rows with ``dt`` in WINDOW; a row written before
+affairs has none, its ``story_id`` was its affair's).
 
 * ``articles``: D's articles, with ``text`` (the title + lead is embedded), and every member of
   TOUCHED (``text`` may be null for them): columns ``STORY_ARTICLE_COLUMNS``;
+* ``night_embeddings`` (optional): the vectors of D's articles, encoded by the caller
+  (:func:`akhbar.stories.embeddings.encode_night`, batch by batch); D's ``text`` is then not read;
 * ``places``, ``dates``, ``keywords``: the ARTICLE_PLACES / ARTICLE_DATES / ARTICLE_KEYWORDS rows of
   those articles (keywords are read for the WINDOW's articles only);
-* ``embeddings``: ARTICLE_EMBEDDINGS rows of the WINDOW's articles other than D's;
+* ``embeddings``: ARTICLE_EMBEDDINGS rows of those articles other than D's (every member of TOUCHED:
+  a story's line reaches back to its first article);
 * ``article_stories``: the current ARTICLE_STORIES rows of those articles (D's own rows too, on a
   rerun: they are how stories that lose all their members are retired);
 * ``links``: STORY_LINKS rows between two of those articles;
 * ``removed_article_ids``: articles that left the corpus since they were given a story (dedup found an
-  earlier copy in another night and made them duplicates). They are not in ``articles``; the stories
+  earlier copy in another night and made them duplicates). They are not in ``articles``; the affairs
   of each of them count as TOUCHED, and so do, for every article whose parent is removed (an
-  *orphan*), the stories of the other ends of its links, which are passed as well: an orphan takes
+  *orphan*), the affairs of the other ends of its links, which are passed as well: an orphan takes
   its best remaining link to an earlier article, exactly as if the removed article had never been.
 
-Memory and time are bounded by the window and the stories that reach into it, not by the history.
+Memory and time are bounded by the window and the affairs that reach into it, not by the history.
 
 What the caller replaces, in one transaction (this is what keeps the result order-independent)
 ---------------------------------------------------------------------------------------------
@@ -57,8 +67,8 @@ REMOVED below is ``result.removed_article_ids``.
 1. ``article_embeddings``: delete ``dt = D OR article_id IN REMOVED``; insert ``result.article_embeddings``.
 2. ``story_links``: delete ``dt = D OR linked_dt = D`` and the links of REMOVED; insert ``result.links``.
 3. ``article_stories``: delete ``dt = D OR article_id IN result.article_stories.article_id OR article_id
-   IN REMOVED``; insert ``result.article_stories`` (every member of every story touched: D's articles
-   and the members of TOUCHED, which may lie outside WINDOW when a story is long).
+   IN REMOVED``; insert ``result.article_stories`` (every member of every affair touched: D's articles
+   and the members of TOUCHED, which may lie outside WINDOW when an affair is long).
 4. ``stories``: delete ``story_id IN result.retired_story_ids OR story_id IN result.stories.story_id``;
    insert ``result.stories``.
 """
@@ -86,10 +96,11 @@ from akhbar.schema import (
     STORY_LINKS,
 )
 from akhbar.stats import StageCounts
+from akhbar.stories.affairs import AffairArticle, affair_vector, story_parents
 from akhbar.stories.embeddings import embed_texts, embeddings_table, model_name, story_text, vectors_of
 from akhbar.stories.linking import LinkPool, Parent, best_parents, find_links, first_key, roots
 from akhbar.stories.scoring import PARAMS, StoryParams
-from akhbar.stories.signals import article_signals
+from akhbar.stories.signals import article_signals, publication_hours
 from akhbar.stories.summaries import Member, story_rows
 
 __all__ = [
@@ -125,6 +136,8 @@ class StoryInputs:
     article_stories: pa.Table = field(default_factory=ARTICLE_STORIES.empty_table)
     links: pa.Table = field(default_factory=STORY_LINKS.empty_table)
     removed_article_ids: tuple[str, ...] = ()  # no longer articles (made duplicates): their rows go
+    # ARTICLE_EMBEDDINGS rows of the night's articles encoded by the caller (then their text is not read)
+    night_embeddings: pa.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -144,14 +157,22 @@ def window_nights(night: _dt.date, params: StoryParams = PARAMS) -> list[_dt.dat
     return [night + _dt.timedelta(days=k) for k in range(-w, w + 1)]
 
 
-def _night_vectors(night_articles: pa.Table, embed: Embedder, lead_words: int) -> np.ndarray:
-    texts = [
-        story_text(title, text, lead_words)
-        for title, text in zip(
-            night_articles.column("title").to_pylist(), night_articles.column("text").to_pylist()
-        )
-    ]
-    return embed(texts)
+def _night_vectors(
+    night_articles: pa.Table, inputs: StoryInputs, embed: Embedder, params: StoryParams
+) -> np.ndarray:
+    """The night's vectors: the caller's (``inputs.night_embeddings``), else its texts encoded now."""
+    if inputs.night_embeddings is None:
+        titles, texts = night_articles.column("title").to_pylist(), night_articles.column("text").to_pylist()
+        return embed([story_text(title, text, params.lead_words) for title, text in zip(titles, texts)])
+    stored = inputs.night_embeddings
+    stored = stored.filter(pc.equal(stored.column("model"), model_name(params.lead_words)))
+    at = pc.index_in(
+        night_articles.column("article_id"), value_set=stored.column("article_id").combine_chunks()
+    )
+    if at.null_count:
+        missing = night_articles.filter(pc.is_null(at)).column("article_id").to_pylist()
+        raise ValueError(f"stories: no vector of {model_name(params.lead_words)} for {missing[:3]}")
+    return vectors_of(stored.take(at))
 
 
 def _window_pool(
@@ -188,6 +209,43 @@ def _window_pool(
         is_new=is_new,
     )
     return night_articles, pool
+
+
+def _member_vectors(
+    articles: pa.Table, inputs: StoryInputs, night_vectors: np.ndarray, params: StoryParams
+) -> dict[str, np.ndarray]:
+    """Every member's vector: the night's just encoded, the others' as stored (of the same model)."""
+    stored = inputs.embeddings
+    if stored.num_rows:
+        stored = stored.filter(pc.equal(stored.column("model"), model_name(params.lead_words)))
+    vector_of = dict(zip(stored.column("article_id").to_pylist(), vectors_of(stored)))
+    is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
+    vector_of.update(zip(articles.filter(is_night).column("article_id").to_pylist(), night_vectors))
+    return vector_of
+
+
+def _stories_of_affairs(
+    articles: pa.Table, keys: list, parents: dict[str, Parent], vector_of: dict, params: StoryParams
+) -> tuple[list[str], list[str]]:
+    """(story id, affair id) of each article: the affairs are the trees of the parents, their stories
+    the parts that stay on one happening (:mod:`akhbar.stories.affairs`)."""
+    ids = articles.column("article_id").to_pylist()
+    lang_of = dict(zip(ids, articles.column("lang").to_pylist()))
+    hour_of = dict(
+        zip(
+            ids,
+            publication_hours(
+                articles.column("published_at").to_pylist(), articles.column("dt").to_pylist()
+            ).tolist(),
+        )
+    )
+    affair = roots({a: p.article_id for a, p in parents.items()})
+    members = [
+        AffairArticle(a, parents[a].article_id, lang_of[a] or "", hour_of[a], affair_vector(vector_of.get(a)))
+        for _key, a in sorted(zip(keys, ids))
+    ]
+    story = roots(story_parents(members, params))
+    return [story[a] for a in ids], [affair[a] for a in ids]
 
 
 def _kept_links(inputs: StoryInputs, member_ids: set[str]) -> pa.Table:
@@ -267,7 +325,9 @@ def _members(articles: pa.Table, story_ids: list[str], keys: list) -> list[Membe
     ]
 
 
-def _article_stories(ids: list[str], story_ids: list[str], nights: list, parents: dict) -> pa.Table:
+def _article_stories(
+    ids: list[str], story_ids: list[str], nights: list, parents: dict, affair_ids: list[str]
+) -> pa.Table:
     return pa.Table.from_arrays(
         [
             pa.array(ids, pa.string()),
@@ -275,6 +335,7 @@ def _article_stories(ids: list[str], story_ids: list[str], nights: list, parents
             pa.array(nights, pa.date32()),
             pa.array([parents[a].article_id for a in ids], pa.string()),
             pa.array([parents[a].score for a in ids], pa.float32()),
+            pa.array(affair_ids, pa.string()),
         ],
         schema=ARTICLE_STORIES,
     ).sort_by("article_id")
@@ -287,7 +348,7 @@ def build_stories(
     start = time.perf_counter()
     articles = _checked_articles(inputs)
     is_night = pc.equal(articles.column("dt"), pa.scalar(inputs.night, pa.date32()))
-    night_vectors = _night_vectors(articles.filter(is_night), embed, params.lead_words)
+    night_vectors = _night_vectors(articles.filter(is_night), inputs, embed, params)
     night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
     new_links, link_stats = find_links(pool, params)
 
@@ -296,8 +357,8 @@ def build_stories(
     nights = articles.column("dt").to_pylist()
     keys = [first_key(d, p, a) for d, p, a in zip(nights, articles.column("published_at").to_pylist(), ids)]
     parents = _parents(inputs, ids, nights, dict(zip(ids, keys)), all_links, params)
-    root = roots({a: p.article_id for a, p in parents.items()})
-    story_ids = [root[a] for a in ids]
+    vector_of = _member_vectors(articles, inputs, night_vectors, params)
+    story_ids, affair_ids = _stories_of_affairs(articles, keys, parents, vector_of, params)
     stories = story_rows(_members(articles, story_ids, keys), inputs.places, inputs.dates)
     retired = sorted(set(inputs.article_stories.column("story_id").to_pylist()) - set(story_ids))
 
@@ -318,7 +379,7 @@ def build_stories(
     counts.seconds = time.perf_counter() - start
     return StoriesResult(
         stories=stories if stories.schema == STORIES else stories.cast(STORIES),
-        article_stories=_article_stories(ids, story_ids, nights, parents),
+        article_stories=_article_stories(ids, story_ids, nights, parents, affair_ids),
         article_embeddings=embeddings_table(
             night_articles.column("article_id").to_pylist(),
             night_articles.column("dt").to_pylist(),

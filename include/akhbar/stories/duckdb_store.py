@@ -18,25 +18,42 @@ from akhbar.stories.store import STORE_TABLES, StoryStore
 ARTICLES_TABLE = "story_input_articles"
 
 # Night D's members (the contract of akhbar.stories, in SQL; akhbar.lakehouse.stories runs the same
-# statements on the catalog): every article of a story with an article in D-w .. D+w, of the stories of
-# removed articles, and of the stories at the other end of the links of their orphans (articles whose
-# parent is removed), removed articles excepted. Temp tables: story_removed (article_id) is the caller's.
+# statements on the catalog): every article of an affair with an article in D-w .. D+w, of the affairs of
+# removed articles, and of the affairs at the other end of the links of their orphans (articles whose
+# parent is removed), removed articles excepted. ``{affair}`` is the affair of an article_stories row:
+# rows written before affairs have no affair_id (and a catalog not yet brought in line with the
+# contract has no such column): their story_id was their affair's. Temp tables: story_removed
+# (article_id) is the caller's.
 MEMBER_STATEMENTS = (
     """CREATE OR REPLACE TEMP TABLE story_orphans AS
        SELECT article_id FROM article_stories
        WHERE parent_id IN (SELECT article_id FROM story_removed)
          AND article_id NOT IN (SELECT article_id FROM story_removed)""",
     """CREATE OR REPLACE TEMP TABLE story_touched AS
-       SELECT story_id FROM article_stories WHERE dt BETWEEN $first AND $last
-       UNION SELECT story_id FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
-       UNION SELECT story_id FROM article_stories WHERE article_id IN (
+       SELECT {affair} AS affair_id FROM article_stories WHERE dt BETWEEN $first AND $last
+       UNION SELECT {affair} FROM article_stories WHERE article_id IN (SELECT article_id FROM story_removed)
+       UNION SELECT {affair} FROM article_stories WHERE article_id IN (
            SELECT linked_article_id FROM story_links WHERE article_id IN (SELECT article_id FROM story_orphans)
            UNION SELECT article_id FROM story_links WHERE linked_article_id IN (SELECT article_id FROM story_orphans))""",
     """CREATE OR REPLACE TEMP TABLE story_members AS
        SELECT article_id, dt FROM article_stories
-       WHERE story_id IN (SELECT story_id FROM story_touched)
+       WHERE {affair} IN (SELECT affair_id FROM story_touched)
          AND article_id NOT IN (SELECT article_id FROM story_removed)""",
 )
+
+
+def _has_affair_column(con: duckdb.DuckDBPyConnection) -> bool:
+    description = con.execute("SELECT * FROM article_stories LIMIT 0").description or []
+    return any(column[0] == "affair_id" for column in description)
+
+
+def _affair_of_row(con: duckdb.DuckDBPyConnection) -> str:
+    return "COALESCE(affair_id, story_id)" if _has_affair_column(con) else "story_id"
+
+
+def article_stories_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The SELECT list of article_stories as ARTICLE_STORIES, also from a table of before affairs."""
+    return "*" if _has_affair_column(con) else "*, NULL::VARCHAR AS affair_id"
 
 
 def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: StoryParams, removed) -> None:
@@ -44,16 +61,23 @@ def select_members(con: duckdb.DuckDBPyConnection, night: _dt.date, params: Stor
     w = _dt.timedelta(days=params.window_nights)
     removed_ids = pa.table({"article_id": pa.array(sorted(set(removed)), pa.string())})  # noqa: F841
     con.execute("CREATE OR REPLACE TEMP TABLE story_removed AS SELECT article_id FROM removed_ids")
+    affair = _affair_of_row(con)
     for statement in MEMBER_STATEMENTS:
-        con.execute(statement, {"first": night - w, "last": night + w} if "$first" in statement else None)
+        sql = statement.format(affair=affair)
+        con.execute(sql, {"first": night - w, "last": night + w} if "$first" in sql else None)
 
 
 def contract_rows(
-    con: duckdb.DuckDBPyConnection, table: str, where: str, bind: dict[str, object] | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where: str,
+    bind: dict[str, object] | None = None,
+    columns: str = "*",
 ) -> pa.Table:
-    """The rows of a table of the contract (by its catalog name) where ``where`` holds, in its schema."""
+    """The rows of a table of the contract (by its catalog name) where ``where`` holds, in its schema;
+    ``columns``: the SELECT list where the stored table may lack a column (see article_stories_columns)."""
     return (
-        con.execute(f"SELECT * FROM {table} WHERE {where}", bind)
+        con.execute(f"SELECT {columns} FROM {table} WHERE {where}", bind)
         .fetch_arrow_table()
         .cast(STORE_TABLES[table])
     )
@@ -96,13 +120,13 @@ class DuckDBStore(StoryStore):
             dates=contract_rows(con, "article_dates", member),
             keywords=contract_rows(con, "article_keywords", f"{member} AND {window}", bounds),
             embeddings=contract_rows(
-                con,
-                "article_embeddings",
-                f"{member} AND {window} AND dt <> $night",
-                {**bounds, "night": night},
+                con, "article_embeddings", f"{member} AND dt <> $night", {"night": night}
             ),
             article_stories=contract_rows(
-                con, "article_stories", f"{member} OR article_id IN (SELECT article_id FROM story_removed)"
+                con,
+                "article_stories",
+                f"{member} OR article_id IN (SELECT article_id FROM story_removed)",
+                columns=article_stories_columns(con),
             ),
             links=contract_rows(
                 con,

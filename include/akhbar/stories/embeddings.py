@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -141,6 +141,59 @@ def _save_cache(path: Path, key: str, vectors: np.ndarray) -> None:
     flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
     table = pa.table({"vector": pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM)})
     atomic.write_parquet(Path(path), table.replace_schema_metadata({"texts": key}))
+
+
+# Articles read and encoded at a time by encode_night: the night's texts are never all in memory.
+ENCODE_BATCH_ROWS = 2000
+_NIGHT_COLUMNS = ["article_id", "dt", "title", "text"]
+
+
+def _night_texts(
+    articles: Path, lead_words: int, batch_rows: int
+) -> Iterator[tuple[pa.RecordBatch, list[str]]]:
+    """The night's articles file, batch by batch: the batch (ids and nights) and its texts to embed."""
+    for batch in pq.ParquetFile(articles).iter_batches(batch_size=batch_rows, columns=_NIGHT_COLUMNS):
+        titles, texts = batch.column("title").to_pylist(), batch.column("text").to_pylist()
+        yield batch, [story_text(t, x, lead_words) for t, x in zip(titles, texts)]
+
+
+def _texts_key(articles: Path, lead_words: int, batch_rows: int) -> str:
+    digest = hashlib.sha256(f"{model_name(lead_words)}\0{batch_rows}".encode())
+    for batch, texts in _night_texts(articles, lead_words, batch_rows):
+        for article_id, text in zip(batch.column("article_id").to_pylist(), texts):
+            digest.update(f"\0{article_id}\0{text}".encode())
+    return digest.hexdigest()
+
+
+def encode_night(
+    articles: Path,
+    out: Path,
+    lead_words: int = LEAD_WORDS,
+    *,
+    embed=None,
+    batch_rows: int = ENCODE_BATCH_ROWS,
+) -> int:
+    """ARTICLE_EMBEDDINGS rows of every article of a night's articles file (duplicates included), read
+    and encoded ``batch_rows`` articles at a time, written to ``out``; returns how many were encoded
+    (0: ``out`` already held the vectors of these very texts, e.g. for a rerun).
+
+    A vector's last bits depend on the other texts of its batch (BLAS products round differently with
+    a row's place in the matrix): the batches are consecutive rows of the night's file, whose order
+    is the night's (sources, then records), whatever dedup decided, so an article gets the same bits
+    whether it is kept or made a duplicate, in any order of the nights."""
+    embed = embed or embed_texts
+    key = _texts_key(articles, lead_words, batch_rows)
+    if Path(out).exists() and (pq.read_schema(out).metadata or {}).get(b"texts") == key.encode():
+        return 0
+    model, encoded = model_name(lead_words), 0
+    with atomic.StreamedParquet(Path(out), ARTICLE_EMBEDDINGS.with_metadata({"texts": key})) as writer:
+        for batch, texts in _night_texts(articles, lead_words, batch_rows):
+            rows = embeddings_table(
+                batch.column("article_id").to_pylist(), batch.column("dt").to_pylist(), embed(texts), model
+            )
+            writer.write(rows.replace_schema_metadata(writer.schema.metadata))
+            encoded += len(texts)
+    return encoded
 
 
 def embeddings_table(

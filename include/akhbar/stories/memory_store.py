@@ -82,17 +82,17 @@ class MemoryStore(StoryStore):
         in_window = self.article_stories.filter(
             pc.is_in(self.article_stories.column("dt"), pa.array(window, pa.date32()))
         )
-        touched = set(in_window.column("story_id").to_pylist())
-        touched |= set(_in(self.article_stories, "article_id", removed).column("story_id").to_pylist())
-        touched |= self._stories_linked_to_orphans(removed)
+        touched = set(in_window.column("affair_id").to_pylist())
+        touched |= set(_in(self.article_stories, "article_id", removed).column("affair_id").to_pylist())
+        touched |= self._affairs_linked_to_orphans(removed)
         member_ids = (
-            set(_in(self.article_stories, "story_id", touched).column("article_id").to_pylist()) - removed
+            set(_in(self.article_stories, "affair_id", touched).column("article_id").to_pylist()) - removed
         )
         is_night = pc.equal(self.articles.column("dt"), pa.scalar(night, pa.date32()))
         night_ids = set(self.articles.filter(is_night).column("article_id").to_pylist())
         articles = _in(self.articles, "article_id", member_ids | night_ids)
         ids = set(articles.column("article_id").to_pylist())
-        others_in_window = _in(self.embeddings, "dt", [d for d in window if d != night])
+        other_nights = self.embeddings.filter(pc.not_equal(self.embeddings.column("dt"), night))
         window_ids = set(_in(articles, "dt", window).column("article_id").to_pylist())
         links = _in(self.links, "article_id", ids)
         return StoryInputs(
@@ -101,21 +101,21 @@ class MemoryStore(StoryStore):
             places=_in(self.places, "article_id", ids),
             dates=_in(self.dates, "article_id", ids),
             keywords=_in(self.keywords, "article_id", window_ids),
-            embeddings=_in(others_in_window, "article_id", ids),
+            embeddings=_in(other_nights, "article_id", ids),
             article_stories=_in(self.article_stories, "article_id", member_ids | night_ids | removed),
             links=_in(links, "linked_article_id", ids),
             removed_article_ids=tuple(sorted(removed)),
         )
 
-    def _stories_linked_to_orphans(self, removed: set[str]) -> set[str]:
-        """The stories of the other ends of the links of the articles whose parent is removed."""
+    def _affairs_linked_to_orphans(self, removed: set[str]) -> set[str]:
+        """The affairs of the other ends of the links of the articles whose parent is removed."""
         orphans = _in(self.article_stories, "parent_id", removed).column("article_id").to_pylist()
         orphans = set(orphans) - removed
         if not orphans:
             return set()
         ends = set(_in(self.links, "article_id", orphans).column("linked_article_id").to_pylist())
         ends |= set(_in(self.links, "linked_article_id", orphans).column("article_id").to_pylist())
-        return set(_in(self.article_stories, "article_id", ends - removed).column("story_id").to_pylist())
+        return set(_in(self.article_stories, "article_id", ends - removed).column("affair_id").to_pylist())
 
     def remove_articles(self, article_ids) -> None:
         self.articles = _not_in(self.articles, "article_id", article_ids)

@@ -27,7 +27,11 @@ the chosen setting (the embedding already sees the place names); they remain par
 
 Chosen on the dev pairs only (``bench/eval_stories.py --sweep``, the whole stage over 35,000 articles):
 threshold 0.62, keyword_weight 0.05, cross_lingual_bonus 0.10, late_penalty 0.10 after 6 hours: dev
-pairwise precision 0.900, recall 0.893 (cross-lingual 0.968 / 0.909).
+pairwise precision 0.900, recall 0.893 (cross-lingual 0.968 / 0.909) with every article in its
+parent's story. A link still chains the developments of an affair one to the next: the *story line*
+(:mod:`akhbar.stories.affairs`) decides where the chain stops being one story, with the same terms
+minus the keywords (which are only read for the window), averaged over the line:
+``story_line_threshold`` and ``line_late_penalty`` (figures in docs/stories.md).
 """
 
 from __future__ import annotations
@@ -53,14 +57,25 @@ class StoryParams:
     late_penalty: float = 0.10  # per day apart beyond grace_hours
     grace_hours: float = 6.0
     same_source_penalty: float = 0.0  # two articles of one source
+    # An article continues its parent's story when its mean line score with the story's line of reports
+    # (cosine + cross_lingual_bonus - line_late_penalty per day beyond grace_hours) reaches this
+    # (akhbar.stories.affairs); else it starts a story. -inf: every article continues its parent's story.
+    story_line_threshold: float = 0.39
+    line_late_penalty: float = 0.10
     # Candidate pairs: below this cosine no evidence can reach the threshold
     # (threshold - 4 * keyword_weight - place_weight - cross_lingual_bonus), so they are not scored.
     min_cosine: float = 0.32
+    # Candidate pairs: each article keeps its this many nearest articles of each night of the window
+    # (sharing a cell, cosine >= min_cosine); a pair is scored when either keeps the other
+    # (akhbar.stories.neighbours). Bounds the pairs of a big night: linear in the night, not quadratic.
+    neighbours: int = 24
 
     def max_bonus(self) -> float:
         return 4 * self.keyword_weight + self.place_weight + self.cross_lingual_bonus
 
     def __post_init__(self):
+        if self.neighbours < 1:
+            raise ValueError(f"neighbours must be at least 1, not {self.neighbours}")
         if self.min_cosine > self.threshold - self.max_bonus() + 1e-9:
             raise ValueError(
                 f"min_cosine {self.min_cosine} would drop pairs that can reach the threshold: "

@@ -65,7 +65,8 @@ def _sets_by_article(
     return [frozenset(sets[i]) if i in sets else empty for i in range(len(ids))]
 
 
-def _hours(published: list, nights: list) -> np.ndarray:
+def publication_hours(published: list, nights: list) -> np.ndarray:
+    """Hours since the epoch of each publication; unknown: noon of the article's night."""
     epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
     out = np.empty(len(published), dtype=np.float64)
     for i, (p, night) in enumerate(zip(published, nights)):
@@ -108,7 +109,9 @@ def article_signals(
         keywords=keyword_sets,
         langs=[lang or "" for lang in articles.column("lang").to_pylist()],
         sources=articles.column("source_id").to_pylist(),
-        hours=_hours(articles.column("published_at").to_pylist(), articles.column("dt").to_pylist()),
+        hours=publication_hours(
+            articles.column("published_at").to_pylist(), articles.column("dt").to_pylist()
+        ),
     )
 
 

@@ -613,6 +613,9 @@ def test_yesterday_or_tomorrow_with_a_weekday_is_that_weekday():
     assert dates("وصل الوفد أمس الخميس", D(2013, 1, 27)) == [(D(2013, 1, 24), "day")]
     assert dates("ويصل الوفد غدا السبت", D(2013, 1, 24)) == [(D(2013, 1, 26), "day")]
     assert dates("وصل الوفد أمس", D(2013, 1, 27)) == [(D(2013, 1, 26), "day")]
+    # Yesterday is never after today: a Tuesday two days ahead of a Sunday is no yesterday.
+    assert dates("وصل الوفد أمس الثلاثاء", D(2013, 1, 27)) == [(D(2013, 1, 26), "day")]
+    assert dates("ويصل الوفد غدا الجمعة", D(2013, 1, 27)) == [(D(2013, 1, 28), "day")]
 
 
 def test_the_same_month_of_another_year():

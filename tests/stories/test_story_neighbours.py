@@ -101,3 +101,30 @@ def test_the_pairs_of_two_nights_do_not_depend_on_the_other_nights(pool):
     two = np.flatnonzero((nights == 2) | (nights == 3))
     alone = _found(v[two], nights[two], ranks[two], centroids, 2, 5, ids=two)
     assert alone == {p: c for p, c in found.items() if {nights[p[0]], nights[p[1]]} <= {2, 3}}
+
+
+def test_full_lists_are_not_sorted_again_at_every_block(monkeypatch):
+    """Once the kept lists alone exceed the budget (a big night), a cut waits until as many new rows
+    have come: the number of cuts grows with the logarithm of the rows, not with the blocks."""
+    monkeypatch.setattr(neighbours, "_LIST_BUDGET", 50)
+    rng = np.random.default_rng(3)
+    owners_n, size, blocks = 40, 5, 400
+    lists = neighbours.NeighbourLists(size, ranks=np.arange(1000, dtype=np.int64))
+    everything = []
+    for _ in range(blocks):
+        owners = rng.integers(0, owners_n, 20)
+        others = rng.integers(owners_n, 1000, 20)
+        cosines = rng.random(20)
+        lists.add(owners, others, cosines)
+        everything.append((owners, others, cosines))
+    # 8,000 rows in blocks of 20 against kept lists of about 200 rows: without the rule, a cut every
+    # few blocks (more than 100); with it, a cut only when the new rows outnumber the kept ones.
+    assert lists.cuts < 60
+    a, b, c = lists.pairs(1000)
+    # The same lists as one cut over everything: each owner's 5 best (cosine desc, then rank).
+    owners, others, cosines = (np.concatenate(x) for x in zip(*everything))
+    want = set()
+    for o in range(owners_n):
+        mine = sorted({(-cosines[i], others[i]) for i in np.flatnonzero(owners == o)})
+        want |= {(o, int(other)) for _, other in mine[:size]}
+    assert set(zip(a.tolist(), b.tolist())) == want

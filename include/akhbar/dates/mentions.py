@@ -113,7 +113,9 @@ def _around_year(scan: _Scan, s: int, e: int) -> re.Match | None:
             return m
     same = p.SAME_MONTH_BEFORE_YEAR.search(norm, max(scan.covered, s - 32), s)
     if same is not None:  # "والشهر نفسه من عام 2015"
-        return p.AR_RX.match(norm, same.start())
+        m = p.AR_RX.match(norm, same.start())
+        if m is not None:
+            return m
     cue = p.CUE_BEFORE.search(norm, max(scan.covered, s - 12), s)
     if cue is not None:
         return p.YEAR_RX.match(norm, cue.start())

@@ -381,7 +381,13 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
             # "أمس الأحد", "غدا الخميس": the weekday named, as "اليوم السبت" (a feed's date may be a day off)
             named = g(f"{group}wd") if group in ("rel_m1", "rel_p1") else None
             day = ref + days * _DAY
-            return cal.nearest_weekday(day, AR_WEEKDAYS[named]) if named is not None else day
+            if named is None:
+                return day
+            # ... but yesterday is never after today, nor tomorrow before it: the named weekday only on
+            # the side the word says, else the word itself.
+            candidate = cal.nearest_weekday(day, AR_WEEKDAYS[named])
+            lo, hi = (ref - 3 * _DAY, ref) if days < 0 else (ref, ref + 3 * _DAY)
+            return candidate if lo <= candidate <= hi else day
     if g("rel_week") is not None:
         return ref + _qual_step(g("rel_wq")) * 7 * _DAY
     if g("rel_thisweek") is not None:

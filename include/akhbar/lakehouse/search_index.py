@@ -19,6 +19,7 @@ import datetime as _dt
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 STEMMERS = {"ar": "arabic", "fr": "french", "en": "english"}
 K1, B = 1.2, 0.75  # BM25's parameters, as in akhbar/sql/search.sql and the fts extension
-# Documents tokenised at once, and the rows of one postings file. A batch's texts and pieces are held in
+# Documents tokenised at once: one index part, whose postings are ranked together (impact_rank). A batch's texts and pieces are held in
 # memory beside DuckDB's own limit: staging a 100,000-article night peaks at 1.30 GB with 50,000 (and
 # a 1 GB DuckDB limit), 1.83 GB with 100,000, for 11% more CPU (a task stays under 2 GB).
 BATCH_DOCS = 50_000
@@ -56,7 +57,7 @@ def docid_base(night: _dt.date) -> int:
 
 
 def index_part(docid: int) -> int:
-    """The batch of the night's work file, hence the postings file, that a document's postings are in."""
+    """The batch of the night's work file, hence the index part (the postings ranked together), of a document."""
     return (docid & 0xFFFFFFFF) // BATCH_DOCS
 
 
@@ -67,7 +68,7 @@ def _quote(path: Path | str) -> str:
 def _stage_docs(con: duckdb.DuckDBPyConnection, articles: Path, night: _dt.date) -> None:
     """One row per indexed document: docid by the article's row in the night's work file (duplicates
     included, so a docid never depends on which articles a later night demotes). Rows are read in
-    batches of ``BATCH_DOCS``, so the index file a posting is in is ``index_part(docid)``."""
+    batches of ``BATCH_DOCS``, so the index part a posting is ranked in is ``index_part(docid)``."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _docs AS
             WITH ranked AS (
@@ -134,7 +135,7 @@ def _tokenise_batch(con: duckdb.DuckDBPyConnection, batch: pa.Table, lang: str) 
     return documents
 
 
-def _postings_sql(lang: str, night: _dt.date) -> str:
+def _postings_sql(lang: str, night: _dt.date, *, ordered: bool = True) -> str:
     # A document's postings are all in one batch and language: its length is known here. The impact
     # of a posting is BM25's term-frequency part against the language's reference length (close to
     # the catalog's mean): ranked per term, a top-k search reads only the head of a common term.
@@ -143,7 +144,7 @@ def _postings_sql(lang: str, night: _dt.date) -> str:
                        {_impact_rank("p.term", lang)} AS impact_rank,
                        DATE '{night.isoformat()}' AS dt
                 FROM _post p JOIN lens l USING (docid)
-                ORDER BY p.term, impact_rank"""
+                {"ORDER BY p.term, impact_rank" if ordered else ""}"""
 
 
 def _impact_rank(partition: str, lang: str) -> str:
@@ -154,13 +155,13 @@ def _impact_rank(partition: str, lang: str) -> str:
 
 
 def _index_part(docid: str) -> str:
-    """SQL: the batch of the work file, hence the postings file, of the document ``docid`` names."""
+    """SQL: the batch of the work file, hence the index part, of the document ``docid`` names."""
     return f"(({docid}) % {1 << 32}) // {BATCH_DOCS}"
 
 
 def ranks_after_removal_sql(removed: str) -> str:
-    """The impact_rank staging gives, within its index file, to each posting of ``search_postings``
-    that shares a language, term, night and index file with a posting of ``removed`` (a relation of
+    """The impact_rank staging gives, within its index part, to each posting of ``search_postings``
+    that shares a language, term, night and index part with a posting of ``removed`` (a relation of
     lang, term, dt, docid), once those are gone. The file is known from the docid: batch n of the
     work file holds docids n * BATCH_DOCS and on (``_work_file_batches``)."""
     part = _index_part("docid")
@@ -207,6 +208,20 @@ def _batches_in(articles: Path) -> int:
     return max(1, -(-rows // BATCH_DOCS))
 
 
+_SCRATCH_PREFIX = "akhbar-postings-"
+_SCRATCH_STALE_SECONDS = 24 * 3600
+
+
+def _sweep_stale_scratch(temp: str | None) -> None:
+    """Remove the scratch folders of stagings killed before their cleanup (a day old: a staging that
+    is still running never takes that long)."""
+    folder = Path(temp or tempfile.gettempdir())
+    cutoff = time.time() - _SCRATCH_STALE_SECONDS
+    for stale in folder.glob(_SCRATCH_PREFIX + "*"):
+        if stale.is_dir() and stale.stat().st_mtime < cutoff:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 class _PostingsRuns:
     """Where a night's postings go, one sorted run per batch of the work file and language.
 
@@ -227,14 +242,20 @@ class _PostingsRuns:
         self.scratch: Path | None = None
         if batches > 1:
             temp = one_row(con, "SELECT current_setting('temp_directory')")[0] or None
-            self.scratch = Path(tempfile.mkdtemp(prefix="akhbar-postings-", dir=temp))
+            _sweep_stale_scratch(temp)
+            self.scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=temp))
+
+    @property
+    def ordered(self) -> bool:
+        """Whether a run must come sorted (it is published as it is)."""
+        return self.scratch is None
 
     def add(self, lang: str, select_sql: str) -> None:
         part = sum(map(len, self.runs.values())) + len(self.direct)
         if self.scratch is None:
             self.direct += self.writer.write("search_postings", select_sql, name=f"part-{part:05d}-{lang}")
             return
-        run = self.scratch / f"run-{part:05d}-{lang}.parquet"
+        run = self.scratch / f"run-{part:05d}-{lang}.parquet"  # unsorted: ``finish`` sorts the runs once
         self.con.execute(f"COPY ({select_sql}) TO {_quote(run)} (FORMAT parquet, COMPRESSION zstd)")
         self.runs.setdefault(lang, []).append(str(run))
 
@@ -273,7 +294,7 @@ def stage_search_index(
             for lang in STEMMERS:
                 if not _tokenise_batch(con, batch, lang):
                     continue
-                runs.add(lang, _postings_sql(lang, night))
+                runs.add(lang, _postings_sql(lang, night, ordered=runs.ordered))
                 con.execute("INSERT INTO _lens SELECT docid, sum(tf)::INTEGER FROM _post GROUP BY docid")
                 con.execute(f"INSERT INTO _dfs SELECT '{lang}', term, count(*) FROM _post GROUP BY term")
         postings = runs.finish()

@@ -63,18 +63,23 @@ class NeighbourLists:
         self.size = size
         self.ranks = ranks
         self.parts: list[Pairs] = []
-        self.waiting = 0
+        self.waiting = 0  # rows added since the last cut
+        self.kept = 0  # rows the last cut kept
+        self.cuts = 0
 
     def add(self, owners: np.ndarray, others: np.ndarray, cosines: np.ndarray) -> None:
         self.parts.append((owners, others, cosines))
         self.waiting += len(owners)
-        if self.waiting > _LIST_BUDGET:
+        # Cut when the new rows outnumber both the budget and what is already kept: on a big night the
+        # full lists alone exceed the budget, and cutting at every block would sort them every time.
+        if self.waiting > max(_LIST_BUDGET, self.kept):
             self._cut()
 
     def _cut(self) -> None:
         owners, others, cosines = (np.concatenate(p) for p in zip(*self.parts)) if self.parts else _empty()
+        self.waiting = 0
         if not len(owners):
-            self.parts, self.waiting = [_empty()], 0
+            self.parts, self.kept = [_empty()], 0
             return
         order = np.lexsort((self.ranks[others], -cosines, owners))
         owners, others, cosines = owners[order], others[order], cosines[order]
@@ -85,7 +90,8 @@ class NeighbourLists:
         place = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
         keep = place < self.size
         self.parts = [(owners[keep], others[keep], cosines[keep])]
-        self.waiting = int(keep.sum())
+        self.kept = int(keep.sum())
+        self.cuts += 1
 
     def pairs(self, n: int) -> Pairs:
         """Every kept (owner, neighbour) as a pair (i, j), i < j, each once, sorted, with its cosine."""

@@ -58,52 +58,49 @@ def test_labelled_sentences_are_found_in_the_corpus():
             assert e["mention"] in case.text, (case.id, e["mention"])
 
 
-def test_round_six_file_is_large_french_heavy_and_split_by_its_hash():
+def _round_rows(name: str, prefix: str) -> list[dict]:
+    """The rows of one labelling round's file, checked for what every round shares: listed in
+    LABEL_FILES, ids of its own prefix, about half held out by the hash of the id, written sentences
+    carrying their text, well-formed references and expected dates."""
     import sys
 
     sys.path.insert(0, str(ROOT / "bench"))
     from date_labels import LABEL_FILES, split_of
 
-    path = ROOT / "bench" / "labels" / "date_mentions_5.jsonl"
+    path = ROOT / "bench" / "labels" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert path in LABEL_FILES
-    assert len(rows) >= 250 and sum(len(r["expected"]) for r in rows) >= 200
-    assert sum(len(r["expected"]) for r in rows if r["lang"] == "fr") >= 60
-    assert sum(not r["expected"] for r in rows) >= 100  # hard negatives
-    assert all(r["id"].startswith("x") for r in rows)
-    all_ids = [
-        json.loads(line)["id"] for p in LABEL_FILES for line in p.read_text(encoding="utf-8").splitlines()
-    ]
-    assert len(all_ids) == len(set(all_ids))
-    held = [r for r in rows if split_of(r["id"]) == "heldout"]
-    assert 0.4 <= len(held) / len(rows) <= 0.6  # half held out, by the hash of the id
-    for r in rows:
-        assert ("text" in r) == (r["source"] == "written")
-        for e in r["expected"]:
-            assert e["granularity"] in ("day", "month", "year")
-            D.fromisoformat(e["date"])
-
-
-def test_round_seven_file_is_large_french_and_negative_heavy_and_split_by_its_hash():
-    import sys
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from date_labels import LABEL_FILES, split_of
-
-    path = ROOT / "bench" / "labels" / "date_mentions_6.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert path in LABEL_FILES
-    assert len(rows) >= 500 and sum(len(r["expected"]) for r in rows) >= 300
-    assert sum(r["lang"] == "fr" for r in rows) >= 0.4 * len(rows)  # weighted toward French
-    assert sum(len(r["expected"]) for r in rows if r["lang"] == "fr") >= 100
-    assert sum(not r["expected"] for r in rows) >= 300  # hard negatives
-    assert all(r["id"].startswith("y") for r in rows)
+    assert all(r["id"].startswith(prefix) for r in rows)
     held = [r for r in rows if split_of(r["id"]) == "heldout"]
     assert 0.4 <= len(held) / len(rows) <= 0.6  # about half held out, by the hash of the id
-    assert split_of("y0001") == "heldout" and split_of("y0005") == "dev"  # the rule, fixed before measuring
     for r in rows:
         assert ("text" in r) == (r["source"] == "written")
         D.fromisoformat(r["reference"])
         for e in r["expected"]:
             assert e["granularity"] in ("day", "month", "year")
             D.fromisoformat(e["date"])
+    return rows
+
+
+def test_round_six_file_is_large_french_heavy_and_split_by_its_hash():
+    rows = _round_rows("date_mentions_5.jsonl", "x")
+    from date_labels import LABEL_FILES  # on the path once _round_rows has run
+
+    assert len(rows) >= 250 and sum(len(r["expected"]) for r in rows) >= 200
+    assert sum(len(r["expected"]) for r in rows if r["lang"] == "fr") >= 60
+    assert sum(not r["expected"] for r in rows) >= 100  # hard negatives
+    all_ids = [
+        json.loads(line)["id"] for p in LABEL_FILES for line in p.read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(all_ids) == len(set(all_ids))
+
+
+def test_round_seven_file_is_large_french_and_negative_heavy_and_split_by_its_hash():
+    rows = _round_rows("date_mentions_6.jsonl", "y")
+    from date_labels import split_of  # on the path once _round_rows has run
+
+    assert len(rows) >= 500 and sum(len(r["expected"]) for r in rows) >= 300
+    assert sum(r["lang"] == "fr" for r in rows) >= 0.4 * len(rows)  # weighted toward French
+    assert sum(len(r["expected"]) for r in rows if r["lang"] == "fr") >= 100
+    assert sum(not r["expected"] for r in rows) >= 300  # hard negatives
+    assert split_of("y0001") == "heldout" and split_of("y0005") == "dev"  # the rule, fixed before measuring

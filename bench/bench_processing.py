@@ -55,7 +55,6 @@ import json
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import tarfile
@@ -64,6 +63,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from memory import peak_rss_mib, rss_mib
+
 TARBALL = ROOT.parent / "shared" / "corpus" / "ant" / "ant-v1.1.tar.gz"
 BENCH_VENV_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 BATCH_ROWS = 2_000
@@ -193,25 +195,6 @@ def document_nights(
 
 
 # --------------------------------------------------------------------------- measures
-def rss_mib() -> float:
-    """Current resident set size (not the peak), from /proc."""
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def peak_rss_mib() -> float:
-    """Peak RSS of this process image. /proc's VmHWM restarts at exec; ru_maxrss does not, so in
-    the reference subprocess it would report the parent's peak whenever that one is larger."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # KiB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
 def machine() -> str:
     model = "unknown CPU"
     try:

@@ -44,22 +44,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+from memory import peak_rss_mib, rss_mib
 
 D = dt.date(2030, 6, 3)  # night D; the corpus's own nights are forgotten
 CACHE = Path(tempfile.gettempdir()) / "akhbar-eval-stories"
 RETELLING_NOISE = 0.0214  # per dimension: cosine 1 / sqrt(1 + 512 * noise**2) = 0.90 with the original
-
-
-def rss_mib() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def step_peak_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def reset_peak() -> None:
@@ -196,7 +185,7 @@ def _run_night(store, night_tables, params, measure: bool) -> dict:
         "wall_s": round(t3 - t0, 2),
         "cpu_s": round(c3 - c0, 2),
         "rss_before_mib": round(before, 1),
-        "step_peak_mib": round(step_peak_mib(), 1),
+        "step_peak_mib": round(peak_rss_mib(), 1),
     }
 
 

@@ -161,19 +161,31 @@ def _without(table, article_id):
 def test_an_article_made_a_duplicate_leaves_its_story_as_if_it_had_never_been(
     enriched_nights, night_with_copy
 ):
-    from akhbar.stories.embeddings import NightEmbedder, story_text
+    import numpy as np
+
+    from akhbar.schema import EMBEDDING_DIM
+    from akhbar.stories.embeddings import embed_texts, story_text
 
     e3, copy_id = night_with_copy
     nights = {**enriched_nights, N3: e3}
-    # As the pipeline does: every article of a night encoded in one batch, duplicates included, so a
-    # vector's last bits do not depend on what dedup decided.
-    embed = NightEmbedder(
-        [
+    # As the pipeline does (embeddings.encode_night): every article encoded once, duplicates included,
+    # so a vector's last bits do not depend on what dedup decided; here all texts in one batch.
+    texts = sorted(
+        {
             story_text(t, x)
             for e in nights.values()
             for t, x in zip(e.articles.column("title").to_pylist(), e.articles.column("text").to_pylist())
-        ]
+        }
+        - {""}
     )
+    vector_of = dict(zip(texts, embed_texts(texts)))
+
+    def embed(batch):
+        out = np.zeros((len(batch), EMBEDDING_DIM), dtype=np.float32)
+        for i, text in enumerate(batch):
+            if text:
+                out[i] = vector_of[text]
+        return out
 
     def load(store, night, keep_copy):
         e = nights[night]

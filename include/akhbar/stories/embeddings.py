@@ -88,61 +88,6 @@ def embed_texts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-class NightEmbedder:
-    """The vectors of a fixed set of texts, encoded once in one canonical batch (sorted, distinct),
-    looked up afterwards.
-
-    Why: a vector's last bits depend on the other texts of its batch (BLAS products round
-    differently with a row's place in the matrix). The pipeline encodes every article of a night,
-    duplicates included, a set that does not depend on the order in which nights are deduplicated,
-    and hands the stage the kept ones: the same article gets the same bits whatever dedup decided.
-    A text outside the set is encoded on its own (same result, no guarantee on the last bits).
-
-    ``cache``: a Parquet file keeping the vectors of this exact set of texts (a hash of the texts and
-    the model in its metadata), so a night computed again (a rerun, a publish that finds its stories
-    stale) does not encode again.
-    """
-
-    def __init__(self, texts: Sequence[str], embed=None, cache: Path | None = None):
-        self._embed = embed or embed_texts
-        distinct = sorted({t for t in texts if t})
-        key = hashlib.sha256("\0".join([MODEL, *distinct]).encode("utf-8")).hexdigest()
-        vectors = _cached(cache, key, len(distinct))
-        self.encoded = 0
-        if vectors is None:
-            vectors = self._embed(distinct) if distinct else np.zeros((0, EMBEDDING_DIM), np.float32)
-            self.encoded = len(distinct)
-            if cache is not None:
-                _save_cache(cache, key, vectors)
-        self.vector_of = dict(zip(distinct, vectors))
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        missing = sorted({t for t in texts if t and t not in self.vector_of})
-        if missing:
-            self.vector_of.update(zip(missing, self._embed(missing)))
-            self.encoded += len(missing)
-        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
-        for i, text in enumerate(texts):
-            if text:
-                out[i] = self.vector_of[text]
-        return out
-
-
-def _cached(path: Path | None, key: str, n: int) -> np.ndarray | None:
-    if path is None or not Path(path).exists():
-        return None
-    table = pq.read_table(path)
-    if (table.schema.metadata or {}).get(b"texts") != key.encode() or table.num_rows != n:
-        return None
-    return vectors_of(table)
-
-
-def _save_cache(path: Path, key: str, vectors: np.ndarray) -> None:
-    flat = pa.array(np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1), pa.float32())
-    table = pa.table({"vector": pa.FixedSizeListArray.from_arrays(flat, EMBEDDING_DIM)})
-    atomic.write_parquet(Path(path), table.replace_schema_metadata({"texts": key}))
-
-
 # Articles read and encoded at a time by encode_night: the night's texts are never all in memory.
 ENCODE_BATCH_ROWS = 2000
 _NIGHT_COLUMNS = ["article_id", "dt", "title", "text"]

@@ -361,10 +361,9 @@ CATALOG_TABLES: dict[str, CatalogTable] = {
         CatalogTable("runs", RUNS, nightly=True),
         CatalogTable("dq_results", DQ_RESULTS, nightly=True),
         CatalogTable("sources", SOURCES, nightly=False),
-        # Read by term across all nights: not split by night, files sorted by term.
-        CatalogTable(
-            "search_docs", SEARCH_DOCS, nightly=True, sorted_by=("lang", "docid"), row_group_rows=1_024
-        ),
+        # Read by docid (a search's best documents): files sorted by docid, so a document is in one
+        # row group whatever its language.
+        CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("docid",), row_group_rows=1_024),
         # A term's postings are read by row-group min/max: 64k-row groups, between fewer groups to check
         # (a rare term at 1M articles: 89 ms CPU with 20k-row groups) and fewer rows read per term looked
         # up (a common and two rare terms: 117 ms with 122k-row groups, 98 with 64k).

@@ -184,7 +184,7 @@ _DOCS = """SELECT d.lang, d.docid, d.article_id, coalesce(l.len, 0)::INTEGER AS 
 def _docs_sql(night: _dt.date) -> str:
     # A document without any token (an empty title and a text of punctuation) still counts in
     # num_docs and avgdl, with length 0, as in the extension's index.
-    return _DOCS.format(night=night.isoformat()) + " ORDER BY d.lang, d.docid"
+    return _DOCS.format(night=night.isoformat()) + " ORDER BY d.docid"
 
 
 def _terms_sql(night: _dt.date) -> str:

@@ -364,9 +364,9 @@ CATALOG_TABLES: dict[str, CatalogTable] = {
         # Read by docid (a search's best documents): files sorted by docid, so a document is in one
         # row group whatever its language.
         CatalogTable("search_docs", SEARCH_DOCS, nightly=True, sorted_by=("docid",), row_group_rows=1_024),
-        # A term's postings are read by row-group min/max: 64k-row groups, between fewer groups to check
-        # (a rare term at 1M articles: 89 ms CPU with 20k-row groups) and fewer rows read per term looked
-        # up (a common and two rare terms: 117 ms with 122k-row groups, 98 with 64k).
+        # A term's postings are read by row-group min/max. Staging sizes each file's groups by its rows
+        # (search_index.postings_row_group_rows: 16k-256k); this size is for DuckLake's own rewrites
+        # (the maintenance's merge of small nights).
         CatalogTable(
             "search_postings",
             SEARCH_POSTINGS,

@@ -537,3 +537,40 @@ def test_a_night_of_several_batches_publishes_one_sorted_postings_file_per_langu
     want, got = reference(settings, queries), ours(settings, queries)
     for q in queries:
         assert_same(got[q], want[q], q)
+
+
+def test_postings_row_groups_grow_with_the_file_within_bounds():
+    # A 100k-article night's Arabic postings (about 10M): the smallest groups; a 1M night's (99M): about
+    # 800 groups; never more than 262,144 rows a group; always a multiple of DuckDB's vector.
+    assert search_index.postings_row_group_rows(0) == 16_384
+    assert search_index.postings_row_group_rows(10_000_000) == 16_384
+    size = search_index.postings_row_group_rows(99_309_820)
+    assert size % 2048 == 0 and 99_309_820 / size <= search_index.POSTINGS_ROW_GROUPS < 99_309_820 / (
+        size - 2048
+    )
+    assert search_index.postings_row_group_rows(10**12) == 262_144
+
+
+def test_staged_postings_files_have_the_row_groups_their_size_calls_for(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    # Groups of 2,048 rows whatever the file (the bounds made equal): both the merged files of a night
+    # of several batches and the files a one-batch night writes directly.
+    monkeypatch.setattr(search_index, "_POSTINGS_GROUP_BOUNDS", (2048, 2048))
+    monkeypatch.setattr(
+        search_index, "BATCH_DOCS", 300
+    )  # the first night in three batches, the second in one
+    settings = settings_for(tmp_path / "data")
+    publish(settings, Night(D1, synthetic(D1, 700, seed=23, prefix="g-")), tmp_path / "work")
+    publish(settings, Night(D2, synthetic(D2, 250, seed=24, prefix="h-")), tmp_path / "work")
+    with reader_session(settings) as con:
+        listed = con.execute("SELECT data_file FROM ducklake_list_files('akhbar', 'search_postings')")
+        files = [r[0] for r in listed.fetchall()]
+    cut = set()
+    for f in files:
+        meta = pq.ParquetFile(f).metadata
+        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert max(groups) <= 2048, (f, groups)
+        if len(groups) > 1:
+            cut.add(next(night for night in (D1, D2) if f"dt={night.isoformat()}" in f))
+    assert cut == {D1, D2}  # a file of each night (merged runs, a direct write) is cut into several groups

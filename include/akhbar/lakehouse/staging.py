@@ -146,13 +146,21 @@ class _Writer:
             f"{self.location}/{table}/dt={self.night.isoformat()}" if by_night else f"{self.location}/{table}"
         )
 
-    def write(self, table: str, select_sql: str, *, name: str = "part", by_night: bool = True) -> list[str]:
+    def write(
+        self,
+        table: str,
+        select_sql: str,
+        *,
+        name: str = "part",
+        by_night: bool = True,
+        row_group_rows: int | None = None,
+    ) -> list[str]:
         folder = self.folder(table, by_night)
         if not self.settings.is_remote_data:
             Path(folder).parent.mkdir(parents=True, exist_ok=True)
         # The table's row-group size, as DuckLake's own writes would use it: these files are
-        # registered as they are.
-        rows = CATALOG_TABLES[table].row_group_rows
+        # registered as they are (unless the caller sizes this file's groups itself).
+        rows = row_group_rows or CATALOG_TABLES[table].row_group_rows
         row_groups = f", ROW_GROUP_SIZE {rows}" if rows else ""
         self.con.execute(
             f"""COPY ({select_sql}) TO {_quote(folder)} (FORMAT parquet, COMPRESSION zstd{row_groups},

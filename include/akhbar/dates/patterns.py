@@ -42,6 +42,7 @@ QUAL = f"(?:{alternation(PAST | CURRENT | FUTURE)})"
 DAYNUM = r"(?<![\d.,/:])(?:[0-3]?\d)(?![\d.,/:]\d|\d)"
 YEAR = r"(?<!\d)\d{4}(?!\d)"
 SAME_MONTH = r"نفس\s+الشهر|الشهر\s+(?:نفسه|ذاته)|ذات\s+الشهر"
+THIS_YEAR = r"هذا\s+العام|هذه\s+السنه"
 SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:نفسه|ذاته)|ذات\s+(?:العام|السنه)"
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
 CONN = (
@@ -62,6 +63,7 @@ AR_DAY_DATE = (
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|لل|ل)?(?:عام|سنه)\s*)?(?P<year>{YEAR})(?:\s*م{RB})?"
     rf"|\s+(?P<qual>{QUAL}){RB}"
     rf"|\s+(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+(?P<ybefore>قبل\s+)?(?P<yqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:ل)?(?P<ythis>{THIS_YEAR}){RB}"
     rf"|\s+(?:من\s+)?(?P<ysame>{SAME_YEAR}){RB})?"
 )
 AR_MONTH_DATE = (
@@ -69,12 +71,14 @@ AR_MONTH_DATE = (
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mmon2>{MON}){RB}(?:\s*\))?)?"
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|لل|ل)?(?:عام|سنه)\s*)?(?P<myear>{YEAR})(?:\s*م{RB})?"
     rf"|\s+(?P<mqual>{QUAL}){RB}"
-    rf"|\s+(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+(?P<myqual>{QUAL}){RB})?"
+    rf"|\s+(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+(?P<myqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:ل)?(?P<mthis>{THIS_YEAR}){RB})?"
 )
+GREG_MARK = rf"\s*(?:م|ميلاديه|ميلادي|للميلاد){RB}"
 HMARK = r"(?:ه|هجريه|هجري|للهجره)"
 # A day of the month or year of the date before it: "17 من نفس الشهر", "الثامن منه", "1 ديسمبر من نفس العام"
 AR_SAME = (
-    rf"(?:(?P<sd0>{DAYNUM}){CONN})?(?P<sday>{DAYNUM})\s+من\s+(?:{SAME_MONTH}){RB}"
+    rf"(?:(?P<sd0>{DAYNUM}){CONN})?(?P<sday>{DAYNUM})\s+(?:من\s+(?:{SAME_MONTH})|(?P<sof>منه)){RB}"
     rf"|{LB}(?:في\s+)?(?P<sdayw>{ORD})\s+(?:من\s+(?:{SAME_MONTH})|منه){RB}"
     # a day of the last, this or next month: "التاسع عشر من الشهر الماضي", "15 من الشهر الجاري"
     rf"|(?:(?P<qday>{DAYNUM})|{LB}(?P<qdayw>{ORD}))\s+من\s+الشهر\s+(?P<qmq>{QUAL}){RB}"
@@ -93,6 +97,8 @@ AR_YEAR = (
     rf"{LB}(?:{PFX}(?:ال)?|و?لل)(?:عام|سنه)\s*(?P<yr>{YEAR})(?!\s*[-/]\s*\d)"
     rf"|{LB}(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه|صيف|شتاء|خريف)\s+(?P<yr2>(?:19|20)\d\d)(?!\d)"
     rf"(?=\s*(?:[،,.;:)»\"]|$|و|الي|حتي|عندما|حين|بعد|قبل|ضد|مقابل)|\s*\n)"
+    # a year marked as Gregorian, as هـ marks a Hijri one: "لسنة 1438 هـ / 2017 م", "2017 ميلادية"
+    rf"|(?<![\d.,])(?P<yr3>(?:18|19|20)\d\d){GREG_MARK}"
 )
 AR_REL = (
     rf"{LB}{PFX}(?:"
@@ -198,7 +204,7 @@ LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # Words before a date-like phrase that make it a name, not a date (ثورة 25 يناير, شارع 14 جانفي, هجمات 11
 # سبتمبر 2001: with its year too).
 NAME_BEFORE = re.compile(
-    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شهداء|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|اعتداءات|مجمع|قصر)\s*$"
+    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شهداء|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|انفجارات|اعتداءات|مجمع|قصر)\s*$"
 )
 HOLIDAY_AFTER = re.compile(
     rf"\s+(?:(?:ليكون|ليصبح|يكون|يصبح|ك)\s*)?(?:عيدا|عيد\s+وطني|يوما\s+وطنيا|يوما\s+عالميا|يوم\s+عطله|عطله){RB}"
@@ -310,9 +316,24 @@ AFTER_DAY = re.compile(
     rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
     rf"|\s*(?:[-–/.]\s*\d|[،,]\s*(?:و\s*)?\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
     rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
-    rf"|\s+من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})"
+    rf"|\s+(?:من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})|منه{RB})"
 )
 REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
+GREG_YEAR_MARK = re.compile(GREG_MARK)
+# A month before "هذا العام" (read from the month): "يونيو هذا العام", "مايو من هذا العام"
+MONTH_BEFORE_THIS_YEAR = re.compile(
+    rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?\s+(?:من\s+)?$"
+)
+# "من كل شهر ماي": a month of every year, not a date
+EVERY_BEFORE_AR = re.compile(rf"(?<![{AL}])(?:من\s+)?كل\s+$")
+# "في 21 سبتمبر قبل 3 سنوات": a day and month that many years before the reference
+YEARS_AGO_AFTER = re.compile(
+    rf"\s+قبل\s+(?:(?:نحو|حوالي)\s+)?(?P<n>\d{{1,2}}|عامين|سنتين|ثلاث|ثلاثه|اربع|اربعه|خمس|خمسه|ست|سته|سبع|سبعه|ثماني|ثمان|"
+    rf"ثمانيه|تسع|تسعه|عشر|عشره)\s*(?:سنوات|سنين|اعوام|عاما|سنه|عام)?{RB}"
+)
+# "الأحد التالي", "le dimanche suivant", "the following Sunday": that weekday after the date before it
+FOLLOWING_AFTER = re.compile(rf"\s+(?:التالي|التاليه|الموالي|المواليه){RB}|(?i:\s+suivante?\b)")
+FOLLOWING_BEFORE = re.compile(r"(?i:\b(?:the\s+)?following\s+)$")
 HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")
 ORDINAL_WORDS = frozenset(AR_ORDINALS)
 # An ordinal that counts parts, not days: "النصف الثاني من ماي", "الأسبوع الأول من جوان".

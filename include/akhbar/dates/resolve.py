@@ -26,6 +26,7 @@ from akhbar.dates.lexicon import (
     PAST,
 )
 from akhbar.dates.patterns import (
+    EVERY_BEFORE_AR,
     EVERY_YEAR_AFTER,
     HOLIDAY_AFTER,
     NAME_BEFORE,
@@ -38,6 +39,7 @@ from akhbar.dates.patterns import (
     RX_STATE_AFTER_TODAY,
     RX_UNTIL_TODAY,
     SINCE_BEFORE,
+    YEARS_AGO_AFTER,
 )
 from akhbar.dates.tense import clause_tense, weekday_qualifier
 
@@ -66,8 +68,13 @@ _FR_WEEKDAY_SPAN = re.compile(
     r"(?P<b>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
     re.IGNORECASE,
 )
-_FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
-_FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
+# ("à partir d'aujourd'hui", "à compter de demain" are days)
+_FR_IDIOM_BEFORE = re.compile(
+    r"(?:(?<!partir\s)(?<!compter\s)\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE
+)
+_FR_OF_TOMORROW = re.compile(
+    r"(?<!partir\s)(?<!compter\s)\bde\s+$", re.IGNORECASE
+)  # "les entreprises de demain": the future
 # ... but "le match d'hier", "la séance de demain" are the day's events: a day.
 _FR_EVENT_OF_DAY = re.compile(
     r"\b(?:match|rencontre|séance|réunion|audience|conseil|sommet|vote|scrutin|manifestation|grève|discours|annonce|"
@@ -214,14 +221,10 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     elif g("yqual") is not None:
         year_back = 1 if g("ybefore") is not None else 0  # "العام قبل الماضي": the year before last
         date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")) - year_back, month, day), True
+    elif g("ythis") is not None:  # "15 يونيو هذا العام"
+        date, rel = cal.valid(ref.year, month, day), True
     else:
-        qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
-        date, rel = cal.day_with_qual(ref, month, day, qual), True
-        if qual is None and g("lwd") is not None:
-            date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
-        law = _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s) if g("qual") is None else None
-        if law is not None:  # a law of that year, dated then
-            date, rel = cal.valid(int(law.group("y")), month, day) or date, False
+        date, rel = _ar_yearless_day(m, norm, ref, month, day)
     if date is None:
         return []
     out = _listed_days(m, "dlist", date, rel, year is not None)
@@ -232,10 +235,37 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         if d0 is not None and d0 < date:
             out.append(Finding(m.start(first), m.end(first), d0, "day", "gregorian", rel, year is not None))
     anaphora = "year" if g("ysame") is not None else ""
-    out.append(
-        Finding(ds if first is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora)
-    )
+    has_year = year is not None or g("ythis") is not None
+    out.append(Finding(ds if first is not None else s, e, date, "day", "gregorian", rel, has_year, anaphora))
     return out
+
+
+_AR_COUNT_WORDS = {"عامين": 2, "سنتين": 2, "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6,
+                   "سته": 6, "سبع": 7, "سبعه": 7, "ثماني": 8, "ثمان": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10,
+                   "عشره": 10}  # fmt: skip
+
+
+def _ar_yearless_day(
+    m: re.Match, norm: str, ref: _dt.date, month: int, day: int
+) -> tuple[_dt.date | None, bool]:
+    """A day and month written without a year: qualified ("26 جويلية الماضي"), that many years back ("في 21 سبتمبر
+    قبل 3 سنوات": the last such day on or before the reference moved back), of a law's year, on its weekday, else
+    the nearest. Returns (date, relative)."""
+    s, e = m.span()
+    g = m.group
+    qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
+    ago = YEARS_AGO_AFTER.match(norm, e) if qual is None else None
+    if ago is not None:
+        n = _AR_COUNT_WORDS.get(ago.group("n")) or int(ago.group("n"))
+        back = cal.valid(ref.year - n, ref.month, min(ref.day, 28))
+        return (cal.day_with_qual(back, month, day, "الماضي") if back else None), True
+    date, rel = cal.day_with_qual(ref, month, day, qual), True
+    if qual is None and g("lwd") is not None:
+        date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
+    law = _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s) if g("qual") is None else None
+    if law is not None:  # a law of that year, dated then
+        date, rel = cal.valid(int(law.group("y")), month, day) or date, False
+    return date, rel
 
 
 def _month_of_year(s: int, e: int, year: int, month: int) -> list[Finding]:
@@ -306,18 +336,19 @@ def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
                 "gregorian",
                 True,
                 False,
-                f"month:{g('sd0')}",
+                f"{'month-strict' if g('sof') is not None else 'month'}:{g('sd0')}",
             )
         )
     start = m.start("sday") if g("sd0") is not None else m.start()
-    out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"month:{day}"))
+    tag = "month-strict" if g("sof") is not None else "month"  # "20 منه": only after a date
+    out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"{tag}:{day}"))
     return out
 
 
 def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     s, e = m.span()
-    if NAME_BEFORE.search(norm, max(0, s - 12), s):
-        return []
+    if NAME_BEFORE.search(norm, max(0, s - 12), s) or EVERY_BEFORE_AR.search(norm, max(0, s - 10), s):
+        return []  # a name, or "من كل شهر ماي": every May
     g = m.group
     first = AR_MONTHS[_spaced(g("mmon"))]
     # "آذار/مارس" names one month twice (two different months there are a slip: the first is read); "جانفي-مارس
@@ -338,6 +369,8 @@ def _ar_month_dated(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
     found = _anchored_month(s, e, ref, month, g("myear"), g("myqual"), g("mqual"))
     if found is not None:
         return found
+    if g("mthis") is not None:  # "يونيو هذا العام": the reference's year, known as if written
+        return [Finding(s, e, _dt.date(ref.year, month, 1), "month", "gregorian", True, True)]
     if g("shahr") is not None:
         return _relative_month(s, e, cal.month_with_qual(ref, month, None))
     return []
@@ -364,7 +397,7 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
 
 
 def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
-    y = int(m.group("yr") or m.group("yr2"))
+    y = int(m.group("yr") or m.group("yr2") or m.group("yr3"))
     return (
         [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
     )
@@ -700,6 +733,21 @@ def resolve_latin(m: re.Match, ref: _dt.date) -> list[Finding]:
     return _french(m, ref) if m.group("fr") is not None else _english(m, ref)
 
 
+_ORDINAL_BEFORE = re.compile(
+    r"\b(?:premier|première|1er|deuxième|2e|second|seconde|troisième|3e|quatrième|4e|cinquième|dernier|dernière|"
+    r"first|second|third|fourth|fifth|last)\s+$",
+    re.IGNORECASE,
+)
+_OF_AFTER = re.compile(r"\s+(?:of|de|du|d['’])\s", re.IGNORECASE)
+
+
+def _nth_weekday_of(text: str, s: int, e: int, words: list[str]) -> bool:
+    """An ordinal weekday of a month or period ("le troisième jeudi de novembre", "the last Thursday of May"),
+    not one day near the reference."""
+    ordinal = words[0] == "last" or _ORDINAL_BEFORE.search(text, max(0, s - 12), s) is not None
+    return ordinal and _OF_AFTER.match(text, e) is not None
+
+
 _LATIN_DAYS = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
                "the day before yesterday": -2, "day before yesterday": -2, "yesterday": -1, "today": 0,
                "tomorrow": 1}  # fmt: skip
@@ -729,6 +777,8 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
         return []  # The Sunday Times, Good Friday: names
     if text and _EVERY_BEFORE.search(text, max(0, s - 10), s):
         return []  # "chaque lundi", "every Monday": a habit
+    if text and _nth_weekday_of(text, s, e, words):
+        return []  # "le troisième jeudi de novembre", "the last Thursday of May": a rule of the calendar
     if (french and len(words) == 1 and text and _FR_THE_BEFORE.search(text, max(0, s - 6), s)
             and _FR_EVENT_VERB.search(_clause(text, s, e)) is None):  # fmt: skip
         return []  # "Le lundi, les bibliothèques sont fermées": Mondays, in the present

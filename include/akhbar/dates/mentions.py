@@ -334,6 +334,27 @@ def _following_weekdays(found: list[Finding], norm: str) -> list[Finding]:
     return out
 
 
+def _joined_weekdays_in_order(found: list[Finding], norm: str, reference: _dt.date) -> list[Finding]:
+    """ "protests on Thursday and Friday", "الخميس والجمعة": two weekdays named together are in that order within one
+    week; when the tense markers put the first after the second, the one nearer the reference stands and the other
+    moves to its side."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        names = [
+            _WEEKDAY_NUMBERS.get(norm[f.start : f.end].removeprefix("يوم ").strip().lower()) for f in (a, b)
+        ]
+        if None in names or not (a.relative and b.relative) or a.date <= b.date:
+            continue
+        if p.WEEKDAYS_JOINED.search(norm, max(0, b.start - 12), b.start) and b.start - a.end <= 12:
+            gap = _dt.timedelta(days=(names[1] - names[0]) % 7 or 7)
+            if abs((a.date - reference).days) < abs((b.date - reference).days):
+                out[i + 1] = b._replace(date=a.date + gap)
+            else:
+                out[i] = a._replace(date=b.date - gap)
+    return out
+
+
 def _has_day_number(f: Finding, norm: str) -> bool:
     """A day written with its number ("الأربعاء 6 فبراير 2013", "6 March"), not a weekday alone."""
     return any(ch.isdigit() for ch in norm[f.start : f.end])
@@ -374,5 +395,6 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
     found = _resolve_anaphora(_scan(normalised.text, reference), reference, normalised.text)
     found = _coordinated_months(_borrow_years(found, normalised.text), normalised.text)
     found = _following_weekdays(_weekdays_of_dates(found, normalised.text), normalised.text)
+    found = _joined_weekdays_in_order(found, normalised.text, reference)
     mentions = (_to_mention(f, text, normalised) for f in found)
     return [m for m in mentions if m is not None]

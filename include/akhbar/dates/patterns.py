@@ -42,6 +42,9 @@ QUAL = f"(?:{alternation(PAST | CURRENT | FUTURE)})"
 DAYNUM = r"(?<![\d.,/:])(?:[0-3]?\d)(?![\d.,/:]\d|\d)"
 YEAR = r"(?<!\d)\d{4}(?!\d)"
 SAME_MONTH = r"نفس\s+الشهر|الشهر\s+(?:نفسه|ذاته)|ذات\s+الشهر"
+# a weekday in brackets or slashes after the word it names: "أمس (الأربعاء)", "غدا /الخميس/"
+BRACKET_OPEN = r"\s*[(\[/\"«]\s*"
+BRACKET_CLOSE = r"\s*[)\]/\"»]"
 THIS_YEAR = r"هذا\s+العام|هذه\s+السنه"
 SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:نفسه|ذاته)|ذات\s+(?:العام|السنه)"
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
@@ -104,8 +107,9 @@ AR_REL = (
     rf"{LB}{PFX}(?:"
     rf"(?P<rel_m2>اول\s+(?:من\s+)?امس|قبل\s+امس|امس\s+الاول)"
     rf"|(?P<rel_p2>بعد\s+غد)"
-    rf"|(?P<rel_m1>امس|الامس|الليله\s+الماضيه)(?:\s+(?P<rel_m1wd>{WD}))?"
-    rf"|(?P<rel_p1>غدا|يوم\s+غد|غد(?=\s+{WD})|الغد(?=\s+{WD})|(?:مباراه|لقاء|يوم|صباح|مساء)\s+الغد)(?:\s+(?P<rel_p1wd>{WD}))?"
+    rf"|(?P<rel_m1>امس|الامس|الليله\s+الماضيه)(?:\s+(?P<rel_m1wd>{WD})|{BRACKET_OPEN}(?P<rel_m1wdq>{WD}){RB}{BRACKET_CLOSE})?"
+    rf"|(?P<rel_p1>غدا|يوم\s+غد|غد(?=\s+{WD})|الغد(?=\s+{WD})|(?:مباراه|لقاء|يوم|صباح|مساء)\s+الغد)"
+    rf"(?:\s+(?P<rel_p1wd>{WD})|{BRACKET_OPEN}(?P<rel_p1wdq>{WD}){RB}{BRACKET_CLOSE})?"
     rf"|(?P<rel_week>(?:ال|(?<=ل)ل)اسبوع)\s+(?P<rel_wq>{QUAL})"
     rf"|(?P<rel_month>(?:ال|(?<=ل)ل)شهر)\s+(?P<rel_mq>{QUAL})"
     rf"|(?:ال|(?<=ل)ل)(?:عام|سنه)\s+(?P<rel_ybefore>قبل\s+)?(?P<rel_yq>{QUAL})"
@@ -333,6 +337,8 @@ YEARS_AGO_AFTER = re.compile(
 )
 # "الأحد التالي", "le dimanche suivant", "the following Sunday": that weekday after the date before it
 FOLLOWING_AFTER = re.compile(rf"\s+(?:التالي|التاليه|الموالي|المواليه){RB}|(?i:\s+suivante?\b)")
+# Two weekdays named together: "on Thursday and Friday", "الخميس والجمعة", "lundi et mardi"
+WEEKDAYS_JOINED = re.compile(r"\s*(?:و|and|et|or|ou|او)\s*(?:on\s+|يوم\s+)?$", re.IGNORECASE)
 FOLLOWING_BEFORE = re.compile(r"(?i:\b(?:the\s+)?following\s+)$")
 HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")
 ORDINAL_WORDS = frozenset(AR_ORDINALS)

@@ -372,8 +372,18 @@ def _ar_month_dated(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
     if g("mthis") is not None:  # "يونيو هذا العام": the reference's year, known as if written
         return [Finding(s, e, _dt.date(ref.year, month, 1), "month", "gregorian", True, True)]
     if g("shahr") is not None:
-        return _relative_month(s, e, cal.month_with_qual(ref, month, None))
+        return _relative_month(s, e, _month_by_tense(ref, month, clause_tense(m.string, s)))
     return []
+
+
+def _month_by_tense(ref: _dt.date, month: int, tense: str | None) -> _dt.date:
+    """ "شهر يناير": the nearest such month, unless the clause before it is in the past ("وكان أفضل أداء ... في شهر
+    يناير": this year's or last year's, not next year's). (A future marker is often a call or a plan, "دعوة": the
+    nearest month stands.)"""
+    nearest = cal.month_with_qual(ref, month, None)
+    if tense == "past" and nearest > _dt.date(ref.year, ref.month, 1):
+        return _dt.date(ref.year if month <= ref.month else ref.year - 1, month, 1)
+    return nearest
 
 
 def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
@@ -412,7 +422,7 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
     for group, days in (("rel_m2", -2), ("rel_p2", 2), ("rel_m1", -1), ("rel_p1", 1)):
         if g(group) is not None:
             # "أمس الأحد", "غدا الخميس": the weekday named, as "اليوم السبت" (a feed's date may be a day off)
-            named = g(f"{group}wd") if group in ("rel_m1", "rel_p1") else None
+            named = g(f"{group}wd") or g(f"{group}wdq") if group in ("rel_m1", "rel_p1") else None
             day = ref + days * _DAY
             if named is None:
                 return day

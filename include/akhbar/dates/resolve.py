@@ -35,6 +35,7 @@ from akhbar.dates.patterns import (
     RX_AFTER_TODAY,
     RX_BEFORE_TODAY,
     RX_BEFORE_WD,
+    RX_PER_DAY_BEFORE,
     RX_QUOTED_TODAY,
     RX_STATE_AFTER_TODAY,
     RX_UNTIL_TODAY,
@@ -480,8 +481,12 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
             norm, max(0, s - 12), s
         ):
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
-        if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
-            return []  # «أخبار اليوم»: a name
+        if QUOTE_AFTER.match(norm, e) and (
+            RX_QUOTED_TODAY.search(norm, max(0, s - 20), s) or norm[s - 1 : s] in ('"', "«", "“")
+        ):
+            return []  # «أخبار اليوم», برنامج "اليوم": a name
+        if named is None and RX_PER_DAY_BEFORE.search(norm, max(0, s - 24), s):
+            return []  # "21 ساعة في اليوم", "مليون برميل في اليوم": per day
         if named is None and (
             RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)
         ):

@@ -397,6 +397,10 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         d = hijri_to_gregorian(int(g("hny")), int(g("hnm")), int(g("hnd")))
         return [Finding(s, e, d, "day", "hijri", False, True)] if d else []
     hm = HIJRI_MONTHS[_spaced(g("hmon"))]
+    if NAME_BEFORE.search(norm, max(0, s - 12), s):
+        return []  # "مدينة العاشر من رمضان", "نصر العاشر من رمضان": names
+    if g("hdayw") is not None and PART_BEFORE.search(norm, max(0, m.start("hdayw") - 10), m.start("hdayw")):
+        return []  # "النصف الثاني من رمضان": a part of the month, not its second day
     hd = _day(m, "hday", "hdayw")[0] if g("hday") is not None or g("hdayw") is not None else None
     if g("hyear") is not None:
         d, rel = hijri_to_gregorian(int(g("hyear")), hm, hd or 1), False

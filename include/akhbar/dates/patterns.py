@@ -196,6 +196,8 @@ EN_RX = (
     rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM_AFTER_DAY})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM_BEFORE_YEAR})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d){NOT_A_UNIT}"
+    # a weekday and an ordinal day of a month left unsaid: "on Monday the 18th", "Saturday 21st"
+    rf"|\b(?P<en_wdonly>{ENW}),?\s+(?:the\s+)?(?P<en_wdday>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{ENM_AFTER_DAY})"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
     # "August last year", "October that year" (the year of the date before it)
     rf"|\b(?P<en_ymon>{ENM_FULL})\s+(?:of\s+)?(?P<en_yq>last|next|this|that|the\s+same)\s+year\b"

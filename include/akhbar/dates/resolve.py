@@ -727,6 +727,9 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
         return _month_of_year(s, e, int(g("en_myear")), EN_MONTHS[g("en_mmon").rstrip(".").capitalize()])
     if g("en_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("en_wdonly") is not None:  # "Monday the 18th"
+        names = {k.lower(): v for k, v in EN_WEEKDAYS.items()}
+        return _weekday_and_day(m, ref, "en_wdonly", "en_wdday", names)
     if g("en_ymon") is not None:  # "August last year"; "October that year": the year of the date before it
         month, q = EN_MONTHS[g("en_ymon")], g("en_yq").split()[-1].lower()
         if q in ("that", "same"):

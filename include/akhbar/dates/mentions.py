@@ -111,10 +111,6 @@ def _around_year(scan: _Scan, s: int, e: int) -> re.Match | None:
         m = p.AR_RX.match(norm, s)
         if m is not None:
             return m
-    if p.GREG_YEAR_MARK.match(norm, e):  # "لسنة 1438 هـ / 2017 م": a year marked Gregorian
-        m = p.AR_RX.match(norm, s)
-        if m is not None:
-            return m
     same = p.SAME_MONTH_BEFORE_YEAR.search(norm, max(scan.covered, s - 32), s)
     if same is not None:  # "والشهر نفسه من عام 2015"
         m = p.AR_RX.match(norm, same.start())
@@ -123,6 +119,8 @@ def _around_year(scan: _Scan, s: int, e: int) -> re.Match | None:
     cue = p.CUE_BEFORE.search(norm, max(scan.covered, s - 12), s)
     if cue is not None:
         return p.YEAR_RX.match(norm, cue.start())
+    if p.GREG_YEAR_MARK.match(norm, e):  # "لسنة 1438 هـ / 2017 م": a year marked Gregorian, without a cue
+        return p.AR_RX.match(norm, s)
     if s >= 2 and norm[s - 2].isascii() and norm[s - 2].isalpha():
         m = p.LATIN_RX.search(norm, max(scan.covered, s - 16), e + 1)
         return m if m is not None and m.end() >= e else None

@@ -317,11 +317,12 @@ def _following_weekdays(found: list[Finding], norm: str) -> list[Finding]:
     weekday after the day written before it, not the last one before the reference."""
     out: list[Finding] = []
     for f in found:
-        wd = _WEEKDAY_NUMBERS.get(norm[f.start : f.end].removeprefix("يوم ").strip().lower())
-        following = p.FOLLOWING_AFTER.match(norm, f.end) or p.FOLLOWING_BEFORE.search(
-            norm, max(0, f.start - 16), f.start
+        wd = _weekday_named(f, norm) if f.relative and out else None
+        following = wd is not None and (
+            p.FOLLOWING_AFTER.match(norm, f.end)
+            or p.FOLLOWING_BEFORE.search(norm, max(0, f.start - 16), f.start)
         )
-        if wd is not None and f.relative and following:
+        if wd is not None and following:
             day = next(
                 (o for o in reversed(out) if o.granularity == "day" and f.start - o.end < _FOLLOWING_REACH),
                 None,
@@ -332,6 +333,13 @@ def _following_weekdays(found: list[Finding], norm: str) -> list[Finding]:
     return out
 
 
+def _weekday_named(f: Finding, norm: str) -> int | None:
+    """The weekday a finding names alone ("الأحد", "يوم الأحد", "Sunday"), None for any other finding."""
+    if f.granularity != "day" or f.end - f.start > 12:
+        return None
+    return _WEEKDAY_NUMBERS.get(norm[f.start : f.end].removeprefix("يوم ").strip().lower())
+
+
 def _joined_weekdays_in_order(found: list[Finding], norm: str, reference: _dt.date) -> list[Finding]:
     """ "protests on Thursday and Friday", "الخميس والجمعة": two weekdays named together are in that order within one
     week; when the tense markers put the first after the second, the one nearer the reference stands and the other
@@ -339,13 +347,15 @@ def _joined_weekdays_in_order(found: list[Finding], norm: str, reference: _dt.da
     out = list(found)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        names = [
-            _WEEKDAY_NUMBERS.get(norm[f.start : f.end].removeprefix("يوم ").strip().lower()) for f in (a, b)
-        ]
-        if None in names or not (a.relative and b.relative) or a.date <= b.date:
+        if not (a.relative and b.relative) or a.date <= b.date or b.start - a.end > 12:
             continue
-        if p.WEEKDAYS_JOINED.search(norm, max(0, b.start - 12), b.start) and b.start - a.end <= 12:
-            gap = _dt.timedelta(days=(names[1] - names[0]) % 7 or 7)
+        first, second = _weekday_named(a, norm), _weekday_named(b, norm)
+        if (
+            first is not None
+            and second is not None
+            and p.WEEKDAYS_JOINED.search(norm, max(0, b.start - 12), b.start)
+        ):
+            gap = _dt.timedelta(days=(second - first) % 7 or 7)
             if abs((a.date - reference).days) < abs((b.date - reference).days):
                 out[i + 1] = b._replace(date=a.date + gap)
             else:

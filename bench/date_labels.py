@@ -11,7 +11,8 @@ a rule fixed before any tuning. The French and Levantine sentences added later t
 The fifth file (``date_mentions_5.jsonl``, ids ``x…``, issue 14's sixth mining round) is split by the same hash
 rule as the ``n…`` ids (held out when the SHA-256 of ``datelabel:<id>`` starts with an even byte), fixed before
 the extractor was run on any of its sentences. The sixth file (``date_mentions_6.jsonl``, ids ``y…``, issue 14's seventh
-mining round) is split by the same rule, fixed the same way.
+mining round) is split by the same rule, fixed the same way, and so is the seventh file (``date_mentions_7.jsonl``,
+ids ``z…``, issue 14's eighth round).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ NEWS_CRED = CORPUS / "news-credibility" / "news-credibility-rss-subset.tar.gz"
 HTML = CORPUS / "html"
 READABILITY = HTML / "readability" / "readability-test-pages.tar.gz"
 LABEL_FILES = [
-    ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4", "_5", "_6")
+    ROOT / "bench" / "labels" / f"date_mentions{n}.jsonl" for n in ("", "_2", "_3", "_4", "_5", "_6", "_7")
 ]
 
 _FIELD = {t: re.compile(rf"<{t}>(.*?)</{t}>", re.DOTALL) for t in ("DOCNO", "TITLE", "TEXT")}
@@ -46,7 +47,7 @@ def sha12(text: str) -> str:
 def split_of(case_id: str) -> str:
     """``d…`` (the first set), ``v…`` (French and Levantine sentences added to the dev part in issue
     14's second round) and ``w…`` (its third round) are dev; ``n…`` (issue 14's set), ``x…`` (its sixth
-    mining round) and ``y…`` (its seventh) are held out when the hash of their id is even."""
+    mining round), ``y…`` (its seventh) and ``z…`` (its eighth) are held out when the hash of their id is even."""
     if case_id.startswith(("d", "v", "w")):
         return "dev"
     digest = hashlib.sha256(f"datelabel:{case_id}".encode()).digest()

@@ -5,8 +5,8 @@ Run from the project root:  .venv/bin/python bench/eval_dates.py [--quick]
 1. Date mentions: bench/labels/date_mentions*.jsonl (hand-labelled sentences referenced in
    ../shared/corpus, see bench/labels/README.md and bench/date_labels.py), precision and recall
    per month family and per language: the dev part (and its round-6 and round-7 sentences apart), the held-out
-   part of issue 14's set (``n…``), of round 6 (``x…``), of round 7 (``y…``) and all of them together (held-out
-   errors never listed).
+   part of issue 14's set (``n…``), of round 6 (``x…``), of round 7 (``y…``), of round 8 (``z…``) and all of them
+   together (held-out errors never listed).
    A prediction is correct when it overlaps a labelled mention with the same date and granularity;
    a labelled mention is found when some correct prediction overlaps it.
 2. Publication dates: parse_published over every ANT v1.1 TIME field (three formats) and every ANT
@@ -113,15 +113,17 @@ def _table(title: str, groups: dict[str, Tally]) -> Tally:
 
 
 # The parts reported: every dev sentence, then the held-out ones of each set apart and together (their errors are
-# never listed). ``x…`` (round 6) and ``y…`` (round 7) dev sentences are also shown apart: their first measurement is
+# never listed). ``x…`` (round 6), ``y…`` (round 7) and ``z…`` (round 8) dev sentences are also shown apart: their first measurement is
 # a figure of its own.
 PARTS = (
     ("dev", lambda c: c.split == "dev"),
     ("dev, round 6 (x)", lambda c: c.split == "dev" and c.id.startswith("x")),
     ("dev, round 7 (y)", lambda c: c.split == "dev" and c.id.startswith("y")),
+    ("dev, round 8 (z)", lambda c: c.split == "dev" and c.id.startswith("z")),
     ("heldout, issue 14 set (n)", lambda c: c.split == "heldout" and c.id.startswith("n")),
     ("heldout, round 6 (x)", lambda c: c.split == "heldout" and c.id.startswith("x")),
     ("heldout, round 7 (y)", lambda c: c.split == "heldout" and c.id.startswith("y")),
+    ("heldout, round 8 (z)", lambda c: c.split == "heldout" and c.id.startswith("z")),
     ("heldout, all", lambda c: c.split == "heldout"),
 )
 

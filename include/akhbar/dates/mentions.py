@@ -119,6 +119,8 @@ def _around_year(scan: _Scan, s: int, e: int) -> re.Match | None:
     cue = p.CUE_BEFORE.search(norm, max(scan.covered, s - 12), s)
     if cue is not None:
         return p.YEAR_RX.match(norm, cue.start())
+    if p.GREG_YEAR_MARK.match(norm, e):  # "لسنة 1438 هـ / 2017 م": a year marked Gregorian, without a cue
+        return p.AR_RX.match(norm, s)
     if s >= 2 and norm[s - 2].isascii() and norm[s - 2].isalpha():
         m = p.LATIN_RX.search(norm, max(scan.covered, s - 16), e + 1)
         return m if m is not None and m.end() >= e else None
@@ -169,6 +171,9 @@ def _at_arabic_word(scan: _Scan, a: _Anchor) -> re.Match | None:
         if rb is None:
             return None  # "جيل الغد", "تونس الغد": the future, not tomorrow
         s = rb.start()
+    if word in ("هذا العام", "هذه السنه"):  # "يونيو هذا العام": start at the month
+        mb = p.MONTH_BEFORE_THIS_YEAR.search(norm, max(scan.covered, s - 40), s)
+        s = mb.start() if mb is not None else s
     if word in _QUALIFIERS:  # "26 جويلية الماضي": start at the month (and its day)
         mb = p.MONTH_BEFORE_QUAL.search(norm, max(scan.covered, s - 40), s)
         if mb is None:
@@ -224,7 +229,10 @@ def _resolve_anaphora(found: list[Finding], reference: _dt.date, norm: str) -> l
     f: Finding | None  # None: an anaphora that names no valid day
     for f in found:
         before = next((o for o in reversed(out) if o.granularity in ("day", "month")), None)
-        if f.anaphora.startswith("month:"):
+        if f.anaphora.startswith("month-strict:"):  # "20 منه" with no date before it: "of it", not a day
+            d = valid(before.date.year, before.date.month, int(f.anaphora.split(":")[1])) if before else None
+            f = f._replace(date=d, anaphora="") if d is not None else None
+        elif f.anaphora.startswith("month:"):
             base = (
                 before.date
                 if before is not None
@@ -301,6 +309,60 @@ def _weekdays_of_dates(found: list[Finding], norm: str) -> list[Finding]:
     return out
 
 
+_FOLLOWING_REACH = 160
+
+
+def _following_weekdays(found: list[Finding], norm: str) -> list[Finding]:
+    """ "تبدأ يوم 24 مارس، وتصل إلى ذروتها الأحد التالي", "le dimanche suivant", "the following Sunday": the first such
+    weekday after the day written before it, not the last one before the reference."""
+    out: list[Finding] = []
+    for f in found:
+        wd = _weekday_named(f, norm) if f.relative and out else None
+        following = wd is not None and (
+            p.FOLLOWING_AFTER.match(norm, f.end)
+            or p.FOLLOWING_BEFORE.search(norm, max(0, f.start - 16), f.start)
+        )
+        if wd is not None and following:
+            day = next(
+                (o for o in reversed(out) if o.granularity == "day" and f.start - o.end < _FOLLOWING_REACH),
+                None,
+            )
+            if day is not None:
+                f = f._replace(date=day.date + _dt.timedelta(days=(wd - day.date.weekday()) % 7 or 7))
+        out.append(f)
+    return out
+
+
+def _weekday_named(f: Finding, norm: str) -> int | None:
+    """The weekday a finding names alone ("الأحد", "يوم الأحد", "Sunday"), None for any other finding."""
+    if f.granularity != "day" or f.end - f.start > 12:
+        return None
+    return _WEEKDAY_NUMBERS.get(norm[f.start : f.end].removeprefix("يوم ").strip().lower())
+
+
+def _joined_weekdays_in_order(found: list[Finding], norm: str, reference: _dt.date) -> list[Finding]:
+    """ "protests on Thursday and Friday", "الخميس والجمعة": two weekdays named together are in that order within one
+    week; when the tense markers put the first after the second, the one nearer the reference stands and the other
+    moves to its side."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if not (a.relative and b.relative) or a.date <= b.date or b.start - a.end > 12:
+            continue
+        first, second = _weekday_named(a, norm), _weekday_named(b, norm)
+        if (
+            first is not None
+            and second is not None
+            and p.WEEKDAYS_JOINED.search(norm, max(0, b.start - 12), b.start)
+        ):
+            gap = _dt.timedelta(days=(second - first) % 7 or 7)
+            if abs((a.date - reference).days) < abs((b.date - reference).days):
+                out[i + 1] = b._replace(date=a.date + gap)
+            else:
+                out[i] = a._replace(date=b.date - gap)
+    return out
+
+
 def _has_day_number(f: Finding, norm: str) -> bool:
     """A day written with its number ("الأربعاء 6 فبراير 2013", "6 March"), not a weekday alone."""
     return any(ch.isdigit() for ch in norm[f.start : f.end])
@@ -340,6 +402,7 @@ def find_date_mentions(text: str, *, reference: _dt.date, lang: str | None = Non
     normalised = normalise(text)
     found = _resolve_anaphora(_scan(normalised.text, reference), reference, normalised.text)
     found = _coordinated_months(_borrow_years(found, normalised.text), normalised.text)
-    found = _weekdays_of_dates(found, normalised.text)
+    found = _following_weekdays(_weekdays_of_dates(found, normalised.text), normalised.text)
+    found = _joined_weekdays_in_order(found, normalised.text, reference)
     mentions = (_to_mention(f, text, normalised) for f in found)
     return [m for m in mentions if m is not None]

@@ -42,6 +42,10 @@ QUAL = f"(?:{alternation(PAST | CURRENT | FUTURE)})"
 DAYNUM = r"(?<![\d.,/:])(?:[0-3]?\d)(?![\d.,/:]\d|\d)"
 YEAR = r"(?<!\d)\d{4}(?!\d)"
 SAME_MONTH = r"نفس\s+الشهر|الشهر\s+(?:نفسه|ذاته)|ذات\s+الشهر"
+# a weekday in brackets or slashes after the word it names: "أمس (الأربعاء)", "غدا /الخميس/"
+BRACKET_OPEN = r"\s*[(\[/\"«]\s*"
+BRACKET_CLOSE = r"\s*[)\]/\"»]"
+THIS_YEAR = r"هذا\s+العام|هذه\s+السنه"
 SAME_YEAR = r"نفس\s+(?:العام|السنه)|(?:العام|السنه)\s+(?:نفسه|ذاته)|ذات\s+(?:العام|السنه)"
 # What may stand between two days of one month: "26 و27 مارس", "6 والسبت 7 جانفي", "2 إلى 4 جوان"
 CONN = (
@@ -62,6 +66,7 @@ AR_DAY_DATE = (
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|لل|ل)?(?:عام|سنه)\s*)?(?P<year>{YEAR})(?:\s*م{RB})?"
     rf"|\s+(?P<qual>{QUAL}){RB}"
     rf"|\s+(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+(?P<ybefore>قبل\s+)?(?P<yqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:ل)?(?P<ythis>{THIS_YEAR}){RB}"
     rf"|\s+(?:من\s+)?(?P<ysame>{SAME_YEAR}){RB})?"
 )
 AR_MONTH_DATE = (
@@ -69,12 +74,14 @@ AR_MONTH_DATE = (
     rf"(?:\s*(?:/|\\|\(|-)?\s*(?P<mmon2>{MON}){RB}(?:\s*\))?)?"
     rf"(?:\s*[،,]?\s*(?:من\s+)?(?:(?:ال|لل|ل)?(?:عام|سنه)\s*)?(?P<myear>{YEAR})(?:\s*م{RB})?"
     rf"|\s+(?P<mqual>{QUAL}){RB}"
-    rf"|\s+(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+(?P<myqual>{QUAL}){RB})?"
+    rf"|\s+(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+(?P<myqual>{QUAL}){RB}"
+    rf"|\s+(?:من\s+)?(?:ل)?(?P<mthis>{THIS_YEAR}){RB})?"
 )
+GREG_MARK = rf"\s*(?:م|ميلاديه|ميلادي|للميلاد){RB}"
 HMARK = r"(?:ه|هجريه|هجري|للهجره)"
 # A day of the month or year of the date before it: "17 من نفس الشهر", "الثامن منه", "1 ديسمبر من نفس العام"
 AR_SAME = (
-    rf"(?:(?P<sd0>{DAYNUM}){CONN})?(?P<sday>{DAYNUM})\s+من\s+(?:{SAME_MONTH}){RB}"
+    rf"(?:(?P<sd0>{DAYNUM}){CONN})?(?P<sday>{DAYNUM})\s+(?:من\s+(?:{SAME_MONTH})|(?P<sof>منه)){RB}"
     rf"|{LB}(?:في\s+)?(?P<sdayw>{ORD})\s+(?:من\s+(?:{SAME_MONTH})|منه){RB}"
     # a day of the last, this or next month: "التاسع عشر من الشهر الماضي", "15 من الشهر الجاري"
     rf"|(?:(?P<qday>{DAYNUM})|{LB}(?P<qdayw>{ORD}))\s+من\s+الشهر\s+(?P<qmq>{QUAL}){RB}"
@@ -93,13 +100,16 @@ AR_YEAR = (
     rf"{LB}(?:{PFX}(?:ال)?|و?لل)(?:عام|سنه)\s*(?P<yr>{YEAR})(?!\s*[-/]\s*\d)"
     rf"|{LB}(?:منذ|في|خلال|حتي|قبل|بعد|مطلع|اواخر|اوائل|نهايه|بدايه|صيف|شتاء|خريف)\s+(?P<yr2>(?:19|20)\d\d)(?!\d)"
     rf"(?=\s*(?:[،,.;:)»\"]|$|و|الي|حتي|عندما|حين|بعد|قبل|ضد|مقابل)|\s*\n)"
+    # a year marked as Gregorian, as هـ marks a Hijri one: "لسنة 1438 هـ / 2017 م", "2017 ميلادية"
+    rf"|(?<![\d.,])(?P<yr3>(?:18|19|20)\d\d){GREG_MARK}"
 )
 AR_REL = (
     rf"{LB}{PFX}(?:"
     rf"(?P<rel_m2>اول\s+(?:من\s+)?امس|قبل\s+امس|امس\s+الاول)"
     rf"|(?P<rel_p2>بعد\s+غد)"
-    rf"|(?P<rel_m1>امس|الامس|الليله\s+الماضيه)(?:\s+(?P<rel_m1wd>{WD}))?"
-    rf"|(?P<rel_p1>غدا|يوم\s+غد|غد(?=\s+{WD})|الغد(?=\s+{WD})|(?:مباراه|لقاء|يوم|صباح|مساء)\s+الغد)(?:\s+(?P<rel_p1wd>{WD}))?"
+    rf"|(?P<rel_m1>امس|الامس|الليله\s+الماضيه)(?:\s+(?P<rel_m1wd>{WD})|{BRACKET_OPEN}(?P<rel_m1wdq>{WD}){RB}{BRACKET_CLOSE})?"
+    rf"|(?P<rel_p1>غدا|يوم\s+غد|غد(?=\s+{WD})|الغد(?=\s+{WD})|(?:مباراه|لقاء|يوم|صباح|مساء)\s+الغد)"
+    rf"(?:\s+(?P<rel_p1wd>{WD})|{BRACKET_OPEN}(?P<rel_p1wdq>{WD}){RB}{BRACKET_CLOSE})?"
     rf"|(?P<rel_week>(?:ال|(?<=ل)ل)اسبوع)\s+(?P<rel_wq>{QUAL})"
     rf"|(?P<rel_month>(?:ال|(?<=ل)ل)شهر)\s+(?P<rel_mq>{QUAL})"
     rf"|(?:ال|(?<=ل)ل)(?:عام|سنه)\s+(?P<rel_ybefore>قبل\s+)?(?P<rel_yq>{QUAL})"
@@ -186,6 +196,8 @@ EN_RX = (
     rf"(?P<en_day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<en_mon2>{ENM_AFTER_DAY})(?:,?\s+(?P<en_year2>\d{{4}})(?!\d))?"
     rf"|\b(?P<en_mmon>{ENM_BEFORE_YEAR})\s+(?:of\s+)?(?P<en_myear>\d{{4}})(?!\d)"
     rf"|\b(?:[Ii]n|[Ss]ince)\s+(?P<en_yr>(?:19|20)\d\d)(?!\d){NOT_A_UNIT}"
+    # a weekday and an ordinal day of a month left unsaid: "on Monday the 18th", "Saturday 21st"
+    rf"|\b(?P<en_wdonly>{ENW}),?\s+(?:the\s+)?(?P<en_wdday>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{ENM_AFTER_DAY})"
     rf"|\b(?P<en_qual>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<en_qmon>{ENM_FULL})\b"
     # "August last year", "October that year" (the year of the date before it)
     rf"|\b(?P<en_ymon>{ENM_FULL})\s+(?:of\s+)?(?P<en_yq>last|next|this|that|the\s+same)\s+year\b"
@@ -198,7 +210,7 @@ LATIN_RX = re.compile(f"(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
 # Words before a date-like phrase that make it a name, not a date (ثورة 25 يناير, شارع 14 جانفي, هجمات 11
 # سبتمبر 2001: with its year too).
 NAME_BEFORE = re.compile(
-    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شهداء|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|اعتداءات|مجمع|قصر)\s*$"
+    rf"(?<![{AL}])(?:[وبلف]|لل)?(?:ثوره|حركه|شهداء|شارع|نهج|كوبري|جسر|ساحه|ميدان|مدينه|هجمات|انتفاضه|حي|ملعب|مستشفي|معهد|مدرسه|جامعه|نادي|احداث|بيان|شباب|حدود|جيل|مشروع|مجزره|مذبحه|تفجيرات|انفجارات|اعتداءات|مهرجانات|احتفالات|ذكري|نصر|مجمع|قصر)\s*$"
 )
 HOLIDAY_AFTER = re.compile(
     rf"\s+(?:(?:ليكون|ليصبح|يكون|يصبح|ك)\s*)?(?:عيدا|عيد\s+وطني|يوما\s+وطنيا|يوما\s+عالميا|يوم\s+عطله|عطله){RB}"
@@ -217,6 +229,11 @@ RX_UNTIL_TODAY = re.compile(rf"(?<![{AL}])و?(?:الي|حتي|لحد|لغايه|
 RX_STATE_AFTER_TODAY = re.compile(
     rf"\s+[وف]?(?:[يت](?:قف|قع|تطلب|حتاج|عيش|عاني|تمتع|ملك|متلك|بدو|وجد|بقي|ظل|حتل|كمن|تجه)){RB}"
 )
+# "N ساعات في اليوم", "مليون برميل في اليوم", "مرتين في اليوم": per day, not today
+RX_PER_DAY_BEFORE = re.compile(
+    rf"(?:\d|(?<![{AL}])(?:[{AL}]+ا|مره|مرات|مرتين|ساعه|ساعات|دقيقه|دقائق|وجبه|وجبات|برميل|دولار|طن|لتر|رحله|رحلات|"
+    rf"حاله|حالات|جرعه|جرعات|رساله|رسائل|زائر|مسافر|شخص|سيجاره|كوب|اكواب|كيلوغرام|كلغ|متر|كلم|ميغاواط)){RB}\s*في\s+$"
+)
 # "اليوم" closing a quoted name: «أخبار اليوم», "مصر اليوم"
 RX_QUOTED_TODAY = re.compile(rf"[\"«“][{AL}]+\s+$")
 QUOTE_AFTER = re.compile(r"[\"»”]")
@@ -225,7 +242,8 @@ QUOTE_AFTER = re.compile(r"[\"»”]")
 # before the verb's object: "أجلت المحكمة اليوم النظر في القضية", "تعقد اليوم الجمعية العامة".
 RX_AFTER_TODAY = re.compile(
     rf"\s+(?:ال(?!{WD}{RB})[{AL}]+ي|الاول|الاخير|السابق|الموعود|المفتوح|الواحد|الكامل|المشهود|المنتظر|الحاسم|"
-    rf"الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الاسود|الابيض|الاحد\s+عشر|نفسه|ذاته){RB}"
+    rf"الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الاسود|الابيض|الاحد\s+عشر|نفسه|ذاته|الفاصل|المحدد|المقرر|"
+    rf"الموعود|المناسب){RB}"
 )
 RX_YEAR_BORROW = re.compile(
     r"^\s*(?:-|–|الي|حتي|وحتي|و\s*حتي|والي|و\s*الي|و|/)\s*(?:(?:يوم\s+)?(?:ال)?" + WD + r"\s*)?(?:غايه\s+)?$"
@@ -310,9 +328,26 @@ AFTER_DAY = re.compile(
     rf"\s*(?:من\s+)?(?:شهر\s+)?(?:[وبلفك]{{1,2}})?(?:{trie(list(AR_MONTHS) + list(HIJRI_MONTHS))})"
     rf"|\s*(?:[-–/.]\s*\d|[،,]\s*(?:و\s*)?\d|(?:-|–|و|او|الي|حتي|وحتي|والي|و\s+حتي|و\s+الي|ولغايه|لغايه)\s*"
     rf"(?:(?:يوم\s+)?(?:ال)?{WD}\s*[،,]?\s*)?\d)"
-    rf"|\s+من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})"
+    rf"|\s+(?:من\s+(?:{SAME_MONTH}|الشهر\s+{QUAL})|منه{RB})"
 )
 REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
+GREG_YEAR_MARK = re.compile(GREG_MARK)
+# A month before "هذا العام" (read from the month): "يونيو هذا العام", "مايو من هذا العام"
+MONTH_BEFORE_THIS_YEAR = re.compile(
+    rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?\s+(?:من\s+)?$"
+)
+# "من كل شهر ماي": a month of every year, not a date
+EVERY_BEFORE_AR = re.compile(rf"(?<![{AL}])(?:من\s+)?كل\s+$")
+# "في 21 سبتمبر قبل 3 سنوات": a day and month that many years before the reference
+YEARS_AGO_AFTER = re.compile(
+    rf"\s+قبل\s+(?:(?:نحو|حوالي)\s+)?(?P<n>\d{{1,2}}|عامين|سنتين|ثلاث|ثلاثه|اربع|اربعه|خمس|خمسه|ست|سته|سبع|سبعه|ثماني|ثمان|"
+    rf"ثمانيه|تسع|تسعه|عشر|عشره)\s*(?:سنوات|سنين|اعوام|عاما|سنه|عام)?{RB}"
+)
+# "الأحد التالي", "le dimanche suivant", "the following Sunday": that weekday after the date before it
+FOLLOWING_AFTER = re.compile(rf"\s+(?:التالي|التاليه|الموالي|المواليه){RB}|(?i:\s+suivante?\b)")
+# Two weekdays named together: "on Thursday and Friday", "الخميس والجمعة", "lundi et mardi"
+WEEKDAYS_JOINED = re.compile(r"\s*(?:و|and|et|or|ou|او)\s*(?:on\s+|يوم\s+)?$", re.IGNORECASE)
+FOLLOWING_BEFORE = re.compile(r"(?i:\b(?:the\s+)?following\s+)$")
 HIJRI_MARK = re.compile(rf"\s*(?:ه|هجريه|هجري|للهجره)(?![{AL}])")
 ORDINAL_WORDS = frozenset(AR_ORDINALS)
 # An ordinal that counts parts, not days: "النصف الثاني من ماي", "الأسبوع الأول من جوان".

@@ -26,6 +26,7 @@ from akhbar.dates.lexicon import (
     PAST,
 )
 from akhbar.dates.patterns import (
+    EVERY_BEFORE_AR,
     EVERY_YEAR_AFTER,
     HOLIDAY_AFTER,
     NAME_BEFORE,
@@ -34,10 +35,12 @@ from akhbar.dates.patterns import (
     RX_AFTER_TODAY,
     RX_BEFORE_TODAY,
     RX_BEFORE_WD,
+    RX_PER_DAY_BEFORE,
     RX_QUOTED_TODAY,
     RX_STATE_AFTER_TODAY,
     RX_UNTIL_TODAY,
     SINCE_BEFORE,
+    YEARS_AGO_AFTER,
 )
 from akhbar.dates.tense import clause_tense, weekday_qualifier
 
@@ -66,8 +69,13 @@ _FR_WEEKDAY_SPAN = re.compile(
     r"(?P<b>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
     re.IGNORECASE,
 )
-_FR_IDIOM_BEFORE = re.compile(r"(?:\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE)
-_FR_OF_TOMORROW = re.compile(r"\bde\s+$", re.IGNORECASE)  # "les entreprises de demain": the future
+# ("à partir d'aujourd'hui", "à compter de demain" are days)
+_FR_IDIOM_BEFORE = re.compile(
+    r"(?:(?<!partir\s)(?<!compter\s)\bd['’]|hier\s+[àa]\s+|passé\s+et\s+|\bencore\s+)$", re.IGNORECASE
+)
+_FR_OF_TOMORROW = re.compile(
+    r"(?<!partir\s)(?<!compter\s)\bde\s+$", re.IGNORECASE
+)  # "les entreprises de demain": the future
 # ... but "le match d'hier", "la séance de demain" are the day's events: a day.
 _FR_EVENT_OF_DAY = re.compile(
     r"\b(?:match|rencontre|séance|réunion|audience|conseil|sommet|vote|scrutin|manifestation|grève|discours|annonce|"
@@ -214,14 +222,10 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     elif g("yqual") is not None:
         year_back = 1 if g("ybefore") is not None else 0  # "العام قبل الماضي": the year before last
         date, rel = cal.valid(cal.year_of_qual(ref, g("yqual")) - year_back, month, day), True
+    elif g("ythis") is not None:  # "15 يونيو هذا العام"
+        date, rel = cal.valid(ref.year, month, day), True
     else:
-        qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
-        date, rel = cal.day_with_qual(ref, month, day, qual), True
-        if qual is None and g("lwd") is not None:
-            date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
-        law = _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s) if g("qual") is None else None
-        if law is not None:  # a law of that year, dated then
-            date, rel = cal.valid(int(law.group("y")), month, day) or date, False
+        date, rel = _ar_yearless_day(m, norm, ref, month, day)
     if date is None:
         return []
     out = _listed_days(m, "dlist", date, rel, year is not None)
@@ -232,10 +236,37 @@ def _ar_day(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         if d0 is not None and d0 < date:
             out.append(Finding(m.start(first), m.end(first), d0, "day", "gregorian", rel, year is not None))
     anaphora = "year" if g("ysame") is not None else ""
-    out.append(
-        Finding(ds if first is not None else s, e, date, "day", "gregorian", rel, year is not None, anaphora)
-    )
+    has_year = year is not None or g("ythis") is not None
+    out.append(Finding(ds if first is not None else s, e, date, "day", "gregorian", rel, has_year, anaphora))
     return out
+
+
+_AR_COUNT_WORDS = {"عامين": 2, "سنتين": 2, "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6,
+                   "سته": 6, "سبع": 7, "سبعه": 7, "ثماني": 8, "ثمان": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10,
+                   "عشره": 10}  # fmt: skip
+
+
+def _ar_yearless_day(
+    m: re.Match, norm: str, ref: _dt.date, month: int, day: int
+) -> tuple[_dt.date | None, bool]:
+    """A day and month written without a year: qualified ("26 جويلية الماضي"), that many years back ("في 21 سبتمبر
+    قبل 3 سنوات": the last such day on or before the reference moved back), of a law's year, on its weekday, else
+    the nearest. Returns (date, relative)."""
+    s, e = m.span()
+    g = m.group
+    qual = g("qual") or ("الماضي" if SINCE_BEFORE.search(norm, max(0, s - 8), s) else None)
+    ago = YEARS_AGO_AFTER.match(norm, e) if qual is None else None
+    if ago is not None:
+        n = _AR_COUNT_WORDS.get(ago.group("n")) or int(ago.group("n"))
+        back = cal.valid(ref.year - n, ref.month, min(ref.day, 28))
+        return (cal.day_with_qual(back, month, day, "الماضي") if back else None), True
+    date, rel = cal.day_with_qual(ref, month, day, qual), True
+    if qual is None and g("lwd") is not None:
+        date = cal.nearest_with_weekday(ref, month, day, AR_WEEKDAYS[g("lwd")]) or date
+    law = _LAW_YEAR_BEFORE.search(norm, max(0, s - 40), s) if g("qual") is None else None
+    if law is not None:  # a law of that year, dated then
+        date, rel = cal.valid(int(law.group("y")), month, day) or date, False
+    return date, rel
 
 
 def _month_of_year(s: int, e: int, year: int, month: int) -> list[Finding]:
@@ -306,18 +337,19 @@ def _ar_same(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
                 "gregorian",
                 True,
                 False,
-                f"month:{g('sd0')}",
+                f"{'month-strict' if g('sof') is not None else 'month'}:{g('sd0')}",
             )
         )
     start = m.start("sday") if g("sd0") is not None else m.start()
-    out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"month:{day}"))
+    tag = "month-strict" if g("sof") is not None else "month"  # "20 منه": only after a date
+    out.append(Finding(start, m.end(), placeholder, "day", "gregorian", True, False, f"{tag}:{day}"))
     return out
 
 
 def _ar_month(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
     s, e = m.span()
-    if NAME_BEFORE.search(norm, max(0, s - 12), s):
-        return []
+    if NAME_BEFORE.search(norm, max(0, s - 12), s) or EVERY_BEFORE_AR.search(norm, max(0, s - 10), s):
+        return []  # a name, or "من كل شهر ماي": every May
     g = m.group
     first = AR_MONTHS[_spaced(g("mmon"))]
     # "آذار/مارس" names one month twice (two different months there are a slip: the first is read); "جانفي-مارس
@@ -338,9 +370,21 @@ def _ar_month_dated(m: re.Match, ref: _dt.date, month: int) -> list[Finding]:
     found = _anchored_month(s, e, ref, month, g("myear"), g("myqual"), g("mqual"))
     if found is not None:
         return found
+    if g("mthis") is not None:  # "يونيو هذا العام": the reference's year, known as if written
+        return [Finding(s, e, _dt.date(ref.year, month, 1), "month", "gregorian", True, True)]
     if g("shahr") is not None:
-        return _relative_month(s, e, cal.month_with_qual(ref, month, None))
+        return _relative_month(s, e, _month_by_tense(ref, month, clause_tense(m.string, s)))
     return []
+
+
+def _month_by_tense(ref: _dt.date, month: int, tense: str | None) -> _dt.date:
+    """ "شهر يناير": the nearest such month, unless the clause before it is in the past ("وكان أفضل أداء ... في شهر
+    يناير": this year's or last year's, not next year's). (A future marker is often a call or a plan, "دعوة": the
+    nearest month stands.)"""
+    nearest = cal.month_with_qual(ref, month, None)
+    if tense == "past" and nearest > _dt.date(ref.year, ref.month, 1):
+        return _dt.date(ref.year if month <= ref.month else ref.year - 1, month, 1)
+    return nearest
 
 
 def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
@@ -353,6 +397,10 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
         d = hijri_to_gregorian(int(g("hny")), int(g("hnm")), int(g("hnd")))
         return [Finding(s, e, d, "day", "hijri", False, True)] if d else []
     hm = HIJRI_MONTHS[_spaced(g("hmon"))]
+    if NAME_BEFORE.search(norm, max(0, s - 12), s):
+        return []  # "مدينة العاشر من رمضان", "نصر العاشر من رمضان": names
+    if g("hdayw") is not None and PART_BEFORE.search(norm, max(0, m.start("hdayw") - 10), m.start("hdayw")):
+        return []  # "النصف الثاني من رمضان": a part of the month, not its second day
     hd = _day(m, "hday", "hdayw")[0] if g("hday") is not None or g("hdayw") is not None else None
     if g("hyear") is not None:
         d, rel = hijri_to_gregorian(int(g("hyear")), hm, hd or 1), False
@@ -364,7 +412,7 @@ def _ar_hijri(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
 
 
 def _ar_year(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
-    y = int(m.group("yr") or m.group("yr2"))
+    y = int(m.group("yr") or m.group("yr2") or m.group("yr3"))
     return (
         [Finding(*m.span(), _dt.date(y, 1, 1), "year", "gregorian", False, True)] if 1800 <= y <= 2100 else []
     )
@@ -379,7 +427,7 @@ def _ar_relative_day(m: re.Match, ref: _dt.date) -> _dt.date | None:
     for group, days in (("rel_m2", -2), ("rel_p2", 2), ("rel_m1", -1), ("rel_p1", 1)):
         if g(group) is not None:
             # "أمس الأحد", "غدا الخميس": the weekday named, as "اليوم السبت" (a feed's date may be a day off)
-            named = g(f"{group}wd") if group in ("rel_m1", "rel_p1") else None
+            named = g(f"{group}wd") or g(f"{group}wdq") if group in ("rel_m1", "rel_p1") else None
             day = ref + days * _DAY
             if named is None:
                 return day
@@ -437,8 +485,12 @@ def _ar_rel(m: re.Match, norm: str, ref: _dt.date) -> list[Finding]:
             norm, max(0, s - 12), s
         ):
             return []  # اليوم العالمي, روسيا اليوم, هذا اليوم
-        if QUOTE_AFTER.match(norm, e) and RX_QUOTED_TODAY.search(norm, max(0, s - 20), s):
-            return []  # «أخبار اليوم»: a name
+        if QUOTE_AFTER.match(norm, e) and (
+            RX_QUOTED_TODAY.search(norm, max(0, s - 20), s) or norm[s - 1 : s] in ('"', "«", "“")
+        ):
+            return []  # «أخبار اليوم», برنامج "اليوم": a name
+        if named is None and RX_PER_DAY_BEFORE.search(norm, max(0, s - 24), s):
+            return []  # "21 ساعة في اليوم", "مليون برميل في اليوم": per day
         if named is None and (
             RX_UNTIL_TODAY.search(norm, max(0, s - 12), s) or RX_STATE_AFTER_TODAY.match(norm, e)
         ):
@@ -675,6 +727,9 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
         return _month_of_year(s, e, int(g("en_myear")), EN_MONTHS[g("en_mmon").rstrip(".").capitalize()])
     if g("en_yr") is not None:
         return [Finding(s, e, _dt.date(int(g("en_yr")), 1, 1), "year", "gregorian", False, True)]
+    if g("en_wdonly") is not None:  # "Monday the 18th"
+        names = {k.lower(): v for k, v in EN_WEEKDAYS.items()}
+        return _weekday_and_day(m, ref, "en_wdonly", "en_wdday", names)
     if g("en_ymon") is not None:  # "August last year"; "October that year": the year of the date before it
         month, q = EN_MONTHS[g("en_ymon")], g("en_yq").split()[-1].lower()
         if q in ("that", "same"):
@@ -698,6 +753,21 @@ def _english(m: re.Match, ref: _dt.date) -> list[Finding]:
 
 def resolve_latin(m: re.Match, ref: _dt.date) -> list[Finding]:
     return _french(m, ref) if m.group("fr") is not None else _english(m, ref)
+
+
+_ORDINAL_BEFORE = re.compile(
+    r"\b(?:premier|première|1er|deuxième|2e|second|seconde|troisième|3e|quatrième|4e|cinquième|dernier|dernière|"
+    r"first|second|third|fourth|fifth|last)\s+$",
+    re.IGNORECASE,
+)
+_OF_AFTER = re.compile(r"\s+(?:of|de|du|d['’])\s", re.IGNORECASE)
+
+
+def _nth_weekday_of(text: str, s: int, e: int, words: list[str]) -> bool:
+    """An ordinal weekday of a month or period ("le troisième jeudi de novembre", "the last Thursday of May"),
+    not one day near the reference."""
+    ordinal = words[0] == "last" or _ORDINAL_BEFORE.search(text, max(0, s - 12), s) is not None
+    return ordinal and _OF_AFTER.match(text, e) is not None
 
 
 _LATIN_DAYS = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
@@ -729,6 +799,8 @@ def latin_relative(r: str, s: int, e: int, ref: _dt.date, *, french: bool, text:
         return []  # The Sunday Times, Good Friday: names
     if text and _EVERY_BEFORE.search(text, max(0, s - 10), s):
         return []  # "chaque lundi", "every Monday": a habit
+    if text and _nth_weekday_of(text, s, e, words):
+        return []  # "le troisième jeudi de novembre", "the last Thursday of May": a rule of the calendar
     if (french and len(words) == 1 and text and _FR_THE_BEFORE.search(text, max(0, s - 6), s)
             and _FR_EVENT_VERB.search(_clause(text, s, e)) is None):  # fmt: skip
         return []  # "Le lundi, les bibliothèques sont fermées": Mondays, in the present

@@ -35,8 +35,12 @@ _FUTURE = re.compile(
     r"|\b(?!(?:extra|camera|opera|mantra|cobra|zebra|ultra|sierra|cholera|aura|agora|chimera|tiara|algebra|tundra|"
     r"vertebra|flora|sutra|hydra|libra|plethora|diaspora|mascara|tempera|era)\b)[a-zàâçéèêëîïôûùüÿœ]{3,}(?:ra|ront)\b"
     r"|(?<![\u0621-\u064a])و?(?:سوف|حتي(?!\s*\d)|لغايه|غدا|المقبل|القادم|يلتقي|تلتقي|يواجه|تواجه|يستضيف|تستضيف|تنطلق|ينطلق|تقام|يقام|تجري|يجري|يعقد|تعقد|"
-    r"يزور|تزور|يحل|تحل|تستانف|يستانف|تتواصل|يتواصل|تختتم|يختتم|تفتتح|يفتتح|يخوض|تخوض|تلعب|يلعب|"
-    r"تحشد|يحشد|تستعد|يستعد|استعدادا|تحضيرا)(?![\u0621-\u064a])"
+    r"يزور|تزور|يتوجه|تتوجه|ينتهي|تنتهي|يحل|تحل|تستانف|يستانف|تتواصل|يتواصل|تختتم|يختتم|تفتتح|يفتتح|يخوض|تخوض|تلعب|يلعب|"
+    r"تحشد|يحشد|تستعد|يستعد|استعدادا|تحضيرا|يتاهب|تتاهب)(?![\u0621-\u064a])"
+    # what is scheduled or expected: "ومن المقرر أن ينقل جثمانه يوم الأربعاء" (not what was: "وكان من المتوقع أن
+    # يبدأ عمله الأحد، إلا أنه ..."; "الانتخابات المقررة في 6 نوفمبر" is dated by its own date)
+    r"|(?<![\u0621-\u064a])(?<!كان\s)(?<!كانت\s)(?<!كان\sمن\s)(?<!كانت\sمن\s)"
+    r"(?P<arsched>(?:من\s+)?(?:المقرر|المتوقع|المنتظر|المرتقب|المزمع)\s+(?:ان|الا))(?![\u0621-\u064a])"
     r"|(?<![\u0621-\u064a])و?س[يتن][\u0621-\u064a]{3,}"
 )
 _PAST = re.compile(
@@ -45,7 +49,7 @@ _PAST = re.compile(
     r"heard|built|spent|paid|kept|became|stood)\b|\b[a-z]{3,}ed\b"
     r"|\b(?:a|ont|avait|avaient)\s+(?:été|\w+(?:é|ée|és|ées|is|it|u|us))\b|\b\w{3,}(?:ait|aient)\b"
     r"|\b(?:était|étaient|hier|dernier|dernière)\b"
-    r"|(?<![\u0621-\u064a])(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
+    r"|(?<![\u0621-\u064a])و?(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|كان|كانت|تم|جري|جرت|امس|الماضي|اضاف|اضافت|ذكر|ذكرت|"
     r"افاد|افادت|اوضح|اوضحت|شهد|شهدت|وقع|وقعت|بدا|بدات|انطلق|انطلقت|"
     # decisions and statements reported in the past ("قررت محكمة ... الأربعاء إرجاء المحاكمة إلى أكتوبر المقبل")
     r"قرر|قررت|قضت|رفض|رفضت|نفي|نفت|اتهم|اتهمت|اعتبر|اعتبرت|اصدر|اصدرت|صرح|صرحت|اشار|اشارت|ادان|ادانت|"
@@ -129,7 +133,7 @@ _NAMING_NOUN_BEFORE = re.compile(
 
 
 # Markers that say an event is planned or called for, not that the clause is in the future tense.
-_PLANNING = ("call", "encall", "present", "frpresent", "sched", "sched0")
+_PLANNING = ("call", "encall", "present", "frpresent", "sched", "sched0", "arsched")
 
 
 def _future_markers(window: str, tense_only: bool = False) -> list[int]:
@@ -196,11 +200,19 @@ _FOR_BEFORE = re.compile(r"\b(?:for|before\s+next)\s+$", re.IGNORECASE)  # "his 
 _BEFORE = re.compile(r"\bbefore\s+$", re.IGNORECASE)
 
 
+# "الاجتماع المقرر الأربعاء", "القمة المرتقبة يوم الثلاثاء": scheduled for that weekday
+_SCHEDULED_BEFORE = re.compile(
+    r"(?<![\u0621-\u064a])(?:المقرر|المرتقب|المنتظر|المزمع)ه?\s+(?:(?:يوم|في)\s+)?$"
+)
+
+
 def weekday_qualifier(text: str, start: int, end: int | None = None) -> str | None:
     """ "upcoming" when the weekday at ``start`` is in a future clause (that day or the next such one),
     or is what something is for ("the squad for Saturday's game"), else None (the default reading: the most
     recent such day)."""
-    if _FOR_BEFORE.search(text, max(0, start - 12), start):
+    if _FOR_BEFORE.search(text, max(0, start - 12), start) or _SCHEDULED_BEFORE.search(
+        text, max(0, start - 20), start
+    ):
         return "upcoming"
     if (
         end is not None

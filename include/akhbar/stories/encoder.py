@@ -180,15 +180,22 @@ class FastUSE:
         return DistinctTokens(emb=emb, x=x, terms=terms, slot=slot)
 
     def _layout(self, lens: np.ndarray) -> Layout:
-        """Rows of the sentences of a batch: each starts on a multiple of the period, after at least
-        ``_GAP`` zero rows, so that a token's row modulo the period depends on its sentence alone."""
+        """Rows of the sentences of a batch. A sentence starts, after at least ``_GAP`` zero rows, on a
+        row congruent to its length modulo the period, so that a token's place in every product
+        depends on its sentence alone. The sentences are laid out in the order that fills the rows
+        best: each time, one whose length fits the next free row, else the nearest that does."""
         p = self.period
-        starts = np.empty(len(lens), dtype=np.int64)
-        row = p  # at least _LEFT zero rows before the first sentence
+        waiting: list[list[int]] = [[] for _ in range(p)]  # by length modulo the period
         for k, n in enumerate(lens.tolist()):
-            starts[k] = row
-            row = -(-(row + n + _GAP) // p) * p
-        end = row  # a multiple of the period; the products cover rows [p, end)
+            waiting[n % p].append(k)
+        starts = np.empty(len(lens), dtype=np.int64)
+        row = p  # at least _LEFT zero rows before the first sentence; the products start here
+        for _ in range(len(lens)):
+            skip = next(step for step in range(p) if waiting[(row + step) % p])
+            k = waiting[(row + skip) % p].pop()
+            starts[k] = row + skip
+            row += skip + int(lens[k]) + _GAP
+        end = -(-row // p) * p  # a whole number of periods
         return Layout(starts=starts, first=p, end=end, size=end + p)
 
     def _forward(self, lens: np.ndarray, slots: np.ndarray, tables: DistinctTokens) -> np.ndarray:
@@ -199,19 +206,20 @@ class FastUSE:
         convolution is one product per window offset on a shifted slice of its input."""
         w, lay = self.w, self._layout(lens)
         lo, hi = lay.first, lay.end
+        at = np.repeat(lay.starts, lens) + _ranks(lens)  # each token's row, in the order of ``slots``
         token = np.zeros(lay.size, dtype=bool)
-        token[np.repeat(lay.starts, lens) + _ranks(lens)] = True
+        token[at] = True
         rows = np.full(lay.size, len(tables.x), dtype=np.int64)  # the zero row of the distinct tables
-        rows[token] = slots
+        rows[at] = slots
         feats = np.zeros((lay.size, _FEATURES), dtype=np.float32)
-        feats[token, :512] = tables.emb[slots]
+        feats[at, :512] = tables.emb[slots]
         for b, (order, left) in enumerate(_ORDERS):
             h = np.zeros((lay.size, _WIDTH), dtype=np.float32)
             for p in range(order):
                 h[lo:hi] += tables.terms[b][p][rows[lo - left + p : hi - left + p]]
             h += w.b1[b]
             np.maximum(h, 0, out=h)
-            h[token] += tables.x[slots, b * _WIDTH : (b + 1) * _WIDTH]
+            h[at] += tables.x[slots, b * _WIDTH : (b + 1) * _WIDTH]
             h[~token] = 0.0  # the second convolution sees zeros outside the sentence
             w2 = self.blocks_w2[b]
             c2 = np.zeros((hi - lo, _WIDTH), dtype=np.float32)

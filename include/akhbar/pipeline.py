@@ -604,7 +604,10 @@ def stories(ctx: RunContext) -> dict:
     published with the night (akhbar.lakehouse.stories)."""
     from akhbar.lakehouse.stories import NightArticles, night_stories
 
-    counts = night_stories(ctx.catalog, NightArticles.of(_work_files(ctx)), _story_work(ctx), night=ctx.dt)
+    vectors = [files.embeddings for s in _night_sources(ctx) for _, files in s.shards()]  # enrich's
+    counts = night_stories(
+        ctx.catalog, NightArticles.of(_work_files(ctx), vectors), _story_work(ctx), night=ctx.dt
+    )
     return _save_counts(ctx, counts)
 
 

@@ -295,7 +295,7 @@ def _row_period(weights: list[np.ndarray]) -> int | None:
     ``weights`` (on the current BLAS threads), a row's result depends on its row modulo P alone."""
     rng = np.random.default_rng(0)
     for period in _PERIODS:
-        if all(_periodic(rng.standard_normal(w.shape[0]).astype(np.float32), w, period) for w in weights):
+        if all(_periodic(rng.standard_normal((w.shape[0],), dtype=np.float32), w, period) for w in weights):
             return period
     return None
 

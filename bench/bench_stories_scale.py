@@ -18,7 +18,7 @@ evaluation once first or wait for the encoding). A night of N articles draws the
 order; once the corpus is used up an article comes back as a *retelling*: another article id and
 source, the title marked, its keywords, places and dates, and its vector moved by noise to a cosine
 of about 0.9 with the original (another outlet's report of the same event), at another hour. The
-night's vectors are handed to the stage as encoded (the encoding is measured apart: encode_night).
+night's vectors are handed to the stage as encoded (the encoding is measured apart: bench_encoder.py).
 
 Compare with the code before the change: run this script with PYTHONPATH pointing at an older
 checkout's include/ (the script only uses what both have).

@@ -140,7 +140,7 @@ def frequencies() -> list[str]:
 @task(
     map_index_template="{{ task.op_kwargs['shard_id'] }}",
     doc_md="Language, dates, places, keywords, categories and counts of one shard; signs its articles "
-    "for the deduplication.",
+    "for the deduplication and embeds them for the stories.",
 )
 def enrich(shard_id: str) -> dict:
     return _run("enrich_shard", shard_id)

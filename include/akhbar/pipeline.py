@@ -528,7 +528,8 @@ def _enrich_context(ctx: RunContext) -> NightContext:
 
 
 def enrich_shard(ctx: RunContext, shard_id: str) -> dict:
-    """Language, dates, places, keywords, categories and counts of one shard; its dedup entries."""
+    """Language, dates, places, keywords, categories and counts of one shard; its dedup entries and
+    its articles' sentence vectors (read by the stories step)."""
     from akhbar.shards.enrich import enrich_shard as run_shard
     from akhbar.shards.plan import parse_shard_id
 
@@ -604,7 +605,10 @@ def stories(ctx: RunContext) -> dict:
     published with the night (akhbar.lakehouse.stories)."""
     from akhbar.lakehouse.stories import NightArticles, night_stories
 
-    counts = night_stories(ctx.catalog, NightArticles.of(_work_files(ctx)), _story_work(ctx), night=ctx.dt)
+    vectors = [files.embeddings for s in _night_sources(ctx) for _, files in s.shards()]  # enrich's
+    counts = night_stories(
+        ctx.catalog, NightArticles.of(_work_files(ctx), vectors), _story_work(ctx), night=ctx.dt
+    )
     return _save_counts(ctx, counts)
 
 
@@ -891,7 +895,7 @@ def publish(ctx: RunContext) -> dict:
             elif _stories_are_stale(con, ctx):
                 # Another night was published since this night's stories read the catalog: they may
                 # miss its articles, or keep articles it made duplicates. Computed again (the vectors
-                # are cached) and staged again, under the lock; the audited work files are unchanged.
+                # are the shards') and staged again, under the lock; the audited work files are unchanged.
                 log.warning(
                     "night %s: another night was published since its stories were computed; "
                     "computing them again before publishing",

@@ -137,3 +137,60 @@ def test_a_rerun_that_finds_the_night_empty_retires_its_stories(enriched_nights,
         )
         sizes = con.execute("SELECT sum(size), max(last_dt) FROM stories").fetchone()
         assert sizes == (enriched_nights[N1].articles.num_rows, N1)
+
+
+def _night_work(work_dir, enriched):
+    """The work files of one night as dedup leaves them (no duplicates), without vectors."""
+    import pyarrow.parquet as pq
+
+    from akhbar.lakehouse.stories import NightArticles
+    from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table, schema in (
+        ("articles", enriched.articles, ARTICLE),
+        ("places", enriched.places, ARTICLE_PLACES),
+        ("dates", enriched.dates, ARTICLE_DATES),
+        ("keywords", enriched.keywords, ARTICLE_KEYWORDS),
+    ):
+        paths.append(work_dir / f"{name}.parquet")
+        pq.write_table(table.select(schema.names).cast(schema), paths[-1])
+    return NightArticles(*paths, demoted=None)
+
+
+def test_the_stories_step_reads_the_shards_vectors_and_names_what_is_missing(enriched_nights, tmp_path):
+    """The stories step encodes nothing: a shard without its vectors file, or a file that lacks one
+    of the night's articles, stops it with an error that says which and what to do."""
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from akhbar.lakehouse.stories import StoryWork, VectorsMissing, night_stories
+    from akhbar.stories.embeddings import encode_articles
+
+    work = _night_work(tmp_path / "work", enriched_nights[N1])
+    first, rest = tmp_path / "work" / "first.parquet", tmp_path / "work" / "rest.parquet"
+    articles = pq.read_table(work.articles)
+    half = articles.num_rows // 2
+    assert half >= 1
+    pq.write_table(articles.slice(0, half), first)
+    pq.write_table(articles.slice(half), rest)
+    shard_vectors = (tmp_path / "shard-0" / "vectors.parquet", tmp_path / "shard-1" / "vectors.parquet")
+    for path, part in zip(shard_vectors, (first, rest)):
+        path.parent.mkdir()
+        assert encode_articles(part, path) == pq.read_metadata(part).num_rows
+    settings, out = settings_for(tmp_path / "data"), StoryWork(tmp_path / "work" / "stories")
+    counts = night_stories(settings, dataclasses.replace(work, vectors=shard_vectors), out, night=N1)
+    assert counts.records_in == articles.num_rows
+    assert pq.read_table(out.table("article_embeddings")).num_rows == articles.num_rows
+    with pytest.raises(VectorsMissing, match="shard-1"):
+        night_stories(
+            settings,
+            dataclasses.replace(work, vectors=(shard_vectors[0], tmp_path / "shard-1" / "x")),
+            out,
+            night=N1,
+        )
+    lacking = articles.column("article_id")[half].as_py()
+    with pytest.raises(VectorsMissing, match=f"no vector .*{lacking}"):
+        night_stories(settings, dataclasses.replace(work, vectors=shard_vectors[:1]), out, night=N1)

@@ -87,9 +87,31 @@ def test_a_night_cut_into_1_3_and_17_shards_publishes_the_same_catalog(tmp_path,
     assert len(one["articles"]) > 30 and len(one["quarantine"]) >= 5
     kinds = {row[3] for row in one["duplicates"]}
     assert {"exact_text", "near"} <= kinds, kinds
+    # The vectors were encoded by the enrich shards, every article of the night (duplicates too).
+    night = RunContext(dt=nights[1], data_dir=tmp_path / "shards-of-3", reprocess=True)
+    published = [row for row in one["article_embeddings"] if row[1] == nights[1]]
+    assert published and all(len(row[3]) == 512 for row in published)
+    shards, encoded = shard_vectors(night)
+    assert shards == 17 and encoded >= len(published)  # the published: the night's kept articles
     for count in (3, 17):
         assert differences(one, catalogs[count]) == {}, f"1 shard and {count} shards differ"
         assert one == catalogs[count]
+
+
+def shard_vectors(ctx: RunContext) -> tuple[int, int]:
+    """How many of the night's shards wrote their articles' vectors (checked against their articles),
+    and how many vectors they wrote."""
+    import pyarrow.parquet as pq
+
+    written = rows = 0
+    for folder in sorted((ctx.work_dir / "shards").glob("source=*/[0-9]*")):
+        vectors, articles = folder / "article_embeddings.parquet", folder / "articles.parquet"
+        assert pq.read_table(vectors, columns=["article_id"]).equals(
+            pq.read_table(articles, columns=["article_id"])
+        )
+        written += 1
+        rows += pq.read_metadata(vectors).num_rows
+    return written, rows
 
 
 def sample_registry(folder, shard_records: int):

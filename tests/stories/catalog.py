@@ -18,6 +18,7 @@ from akhbar.lakehouse.settings import CatalogSettings
 from akhbar.lakehouse.staging import WorkFiles, stage_night
 from akhbar.lakehouse.stories import NightArticles, StoryWork, night_stories
 from akhbar.schema import ARTICLE, ARTICLE_DATES, ARTICLE_KEYWORDS, ARTICLE_PLACES, DUPLICATES
+from akhbar.stories.embeddings import encode_articles
 
 STORY_TABLES_AND_VIEWS = ("article_embeddings", "story_links", "article_stories", "stories", "story_timeline")
 
@@ -68,9 +69,13 @@ def publish_enriched_night(
         demoted_path = work_dir / "demoted.parquet"
         pq.write_table(pa.Table.from_pylist(demoted, schema=DUPLICATES), demoted_path)
     story_work = StoryWork(work_dir / "stories")
+    vectors = work_dir / "article_embeddings.parquet"  # as an enrich shard writes them
+    encode_articles(paths["articles"], vectors)
     counts = night_stories(
         settings,
-        NightArticles(paths["articles"], paths["places"], paths["dates"], paths["keywords"], demoted_path),
+        NightArticles(
+            paths["articles"], paths["places"], paths["dates"], paths["keywords"], demoted_path, (vectors,)
+        ),
         story_work,
         night=night,
     )

@@ -102,20 +102,22 @@ class _CountingEmbedder:
         return out
 
 
-def test_encode_night_reads_and_encodes_a_batch_at_a_time_and_keeps_its_vectors(tmp_path):
+def test_encode_articles_reads_and_encodes_a_batch_at_a_time_and_keeps_its_vectors(tmp_path):
     import pyarrow.parquet as pq
 
     articles = _articles_file(tmp_path / "articles.parquet", [f"title {k}" for k in range(11)])
     out = tmp_path / "vectors.parquet"
     embed = _CountingEmbedder()
-    assert embeddings.encode_night(articles, out, embed=embed, batch_rows=3) == 11
+    assert embeddings.encode_articles(articles, out, embed=embed, batch_rows=3) == 11
     assert embed.batches == [3, 3, 3, 2]  # never the night's texts at once
     table = pq.read_table(out)
     assert table.schema.remove_metadata() == ARTICLE_EMBEDDINGS
     assert table.column("article_id").to_pylist() == [f"a{k:02d}" for k in range(11)]
     texts = [embeddings.story_text(f"title {k}", "one two three four") for k in range(11)]
     assert np.array_equal(embeddings.vectors_of(table), _CountingEmbedder()(texts))
-    # A rerun of the same night reads them back; another text is encoded again.
-    assert embeddings.encode_night(articles, out, embed=embed, batch_rows=3) == 0
+    # A retried shard keeps them, whatever its batches; another text is encoded again.
+    assert embeddings.encode_articles(articles, out, embed=embed, batch_rows=3) == 0
+    assert embeddings.encode_articles(articles, out, embed=embed, batch_rows=5) == 0
+    assert embed.batches == [3, 3, 3, 2]
     _articles_file(articles, [f"title {k}" for k in range(10)] + ["changed"])
-    assert embeddings.encode_night(articles, out, embed=embed, batch_rows=3) == 11
+    assert embeddings.encode_articles(articles, out, embed=embed, batch_rows=3) == 11

@@ -168,8 +168,8 @@ def test_an_article_made_a_duplicate_leaves_its_story_as_if_it_had_never_been(
 
     e3, copy_id = night_with_copy
     nights = {**enriched_nights, N3: e3}
-    # As the pipeline does (embeddings.encode_night): every article encoded once, duplicates included,
-    # so a vector's last bits do not depend on what dedup decided; here all texts in one batch.
+    # As the pipeline does (each enrich shard): every article encoded once, duplicates included; a
+    # vector depends on its text alone (tests/stories/test_story_encoder.py), here all in one batch.
     texts = sorted(
         {
             story_text(t, x)

@@ -3,10 +3,11 @@
 The stories step (:func:`night_stories`, run by ``akhbar.pipeline.stories`` after dedup and before
 staging) is the caller's side of the contract of :mod:`akhbar.stories`:
 
-1. the night's articles come from the work files: every article of the night, duplicates included,
-   is read and encoded batch by batch (:func:`akhbar.stories.embeddings.encode_night`, its vectors
-   kept in the work dir), and the kept ones (the first of each duplicate cluster) go through the
-   stage with their vectors, their texts left on disk;
+1. the night's articles come from the work files, their vectors from the shards: each enrich task
+   embedded its shard's articles, duplicates included (:mod:`akhbar.shards.enrich`); the kept ones
+   (the first of each duplicate cluster) go through the stage with their vectors, their texts left
+   on disk (a vector is a function of its text alone, so the night's vectors do not depend on how
+   it was cut into shards);
 2. the window (nights D-2 .. D+2) and the affairs reaching into it are read from the published
    catalog through a reader session, in one transaction (one snapshot, whose id is kept);
 3. the articles this night's dedup demotes (``demoted.parquet``: other nights' articles an article
@@ -17,7 +18,7 @@ staging) is the caller's side of the contract of :mod:`akhbar.stories`:
 
 A publish of another night between steps 2 and 4 can change what this night should have read: the
 publish task checks it under the writer lock (:func:`stories_are_stale`) and computes the stories
-again first (the vectors come from the cache). Reruns give the same rows, and nights processed in
+again first (nothing is encoded again: the vectors are the shards'). Reruns give the same rows, and nights processed in
 any order give the same stories (``tests/e2e/test_backfill.py``).
 """
 
@@ -27,6 +28,7 @@ import datetime as _dt
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, TypedDict
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from akhbar import atomic
@@ -50,7 +53,7 @@ from akhbar.stories import (
     StoryParams,
     build_stories,
 )
-from akhbar.stories.embeddings import encode_night
+from akhbar.stories.embeddings import model_name
 from akhbar.stories.store import STORE_TABLES
 
 if TYPE_CHECKING:
@@ -68,10 +71,13 @@ class NightArticles:
     dates: Path
     keywords: Path
     demoted: Path | None  # DUPLICATES rows of other nights' articles this night demotes
+    # ARTICLE_EMBEDDINGS files covering every article of the night: its shards' (akhbar.shards.enrich)
+    vectors: tuple[Path, ...] = ()
 
     @classmethod
-    def of(cls, work: WorkFiles) -> NightArticles:
-        """What the stories read of the night's work files: its child tables by name."""
+    def of(cls, work: WorkFiles, vectors: Sequence[Path]) -> NightArticles:
+        """What the stories read of the night's work files (its child tables by name) and the
+        vectors its shards wrote."""
         children = work.children
         return cls(
             articles=work.articles,
@@ -79,6 +85,7 @@ class NightArticles:
             dates=children["article_dates"],
             keywords=children["article_keywords"],
             demoted=work.demoted,
+            vectors=tuple(vectors),
         )
 
 
@@ -92,9 +99,9 @@ class StoryChanges(TypedDict):
 
 @dataclass(frozen=True)
 class StoryWork:
-    """What the stories step leaves in the work dir: one file per stories table, the vectors' cache and
-    what the publish deletes besides (``changes.json``: retired story ids, removed article ids, and
-    the catalog snapshot the window was read at)."""
+    """What the stories step leaves in the work dir: one file per stories table and what the publish
+    deletes besides (``changes.json``: retired story ids, removed article ids, and the catalog
+    snapshot the window was read at)."""
 
     folder: Path
 
@@ -104,10 +111,6 @@ class StoryWork:
     @property
     def changes(self) -> Path:
         return self.folder / "changes.json"
-
-    @property
-    def vectors(self) -> Path:
-        return self.folder / "vectors.parquet"
 
     def done(self) -> bool:
         return self.changes.exists() and all(self.table(t).exists() for t in STORY_TABLES)
@@ -225,8 +228,43 @@ def _night_articles(path: Path) -> pa.Table:
     return articles.select(STORY_ARTICLES.names).cast(STORY_ARTICLES)
 
 
+class VectorsMissing(RuntimeError):
+    """The night's articles lack vectors their shards should have written."""
+
+
+def _night_vectors(work: NightArticles, ids: pa.Array, lead_words: int) -> pa.Table:
+    """The vectors of the night's kept articles ``ids``, read from the shards' files (only those rows)."""
+    missing = [path for path in work.vectors if not Path(path).exists()]
+    if missing:
+        raise VectorsMissing(
+            f"no article vectors in {len(missing)} shard(s) of the night, e.g. {missing[0]}: "
+            "their enrich task did not finish; run it again (the stories step does not encode)"
+        )
+    if not work.vectors:
+        found = STORE_TABLES["article_embeddings"].empty_table()
+    else:
+        found = ds.dataset([str(p) for p in work.vectors], format="parquet").to_table(
+            filter=pc.field("article_id").isin(ids)
+        )
+    model = model_name(lead_words)
+    other = set(found.column("model").to_pylist()) - {model}
+    if other:
+        raise VectorsMissing(
+            f"the shards' vectors are of {sorted(other)}, the stories step expects {model}: "
+            "enrich the night again with the same stories settings"
+        )
+    absent = pc.is_in(ids, value_set=found.column("article_id").combine_chunks(), skip_nulls=True)
+    lacking = ids.filter(pc.invert(absent))
+    if len(lacking):
+        raise VectorsMissing(
+            f"{len(lacking)} article(s) of the night have no vector in the shards' files, e.g. "
+            f"{lacking[0].as_py()}: the shards were enriched again without their vectors; run enrich again"
+        )
+    return found
+
+
 def _inputs(
-    night: _dt.date, work: NightArticles, context: CatalogContext, removed: list[str], vectors: Path
+    night: _dt.date, work: NightArticles, context: CatalogContext, removed: list[str], params: StoryParams
 ) -> StoryInputs:
     kept = _night_articles(work.articles)
     ids = kept.column("article_id").combine_chunks()
@@ -240,7 +278,7 @@ def _inputs(
         article_stories=context.article_stories,
         links=context.links,
         removed_article_ids=tuple(removed),
-        night_embeddings=pq.read_table(vectors, filters=pc.field("article_id").isin(ids)),
+        night_embeddings=_night_vectors(work, ids, params.lead_words),
     )
 
 
@@ -280,19 +318,17 @@ def night_stories(
     night: _dt.date,
     params: StoryParams = PARAMS,
 ) -> StageCounts:
-    """The stories step of one night: encode, read the window from the catalog, link, write to ``out``."""
+    """The stories step of one night: read the shards' vectors and the window from the catalog, link,
+    write to ``out``."""
     start = time.perf_counter()
     out.folder.mkdir(parents=True, exist_ok=True)
-    encoded = encode_night(work.articles, out.vectors, params.lead_words)
     removed = _removed(work)
     context = read_catalog_context(settings, night, removed, params)
-    result = build_stories(_inputs(night, work, context, removed, out.vectors), params)
+    result = build_stories(_inputs(night, work, context, removed, params), params)
     _write(result, out, context.snapshot_id)
     counts = result.counts
-    counts.extra.update(
-        snapshot_id=context.snapshot_id, encoded=encoded, link_seconds=round(counts.seconds, 3)
-    )
-    counts.seconds = time.perf_counter() - start  # the whole step: encoding and reading included
+    counts.extra.update(snapshot_id=context.snapshot_id, link_seconds=round(counts.seconds, 3))
+    counts.seconds = time.perf_counter() - start  # the whole step: reading included
     log.info(
         "stories of %s: %d articles, %d links, %d stories touched (%d retired, %d removed articles)",
         night,

@@ -1,9 +1,12 @@
-"""Enrichment of one shard, and its articles signed for the deduplication.
+"""Enrichment of one shard, its articles signed for the deduplication and their sentence vectors.
 
 Runs once the night's reductions are known: keywords are weighed against the document frequencies
 of the whole night, and each article is signed with its source's boilerplate removed. The shard's
 cleaned documents are read batch by batch; of the night's frequencies only the terms of this shard
-are loaded.
+are loaded. Last, every article of the shard (duplicates included: dedup decides later) is
+embedded for the stories step, batch by batch from the shard's articles file
+(:func:`akhbar.stories.embeddings.encode_articles`): the night's most expensive step spreads over
+the shards like the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from akhbar.enrichment.keywords import DocFreq
 from akhbar.schema import ARTICLE, ARTICLE_CHILD_TABLES
 from akhbar.shards.layout import ShardFiles, StreamedTable, write_json
 from akhbar.stats import StageCounts
+from akhbar.stories import PARAMS as STORY_PARAMS
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class NightContext:
     categories: dict  # source id -> raw label -> category
     batch_rows: int
     params: DedupParams = PARAMS
+    lead_words: int = STORY_PARAMS.lead_words  # the text embedded: title + this many words (stories)
 
 
 def shard_doc_freq(night_doc_freq: Path, texts: pa.ChunkedArray) -> DocFreq:
@@ -85,6 +90,17 @@ def _enrich_batches(files: ShardFiles, source_id: str, context: NightContext, st
     return counts
 
 
+def _embed(files: ShardFiles, context: NightContext, counts: StageCounts) -> None:
+    """The sentence vectors of the shard's articles (kept when a retry finds the same texts)."""
+    from akhbar.stories.embeddings import encode_articles
+
+    started = time.perf_counter()
+    encoded = encode_articles(
+        files.articles, files.embeddings, context.lead_words, batch_rows=context.batch_rows
+    )
+    counts.extra.update(encoded=encoded, embed_seconds=round(time.perf_counter() - started, 3))
+
+
 def enrich_shard(files: ShardFiles, source_id: str, context: NightContext) -> StageCounts:
     """A shard's cleaned documents -> its articles, its rows of each child table and dedup entries."""
     started = time.perf_counter()
@@ -97,6 +113,7 @@ def enrich_shard(files: ShardFiles, source_id: str, context: NightContext) -> St
         raise
     for stream in streams.values():
         stream.close()
-    counts.seconds = time.perf_counter() - started  # the shard's time, signing included
+    _embed(files, context, counts)
+    counts.seconds = time.perf_counter() - started  # the shard's time, signing and embedding included
     write_json({"enrich": counts.as_dict()}, files.enriched)
     return counts

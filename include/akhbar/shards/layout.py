@@ -78,6 +78,11 @@ class ShardFiles:
         return self.folder / "dedup_entries.parquet"
 
     @property
+    def embeddings(self) -> Path:
+        """ARTICLE_EMBEDDINGS rows of the shard's articles (read by the night's stories step)."""
+        return self.folder / "article_embeddings.parquet"
+
+    @property
     def enriched(self) -> Path:
         return self.folder / "enrich.json"
 

@@ -43,8 +43,8 @@ affairs has none, its ``story_id`` was its affair's).
 
 * ``articles``: D's articles, with ``text`` (the title + lead is embedded), and every member of
   TOUCHED (``text`` may be null for them): columns ``STORY_ARTICLE_COLUMNS``;
-* ``night_embeddings`` (optional): the vectors of D's articles, encoded by the caller
-  (:func:`akhbar.stories.embeddings.encode_night`, batch by batch); D's ``text`` is then not read;
+* ``night_embeddings`` (optional): the vectors of D's articles, encoded by the caller (the pipeline:
+  each enrich shard, :func:`akhbar.stories.embeddings.encode_articles`); D's ``text`` is then not read;
 * ``places``, ``dates``, ``keywords``: the ARTICLE_PLACES / ARTICLE_DATES / ARTICLE_KEYWORDS rows of
   those articles (keywords are read for the WINDOW's articles only);
 * ``embeddings``: ARTICLE_EMBEDDINGS rows of those articles other than D's (every member of TOUCHED:

@@ -88,29 +88,29 @@ def embed_texts(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-# Articles read and encoded at a time by encode_night: the night's texts are never all in memory.
+# Articles read and encoded at a time by encode_articles: a shard's texts are never all in memory.
 ENCODE_BATCH_ROWS = 2000
-_NIGHT_COLUMNS = ["article_id", "dt", "title", "text"]
+_ARTICLE_COLUMNS = ["article_id", "dt", "title", "text"]
 
 
-def _night_texts(
+def _article_texts(
     articles: Path, lead_words: int, batch_rows: int
 ) -> Iterator[tuple[pa.RecordBatch, list[str]]]:
-    """The night's articles file, batch by batch: the batch (ids and nights) and its texts to embed."""
-    for batch in pq.ParquetFile(articles).iter_batches(batch_size=batch_rows, columns=_NIGHT_COLUMNS):
+    """An articles file, batch by batch: the batch (ids and nights) and its texts to embed."""
+    for batch in pq.ParquetFile(articles).iter_batches(batch_size=batch_rows, columns=_ARTICLE_COLUMNS):
         titles, texts = batch.column("title").to_pylist(), batch.column("text").to_pylist()
         yield batch, [story_text(t, x, lead_words) for t, x in zip(titles, texts)]
 
 
 def _texts_key(articles: Path, lead_words: int, batch_rows: int) -> str:
-    digest = hashlib.sha256(f"{model_name(lead_words)}\0{batch_rows}".encode())
-    for batch, texts in _night_texts(articles, lead_words, batch_rows):
+    digest = hashlib.sha256(model_name(lead_words).encode())
+    for batch, texts in _article_texts(articles, lead_words, batch_rows):
         for article_id, text in zip(batch.column("article_id").to_pylist(), texts):
             digest.update(f"\0{article_id}\0{text}".encode())
     return digest.hexdigest()
 
 
-def encode_night(
+def encode_articles(
     articles: Path,
     out: Path,
     lead_words: int = LEAD_WORDS,
@@ -118,21 +118,22 @@ def encode_night(
     embed=None,
     batch_rows: int = ENCODE_BATCH_ROWS,
 ) -> int:
-    """ARTICLE_EMBEDDINGS rows of every article of a night's articles file (duplicates included), read
-    and encoded ``batch_rows`` articles at a time, written to ``out``; returns how many were encoded
-    (0: ``out`` already held the vectors of these very texts, e.g. for a rerun).
+    """ARTICLE_EMBEDDINGS rows of every article of an articles file (a shard's, duplicates included:
+    dedup decides later), read and encoded ``batch_rows`` articles at a time, written to ``out``;
+    returns how many were encoded (0: ``out`` already held the vectors of these very texts, e.g.
+    for a retried enrich task).
 
-    A vector's last bits depend on the other texts of its batch (BLAS products round differently with
-    a row's place in the matrix): the batches are consecutive rows of the night's file, whose order
-    is the night's (sources, then records), whatever dedup decided, so an article gets the same bits
-    whether it is kept or made a duplicate, in any order of the nights."""
+    Each shard encodes its own articles (akhbar.shards.enrich) and the stories step reads the
+    shards' vectors: a night is published the same whatever its sharding because a vector is a
+    function of its text alone, bit for bit, whatever the other texts of its batch
+    (akhbar.stories.encoder; tests/stories/test_story_encoder.py, tests/shards/test_invariance.py)."""
     embed = embed or embed_texts
     key = _texts_key(articles, lead_words, batch_rows)
     if Path(out).exists() and (pq.read_schema(out).metadata or {}).get(b"texts") == key.encode():
         return 0
     model, encoded = model_name(lead_words), 0
     with atomic.StreamedParquet(Path(out), ARTICLE_EMBEDDINGS.with_metadata({"texts": key})) as writer:
-        for batch, texts in _night_texts(articles, lead_words, batch_rows):
+        for batch, texts in _article_texts(articles, lead_words, batch_rows):
             rows = embeddings_table(
                 batch.column("article_id").to_pylist(), batch.column("dt").to_pylist(), embed(texts), model
             )

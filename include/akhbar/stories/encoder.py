@@ -19,24 +19,48 @@ news do less work, without changing a vector:
 * Pooling. The final layer norm is only ever summed over a sentence's tokens, so it is folded into
   that sum: ``sum_t LN(f_t) = g * (sum_t r_t f_t - sum_t r_t m_t) + len * b`` with ``m_t`` and ``r_t``
   the mean and inverse deviation of token t; the sum is one matrix-vector product per sentence.
+
+A vector is a function of its text alone, bit for bit, whatever the other texts of the call: a
+night is then published the same however it is cut into shards, each encoding its own articles.
+A BLAS does not give that by itself: it rounds a row of a product by the row's place (measured with
+OpenBLAS 0.3.31 here: its Haswell sgemm computes rows 0-5 and 6-11 of every 12 in two orders, the
+rows of an incomplete group in others; one row goes to a matrix-vector product; two threads cut the
+rows elsewhere and round differently again). Hence:
+
+* every product runs on one BLAS thread (threadpoolctl), whatever the worker's setting;
+* every row of a product sits on a row whose place modulo the period (12, checked when loading:
+  ``_row_period``) is fixed by the row itself: a distinct token's row by its id, a sentence's
+  row in the head by its length (``_slots``), a sentence's tokens from a first row congruent to
+  its length (``FastUSE._layout``); the products cover whole periods;
+* the per-token mean is a reduction along each row, not a matrix-vector product over all rows.
+
+The cost: about 1.5 % more rows in the products (``bench/bench_encoder.py``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
+
+log = logging.getLogger(__name__)
 
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, tokens on the left) of the three CNN branches
 _LEFT = max(left for _, left in _ORDERS)
 _RIGHT = max(n - 1 - left for n, left in _ORDERS)
 _WIDTH = 256
+_FEATURES = 512 + len(_ORDERS) * _WIDTH  # per token: the embedding and the three branches' outputs
 _GAP = max(_LEFT, _RIGHT)  # zero rows around each sentence of a batch
 _BOUNDARY = "\u2581"
 _TOKENS_PER_BATCH = 4096  # per-token work: transient arrays of ~20 MB, cache-friendly products
 _TOKENS_PER_CHUNK = 65536  # per-distinct-id work is shared over this many tokens (tables of ~20-60 MB)
 _WORD_CACHE = 200_000
+# Candidates for the period with which the BLAS rounds a product's rows by their place (12: OpenBLAS's
+# Haswell sgemm on one thread, measured; larger multiples for kernels of other processors).
+_PERIODS = (12, 24, 48)
 
 
 def _layernorm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -48,11 +72,22 @@ def _layernorm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float) ->
 
 
 class DistinctTokens(NamedTuple):
-    """What depends on the token id alone, for the distinct ids of a chunk (row U: the zero row)."""
+    """What depends on the token id alone, for the distinct ids of a chunk, in R rows (``_slots``:
+    each id in a row fixed by the id, the other rows unused; row R of ``terms``: the zero row)."""
 
-    emb: np.ndarray  # (U, 512) dequantised embedding rows
-    x: np.ndarray  # (U, 768) projected, layer-normalised: the three branches' inputs
-    terms: list[np.ndarray]  # per branch: (order, U + 1, 256) first-convolution terms, zero row last
+    emb: np.ndarray  # (R, 512) dequantised embedding rows
+    x: np.ndarray  # (R, 768) projected, layer-normalised: the three branches' inputs
+    terms: list[np.ndarray]  # per branch: (order, R + 1, 256) first-convolution terms, zero row last
+    slot: np.ndarray  # the row of each distinct id (in the order of the ids)
+
+
+class Layout(NamedTuple):
+    """Rows of a batch of sentences in the network's arrays (``FastUSE._layout``)."""
+
+    starts: np.ndarray  # first row of each sentence, a multiple of the period
+    first: int  # the products cover rows [first, end): a whole number of periods
+    end: int
+    size: int  # rows of the arrays (zero rows after ``end`` for the windows on the right)
 
 
 class FastUSE:
@@ -73,6 +108,18 @@ class FastUSE:
             np.ascontiguousarray(w2.reshape(n, _WIDTH, _WIDTH)) for (n, _left), w2 in zip(_ORDERS, backend.w2)
         ]
         self.words: OrderedDict[str, list[int]] = OrderedDict()
+        self.blas = ThreadpoolController()
+        with self._one_blas_thread():
+            period = _row_period(
+                [backend.proj_W, self.blocks_w2[0][0], backend.cnn_W, *_head_weights(backend)]
+            )
+        if period is None:
+            log.warning(
+                "the BLAS rounds a product's rows by their place with a period other than %s: article "
+                "vectors will differ in their last bits with the batches they are encoded in",
+                _PERIODS,
+            )
+        self.period = period or _PERIODS[-1]
 
     # ------------------------------------------------------------------ tokens
     def _word_ids(self, word: str) -> list[int]:
@@ -107,78 +154,107 @@ class FastUSE:
 
     # ------------------------------------------------------------------ network
     def encode(self, texts) -> np.ndarray:
-        out = np.empty((len(texts), 512), dtype=np.float32)
+        """Unit vectors of ``texts``, each a function of its own text alone (module docstring)."""
         ids = [self.token_ids(text) for text in texts]
-        for first, last in _spans([len(i) for i in ids], _TOKENS_PER_CHUNK):
-            chunk = ids[first:last]
-            flat = np.fromiter((t for s in chunk for t in s), dtype=np.int64, count=sum(map(len, chunk)))
-            unique, inverse = np.unique(flat, return_inverse=True)
-            tables = self._distinct_tokens(unique)
-            offset = 0
-            for a, b in _spans([len(i) for i in chunk], _TOKENS_PER_BATCH):
-                n = sum(len(i) for i in chunk[a:b])
-                out[first + a : first + b] = self._forward(chunk[a:b], inverse[offset : offset + n], tables)
-                offset += n
-        return out
+        lens = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        pooled = np.empty((len(ids), _FEATURES), dtype=np.float32)
+        with self._one_blas_thread():
+            for first, last in _spans(lens.tolist(), _TOKENS_PER_CHUNK):
+                chunk = ids[first:last]
+                flat = np.fromiter((t for s in chunk for t in s), dtype=np.int64, count=sum(map(len, chunk)))
+                unique, inverse = np.unique(flat, return_inverse=True)
+                tables = self._distinct_tokens(unique)
+                slots = tables.slot[inverse]
+                offset = 0
+                for a, b in _spans(lens[first:last].tolist(), _TOKENS_PER_BATCH):
+                    n = int(lens[first + a : first + b].sum())
+                    pooled[first + a : first + b] = self._forward(
+                        lens[first + a : first + b], slots[offset : offset + n], tables
+                    )
+                    offset += n
+            return self._head(pooled, lens)
+
+    def _one_blas_thread(self):
+        return self.blas.limit(limits=1, user_api="blas")
 
     def _distinct_tokens(self, unique: np.ndarray) -> DistinctTokens:
+        """The tables of the distinct ids of a chunk, each id in a row fixed by the id (``_slots``)."""
         w = self.w
-        chunk = unique % 17
-        emb = w.table[unique].astype(np.float32)
-        emb *= w.scale[chunk, None]
-        emb += w.lo[chunk, None]
+        slot, rows = _slots(unique, self.period)
+        part = unique % 17
+        dequantised = w.table[unique].astype(np.float32)
+        dequantised *= w.scale[part, None]
+        dequantised += w.lo[part, None]
+        emb = np.zeros((rows, 512), dtype=np.float32)
+        emb[slot] = dequantised
         x = _layernorm(emb @ w.proj_W + w.proj_b, w.ln_g_all, w.ln_b_all, w.eps)
         terms = []
         for b, (order, _left) in enumerate(_ORDERS):
-            t = np.zeros((order, len(unique) + 1, _WIDTH), dtype=np.float32)
+            t = np.zeros((order, rows + 1, _WIDTH), dtype=np.float32)
             np.matmul(x[:, b * _WIDTH : (b + 1) * _WIDTH], self.proj_w1[b], out=t[:, :-1])
             terms.append(t)
-        return DistinctTokens(emb=emb, x=x, terms=terms)
+        return DistinctTokens(emb=emb, x=x, terms=terms, slot=slot)
 
-    def _forward(self, batch: list[list[int]], inverse: np.ndarray, tables: DistinctTokens) -> np.ndarray:
-        """Vectors of the sentences of ``batch``; ``inverse``: each token's row in ``tables``.
+    def _layout(self, lens: np.ndarray) -> Layout:
+        """Rows of the sentences of a batch. A sentence starts, after at least ``_GAP`` zero rows, on a
+        row congruent to its length modulo the period, so that a token's place in every product
+        depends on its sentence alone. The sentences are laid out in the order that fills the rows
+        best: each time, one whose length fits the next free row, else the nearest that does."""
+        p = self.period
+        waiting: list[list[int]] = [[] for _ in range(p)]  # by length modulo the period
+        for k, n in enumerate(lens.tolist()):
+            waiting[n % p].append(k)
+        starts = np.empty(len(lens), dtype=np.int64)
+        row = p  # at least _LEFT zero rows before the first sentence; the products start here
+        for _ in range(len(lens)):
+            skip = next(step for step in range(p) if waiting[(row + step) % p])
+            k = waiting[(row + skip) % p].pop()
+            starts[k] = row + skip
+            row += skip + int(lens[k]) + _GAP
+        end = -(-row // p) * p  # a whole number of periods
+        return Layout(starts=starts, first=p, end=end, size=end + p)
 
-        The tokens are laid out with ``_GAP`` zero rows before, between and after the sentences, so
-        every n-gram window is a contiguous slice: the gathers of the first convolution read a slice
-        of the row index, and the second convolution is one product per window offset on a shifted
-        slice of its input, with no copy of the windows."""
-        w = self.w
-        lens = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
-        starts = np.zeros(len(batch), dtype=np.int64)
-        np.cumsum(lens[:-1] + _GAP, out=starts[1:])
-        starts += _GAP
-        size = int(starts[-1] + lens[-1] + _GAP)
-        token = np.zeros(size, dtype=bool)
-        token[np.repeat(starts, lens) + _ranks(lens)] = True
-        rows = np.full(size, len(tables.x), dtype=np.int64)  # the zero row of the distinct tables
-        rows[token] = inverse
-        feats = np.zeros((size, 512 + len(_ORDERS) * _WIDTH), dtype=np.float32)
-        feats[token, :512] = tables.emb[inverse]
-        inner = slice(_GAP, size - _GAP)
+    def _forward(self, lens: np.ndarray, slots: np.ndarray, tables: DistinctTokens) -> np.ndarray:
+        """Pooled features of a batch of sentences; ``slots``: each token's row in ``tables``.
+
+        Every n-gram window is a contiguous slice of rows (zero rows around each sentence): the
+        gathers of the first convolution read a shifted slice of the row index, and the second
+        convolution is one product per window offset on a shifted slice of its input."""
+        w, lay = self.w, self._layout(lens)
+        lo, hi = lay.first, lay.end
+        at = np.repeat(lay.starts, lens) + _ranks(lens)  # each token's row, in the order of ``slots``
+        token = np.zeros(lay.size, dtype=bool)
+        token[at] = True
+        rows = np.full(lay.size, len(tables.x), dtype=np.int64)  # the zero row of the distinct tables
+        rows[at] = slots
+        feats = np.zeros((lay.size, _FEATURES), dtype=np.float32)
+        feats[at, :512] = tables.emb[slots]
         for b, (order, left) in enumerate(_ORDERS):
-            h = np.zeros((size, _WIDTH), dtype=np.float32)
+            h = np.zeros((lay.size, _WIDTH), dtype=np.float32)
             for p in range(order):
-                h[inner] += tables.terms[b][p][rows[_GAP - left + p : size - _GAP - left + p]]
+                h[lo:hi] += tables.terms[b][p][rows[lo - left + p : hi - left + p]]
             h += w.b1[b]
             np.maximum(h, 0, out=h)
-            h[token] += tables.x[inverse, b * _WIDTH : (b + 1) * _WIDTH]
+            h[at] += tables.x[slots, b * _WIDTH : (b + 1) * _WIDTH]
             h[~token] = 0.0  # the second convolution sees zeros outside the sentence
             w2 = self.blocks_w2[b]
-            c2 = np.zeros((size, _WIDTH), dtype=np.float32)
+            c2 = np.zeros((hi - lo, _WIDTH), dtype=np.float32)
             for p in range(order):
-                c2[inner] += h[_GAP - left + p : size - _GAP - left + p] @ w2[p]
+                c2 += h[lo - left + p : hi - left + p] @ w2[p]
             c2 += w.b2[b]
             np.maximum(c2, 0, out=c2)
-            c2 += h
-            feats[:, 512 + b * _WIDTH : 512 + (b + 1) * _WIDTH] = c2
-        return self._head(self._pooled(feats, starts, lens), lens)
+            c2 += h[lo:hi]
+            feats[lo:hi, 512 + b * _WIDTH : 512 + (b + 1) * _WIDTH] = c2
+        return self._pooled(feats, lay.starts, lens)
 
     def _pooled(self, feats: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """Per sentence, the sum over its tokens of the final layer norm of ``feats`` (see the module
-        docstring): one matrix-vector product per sentence, no normalised copy of ``feats``."""
+        docstring): one matrix-vector product per sentence, no normalised copy of ``feats``. The
+        token statistics are reductions along each row (a matrix-vector product over all rows would
+        round a row by its place)."""
         w = self.w
         dim = feats.shape[1]
-        mean = feats @ np.full(dim, 1.0 / dim, dtype=np.float32)
+        mean = np.add.reduce(feats, axis=1) / np.float32(dim)
         var = np.einsum("ij,ij->i", feats, feats) / dim - mean * mean
         inv = 1.0 / np.sqrt(np.maximum(var, 0.0) + w.eps)
         sums = np.empty((len(lens), dim), dtype=np.float32)
@@ -192,9 +268,14 @@ class FastUSE:
         return sums
 
     def _head(self, pooled: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """The feed-forward head over every sentence, each in a row fixed by its length (``_slots``)."""
         w = self.w
-        mean = pooled @ w.cnn_W
-        length = lens.astype(np.float32)
+        slot, rows = _slots(lens, self.period)
+        x = np.zeros((rows, _FEATURES), dtype=np.float32)
+        x[slot] = pooled
+        length = np.ones(rows, dtype=np.float32)
+        length[slot] = lens
+        mean = x @ w.cnn_W
         mean += length[:, None] * w.cnn_b
         mean *= (1.0 / np.sqrt(length))[:, None]
         y0 = np.maximum(mean @ w.d0, 0)
@@ -202,7 +283,45 @@ class FastUSE:
         y2 = np.maximum(y1 @ w.d2, 0)
         z = np.tanh(y1 @ w.p3 + y2 @ w.d3)
         z *= (1.0 / np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), w.eps, None)))[:, None]
-        return z
+        return z[slot]
+
+
+def _head_weights(w) -> list[np.ndarray]:
+    return [w.d0, w.p1, w.d1, w.d2, w.p3, w.d3]
+
+
+def _row_period(weights: list[np.ndarray]) -> int | None:
+    """The first candidate period P such that, in products of P, 3P and 8P equal rows by each of
+    ``weights`` (on the current BLAS threads), a row's result depends on its row modulo P alone."""
+    rng = np.random.default_rng(0)
+    for period in _PERIODS:
+        if all(_periodic(rng.standard_normal((w.shape[0],), dtype=np.float32), w, period) for w in weights):
+            return period
+    return None
+
+
+def _periodic(row: np.ndarray, weight: np.ndarray, period: int) -> bool:
+    first = None
+    for n in (period, 3 * period, 8 * period):
+        out = (np.tile(row, (n, 1)) @ weight).reshape(n // period, period, -1)
+        first = out[0].copy() if first is None else first
+        if not (out == first).all():
+            return False
+    return True
+
+
+def _slots(keys: np.ndarray, period: int) -> tuple[np.ndarray, int]:
+    """Rows for items of a product whose rows are rounded by their place modulo ``period``: item i in
+    a row congruent to ``keys[i]`` (a function of the item: its token id, its sentence's length), so
+    that its result does not depend on the other items. Returns each item's row and the number of
+    rows (a whole number of periods, at least one; the rows left over stay zero)."""
+    bucket = np.asarray(keys, dtype=np.int64) % period
+    order = np.argsort(bucket, kind="stable")
+    counts = np.bincount(bucket, minlength=period)
+    rank = np.arange(len(bucket), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    slot = np.empty(len(bucket), dtype=np.int64)
+    slot[order] = rank * period + bucket[order]
+    return slot, max(int(counts.max(initial=0)), 1) * period
 
 
 def _ranks(lens: np.ndarray) -> np.ndarray:

@@ -317,8 +317,10 @@ MONTH_BEFORE_YEAR = re.compile(
 )
 # "الشهر نفسه من عام" before a year: that year's month of the same name as the date before it
 SAME_MONTH_BEFORE_YEAR = re.compile(rf"{LB}{PFX}(?:{SAME_MONTH})\s+من\s+(?:ال|لل|ل)?(?:عام|سنه)\s*$")
+# A month name as the patterns before a year read it: "شهر يناير", "آذار/مارس", "يونيو (حزيران)"
+_MONTH_WORD = rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?"
 MONTH_BEFORE_QUAL = re.compile(
-    rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?\s+(?:(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+)?$"
+    rf"{_MONTH_WORD}\s+(?:(?:من\s+)?(?:ال|لل)(?:عام|سنه)\s+)?$"
     rf"|{LB}(?:{PFX}ال|و?لل)(?:اسبوع|اسابيع|شهر|عام|سنه)\s+$"
 )
 YEAR_RX = re.compile(f"(?P<ar_year>{AR_YEAR})|(?P<fr>{FR_RX})|(?P<en>{EN_RX})")
@@ -333,9 +335,7 @@ AFTER_DAY = re.compile(
 REL_LEAD_BEFORE = re.compile(rf"(?<![{AL}])[وف]?(?:اول\s+(?:من\s+)?|قبل\s+|بعد\s+)$")
 GREG_YEAR_MARK = re.compile(GREG_MARK)
 # A month before "هذا العام" (read from the month): "يونيو هذا العام", "مايو من هذا العام"
-MONTH_BEFORE_THIS_YEAR = re.compile(
-    rf"{LB}(?:(?:شهر|شهري)\s+)?{PFX}{MON}{RB}(?:\s*(?:/|\\|\(|-)?\s*{MON}{RB}(?:\s*\))?)?\s+(?:من\s+)?$"
-)
+MONTH_BEFORE_THIS_YEAR = re.compile(rf"{_MONTH_WORD}\s+(?:من\s+)?$")
 # "من كل شهر ماي": a month of every year, not a date
 EVERY_BEFORE_AR = re.compile(rf"(?<![{AL}])(?:من\s+)?كل\s+$")
 # "في 21 سبتمبر قبل 3 سنوات": a day and month that many years before the reference

@@ -364,3 +364,21 @@ def search_many(
             q: con.execute("SELECT article_id, score FROM search_articles(?, k := ?)", [q, k]).fetchall()
             for q in queries
         }
+
+
+def tagged_night(day: dt.date, tag: str, n: int, demoted=()) -> Night:
+    """n articles whose ids and texts carry ``tag`` (to tell the versions apart), with child rows."""
+    rng = random.Random(f"{day}{tag}")
+    ids = [f"{tag}-{day:%d}-{i:04d}" for i in range(n)]
+    rows = [article(i, day, tagged_text(rng, tag)) for i in ids]
+    rows.append(article(f"{tag}-{day:%d}-dup", day, rows[0]["text"], duplicate_of=ids[0]))
+    return Night(
+        day,
+        rows,
+        places=[place(i, day) for i in ids[::3]],
+        dates=[date_mention(i, day) for i in ids[::5]],
+        keywords=[keyword(i, day, tag) for i in ids],
+        quarantine=[quarantined(f"q-{tag}-{day:%d}", day)],
+        demoted=list(demoted),
+        doc_freq={tag: n},
+    )

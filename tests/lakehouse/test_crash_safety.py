@@ -21,18 +21,12 @@ import pytest
 from akhbar.lakehouse.session import reader_session
 from tests.conftest import ROOT
 from tests.lakehouse.helpers import (
-    Night,
-    article,
-    date_mention,
     demotion,
     dump,
-    keyword,
-    place,
     publish,
-    quarantined,
     settings_for,
     stage,
-    tagged_text,
+    tagged_night,
 )
 from tests.lakehouse.publisher import child_env, command
 
@@ -40,24 +34,6 @@ pytestmark = pytest.mark.slow
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
 ATTEMPTS = 6
-
-
-def night(day: dt.date, tag: str, n: int, demoted=()) -> Night:
-    """n articles whose ids and texts carry ``tag`` (to tell the versions apart), with child rows."""
-    rng = random.Random(f"{day}{tag}")
-    ids = [f"{tag}-{day:%d}-{i:04d}" for i in range(n)]
-    rows = [article(i, day, tagged_text(rng, tag)) for i in ids]
-    rows.append(article(f"{tag}-{day:%d}-dup", day, rows[0]["text"], duplicate_of=ids[0]))
-    return Night(
-        day,
-        rows,
-        places=[place(i, day) for i in ids[::3]],
-        dates=[date_mention(i, day) for i in ids[::5]],
-        keywords=[keyword(i, day, tag) for i in ids],
-        quarantine=[quarantined(f"q-{tag}-{day:%d}", day)],
-        demoted=list(demoted),
-        doc_freq={tag: n},
-    )
 
 
 def run_child(args: list, kill_after: float | None) -> tuple[bool, float]:
@@ -150,12 +126,12 @@ PUBLISH_OBSERVATION = """
 def test_a_publish_killed_at_random_moments_leaves_the_old_or_the_new_night(tmp_path):
     data_dir, pristine = tmp_path / "data", tmp_path / "pristine"
     settings = settings_for(data_dir)
-    publish(settings, night(D1, "old", 40), tmp_path / "work")
-    publish(settings, night(D2, "two", 20), tmp_path / "work")
+    publish(settings, tagged_night(D1, "old", 40), tmp_path / "work")
+    publish(settings, tagged_night(D2, "two", 20), tmp_path / "work")
     # The new version of D1 replaces every one of its rows and demotes one article of D2.
     staged = stage(
         settings,
-        night(D1, "new", 60, demoted=[demotion("two-27-0003", D2, "new-26-0000")]),
+        tagged_night(D1, "new", 60, demoted=[demotion("two-27-0003", D2, "new-26-0000")]),
         tmp_path / "work",
     )
     manifest = tmp_path / "staged.json"
@@ -214,8 +190,8 @@ def test_maintenance_killed_at_random_moments_changes_no_row_and_a_rerun_complet
     # Work for every step: small files to merge, reruns whose files are no longer referenced,
     # snapshots to expire, a staged night that was never published.
     for n, (day, tag) in enumerate([(D1, "a"), (D2, "b"), (D3, "c"), (D1, "d"), (D2, "e"), (D1, "f")]):
-        publish(settings, night(day, tag, 15 + n), tmp_path / "work")
-    stage(settings, night(D3, "unpublished", 5), tmp_path / "work")
+        publish(settings, tagged_night(day, tag, 15 + n), tmp_path / "work")
+    stage(settings, tagged_night(D3, "unpublished", 5), tmp_path / "work")
     content = dump(settings)
     shutil.copytree(data_dir, pristine)
     args = ["maintain", data_dir, 0, 0]

@@ -15,7 +15,7 @@ import pytest
 
 from akhbar.config import load_registry
 from akhbar.lakehouse import publish as publish_module
-from akhbar.lakehouse.publish import PUBLISH_MESSAGE, publish_night
+from akhbar.lakehouse.publish import PUBLISH_MESSAGE, StagingReplaced, publish_night
 from akhbar.lakehouse.session import reader_session, writer_session
 from akhbar.schema import ARTICLE, CATALOG_TABLES
 from tests.conftest import ROOT
@@ -34,6 +34,7 @@ from tests.lakehouse.helpers import (
     search_many,
     settings_for,
     stage,
+    tagged_night,
 )
 
 D1, D2, D3 = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 11, 28)
@@ -336,8 +337,8 @@ def test_readers_cannot_write(catalog, tmp_path):
 
 @pytest.mark.slow
 def test_a_demotion_applied_again_keeps_the_demoted_articles_record(catalog, tmp_path):
-    """A publish retried after its commit (the task's worker died before reporting) applies its
-    demotions a second time: the demoted articles are duplicates already, not articles."""
+    """A publish retried after its commit (the task's worker died before reporting): the demoted
+    articles are duplicates, with their record, not articles."""
     publish(catalog, night_2(after_d1=False), tmp_path / "work")
     staged = stage(catalog, night_1(demote=("a1b", "late")), tmp_path / "work")
     for _ in range(2):
@@ -346,3 +347,60 @@ def test_a_demotion_applied_again_keeps_the_demoted_articles_record(catalog, tmp
     with reader_session(catalog) as con:
         rows = con.execute("SELECT article_id, duplicate_of, record_id FROM duplicates ORDER BY 1").fetchall()
     assert rows == [("a1b", "a1", "ra1b"), ("late", "early", "rlate")]
+
+
+@pytest.mark.slow
+def test_a_staging_published_again_changes_nothing(catalog, tmp_path):
+    """A publish task retried after its commit, twice: the night as published once, no new snapshot
+    (a file registered under the same path again would keep rows deleted later, see below)."""
+    publish(catalog, night_2(after_d1=False), tmp_path / "work")
+    staged = stage(catalog, night_1(demote=("a1b",)), tmp_path / "work")
+    with writer_session(catalog, "publish") as con:
+        first = publish_night(con, staged)
+    once = dump(catalog)
+    for _ in range(2):
+        with writer_session(catalog, "publish") as con:
+            again = publish_night(con, staged)
+        assert again.snapshot_id == first.snapshot_id
+        assert (again.articles, again.duplicates, again.quarantine) == (first.articles, first.duplicates, 1)
+        assert dump(catalog) == once
+    assert count(catalog, "SELECT max(snapshot_id) FROM akhbar.snapshots()") == first.snapshot_id
+
+
+@pytest.mark.slow
+def test_a_staging_that_was_replaced_is_refused(catalog, tmp_path):
+    old = stage(catalog, night_1(), tmp_path / "work")
+    rerun = night_1()
+    rerun.articles = rerun.articles[:2]
+    new = stage(catalog, rerun, tmp_path / "work")
+    for staged in (old, new):
+        with writer_session(catalog, "publish") as con:
+            publish_night(con, staged)
+    before = dump(catalog)
+    with (
+        writer_session(catalog, "publish") as con,
+        pytest.raises(StagingReplaced, match="stage the night again"),
+    ):
+        publish_night(con, old)
+    assert dump(catalog) == before
+    assert count(catalog, "SELECT count(*) FROM articles WHERE dt = ?", [D1]) == 2
+
+
+@pytest.mark.slow
+def test_ducklake_keeps_rows_of_a_path_registered_a_third_time(catalog, tmp_path, monkeypatch):
+    """Why a staging is published once (DuckLake 1.5.5): published again and again (the guard off), a
+    night that demotes an article of another night keeps one more copy of its quarantined record each
+    time from the third on. The delete of that record (inlined: up to 10 rows) is recorded against
+    the first file registered under its path, already deleted, instead of the live one. If this test
+    fails, DuckLake has changed and the guard in publish.py may go."""
+    monkeypatch.setattr(publish_module, "_earlier_publish", lambda con, staged: None)
+    publish(catalog, tagged_night(D1, "old", 40), tmp_path / "work")
+    publish(catalog, tagged_night(D2, "two", 20), tmp_path / "work")
+    demoted = [demotion("two-27-0003", D2, "new-26-0000")]
+    staged = stage(catalog, tagged_night(D1, "new", 60, demoted=demoted), tmp_path / "work")
+    quarantined_rows = []
+    for _ in range(4):
+        with writer_session(catalog, "publish") as con:
+            publish_night(con, staged)
+        quarantined_rows.append(count(catalog, "SELECT count(*) FROM quarantine WHERE dt = ?", [D1]))
+    assert quarantined_rows == [1, 1, 2, 3]

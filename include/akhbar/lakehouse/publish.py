@@ -12,7 +12,16 @@ new one; a crash before the commit leaves the previous snapshot, and a rerun sta
 3. apply demotions: articles of other nights that this night's articles now precede move to
    ``duplicates`` with their new head, and leave ``articles``, the child tables and the index;
 4. replace ``sources`` with the registry's;
-5. label the snapshot (``publish night YYYY-MM-DD``, the run and the figures in its extra info).
+5. label the snapshot (``publish night YYYY-MM-DD``, the run, the staging folder and the figures in
+   its extra info).
+
+A staged night is published once. Published again (a publish task retried after its commit, or the
+same manifest given twice), it changes nothing and returns the figures of the night as it stands,
+with the snapshot that published it. More than a saving: DuckLake 1.5.5 can record a small delete
+(inlined, up to 10 rows a file) against the first file ever registered under a path, so a file
+registered a third time keeps rows a publish deletes from it (seen with a night that demotes
+articles of another; ``tests/lakehouse/test_publish.py``). A staging that another publish of its
+night has since replaced is refused with an error that says so: stage the night again.
 
 The caller holds the catalog's writer lock (akhbar.lakehouse.session.writer_session).
 """
@@ -147,6 +156,48 @@ def _remove_from_search_index(con: duckdb.DuckDBPyConnection, nights: str, ids: 
     con.execute("DROP TABLE _ranks")
 
 
+class StagingReplaced(RuntimeError):
+    """The staged night was published, then replaced by another publish of the same night."""
+
+
+def _publishes_of(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> list[tuple[int, str | None]]:
+    """(snapshot, staging folder) of every publish of ``staged.night``, oldest first."""
+    rows = con.execute(
+        """SELECT snapshot_id, json_extract_string(commit_extra_info, '$.staging')
+           FROM akhbar.snapshots() WHERE commit_message = ? ORDER BY snapshot_id""",
+        [PUBLISH_MESSAGE + staged.night.isoformat()],
+    ).fetchall()
+    return [(int(snapshot), folder) for snapshot, folder in rows]
+
+
+def _is_live(con: duckdb.DuckDBPyConnection, table: str, path: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM ducklake_list_files('akhbar', ?) WHERE data_file = ?", [table, path]
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _earlier_publish(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int | None:
+    """The snapshot that already published this very staging and is still its night's latest
+    publish; None if it was never published. Raises StagingReplaced if it was, and was replaced."""
+    publishes = _publishes_of(con, staged)
+    mine = [snapshot for snapshot, folder in publishes if folder == staged.location]
+    if mine:
+        if mine[-1] != publishes[-1][0]:
+            raise StagingReplaced(
+                f"the staged night {staged.night} in {staged.location} was published in snapshot "
+                f"{mine[-1]} and replaced since by snapshot {publishes[-1][0]}: publishing it again "
+                "would bring back what that publish replaced; stage the night again"
+            )
+        return mine[-1]
+    # Publishes recorded before the staging folder was (no folder in their extra info): the staged
+    # articles file still in the table means this staging is the night's current version.
+    articles = staged.files.get("articles") or []
+    if publishes and publishes[-1][1] is None and articles and _is_live(con, "articles", articles[0]):
+        return publishes[-1][0]
+    return None
+
+
 def replace_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
     rows = [
         {
@@ -200,6 +251,14 @@ def publish_night(
     """Replace ``staged.night`` in the catalog in one transaction; returns its published figures."""
     con.execute("BEGIN TRANSACTION")
     try:
+        earlier = _earlier_publish(con, staged)
+        if earlier is not None:
+            con.execute("ROLLBACK")
+            figures = _figures(con, staged, demoted=0)
+            log.info(
+                "night %s: this staging was published in snapshot %s; nothing to do", staged.night, earlier
+            )
+            return PublishFigures(**{**asdict(figures), "snapshot_id": earlier})
         _clear_night(con, staged)
         if staged.stories is not None:
             clear_stories(con, staged.night, staged.files, staged.stories)
@@ -208,7 +267,13 @@ def publish_night(
         if sources:
             replace_sources(con, sources)
         figures = _figures(con, staged, demoted)
-        info = {"night": figures.night, "run_id": staged.run_id, **asdict(figures), **(extra_info or {})}
+        info = {
+            "night": figures.night,
+            "run_id": staged.run_id,
+            "staging": staged.location,
+            **asdict(figures),
+            **(extra_info or {}),
+        }
         con.execute(
             "CALL akhbar.set_commit_message('akhbar', ?, extra_info => ?)",
             [PUBLISH_MESSAGE + figures.night, json.dumps(info, ensure_ascii=False, default=str)],

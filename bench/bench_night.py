@@ -18,7 +18,8 @@ Airflow runs as deployed (PostgreSQL metadata, Redis broker from ``.ci/services.
 scheduler, dag-processor, triggerer). Printed for each: wall time; CPU time of everything involved
 (the in-process run's process; every process of the Airflow deployment, idle polling included); the
 seconds and CPU of each stage; the peak memory (RSS) of each task, which each task records itself
-(``akhbar.airflow_tasks.record_usage``); Airflow's overhead (its CPU time against the in-process
+(``akhbar.airflow_tasks.record_usage``; in-process, the process's high-water mark when each step
+ends, and the stories step, which the stage task runs first, timed apart); Airflow's overhead (its CPU time against the in-process
 run's); the speed-up of two workers over one. On a shared machine the wall-clock figures move with
 the load, which is printed before and after each run: the CPU figures are the steadier ones.
 """
@@ -51,6 +52,7 @@ STAGE_FUNCTIONS = {
     "frequencies": "frequencies",
     "enrich": "enrich_shard",
     "dedup": "dedup",
+    "stories": "stories",  # called by the stage task, first: timed apart in-process only
     "stage": "stage",
     "validate": "validate",
     "publish": "publish",
@@ -78,6 +80,9 @@ def _driver(registry: str, data_dir: str, out: str) -> None:
                 f["seconds"] += time.perf_counter() - wall
                 f["cpu"] += time.process_time() - cpu
                 f["calls"] += 1
+                # The process's high-water mark when the step ends: the first step to raise it is
+                # the one that sets the in-process peak.
+                f["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         return wrapper
 

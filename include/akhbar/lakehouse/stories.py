@@ -131,7 +131,10 @@ def _only(work_file: Path, ids: pa.Array, name: str) -> pa.Table:
 
 
 def _read(path: Path | None, schema: pa.Schema) -> pa.Table:
-    return pq.read_table(path) if path is not None and Path(path).exists() else schema.empty_table()
+    """The columns of ``schema`` only (a night's keywords file holds a million rows)."""
+    if path is None or not Path(path).exists():
+        return schema.empty_table()
+    return pq.read_table(path, columns=schema.names)
 
 
 @dataclass(frozen=True)

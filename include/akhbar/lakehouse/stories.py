@@ -34,16 +34,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from akhbar import atomic
 from akhbar.lakehouse.connect import CatalogMissing, one_row
 from akhbar.lakehouse.session import reader_session
 from akhbar.lakehouse.settings import CatalogSettings
-from akhbar.schema import STORY_TABLES
+from akhbar.schema import ARTICLE_EMBEDDINGS, EMBEDDING_DIM, STORY_TABLES
 from akhbar.stats import StageCounts
 from akhbar.stories import (
     PARAMS,
@@ -53,7 +53,7 @@ from akhbar.stories import (
     StoryParams,
     build_stories,
 )
-from akhbar.stories.embeddings import model_name
+from akhbar.stories.embeddings import embeddings_table, model_name
 from akhbar.stories.store import STORE_TABLES
 
 if TYPE_CHECKING:
@@ -131,7 +131,10 @@ def _only(work_file: Path, ids: pa.Array, name: str) -> pa.Table:
 
 
 def _read(path: Path | None, schema: pa.Schema) -> pa.Table:
-    return pq.read_table(path) if path is not None and Path(path).exists() else schema.empty_table()
+    """The columns of ``schema`` only (a night's keywords file holds a million rows)."""
+    if path is None or not Path(path).exists():
+        return schema.empty_table()
+    return pq.read_table(path, columns=schema.names)
 
 
 @dataclass(frozen=True)
@@ -233,34 +236,60 @@ class VectorsMissing(RuntimeError):
 
 
 def _night_vectors(work: NightArticles, ids: pa.Array, lead_words: int) -> pa.Table:
-    """The vectors of the night's kept articles ``ids``, read from the shards' files (only those rows)."""
+    """The vectors of the night's kept articles ``ids``, read from the shards' files (only those rows),
+    in the order of ``ids``: what build_stories then reads without a copy."""
     missing = [path for path in work.vectors if not Path(path).exists()]
     if missing:
         raise VectorsMissing(
             f"no article vectors in {len(missing)} shard(s) of the night, e.g. {missing[0]}: "
             "their enrich task did not finish; run it again (the stories step does not encode)"
         )
-    if not work.vectors:
-        found = STORE_TABLES["article_embeddings"].empty_table()
-    else:
-        found = ds.dataset([str(p) for p in work.vectors], format="parquet").to_table(
-            filter=pc.field("article_id").isin(ids)
-        )
     model = model_name(lead_words)
-    other = set(found.column("model").to_pylist()) - {model}
+    vectors, days, found, models = _gather_vectors(work.vectors, ids)
+    other = models - {model}
     if other:
         raise VectorsMissing(
             f"the shards' vectors are of {sorted(other)}, the stories step expects {model}: "
             "enrich the night again with the same stories settings"
         )
-    absent = pc.is_in(ids, value_set=found.column("article_id").combine_chunks(), skip_nulls=True)
-    lacking = ids.filter(pc.invert(absent))
+    lacking = ids.filter(pa.array(~found))
     if len(lacking):
         raise VectorsMissing(
             f"{len(lacking)} article(s) of the night have no vector in the shards' files, e.g. "
             f"{lacking[0].as_py()}: the shards were enriched again without their vectors; run enrich again"
         )
-    return found
+    return embeddings_table(ids.to_pylist(), pa.array(days, pa.date32()).to_pylist(), vectors, model)
+
+
+_VECTOR_BATCH = 4096  # rows of a shard's file read at a time (8 MB of vectors)
+
+
+def _gather_vectors(
+    paths: Sequence[Path], ids: pa.Array
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[str]]:
+    """The rows of ``ids`` in the shards' files, placed straight into one (n, 512) matrix in the order
+    of ``ids`` (the first row of an id wins, files in their order): the files' other rows (duplicates)
+    and a whole-night table are never held. Returns (vectors, days as date32 ints, found, models)."""
+    vectors = np.zeros((len(ids), EMBEDDING_DIM), dtype=np.float32)
+    days = np.zeros(len(ids), dtype=np.int32)
+    found = np.zeros(len(ids), dtype=bool)
+    models: set[str] = set()
+    for path in paths:
+        for batch in pq.ParquetFile(path).iter_batches(_VECTOR_BATCH, columns=list(ARTICLE_EMBEDDINGS.names)):
+            at = pc.index_in(batch.column("article_id"), value_set=ids)
+            rows = batch.filter(pc.is_valid(at))
+            if not rows.num_rows:
+                continue
+            place = at.drop_null().to_numpy()
+            models.update(pc.unique(rows.column("model")).to_pylist())
+            place, first = np.unique(place, return_index=True)  # an id twice in a batch: its first row
+            fresh = ~found[place]
+            place, first = place[fresh], first[fresh]
+            flat = rows.column("vector").flatten().to_numpy(zero_copy_only=False)
+            vectors[place] = flat.reshape(-1, EMBEDDING_DIM)[first]
+            days[place] = rows.column("dt").cast(pa.int32()).to_numpy(zero_copy_only=False)[first]
+            found[place] = True
+    return vectors, days, found, models
 
 
 def _inputs(

@@ -96,7 +96,7 @@ from akhbar.schema import (
     STORY_LINKS,
 )
 from akhbar.stats import StageCounts
-from akhbar.stories.affairs import AffairArticle, affair_vector, story_parents
+from akhbar.stories.affairs import AffairArticle, story_parents
 from akhbar.stories.embeddings import embed_texts, embeddings_table, model_name, story_text, vectors_of
 from akhbar.stories.linking import LinkPool, Parent, best_parents, find_links, first_key, roots
 from akhbar.stories.scoring import PARAMS, StoryParams
@@ -165,6 +165,8 @@ def _night_vectors(
         titles, texts = night_articles.column("title").to_pylist(), night_articles.column("text").to_pylist()
         return embed([story_text(title, text, params.lead_words) for title, text in zip(titles, texts)])
     stored = inputs.night_embeddings
+    if _aligned(stored, night_articles, model_name(params.lead_words)):
+        return vectors_of(stored)  # the caller's rows as they are, not copied (akhbar.lakehouse.stories)
     stored = stored.filter(pc.equal(stored.column("model"), model_name(params.lead_words)))
     at = pc.index_in(
         night_articles.column("article_id"), value_set=stored.column("article_id").combine_chunks()
@@ -173,6 +175,15 @@ def _night_vectors(
         missing = night_articles.filter(pc.is_null(at)).column("article_id").to_pylist()
         raise ValueError(f"stories: no vector of {model_name(params.lead_words)} for {missing[:3]}")
     return vectors_of(stored.take(at))
+
+
+def _aligned(stored: pa.Table, night_articles: pa.Table, model: str) -> bool:
+    """Whether ``stored`` holds exactly the night's articles, in their order, all of ``model``."""
+    return (
+        stored.num_rows == night_articles.num_rows
+        and stored.column("article_id").equals(night_articles.column("article_id"))
+        and pc.all(pc.equal(stored.column("model"), model)).as_py() is not False
+    )
 
 
 def _window_pool(
@@ -195,8 +206,12 @@ def _window_pool(
     others = others.filter(pc.is_in(others.column("article_id"), pa.array(list(vector_of), pa.string())))
     pool_articles = pa.concat_tables([night_articles, others])
     other_vectors = [vector_of[a] for a in others.column("article_id").to_pylist()]
-    vectors = np.concatenate(
-        [night_vectors, np.asarray(other_vectors, np.float32).reshape(-1, EMBEDDING_DIM)]
+    del vector_of
+    # A night alone (nothing published around it) is its own pool: no copy of its vectors.
+    vectors = (
+        np.concatenate([night_vectors, np.asarray(other_vectors, np.float32).reshape(-1, EMBEDDING_DIM)])
+        if other_vectors
+        else night_vectors
     )
     signals = article_signals(pool_articles, inputs.places, inputs.dates, inputs.keywords)
     is_new = np.zeros(pool_articles.num_rows, dtype=bool)
@@ -241,7 +256,7 @@ def _stories_of_affairs(
     )
     affair = roots({a: p.article_id for a, p in parents.items()})
     members = [
-        AffairArticle(a, parents[a].article_id, lang_of[a] or "", hour_of[a], affair_vector(vector_of.get(a)))
+        AffairArticle(a, parents[a].article_id, lang_of[a] or "", hour_of[a], vector_of.get(a))
         for _key, a in sorted(zip(keys, ids))
     ]
     story = roots(story_parents(members, params))
@@ -351,6 +366,8 @@ def build_stories(
     night_vectors = _night_vectors(articles.filter(is_night), inputs, embed, params)
     night_articles, pool = _window_pool(articles, inputs, night_vectors, params)
     new_links, link_stats = find_links(pool, params)
+    window_articles = len(pool.article_ids) - night_articles.num_rows
+    del pool  # its signals (sets per article) are not read again
 
     ids = articles.column("article_id").to_pylist()
     all_links = pa.concat_tables([_kept_links(inputs, set(ids)), new_links])
@@ -368,7 +385,7 @@ def build_stories(
     counts.changed = sum(1 for s in stories.column("size").to_pylist() if s > 1)
     counts.extra = {
         "context_articles": articles.num_rows - night_articles.num_rows,
-        "window_articles": len(pool.article_ids) - night_articles.num_rows,
+        "window_articles": window_articles,
         "candidates": link_stats.candidates,
         "scored": link_stats.scored,
         "links": link_stats.links,

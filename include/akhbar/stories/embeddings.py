@@ -161,7 +161,9 @@ def embeddings_table(
 
 def vectors_of(table: pa.Table) -> np.ndarray:
     """The (n, 512) float32 matrix of an ARTICLE_EMBEDDINGS table, without a copy per row."""
-    column = table.column("vector").combine_chunks()
+    chunked = table.column("vector")
+    # One chunk is read as it is: combine_chunks() would copy it (174 MB for a night of 85,000).
+    column = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
     if len(column) == 0:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     # flatten(), not .values: it honours the array's offset (a slice), and lists (FLOAT[] from the catalog).

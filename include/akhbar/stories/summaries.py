@@ -20,6 +20,7 @@ from akhbar.schema import STORIES
 
 MAIN_PLACES = 3
 MAIN_DATES = 3
+_ROWS_PER_BLOCK = 8192
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,12 @@ def story_rows(members: list[Member], places: pa.Table | None, dates: pa.Table |
     by_story: dict[str, list[Member]] = defaultdict(list)
     for m in members:
         by_story[m.story_id].append(m)
-    rows = []
+    rows: list[dict] = []
+    blocks: list[pa.Table] = []
     for story_id in sorted(by_story):
+        if len(rows) == _ROWS_PER_BLOCK:  # rows as dicts cost ~3 KB each: made into Arrow by blocks
+            blocks.append(pa.Table.from_pylist(rows, schema=STORIES))
+            rows = []
         group = sorted(by_story[story_id], key=lambda m: m.key)
         first = group[0]
         titles: dict[str, Member] = {}
@@ -91,4 +96,5 @@ def story_rows(members: list[Member], places: pa.Table | None, dates: pa.Table |
                 "main_dates": _top(day_counts, MAIN_DATES),
             }
         )
-    return pa.Table.from_pylist(rows, schema=STORIES)
+    blocks.append(pa.Table.from_pylist(rows, schema=STORIES))
+    return pa.concat_tables(blocks).combine_chunks()

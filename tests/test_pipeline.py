@@ -121,6 +121,10 @@ def test_a_warning_does_not_stop_the_publish_and_both_runs_are_recorded(site):
     result = pipeline.validate(ctx)  # no exception
     assert result["extra"]["critical_failures"] == 0 and result["extra"]["warning_failures"] >= 1
     figures = pipeline.publish(ctx)
+    # The task retried after its commit: the same snapshot, nothing computed or staged again.
+    again = pipeline.publish(ctx)
+    assert again["extra"]["snapshot_id"] == figures["extra"]["snapshot_id"]
+    assert again["extra"].get("already_published") and "stories_recomputed" not in again["extra"]
     work = pq.read_table(ctx.work_dir / "articles.parquet")
     kept = sorted(r["article_id"] for r in work.to_pylist() if r["duplicate_of"] is None)
     with reader_session(ctx.catalog) as con:

@@ -872,7 +872,7 @@ def _stories_are_stale(con, ctx: RunContext) -> bool:
 
 def publish(ctx: RunContext) -> dict:
     """Move the audited night into the catalog in one transaction (the catalog's single writer)."""
-    from akhbar.lakehouse.publish import publish_night
+    from akhbar.lakehouse.publish import already_published, publish_night
     from akhbar.lakehouse.session import writer_session
 
     counts = StageCounts(stage="publish")
@@ -880,7 +880,11 @@ def publish(ctx: RunContext) -> dict:
         with writer_session(
             ctx.catalog, f"publish night {ctx.dt} ({ctx.run_id})", temp_dir=ctx.work_dir / "duckdb-tmp"
         ) as con:
-            if _dedup_is_stale(ctx):
+            if already_published(con, _staged_night(ctx)) is not None:
+                # The task retried after its commit: its own publish is the one "since" its stories;
+                # nothing is staged again and publish_night changes nothing.
+                counts.extra["already_published"] = True
+            elif _dedup_is_stale(ctx):
                 # Published as staged, this night would undo what a later deduplication decided
                 # (runs of two nights at once): stage and audit it again first, under the lock.
                 log.warning(

@@ -393,7 +393,7 @@ def test_ducklake_keeps_rows_of_a_path_registered_a_third_time(catalog, tmp_path
     time from the third on. The delete of that record (inlined: up to 10 rows) is recorded against
     the first file registered under its path, already deleted, instead of the live one. If this test
     fails, DuckLake has changed and the guard in publish.py may go."""
-    monkeypatch.setattr(publish_module, "_earlier_publish", lambda con, staged: None)
+    monkeypatch.setattr(publish_module, "already_published", lambda con, staged: None)
     publish(catalog, tagged_night(D1, "old", 40), tmp_path / "work")
     publish(catalog, tagged_night(D2, "two", 20), tmp_path / "work")
     demoted = [demotion("two-27-0003", D2, "new-26-0000")]

@@ -177,7 +177,7 @@ def _is_live(con: duckdb.DuckDBPyConnection, table: str, path: str) -> bool:
     return bool(found and found[0])
 
 
-def _earlier_publish(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int | None:
+def already_published(con: duckdb.DuckDBPyConnection, staged: StagedNight) -> int | None:
     """The snapshot that already published this very staging and is still its night's latest
     publish; None if it was never published. Raises StagingReplaced if it was, and was replaced."""
     publishes = _publishes_of(con, staged)
@@ -251,7 +251,7 @@ def publish_night(
     """Replace ``staged.night`` in the catalog in one transaction; returns its published figures."""
     con.execute("BEGIN TRANSACTION")
     try:
-        earlier = _earlier_publish(con, staged)
+        earlier = already_published(con, staged)
         if earlier is not None:
             con.execute("ROLLBACK")
             figures = _figures(con, staged, demoted=0)

@@ -78,6 +78,38 @@ def batch_independent(encode, texts: list[str]) -> bool:
     return all(np.array_equal(whole, v.view(np.uint32)) for v in variants)
 
 
+def calibrate(texts: list[str]) -> None:
+    """Print the input range of each branch's second convolution on ``texts`` (the 0.01 % and
+    99.99 % quantiles of the token rows' values): the fixed activation ranges of
+    akhbar.stories.quantised.ACTIVATION_RANGES."""
+    from akhbar.stories import quantised
+    from akhbar.stories.encoder import FastUSE
+
+    samples: dict[int, list[np.ndarray]] = {}
+    run = quantised.run
+
+    def recording(branch, h, lo, hi):
+        rows = h[lo:hi]
+        rows = rows[np.any(rows != 0, axis=1)]  # token rows: the zero rows around sentences aside
+        b = next(i for i, q in enumerate(encoder.second) if q is branch)
+        samples.setdefault(b, []).append(rows.ravel()[::7].copy())
+        return run(branch, h, lo, hi)
+
+    encoder = FastUSE()
+    quantised.run = recording
+    try:
+        encoder.encode(texts)
+    finally:
+        quantised.run = run
+    ranges = []
+    for b in sorted(samples):
+        values = np.concatenate(samples[b])
+        low, high = np.quantile(values, [1e-4, 1 - 1e-4])
+        ranges.append((round(float(low), 3), round(float(high), 3)))
+        print(f"  branch {b}: min {values.min():.3f} max {values.max():.3f} -> range ({low:.3f}, {high:.3f})")
+    print(f"ACTIVATION_RANGES = {tuple(ranges)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -85,10 +117,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--against", default="main", help="git revision of the encoder compared with")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="print the int8 activation ranges (texts 1500..2000)"
+    )
     args = parser.parse_args()
     reason = require_corpus()
     if reason:
         print(f"skipped: {reason}")
+        return
+    if args.calibrate:
+        calibrate(texts_of_corpus(2000)[1500:])
         return
     from akhbar.stories.encoder import FastUSE
 
@@ -109,7 +147,7 @@ def main() -> None:
         print(f"  {name:>14}: {statistics.median(figures):.2f} ms/article (CPU, median; rounds {figures})")
     first, second = (statistics.median(f) for f in ms.values())
     print(f"  ratio this checkout / {args.against}: {first / second:.3f}")
-    print(f"  cosine between the two versions' vectors: min {cosine.min():.7f}")
+    print(f"  cosine between the two versions' vectors: min {cosine.min():.7f}, mean {cosine.mean():.7f}")
     sample = texts[:600]
     for name, encoder in encoders.items():
         print(

@@ -1,5 +1,5 @@
-"""akhbar.stories.encoder gives the package's vectors, faster, and each vector depends on its own text
-alone, bit for bit: alone or in a batch, in any order, cut in chunks of any size, on one or two BLAS
+"""akhbar.stories.encoder gives the package's vectors (to within the second convolution's 8-bit
+rounding), faster, and each vector depends on its own text alone, bit for bit: alone or in a batch, in any order, cut in chunks of any size, on one or two BLAS
 threads (a night then publishes the same vectors however it is cut into shards)."""
 
 from __future__ import annotations
@@ -40,9 +40,15 @@ def test_same_tokens_and_same_vectors_as_the_package():
     ours = fast.encode(TEXTS)
     theirs = reference.encode(TEXTS)
     assert ours.shape == theirs.shape == (len(TEXTS), 512)
-    assert np.min(np.einsum("ij,ij->i", ours, theirs)) > 0.99999
+    # The second convolution runs in 8-bit integers (akhbar.stories.quantised): on real news the
+    # cosine to the float32 pass is 0.9998 on average, 0.9992 at worst (bench/bench_encoder.py). One
+    # word repeated 300 times repeats one rounding error too: 0.9955.
+    cosines = np.einsum("ij,ij->i", ours, theirs)
+    assert np.min(cosines[:-1]) > 0.999 and cosines[-1] > 0.99
     again = fast.encode(list(reversed(TEXTS)))[::-1]  # the word cache is warm now, other batch order
-    assert np.min(np.einsum("ij,ij->i", again, theirs)) > 0.99999
+    assert np.array_equal(bits(again), bits(ours))
+    # Unrelated texts stay far apart: the rounding does not make vectors alike.
+    assert float(ours[0] @ ours[5]) < 0.5
 
 
 def night_texts() -> list[str]:

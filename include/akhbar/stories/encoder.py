@@ -46,6 +46,8 @@ from typing import NamedTuple
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from akhbar.stories import quantised
+
 log = logging.getLogger(__name__)
 
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, tokens on the left) of the three CNN branches
@@ -104,15 +106,15 @@ class FastUSE:
             raise RuntimeError("tokenizer pieces span words: per-word segmentation would differ")
         self.w = backend
         self.proj_w1 = [w1.reshape(n, _WIDTH, _WIDTH) for (n, _left), w1 in zip(_ORDERS, backend.w1)]
-        self.blocks_w2 = [
-            np.ascontiguousarray(w2.reshape(n, _WIDTH, _WIDTH)) for (n, _left), w2 in zip(_ORDERS, backend.w2)
+        # The second convolution of each branch, in 8-bit integers (akhbar.stories.quantised).
+        self.second = [
+            quantised.second_convolution(n, left, w2.reshape(n, _WIDTH, _WIDTH), b2, branch)
+            for branch, ((n, left), w2, b2) in enumerate(zip(_ORDERS, backend.w2, backend.b2))
         ]
         self.words: OrderedDict[str, list[int]] = OrderedDict()
         self.blas = ThreadpoolController()
         with self._one_blas_thread():
-            period = _row_period(
-                [backend.proj_W, self.blocks_w2[0][0], backend.cnn_W, *_head_weights(backend)]
-            )
+            period = _row_period([backend.proj_W, backend.cnn_W, *_head_weights(backend)])
         if period is None:
             log.warning(
                 "the BLAS rounds a product's rows by their place with a period other than %s: article "
@@ -237,14 +239,9 @@ class FastUSE:
             np.maximum(h, 0, out=h)
             h[at] += tables.x[slots, b * _WIDTH : (b + 1) * _WIDTH]
             h[~token] = 0.0  # the second convolution sees zeros outside the sentence
-            w2 = self.blocks_w2[b]
-            c2 = np.zeros((hi - lo, _WIDTH), dtype=np.float32)
-            for p in range(order):
-                c2 += h[lo - left + p : hi - left + p] @ w2[p]
-            c2 += w.b2[b]
-            np.maximum(c2, 0, out=c2)
-            c2 += h[lo:hi]
-            feats[lo:hi, 512 + b * _WIDTH : 512 + (b + 1) * _WIDTH] = c2
+            out = feats[lo:hi, 512 + b * _WIDTH : 512 + (b + 1) * _WIDTH]
+            out[...] = quantised.run(self.second[b], h, lo, hi)
+            out += h[lo:hi]  # the branch's residual
         return self._pooled(feats, lay.starts, lens)
 
     def _pooled(self, feats: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:

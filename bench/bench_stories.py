@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from memory import peak_rss_mib, rss_mib
+from memory import peak_rss_mib, reset_peak_rss, rss_mib
 from stories_corpus import corpus_documents, require_corpus
 
 
@@ -92,9 +92,12 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
             embed.seconds = embed.cpu_seconds = 0.0
             from akhbar.stories import build_stories
 
+            reset_peak_rss()
+            before = rss_mib()
             c1 = time.process_time()
             result = build_stories(inputs, embed=embed)
             t2 = time.perf_counter()
+            stage_peak = peak_rss_mib() - before
             figures["stage_cpu"] += time.process_time() - c1
             figures["embed_cpu"] += embed.cpu_seconds
             store.apply(night, result)
@@ -114,6 +117,12 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
                 "embed_ms": embed.seconds / max(n, 1) * 1e3,
                 "rss_mib": rss_mib(),
                 "stored": con.execute("SELECT count(*) FROM article_stories").fetchone()[0],
+                # What the stage itself holds at its peak, above what the process held before it.
+                "stage_peak_mib": stage_peak,
+                # The store's share of the process: DuckDB's buffers (the warehouse side).
+                "duckdb_mib": con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
+                / 2**20,
+                "words_cached": len(encoder().words),
             }
             figures["nights"].append(row)
             if verbose and (k % 5 == 0):
@@ -200,13 +209,30 @@ def main() -> None:
         f"(embedding {f['embed_ms_per_article']:.2f}, candidates + scores + stories {f['rest_ms_per_article']:.2f}); "
         f"store reads + writes {f['store_ms_per_article']:.2f} ms/article (warehouse side)"
     )
-    rss = [r["rss_mib"] for r in f["nights"]]
+    rows = f["nights"]
+    rss = [r["rss_mib"] for r in rows]
     quarter = max(len(rss) // 4, 1)
     print(
         f"memory: RSS after night 1 {first['rss_mib']:.0f} MiB, after night {quarter} {rss[quarter - 1]:.0f} MiB, "
         f"after night {len(rss)} {last['rss_mib']:.0f} MiB ({last['stored']} articles stored); "
         f"peak {f['peak_rss_mib']:.0f} MiB; rows read per night: "
         f"{min(r['input_rows'] for r in f['nights'])}..{max(r['input_rows'] for r in f['nights'])}"
+    )
+    print(
+        "memory of the stage itself (its peak above the RSS before it, per night): "
+        + ", ".join(
+            f"night {k}: {rows[k - 1]['stage_peak_mib']:.0f} MiB ({rows[k - 1]['stored']} stored)"
+            for k in sorted({1, quarter, len(rows) // 2, len(rows)})
+        )
+        + f"; largest {max(r['stage_peak_mib'] for r in rows):.0f} MiB"
+    )
+    print(
+        "what stays between nights: RSS less DuckDB's buffers "
+        + ", ".join(
+            f"night {k}: {rows[k - 1]['rss_mib'] - rows[k - 1]['duckdb_mib']:.0f} MiB "
+            f"(DuckDB {rows[k - 1]['duckdb_mib']:.0f}, {rows[k - 1]['words_cached']} words cached)"
+            for k in sorted({1, quarter, len(rows) // 2, len(rows)})
+        )
     )
     ref, ours = encoder_cpu_ms(f["texts"])
     print(

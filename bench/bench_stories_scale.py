@@ -44,16 +44,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from memory import peak_rss_mib, rss_mib
+from memory import peak_rss_mib, reset_peak_rss, rss_mib
 
 D = dt.date(2030, 6, 3)  # night D; the corpus's own nights are forgotten
 CACHE = Path(tempfile.gettempdir()) / "akhbar-eval-stories"
 RETELLING_NOISE = 0.0214  # per dimension: cosine 1 / sqrt(1 + 512 * noise**2) = 0.90 with the original
-
-
-def reset_peak() -> None:
-    """Start the peak RSS (VmHWM) again from the current RSS (Linux: clear_refs 5)."""
-    Path("/proc/self/clear_refs").write_text("5")
 
 
 class RealCorpus:
@@ -162,7 +157,7 @@ def _run_night(store, night_tables, params, measure: bool) -> dict:
 
     store.load_night(night, articles, places, dates, keywords)
     if measure:
-        reset_peak()
+        reset_peak_rss()
     before = rss_mib()
     t0, c0 = time.perf_counter(), time.process_time()
     inputs = store.inputs_for(night, params)

@@ -33,18 +33,25 @@ TEXTS = [
 def test_same_tokens_and_same_vectors_as_the_package():
     fast = encoder()
     reference = fast.reference
+    unk = reference._tokenizer._unk_id
     for text in TEXTS:
-        assert fast.token_ids(text) == reference._tokenizer.encode(
-            text, out_type=int, add_bos=True, add_eos=True
-        )
+        ours = fast.token_ids(text)
+        if text.strip():
+            assert ours == [1, *fast.pieces.encode(text), 2]  # SentencePiece on the whole text
+        # The package's pure-Python port gives one unknown piece per unknown character where
+        # SentencePiece gives one for the run ("١٢" here): the same ids once runs are merged.
+        port = reference._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert ours == [t for k, t in enumerate(port) if not (t == unk and k and port[k - 1] == unk)]
     ours = fast.encode(TEXTS)
     theirs = reference.encode(TEXTS)
     assert ours.shape == theirs.shape == (len(TEXTS), 512)
     # The second convolution runs in 8-bit integers (akhbar.stories.quantised): on real news the
-    # cosine to the float32 pass is 0.9998 on average, 0.9992 at worst (bench/bench_encoder.py). One
-    # word repeated 300 times repeats one rounding error too: 0.9955.
+    # cosine to the float32 pass is 0.9998 on average, 0.9988 at worst (bench/bench_encoder.py). One
+    # word repeated 300 times repeats one rounding error too (0.9955), and "١٢ ... ٢٠٢٢" has fewer
+    # unknown pieces than the port gives it (0.993).
     cosines = np.einsum("ij,ij->i", ours, theirs)
-    assert np.min(cosines[:-1]) > 0.999 and cosines[-1] > 0.99
+    same_tokens = [k for k in range(len(TEXTS)) if k not in (4, len(TEXTS) - 1)]
+    assert np.min(cosines[same_tokens]) > 0.999 and np.min(cosines) > 0.99
     again = fast.encode(list(reversed(TEXTS)))[::-1]  # the word cache is warm now, other batch order
     assert np.array_equal(bits(again), bits(ours))
     # Unrelated texts stay far apart: the rounding does not make vectors alike.

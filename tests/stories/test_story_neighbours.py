@@ -78,7 +78,9 @@ def test_the_candidates_are_each_articles_nearest_of_each_night(pool):
     assert len(found) < everything.sum()
 
 
-def test_enough_neighbours_keep_every_pair_sharing_a_cell(pool):
+@pytest.mark.parametrize("dense", [1 << 20, 0], ids=["one block per pair of nights", "cell by cell"])
+def test_enough_neighbours_keep_every_pair_sharing_a_cell(pool, monkeypatch, dense):
+    monkeypatch.setattr(neighbours, "_DENSE", dense)
     v, nights, ranks, centroids = pool
     found = _found(v, nights, ranks, centroids, 1, 600)
     assert set(found) == _by_hand(v, nights, ranks, centroids, 1, 600)
@@ -89,6 +91,9 @@ def test_the_same_pairs_whatever_the_order_of_the_articles_and_the_blocks(pool, 
     found = _found(v, nights, ranks, centroids, 2, 5)
     order = np.random.default_rng(9).permutation(len(v))
     assert _found(v[order], nights[order], ranks[order], centroids, 2, 5, ids=order) == found
+    # Two nights of 150 articles are one product; cut cell by cell, and in small blocks, the same.
+    monkeypatch.setattr(neighbours, "_DENSE", 0)
+    assert _found(v, nights, ranks, centroids, 2, 5) == found
     monkeypatch.setattr(neighbours, "_ROWS", 7)
     monkeypatch.setattr(neighbours, "_COLS", 13)
     monkeypatch.setattr(neighbours, "_LIST_BUDGET", 50)

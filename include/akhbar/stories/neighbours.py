@@ -39,6 +39,7 @@ NEIGHBOURS = 24
 _SLACK = 1e-4  # float32 block products may differ from the exact cosine by ~1e-6
 _ROWS = 256  # articles of the night per block
 _COLS = 4096  # articles of the other night per block: blocks of 4 MB (8 MB of cell tests)
+_DENSE = 1 << 20  # two nights whose articles make at most this many pairs are one block (4 MB)
 _PAIRS_PER_GATHER = 4096  # exact cosines computed this many pairs at a time (vectors of 16 MB)
 _LIST_BUDGET = 1 << 21  # kept-neighbour rows gathered before the lists are cut to size again
 
@@ -129,6 +130,7 @@ class _Search(NamedTuple):
     night: int
     other: int
     floor: float  # min_cosine
+    nights: np.ndarray  # each article's night
 
 
 def _cell_bits(cells: np.ndarray, n_cells: int) -> np.ndarray:
@@ -153,7 +155,12 @@ def _below(cell: int, words: int) -> np.ndarray:
 def _blocks(search: _Search) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(rows, cols, cosines) of every block of the night's articles against ``other``'s, cell by cell;
     -inf where a pair is below ``floor`` (within the slack), pairs an article with itself, or shares a
-    lower cell (it is compared there: each pair once)."""
+    lower cell (it is compared there: each pair once). Two small nights are one block."""
+    of_night = np.flatnonzero(search.nights == search.night)
+    of_other = np.flatnonzero(search.nights == search.other)
+    if len(of_night) * len(of_other) <= _DENSE:
+        yield _dense_block(search, of_night, of_other)
+        return
     vectors, bits = search.vectors, search.bits
     for (cell, group_night), rows in search.groups.items():
         cols = search.groups.get((cell, search.other)) if group_night == search.night else None
@@ -172,6 +179,26 @@ def _blocks(search: _Search) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarra
                     sims[row[:, None] == col[None, :]] = -np.inf
                 sims[sims < search.floor - _SLACK] = -np.inf
                 yield row, col, sims
+
+
+def _dense_block(
+    search: _Search, rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every article of the night against every article of ``other`` in one product: the pairs that
+    share a cell, each once, as the cell blocks give them (the blocks of a few articles each that a
+    night of a few hundred articles makes cost more in Python than in products). The float32 values
+    may differ from the cell blocks' in the last bits: both passes and the exact cosines of the
+    chosen pairs make the result independent of how the products are cut (module docstring)."""
+    bits = search.bits
+    sims = search.vectors[rows] @ search.vectors[cols].T
+    shared = np.zeros(sims.shape, dtype=bool)
+    for word in range(bits.shape[1]):
+        shared |= (bits[rows, word][:, None] & bits[cols, word][None, :]) != 0
+    sims[~shared] = -np.inf
+    if search.other == search.night:
+        sims[rows[:, None] == cols[None, :]] = -np.inf
+    sims[sims < search.floor - _SLACK] = -np.inf
+    return rows, cols, sims
 
 
 def _keep_best(best: np.ndarray, owners: np.ndarray, sims: np.ndarray) -> None:
@@ -234,5 +261,5 @@ def candidate_pairs(
     bits = _cell_bits(cells, len(centroids))
     for other in sorted({int(x) for x in np.unique(nights)}):
         lists = NeighbourLists(neighbours, ranks)
-        _lists_for(_Search(vectors, groups, bits, night, other, min_cosine), lists)
+        _lists_for(_Search(vectors, groups, bits, night, other, min_cosine, nights), lists)
         yield lists.pairs(len(vectors))

@@ -19,7 +19,7 @@ scheduler, dag-processor, triggerer). Printed for each: wall time; CPU time of e
 (the in-process run's process; every process of the Airflow deployment, idle polling included); the
 seconds and CPU of each stage; the peak memory (RSS) of each task, which each task records itself
 (``akhbar.airflow_tasks.record_usage``; in-process, the process's high-water mark when each step
-ends, and the stories step, which the stage task runs first, timed apart); Airflow's overhead (its CPU time against the in-process
+ends); Airflow's overhead (its CPU time against the in-process
 run's); the speed-up of two workers over one. On a shared machine the wall-clock figures move with
 the load, which is printed before and after each run: the CPU figures are the steadier ones.
 """
@@ -52,8 +52,8 @@ STAGE_FUNCTIONS = {
     "frequencies": "frequencies",
     "enrich": "enrich_shard",
     "dedup": "dedup",
-    "stories": "stories",  # called by the stage task, first: timed apart in-process only
-    "stage": "stage",
+    "stories": "stories",
+    "stage": "stage_rows",
     "validate": "validate",
     "publish": "publish",
     "report": "report",

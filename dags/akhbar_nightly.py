@@ -160,11 +160,19 @@ def deduplicate() -> dict:
 
 
 @task(
-    doc_md="Stages the night for publishing: tokenises and stems its full-text index (outside the "
-    "publish transaction)."
+    doc_md="Stories of the night: its articles linked to each other and to the published nights around "
+    "it (D-2 .. D+2), from the vectors the enrich shards wrote; left in the work dir for staging."
+)
+def stories() -> dict:
+    return _run("stories")
+
+
+@task(
+    doc_md="Stages the night for publishing: its rows and stories as Parquet files, its full-text index "
+    "tokenised and stemmed (outside the publish transaction)."
 )
 def stage() -> dict:
-    return _run("stage")
+    return _run("stage_rows")
 
 
 @task(
@@ -245,7 +253,8 @@ def akhbar_nightly():
     night = frequencies()
     checked >> night
     extracted >> night
-    enrich.expand(shard_id=night) >> deduplicate() >> stage() >> validate() >> publish() >> report()
+    enriched = enrich.expand(shard_id=night)
+    enriched >> deduplicate() >> stories() >> stage() >> validate() >> publish() >> report()
 
 
 # One group per source of the registry: its extraction starts when its own fetch ends, and its

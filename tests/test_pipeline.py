@@ -6,6 +6,7 @@ publish."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 
 import pyarrow as pa
@@ -152,3 +153,21 @@ def test_a_warning_does_not_stop_the_publish_and_both_runs_are_recorded(site):
         "success": False,
         "run_id": "gate-warning",
     } in warnings
+
+
+def test_the_stage_task_computes_the_stories_it_finds_missing_or_older_than_the_dedup(site):
+    """The DAG's stories and stage tasks are two: a stage task that runs without the stories task's
+    output (cleared, or a deduplicate task run again since) computes the stories itself."""
+    ctx = RunContext(dt=BAD, data_dir=site, run_id="stage-rows")
+    shutil.copy(ctx.work_dir / "articles.pristine.parquet", ctx.work_dir / "articles.parquet")
+    done = ctx.work_dir / "counts" / "stories.json"
+    done.unlink(missing_ok=True)
+    shutil.rmtree(ctx.work_dir / "stories", ignore_errors=True)
+    pipeline.stage_rows(ctx)
+    assert done.exists() and StagedNight.load(ctx.work_dir / "staged.json").stories is not None
+    first = done.stat().st_mtime_ns
+    pipeline.stage_rows(ctx)  # the stories are current: staged as they are
+    assert done.stat().st_mtime_ns == first
+    os.utime(ctx.work_dir / "counts" / "dedup.json", ns=(first + 1, first + 1))  # deduplicated since
+    pipeline.stage_rows(ctx)
+    assert done.stat().st_mtime_ns > first

@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 # The nightly DAG's night-wide tasks, in their order (each source's fetch, cut and extract_clean first).
-NIGHT_TASKS = ("frequencies", "enrich", "deduplicate", "stage", "validate", "publish", "report")
+NIGHT_TASKS = ("frequencies", "enrich", "deduplicate", "stories", "stage", "validate", "publish", "report")
 
 
 def parse_dags(script: str, home: Path, extra_env: dict[str, str] | None = None):

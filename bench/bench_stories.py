@@ -31,6 +31,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 import datetime as dt
+import json
 import sys
 import tempfile
 import time
@@ -61,8 +62,11 @@ class TimedEmbedder:
         return out
 
 
-def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = False) -> dict:
-    """Run the stories stage over ``nights`` = iterable of (night, articles, places, dates, keywords)."""
+def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = False, fresh_at=()) -> dict:
+    """Run the stories stage over ``nights`` = iterable of (night, articles, places, dates, keywords).
+    Before each night whose number (1-based) is in ``fresh_at``, that night is also run in a process
+    of its own on a copy of the store as it is then (:func:`fresh_process_night`), as an Airflow task
+    runs it; its figures are in ``figures["fresh"]``."""
     import duckdb
 
     from akhbar.stories.duckdb_store import DuckDBStore
@@ -70,7 +74,8 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
 
     encoder()  # loading the model (about 2 s) is paid once per process, not per night
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-stories-") as tmp:
-        con = duckdb.connect(str(db_path or Path(tmp) / "stories.duckdb"), config={"memory_limit": "1GB"})
+        db_file = db_path or Path(tmp) / "stories.duckdb"
+        con = duckdb.connect(str(db_file), config={"memory_limit": "1GB"})
         store = DuckDBStore(con)
         embed = TimedEmbedder()
         figures = {
@@ -84,7 +89,12 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
             "stage_cpu": 0.0,
             "embed_cpu": 0.0,
         }
+        figures["fresh"] = []
         for k, (night, articles, places, dates, keywords) in enumerate(nights):
+            if k + 1 in fresh_at:
+                con.execute("CHECKPOINT")
+                fresh = fresh_process_night(db_file, (night, articles, places, dates, keywords), Path(tmp))
+                figures["fresh"].append({"night_number": k + 1, **fresh})
             store.load_night(night, articles, places, dates, keywords)
             t0 = time.perf_counter()
             inputs = store.inputs_for(night)
@@ -147,6 +157,58 @@ def measure_stories(nights, *, db_path: Path | None = None, verbose: bool = Fals
     return figures
 
 
+_ONE_NIGHT = """
+import json, os, sys, time
+sys.path.insert(0, {bench!r})
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+from pathlib import Path
+import datetime as dt
+import duckdb, pyarrow.parquet as pq
+from memory import peak_rss_mib, reset_peak_rss, rss_mib
+from akhbar.stories import build_stories
+from akhbar.stories.duckdb_store import DuckDBStore
+from akhbar.stories.embeddings import encoder
+folder = Path({folder!r})
+night = dt.date.fromisoformat((folder / "night").read_text())
+tables = [pq.read_table(folder / f"{{name}}.parquet") for name in ("articles", "places", "dates", "keywords")]
+encoder()
+con = duckdb.connect(str(folder / "store.duckdb"), config={{"memory_limit": "1GB"}})
+store = DuckDBStore(con)
+ready = rss_mib()
+reset_peak_rss()
+cpu = time.process_time()
+store.load_night(night, *tables)
+result = build_stories(store.inputs_for(night))
+store.apply(night, result)
+print("RESULT" + json.dumps({{"ready_mib": ready, "peak_mib": peak_rss_mib(), "cpu_s": time.process_time() - cpu,
+      "stored": con.execute("SELECT count(*) FROM article_stories").fetchone()[0]}}))
+"""
+
+
+def fresh_process_night(db_file: Path, night_tables: tuple, tmp: Path) -> dict:
+    """The night run by a process of its own (model loaded, store opened, then the night stored, its
+    stories computed and written) on a copy of the store: its RSS once ready and its peak (VmHWM)."""
+    import shutil
+    import subprocess
+
+    import pyarrow.parquet as pq
+
+    night, *tables = night_tables
+    folder = tmp / f"fresh-{night}"
+    folder.mkdir()
+    shutil.copy(db_file, folder / "store.duckdb")
+    (folder / "night").write_text(night.isoformat())
+    for name, table in zip(("articles", "places", "dates", "keywords"), tables):
+        pq.write_table(table, folder / f"{name}.parquet")
+    script = _ONE_NIGHT.format(bench=str(ROOT / "bench"), folder=str(folder))
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900
+    )
+    line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT"))
+    shutil.rmtree(folder)
+    return {"night": str(night), "articles": tables[0].num_rows, **json.loads(line[len("RESULT") :])}
+
+
 def encoder_cpu_ms(texts: list[str]) -> tuple[float, float]:
     """CPU ms/article of the package's ``USE(threads=1).encode`` and of akhbar.stories.encoder on the
     same texts, one after the other (akhbar's word cache is warm from the stage: the steady state)."""
@@ -184,6 +246,13 @@ def main() -> None:
     )
     parser.add_argument("--nights", type=int, default=40)
     parser.add_argument("--first", type=dt.date.fromisoformat, default=dt.date(2018, 3, 1))
+    parser.add_argument(
+        "--fresh-at",
+        type=int,
+        nargs="*",
+        default=[],
+        help="night numbers also run in a process of their own, as an Airflow task (memory: flat?)",
+    )
     args = parser.parse_args()
     reason = require_corpus()
     if reason:
@@ -197,7 +266,7 @@ def main() -> None:
         f"{sum(n[1].num_rows for n in nights)} articles in {len(nights)} nights from {args.first} "
         "(cleaned and enriched, not timed)"
     )
-    f = measure_stories(nights, verbose=True)
+    f = measure_stories(nights, verbose=True, fresh_at=set(args.fresh_at))
     first, last = f["nights"][0], f["nights"][-1]
     print(
         f"stories stage, CPU time: {f['stage_cpu_ms_per_article']:.2f} ms/article per core (embedding "
@@ -234,6 +303,13 @@ def main() -> None:
             for k in sorted({1, quarter, len(rows) // 2, len(rows)})
         )
     )
+    for fresh in f["fresh"]:
+        print(
+            f"night {fresh['night_number']} ({fresh['night']}, {fresh['articles']} articles) in a process of its "
+            f"own, {fresh['stored']} articles stored after it: RSS {fresh['ready_mib']:.0f} MiB once the model "
+            f"and the store are open, peak {fresh['peak_mib']:.0f} MiB (+{fresh['peak_mib'] - fresh['ready_mib']:.0f} "
+            f"for the night), {fresh['cpu_s']:.2f} s CPU"
+        )
     ref, ours = encoder_cpu_ms(f["texts"])
     print(
         f"reference, same {len(f['texts'])} texts, CPU time: the package's USE(threads=1).encode {ref:.2f} "

@@ -68,3 +68,18 @@ def test_a_row_gives_the_same_bits_wherever_it_sits():
         h[before : before + 6] = sentence
         outs.append(quantised.run(branch, h, before, before + 6))
     assert all(np.array_equal(outs[0].view(np.uint32), o.view(np.uint32)) for o in outs[1:])
+
+
+def test_the_projection_sums_six_bit_codes_by_int8_weights_exactly():
+    rng = np.random.default_rng(11)
+    weight = (rng.standard_normal((512, 768)) * 0.05).astype(np.float32)
+    projection = quantised.projection(weight)
+    codes = rng.integers(0, 64, (30, 512), dtype=np.uint8)
+    codes[3] = 63  # the largest sums
+    out = quantised.project(projection, codes)
+    w_codes, w_scale = quantised.weight_codes(weight)
+    expected = (codes.astype(np.int64) @ w_codes.astype(np.int64)) * w_scale
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+    # and close to the float product it stands for
+    exact = codes.astype(np.float64) @ weight.astype(np.float64)
+    assert np.abs(out - exact).max() < 0.01 * np.abs(exact).max()

@@ -115,6 +115,16 @@ class FastUSE:
         self.w = backend
         self.proj_w1 = [w1.reshape(n, _WIDTH, _WIDTH) for (n, _left), w1 in zip(_ORDERS, backend.w1)]
         # The second convolution of each branch, in 8-bit integers (akhbar.stories.quantised).
+        if (top_code := int(backend.table.max())) > 63:
+            raise RuntimeError(f"embedding codes up to {top_code}: the projection expects 6-bit codes")
+        self.projection = quantised.projection(backend.proj_W)
+        # The offsets' term with the weights as the product sees them (the int8 codes times their
+        # scales): emb @ W_int8 exactly, without the float weights' rounding difference, which the
+        # offsets (large against emb itself) would multiply.
+        weight_codes, weight_scale = quantised.weight_codes(backend.proj_W)
+        self.proj_column_sums = (weight_codes.astype(np.float64).sum(axis=0) * weight_scale).astype(
+            np.float32
+        )
         self.second = [
             quantised.second_convolution(n, left, w2.reshape(n, _WIDTH, _WIDTH), b2, branch)
             for branch, ((n, left), w2, b2) in enumerate(zip(_ORDERS, backend.w2, backend.b2))
@@ -186,12 +196,20 @@ class FastUSE:
         w = self.w
         slot, rows = _slots(unique, self.period)
         part = unique % 17
-        dequantised = w.table[unique].astype(np.float32)
-        dequantised *= w.scale[part, None]
-        dequantised += w.lo[part, None]
-        emb = np.zeros((rows, 512), dtype=np.float32)
-        emb[slot] = dequantised
-        x = _layernorm(emb @ w.proj_W + w.proj_b, w.ln_g_all, w.ln_b_all, w.eps)
+        codes = np.zeros((rows, 512), dtype=np.uint8)
+        codes[slot] = w.table[unique]
+        row_scale = np.zeros((rows, 1), dtype=np.float32)
+        row_offset = np.zeros((rows, 1), dtype=np.float32)
+        row_scale[slot, 0], row_offset[slot, 0] = w.scale[part], w.lo[part]
+        emb = codes.astype(np.float32)
+        emb *= row_scale
+        emb += row_offset
+        # emb @ W from the codes (akhbar.stories.quantised.projection): exact integer sums.
+        projected = quantised.project(self.projection, codes)
+        projected *= row_scale
+        projected += row_offset * self.proj_column_sums
+        projected += w.proj_b
+        x = _layernorm(projected, w.ln_g_all, w.ln_b_all, w.eps)
         terms = []
         for b, (order, _left) in enumerate(_ORDERS):
             t = np.zeros((order, rows + 1, _WIDTH), dtype=np.float32)

@@ -61,7 +61,6 @@ def weight_codes(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def second_convolution(order: int, left: int, blocks: np.ndarray, bias: np.ndarray, branch: int) -> Quantised:
     """The ONNX Runtime session of one branch (``blocks``: (order, 256, 256) float32 weights)."""
-    import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
     scale, zero, clip_lo, clip_hi = activation_quantiser(*ACTIVATION_RANGES[branch])
@@ -106,16 +105,50 @@ def second_convolution(order: int, left: int, blocks: np.ndarray, bias: np.ndarr
         ),
         helper.make_node("Relu", ["biased"], ["out"]),
     ]
+    inputs = [
+        helper.make_tensor_value_info("h", TensorProto.FLOAT, [None, width]),
+        helper.make_tensor_value_info("lo", TensorProto.INT64, [1]),
+        helper.make_tensor_value_info("hi", TensorProto.INT64, [1]),
+    ]
+    return _session(f"second_convolution_{order}", nodes, initialisers, inputs, width)
+
+
+def projection(weight: np.ndarray) -> Quantised:
+    """The token projection (512 -> 768) of the embedding table's codes: the package stores the table
+    as 6-bit codes with a scale and an offset per row group, so ``emb @ W = scale * (codes @ W) +
+    offset * colsum(W)``; ``codes @ W`` runs here as exact integer sums by int8 weights (a scale per
+    column). 6-bit codes keep AVX2's 16-bit pair sums exact too. Gives ``codes @ W`` in float32."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    codes, column_scale = weight_codes(weight)
+    constants = [
+        numpy_helper.from_array(codes, "w"),
+        numpy_helper.from_array(column_scale.astype(np.float32), "w_scale"),
+        numpy_helper.from_array(np.asarray(np.float32(1.0)), "a_scale"),
+        numpy_helper.from_array(np.asarray(np.uint8(0)), "a_zero"),
+    ]
+    nodes = [
+        helper.make_node(
+            "MatMulIntegerToFloat",
+            ["h", "w", "a_scale", "w_scale", "a_zero"],
+            ["out"],
+            domain="com.microsoft",
+        )
+    ]
+    inputs = [helper.make_tensor_value_info("h", TensorProto.UINT8, [None, weight.shape[0]])]
+    return _session("projection", nodes, constants, inputs, weight.shape[1])
+
+
+def _session(name: str, nodes: list, constants: list, inputs: list, width: int) -> Quantised:
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
     graph = helper.make_graph(
         nodes,
-        f"second_convolution_{order}",
-        [
-            helper.make_tensor_value_info("h", TensorProto.FLOAT, [None, width]),
-            helper.make_tensor_value_info("lo", TensorProto.INT64, [1]),
-            helper.make_tensor_value_info("hi", TensorProto.INT64, [1]),
-        ],
+        name,
+        inputs,
         [helper.make_tensor_value_info("out", TensorProto.FLOAT, [None, width])],
-        initialisers,
+        constants,
     )
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("com.microsoft", 1)]
@@ -132,6 +165,11 @@ def second_convolution(order: int, left: int, blocks: np.ndarray, bias: np.ndarr
     options.enable_mem_pattern = False
     session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
     return Quantised(session=session)
+
+
+def project(projection: Quantised, codes: np.ndarray) -> np.ndarray:
+    """``codes @ W`` (rows, 768) of 6-bit codes (rows, 512) uint8."""
+    return projection.session.run(["out"], {"h": codes})[0]  # type: ignore[attr-defined]
 
 
 def run(branch: Quantised, h: np.ndarray, lo: int, hi: int) -> np.ndarray:

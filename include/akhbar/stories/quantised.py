@@ -1,11 +1,15 @@
-"""The encoder's second convolution in 8-bit integers, run by ONNX Runtime.
+"""The encoder's second convolution, and its token projection, in 8-bit integers, run by ONNX Runtime.
 
 The second convolution of each n-gram branch is the floor of the encoder's work (about 0.65 M
 multiply-adds per token, :mod:`akhbar.stories.encoder`). In float32 it runs at what one core's BLAS
 gives (about 150 GFLOPS on an AVX-512 core); as a product of unsigned 8-bit activations by signed
 8-bit weights with 32-bit sums, ONNX Runtime's kernels (VNNI, AMX) run it several times faster.
 
-How it is quantised, and why each choice:
+The token projection of each distinct token (``projection``) takes the embedding table's own 6-bit
+codes as they are (no activation rounding at all). The first convolution stays in float32: its
+input's channels hold outliers that one 7-bit range cannot code (docs/stories.md).
+
+How the second convolution is quantised, and why each choice:
 
 * **Weights**: per output column, symmetric, -127..127 (``scale = max |w| / 127``).
 * **Activations**: one fixed scale and zero point per branch (``ACTIVATION_RANGES``, measured once

@@ -6,7 +6,8 @@ Where the time went in the package (one core, title + 40 words, about 90 tokens 
 pure-Python normaliser and tokenizer about 1.3 ms, the network about 4.6 ms. What lets a night of
 news do less work, without changing a vector:
 
-* Words. No rule of the SentencePiece normaliser spans a space (its trie has no edge labelled with
+* Words. New words are segmented by SentencePiece itself on the package's model file (the
+  package's pure-Python port is ten times slower). No rule of the SentencePiece normaliser spans a space (its trie has no edge labelled with
   the space byte; checked by the tests) and no piece holds the word-boundary mark after its first
   character (checked when loading), so a text's ids are the concatenation of its words' ids: each
   distinct word (split on ASCII spaces) is normalised and segmented once and remembered.
@@ -15,7 +16,9 @@ news do less work, without changing a vector:
   of the weight matrix). Both are computed once per distinct id of a chunk of the night (about a
   fifth of the token occurrences of a news night) and added up by gathering; only the second
   convolution, whose input depends on the neighbours, runs per token. That product is the floor:
-  about 0.65 M multiply-adds per token, 2/3 of the remaining work.
+  about 0.65 M multiply-adds per token, 2/3 of the remaining work in float32. It runs in 8-bit
+  integers (:mod:`akhbar.stories.quantised`: exact sums, 1.66 -> 1.21 ms an article here), and so
+  does the token projection, from the embedding table's own 6-bit codes.
 * Pooling. The final layer norm is only ever summed over a sentence's tokens, so it is folded into
   that sum: ``sum_t LN(f_t) = g * (sum_t r_t f_t - sum_t r_t m_t) + len * b`` with ``m_t`` and ``r_t``
   the mean and inverse deviation of token t; the sum is one matrix-vector product per sentence.
@@ -114,7 +117,8 @@ class FastUSE:
             raise RuntimeError("tokenizer pieces span words: per-word segmentation would differ")
         self.w = backend
         self.proj_w1 = [w1.reshape(n, _WIDTH, _WIDTH) for (n, _left), w1 in zip(_ORDERS, backend.w1)]
-        # The second convolution of each branch, in 8-bit integers (akhbar.stories.quantised).
+        # The token projection and the second convolution of each branch in 8-bit integers
+        # (akhbar.stories.quantised); the first convolution and the head stay in float32.
         if (top_code := int(backend.table.max())) > 63:
             raise RuntimeError(f"embedding codes up to {top_code}: the projection expects 6-bit codes")
         self.projection = quantised.projection(backend.proj_W)
@@ -132,7 +136,8 @@ class FastUSE:
         self.words: OrderedDict[str, list[int]] = OrderedDict()
         self.blas = ThreadpoolController()
         with self._one_blas_thread():
-            period = _row_period([backend.proj_W, backend.cnn_W, *_head_weights(backend)])
+            # The products that stay in float32 (the int8 ones are exact wherever a row sits).
+            period = _row_period([self.proj_w1[0][0], backend.cnn_W, *_head_weights(backend)])
         if period is None:
             log.warning(
                 "the BLAS rounds a product's rows by their place with a period other than %s: article "
